@@ -1,0 +1,70 @@
+// Writes to net.ipv4.conf.*: devinet_conf_proc() (marks the key set on that block and,
+// for `default`, copies it to every device that has not marked it:
+// devinet_copy_dflt_conf), devinet_sysctl_forward() (forwarding: `all` rewrites every
+// device and default through inet_forward_change, marking them; no default copy).
+
+import type { Txn } from '../snapshot/txn.js';
+import type { SysctlEvent } from '../events/sysctl.js';
+import { devconfWrite, type DevconfKey } from './devconf.js';
+
+/** Keys whose change sends RTM_NEWNETCONF (inet_netconf_notify_devconf). */
+const NETCONF_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['forwarding', 'rp_filter', 'proxy_arp', 'ignore_routes_with_linkdown']);
+
+export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
+  const { key, value } = e;
+  const notify = (target: string, old: number): void => {
+    if (NETCONF_KEYS.has(key) && old !== value) {
+      txn.effects.push({ kind: 'netconf', target, key, value, cause: 'devinet_conf_proc', notified: true });
+    }
+  };
+  if (key === 'forwarding') {
+    if (e.target.kind === 'all') {
+      const old = txn.confAll.values.forwarding;
+      txn.confAll = devconfWrite(txn.confAll, key, value, false);
+      if (old === value) return;
+      // inet_forward_change()
+      txn.confAll = devconfWrite(txn.confAll, 'accept_redirects', value !== 0 ? 0 : 1, false);
+      txn.confDefault = devconfWrite(txn.confDefault, key, value, false);
+      for (const d of [...txn.devices.values()]) {
+        txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, true) });
+        txn.effects.push({ kind: 'netconf', target: d.name, key, value, cause: 'inet_forward_change', notified: true });
+      }
+      txn.effects.push({ kind: 'netconf', target: 'all', key, value, cause: 'inet_forward_change', notified: true });
+      return;
+    }
+    if (e.target.kind === 'default') {
+      const old = txn.confDefault.values.forwarding;
+      txn.confDefault = devconfWrite(txn.confDefault, key, value, false);
+      notify('default', old);
+      return;
+    }
+    const d = txn.dev(e.target.ifindex);
+    if (d === undefined) return;
+    const old = d.conf.values.forwarding;
+    txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, false) });
+    notify(d.name, old);
+    return;
+  }
+  if (e.target.kind === 'all') {
+    const old = txn.confAll.values[key];
+    txn.confAll = devconfWrite(txn.confAll, key, value, true);
+    notify('all', old);
+    return;
+  }
+  if (e.target.kind === 'default') {
+    const old = txn.confDefault.values[key];
+    txn.confDefault = devconfWrite(txn.confDefault, key, value, true);
+    notify('default', old);
+    for (const d of [...txn.devices.values()]) {
+      if (d.conf.set.has(key) || d.conf.values[key] === value) continue;
+      txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, false) });
+      txn.effects.push({ kind: 'netconf', target: d.name, key, value, cause: 'devinet_copy_dflt_conf', notified: false });
+    }
+    return;
+  }
+  const d = txn.dev(e.target.ifindex);
+  if (d === undefined) return;
+  const old = d.conf.values[key];
+  txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, true) });
+  notify(d.name, old);
+}

@@ -1,0 +1,49 @@
+// Netdevice events: what `ip link` does, or what a trace says a link did. The reducer
+// turns them into the notifier calls the FIB sees (NETDEV_UP, NETDEV_DOWN,
+// NETDEV_CHANGE, NETDEV_UNREGISTER, NETDEV_CHANGENAME) in fib_netdev_event order.
+
+import type { DeviceKind } from '../devinet/net-device.js';
+
+/** One device being registered. ifindex is taken from the event when given (traces), else allocated. */
+export interface LinkSpec {
+  readonly ifindex?: number;
+  readonly name: string;
+  readonly kind: DeviceKind;
+  readonly up: boolean;
+  readonly master?: number;
+  readonly mac?: string;
+  readonly mtu?: number;
+}
+
+/** `ip link add … [type veth peer …]`: registers the device (and a veth's peer, first). */
+export interface LinkAddEvent {
+  readonly type: 'link-add';
+  readonly link: LinkSpec;
+  readonly peer?: LinkSpec;
+}
+
+/** `ip link set dev X [up|down] [name N] [master B|nomaster] [group G]`. */
+export interface LinkSetEvent {
+  readonly type: 'link-set';
+  readonly ifindex: number;
+  readonly up?: boolean;
+  readonly name?: string;
+  /** A bridge's ifindex, or null for nomaster. */
+  readonly master?: number | null;
+  readonly group?: number;
+}
+
+/** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */
+export interface LinkCarrierEvent {
+  readonly type: 'link-carrier';
+  readonly ifindex: number;
+  readonly carrier: boolean;
+}
+
+/** `ip link del dev X`: unregisters X (a veth takes its peer with it). */
+export interface LinkDelEvent {
+  readonly type: 'link-del';
+  readonly ifindex: number;
+}
+
+export type NetdevEvent = LinkAddEvent | LinkSetEvent | LinkCarrierEvent | LinkDelEvent;

@@ -1,0 +1,65 @@
+// Route events: RTM_NEWROUTE with its NLM_F_* flags and RTM_DELROUTE (struct fib_config).
+
+import type { Ip4 } from '../net/ip4.js';
+import type { RouteType } from '../semantics/rtnetlink.js';
+
+/** One nexthop as the user gave it (struct fib_config fc_oif/fc_gw4, or an rtnexthop). */
+export interface NexthopSpec {
+  /** 0 when no device was given. */
+  readonly dev: number;
+  readonly gw: Ip4 | null;
+  readonly weight: number;
+  readonly onlink: boolean;
+}
+
+/** struct fib_config for an insert. */
+export interface RouteConfig {
+  readonly table: number;
+  readonly dst: Ip4;
+  readonly plen: number;
+  readonly tos: number;
+  readonly type: RouteType;
+  readonly scope: number;
+  readonly protocol: number;
+  readonly priority: number;
+  /** 0 when none. */
+  readonly prefsrc: Ip4;
+  readonly nhs: readonly NexthopSpec[];
+  /** RTA_MULTIPATH given (`nexthop …` words). */
+  readonly multipath: boolean;
+  /** RTA_NH_ID, 0 when none. */
+  readonly nhid: number;
+}
+
+/** `add` = CREATE|EXCL, `replace` = CREATE|REPLACE, `change` = REPLACE, `prepend` = CREATE, `append` = CREATE|APPEND. */
+export type RouteOp = 'add' | 'replace' | 'change' | 'prepend' | 'append';
+
+export interface RouteNewEvent {
+  readonly type: 'route-new';
+  readonly op: RouteOp;
+  readonly cfg: RouteConfig;
+}
+
+/** struct fib_config for a delete: zero / null fields mean "any". */
+export interface RouteDelConfig {
+  readonly table: number;
+  readonly dst: Ip4;
+  readonly plen: number;
+  readonly tos: number;
+  readonly type: RouteType | null;
+  /** RT_SCOPE_NOWHERE (255) = any. */
+  readonly scope: number;
+  readonly protocol: number;
+  readonly priority: number;
+  readonly prefsrc: Ip4;
+  readonly nhs: readonly NexthopSpec[];
+  readonly multipath: boolean;
+  readonly nhid: number;
+}
+
+export interface RouteDelEvent {
+  readonly type: 'route-del';
+  readonly cfg: RouteDelConfig;
+}
+
+export type RouteEvent = RouteNewEvent | RouteDelEvent;

@@ -1,0 +1,92 @@
+// fib_netdev_event() (fib_frontend.c) and the parts of inetdev_event() (devinet.c)
+// and nh_netdev_event() (nexthop.c) that change routing state:
+//
+// | event             | FIB                                                       | notified |
+// |-------------------|-----------------------------------------------------------|----------|
+// | NETDEV_UP         | fib_add_ifaddr() per address, fib_sync_up(DEAD)           | NEWROUTE for re-created kernel routes |
+// | NETDEV_DOWN       | fib_disable_ip(): fib_sync_down_dev(), fib_flush()        | no       |
+// | NETDEV_CHANGE     | carrier: fib_sync_up(LINKDOWN), else fib_sync_down_dev()  | no       |
+// | NETDEV_UNREGISTER | fib_disable_ip(force); addresses go                        | DELADDR + DELROUTE for local routes |
+
+import type { Txn } from '../snapshot/txn.js';
+import { fibAddIfaddr } from './ifaddr-routes.js';
+import { fibFlush, fibSyncDownDev, fibSyncUp } from '../semantics/sync-down.js';
+import { expectedCarrier } from '../devinet/carrier.js';
+import { devconfSetAll } from '../devinet/devconf.js';
+import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
+import { inetInsertIfa } from './inetaddr-event.js';
+import { RT_SCOPE_HOST } from '../semantics/rtnetlink.js';
+import type { InIfaddr } from '../devinet/net-device.js';
+
+/** fib_disable_ip(): sync down, then flush if anything died. */
+export function fibDisableIp(txn: Txn, ifindex: number, event: 'NETDEV_DOWN' | 'NETDEV_UNREGISTER', force: boolean): void {
+  if (fibSyncDownDev(txn, ifindex, event, force) > 0) fibFlush(txn, force ? 'fib_disable_ip' : 'fib_flush');
+}
+
+/** NETDEV_UP on a device that just became admin-up. */
+export function netdevUp(txn: Txn, ifindex: number): void {
+  let dev = txn.dev(ifindex);
+  if (dev === undefined) return;
+  // inetdev_event(NETDEV_UP): a loopback gets 127.0.0.1/8 when it has no address.
+  if (dev.kind === 'loopback') {
+    txn.setDevice({ ...dev, conf: devconfSetAll(dev.conf) });
+    dev = txn.dev(ifindex);
+    if (dev !== undefined && dev.addrs.length === 0) {
+      const lo: InIfaddr = {
+        local: 0x7f000001,
+        address: 0x7f000001,
+        prefixlen: 8,
+        broadcast: 0,
+        scope: RT_SCOPE_HOST,
+        label: dev.name,
+        metric: 0,
+        secondary: false,
+        noprefixroute: false,
+        extraFlags: 0,
+      };
+      inetInsertIfa(txn, ifindex, lo);
+    }
+  }
+  dev = txn.dev(ifindex);
+  if (dev === undefined) return;
+  for (const ifa of dev.addrs) fibAddIfaddr(txn, ifindex, ifa);
+  fibSyncUp(txn, ifindex, true);
+}
+
+/** NETDEV_DOWN. */
+export function netdevDown(txn: Txn, ifindex: number): void {
+  fibDisableIp(txn, ifindex, 'NETDEV_DOWN', false);
+  nexthopFlushDev(txn, ifindex);
+}
+
+/** NETDEV_CHANGE after linkwatch saw a carrier change. */
+export function netdevChange(txn: Txn, ifindex: number): void {
+  const dev = txn.dev(ifindex);
+  if (dev === undefined) return;
+  if (dev.up && dev.carrier) {
+    fibSyncUp(txn, ifindex, false);
+  } else {
+    fibSyncDownDev(txn, ifindex, 'NETDEV_CHANGE', false);
+    nexthopFlushDev(txn, ifindex);
+  }
+}
+
+/**
+ * Recompute every device's carrier from the admin states (veth pairs, bridges) and
+ * deliver NETDEV_CHANGE for each change, in ifindex order, as linkwatch would.
+ */
+export function settleCarriers(txn: Txn): void {
+  const changed: number[] = [];
+  const devices = txn.devices;
+  for (const d of [...devices.values()]) {
+    const c = expectedCarrier(d, devices);
+    if (c !== d.carrier) changed.push(d.ifindex);
+  }
+  for (const i of changed) {
+    const d = txn.dev(i);
+    if (d === undefined) continue;
+    txn.setDevice({ ...d, carrier: !d.carrier });
+    txn.effects.push({ kind: 'link', ifindex: i, change: d.carrier ? 'carrier-off' : 'carrier-on', cause: 'fib_sync_down_dev', notified: true });
+  }
+  for (const i of changed) netdevChange(txn, i);
+}

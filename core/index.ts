@@ -1,0 +1,36 @@
+// kfib's public API, listed by hand.
+
+export type { FibEvent, FibEventType } from './events/fib-event.js';
+export { EVENT_SCHEMA_VERSION, assertNever } from './events/fib-event.js';
+export type { LinkAddEvent, LinkSetEvent, LinkCarrierEvent, LinkDelEvent, LinkSpec, NetdevEvent } from './events/netdev.js';
+export type { AddrAddEvent, AddrDelEvent, InetaddrEvent } from './events/inetaddr.js';
+export type { RouteNewEvent, RouteDelEvent, RouteConfig, RouteDelConfig, RouteOp, NexthopSpec, RouteEvent } from './events/route.js';
+export type { RuleAddEvent, RuleDelEvent, RuleMatch, RuleEvent } from './events/rule.js';
+export type { NexthopAddEvent, NexthopDelEvent, NexthopEvent } from './events/nexthop.js';
+export type { SysctlEvent, IpForwardEvent, SysctlTarget } from './events/sysctl.js';
+
+export type { FibSnapshot } from './snapshot/snapshot.js';
+export { initialSnapshot, deviceByName, ignoreLinkdown } from './snapshot/snapshot.js';
+export type { Effect, EffectCause } from './snapshot/effects.js';
+export { reduceFib, type Step } from './snapshot/reduce.js';
+export { snapshots, scriptLines, type ReplayStep } from './stream/replay.js';
+export { EventLog, encodeLogLine, decodeLog, type LoggedEvent, type DecodedLog } from './log/event-log.js';
+
+export type { FibAlias, FibInfo, FibNh, FibRoute } from './semantics/fib-info.js';
+export type { KernelError, Errno, RouteType } from './semantics/rtnetlink.js';
+export { STRERROR } from './semantics/rtnetlink.js';
+export { tableRoutes, tableLeaves, type FibTable } from './trie/fib-table.js';
+export type { FibRule } from './rules/fib-rule.js';
+export type { NetDevice, InIfaddr } from './devinet/net-device.js';
+
+export { fibLookup, fibTableLookup, type FibResult, type LookupOutcome } from './route/fib-lookup.js';
+export { makeFlow, type Flow } from './route/flow.js';
+export { routeGet, type RouteGetRequest, type RouteGetOutcome, type RouteGetAnswer } from './route/route-output.js';
+
+export { formatRouteLine, routeJson } from './print/route-line.js';
+export { formatRouteGet, routeGetJson } from './print/route-get.js';
+export { formatRule } from './iproute2/ip-rule.js';
+export { describeEffects } from './print/effects.js';
+export { runCommand, type CommandResult } from './iproute2/ip-command.js';
+export { runScript, transcript, transcriptEntry, scriptCommands, type ScriptLine } from './script/run-script.js';
+export { formatIp4, parseIp4, type Ip4 } from './net/ip4.js';

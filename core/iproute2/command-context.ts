@@ -1,0 +1,149 @@
+// What one `ip`/`sysctl` command line needs: the current snapshot, a way to apply an
+// event through the reducer (recording effects), and the output it produces. The
+// command modules mirror iproute2 6.1's argument parsing and messages (ip/*.c, lib/utils.c).
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { deviceByName } from '../snapshot/snapshot.js';
+import type { FibEvent } from '../events/fib-event.js';
+import { reduceFib, type Step } from '../snapshot/reduce.js';
+import { STRERROR, type KernelError } from '../semantics/rtnetlink.js';
+import { parseIp4, type Ip4 } from '../net/ip4.js';
+
+/** stdout, stderr and exit status of one command, as the transcript records them. */
+export interface CommandOutput {
+  stdout: string;
+  stderr: string;
+  exit: number;
+  /** A valid command outside what kfib models. */
+  notModelled?: string;
+}
+
+/** Thrown inside a command to stop it the way iproute2's exit() would; caught by the dispatcher. */
+export class CommandExit extends Error {
+  constructor(
+    readonly stderrText: string,
+    readonly code: number,
+    readonly notModelled?: string,
+  ) {
+    super(stderrText);
+  }
+}
+
+export class CommandContext {
+  readonly out: CommandOutput = { stdout: '', stderr: '', exit: 0 };
+  readonly steps: { event: FibEvent; step: Step }[] = [];
+
+  constructor(public snapshot: FibSnapshot) {}
+
+  /** Send a request to the (model) kernel. */
+  apply(event: FibEvent): Step {
+    const step = reduceFib(this.snapshot, event);
+    this.snapshot = step.snapshot;
+    this.steps.push({ event, step });
+    return step;
+  }
+
+  print(text: string): void {
+    this.out.stdout += text;
+  }
+  warn(text: string): void {
+    this.out.stderr += text;
+  }
+}
+
+/** The text iproute2 prints for a kernel refusal (rtnl_talk with extack), exit status 2. */
+export function kernelErrorText(err: KernelError): string {
+  return err.extack !== undefined ? `Error: ${err.extack}.\n` : `RTNETLINK answers: ${STRERROR[err.errno]}\n`;
+}
+
+/** Stop with a kernel error (rtnl_talk failed: the command returns -2, ip exits 2). */
+export function failKernel(err: KernelError): never {
+  throw new CommandExit(kernelErrorText(err), 2);
+}
+
+/** invarg(): `Error: argument "X" is wrong: MSG` (MSG usually ends in \n), exit 255. */
+export function invarg(msg: string, arg: string): never {
+  throw new CommandExit(`Error: argument "${arg}" is wrong: ${msg}\n`, 255);
+}
+
+/** nodev(): `Cannot find device "X"`, exit 1. */
+export function nodev(name: string): never {
+  throw new CommandExit(`Cannot find device "${name}"\n`, 1);
+}
+
+/** incomplete_command(): `Command line is not complete. Try option "help"`, exit 255. */
+export function incomplete(): never {
+  throw new CommandExit('Command line is not complete. Try option "help"\n', 255);
+}
+
+/** duparg2(). */
+export function duparg2(key: string, arg: string): never {
+  throw new CommandExit(`Error: either "${key}" is duplicate, or "${arg}" is a garbage.\n`, 255);
+}
+
+/** A valid iproute2 command that the model does not cover. */
+export function notModelled(what: string): never {
+  throw new CommandExit('', 2, what);
+}
+
+/** iproute2's matches(arg, word): arg is a non-empty prefix of word. */
+export function matches(arg: string, word: string): boolean {
+  return arg.length > 0 && word.startsWith(arg);
+}
+
+/** A cursor over argv with NEXT_ARG() semantics. */
+export class Args {
+  private i = 0;
+  constructor(private readonly argv: readonly string[]) {}
+  get done(): boolean {
+    return this.i >= this.argv.length;
+  }
+  get cur(): string {
+    return this.argv[this.i] ?? '';
+  }
+  peek(k = 1): string | undefined {
+    return this.argv[this.i + k];
+  }
+  advance(): void {
+    this.i++;
+  }
+  /** NEXT_ARG(): move to the argument's value, or fail as incomplete. */
+  next(): string {
+    this.i++;
+    if (this.i >= this.argv.length) incomplete();
+    return this.argv[this.i] as string;
+  }
+  rest(): readonly string[] {
+    return this.argv.slice(this.i);
+  }
+}
+
+/** get_prefix() for IPv4: A.B.C.D[/len], `default`/`any`/`all`; exits like iproute2 on garbage. */
+export function getPrefix(word: string): { addr: Ip4; len: number; lenGiven: boolean } {
+  if (word === 'default' || word === 'any' || word === 'all') return { addr: 0, len: 0, lenGiven: true };
+  const slash = word.indexOf('/');
+  const a = parseIp4(slash < 0 ? word : word.slice(0, slash));
+  let len = 32;
+  let ok = a !== undefined;
+  if (ok && slash >= 0) {
+    const l = word.slice(slash + 1);
+    if (!/^[0-9]+$/.test(l) || Number(l) > 32) ok = false;
+    else len = Number(l);
+  }
+  if (!ok || a === undefined) throw new CommandExit(`Error: any valid prefix is expected rather than "${word}".\n`, 1);
+  return { addr: a, len, lenGiven: slash >= 0 };
+}
+
+/** get_addr() for IPv4. */
+export function getAddr(word: string): Ip4 {
+  const a = parseIp4(word);
+  if (a === undefined) throw new CommandExit(`Error: any valid address is expected rather than "${word}".\n`, 1);
+  return a;
+}
+
+/** ll_name_to_index(), or nodev(). */
+export function devIndex(ctx: CommandContext, name: string): number {
+  const d = deviceByName(ctx.snapshot, name);
+  if (d === undefined) nodev(name);
+  return d.ifindex;
+}

@@ -1,0 +1,120 @@
+// `ip link` (iproute2 6.1 ip/iplink.c, link_veth.c): add (veth, bridge), set, delete.
+
+import { Args, CommandContext, CommandExit, devIndex, failKernel, matches, notModelled } from './command-context.js';
+import type { LinkSpec } from '../events/netdev.js';
+import { deviceByName } from '../snapshot/snapshot.js';
+import { parseUnsigned } from '../print/names.js';
+import type { DeviceKind } from '../devinet/net-device.js';
+
+export function ipLink(ctx: CommandContext, argv: readonly string[]): void {
+  const a = new Args(argv);
+  if (a.done) notModelled('ip link show');
+  const verb = a.cur;
+  a.advance();
+  if (matches(verb, 'add')) return linkAdd(ctx, a);
+  if (matches(verb, 'set') || matches(verb, 'change')) return linkSet(ctx, a);
+  if (matches(verb, 'delete')) return linkDel(ctx, a);
+  if (matches(verb, 'show') || matches(verb, 'list') || matches(verb, 'lst')) notModelled('ip link show');
+  throw new CommandExit(`Command "${verb}" is unknown, try "ip link help".\n`, 255);
+}
+
+interface LinkWords {
+  dev: string | null;
+  name: string | null;
+  up: boolean | null;
+  master: string | null | undefined;
+  group: number | undefined;
+}
+
+/** The generic link options (iplink_parse) up to `type`. */
+function parseLinkWords(a: Args, stopAtType: boolean): LinkWords {
+  const out: LinkWords = { dev: null, name: null, up: null, master: undefined, group: undefined };
+  while (!a.done) {
+    const w = a.cur;
+    if (stopAtType && w === 'type') break;
+    if (w === 'up') out.up = true;
+    else if (w === 'down') out.up = false;
+    else if (w === 'name') out.name = a.next();
+    else if (w === 'dev') out.dev = a.next();
+    else if (w === 'master') out.master = a.next();
+    else if (matches(w, 'nomaster')) out.master = null;
+    else if (w === 'group') {
+      const v = a.next();
+      const g = v === 'default' ? 0 : parseUnsigned(v);
+      if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
+      out.group = g;
+    } else if (['mtu', 'address', 'txqueuelen', 'qlen', 'arp', 'multicast', 'allmulticast', 'promisc', 'trailers', 'dynamic', 'link', 'netns', 'alias', 'vf', 'xdp', 'protodown', 'carrier', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
+      notModelled(`ip link ${w}`);
+    } else if (out.dev === null) out.dev = w;
+    else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
+    a.advance();
+  }
+  return out;
+}
+
+function linkAdd(ctx: CommandContext, a: Args): void {
+  const main = parseLinkWords(a, true);
+  if (a.done) throw new CommandExit('Not enough information: "type" argument is required\n', 255);
+  const type = a.next();
+  a.advance();
+  main.name = main.name ?? main.dev;
+  if (main.name === null) throw new CommandExit('Not enough information: "dev" argument is required.\n', 255);
+  let kind: DeviceKind;
+  let peer: LinkSpec | undefined;
+  if (type === 'veth') {
+    kind = 'veth';
+    let peerName: string | null = null;
+    let peerUp = false;
+    if (!a.done) {
+      if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
+      a.advance();
+      const p = parseLinkWords(a, false);
+      peerName = p.name ?? p.dev;
+      peerUp = p.up === true;
+    }
+    // A veth without a peer name gets "vethN" from the kernel; the model names it the same way.
+    const pname = peerName ?? nextVethName(ctx);
+    peer = { name: pname, kind: 'veth', up: peerUp };
+  } else if (type === 'bridge') {
+    kind = 'bridge';
+    if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
+  } else {
+    notModelled(`ip link add type ${type}`);
+  }
+  if (main.master !== undefined && main.master !== null) notModelled('ip link add master');
+  const link: LinkSpec = { name: main.name, kind, up: main.up === true };
+  const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
+  if (step.error !== null) failKernel(step.error);
+}
+
+function nextVethName(ctx: CommandContext): string {
+  for (let i = 0; ; i++) if (deviceByName(ctx.snapshot, `veth${i}`) === undefined) return `veth${i}`;
+}
+
+function linkSet(ctx: CommandContext, a: Args): void {
+  const w = parseLinkWords(a, false);
+  const devName = w.dev ?? w.name;
+  if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
+  const ifindex = devIndex(ctx, devName);
+  const rename = w.dev !== null && w.name !== null ? w.name : undefined;
+  let master: number | null | undefined;
+  if (w.master !== undefined) master = w.master === null ? null : devIndex(ctx, w.master);
+  const step = ctx.apply({
+    type: 'link-set',
+    ifindex,
+    ...(w.up === null ? {} : { up: w.up }),
+    ...(master === undefined ? {} : { master }),
+    ...(w.group === undefined ? {} : { group: w.group }),
+    ...(rename === undefined ? {} : { name: rename }),
+  });
+  if (step.error !== null) failKernel(step.error);
+}
+
+function linkDel(ctx: CommandContext, a: Args): void {
+  const w = parseLinkWords(a, false);
+  const devName = w.dev ?? w.name;
+  if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
+  const ifindex = devIndex(ctx, devName);
+  const step = ctx.apply({ type: 'link-del', ifindex });
+  if (step.error !== null) failKernel(step.error);
+}

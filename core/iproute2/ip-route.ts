@@ -1,0 +1,475 @@
+// `ip route` (iproute2 6.1 ip/iproute.c): iproute_modify, iproute_list, iproute_get.
+
+import {
+  Args,
+  CommandContext,
+  CommandExit,
+  devIndex,
+  duparg2,
+  failKernel,
+  getAddr,
+  getPrefix,
+  invarg,
+  matches,
+  notModelled,
+} from './command-context.js';
+import type { NexthopSpec, RouteOp } from '../events/route.js';
+import {
+  RT_SCOPE_HOST,
+  RT_SCOPE_LINK,
+  RT_SCOPE_NOWHERE,
+  RT_SCOPE_UNIVERSE,
+  RT_TABLE_LOCAL,
+  RT_TABLE_MAIN,
+  RTPROT_BOOT,
+  STRERROR,
+  type RouteType,
+} from '../semantics/rtnetlink.js';
+import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../print/names.js';
+import { maskOf, type Ip4 } from '../net/ip4.js';
+import { formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
+import { tableRoutes, type FibTable } from '../trie/fib-table.js';
+import type { FibRoute } from '../semantics/fib-info.js';
+import { routeGet, type RouteGetRequest } from '../route/route-output.js';
+import { formatRouteGet, routeGetJson } from '../print/route-get.js';
+import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
+import { aliasNexthops } from '../route/fib-lookup.js';
+import type { GlobalOptions } from './global-options.js';
+import { ipprotoNumber } from './ip-proto.js';
+
+const ROUTE_TYPES: readonly RouteType[] = [
+  'unicast',
+  'local',
+  'broadcast',
+  'anycast',
+  'multicast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'throw',
+  'nat',
+];
+
+/** rtnl_rtntype_a2n. */
+function routeTypeOf(word: string): RouteType | undefined {
+  return ROUTE_TYPES.find((t) => t === word);
+}
+
+export function ipRoute(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
+  const a = new Args(argv);
+  if (a.done) return routeList(ctx, opts, new Args([]));
+  const verb = a.cur;
+  a.advance();
+  if (matches(verb, 'add')) return routeModify(ctx, a, 'add');
+  if (matches(verb, 'change') || verb === 'chg') return routeModify(ctx, a, 'change');
+  if (matches(verb, 'replace')) return routeModify(ctx, a, 'replace');
+  if (matches(verb, 'prepend')) return routeModify(ctx, a, 'prepend');
+  if (matches(verb, 'append')) return routeModify(ctx, a, 'append');
+  if (matches(verb, 'delete')) return routeModify(ctx, a, 'delete');
+  if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return routeList(ctx, opts, a);
+  if (matches(verb, 'get')) return routeGetCmd(ctx, opts, a);
+  if (matches(verb, 'flush') || matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump') || matches(verb, 'test')) {
+    notModelled(`ip route ${verb}`);
+  }
+  throw new CommandExit(`Command "${verb}" is unknown, try "ip route help".\n`, 255);
+}
+
+interface ParsedNh {
+  dev: string | null;
+  gw: Ip4 | null;
+  weight: number;
+  onlink: boolean;
+}
+
+/** iproute_modify(). */
+function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void {
+  const del = op === 'delete';
+  let table = RT_TABLE_MAIN;
+  let tableOk = false;
+  let scope = del ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE;
+  let scopeOk = false;
+  let type: RouteType | null = del ? null : 'unicast';
+  let protocol = del ? 0 : RTPROT_BOOT;
+  let tos = 0;
+  let priority = 0;
+  let prefsrc = 0;
+  let dst: { addr: Ip4; len: number } | null = null;
+  let dev: string | null = null;
+  let gw: Ip4 | null = null;
+  let onlink = false;
+  let nhid = 0;
+  const legs: ParsedNh[] = [];
+  let multipath = false;
+  while (!a.done) {
+    const w = a.cur;
+    if (w === 'src') prefsrc = getAddr(a.next());
+    else if (w === 'via') {
+      if (gw !== null) invarg('use nexthop syntax to specify multiple via\n', w);
+      let v = a.next();
+      if (v === 'inet') v = a.next();
+      gw = getAddr(v);
+    } else if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = a.next();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('"tos" value is invalid\n', v);
+      tos = t;
+    } else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
+      const v = a.next();
+      const m = parseUnsigned(v);
+      if (m === undefined) invarg('"metric" value is invalid\n', v);
+      priority = m;
+    } else if (w === 'scope') {
+      const v = a.next();
+      const s = scopeNumber(v);
+      if (s === undefined) invarg('invalid "scope" value\n', v);
+      scope = s;
+      scopeOk = true;
+    } else if (w === 'onlink') onlink = true;
+    else if (w === 'nexthop') {
+      multipath = true;
+      parseNexthops(a, legs);
+      break;
+    } else if (w === 'nhid') {
+      const v = a.next();
+      const n = parseUnsigned(v);
+      if (n === undefined) invarg('"id" value is invalid\n', v);
+      nhid = n;
+    } else if (matches(w, 'protocol')) {
+      const v = a.next();
+      const p = protoNumber(v);
+      if (p === undefined) invarg('"protocol" value is invalid\n', v);
+      protocol = p;
+    } else if (matches(w, 'table')) {
+      const v = a.next();
+      const t = tableNumber(v);
+      if (t === undefined) invarg('"table" value is invalid\n', v);
+      table = t;
+      tableOk = true;
+    } else if (w === 'dev' || w === 'oif') dev = a.next();
+    else if (
+      ['mtu', 'hoplimit', 'advmss', 'reordering', 'rtt', 'rttvar', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'ssthresh', 'realms', 'encap', 'expires', 'congctl', 'features', 'quickack', 'as', 'from', 'pref', 'ttl-propagate', 'rto_min', 'fastopen_no_cookie', 'vrf'].includes(w)
+    ) {
+      notModelled(`ip route ${w}`);
+    } else {
+      let word = w;
+      if (word === 'to') word = a.next();
+      const t = !/^[0-9]/.test(word) ? routeTypeOf(word) : undefined;
+      if (t !== undefined) {
+        type = t;
+        word = a.next();
+      }
+      if (matches(word, 'help')) throw new CommandExit('', 255, 'ip route help');
+      if (dst !== null) duparg2('to', word);
+      const p = getPrefix(word);
+      dst = { addr: p.addr, len: p.len };
+    }
+    a.advance();
+  }
+  if (dst === null) throw new CommandExit('', 255, 'ip route usage');
+  const devIdx = dev === null ? 0 : devIndex(ctx, dev);
+  const nhs: NexthopSpec[] = multipath
+    ? legs.map((l) => ({ dev: l.dev === null ? 0 : devIndex(ctx, l.dev), gw: l.gw, weight: l.weight, onlink: l.onlink }))
+    : [{ dev: devIdx, gw, weight: 1, onlink }];
+  if (!tableOk && (type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast')) table = RT_TABLE_LOCAL;
+  if (!scopeOk) {
+    if (type === 'local' || type === 'nat') scope = RT_SCOPE_HOST;
+    else if (type === 'broadcast' || type === 'multicast' || type === 'anycast') scope = RT_SCOPE_LINK;
+    else if (type === 'unicast' || type === null) {
+      if (del) scope = RT_SCOPE_NOWHERE;
+      else if (gw === null && !multipath && nhid === 0) scope = RT_SCOPE_LINK;
+    }
+  }
+  if (table === 0) table = RT_TABLE_MAIN;
+  if (del) {
+    const step = ctx.apply({
+      type: 'route-del',
+      cfg: { table, dst: dst.addr, plen: dst.len, tos, type, scope, protocol, priority, prefsrc, nhs, multipath, nhid },
+    });
+    if (step.error !== null) failKernel(step.error);
+    return;
+  }
+  // Divergence: none. ECN bits are refused by the kernel (rtm_to_fib_config), before the table exists.
+  if ((tos & 3) !== 0) failKernel({ errno: 'EINVAL', extack: 'Invalid dsfield (tos): ECN bits must be 0' });
+  const step = ctx.apply({
+    type: 'route-new',
+    op: op as RouteOp,
+    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid },
+  });
+  if (step.error !== null) failKernel(step.error);
+}
+
+/** parse_nexthops() / parse_one_nh(). */
+function parseNexthops(a: Args, legs: ParsedNh[]): void {
+  while (!a.done) {
+    if (a.cur !== 'nexthop') throw new CommandExit(`Error: "nexthop" or end of line is expected instead of "${a.cur}"\n`, 255);
+    if (a.peek() === undefined) throw new CommandExit('Error: unexpected end of line after "nexthop"\n', 255);
+    const leg: ParsedNh = { dev: null, gw: null, weight: 1, onlink: false };
+    a.advance();
+    while (!a.done && a.cur !== 'nexthop') {
+      const w = a.cur;
+      if (w === 'via') {
+        let v = a.next();
+        if (v === 'inet') v = a.next();
+        leg.gw = getAddr(v);
+      } else if (w === 'dev') leg.dev = a.next();
+      else if (w === 'weight') {
+        const v = a.next();
+        const n = parseUnsigned(v);
+        if (n === undefined || n === 0 || n > 256) invarg('"weight" is invalid\n', v);
+        leg.weight = n;
+      } else if (w === 'onlink') leg.onlink = true;
+      else if (matches(w, 'realms') || w === 'encap') notModelled(`ip route nexthop ${w}`);
+      else break;
+      a.advance();
+    }
+    legs.push(leg);
+    if (!a.done && a.cur !== 'nexthop') throw new CommandExit(`Error: "nexthop" or end of line is expected instead of "${a.cur}"\n`, 255);
+  }
+}
+
+interface RouteFilter {
+  tb: number; // 0 = all
+  hide: RouteHide;
+  protocol?: number;
+  scope?: number;
+  type?: RouteType;
+  tos?: number;
+  metric?: number;
+  oif?: number;
+  via?: { addr: Ip4; len: number };
+  src?: { addr: Ip4; len: number };
+  rdst?: { addr: Ip4; len: number };
+  mdst?: { addr: Ip4; len: number };
+}
+
+/** inet_addr_match(): the first `bits` bits equal. */
+function prefixMatch(a: Ip4, b: Ip4, bits: number): boolean {
+  return (((a ^ b) >>> 0) & maskOf(bits)) === 0;
+}
+
+/** The kernel's dump filter (fib_dump_info_filter) plus iproute2's filter_nlmsg(). */
+function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean {
+  const info = r.alias.info;
+  if (f.oif !== undefined) {
+    const nhs = aliasNexthops(ctx.snapshot, r.alias);
+    if (nhs === 'blackhole' ? f.oif !== 1 : !nhs.some((nh) => nh.dev === f.oif)) return false;
+  }
+  if (f.protocol !== undefined && info.protocol !== f.protocol) return false;
+  if (f.scope !== undefined && info.scope !== f.scope) return false;
+  if (f.type !== undefined && r.alias.type !== f.type) return false;
+  if (f.tos !== undefined && r.alias.tos !== f.tos) return false;
+  if (f.metric !== undefined && info.priority !== f.metric) return false;
+  if (f.rdst !== undefined && (f.rdst.len > r.plen || !prefixMatch(r.dst, f.rdst.addr, f.rdst.len))) return false;
+  if (f.mdst !== undefined && (f.mdst.len < r.plen || !prefixMatch(r.dst, f.mdst.addr, r.plen))) return false;
+  if (f.via !== undefined) {
+    const gw = info.nhs[0]?.gw ?? null;
+    if (gw === null || !prefixMatch(gw, f.via.addr, f.via.len)) return false;
+  }
+  if (f.src !== undefined && (info.prefsrc === 0 || !prefixMatch(info.prefsrc, f.src.addr, f.src.len))) return false;
+  return true;
+}
+
+/** Tables in `table all` dump order: bucket id mod 256 ascending, newest first in a bucket (fib_table_hash). */
+export function tablesInDumpOrder(tables: ReadonlyMap<number, FibTable>): FibTable[] {
+  const list = [...tables.values()];
+  const created = new Map(list.map((t, i) => [t.id, i]));
+  return list.sort((x, y) => {
+    const bx = x.id % 256;
+    const by = y.id % 256;
+    if (bx !== by) return bx - by;
+    return (created.get(y.id) ?? 0) - (created.get(x.id) ?? 0);
+  });
+}
+
+/** iproute_list_flush_or_save() for `show`. */
+function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  const f: RouteFilter = { tb: RT_TABLE_MAIN, hide: {} };
+  const hide: { -readonly [K in keyof RouteHide]: RouteHide[K] } = {};
+  let od: string | null = null;
+  while (!a.done) {
+    const w = a.cur;
+    if (matches(w, 'table')) {
+      const v = a.next();
+      const t = tableNumber(v);
+      if (t === undefined) {
+        if (v === 'all') f.tb = 0;
+        else if (v === 'cache') notModelled('ip route show table cache');
+        else invarg('table id value is invalid\n', v);
+      } else f.tb = t;
+    } else if (matches(w, 'cached') || matches(w, 'cloned')) notModelled('ip route show cached');
+    else if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = a.next();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      f.tos = t;
+      hide.tos = true;
+    } else if (matches(w, 'protocol')) {
+      const v = a.next();
+      const p = protoNumber(v);
+      if (p === undefined) {
+        if (v !== 'all') invarg('invalid "protocol"\n', v);
+      } else {
+        f.protocol = p;
+        hide.proto = true;
+      }
+    } else if (matches(w, 'scope')) {
+      const v = a.next();
+      const s = scopeNumber(v);
+      if (s === undefined) {
+        if (v !== 'all') invarg('invalid "scope"\n', v);
+      } else {
+        f.scope = s;
+        hide.scope = true;
+      }
+    } else if (matches(w, 'type')) {
+      const v = a.next();
+      const t = routeTypeOf(v);
+      if (t === undefined) invarg('node type value is invalid\n', v);
+      f.type = t;
+    } else if (w === 'dev' || w === 'oif') od = a.next();
+    else if (w === 'iif' || w === 'mark' || matches(w, 'realms') || matches(w, 'vrf') || matches(w, 'from')) notModelled(`ip route show ${w}`);
+    else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
+      const v = a.next();
+      const m = parseUnsigned(v);
+      if (m === undefined) invarg('"metric" value is invalid\n', v);
+      f.metric = m;
+      hide.metric = true;
+    } else if (w === 'via') {
+      let v = a.next();
+      if (v === 'inet') v = a.next();
+      const p = getPrefix(v);
+      f.via = { addr: p.addr, len: p.len };
+      if (p.len === 32) hide.via = true;
+    } else if (w === 'src') {
+      const p = getPrefix(a.next());
+      f.src = { addr: p.addr, len: p.len };
+      if (p.len === 32) hide.src = true;
+    } else {
+      let word = w;
+      if (matches(word, 'to')) word = a.next();
+      if (matches(word, 'root')) {
+        const p = getPrefix(a.next());
+        f.rdst = { addr: p.addr, len: p.len };
+      } else if (matches(word, 'match')) {
+        const p = getPrefix(a.next());
+        f.mdst = { addr: p.addr, len: p.len };
+      } else {
+        if (matches(word, 'exact')) word = a.next();
+        const p = getPrefix(word);
+        f.mdst = { addr: p.addr, len: p.len };
+        f.rdst = { addr: p.addr, len: p.len };
+      }
+    }
+    a.advance();
+  }
+  if (od !== null) {
+    f.oif = devIndex(ctx, od);
+    hide.dev = true;
+  }
+  if (f.tb !== 0) hide.table = true;
+  f.hide = hide;
+  let tables: FibTable[];
+  if (f.tb !== 0) {
+    const t = ctx.snapshot.tables.get(f.tb);
+    if (t === undefined) throw new CommandExit('Error: ipv4: FIB table does not exist.\nDump terminated\n', 2);
+    tables = [t];
+  } else tables = tablesInDumpOrder(ctx.snapshot.tables);
+  const routes: FibRoute[] = [];
+  for (const t of tables) for (const r of tableRoutes(t)) if (routePasses(ctx, f, r)) routes.push(r);
+  if (opts.json) {
+    const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide));
+    ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
+    return;
+  }
+  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide));
+}
+
+/** iproute_get(). */
+function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  let tos = 0;
+  let src = 0;
+  let idev: string | null = null;
+  let odev: string | null = null;
+  let mark = 0;
+  let uid: number | undefined;
+  let fibmatch = false;
+  let sport = 0;
+  let dport = 0;
+  let ipproto: number | undefined;
+  let dst: Ip4 | null = null;
+  while (!a.done) {
+    const w = a.cur;
+    if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = a.next();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      tos = t;
+    } else if (matches(w, 'from')) {
+      const v = a.next();
+      src = getPrefix(v).addr;
+    } else if (matches(w, 'iif')) idev = a.next();
+    else if (matches(w, 'mark')) {
+      const v = a.next();
+      const m = parseUnsigned(v);
+      if (m === undefined) invarg('invalid mark value', v);
+      mark = m;
+    } else if (matches(w, 'oif') || w === 'dev') odev = a.next();
+    else if (matches(w, 'uid')) {
+      const v = a.next();
+      const u = parseUnsigned(v);
+      if (u === undefined) invarg('invalid UID\n', v);
+      uid = u;
+    } else if (matches(w, 'fibmatch')) fibmatch = true;
+    else if (matches(w, 'sport')) {
+      const v = a.next();
+      const n = parseUnsigned(v, 0xffff);
+      if (n === undefined) invarg('invalid sport\n', v);
+      sport = n;
+    } else if (matches(w, 'dport')) {
+      const v = a.next();
+      const n = parseUnsigned(v, 0xffff);
+      if (n === undefined) invarg('invalid dport\n', v);
+      dport = n;
+    } else if (matches(w, 'ipproto')) {
+      const v = a.next();
+      const n = ipprotoNumber(v);
+      if (n === undefined) invarg('Invalid "ipproto" value\n', v);
+      ipproto = n;
+    } else if (matches(w, 'notify') || matches(w, 'connected') || matches(w, 'vrf') || w === 'as') notModelled(`ip route get ${w}`);
+    else {
+      let word = w;
+      if (word === 'to') word = a.next();
+      const p = getPrefix(word);
+      if (p.len !== 32) ctx.warn(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.\n`);
+      dst = p.addr;
+    }
+    a.advance();
+  }
+  if (dst === null) throw new CommandExit('need at least a destination address\n', 255);
+  const iif = idev === null ? 0 : devIndex(ctx, idev);
+  const oif = odev === null ? 0 : devIndex(ctx, odev);
+  const req: RouteGetRequest = {
+    dst,
+    src,
+    iif,
+    oif,
+    mark,
+    tos,
+    ...(uid === undefined ? {} : { uid }),
+    // inet_rtm_getroute(): without RTA_IP_PROTO the flow is UDP.
+    ipproto: ipproto ?? 17,
+    sport,
+    dport,
+    fibmatch,
+  };
+  const out = routeGet(ctx.snapshot, req);
+  if (!out.ok) throw new CommandExit(`RTNETLINK answers: ${STRERROR[out.errno]}\n`, 2);
+  if (out.answer.kind === 'fibmatch') {
+    const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
+    if (opts.json) ctx.print(`${jsonCompact([routeJson(ctx.snapshot, r, {})])}\n`);
+    else ctx.print(formatRouteLine(ctx.snapshot, r, {}));
+    return;
+  }
+  if (opts.json) ctx.print(`${jsonCompact([routeGetJson(ctx.snapshot, out.answer)])}\n`);
+  else ctx.print(formatRouteGet(ctx.snapshot, out.answer));
+}

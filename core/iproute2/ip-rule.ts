@@ -1,0 +1,253 @@
+// `ip rule` (iproute2 6.1 ip/iprule.c): iprule_modify, iprule_list, flush.
+
+import { Args, CommandContext, CommandExit, failKernel, getPrefix, invarg, matches, notModelled } from './command-context.js';
+import { blankRule, type FibRule, type RuleAction } from '../rules/fib-rule.js';
+import { dsfieldName, dsfieldNumber, parseUnsigned, tableName, tableNumber } from '../print/names.js';
+import { formatIp4 } from '../net/ip4.js';
+import { ruleDevIndex, gotoTarget } from '../route/fib-lookup.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { GlobalOptions } from './global-options.js';
+import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
+import { ipprotoName, ipprotoNumber } from './ip-proto.js';
+import type { RuleMatch } from '../events/rule.js';
+
+export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
+  const a = new Args(argv);
+  if (a.done) return ruleList(ctx, opts, a);
+  const verb = a.cur;
+  a.advance();
+  if (matches(verb, 'add')) return ruleModify(ctx, a, true);
+  if (matches(verb, 'delete')) return ruleModify(ctx, a, false);
+  if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return ruleList(ctx, opts, a);
+  if (matches(verb, 'flush')) return ruleFlush(ctx);
+  if (matches(verb, 'save') || matches(verb, 'restore')) notModelled(`ip rule ${verb}`);
+  throw new CommandExit(`Command "${verb}" is unknown, try "ip rule help".\n`, 255);
+}
+
+function portRange(word: string, what: string): readonly [number, number] {
+  const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(word);
+  if (m === null) invarg(`invalid ${what}\n`, word);
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo > 65535 || hi > 65535) invarg(`invalid ${what}\n`, word);
+  return [lo, hi];
+}
+
+/** iprule_modify(). For delete, only the fields given are compared (rule_find). */
+function ruleModify(ctx: CommandContext, a: Args, add: boolean): void {
+  const m: { -readonly [K in keyof FibRule]?: FibRule[K] } = {};
+  let action: RuleAction | undefined = add ? 'lookup' : undefined;
+  let tableGiven = false;
+  while (!a.done) {
+    const w = a.cur;
+    if (w === 'not') m.not = true;
+    else if (w === 'from') {
+      const p = getPrefix(a.next());
+      m.src = p.addr;
+      m.srcLen = p.len;
+    } else if (w === 'to') {
+      const p = getPrefix(a.next());
+      m.dst = p.addr;
+      m.dstLen = p.len;
+    } else if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
+      const v = a.next();
+      const n = parseUnsigned(v);
+      if (n === undefined) invarg('preference value is invalid\n', v);
+      m.priority = n;
+    } else if (w === 'tos' || w === 'dsfield') {
+      const v = a.next();
+      const t = dsfieldNumber(v);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      m.tos = t;
+    } else if (w === 'fwmark') {
+      const v = a.next();
+      const [mk, mask] = v.split('/');
+      const n = parseUnsigned(mk ?? '');
+      if (n === undefined) invarg('fwmark value is invalid\n', v);
+      m.fwmark = n;
+      if (mask !== undefined) {
+        const k = parseUnsigned(mask);
+        if (k === undefined) invarg('fwmask value is invalid\n', mask);
+        m.fwmask = k;
+      } else m.fwmask = n !== 0 ? 0xffffffff : 0;
+    } else if (matches(w, 'realms') || w === 'l3mdev' || matches(w, 'nat') || matches(w, 'map-to') || w === 'tun_id' || w === 'protocol') {
+      notModelled(`ip rule ${w}`);
+    } else if (matches(w, 'table') || w === 'lookup') {
+      const v = a.next();
+      const t = tableNumber(v);
+      if (t === undefined) invarg('invalid table ID\n', v);
+      m.table = t;
+      tableGiven = true;
+    } else if (matches(w, 'suppress_prefixlength')) {
+      const v = a.next();
+      const n = parseUnsigned(v);
+      if (n === undefined) invarg('suppress_prefixlength value is invalid\n', v);
+      m.suppressPrefixlen = n;
+    } else if (matches(w, 'suppress_ifgroup')) {
+      const v = a.next();
+      const n = parseUnsigned(v);
+      if (n === undefined) invarg('Invalid "suppress_ifgroup" value\n', v);
+      m.suppressIfgroup = n;
+    } else if (matches(w, 'dev') || matches(w, 'iif')) m.iifName = a.next();
+    else if (matches(w, 'oif')) m.oifName = a.next();
+    else if (matches(w, 'uidrange')) {
+      const v = a.next();
+      const r = /^([0-9]+)-([0-9]+)$/.exec(v);
+      if (r === null) invarg('invalid UID range\n', v);
+      m.uidStart = Number(r[1]);
+      m.uidEnd = Number(r[2]);
+    } else if (matches(w, 'ipproto')) {
+      const v = a.next();
+      const n = ipprotoNumber(v);
+      if (n === undefined) invarg('Invalid "ipproto" value\n', v);
+      m.ipproto = n;
+    } else if (matches(w, 'sport')) m.sport = portRange(a.next(), 'sport');
+    else if (matches(w, 'dport')) m.dport = portRange(a.next(), 'dport');
+    else if (matches(w, 'goto')) {
+      const v = a.next();
+      const n = parseUnsigned(v);
+      if (n === undefined) invarg('invalid goto index\n', v);
+      m.gotoTarget = n;
+      action = 'goto';
+    } else if (matches(w, 'nop')) action = 'nop';
+    else if (w === 'blackhole' || w === 'unreachable' || w === 'prohibit') action = w;
+    else if (w === 'type') {
+      const v = a.next();
+      if (v !== 'blackhole' && v !== 'unreachable' && v !== 'prohibit' && v !== 'unicast') invarg('Failed to parse rule type', v);
+      action = v === 'unicast' ? 'lookup' : v;
+    } else throw new CommandExit(`Error: argument "${w}" is wrong: Failed to parse rule type\n`, 255);
+    a.advance();
+  }
+  if (action !== undefined) m.action = action;
+  if (add) {
+    const base = blankRule(0);
+    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : 254) : 0;
+    const rule = { ...base, ...m, table, priority: m.priority ?? null };
+    const step = ctx.apply({ type: 'rule-add', rule });
+    if (step.error !== null) failKernel(step.error);
+    return;
+  }
+  const match: RuleMatch = m;
+  const step = ctx.apply({ type: 'rule-del', match });
+  if (step.error !== null) failKernel(step.error);
+}
+
+/** `ip rule flush`: every rule with a non-zero priority is deleted whole, one by one. */
+function ruleFlush(ctx: CommandContext): void {
+  for (const r of [...ctx.snapshot.rules]) {
+    if (r.priority === 0) continue;
+    const step = ctx.apply({ type: 'rule-del', match: r });
+    if (step.error !== null) failKernel(step.error);
+  }
+}
+
+/** print_rule() text. */
+export function formatRule(s: FibSnapshot, r: FibRule): string {
+  let t = `${r.priority}:\t`;
+  if (r.not) t += 'not ';
+  t += r.srcLen === 0 && r.src === 0 ? 'from all' : `from ${formatIp4(r.src)}${r.srcLen !== 32 ? `/${r.srcLen}` : ''}`;
+  if (r.dstLen !== 0 || r.dst !== 0) t += ` to ${formatIp4(r.dst)}${r.dstLen !== 32 ? `/${r.dstLen}` : ''}`;
+  if (r.tos !== 0) t += ` tos ${dsfieldName(r.tos)}`;
+  if (r.fwmark !== 0 || r.fwmask !== 0) {
+    t += ` fwmark ${hexOrZero(r.fwmark)}`;
+    if (r.fwmask !== 0xffffffff) t += `/${hexOrZero(r.fwmask)}`;
+  }
+  if (r.iifName !== null) t += ` iif ${r.iifName}${ruleDevIndex(s, r.iifName) < 0 ? ' [detached]' : ''}`;
+  if (r.oifName !== null) t += ` oif ${r.oifName}${ruleDevIndex(s, r.oifName) < 0 ? ' [detached]' : ''}`;
+  if (r.uidStart !== null && r.uidEnd !== null) t += ` uidrange ${r.uidStart}-${r.uidEnd}`;
+  if (r.ipproto !== 0) t += ` ipproto ${ipprotoName(r.ipproto)}`;
+  if (r.sport !== null) t += r.sport[0] === r.sport[1] ? ` sport ${r.sport[0]}` : ` sport ${r.sport[0]}-${r.sport[1]}`;
+  if (r.dport !== null) t += r.dport[0] === r.dport[1] ? ` dport ${r.dport[0]}` : ` dport ${r.dport[0]}-${r.dport[1]}`;
+  if (r.table !== 0) {
+    t += ` lookup ${tableName(r.table)}`;
+    if (r.suppressPrefixlen !== -1) t += ` suppress_prefixlength ${r.suppressPrefixlen}`;
+    if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${r.suppressIfgroup}`;
+  }
+  if (r.action === 'goto') {
+    t += ` goto ${r.gotoTarget}`;
+    if (gotoTarget(s.rules, r) === null) t += ' [unresolved]';
+  } else if (r.action === 'nop') t += ' nop';
+  else if (r.action !== 'lookup') t += ` ${r.action}`;
+  return `${t}\n`;
+}
+
+const hexOrZero = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
+
+/** print_rule() JSON. */
+export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> {
+  const o: Record<string, JsonValue> = { priority: r.priority };
+  if (r.not) o['not'] = null;
+  if (r.srcLen === 0 && r.src === 0) o['src'] = 'all';
+  else {
+    o['src'] = formatIp4(r.src);
+    if (r.srcLen !== 32) o['srclen'] = r.srcLen;
+  }
+  if (r.dstLen !== 0 || r.dst !== 0) {
+    o['dst'] = formatIp4(r.dst);
+    if (r.dstLen !== 32) o['dstlen'] = r.dstLen;
+  }
+  if (r.tos !== 0) o['tos'] = dsfieldName(r.tos);
+  if (r.fwmark !== 0 || r.fwmask !== 0) {
+    o['fwmark'] = hexOrZero(r.fwmark);
+    if (r.fwmask !== 0xffffffff) o['fwmask'] = hexOrZero(r.fwmask);
+  }
+  if (r.iifName !== null) {
+    o['iif'] = r.iifName;
+    if (ruleDevIndex(s, r.iifName) < 0) o['iif_detached'] = null;
+  }
+  if (r.oifName !== null) {
+    o['oif'] = r.oifName;
+    if (ruleDevIndex(s, r.oifName) < 0) o['oif_detached'] = null;
+  }
+  if (r.uidStart !== null && r.uidEnd !== null) {
+    o['uid_start'] = r.uidStart;
+    o['uid_end'] = r.uidEnd;
+  }
+  if (r.ipproto !== 0) o['ipproto'] = ipprotoName(r.ipproto);
+  if (r.sport !== null) {
+    if (r.sport[0] === r.sport[1]) o['sport'] = r.sport[0];
+    else {
+      o['sport_start'] = r.sport[0];
+      o['sport_end'] = r.sport[1];
+    }
+  }
+  if (r.dport !== null) {
+    if (r.dport[0] === r.dport[1]) o['dport'] = r.dport[0];
+    else {
+      o['dport_start'] = r.dport[0];
+      o['dport_end'] = r.dport[1];
+    }
+  }
+  if (r.table !== 0) {
+    o['table'] = tableName(r.table);
+    if (r.suppressPrefixlen !== -1) o['suppress_prefixlen'] = r.suppressPrefixlen;
+    if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = String(r.suppressIfgroup);
+  }
+  if (r.action === 'goto') {
+    o['goto'] = r.gotoTarget;
+    if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
+  } else if (r.action === 'nop') o['nop'] = null;
+  else if (r.action !== 'lookup') o['action'] = r.action;
+  return o;
+}
+
+function ruleList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  let pref: number | undefined;
+  while (!a.done) {
+    const w = a.cur;
+    if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
+      const v = a.next();
+      const n = parseUnsigned(v);
+      if (n === undefined) invarg('preference value is invalid\n', v);
+      pref = n;
+    } else notModelled(`ip rule show ${w}`);
+    a.advance();
+  }
+  const rules = ctx.snapshot.rules.filter((r) => pref === undefined || r.priority === pref);
+  if (opts.json) {
+    const arr: JsonValue[] = rules.map((r) => ruleJson(ctx.snapshot, r));
+    ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
+    return;
+  }
+  for (const r of rules) ctx.print(formatRule(ctx.snapshot, r));
+}

@@ -1,0 +1,61 @@
+// IPv4 addresses as unsigned 32-bit numbers (host order), and the prefix arithmetic
+// the kernel does with __be32 and masks (inet_make_mask, inet_ifa_match).
+
+/** An IPv4 address as an unsigned 32-bit integer, 192.0.2.1 = 0xc0000201. */
+export type Ip4 = number;
+
+/** Parses dotted-quad text; undefined when it is not exactly four decimal octets. */
+export function parseIp4(text: string): Ip4 | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let v = 0;
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    v = v * 256 + n;
+  }
+  return v >>> 0;
+}
+
+/** Formats as dotted quad. */
+export function formatIp4(a: Ip4): string {
+  return `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+/** The netmask of a prefix length (inet_make_mask): 24 -> 255.255.255.0. */
+export function maskOf(len: number): number {
+  return len <= 0 ? 0 : len >= 32 ? 0xffffffff : (0xffffffff << (32 - len)) >>> 0;
+}
+
+/** addr AND mask(len). */
+export function networkOf(addr: Ip4, len: number): Ip4 {
+  return (addr & maskOf(len)) >>> 0;
+}
+
+/** The last address of a prefix: addr OR NOT mask. */
+export function broadcastOf(addr: Ip4, len: number): Ip4 {
+  return (addr | ~maskOf(len)) >>> 0;
+}
+
+/** Whether addr lies in prefix/len (inet_ifa_match). */
+export function inPrefix(addr: Ip4, prefix: Ip4, len: number): boolean {
+  return ((addr ^ prefix) & maskOf(len)) === 0;
+}
+
+/** ipv4_is_zeronet: 0.0.0.0/8. */
+export const isZeronet = (a: Ip4): boolean => a >>> 24 === 0;
+/** ipv4_is_lbcast: 255.255.255.255. */
+export const isLbcast = (a: Ip4): boolean => a === 0xffffffff;
+/** ipv4_is_multicast: 224.0.0.0/4. */
+export const isMulticast = (a: Ip4): boolean => a >>> 28 === 0xe;
+/** ipv4_is_local_multicast: 224.0.0.0/24. */
+export const isLocalMulticast = (a: Ip4): boolean => a >>> 8 === 0xe00000;
+/** ipv4_is_loopback: 127.0.0.0/8. */
+export const isLoopback = (a: Ip4): boolean => a >>> 24 === 127;
+
+/** Text for a route destination as iproute2 prints it: default, A.B.C.D (/32) or A.B.C.D/len. */
+export function formatPrefix(dst: Ip4, len: number): string {
+  if (len === 0 && dst === 0) return 'default';
+  return len === 32 ? formatIp4(dst) : `${formatIp4(dst)}/${len}`;
+}

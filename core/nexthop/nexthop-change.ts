@@ -1,0 +1,94 @@
+// Nexthop objects changing: rtm_new_nexthop() / rtm_del_nexthop() and
+// nexthop_flush_dev() (nexthop.c). Removing a nexthop removes the routes that use it
+// (__remove_nexthop_fib), silently; a group loses the member and goes when empty.
+
+import type { Txn } from '../snapshot/txn.js';
+import type { NexthopAddEvent } from '../events/nexthop.js';
+import type { NexthopObject } from './nexthop-object.js';
+import { kerr, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, type KernelError } from '../semantics/rtnetlink.js';
+import { fibCheckNh } from '../semantics/fib-create-info.js';
+import { tableLeaves } from '../trie/fib-table.js';
+import type { EffectCause } from '../snapshot/effects.js';
+
+/** rtm_new_nexthop(): validate and create (or replace) a nexthop object. */
+export function nexthopAdd(txn: Txn, e: NexthopAddEvent): KernelError | null {
+  const exists = txn.nexthops.has(e.id);
+  if (exists && !e.replace) return kerr('EEXIST');
+  let obj: NexthopObject;
+  if (e.kind === 'blackhole') {
+    const lo = txn.dev(1);
+    if (lo === undefined || !lo.up) return kerr('ENETDOWN', 'Device for nexthop is not up');
+    obj = { kind: 'blackhole', id: e.id, protocol: e.protocol };
+  } else if (e.kind === 'group') {
+    for (const m of e.members) {
+      const o = txn.nexthops.get(m.id);
+      if (o === undefined) return kerr('EINVAL', 'Invalid nexthop id');
+      if (o.kind === 'group') return kerr('EINVAL', 'Nested nexthop groups not supported');
+    }
+    obj = { kind: 'group', id: e.id, members: e.members, protocol: e.protocol };
+  } else {
+    const dev = txn.dev(e.dev);
+    if (dev === undefined) return kerr('EINVAL', 'Device attribute required for non-blackhole and non-fdb nexthops');
+    if (!dev.up) return kerr('ENETDOWN', 'Nexthop device is not up');
+    if (!dev.carrier) return kerr('ENETDOWN', 'Carrier for nexthop device is down');
+    const r = fibCheckNh(txn.view(), { dev: e.dev, gw: e.gw, weight: 1, onlink: e.onlink }, RT_TABLE_MAIN, RT_SCOPE_UNIVERSE);
+    if (!r.ok) return r.err;
+    obj = {
+      kind: 'single',
+      id: e.id,
+      dev: r.nh.dev,
+      gw: e.gw,
+      onlink: e.onlink,
+      scope: e.gw === null ? RT_SCOPE_HOST : r.nh.scope === RT_SCOPE_HOST ? RT_SCOPE_HOST : RT_SCOPE_LINK,
+      protocol: e.protocol,
+    };
+  }
+  txn.setNexthop(obj);
+  txn.effects.push({ kind: 'nexthop-add', nexthop: obj, cause: 'rtm_new_nexthop', notified: true });
+  return null;
+}
+
+/** Remove the routes using nexthop id, from every table, silently. */
+function removeNexthopRoutes(txn: Txn, id: number, cause: EffectCause): void {
+  for (const t of [...txn.tables.values()]) {
+    for (const leaf of [...tableLeaves(t)]) {
+      if (!leaf.aliases.some((fa) => fa.info.nhid === id)) continue;
+      for (const fa of leaf.aliases) {
+        if (fa.info.nhid === id) {
+          txn.effects.push({ kind: 'route-del', route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa }, cause, notified: false });
+        }
+      }
+      txn.setAliases(t.id, leaf.dst, leaf.plen, leaf.aliases.filter((fa) => fa.info.nhid !== id));
+    }
+  }
+}
+
+/** remove_nexthop(): the object, its routes, and its membership in groups. */
+export function removeNexthop(txn: Txn, id: number, cause: EffectCause, notified: boolean): void {
+  const obj = txn.nexthops.get(id);
+  if (obj === undefined) return;
+  txn.deleteNexthop(id);
+  txn.effects.push({ kind: 'nexthop-del', nexthop: obj, cause, notified });
+  removeNexthopRoutes(txn, id, cause);
+  for (const g of [...txn.nexthops.values()]) {
+    if (g.kind !== 'group' || !g.members.some((m) => m.id === id)) continue;
+    const members = g.members.filter((m) => m.id !== id);
+    if (members.length === 0) removeNexthop(txn, g.id, cause, false);
+    else txn.setNexthop({ ...g, members });
+  }
+}
+
+/** rtm_del_nexthop(). */
+export function nexthopDel(txn: Txn, id: number): KernelError | null {
+  if (!txn.nexthops.has(id)) return kerr('ENOENT');
+  removeNexthop(txn, id, 'rtm_del_nexthop', true);
+  return null;
+}
+
+/** nexthop_flush_dev(): a device went down or lost carrier; its nexthop objects go. */
+export function nexthopFlushDev(txn: Txn, ifindex: number): void {
+  for (const o of [...txn.nexthops.values()]) {
+    const uses = o.kind === 'single' ? o.dev === ifindex : o.kind === 'blackhole' ? ifindex === 1 : false;
+    if (uses && txn.nexthops.has(o.id)) removeNexthop(txn, o.id, 'nexthop_flush_dev', false);
+  }
+}

@@ -1,0 +1,61 @@
+// `ip route get` answers: print_route() for an RTM_F_CLONED route (iproute2 6.1), with
+// print_cache_flags() on the second line.
+
+import { formatIp4 } from '../net/ip4.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { RouteGetAnswer } from '../route/route-output.js';
+import { dsfieldName, tableName } from './names.js';
+import { RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
+import type { JsonValue } from './json-out.js';
+
+function devName(s: FibSnapshot, i: number): string {
+  return s.devices.get(i)?.name ?? `if${i}`;
+}
+
+function cacheWords(a: RouteGetAnswer): string[] {
+  const w: string[] = [];
+  if (a.cache.local) w.push('local');
+  if (a.cache.multicast) w.push('mc');
+  if (a.cache.broadcast) w.push('brd');
+  if (a.cache.redirect) w.push('redirect');
+  return w;
+}
+
+/** Two lines: the route, then "    cache [<flags> ][iif D ]". */
+export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer): string {
+  let out = '';
+  if (a.type !== 'unicast') out += `${a.type} `;
+  out += `${formatIp4(a.dst)} `;
+  if (a.from !== 0) out += `from ${formatIp4(a.from)} `;
+  if (a.tos !== 0) out += `tos ${dsfieldName(a.tos)} `;
+  if (a.gateway !== null) out += `via ${formatIp4(a.gateway)} `;
+  out += `dev ${devName(s, a.dev)} `;
+  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) out += `table ${tableName(a.table)} `;
+  if (a.prefsrc !== null && a.iif === 0) out += `src ${formatIp4(a.prefsrc)} `;
+  if (a.mark !== 0) out += a.mark >= 16 ? `mark 0x${a.mark.toString(16)} ` : `mark ${a.mark} `;
+  if (a.uid !== null && a.iif === 0) out += `uid ${a.uid} `;
+  out += '\n    cache ';
+  const w = cacheWords(a);
+  if (w.length > 0) out += `<${w.join(',')}> `;
+  if (a.iif !== 0) out += `iif ${devName(s, a.iif)} `;
+  return `${out}\n`;
+}
+
+/** The same answer as `ip -j route get` prints it. */
+export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer): Record<string, JsonValue> {
+  const o: Record<string, JsonValue> = {};
+  if (a.type !== 'unicast') o['type'] = a.type;
+  o['dst'] = formatIp4(a.dst);
+  if (a.from !== 0) o['from'] = formatIp4(a.from);
+  if (a.tos !== 0) o['tos'] = dsfieldName(a.tos);
+  if (a.gateway !== null) o['gateway'] = formatIp4(a.gateway);
+  o['dev'] = devName(s, a.dev);
+  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) o['table'] = tableName(a.table);
+  if (a.prefsrc !== null && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
+  o['flags'] = [];
+  if (a.mark !== 0) o['mark'] = a.mark;
+  if (a.uid !== null && a.iif === 0) o['uid'] = a.uid;
+  o['cache'] = cacheWords(a);
+  if (a.iif !== 0) o['iif'] = devName(s, a.iif);
+  return o;
+}

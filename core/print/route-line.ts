@@ -1,0 +1,162 @@
+// `ip route show` lines: print_route() of iproute2 6.1 applied to what fib_dump_info()
+// reports for a route (rtm_flags from the nexthop, `dead` added where
+// ignore_routes_with_linkdown applies to a linkdown nexthop: fib_nexthop_info).
+
+import { formatIp4, formatPrefix } from '../net/ip4.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { ignoreLinkdown } from '../snapshot/snapshot.js';
+import type { FibRoute } from '../semantics/fib-info.js';
+import { aliasNexthops, type ResolvedNh } from '../route/fib-lookup.js';
+import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../semantics/rtnetlink.js';
+import { dsfieldName, protoName, scopeName, tableName } from './names.js';
+import type { JsonObject, JsonValue } from './json-out.js';
+
+/** Which fields a `ip route show` selector pins, and so hides (filter.*mask == -1). */
+export interface RouteHide {
+  readonly dev?: boolean;
+  readonly proto?: boolean;
+  readonly scope?: boolean;
+  readonly metric?: boolean;
+  readonly via?: boolean;
+  readonly src?: boolean;
+  readonly tos?: boolean;
+  /** A single table was asked for (filter.tb): no `table` word. */
+  readonly table?: boolean;
+}
+
+interface NhView {
+  readonly gw: number | null;
+  readonly dev: number;
+  readonly weight: number;
+  readonly flags: readonly string[];
+}
+
+function devName(s: FibSnapshot, i: number): string {
+  return s.devices.get(i)?.name ?? `if${i}`;
+}
+
+/** fib_nexthop_info() flags of one nexthop, in print_rt_flags order. */
+function nhFlags(s: FibSnapshot, nh: ResolvedNh & { readonly onlink?: boolean }): string[] {
+  const dead = nh.dead || (nh.linkdown && ignoreLinkdown(s, nh.dev));
+  const out: string[] = [];
+  if (dead) out.push('dead');
+  if (nh.onlink === true) out.push('onlink');
+  if (nh.linkdown) out.push('linkdown');
+  return out;
+}
+
+/** The fields of a route as print_route() sees them. */
+interface RouteView {
+  readonly type: string;
+  readonly dst: string;
+  readonly nhid: number;
+  readonly tos: number;
+  readonly gw: number | null;
+  readonly dev: number | null;
+  readonly table: number;
+  readonly protocol: number;
+  readonly scope: number;
+  readonly prefsrc: number;
+  readonly metric: number;
+  readonly flags: readonly string[];
+  readonly multipath: readonly NhView[] | null;
+}
+
+function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
+  const info = r.alias.info;
+  const nhs = aliasNexthops(s, r.alias);
+  let type: string = r.alias.type;
+  let gw: number | null = null;
+  let dev: number | null = null;
+  let flags: readonly string[] = [];
+  let multipath: NhView[] | null = null;
+  const obj = info.nhid !== 0 ? s.nexthops.get(info.nhid) : undefined;
+  if (nhs === 'blackhole') {
+    type = 'blackhole';
+    dev = 1;
+  } else if (info.multipath || obj?.kind === 'group') {
+    multipath = nhs.map((nh, i) => ({
+      gw: nh.gw,
+      dev: nh.dev,
+      weight: nh.weight,
+      flags: nhFlags(s, { ...nh, onlink: info.nhs[i]?.onlink ?? false }),
+    }));
+  } else if (nhs.length === 1) {
+    const nh = nhs[0] as ResolvedNh;
+    gw = nh.gw;
+    dev = nh.dev;
+    flags = nhFlags(s, { ...nh, onlink: info.nhs[0]?.onlink ?? (obj?.kind === 'single' && obj.onlink) });
+  }
+  return {
+    type,
+    dst: formatPrefix(r.dst, r.plen),
+    nhid: info.nhid,
+    tos: r.alias.tos,
+    gw,
+    dev,
+    table: tableOverride ?? r.table,
+    protocol: info.protocol,
+    scope: info.scope,
+    prefsrc: info.prefsrc,
+    metric: info.priority,
+    flags,
+    multipath,
+  };
+}
+
+/** One route in `ip route show` text, ending in " \n" (multipath legs on tab-indented lines). */
+export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number): string {
+  const v = view(s, r, tableOverride);
+  let out = '';
+  if (v.type !== 'unicast') out += `${v.type} `;
+  out += `${v.dst} `;
+  if (v.nhid !== 0) out += `nhid ${v.nhid} `;
+  if (v.tos !== 0 && hide.tos !== true) out += `tos ${dsfieldName(v.tos)} `;
+  if (v.gw !== null && hide.via !== true) out += `via ${formatIp4(v.gw)} `;
+  if (v.dev !== null && hide.dev !== true) out += `dev ${devName(s, v.dev)} `;
+  if (v.table !== 0 && v.table !== RT_TABLE_MAIN && hide.table !== true) out += `table ${tableName(v.table)} `;
+  if (v.protocol !== RTPROT_BOOT && hide.proto !== true) out += `proto ${protoName(v.protocol)} `;
+  if (v.scope !== RT_SCOPE_UNIVERSE && hide.scope !== true) out += `scope ${scopeName(v.scope)} `;
+  if (v.prefsrc !== 0 && hide.src !== true) out += `src ${formatIp4(v.prefsrc)} `;
+  if (v.metric !== 0 && hide.metric !== true) out += `metric ${v.metric} `;
+  for (const f of v.flags) out += `${f} `;
+  if (v.multipath !== null) {
+    for (const nh of v.multipath) {
+      out += '\n\tnexthop ';
+      if (nh.gw !== null) out += `via ${formatIp4(nh.gw)} `;
+      out += `dev ${devName(s, nh.dev)} `;
+      out += `weight ${nh.weight} `;
+      for (const f of nh.flags) out += `${f} `;
+    }
+  }
+  return `${out}\n`;
+}
+
+/** The same route as an `ip -j route show` object, keys in iproute2's order. */
+export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number): Record<string, JsonValue> {
+  const v = view(s, r, tableOverride);
+  const o: Record<string, JsonValue> = {};
+  if (v.type !== 'unicast') o['type'] = v.type;
+  o['dst'] = v.dst;
+  if (v.nhid !== 0) o['nhid'] = v.nhid;
+  if (v.tos !== 0 && hide.tos !== true) o['tos'] = dsfieldName(v.tos);
+  if (v.gw !== null && hide.via !== true) o['gateway'] = formatIp4(v.gw);
+  if (v.dev !== null && hide.dev !== true) o['dev'] = devName(s, v.dev);
+  if (v.table !== 0 && v.table !== RT_TABLE_MAIN && hide.table !== true) o['table'] = tableName(v.table);
+  if (v.protocol !== RTPROT_BOOT && hide.proto !== true) o['protocol'] = protoName(v.protocol);
+  if (v.scope !== RT_SCOPE_UNIVERSE && hide.scope !== true) o['scope'] = scopeName(v.scope);
+  if (v.prefsrc !== 0 && hide.src !== true) o['prefsrc'] = formatIp4(v.prefsrc);
+  if (v.metric !== 0 && hide.metric !== true) o['metric'] = v.metric;
+  o['flags'] = [...v.flags];
+  if (v.multipath !== null) {
+    o['nexthops'] = v.multipath.map((nh): JsonObject => {
+      const x: Record<string, JsonValue> = {};
+      if (nh.gw !== null) x['gateway'] = formatIp4(nh.gw);
+      x['dev'] = devName(s, nh.dev);
+      x['weight'] = nh.weight;
+      x['flags'] = [...nh.flags];
+      return x;
+    });
+  }
+  return o;
+}

@@ -1,0 +1,269 @@
+// `ip route get`: inet_rtm_getroute() with the output path ip_route_output_key_hash_rcu()
+// / __mkroute_output() / fib_select_path(), and the input path ip_route_input_slow()
+// (route.c). The answer is what rt_fill_info() reports, before printing.
+
+import { isLbcast, isLocalMulticast, isLoopback, isMulticast, isZeronet, type Ip4 } from '../net/ip4.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { aliasNexthops, fibLookup, isLocalAddress, type FibResult, type ResolvedNh } from './fib-lookup.js';
+import { inetSelectAddr } from '../devinet/select-addr.js';
+import { makeFlow, LOOPBACK_IFINDEX, type Flow } from './flow.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, type Errno, type RouteType } from '../semantics/rtnetlink.js';
+import { fibResultPrefsrc } from './prefsrc.js';
+
+/** The question `ip route get` asks (RTM_GETROUTE). */
+export interface RouteGetRequest {
+  readonly dst: Ip4;
+  /** `from`, 0 when not given. */
+  readonly src: Ip4;
+  /** `iif`: the input path. 0 when not given. */
+  readonly iif: number;
+  readonly oif: number;
+  readonly mark: number;
+  readonly tos: number;
+  /** undefined: the caller's uid (root, 0). */
+  readonly uid?: number;
+  readonly ipproto: number;
+  readonly sport: number;
+  readonly dport: number;
+  readonly fibmatch: boolean;
+}
+
+/** RTCF_* cache flags printed after `cache`. */
+export interface CacheFlags {
+  readonly local: boolean;
+  readonly broadcast: boolean;
+  readonly multicast: boolean;
+  readonly redirect: boolean;
+}
+
+/** What rt_fill_info() reports for a cloned route. */
+export interface RouteGetAnswer {
+  readonly kind: 'route';
+  readonly type: RouteType;
+  readonly dst: Ip4;
+  /** `from` echoed (RTA_SRC) when given. */
+  readonly from: Ip4;
+  readonly tos: number;
+  readonly gateway: Ip4 | null;
+  readonly dev: number;
+  /** RTA_TABLE; 0 when no FIB result. */
+  readonly table: number;
+  /** RTA_PREFSRC: only when no `from` (output path). */
+  readonly prefsrc: Ip4 | null;
+  readonly mark: number;
+  /** RTA_UID, output path only. */
+  readonly uid: number | null;
+  readonly cache: CacheFlags;
+  /** RTA_IIF for input lookups. */
+  readonly iif: number;
+}
+
+/** fibmatch: the FIB entry itself. */
+export interface RouteGetFibMatch {
+  readonly kind: 'fibmatch';
+  readonly res: FibResult;
+}
+
+export type RouteGetOutcome =
+  | { readonly ok: true; readonly answer: RouteGetAnswer | RouteGetFibMatch }
+  | { readonly ok: false; readonly errno: Errno };
+
+const NO_FLAGS: CacheFlags = { local: false, broadcast: false, multicast: false, redirect: false };
+
+/** fib_select_path(): multipath leg and the default-route choice, without a flow hash. */
+function selectPath(s: FibSnapshot, res: FibResult, flow: Flow): FibResult {
+  if (flow.oif !== 0) return res;
+  const nhs = aliasNexthops(s, res.alias);
+  if (nhs === 'blackhole' || nhs.length <= 1) return res;
+  // Divergence: the kernel hashes the flow (seeded per boot) over the legs whose upper
+  // bound is not -1; the model takes the first usable leg, which is the kernel's answer
+  // whenever exactly one leg is usable (the only case the corpus asks about).
+  return res;
+}
+
+function outputAnswer(
+  s: FibSnapshot,
+  req: RouteGetRequest,
+  flow: Flow,
+  res: FibResult | null,
+  type: RouteType,
+  devOut: number,
+  saddr: Ip4,
+  flags: CacheFlags,
+): RouteGetOutcome {
+  let t = type;
+  let f = flags;
+  let gateway: Ip4 | null = null;
+  if (isLbcast(req.dst)) t = 'broadcast';
+  else if (isMulticast(req.dst)) t = 'multicast';
+  const out = s.devices.get(devOut);
+  if (out?.kind === 'loopback') f = { ...f, local: true };
+  if (t === 'broadcast') f = { ...f, local: true, broadcast: true };
+  else if (t === 'multicast') f = { ...f, multicast: true };
+  else if (res !== null && res.nh.gw !== null && res.nh.scope === RT_SCOPE_LINK) gateway = res.nh.gw;
+  if (t === 'local') f = { ...f, local: true };
+  return {
+    ok: true,
+    answer: {
+      kind: 'route',
+      type: t,
+      dst: req.dst,
+      from: req.src,
+      tos: res?.alias.tos ?? 0,
+      gateway,
+      dev: devOut,
+      table: res?.table ?? 0,
+      prefsrc: req.src !== 0 ? null : saddr,
+      mark: req.mark,
+      uid: req.uid ?? 0,
+      cache: f,
+      iif: 0,
+    },
+  };
+}
+
+/** The output path (a locally generated packet). */
+function routeOutput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
+  const flow = makeFlow({
+    daddr: req.dst,
+    saddr: req.src,
+    tos: req.tos,
+    oif: req.oif,
+    iif: LOOPBACK_IFINDEX,
+    mark: req.mark,
+    uid: req.uid ?? 0,
+    proto: req.ipproto,
+    sport: req.sport,
+    dport: req.dport,
+  });
+  let saddr = req.src;
+  if (req.src !== 0) {
+    if (isMulticast(req.src) || isLbcast(req.src) || isZeronet(req.src)) return { ok: false, errno: 'EINVAL' };
+    if (!isLocalAddress(s, req.src)) return { ok: false, errno: 'ENETUNREACH' };
+  }
+  if (req.oif !== 0) {
+    const dev = s.devices.get(req.oif);
+    if (dev === undefined) return { ok: false, errno: 'ENODEV' };
+    if (!dev.up) return { ok: false, errno: 'ENETUNREACH' };
+    if (isLocalMulticast(req.dst) || isLbcast(req.dst)) {
+      if (saddr === 0) saddr = inetSelectAddr(s, req.oif, 0, RT_SCOPE_LINK);
+      return outputAnswer(s, req, flow, null, 'unicast', req.oif, saddr, NO_FLAGS);
+    }
+    if (saddr === 0 && isMulticast(req.dst)) saddr = inetSelectAddr(s, req.oif, 0, flow.scope);
+    else if (saddr === 0 && req.dst === 0) saddr = inetSelectAddr(s, req.oif, 0, RT_SCOPE_HOST);
+  }
+  if (req.dst === 0) {
+    const src = saddr !== 0 ? saddr : 0x7f000001;
+    const a = outputAnswer(s, req, flow, null, 'local', LOOPBACK_IFINDEX, src, { ...NO_FLAGS, local: true });
+    return a;
+  }
+  const out = fibLookup(s, flow);
+  if (!out.ok) {
+    if (req.oif !== 0) {
+      // "Apparently, routing tables are wrong. Assume, that the destination is on link."
+      if (saddr === 0) saddr = inetSelectAddr(s, req.oif, 0, RT_SCOPE_LINK);
+      return finish(s, req, flow, null, 'unicast', req.oif, saddr, NO_FLAGS);
+    }
+    return { ok: false, errno: out.errno };
+  }
+  const res = out.res;
+  if (req.fibmatch) return { ok: true, answer: { kind: 'fibmatch', res } };
+  if (res.type === 'local') {
+    if (saddr === 0) saddr = res.alias.info.prefsrc !== 0 ? res.alias.info.prefsrc : req.dst;
+    return finish(s, req, flow, res, 'local', LOOPBACK_IFINDEX, saddr, { ...NO_FLAGS, local: true });
+  }
+  const sel = selectPath(s, res, flow);
+  if (saddr === 0) saddr = fibResultPrefsrc(s, sel);
+  return finish(s, req, flow, sel, sel.type, sel.nh.dev, saddr, NO_FLAGS);
+}
+
+/** __mkroute_output()'s checks, then the answer. */
+function finish(
+  s: FibSnapshot,
+  req: RouteGetRequest,
+  flow: Flow,
+  res: FibResult | null,
+  type: RouteType,
+  devOut: number,
+  saddr: Ip4,
+  flags: CacheFlags,
+): RouteGetOutcome {
+  const out = s.devices.get(devOut);
+  if (out === undefined) return { ok: false, errno: 'EINVAL' };
+  if (out.conf.values.route_localnet === 0 && isLoopback(saddr) && out.kind !== 'loopback') return { ok: false, errno: 'EINVAL' };
+  if (!isLbcast(req.dst) && !isMulticast(req.dst) && isZeronet(req.dst)) return { ok: false, errno: 'EINVAL' };
+  return outputAnswer(s, req, flow, res, type, devOut, saddr, flags);
+}
+
+/** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
+function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
+  const inDev = s.devices.get(req.iif);
+  if (inDev === undefined) return { ok: false, errno: 'ENODEV' };
+  const { dst, src } = req;
+  if (isMulticast(src) || isLbcast(src)) return { ok: false, errno: 'EINVAL' };
+  if (isLbcast(dst) || (src === 0 && dst === 0)) return { ok: false, errno: 'EINVAL' };
+  if (isZeronet(src)) return { ok: false, errno: 'EINVAL' };
+  if (isZeronet(dst)) return { ok: false, errno: 'EINVAL' };
+  if (inDev.conf.values.route_localnet === 0 && (isLoopback(dst) || isLoopback(src))) return { ok: false, errno: 'EINVAL' };
+  const flow = makeFlow({
+    daddr: dst,
+    saddr: src,
+    tos: req.tos,
+    iif: req.iif,
+    mark: req.mark,
+    uid: req.uid ?? 0,
+    proto: req.ipproto,
+    sport: req.sport,
+    dport: req.dport,
+  });
+  const forwarding = inDev.conf.values.forwarding !== 0;
+  const out = fibLookup(s, flow);
+  if (!out.ok) return { ok: false, errno: forwarding ? out.errno : 'EHOSTUNREACH' };
+  const res = out.res;
+  if (req.fibmatch) return { ok: true, answer: { kind: 'fibmatch', res } };
+  const base: RouteGetAnswer = {
+    kind: 'route',
+    type: res.type,
+    dst,
+    from: src,
+    tos: res.alias.tos,
+    gateway: null,
+    dev: LOOPBACK_IFINDEX,
+    table: res.table,
+    prefsrc: null,
+    mark: req.mark,
+    uid: null,
+    cache: NO_FLAGS,
+    iif: req.iif,
+  };
+  if (res.type === 'broadcast') return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true } } };
+  if (res.type === 'local') {
+    if (isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+    return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true } } };
+  }
+  if (!forwarding) return { ok: false, errno: 'EHOSTUNREACH' };
+  if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
+  const nh: ResolvedNh = res.nh;
+  // fib_validate_source(): a source that is one of our addresses is a martian.
+  if (isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+  let redirect = false;
+  if (nh.dev === req.iif && inDev.conf.values.send_redirects !== 0 && s.confAll.values.send_redirects !== 0) {
+    // __fib_validate_source(): the reverse route uses the same device with a host-scope nexthop.
+    const rev = fibLookup(s, makeFlow({ daddr: src, saddr: dst, tos: req.tos, iif: req.iif, mark: 0 }));
+    if (rev.ok && rev.res.type === 'unicast' && rev.res.nh.dev === req.iif && rev.res.nh.scope >= RT_SCOPE_HOST) redirect = true;
+  }
+  return {
+    ok: true,
+    answer: {
+      ...base,
+      gateway: nh.gw !== null && nh.scope === RT_SCOPE_LINK ? nh.gw : null,
+      dev: nh.dev,
+      cache: { ...NO_FLAGS, redirect },
+    },
+  };
+}
+
+/** inet_rtm_getroute(). */
+export function routeGet(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
+  return req.iif !== 0 ? routeInput(s, req) : routeOutput(s, req);
+}

@@ -1,0 +1,66 @@
+// Rule add and delete: fib_newrule() / fib_delrule() (fib_rules.c) with
+// fib4_rule_configure() (fib4_rules.c).
+
+import type { Txn } from '../snapshot/txn.js';
+import type { RuleAddEvent, RuleMatch } from '../events/rule.js';
+import { sameRule, type FibRule } from './fib-rule.js';
+import { kerr, type KernelError } from '../semantics/rtnetlink.js';
+
+/** fib_default_rule_pref(): the second rule's priority minus one, or 0. */
+function defaultPref(rules: readonly FibRule[]): number {
+  const second = rules[1];
+  if (second !== undefined && second.priority !== 0) return second.priority - 1;
+  return 0;
+}
+
+/**
+ * fib_newrule():
+ * 1. priority: given, or fib_default_rule_pref();
+ * 2. goto to a priority not above its own: EINVAL "Backward goto not supported";
+ * 3. an identical rule: EEXIST;
+ * 4. fib4_rule_configure: tos with ECN bits: EINVAL; `lookup 0` takes the lowest unused
+ *    table id; from now on lookups walk the rules (fib_has_custom_rules);
+ * 5. insert after every rule with priority <= its own.
+ */
+export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
+  const priority = e.rule.priority ?? defaultPref(txn.rules);
+  let rule: FibRule = { ...e.rule, priority };
+  if (rule.action === 'goto' && rule.gotoTarget <= rule.priority) return kerr('EINVAL', 'Backward goto not supported');
+  if (txn.rules.some((r) => sameRule(r, rule))) return kerr('EEXIST');
+  if ((rule.tos & 3) !== 0) return kerr('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
+  if (rule.action === 'lookup' && rule.table === 0) {
+    let id = 1;
+    while (txn.tables.has(id)) id++;
+    txn.ensureTable(id);
+    rule = { ...rule, table: id };
+  }
+  txn.customRules = true;
+  let at = 0;
+  for (let i = 0; i < txn.rules.length; i++) if ((txn.rules[i] as FibRule).priority <= priority) at = i + 1;
+  const rules = txn.rules.slice();
+  rules.splice(at, 0, rule);
+  txn.rules = rules;
+  txn.effects.push({ kind: 'rule-add', rule, cause: 'fib_nl_newrule', notified: true });
+  return null;
+}
+
+function matches(r: FibRule, m: RuleMatch): boolean {
+  for (const [k, v] of Object.entries(m) as [keyof FibRule, unknown][]) {
+    if (v === undefined) continue;
+    const rv = r[k];
+    if (Array.isArray(v) && Array.isArray(rv)) {
+      if (v[0] !== rv[0] || v[1] !== rv[1]) return false;
+    } else if (rv !== v) return false;
+  }
+  return true;
+}
+
+/** fib_delrule(): the first rule matching every given attribute; ENOENT when none. */
+export function fibDelRule(txn: Txn, m: RuleMatch): KernelError | null {
+  const i = txn.rules.findIndex((r) => matches(r, m));
+  if (i < 0) return kerr('ENOENT');
+  const rule = txn.rules[i] as FibRule;
+  txn.rules = txn.rules.filter((_, j) => j !== i);
+  txn.effects.push({ kind: 'rule-del', rule, cause: 'fib_nl_delrule', notified: true });
+  return null;
+}

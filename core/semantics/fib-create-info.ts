@@ -1,0 +1,136 @@
+// Route validation and construction: fib_create_info(), fib_check_nh() and its helpers
+// fib_check_nh_v4_gw() / fib_check_nh_nongw(), fib_valid_prefsrc() (fib_semantics.c).
+// Checks run in the kernel's order; the first failure is the answer.
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { RouteConfig, NexthopSpec } from '../events/route.js';
+import type { FibInfo, FibNh } from './fib-info.js';
+import {
+  fibPropsError,
+  fibPropsScope,
+  kerr,
+  RT_SCOPE_HOST,
+  RT_SCOPE_LINK,
+  RT_SCOPE_NOWHERE,
+  RT_TABLE_LOCAL,
+  RT_TABLE_MAIN,
+  type KernelError,
+} from './rtnetlink.js';
+import { fibLookup, fibTableLookup, inetAddrType, aliasNexthops, type LookupOutcome } from '../route/fib-lookup.js';
+import { makeFlow } from '../route/flow.js';
+
+export type CreateInfoResult = { readonly ok: true; readonly info: FibInfo } | { readonly ok: false; readonly err: KernelError };
+
+const fail = (err: KernelError): CreateInfoResult => ({ ok: false, err });
+
+/**
+ * fib_create_info(): validate a route request against the current state and build its
+ * fib_info. Nexthops start `linkdown` on a device without carrier.
+ */
+export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResult {
+  if (fibPropsScope(cfg.type) > cfg.scope) return fail(kerr('EINVAL', 'Invalid scope'));
+  if (cfg.nhid !== 0) {
+    if (!s.nexthops.has(cfg.nhid)) return fail(kerr('EINVAL', 'Nexthop id does not exist'));
+  }
+  const base = {
+    protocol: cfg.protocol,
+    scope: cfg.scope,
+    priority: cfg.priority,
+    prefsrc: cfg.prefsrc,
+    tbId: cfg.table,
+    nhid: cfg.nhid,
+    dead: false,
+    pfsrcRemoved: false,
+    multipath: cfg.multipath,
+  };
+  if (fibPropsError(cfg.type) !== null) {
+    if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
+      return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
+    }
+    return { ok: true, info: { ...base, nhs: [] } };
+  }
+  if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
+  let nhs: FibNh[] = [];
+  if (cfg.nhid !== 0) {
+    // fib_check_nexthop(): a nexthop object stands for the route's nexthops.
+    nhs = [];
+  } else if (cfg.scope === RT_SCOPE_HOST) {
+    if (cfg.nhs.length !== 1) return fail(kerr('EINVAL', 'Route with host scope can not have multiple nexthops'));
+    const spec = cfg.nhs[0] as NexthopSpec;
+    if (spec.gw !== null) return fail(kerr('EINVAL', 'Route with host scope can not have a gateway'));
+    if (spec.dev === 0 || !s.devices.has(spec.dev)) return fail(kerr('ENODEV'));
+    nhs = [{ dev: spec.dev, gw: null, weight: spec.weight, onlink: spec.onlink, scope: RT_SCOPE_NOWHERE, dead: false, linkdown: false }];
+  } else {
+    if (cfg.nhs.length === 0) return fail(kerr('EINVAL'));
+    for (const spec of cfg.nhs) {
+      const r = fibCheckNh(s, spec, cfg.table, cfg.scope);
+      if (!r.ok) return fail(r.err);
+      nhs.push(r.nh);
+    }
+  }
+  if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
+  return { ok: true, info: { ...base, nhs } };
+}
+
+type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false; readonly err: KernelError };
+
+/** fib_check_nh(): resolve and validate one nexthop. */
+export function fibCheckNh(s: FibSnapshot, spec: NexthopSpec, table: number, scope: number): CheckNh {
+  if (spec.gw !== null) return fibCheckNhV4Gw(s, spec, table, scope);
+  // fib_check_nh_nongw()
+  if (spec.onlink) return { ok: false, err: kerr('EINVAL', 'Invalid flags for nexthop - PERVASIVE and ONLINK can not be set') };
+  const dev = s.devices.get(spec.dev);
+  if (dev === undefined) return { ok: false, err: kerr('ENODEV') };
+  if (!dev.up) return { ok: false, err: kerr('ENETDOWN', 'Device for nexthop is not up') };
+  return {
+    ok: true,
+    nh: { dev: dev.ifindex, gw: null, weight: spec.weight, onlink: false, scope: RT_SCOPE_HOST, dead: false, linkdown: !dev.carrier },
+  };
+}
+
+function fibCheckNhV4Gw(s: FibSnapshot, spec: NexthopSpec, table: number, scope: number): CheckNh {
+  const gw = spec.gw as number;
+  if (spec.onlink) {
+    if (scope >= RT_SCOPE_LINK) return { ok: false, err: kerr('EINVAL', 'Nexthop has invalid scope') };
+    const dev = s.devices.get(spec.dev);
+    if (dev === undefined) return { ok: false, err: kerr('ENODEV', 'Nexthop device required for onlink') };
+    if (!dev.up) return { ok: false, err: kerr('ENETDOWN', 'Nexthop device is not up') };
+    if (inetAddrType(s, gw, RT_TABLE_LOCAL, dev.ifindex) !== 'unicast') {
+      return { ok: false, err: kerr('EINVAL', 'Nexthop has invalid gateway') };
+    }
+    return {
+      ok: true,
+      nh: { dev: dev.ifindex, gw, weight: spec.weight, onlink: true, scope: RT_SCOPE_LINK, dead: false, linkdown: !dev.carrier },
+    };
+  }
+  // The gateway must be reachable with a route of a narrower scope than this one, in the
+  // route's own table first, then through the rules; linkdown does not matter here.
+  const flow = makeFlow({ daddr: gw, scope: Math.max(scope + 1, RT_SCOPE_LINK), oif: spec.dev });
+  let out: LookupOutcome | undefined;
+  if (table !== 0 && table !== RT_TABLE_MAIN && s.tables.has(table)) {
+    out = fibTableLookup(s, table, flow, { ignoreLinkstate: true });
+  }
+  if (out === undefined || !out.ok) out = fibLookup(s, flow, { ignoreLinkstate: true });
+  if (!out.ok) return { ok: false, err: kerr('EINVAL', 'Nexthop has invalid gateway') };
+  const res = out.res;
+  if (res.type !== 'unicast' && res.type !== 'local') return { ok: false, err: kerr('EINVAL', 'Nexthop has invalid gateway') };
+  const nhs = aliasNexthops(s, res.alias);
+  const first = nhs === 'blackhole' ? undefined : nhs[res.nhIndex];
+  if (first === undefined) return { ok: false, err: kerr('EINVAL', 'No egress device for nexthop gateway') };
+  const dev = s.devices.get(first.dev);
+  if (dev === undefined) return { ok: false, err: kerr('EINVAL', 'No egress device for nexthop gateway') };
+  if (!dev.up) return { ok: false, err: kerr('ENETDOWN') };
+  return {
+    ok: true,
+    nh: { dev: dev.ifindex, gw, weight: spec.weight, onlink: false, scope: res.alias.info.scope, dead: false, linkdown: !dev.carrier },
+  };
+}
+
+/** fib_valid_prefsrc(): prefsrc must be local in the route's table (main: local), or in local. */
+function fibValidPrefsrc(s: FibSnapshot, cfg: RouteConfig): boolean {
+  if (cfg.type === 'local' && cfg.dst !== 0 && cfg.prefsrc === cfg.dst) return true;
+  const tb = cfg.table === RT_TABLE_MAIN ? RT_TABLE_LOCAL : cfg.table;
+  let rc = inetAddrType(s, cfg.prefsrc, tb);
+  if (rc !== 'local' && tb !== RT_TABLE_LOCAL) rc = inetAddrType(s, cfg.prefsrc, RT_TABLE_LOCAL);
+  return rc === 'local';
+}

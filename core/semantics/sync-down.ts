@@ -1,0 +1,156 @@
+// Link-driven nexthop state: fib_sync_down_dev(), fib_sync_up(), fib_sync_down_addr()
+// and fib_flush() (fib_semantics.c, fib_frontend.c). None of these send a netlink
+// message, except that since 6.6 fib_flush notifies routes killed by a vanished prefsrc.
+//
+// fib_sync_down_dev(dev, event, force): for each route with a nexthop on dev —
+//
+// | event             | nexthop on dev, scope != (force ? -1 : NOWHERE) | all nexthops hit        |
+// |-------------------|--------------------------------------------------|-------------------------|
+// | NETDEV_DOWN       | dead + linkdown                                  | route dead (flushed)    |
+// | NETDEV_UNREGISTER | dead + linkdown; a multipath route dies whole    | route dead (flushed)    |
+// | NETDEV_CHANGE     | linkdown                                         | route linkdown          |
+
+import type { Txn } from '../snapshot/txn.js';
+import type { FibAlias, FibInfo, FibNh } from './fib-info.js';
+import { tableLeaves } from '../trie/fib-table.js';
+import { RT_SCOPE_NOWHERE, RT_TABLE_MAIN } from './rtnetlink.js';
+import type { Ip4 } from '../net/ip4.js';
+import type { EffectCause } from '../snapshot/effects.js';
+
+export type SyncEvent = 'NETDEV_DOWN' | 'NETDEV_UNREGISTER' | 'NETDEV_CHANGE';
+
+/** Apply fn to every alias of every table; record changed ones as silent flag effects. */
+function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias, table: number) => FibAlias): void {
+  for (const t of [...txn.tables.values()]) {
+    for (const leaf of [...tableLeaves(t)]) {
+      let changed = false;
+      const next = leaf.aliases.map((fa) => {
+        const nfa = fn(fa, t.id);
+        if (nfa !== fa) {
+          changed = true;
+          txn.effects.push({
+            kind: 'route-flags',
+            route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: nfa },
+            old: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
+            cause,
+            notified: false,
+          });
+        }
+        return nfa;
+      });
+      if (changed) txn.setAliases(t.id, leaf.dst, leaf.plen, next);
+    }
+  }
+}
+
+/**
+ * fib_sync_down_dev(): mark nexthops on dev (see the table above).
+ * @returns the number of routes that became dead or wholly linkdown (fib_flush is due when > 0).
+ */
+export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: boolean): number {
+  const scope = force ? -1 : RT_SCOPE_NOWHERE;
+  let ret = 0;
+  mapAllAliases(txn, 'fib_sync_down_dev', (fa) => {
+    const info = fa.info;
+    if (info.nhs.length === 0 || !info.nhs.some((nh) => nh.dev === dev)) return fa;
+    let dead = 0;
+    let changed = false;
+    const nhs: FibNh[] = [];
+    for (const nh of info.nhs) {
+      if (nh.dead) {
+        dead++;
+        nhs.push(nh);
+      } else if (nh.dev === dev && nh.scope !== scope) {
+        const nnh: FibNh = event === 'NETDEV_CHANGE' ? { ...nh, linkdown: true } : { ...nh, dead: true, linkdown: true };
+        if (nnh.dead !== nh.dead || nnh.linkdown !== nh.linkdown) changed = true;
+        nhs.push(nnh);
+        dead++;
+      } else {
+        nhs.push(nh);
+      }
+    }
+    if (event === 'NETDEV_UNREGISTER' && info.nhs.some((nh) => nh.dev === dev)) dead = info.nhs.length;
+    let routeDead = info.dead;
+    if (dead === info.nhs.length) {
+      if (event !== 'NETDEV_CHANGE') routeDead = true;
+      ret++;
+    }
+    if (!changed && routeDead === info.dead) return fa;
+    const ninfo: FibInfo = { ...info, nhs, dead: routeDead };
+    return { ...fa, info: ninfo };
+  });
+  return ret;
+}
+
+/**
+ * fib_sync_up(dev, flags): on an admin-up dev, clear `flags` (dead, and linkdown when
+ * the device has carrier) from its nexthops.
+ */
+export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
+  const d = txn.dev(dev);
+  if (d === undefined || !d.up) return;
+  const clearLinkdown = !clearDead || d.carrier;
+  mapAllAliases(txn, 'fib_sync_up', (fa) => {
+    const info = fa.info;
+    if (!info.nhs.some((nh) => nh.dev === dev)) return fa;
+    let changed = false;
+    let alive = 0;
+    const nhs = info.nhs.map((nh) => {
+      const flagged = (clearDead && nh.dead) || (clearLinkdown && nh.linkdown);
+      if (!flagged) {
+        alive++;
+        return nh;
+      }
+      const nd = txn.dev(nh.dev);
+      if (nd === undefined || !nd.up || nh.dev !== dev) return nh;
+      alive++;
+      changed = true;
+      return { ...nh, dead: clearDead ? false : nh.dead, linkdown: clearLinkdown ? false : nh.linkdown };
+    });
+    const routeDead = alive > 0 && clearDead ? false : info.dead;
+    if (!changed && routeDead === info.dead) return fa;
+    return { ...fa, info: { ...info, nhs, dead: routeDead } };
+  });
+}
+
+/**
+ * fib_sync_down_addr(): routes created for table main whose prefsrc is `local` die
+ * (other tables keep the stale prefsrc).
+ * @returns how many.
+ */
+export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
+  if (local === 0) return 0;
+  let ret = 0;
+  mapAllAliases(txn, 'fib_sync_down_addr', (fa) => {
+    const info = fa.info;
+    if (info.tbId !== RT_TABLE_MAIN || info.prefsrc !== local) return fa;
+    ret++;
+    if (info.dead && info.pfsrcRemoved) return fa;
+    return { ...fa, info: { ...info, dead: true, pfsrcRemoved: true } };
+  });
+  return ret;
+}
+
+/**
+ * fib_flush(): delete every dead route from every table. Silent, except a route killed
+ * by fib_sync_down_addr, which 6.6+ announces with RTM_DELROUTE.
+ */
+export function fibFlush(txn: Txn, cause: EffectCause): void {
+  for (const t of [...txn.tables.values()]) {
+    for (const leaf of [...tableLeaves(t)]) {
+      if (!leaf.aliases.some((fa) => fa.info.dead)) continue;
+      const keep: FibAlias[] = [];
+      for (const fa of leaf.aliases) {
+        if (fa.info.dead) {
+          txn.effects.push({
+            kind: 'route-del',
+            route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
+            cause,
+            notified: fa.info.pfsrcRemoved,
+          });
+        } else keep.push(fa);
+      }
+      txn.setAliases(t.id, leaf.dst, leaf.plen, keep);
+    }
+  }
+}

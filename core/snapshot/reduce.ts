@@ -1,0 +1,303 @@
+// The reducer: (snapshot, event) -> { snapshot, effects, error }. Pure: never throws,
+// never mutates; a rejected or no-op event returns the very same snapshot object.
+// Each case names the kernel entry point it mirrors.
+
+import type { FibSnapshot } from './snapshot.js';
+import type { Effect } from './effects.js';
+import { Txn, txnChanged } from './txn.js';
+import { assertNever, type FibEvent } from '../events/fib-event.js';
+import type { LinkAddEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
+import type { AddrAddEvent, AddrDelEvent } from '../events/inetaddr.js';
+import { kerr, RT_SCOPE_HOST, type KernelError } from '../semantics/rtnetlink.js';
+import type { InIfaddr, NetDevice } from '../devinet/net-device.js';
+import { devconfSetAll } from '../devinet/devconf.js';
+import { inPrefix } from '../net/ip4.js';
+import { fibDisableIp, netdevChange, netdevDown, netdevUp, settleCarriers } from '../frontend/netdev-event.js';
+import { inetDelIfa, inetInsertIfa } from '../frontend/inetaddr-event.js';
+import { fibDelIfaddr, fibModifyPrefixMetric } from '../frontend/ifaddr-routes.js';
+import { fibTableDelete, fibTableInsert } from '../trie/fib-insert.js';
+import { fibDelRule, fibNewRule } from '../rules/rules-change.js';
+import { nexthopAdd, nexthopDel, nexthopFlushDev } from '../nexthop/nexthop-change.js';
+import { sysctlWrite } from '../devinet/sysctl.js';
+import { ruleDevIndex } from '../route/fib-lookup.js';
+
+/** What one event did. */
+export interface Step {
+  readonly snapshot: FibSnapshot;
+  readonly effects: readonly Effect[];
+  /** The kernel's answer when it refused the request (errno and extack), else null. */
+  readonly error: KernelError | null;
+}
+
+/**
+ * Applies one event the way the kernel would.
+ *
+ * @example
+ *   let s = initialSnapshot();
+ *   s = reduceFib(s, { type: 'link-add', link: { name: 'veth0', kind: 'veth', up: true },
+ *                      peer: { name: 'veth0peer', kind: 'veth', up: false } }).snapshot;
+ *
+ * 1. copy-on-write working copy of s;
+ * 2. run the kernel path for the event (it may refuse with an errno);
+ * 3. a refusal that changed nothing, or an event that changed nothing, returns s itself;
+ *    otherwise a new snapshot sharing every untouched object with s.
+ */
+export function reduceFib(s: FibSnapshot, e: FibEvent): Step {
+  const txn = new Txn(s);
+  const error = apply(txn, e);
+  if (!txnChanged(txn) && (error !== null || txn.effects.length === 0)) {
+    return { snapshot: s, effects: error === null ? txn.effects : [], error };
+  }
+  if (error !== null && !txnChanged(txn)) return { snapshot: s, effects: [], error };
+  return { snapshot: txn.commit(), effects: txn.effects, error };
+}
+
+function apply(txn: Txn, e: FibEvent): KernelError | null {
+  switch (e.type) {
+    case 'link-add':
+      return linkAdd(txn, e);
+    case 'link-set':
+      return linkSet(txn, e);
+    case 'link-carrier': {
+      const d = txn.dev(e.ifindex);
+      if (d === undefined) return kerr('ENODEV');
+      if (d.carrier === e.carrier) return null;
+      txn.setDevice({ ...d, carrier: e.carrier });
+      netdevChange(txn, e.ifindex);
+      return null;
+    }
+    case 'link-del':
+      return linkDel(txn, e);
+    case 'addr-add':
+      return addrAdd(txn, e);
+    case 'addr-del':
+      return addrDel(txn, e);
+    case 'route-new':
+      // inet_rtm_newroute(): fib_new_table() comes before validation, so a refused
+      // route still leaves its table behind.
+      txn.ensureTable(e.cfg.table);
+      return fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
+    case 'route-del':
+      if (!txn.tables.has(e.cfg.table)) return kerr('ESRCH', 'FIB table does not exist');
+      return fibTableDelete(txn, e.cfg, { cause: 'fib_table_delete', notify: true });
+    case 'rule-add':
+      return withRuleAttachment(txn, () => fibNewRule(txn, e));
+    case 'rule-del':
+      return fibDelRule(txn, e.match);
+    case 'nexthop-add':
+      return nexthopAdd(txn, e);
+    case 'nexthop-del':
+      return nexthopDel(txn, e.id);
+    case 'sysctl':
+      if (e.target.kind === 'dev' && txn.dev(e.target.ifindex) === undefined) return kerr('ENOENT');
+      sysctlWrite(txn, e);
+      return null;
+    case 'ip-forward':
+      sysctlWrite(txn, { type: 'sysctl', target: { kind: 'all' }, key: 'forwarding', value: e.value });
+      return null;
+    default:
+      return assertNever(e);
+  }
+}
+
+/** Runs fn and records rules that attach or detach because device names changed. */
+function withRuleAttachment<T>(txn: Txn, fn: () => T): T {
+  const before = txn.view();
+  const out = fn();
+  const after = txn.view();
+  for (const r of after.rules) {
+    for (const name of [r.iifName, r.oifName]) {
+      if (name === null || !before.rules.includes(r)) continue;
+      const was = ruleDevIndex(before, name) > 0;
+      const is = ruleDevIndex(after, name) > 0;
+      if (was !== is) {
+        txn.effects.push({ kind: is ? 'rule-attach' : 'rule-detach', rule: r, dev: name, cause: 'fib_rules_event', notified: false });
+      }
+    }
+  }
+  return out;
+}
+
+function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
+  for (const d of txn.devices.values()) if (d.name === spec.name) return kerr('EEXIST');
+  const ifindex = spec.ifindex ?? txn.nextIfindex;
+  if (txn.devices.has(ifindex)) return kerr('EEXIST');
+  txn.nextIfindex = Math.max(txn.nextIfindex, ifindex + 1);
+  return {
+    ifindex,
+    name: spec.name,
+    kind: spec.kind,
+    peer: null,
+    master: null,
+    up: false,
+    carrier: spec.kind === 'bridge' || spec.kind === 'other',
+    hadPorts: false,
+    group: 0,
+    addrs: [],
+    // inetdev_init(): the new device's devconf is a copy of default, set marks included.
+    conf: txn.confDefault,
+    mac: spec.mac ?? 'xx:xx:xx:xx:xx:xx',
+    mtu: spec.mtu ?? 1500,
+  };
+}
+
+/** rtnl_newlink(): register (a veth's peer first), then bring up what was asked up. */
+function linkAdd(txn: Txn, e: LinkAddEvent): KernelError | null {
+  return withRuleAttachment(txn, () => {
+    if (e.peer !== undefined && e.peer.name === e.link.name) return kerr('EEXIST');
+    let peer: NetDevice | undefined;
+    if (e.peer !== undefined) {
+      const p = newDevice(txn, e.peer);
+      if ('errno' in p) return p;
+      peer = p;
+      txn.setDevice(p);
+    }
+    const d = newDevice(txn, e.link);
+    if ('errno' in d) return d;
+    if (peer !== undefined) {
+      txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
+      txn.setDevice({ ...d, peer: peer.ifindex, carrier: false });
+    } else txn.setDevice(d);
+    txn.effects.push({ kind: 'link', ifindex: d.ifindex, change: 'add', cause: 'inetdev_event', notified: true });
+    if (e.link.master !== undefined) setMaster(txn, d.ifindex, e.link.master);
+    if (peer !== undefined && e.peer?.up === true) adminChange(txn, peer.ifindex, true);
+    if (e.link.up) adminChange(txn, d.ifindex, true);
+    settleCarriers(txn);
+    return null;
+  });
+}
+
+function setMaster(txn: Txn, ifindex: number, master: number | null): void {
+  const d = txn.dev(ifindex);
+  if (d === undefined) return;
+  if (master !== null) {
+    const b = txn.dev(master);
+    if (b === undefined) return;
+    txn.setDevice({ ...b, hadPorts: true });
+  }
+  txn.setDevice({ ...d, master });
+  txn.effects.push({ kind: 'link', ifindex, change: 'master', cause: 'inetdev_event', notified: true });
+}
+
+/** dev_open / dev_close: IFF_UP and NETDEV_UP / NETDEV_DOWN. */
+function adminChange(txn: Txn, ifindex: number, up: boolean): void {
+  const d = txn.dev(ifindex);
+  if (d === undefined || d.up === up) return;
+  txn.setDevice({ ...d, up });
+  txn.effects.push({ kind: 'link', ifindex, change: up ? 'up' : 'down', cause: 'inetdev_event', notified: true });
+  if (up) netdevUp(txn, ifindex);
+  else netdevDown(txn, ifindex);
+}
+
+/** do_setlink(): name, then master, then flags. */
+function linkSet(txn: Txn, e: LinkSetEvent): KernelError | null {
+  return withRuleAttachment(txn, () => {
+    const d = txn.dev(e.ifindex);
+    if (d === undefined) return kerr('ENODEV');
+    if (e.name !== undefined && e.name !== d.name) {
+      if (d.up) return kerr('EBUSY');
+      for (const x of txn.devices.values()) if (x.name === e.name) return kerr('EEXIST');
+      txn.setDevice({ ...d, name: e.name, addrs: d.addrs.map((a) => (a.label === d.name ? { ...a, label: e.name as string } : a)) });
+      txn.effects.push({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
+    }
+    if (e.group !== undefined) {
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) txn.setDevice({ ...cur, group: e.group });
+    }
+    if (e.master !== undefined) {
+      if (e.master !== null) {
+        const b = txn.dev(e.master);
+        if (b === undefined || b.kind !== 'bridge') return kerr('EINVAL');
+      }
+      setMaster(txn, e.ifindex, e.master);
+    }
+    if (e.up !== undefined) adminChange(txn, e.ifindex, e.up);
+    settleCarriers(txn);
+    return null;
+  });
+}
+
+/** unregister_netdevice(): close, delete addresses (inetdev_destroy), force the flush, detach rules. */
+function linkDel(txn: Txn, e: LinkDelEvent): KernelError | null {
+  return withRuleAttachment(txn, () => {
+    const d = txn.dev(e.ifindex);
+    if (d === undefined) return kerr('ENODEV');
+    const victims = [d.ifindex];
+    if (d.peer !== null && txn.dev(d.peer) !== undefined) victims.push(d.peer);
+    for (const i of victims) adminChange(txn, i, false);
+    for (const i of victims) {
+      const dev = txn.dev(i);
+      if (dev === undefined) continue;
+      // inetdev_destroy(): in_dev->dead, so no promotion and no scan for shared routes.
+      for (const ifa of dev.addrs) {
+        const cur = txn.dev(i);
+        if (cur === undefined) break;
+        txn.setDevice({ ...cur, addrs: cur.addrs.filter((a) => a !== ifa) });
+        txn.effects.push({ kind: 'addr-del', ifindex: i, addr: ifa, cause: 'inetdev_event', notified: true });
+        fibDelIfaddr(txn, i, ifa, null, true);
+      }
+      fibDisableIp(txn, i, 'NETDEV_UNREGISTER', true);
+      nexthopFlushDev(txn, i);
+    }
+    for (const i of victims) {
+      txn.deleteDevice(i);
+      txn.effects.push({ kind: 'link', ifindex: i, change: 'del', cause: 'inetdev_event', notified: true });
+    }
+    // A port leaving its bridge; a bridge losing ports keeps hadPorts.
+    for (const x of [...txn.devices.values()]) {
+      if (x.master !== null && victims.includes(x.master)) txn.setDevice({ ...x, master: null });
+      if (x.peer !== null && victims.includes(x.peer)) txn.setDevice({ ...x, peer: null });
+    }
+    settleCarriers(txn);
+    return null;
+  });
+}
+
+/** inet_rtm_newaddr(): mark devconf, then update a matching address (replace) or insert. */
+function addrAdd(txn: Txn, e: AddrAddEvent): KernelError | null {
+  const d = txn.dev(e.ifindex);
+  if (d === undefined) return kerr('ENODEV');
+  // rtm_to_ifaddr(): ipv4_devconf_setall() before anything can fail.
+  txn.setDevice({ ...d, conf: devconfSetAll(d.conf) });
+  if (e.local === 0) return null;
+  const ifa: InIfaddr = {
+    local: e.local,
+    address: e.address,
+    prefixlen: e.prefixlen,
+    broadcast: e.broadcast,
+    scope: e.scope,
+    label: e.label ?? d.name,
+    metric: e.metric,
+    secondary: false,
+    noprefixroute: e.noprefixroute,
+    extraFlags: 0,
+  };
+  // find_matching_ifa()
+  const existing = d.addrs.find((a) => a.prefixlen === ifa.prefixlen && inPrefix(a.address, ifa.address, ifa.prefixlen) && a.local === ifa.local);
+  if (existing === undefined) return inetInsertIfa(txn, e.ifindex, ifa);
+  if (!e.replace) return kerr('EEXIST', 'ipv4: Address already assigned');
+  if (existing.metric !== e.metric) fibModifyPrefixMetric(txn, e.ifindex, existing, e.metric);
+  const cur = txn.dev(e.ifindex);
+  if (cur === undefined) return null;
+  const updated: InIfaddr = { ...existing, metric: e.metric };
+  txn.setDevice({ ...cur, addrs: cur.addrs.map((a) => (a === existing ? updated : a)) });
+  txn.effects.push({ kind: 'addr-add', ifindex: e.ifindex, addr: updated, cause: 'inet_insert_ifa', notified: true });
+  return null;
+}
+
+/** inet_rtm_deladdr(): the first address matching local, label and address/prefixlen. */
+function addrDel(txn: Txn, e: AddrDelEvent): KernelError | null {
+  const d = txn.dev(e.ifindex);
+  if (d === undefined) return kerr('ENODEV');
+  const ifa = d.addrs.find(
+    (a) =>
+      (e.local === undefined || a.local === e.local) &&
+      (e.label === undefined || a.label === e.label) &&
+      (e.address === undefined || (e.prefixlen === a.prefixlen && inPrefix(e.address, a.address, a.prefixlen))),
+  );
+  if (ifa === undefined) return kerr('EADDRNOTAVAIL', 'ipv4: Address not found');
+  inetDelIfa(txn, e.ifindex, ifa);
+  return null;
+}
+
+export { RT_SCOPE_HOST };

@@ -1,0 +1,132 @@
+// A working copy used while one event is reduced: copy-on-write over an immutable
+// snapshot, collecting effects. Only the reducer uses it; what leaves the reducer is
+// always an immutable FibSnapshot that shares every untouched object with its parent.
+
+import type { FibSnapshot } from './snapshot.js';
+import type { Effect } from './effects.js';
+import type { NetDevice } from '../devinet/net-device.js';
+import type { DevConf } from '../devinet/devconf.js';
+import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../trie/fib-table.js';
+import type { FibRule } from '../rules/fib-rule.js';
+import type { NexthopObject } from '../nexthop/nexthop-object.js';
+import type { FibAlias } from '../semantics/fib-info.js';
+import type { Ip4 } from '../net/ip4.js';
+
+export class Txn {
+  private devicesCopy: Map<number, NetDevice> | null = null;
+  private tablesCopy: Map<number, FibTable> | null = null;
+  private nexthopsCopy: Map<number, NexthopObject> | null = null;
+  rules: readonly FibRule[];
+  confAll: DevConf;
+  confDefault: DevConf;
+  customRules: boolean;
+  nextIfindex: number;
+  readonly effects: Effect[] = [];
+
+  constructor(readonly base: FibSnapshot) {
+    this.rules = base.rules;
+    this.confAll = base.confAll;
+    this.confDefault = base.confDefault;
+    this.customRules = base.customRules;
+    this.nextIfindex = base.nextIfindex;
+  }
+
+  get devices(): ReadonlyMap<number, NetDevice> {
+    return this.devicesCopy ?? this.base.devices;
+  }
+  get tables(): ReadonlyMap<number, FibTable> {
+    return this.tablesCopy ?? this.base.tables;
+  }
+  get nexthops(): ReadonlyMap<number, NexthopObject> {
+    return this.nexthopsCopy ?? this.base.nexthops;
+  }
+
+  dev(ifindex: number): NetDevice | undefined {
+    return this.devices.get(ifindex);
+  }
+
+  setDevice(d: NetDevice): void {
+    if (this.devices.get(d.ifindex) === d) return;
+    if (this.devicesCopy === null) this.devicesCopy = new Map(this.base.devices);
+    this.devicesCopy.set(d.ifindex, d);
+  }
+
+  deleteDevice(ifindex: number): void {
+    if (this.devicesCopy === null) this.devicesCopy = new Map(this.base.devices);
+    this.devicesCopy.delete(ifindex);
+  }
+
+  /** fib_new_table(): the table, created (silently) if missing. */
+  ensureTable(id: number): FibTable {
+    const t = this.tables.get(id);
+    if (t !== undefined) return t;
+    const nt = emptyTable(id);
+    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
+    this.tablesCopy.set(id, nt);
+    this.effects.push({ kind: 'table-create', table: id, cause: 'fib_new_table', notified: false });
+    return nt;
+  }
+
+  aliases(table: number, dst: Ip4, plen: number): readonly FibAlias[] {
+    const t = this.tables.get(table);
+    return t === undefined ? [] : tableAliases(t, dst, plen);
+  }
+
+  setAliases(table: number, dst: Ip4, plen: number, aliases: readonly FibAlias[]): void {
+    const t = this.ensureTable(table);
+    const nt = tableSetAliases(t, dst, plen, aliases);
+    if (nt === t) return;
+    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
+    this.tablesCopy.set(table, nt);
+  }
+
+  setTable(t: FibTable): void {
+    if (this.tables.get(t.id) === t) return;
+    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
+    this.tablesCopy.set(t.id, t);
+  }
+
+  setNexthop(nh: NexthopObject): void {
+    if (this.nexthopsCopy === null) this.nexthopsCopy = new Map(this.base.nexthops);
+    this.nexthopsCopy.set(nh.id, nh);
+  }
+
+  deleteNexthop(id: number): void {
+    if (this.nexthopsCopy === null) this.nexthopsCopy = new Map(this.base.nexthops);
+    this.nexthopsCopy.delete(id);
+  }
+
+  /** The snapshot as it stands now (cheap: shares everything). */
+  view(): FibSnapshot {
+    return {
+      generation: this.base.generation,
+      devices: this.devices,
+      nextIfindex: this.nextIfindex,
+      confAll: this.confAll,
+      confDefault: this.confDefault,
+      tables: this.tables,
+      rules: this.rules,
+      customRules: this.customRules,
+      nexthops: this.nexthops,
+    };
+  }
+
+  commit(): FibSnapshot {
+    return { ...this.view(), generation: this.base.generation + 1 };
+  }
+}
+
+/** Whether the working copy differs from its base at all. */
+export function txnChanged(txn: Txn): boolean {
+  const b = txn.base;
+  return (
+    txn.devices !== b.devices ||
+    txn.tables !== b.tables ||
+    txn.nexthops !== b.nexthops ||
+    txn.rules !== b.rules ||
+    txn.confAll !== b.confAll ||
+    txn.confDefault !== b.confDefault ||
+    txn.customRules !== b.customRules ||
+    txn.nextIfindex !== b.nextIfindex
+  );
+}

@@ -1,0 +1,75 @@
+// One routing table (struct fib_table over fib_trie.c's leaves): a persistent map from
+// (dst, plen) to that prefix's aliases, in the kernel's order (tos descending, then
+// metric ascending, then insertion as NLM_F_APPEND/prepend placed them).
+
+import { pmapDelete, pmapEmpty, pmapEntries, pmapGet, pmapSet, type PMap } from './persistent-map.js';
+import type { Ip4 } from '../net/ip4.js';
+import type { FibAlias, FibRoute } from '../semantics/fib-info.js';
+
+export interface FibTable {
+  readonly id: number;
+  readonly leaves: PMap<readonly FibAlias[]>;
+  /** Number of prefixes per prefix length, so lookups probe only lengths present. */
+  readonly lenCounts: readonly number[];
+}
+
+/** The map key: dst then 32-plen, so ascending keys are the dump order. */
+export function prefixKey(dst: Ip4, plen: number): number {
+  return dst * 256 + (32 - plen);
+}
+
+function keyToPrefix(key: number): [Ip4, number] {
+  const low = key % 256;
+  return [(key - low) / 256, 32 - low];
+}
+
+/** A new empty table (fib_trie_table). */
+export function emptyTable(id: number): FibTable {
+  return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0) };
+}
+
+/** The aliases of one prefix, in order (empty when none). */
+export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibAlias[] {
+  return pmapGet(t.leaves, prefixKey(dst, plen)) ?? [];
+}
+
+/** The table with a prefix's alias list replaced (empty list removes the prefix). */
+export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: readonly FibAlias[]): FibTable {
+  const key = prefixKey(dst, plen);
+  const had = pmapGet(t.leaves, key) !== undefined;
+  if (aliases.length === 0) {
+    if (!had) return t;
+    const counts = t.lenCounts.slice();
+    counts[plen] = (counts[plen] ?? 0) - 1;
+    return { id: t.id, leaves: pmapDelete(t.leaves, key), lenCounts: counts };
+  }
+  const leaves = pmapSet(t.leaves, key, aliases);
+  if (leaves === t.leaves) return t;
+  if (had) return { id: t.id, leaves, lenCounts: t.lenCounts };
+  const counts = t.lenCounts.slice();
+  counts[plen] = (counts[plen] ?? 0) + 1;
+  return { id: t.id, leaves, lenCounts: counts };
+}
+
+/** Every route of the table in dump order (fib_table_dump). */
+export function* tableRoutes(t: FibTable): Generator<FibRoute> {
+  for (const [key, aliases] of pmapEntries(t.leaves)) {
+    const [dst, plen] = keyToPrefix(key);
+    for (const alias of aliases) yield { table: t.id, dst, plen, alias };
+  }
+}
+
+/** Every prefix with its aliases, in dump order. */
+export function* tableLeaves(t: FibTable): Generator<{ dst: Ip4; plen: number; aliases: readonly FibAlias[] }> {
+  for (const [key, aliases] of pmapEntries(t.leaves)) {
+    const [dst, plen] = keyToPrefix(key);
+    yield { dst, plen, aliases };
+  }
+}
+
+/** Number of routes (aliases) in the table. */
+export function tableRouteCount(t: FibTable): number {
+  let n = 0;
+  for (const [, aliases] of pmapEntries(t.leaves)) n += aliases.length;
+  return n;
+}
