@@ -1,7 +1,7 @@
 // `kfib run`: a script through the model (and optionally the live kernel).
 
 import { parseArgs } from 'node:util';
-import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { from, lastValueFrom, tap, toArray } from 'rxjs';
 import { scriptCommands, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
 import { scriptLines } from '../core/stream/replay.js';
@@ -9,7 +9,8 @@ import { describeEffects } from '../core/print/effects.js';
 import { initialSnapshot } from '../core/snapshot/snapshot.js';
 import { kernelAvailable, kernelTranscript } from './kernel-runner.js';
 import { unifiedDiff } from './unified-diff.js';
-import { EventLog, encodeLogLine } from '../core/log/event-log.js';
+import { EventLog } from '../core/log/event-log.js';
+import { appendEvents, openLog } from './event-log-file.js';
 
 const HELP = `Usage: kfib run [OPTIONS] SCRIPT.ip|-
 
@@ -106,12 +107,14 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     ),
   );
   if (log !== null && values.log !== undefined) {
-    const fd = openSync(values.log, 'a');
-    try {
-      for (const e of log.all()) writeSync(fd, encodeLogLine(e));
-    } finally {
-      closeSync(fd);
+    const opened = openLog(values.log);
+    for (const w of opened.warnings) process.stderr.write(`kfib: ${w}\n`);
+    if (opened.fatal !== undefined) {
+      process.stderr.write(`kfib: cannot append to the log: ${opened.fatal}\n`);
+      return 2;
     }
+    const last = appendEvents(opened, log.all().map((e) => e.event));
+    process.stderr.write(`kfib: ${log.length} events appended to ${values.log} (now ${last})\n`);
   }
   void lines;
   if (values.kernel === true) {

@@ -7,7 +7,7 @@ import { deviceByName } from '../snapshot/snapshot.js';
 import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../snapshot/reduce.js';
 import { STRERROR, type KernelError } from '../semantics/rtnetlink.js';
-import { parseIp4, type Ip4 } from '../net/ip4.js';
+import type { Ip4 } from '../net/ip4.js';
 
 /** stdout, stderr and exit status of one command, as the transcript records them. */
 export interface CommandOutput {
@@ -118,11 +118,34 @@ export class Args {
   }
 }
 
+/**
+ * get_addr_ipv4() of lib/utils.c: up to four dot-separated parts, each a strtoul(…, 0)
+ * number (0x hex, leading-0 octal) of at most 255; missing trailing parts are 0, so
+ * "1.2.3" is 1.2.3.0 and "10" is 10.0.0.0.
+ */
+export function parseIp4Loose(text: string): Ip4 | undefined {
+  const bytes = [0, 0, 0, 0];
+  let rest = text;
+  for (let i = 0; i < 4; i++) {
+    const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(rest);
+    if (m === null) return undefined;
+    const tok = m[1] as string;
+    const n = /^0[xX]/.test(tok) ? parseInt(tok.slice(2), 16) : tok.length > 1 && tok.startsWith('0') ? parseInt(tok, 8) : parseInt(tok, 10);
+    if (n > 255) return undefined;
+    bytes[i] = n;
+    rest = rest.slice(tok.length);
+    if (rest === '') break;
+    if (i === 3 || !rest.startsWith('.')) return undefined;
+    rest = rest.slice(1);
+  }
+  return ((bytes[0] as number) * 2 ** 24 + (bytes[1] as number) * 2 ** 16 + (bytes[2] as number) * 256 + (bytes[3] as number)) >>> 0;
+}
+
 /** get_prefix() for IPv4: A.B.C.D[/len], `default`/`any`/`all`; exits like iproute2 on garbage. */
 export function getPrefix(word: string): { addr: Ip4; len: number; lenGiven: boolean } {
   if (word === 'default' || word === 'any' || word === 'all') return { addr: 0, len: 0, lenGiven: true };
   const slash = word.indexOf('/');
-  const a = parseIp4(slash < 0 ? word : word.slice(0, slash));
+  const a = parseIp4Loose(slash < 0 ? word : word.slice(0, slash));
   let len = 32;
   let ok = a !== undefined;
   if (ok && slash >= 0) {
@@ -136,7 +159,8 @@ export function getPrefix(word: string): { addr: Ip4; len: number; lenGiven: boo
 
 /** get_addr() for IPv4. */
 export function getAddr(word: string): Ip4 {
-  const a = parseIp4(word);
+  if (word === 'default' || word === 'any' || word === 'all') return 0;
+  const a = parseIp4Loose(word);
   if (a === undefined) throw new CommandExit(`Error: any valid address is expected rather than "${word}".\n`, 1);
   return a;
 }

@@ -74,7 +74,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     }
     // A veth without a peer name gets "vethN" from the kernel; the model names it the same way.
     const pname = peerName ?? nextVethName(ctx);
-    peer = { name: pname, kind: 'veth', up: peerUp };
+    // register_netdevice order: the peer takes the next ifindex, the device the one after.
+    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp };
   } else if (type === 'bridge') {
     kind = 'bridge';
     if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
@@ -82,7 +83,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     notModelled(`ip link add type ${type}`);
   }
   if (main.master !== undefined && main.master !== null) notModelled('ip link add master');
-  const link: LinkSpec = { name: main.name, kind, up: main.up === true };
+  const link: LinkSpec = { ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1), name: main.name, kind, up: main.up === true };
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
 }

@@ -445,7 +445,7 @@ function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     }
     a.advance();
   }
-  if (dst === null) throw new CommandExit('need at least a destination address\n', 255);
+  if (dst === null) throw new CommandExit('need at least a destination address\n', 1);
   const iif = idev === null ? 0 : devIndex(ctx, idev);
   const oif = odev === null ? 0 : devIndex(ctx, odev);
   const req: RouteGetRequest = {

@@ -25,13 +25,13 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
     const target = resolve(ctx, key);
     if (target === null) {
       ctx.warn(`sysctl: cannot stat /proc/sys/${key.replace(/\./g, '/')}: No such file or directory\n`);
-      ctx.out.exit = 255;
+      ctx.out.exit = 1;
       continue;
     }
     if (isWrite) {
       if (eq < 0) {
-        ctx.warn(`sysctl: "${key}" must be of the form name=value\n`);
-        ctx.out.exit = 255;
+        ctx.warn('sysctl: command line(0): invalid syntax, continuing...\n');
+        ctx.out.exit = 1;
         continue;
       }
       const raw = item.slice(eq + 1);

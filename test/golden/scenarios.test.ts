@@ -4,13 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { transcript } from '../../core/script/run-script.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-// dist/test/golden -> repo root -> ../shared/scenarios
-export const SCENARIOS = resolve(here, '../../../../shared/scenarios');
+import { SCENARIOS } from './_paths.js';
 
 const names = readdirSync(SCENARIOS)
   .filter((f) => f.endsWith('.ip'))
