@@ -173,3 +173,52 @@ export function* pmapEntries<V>(m: PMap<V>): Generator<[number, V]> {
     else stack.push({ node: s, i: 0 });
   }
 }
+
+/**
+ * The keys whose values differ between two versions of a map (added, removed or
+ * changed), in ascending order. Subtrees the versions share are skipped, so the cost is
+ * proportional to what changed, not to the size of the map.
+ */
+export function* pmapDiff<V>(a: PMap<V>, b: PMap<V>): Generator<{ key: number; before: V | undefined; after: V | undefined }> {
+  yield* diffSlots<V>(a.root, b.root);
+}
+
+function* collect<V>(s: Slot<V>, side: 'before' | 'after'): Generator<{ key: number; before: V | undefined; after: V | undefined }> {
+  if (isLeaf(s)) {
+    yield side === 'before' ? { key: s.key, before: s.value, after: undefined } : { key: s.key, before: undefined, after: s.value };
+    return;
+  }
+  for (const c of s.slots) yield* collect(c, side);
+}
+
+function* diffSlots<V>(x: Slot<V> | undefined, y: Slot<V> | undefined): Generator<{ key: number; before: V | undefined; after: V | undefined }> {
+  if (x === y) return;
+  if (x === undefined) {
+    if (y !== undefined) yield* collect(y, 'after');
+    return;
+  }
+  if (y === undefined) {
+    yield* collect(x, 'before');
+    return;
+  }
+  if (isLeaf(x) || isLeaf(y)) {
+    // Different shapes: compare as sorted entry lists (small: at least one side is a leaf).
+    const xs = [...collect(x, 'before')];
+    const ys = [...collect(y, 'after')];
+    const ym = new Map(ys.map((e) => [e.key, e.after]));
+    const xm = new Map(xs.map((e) => [e.key, e.before]));
+    const keys = [...new Set([...xm.keys(), ...ym.keys()])].sort((p, q) => p - q);
+    for (const k of keys) {
+      const before = xm.get(k);
+      const after = ym.get(k);
+      if (before !== after) yield { key: k, before, after };
+    }
+    return;
+  }
+  for (let bit = 0; bit < 32; bit++) {
+    const m = (1 << bit) >>> 0;
+    const xs = (x.bitmap & m) !== 0 ? x.slots[slotIndex(x.bitmap, bit)] : undefined;
+    const ys = (y.bitmap & m) !== 0 ? y.slots[slotIndex(y.bitmap, bit)] : undefined;
+    yield* diffSlots(xs, ys);
+  }
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pmapDelete, pmapEmpty, pmapEntries, pmapGet, pmapSet, type PMap } from '../../core/trie/persistent-map.js';
+import { pmapDelete, pmapDiff, pmapEmpty, pmapEntries, pmapGet, pmapSet, type PMap } from '../../core/trie/persistent-map.js';
 
 const key = fc.integer({ min: 0, max: 2 ** 40 - 1 });
 const op = fc.oneof(
@@ -43,4 +43,23 @@ test('an update leaves the previous version untouched and a no-op returns the sa
   assert.equal(pmapGet(m2, 42), 'new');
   assert.equal(pmapSet(m2, 42, 'new'), m2);
   assert.equal(pmapDelete(m2, 3), m2);
+});
+
+test('pmapDiff lists exactly the keys whose values changed', () => {
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 100 }), fc.array(op, { maxLength: 30 }), (first, second) => {
+      let a: PMap<number> = pmapEmpty();
+      for (const o of first) a = o.kind === 'set' ? pmapSet(a, o.key, o.value) : pmapDelete(a, o.key);
+      let b = a;
+      for (const o of second) b = o.kind === 'set' ? pmapSet(b, o.key, o.value) : pmapDelete(b, o.key);
+      const am = new Map(pmapEntries(a));
+      const bm = new Map(pmapEntries(b));
+      const expected = [...new Set([...am.keys(), ...bm.keys()])]
+        .filter((k) => am.get(k) !== bm.get(k))
+        .sort((p, q) => p - q)
+        .map((k) => ({ key: k, before: am.get(k), after: bm.get(k) }));
+      assert.deepEqual([...pmapDiff(a, b)], expected);
+    }),
+    { numRuns: 300 },
+  );
 });
