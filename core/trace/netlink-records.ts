@@ -1,0 +1,587 @@
+// The intermediate representation (IR) of the rtnetlink notifications that matter for replaying
+// an IPv4 FIB, shared by the rtmon reader (binary) and the `ip monitor` reader (text).
+//
+// Why: a captured trace is a sequence of netlink messages; the replayer needs them typed, with
+// where they came from (byte offset or line), their nlmsg type/flags/seq/pid (who caused them,
+// see ../shared/formats/README.md 1.5) and the most recent NLMSG_TSTAMP. Field names follow the
+// uapi structs and attributes (include/uapi/linux/rtnetlink.h, if_link.h, if_addr.h,
+// fib_rules.h, netconf.h, nexthop.h); values keep the kernel's numbers (RT_SCOPE_LINK = 253).
+//
+// One record per message, discriminated on `kind`:
+//
+// | kind        | messages                        | fixed header     |
+// | ----------- | ------------------------------- | ---------------- |
+// | `timestamp` | NLMSG_TSTAMP (15, rtmon only)   | u32 sec, u32 usec|
+// | `link`      | RTM_NEWLINK / RTM_DELLINK       | ifinfomsg        |
+// | `addr`      | RTM_NEWADDR / RTM_DELADDR       | ifaddrmsg        |
+// | `route`     | RTM_NEWROUTE / RTM_DELROUTE     | rtmsg            |
+// | `rule`      | RTM_NEWRULE / RTM_DELRULE       | fib_rule_hdr     |
+// | `netconf`   | RTM_NEWNETCONF / RTM_DELNETCONF | netconfmsg       |
+// | `nexthop`   | RTM_NEWNEXTHOP / RTM_DELNEXTHOP | nhmsg            |
+// | `skipped`   | anything not modelled (IPv6, neighbours, AF_BRIDGE links, ...), only on request |
+// | `error`     | a fault in the input (a value, never thrown)                                   |
+// | `end`       | the last record of every stream: totals and what was skipped                   |
+//
+// Text records carry what `ip monitor` prints: device *names* where the binary has ifindexes
+// (`dev`, `linkName`, `masterName`), no nlmsg flags/seq/pid, no ifi_change, no IFLA_CARRIER.
+// The replayer resolves names itself (see ../shared/formats/README.md section 5).
+
+/** Wall-clock time of the userspace reader: seconds since the epoch and microseconds. */
+export interface Timestamp {
+  readonly sec: number;
+  readonly usec: number;
+}
+
+/** Where a record came from and what netlink said about it. */
+export interface RecordMeta {
+  /** rtmon: byte offset of the record's netlink header. */
+  readonly offset?: number;
+  /** `ip monitor` text: 1-based line number of the record's first line. */
+  readonly line?: number;
+  /** nlmsg_type (for text: the type the line implies, e.g. 25 for `[ROUTE]Deleted ...`). */
+  readonly nlmsgType: number;
+  /** nlmsg_flags (NLM_F_*); absent in text, which does not print them. */
+  readonly nlmsgFlags?: number;
+  /** nlmsg_seq; absent in text. */
+  readonly nlmsgSeq?: number;
+  /** nlmsg_pid (0 = the kernel acted on its own); absent in text. */
+  readonly nlmsgPid?: number;
+  /** The most recent time stamp before this record; absent before the first one. */
+  readonly time?: Timestamp;
+  /** True for the initial link dump of an rtmon file (state, not events). */
+  readonly dump: boolean;
+}
+
+/** NLMSG_TSTAMP, or a `-t`/`-ts` time stamp of `ip monitor`. */
+export interface TimestampRecord {
+  readonly kind: 'timestamp';
+  readonly offset?: number;
+  readonly line?: number;
+  readonly sec: number;
+  readonly usec: number;
+}
+
+export type Op = 'new' | 'del';
+
+/** RTM_NEWLINK / RTM_DELLINK of family AF_UNSPEC (the device itself). */
+export interface LinkRecord extends RecordMeta {
+  readonly kind: 'link';
+  readonly op: Op;
+  /** ifi_family: always AF_UNSPEC (0); AF_BRIDGE and AF_INET6 records are skipped. */
+  readonly family: number;
+  readonly ifindex: number;
+  /** ifi_type (ARPHRD_*); text: from `link/TYPE` when the word is known. */
+  readonly ifiType?: number;
+  /** IFLA_IFNAME (text: the name the monitor printed). */
+  readonly name?: string;
+  /** ifi_flags (IFF_*). Text: rebuilt from the `<...>` words, IFF_RUNNING inferred as UP and not NO-CARRIER. */
+  readonly flags: number;
+  /** ifi_change; binary only ("do not rely on it"). */
+  readonly change?: number;
+  readonly mtu?: number;
+  /** IFLA_OPERSTATE (IF_OPER_*: 2 DOWN, 3 LOWERLAYERDOWN, 6 UP ...). */
+  readonly operstate?: number;
+  /** IFLA_CARRIER; binary only (text: see IFF_LOWER_UP in flags). */
+  readonly carrier?: boolean;
+  /** IFLA_MASTER ifindex. */
+  readonly master?: number;
+  /** Text only: the master's name. */
+  readonly masterName?: string;
+  /** IFLA_LINKINFO / IFLA_INFO_KIND ("veth", "bridge"); binary only. */
+  readonly linkKind?: string;
+  /** IFLA_LINKINFO / IFLA_INFO_SLAVE_KIND ("bridge" on ports); binary only. */
+  readonly slaveKind?: string;
+  /** IFLA_LINK: veth peer / lower device ifindex; 0 = none (text `@NONE`). */
+  readonly link?: number;
+  /** Text only: the `@PEER` name (a name, or `ifN` when the monitor did not know it). */
+  readonly linkName?: string;
+  /** IFLA_LINK_NETNSID: IFLA_LINK is in another namespace. */
+  readonly linkNetnsid?: number;
+  /** Text only: `M-DOWN`, the IFLA_LINK device is down. */
+  readonly linkDown?: boolean;
+  /** IFLA_GROUP. */
+  readonly group?: number;
+  readonly qdisc?: string;
+  /** IFLA_ADDRESS as `aa:bb:...`. */
+  readonly address?: string;
+  /** IFLA_BROADCAST as `aa:bb:...`. */
+  readonly broadcast?: string;
+  readonly protoDown?: boolean;
+  /** IFLA_EVENT (2 = features changed ...). */
+  readonly event?: number;
+  /** IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: element i-1 is IPV4_DEVCONF_i; binary only. */
+  readonly inetConf?: readonly number[];
+}
+
+/** RTM_NEWADDR / RTM_DELADDR of family AF_INET. */
+export interface AddrRecord extends RecordMeta {
+  readonly kind: 'addr';
+  readonly op: Op;
+  readonly family: number;
+  readonly ifindex: number;
+  readonly prefixlen: number;
+  /** IFA_FLAGS when present, else ifa_flags (IFA_F_SECONDARY 0x1, NOPREFIXROUTE 0x200, PERMANENT 0x80 ...). */
+  readonly flags: number;
+  /** ifa_scope (0 universe, 253 link, 254 host). */
+  readonly scope: number;
+  /** IFA_LOCAL, dotted quad. */
+  readonly local?: string;
+  /** IFA_ADDRESS (the peer of a point-to-point address, else equal to IFA_LOCAL). */
+  readonly address?: string;
+  readonly broadcast?: string;
+  /** IFA_LABEL ("lan0:vip"). */
+  readonly label?: string;
+  /** IFA_RT_PRIORITY: the metric of the prefix route. */
+  readonly rtPriority?: number;
+  /** IFA_CACHEINFO valid lifetime in seconds (0xFFFFFFFF forever). */
+  readonly validLft?: number;
+  /** IFA_CACHEINFO preferred lifetime in seconds (0xFFFFFFFF forever). */
+  readonly preferredLft?: number;
+  /** Text only: the device name printed after the ifindex (can be stale, formats README 5). */
+  readonly devName?: string;
+}
+
+/** One leg of RTA_MULTIPATH (struct rtnexthop and its attributes). */
+export interface RouteNexthop {
+  /** rtnh_flags (RTNH_F_DEAD 0x1, ONLINK 0x4, LINKDOWN 0x10 ...). */
+  readonly flags: number;
+  /** rtnh_hops: weight - 1. */
+  readonly hops: number;
+  /** rtnh_ifindex; absent in text. */
+  readonly ifindex?: number;
+  /** Text only: the device name. */
+  readonly dev?: string;
+  readonly gateway?: string;
+  /** RTA_FLOW (realms). */
+  readonly flow?: number;
+  /** RTA_VIA: a gateway of another family (IPv4 route via IPv6). */
+  readonly via?: RouteVia;
+}
+
+export interface RouteVia {
+  readonly family: number;
+  readonly address: string;
+}
+
+/** RTA_METRICS, by iproute2 name (mtu, advmss, window, rtt ...) plus `lock` (RTAX_LOCK bits). */
+export type RouteMetrics = Readonly<Record<string, number>>;
+
+/** RTM_NEWROUTE / RTM_DELROUTE of family AF_INET. */
+export interface RouteRecord extends RecordMeta {
+  readonly kind: 'route';
+  readonly op: Op;
+  readonly family: number;
+  readonly dstLen: number;
+  readonly srcLen: number;
+  readonly tos: number;
+  /** RTA_TABLE when present, else rtm_table. */
+  readonly table: number;
+  readonly protocol: number;
+  readonly scope: number;
+  /** rtm_type (RTN_UNICAST 1 ... RTN_THROW 9). */
+  readonly type: number;
+  /** rtm_flags: RTNH_F_* of a single-nexthop route in the low byte, RTM_F_* above. */
+  readonly flags: number;
+  /** RTA_DST, absent for 0.0.0.0/0. */
+  readonly dst?: string;
+  readonly src?: string;
+  readonly gateway?: string;
+  readonly via?: RouteVia;
+  /** RTA_OIF; absent in text. */
+  readonly oif?: number;
+  /** Text only: `dev NAME`. */
+  readonly dev?: string;
+  /** RTA_PRIORITY (the metric); absent when 0. */
+  readonly priority?: number;
+  readonly prefsrc?: string;
+  readonly multipath?: readonly RouteNexthop[];
+  /** RTA_NH_ID: the route uses a nexthop object. */
+  readonly nhId?: number;
+  readonly metrics?: RouteMetrics;
+  /** RTA_FLOW (realms: to | from << 16). */
+  readonly flow?: number;
+}
+
+export interface PortRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** RTM_NEWRULE / RTM_DELRULE of family AF_INET. */
+export interface RuleRecord extends RecordMeta {
+  readonly kind: 'rule';
+  readonly op: Op;
+  readonly family: number;
+  readonly dstLen: number;
+  readonly srcLen: number;
+  readonly tos: number;
+  /** FRA_TABLE when present, else the header's table; 0 for actions other than lookup. */
+  readonly table: number;
+  /** FR_ACT_TO_TBL 1, GOTO 2, NOP 3, BLACKHOLE 6, UNREACHABLE 7, PROHIBIT 8. */
+  readonly action: number;
+  /** FIB_RULE_PERMANENT 0x1, INVERT 0x2, UNRESOLVED 0x4, IIF_DETACHED 0x8, OIF_DETACHED 0x10. */
+  readonly flags: number;
+  /** FRA_PRIORITY (text always prints one). */
+  readonly priority?: number;
+  readonly dst?: string;
+  readonly src?: string;
+  /** FRA_IIFNAME: rules hold names, not ifindexes. */
+  readonly iifName?: string;
+  readonly oifName?: string;
+  /** FRA_GOTO: target priority. */
+  readonly goto?: number;
+  readonly fwmark?: number;
+  readonly fwmask?: number;
+  readonly flow?: number;
+  /** FRA_TUN_ID (u64 in network order), as a decimal string. */
+  readonly tunId?: string;
+  /** FRA_SUPPRESS_IFGROUP; absent when unset (-1). */
+  readonly suppressIfgroup?: number;
+  /** FRA_SUPPRESS_PREFIXLEN; absent when unset (-1). */
+  readonly suppressPrefixlen?: number;
+  readonly l3mdev?: number;
+  readonly uidRange?: PortRange;
+  /** FRA_PROTOCOL; text prints it only when it is neither 0 nor kernel (2). */
+  readonly protocol?: number;
+  readonly ipProto?: number;
+  readonly sportRange?: PortRange;
+  readonly dportRange?: PortRange;
+  readonly sportMask?: number;
+  readonly dportMask?: number;
+  readonly dscp?: number;
+  readonly dscpMask?: number;
+}
+
+/** RTM_NEWNETCONF / RTM_DELNETCONF of family AF_INET; only the attributes present. */
+export interface NetconfRecord extends RecordMeta {
+  readonly kind: 'netconf';
+  readonly op: Op;
+  readonly family: number;
+  /** NETCONFA_IFINDEX: a device, or -1 NETCONFA_IFINDEX_ALL, -2 NETCONFA_IFINDEX_DEFAULT. Text: only for all/default. */
+  readonly ifindex?: number;
+  /** Text only: the device name (absent for all/default, which set ifindex). */
+  readonly devName?: string;
+  readonly forwarding?: number;
+  /** 0 off, 1 strict, 2 loose. */
+  readonly rpFilter?: number;
+  readonly mcForwarding?: number;
+  /** proxy_arp for IPv4. */
+  readonly proxyNeigh?: number;
+  readonly ignoreRoutesWithLinkdown?: number;
+  readonly input?: number;
+  /** Binary only: iproute2 6.1 never prints it. */
+  readonly bcForwarding?: number;
+}
+
+export interface NexthopGroupEntry {
+  readonly id: number;
+  /** The real weight (1..256), i.e. the wire's weight - 1 plus one. */
+  readonly weight: number;
+}
+
+/** RTM_NEWNEXTHOP / RTM_DELNEXTHOP of family AF_INET, or AF_UNSPEC for groups. */
+export interface NexthopRecord extends RecordMeta {
+  readonly kind: 'nexthop';
+  readonly op: Op;
+  /** nh_family: 2 for IPv4 nexthops and blackholes, 0 for groups. */
+  readonly family: number;
+  readonly scope: number;
+  readonly protocol: number;
+  /** nh_flags (RTNH_F_*). */
+  readonly flags: number;
+  readonly id: number;
+  readonly gateway?: string;
+  /** NHA_OIF; absent in text. */
+  readonly oif?: number;
+  /** Text only: `dev NAME`. */
+  readonly dev?: string;
+  readonly blackhole: boolean;
+  readonly group?: readonly NexthopGroupEntry[];
+  /** NHA_GROUP_TYPE: 0 multipath, 1 resilient. */
+  readonly groupType?: number;
+  readonly fdb: boolean;
+}
+
+/** A message that was read and deliberately not modelled (only with `emitSkipped`). */
+export interface SkippedRecord {
+  readonly kind: 'skipped';
+  readonly offset?: number;
+  readonly line?: number;
+  readonly nlmsgType?: number;
+  /** The counter it was added to, e.g. `RTM_NEWROUTE/AF_INET6`, `[NEIGH]`. */
+  readonly reason: string;
+}
+
+/** A fault in the input; everything before it has been delivered. */
+export interface TraceError {
+  readonly kind: 'error';
+  /** rtmon: byte offset of the fault (a header, a fixed header, an attribute). */
+  readonly offset?: number;
+  /** rtmon: byte offset of the message that holds the fault, when different from `offset`. */
+  readonly recordOffset?: number;
+  /** `ip monitor`: 1-based line number of the fault. */
+  readonly line?: number;
+  readonly msgType?: number;
+  /** What the reader expected there, e.g. "nlmsg_len >= 16". */
+  readonly expected: string;
+  /** A sentence naming the file, the position, the message and the problem. */
+  readonly message: string;
+  /** False when the reader skipped the record and went on (`lenient`), true when it stopped. */
+  readonly fatal: boolean;
+}
+
+/** Totals of one stream. */
+export interface TraceStats {
+  /** Bytes (rtmon) or lines (text) consumed. */
+  readonly consumed: number;
+  /** Records delivered, by kind. */
+  readonly records: Readonly<Record<string, number>>;
+  /** Messages read and not modelled, by reason (`RTM_NEWROUTE/AF_INET6`, `RTM_DELNEIGH`, `[NEIGH]` ...). */
+  readonly skipped: Readonly<Record<string, number>>;
+  /** Error records delivered (in lenient mode: records skipped as bad). */
+  readonly errors: number;
+  /** Whether the stream stopped at a fatal error before its end. */
+  readonly stopped: boolean;
+}
+
+/** The last record of every stream. */
+export interface EndRecord {
+  readonly kind: 'end';
+  readonly offset?: number;
+  readonly line?: number;
+  readonly stats: TraceStats;
+}
+
+/** Everything a reader can deliver. */
+export type TraceRecord =
+  | TimestampRecord
+  | LinkRecord
+  | AddrRecord
+  | RouteRecord
+  | RuleRecord
+  | NetconfRecord
+  | NexthopRecord
+  | SkippedRecord
+  | TraceError
+  | EndRecord;
+
+/** The records that describe netlink notifications (not stamps, errors or the end). */
+export type NetlinkRecord =
+  | LinkRecord
+  | AddrRecord
+  | RouteRecord
+  | RuleRecord
+  | NetconfRecord
+  | NexthopRecord;
+
+/** True for link/addr/route/rule/netconf/nexthop records. */
+export function isNetlinkRecord(r: TraceRecord): r is NetlinkRecord {
+  switch (r.kind) {
+    case 'link':
+    case 'addr':
+    case 'route':
+    case 'rule':
+    case 'netconf':
+    case 'nexthop':
+      return true;
+    case 'timestamp':
+    case 'skipped':
+    case 'error':
+    case 'end':
+      return false;
+    default:
+      return assertNever(r);
+  }
+}
+
+/** Exhaustiveness check for `switch` over a union. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+
+// ---- kernel numbers (uapi) ----
+
+export const NLMSG_NOOP = 1;
+export const NLMSG_ERROR = 2;
+export const NLMSG_DONE = 3;
+export const NLMSG_OVERRUN = 4;
+/** iproute2's rtmon time-stamp record (not a kernel message). */
+export const NLMSG_TSTAMP = 15;
+
+export const RTM_NEWLINK = 16;
+export const RTM_DELLINK = 17;
+export const RTM_NEWADDR = 20;
+export const RTM_DELADDR = 21;
+export const RTM_NEWROUTE = 24;
+export const RTM_DELROUTE = 25;
+export const RTM_NEWNEIGH = 28;
+export const RTM_DELNEIGH = 29;
+export const RTM_NEWRULE = 32;
+export const RTM_DELRULE = 33;
+export const RTM_NEWNETCONF = 80;
+export const RTM_DELNETCONF = 81;
+export const RTM_NEWNEXTHOP = 104;
+export const RTM_DELNEXTHOP = 105;
+/** RTM_MAX of Linux 6.18 (after RTM_GETTUNNEL 122): types above it are not rtnetlink. */
+export const RTM_MAX = 123;
+
+export const NLM_F_REQUEST = 0x1;
+export const NLM_F_MULTI = 0x2;
+export const NLM_F_ACK = 0x4;
+export const NLM_F_REPLACE = 0x100;
+export const NLM_F_EXCL = 0x200;
+export const NLM_F_CREATE = 0x400;
+export const NLM_F_APPEND = 0x800;
+
+export const AF_UNSPEC = 0;
+export const AF_INET = 2;
+export const AF_BRIDGE = 7;
+export const AF_INET6 = 10;
+
+export const IFF_UP = 0x1;
+export const IFF_BROADCAST = 0x2;
+export const IFF_DEBUG = 0x4;
+export const IFF_LOOPBACK = 0x8;
+export const IFF_POINTOPOINT = 0x10;
+export const IFF_NOTRAILERS = 0x20;
+export const IFF_RUNNING = 0x40;
+export const IFF_NOARP = 0x80;
+export const IFF_PROMISC = 0x100;
+export const IFF_ALLMULTI = 0x200;
+export const IFF_MASTER = 0x400;
+export const IFF_SLAVE = 0x800;
+export const IFF_MULTICAST = 0x1000;
+export const IFF_PORTSEL = 0x2000;
+export const IFF_AUTOMEDIA = 0x4000;
+export const IFF_DYNAMIC = 0x8000;
+export const IFF_LOWER_UP = 0x10000;
+export const IFF_DORMANT = 0x20000;
+export const IFF_ECHO = 0x40000;
+
+export const IFA_F_SECONDARY = 0x1;
+export const IFA_F_NODAD = 0x2;
+export const IFA_F_OPTIMISTIC = 0x4;
+export const IFA_F_DADFAILED = 0x8;
+export const IFA_F_HOMEADDRESS = 0x10;
+export const IFA_F_DEPRECATED = 0x20;
+export const IFA_F_TENTATIVE = 0x40;
+export const IFA_F_PERMANENT = 0x80;
+export const IFA_F_MANAGETEMPADDR = 0x100;
+export const IFA_F_NOPREFIXROUTE = 0x200;
+export const IFA_F_MCAUTOJOIN = 0x400;
+export const IFA_F_STABLE_PRIVACY = 0x800;
+
+export const RTNH_F_DEAD = 0x1;
+export const RTNH_F_PERVASIVE = 0x2;
+export const RTNH_F_ONLINK = 0x4;
+export const RTNH_F_OFFLOAD = 0x8;
+export const RTNH_F_LINKDOWN = 0x10;
+export const RTNH_F_UNRESOLVED = 0x20;
+export const RTNH_F_TRAP = 0x40;
+export const RTM_F_NOTIFY = 0x100;
+export const RTM_F_CLONED = 0x200;
+export const RTM_F_OFFLOAD = 0x4000;
+export const RTM_F_TRAP = 0x8000;
+export const RTM_F_OFFLOAD_FAILED = 0x20000000;
+
+export const RT_TABLE_UNSPEC = 0;
+export const RT_TABLE_COMPAT = 252;
+export const RT_TABLE_DEFAULT = 253;
+export const RT_TABLE_MAIN = 254;
+export const RT_TABLE_LOCAL = 255;
+
+export const RT_SCOPE_UNIVERSE = 0;
+export const RT_SCOPE_SITE = 200;
+export const RT_SCOPE_LINK = 253;
+export const RT_SCOPE_HOST = 254;
+export const RT_SCOPE_NOWHERE = 255;
+
+export const RTPROT_UNSPEC = 0;
+export const RTPROT_KERNEL = 2;
+export const RTPROT_BOOT = 3;
+
+export const RTN_UNICAST = 1;
+export const RTN_LOCAL = 2;
+export const RTN_BROADCAST = 3;
+export const RTN_BLACKHOLE = 6;
+export const RTN_UNREACHABLE = 7;
+export const RTN_PROHIBIT = 8;
+export const RTN_THROW = 9;
+
+export const FR_ACT_TO_TBL = 1;
+export const FR_ACT_GOTO = 2;
+export const FR_ACT_NOP = 3;
+export const FR_ACT_BLACKHOLE = 6;
+export const FR_ACT_UNREACHABLE = 7;
+export const FR_ACT_PROHIBIT = 8;
+
+export const FIB_RULE_PERMANENT = 0x1;
+export const FIB_RULE_INVERT = 0x2;
+export const FIB_RULE_UNRESOLVED = 0x4;
+export const FIB_RULE_IIF_DETACHED = 0x8;
+export const FIB_RULE_OIF_DETACHED = 0x10;
+
+export const NETCONFA_IFINDEX_ALL = -1;
+export const NETCONFA_IFINDEX_DEFAULT = -2;
+
+/** The name of a netlink message type, as rtmon_decode.py prints it (`TYPE_N` when unnamed). */
+export function nlmsgTypeName(type: number): string {
+  return NLMSG_TYPE_NAMES[type] ?? `TYPE_${type}`;
+}
+
+const NLMSG_TYPE_NAMES: Readonly<Record<number, string>> = {
+  1: 'NLMSG_NOOP', 2: 'NLMSG_ERROR', 3: 'NLMSG_DONE', 4: 'NLMSG_OVERRUN', 15: 'NLMSG_TSTAMP',
+  16: 'RTM_NEWLINK', 17: 'RTM_DELLINK', 18: 'RTM_GETLINK', 19: 'RTM_SETLINK',
+  20: 'RTM_NEWADDR', 21: 'RTM_DELADDR', 22: 'RTM_GETADDR',
+  24: 'RTM_NEWROUTE', 25: 'RTM_DELROUTE', 26: 'RTM_GETROUTE',
+  28: 'RTM_NEWNEIGH', 29: 'RTM_DELNEIGH', 30: 'RTM_GETNEIGH',
+  32: 'RTM_NEWRULE', 33: 'RTM_DELRULE', 34: 'RTM_GETRULE',
+  36: 'RTM_NEWQDISC', 37: 'RTM_DELQDISC', 38: 'RTM_GETQDISC',
+  40: 'RTM_NEWTCLASS', 41: 'RTM_DELTCLASS', 42: 'RTM_GETTCLASS',
+  44: 'RTM_NEWTFILTER', 45: 'RTM_DELTFILTER', 46: 'RTM_GETTFILTER',
+  48: 'RTM_NEWACTION', 49: 'RTM_DELACTION', 50: 'RTM_GETACTION',
+  52: 'RTM_NEWPREFIX', 56: 'RTM_NEWMULTICAST', 57: 'RTM_DELMULTICAST', 58: 'RTM_GETMULTICAST',
+  60: 'RTM_NEWANYCAST', 61: 'RTM_DELANYCAST', 62: 'RTM_GETANYCAST',
+  64: 'RTM_NEWNEIGHTBL', 66: 'RTM_GETNEIGHTBL', 67: 'RTM_SETNEIGHTBL', 68: 'RTM_NEWNDUSEROPT',
+  72: 'RTM_NEWADDRLABEL', 73: 'RTM_DELADDRLABEL', 74: 'RTM_GETADDRLABEL',
+  78: 'RTM_GETDCB', 79: 'RTM_SETDCB',
+  80: 'RTM_NEWNETCONF', 81: 'RTM_DELNETCONF', 82: 'RTM_GETNETCONF',
+  84: 'RTM_NEWMDB', 85: 'RTM_DELMDB', 86: 'RTM_GETMDB',
+  88: 'RTM_NEWNSID', 89: 'RTM_DELNSID', 90: 'RTM_GETNSID',
+  92: 'RTM_NEWSTATS', 94: 'RTM_GETSTATS', 95: 'RTM_SETSTATS',
+  96: 'RTM_NEWCACHEREPORT', 100: 'RTM_NEWCHAIN', 101: 'RTM_DELCHAIN', 102: 'RTM_GETCHAIN',
+  104: 'RTM_NEWNEXTHOP', 105: 'RTM_DELNEXTHOP', 106: 'RTM_GETNEXTHOP',
+  108: 'RTM_NEWLINKPROP', 109: 'RTM_DELLINKPROP', 110: 'RTM_GETLINKPROP',
+  112: 'RTM_NEWVLAN', 113: 'RTM_DELVLAN', 114: 'RTM_GETVLAN',
+  116: 'RTM_NEWNEXTHOPBUCKET', 117: 'RTM_DELNEXTHOPBUCKET', 118: 'RTM_GETNEXTHOPBUCKET',
+  120: 'RTM_NEWTUNNEL', 121: 'RTM_DELTUNNEL', 122: 'RTM_GETTUNNEL',
+};
+
+/** The name of an address family (`AF_INET6`, `AF_N` when unnamed). */
+export function familyName(family: number): string {
+  switch (family) {
+    case AF_UNSPEC: return 'AF_UNSPEC';
+    case AF_INET: return 'AF_INET';
+    case AF_BRIDGE: return 'AF_BRIDGE';
+    case AF_INET6: return 'AF_INET6';
+    case 28: return 'AF_MPLS';
+    case 128: return 'RTNL_FAMILY_IPMR';
+    case 129: return 'RTNL_FAMILY_IP6MR';
+    default: return `AF_${family}`;
+  }
+}
+
+/** The multipath weight of a leg (rtnh_hops + 1). */
+export function legWeight(nh: RouteNexthop): number {
+  return nh.hops + 1;
+}
+
+/** `sec.usec` with six digits, the form meta.json and checkpoints use. */
+export function formatTimestamp(t: Timestamp): string {
+  return `${t.sec}.${String(t.usec).padStart(6, '0')}`;
+}
+
+/** Orders two time stamps (negative when a is earlier). */
+export function compareTimestamps(a: Timestamp, b: Timestamp): number {
+  return a.sec !== b.sec ? a.sec - b.sec : a.usec - b.usec;
+}
