@@ -2,7 +2,7 @@
 // kernel, with the scenario runner's preamble and settling rule (see
 // ../shared/scenarios/README.md). Configures and queries only; never sends packets.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,4 +88,43 @@ export function kernelTranscript(script: string): string {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** kernelTranscript without blocking: several namespaces can run side by side. */
+export function kernelTranscriptAsync(script: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'kfib-kernel-'));
+  writeFileSync(join(dir, 'runner.sh'), RUNNER);
+  writeFileSync(join(dir, 'script.ip'), script);
+  return new Promise<string>((resolvePromise, reject) => {
+    const child = spawn('unshare', ['-n', 'bash', join(dir, 'runner.sh'), join(dir, 'script.ip')], {
+      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', (e) => {
+      rmSync(dir, { recursive: true, force: true });
+      reject(e);
+    });
+    child.on('close', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (code === 0) resolvePromise(out);
+      else reject(new Error(`kernel runner exited ${String(code)}: ${err}`));
+    });
+  });
+}
+
+/** Runs many scripts through the kernel, `parallel` namespaces at a time, answers in input order. */
+export async function kernelTranscripts(scripts: readonly string[], parallel = 4): Promise<string[]> {
+  const out: string[] = new Array<string>(scripts.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < scripts.length) {
+      const i = next++;
+      out[i] = await kernelTranscriptAsync(scripts[i] as string);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, scripts.length) }, worker));
+  return out;
 }

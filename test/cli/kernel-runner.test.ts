@@ -5,18 +5,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kernelAvailable, kernelTranscript } from '../../cli/kernel-runner.js';
+import { kernelAvailable, kernelTranscripts } from '../../cli/kernel-runner.js';
 import { SCENARIOS } from '../golden/_paths.js';
 import { transcript } from '../../core/script/run-script.js';
 
 const avail = kernelAvailable();
 const names = readdirSync(SCENARIOS).filter((f) => f.endsWith('.ip'));
 
-test('the kernel runner reproduces every golden transcript and the model agrees with it', { skip: avail.ok ? false : `kernel not available: ${avail.ok ? '' : avail.why}` }, () => {
+test('the kernel runner reproduces every golden transcript and the model agrees with it', { skip: avail.ok ? false : `kernel not available: ${avail.ok ? '' : avail.why}` }, async () => {
   let agree = 0;
-  for (const f of names) {
-    const script = readFileSync(join(SCENARIOS, f), 'utf8');
-    const kernel = kernelTranscript(script);
+  const scripts = names.map((f) => readFileSync(join(SCENARIOS, f), 'utf8'));
+  const kernels = await kernelTranscripts(scripts, 6);
+  for (const [i, f] of names.entries()) {
+    const script = scripts[i] as string;
+    const kernel = kernels[i] as string;
     assert.equal(kernel, readFileSync(join(SCENARIOS, f.replace(/\.ip$/, '.expected')), 'utf8'), `kernel transcript of ${f}`);
     assert.equal(transcript(script), kernel, `model vs kernel on ${f}`);
     agree++;
