@@ -49,6 +49,10 @@ export interface NetDevice {
   /** Link-layer address as iproute2 prints it (random for veth/bridge; normalised in transcripts). */
   readonly mac: string;
   readonly mtu: number;
+  /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
+  readonly everUp?: boolean;
+  /** bridge: a port has been forwarding at some point (display only). */
+  readonly sawForwardingPort?: boolean;
 }
 
 /** The subnet's primary address (inet_ifa_byprefix): the primary with this prefix and mask. */

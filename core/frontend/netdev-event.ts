@@ -89,4 +89,11 @@ export function settleCarriers(txn: Txn): void {
     txn.effects.push({ kind: 'link', ifindex: i, change: d.carrier ? 'carrier-off' : 'carrier-on', cause: 'fib_sync_down_dev', notified: true });
   }
   for (const i of changed) netdevChange(txn, i);
+  // Display-only bridge history (operstate as `ip link` shows it).
+  for (const d of [...txn.devices.values()]) {
+    if (d.master === null) continue;
+    const b = txn.dev(d.master);
+    if (b === undefined) continue;
+    if (d.up && d.carrier && b.sawForwardingPort !== true) txn.setDevice({ ...b, sawForwardingPort: true });
+  }
 }

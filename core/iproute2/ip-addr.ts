@@ -7,6 +7,7 @@ import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../semantics/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../devinet/net-device.js';
 import { deviceByName } from '../snapshot/snapshot.js';
+import { linkHeader, linkLayer } from './ip-link-show.js';
 
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -86,7 +87,9 @@ function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'repla
   }
   if (peer !== null && local.lenGiven) prefixlen = local.len;
   let broadcast = brd ?? 0;
-  if (brdMode !== null && cmd !== 'delete') {
+  // ipaddr_modify(): `brd +`/`brd -` is computed from the peer (or local) prefix, and only
+  // for a prefix length up to 30; a /31 or /32 sends no IFA_BROADCAST at all.
+  if (brdMode !== null && cmd !== 'delete' && (peer ?? local).len <= 30) {
     const base = address ?? local.addr;
     broadcast = brdMode === '+' ? (base | ~maskOf(prefixlen)) >>> 0 : (base & maskOf(prefixlen)) >>> 0;
   }
@@ -122,7 +125,12 @@ function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'repla
 
 /** One address in `ip -o -4 address` form. */
 export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr): string {
-  let s = `${dev.ifindex}: ${dev.name}    inet ${formatIp4(ifa.local)}`;
+  return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa)}\\       valid_lft forever preferred_lft forever\n`;
+}
+
+/** `inet LOCAL[ peer P]/LEN [metric N ][brd B ]scope S [secondary ][noprefixroute ]LABEL` (print_addrinfo). */
+function inetWords(ifa: InIfaddr): string {
+  let s = `inet ${formatIp4(ifa.local)}`;
   if (ifa.address !== ifa.local) s += ` peer ${formatIp4(ifa.address)}`;
   s += `/${ifa.prefixlen} `;
   if (ifa.metric !== 0) s += `metric ${ifa.metric} `;
@@ -130,8 +138,7 @@ export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr): string {
   s += `scope ${scopeName(ifa.scope)} `;
   if (ifa.secondary) s += 'secondary ';
   if (ifa.noprefixroute) s += 'noprefixroute ';
-  s += `${ifa.label}\\       valid_lft forever preferred_lft forever\n`;
-  return s;
+  return `${s}${ifa.label}`;
 }
 
 function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
@@ -143,12 +150,22 @@ function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     else devName = w;
     a.advance();
   }
-  if (!opts.oneline || opts.family !== 'inet' || opts.json) notModelled('ip address show without -4 -o');
+  if (opts.json) notModelled('ip -j address show');
   let devs = [...ctx.snapshot.devices.values()];
   if (devName !== null) {
     const d = deviceByName(ctx.snapshot, devName);
     if (d === undefined) throw new CommandExit(`Device "${devName}" does not exist.\n`, 1);
     devs = [d];
   }
-  for (const d of devs) for (const ifa of d.addrs) ctx.print(formatAddrOneline(d, ifa));
+  // IPv6 is off in the modelled namespaces, so without -4 only IPv4 addresses exist too.
+  if (opts.oneline) {
+    for (const d of devs) for (const ifa of d.addrs) ctx.print(formatAddrOneline(d, ifa));
+    return;
+  }
+  for (const d of devs) {
+    if (opts.family === 'inet' && d.addrs.length === 0) continue;
+    ctx.print(`${linkHeader(ctx.snapshot, d, false)}\n`);
+    if (opts.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d)}\n`);
+    for (const ifa of d.addrs) ctx.print(`    ${inetWords(ifa)}\n       valid_lft forever preferred_lft forever\n`);
+  }
 }

@@ -115,7 +115,7 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
     case 'rule':
       return ipRule(ctx, opts, rest);
     case 'link':
-      return ipLink(ctx, rest);
+      return ipLink(ctx, opts, rest);
     case 'netconf':
       return ipNetconf(ctx, opts, rest);
     case 'nexthop':

@@ -5,16 +5,37 @@ import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { parseUnsigned } from '../print/names.js';
 import type { DeviceKind } from '../devinet/net-device.js';
+import type { GlobalOptions } from './global-options.js';
+import { linkHeader, linkLayer } from './ip-link-show.js';
 
-export function ipLink(ctx: CommandContext, argv: readonly string[]): void {
+/** `ip link show [dev] [NAME]`. */
+function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  let name: string | null = null;
+  while (!a.done) {
+    if (a.cur === 'dev') name = a.next();
+    else if (['up', 'master', 'type', 'vrf', 'group', 'nomaster'].includes(a.cur)) notModelled(`ip link show ${a.cur}`);
+    else name = a.cur;
+    a.advance();
+  }
+  if (opts.json) notModelled('ip -j link show');
+  let devs = [...ctx.snapshot.devices.values()];
+  if (name !== null) {
+    const d = deviceByName(ctx.snapshot, name);
+    if (d === undefined) throw new CommandExit(`Device "${name}" does not exist.\n`, 1);
+    devs = [d];
+  }
+  for (const d of devs) ctx.print(`${linkHeader(ctx.snapshot, d, true)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d)}\n`);
+}
+
+export function ipLink(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
-  if (a.done) notModelled('ip link show');
+  if (a.done) return linkShow(ctx, opts, a);
   const verb = a.cur;
   a.advance();
   if (matches(verb, 'add')) return linkAdd(ctx, a);
   if (matches(verb, 'set') || matches(verb, 'change')) return linkSet(ctx, a);
   if (matches(verb, 'delete')) return linkDel(ctx, a);
-  if (matches(verb, 'show') || matches(verb, 'list') || matches(verb, 'lst')) notModelled('ip link show');
+  if (matches(verb, 'show') || matches(verb, 'list') || matches(verb, 'lst')) return linkShow(ctx, opts, a);
   throw new CommandExit(`Command "${verb}" is unknown, try "ip link help".\n`, 255);
 }
 

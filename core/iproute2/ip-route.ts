@@ -36,6 +36,7 @@ import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { aliasNexthops } from '../route/fib-lookup.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipprotoNumber } from './ip-proto.js';
+import { deviceByName } from '../snapshot/snapshot.js';
 
 const ROUTE_TYPES: readonly RouteType[] = [
   'unicast',
@@ -127,7 +128,7 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
     } else if (w === 'onlink') onlink = true;
     else if (w === 'nexthop') {
       multipath = true;
-      parseNexthops(a, legs);
+      parseNexthops(ctx, a, legs);
       break;
     } else if (w === 'nhid') {
       const v = a.next();
@@ -199,7 +200,7 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
 }
 
 /** parse_nexthops() / parse_one_nh(). */
-function parseNexthops(a: Args, legs: ParsedNh[]): void {
+function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[]): void {
   while (!a.done) {
     if (a.cur !== 'nexthop') throw new CommandExit(`Error: "nexthop" or end of line is expected instead of "${a.cur}"\n`, 255);
     if (a.peek() === undefined) throw new CommandExit('Error: unexpected end of line after "nexthop"\n', 255);
@@ -211,8 +212,13 @@ function parseNexthops(a: Args, legs: ParsedNh[]): void {
         let v = a.next();
         if (v === 'inet') v = a.next();
         leg.gw = getAddr(v);
-      } else if (w === 'dev') leg.dev = a.next();
-      else if (w === 'weight') {
+      } else if (w === 'dev') {
+        leg.dev = a.next();
+        // parse_one_nh(): nodev() returns -1, and parse_nexthops() exits with -1.
+        if (deviceByName(ctx.snapshot, leg.dev) === undefined) {
+          throw new CommandExit(`Cannot find device "${leg.dev}"\nError: cannot parse nexthop\n`, 255);
+        }
+      } else if (w === 'weight') {
         const v = a.next();
         const n = parseUnsigned(v);
         if (n === undefined || n === 0 || n > 256) invarg('"weight" is invalid\n', v);

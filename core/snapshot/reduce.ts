@@ -144,11 +144,19 @@ function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
 /** rtnl_newlink(): register (a veth's peer first), then bring up what was asked up. */
 function linkAdd(txn: Txn, e: LinkAddEvent): KernelError | null {
   return withRuleAttachment(txn, () => {
-    if (e.peer !== undefined && e.peer.name === e.link.name) return kerr('EEXIST');
+    // rtnl_newlink(): a device of that name already there is EEXIST (NLM_F_EXCL) before
+    // anything is created.
+    for (const x of txn.devices.values()) if (x.name === e.link.name) return kerr('EEXIST');
     let peer: NetDevice | undefined;
     if (e.peer !== undefined) {
       const p = newDevice(txn, e.peer);
       if ('errno' in p) return p;
+      // veth_newlink(): the peer is registered (its ifindex is spent for good) and
+      // configured before the device: `peer … up` fails in veth_open() (no peer yet,
+      // ENOTCONN), a device name equal to the peer's fails to register (EEXIST); either
+      // way the peer is unregistered again.
+      if (e.peer.up) return kerr('ENOTCONN');
+      if (e.peer.name === e.link.name) return kerr('EEXIST');
       peer = p;
       txn.setDevice(p);
     }
@@ -160,7 +168,6 @@ function linkAdd(txn: Txn, e: LinkAddEvent): KernelError | null {
     } else txn.setDevice(d);
     txn.effects.push({ kind: 'link', ifindex: d.ifindex, change: 'add', cause: 'inetdev_event', notified: true });
     if (e.link.master !== undefined) setMaster(txn, d.ifindex, e.link.master);
-    if (peer !== undefined && e.peer?.up === true) adminChange(txn, peer.ifindex, true);
     if (e.link.up) adminChange(txn, d.ifindex, true);
     settleCarriers(txn);
     return null;
@@ -183,7 +190,7 @@ function setMaster(txn: Txn, ifindex: number, master: number | null): void {
 function adminChange(txn: Txn, ifindex: number, up: boolean): void {
   const d = txn.dev(ifindex);
   if (d === undefined || d.up === up) return;
-  txn.setDevice({ ...d, up });
+  txn.setDevice(up ? { ...d, up, everUp: true } : { ...d, up });
   txn.effects.push({ kind: 'link', ifindex, change: up ? 'up' : 'down', cause: 'inetdev_event', notified: true });
   if (up) netdevUp(txn, ifindex);
   else netdevDown(txn, ifindex);
