@@ -69,7 +69,8 @@ export function ipRoute(ctx: CommandContext, opts: GlobalOptions, argv: readonly
   if (matches(verb, 'delete')) return routeModify(ctx, a, 'delete');
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return routeList(ctx, opts, a);
   if (matches(verb, 'get')) return routeGetCmd(ctx, opts, a);
-  if (matches(verb, 'flush') || matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump') || matches(verb, 'test')) {
+  if (matches(verb, 'flush')) return routeFlush(ctx, a);
+  if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump') || matches(verb, 'test')) {
     notModelled(`ip route ${verb}`);
   }
   throw new CommandExit(`Command "${verb}" is unknown, try "ip route help".\n`, 255);
@@ -257,8 +258,13 @@ function prefixMatch(a: Ip4, b: Ip4, bits: number): boolean {
 function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean {
   const info = r.alias.info;
   if (f.oif !== undefined) {
+    // The kernel filters by any nexthop's device, then iproute2 compares RTA_OIF, which a
+    // multipath route does not have: such routes never pass a `dev` selector.
     const nhs = aliasNexthops(ctx.snapshot, r.alias);
-    if (nhs === 'blackhole' ? f.oif !== 1 : !nhs.some((nh) => nh.dev === f.oif)) return false;
+    const obj = info.nhid !== 0 ? ctx.snapshot.nexthops.get(info.nhid) : undefined;
+    if (nhs === 'blackhole') {
+      if (f.oif !== 1) return false;
+    } else if (info.multipath || obj?.kind === 'group' || nhs.length !== 1 || nhs[0]?.dev !== f.oif) return false;
   }
   if (f.protocol !== undefined && info.protocol !== f.protocol) return false;
   if (f.scope !== undefined && info.scope !== f.scope) return false;
@@ -289,6 +295,45 @@ export function tablesInDumpOrder(tables: ReadonlyMap<number, FibTable>): FibTab
 
 /** iproute_list_flush_or_save() for `show`. */
 function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  const { routes, f } = selectRoutes(ctx, a, 'Dump');
+  if (opts.json) {
+    const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide));
+    ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
+    return;
+  }
+  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide));
+}
+
+/** iproute_flush(): dump with the selectors, then RTM_DELROUTE each route as dumped. */
+function routeFlush(ctx: CommandContext, a: Args): void {
+  if (a.done) throw new CommandExit('"ip route flush" requires arguments.\n', 1);
+  if (a.cur === 'cache') return;
+  const { routes } = selectRoutes(ctx, a, 'Flush');
+  for (const r of routes) {
+    const info = r.alias.info;
+    const step = ctx.apply({
+      type: 'route-del',
+      cfg: {
+        table: r.table,
+        dst: r.dst,
+        plen: r.plen,
+        tos: r.alias.tos,
+        type: r.alias.type,
+        scope: info.scope,
+        protocol: info.protocol,
+        priority: info.priority,
+        prefsrc: info.prefsrc,
+        nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink })),
+        multipath: info.multipath,
+        nhid: info.nhid,
+      },
+    });
+    if (step.error !== null) failKernel(step.error);
+  }
+}
+
+/** The selectors of show/flush (iproute_list_flush_or_save) and the routes they pick. */
+function selectRoutes(ctx: CommandContext, a: Args, what: 'Dump' | 'Flush'): { routes: FibRoute[]; f: RouteFilter } {
   const f: RouteFilter = { tb: RT_TABLE_MAIN, hide: {} };
   const hide: { -readonly [K in keyof RouteHide]: RouteHide[K] } = {};
   let od: string | null = null;
@@ -377,17 +422,12 @@ function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   let tables: FibTable[];
   if (f.tb !== 0) {
     const t = ctx.snapshot.tables.get(f.tb);
-    if (t === undefined) throw new CommandExit('Error: ipv4: FIB table does not exist.\nDump terminated\n', 2);
+    if (t === undefined) throw new CommandExit(`Error: ipv4: FIB table does not exist.\n${what} terminated\n`, 2);
     tables = [t];
   } else tables = tablesInDumpOrder(ctx.snapshot.tables);
   const routes: FibRoute[] = [];
   for (const t of tables) for (const r of tableRoutes(t)) if (routePasses(ctx, f, r)) routes.push(r);
-  if (opts.json) {
-    const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide));
-    ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
-    return;
-  }
-  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide));
+  return { routes, f };
 }
 
 /** iproute_get(). */
