@@ -2,6 +2,8 @@
 // kfib: the command line. Parses argv, reads files, sets exit codes; the model is in core/.
 
 import { runMain } from './run-cmd.js';
+import { replayMain } from './replay-cmd.js';
+import { captureMain } from './capture-cmd.js';
 
 const HELP = `kfib - a model of the Linux kernel's IPv4 FIB (Linux 6.18 + iproute2 6.1)
 
@@ -9,6 +11,14 @@ Usage:
   kfib run [--explain] [--kernel] [--log FILE] SCRIPT.ip|-
       Run a script of ip/sysctl commands through the model and print the transcript
       the kernel would give ("$ command", stdout, stderr, "[exit N]").
+  kfib replay TRACE [--initial before.json] [--at TIME|@N] [--show WHAT] [--get "ADDR …"]
+             [--explain] [--check] [--out log.jsonl] [--lenient]
+      Replay a captured trace (rtmon file, ip monitor log, or a kfib event log): the FIB
+      at any moment, ip route get then, the silent changes, and a check of the kernel's
+      notifications against the model.
+  kfib capture -o DIR -- SCRIPT | kfib capture --host -o DIR
+      Record a trace (rtmon, ip -ts monitor all, ip -j dumps) of a script run in a fresh
+      private namespace, or of this host until interrupted (root on Linux).
   kfib help [COMMAND]
 
 Run "kfib run --help" for the details of a command.
@@ -18,12 +28,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     if (cmd === 'help' && rest[0] === 'run') return runMain(['--help']);
+    if (cmd === 'help' && rest[0] === 'replay') return replayMain(['--help']);
+    if (cmd === 'help' && rest[0] === 'capture') return captureMain(['--help']);
     process.stdout.write(HELP);
     return cmd === undefined ? 2 : 0;
   }
   switch (cmd) {
     case 'run':
       return runMain(rest);
+    case 'replay':
+      return replayMain(rest);
+    case 'capture':
+      return captureMain(rest);
     default:
       process.stderr.write(`kfib: unknown command "${cmd}" (try "kfib --help")\n`);
       return 2;

@@ -34,3 +34,14 @@ export { describeEffects } from './print/effects.js';
 export { runCommand, type CommandResult } from './iproute2/ip-command.js';
 export { runScript, transcript, transcriptEntry, scriptCommands, type ScriptLine } from './script/run-script.js';
 export { formatIp4, parseIp4, type Ip4 } from './net/ip4.js';
+
+// Trace readers and replay.
+export { decodeRtmon, RtmonDecoder, rtmonRecords } from './trace/rtmon.js';
+export { parseIpMonitor, IpMonitorDecoder, ipMonitorRecords } from './trace/ip-monitor.js';
+export { parseIpSnapshot } from './trace/ip-json.js';
+export type { TraceRecord } from './trace/netlink-records.js';
+export { TraceReplayer, type CheckFinding } from './replay/replayer.js';
+export { initialState, type InitialState } from './replay/initial-state.js';
+export { ipJsonDump, showText, type ShowWhat } from './replay/ip-json-dump.js';
+export { silentChanges, type SilentChange } from './replay/silent-changes.js';
+export { compileSnapshot, type CompiledFib, type CompiledAnswer } from './trie/compile.js';

@@ -48,7 +48,7 @@ interface LinkWords {
 }
 
 /** The generic link options (iplink_parse) up to `type`. */
-function parseLinkWords(a: Args, stopAtType: boolean): LinkWords {
+function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): LinkWords {
   const out: LinkWords = { dev: null, name: null, up: null, master: undefined, group: undefined };
   while (!a.done) {
     const w = a.cur;
@@ -57,7 +57,11 @@ function parseLinkWords(a: Args, stopAtType: boolean): LinkWords {
     else if (w === 'down') out.up = false;
     else if (w === 'name') out.name = a.next();
     else if (w === 'dev') out.dev = a.next();
-    else if (w === 'master') out.master = a.next();
+    else if (w === 'master') {
+      out.master = a.next();
+      // iplink_parse(): the master is looked up while parsing, an invarg() when missing.
+      if (deviceByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
+    }
     else if (matches(w, 'nomaster')) out.master = null;
     else if (w === 'group') {
       const v = a.next();
@@ -74,7 +78,7 @@ function parseLinkWords(a: Args, stopAtType: boolean): LinkWords {
 }
 
 function linkAdd(ctx: CommandContext, a: Args): void {
-  const main = parseLinkWords(a, true);
+  const main = parseLinkWords(ctx, a, true);
   if (a.done) throw new CommandExit('Not enough information: "type" argument is required\n', 255);
   const type = a.next();
   a.advance();
@@ -89,7 +93,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     if (!a.done) {
       if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
       a.advance();
-      const p = parseLinkWords(a, false);
+      const p = parseLinkWords(ctx, a, false);
       peerName = p.name ?? p.dev;
       peerUp = p.up === true;
     }
@@ -114,7 +118,7 @@ function nextVethName(ctx: CommandContext): string {
 }
 
 function linkSet(ctx: CommandContext, a: Args): void {
-  const w = parseLinkWords(a, false);
+  const w = parseLinkWords(ctx, a, false);
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
   const ifindex = devIndex(ctx, devName);
@@ -133,7 +137,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
 }
 
 function linkDel(ctx: CommandContext, a: Args): void {
-  const w = parseLinkWords(a, false);
+  const w = parseLinkWords(ctx, a, false);
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
   const ifindex = devIndex(ctx, devName);

@@ -99,8 +99,11 @@ function nexthopModify(ctx: CommandContext, a: Args, replace: boolean): void {
       if (n === undefined) invarg('Invalid id value\n', v);
       id = n;
     } else if (w === 'via') gw = getAddr(a.next());
-    else if (w === 'dev') dev = a.next();
-    else if (w === 'blackhole') blackhole = true;
+    else if (w === 'dev') {
+      dev = a.next();
+      // ipnexthop_modify(): an unknown device is an invarg() at parse time.
+      if (deviceByName(ctx.snapshot, dev) === undefined) invarg('Device does not exist\n', dev);
+    } else if (w === 'blackhole') blackhole = true;
     else if (w === 'onlink') onlink = true;
     else if (w === 'group') {
       const v = a.next();

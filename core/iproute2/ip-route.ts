@@ -182,6 +182,9 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
     }
   }
   if (table === 0) table = RT_TABLE_MAIN;
+  // ECN bits are refused by rtm_to_fib_config(), for a delete as for an add, before any
+  // other check and before the table is made.
+  if ((tos & 3) !== 0) failKernel({ errno: 'EINVAL', extack: 'Invalid dsfield (tos): ECN bits must be 0' });
   if (del) {
     const step = ctx.apply({
       type: 'route-del',
@@ -190,8 +193,6 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
     if (step.error !== null) failKernel(step.error);
     return;
   }
-  // Divergence: none. ECN bits are refused by the kernel (rtm_to_fib_config), before the table exists.
-  if ((tos & 3) !== 0) failKernel({ errno: 'EINVAL', extack: 'Invalid dsfield (tos): ECN bits must be 0' });
   const step = ctx.apply({
     type: 'route-new',
     op: op as RouteOp,
@@ -422,8 +423,10 @@ function selectRoutes(ctx: CommandContext, a: Args, what: 'Dump' | 'Flush'): { r
   let tables: FibTable[];
   if (f.tb !== 0) {
     const t = ctx.snapshot.tables.get(f.tb);
-    if (t === undefined) throw new CommandExit(`Error: ipv4: FIB table does not exist.\n${what} terminated\n`, 2);
-    tables = [t];
+    // Before its first route main does not exist (a delete from it is "FIB table does not
+    // exist"), yet iproute2's dump of it succeeds, empty.
+    if (t === undefined && f.tb !== RT_TABLE_MAIN) throw new CommandExit(`Error: ipv4: FIB table does not exist.\n${what} terminated\n`, 2);
+    tables = t === undefined ? [] : [t];
   } else tables = tablesInDumpOrder(ctx.snapshot.tables);
   const routes: FibRoute[] = [];
   for (const t of tables) for (const r of tableRoutes(t)) if (routePasses(ctx, f, r)) routes.push(r);

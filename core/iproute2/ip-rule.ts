@@ -2,7 +2,8 @@
 
 import { Args, CommandContext, CommandExit, failKernel, getPrefix, invarg, matches, notModelled } from './command-context.js';
 import { blankRule, type FibRule, type RuleAction } from '../rules/fib-rule.js';
-import { dsfieldName, dsfieldNumber, parseUnsigned, tableName, tableNumber } from '../print/names.js';
+import { dsfieldName, dsfieldNumber, parseUnsigned, protoName, tableName, tableNumber } from '../print/names.js';
+import { RTPROT_KERNEL } from '../semantics/rtnetlink.js';
 import { formatIp4 } from '../net/ip4.js';
 import { ruleDevIndex, gotoTarget } from '../route/fib-lookup.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
@@ -168,6 +169,8 @@ export function formatRule(s: FibSnapshot, r: FibRule): string {
     if (gotoTarget(s.rules, r) === null) t += ' [unresolved]';
   } else if (r.action === 'nop') t += ' nop';
   else if (r.action !== 'lookup') t += ` ${r.action}`;
+  // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel.
+  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) t += ` proto ${protoName(r.protocol)}`;
   return `${t}\n`;
 }
 
@@ -228,6 +231,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> 
     if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
   } else if (r.action === 'nop') o['nop'] = null;
   else if (r.action !== 'lookup') o['action'] = r.action;
+  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) o['protocol'] = protoName(r.protocol);
   return o;
 }
 

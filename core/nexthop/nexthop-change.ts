@@ -12,6 +12,8 @@ import type { EffectCause } from '../snapshot/effects.js';
 
 /** rtm_new_nexthop(): validate and create (or replace) a nexthop object. */
 export function nexthopAdd(txn: Txn, e: NexthopAddEvent): KernelError | null {
+  // rtm_to_nh_config(): attribute checks come before anything else.
+  if (e.kind === 'single' && e.onlink && e.gw === null) return kerr('EINVAL', 'ONLINK flag can not be set for nexthop without a gateway');
   const exists = txn.nexthops.has(e.id);
   if (exists && !e.replace) return kerr('EEXIST');
   let obj: NexthopObject;
@@ -73,7 +75,10 @@ export function removeNexthop(txn: Txn, id: number, cause: EffectCause, notified
   for (const g of [...txn.nexthops.values()]) {
     if (g.kind !== 'group' || !g.members.some((m) => m.id === id)) continue;
     const members = g.members.filter((m) => m.id !== id);
-    if (members.length === 0) removeNexthop(txn, g.id, cause, false);
+    // remove_nh_grp_entry(): a group left empty goes through remove_nexthop() with the
+    // same nlinfo, so it is announced exactly when its member's removal was (a user's
+    // `ip nexthop del`), and silent under nexthop_flush_dev() (shared/traces/10).
+    if (members.length === 0) removeNexthop(txn, g.id, cause, notified);
     else txn.setNexthop({ ...g, members });
   }
 }

@@ -31,7 +31,11 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer): string {
   if (a.gateway !== null) out += `via ${formatIp4(a.gateway)} `;
   out += `dev ${devName(s, a.dev)} `;
   if (a.table !== 0 && a.table !== RT_TABLE_MAIN) out += `table ${tableName(a.table)} `;
-  if (a.prefsrc !== null && a.iif === 0) out += `src ${formatIp4(a.prefsrc)} `;
+  // rt_fill_info(): RTA_PREFSRC only when the flow has a source (fl4->saddr != 0).
+  if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) out += `src ${formatIp4(a.prefsrc)} `;
+  // rtm_flags carries the cache flags: RTCF_MULTICAST is the bit iproute2 prints as the
+  // route flag rt_offload_failed (RTM_F_OFFLOAD_FAILED), in print_rt_flags() before mark.
+  if (a.cache.multicast) out += 'rt_offload_failed ';
   if (a.mark !== 0) out += a.mark >= 16 ? `mark 0x${a.mark.toString(16)} ` : `mark ${a.mark} `;
   if (a.uid !== null && a.iif === 0) out += `uid ${a.uid} `;
   out += '\n    cache ';
@@ -51,8 +55,8 @@ export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer): Record<string, 
   if (a.gateway !== null) o['gateway'] = formatIp4(a.gateway);
   o['dev'] = devName(s, a.dev);
   if (a.table !== 0 && a.table !== RT_TABLE_MAIN) o['table'] = tableName(a.table);
-  if (a.prefsrc !== null && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
-  o['flags'] = [];
+  if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
+  o['flags'] = a.cache.multicast ? ['rt_offload_failed'] : [];
   if (a.mark !== 0) o['mark'] = a.mark;
   if (a.uid !== null && a.iif === 0) o['uid'] = a.uid;
   o['cache'] = cacheWords(a);

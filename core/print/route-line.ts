@@ -74,7 +74,10 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
   if (nhs === 'blackhole') {
     type = 'blackhole';
     dev = 1;
-  } else if (info.multipath || obj?.kind === 'group') {
+  } else if ((info.multipath || obj?.kind === 'group') && nhs.length > 1) {
+    // A one-leg `nexthop …` route is a single-path route too (fib_info_num_path() is 1).
+    // fib_dump_info(): a nexthop group reduced to one member (nexthop_flush_dev) is
+    // reported like a single nexthop, since fib_info_num_path() is 1 (shared/traces/10).
     multipath = nhs.map((nh, i) => ({
       gw: nh.gw,
       dev: nh.dev,

@@ -99,7 +99,9 @@ function outputAnswer(
   const out = s.devices.get(devOut);
   if (out?.kind === 'loopback') f = { ...f, local: true };
   if (t === 'broadcast') f = { ...f, local: true, broadcast: true };
-  else if (t === 'multicast') f = { ...f, multicast: true };
+  // __mkroute_output(): a multicast route is RTCF_LOCAL only if the device joined the group
+  // (ip_check_mc_rcu); an up device has joined just 224.0.0.1 (ip_mc_up), lo included.
+  else if (t === 'multicast') f = { ...f, multicast: true, local: req.dst === 0xe0000001 && out?.up === true };
   else if (res !== null && res.nh.gw !== null && res.nh.scope === RT_SCOPE_LINK) gateway = res.nh.gw;
   if (t === 'local') f = { ...f, local: true };
   return {
@@ -139,6 +141,14 @@ function routeOutput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   let saddr = req.src;
   if (req.src !== 0) {
     if (isMulticast(req.src) || isLbcast(req.src) || isZeronet(req.src)) return { ok: false, errno: 'EINVAL' };
+    if (req.oif === 0 && (isMulticast(req.dst) || isLbcast(req.dst))) {
+      // ip_route_output_key_hash_rcu(): "Special hack: user can direct multicasts and
+      // limited broadcast via necessary interface": out through the device owning the
+      // source (__ip_dev_find: whatever its state), no FIB lookup.
+      const owner = [...s.devices.values()].find((d) => d.addrs.some((a) => a.local === req.src));
+      if (owner === undefined) return { ok: false, errno: 'ENETUNREACH' };
+      return finish(s, req, { ...flow, oif: owner.ifindex }, null, 'unicast', owner.ifindex, saddr, NO_FLAGS);
+    }
     if (!isLocalAddress(s, req.src)) return { ok: false, errno: 'ENETUNREACH' };
   }
   if (req.oif !== 0) {
@@ -201,9 +211,58 @@ function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   if (inDev === undefined) return { ok: false, errno: 'ENODEV' };
   const { dst, src } = req;
   if (isMulticast(src) || isLbcast(src)) return { ok: false, errno: 'EINVAL' };
-  if (isLbcast(dst) || (src === 0 && dst === 0)) return { ok: false, errno: 'EINVAL' };
-  if (isZeronet(src)) return { ok: false, errno: 'EINVAL' };
-  if (isZeronet(dst)) return { ok: false, errno: 'EINVAL' };
+  if (isMulticast(dst)) {
+    // ip_route_input_rcu(): a multicast destination is EINVAL unless the device joined the
+    // group (ip_check_mc_rcu: an up device has joined 224.0.0.1) or forwards multicast;
+    // ip_route_input_mc() then delivers it locally through lo.
+    if (dst !== 0xe0000001 || !inDev.up) return { ok: false, errno: 'EINVAL' };
+    if (isMulticast(src) || isLbcast(src) || isLoopback(src)) return { ok: false, errno: 'EINVAL' };
+    if (src !== 0 && isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+    return {
+      ok: true,
+      answer: {
+        kind: 'route',
+        type: 'multicast',
+        dst,
+        from: src,
+        tos: 0,
+        gateway: null,
+        dev: LOOPBACK_IFINDEX,
+        table: 0,
+        prefsrc: null,
+        mark: req.mark,
+        uid: null,
+        cache: { ...NO_FLAGS, local: true, multicast: true },
+        iif: req.iif,
+      },
+    };
+  }
+  if (isLbcast(dst) || (src === 0 && dst === 0)) {
+    // brd_input: no FIB lookup; a non-zero source must pass fib_validate_source() (its
+    // fast path: not one of our addresses).
+    if (src !== 0 && isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+    return {
+      ok: true,
+      answer: {
+        kind: 'route',
+        type: 'broadcast',
+        dst,
+        from: src,
+        tos: 0,
+        gateway: null,
+        dev: LOOPBACK_IFINDEX,
+        table: 0,
+        prefsrc: null,
+        mark: req.mark,
+        uid: null,
+        cache: { ...NO_FLAGS, local: true, broadcast: true },
+        iif: req.iif,
+      },
+    };
+  }
+  // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") only a zero source or a zero
+  // destination is a martian on input; other 0.x addresses go to the FIB like any other.
+  if (src === 0 || dst === 0) return { ok: false, errno: 'EINVAL' };
   if (inDev.conf.values.route_localnet === 0 && (isLoopback(dst) || isLoopback(src))) return { ok: false, errno: 'EINVAL' };
   const flow = makeFlow({
     daddr: dst,

@@ -28,6 +28,8 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
   if (rule.action === 'goto' && rule.gotoTarget <= rule.priority) return kerr('EINVAL', 'Backward goto not supported');
   if (txn.rules.some((r) => sameRule(r, rule))) return kerr('EEXIST');
   if ((rule.tos & 3) !== 0) return kerr('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
+  // fib4_rule_configure(): IPv4 rules take only the IPTOS_TOS_MASK (0x1e) bits.
+  if ((rule.tos & ~0x1e) !== 0) return kerr('EINVAL', 'Invalid tos');
   if (rule.action === 'lookup' && rule.table === 0) {
     let id = 1;
     while (txn.tables.has(id)) id++;

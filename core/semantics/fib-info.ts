@@ -72,7 +72,7 @@ export function sameNexthops(a: readonly FibNh[], b: readonly FibNh[]): boolean 
   return true;
 }
 
-/** fib_find_info(): would the kernel intern these two as one fib_info? */
+/** fib_find_info(): would the kernel intern these two as one fib_info? (A one-leg RTA_MULTIPATH route equals the plain one: nh_comp.) */
 export function sameFibInfo(a: FibInfo, b: FibInfo): boolean {
   return (
     a.protocol === b.protocol &&
@@ -81,7 +81,6 @@ export function sameFibInfo(a: FibInfo, b: FibInfo): boolean {
     a.priority === b.priority &&
     a.tbId === b.tbId &&
     a.nhid === b.nhid &&
-    a.multipath === b.multipath &&
     sameNexthops(a.nhs, b.nhs)
   );
 }

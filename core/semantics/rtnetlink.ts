@@ -62,7 +62,9 @@ export type Errno =
   | 'EOPNOTSUPP'
   | 'ERANGE'
   | 'EBUSY'
-  | 'EOVERFLOW';
+  | 'EOVERFLOW'
+  | 'ENOTCONN'
+  | 'ELOOP';
 
 /** strerror() texts of glibc, as iproute2 prints them after "RTNETLINK answers: ". */
 export const STRERROR: Readonly<Record<Errno, string>> = {
@@ -83,6 +85,8 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   ERANGE: 'Numerical result out of range',
   EBUSY: 'Device or resource busy',
   EOVERFLOW: 'Value too large for defined data type',
+  ENOTCONN: 'Transport endpoint is not connected',
+  ELOOP: 'Too many levels of symbolic links',
 };
 
 /** A kernel error as a value: the errno and, when the kernel sets one, its extack message. */

@@ -15,7 +15,7 @@ import { inPrefix } from '../net/ip4.js';
 import { fibDisableIp, netdevChange, netdevDown, netdevUp, settleCarriers } from '../frontend/netdev-event.js';
 import { inetDelIfa, inetInsertIfa } from '../frontend/inetaddr-event.js';
 import { fibDelIfaddr, fibModifyPrefixMetric } from '../frontend/ifaddr-routes.js';
-import { fibTableDelete, fibTableInsert } from '../trie/fib-insert.js';
+import { fibTableDelete, fibTableInsert, validKey } from '../trie/fib-insert.js';
 import { fibDelRule, fibNewRule } from '../rules/rules-change.js';
 import { nexthopAdd, nexthopDel, nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { sysctlWrite } from '../devinet/sysctl.js';
@@ -72,14 +72,21 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
       return addrAdd(txn, e);
     case 'addr-del':
       return addrDel(txn, e);
-    case 'route-new':
-      // inet_rtm_newroute(): fib_new_table() comes before validation, so a refused
-      // route still leaves its table behind.
+    case 'route-new': {
+      // inet_rtm_newroute(): rtm_to_fib_config() checks the prefix first; then
+      // fib_new_table() comes before the rest of the validation, so a refused route
+      // still leaves its table behind.
+      const bad = validKey(e.cfg.dst, e.cfg.plen);
+      if (bad !== null) return bad;
       txn.ensureTable(e.cfg.table);
       return fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
-    case 'route-del':
+    }
+    case 'route-del': {
+      const bad = validKey(e.cfg.dst, e.cfg.plen);
+      if (bad !== null) return bad;
       if (!txn.tables.has(e.cfg.table)) return kerr('ESRCH', 'FIB table does not exist');
       return fibTableDelete(txn, e.cfg, { cause: 'fib_table_delete', notify: true });
+    }
     case 'rule-add':
       return withRuleAttachment(txn, () => fibNewRule(txn, e));
     case 'rule-del':
@@ -202,9 +209,9 @@ function linkSet(txn: Txn, e: LinkSetEvent): KernelError | null {
     const d = txn.dev(e.ifindex);
     if (d === undefined) return kerr('ENODEV');
     if (e.name !== undefined && e.name !== d.name) {
-      if (d.up) return kerr('EBUSY');
+      // dev_change_name(): Linux 6.18 renames a running device too (no EBUSY).
       for (const x of txn.devices.values()) if (x.name === e.name) return kerr('EEXIST');
-      txn.setDevice({ ...d, name: e.name, addrs: d.addrs.map((a) => (a.label === d.name ? { ...a, label: e.name as string } : a)) });
+      txn.setDevice({ ...d, name: e.name, addrs: inetdevChangename(d.addrs, e.name) });
       txn.effects.push({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
     }
     if (e.group !== undefined) {
@@ -214,7 +221,12 @@ function linkSet(txn: Txn, e: LinkSetEvent): KernelError | null {
     if (e.master !== undefined) {
       if (e.master !== null) {
         const b = txn.dev(e.master);
-        if (b === undefined || b.kind !== 'bridge') return kerr('EINVAL');
+        // do_set_master(): a master without ndo_add_slave is EOPNOTSUPP; br_add_if()
+        // refuses loopback (EINVAL) and bridges (ELOOP, with a message).
+        if (b === undefined || b.kind !== 'bridge') return kerr('EOPNOTSUPP');
+        const cur = txn.dev(e.ifindex);
+        if (cur?.kind === 'loopback') return kerr('EINVAL');
+        if (cur?.kind === 'bridge') return kerr('ELOOP', 'Can not enslave a bridge to a bridge');
       }
       setMaster(txn, e.ifindex, e.master);
     }
@@ -229,6 +241,8 @@ function linkDel(txn: Txn, e: LinkDelEvent): KernelError | null {
   return withRuleAttachment(txn, () => {
     const d = txn.dev(e.ifindex);
     if (d === undefined) return kerr('ENODEV');
+    // rtnl_dellink(): a device without rtnl_link_ops (loopback) cannot be deleted.
+    if (d.kind === 'loopback') return kerr('EOPNOTSUPP');
     const victims = [d.ifindex];
     if (d.peer !== null && txn.dev(d.peer) !== undefined) victims.push(d.peer);
     for (const i of victims) adminChange(txn, i, false);
@@ -308,3 +322,18 @@ function addrDel(txn: Txn, e: AddrDelEvent): KernelError | null {
 }
 
 export { RT_SCOPE_HOST };
+
+/**
+ * inetdev_changename(): every label becomes the new name; from the second address on, the
+ * old label's ":suffix" is kept, or ":N" (N = its position, from 2) is added.
+ */
+function inetdevChangename(addrs: readonly InIfaddr[], name: string): InIfaddr[] {
+  const IFNAMSIZ = 16;
+  return addrs.map((a, i) => {
+    if (i === 0) return a.label === name ? a : { ...a, label: name };
+    const colon = a.label.indexOf(':');
+    const dot = colon >= 0 ? a.label.slice(colon) : `:${i + 1}`;
+    const label = dot.length + name.length < IFNAMSIZ ? name + dot : name.slice(0, IFNAMSIZ - dot.length - 1) + dot;
+    return a.label === label ? a : { ...a, label };
+  });
+}

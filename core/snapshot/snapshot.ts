@@ -50,7 +50,9 @@ export function initialSnapshot(): FibSnapshot {
     nextIfindex: 2,
     confAll: initialDevconf(),
     confDefault: initialDevconf(),
-    tables: new Map([[RT_TABLE_MAIN, emptyTable(RT_TABLE_MAIN)]]),
+    // No table exists yet: main is created by the first route put into main or local
+    // (fib_new_table), although iproute2 dumps of main succeed before that.
+    tables: new Map(),
     rules: defaultRules(),
     customRules: false,
     nexthops: new Map(),

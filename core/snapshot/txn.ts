@@ -11,6 +11,7 @@ import type { FibRule } from '../rules/fib-rule.js';
 import type { NexthopObject } from '../nexthop/nexthop-object.js';
 import type { FibAlias } from '../semantics/fib-info.js';
 import type { Ip4 } from '../net/ip4.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
 
 export class Txn {
   private devicesCopy: Map<number, NetDevice> | null = null;
@@ -60,6 +61,8 @@ export class Txn {
   ensureTable(id: number): FibTable {
     const t = this.tables.get(id);
     if (t !== undefined) return t;
+    // fib_new_table(): local is an alias of main until the first custom rule, so main comes first.
+    if (id === RT_TABLE_LOCAL && !this.customRules) this.ensureTable(RT_TABLE_MAIN);
     const nt = emptyTable(id);
     if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
     this.tablesCopy.set(id, nt);

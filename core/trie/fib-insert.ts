@@ -11,8 +11,8 @@ import { kerr, RT_SCOPE_NOWHERE, type KernelError } from '../semantics/rtnetlink
 import type { EffectCause } from '../snapshot/effects.js';
 import { maskOf } from '../net/ip4.js';
 
-/** fib_valid_key_len(). */
-function validKey(dst: number, plen: number): KernelError | null {
+/** fib_valid_key_len(); since 6.x also checked by rtm_to_fib_config() before the table is looked up or made. */
+export function validKey(dst: number, plen: number): KernelError | null {
   if (plen > 32) return kerr('EINVAL', 'Invalid prefix length');
   if (plen < 32 && ((dst & ~maskOf(plen)) >>> 0) !== 0) return kerr('EINVAL', 'Invalid prefix for given prefix length');
   return null;

@@ -1,0 +1,58 @@
+// Writes a synthetic rtmon file: a time stamp, then for each route event a time stamp and
+// an RTM_NEWROUTE / RTM_DELROUTE as `ip route add|del P dev X` would make the kernel send
+// it (rtmsg: AF_INET, scope link, proto boot, table main; RTA_TABLE, RTA_DST, RTA_OIF),
+// little-endian, the framing of ../shared/formats/README.md section 1.
+
+/** One route event of the generated trace. */
+export interface GenEvent {
+  readonly op: 'add' | 'del';
+  readonly prefix: number;
+  readonly len: number;
+}
+
+const STAMP_LEN = 24;
+const ROUTE_LEN = 16 + 12 + 8 + 8 + 8;
+
+/** The rtmon bytes of `events` on device `oif`, one stamp per message. */
+export function rtmonRouteTrace(events: readonly GenEvent[], oif: number, t0: number): Uint8Array {
+  const buf = new Uint8Array(STAMP_LEN * (events.length + 1) + ROUTE_LEN * events.length);
+  const v = new DataView(buf.buffer);
+  let o = 0;
+  const stamp = (i: number): void => {
+    v.setUint32(o, STAMP_LEN, true);
+    v.setUint16(o + 4, 15, true);
+    v.setUint32(o + 16, t0 + Math.floor(i / 1000000), true);
+    v.setUint32(o + 20, i % 1000000, true);
+    o += STAMP_LEN;
+  };
+  stamp(0);
+  events.forEach((e, i) => {
+    stamp(i + 1);
+    v.setUint32(o, ROUTE_LEN, true);
+    v.setUint16(o + 4, e.op === 'add' ? 24 : 25, true);
+    v.setUint16(o + 6, e.op === 'add' ? 0x600 : 0, true);
+    v.setUint32(o + 8, i + 1, true);
+    v.setUint32(o + 12, 4242, true);
+    const m = o + 16;
+    buf[m] = 2;
+    buf[m + 1] = e.len;
+    buf[m + 4] = 254;
+    buf[m + 5] = 3;
+    buf[m + 6] = 253;
+    buf[m + 7] = 1;
+    let a = m + 12;
+    v.setUint16(a, 8, true);
+    v.setUint16(a + 2, 15, true);
+    v.setUint32(a + 4, 254, true);
+    a += 8;
+    v.setUint16(a, 8, true);
+    v.setUint16(a + 2, 1, true);
+    v.setUint32(a + 4, e.prefix, false);
+    a += 8;
+    v.setUint16(a, 8, true);
+    v.setUint16(a + 2, 4, true);
+    v.setUint32(a + 4, oif, true);
+    o += ROUTE_LEN;
+  });
+  return buf;
+}

@@ -1,0 +1,260 @@
+// The replay benchmark of issue 5: decoding and replaying rtmon traces through the model
+// (core/trace/rtmon.ts + core/replay/), against the kernel's own route install rate
+// measured in the same run (`ip -batch` into a fresh `unshare -n` namespace).
+//
+// Why: a replay is useful on incident captures only if it is much faster than the kernel
+// that produced them; the goal is at least 10x the kernel's install rate. Time travel (a
+// snapshot kept per event) must stay affordable thanks to structural sharing.
+//
+// Workloads:
+// - ../shared/traces/08-batch-5000-routes end to end (before.json, trace.rtmon);
+// - a generated trace of 1,000,000 route events on the full table
+//   (../shared/data/ipv4-fulltable-iprbench.txt): every prefix added as `dev v0`, then
+//   deletions and re-additions of random prefixes up to 1,000,000 events.
+// Each replay runs in a child process, with and without time travel, so that peak
+// memory (maxRSS) is its own; the main figure replays without --explain and --check
+// (causes applied, consequences matched), one more run adds --check. Needs root for
+// the kernel baseline (skipped otherwise).
+//
+// Run: node dist/bench/replay.bench.js [--quick] [--out DIR] [--no-kernel]
+// Writes DIR/replay.json (default bench/results/) and prints a summary.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RtmonDecoder } from '../core/trace/rtmon.js';
+import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
+import type { LinkRecord, TraceRecord } from '../core/trace/netlink-records.js';
+import { initialState } from '../core/replay/initial-state.js';
+import { TraceReplayer } from '../core/replay/replayer.js';
+import type { FibSnapshot } from '../core/snapshot/snapshot.js';
+import { tableRouteCount } from '../core/trie/fib-table.js';
+import { formatPrefix, loadTable, prng } from './_tables.js';
+import { kernelUnavailable } from './_kernel.js';
+import { rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
+const SHARED = resolve(ROOT, '..', 'shared');
+
+interface ReplayFigures {
+  readonly events: number;
+  readonly records: number;
+  readonly seconds: number;
+  readonly eventsPerSec: number;
+  readonly peakRssMiB: number;
+  readonly peakHeapMiB: number;
+  readonly snapshotsKept: number;
+  readonly routesAtEnd: number;
+  readonly findings: number;
+}
+
+/** Child: decode and replay one rtmon file from an initial snapshot; print figures as JSON. */
+function child(args: readonly string[]): void {
+  const [trace, initialPath, keepWord, checkWord] = args as [string, string, string, string | undefined];
+  const keep = keepWord === 'keep';
+  const check = checkWord === 'check';
+  const bytes = new Uint8Array(readFileSync(trace));
+  const ipSnap = parseIpSnapshot(JSON.parse(readFileSync(initialPath, 'utf8')) as unknown).snapshot;
+  let peakHeap = 0;
+  const sample = (): void => {
+    const h = process.memoryUsage().heapUsed;
+    if (h > peakHeap) peakHeap = h;
+  };
+  const t0 = performance.now();
+  const dec = new RtmonDecoder({ file: trace });
+  const dump: LinkRecord[] = [];
+  let rp: TraceReplayer | null = null;
+  const kept: FibSnapshot[] = [];
+  let last: FibSnapshot | null = null;
+  let events = 0;
+  let records = 0;
+  let findings = 0;
+  const onRecord = (r: TraceRecord): void => {
+    if (r.kind === 'link' && r.dump && rp === null) {
+      dump.push(r);
+      return;
+    }
+    if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return;
+    if (rp === null) {
+      const init = initialState(ipSnap, dump);
+      rp = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: 'binary', explain: false, check });
+    }
+    records++;
+    for (const st of rp.push(r)) {
+      events += st.applied.length;
+      findings += st.findings.length;
+      last = st.snapshot;
+      if (keep) kept.push(st.snapshot);
+      if ((records & 0x3fff) === 0) sample();
+    }
+  };
+  const CHUNK = 1 << 20;
+  for (let o = 0; o < bytes.length; o += CHUNK) for (const r of dec.push(bytes.subarray(o, o + CHUNK))) onRecord(r);
+  for (const r of dec.finish()) onRecord(r);
+  if (rp !== null) {
+    const fin = (rp as TraceReplayer).finish();
+    for (const st of fin.steps) {
+      events += st.applied.length;
+      findings += st.findings.length;
+      last = st.snapshot;
+      if (keep) kept.push(st.snapshot);
+    }
+    findings += fin.missing.length;
+  }
+  sample();
+  const seconds = (performance.now() - t0) / 1000;
+  let routes = 0;
+  const end = last as FibSnapshot | null;
+  if (end !== null) for (const t of end.tables.values()) routes += tableRouteCount(t);
+  const fig: ReplayFigures = {
+    events,
+    records,
+    seconds,
+    eventsPerSec: records / seconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakHeapMiB: peakHeap / (1 << 20),
+    snapshotsKept: kept.length,
+    routesAtEnd: routes,
+    findings,
+  };
+  process.stdout.write(`${JSON.stringify(fig)}\n`);
+}
+
+function runChild(trace: string, initial: string, keep: boolean, check = false): ReplayFigures {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', fileURLToPath(import.meta.url), '--child', trace, initial, keep ? 'keep' : 'drop', check ? 'check' : 'nocheck'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`replay child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ReplayFigures;
+}
+
+/** The generated workload: the full table added, then churn up to `total` events. */
+function generate(total: number, prefixes: number): GenEvent[] {
+  const table = loadTable(join(SHARED, 'data', 'ipv4-fulltable-iprbench.txt')).entries.slice(0, prefixes);
+  const events: GenEvent[] = table.map((e) => ({ op: 'add', prefix: e.prefix, len: e.len }));
+  const rnd = prng(5);
+  while (events.length + 2 <= total) {
+    const e = table[rnd() % table.length];
+    if (e === undefined) break;
+    events.push({ op: 'del', prefix: e.prefix, len: e.len }, { op: 'add', prefix: e.prefix, len: e.len });
+  }
+  return events;
+}
+
+function benchSnapshot(): IpSnapshot {
+  const link = (ifindex: number, ifname: string, flags: string[]): Record<string, unknown> => ({ ifindex, ifname, flags, mtu: 1500, qdisc: 'noqueue', operstate: 'UP', group: 'default', txqlen: 1000, link_type: 'ether', address: '02:00:00:00:00:0' + ifindex });
+  const raw = {
+    link: [
+      { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, qdisc: 'noqueue', operstate: 'UNKNOWN', group: 'default', txqlen: 1000, link_type: 'loopback', address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00' },
+      link(2, 'v0p', ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']),
+      link(3, 'v0', ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']),
+    ],
+    addr: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo' }] }],
+    route: [
+      { type: 'local', dst: '127.0.0.0/8', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
+      { type: 'local', dst: '127.0.0.1', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
+      { type: 'broadcast', dst: '127.255.255.255', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'link', prefsrc: '127.0.0.1', flags: [] },
+    ],
+    rule: [
+      { priority: 0, src: 'all', table: 'local' },
+      { priority: 32766, src: 'all', table: 'main' },
+      { priority: 32767, src: 'all', table: 'default' },
+    ],
+    netconf: [],
+    nexthop: [],
+  };
+  return parseIpSnapshot(raw).snapshot;
+}
+
+interface KernelFigures {
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSec: number;
+  readonly failed: number;
+}
+
+/** The kernel: the same events as `ip -batch` lines into a fresh namespace with a veth up. */
+function kernelRate(events: readonly GenEvent[], dir: string): KernelFigures | string {
+  const why = kernelUnavailable();
+  if (why !== null) return why;
+  const batch = join(dir, 'events.batch');
+  writeFileSync(batch, events.map((e) => `route ${e.op} ${formatPrefix(e)} dev v0`).join('\n') + '\n');
+  const script = [
+    'set -e',
+    'ip link add v0 type veth peer name v0p',
+    'ip link set v0p up',
+    'ip link set v0 up',
+    'date +%s%N',
+    `ip -force -batch ${batch} 2>${join(dir, 'batch.err')} || true`,
+    'date +%s%N',
+  ].join('\n');
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) return `kernel run failed: ${r.stderr.trim()}`;
+  const [a, b] = r.stdout.trim().split('\n').map((x) => BigInt(x)) as [bigint, bigint];
+  const seconds = Number(b - a) / 1e9;
+  const failed = readFileSync(join(dir, 'batch.err'), 'utf8').split('\n').filter((l) => l.startsWith('RTNETLINK') || l.startsWith('Error')).length;
+  return { events: events.length, seconds, eventsPerSec: events.length / seconds, failed };
+}
+
+function main(argv: readonly string[]): void {
+  if (argv[0] === '--child') return child(argv.slice(1));
+  const quick = argv.includes('--quick');
+  const noKernel = argv.includes('--no-kernel');
+  const outIdx = argv.indexOf('--out');
+  const outDir = outIdx >= 0 ? resolve(argv[outIdx + 1] ?? '.') : join(ROOT, 'bench', 'results');
+  const total = quick ? 100000 : 1000000;
+  const dir = mkdtempSync(join(tmpdir(), 'kfib-replay-bench-'));
+  try {
+    process.stderr.write(`replay bench: 08-batch-5000-routes ...\n`);
+    const f08 = join(SHARED, 'traces', '08-batch-5000-routes');
+    const fixture = { noTimeTravel: runChild(join(f08, 'trace.rtmon'), join(f08, 'before.json'), false), timeTravel: runChild(join(f08, 'trace.rtmon'), join(f08, 'before.json'), true) };
+    process.stderr.write(`replay bench: generating ${total} route events on the full table ...\n`);
+    const events = generate(total, quick ? 90000 : 1000000);
+    const trace = join(dir, 'full.rtmon');
+    writeFileSync(trace, rtmonRouteTrace(events, 3, 1795200000));
+    const initial = join(dir, 'initial.json');
+    const snap = benchSnapshot();
+    writeFileSync(initial, JSON.stringify(snap));
+    process.stderr.write('replay bench: replaying without time travel ...\n');
+    const noTT = runChild(trace, initial, false);
+    process.stderr.write('replay bench: replaying with --check (notifications compared) ...\n');
+    const checked = runChild(trace, initial, false, true);
+    process.stderr.write('replay bench: replaying with a snapshot kept per event ...\n');
+    const tt = runChild(trace, initial, true);
+    let kernel: KernelFigures | string = 'skipped (--no-kernel)';
+    if (!noKernel) {
+      process.stderr.write('replay bench: the kernel (ip -batch into unshare -n) ...\n');
+      kernel = kernelRate(events, dir);
+    }
+    const k = typeof kernel === 'string' ? null : kernel.eventsPerSec;
+    const results = {
+      bench: 'replay',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: totalmem() / (1 << 30), kernel: release(), node: process.version },
+      quick,
+      fixture08: fixture,
+      fullTable: { events: events.length, traceBytes: readFileSync(trace).length, noTimeTravel: noTT, withCheck: checked, timeTravel: tt },
+      kernel,
+      ratios: k === null ? null : {
+        fullTableVsKernel: noTT.eventsPerSec / k,
+        fullTableWithCheckVsKernel: checked.eventsPerSec / k,
+        fullTableTimeTravelVsKernel: tt.eventsPerSec / k,
+        fixture08VsKernel: fixture.noTimeTravel.eventsPerSec / k,
+      },
+      goal: 'replay at least 10x the kernel install rate',
+    };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'replay.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const line = (name: string, f: ReplayFigures): string => `${name.padEnd(34)} ${String(f.records).padStart(8)} records ${f.seconds.toFixed(2).padStart(7)} s ${Math.round(f.eventsPerSec).toString().padStart(9)} ev/s  rss ${f.peakRssMiB.toFixed(0).padStart(5)} MiB  heap ${f.peakHeapMiB.toFixed(0).padStart(5)} MiB  findings ${f.findings}`;
+    process.stdout.write(`${line('08-batch-5000-routes', fixture.noTimeTravel)}\n${line('08 with time travel', fixture.timeTravel)}\n${line('full table, 1M events', noTT)}\n${line('full table, with --check', checked)}\n${line('full table, time travel', tt)}\n`);
+    if (typeof kernel === 'string') process.stdout.write(`kernel: ${kernel}\n`);
+    else process.stdout.write(`kernel (ip -batch)                 ${String(kernel.events).padStart(8)} events  ${kernel.seconds.toFixed(2).padStart(7)} s ${Math.round(kernel.eventsPerSec).toString().padStart(9)} ev/s  (${kernel.failed} refused)\n`);
+    if (results.ratios !== null) process.stdout.write(`ratio to the kernel: full table ${results.ratios.fullTableVsKernel.toFixed(1)}x, with time travel ${results.ratios.fullTableTimeTravelVsKernel.toFixed(1)}x, 08 ${results.ratios.fixture08VsKernel.toFixed(1)}x\n`);
+    process.stdout.write(`wrote ${join(outDir, 'replay.json')}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2));

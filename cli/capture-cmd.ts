@@ -1,0 +1,293 @@
+// `kfib capture`: record a trace folder with the layout of ../shared/traces: an rtmon
+// file, an `ip -ts monitor all` log, `ip -j` snapshots before and after (and at each
+// `checkpoint NAME` of the script), meta.json and capture.log. Root on Linux; uses
+// `unshare -n`, `rtmon` and `ip` from iproute2. Configures and queries only: it never
+// sends a packet.
+//
+// Two modes:
+// - `kfib capture -o DIR -- SCRIPT`: SCRIPT (a bash script of ip/sysctl commands) runs
+//   in a fresh private network namespace; everything from `capture_start` on (or the
+//   whole script) is recorded. Helpers: capture_start, checkpoint NAME, settle [S].
+// - `kfib capture --host -o DIR`: the host's own namespace, from the snapshot until
+//   SIGINT (Ctrl-C), then the after snapshot.
+
+import { parseArgs } from 'node:util';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const HELP = `Usage: kfib capture [OPTIONS] -o DIR -- SCRIPT
+       kfib capture --host [OPTIONS] -o DIR
+
+Records a trace folder like those of shared/traces: trace.rtmon (rtmon file),
+monitor.txt (ip -ts monitor all), before.json and after.json (ip -j link, addr,
+route table all, rule, -4 netconf, nexthop), checkpoints/NN-NAME.json, meta.json,
+script.sh and capture.log. Needs root on Linux, unshare, rtmon and ip.
+
+SCRIPT runs with bash in a fresh network namespace (unshare -n); lo is brought up
+first. The part before \`capture_start\` is the setup (not recorded); without it
+the whole script is recorded. \`checkpoint NAME\` writes checkpoints/NN-NAME.json,
+\`settle [SECONDS]\` waits (carrier changes reach the FIB asynchronously).
+
+Options:
+  -o, --out DIR     the folder to write (must not exist, or be empty; -f replaces
+                    an earlier capture)
+  --host            record the host's own namespace until interrupted (Ctrl-C)
+  --get QUERY       an ip route get query to record in every snapshot (repeatable)
+  --no-ipv6         disable IPv6 in the namespace
+  --keep-lo-down    leave lo down
+  --settle SECONDS  quiet time before the after snapshot (default 1)
+  -f, --force       replace an earlier capture in DIR
+  -h, --help        this text
+
+Never send packets from SCRIPT (no ping, no curl): configure and query only.
+`;
+
+/** Why capturing is impossible here, or null. */
+function unavailable(host: boolean): string | null {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'not root';
+  for (const t of ['ip', 'rtmon', ...(host ? [] : ['unshare'])]) {
+    const r = spawnSync('sh', ['-c', `command -v ${t}`]);
+    if (r.status !== 0) return `${t} is not installed (iproute2, util-linux)`;
+  }
+  return null;
+}
+
+function jsonStr(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** An `ip -j` snapshot of the current namespace, as the fixtures' snapshot files. */
+function snapshotJson(gets: readonly string[], extra: Record<string, string> = {}): string {
+  const ipj = (args: string[]): string => {
+    const r = spawnSync('ip', ['-j', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const out = r.stdout.trim();
+    return r.status === 0 && out !== '' ? out : 'null';
+  };
+  const parts: string[] = Object.entries(extra).map(([k, v]) => `${jsonStr(k)}:${v}`);
+  parts.push(`"link":${ipj(['link', 'show'])}`, `"addr":${ipj(['addr', 'show'])}`, `"route":${ipj(['route', 'show', 'table', 'all'])}`, `"rule":${ipj(['rule', 'show'])}`, `"netconf":${ipj(['-4', 'netconf', 'show'])}`, `"nexthop":${ipj(['nexthop', 'show'])}`);
+  if (gets.length > 0) {
+    const g = gets.map((q) => {
+      const r = spawnSync('ip', ['-j', 'route', 'get', ...q.split(/\s+/)], { encoding: 'utf8' });
+      const out = r.stdout.trim();
+      return `{"query":${jsonStr(`ip route get ${q}`)},"result":${out !== '' ? out : 'null'},"error":${out !== '' ? 'null' : jsonStr(r.stderr.trim())}}`;
+    });
+    parts.push(`"route_get":[${g.join(',')}]`);
+  }
+  return `{\n${parts.join(',\n')}\n}\n`;
+}
+
+/** gettimeofday as "sec.usec", the clock of rtmon's time stamps. */
+function wallClock(): string {
+  const ms = performance.timeOrigin + performance.now();
+  const sec = Math.floor(ms / 1000);
+  const usec = Math.min(999999, Math.floor((ms - sec * 1000) * 1000));
+  return `${sec}.${String(usec).padStart(6, '0')}`;
+}
+
+function versions(): { kernel: string; iproute2: string } {
+  const k = spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim();
+  const i = spawnSync('ip', ['-V'], { encoding: 'utf8' }).stdout.trim();
+  return { kernel: k, iproute2: i };
+}
+
+function prepareDir(dir: string, force: boolean): string | null {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (!force) return `${dir} exists and is not empty (use -f to replace an earlier capture)`;
+    if (!existsSync(join(dir, 'meta.json'))) return `${dir} is not an earlier capture (no meta.json); not replacing it`;
+    spawnSync('rm', ['-rf', '--', dir]);
+  }
+  mkdirSync(dir, { recursive: true });
+  return null;
+}
+
+// The runner inside the namespace: helpers for the script, the recorders, the snapshots.
+const RUNNER = String.raw`#!/usr/bin/env bash
+# kfib capture runner: sourced scenario in a fresh network namespace.
+set -u
+export LC_ALL=C TZ=UTC
+OUT=$1; SCRIPT=$2; SETTLE_END=$3; LO=$4; NOV6=$5
+cd "$OUT" || exit 1
+exec 9>>"$OUT/capture.log"
+stamp() { printf '# %s %s\n' "$EPOCHREALTIME" "$*" >&9; }
+[ "$NOV6" = 1 ] && { sysctl -qw net.ipv6.conf.all.disable_ipv6=1; sysctl -qw net.ipv6.conf.default.disable_ipv6=1; } 2>/dev/null
+[ "$LO" = 1 ] && ip link set lo up
+mapfile -t GETS < "$OUT/.gets"
+jstr() { local s=$1; s=${"$"}{s//\\/\\\\}; s=${"$"}{s//\"/\\\"}; printf '"%s"' "$s"; }
+ipj() { local o; o=$(ip -j "$@" 2>/dev/null) || o=; [ -n "$o" ] && printf '%s' "$o" || printf 'null'; }
+snap() {
+  local f=$1 extra=${"$"}{2:-} q o e first=1
+  {
+    printf '{\n'; [ -n "$extra" ] && printf '%s,\n' "$extra"
+    printf '"link":%s,\n"addr":%s,\n"route":%s,\n' "$(ipj link show)" "$(ipj addr show)" "$(ipj route show table all)"
+    printf '"rule":%s,\n"netconf":%s,\n"nexthop":%s' "$(ipj rule show)" "$(ipj -4 netconf show)" "$(ipj nexthop show)"
+    if [ ${"$"}{#GETS[@]} -gt 0 ]; then
+      printf ',\n"route_get":['
+      for q in "${"$"}{GETS[@]}"; do
+        [ $first = 1 ] || printf ','; first=0
+        o=$(ip -j route get $q 2>"$OUT/.err"); e=$(cat "$OUT/.err")
+        printf '{"query":%s,' "$(jstr "ip route get $q")"
+        if [ -n "$o" ]; then printf '"result":%s,"error":null}' "$o"; else printf '"result":null,"error":%s}' "$(jstr "$e")"; fi
+      done
+      printf ']'
+    fi
+    printf '\n}\n'
+  } >"$f"
+  rm -f "$OUT/.err"
+}
+listeners() { awk 'NR>1 && $2==0 && $4!="00000000"' /proc/net/netlink | wc -l; }
+CAPTURING=0 N=0 RT= MON=
+capture_start() {
+  [ "$CAPTURING" = 1 ] && return 0
+  sleep 0.3
+  printf '%s\n' "$EPOCHREALTIME" > "$OUT/.before_at"
+  snap before.json; stamp "before.json"
+  local base i; base=$(listeners)
+  rtmon file trace.rtmon 2>rtmon.stderr & RT=$!
+  stdbuf -oL ip -ts monitor all >monitor.txt 2>monitor.stderr & MON=$!
+  for i in $(seq 100); do [ "$(listeners)" -ge $((base + 2)) ] && [ -s trace.rtmon ] && break; sleep 0.05; done
+  sleep 0.2
+  CAPTURING=1
+  printf '%s\n' "$EPOCHREALTIME" > "$OUT/.capture_at"
+  stamp "capture started"
+}
+settle() { sleep "${"$"}{1:-0.3}"; }
+checkpoint() {
+  settle; N=$((N + 1)); mkdir -p checkpoints
+  local f; f=$(printf 'checkpoints/%02d-%s.json' "$N" "$1")
+  snap "$f" "$(printf '"checkpoint":%s,\n"time":"%s"' "$(jstr "$1")" "$EPOCHREALTIME")"
+  stamp "checkpoint $1"
+}
+grep -q capture_start "$SCRIPT" || capture_start
+BASH_XTRACEFD=9; PS4='+ $EPOCHREALTIME '
+set -x
+. "$SCRIPT"
+set +x
+capture_start
+sleep "$SETTLE_END"
+printf '%s\n' "$EPOCHREALTIME" > "$OUT/.after_at"
+snap after.json; stamp "after.json"
+kill "$RT" "$MON" 2>/dev/null; wait "$RT" "$MON" 2>/dev/null
+exit 0
+`;
+
+function readStamp(dir: string, f: string): string {
+  const p = join(dir, f);
+  return existsSync(p) ? readFileSync(p, 'utf8').trim().replace(/^(\d+)\.(\d{1,6})$/, (_, s: string, u: string) => `${s}.${u.padEnd(6, '0')}`) : '';
+}
+
+function writeMeta(dir: string, meta: Record<string, unknown>): void {
+  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
+}
+
+async function captureHost(dir: string, gets: readonly string[], settle: number): Promise<number> {
+  const log = openSync(join(dir, 'capture.log'), 'a');
+  const beforeAt = wallClock();
+  writeFileSync(join(dir, 'before.json'), snapshotJson(gets));
+  const kids: ChildProcess[] = [];
+  const rt = spawn('rtmon', ['file', join(dir, 'trace.rtmon')], { stdio: ['ignore', 'ignore', log] });
+  const monOut = openSync(join(dir, 'monitor.txt'), 'w');
+  const mon = spawn('ip', ['-ts', 'monitor', 'all'], { stdio: ['ignore', monOut, log] });
+  kids.push(rt, mon);
+  const startedAt = wallClock();
+  process.stderr.write(`kfib capture: recording the host's namespace into ${dir}; Ctrl-C to stop\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await new Promise((r) => setTimeout(r, settle * 1000));
+  const afterAt = wallClock();
+  writeFileSync(join(dir, 'after.json'), snapshotJson(gets));
+  for (const k of kids) if (k.pid !== undefined) k.kill('SIGTERM');
+  closeSync(monOut);
+  closeSync(log);
+  writeMeta(dir, { ...versions(), tz: process.env['TZ'] ?? 'local', host: true, before_at: beforeAt, capture_started_at: startedAt, after_at: afterAt, route_get: gets.map((q) => `ip route get ${q}`) });
+  process.stderr.write(`kfib capture: wrote ${dir}\n`);
+  return 0;
+}
+
+/** `kfib capture ARGV…`; resolves to the exit status. */
+export async function captureMain(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        out: { type: 'string', short: 'o' },
+        host: { type: 'boolean', default: false },
+        get: { type: 'string', multiple: true },
+        'no-ipv6': { type: 'boolean', default: false },
+        'keep-lo-down': { type: 'boolean', default: false },
+        settle: { type: 'string', default: '1' },
+        force: { type: 'boolean', short: 'f', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    process.stderr.write(`kfib capture: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.out === undefined) {
+    process.stderr.write(`kfib capture: -o DIR is required\n\n${HELP}`);
+    return 2;
+  }
+  const host = values.host === true;
+  if (host ? positionals.length !== 0 : positionals.length !== 1) {
+    process.stderr.write(`kfib capture: ${host ? '--host takes no script' : 'expected one script after --'}\n\n${HELP}`);
+    return 2;
+  }
+  const settle = Number(values.settle);
+  if (!Number.isFinite(settle) || settle < 0) {
+    process.stderr.write(`kfib capture: --settle: expected seconds, got "${values.settle ?? ''}"\n`);
+    return 2;
+  }
+  const why = unavailable(host);
+  if (why !== null) {
+    process.stderr.write(`kfib capture: cannot capture here: ${why}\n`);
+    return 2;
+  }
+  const dir = resolve(values.out);
+  const bad = prepareDir(dir, values.force === true);
+  if (bad !== null) {
+    process.stderr.write(`kfib capture: ${bad}\n`);
+    return 2;
+  }
+  const gets = values.get ?? [];
+  if (host) return captureHost(dir, gets, settle);
+  const script = positionals[0] as string;
+  if (!existsSync(script)) {
+    process.stderr.write(`kfib capture: no script ${script}\n`);
+    return 2;
+  }
+  copyFileSync(script, join(dir, 'script.sh'));
+  writeFileSync(join(dir, '.runner.sh'), RUNNER);
+  writeFileSync(join(dir, '.gets'), gets.map((g) => `${g}\n`).join(''));
+  const r = spawnSync('unshare', ['-n', '--', 'bash', join(dir, '.runner.sh'), dir, join(dir, 'script.sh'), String(settle), values['keep-lo-down'] === true ? '0' : '1', values['no-ipv6'] === true ? '1' : '0'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const meta = {
+    ...versions(),
+    tz: 'UTC',
+    ipv6: values['no-ipv6'] !== true,
+    lo_up_before_start: values['keep-lo-down'] !== true,
+    before_at: readStamp(dir, '.before_at'),
+    capture_started_at: readStamp(dir, '.capture_at'),
+    after_at: readStamp(dir, '.after_at'),
+    route_get: gets.map((q) => `ip route get ${q}`),
+  };
+  writeMeta(dir, meta);
+  for (const f of ['.runner.sh', '.gets', '.before_at', '.capture_at', '.after_at']) spawnSync('rm', ['-f', '--', join(dir, f)]);
+  if (!existsSync(join(dir, 'after.json'))) {
+    process.stderr.write(`kfib capture: the script ended early (exit?): no after.json in ${dir}\n`);
+    return 1;
+  }
+  process.stderr.write(`kfib capture: wrote ${dir}\n`);
+  return r.status === 0 ? 0 : 1;
+}

@@ -1,0 +1,667 @@
+// A compact longest-prefix-match table: Poptrie-style leaf compression over DIR-8-8-8-8.
+//
+// Why: DIR-24-8 (dir24-8.ts) spends 64 MiB whatever the table holds, about 75 bytes per prefix
+// on a full Internet table; the kernel's own fib_trie spends about 150. The issue targets at
+// most 16. This layout keeps a direct-indexed top (Poptrie's "direct pointing", 16 bits) and
+// stores each 256-way node below it as Poptrie does (Asai & Ohara, SIGCOMM 2015): a bitmap
+// marks where a run of equal answers starts, and a popcount turns the address byte into an
+// index into a dense array of run values.
+//
+// Measured here (AMD EPYC, 2 cores; bench/lpm.bench.ts) on the full table of 901,899
+// prefixes: 7.1 bytes per prefix (6.1 MiB; DIR-24-8: 75.8), compile ~60-90 ms, one route
+// event ~20 us median, and with the WebAssembly loop ~150 M lookups/s on one thread for
+// table-drawn addresses, about DIR-24-8's rate, since it fits in the last-level cache. On a
+// generated table whose prefixes are spread evenly over all /16s it needs 13.7 bytes per
+// prefix and runs at about half DIR-24-8's rate.
+//
+//   | array  | entry                                       | read with                        |
+//   |--------|---------------------------------------------|----------------------------------|
+//   | dirs   | root: 256 block offsets; block: 256 entries | dirs[dirs[root + a>>>24] + b2]   |
+//   |        | entry: a value (>= 0) or ~node (< 0)        |                                  |
+//   | nodes  | 16 words: 8 x (run bitmap, leaf base)       | byte b: word b>>5, bit b&31      |
+//   | leaves | a value (>= 0) or ~node (< 0, /25../32)     | base + popcount(bits <= b)       |
+//
+// A node is 64 bytes (one cache line). The leaf base stored per 32-bit word already counts the
+// runs of the words before it, minus one, so a byte whose run began in an earlier word (no bit
+// set at or below it in its own word) lands on that earlier run's leaf.
+//
+// Versions are persistent: dirs, nodes and leaves are append-only arenas. A change
+// (applyPoptrieChanges) copies the 1 KiB root and each 1 KiB block it touches, rebuilds only
+// the /16 subtrees it touches at the arenas' ends, and returns a version that differs from
+// the last by its root offset. Earlier versions stay valid while workers read them; when
+// garbage outgrows the live part, everything is rebuilt into fresh arenas (earlier versions
+// keep the old ones). This mirrors fib_trie.c replacing a tnode under RCU and freeing the old
+// one later (tnode_free()), except that nothing is freed in place.
+
+import {
+  checkPrefix,
+  checkValue,
+  indexColumns,
+  sortByLength,
+  toColumns,
+  type ByLength,
+  type LpmChange,
+  type LpmEntry,
+  type PrefixIndex,
+} from './_prefix-index.js';
+import {
+  heapAlloc,
+  heapBuffer,
+  newSharedHeap,
+  regionOf,
+  type HeapRegion,
+  type SharedHeap,
+  type WasmMemory,
+} from './_shared-heap.js';
+import type { LpmMemory } from './dir24-8.js';
+
+const SLOTS = 1 << 16;
+const NODE_WORDS = 16;
+const BLOCK = 256;
+
+/** The shared part of a poptrie version: what a worker attaches to. */
+export interface PoptrieShared {
+  readonly kind: 'poptrie';
+  /** The heap (shared WebAssembly.Memory) holding the arrays, and its identity. */
+  readonly heapId: number;
+  readonly memory: WasmMemory;
+  /** Index of this version's root in `dirs`. */
+  readonly root: number;
+  readonly dirs: HeapRegion;
+  readonly nodes: HeapRegion;
+  readonly leaves: HeapRegion;
+}
+
+/** One immutable version of a compiled poptrie. */
+export interface PoptrieTable {
+  readonly kind: 'poptrie';
+  readonly heap: SharedHeap;
+  readonly root: number;
+  readonly dirs: Int32Array<SharedArrayBuffer>;
+  readonly nodes: Int32Array<SharedArrayBuffer>;
+  readonly leaves: Int32Array<SharedArrayBuffer>;
+  /** Bookkeeping shared by the versions of one lineage; only the newest may be changed. */
+  readonly aux: PoptrieAux;
+}
+
+/**
+ * The append-only arrays of a lineage. While compiling they are plain arrays (heap null);
+ * settle() moves them into a shared heap, after which growing allocates a new region there.
+ */
+interface Arena {
+  heap: SharedHeap | null;
+  dirs: Int32Array;
+  nodes: Int32Array;
+  leaves: Int32Array;
+  dirsUsed: number;
+  nodesUsed: number;
+  leavesUsed: number;
+  /** Bytes no longer reachable from the newest version. */
+  garbageBytes: number;
+}
+
+/** The prefixes longer than /16 inside one /16, sorted by length. */
+interface SlotList {
+  prefixes: number[];
+  lens: number[];
+  values: number[];
+}
+
+/** Main-thread bookkeeping of a poptrie lineage. */
+export interface PoptrieAux {
+  /** Every prefix with its value; built on the first change. */
+  index: PrefixIndex | null;
+  /** The compiled prefixes, kept until the index is built from them. */
+  sorted: ByLength | null;
+  arena: Arena;
+  /** Per /16: 1 + length of the longest prefix <= /16 covering it, 0 for none. */
+  readonly slotLen: Uint8Array;
+  /** Per /16: the value of that prefix (0 for none). */
+  readonly slotVal: Int32Array;
+  /** Per /16: arena nodes and leaves of its subtree (0 nodes: no subtree). */
+  readonly slotNodes: Int32Array;
+  readonly slotLeaves: Int32Array;
+  /** Long prefixes as compiled: columns grouped by /16 (`baseStart[s]..baseStart[s+1]`). */
+  readonly baseStart: Int32Array;
+  readonly basePrefixes: Int32Array;
+  readonly baseLens: Uint8Array;
+  readonly baseValues: Int32Array;
+  /** Slots changed since compile, replacing their base columns. */
+  readonly overlay: Map<number, SlotList>;
+  head: PoptrieTable | null;
+}
+
+function newArena(dirCap: number, nodeCap: number, leafCap: number): Arena {
+  return {
+    heap: null,
+    dirs: new Int32Array(dirCap),
+    nodes: new Int32Array(nodeCap * NODE_WORDS),
+    leaves: new Int32Array(leafCap),
+    dirsUsed: 0,
+    nodesUsed: 0,
+    leavesUsed: 0,
+    garbageBytes: 0,
+  };
+}
+
+/** `x` if it holds `need` int32s, else a 1.5x larger copy (in the heap once settled). */
+function grown(a: Arena, x: Int32Array, used: number, need: number): Int32Array {
+  if (need <= x.length) return x;
+  const length = Math.ceil(need * 1.5);
+  const bigger = a.heap ? heapAlloc(a.heap, length) : new Int32Array(length);
+  bigger.set(x.subarray(0, used));
+  if (a.heap) a.garbageBytes += x.byteLength;
+  return bigger;
+}
+
+/** Appends `n` dirs entries (a root or a block), growing the arena; returns their index. */
+function allocDirs(a: Arena, n: number): number {
+  a.dirs = grown(a, a.dirs, a.dirsUsed, a.dirsUsed + n);
+  const at = a.dirsUsed;
+  a.dirsUsed += n;
+  return at;
+}
+
+/** Room left for changes after a compile: 1/16 of nodes and leaves, 64 root+block copies. */
+const SLACK = 1 / 16;
+const DIRS_SLACK = 64 * 2 * BLOCK;
+
+/** Moves a compiled arena into `heap`, sized to fit plus slack for later changes. */
+function settle(a: Arena, heap: SharedHeap): void {
+  const move = (x: Int32Array, used: number, extra: number): Int32Array => {
+    const y = heapAlloc(heap, used + extra);
+    y.set(x.subarray(0, used));
+    return y;
+  };
+  a.dirs = move(a.dirs, a.dirsUsed, DIRS_SLACK);
+  a.nodes = move(a.nodes, a.nodesUsed * NODE_WORDS, Math.ceil(a.nodesUsed * SLACK) * NODE_WORDS + NODE_WORDS);
+  a.leaves = move(a.leaves, a.leavesUsed, Math.ceil(a.leavesUsed * SLACK) + 256);
+  a.heap = heap;
+}
+
+/**
+ * Appends one node for 256 child answers: a run bitmap and leaf base per 32 children, and one
+ * leaf per run (a pointer to a deeper node is always a run of its own).
+ */
+function emitNode(a: Arena, child: Int32Array): number {
+  a.nodes = grown(a, a.nodes, a.nodesUsed * NODE_WORDS, (a.nodesUsed + 1) * NODE_WORDS);
+  a.leaves = grown(a, a.leaves, a.leavesUsed, a.leavesUsed + 256);
+  const n = a.nodesUsed++;
+  const { nodes, leaves } = a;
+  const base = n * NODE_WORDS;
+  let li = a.leavesUsed - 1;
+  let prev = ~0;
+  for (let w = 0; w < 8; w++) {
+    nodes[base + 2 * w + 1] = li;
+    let word = 0;
+    for (let b = 0; b < 32; b++) {
+      const v = child[(w << 5) | b]!;
+      // prev starts as a pointer (< 0), so child 0 always opens a run.
+      if (v !== prev || v < 0) {
+        leaves[++li] = v;
+        word |= 1 << b;
+      }
+      prev = v;
+    }
+    nodes[base + 2 * w] = word;
+  }
+  a.leavesUsed = li + 1;
+  return n;
+}
+
+const level1 = new Int32Array(256);
+const level2 = new Int32Array(256);
+
+/**
+ * Builds the subtree of one /16 from its long prefixes `[from, to)` (sorted by length) over
+ * the default answer `dv`; returns the node index.
+ *
+ * 1. Fill the 256 children (one per third byte) with dv, then each /17../24 over its run.
+ * 2. Group /25../32 by third byte; each group becomes a level-2 node over its child's answer.
+ * 3. Compress the children into runs (emitNode).
+ */
+function buildSlot(
+  a: Arena,
+  dv: number,
+  P: ArrayLike<number>,
+  Ls: ArrayLike<number>,
+  Vs: ArrayLike<number>,
+  from: number,
+  to: number,
+): number {
+  const child = level1;
+  child.fill(dv);
+  let k = from;
+  for (; k < to && Ls[k]! <= 24; k++) {
+    // A loop beats TypedArray.prototype.fill's call overhead on the short runs that dominate.
+    const s = (P[k]! >>> 8) & 255;
+    const e = s + (1 << (24 - Ls[k]!));
+    const v = Vs[k]!;
+    for (let c = s; c < e; c++) child[c] = v;
+  }
+  if (k < to) {
+    // Few prefixes are longer than /24: order them by third byte, keeping length order
+    // (Array.prototype.sort is stable, so a later duplicate still wins).
+    const rest: number[] = [];
+    for (let j = k; j < to; j++) rest.push(j);
+    rest.sort((x, y) => ((P[x]! >>> 8) & 255) - ((P[y]! >>> 8) & 255) || Ls[x]! - Ls[y]!);
+    let r = 0;
+    while (r < rest.length) {
+      const c = (P[rest[r]!]! >>> 8) & 255;
+      const sub = level2;
+      sub.fill(child[c]!);
+      for (; r < rest.length && ((P[rest[r]!]! >>> 8) & 255) === c; r++) {
+        const j = rest[r]!;
+        const s = P[j]! & 255;
+        sub.fill(Vs[j]!, s, s + (1 << (32 - Ls[j]!)));
+      }
+      child[c] = ~emitNode(a, sub);
+    }
+  }
+  return emitNode(a, child);
+}
+
+/** Whether slot s has prefixes longer than /16. */
+function slotHasLong(aux: PoptrieAux, s: number): boolean {
+  const o = aux.overlay.get(s);
+  return o ? o.lens.length > 0 : aux.baseStart[s + 1]! > aux.baseStart[s]!;
+}
+
+/** (Re)builds slot s's subtree at the arenas' end; returns its direct entry. */
+function emitSlot(aux: PoptrieAux, s: number): number {
+  const a = aux.arena;
+  const o = aux.overlay.get(s);
+  const from = o ? 0 : aux.baseStart[s]!;
+  const to = o ? o.lens.length : aux.baseStart[s + 1]!;
+  if (from === to) {
+    aux.slotNodes[s] = 0;
+    aux.slotLeaves[s] = 0;
+    return aux.slotVal[s]!;
+  }
+  const n0 = a.nodesUsed;
+  const l0 = a.leavesUsed;
+  const n = o
+    ? buildSlot(a, aux.slotVal[s]!, o.prefixes, o.lens, o.values, from, to)
+    : buildSlot(a, aux.slotVal[s]!, aux.basePrefixes, aux.baseLens, aux.baseValues, from, to);
+  aux.slotNodes[s] = a.nodesUsed - n0;
+  aux.slotLeaves[s] = a.leavesUsed - l0;
+  return ~n;
+}
+
+/** Writes a fresh root and its 256 blocks for `direct` (65,536 entries); returns the root. */
+function emitDirs(a: Arena, direct: Int32Array): number {
+  const root = allocDirs(a, BLOCK + SLOTS);
+  const { dirs } = a;
+  for (let t = 0; t < BLOCK; t++) dirs[root + t] = root + BLOCK + t * BLOCK;
+  dirs.set(direct, root + BLOCK);
+  return root;
+}
+
+/**
+ * Compiles prefixes into a poptrie; a later duplicate prefix/len replaces an earlier one.
+ *
+ * @example
+ *   const t = buildPoptrie([{ prefix: 0x0a000000, len: 8, value: 1 }]);
+ *   lookupPoptrie(t, 0x0a010203); // 1
+ *
+ * 1. Check the entries into columns and counting-sort them by length (as buildDir24).
+ * 2. Write each prefix <= /16 as a run of the 65,536 direct entries (and of slotLen/slotVal).
+ * 3. Counting-sort the longer ones by /16, keeping length order.
+ * 4. Build one subtree per /16 that has any (buildSlot); lay out root and blocks.
+ * 5. Move the arrays into a new shared heap, sized to fit plus 1/16 for later changes.
+ */
+export function buildPoptrie(entries: Iterable<LpmEntry>): PoptrieTable {
+  const sorted = sortByLength(toColumns(entries));
+  const { prefixes, lens, values, start } = sorted;
+  const direct = new Int32Array(SLOTS);
+  const slotLen = new Uint8Array(SLOTS);
+  const slotVal = new Int32Array(SLOTS);
+  for (let k = 0; k < start[17]!; k++) {
+    const from = prefixes[k]! >>> 16;
+    const to = from + (1 << (16 - lens[k]!));
+    slotVal.fill(values[k]!, from, to);
+    slotLen.fill(lens[k]! + 1, from, to);
+  }
+  const longFrom = start[17]!;
+  const longTo = start[33]!;
+  const nLong = longTo - longFrom;
+  const baseStart = new Int32Array(SLOTS + 1);
+  for (let k = longFrom; k < longTo; k++) baseStart[(prefixes[k]! >>> 16) + 1]!++;
+  for (let s = 0; s < SLOTS; s++) baseStart[s + 1]! += baseStart[s]!;
+  const fill = baseStart.slice(0, SLOTS);
+  const basePrefixes = new Int32Array(nLong);
+  const baseLens = new Uint8Array(nLong);
+  const baseValues = new Int32Array(nLong);
+  for (let k = longFrom; k < longTo; k++) {
+    const j = fill[prefixes[k]! >>> 16]!++;
+    basePrefixes[j] = prefixes[k]!;
+    baseLens[j] = lens[k]!;
+    baseValues[j] = values[k]!;
+  }
+  const aux: PoptrieAux = {
+    index: null,
+    sorted,
+    arena: newArena(BLOCK + SLOTS, 1024, nLong * 2 + 4096),
+    slotLen,
+    slotVal,
+    slotNodes: new Int32Array(SLOTS),
+    slotLeaves: new Int32Array(SLOTS),
+    baseStart,
+    basePrefixes,
+    baseLens,
+    baseValues,
+    overlay: new Map(),
+    head: null,
+  };
+  for (let s = 0; s < SLOTS; s++) direct[s] = emitSlot(aux, s);
+  const root = emitDirs(aux.arena, direct);
+  settle(aux.arena, newSharedHeap());
+  return version(aux, root);
+}
+
+function sharedView(x: Int32Array): Int32Array<SharedArrayBuffer> {
+  const b = x.buffer;
+  if (!(b instanceof SharedArrayBuffer)) throw new Error('poptrie arena is not in a shared heap');
+  return new Int32Array(b, x.byteOffset, x.length);
+}
+
+function version(aux: PoptrieAux, root: number): PoptrieTable {
+  const a = aux.arena;
+  if (!a.heap) throw new Error('poptrie arena is not settled in a heap');
+  const t: PoptrieTable = {
+    kind: 'poptrie',
+    heap: a.heap,
+    root,
+    dirs: sharedView(a.dirs),
+    nodes: sharedView(a.nodes),
+    leaves: sharedView(a.leaves),
+    aux,
+  };
+  aux.head = t;
+  return t;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/**
+ * The value of the longest prefix matching `addr` (a uint32), or 0 when none matches.
+ *
+ * @example
+ *   lookupPoptrie(t, 0xc0a80001); // 192.168.0.1
+ */
+export function lookupPoptrie(t: PoptrieTable, addr: number): number {
+  const { dirs, nodes, leaves } = t;
+  let e = dirs[dirs[t.root + (addr >>> 24)]! + ((addr >>> 16) & 255)]!;
+  for (let shift = 8; e < 0; shift -= 8) {
+    const b = (addr >>> shift) & 255;
+    const w = (~e << 4) | ((b >>> 5) << 1);
+    e = leaves[nodes[w + 1]! + popcount(nodes[w]! & (-1 >>> (31 - (b & 31))))]!;
+  }
+  return e;
+}
+
+/** Looks up `addrs[i]` into `out[i]` for every i (out must be at least as long). */
+export function lookupPoptrieBatch(t: PoptrieTable, addrs: Uint32Array, out: Uint32Array): void {
+  lookupPoptrieArrays(t.root, t.dirs, t.nodes, t.leaves, addrs, out, 0, addrs.length);
+}
+
+/**
+ * The batch loop over bare arrays, shared with the workers: answers `addrs[from..to)` into
+ * `out[from..to)`.
+ *
+ * 1. e = the direct entry of addr's /16 (root, then block); a value ends the walk.
+ * 2. Otherwise e is ~node: with byte b of the address (third, then fourth), word w = b >>> 5,
+ *    e = leaves[base_w + popcount(bitmap_w & bits 0..b&31)]; repeat while e is a node.
+ */
+export function lookupPoptrieArrays(
+  root: number,
+  dirs: Int32Array,
+  nodes: Int32Array,
+  leaves: Int32Array,
+  addrs: Uint32Array,
+  out: Uint32Array,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) {
+    const a = addrs[i]!;
+    let e = dirs[dirs[root + (a >>> 24)]! + ((a >>> 16) & 255)]!;
+    if (e < 0) {
+      let b = (a >>> 8) & 255;
+      let w = (~e << 4) | ((b >>> 5) << 1);
+      let x = nodes[w]! & (-1 >>> (31 - (b & 31)));
+      x -= (x >>> 1) & 0x55555555;
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      x = (x + (x >>> 4)) & 0x0f0f0f0f;
+      e = leaves[nodes[w + 1]! + (Math.imul(x, 0x01010101) >>> 24)]!;
+      if (e < 0) {
+        b = a & 255;
+        w = (~e << 4) | ((b >>> 5) << 1);
+        x = nodes[w]! & (-1 >>> (31 - (b & 31)));
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        x = (x + (x >>> 4)) & 0x0f0f0f0f;
+        e = leaves[nodes[w + 1]! + (Math.imul(x, 0x01010101) >>> 24)]!;
+      }
+    }
+    out[i] = e;
+  }
+}
+
+/** A slot's long list as editable arrays, merging compile-time duplicates (the later wins). */
+function overlayOf(aux: PoptrieAux, s: number): SlotList {
+  const o = aux.overlay.get(s);
+  if (o) return o;
+  const from = aux.baseStart[s]!;
+  const to = aux.baseStart[s + 1]!;
+  const list: SlotList = { prefixes: [], lens: [], values: [] };
+  const seen = new Map<number, number>();
+  for (let k = from; k < to; k++) {
+    const p = aux.basePrefixes[k]!;
+    const l = aux.baseLens[k]!;
+    const key = (p >>> 0) * 64 + l;
+    const at = seen.get(key);
+    if (at !== undefined) {
+      list.values[at] = aux.baseValues[k]!;
+      continue;
+    }
+    seen.set(key, list.lens.length);
+    list.prefixes.push(p);
+    list.lens.push(l);
+    list.values.push(aux.baseValues[k]!);
+  }
+  aux.overlay.set(s, list);
+  return list;
+}
+
+/** Removes (value null) or sets prefix/len in slot s's long list, keeping length order. */
+function editSlot(aux: PoptrieAux, s: number, prefix: number, len: number, value: number | null): void {
+  const o = overlayOf(aux, s);
+  const p = prefix | 0;
+  let at = -1;
+  for (let j = 0; j < o.lens.length; j++) {
+    if (o.lens[j] === len && o.prefixes[j] === p) {
+      at = j;
+      break;
+    }
+  }
+  if (value === null) {
+    if (at >= 0) {
+      o.prefixes.splice(at, 1);
+      o.lens.splice(at, 1);
+      o.values.splice(at, 1);
+    }
+    return;
+  }
+  if (at >= 0) {
+    o.values[at] = value;
+    return;
+  }
+  let j = o.lens.length;
+  while (j > 0 && o.lens[j - 1]! > len) j--;
+  o.prefixes.splice(j, 0, p);
+  o.lens.splice(j, 0, len);
+  o.values.splice(j, 0, value);
+}
+
+/**
+ * Builds the prefix index of a freshly compiled lineage (done by the first change; call it
+ * ahead to take that cost off the first change).
+ */
+export function ensurePoptrieIndex(t: PoptrieTable): PrefixIndex {
+  const aux = t.aux;
+  if (aux.index) return aux.index;
+  if (!aux.sorted) throw new Error('Cannot index poptrie: it has neither index nor prefixes');
+  aux.index = indexColumns(aux.sorted);
+  aux.sorted = null;
+  return aux.index;
+}
+
+/**
+ * Applies changes and returns the next version; `t` stays valid and unchanged, so workers may
+ * keep reading it. Only the newest version of a lineage can be changed.
+ *
+ * @example
+ *   const t2 = applyPoptrieChanges(t1, [{ type: 'remove', prefix: 0x0a000000, len: 8 }]);
+ *
+ * 1. Copy the root. For each change, update the index; skip no-ops (a remove of an absent
+ *    prefix, an insert of the value already there).
+ * 2. A prefix <= /16 rewrites the /16 slots it wins (insert: slots held by a shorter-or-equal
+ *    prefix; remove: slots it held, handed to its covering prefix); a slot with a subtree is
+ *    marked for rebuild, others get the value directly.
+ * 3. A longer prefix edits its slot's list and marks the slot.
+ * 4. Rebuild each marked slot at the arenas' end; count the old subtree as garbage. Each
+ *    block written is first copied (once per call).
+ * 5. When garbage exceeds the live arenas, recompile everything into fresh arenas.
+ */
+export function applyPoptrieChanges(t: PoptrieTable, changes: Iterable<LpmChange>): PoptrieTable {
+  const aux = t.aux;
+  if (aux.head !== t) {
+    throw new Error('Cannot apply changes: this poptrie version is not the newest of its lineage');
+  }
+  const index = ensurePoptrieIndex(t);
+  const a = aux.arena;
+  const root = allocDirs(a, BLOCK);
+  a.dirs.copyWithin(root, t.root, t.root + BLOCK);
+  a.garbageBytes += BLOCK * 4;
+  const copied = new Uint8Array(BLOCK);
+  const writeDirect = (s: number, v: number): void => {
+    const top = s >>> 8;
+    if (!copied[top]) {
+      const block = allocDirs(a, BLOCK);
+      const old = a.dirs[root + top]!;
+      a.dirs.copyWithin(block, old, old + BLOCK);
+      a.dirs[root + top] = block;
+      a.garbageBytes += BLOCK * 4;
+      copied[top] = 1;
+    }
+    a.dirs[a.dirs[root + top]! + (s & 255)] = v;
+  };
+  const dirty = new Set<number>();
+  const { slotLen, slotVal } = aux;
+  for (const ch of changes) {
+    const { prefix, len } = ch;
+    checkPrefix(prefix, len);
+    let value: number;
+    let setLen: number;
+    const L = len + 1;
+    const insert = ch.type === 'insert';
+    if (ch.type === 'insert') {
+      checkValue(ch.value);
+      if (index.set(prefix, len, ch.value) === ch.value) continue;
+      value = ch.value;
+      setLen = L;
+    } else {
+      if (index.delete(prefix, len) < 0) continue;
+      const c = index.covering(prefix, len);
+      value = c.value;
+      setLen = c.len + 1;
+    }
+    if (len <= 16) {
+      const from = prefix >>> 16;
+      const to = from + (1 << (16 - len));
+      for (let s = from; s < to; s++) {
+        const l = slotLen[s]!;
+        if (insert ? l <= L : l === L) {
+          slotLen[s] = setLen;
+          slotVal[s] = value;
+          if (slotHasLong(aux, s)) dirty.add(s);
+          else writeDirect(s, value);
+        }
+      }
+    } else {
+      const s = prefix >>> 16;
+      editSlot(aux, s, prefix, len, insert ? value : null);
+      dirty.add(s);
+    }
+  }
+  for (const s of dirty) {
+    a.garbageBytes += aux.slotNodes[s]! * NODE_WORDS * 4 + aux.slotLeaves[s]! * 4;
+    writeDirect(s, emitSlot(aux, s));
+  }
+  const used = (a.dirsUsed + a.nodesUsed * NODE_WORDS + a.leavesUsed) * 4;
+  if (a.garbageBytes * 2 > used && a.garbageBytes > 1 << 20) return compact(aux, root);
+  return version(aux, root);
+}
+
+/** Rebuilds every subtree, root and block into a fresh heap (earlier versions keep the old). */
+function compact(aux: PoptrieAux, root: number): PoptrieTable {
+  const old = aux.arena;
+  const direct = new Int32Array(SLOTS);
+  for (let s = 0; s < SLOTS; s++) {
+    direct[s] = old.dirs[old.dirs[root + (s >>> 8)]! + (s & 255)]!;
+  }
+  aux.arena = newArena(BLOCK + SLOTS, old.nodesUsed, old.leavesUsed);
+  for (let s = 0; s < SLOTS; s++) if (direct[s]! < 0) direct[s] = emitSlot(aux, s);
+  const fresh = emitDirs(aux.arena, direct);
+  settle(aux.arena, newSharedHeap());
+  return version(aux, fresh);
+}
+
+/** What a worker attaches to (no copy: postMessage shares a shared WebAssembly.Memory). */
+export function poptrieShared(t: PoptrieTable): PoptrieShared {
+  return {
+    kind: 'poptrie',
+    heapId: t.heap.id,
+    memory: t.heap.memory,
+    root: t.root,
+    dirs: regionOf(t.dirs),
+    nodes: regionOf(t.nodes),
+    leaves: regionOf(t.leaves),
+  };
+}
+
+/**
+ * Reports a version's memory: sharedBytes counts the regions it reads as allocated (right
+ * after buildPoptrie, ~6% slack for changes); heapBytes adds regions left behind by growth
+ * and the workers' scratch space.
+ */
+export function poptrieMemory(t: PoptrieTable): LpmMemory {
+  const sharedBytes = t.dirs.byteLength + t.nodes.byteLength + t.leaves.byteLength;
+  // Counting distinct prefixes needs the index (which the first change builds anyway).
+  const prefixes = ensurePoptrieIndex(t).size;
+  const a = t.aux;
+  const auxBytes =
+    (a.index?.byteLength ?? 0) +
+    (a.sorted ? a.sorted.lens.length * 9 : 0) +
+    a.slotLen.byteLength +
+    a.slotVal.byteLength +
+    a.slotNodes.byteLength +
+    a.slotLeaves.byteLength +
+    a.baseStart.byteLength +
+    a.basePrefixes.byteLength +
+    a.baseLens.byteLength +
+    a.baseValues.byteLength;
+  return {
+    sharedBytes,
+    heapBytes: heapBuffer(t.heap.memory).byteLength,
+    auxBytes,
+    prefixes,
+    bytesPerPrefix: prefixes ? sharedBytes / prefixes : 0,
+  };
+}

@@ -1,0 +1,31 @@
+// Route identity strings shared by the replay modules: what fib_table_delete() uses to
+// tell routes apart (table, prefix, tos, priority, type, nexthops), as one string.
+
+import type { FibRoute } from '../semantics/fib-info.js';
+
+/** One nexthop's identity: device and gateway. */
+export interface NhIdentity {
+  readonly dev: number;
+  readonly gw: number | null;
+}
+
+/** The identity string of a route from its parts. */
+export function routeKeyOf(
+  table: number,
+  dst: number,
+  plen: number,
+  tos: number,
+  priority: number,
+  type: string,
+  nhid: number,
+  nhs: readonly NhIdentity[],
+): string {
+  const legs = nhid !== 0 ? `nhid ${nhid}` : nhs.map((n) => `${n.dev}:${n.gw ?? '-'}`).join(',');
+  return `${table}|${dst}/${plen}|${tos}|${priority}|${type}|${legs}`;
+}
+
+/** The identity string of a route of the model. */
+export function routeKey(r: FibRoute): string {
+  const info = r.alias.info;
+  return routeKeyOf(r.table, r.dst, r.plen, r.alias.tos, info.priority, r.alias.type, info.nhid, info.nhs);
+}

@@ -1,0 +1,455 @@
+// The state a replay starts from: an `ip -j` snapshot (the before.json of
+// ../shared/traces) turned into a FibSnapshot, through the reducer wherever an event can
+// say it, and constructed directly where none can.
+//
+// | before.json part           | how                                                             |
+// | -------------------------- | --------------------------------------------------------------- |
+// | link                       | link-add (explicit ifindex, kind 'other', lo kept), brought up with carrier |
+// | netconf all/default, device| sysctl writes of the values that differ (all and default first) |
+// | rtmon link dump            | IFLA_INET_CONF values (promote_secondaries ...) as sysctl writes |
+// | addr (inet)                | addr-add in dump order (peer, brd, scope, label, metric, noprefixroute) |
+// | rule                       | rule-del of absent default rules, rule-add with priority         |
+// | nexthop                    | nexthop-add, single ones and blackholes before groups            |
+// | route (IPv4)               | route-new append, in dump order, retried until no progress (gateways resolved through routes added later) |
+// | admin-down, no carrier     | link-set down, link-carrier off, after everything else           |
+// | kernel routes not in the dump (deleted by hand) | route-del                                  |
+// | routes no request can make (a kernel route whose address is gone, a route on a down device) | constructed: the alias is inserted into its table |
+// | alias order within a prefix| constructed: reordered as dumped                                 |
+//
+// Why devices are 'other': their carrier then comes only from what the trace says
+// (IFLA_CARRIER, IFF_LOWER_UP), at the moment the kernel reported it.
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { initialSnapshot } from '../snapshot/snapshot.js';
+import { reduceFib } from '../snapshot/reduce.js';
+import type { FibEvent } from '../events/fib-event.js';
+import type { SysctlTarget } from '../events/sysctl.js';
+import type { NexthopSpec, RouteConfig } from '../events/route.js';
+import type { FibRule, RuleAction } from '../rules/fib-rule.js';
+import { blankRule, sameRule } from '../rules/fib-rule.js';
+import type { FibAlias, FibInfo, FibNh, FibRoute } from '../semantics/fib-info.js';
+import type { DevconfKey } from '../devinet/devconf.js';
+import type { RouteType } from '../semantics/rtnetlink.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_MAIN, RTPROT_BOOT } from '../semantics/rtnetlink.js';
+import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../trie/fib-table.js';
+import { parseIp4, type Ip4 } from '../net/ip4.js';
+import { dsfieldNumber, protoNumber, scopeNumber, tableNumber } from '../print/names.js';
+import { ipprotoNumber } from '../iproute2/ip-proto.js';
+import { routeJson } from '../print/route-line.js';
+import type { JsonValue } from '../print/json-out.js';
+import type { IpNetconf, IpNexthop, IpRoute, IpRule, IpSnapshot } from '../trace/ip-json.js';
+import type { LinkRecord, RouteMetrics } from '../trace/netlink-records.js';
+import { inetConfEvents, linkEvents } from './record-events.js';
+import { linkFromJson, linkFromRecord, type LinkInfo } from './link-table.js';
+import { routeKey } from './_route-key.js';
+import { ipJsonDump, routesInDumpOrder } from './ip-json-dump.js';
+
+/** Where a replay starts, and how it got there. */
+export interface InitialState {
+  readonly snapshot: FibSnapshot;
+  readonly links: ReadonlyMap<number, LinkInfo>;
+  readonly metrics: ReadonlyMap<string, RouteMetrics>;
+  /** The events applied, in order (an event log of the initial state). */
+  readonly events: readonly FibEvent[];
+  /** What had to be constructed without an event, one line each. */
+  readonly constructed: readonly string[];
+  /** Where the result still differs from the snapshot (should be empty). */
+  readonly differences: readonly string[];
+}
+
+const IFF_UP = 0x1;
+const IFF_LOWER_UP = 0x10000;
+
+class Builder {
+  s: FibSnapshot = initialSnapshot();
+  readonly events: FibEvent[] = [];
+  readonly problems: string[] = [];
+  apply(e: FibEvent): boolean {
+    const st = reduceFib(this.s, e);
+    this.s = st.snapshot;
+    this.events.push(e);
+    return st.error === null;
+  }
+  /** Applies e; on refusal, keeps the old snapshot and drops the event from the log. */
+  tryApply(e: FibEvent): boolean {
+    const st = reduceFib(this.s, e);
+    if (st.error !== null) return false;
+    this.s = st.snapshot;
+    this.events.push(e);
+    return true;
+  }
+  ifindex(name: string | undefined): number {
+    if (name === undefined) return 0;
+    for (const d of this.s.devices.values()) if (d.name === name) return d.ifindex;
+    return 0;
+  }
+}
+
+function ip(text: string | undefined): Ip4 {
+  return text === undefined ? 0 : (parseIp4(text) ?? 0);
+}
+
+function prefixOf(dst: string): { addr: Ip4; len: number } {
+  if (dst === 'default') return { addr: 0, len: 0 };
+  const [a, l] = dst.split('/');
+  return { addr: ip(a), len: l === undefined ? 32 : Number(l) };
+}
+
+const NETCONF_KEYS: readonly (readonly [keyof IpNetconf, DevconfKey])[] = [
+  ['forwarding', 'forwarding'],
+  ['rp_filter', 'rp_filter'],
+  ['proxy_neigh', 'proxy_arp'],
+  ['ignore_routes_with_linkdown', 'ignore_routes_with_linkdown'],
+];
+
+function netconfValue(n: IpNetconf, k: keyof IpNetconf): number | undefined {
+  const v = n[k];
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number') return v;
+  if (v === 'off') return 0;
+  if (v === 'strict') return 1;
+  if (v === 'loose') return 2;
+  return undefined;
+}
+
+function netconfWrites(b: Builder, n: IpNetconf, target: SysctlTarget): void {
+  const conf = target.kind === 'all' ? b.s.confAll : target.kind === 'default' ? b.s.confDefault : b.s.devices.get(target.ifindex)?.conf;
+  if (conf === undefined) return;
+  for (const [jk, key] of NETCONF_KEYS) {
+    const v = netconfValue(n, jk);
+    if (v === undefined || conf.values[key] === v) continue;
+    b.apply({ type: 'sysctl', target, key, value: v });
+  }
+}
+
+const RULE_ACTIONS: readonly RuleAction[] = ['blackhole', 'unreachable', 'prohibit'];
+
+function portsOf(single: number | undefined, start: number | undefined, end: number | undefined): readonly [number, number] | null {
+  if (single !== undefined) return [single, single];
+  if (start !== undefined && end !== undefined) return [start, end];
+  return null;
+}
+
+/** An `ip -j rule` element as a fib_rule. */
+export function ruleFromJson(r: IpRule): FibRule {
+  const src = r.src === 'all' ? { addr: 0, len: 0 } : { addr: ip(r.src), len: r.srclen ?? 32 };
+  const dst = r.dst === undefined ? { addr: 0, len: 0 } : { addr: ip(r.dst), len: r.dstlen ?? 32 };
+  let action: RuleAction = 'lookup';
+  if (r.goto !== undefined) action = 'goto';
+  else if (r.nop !== undefined) action = 'nop';
+  else if (r.action !== undefined && (RULE_ACTIONS as readonly string[]).includes(r.action)) action = r.action as RuleAction;
+  const fwmark = r.fwmark === undefined ? 0 : Number(r.fwmark);
+  return {
+    ...blankRule(r.priority),
+    not: r.not !== undefined,
+    src: src.addr,
+    srcLen: src.len,
+    dst: dst.addr,
+    dstLen: dst.len,
+    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos) ?? 0),
+    fwmark,
+    fwmask: r.fwmask !== undefined ? Number(r.fwmask) : fwmark !== 0 ? 0xffffffff : 0,
+    iifName: r.iif ?? null,
+    oifName: r.oif ?? null,
+    uidStart: r.uid_start ?? null,
+    uidEnd: r.uid_end ?? null,
+    ipproto: r.ipproto === undefined ? 0 : (ipprotoNumber(r.ipproto) ?? 0),
+    sport: portsOf(r.sport, r.sport_start, r.sport_end),
+    dport: portsOf(r.dport, r.dport_start, r.dport_end),
+    action,
+    table: action === 'lookup' ? (r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table) ?? RT_TABLE_MAIN)) : 0,
+    gotoTarget: r.goto === undefined ? 0 : Number(r.goto),
+    suppressPrefixlen: r.suppress_prefixlen ?? -1,
+    suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : Number(r.suppress_ifgroup),
+    protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol) ?? 0),
+    l3mdev: r.l3mdev !== undefined,
+  };
+}
+
+function sameRuleIgnoringProto(a: FibRule, b: FibRule): boolean {
+  return sameRule({ ...a, protocol: 0 }, { ...b, protocol: 0 });
+}
+
+const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'];
+
+/** An `ip -j route` element as a route request (names resolved by `dev`). */
+export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) => number, s: FibSnapshot): RouteConfig {
+  const p = prefixOf(r.dst);
+  let type: RouteType = r.type !== undefined && (ROUTE_TYPES as readonly string[]).includes(r.type) ? (r.type as RouteType) : 'unicast';
+  if (type === 'blackhole' && r.nhid !== undefined && s.nexthops.get(r.nhid)?.kind === 'blackhole') type = 'unicast';
+  let nhs: NexthopSpec[] = [];
+  let multipath = false;
+  if (r.nhid === undefined) {
+    if (r.nexthops !== undefined) {
+      multipath = true;
+      nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), weight: n.weight ?? 1, onlink: n.flags.includes('onlink') }));
+    } else if (r.dev !== undefined || r.gateway !== undefined) {
+      if (type !== 'blackhole' && type !== 'unreachable' && type !== 'prohibit' && type !== 'throw') {
+        nhs = [{ dev: dev(r.dev), gw: r.gateway === undefined ? null : ip(r.gateway), weight: 1, onlink: r.flags.includes('onlink') }];
+      }
+    }
+  }
+  return {
+    table: r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table) ?? RT_TABLE_MAIN),
+    dst: p.addr,
+    plen: p.len,
+    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos) ?? 0),
+    type,
+    scope: r.scope === undefined ? 0 : (scopeNumber(r.scope) ?? 0),
+    protocol: r.protocol === undefined ? RTPROT_BOOT : (protoNumber(r.protocol) ?? RTPROT_BOOT),
+    priority: r.metric ?? 0,
+    prefsrc: ip(r.prefsrc),
+    nhs,
+    multipath,
+    nhid: r.nhid ?? 0,
+  };
+}
+
+/** JSON with object keys sorted (arrays keep their order): equal for equal content. */
+export function canonicalJson(v: unknown, drop: ReadonlySet<string> = new Set()): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((x: unknown) => canonicalJson(x, drop)).join(',')}]`;
+  const o = v as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(o).filter((k) => !drop.has(k) && o[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k], drop)}`).join(',')}}`;
+}
+
+const NO_FLAGS: ReadonlySet<string> = new Set(['flags']);
+
+/** A route's JSON without its flags: what identifies it across link-state changes. */
+function sig(o: unknown): string {
+  return canonicalJson(o, NO_FLAGS);
+}
+
+function nexthopEvent(n: IpNexthop, b: Builder): FibEvent {
+  const base = { type: 'nexthop-add' as const, id: n.id, replace: false, protocol: n.protocol === undefined ? 0 : (protoNumber(n.protocol) ?? 0) };
+  if (n.group !== undefined) return { ...base, kind: 'group', members: n.group.map((m) => ({ id: m.id, weight: m.weight ?? 1 })) };
+  if (n.blackhole !== undefined) return { ...base, kind: 'blackhole' };
+  return { ...base, kind: 'single', dev: b.ifindex(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink') };
+}
+
+/** Builds a FibAlias without validation, for a route no request can re-create now. */
+function constructAlias(cfg: RouteConfig, j: IpRoute, s: FibSnapshot): FibAlias {
+  const nhFlags = (i: number): readonly string[] => (j.nexthops !== undefined ? (j.nexthops[i]?.flags ?? []) : j.flags);
+  const nhs: FibNh[] = cfg.nhs.map((n, i) => {
+    const flags = nhFlags(i);
+    const d = s.devices.get(n.dev);
+    const linkdown = flags.includes('linkdown');
+    return {
+      dev: n.dev,
+      gw: n.gw,
+      weight: n.weight,
+      onlink: n.onlink,
+      scope: cfg.scope === RT_SCOPE_HOST ? 255 : n.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK,
+      dead: flags.includes('dead') && (d === undefined || !d.up || !linkdown),
+      linkdown,
+    };
+  });
+  const info: FibInfo = {
+    protocol: cfg.protocol,
+    scope: cfg.scope,
+    priority: cfg.priority,
+    prefsrc: cfg.prefsrc,
+    tbId: cfg.table,
+    nhs,
+    nhid: cfg.nhid,
+    dead: false,
+    pfsrcRemoved: false,
+    multipath: cfg.multipath,
+  };
+  return { type: cfg.type, tos: cfg.tos, info };
+}
+
+function withTable(s: FibSnapshot, t: FibTable): FibSnapshot {
+  const tables = new Map(s.tables);
+  tables.set(t.id, t);
+  return { ...s, tables };
+}
+
+/**
+ * The state of an `ip -j` snapshot (and of rtmon's link dump), as a FibSnapshot.
+ *
+ * @example
+ *   const init = initialState(parseIpSnapshot(JSON.parse(text)).snapshot, dumpRecords);
+ *   init.differences; // [] when the model reproduces every IPv4 route, rule and netconf value
+ *
+ * Steps as in the table at the top of this file; then the result is printed as `ip -j`
+ * and compared with the input: whatever still differs is listed in `differences`.
+ */
+export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecord[] = []): InitialState {
+  const b = new Builder();
+  const constructed: string[] = [];
+  const links = new Map<number, LinkInfo>();
+  if (ipSnap === null) {
+    for (const r of dump) {
+      for (const e of linkEvents(r, b.s)) b.apply(e);
+      links.set(r.ifindex, linkFromRecord(r, links.get(r.ifindex)));
+      if (r.inetConf !== undefined) for (const e of inetConfEvents(r.ifindex, r.inetConf, b.s)) b.apply(e);
+    }
+    return { snapshot: b.s, links, metrics: new Map(), events: b.events, constructed, differences: [] };
+  }
+  // 1. all and default, before devices copy default.
+  for (const n of ipSnap.netconf) {
+    if (n.interface === 'all') netconfWrites(b, n, { kind: 'all' });
+  }
+  for (const n of ipSnap.netconf) {
+    if (n.interface === 'default') netconfWrites(b, n, { kind: 'default' });
+  }
+  // 2. devices, all up with carrier for now.
+  const jsonLinks = [...ipSnap.link].sort((x, y) => x.ifindex - y.ifindex);
+  for (const l of jsonLinks) {
+    const info = linkFromJson(l);
+    links.set(l.ifindex, info);
+    const existing = b.s.devices.get(l.ifindex);
+    if (existing === undefined) {
+      b.apply({ type: 'link-add', link: { ifindex: l.ifindex, name: l.ifname, kind: l.flags.includes('LOOPBACK') ? 'loopback' : 'other', up: false, ...(l.address !== undefined ? { mac: l.address } : {}), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}) } });
+    } else if (existing.name !== l.ifname) {
+      b.apply({ type: 'link-set', ifindex: l.ifindex, name: l.ifname });
+    }
+    const group = l.group === undefined || l.group === 'default' ? 0 : Number(l.group);
+    if (group !== 0) b.apply({ type: 'link-set', ifindex: l.ifindex, group });
+  }
+  // Peers known by name.
+  for (const [i, info] of links) {
+    if (info.linkName !== undefined && info.link === undefined) {
+      const peer = jsonLinks.find((x) => x.ifname === info.linkName);
+      if (peer !== undefined) links.set(i, { ...info, link: peer.ifindex });
+    }
+  }
+  for (const r of dump) {
+    if (r.op === 'new' && r.family === 0) links.set(r.ifindex, { ...linkFromRecord(r, links.get(r.ifindex)), txqlen: links.get(r.ifindex)?.txqlen ?? 1000 });
+  }
+  const isUp = new Map(jsonLinks.map((l) => [l.ifindex, l.flags.includes('UP')]));
+  for (const l of jsonLinks) {
+    if (l.flags.includes('UP') || !l.flags.includes('LOOPBACK')) b.apply({ type: 'link-set', ifindex: l.ifindex, up: true });
+  }
+  // 3. per-device sysctls: netconf, then the link dump's IFLA_INET_CONF.
+  for (const n of ipSnap.netconf) {
+    if (n.interface === 'all' || n.interface === 'default') continue;
+    const i = b.ifindex(n.interface);
+    if (i !== 0) netconfWrites(b, n, { kind: 'dev', ifindex: i });
+  }
+  for (const r of dump) if (r.inetConf !== undefined) for (const e of inetConfEvents(r.ifindex, r.inetConf, b.s)) b.apply(e);
+  // 4. addresses.
+  for (const a of ipSnap.addr) {
+    for (const x of a.addr_info) {
+      const local = ip(x.local);
+      b.tryApply({
+        type: 'addr-add',
+        ifindex: a.ifindex,
+        local,
+        address: x.address === undefined ? local : ip(x.address),
+        prefixlen: x.prefixlen,
+        broadcast: ip(x.broadcast),
+        scope: scopeNumber(x.scope) ?? 0,
+        ...(x.label !== undefined ? { label: x.label } : {}),
+        metric: x.metric ?? 0,
+        noprefixroute: x.noprefixroute === true,
+        replace: false,
+      });
+    }
+  }
+  // 5. rules.
+  const wanted = ipSnap.rule.map(ruleFromJson);
+  for (const r of [...b.s.rules]) {
+    if (!wanted.some((w) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-del', match: r });
+  }
+  for (const w of wanted) {
+    if (!b.s.rules.some((r) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-add', rule: w });
+  }
+  // 6. nexthop objects: single ones first.
+  const nhs = [...ipSnap.nexthop].sort((x, y) => Number(x.group !== undefined) - Number(y.group !== undefined) || x.id - y.id);
+  for (const n of nhs) b.tryApply(nexthopEvent(n, b));
+  // 7. routes, retried while some gateway may depend on a route added later.
+  const dev = (name: string | undefined): number => b.ifindex(name);
+  const present = (r: IpRoute): boolean => routesInDumpOrder(b.s).some((m) => sig(routeJson(b.s, m, {})) === sig(r));
+  let todo = ipSnap.route.filter((r) => !present(r));
+  for (let round = 0; round < 4 && todo.length > 0; round++) {
+    const left: IpRoute[] = [];
+    for (const r of todo) {
+      if (!b.tryApply({ type: 'route-new', op: 'append', cfg: routeConfigFromJson(r, dev, b.s) })) left.push(r);
+    }
+    if (left.length === todo.length) break;
+    todo = left;
+  }
+  // 8. link state as dumped: admin down first, then carrier.
+  for (const l of jsonLinks) {
+    const f = linkFromJson(l).flags;
+    if ((f & IFF_UP) === 0 && b.s.devices.get(l.ifindex)?.up === true) b.apply({ type: 'link-set', ifindex: l.ifindex, up: false });
+    const d = b.s.devices.get(l.ifindex);
+    const carrier = (f & IFF_LOWER_UP) !== 0 || (f & IFF_UP) === 0;
+    const dumped = dump.find((r) => r.ifindex === l.ifindex && r.carrier !== undefined);
+    const want = dumped?.carrier ?? carrier;
+    if (d !== undefined && d.kind === 'other' && d.carrier !== want) b.apply({ type: 'link-carrier', ifindex: l.ifindex, carrier: want });
+  }
+  void isUp;
+  // 9. reconcile routes with the dump: delete extras, construct what is missing, reorder.
+  const target = ipSnap.route;
+  const targetSigs = new Map<string, number>();
+  for (const r of target) targetSigs.set(sig(r), (targetSigs.get(sig(r)) ?? 0) + 1);
+  for (const m of routesInDumpOrder(b.s)) {
+    const k = sig(routeJson(b.s, m, {}));
+    const n = targetSigs.get(k) ?? 0;
+    if (n > 0) {
+      targetSigs.set(k, n - 1);
+      continue;
+    }
+    const info = m.alias.info;
+    b.tryApply({
+      type: 'route-del',
+      cfg: { table: m.table, dst: m.dst, plen: m.plen, tos: m.alias.tos, type: m.alias.type, scope: info.scope, protocol: info.protocol, priority: info.priority, prefsrc: info.prefsrc, nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink })), multipath: info.multipath, nhid: info.nhid },
+    });
+  }
+  const metrics = new Map<string, RouteMetrics>();
+  for (const r of target) {
+    const modelRoutes = routesInDumpOrder(b.s);
+    const have = modelRoutes.find((m) => sig(routeJson(b.s, m, {})) === sig(r));
+    const cfg = routeConfigFromJson(r, dev, b.s);
+    let route: FibRoute;
+    if (have !== undefined) route = have;
+    else {
+      const alias = constructAlias(cfg, r, b.s);
+      const t = b.s.tables.get(cfg.table) ?? emptyTable(cfg.table);
+      b.s = withTable(b.s, tableSetAliases(t, cfg.dst, cfg.plen, [...tableAliases(t, cfg.dst, cfg.plen), alias]));
+      route = { table: cfg.table, dst: cfg.dst, plen: cfg.plen, alias };
+      constructed.push(`route constructed (no request can re-create it now): ${JSON.stringify(r)}`);
+    }
+    if (r.metrics !== undefined && r.metrics[0] !== undefined) metrics.set(routeKey(route), r.metrics[0]);
+  }
+  // Alias order within each prefix, as dumped.
+  const order = new Map<string, string[]>();
+  for (const r of target) {
+    const cfg = routeConfigFromJson(r, dev, b.s);
+    const k = `${cfg.table}|${cfg.dst}|${cfg.plen}`;
+    const list = order.get(k) ?? [];
+    list.push(sig(r));
+    order.set(k, list);
+  }
+  for (const [k, sigs] of order) {
+    if (sigs.length < 2) continue;
+    const [table, dst, plen] = k.split('|').map(Number) as [number, number, number];
+    const t = b.s.tables.get(table);
+    if (t === undefined) continue;
+    const aliases = tableAliases(t, dst, plen);
+    const keyed = aliases.map((fa) => ({ fa, s: sig(routeJson(b.s, { table, dst, plen, alias: fa }, {})) }));
+    const sorted = [...keyed].sort((x, y) => sigs.indexOf(x.s) - sigs.indexOf(y.s));
+    if (sorted.some((x, i) => x !== keyed[i])) {
+      b.s = withTable(b.s, tableSetAliases(t, dst, plen, sorted.map((x) => x.fa)));
+      constructed.push(`route order within ${k} set as dumped`);
+    }
+  }
+  // 10. what still differs.
+  const got = ipJsonDump({ snapshot: b.s, links, metrics });
+  const differences: string[] = [];
+  const cmp = (what: string, a: readonly JsonValue[], e: readonly unknown[]): void => {
+    const x = a.map((v) => canonicalJson(v));
+    const y = e.map((v) => canonicalJson(v));
+    for (const v of y) if (!x.includes(v)) differences.push(`${what} missing: ${v}`);
+    for (const v of x) if (!y.includes(v)) differences.push(`${what} extra: ${v}`);
+    if (differences.length === 0 && x.join('\n') !== y.join('\n')) differences.push(`${what}: same entries, different order`);
+  };
+  cmp('route', got.route, target);
+  cmp('rule', got.rule, ipSnap.rule);
+  if (ipSnap.netconf.length > 0) cmp('netconf', got.netconf, ipSnap.netconf);
+  return { snapshot: b.s, links, metrics, events: b.events, constructed, differences };
+}

@@ -1,0 +1,298 @@
+// A replayed state printed as iproute2 6.1 prints it: the `ip -j` arrays of
+// ../shared/traces' snapshots (`link`, `addr`, `route`, `rule`, `netconf`, `nexthop`) and
+// the text of `ip route show table all`, `ip rule show`, `ip -4 netconf show`,
+// `ip nexthop show`, `ip link show` and `ip -4 address show`.
+//
+// Mirrors print_route() (ip/iproute.c, with print_rta_metrics()), print_rule()
+// (ip/iprule.c), print_netconf() (ip/ipnetconf.c), __print_nexthop_entry()
+// (ip/ipnexthop.c), print_linkinfo() and print_addrinfo() (ip/ipaddress.c). Route, rule
+// and route-get lines come from the core printers; this module adds what the replay
+// carries beside the FIB: RTA_METRICS of routes, and link attributes (link-table.ts).
+//
+// Divergence: IPv6 is not modelled, so `ip -4 address show` is printed rather than
+// `ip address show`, and the `addr` array holds only `inet` entries.
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { FibRoute } from '../semantics/fib-info.js';
+import type { DevConf } from '../devinet/devconf.js';
+import type { NexthopObject } from '../nexthop/nexthop-object.js';
+import type { RouteMetrics } from '../trace/netlink-records.js';
+import { tableRoutes } from '../trie/fib-table.js';
+import { tablesInDumpOrder } from '../iproute2/ip-route.js';
+import { formatRouteLine, routeJson } from '../print/route-line.js';
+import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
+import { formatNexthop } from '../iproute2/ip-netconf-nexthop.js';
+import type { JsonValue } from '../print/json-out.js';
+import { formatIp4 } from '../net/ip4.js';
+import { protoName, scopeName } from '../print/names.js';
+import { routeKey } from './_route-key.js';
+import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
+
+/** Everything a replay prints from: the FIB and what it carries beside it. */
+export interface ReplayView {
+  readonly snapshot: FibSnapshot;
+  readonly links: LinkTable;
+  /** RTA_METRICS by route identity (_route-key.ts); the FIB itself does not keep them. */
+  readonly metrics: ReadonlyMap<string, RouteMetrics>;
+}
+
+/** The `ip -j` keys of a snapshot file. */
+export interface IpJsonDump {
+  readonly link: JsonValue[];
+  readonly addr: JsonValue[];
+  readonly route: JsonValue[];
+  readonly rule: JsonValue[];
+  readonly netconf: JsonValue[];
+  readonly nexthop: JsonValue[];
+}
+
+/** RTAX_* names in attribute order (rtnetlink.h; iproute2's mx_names). */
+const RTAX = ['mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features', 'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie'];
+
+function metricEntries(m: RouteMetrics): [string, number][] {
+  return RTAX.filter((k) => m[k] !== undefined).map((k) => [k, m[k] as number]);
+}
+
+/** Every IPv4 route in `ip route show table all` order. */
+export function routesInDumpOrder(s: FibSnapshot): FibRoute[] {
+  const out: FibRoute[] = [];
+  for (const t of tablesInDumpOrder(s.tables)) for (const r of tableRoutes(t)) out.push(r);
+  return out;
+}
+
+/** One route as `ip -j route show table all` prints it, metrics included. */
+export function routeJsonWithMetrics(v: ReplayView, r: FibRoute): Record<string, JsonValue> {
+  const o = routeJson(v.snapshot, r, {});
+  const m = v.metrics.size === 0 ? undefined : v.metrics.get(routeKey(r));
+  if (m === undefined) return o;
+  const entries = metricEntries(m);
+  if (entries.length === 0) return o;
+  // print_route(): RTA_METRICS after the flags, before RTA_MULTIPATH.
+  const out: Record<string, JsonValue> = {};
+  for (const [k, x] of Object.entries(o)) {
+    if (k === 'nexthops') out['metrics'] = [Object.fromEntries(entries)];
+    out[k] = x;
+  }
+  if (!('metrics' in out)) out['metrics'] = [Object.fromEntries(entries)];
+  return out;
+}
+
+/** One route as `ip route show table all` prints it. */
+export function routeLineWithMetrics(v: ReplayView, r: FibRoute): string {
+  const line = formatRouteLine(v.snapshot, r, {});
+  const m = v.metrics.size === 0 ? undefined : v.metrics.get(routeKey(r));
+  if (m === undefined) return line;
+  const words = metricEntries(m).map(([k, x]) => `${k} ${x} `).join('');
+  const nl = line.indexOf('\n');
+  return `${line.slice(0, nl)}${words}${line.slice(nl)}`;
+}
+
+function onoff(v: number): boolean {
+  return v !== 0;
+}
+
+function rpFilter(v: number): JsonValue {
+  return v === 0 ? 'off' : v === 1 ? 'strict' : v === 2 ? 'loose' : v;
+}
+
+function netconfEntry(name: string, c: DevConf): JsonValue {
+  return {
+    family: 'inet',
+    interface: name,
+    forwarding: onoff(c.values.forwarding),
+    rp_filter: rpFilter(c.values.rp_filter),
+    mc_forwarding: onoff(c.values.mc_forwarding),
+    proxy_neigh: onoff(c.values.proxy_arp),
+    ignore_routes_with_linkdown: onoff(c.values.ignore_routes_with_linkdown),
+  };
+}
+
+/** `ip -j -4 netconf show`: devices in ifindex order, then all and default. */
+export function netconfJson(s: FibSnapshot): JsonValue[] {
+  const out: JsonValue[] = [];
+  for (const d of s.devices.values()) out.push(netconfEntry(d.name, d.conf));
+  out.push(netconfEntry('all', s.confAll), netconfEntry('default', s.confDefault));
+  return out;
+}
+
+/** One `ip -j nexthop show` element. */
+export function nexthopJson(s: FibSnapshot, o: NexthopObject): JsonValue {
+  const x: Record<string, JsonValue> = { id: o.id };
+  const flags: string[] = [];
+  if (o.kind === 'group') {
+    x['group'] = o.members.map((m) => (m.weight === 1 ? { id: m.id } : { id: m.id, weight: m.weight }));
+  } else if (o.kind === 'blackhole') {
+    x['blackhole'] = null;
+  } else {
+    if (o.gw !== null) x['gateway'] = formatIp4(o.gw);
+    x['dev'] = s.devices.get(o.dev)?.name ?? `if${o.dev}`;
+    x['scope'] = scopeName(o.scope);
+    if (o.onlink) flags.push('onlink');
+  }
+  if (o.protocol !== 0) x['protocol'] = protoName(o.protocol);
+  x['flags'] = flags;
+  return x;
+}
+
+function nexthopIds(s: FibSnapshot): number[] {
+  return [...s.nexthops.keys()].sort((a, b) => a - b);
+}
+
+/** The device's LinkInfo, or one made up from the model when the trace never described it. */
+function infoOf(v: ReplayView, ifindex: number): LinkInfo | undefined {
+  const known = v.links.get(ifindex);
+  const d = v.snapshot.devices.get(ifindex);
+  if (d === undefined) return undefined;
+  if (known !== undefined) return known.name === d.name ? known : { ...known, name: d.name };
+  const up = d.up ? 0x1 | (d.carrier ? 0x10040 : 0) : 0;
+  return {
+    ifindex,
+    name: d.name,
+    flags: (d.kind === 'loopback' ? 0x8 : 0x1002) | up,
+    mtu: d.mtu,
+    qdisc: d.everUp === true ? 'noqueue' : 'noop',
+    operstate: !d.up ? 'DOWN' : d.kind === 'loopback' ? 'UNKNOWN' : d.carrier ? 'UP' : 'LOWERLAYERDOWN',
+    group: d.group,
+    ifiType: d.kind === 'loopback' ? 772 : 1,
+    address: d.kind === 'loopback' ? '00:00:00:00:00:00' : d.mac,
+    broadcast: d.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff',
+    txqlen: 1000,
+  };
+}
+
+function linkCommon(v: ReplayView, info: LinkInfo, withMode: boolean): Record<string, JsonValue> {
+  const o: Record<string, JsonValue> = { ifindex: info.ifindex };
+  const peer = peerName(info, v.links);
+  if (peer !== null) o['link'] = peer === 'NONE' ? null : peer;
+  o['ifname'] = info.name;
+  o['flags'] = flagWords(info, v.links);
+  o['mtu'] = info.mtu;
+  o['qdisc'] = info.qdisc;
+  const master = masterName(info, v.links);
+  if (master !== null) o['master'] = master;
+  o['operstate'] = info.operstate;
+  if (withMode) o['linkmode'] = 'DEFAULT';
+  o['group'] = info.group === 0 ? 'default' : String(info.group);
+  o['txqlen'] = info.txqlen;
+  o['link_type'] = info.ifiType === 772 ? 'loopback' : 'ether';
+  o['address'] = info.address;
+  o['broadcast'] = info.broadcast;
+  return o;
+}
+
+/** `ip -j link show`. */
+export function linksJson(v: ReplayView): JsonValue[] {
+  const out: JsonValue[] = [];
+  for (const i of v.snapshot.devices.keys()) {
+    const info = infoOf(v, i);
+    if (info !== undefined) out.push(linkCommon(v, info, true));
+  }
+  return out;
+}
+
+/** `ip -j addr show`, IPv4 entries only. */
+export function addrsJson(v: ReplayView): JsonValue[] {
+  const out: JsonValue[] = [];
+  for (const d of v.snapshot.devices.values()) {
+    const info = infoOf(v, d.ifindex);
+    if (info === undefined) continue;
+    const o = linkCommon(v, info, false);
+    o['addr_info'] = d.addrs.map((a) => {
+      const x: Record<string, JsonValue> = { family: 'inet', local: formatIp4(a.local) };
+      if (a.address !== a.local) x['address'] = formatIp4(a.address);
+      x['prefixlen'] = a.prefixlen;
+      if (a.metric !== 0) x['metric'] = a.metric;
+      if (a.broadcast !== 0) x['broadcast'] = formatIp4(a.broadcast);
+      x['scope'] = scopeName(a.scope);
+      if (a.secondary) x['secondary'] = true;
+      if (a.noprefixroute) x['noprefixroute'] = true;
+      x['label'] = a.label;
+      x['valid_life_time'] = 4294967295;
+      x['preferred_life_time'] = 4294967295;
+      return x;
+    });
+    out.push(o);
+  }
+  return out;
+}
+
+/** The whole state with the keys and shapes of after.json (IPv4 parts). */
+export function ipJsonDump(v: ReplayView): IpJsonDump {
+  const s = v.snapshot;
+  return {
+    link: linksJson(v),
+    addr: addrsJson(v),
+    route: routesInDumpOrder(s).map((r) => routeJsonWithMetrics(v, r)),
+    rule: s.rules.map((r) => ruleJson(s, r)),
+    netconf: netconfJson(s),
+    nexthop: nexthopIds(s).map((id) => nexthopJson(s, s.nexthops.get(id) as NexthopObject)),
+  };
+}
+
+function linkHeader(v: ReplayView, info: LinkInfo, withMode: boolean): string {
+  const peer = peerName(info, v.links);
+  const master = masterName(info, v.links);
+  return (
+    `${info.ifindex}: ${info.name}${peer !== null ? `@${peer}` : ''}: <${flagWords(info, v.links).join(',')}> mtu ${info.mtu} qdisc ${info.qdisc} ` +
+    `${master !== null ? `master ${master} ` : ''}state ${info.operstate} ${withMode ? 'mode DEFAULT ' : ''}` +
+    `group ${info.group === 0 ? 'default' : String(info.group)} qlen ${info.txqlen}\n`
+  );
+}
+
+function linkLayer(info: LinkInfo): string {
+  return `    link/${info.ifiType === 772 ? 'loopback' : 'ether'} ${info.address} brd ${info.broadcast}\n`;
+}
+
+/** What `--show` can print. */
+export type ShowWhat = 'route' | 'rule' | 'addr' | 'link' | 'netconf' | 'nexthop';
+
+/** The text of `ip route show table all`, `ip rule show`, `ip -4 address show`, `ip link show`, `ip -4 netconf show` or `ip nexthop show`. */
+export function showText(v: ReplayView, what: ShowWhat): string {
+  const s = v.snapshot;
+  switch (what) {
+    case 'route':
+      return routesInDumpOrder(s).map((r) => routeLineWithMetrics(v, r)).join('');
+    case 'rule':
+      return s.rules.map((r) => formatRule(s, r)).join('');
+    case 'netconf': {
+      const line = (name: string, c: DevConf): string => {
+        const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : 'unknown mode';
+        const oo = (x: number): string => (x !== 0 ? 'on' : 'off');
+        return `inet ${name} forwarding ${oo(c.values.forwarding)} rp_filter ${rp} mc_forwarding ${oo(c.values.mc_forwarding)} proxy_neigh ${oo(c.values.proxy_arp)} ignore_routes_with_linkdown ${oo(c.values.ignore_routes_with_linkdown)} \n`;
+      };
+      let out = '';
+      for (const d of s.devices.values()) out += line(d.name, d.conf);
+      return out + line('all', s.confAll) + line('default', s.confDefault);
+    }
+    case 'nexthop':
+      return nexthopIds(s).map((id) => formatNexthop(s, s.nexthops.get(id) as NexthopObject)).join('');
+    case 'link': {
+      let out = '';
+      for (const i of s.devices.keys()) {
+        const info = infoOf(v, i);
+        if (info !== undefined) out += linkHeader(v, info, true) + linkLayer(info);
+      }
+      return out;
+    }
+    case 'addr': {
+      let out = '';
+      for (const d of s.devices.values()) {
+        const info = infoOf(v, d.ifindex);
+        if (info === undefined || d.addrs.length === 0) continue;
+        out += linkHeader(v, info, false);
+        for (const a of d.addrs) {
+          let w = `    inet ${formatIp4(a.local)}`;
+          if (a.address !== a.local) w += ` peer ${formatIp4(a.address)}`;
+          w += `/${a.prefixlen} `;
+          if (a.metric !== 0) w += `metric ${a.metric} `;
+          if (a.broadcast !== 0) w += `brd ${formatIp4(a.broadcast)} `;
+          w += `scope ${scopeName(a.scope)} `;
+          if (a.secondary) w += 'secondary ';
+          if (a.noprefixroute) w += 'noprefixroute ';
+          out += `${w}${a.label}\n       valid_lft forever preferred_lft forever\n`;
+        }
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// Tests for core/lpm/poptrie.ts: a compiled poptrie answers what fib_table_lookup()'s
+// longest-prefix match answers, changes give what a full compile gives, and every version
+// stays valid after later changes (as an RCU reader's view of fib_trie does).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import {
+  applyPoptrieChanges,
+  buildPoptrie,
+  lookupPoptrie,
+  lookupPoptrieBatch,
+  poptrieMemory,
+  type PoptrieTable,
+} from '../../core/lpm/poptrie.js';
+import type { LpmChange } from '../../core/lpm/_prefix-index.js';
+import { lookupLpmBatch } from '../../core/lpm/lpm-table.js';
+import {
+  applyModel,
+  changesFor,
+  ipv4Addr,
+  modelOf,
+  naiveLongestMatch,
+  probeAddresses,
+  routeSet,
+} from './_lpm-model.js';
+
+const RUNS = { numRuns: 60 };
+
+function answersAll(t: PoptrieTable, addrs: Uint32Array): Uint32Array[] {
+  const single = addrs.map((a) => lookupPoptrie(t, a));
+  const js = new Uint32Array(addrs.length);
+  lookupPoptrieBatch(t, addrs, js);
+  const wasm = new Uint32Array(addrs.length);
+  lookupLpmBatch(t, addrs, wasm, 'wasm');
+  return [single, js, wasm];
+}
+
+test('a lookup returns the value of the longest matching prefix (fib_table_lookup)', () =>
+  fc.assert(
+    fc.property(routeSet(), fc.array(ipv4Addr(), { maxLength: 50 }), (routes, dsts) => {
+      const t = buildPoptrie(routes);
+      const m = modelOf(routes);
+      const addrs = probeAddresses(m, dsts);
+      const expected = addrs.map((a) => naiveLongestMatch(m, a));
+      for (const got of answersAll(t, addrs)) assert.deepEqual(got, expected);
+    }),
+    RUNS,
+  ));
+
+test('changes, applied singly or in batches, give what a full compile of the result gives; earlier versions keep their answers', () =>
+  fc.assert(
+    fc.property(
+      routeSet(40).chain((routes) => fc.tuple(fc.constant(routes), changesFor(routes))),
+      fc.array(ipv4Addr(), { maxLength: 30 }),
+      fc.integer({ min: 1, max: 5 }),
+      ([routes, changes], dsts, batch) => {
+        const first = buildPoptrie(routes);
+        const m = modelOf(routes);
+        const addrs = probeAddresses(modelOf([...routes, ...changes.flatMap((c) => (c.type === 'insert' ? [c] : []))]), [
+          ...dsts,
+          ...changes.map((c) => c.prefix),
+        ]);
+        const before = answersAll(first, addrs)[1]!;
+        let t = first;
+        for (let i = 0; i < changes.length; i += batch) {
+          const slice = changes.slice(i, i + batch);
+          t = applyPoptrieChanges(t, slice);
+          for (const ch of slice) applyModel(m, ch);
+        }
+        const expected = addrs.map((a) => naiveLongestMatch(m, a));
+        for (const got of answersAll(t, addrs)) assert.deepEqual(got, expected);
+        assert.deepEqual(answersAll(buildPoptrie(m.values()), addrs)[1], expected);
+        assert.deepEqual(answersAll(first, addrs)[1], before, 'the first version is unchanged');
+        assert.equal(poptrieMemory(t).prefixes, m.size);
+      },
+    ),
+    RUNS,
+  ));
+
+test('only the newest version of a lineage accepts changes', () => {
+  const t1 = buildPoptrie([{ prefix: 0x0a000000, len: 8, value: 1 }]);
+  const t2 = applyPoptrieChanges(t1, [{ type: 'insert', prefix: 0x0a010000, len: 16, value: 2 }]);
+  assert.throws(() => applyPoptrieChanges(t1, []), /not the newest of its lineage/);
+  assert.equal(lookupPoptrie(t2, 0x0a010001), 2);
+  assert.equal(lookupPoptrie(t1, 0x0a010001), 1);
+});
+
+test('garbage from many changes is compacted into a fresh heap, and older versions still answer', () => {
+  const routes = Array.from({ length: 200 }, (_, i) => ({ prefix: (0x0a000000 + i * 256) >>> 0, len: 24, value: i + 1 }));
+  const first = buildPoptrie(routes);
+  let t = first;
+  const m = modelOf(routes);
+  for (let i = 0; i < 1500; i++) {
+    const ch: LpmChange =
+      i % 2 === 0
+        ? { type: 'insert', prefix: (0x0a000000 + (i % 200) * 256 + 128) >>> 0, len: 25, value: i + 7 }
+        : { type: 'remove', prefix: (0x0a000000 + ((i - 1) % 200) * 256 + 128) >>> 0, len: 25 };
+    t = applyPoptrieChanges(t, [ch]);
+    applyModel(m, ch);
+  }
+  assert.notEqual(t.heap.id, first.heap.id, 'a compaction moved the lineage to a new heap');
+  const addrs = probeAddresses(m, [0x0a000080, 0x0a0100ff]);
+  assert.deepEqual(answersAll(t, addrs)[2], addrs.map((a) => naiveLongestMatch(m, a)));
+  assert.deepEqual(answersAll(first, addrs)[2], addrs.map((a) => naiveLongestMatch(modelOf(routes), a)));
+});

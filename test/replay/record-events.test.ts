@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { linkEvents, routeEvent, routeOp, netconfEvents, inetConfEvents, ruleEvent } from '../../core/replay/record-events.js';
+import { initialSnapshot } from '../../core/snapshot/snapshot.js';
+import { reduceFib } from '../../core/snapshot/reduce.js';
+import type { LinkRecord, NetconfRecord, RouteRecord, RuleRecord } from '../../core/trace/netlink-records.js';
+import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
+
+const noDev = (): undefined => undefined;
+
+function withDevice(up: boolean, carrier: boolean): FibSnapshot {
+  let s = reduceFib(initialSnapshot(), { type: 'link-add', link: { ifindex: 3, name: 'eth1', kind: 'other', up: false } }).snapshot;
+  if (!carrier) s = reduceFib(s, { type: 'link-carrier', ifindex: 3, carrier: false }).snapshot;
+  if (up) s = reduceFib(s, { type: 'link-set', ifindex: 3, up: true }).snapshot;
+  return s;
+}
+
+function link(flags: number, extra: Partial<LinkRecord> = {}): LinkRecord {
+  return { kind: 'link', op: 'new', family: 0, ifindex: 3, name: 'eth1', flags, nlmsgType: 16, dump: false, ...extra };
+}
+
+test('nlmsg_flags name the route request (formats README 1.5)', () => {
+  assert.equal(routeOp(0x600), 'add');
+  assert.equal(routeOp(0x500), 'replace');
+  assert.equal(routeOp(0x100), 'change');
+  assert.equal(routeOp(0xc00), 'append');
+  assert.equal(routeOp(0x400), 'prepend');
+  assert.equal(routeOp(undefined), undefined);
+});
+
+test('admin-up with carrier sets carrier before NETDEV_UP, admin-down goes before carrier loss', () => {
+  const down = withDevice(false, false);
+  assert.deepEqual(linkEvents(link(0x11003, { carrier: true }), down).map((e) => e.type + (e.type === 'link-set' ? String(e.up) : '')), ['link-carrier', 'link-settrue']);
+  const up = withDevice(true, true);
+  assert.deepEqual(linkEvents(link(0x1002, { carrier: false }), up).map((e) => e.type + (e.type === 'link-set' ? String(e.up) : '')), ['link-setfalse', 'link-carrier']);
+});
+
+test('a text link record says nothing of carrier while the device is down', () => {
+  const up = withDevice(true, true);
+  assert.deepEqual(linkEvents(link(0x1002), up).map((e) => e.type), ['link-set']);
+});
+
+test('an unknown ifindex is registered with the kind other, down', () => {
+  const ev = linkEvents(link(0x1002, { ifindex: 7, name: 'wan0', carrier: false }), initialSnapshot());
+  assert.equal(ev[0]?.type, 'link-add');
+  if (ev[0]?.type === 'link-add') assert.deepEqual([ev[0].link.ifindex, ev[0].link.kind, ev[0].link.up], [7, 'other', false]);
+});
+
+test('RTM_DELLINK of a known device is link-del', () => {
+  assert.deepEqual(linkEvents(link(0x1002, { op: 'del' }), withDevice(false, false)), [{ type: 'link-del', ifindex: 3 }]);
+});
+
+test('a text route line over an existing (table, prefix, tos, metric) is taken as a replace', () => {
+  let s = withDevice(true, true);
+  const r: RouteRecord = { kind: 'route', op: 'new', family: 2, dstLen: 24, srcLen: 0, tos: 0, table: 254, protocol: 3, scope: 253, type: 1, flags: 0, dst: '10.1.0.0', dev: 'eth1', nlmsgType: 24, dump: false };
+  const resolve = (n: string): number | undefined => (n === 'eth1' ? 3 : undefined);
+  const e = routeEvent(r, s, resolve);
+  assert.ok(!('problem' in e) && e.type === 'route-new' && e.op === 'add');
+  if (!('problem' in e)) s = reduceFib(s, e).snapshot;
+  const e2 = routeEvent(r, s, resolve);
+  assert.ok(!('problem' in e2) && e2.type === 'route-new' && e2.op === 'replace');
+  assert.ok('problem' in routeEvent(r, s, noDev));
+});
+
+test('a partial RTM_NEWNETCONF is a sysctl write of what differs', () => {
+  const s = withDevice(true, true);
+  const r: NetconfRecord = { kind: 'netconf', op: 'new', family: 2, ifindex: 3, ignoreRoutesWithLinkdown: 1, nlmsgType: 80, dump: false };
+  assert.deepEqual(netconfEvents(r, s, noDev), [{ type: 'sysctl', target: { kind: 'dev', ifindex: 3 }, key: 'ignore_routes_with_linkdown', value: 1 }]);
+  assert.deepEqual(netconfEvents({ ...r, ignoreRoutesWithLinkdown: 0 }, s, noDev), []);
+});
+
+test('IFLA_INET_CONF reveals sysctls no netconf message announces (promote_secondaries)', () => {
+  const s = withDevice(true, true);
+  const v = s.devices.get(3)?.conf.values;
+  assert.ok(v !== undefined);
+  const conf = new Array<number>(33).fill(0);
+  conf[0] = v.forwarding;
+  conf[2] = v.proxy_arp;
+  conf[5] = v.send_redirects;
+  conf[7] = v.rp_filter;
+  conf[19] = 1;
+  conf[22] = v.accept_local;
+  conf[23] = v.src_valid_mark;
+  conf[25] = v.route_localnet;
+  conf[28] = v.ignore_routes_with_linkdown;
+  conf[31] = v.bc_forwarding;
+  assert.deepEqual(inetConfEvents(3, conf, s).map((e) => [e.key, e.value]), [['promote_secondaries', 1]]);
+});
+
+test('a goto rule and its deletion', () => {
+  const r: RuleRecord = { kind: 'rule', op: 'new', family: 2, dstLen: 16, srcLen: 0, tos: 0, table: 0, action: 2, flags: 4, priority: 190, goto: 200, dst: '172.31.0.0', nlmsgType: 32, dump: false };
+  const add = ruleEvent(r);
+  assert.ok(!('problem' in add) && add.type === 'rule-add' && add.rule.action === 'goto' && add.rule.gotoTarget === 200);
+  const del = ruleEvent({ ...r, op: 'del' });
+  assert.ok(!('problem' in del) && del.type === 'rule-del' && del.match.priority === 190);
+});

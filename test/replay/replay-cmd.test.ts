@@ -1,0 +1,116 @@
+// `kfib replay` as a user runs it: options, outputs, exit codes, bad input.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixturePath, fixtureNames } from '../trace/_fixtures.js';
+
+const CMD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'replay-cmd.js');
+
+function kfibReplay(args: readonly string[]): { stdout: string; stderr: string; status: number | null } {
+  const src = `import { replayMain } from ${JSON.stringify(CMD)}; process.exitCode = await replayMain(${JSON.stringify(args)});`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+const F01 = '01-addr-del-policy-route';
+const has01 = fixtureNames().includes(F01);
+
+test('--explain names the silent flush of table 10 and its mechanism', { skip: !has01 }, () => {
+  const r = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--explain', fixturePath(F01, 'trace.rtmon')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /@3 RTM_DELADDR, pid 7650: address 192\.168\.0\.4\/24 deleted from ens33/);
+  assert.match(r.stdout, /fib_disable_ip: .*\n\s+route removed\s+default via 192\.168\.0\.40 dev ens33 table 10/);
+  assert.match(r.stdout, /# 1 silent change\n/);
+});
+
+test('--at and --get answer ip route get as the kernel did at a checkpoint', { skip: !has01 }, () => {
+  const cp = JSON.parse(readFileSync(fixturePath(F01, 'checkpoints/01-policy-route-installed.json'), 'utf8')) as { time: string };
+  const r = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--at', cp.time, '--get', '8.8.8.8 from 10.0.1.3 oif ens33', fixturePath(F01, 'trace.rtmon')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '8.8.8.8 from 10.0.1.3 via 192.168.0.40 dev ens33 table 10 uid 0 \n    cache \n');
+});
+
+test('--show json prints after.json\'s IPv4 routes, rules and netconf', { skip: !has01 }, () => {
+  const r = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--show', 'json', fixturePath(F01, 'monitor.txt')]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as Record<string, unknown[]>;
+  const after = JSON.parse(readFileSync(fixturePath(F01, 'after.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+  assert.deepEqual(got['route'], (after['route'] ?? []).filter((x) => !('pref' in x)));
+  assert.deepEqual(got['rule'], after['rule']);
+  assert.deepEqual(got['netconf'], after['netconf']);
+});
+
+test('--check exits 0 on a faithful trace and 1 on a trace missing a notification', { skip: !has01 }, () => {
+  const ok = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--check', fixturePath(F01, 'monitor.txt')]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /# check: 0 missing, 0 unexpected, 0 different/);
+  const dir = mkdtempSync(join(tmpdir(), 'kfib-replay-'));
+  try {
+    const lines = readFileSync(fixturePath(F01, 'monitor.txt'), 'utf8').split('\n').filter((l) => !l.includes('Deleted broadcast 192.168.0.255'));
+    writeFileSync(join(dir, 'm.txt'), lines.join('\n'));
+    const bad = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--check', join(dir, 'm.txt')]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /missing .*"Deleted broadcast 192\.168\.0\.255 dev 3 table 255"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--out writes a kfib event log that replays to the same state', { skip: !has01 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kfib-replay-'));
+  try {
+    const log = join(dir, 'events.jsonl');
+    const a = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--out', log, '--show', 'route', '--show', 'rule', fixturePath(F01, 'trace.rtmon')]);
+    assert.equal(a.status, 0, a.stderr);
+    const b = kfibReplay(['--show', 'route', '--show', 'rule', log]);
+    assert.equal(b.status, 0, b.stderr);
+    assert.equal(b.stdout, a.stdout);
+    assert.match(readFileSync(log, 'utf8').split('\n')[0] ?? '', /^\{"v":1,"seq":1,"event":\{"type":/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('without --initial the replay says it starts from an empty namespace', { skip: !has01 }, () => {
+  const r = kfibReplay([fixturePath(F01, 'trace.rtmon')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /no --initial snapshot: starting from an empty namespace/);
+});
+
+test('a truncated rtmon file: the fault is named by byte offset, the events before it replayed; --lenient goes on', { skip: !has01 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kfib-replay-'));
+  try {
+    const bytes = readFileSync(fixturePath(F01, 'trace.rtmon'));
+    const cut = join(dir, 'cut.rtmon');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+    const r = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--show', 'rule', cut]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /cut\.rtmon: byte \d+: RTM_DELROUTE at byte \d+: nlmsg_len \d+ runs past the end of the file/);
+    assert.match(r.stdout, /32765:\tfrom 10\.0\.1\.3 oif ens33 lookup 10/);
+    const bad = Buffer.from(bytes);
+    bad.writeUInt32LE(3, 24 * 1 + 0);
+    const garbled = join(dir, 'bad.rtmon');
+    writeFileSync(garbled, bad);
+    const strict = kfibReplay(['--initial', fixturePath(F01, 'before.json'), garbled]);
+    assert.equal(strict.status, 2);
+    assert.match(strict.stderr, /nlmsg_len 3 is smaller than the 16-byte header/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad arguments are refused with the forms expected', () => {
+  const r = kfibReplay(['--at', 'noon', 'x']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--at: expected "sec\.usec", an ISO time/);
+  const s = kfibReplay(['--show', 'routes', 'x']);
+  assert.equal(s.status, 2);
+  const n = kfibReplay(['/nonexistent/trace']);
+  assert.equal(n.status, 2);
+  assert.match(n.stderr, /cannot read \/nonexistent\/trace: no such file/);
+});
