@@ -105,7 +105,9 @@ export function fibTableLookup(s: FibSnapshot, tableId: number, flow: Flow, flag
   if (view === undefined) return { ok: false, errno: 'EAGAIN' };
   const ftos = flow.tos & LEGACY_TOS_MASK;
   for (let plen = 32; plen >= 0; plen--) {
-    if (!view.some((t) => (t.lenCounts[plen] ?? 0) > 0)) continue;
+    let present = false;
+    for (let i = 0; i < view.length; i++) if (((view[i] as FibTable).lenCounts[plen] ?? 0) > 0) present = true;
+    if (!present) continue;
     const dst = (flow.daddr & maskOf(plen)) >>> 0;
     for (const t of view) {
       for (const alias of tableAliases(t, dst, plen)) {

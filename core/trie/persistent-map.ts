@@ -40,9 +40,14 @@ function isLeaf<V>(s: Slot<V>): s is Leaf<V> {
 }
 
 function chunk(key: number, level: number): number {
-  // key < 2^40; level 0 takes bits 39..35.
-  const shift = (LEVELS - 1 - level) * BITS;
-  return Math.floor(key / 2 ** shift) % 32;
+  // key < 2^40; level 0 takes bits 39..35. Split once into the high 32 bits and the low
+  // 8 (ToInt32 keeps the low 32 bits of a 40-bit integer exactly), then shift: no float
+  // division on the hot path.
+  const hi = Math.floor(key / 256) >>> 0;
+  const lo = key & 0xff;
+  if (level < 6) return (hi >>> (27 - BITS * level)) & 31;
+  if (level === 6) return ((hi & 3) << 3) | (lo >>> 5);
+  return lo & 31;
 }
 
 function popcount(x: number): number {
@@ -58,8 +63,10 @@ function slotIndex(bitmap: number, bit: number): number {
 /** The value stored under key, or undefined. */
 export function pmapGet<V>(m: PMap<V>, key: number): V | undefined {
   let node: Node<V> = m.root;
+  const hi = Math.floor(key / 256) >>> 0;
+  const lo = key & 0xff;
   for (let level = 0; level < LEVELS; level++) {
-    const bit = chunk(key, level);
+    const bit = level < 6 ? (hi >>> (27 - BITS * level)) & 31 : level === 6 ? ((hi & 3) << 3) | (lo >>> 5) : lo & 31;
     if ((node.bitmap & (1 << bit)) === 0) return undefined;
     const s = node.slots[slotIndex(node.bitmap, bit)];
     if (s === undefined) return undefined;
