@@ -42,3 +42,19 @@ test('a bad line in the middle is an error naming the line, earlier events kept'
   assert.equal(d.events.length, 1);
   assert.deepEqual(d.error, { line: 2, message: 'bad event: unknown event type "warp"' });
 });
+
+test('every event a script produces survives the log and validation, and bad fields are named', async () => {
+  const { runScript } = await import('../../core/script/run-script.js');
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { SCENARIOS } = await import('../golden/_paths.js');
+  const log = new EventLog();
+  for (const f of readdirSync(SCENARIOS).filter((x) => x.endsWith('.ip'))) {
+    for (const l of runScript(readFileSync(`${SCENARIOS}/${f}`, 'utf8'))) for (const { event } of l.steps) log.append(event);
+  }
+  const text = log.all().map(encodeLogLine).join('');
+  const d = decodeLog(text);
+  assert.equal(d.error, undefined, d.error?.message);
+  assert.equal(d.events.length, log.length);
+  const bad = decodeLog('{"v":1,"seq":1,"event":{"type":"addr-add","ifindex":3,"local":"192.0.2.1"}}\n');
+  assert.deepEqual(bad.error, { line: 1, message: 'bad event: addr-add.local: expected an integer 0..4294967295' });
+});
