@@ -3,6 +3,7 @@
 // Argv, files, the terminal and exit codes here; the replay itself is core/replay/.
 
 import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
 import { closeSync, createReadStream, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { RtmonDecoder } from '../core/trace/rtmon.js';
 import { IpMonitorDecoder } from '../core/trace/ip-monitor.js';
@@ -19,6 +20,8 @@ import { ipJsonDump, showText, type ReplayView, type ShowWhat } from '../core/re
 import { explainStep, formatFinding, describeEvent, mechanism, describeSilent } from '../core/replay/explain.js';
 import { silentChanges } from '../core/replay/silent-changes.js';
 import { runCommand } from '../core/iproute2/ip-command.js';
+import { ReportRecorder } from '../core/report/report-recorder.js';
+import { writeReportHtml } from './report-html.js';
 
 const HELP = `Usage: kfib replay [OPTIONS] TRACE|-
 
@@ -48,6 +51,9 @@ Options:
   --check          compare the notifications the model predicts with those captured;
                    list every missing, unexpected or different one. Exit 1 on any.
   --out FILE       write the replayed events as a kfib event log (JSON Lines).
+  --html FILE      write a self-contained HTML report: a timeline of the devices, the
+                   notifications and the silent changes, the FIB at any moment, and
+                   ip route get at any moment (the model runs in the page).
   --lenient        skip bad records of the trace (counted) instead of stopping.
   --utc-offset MIN the offset of the clock of an ip monitor log from UTC, in minutes.
   -h, --help       this text.
@@ -147,6 +153,7 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
         explain: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
         out: { type: 'string' },
+        html: { type: 'string' },
         lenient: { type: 'boolean', default: false },
         'utc-offset': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -227,11 +234,21 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   }
   const format = detectFormat(head);
   const log = values.out === undefined ? null : new LogWriter(values.out);
-  const ctx = { explain: values.explain === true, check: values.check === true, at: at as TracePoint | undefined, until: until as TracePoint | undefined, outputs, log };
-  const code = format === 'log' ? await replayLog(input, initial, name, ctx) : await replayTrace(input, format, total, initial, name, ctx, values.lenient === true, offset);
+  const html = values.html === undefined ? null : new ReportRecorder({ title: file === '-' ? name : basename(file), format, traceBytes: total });
+  const ctx = { explain: values.explain === true, check: values.check === true, at: at as TracePoint | undefined, until: until as TracePoint | undefined, outputs, log, html };
+  let code = format === 'log' ? await replayLog(input, initial, name, ctx) : await replayTrace(input, format, total, initial, name, ctx, values.lenient === true, offset);
   if (log !== null) {
     const n = log.close();
     process.stderr.write(`kfib replay: ${n} events written to ${values.out ?? ''}\n`);
+  }
+  if (html !== null) {
+    try {
+      const bytes = await writeReportHtml(values.html as string, html.finish());
+      process.stderr.write(`kfib replay: report written to ${values.html ?? ''} (${bytes} bytes)\n`);
+    } catch (e) {
+      process.stderr.write(`kfib replay: --html: cannot write ${values.html ?? ''}: ${e instanceof Error ? e.message : String(e)}\n`);
+      code = 2;
+    }
   }
   return code;
 }
@@ -243,6 +260,7 @@ interface Ctx {
   readonly until: TracePoint | undefined;
   readonly outputs: Outputs;
   readonly log: LogWriter | null;
+  readonly html: ReportRecorder | null;
 }
 
 async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | 'monitor', total: number, initial: IpSnapshot | null, name: string, ctx: Ctx, lenient: boolean, offset: number): Promise<number> {
@@ -271,6 +289,7 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
     init = initialState(initial, dump);
     for (const d of init.differences) process.stderr.write(`kfib replay: initial state differs from the snapshot: ${d}\n`);
     for (const c of init.constructed) process.stderr.write(`kfib replay: initial state: ${c}\n`);
+    ctx.html?.begin(initial, dump, init);
     if (ctx.log !== null) {
       ctx.log.write(init.events);
       if (init.constructed.length > 0) process.stderr.write(`kfib replay: --out: ${init.constructed.length} part(s) of the initial state were constructed without an event and are not in the log\n`);
@@ -289,6 +308,7 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
     }
     if (ctx.at !== undefined && atView === null && stepAfter(st, ctx.at)) atView = lastView;
     if (ctx.log !== null) ctx.log.write(st.applied.map((a) => a.event));
+    ctx.html?.step(st);
     if (ctx.explain && st.silent.length > 0) {
       silentCount += st.silent.length;
       for (const l of explainStep(st, (prev ?? (lastView as ReplayView)).snapshot)) process.stdout.write(`${l}\n`);
@@ -301,6 +321,7 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
   const onRecord = (r: TraceRecord): void => {
     if (r.kind === 'error') {
       process.stderr.write(`kfib replay: ${r.message}${r.fatal ? '' : ' (skipped)'}\n`);
+      ctx.html?.problem(`${r.message}${r.fatal ? ': the rest of the trace is not shown' : ' (skipped)'}`, r.fatal);
       if (r.fatal) fatal = true;
       return;
     }
@@ -336,6 +357,7 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
   if (stats !== undefined) {
     const skipped = Object.entries(stats.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
     if (stats.errors > 0 || skipped !== '') process.stderr.write(`kfib replay: ${name}: ${stats.errors} bad record(s)${skipped !== '' ? `; not modelled, skipped: ${skipped}` : ''}\n`);
+    if (skipped !== '') ctx.html?.problem(`not modelled, skipped: ${skipped}`, false);
   }
   let code = fatal ? 2 : 0;
   if (ctx.check) {
@@ -356,8 +378,11 @@ async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot |
   const d = decodeLog(Buffer.concat(parts).toString('utf8'));
   if (d.torn !== undefined) process.stderr.write(`kfib replay: ${name}:${d.torn.line}: torn last line dropped (${d.torn.reason})\n`);
   if (d.error !== undefined) process.stderr.write(`kfib replay: ${name}:${d.error.line}: ${d.error.message}; the ${d.events.length} events before it are replayed\n`);
+  if (d.torn !== undefined) ctx.html?.problem(`${name}:${d.torn.line}: torn last line dropped (${d.torn.reason})`, false);
+  if (d.error !== undefined) ctx.html?.problem(`${name}:${d.error.line}: ${d.error.message}; the ${d.events.length} events before it are shown`, true);
   if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare\n');
   const init = initialState(initial);
+  ctx.html?.begin(initial, [], init);
   let v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics };
   let atView: ReplayView | null = null;
   let silentCount = 0;
@@ -367,6 +392,7 @@ async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot |
     if (ctx.at?.kind === 'seq' && atView === null && seq > ctx.at.seq) atView = v;
     const step = reduceFib(v.snapshot, event);
     if (ctx.log !== null) ctx.log.write([event]);
+    ctx.html?.logEvent(seq, event, v.snapshot);
     if (ctx.explain) {
       const silent = silentChanges(v.snapshot, step.snapshot, step.effects, { rules: true });
       if (silent.length > 0) {

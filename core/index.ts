@@ -45,3 +45,9 @@ export { initialState, type InitialState } from './replay/initial-state.js';
 export { ipJsonDump, showText, type ShowWhat } from './replay/ip-json-dump.js';
 export { silentChanges, type SilentChange } from './replay/silent-changes.js';
 export { compileSnapshot, type CompiledFib, type CompiledAnswer } from './trie/compile.js';
+
+// The HTML report of a replayed trace (the page's own code is core/report/page/).
+export { parseReportData, type ReportData } from './report/report-data.js';
+export { ReportRecorder } from './report/report-recorder.js';
+export { openReport, type ReportModel } from './report/report-model.js';
+export { reportHtml } from './report/report-html.js';

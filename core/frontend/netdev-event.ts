@@ -27,11 +27,12 @@ export function fibDisableIp(txn: Txn, ifindex: number, event: 'NETDEV_DOWN' | '
 export function netdevUp(txn: Txn, ifindex: number): void {
   let dev = txn.dev(ifindex);
   if (dev === undefined) return;
-  // inetdev_event(NETDEV_UP): a loopback gets 127.0.0.1/8 when it has no address.
   if (dev.kind === 'loopback') {
     txn.setDevice({ ...dev, conf: devconfSetAll(dev.conf) });
     dev = txn.dev(ifindex);
-    if (dev !== undefined && dev.addrs.length === 0) {
+    // inetdev_event(NETDEV_UP) inserts 127.0.0.1/8 on every up of a loopback, whatever
+    // addresses it has; inet_insert_ifa() refuses it quietly when it is already there.
+    if (dev !== undefined) {
       const lo: InIfaddr = {
         local: 0x7f000001,
         address: 0x7f000001,

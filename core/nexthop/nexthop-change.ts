@@ -14,8 +14,6 @@ import type { EffectCause } from '../snapshot/effects.js';
 export function nexthopAdd(txn: Txn, e: NexthopAddEvent): KernelError | null {
   // rtm_to_nh_config(): attribute checks come before anything else.
   if (e.kind === 'single' && e.onlink && e.gw === null) return kerr('EINVAL', 'ONLINK flag can not be set for nexthop without a gateway');
-  const exists = txn.nexthops.has(e.id);
-  if (exists && !e.replace) return kerr('EEXIST');
   let obj: NexthopObject;
   if (e.kind === 'blackhole') {
     const lo = txn.dev(1);
@@ -45,6 +43,9 @@ export function nexthopAdd(txn: Txn, e: NexthopAddEvent): KernelError | null {
       protocol: e.protocol,
     };
   }
+  // insert_nexthop(): an id already taken is EEXIST only after the new object was built
+  // and validated (rtm_to_nh_config, nexthop_create).
+  if (txn.nexthops.has(e.id) && !e.replace) return kerr('EEXIST');
   txn.setNexthop(obj);
   txn.effects.push({ kind: 'nexthop-add', nexthop: obj, cause: 'rtm_new_nexthop', notified: true });
   return null;

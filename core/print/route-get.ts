@@ -37,7 +37,8 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer): string {
   // route flag rt_offload_failed (RTM_F_OFFLOAD_FAILED), in print_rt_flags() before mark.
   if (a.cache.multicast) out += 'rt_offload_failed ';
   if (a.mark !== 0) out += a.mark >= 16 ? `mark 0x${a.mark.toString(16)} ` : `mark ${a.mark} `;
-  if (a.uid !== null && a.iif === 0) out += `uid ${a.uid} `;
+  // RTA_UID: the caller's uid on output; on input only when the request gave one.
+  if (a.uid !== null) out += `uid ${a.uid} `;
   out += '\n    cache ';
   const w = cacheWords(a);
   if (w.length > 0) out += `<${w.join(',')}> `;
@@ -58,7 +59,7 @@ export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer): Record<string, 
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
   o['flags'] = a.cache.multicast ? ['rt_offload_failed'] : [];
   if (a.mark !== 0) o['mark'] = a.mark;
-  if (a.uid !== null && a.iif === 0) o['uid'] = a.uid;
+  if (a.uid !== null) o['uid'] = a.uid;
   o['cache'] = cacheWords(a);
   if (a.iif !== 0) o['iif'] = devName(s, a.iif);
   return o;

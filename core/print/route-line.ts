@@ -78,6 +78,8 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     // A one-leg `nexthop …` route is a single-path route too (fib_info_num_path() is 1).
     // fib_dump_info(): a nexthop group reduced to one member (nexthop_flush_dev) is
     // reported like a single nexthop, since fib_info_num_path() is 1 (shared/traces/10).
+    // fib_dump_info(): rtm_flags are the route's fib_flags (RTNH_F_LINKDOWN when every leg was).
+    if (info.linkdown === true) flags = ['linkdown'];
     multipath = nhs.map((nh, i) => ({
       gw: nh.gw,
       dev: nh.dev,

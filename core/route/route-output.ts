@@ -4,10 +4,10 @@
 
 import { isLbcast, isLocalMulticast, isLoopback, isMulticast, isZeronet, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { aliasNexthops, fibLookup, isLocalAddress, type FibResult, type ResolvedNh } from './fib-lookup.js';
+import { aliasNexthops, fibLookup, fibTableLookup, isLocalAddress, type FibResult, type ResolvedNh } from './fib-lookup.js';
 import { inetSelectAddr } from '../devinet/select-addr.js';
 import { makeFlow, LOOPBACK_IFINDEX, type Flow } from './flow.js';
-import { RT_SCOPE_HOST, RT_SCOPE_LINK, type Errno, type RouteType } from '../semantics/rtnetlink.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type Errno, type RouteType } from '../semantics/rtnetlink.js';
 import { fibResultPrefsrc } from './prefsrc.js';
 
 /** The question `ip route get` asks (RTM_GETROUTE). */
@@ -124,6 +124,17 @@ function outputAnswer(
   };
 }
 
+/**
+ * __ip_dev_find(): the device owning addr, or else (so that loopback subnets work) the
+ * device of the `local` route table local has for it.
+ */
+function ipDevFind(s: FibSnapshot, addr: Ip4): number | undefined {
+  for (const d of s.devices.values()) if (d.addrs.some((a) => a.local === addr)) return d.ifindex;
+  if (!s.tables.has(RT_TABLE_LOCAL)) return undefined;
+  const out = fibTableLookup(s, RT_TABLE_LOCAL, makeFlow({ daddr: addr }));
+  return out.ok && out.res.type === 'local' ? out.res.nh.dev : undefined;
+}
+
 /** The output path (a locally generated packet). */
 function routeOutput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   const flow = makeFlow({
@@ -145,11 +156,11 @@ function routeOutput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
       // ip_route_output_key_hash_rcu(): "Special hack: user can direct multicasts and
       // limited broadcast via necessary interface": out through the device owning the
       // source (__ip_dev_find: whatever its state), no FIB lookup.
-      const owner = [...s.devices.values()].find((d) => d.addrs.some((a) => a.local === req.src));
+      const owner = ipDevFind(s, req.src);
       if (owner === undefined) return { ok: false, errno: 'ENETUNREACH' };
-      return finish(s, req, { ...flow, oif: owner.ifindex }, null, 'unicast', owner.ifindex, saddr, NO_FLAGS);
+      return finish(s, req, { ...flow, oif: owner }, null, 'unicast', owner, saddr, NO_FLAGS);
     }
-    if (!isLocalAddress(s, req.src)) return { ok: false, errno: 'ENETUNREACH' };
+    if (ipDevFind(s, req.src) === undefined) return { ok: false, errno: 'ENETUNREACH' };
   }
   if (req.oif !== 0) {
     const dev = s.devices.get(req.oif);
@@ -201,12 +212,24 @@ function finish(
   const out = s.devices.get(devOut);
   if (out === undefined) return { ok: false, errno: 'EINVAL' };
   if (out.conf.values.route_localnet === 0 && isLoopback(saddr) && out.kind !== 'loopback') return { ok: false, errno: 'EINVAL' };
-  if (!isLbcast(req.dst) && !isMulticast(req.dst) && isZeronet(req.dst)) return { ok: false, errno: 'EINVAL' };
+  // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") a 0.x destination is no
+  // martian here either (0.0.0.0 itself went the local way above).
   return outputAnswer(s, req, flow, res, type, devOut, saddr, flags);
 }
 
-/** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
+/**
+ * inet_rtm_getroute() on the input path: `fibmatch` prints the FIB entry only when the
+ * input route succeeded and came from the FIB (`if (fibmatch && res.fi)`).
+ */
 function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
+  const out = routeInputSlow(s, req);
+  if (!out.ok || !req.fibmatch || out.answer.kind !== 'route' || out.answer.table === 0) return out;
+  const fib = fibLookup(s, makeFlow({ daddr: req.dst, saddr: req.src, tos: req.tos, iif: req.iif, mark: req.mark, uid: req.uid ?? 0, proto: req.ipproto, sport: req.sport, dport: req.dport }));
+  return fib.ok ? { ok: true, answer: { kind: 'fibmatch', res: fib.res } } : out;
+}
+
+/** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
+function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   const inDev = s.devices.get(req.iif);
   if (inDev === undefined) return { ok: false, errno: 'ENODEV' };
   const { dst, src } = req;
@@ -231,7 +254,7 @@ function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
         table: 0,
         prefsrc: null,
         mark: req.mark,
-        uid: null,
+        uid: req.uid ?? null,
         cache: { ...NO_FLAGS, local: true, multicast: true },
         iif: req.iif,
       },
@@ -254,7 +277,7 @@ function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
         table: 0,
         prefsrc: null,
         mark: req.mark,
-        uid: null,
+        uid: req.uid ?? null,
         cache: { ...NO_FLAGS, local: true, broadcast: true },
         iif: req.iif,
       },
@@ -279,7 +302,6 @@ function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   const out = fibLookup(s, flow);
   if (!out.ok) return { ok: false, errno: forwarding ? out.errno : 'EHOSTUNREACH' };
   const res = out.res;
-  if (req.fibmatch) return { ok: true, answer: { kind: 'fibmatch', res } };
   const base: RouteGetAnswer = {
     kind: 'route',
     type: res.type,
@@ -291,7 +313,7 @@ function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
     table: res.table,
     prefsrc: null,
     mark: req.mark,
-    uid: null,
+    uid: req.uid ?? null,
     cache: NO_FLAGS,
     iif: req.iif,
   };

@@ -68,7 +68,7 @@ export function blankRule(priority: number): FibRule {
   };
 }
 
-/** rule_exists(): same priority and every attribute equal. */
+/** rule_exists(): same priority and every attribute equal, protocol included. */
 export function sameRule(a: FibRule, b: FibRule): boolean {
   return (
     a.priority === b.priority &&
@@ -92,6 +92,9 @@ export function sameRule(a: FibRule, b: FibRule): boolean {
     a.gotoTarget === b.gotoTarget &&
     a.suppressPrefixlen === b.suppressPrefixlen &&
     a.suppressIfgroup === b.suppressIfgroup &&
+    // rule_exists() compares the protocol too: a user rule equal to a default one
+    // (proto kernel) is no duplicate.
+    a.protocol === b.protocol &&
     a.l3mdev === b.l3mdev
   );
 }

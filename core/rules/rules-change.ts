@@ -63,6 +63,8 @@ export function fibDelRule(txn: Txn, m: RuleMatch): KernelError | null {
   if (i < 0) return kerr('ENOENT');
   const rule = txn.rules[i] as FibRule;
   txn.rules = txn.rules.filter((_, j) => j !== i);
+  // fib4_rule_delete(): fib_unmerge(), then fib_has_custom_rules = true, as for an add.
+  txn.customRules = true;
   txn.effects.push({ kind: 'rule-del', rule, cause: 'fib_nl_delrule', notified: true });
   return null;
 }

@@ -69,7 +69,9 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     }
   }
   if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
-  return { ok: true, info: { ...base, nhs } };
+  // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
+  const linkdown = nhs.length > 0 && nhs.every((nh) => nh.linkdown);
+  return { ok: true, info: { ...base, nhs, linkdown } };
 }
 
 type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false; readonly err: KernelError };
@@ -95,7 +97,9 @@ function fibCheckNhV4Gw(s: FibSnapshot, spec: NexthopSpec, table: number, scope:
     const dev = s.devices.get(spec.dev);
     if (dev === undefined) return { ok: false, err: kerr('ENODEV', 'Nexthop device required for onlink') };
     if (!dev.up) return { ok: false, err: kerr('ENETDOWN', 'Nexthop device is not up') };
-    if (inetAddrType(s, gw, RT_TABLE_LOCAL, dev.ifindex) !== 'unicast') {
+    // inet_addr_type_dev_table() asks __inet_dev_addr_type() with dev NULL: a local or
+    // broadcast route for the gateway on any device makes it invalid.
+    if (inetAddrType(s, gw, RT_TABLE_LOCAL) !== 'unicast') {
       return { ok: false, err: kerr('EINVAL', 'Nexthop has invalid gateway') };
     }
     return {

@@ -41,6 +41,12 @@ export interface FibInfo {
   readonly dead: boolean;
   /** Set by fib_sync_down_addr: the route dies because its prefsrc vanished, and since 6.6 fib_flush notifies that. */
   readonly pfsrcRemoved: boolean;
+  /**
+   * RTNH_F_LINKDOWN in fib_flags: every nexthop was linkdown when the route was made
+   * (fib_create_info), or all went at once (fib_sync_down_dev); cleared by fib_sync_up.
+   * Only a multipath route shows it, on its first line. Absent means false.
+   */
+  readonly linkdown?: boolean;
   /** The route was created multipath (RTA_MULTIPATH), even with one leg. */
   readonly multipath: boolean;
 }

@@ -71,12 +71,14 @@ export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: b
     }
     if (event === 'NETDEV_UNREGISTER' && info.nhs.some((nh) => nh.dev === dev)) dead = info.nhs.length;
     let routeDead = info.dead;
+    let routeLinkdown = info.linkdown === true;
     if (dead === info.nhs.length) {
       if (event !== 'NETDEV_CHANGE') routeDead = true;
+      routeLinkdown = true;
       ret++;
     }
-    if (!changed && routeDead === info.dead) return fa;
-    const ninfo: FibInfo = { ...info, nhs, dead: routeDead };
+    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return fa;
+    const ninfo: FibInfo = { ...info, nhs, dead: routeDead, linkdown: routeLinkdown };
     return { ...fa, info: ninfo };
   });
   return ret;
@@ -107,9 +109,11 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
       changed = true;
       return { ...nh, dead: clearDead ? false : nh.dead, linkdown: clearLinkdown ? false : nh.linkdown };
     });
+    // `if (alive > 0) fi->fib_flags &= ~nh_flags`
     const routeDead = alive > 0 && clearDead ? false : info.dead;
-    if (!changed && routeDead === info.dead) return fa;
-    return { ...fa, info: { ...info, nhs, dead: routeDead } };
+    const routeLinkdown = alive > 0 && clearLinkdown ? false : info.linkdown === true;
+    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return fa;
+    return { ...fa, info: { ...info, nhs, dead: routeDead, linkdown: routeLinkdown } };
   });
 }
 

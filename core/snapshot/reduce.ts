@@ -279,7 +279,8 @@ function addrAdd(txn: Txn, e: AddrAddEvent): KernelError | null {
   const d = txn.dev(e.ifindex);
   if (d === undefined) return kerr('ENODEV');
   // rtm_to_ifaddr(): ipv4_devconf_setall() before anything can fail.
-  txn.setDevice({ ...d, conf: devconfSetAll(d.conf) });
+  const conf = devconfSetAll(d.conf);
+  if (conf !== d.conf) txn.setDevice({ ...d, conf });
   if (e.local === 0) return null;
   const ifa: InIfaddr = {
     local: e.local,

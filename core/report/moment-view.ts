@@ -1,0 +1,252 @@
+// The FIB at one moment of a report, as the page shows it when a moment is clicked: the
+// routes of each table as `ip route show table T` prints them, with the routes this
+// moment added, deleted, flushed silently or changed silently marked on their rows; the
+// rules as `ip rule show` prints them; each device with its admin state, carrier,
+// addresses and ignore_routes_with_linkdown; and the moment's silent changes with the
+// kernel mechanism behind each (explain.ts mechanism()).
+//
+// | row status         | from                                                              |
+// | ------------------ | ----------------------------------------------------------------- |
+// | added              | a route-add or route-replace effect of the moment                 |
+// | deleted            | a notified route-del (RTM_DELROUTE was sent)                      |
+// | gone-silently      | a silent route removal (silentChanges: fib_flush, fib_disable_ip…)|
+// | replaced           | the old route of an NLM_F_REPLACE (implied by its RTM_NEWROUTE)   |
+// | changed-silently   | a silent flag change (dead, linkdown) or a change in how it is reported |
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { ignoreLinkdown } from '../snapshot/snapshot.js';
+import type { EffectCause } from '../snapshot/effects.js';
+import type { FibRoute } from '../semantics/fib-info.js';
+import type { FibRule } from '../rules/fib-rule.js';
+import type { RouteMetrics } from '../trace/netlink-records.js';
+import { prefixKey, tableRouteCount, tableRoutes } from '../trie/fib-table.js';
+import { tablesInDumpOrder } from '../iproute2/ip-route.js';
+import { formatRouteLine } from '../print/route-line.js';
+import { tableName } from '../print/names.js';
+import { formatRule } from '../iproute2/ip-rule.js';
+import { formatIp4 } from '../net/ip4.js';
+import { routeLineWithMetrics } from '../replay/ip-json-dump.js';
+import { describeEvent, describeSilent, mechanism } from '../replay/explain.js';
+import type { SilentChange } from '../replay/silent-changes.js';
+import { routeKey } from '../replay/_route-key.js';
+import type { MomentState } from './report-model.js';
+
+export type RowStatus = 'kept' | 'added' | 'deleted' | 'gone-silently' | 'replaced' | 'changed-silently';
+
+/** One route line of a table. */
+export interface RouteRow {
+  /** The line as `ip route show table T` prints it, without its final newline. */
+  readonly text: string;
+  readonly status: RowStatus;
+  /** What changed on a surviving row: `flags [-] → [linkdown]`. */
+  readonly change?: string;
+  /** For silent changes: the kernel mechanism (explain.ts mechanism()). */
+  readonly mechanism?: string;
+  readonly cause?: EffectCause;
+}
+
+/** One table at the moment. */
+export interface TableView {
+  readonly id: number;
+  readonly name: string;
+  readonly rows: readonly RouteRow[];
+  /** Routes in the table after the moment. */
+  readonly count: number;
+}
+
+/** One rule line. */
+export interface RuleRow {
+  /** The line as `ip rule show` prints it, without its newline. */
+  readonly text: string;
+  readonly status: 'kept' | 'added' | 'deleted' | 'changed-silently';
+  /** What changed: `attached → iif_detached`. */
+  readonly change?: string;
+  readonly mechanism?: string;
+}
+
+/** One device at the moment. */
+export interface DeviceRow {
+  readonly ifindex: number;
+  readonly name: string;
+  readonly up: boolean;
+  readonly carrier: boolean;
+  /** `LOCAL/PLEN` of each IPv4 address, secondaries marked. */
+  readonly addrs: readonly string[];
+  /** net.ipv4.conf.DEV.ignore_routes_with_linkdown. */
+  readonly ignoreRoutesWithLinkdown: boolean;
+  /** The value that applies: all OR dev (IN_DEV_IGNORE_ROUTES_WITH_LINKDOWN). */
+  readonly effective: boolean;
+}
+
+/** One silent change of the moment. */
+export interface SilentLine {
+  readonly kind: SilentChange['kind'];
+  /** explain.ts describeSilent(): `route removed    default via … table 10`. */
+  readonly text: string;
+  readonly cause: EffectCause;
+  /** explain.ts mechanism(): the kernel function and what it does. */
+  readonly mechanism: string;
+  /** The old route of an NLM_F_REPLACE: implied by the notification of the new one. */
+  readonly implied: boolean;
+}
+
+/** Everything the page shows about one moment. */
+export interface MomentView {
+  readonly tables: readonly TableView[];
+  readonly rules: readonly RuleRow[];
+  readonly devices: readonly DeviceRow[];
+  /** net.ipv4.conf.all / default .ignore_routes_with_linkdown. */
+  readonly ignoreAll: boolean;
+  readonly ignoreDefault: boolean;
+  readonly silent: readonly SilentLine[];
+  /** The events the moment applied, in a few words each (explain.ts describeEvent). */
+  readonly events: readonly string[];
+}
+
+const NO_LINKS = new Map<never, never>();
+
+/** The name part of a mechanism sentence: `fib_disable_ip` of `fib_disable_ip: the device …`. */
+export function mechanismName(mechanism: string): string {
+  const at = mechanism.indexOf(': ');
+  return at < 0 ? mechanism : mechanism.slice(0, at);
+}
+
+type Mark = Omit<RouteRow, 'text'>;
+
+/** A route line as `ip route show table T` prints it (no `table` word), RTA_METRICS included. */
+export function tableRouteLine(s: FibSnapshot, metrics: ReadonlyMap<string, RouteMetrics>, r: FibRoute): string {
+  const line = formatRouteLine(s, r, { table: true });
+  if (metrics.size === 0 || !metrics.has(routeKey(r))) return line;
+  // routeLineWithMetrics() inserts the metric words before the first newline of the
+  // `table all` line; take them from there so their order stays print_rta_metrics()'s.
+  const all = formatRouteLine(s, r, {});
+  const withMetrics = routeLineWithMetrics({ snapshot: s, links: NO_LINKS, metrics }, r);
+  const nl = all.indexOf('\n');
+  const words = withMetrics.slice(nl, withMetrics.length - (all.length - nl));
+  const at = line.indexOf('\n');
+  return `${line.slice(0, at)}${words}${line.slice(at)}`;
+}
+
+const strip = (line: string): string => (line.endsWith('\n') ? line.slice(0, -1) : line);
+
+interface Removed {
+  readonly key: number;
+  readonly row: RouteRow;
+}
+
+function tableRows(st: MomentState, id: number, marks: ReadonlyMap<string, Mark>, removed: readonly Removed[]): RouteRow[] {
+  const t = st.snapshot.tables.get(id);
+  const rows: RouteRow[] = [];
+  const gone = [...removed].sort((a, b) => a.key - b.key);
+  let g = 0;
+  if (t !== undefined) {
+    for (const r of tableRoutes(t)) {
+      const key = prefixKey(r.dst, r.plen);
+      while (g < gone.length && (gone[g] as Removed).key < key) rows.push((gone[g++] as Removed).row);
+      const mark = marks.get(routeKey(r));
+      const text = strip(tableRouteLine(st.snapshot, st.metrics, r));
+      rows.push(mark === undefined ? { text, status: 'kept' } : { text, ...mark });
+    }
+  }
+  while (g < gone.length) rows.push((gone[g++] as Removed).row);
+  return rows;
+}
+
+function ruleRows(st: MomentState): RuleRow[] {
+  const before = st.before;
+  const after = st.snapshot;
+  const added = new Set<FibRule>();
+  const deleted: FibRule[] = [];
+  for (const e of st.effects) {
+    if (e.kind === 'rule-add') added.add(e.rule);
+    else if (e.kind === 'rule-del') deleted.push(e.rule);
+  }
+  const changed = new Map<FibRule, { change: string; mechanism: string }>();
+  for (const c of st.silent) {
+    if (c.kind !== 'rule-changed') continue;
+    const resolved = c.before.includes('unresolved') ? 'resolved' : 'attached';
+    changed.set(c.rule, { change: `${c.before.join(' ') || 'attached'} → ${c.after.join(' ') || resolved}`, mechanism: mechanism(c.cause, c) });
+  }
+  const rows: RuleRow[] = after.rules.map((r) => {
+    const text = strip(formatRule(after, r));
+    const ch = changed.get(r);
+    if (ch !== undefined) return { text, status: 'changed-silently', ...ch };
+    return { text, status: added.has(r) ? 'added' : 'kept' };
+  });
+  for (const r of deleted) if (!after.rules.includes(r)) rows.push({ text: strip(formatRule(before, r)), status: 'deleted' });
+  return rows;
+}
+
+/**
+ * The view of the state after `st`, with the changes `st` made marked.
+ * @example momentView(model.states[3]).tables.find((t) => t.id === 10)?.rows
+ * 1. marks from the moment's effects (added, deleted with RTM_DELROUTE) and its silent
+ *    changes (gone silently, replaced, changed silently), by route identity;
+ * 2. each table of the state in `ip route show table all` order, rows in dump order, the
+ *    routes that left it at this moment merged in where they stood;
+ * 3. rules, devices and ignore_routes_with_linkdown from the state.
+ */
+export function momentView(st: MomentState): MomentView {
+  const before = st.before;
+  const after = st.snapshot;
+  const marks = new Map<string, Mark>();
+  const removed = new Map<number, Removed[]>();
+  const present = new Set<string>();
+  for (const t of after.tables.values()) for (const r of tableRoutes(t)) present.add(routeKey(r));
+  const addRemoved = (r: FibRoute, row: RouteRow): void => {
+    if (present.has(routeKey(r))) return;
+    let list = removed.get(r.table);
+    if (list === undefined) removed.set(r.table, (list = []));
+    list.push({ key: prefixKey(r.dst, r.plen), row });
+  };
+  const beforeLine = (r: FibRoute): string => strip(tableRouteLine(before, st.metricsBefore, r));
+  for (const e of st.effects) {
+    if (e.kind === 'route-add' || e.kind === 'route-replace') marks.set(routeKey(e.route), { status: 'added' });
+    else if (e.kind === 'route-del' && e.notified) addRemoved(e.route, { text: beforeLine(e.route), status: 'deleted', cause: e.cause });
+  }
+  for (const c of st.silent) {
+    if (c.kind === 'route-removed') {
+      const m = mechanism(c.cause, c);
+      addRemoved(c.route, { text: beforeLine(c.route), status: c.implied ? 'replaced' : 'gone-silently', mechanism: m, cause: c.cause });
+    } else if (c.kind === 'route-changed') {
+      const flags = (j: Readonly<Record<string, unknown>>): string => {
+        const legs = j['nexthops'];
+        const f = (x: unknown): string => (Array.isArray(x) && x.length > 0 ? x.join(' ') : '-');
+        return Array.isArray(legs) ? legs.map((l: unknown) => `[${f((l as Record<string, unknown>)['flags'])}]`).join(' ') : `[${f(j['flags'])}]`;
+      };
+      marks.set(routeKey(c.route), { status: 'changed-silently', change: `flags ${flags(c.before)} → ${flags(c.after)}`, mechanism: mechanism(c.cause, c), cause: c.cause });
+    }
+  }
+  const tables: TableView[] = [];
+  const ids = tablesInDumpOrder(after.tables).map((t) => t.id);
+  for (const id of removed.keys()) if (!ids.includes(id)) ids.push(id);
+  for (const id of ids) {
+    const t = after.tables.get(id);
+    tables.push({ id, name: tableName(id), rows: tableRows(st, id, marks, removed.get(id) ?? []), count: t === undefined ? 0 : tableRouteCount(t) });
+  }
+  const devices: DeviceRow[] = [...after.devices.values()].map((d) => ({
+    ifindex: d.ifindex,
+    name: d.name,
+    up: d.up,
+    carrier: d.carrier,
+    addrs: d.addrs.map((a) => `${formatIp4(a.local)}${a.address !== a.local ? ` peer ${formatIp4(a.address)}` : ''}/${a.prefixlen}${a.secondary ? ' secondary' : ''}`),
+    ignoreRoutesWithLinkdown: d.conf.values.ignore_routes_with_linkdown !== 0,
+    effective: ignoreLinkdown(after, d.ifindex),
+  }));
+  const silent: SilentLine[] = st.silent.map((c) => ({
+    kind: c.kind,
+    text: describeSilent(c, before, after),
+    cause: c.cause,
+    mechanism: mechanism(c.cause, c),
+    implied: c.kind === 'route-removed' && c.implied,
+  }));
+  return {
+    tables,
+    rules: ruleRows(st),
+    devices,
+    ignoreAll: after.confAll.values.ignore_routes_with_linkdown !== 0,
+    ignoreDefault: after.confDefault.values.ignore_routes_with_linkdown !== 0,
+    silent,
+    events: st.events.map((e) => describeEvent(e, before)),
+  };
+}

@@ -1,0 +1,169 @@
+// The report as a person uses it, in headless Chromium: open the report of
+// ../shared/traces/01-addr-del-policy-route from a file:// URL, click the moment the
+// address of ens33 is deleted, see the table-10 default route gone silently, and ask the
+// lookup box what the kernel answered at that moment (after.json's route_get); then the
+// edge cases: a trace without silent changes, an empty trace, a trace that fails to
+// parse, and a damaged report. A screenshot of each page is saved in a temporary folder.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { fixtureNames, fixturePath, readJson } from '../trace/_fixtures.js';
+import { kfibReplay } from './_report-cli.js';
+import { browserMissing, launchBrowser, type Browser } from './_browser.js';
+
+const F01 = '01-addr-del-policy-route';
+const F04 = '04-secondary-promotion';
+const missing = browserMissing() ?? (fixtureNames().includes(F01) && fixtureNames().includes(F04) ? null : 'the shared trace fixtures are missing');
+
+interface RouteGet {
+  readonly query: string;
+  readonly result: unknown;
+  readonly error: string | null;
+}
+
+function kernelRouteGet(file: string, query: string): RouteGet {
+  const q = (readJson(F01, file) as { route_get: RouteGet[] }).route_get.find((x) => x.query === query);
+  assert.ok(q !== undefined, `${file} has no ${query}`);
+  return q;
+}
+
+describe('the report in headless Chromium', { skip: missing ?? false }, () => {
+  let dir = '';
+  let browser: Browser | null = null;
+  const requests: string[] = [];
+
+  const report = (name: string, args: readonly string[], status = 0): string => {
+    const out = join(dir, `${name}.html`);
+    const r = kfibReplay([...args, '--html', out]);
+    assert.equal(r.status, status, r.stderr);
+    return out;
+  };
+
+  const open = async (file: string): Promise<Page> => {
+    assert.ok(browser !== null);
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('html[data-kfib-ready]', { timeout: 20000 });
+    assert.deepEqual(errors, []);
+    return page;
+  };
+
+  const shot = async (page: Page, name: string): Promise<void> => {
+    const path = join(dir, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    process.stderr.write(`# screenshot: ${path}\n`);
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kfib-report-browser-'));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    // Keep the screenshots for a look when asked to.
+    if (process.env['KFIB_KEEP_SCREENSHOTS'] === undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the table-10 default route gone silently when the address goes, and answers ip route get as the kernel did', async () => {
+    const file = report('01', ['--initial', fixturePath(F01, 'before.json'), fixturePath(F01, 'trace.rtmon')]);
+    const page = await open(file);
+    assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'true');
+    assert.match((await page.textContent('#summary')) ?? '', /6 notifications .* 1 silent change at 1 moment · 3 devices/);
+
+    // Start before the trace: table 10 does not exist yet.
+    await page.keyboard.press('Home');
+    assert.equal(await page.textContent('#moment-title'), 'Before the trace (6 notifications follow)');
+    assert.equal(await page.locator('#fib [data-table="10"]').count(), 0);
+
+    // The red mark of the timeline: the moment the address is deleted.
+    await page.click('#timeline-svg .silent-mark[data-seq="3"]');
+    assert.equal(await page.textContent('#moment-title'), 'Moment @3 (3 of 6)');
+    assert.match((await page.textContent('#moment-record')) ?? '', /RTM_DELADDR from pid \d+: \[ADDR\] Deleted 192\.168\.0\.4\/24 dev ens33/);
+    const gone = page.locator('#fib [data-table="10"] .row.gone-silently');
+    assert.equal(await gone.count(), 1);
+    assert.equal(await gone.textContent(), 'default via 192.168.0.40 dev ens33 ');
+    assert.equal(await page.textContent('#fib [data-table="10"] .row-note.gone-silently'), '↳ gone silently (fib_disable_ip)');
+    assert.match((await page.textContent('#fib [data-table="10"] summary')) ?? '', /table 10\s*0 routes; 1 gone silently/);
+    const silent = page.locator('#silent-list li.silent');
+    assert.equal(await silent.count(), 1);
+    assert.equal(await silent.getAttribute('data-cause'), 'fib_disable_ip');
+    assert.equal(await silent.textContent(), 'route removed    default via 192.168.0.40 dev ens33 table 10');
+    assert.match((await page.textContent('#silent-list .silent-group .cause')) ?? '', /^fib_disable_ip: the device lost its last IPv4 address .* \(1\)$/);
+
+    // The lookup box at that moment.
+    await page.fill('#lookup-to', '8.8.8.8');
+    await page.fill('#lookup-from', '10.0.1.3');
+    await page.fill('#lookup-oif', 'ens33');
+    await page.click('#lookup-go');
+    const kernel = kernelRouteGet('after.json', 'ip route get 8.8.8.8 from 10.0.1.3 oif ens33');
+    assert.deepEqual(JSON.parse((await page.textContent('#lookup-json')) ?? 'null'), kernel.result);
+    assert.equal(await page.textContent('#lookup-stdout'), '8.8.8.8 from 10.0.1.3 dev ens33 uid 0 \n    cache \n');
+    await shot(page, '01-after-address-deleted');
+
+    // One notification earlier (the checkpoint): the answer follows the selection.
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.textContent('#moment-title'), 'Moment @2 (2 of 6)');
+    const checkpoint = kernelRouteGet('checkpoints/01-policy-route-installed.json', 'ip route get 8.8.8.8 from 10.0.1.3 oif ens33');
+    assert.deepEqual(JSON.parse((await page.textContent('#lookup-json')) ?? 'null'), checkpoint.result);
+    assert.equal(await page.textContent('#lookup-stdout'), '8.8.8.8 from 10.0.1.3 via 192.168.0.40 dev ens33 table 10 uid 0 \n    cache \n');
+    assert.equal(await page.locator('#fib [data-table="10"] .row.added').textContent(), 'default via 192.168.0.40 dev ens33 ');
+
+    // A click on the timeline itself picks the nearest moment.
+    await page.click('#timeline-svg', { position: { x: 1300, y: 30 } });
+    assert.match((await page.textContent('#moment-title')) ?? '', /^Moment @6 /);
+    await page.close();
+  });
+
+  it('says so when a trace has no silent change', async () => {
+    const page = await open(report('04', ['--initial', fixturePath(F04, 'before.json'), fixturePath(F04, 'trace.rtmon')]));
+    assert.match((await page.textContent('#summary')) ?? '', /· no silent change ·/);
+    assert.equal(await page.locator('#timeline-svg .silent-mark').count(), 0);
+    assert.equal(await page.textContent('#silent'), 'The whole trace has no silent change: every change was notified.');
+    await shot(page, '04-no-silent-change');
+    await page.close();
+  });
+
+  it('shows the initial state of an empty trace', async () => {
+    writeFileSync(join(dir, 'empty.rtmon'), '');
+    const page = await open(report('empty', ['--initial', fixturePath(F01, 'before.json'), join(dir, 'empty.rtmon')]));
+    assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'true');
+    assert.equal(await page.textContent('#empty'), 'The trace has no notifications: the page shows the initial state only.');
+    assert.equal(await page.textContent('#fib-title'), 'FIB before the trace');
+    assert.match((await page.textContent('#fib [data-table="254"]')) ?? '', /192\.168\.0\.0\/24 dev ens33 proto kernel scope link src 192\.168\.0\.4/);
+    await page.close();
+  });
+
+  it('shows a trace that fails to parse up to the fault, and the fault', async () => {
+    const bytes = readFileSync(fixturePath(F01, 'trace.rtmon'));
+    writeFileSync(join(dir, 'cut.rtmon'), bytes.subarray(0, bytes.length - 100));
+    const page = await open(report('cut', ['--initial', fixturePath(F01, 'before.json'), join(dir, 'cut.rtmon')], 2));
+    assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'true');
+    assert.match((await page.textContent('#problems .fatal')) ?? '', /cut\.rtmon: byte \d+: .*the rest of the trace is not shown/);
+    await shot(page, 'cut');
+    await page.close();
+  });
+
+  it('explains a damaged report instead of showing a blank page', async () => {
+    const good = readFileSync(report('damaged', ['--initial', fixturePath(F01, 'before.json'), fixturePath(F01, 'trace.rtmon')]), 'utf8');
+    const damaged = join(dir, 'damaged2.html');
+    writeFileSync(damaged, good.replace('"version":1', '"version":7'));
+    const page = await open(damaged);
+    assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'error');
+    assert.equal(await page.textContent('#fatal'), 'This report cannot be shown: Cannot read the report data: expected version 1, got 7');
+    await page.close();
+  });
+
+  it('asked for nothing but its own file', () => {
+    assert.ok(requests.length > 0);
+    assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), []);
+  });
+});

@@ -1,0 +1,48 @@
+// The report is one self-contained document: inline style, data and script, nothing to
+// fetch, and no way for trace text to end a <script> element early.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DATA_ELEMENT_ID, LOG_ELEMENT_ID, REPORT_CSP, reportHtml, scriptSafeCode, scriptSafeJson } from '../../core/report/report-html.js';
+import { REPORT_DATA_VERSION, type ReportData } from '../../core/report/report-data.js';
+
+const data: ReportData = {
+  version: REPORT_DATA_VERSION,
+  title: 'evil</script><script>alert(1)</script>.rtmon',
+  format: 'rtmon',
+  traceBytes: 1,
+  initial: null,
+  dump: [],
+  moments: [{ seq: 1, type: 'RTM_NEWLINK', role: 'state', text: '[LINK] 2: </script><!--x: up, carrier', n: 0 }],
+  problems: [],
+};
+const log = '{"v":1,"seq":1,"event":{"type":"link-add","link":{"name":"</script>"}}}\n';
+
+function block(html: string, id: string): string {
+  const m = new RegExp(`<script type="[^"]+" id="${id}">([\\s\\S]*?)</script>`).exec(html);
+  assert.ok(m !== null, `no ${id} block`);
+  return m[1] as string;
+}
+
+test('data and log survive the trip through their script blocks unchanged', () => {
+  const html = reportHtml({ data, log, script: 'void 0;', css: 'body{}' });
+  assert.deepEqual(JSON.parse(block(html, DATA_ELEMENT_ID)), data);
+  assert.equal(block(html, LOG_ELEMENT_ID).split('\n').map((l) => (l === '' ? '' : JSON.stringify(JSON.parse(l)))).join('\n'), log);
+  // Four script elements would mean the trace's text ended one early.
+  assert.equal(html.match(/<script/g)?.length, 3);
+  assert.equal(html.match(/<\/script>/g)?.length, 3);
+});
+
+test('nothing is fetched: no URL in the document, and a CSP forbids it anyway', () => {
+  const html = reportHtml({ data, log, script: 'void 0;', css: 'body{}' });
+  assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`));
+  assert.doesNotMatch(html, /\b(src|href)=/);
+  assert.doesNotMatch(html, /https?:\/\//);
+  assert.match(REPORT_CSP, /default-src 'none'/);
+  assert.match(html, /<title>kfib report: evil&lt;\/script&gt;/);
+});
+
+test('script text cannot close its element or open an HTML comment', () => {
+  assert.equal(scriptSafeCode('a="</script>";b="<!--"'), 'a="<\\/script>";b="<\\!--"');
+  assert.equal(JSON.parse(scriptSafeJson(JSON.stringify({ s: '</script><!--\u2028' }))).s, '</script><!--\u2028');
+});
