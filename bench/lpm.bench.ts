@@ -757,7 +757,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     p.step('one address per call (benchmark.js)');
     const single = o.benchmarkJs ? singleLookups(real, ctx) : [];
     runKernelJobs(ctx, tables);
-    notes.push('reference lookup (core/): not wired to the bench yet; the engine is checked against a naive model in test/lpm/');
+    notes.push('raw LPM structures on prefix values, checked against each other and a naive model (test/lpm/); the FIB engine on snapshots, checked against the reference routeGet(), is bench/engine.bench.ts (kfib bench)');
     const results: BenchResults = {
       schema: 'kfib-lpm-bench/1',
       date: new Date().toISOString(),

@@ -4,6 +4,7 @@
 import { runMain } from './run-cmd.js';
 import { replayMain } from './replay-cmd.js';
 import { captureMain } from './capture-cmd.js';
+import { verifyMain } from './verify-cmd.js';
 
 const HELP = `kfib - a model of the Linux kernel's IPv4 FIB (Linux 6.18 + iproute2 6.1)
 
@@ -19,6 +20,9 @@ Usage:
   kfib capture -o DIR -- SCRIPT | kfib capture --host -o DIR
       Record a trace (rtmon, ip -ts monitor all, ip -j dumps) of a script run in a fresh
       private namespace, or of this host until interrupted (root on Linux).
+  kfib verify [--kernel] [--runs N] [--seed S] [--path P] [--max-commands K] [--json]
+      Property-based verification: the kernel's invariants, and (with --kernel, root on
+      Linux) generated scripts compared with the live kernel, shrunk to a minimal script.
   kfib help [COMMAND]
 
 Run "kfib run --help" for the details of a command.
@@ -30,6 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (cmd === 'help' && rest[0] === 'run') return runMain(['--help']);
     if (cmd === 'help' && rest[0] === 'replay') return replayMain(['--help']);
     if (cmd === 'help' && rest[0] === 'capture') return captureMain(['--help']);
+    if (cmd === 'help' && rest[0] === 'verify') return verifyMain(['--help']);
     process.stdout.write(HELP);
     return cmd === undefined ? 2 : 0;
   }
@@ -40,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return replayMain(rest);
     case 'capture':
       return captureMain(rest);
+    case 'verify':
+      return verifyMain(rest);
     default:
       process.stderr.write(`kfib: unknown command "${cmd}" (try "kfib --help")\n`);
       return 2;

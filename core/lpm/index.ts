@@ -20,9 +20,11 @@ export {
 export {
   applyPoptrieChanges,
   buildPoptrie,
+  buildPoptrieColumns,
   ensurePoptrieIndex,
   lookupPoptrie,
   lookupPoptrieBatch,
+  poptrieIndexed,
   poptrieMemory,
   type PoptrieTable,
 } from './poptrie.js';
@@ -35,3 +37,4 @@ export {
   type LpmShared,
   type LpmTable,
 } from './lpm-table.js';
+export { FibLpmCompiler, OutcomeCodes, type CompileMode, type FibLpmOptions, type FibLpmVersion } from './fib-lpm.js';

@@ -311,7 +311,32 @@ function emitDirs(a: Arena, direct: Int32Array): number {
  * 5. Move the arrays into a new shared heap, sized to fit plus 1/16 for later changes.
  */
 export function buildPoptrie(entries: Iterable<LpmEntry>): PoptrieTable {
-  const sorted = sortByLength(toColumns(entries));
+  return buildSorted(sortByLength(toColumns(entries)));
+}
+
+/**
+ * Compiles prefixes given as columns (as buildPoptrie; no object per prefix): `prefixes[k]`
+ * (a uint32, host bits zero), `lens[k]` and `values[k]` for k < lens.length.
+ *
+ * @example
+ *   const t = buildPoptrieColumns(Uint32Array.of(0x0a000000), Uint8Array.of(8), Int32Array.of(1));
+ */
+export function buildPoptrieColumns(prefixes: ArrayLike<number>, lens: Uint8Array, values: Int32Array): PoptrieTable {
+  const n = lens.length;
+  const p = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const len = lens[k]!;
+    const v = values[k]!;
+    const x = prefixes[k]!;
+    // The cheap test first; checkPrefix/checkValue build the message.
+    if (len > 32 || ((x | 0) & ~(len === 0 ? 0 : -1 << (32 - len))) !== 0 || x < 0 || x > 0xffffffff) checkPrefix(x, len);
+    if (v < 0) checkValue(v);
+    p[k] = x | 0;
+  }
+  return buildSorted(sortByLength({ prefixes: p, lens, values }));
+}
+
+function buildSorted(sorted: ByLength): PoptrieTable {
   const { prefixes, lens, values, start } = sorted;
   const direct = new Int32Array(SLOTS);
   const slotLen = new Uint8Array(SLOTS);
@@ -520,6 +545,11 @@ export function ensurePoptrieIndex(t: PoptrieTable): PrefixIndex {
   aux.index = indexColumns(aux.sorted);
   aux.sorted = null;
   return aux.index;
+}
+
+/** Whether a lineage's prefix index is built (applyPoptrieChanges then costs only what it touches). */
+export function poptrieIndexed(t: PoptrieTable): boolean {
+  return t.aux.index !== null;
 }
 
 /**

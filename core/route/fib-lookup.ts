@@ -179,9 +179,11 @@ function suppressed(s: FibSnapshot, r: FibRule, res: FibResult): boolean {
  */
 export function fibLookup(s: FibSnapshot, flow: Flow, flags: LookupFlags = {}): LookupOutcome {
   if (!s.customRules) {
-    let out: LookupOutcome = { ok: false, errno: 'ENETUNREACH' };
+    // Only "nothing here" (EAGAIN: no match, or throw) in main goes on to default; an
+    // error route in main (blackhole, unreachable, prohibit) is the answer.
+    let out: LookupOutcome = { ok: false, errno: 'EAGAIN' };
     if (s.tables.has(RT_TABLE_MAIN)) out = fibTableLookup(s, RT_TABLE_MAIN, flow, flags);
-    if (!out.ok && s.tables.has(RT_TABLE_DEFAULT)) out = fibTableLookup(s, RT_TABLE_DEFAULT, flow, flags);
+    if (!out.ok && out.errno === 'EAGAIN' && s.tables.has(RT_TABLE_DEFAULT)) out = fibTableLookup(s, RT_TABLE_DEFAULT, flow, flags);
     if (!out.ok && out.errno === 'EAGAIN') return { ok: false, errno: 'ENETUNREACH' };
     return out;
   }

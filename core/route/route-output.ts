@@ -4,6 +4,7 @@
 
 import { isLbcast, isLocalMulticast, isLoopback, isMulticast, isZeronet, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { NetDevice } from '../devinet/net-device.js';
 import { aliasNexthops, fibLookup, fibTableLookup, isLocalAddress, type FibResult, type ResolvedNh } from './fib-lookup.js';
 import { inetSelectAddr } from '../devinet/select-addr.js';
 import { makeFlow, LOOPBACK_IFINDEX, type Flow } from './flow.js';
@@ -228,6 +229,26 @@ function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   return fib.ok ? { ok: true, answer: { kind: 'fibmatch', res: fib.res } } : out;
 }
 
+/**
+ * fib_validate_source() with rp_filter off: may `src` arrive on inDev?
+ * 1. fast path (unless the route goes back out of inDev with redirects on): accept_local
+ *    accepts; without custom rules or user local routes, a source that is one of our
+ *    addresses is a martian (inet_lookup_ifaddr_rcu), anything else is fine;
+ * 2. __fib_validate_source(): look the source up; no route is fine, a route that is not
+ *    unicast (or local with accept_local) makes it a martian.
+ */
+function fibValidateSource(s: FibSnapshot, src: Ip4, dst: Ip4, tos: number, oif: number, inDev: NetDevice): boolean {
+  const orconf = (k: 'accept_local' | 'send_redirects'): boolean => inDev.conf.values[k] !== 0 || s.confAll.values[k] !== 0;
+  const acceptLocal = orconf('accept_local');
+  if (inDev.ifindex !== oif || !orconf('send_redirects')) {
+    if (acceptLocal) return true;
+    if (!s.customRules && !s.customLocalRoutes) return !isLocalAddress(s, src);
+  }
+  const rev = fibLookup(s, makeFlow({ daddr: src, saddr: dst, tos, iif: oif !== 0 ? oif : LOOPBACK_IFINDEX }));
+  if (!rev.ok) return true;
+  return rev.res.type === 'unicast' || (rev.res.type === 'local' && acceptLocal);
+}
+
 /** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
 function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   const inDev = s.devices.get(req.iif);
@@ -240,7 +261,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
     // ip_route_input_mc() then delivers it locally through lo.
     if (dst !== 0xe0000001 || !inDev.up) return { ok: false, errno: 'EINVAL' };
     if (isMulticast(src) || isLbcast(src) || isLoopback(src)) return { ok: false, errno: 'EINVAL' };
-    if (src !== 0 && isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+    if (src !== 0 && !fibValidateSource(s, src, 0, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
     return {
       ok: true,
       answer: {
@@ -263,7 +284,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   if (isLbcast(dst) || (src === 0 && dst === 0)) {
     // brd_input: no FIB lookup; a non-zero source must pass fib_validate_source() (its
     // fast path: not one of our addresses).
-    if (src !== 0 && isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+    if (src !== 0 && !fibValidateSource(s, src, 0, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
     return {
       ok: true,
       answer: {
@@ -319,14 +340,13 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   };
   if (res.type === 'broadcast') return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true } } };
   if (res.type === 'local') {
-    if (isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+    if (!fibValidateSource(s, src, dst, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
     return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true } } };
   }
   if (!forwarding) return { ok: false, errno: 'EHOSTUNREACH' };
   if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
   const nh: ResolvedNh = res.nh;
-  // fib_validate_source(): a source that is one of our addresses is a martian.
-  if (isLocalAddress(s, src)) return { ok: false, errno: 'EINVAL' };
+  if (!fibValidateSource(s, src, dst, req.tos, nh.dev, inDev)) return { ok: false, errno: 'EINVAL' };
   let redirect = false;
   if (nh.dev === req.iif && inDev.conf.values.send_redirects !== 0 && s.confAll.values.send_redirects !== 0) {
     // __fib_validate_source(): the reverse route uses the same device with a host-scope nexthop.

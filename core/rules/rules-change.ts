@@ -6,6 +6,19 @@ import type { RuleAddEvent, RuleMatch } from '../events/rule.js';
 import { sameRule, type FibRule } from './fib-rule.js';
 import { kerr, type KernelError } from '../semantics/rtnetlink.js';
 
+/**
+ * rule_exists() with fib4_rule_compare(): every attribute must be equal, except that
+ * from, to and tos count only when the new rule gives them (src_len, dst_len, tos != 0).
+ */
+function ruleExists(r: FibRule, rule: FibRule): boolean {
+  const wild = { src: 0, srcLen: 0, dst: 0, dstLen: 0, tos: 0 };
+  if (!sameRule({ ...r, ...wild }, { ...rule, ...wild })) return false;
+  if (rule.srcLen !== 0 && (r.srcLen !== rule.srcLen || r.src !== rule.src)) return false;
+  if (rule.dstLen !== 0 && (r.dstLen !== rule.dstLen || r.dst !== rule.dst)) return false;
+  if (rule.tos !== 0 && r.tos !== rule.tos) return false;
+  return true;
+}
+
 /** fib_default_rule_pref(): the second rule's priority minus one, or 0. */
 function defaultPref(rules: readonly FibRule[]): number {
   const second = rules[1];
@@ -26,7 +39,7 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
   const priority = e.rule.priority ?? defaultPref(txn.rules);
   let rule: FibRule = { ...e.rule, priority };
   if (rule.action === 'goto' && rule.gotoTarget <= rule.priority) return kerr('EINVAL', 'Backward goto not supported');
-  if (txn.rules.some((r) => sameRule(r, rule))) return kerr('EEXIST');
+  if (txn.rules.some((r) => ruleExists(r, rule))) return kerr('EEXIST');
   if ((rule.tos & 3) !== 0) return kerr('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
   // fib4_rule_configure(): IPv4 rules take only the IPTOS_TOS_MASK (0x1e) bits.
   if ((rule.tos & ~0x1e) !== 0) return kerr('EINVAL', 'Invalid tos');

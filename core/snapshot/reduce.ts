@@ -79,7 +79,10 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
       const bad = validKey(e.cfg.dst, e.cfg.plen);
       if (bad !== null) return bad;
       txn.ensureTable(e.cfg.table);
-      return fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
+      const err = fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
+      // inet_rtm_newroute(): a user's local route switches source validation to the full check.
+      if (err === null && e.cfg.type === 'local') txn.customLocalRoutes = true;
+      return err;
     }
     case 'route-del': {
       const bad = validKey(e.cfg.dst, e.cfg.plen);

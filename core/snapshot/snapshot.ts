@@ -24,6 +24,8 @@ export interface FibSnapshot {
   readonly rules: readonly FibRule[];
   /** fib_has_custom_rules: set by the first rule added, never cleared; until then local is merged into main for lookups. */
   readonly customRules: boolean;
+  /** fib_has_custom_local_routes: a user added a `local` route (never cleared); source validation then takes the full path. */
+  readonly customLocalRoutes: boolean;
   readonly nexthops: ReadonlyMap<number, NexthopObject>;
 }
 
@@ -55,6 +57,7 @@ export function initialSnapshot(): FibSnapshot {
     tables: new Map(),
     rules: defaultRules(),
     customRules: false,
+    customLocalRoutes: false,
     nexthops: new Map(),
   };
 }

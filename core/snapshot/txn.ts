@@ -21,6 +21,7 @@ export class Txn {
   confAll: DevConf;
   confDefault: DevConf;
   customRules: boolean;
+  customLocalRoutes: boolean;
   nextIfindex: number;
   readonly effects: Effect[] = [];
 
@@ -29,6 +30,7 @@ export class Txn {
     this.confAll = base.confAll;
     this.confDefault = base.confDefault;
     this.customRules = base.customRules;
+    this.customLocalRoutes = base.customLocalRoutes;
     this.nextIfindex = base.nextIfindex;
   }
 
@@ -110,6 +112,7 @@ export class Txn {
       tables: this.tables,
       rules: this.rules,
       customRules: this.customRules,
+      customLocalRoutes: this.customLocalRoutes,
       nexthops: this.nexthops,
     };
   }
@@ -130,6 +133,7 @@ export function txnChanged(txn: Txn): boolean {
     txn.confAll !== b.confAll ||
     txn.confDefault !== b.confDefault ||
     txn.customRules !== b.customRules ||
+    txn.customLocalRoutes !== b.customLocalRoutes ||
     txn.nextIfindex !== b.nextIfindex
   );
 }

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import {
   applyPoptrieChanges,
   buildPoptrie,
+  buildPoptrieColumns,
   lookupPoptrie,
   lookupPoptrieBatch,
   poptrieMemory,
@@ -103,4 +104,25 @@ test('garbage from many changes is compacted into a fresh heap, and older versio
   const addrs = probeAddresses(m, [0x0a000080, 0x0a0100ff]);
   assert.deepEqual(answersAll(t, addrs)[2], addrs.map((a) => naiveLongestMatch(m, a)));
   assert.deepEqual(answersAll(first, addrs)[2], addrs.map((a) => naiveLongestMatch(modelOf(routes), a)));
+});
+
+test('a table built from columns answers as one built from entries (buildPoptrieColumns)', () =>
+  fc.assert(
+    fc.property(routeSet(), fc.array(ipv4Addr(), { maxLength: 20 }), (routes, dsts) => {
+      const t = buildPoptrieColumns(
+        Uint32Array.from(routes, (r) => r.prefix),
+        Uint8Array.from(routes, (r) => r.len),
+        Int32Array.from(routes, (r) => r.value),
+      );
+      const m = modelOf(routes);
+      const addrs = probeAddresses(m, dsts);
+      assert.deepEqual(answersAll(t, addrs)[2], addrs.map((a) => naiveLongestMatch(m, a)));
+    }),
+    RUNS,
+  ));
+
+test('buildPoptrieColumns refuses host bits and out-of-range values with the usual message', () => {
+  assert.throws(() => buildPoptrieColumns(Uint32Array.of(0x0a000001), Uint8Array.of(8), Int32Array.of(1)), /host bits must be zero/);
+  assert.throws(() => buildPoptrieColumns(Uint32Array.of(0x0a000000), Uint8Array.of(33), Int32Array.of(1)), /length must be 0..32/);
+  assert.throws(() => buildPoptrieColumns(Uint32Array.of(0x0a000000), Uint8Array.of(8), Int32Array.of(-1)), /value must be/);
 });

@@ -1,0 +1,708 @@
+// A FIB snapshot flattened into one longest-prefix-match table: for every destination, the
+// code of what `ip route get DST` answers (core/trie/compile.ts), so that a lookup is one
+// poptrie walk whatever the rules, and incremental recompiles for route events.
+//
+// Why one table: fib_lookup() may consult several tables per destination (local, main,
+// default, or a rule walk with suppress_prefixlength), and an engine that repeats the walk
+// per address pays one LPM per table consulted. For the destination-only flow the walk
+// depends on nothing but the destination (compile.ts), so it can be done at compile time,
+// per region: let U be the prefixes that answer in any table the program reads, plus the
+// `to` prefixes of the rules and 0/0. An address whose longest match in U is X sees in each
+// table the longest answering prefix containing X (its cover), and is inside exactly the
+// rule prefixes containing X; so the whole walk, and its outcome, is a function of X alone.
+// The flattened table maps each X in U to that outcome's code (interned in OutcomeCodes,
+// never reused, so a code read from any version decodes alike).
+//
+// Full compile (compileFull): the tables' answering prefixes, merged in depth-first order
+// (address ascending, shorter first) with a stack of the enclosing prefixes, which carries
+// the covers. Most prefixes belong to one big table (main, with the Internet table); for
+// those only that table's cover changes from the enclosing context, so the outcome is
+// memoised per context and answer: one array probe per prefix. The tables' leaves are kept
+// between full compiles as columns of content signatures (_leaf-columns.ts), so a full
+// compile after a device or rule event patches them instead of walking every route again,
+// and the poptrie itself is patched with the regions whose code changed, when they are few.
+//
+// Incremental compile (compile): when only routes changed (devices, devconf, rules and
+// nexthop objects are the same objects), pmapDiff() over each table read gives the changed
+// prefixes; a prefix whose answer in its lookup changed is recomputed, with the prefixes of
+// the other lookups (and rule prefixes) inside it, whose cover it may be; the poptrie gets
+// the differences as LpmChanges (applyPoptrieChanges: a new version, the old one intact for
+// the lookups still reading it). Anything else is a full compile. This mirrors
+// fib_table_insert()/fib_table_delete() touching one leaf, except that a change in a table
+// consulted before another (local before main, a rule table before main) may also touch
+// the regions of the other table's prefixes inside it.
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { FibTable } from '../trie/fib-table.js';
+import { pmapDiff } from '../trie/persistent-map.js';
+import type { RouteGetOutcome } from '../route/route-output.js';
+import {
+  AnswerTable,
+  compileProgram,
+  decodeOutcome,
+  forEachLeafInside,
+  outcomeOf,
+  programViews,
+  ruleCovers,
+  walkProgram,
+  type CompiledOutcome,
+  type CompiledRule,
+  type Cover,
+  type LookupProgram,
+  type LookupView,
+} from '../trie/compile.js';
+import type { LpmChange } from './_prefix-index.js';
+import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from './poptrie.js';
+import { maskOf, type Ip4 } from '../net/ip4.js';
+import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
+
+/**
+ * Outcome codes: 1, 2, … for each distinct outcome, interned by content and never reused,
+ * so that a code answered against any version decodes to the same outcome.
+ */
+export class OutcomeCodes {
+  private readonly list: CompiledOutcome[] = [];
+  private readonly ids = new Map<string, number>();
+
+  /** The code of an outcome (>= 1). */
+  code(o: CompiledOutcome): number {
+    const key = JSON.stringify(o);
+    let c = this.ids.get(key);
+    if (c === undefined) {
+      this.list.push(o);
+      c = this.list.length;
+      this.ids.set(key, c);
+    }
+    return c;
+  }
+
+  /** The outcome of a code; throws a RangeError for a code never given out. */
+  outcome(code: number): CompiledOutcome {
+    const o = this.list[code - 1];
+    if (o === undefined) throw new RangeError(`Cannot decode lookup answer: unknown code ${code}`);
+    return o;
+  }
+
+  /** How many distinct outcomes were coded. */
+  get size(): number {
+    return this.list.length;
+  }
+}
+
+/** How a version was made. */
+export type CompileMode = 'full' | 'incremental' | 'unchanged';
+
+/** One compiled version: the flattened table and where it came from. */
+export interface FibLpmVersion {
+  readonly snapshot: FibSnapshot;
+  readonly table: PoptrieTable;
+  readonly mode: CompileMode;
+  /** Incremental: the LPM changes applied; full: the prefixes compiled. */
+  readonly changes: number;
+  /** Why a full compile was needed (absent otherwise). */
+  readonly reason?: string;
+  /** Full compile: how many tables' leaves were reused as they were, patched from a diff, or walked. */
+  readonly columns?: { readonly cached: number; readonly patched: number; readonly walked: number };
+  /** Full compile: a fresh poptrie, or the last one patched with the regions that differ. */
+  readonly lpm?: 'built' | 'patched';
+}
+
+/** Tunables of the compiler. */
+export interface FibLpmOptions {
+  /** Changed table prefixes beyond which a full compile is cheaper (default 20,000). */
+  readonly maxDiff?: number;
+  /** Regions to recompute beyond which a full compile is cheaper (default 50,000). */
+  readonly maxRecompute?: number;
+  /** Never compile incrementally (for comparisons). */
+  readonly incremental?: boolean;
+}
+
+/** What a lineage of incremental versions shares, but its newest table. */
+interface LineageCore {
+  snapshot: FibSnapshot;
+  readonly at: AnswerTable;
+  readonly program: LookupProgram;
+  readonly programKey: string;
+  readonly views: readonly LookupView[];
+  /** The rule prefixes that bound regions (and 0/0), as key dst * 64 + len. */
+  readonly anchors: ReadonlySet<number>;
+  readonly anchorList: readonly { readonly dst: Ip4; readonly len: number }[];
+  /** (answer, table) -> code. */
+  readonly codes: Map<number, number>;
+  readonly suppressLen: boolean;
+}
+
+/** A lineage with its newest table. */
+interface Lineage extends LineageCore {
+  head: PoptrieTable;
+  /** The regions of the last full compile (depth-first), or null once `log` grew too long. */
+  built: Regions | null;
+  /** The LPM changes applied since (incremental compiles), in order. */
+  readonly log: LpmChange[];
+}
+
+/** Regions as columns: prefix, length, code; depth-first order. */
+interface Regions {
+  readonly n: number;
+  readonly p: Uint32Array;
+  readonly l: Uint8Array;
+  readonly v: Int32Array;
+}
+
+/** Incremental changes kept for the next full compile's diff, at most (beyond: rebuild). */
+const MAX_LOG = 100_000;
+
+const prefixKey = (dst: Ip4, len: number): number => dst * 64 + len;
+
+/** The tables of a view in a snapshot (missing ones left out). */
+function viewTables(s: FibSnapshot, v: LookupView): FibTable[] {
+  const out: FibTable[] = [];
+  for (const id of v.sources) {
+    const t = s.tables.get(id);
+    if (t !== undefined) out.push(t);
+  }
+  return out;
+}
+
+/** Whether the events between two snapshots changed more than routes. */
+function envChange(a: FibSnapshot, b: FibSnapshot): string | null {
+  if (a.devices !== b.devices) return 'devices changed';
+  if (a.confAll !== b.confAll || a.confDefault !== b.confDefault) return 'devconf changed';
+  if (a.rules !== b.rules || a.customRules !== b.customRules) return 'rules changed';
+  if (a.nexthops !== b.nexthops) return 'nexthop objects changed';
+  return null;
+}
+
+/**
+ * Compiles FIB snapshots into flattened LPM tables, incrementally when it can.
+ *
+ * @example
+ *   const c = new FibLpmCompiler();
+ *   const v1 = c.compile(s1);            // full
+ *   const v2 = c.compile(s2);            // incremental when s2 = s1 + a route event
+ *   c.decode(lookupPoptrie(v2.table, dst), dst); // === routeGet(s2, { dst, ... })
+ */
+export class FibLpmCompiler {
+  readonly codes = new OutcomeCodes();
+  private lineage: Lineage | null = null;
+  /** The tables' leaves as columns, kept between full compiles (_leaf-columns.ts). */
+  private readonly leafColumns = new LeafColumnCache();
+  private readonly maxDiff: number;
+  private readonly maxRecompute: number;
+  private readonly incremental: boolean;
+
+  constructor(options: FibLpmOptions = {}) {
+    this.maxDiff = options.maxDiff ?? 20_000;
+    this.maxRecompute = options.maxRecompute ?? 50_000;
+    this.incremental = options.incremental ?? true;
+  }
+
+  /** What `ip route get DST` answers, from the code a lookup of DST gave. */
+  decode(code: number, dst: Ip4): RouteGetOutcome {
+    return decodeOutcome(this.codes.outcome(code), dst);
+  }
+
+  /** The outcome behind a code. */
+  outcome(code: number): CompiledOutcome {
+    return this.codes.outcome(code);
+  }
+
+  /**
+   * Builds the prefix index the first incremental change needs (~100 ms on a full table),
+   * so that it is not paid by that change. Idempotent.
+   */
+  prepareIncremental(): void {
+    if (this.lineage) ensurePoptrieIndex(this.lineage.head);
+  }
+
+  /**
+   * Compiles `s`: incrementally from the last compiled snapshot when only routes changed
+   * and the change is small, else in full.
+   *
+   * 1. The same snapshot: the same table.
+   * 2. Devices, devconf, rules or nexthop objects changed, or a table the program reads
+   *    appeared or went: full compile (answers depend on them).
+   * 3. Changed prefixes of the tables read (pmapDiff); for each whose answer in its lookup
+   *    changed, the regions to recompute: itself, and the prefixes of the other lookups and
+   *    the rule prefixes inside it.
+   * 4. Each region still in U gets its outcome's code (an insert, a no-op when unchanged);
+   *    a region no longer in U is removed. Apply as one poptrie version.
+   */
+  compile(s: FibSnapshot): FibLpmVersion {
+    const L = this.lineage;
+    if (L === null) return this.compileFull(s, 'first compile');
+    if (s === L.snapshot) return { snapshot: s, table: L.head, mode: 'unchanged', changes: 0 };
+    if (!this.incremental) return this.compileFull(s, 'incremental compiles disabled');
+    const env = envChange(L.snapshot, s);
+    if (env !== null) return this.compileFull(s, env);
+    const program = compileProgram(s);
+    if (JSON.stringify(program) !== L.programKey) return this.compileFull(s, 'a table the rules read appeared or went');
+    const views = programViews(s, program);
+    if (JSON.stringify(views) !== JSON.stringify(L.views)) return this.compileFull(s, 'a table the lookups read appeared or went');
+    const s0 = L.snapshot;
+    const before = L.views.map((v) => viewTables(s0, v));
+    const after = views.map((v) => viewTables(s, v));
+    const viewOfSource = new Map<number, number>();
+    views.forEach((v, i) => v.sources.forEach((id) => viewOfSource.set(id, i)));
+
+    const regions = new Map<number, { dst: Ip4; len: number }>();
+    const add = (dst: Ip4, len: number): void => {
+      regions.set(prefixKey(dst, len), { dst, len });
+    };
+    let diffs = 0;
+    for (const [id, vi] of viewOfSource) {
+      const t0 = s0.tables.get(id);
+      const t1 = s.tables.get(id);
+      if (t0 === t1 || t0 === undefined || t1 === undefined) continue;
+      for (const d of pmapDiff(t0.leaves, t1.leaves)) {
+        if (++diffs > this.maxDiff) return this.compileFull(s, `more than ${this.maxDiff} prefixes changed`);
+        const low = d.key & 255;
+        const dst = (d.key - low) / 256;
+        const len = 32 - low;
+        if (L.at.viewAnswer(before[vi]!, dst, len) === L.at.viewAnswer(after[vi]!, dst, len)) continue;
+        add(dst, len);
+        if (len === 32) continue;
+        // Prefixes of the other lookups inside this one: it may be their cover.
+        after.forEach((tables, wi) => {
+          if (wi === vi) return;
+          for (const t of tables) {
+            forEachLeafInside(t, dst, len, (qd, ql, aliases) => {
+              if (L.at.leafAnswer(aliases) >= 0) add(qd, ql);
+            });
+          }
+        });
+        for (const a of L.anchorList) {
+          if (a.len > len && ((a.dst ^ dst) & maskOf(len)) === 0) add(a.dst, a.len);
+        }
+        if (regions.size > this.maxRecompute) return this.compileFull(s, `more than ${this.maxRecompute} regions to recompute`);
+      }
+    }
+    const changes: LpmChange[] = [];
+    for (const { dst, len } of regions.values()) {
+      const inU = L.anchors.has(prefixKey(dst, len)) || after.some((tables) => L.at.viewAnswer(tables, dst, len) >= 0);
+      if (!inU) {
+        changes.push({ type: 'remove', prefix: dst, len });
+        continue;
+      }
+      const covers = after.map((tables) => L.at.viewCover(tables, dst, len));
+      changes.push({ type: 'insert', prefix: dst, len, value: this.regionCode(L, views, covers, dst, len) });
+    }
+    L.head = changes.length ? applyPoptrieChanges(L.head, changes) : L.head;
+    if (L.built !== null) {
+      if (L.log.length + changes.length > MAX_LOG) L.built = null;
+      else L.log.push(...changes);
+    }
+    L.snapshot = s;
+    return { snapshot: s, table: L.head, mode: 'incremental', changes: changes.length };
+  }
+
+  /** The code of a region given each lookup's cover. */
+  private regionCode(L: LineageCore, views: readonly LookupView[], covers: readonly (Cover | null)[], dst: Ip4, len: number): number {
+    const w = walkProgram(
+      L.program,
+      L.at.answers,
+      (table) => {
+        const i = views.findIndex((v) => v.table === table);
+        return i < 0 ? null : (covers[i] ?? null);
+      },
+      (r: CompiledRule) => ruleCovers(r, dst, len),
+    );
+    return this.walkCode(L, w);
+  }
+
+  private walkCode(L: LineageCore, w: ReturnType<typeof walkProgram>): number {
+    if ('errno' in w) return this.codes.code({ kind: 'error', errno: w.errno });
+    const key = w.answer * 2 ** 32 + w.table;
+    let c = L.codes.get(key);
+    if (c === undefined) {
+      c = this.codes.code(outcomeOf(L.at.answers, w));
+      L.codes.set(key, c);
+    }
+    return c;
+  }
+
+  /**
+   * Compiles `s` in full and starts a new lineage.
+   *
+   * 1. Program and lookups (compile.ts); the answering prefixes of each table read, in
+   *    depth-first order (address ascending, shorter first): the table's leaves as columns
+   *    of signatures (_leaf-columns.ts: kept from the last full compile and patched with the
+   *    table's diff, or walked), each signature's answer found once. The biggest table's are
+   *    "plain"; the others, the rule prefixes and 0/0 are "anchors", merged into one
+   *    short list with each lookup's answer there.
+   * 2. Merge plain and anchors; keep a stack of enclosing prefixes: each frame holds the
+   *    cover of the plain table's lookup and a context, the nearest enclosing anchor's
+   *    covers of the other lookups and rule memberships.
+   * 3. A plain prefix takes its outcome from its context's memo, keyed by its answer (and
+   *    length, when a rule has suppress_prefixlength); an anchor walks the program and
+   *    opens a new context.
+   * 4. Build the poptrie from the columns (prefix, length, code); or, when the last
+   *    lineage's table is indexed and few regions differ from what it holds (its last full
+   *    compile's regions replayed with the changes applied since), apply just those to it:
+   *    an address added or a sysctl written changes the answers of few regions.
+   */
+  compileFull(s: FibSnapshot, reason = 'full compile requested'): FibLpmVersion {
+    const at = new AnswerTable(s);
+    const program = compileProgram(s);
+    const views = programViews(s, program);
+    const rules: readonly CompiledRule[] = program.kind === 'rules' ? program.rules : [];
+    const anchorList: { dst: Ip4; len: number }[] = [{ dst: 0, len: 0 }];
+    for (const r of rules) if (r.dstLen > 0) anchorList.push({ dst: r.dst, len: r.dstLen });
+    const L: LineageCore = {
+      snapshot: s,
+      at,
+      program,
+      programKey: JSON.stringify(program),
+      views,
+      anchors: new Set(anchorList.map((x) => prefixKey(x.dst, x.len))),
+      anchorList,
+      codes: new Map(),
+      suppressLen: rules.some((r) => r.action.kind === 'lookup' && r.action.suppressPrefixlen >= 0),
+    };
+    const V = views.length;
+    // 1. The tables read, the biggest one plain.
+    const sources: { view: number; rank: number; cols: Columns }[] = [];
+    const walked = { cached: 0, patched: 0, walked: 0 };
+    this.leafColumns.retain(new Set(views.flatMap((v) => v.sources)));
+    views.forEach((v, vi) => {
+      v.sources.forEach((id, rank) => {
+        const t = s.tables.get(id);
+        if (t === undefined) return;
+        const { cols, how } = this.leafColumns.columns(t);
+        walked[how]++;
+        sources.push({ view: vi, rank, cols: this.answerColumns(cols, at) });
+      });
+    });
+    let big = -1;
+    sources.forEach((src, i) => {
+      if (big < 0 || src.cols.n > sources[big]!.cols.n) big = i;
+    });
+    const plain: Columns = big < 0 ? { n: 0, p: new Uint32Array(0), l: new Uint8Array(0), a: new Int32Array(0) } : sources[big]!.cols;
+    const pv = big < 0 ? -1 : sources[big]!.view;
+    const pRank = big < 0 ? 0 : sources[big]!.rank;
+    const anchors = mergeAnchors(
+      anchorList,
+      sources.filter((_, i) => i !== big),
+      V,
+    );
+    const total = plain.n + anchors.length;
+    const st: MergeState = {
+      depth: 0,
+      n: 0,
+      frameEnd: new Float64Array(40),
+      frameA: new Int32Array(40),
+      frameL: new Int32Array(40),
+      frameCtx: [],
+      outP: new Uint32Array(total),
+      outL: new Uint8Array(total),
+      outV: new Int32Array(total),
+    };
+    const stride = L.suppressLen ? 33 : 1;
+    const walkCovers = new Int32Array(2 * V);
+    // A plain prefix whose (context, answer) is not memoised yet: walk the program.
+    const miss = (ctx: Context, a: number, len: number): number => {
+      walkCovers.set(ctx.covers);
+      walkCovers[2 * pv] = a;
+      walkCovers[2 * pv + 1] = len;
+      const code = this.walkCode(L, this.walkAt(L, walkCovers, ctx.members));
+      const mk = a * stride + (stride > 1 ? len : 0);
+      if (mk >= ctx.memo.length) {
+        const m = new Int32Array(Math.max(mk + 1, ctx.memo.length * 2, 64));
+        m.set(ctx.memo);
+        ctx.memo = m;
+      }
+      ctx.memo[mk] = code;
+      return code;
+    };
+    // 2. The merge: the plain prefixes before each anchor in a tight loop, then the anchor.
+    let pi = 0;
+    for (let ai = 0; ai <= anchors.length; ai++) {
+      const x = anchors[ai];
+      pi = plainRun(st, plain, pi, x === undefined ? Infinity : x.dst * 64 + x.len, stride, miss);
+      if (x === undefined) break;
+      const { dst, len } = x;
+      // The plain table may have this prefix too: it counts in its lookup, by rank.
+      let plainHere = -1;
+      if (pi < plain.n && plain.p[pi] === dst && plain.l[pi] === len) {
+        plainHere = plain.a[pi]!;
+        pi++;
+      }
+      let depth = st.depth;
+      while (depth > 0 && dst > st.frameEnd[depth - 1]!) depth--;
+      const covers = depth > 0 ? st.frameCtx[depth - 1]!.covers.slice() : new Int32Array(2 * V).fill(-1);
+      for (let v = 0; v < V; v++) {
+        let ans = x.answers[v]!;
+        if (v === pv && plainHere >= 0 && (ans < 0 || x.ranks[v]! > pRank)) ans = plainHere;
+        if (ans >= 0) {
+          covers[2 * v] = ans;
+          covers[2 * v + 1] = len;
+        } else if (v === pv) {
+          covers[2 * v] = depth > 0 ? st.frameA[depth - 1]! : -1;
+          covers[2 * v + 1] = depth > 0 ? st.frameL[depth - 1]! : 0;
+        }
+      }
+      // 3. An anchor walks the program and opens a context.
+      const ctx: Context = { covers, members: rules.map((r) => ruleCovers(r, dst, len)), memo: new Int32Array(0) };
+      const code = this.walkCode(L, this.walkAt(L, covers, ctx.members));
+      st.frameCtx[depth] = ctx;
+      st.frameA[depth] = pv >= 0 ? covers[2 * pv]! : -1;
+      st.frameL[depth] = pv >= 0 ? covers[2 * pv + 1]! : 0;
+      st.frameEnd[depth] = dst + SPAN[len]! - 1;
+      st.depth = depth + 1;
+      st.outP[st.n] = dst;
+      st.outL[st.n] = len;
+      st.outV[st.n] = code;
+      st.n++;
+    }
+    const { outP, outL, outV, n } = st;
+    const regions: Regions = { n, p: outP.subarray(0, n), l: outL.subarray(0, n), v: outV.subarray(0, n) };
+    // 4. The poptrie: the last one patched with the regions that differ, when few do.
+    const prev = this.lineage;
+    let head: PoptrieTable | null = null;
+    let lpm: 'built' | 'patched' = 'built';
+    if (prev !== null && prev.built !== null && this.incremental && poptrieIndexed(prev.head)) {
+      const changes = diffRegions(replayLog(prev.built, prev.log), regions, this.maxRecompute);
+      if (changes !== null) {
+        head = changes.length ? applyPoptrieChanges(prev.head, changes) : prev.head;
+        lpm = 'patched';
+      }
+    }
+    head ??= buildPoptrieColumns(regions.p, regions.l, regions.v);
+    this.lineage = { ...L, head, built: regions, log: [] };
+    return { snapshot: s, table: head, mode: 'full', changes: n, reason, columns: walked, lpm };
+  }
+
+  /**
+   * A table's answering prefixes (depth-first), each leaf's answer found once per
+   * signature. When no leaf is transparent the address and length columns are shared.
+   */
+  private answerColumns(lc: LeafColumns, at: AnswerTable): Columns {
+    const sigs = this.leafColumns.sigs;
+    const memo = new Int32Array(sigs.size).fill(-2);
+    const a = new Int32Array(lc.n);
+    let transparent = 0;
+    for (let i = 0; i < lc.n; i++) {
+      const sg = lc.s[i]!;
+      let ans = memo[sg]!;
+      if (ans === -2) {
+        ans = at.leafAnswer(sigs.rep(sg));
+        memo[sg] = ans;
+      }
+      a[i] = ans;
+      if (ans < 0) transparent++;
+    }
+    if (transparent === 0) return { n: lc.n, p: lc.p, l: lc.l, a };
+    const n = lc.n - transparent;
+    const p = new Uint32Array(n);
+    const l = new Uint8Array(n);
+    const b = new Int32Array(n);
+    let k = 0;
+    for (let i = 0; i < lc.n; i++) {
+      if (a[i]! < 0) continue;
+      p[k] = lc.p[i]!;
+      l[k] = lc.l[i]!;
+      b[k] = a[i]!;
+      k++;
+    }
+    return { n, p, l, a: b };
+  }
+
+  /** Walks the program with covers (answer, plen per lookup; answer -1: none). */
+  private walkAt(L: LineageCore, covers: Int32Array, members: readonly boolean[]): ReturnType<typeof walkProgram> {
+    const views = L.views;
+    const rules = L.program.kind === 'rules' ? L.program.rules : [];
+    return walkProgram(
+      L.program,
+      L.at.answers,
+      (table) => {
+        for (let v = 0; v < views.length; v++) {
+          if (views[v]!.table !== table) continue;
+          const a = covers[2 * v]!;
+          return a < 0 ? null : { answer: a, plen: covers[2 * v + 1]! };
+        }
+        return null;
+      },
+      (r) => members[rules.indexOf(r)] === true,
+    );
+  }
+}
+
+/** The regions after a log of changes (the last change of a prefix wins), depth-first. */
+function replayLog(r: Regions, log: readonly LpmChange[]): Regions {
+  if (log.length === 0) return r;
+  const last = new Map<number, LpmChange>();
+  for (const ch of log) last.set(prefixKey(ch.prefix, ch.len), ch);
+  const keys = [...last.keys()].sort((x, y) => x - y);
+  const cap = r.n + keys.length;
+  const p = new Uint32Array(cap);
+  const l = new Uint8Array(cap);
+  const v = new Int32Array(cap);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < r.n || j < keys.length) {
+    const ki = i < r.n ? prefixKey(r.p[i]!, r.l[i]!) : Infinity;
+    const kj = j < keys.length ? keys[j]! : Infinity;
+    if (ki < kj) {
+      p[n] = r.p[i]!;
+      l[n] = r.l[i]!;
+      v[n] = r.v[i]!;
+      n++;
+      i++;
+      continue;
+    }
+    if (ki === kj) i++;
+    const ch = last.get(kj)!;
+    j++;
+    if (ch.type === 'insert') {
+      p[n] = ch.prefix;
+      l[n] = ch.len;
+      v[n] = ch.value;
+      n++;
+    }
+  }
+  return { n, p, l, v };
+}
+
+/** The changes that turn regions `a` into `b` (both depth-first), or null when more than `max`. */
+function diffRegions(a: Regions, b: Regions, max: number): LpmChange[] | null {
+  const out: LpmChange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.n || j < b.n) {
+    const ka = i < a.n ? prefixKey(a.p[i]!, a.l[i]!) : Infinity;
+    const kb = j < b.n ? prefixKey(b.p[j]!, b.l[j]!) : Infinity;
+    if (ka === kb) {
+      if (a.v[i] !== b.v[j]) out.push({ type: 'insert', prefix: b.p[j]!, len: b.l[j]!, value: b.v[j]! });
+      i++;
+      j++;
+    } else if (ka < kb) {
+      out.push({ type: 'remove', prefix: a.p[i]!, len: a.l[i]! });
+      i++;
+    } else {
+      out.push({ type: 'insert', prefix: b.p[j]!, len: b.l[j]!, value: b.v[j]! });
+      j++;
+    }
+    if (out.length > max) return null;
+  }
+  return out;
+}
+
+/** 2^(32 - len): the addresses a prefix of length len covers. */
+const SPAN = Float64Array.from({ length: 33 }, (_, len) => 2 ** (32 - len));
+
+/** The merge of compileFull: the stack of enclosing prefixes and the output columns. */
+interface MergeState {
+  depth: number;
+  n: number;
+  readonly frameEnd: Float64Array;
+  /** The plain lookup's cover at each frame (answer, length). */
+  readonly frameA: Int32Array;
+  readonly frameL: Int32Array;
+  readonly frameCtx: Context[];
+  readonly outP: Uint32Array;
+  readonly outL: Uint8Array;
+  readonly outV: Int32Array;
+}
+
+/**
+ * The hot loop of compileFull, kept small so that it is optimised early: the plain prefixes
+ * from `pi` up to (not including) key `endKey`, each coded from its context's memo (or by
+ * `miss`). There is always an enclosing frame: 0/0 is the first anchor.
+ */
+function plainRun(
+  st: MergeState,
+  plain: Columns,
+  from: number,
+  endKey: number,
+  stride: number,
+  miss: (ctx: Context, a: number, len: number) => number,
+): number {
+  const { p, l, a } = plain;
+  const { frameEnd, frameA, frameL, frameCtx, outP, outL, outV } = st;
+  const count = plain.n;
+  let depth = st.depth;
+  let n = st.n;
+  let pi = from;
+  for (; pi < count; pi++) {
+    const dst = p[pi]!;
+    const len = l[pi]!;
+    if (dst * 64 + len >= endKey) break;
+    const ans = a[pi]!;
+    while (dst > frameEnd[depth - 1]!) depth--;
+    const ctx = frameCtx[depth - 1]!;
+    const mk = ans * stride + (stride > 1 ? len : 0);
+    const memo = ctx.memo;
+    let code = mk < memo.length ? memo[mk]! : 0;
+    if (code === 0) code = miss(ctx, ans, len);
+    frameCtx[depth] = ctx;
+    frameA[depth] = ans;
+    frameL[depth] = len;
+    frameEnd[depth] = dst + SPAN[len]! - 1;
+    depth++;
+    outP[n] = dst;
+    outL[n] = len;
+    outV[n] = code;
+    n++;
+  }
+  st.depth = depth;
+  st.n = n;
+  return pi;
+}
+
+/** The covers, rule memberships and outcome memo of an anchor (see compileFull). */
+interface Context {
+  /** (answer, plen) per lookup; the plain lookup's pair is set per prefix. */
+  readonly covers: Int32Array;
+  readonly members: readonly boolean[];
+  /** Code by plain answer (and length); 0: not yet known. */
+  memo: Int32Array;
+}
+
+/** An anchor: a prefix of a small table, a rule prefix or 0/0, with each lookup's answer there. */
+interface Anchor {
+  readonly dst: Ip4;
+  readonly len: number;
+  /** Per lookup: the answer here (-1: none), from the table of lowest rank that has one. */
+  readonly answers: Int32Array;
+  readonly ranks: Int32Array;
+}
+
+/** The anchors in depth-first order, each prefix once. */
+function mergeAnchors(
+  list: readonly { dst: Ip4; len: number }[],
+  sources: readonly { view: number; rank: number; cols: Columns }[],
+  V: number,
+): Anchor[] {
+  const byKey = new Map<number, Anchor>();
+  const get = (dst: Ip4, len: number): Anchor => {
+    const k = prefixKey(dst, len);
+    let x = byKey.get(k);
+    if (x === undefined) {
+      x = { dst, len, answers: new Int32Array(V).fill(-1), ranks: new Int32Array(V).fill(-1) };
+      byKey.set(k, x);
+    }
+    return x;
+  };
+  for (const a of list) get(a.dst, a.len);
+  for (const src of sources) {
+    const c = src.cols;
+    for (let i = 0; i < c.n; i++) {
+      const x = get(c.p[i]!, c.l[i]!);
+      if (x.answers[src.view]! < 0 || x.ranks[src.view]! > src.rank) {
+        x.answers[src.view] = c.a[i]!;
+        x.ranks[src.view] = src.rank;
+      }
+    }
+  }
+  return [...byKey.values()].sort((x, y) => x.dst * 64 + x.len - (y.dst * 64 + y.len));
+}
+
+/** Answering prefixes as columns, depth-first order. */
+interface Columns {
+  readonly n: number;
+  readonly p: Uint32Array;
+  readonly l: Uint8Array;
+  readonly a: Int32Array;
+}
+

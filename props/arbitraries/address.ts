@@ -1,0 +1,55 @@
+// Address commands: primaries and secondaries from overlapping subnets, peers, /31 and
+// /32, `brd +`, noprefixroute, metrics, scopes; replace and delete (with and without a
+// prefix length: the wildcard delete).
+
+import fc from 'fast-check';
+import { formatIp4 } from '../../core/net/ip4.js';
+import { cmd, maybe, type IpCommand } from './ip-command.js';
+import { deviceName, localAddress } from './universe.js';
+
+/** The address part of `ip address add`: `A/len`, or `A peer P[/len]`. */
+function addressWords(): fc.Arbitrary<{ words: readonly string[]; label: string | null }> {
+  return fc.oneof(
+    { arbitrary: localAddress().map((a) => ({ words: [`${formatIp4(a.addr)}/${a.len}`], label: null })), weight: 10 },
+    {
+      arbitrary: fc
+        .constantFrom(['10.9.0.1', 'peer', '10.9.0.2'], ['10.9.1.1', 'peer', '10.9.5.0/24'], ['10.9.0.3', 'peer', '10.9.0.2'])
+        .map((w) => ({ words: w, label: 'peer' })),
+      weight: 2,
+    },
+  );
+}
+
+/** `ip address add|replace ADDR [brd +] [scope S] [metric M] [noprefixroute] dev D`. */
+export function addrAdd(): fc.Arbitrary<IpCommand> {
+  return fc
+    .record({
+      verb: fc.constantFrom('add', 'add', 'add', 'replace'),
+      a: addressWords(),
+      brd: maybe(fc.constant(['brd', '+']), 4),
+      scope: maybe(fc.constantFrom(['scope', 'link'], ['scope', 'host']), 6),
+      metric: maybe(fc.constantFrom(['metric', '10'], ['metric', '100']), 5),
+      npr: maybe(fc.constant(['noprefixroute']), 6),
+      dev: deviceName(),
+    })
+    .map((r) =>
+      cmd(
+        `ip address ${r.verb}`,
+        [['ip', 'address', r.verb], r.a.words, r.brd, r.scope, r.metric, r.npr, ['dev', r.dev]],
+        [r.a.label, r.a.words[0]?.endsWith('/31') && '/31', r.a.words[0]?.endsWith('/32') && '/32', r.brd && 'brd', r.scope && `scope:${r.scope[1] ?? ''}`, r.metric && 'metric', r.npr && 'noprefixroute'],
+      ),
+    );
+}
+
+/** `ip address del ADDR[/len] dev D`. */
+export function addrDel(): fc.Arbitrary<IpCommand> {
+  return fc
+    .record({ a: localAddress(), wildcard: fc.integer({ min: 0, max: 9 }).map((n) => n === 0), dev: deviceName() })
+    .map(({ a, wildcard, dev }) =>
+      cmd('ip address del', [['ip', 'address', 'del', wildcard ? formatIp4(a.addr) : `${formatIp4(a.addr)}/${a.len}`, 'dev', dev]], [wildcard && 'wildcard']),
+    );
+}
+
+export function addrCommand(): fc.Arbitrary<IpCommand> {
+  return fc.oneof({ arbitrary: addrAdd(), weight: 3 }, { arbitrary: addrDel(), weight: 1 });
+}

@@ -1,0 +1,73 @@
+// Rule commands: every selector (from, to, tos, fwmark, iif, oif, uidrange, ipproto,
+// dport, not) and action (lookup with suppress_prefixlength, goto, nop, unreachable,
+// blackhole, prohibit), automatic and explicit priorities; delete and flush.
+
+import fc from 'fast-check';
+import { cmd, maybe, type IpCommand } from './ip-command.js';
+import { anyDeviceName, rulePrefix } from './universe.js';
+
+const PREFS = ['0', '50', '100', '200', '1000', '32765', '32766'] as const;
+
+/** The action words and their coverage label. */
+function ruleAction(): fc.Arbitrary<{ words: readonly string[]; label: string }> {
+  return fc.oneof(
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom('main', 'local', 'default', '10', '20', '30'), maybe(fc.constantFrom('0', '8', '16', '24'), 5))
+        .map(([t, sp]) => ({ words: ['lookup', t, ...(sp === null ? [] : ['suppress_prefixlength', sp])], label: sp === null ? 'lookup' : 'suppress_prefixlength' })),
+      weight: 10,
+    },
+    { arbitrary: fc.constantFrom(...PREFS).map((p) => ({ words: ['goto', p], label: 'goto' })), weight: 2 },
+    { arbitrary: fc.constant({ words: ['nop'], label: 'nop' }), weight: 1 },
+    { arbitrary: fc.constantFrom('unreachable', 'blackhole', 'prohibit').map((a) => ({ words: [a], label: a })), weight: 2 },
+  );
+}
+
+function selectors(): fc.Arbitrary<{ words: string[]; labels: string[] }> {
+  const opt = maybe;
+  return fc
+    .record({
+      not: opt(fc.constant(['not']), 12),
+      from: opt(rulePrefix().map((p) => ['from', p]), 2),
+      to: opt(rulePrefix().map((p) => ['to', p]), 4),
+      tos: opt(fc.constantFrom('0x04', '0x08', '0x10', '0x20').map((t) => ['tos', t]), 8),
+      fwmark: opt(fc.constantFrom('7', '0x1/0x1', '0x10/0xf0').map((m) => ['fwmark', m]), 6),
+      iif: opt(anyDeviceName().map((d) => ['iif', d]), 7),
+      oif: opt(anyDeviceName().map((d) => ['oif', d]), 6),
+      uid: opt(fc.constantFrom('0-0', '100-200', '1000-2000').map((u) => ['uidrange', u]), 10),
+      proto: opt(fc.constantFrom(['ipproto', 'tcp'], ['ipproto', 'udp'], ['ipproto', 'udp', 'dport', '53'], ['dport', '1000-2000']), 10),
+    })
+    .map((r) => {
+      const words: string[] = [];
+      const labels: string[] = [];
+      for (const [k, v] of Object.entries(r) as [string, string[] | null][]) {
+        if (v === null) continue;
+        words.push(...v);
+        labels.push(k === 'proto' ? (v.includes('dport') ? 'dport' : 'ipproto') : k);
+      }
+      return { words, labels };
+    });
+}
+
+/** `ip rule add [selectors] [pref N] ACTION`. */
+export function ruleAdd(): fc.Arbitrary<IpCommand> {
+  return fc
+    .record({ sel: selectors(), pref: maybe(fc.constantFrom(...PREFS), 2), action: ruleAction() })
+    .map((r) =>
+      cmd('ip rule add', [['ip', 'rule', 'add'], r.sel.words, r.pref === null ? null : ['pref', r.pref], r.action.words], [...r.sel.labels, r.pref === null ? 'auto-pref' : 'pref', r.action.label]),
+    );
+}
+
+/** `ip rule del pref N` / `del from P` / `del lookup T` / `del` with selectors, or `ip rule flush`. */
+export function ruleDel(): fc.Arbitrary<IpCommand> {
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...PREFS).map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'pref', p]], ['pref'])), weight: 3 },
+    { arbitrary: rulePrefix().map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'from', p]], ['from'])), weight: 1 },
+    { arbitrary: fc.constantFrom('10', '20', 'main').map((t) => cmd('ip rule del', [['ip', 'rule', 'del', 'lookup', t]], ['lookup'])), weight: 1 },
+    { arbitrary: fc.constant(cmd('ip rule flush', [['ip', 'rule', 'flush']])), weight: 1 },
+  );
+}
+
+export function ruleCommand(): fc.Arbitrary<IpCommand> {
+  return fc.oneof({ arbitrary: ruleAdd(), weight: 4 }, { arbitrary: ruleDel(), weight: 1 });
+}
