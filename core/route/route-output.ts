@@ -249,6 +249,28 @@ function fibValidateSource(s: FibSnapshot, src: Ip4, dst: Ip4, tos: number, oif:
   return rev.res.type === 'unicast' || (rev.res.type === 'local' && acceptLocal);
 }
 
+/** An input packet delivered through lo without a FIB result (ip_route_input_mc, brd_input). */
+function localDelivery(req: RouteGetRequest, type: RouteType, cache: CacheFlags): RouteGetOutcome {
+  return {
+    ok: true,
+    answer: {
+      kind: 'route',
+      type,
+      dst: req.dst,
+      from: req.src,
+      tos: 0,
+      gateway: null,
+      dev: LOOPBACK_IFINDEX,
+      table: 0,
+      prefsrc: null,
+      mark: req.mark,
+      uid: req.uid ?? null,
+      cache,
+      iif: req.iif,
+    },
+  };
+}
+
 /** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
 function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   const inDev = s.devices.get(req.iif);
@@ -262,47 +284,13 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
     if (dst !== 0xe0000001 || !inDev.up) return { ok: false, errno: 'EINVAL' };
     if (isMulticast(src) || isLbcast(src) || isLoopback(src)) return { ok: false, errno: 'EINVAL' };
     if (src !== 0 && !fibValidateSource(s, src, 0, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
-    return {
-      ok: true,
-      answer: {
-        kind: 'route',
-        type: 'multicast',
-        dst,
-        from: src,
-        tos: 0,
-        gateway: null,
-        dev: LOOPBACK_IFINDEX,
-        table: 0,
-        prefsrc: null,
-        mark: req.mark,
-        uid: req.uid ?? null,
-        cache: { ...NO_FLAGS, local: true, multicast: true },
-        iif: req.iif,
-      },
-    };
+    return localDelivery(req, 'multicast', { ...NO_FLAGS, local: true, multicast: true });
   }
   if (isLbcast(dst) || (src === 0 && dst === 0)) {
     // brd_input: no FIB lookup; a non-zero source must pass fib_validate_source() (its
     // fast path: not one of our addresses).
     if (src !== 0 && !fibValidateSource(s, src, 0, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
-    return {
-      ok: true,
-      answer: {
-        kind: 'route',
-        type: 'broadcast',
-        dst,
-        from: src,
-        tos: 0,
-        gateway: null,
-        dev: LOOPBACK_IFINDEX,
-        table: 0,
-        prefsrc: null,
-        mark: req.mark,
-        uid: req.uid ?? null,
-        cache: { ...NO_FLAGS, local: true, broadcast: true },
-        iif: req.iif,
-      },
-    };
+    return localDelivery(req, 'broadcast', { ...NO_FLAGS, local: true, broadcast: true });
   }
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") only a zero source or a zero
   // destination is a martian on input; other 0.x addresses go to the FIB like any other.
