@@ -5,6 +5,7 @@ import { runMain } from './run-cmd.js';
 import { replayMain } from './replay-cmd.js';
 import { captureMain } from './capture-cmd.js';
 import { verifyMain } from './verify-cmd.js';
+import { benchMain } from './bench-cmd.js';
 
 const HELP = `kfib - a model of the Linux kernel's IPv4 FIB (Linux 6.18 + iproute2 6.1)
 
@@ -23,6 +24,9 @@ Usage:
   kfib verify [--kernel] [--runs N] [--seed S] [--path P] [--max-commands K] [--json]
       Property-based verification: the kernel's invariants, and (with --kernel, root on
       Linux) generated scripts compared with the live kernel, shrunk to a minimal script.
+  kfib bench [--quick] [--threads 1,2] [--out DIR]
+      Lookup throughput of the worker-thread engine on a compiled snapshot of the full
+      Internet table, against a C DIR-24-8, npm LPM libraries and the kernel's ip route get.
   kfib help [COMMAND]
 
 Run "kfib run --help" for the details of a command.
@@ -35,6 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (cmd === 'help' && rest[0] === 'replay') return replayMain(['--help']);
     if (cmd === 'help' && rest[0] === 'capture') return captureMain(['--help']);
     if (cmd === 'help' && rest[0] === 'verify') return verifyMain(['--help']);
+    if (cmd === 'help' && rest[0] === 'bench') return benchMain(['--help']);
     process.stdout.write(HELP);
     return cmd === undefined ? 2 : 0;
   }
@@ -47,6 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return captureMain(rest);
     case 'verify':
       return verifyMain(rest);
+    case 'bench':
+      return benchMain(rest);
     default:
       process.stderr.write(`kfib: unknown command "${cmd}" (try "kfib --help")\n`);
       return 2;
