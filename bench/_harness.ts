@@ -59,11 +59,21 @@ export function collectGarbage(): void {
   gcFn?.();
 }
 
-/** Times `fn` `runs` times, each after a garbage collection: median, min, all (ms). */
-export function timeRuns(fn: () => unknown, runs: number): { readonly median: number; readonly min: number; readonly runs: readonly number[] } {
+/**
+ * A full collection, then a pause for its concurrent sweeping to finish: timing right after
+ * a forced collection of a big heap measures the sweeper competing for the cores (on two
+ * cores a compile then takes 3-4x as long).
+ */
+export async function settle(ms = 400): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Times `fn` `runs` times, each after settle(): median, min, all (ms). */
+export async function timeRuns(fn: () => unknown, runs: number): Promise<{ readonly median: number; readonly min: number; readonly runs: readonly number[] }> {
   const ts: number[] = [];
   for (let i = 0; i < runs; i++) {
-    collectGarbage();
+    await settle();
     const a = performance.now();
     fn();
     ts.push(performance.now() - a);

@@ -32,7 +32,7 @@ import { buildNpmLpm, loadNpmLpm, npmQueries } from './_npm-lpm.js';
 import { progress, type Progress } from './_progress.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { checksum, generateTable, loadTable, prng, tableAddrs, uniformAddrs, type BenchTable } from './_tables.js';
-import { collectGarbage, compareAnswers, machineInfo, median, mlpsOf, quantile, timeRuns } from './_harness.js';
+import { compareAnswers, machineInfo, median, mlpsOf, quantile, settle, timeRuns } from './_harness.js';
 import {
   applyRouteEvent,
   ENV_EVENTS,
@@ -182,8 +182,8 @@ export interface EngineTableResult {
   } | null;
   readonly workloads: Workload[];
   kernelLoadSeconds: number | null;
-  readonly cBuildMs: number | null;
-  readonly npmBuildMs: number | null;
+  cBuildMs: number | null;
+  npmBuildMs: number | null;
 }
 
 export interface GrowthRow {
@@ -330,9 +330,9 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<EngineTableResult> 
   const s = fb.snapshot;
   const table = fb.table;
   p.step(`${bt.name}: compile (${o.compileRuns} cold compiles, then the LPM alone)`);
-  const coldMs = timeRuns(() => new FibLpmCompiler().compileFull(s), o.compileRuns);
-  const lpmOnlyMs = timeRuns(() => buildPoptrie(table.entries), o.compileRuns);
-  collectGarbage();
+  const coldMs = await timeRuns(() => new FibLpmCompiler().compileFull(s), o.compileRuns);
+  const lpmOnlyMs = await timeRuns(() => buildPoptrie(table.entries), o.compileRuns);
+  await settle();
   const v = ctx.compiler.compileFull(s, 'bench');
   publishAll(ctx, s);
   const anyEngine = ctx.engines.values().next().value as FibEngine;
@@ -410,7 +410,7 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<EngineTableResult> 
   const prepareMs = performance.now() - t1;
   const us: number[] = [];
   let full = 0;
-  collectGarbage();
+  await settle();
   for (const sn of snaps.slice(0, o.events)) {
     const a = performance.now();
     const vv = ctx.compiler.compile(sn);
@@ -429,7 +429,7 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<EngineTableResult> 
   const ms: number[] = [];
   let patched = 0;
   for (const sn of envSnaps) {
-    collectGarbage();
+    await settle();
     const a = performance.now();
     const vv = ctx.compiler.compile(sn);
     ms.push(performance.now() - a);
@@ -440,7 +440,9 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<EngineTableResult> 
   const wantEnv = Array.from(check, (a) => routeGet(envLast, destinationRequest(a)));
   const envChk = checkEngine(anyEngine, check, anyEngine.lookupHere(check), wantEnv, `after the events, ${check.length} table-drawn addresses`);
   result.compile.recompileMs = { median: median(ms), min: Math.min(...ms), runs: ms, patched, checked: envChk.text };
-  return { ...result, cBuildMs, npmBuildMs: npmBuild?.buildMs ?? null };
+  result.cBuildMs = cBuildMs;
+  result.npmBuildMs = npmBuild?.buildMs ?? null;
+  return result;
 }
 
 async function benchGrowth(ctx: Ctx, sizes: readonly number[], done: Map<number, EngineTableResult>): Promise<GrowthRow[]> {
@@ -460,8 +462,8 @@ async function benchGrowth(ctx: Ctx, sizes: readonly number[], done: Map<number,
     }
     p.step(`growth: ${n} prefixes`);
     const fb = fibBenchSnapshot(generateTable(n, o.seed + n));
-    const coldMs = timeRuns(() => new FibLpmCompiler().compileFull(fb.snapshot), o.compileRuns);
-    collectGarbage();
+    const coldMs = await timeRuns(() => new FibLpmCompiler().compileFull(fb.snapshot), o.compileRuns);
+    await settle();
     ctx.compiler.compileFull(fb.snapshot, 'bench');
     publishAll(ctx, fb.snapshot);
     const e = ctx.engines.get(maxT)!;
@@ -569,7 +571,7 @@ function printResults(r: EngineBenchResults): void {
   const f = (x: number | null, d = 1): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
   L.push(`kfib engine bench, ${r.date}; ${r.machine['cpu']}, ${r.machine['cores']} cores, node ${r.machine['node']}, ${r.machine['os']}; load average ${r.machine['loadAverage1m']} at start, ${r.machine['loadAverage1mAtEnd']} at end`);
   for (const t of r.tables) {
-    L.push('', `== ${t.table}: ${t.prefixes} routes (+ the host's; ${t.refused} refused), snapshot built in ${f(t.snapshotBuildSeconds)} s ==`);
+    L.push('', `== ${t.table}: ${t.prefixes} routes (+ the host's; ${t.refused} refused), snapshot built in ${f(t.snapshotBuildSeconds)} s${t.kernelLoadSeconds === null ? '' : `, kernel loaded them in ${f(t.kernelLoadSeconds)} s`} ==`);
     const c = t.compile;
     L.push(
       `compile: ${f(c.coldMs.median)} ms median (min ${f(c.coldMs.min)}) from the snapshot; LPM alone ${f(c.lpmOnlyMs.median)} ms; ${c.regions} regions, ${c.outcomes} outcomes; ` +
@@ -689,7 +691,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       statistic:
         'mlps: million lookups per second in the fastest of the passes timed for at least minMs (and 3 passes), for the engine, ' +
         'the npm package and the C baseline alike (its own loop); mlpsMedian: the median pass; reference and kernel: one pass. ' +
-        'Compile times: median of compileRuns cold compiles, each after a full garbage collection.',
+        'Compile times: median of compileRuns compiles, each after a full garbage collection and a pause for its sweeping (settle()).',
       options: { ...o, tablePath: o.tablePath.replace(REPO, ''), outDir: o.outDir.replace(REPO, '') },
       host: HOST_SCRIPT,
       notes,

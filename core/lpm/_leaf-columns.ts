@@ -13,28 +13,8 @@
 
 import type { FibTable } from '../trie/fib-table.js';
 import { pmapDiff } from '../trie/persistent-map.js';
-import { forEachLeaf } from '../trie/compile.js';
+import { aliasHash, forEachLeaf, sameAlias } from '../trie/compile.js';
 import type { FibAlias } from '../semantics/fib-info.js';
-import { RTN } from '../semantics/rtnetlink.js';
-
-function mix(h: number, x: number): number {
-  return Math.imul(h ^ (x | 0), 0x9e3779b1) ^ (h >>> 15);
-}
-
-/** Whether two aliases are equal in everything a lookup reads (type, tos, route and nexthop fields). */
-function sameAlias(x: FibAlias, y: FibAlias): boolean {
-  if (x.type !== y.type || x.tos !== y.tos) return false;
-  const a = x.info;
-  const b = y.info;
-  if (a === b) return true;
-  if (a.prefsrc !== b.prefsrc || a.scope !== b.scope || a.dead !== b.dead || a.nhid !== b.nhid || a.nhs.length !== b.nhs.length) return false;
-  for (let i = 0; i < a.nhs.length; i++) {
-    const p = a.nhs[i]!;
-    const q = b.nhs[i]!;
-    if (p.dev !== q.dev || p.gw !== q.gw || p.scope !== q.scope || p.dead !== q.dead || p.linkdown !== q.linkdown) return false;
-  }
-  return true;
-}
 
 /**
  * Leaf signatures: an id per distinct alias list (by content), for the life of a compiler.
@@ -59,20 +39,7 @@ export class LeafSigs {
   /** The signature id of an alias list. */
   id(aliases: readonly FibAlias[]): number {
     let h = aliases.length;
-    for (let k = 0; k < aliases.length; k++) {
-      const al = aliases[k]!;
-      const info = al.info;
-      h = mix(h, RTN[al.type] | (al.tos << 8) | (info.dead ? 1 << 16 : 0));
-      h = mix(h, info.prefsrc);
-      h = mix(h, info.scope | (info.nhid << 8));
-      const nhs = info.nhs;
-      for (let i = 0; i < nhs.length; i++) {
-        const nh = nhs[i]!;
-        h = mix(h, nh.dev | (nh.dead ? 1 << 24 : 0) | (nh.linkdown ? 1 << 25 : 0) | (nh.gw === null ? 1 << 26 : 0));
-        h = mix(h, nh.gw ?? 0);
-        h = mix(h, nh.scope);
-      }
-    }
+    for (let k = 0; k < aliases.length; k++) h = aliasHash(h, aliases[k]!);
     let bucket = this.buckets.get(h);
     if (bucket === undefined) {
       bucket = [];

@@ -290,7 +290,7 @@ export class FibLpmCompiler {
     L.head = changes.length ? applyPoptrieChanges(L.head, changes) : L.head;
     if (L.built !== null) {
       if (L.log.length + changes.length > MAX_LOG) L.built = null;
-      else L.log.push(...changes);
+      else for (const ch of changes) L.log.push(ch);
     }
     L.snapshot = s;
     return { snapshot: s, table: L.head, mode: 'incremental', changes: changes.length };

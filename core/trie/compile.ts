@@ -13,8 +13,8 @@
 // flow (iif lo, oif 0, mark 0, uid 0, udp, ports 0, saddr 0, tos 0): every selector but
 // `to` either always or never matches, so a rule matches inside its `to` prefix, outside
 // it (`not`), everywhere or nowhere. What still depends on the destination itself is
-// applied last by decodeOutcome(): 0.0.0.0, 0/8, 255.255.255.255, multicast and the
-// source of local routes.
+// applied last by decodeOutcome(): 0.0.0.0, 255.255.255.255, multicast, the source of
+// local routes, and a loopback source where route_localnet forbids it.
 //
 //   | reference (core/route/)          | here                                  |
 //   |----------------------------------|---------------------------------------|
@@ -148,7 +148,7 @@ export type WalkResult = { readonly answer: number; readonly table: number } | {
 export class AnswerTable {
   readonly answers: CompiledAnswer[] = [];
   private readonly ids = new Map<string, number>();
-  /** Aliases seen, by a hash of what their answer depends on (sigHash), with their answer. */
+  /** Aliases seen, by a hash of what their answer depends on (aliasHash), with their answer. */
   private readonly bySig = new Map<number, { readonly alias: FibAlias; readonly id: number }[]>();
 
   constructor(readonly s: FibSnapshot) {}
@@ -179,12 +179,12 @@ export class AnswerTable {
    */
   aliasAnswer(alias: FibAlias): number {
     if (alias.tos !== 0) return -1;
-    const h = sigHash(alias);
+    const h = aliasHash(0, alias);
     let bucket = this.bySig.get(h);
     if (bucket !== undefined) {
       for (let i = 0; i < bucket.length; i++) {
         const e = bucket[i]!;
-        if (sameSig(e.alias, alias)) return e.id;
+        if (sameAlias(e.alias, alias)) return e.id;
       }
     } else {
       bucket = [];
@@ -237,25 +237,29 @@ function mix(h: number, x: number): number {
   return Math.imul(h ^ (x | 0), 0x9e3779b1) ^ (h >>> 15);
 }
 
-/** A hash of what an alias's answer depends on (see sameSig). */
-function sigHash(a: FibAlias): number {
+/** Mixes into `h` what a lookup reads of an alias (see sameAlias). */
+export function aliasHash(h: number, a: FibAlias): number {
   const info = a.info;
-  let h = mix(RTN[a.type], info.prefsrc);
-  h = mix(h, info.scope | (info.dead ? 256 : 0));
-  h = mix(h, info.nhid);
+  let x = mix(h, RTN[a.type] | (a.tos << 8) | (info.dead ? 1 << 16 : 0));
+  x = mix(x, info.prefsrc);
+  x = mix(x, info.scope | (info.nhid << 8));
   const nhs = info.nhs;
   for (let i = 0; i < nhs.length; i++) {
     const nh = nhs[i]!;
-    h = mix(h, nh.dev | (nh.dead ? 1 << 24 : 0) | (nh.linkdown ? 1 << 25 : 0));
-    h = mix(h, nh.gw ?? 0);
-    h = mix(h, nh.scope | (nh.gw === null ? 256 : 0));
+    x = mix(x, nh.dev | (nh.dead ? 1 << 24 : 0) | (nh.linkdown ? 1 << 25 : 0) | (nh.gw === null ? 1 << 26 : 0));
+    x = mix(x, nh.gw ?? 0);
+    x = mix(x, nh.scope);
   }
-  return h;
+  return x;
 }
 
-/** Whether two aliases answer alike: equal in everything aliasAnswer reads. */
-function sameSig(x: FibAlias, y: FibAlias): boolean {
-  if (x.type !== y.type) return false;
+/**
+ * Whether two aliases answer alike under any devices, devconf and nexthop objects: equal
+ * in everything a lookup reads (type, tos, prefsrc, scope, dead, nhid, and each nexthop's
+ * device, gateway, scope, dead and linkdown).
+ */
+export function sameAlias(x: FibAlias, y: FibAlias): boolean {
+  if (x.type !== y.type || x.tos !== y.tos) return false;
   const a = x.info;
   const b = y.info;
   if (a === b) return true;
