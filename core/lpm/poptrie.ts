@@ -307,7 +307,7 @@ function emitDirs(a: Arena, direct: Int32Array): number {
  * 1. Check the entries into columns and counting-sort them by length (as buildDir24).
  * 2. Write each prefix <= /16 as a run of the 65,536 direct entries (and of slotLen/slotVal).
  * 3. Counting-sort the longer ones by /16, keeping length order.
- * 4. Build one subtree per /16 that has any (buildSlot); lay out root and blocks.
+ * 4. Build one subtree per /16 that has a prefix (buildSlot); lay out root and blocks.
  * 5. Move the arrays into a new shared heap, sized to fit plus 1/16 for later changes.
  */
 export function buildPoptrie(entries: Iterable<LpmEntry>): PoptrieTable {

@@ -253,7 +253,7 @@ const FLOW_ZERO: Flow = {
   scope: 0,
 };
 
-/** Whether addr is one of our addresses (__ip_dev_find / inet_lookup_ifaddr_rcu: any device, any state). */
+/** Whether addr is one of our addresses (__ip_dev_find / inet_lookup_ifaddr_rcu: on every device, whatever its state). */
 export function isLocalAddress(s: FibSnapshot, addr: Ip4): boolean {
   for (const d of s.devices.values()) for (const a of d.addrs) if (a.local === addr) return true;
   return false;
