@@ -17,7 +17,7 @@
 
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { routeGet, type RouteGetOutcome } from '../core/route/route-output.js';
@@ -692,7 +692,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         'mlps: million lookups per second in the fastest of the passes timed for at least minMs (and 3 passes), for the engine, ' +
         'the npm package and the C baseline alike (its own loop); mlpsMedian: the median pass; reference and kernel: one pass. ' +
         'Compile times: median of compileRuns compiles, each after a full garbage collection and a pause for its sweeping (settle()).',
-      options: { ...o, tablePath: o.tablePath.replace(REPO, ''), outDir: o.outDir.replace(REPO, '') },
+      options: { ...o, tablePath: relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },
       host: HOST_SCRIPT,
       notes,
       tables,

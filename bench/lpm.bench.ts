@@ -14,7 +14,7 @@
 
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
 import type { LpmChange, LpmEntry } from '../core/lpm/_prefix-index.js';
@@ -767,7 +767,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
         'mlps: the fastest of the passes timed for at least minMs (and 3 passes), for the engine, ' +
         'the npm package and the C baseline alike (its own loop); mlpsMedian: the median pass; ' +
         'kernel: one pass of kernelQueries queries. Ratios use mlps.',
-      options: { ...o, tablePath: o.tablePath.replace(REPO, ''), outDir: o.outDir.replace(REPO, '') },
+      options: { ...o, tablePath: relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },
       notes,
       tables,
       growth,
