@@ -49,6 +49,7 @@ import {
   withoutDefault,
   type BenchTable,
 } from './_tables.js';
+import { median, mlpsOf, quantile } from './_harness.js';
 
 /** What to run; every field has a default (see DEFAULTS). */
 export interface BenchOptions {
@@ -193,34 +194,6 @@ export interface BenchResults {
   readonly targets: { readonly target: string; readonly measured: string; readonly met: boolean | null }[];
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
-}
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
-}
-
-/** Rates (million lookups/s) of repeated passes over `n` addresses, after a warm-up. */
-interface Rate {
-  readonly mlps: number;
-  readonly mlpsMedian: number;
-}
-
-/** Times passes for at least minMs (and 3 passes): the fastest and the median. */
-async function mlpsOf(run: () => void | Promise<void>, n: number, minMs: number): Promise<Rate> {
-  await run();
-  const rates: number[] = [];
-  const t0 = performance.now();
-  do {
-    const a = performance.now();
-    await run();
-    rates.push(n / ((performance.now() - a) * 1000));
-  } while (performance.now() - t0 < minMs || rates.length < 3);
-  return { mlps: Math.max(...rates), mlpsMedian: median(rates) };
-}
 
 /** "all N equal" or a count of differences (the first few shown). */
 function compare(got: Uint32Array, want: Uint32Array, what: string): { ok: boolean; text: string } {
