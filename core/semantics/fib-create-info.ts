@@ -32,22 +32,11 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   if (cfg.nhid !== 0) {
     if (!s.nexthops.has(cfg.nhid)) return fail(kerr('EINVAL', 'Nexthop id does not exist'));
   }
-  const base = {
-    protocol: cfg.protocol,
-    scope: cfg.scope,
-    priority: cfg.priority,
-    prefsrc: cfg.prefsrc,
-    tbId: cfg.table,
-    nhid: cfg.nhid,
-    dead: false,
-    pfsrcRemoved: false,
-    multipath: cfg.multipath,
-  };
   if (fibPropsError(cfg.type) !== null) {
     if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
     }
-    return { ok: true, info: fibInfo({ ...base, nhs: [] }) };
+    return { ok: true, info: infoOf(cfg, NO_NHS, false) };
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: FibNh[] = [];
@@ -71,7 +60,26 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
   const linkdown = nhs.length > 0 && nhs.every((nh) => nh.linkdown);
-  return { ok: true, info: fibInfo({ ...base, nhs, linkdown }) };
+  return { ok: true, info: infoOf(cfg, nhs, linkdown) };
+}
+
+const NO_NHS: readonly FibNh[] = [];
+
+/** The fib_info of a validated request, built field by field (no spread: one object shape). */
+function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): FibInfo {
+  return fibInfo({
+    protocol: cfg.protocol,
+    scope: cfg.scope,
+    priority: cfg.priority,
+    prefsrc: cfg.prefsrc,
+    tbId: cfg.table,
+    nhs,
+    nhid: cfg.nhid,
+    dead: false,
+    pfsrcRemoved: false,
+    linkdown,
+    multipath: cfg.multipath,
+  });
 }
 
 type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false; readonly err: KernelError };
