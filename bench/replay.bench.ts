@@ -91,7 +91,8 @@ function child(args: readonly string[]): void {
       if ((records & 0x3fff) === 0) sample();
     }
   };
-  const CHUNK = 1 << 20;
+  // The chunk size kfib replay reads with (cli/replay-cmd.ts): records of a chunk stay young.
+  const CHUNK = 1 << 16;
   for (let o = 0; o < bytes.length; o += CHUNK) for (const r of dec.push(bytes.subarray(o, o + CHUNK))) onRecord(r);
   for (const r of dec.finish()) onRecord(r);
   if (rp !== null) {

@@ -163,8 +163,8 @@ export function routeEvent(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev):
   const cfg = routeConfig(r, s, resolve);
   if (isProblem(cfg)) return cfg;
   if (r.op === 'del') {
-    const del: RouteDelConfig = { ...cfg, type: cfg.type };
-    return { type: 'route-del', cfg: del };
+    // The request's own fields: a delete matches on what it gives (fib_table_delete()).
+    return { type: 'route-del', cfg: cfg satisfies RouteDelConfig };
   }
   let op = routeOp(r.nlmsgFlags);
   if (op === undefined) {
