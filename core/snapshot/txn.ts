@@ -12,10 +12,11 @@ import type { NexthopObject } from '../nexthop/nexthop-object.js';
 import type { FibAlias } from '../semantics/fib-info.js';
 import type { Ip4 } from '../net/ip4.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
+import { TableList } from './table-list.js';
 
 export class Txn {
   private devicesCopy: Map<number, NetDevice> | null = null;
-  private tablesCopy: Map<number, FibTable> | null = null;
+  private tablesCopy: TableList | null = null;
   private nexthopsCopy: Map<number, NexthopObject> | null = null;
   rules: readonly FibRule[];
   confAll: DevConf;
@@ -66,8 +67,7 @@ export class Txn {
     // fib_new_table(): local is an alias of main until the first custom rule, so main comes first.
     if (id === RT_TABLE_LOCAL && !this.customRules) this.ensureTable(RT_TABLE_MAIN);
     const nt = emptyTable(id);
-    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
-    this.tablesCopy.set(id, nt);
+    this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(id, nt);
     this.effects.push({ kind: 'table-create', table: id, cause: 'fib_new_table', notified: false });
     return nt;
   }
@@ -81,14 +81,12 @@ export class Txn {
     const t = this.ensureTable(table);
     const nt = tableSetAliases(t, dst, plen, aliases);
     if (nt === t) return;
-    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
-    this.tablesCopy.set(table, nt);
+    this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(table, nt);
   }
 
   setTable(t: FibTable): void {
     if (this.tables.get(t.id) === t) return;
-    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
-    this.tablesCopy.set(t.id, t);
+    this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(t.id, t);
   }
 
   setNexthop(nh: NexthopObject): void {
