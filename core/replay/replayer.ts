@@ -485,10 +485,17 @@ export class TraceReplayer {
   private routeCauseStep(q: Queued): ReplayStep {
     const r = q.record;
     if (r.kind !== 'route') return this.causeStep(q, [], 'cause');
-    const events = this.eventsFor(r, this.snap);
-    if (typeof events === 'string') return this.stepOf(q, 'ignored', [], [], [], [`not replayed: ${events}`]);
-    const { applied, before, effects, error } = this.applyEvents(events);
-    this.trackMetrics(effects, r);
+    const ev = routeEvent(r, this.snap, this.resolve);
+    if (isProblem(ev)) return this.stepOf(q, 'ignored', [], [], [], [`not replayed: ${ev.problem}`]);
+    // One event: applyEvents() without its copies.
+    const events = [ev];
+    const before = this.snap;
+    const st = reduceFib(before, ev);
+    this.snap = st.snapshot;
+    const applied: AppliedEvent[] = [{ event: ev, step: st }];
+    const effects = st.effects;
+    const error = st.error;
+    if (this.metrics.size > 0 || r.metrics !== undefined) this.trackMetrics(effects, r);
     const silent = this.silentOf(before, effects, events);
     q.applied = true;
     const notes: string[] = error === null ? [] : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
