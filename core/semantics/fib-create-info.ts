@@ -4,7 +4,7 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
-import { fibInfo, type FibInfo, type FibNh } from './fib-info.js';
+import type { FibInfo, FibNh } from './fib-info.js';
 import {
   fibPropsError,
   fibPropsScope,
@@ -65,9 +65,9 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
 
 const NO_NHS: readonly FibNh[] = [];
 
-/** The fib_info of a validated request, built field by field (no spread: one object shape). */
+/** The fib_info of a validated request, built field by field in fibInfo()'s order (one object shape). */
 function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): FibInfo {
-  return fibInfo({
+  return {
     protocol: cfg.protocol,
     scope: cfg.scope,
     priority: cfg.priority,
@@ -79,7 +79,7 @@ function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): Fib
     pfsrcRemoved: false,
     linkdown,
     multipath: cfg.multipath,
-  });
+  };
 }
 
 type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false; readonly err: KernelError };
