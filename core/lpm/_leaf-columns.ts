@@ -4,62 +4,17 @@
 //
 // Why: a full compile is needed whenever devices, devconf, rules or nexthop objects change
 // (an address added, a link flapping, a sysctl), because answers depend on them; but the
-// routes themselves mostly did not change. Walking a 900,000-leaf persistent map and reading
-// every alias costs most of a cold compile (the objects are scattered in memory), while the
-// answer of a leaf is a function of its aliases' contents and of that environment. So each
-// leaf is reduced to a signature id (equal contents, equal id, whatever the environment),
-// the columns are kept per table object, and the next full compile patches them with the
-// table's diff and maps each signature to its answer under the new environment once.
+// routes themselves mostly did not change. The answer of a leaf is a function of its
+// aliases' contents and of that environment, so each leaf carries a signature id (equal
+// contents, equal id, whatever the environment: alias-sig.ts, stored as the map's tag when
+// the aliases were set), and a compile maps each signature to its answer once. A first
+// walk exports the map's keys and tags in bulk (no alias read: reading 900,000 scattered
+// alias lists cost most of a cold compile); the columns are kept per table object, and the
+// next full compile patches them with the table's diff.
 
 import type { FibTable } from '../trie/fib-table.js';
-import { pmapDiff } from '../trie/persistent-map.js';
-import { aliasHash, forEachLeaf, sameAlias } from '../trie/compile.js';
-import type { FibAlias } from '../semantics/fib-info.js';
-
-/**
- * Leaf signatures: an id per distinct alias list (by content), for the life of a compiler.
- *
- * @example
- *   const sigs = new LeafSigs();
- *   sigs.id(aliasesOfA) === sigs.id(aliasesOfB); // when every field a lookup reads is equal
- */
-export class LeafSigs {
-  private readonly reps: (readonly FibAlias[])[] = [];
-  private readonly buckets = new Map<number, number[]>();
-
-  /** The representative alias list of a signature. */
-  rep(id: number): readonly FibAlias[] {
-    return this.reps[id]!;
-  }
-
-  get size(): number {
-    return this.reps.length;
-  }
-
-  /** The signature id of an alias list. */
-  id(aliases: readonly FibAlias[]): number {
-    let h = aliases.length;
-    for (let k = 0; k < aliases.length; k++) h = aliasHash(h, aliases[k]!);
-    let bucket = this.buckets.get(h);
-    if (bucket === undefined) {
-      bucket = [];
-      this.buckets.set(h, bucket);
-    } else {
-      for (let b = 0; b < bucket.length; b++) {
-        const id = bucket[b]!;
-        const rep = this.reps[id]!;
-        if (rep.length !== aliases.length) continue;
-        let same = true;
-        for (let k = 0; k < rep.length && same; k++) same = sameAlias(rep[k]!, aliases[k]!);
-        if (same) return id;
-      }
-    }
-    const id = this.reps.length;
-    this.reps.push(aliases);
-    bucket.push(id);
-    return id;
-  }
-}
+import { pmapColumns, pmapDiff } from '../trie/persistent-map.js';
+import { aliasListSig } from '../trie/alias-sig.js';
 
 /** A table's leaves in depth-first order (address ascending, shorter first), with signatures. */
 export interface LeafColumns {
@@ -71,33 +26,31 @@ export interface LeafColumns {
   readonly s: Int32Array;
 }
 
-/** Walks a table into columns (the dump order with each run of equal addresses reversed). */
-function walkColumns(t: FibTable, sigs: LeafSigs): LeafColumns {
-  const cap = t.leaves.size;
-  const p = new Uint32Array(cap);
-  const l = new Uint8Array(cap);
-  const s = new Int32Array(cap);
-  let n = 0;
-  let runStart = 0;
-  const flush = (): void => {
-    for (let i = runStart, j = n - 1; i < j; i++, j--) {
-      const tl = l[i]!;
-      l[i] = l[j]!;
-      l[j] = tl;
-      const ts = s[i]!;
-      s[i] = s[j]!;
-      s[j] = ts;
+/**
+ * A table's columns, read from its map's keys and tags (the signatures fib-table.ts stored):
+ * the dump order with each run of equal addresses reversed, no alias read.
+ */
+function walkColumns(t: FibTable): LeafColumns {
+  const { keys, tags } = pmapColumns(t.leaves);
+  const n = keys.length;
+  const p = new Uint32Array(n);
+  const l = new Uint8Array(n);
+  const s = new Int32Array(n);
+  let i = 0;
+  while (i < n) {
+    const k0 = keys[i]!;
+    const dst = (k0 - (k0 & 255)) / 256;
+    // The run of keys with this address: [i, j), longest prefix first.
+    const end = (dst + 1) * 256;
+    let j = i + 1;
+    while (j < n && keys[j]! < end) j++;
+    for (let a = i, b = j - 1; a < j; a++, b--) {
+      p[a] = dst;
+      l[a] = 32 - (keys[b]! & 255);
+      s[a] = tags[b]!;
     }
-    runStart = n;
-  };
-  forEachLeaf(t, (dst, plen, aliases) => {
-    if (n > runStart && p[runStart] !== dst) flush();
-    p[n] = dst;
-    l[n] = plen;
-    s[n] = sigs.id(aliases);
-    n++;
-  });
-  flush();
+    i = j;
+  }
   return { table: t, n, p, l, s };
 }
 
@@ -105,13 +58,13 @@ function walkColumns(t: FibTable, sigs: LeafSigs): LeafColumns {
  * Columns patched from an older version of the same table: the diff's changes, sorted
  * depth-first, merged into the old columns in one pass.
  */
-function patchColumns(old: LeafColumns, t: FibTable, sigs: LeafSigs, maxChanges: number): LeafColumns | null {
+function patchColumns(old: LeafColumns, t: FibTable, maxChanges: number): LeafColumns | null {
   const ch: { key: number; sig: number }[] = [];
   for (const d of pmapDiff(old.table.leaves, t.leaves)) {
     if (ch.length >= maxChanges) return null;
     const low = d.key & 255;
     const dst = (d.key - low) / 256;
-    ch.push({ key: dst * 64 + (32 - low), sig: d.after === undefined ? -1 : sigs.id(d.after) });
+    ch.push({ key: dst * 64 + (32 - low), sig: d.after === undefined ? -1 : aliasListSig(d.after) });
   }
   ch.sort((x, y) => x.key - y.key);
   const cap = old.n + ch.length;
@@ -152,20 +105,18 @@ function patchColumns(old: LeafColumns, t: FibTable, sigs: LeafSigs, maxChanges:
 export class LeafColumnCache {
   private readonly byId = new Map<number, LeafColumns>();
 
-  constructor(readonly sigs: LeafSigs = new LeafSigs()) {}
-
   /** The columns of table `t`, and how they were made. */
   columns(t: FibTable): { readonly cols: LeafColumns; readonly how: 'cached' | 'patched' | 'walked' } {
     const old = this.byId.get(t.id);
     if (old !== undefined && old.table === t) return { cols: old, how: 'cached' };
     if (old !== undefined) {
-      const patched = patchColumns(old, t, this.sigs, Math.max(1024, old.n >> 2));
+      const patched = patchColumns(old, t, Math.max(1024, old.n >> 2));
       if (patched !== null) {
         this.byId.set(t.id, patched);
         return { cols: patched, how: 'patched' };
       }
     }
-    const walked = walkColumns(t, this.sigs);
+    const walked = walkColumns(t);
     this.byId.set(t.id, walked);
     return { cols: walked, how: 'walked' };
   }

@@ -55,6 +55,7 @@ import type { LpmChange } from './_prefix-index.js';
 import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from './poptrie.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
+import { sigAliases, sigCount } from '../trie/alias-sig.js';
 
 /**
  * Outcome codes: 1, 2, … for each distinct outcome, interned by content and never reused,
@@ -477,15 +478,14 @@ export class FibLpmCompiler {
    * signature. When no leaf is transparent the address and length columns are shared.
    */
   private answerColumns(lc: LeafColumns, at: AnswerTable): Columns {
-    const sigs = this.leafColumns.sigs;
-    const memo = new Int32Array(sigs.size).fill(-2);
+    const memo = new Int32Array(sigCount()).fill(-2);
     const a = new Int32Array(lc.n);
     let transparent = 0;
     for (let i = 0; i < lc.n; i++) {
       const sg = lc.s[i]!;
       let ans = memo[sg]!;
       if (ans === -2) {
-        ans = at.leafAnswer(sigs.rep(sg));
+        ans = at.leafAnswer(sigAliases(sg));
         memo[sg] = ans;
       }
       a[i] = ans;

@@ -28,7 +28,8 @@ import { aliasNexthops, ruleMatches, gotoTarget, type ResolvedNh } from '../rout
 import { makeFlow, LOOPBACK_IFINDEX } from '../route/flow.js';
 import type { RouteGetAnswer, RouteGetOutcome } from '../route/route-output.js';
 import { tableAliases, type FibTable } from './fib-table.js';
-import type { PMap } from './persistent-map.js';
+import { pmapForEach, pmapForEachRange } from './persistent-map.js';
+import { aliasHash, sameAlias } from './alias-sig.js';
 import {
   fibPropsError,
   RT_SCOPE_LINK,
@@ -231,46 +232,6 @@ export class AnswerTable {
     }
     return null;
   }
-}
-
-function mix(h: number, x: number): number {
-  return Math.imul(h ^ (x | 0), 0x9e3779b1) ^ (h >>> 15);
-}
-
-/** Mixes into `h` what a lookup reads of an alias (see sameAlias). */
-export function aliasHash(h: number, a: FibAlias): number {
-  const info = a.info;
-  let x = mix(h, RTN[a.type] | (a.tos << 8) | (info.dead ? 1 << 16 : 0));
-  x = mix(x, info.prefsrc);
-  x = mix(x, info.scope | (info.nhid << 8));
-  const nhs = info.nhs;
-  for (let i = 0; i < nhs.length; i++) {
-    const nh = nhs[i]!;
-    x = mix(x, nh.dev | (nh.dead ? 1 << 24 : 0) | (nh.linkdown ? 1 << 25 : 0) | (nh.gw === null ? 1 << 26 : 0));
-    x = mix(x, nh.gw ?? 0);
-    x = mix(x, nh.scope);
-  }
-  return x;
-}
-
-/**
- * Whether two aliases answer alike under any devices, devconf and nexthop objects: equal
- * in everything a lookup reads (type, tos, prefsrc, scope, dead, nhid, and each nexthop's
- * device, gateway, scope, dead and linkdown).
- */
-export function sameAlias(x: FibAlias, y: FibAlias): boolean {
-  if (x.type !== y.type || x.tos !== y.tos) return false;
-  const a = x.info;
-  const b = y.info;
-  if (a === b) return true;
-  if (a.prefsrc !== b.prefsrc || a.scope !== b.scope || a.dead !== b.dead || a.nhid !== b.nhid) return false;
-  if (a.nhs.length !== b.nhs.length) return false;
-  for (let i = 0; i < a.nhs.length; i++) {
-    const p = a.nhs[i]!;
-    const q = b.nhs[i]!;
-    if (p.dev !== q.dev || p.gw !== q.gw || p.scope !== q.scope || p.dead !== q.dead || p.linkdown !== q.linkdown) return false;
-  }
-  return true;
 }
 
 /** What a usable alias of a route type answers (steps 3-4 of aliasAnswer), or null. */
@@ -561,49 +522,14 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
   };
 }
 
-// Walking a table's persistent map without the generator of pmapEntries (which costs
-// ~200 ns a leaf: a full table is 900,000 of them). The map is persistent-map.ts's trie:
-// 8 levels of 5 bits over 40-bit keys, most significant first, so a walk in slot order
-// is in ascending key order, and a subtree at depth d holds the keys that share its
-// first 5d bits.
-
-type PNode<V> = PMap<V>['root'];
-type PSlot<V> = PNode<V>['slots'][number];
-
-function isPLeaf<V>(s: PSlot<V>): s is Extract<PSlot<V>, { readonly key: number }> {
-  return 'key' in s;
-}
-
-function walkNode<V>(n: PNode<V>, fn: (key: number, value: V) => void): void {
-  const slots = n.slots;
-  for (let i = 0; i < slots.length; i++) {
-    const s = slots[i]!;
-    if (isPLeaf(s)) fn(s.key, s.value);
-    else walkNode(s, fn);
-  }
-}
-
-function walkRange<V>(n: PNode<V>, level: number, base: number, lo: number, hi: number, fn: (key: number, value: V) => void): void {
-  const span = 2 ** (35 - 5 * level);
-  let i = 0;
-  for (let bit = 0; bit < 32; bit++) {
-    if ((n.bitmap & (1 << bit)) === 0) continue;
-    const s = n.slots[i++]!;
-    const from = base + bit * span;
-    if (from + span <= lo || from >= hi) continue;
-    if (isPLeaf(s)) {
-      if (s.key >= lo && s.key < hi) fn(s.key, s.value);
-    } else if (from >= lo && from + span <= hi) walkNode(s, fn);
-    else walkRange(s, level + 1, from, lo, hi, fn);
-  }
-}
+export { aliasHash, sameAlias } from './alias-sig.js';
 
 /**
  * Calls fn for every prefix of a table with its aliases, in dump order (address ascending,
  * longer prefix first), like tableLeaves() but without a generator.
  */
 export function forEachLeaf(t: FibTable, fn: (dst: Ip4, plen: number, aliases: readonly FibAlias[]) => void): void {
-  walkNode(t.leaves.root, (key, aliases) => {
+  pmapForEach(t.leaves, (key, aliases) => {
     const low = key & 255;
     fn((key - low) / 256, 32 - low, aliases);
   });
@@ -620,7 +546,7 @@ export function forEachLeafInside(
   const size = 2 ** (32 - plen);
   // Keys are dst * 256 + (32 - len): the prefixes inside have dst in [dst, dst + size) and
   // len > plen, i.e. a low byte < 32 - plen (checked below, the range bounds only dst).
-  walkRange(t.leaves.root, 0, 0, dst * 256, (dst + size) * 256, (key, aliases) => {
+  pmapForEachRange(t.leaves, dst * 256, (dst + size) * 256, (key, aliases) => {
     const low = key & 255;
     if (low < 32 - plen) fn((key - low) / 256, 32 - low, aliases);
   });

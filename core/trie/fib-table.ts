@@ -1,13 +1,17 @@
 // One routing table (struct fib_table over fib_trie.c's leaves): a persistent map from
 // (dst, plen) to that prefix's aliases, in the kernel's order (tos descending, then
-// metric ascending, then insertion as NLM_F_APPEND/prepend placed them).
+// metric ascending, then insertion as NLM_F_APPEND/prepend placed them). Each prefix is
+// tagged with its alias list's signature (alias-sig.ts), so that compiling a table reads
+// (prefix, signature) columns without touching the aliases (core/lpm/_leaf-columns.ts).
 
-import { pmapDelete, pmapEmpty, pmapEntries, pmapGet, pmapSet, type PMap } from './persistent-map.js';
+import { pmapDelete, pmapEmpty, pmapEntries, pmapForEach, pmapGet, pmapSet, type PMap } from './persistent-map.js';
+import { aliasListSig } from './alias-sig.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { FibAlias, FibRoute } from '../semantics/fib-info.js';
 
 export interface FibTable {
   readonly id: number;
+  /** Aliases by prefixKey(), each tagged with aliasListSig() of its aliases. */
   readonly leaves: PMap<readonly FibAlias[]>;
   /** Number of prefixes per prefix length, so lookups probe only lengths present. */
   readonly lenCounts: readonly number[];
@@ -36,18 +40,13 @@ export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibA
 /** The table with a prefix's alias list replaced (empty list removes the prefix). */
 export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: readonly FibAlias[]): FibTable {
   const key = prefixKey(dst, plen);
-  const had = pmapGet(t.leaves, key) !== undefined;
-  if (aliases.length === 0) {
-    if (!had) return t;
-    const counts = t.lenCounts.slice();
-    counts[plen] = (counts[plen] ?? 0) - 1;
-    return { id: t.id, leaves: pmapDelete(t.leaves, key), lenCounts: counts };
-  }
-  const leaves = pmapSet(t.leaves, key, aliases);
+  // One traversal: the map is returned unchanged when nothing changes, and its size tells
+  // whether the prefix was new or went.
+  const leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, aliasListSig(aliases));
   if (leaves === t.leaves) return t;
-  if (had) return { id: t.id, leaves, lenCounts: t.lenCounts };
+  if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts };
   const counts = t.lenCounts.slice();
-  counts[plen] = (counts[plen] ?? 0) + 1;
+  counts[plen] = (counts[plen] ?? 0) + (leaves.size - t.leaves.size);
   return { id: t.id, leaves, lenCounts: counts };
 }
 
@@ -70,6 +69,8 @@ export function* tableLeaves(t: FibTable): Generator<{ dst: Ip4; plen: number; a
 /** Number of routes (aliases) in the table. */
 export function tableRouteCount(t: FibTable): number {
   let n = 0;
-  for (const [, aliases] of pmapEntries(t.leaves)) n += aliases.length;
+  pmapForEach(t.leaves, (_key, aliases) => {
+    n += aliases.length;
+  });
   return n;
 }

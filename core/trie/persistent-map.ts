@@ -1,231 +1,446 @@
-// A persistent (immutable, structurally shared) ordered map from 40-bit integer keys
-// to values: a bitmap-indexed trie with 32-way branching, eight levels of five bits.
+// A persistent (immutable, structurally shared) ordered map from 40-bit integer keys to
+// values, each entry with a small integer tag: a B+-tree whose leaves are chunks of up to
+// 32 entries stored as three parallel arrays (keys, tags, values).
 //
 // Why not fib_trie's LC-trie? The kernel mutates its trie in place under RCU; the model
 // must keep every earlier snapshot intact, so an update copies only the path from the
-// root to the changed leaf (at most eight small nodes) and shares everything else.
-// Keys are ordered most-significant chunk first, so an in-order walk yields ascending
-// keys: fib-table.ts encodes (dst, 32 - plen) so that the walk is the kernel's dump order
-// (address ascending, longer prefix first: fib_table_dump walks leaves by key and each
-// leaf's aliases by suffix length).
+// root to the changed chunk (three or four nodes on a full table) and shares everything
+// else. Why chunks rather than one object per entry (the 32-way trie this replaced)? A full
+// table is 900,000 entries: visiting them as scattered objects cost ~160 ms, while chunks
+// keep keys and tags in dense arrays (V8 stores an array of doubles unboxed, and one of
+// small integers untagged), so a walk or a bulk export (pmapColumns) reads memory in order,
+// and the map takes ~30 bytes an entry instead of ~110.
+//
+// Keys are ordered ascending, so an in-order walk yields ascending keys: fib-table.ts
+// encodes (dst, 32 - plen) so that the walk is the kernel's dump order (address ascending,
+// longer prefix first: fib_table_dump walks leaves by key and each leaf's aliases by
+// suffix length). Tags are what fib-table.ts stores per prefix to compile without reading
+// the values (a signature of the alias list's content); the map only keeps them.
+//
+// Shape: every chunk is at the same depth (`height` inner levels above them). An inner
+// node holds its children and, per child but the first, the least key that child may hold
+// (a separator: child c holds keys in [seps[c], seps[c + 1]); seps[0] is unused). A node's
+// kind is known from its depth, so no node carries a type field.
 
-const LEVELS = 8;
-const BITS = 5;
+/** Entries per chunk, at most. */
+const CHUNK = 32;
+/** Children per inner node, at most. */
+const FANOUT = 32;
 
-interface Leaf<V> {
-  readonly key: number;
-  readonly value: V;
+interface Chunk<V> {
+  readonly keys: readonly number[];
+  readonly tags: readonly number[];
+  readonly vals: readonly V[];
 }
-interface Node<V> {
-  readonly bitmap: number;
-  readonly slots: readonly Slot<V>[];
+interface Inner<V> {
+  readonly seps: readonly number[];
+  readonly kids: readonly Tree<V>[];
 }
-type Slot<V> = Leaf<V> | Node<V>;
+type Tree<V> = Chunk<V> | Inner<V>;
 
-/** The map: a root node and a size, both immutable. */
+/** The map: a root, its height (inner levels above the chunks) and a size, all immutable. */
 export interface PMap<V> {
-  readonly root: Node<V>;
+  readonly root: Tree<V>;
+  readonly height: number;
   readonly size: number;
 }
 
-const EMPTY_NODE: Node<never> = { bitmap: 0, slots: [] };
+const EMPTY_CHUNK: Chunk<never> = { keys: [], tags: [], vals: [] };
+
+function rootOf<V>(m: PMap<V>): Tree<V> {
+  return m.root;
+}
+
+function mk<V>(root: Tree<V>, height: number, size: number): PMap<V> {
+  return { root, height, size };
+}
 
 /** The empty map. */
 export function pmapEmpty<V>(): PMap<V> {
-  return { root: EMPTY_NODE, size: 0 };
+  return mk<V>(EMPTY_CHUNK, 0, 0);
 }
 
-function isLeaf<V>(s: Slot<V>): s is Leaf<V> {
-  return 'key' in s;
+/** First index i with keys[i] >= key (keys.length when none). */
+function lowerBound(keys: readonly number[], key: number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
-function chunk(key: number, level: number): number {
-  // key < 2^40; level 0 takes bits 39..35. Split once into the high 32 bits and the low
-  // 8 (ToInt32 keeps the low 32 bits of a 40-bit integer exactly), then shift: no float
-  // division on the hot path.
-  const hi = Math.floor(key / 256) >>> 0;
-  const lo = key & 0xff;
-  if (level < 6) return (hi >>> (27 - BITS * level)) & 31;
-  if (level === 6) return ((hi & 3) << 3) | (lo >>> 5);
-  return lo & 31;
+/** The child of an inner node whose range holds key. */
+function childIndex(seps: readonly number[], key: number): number {
+  let lo = 1;
+  let hi = seps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seps[mid]! <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-function slotIndex(bitmap: number, bit: number): number {
-  return popcount(bitmap & ((1 << bit) - 1));
+function chunkAt<V>(m: PMap<V>, key: number): Chunk<V> {
+  let node = rootOf(m);
+  for (let d = m.height; d > 0; d--) {
+    const inner = node as Inner<V>;
+    node = inner.kids[childIndex(inner.seps, key)]!;
+  }
+  return node as Chunk<V>;
 }
 
 /** The value stored under key, or undefined. */
 export function pmapGet<V>(m: PMap<V>, key: number): V | undefined {
-  let node: Node<V> = m.root;
-  const hi = Math.floor(key / 256) >>> 0;
-  const lo = key & 0xff;
-  for (let level = 0; level < LEVELS; level++) {
-    const bit = level < 6 ? (hi >>> (27 - BITS * level)) & 31 : level === 6 ? ((hi & 3) << 3) | (lo >>> 5) : lo & 31;
-    if ((node.bitmap & (1 << bit)) === 0) return undefined;
-    const s = node.slots[slotIndex(node.bitmap, bit)];
-    if (s === undefined) return undefined;
-    if (isLeaf(s)) return s.key === key ? s.value : undefined;
-    node = s;
-  }
-  return undefined;
+  const c = chunkAt(m, key);
+  const i = lowerBound(c.keys, key);
+  return c.keys[i] === key ? c.vals[i] : undefined;
 }
 
-function pair<V>(a: Leaf<V>, b: Leaf<V>, level: number): Node<V> {
-  const ca = chunk(a.key, level);
-  const cb = chunk(b.key, level);
-  if (ca === cb) {
-    return { bitmap: (1 << ca) >>> 0, slots: [pair(a, b, level + 1)] };
-  }
-  return ca < cb
-    ? { bitmap: ((1 << ca) | (1 << cb)) >>> 0, slots: [a, b] }
-    : { bitmap: ((1 << ca) | (1 << cb)) >>> 0, slots: [b, a] };
+/** The tag stored with key, or undefined when key is absent. */
+export function pmapGetTag<V>(m: PMap<V>, key: number): number | undefined {
+  const c = chunkAt(m, key);
+  const i = lowerBound(c.keys, key);
+  return c.keys[i] === key ? c.tags[i] : undefined;
 }
 
-function setIn<V>(node: Node<V>, key: number, value: V, level: number, added: { n: number }): Node<V> {
-  const bit = chunk(key, level);
-  const mask = (1 << bit) >>> 0;
-  const idx = slotIndex(node.bitmap, bit);
-  if ((node.bitmap & mask) === 0) {
-    added.n = 1;
-    const slots = node.slots.slice();
-    slots.splice(idx, 0, { key, value });
-    return { bitmap: (node.bitmap | mask) >>> 0, slots };
+// The results of setIn/deleteIn beyond the returned node, in module variables so that an
+// update allocates nothing but the nodes it copies (single-threaded, never reentrant).
+/** setIn: the right half when the node split, else null; its least key. */
+let splitRight: unknown = null;
+let splitKey = 0;
+/** setIn: whether the key was new. */
+let added = false;
+
+// ES2023's copying array methods (Node >= 20; the project's lib is ES2022): V8 copies a
+// packed array into an exactly sized one, several times faster than slice() + splice().
+interface CopyingArray<T> {
+  toSpliced(start: number, deleteCount: number, ...items: T[]): T[];
+  with(index: number, value: T): T[];
+}
+function copying<T>(xs: readonly T[]): CopyingArray<T> {
+  return xs as unknown as CopyingArray<T>;
+}
+
+function insertAt<T>(xs: readonly T[], i: number, x: T): T[] {
+  return copying(xs).toSpliced(i, 0, x);
+}
+
+function replaceAt<T>(xs: readonly T[], i: number, x: T): T[] {
+  return copying(xs).with(i, x);
+}
+
+function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number): Chunk<V> {
+  const keys = c.keys;
+  const n = keys.length;
+  const i = lowerBound(keys, key);
+  if (i < n && keys[i] === key) {
+    if (c.vals[i] === value && c.tags[i] === tag) return c;
+    return { keys, tags: c.tags[i] === tag ? c.tags : replaceAt(c.tags, i, tag), vals: replaceAt(c.vals, i, value) };
   }
-  const s = node.slots[idx] as Slot<V>;
-  let next: Slot<V>;
-  if (isLeaf(s)) {
-    if (s.key === key) {
-      if (s.value === value) return node;
-      next = { key, value };
-    } else {
-      added.n = 1;
-      next = pair(s, { key, value }, level + 1);
+  added = true;
+  if (n < CHUNK) return { keys: insertAt(keys, i, key), tags: insertAt(c.tags, i, tag), vals: insertAt(c.vals, i, value) };
+  // Full: split. Appending at the end keeps the left chunk full (ascending inserts, as a
+  // table loaded in order, then fill chunks completely); otherwise split in the middle.
+  const at = i === n ? n : n >>> 1;
+  const ks = insertAt(keys, i, key);
+  const ts = insertAt(c.tags, i, tag);
+  const vs = insertAt(c.vals, i, value);
+  const right: Chunk<V> = { keys: ks.slice(at), tags: ts.slice(at), vals: vs.slice(at) };
+  splitRight = right;
+  splitKey = ks[at]!;
+  ks.length = at;
+  ts.length = at;
+  vs.length = at;
+  return { keys: ks, tags: ts, vals: vs };
+}
+
+function setIn<V>(node: Tree<V>, depth: number, key: number, value: V, tag: number): Tree<V> {
+  if (depth === 0) return setChunk(node as Chunk<V>, key, value, tag);
+  const inner = node as Inner<V>;
+  const c = childIndex(inner.seps, key);
+  const kid = inner.kids[c]!;
+  const sub = setIn(kid, depth - 1, key, value, tag);
+  if (sub === kid) return node;
+  if (splitRight === null) return { seps: inner.seps, kids: replaceAt(inner.kids, c, sub) };
+  const right = splitRight as Tree<V>;
+  splitRight = null;
+  const kids = copying(inner.kids).toSpliced(c, 1, sub, right);
+  const seps = insertAt(inner.seps, c + 1, splitKey);
+  if (kids.length <= FANOUT) return { seps, kids };
+  const at = c + 1 === kids.length - 1 ? kids.length - 1 : kids.length >>> 1;
+  splitRight = { seps: seps.slice(at), kids: kids.slice(at) };
+  splitKey = seps[at]!;
+  seps.length = at;
+  kids.length = at;
+  return { seps, kids };
+}
+
+/** A map with key set to value (and tag, default 0); the same map when nothing changes. */
+export function pmapSet<V>(m: PMap<V>, key: number, value: V, tag = 0): PMap<V> {
+  added = false;
+  splitRight = null;
+  const old = rootOf(m);
+  let root = setIn(old, m.height, key, value, tag);
+  if (root === old) return m;
+  let height = m.height;
+  if (splitRight !== null) {
+    root = { seps: [0, splitKey], kids: [root, splitRight as Tree<V>] };
+    splitRight = null;
+    height++;
+  }
+  return mk(root, height, m.size + (added ? 1 : 0));
+}
+
+function removeAt<T>(xs: readonly T[], i: number): T[] {
+  return copying(xs).toSpliced(i, 1);
+}
+
+function entriesOf<V>(t: Tree<V>, depth: number): number {
+  return depth === 0 ? (t as Chunk<V>).keys.length : (t as Inner<V>).kids.length;
+}
+
+/** Two neighbouring nodes of one depth as one (their entries or children fit in one). */
+function join<V>(a: Tree<V>, b: Tree<V>, depth: number, sepB: number): Tree<V> {
+  if (depth === 0) {
+    const x = a as Chunk<V>;
+    const y = b as Chunk<V>;
+    return { keys: x.keys.concat(y.keys), tags: x.tags.concat(y.tags), vals: x.vals.concat(y.vals) };
+  }
+  const x = a as Inner<V>;
+  const y = b as Inner<V>;
+  const seps = x.seps.concat(y.seps);
+  seps[x.seps.length] = sepB;
+  return { seps, kids: x.kids.concat(y.kids) };
+}
+
+/** deleteIn: undefined when key is absent (no change), else the new node (possibly empty). */
+function deleteIn<V>(node: Tree<V>, depth: number, key: number): Tree<V> | undefined {
+  if (depth === 0) {
+    const c = node as Chunk<V>;
+    const i = lowerBound(c.keys, key);
+    if (c.keys[i] !== key) return undefined;
+    return { keys: removeAt(c.keys, i), tags: removeAt(c.tags, i), vals: removeAt(c.vals, i) };
+  }
+  const inner = node as Inner<V>;
+  const c = childIndex(inner.seps, key);
+  const sub = deleteIn(inner.kids[c]!, depth - 1, key);
+  if (sub === undefined) return undefined;
+  const kids = inner.kids;
+  const n = entriesOf(sub, depth - 1);
+  const cap = depth === 1 ? CHUNK : FANOUT;
+  if (n === 0) return { seps: removeAt(inner.seps, c), kids: removeAt(kids, c) };
+  if (n < cap >>> 2 && kids.length > 1) {
+    // Underfull: join with a neighbour when both fit in one node (else leave it, smaller).
+    const lo = c + 1 < kids.length ? c : c - 1;
+    const left = lo === c ? sub : kids[lo]!;
+    const right = lo === c ? kids[lo + 1]! : sub;
+    if (entriesOf(left, depth - 1) + entriesOf(right, depth - 1) <= cap) {
+      return { seps: removeAt(inner.seps, lo + 1), kids: copying(kids).toSpliced(lo, 2, join(left, right, depth - 1, inner.seps[lo + 1]!)) };
     }
-  } else {
-    const sub = setIn(s, key, value, level + 1, added);
-    if (sub === s) return node;
-    next = sub;
   }
-  const slots = node.slots.slice();
-  slots[idx] = next;
-  return { bitmap: node.bitmap, slots };
-}
-
-/** A map with key set to value; the same map when nothing changes. */
-export function pmapSet<V>(m: PMap<V>, key: number, value: V): PMap<V> {
-  const added = { n: 0 };
-  const root = setIn(m.root, key, value, 0, added);
-  return root === m.root ? m : { root, size: m.size + added.n };
-}
-
-function deleteIn<V>(node: Node<V>, key: number, level: number): Slot<V> | null | undefined {
-  // undefined: key absent (no change); null: node became empty; else the new slot.
-  const bit = chunk(key, level);
-  const mask = (1 << bit) >>> 0;
-  if ((node.bitmap & mask) === 0) return undefined;
-  const idx = slotIndex(node.bitmap, bit);
-  const s = node.slots[idx] as Slot<V>;
-  let replacement: Slot<V> | null;
-  if (isLeaf(s)) {
-    if (s.key !== key) return undefined;
-    replacement = null;
-  } else {
-    const r = deleteIn(s, key, level + 1);
-    if (r === undefined) return undefined;
-    replacement = r;
-  }
-  const slots = node.slots.slice();
-  let bitmap = node.bitmap;
-  if (replacement === null) {
-    slots.splice(idx, 1);
-    bitmap = (bitmap & ~mask) >>> 0;
-  } else {
-    slots[idx] = replacement;
-  }
-  if (slots.length === 0) return null;
-  // Collapse a node holding a single leaf into that leaf, so that shapes stay canonical.
-  if (slots.length === 1 && level > 0) {
-    const only = slots[0] as Slot<V>;
-    if (isLeaf(only)) return only;
-  }
-  return { bitmap, slots };
+  return { seps: inner.seps, kids: replaceAt(kids, c, sub) };
 }
 
 /** A map without key; the same map when key is absent. */
 export function pmapDelete<V>(m: PMap<V>, key: number): PMap<V> {
-  const r = deleteIn(m.root, key, 0);
-  if (r === undefined) return m;
-  if (r === null) return { root: EMPTY_NODE, size: 0 };
-  const root: Node<V> = isLeaf(r) ? { bitmap: (1 << chunk(r.key, 0)) >>> 0, slots: [r] } : r;
-  return { root, size: m.size - 1 };
+  let root = deleteIn(rootOf(m), m.height, key);
+  if (root === undefined) return m;
+  let height = m.height;
+  // Collapse roots with one child (or none).
+  while (height > 0) {
+    const inner = root as Inner<V>;
+    if (inner.kids.length > 1) break;
+    root = inner.kids.length === 1 ? inner.kids[0]! : EMPTY_CHUNK;
+    height--;
+  }
+  return mk(root, height, m.size - 1);
+}
+
+function eachIn<V>(t: Tree<V>, depth: number, fn: (key: number, value: V, tag: number) => void): void {
+  if (depth === 0) {
+    const c = t as Chunk<V>;
+    const { keys, tags, vals } = c;
+    for (let i = 0; i < keys.length; i++) fn(keys[i]!, vals[i]!, tags[i]!);
+    return;
+  }
+  const kids = (t as Inner<V>).kids;
+  for (let i = 0; i < kids.length; i++) eachIn(kids[i]!, depth - 1, fn);
+}
+
+/** Calls fn for every entry in ascending key order (no generator: ~10 ns an entry). */
+export function pmapForEach<V>(m: PMap<V>, fn: (key: number, value: V, tag: number) => void): void {
+  eachIn(rootOf(m), m.height, fn);
+}
+
+function rangeIn<V>(t: Tree<V>, depth: number, lo: number, hi: number, fn: (key: number, value: V, tag: number) => void): void {
+  if (depth === 0) {
+    const { keys, tags, vals } = t as Chunk<V>;
+    for (let i = lowerBound(keys, lo); i < keys.length && keys[i]! < hi; i++) fn(keys[i]!, vals[i]!, tags[i]!);
+    return;
+  }
+  const { seps, kids } = t as Inner<V>;
+  for (let c = childIndex(seps, lo); c < kids.length && (c === 0 || seps[c]! < hi); c++) rangeIn(kids[c]!, depth - 1, lo, hi, fn);
+}
+
+/** Calls fn for every entry with lo <= key < hi, in ascending key order. */
+export function pmapForEachRange<V>(m: PMap<V>, lo: number, hi: number, fn: (key: number, value: V, tag: number) => void): void {
+  if (lo < hi) rangeIn(rootOf(m), m.height, lo, hi, fn);
+}
+
+function columnsIn<V>(t: Tree<V>, depth: number, keys: Float64Array, tags: Int32Array, at: number): number {
+  if (depth === 0) {
+    const c = t as Chunk<V>;
+    keys.set(c.keys, at);
+    tags.set(c.tags, at);
+    return at + c.keys.length;
+  }
+  const kids = (t as Inner<V>).kids;
+  for (let i = 0; i < kids.length; i++) at = columnsIn(kids[i]!, depth - 1, keys, tags, at);
+  return at;
+}
+
+/**
+ * Every key and tag, ascending by key, as two columns of m.size entries (copied chunk by
+ * chunk): what a compile reads of a table without touching the values.
+ */
+export function pmapColumns<V>(m: PMap<V>): { readonly keys: Float64Array; readonly tags: Int32Array } {
+  const keys = new Float64Array(m.size);
+  const tags = new Int32Array(m.size);
+  columnsIn(rootOf(m), m.height, keys, tags, 0);
+  return { keys, tags };
 }
 
 /** Every entry in ascending key order. */
 export function* pmapEntries<V>(m: PMap<V>): Generator<[number, V]> {
-  const stack: { node: Node<V>; i: number }[] = [{ node: m.root, i: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1] as { node: Node<V>; i: number };
-    if (top.i >= top.node.slots.length) {
-      stack.pop();
-      continue;
+  const chunks: Chunk<V>[] = [];
+  eachChunk(rootOf(m), m.height, chunks);
+  for (const c of chunks) for (let i = 0; i < c.keys.length; i++) yield [c.keys[i]!, c.vals[i]!];
+}
+
+function eachChunk<V>(t: Tree<V>, depth: number, out: Chunk<V>[]): void {
+  if (depth === 0) out.push(t as Chunk<V>);
+  else for (const k of (t as Inner<V>).kids) eachChunk(k, depth - 1, out);
+}
+
+/**
+ * A position in a map: the path from the root to an entry, index per depth. Moving past a
+ * whole subtree (skip) is what lets a diff pass over what two versions share.
+ */
+class Cursor<V> {
+  /** nodes[0] is the root; nodes[h] the chunk. */
+  readonly nodes: Tree<V>[];
+  readonly idx: number[];
+  done: boolean;
+
+  constructor(
+    root: Tree<V>,
+    readonly h: number,
+  ) {
+    this.nodes = new Array<Tree<V>>(h + 1);
+    this.idx = new Array<number>(h + 1).fill(0);
+    this.nodes[0] = root;
+    this.done = false;
+    this.descend(0);
+  }
+
+  /** Fills the nodes below depth d with the leftmost path from child idx[d] of nodes[d]. */
+  private descend(d: number): void {
+    for (let e = d; e < this.h; e++) {
+      this.nodes[e + 1] = (this.nodes[e] as Inner<V>).kids[this.idx[e]!]!;
+      this.idx[e + 1] = 0;
     }
-    const s = top.node.slots[top.i++] as Slot<V>;
-    if (isLeaf(s)) yield [s.key, s.value];
-    else stack.push({ node: s, i: 0 });
+    if ((this.nodes[this.h] as Chunk<V>).keys.length === 0) this.up(this.h);
+  }
+
+  /** Moves to the first entry after the subtree nodes[d]. */
+  up(d: number): void {
+    for (let e = d - 1; e >= 0; e--) {
+      const kids = (this.nodes[e] as Inner<V>).kids;
+      if (this.idx[e]! + 1 < kids.length) {
+        this.idx[e]!++;
+        this.descend(e);
+        return;
+      }
+    }
+    this.done = true;
+  }
+
+  get chunk(): Chunk<V> {
+    return this.nodes[this.h] as Chunk<V>;
+  }
+
+  get key(): number {
+    return this.chunk.keys[this.idx[this.h]!]!;
+  }
+
+  get value(): V {
+    return this.chunk.vals[this.idx[this.h]!]!;
+  }
+
+  next(): void {
+    const h = this.h;
+    if (this.idx[h]! + 1 < this.chunk.keys.length) this.idx[h]!++;
+    else this.up(h);
+  }
+
+  /** The depth of the highest subtree that starts at the current entry (which starts a chunk). */
+  topStart(): number {
+    let d = this.h;
+    while (d > 0 && this.idx[d - 1]! === 0) d--;
+    return d;
   }
 }
 
 /**
  * The keys whose values differ between two versions of a map (added, removed or
  * changed), in ascending order. Subtrees the versions share are skipped, so the cost is
- * proportional to what changed, not to the size of the map.
+ * proportional to what changed (times a chunk), not to the size of the map.
  */
 export function* pmapDiff<V>(a: PMap<V>, b: PMap<V>): Generator<{ key: number; before: V | undefined; after: V | undefined }> {
-  yield* diffSlots<V>(a.root, b.root);
-}
-
-function* collect<V>(s: Slot<V>, side: 'before' | 'after'): Generator<{ key: number; before: V | undefined; after: V | undefined }> {
-  if (isLeaf(s)) {
-    yield side === 'before' ? { key: s.key, before: s.value, after: undefined } : { key: s.key, before: undefined, after: s.value };
-    return;
-  }
-  for (const c of s.slots) yield* collect(c, side);
-}
-
-function* diffSlots<V>(x: Slot<V> | undefined, y: Slot<V> | undefined): Generator<{ key: number; before: V | undefined; after: V | undefined }> {
-  if (x === y) return;
-  if (x === undefined) {
-    if (y !== undefined) yield* collect(y, 'after');
-    return;
-  }
-  if (y === undefined) {
-    yield* collect(x, 'before');
-    return;
-  }
-  if (isLeaf(x) || isLeaf(y)) {
-    // Different shapes: compare as sorted entry lists (small: at least one side is a leaf).
-    const xs = [...collect(x, 'before')];
-    const ys = [...collect(y, 'after')];
-    const ym = new Map(ys.map((e) => [e.key, e.after]));
-    const xm = new Map(xs.map((e) => [e.key, e.before]));
-    const keys = [...new Set([...xm.keys(), ...ym.keys()])].sort((p, q) => p - q);
-    for (const k of keys) {
-      const before = xm.get(k);
-      const after = ym.get(k);
-      if (before !== after) yield { key: k, before, after };
+  if (rootOf(a) === rootOf(b)) return;
+  const x = new Cursor<V>(rootOf(a), a.height);
+  const y = new Cursor<V>(rootOf(b), b.height);
+  while (!x.done && !y.done) {
+    const kx = x.key;
+    const ky = y.key;
+    if (kx < ky) {
+      yield { key: kx, before: x.value, after: undefined };
+      x.next();
+    } else if (ky < kx) {
+      yield { key: ky, before: undefined, after: y.value };
+      y.next();
+    } else {
+      // Same key: when a subtree starts here on both sides and is the same node, skip it.
+      if (shared(x, y)) continue;
+      const vx = x.value;
+      const vy = y.value;
+      if (vx !== vy) yield { key: kx, before: vx, after: vy };
+      x.next();
+      y.next();
     }
-    return;
   }
-  for (let bit = 0; bit < 32; bit++) {
-    const m = (1 << bit) >>> 0;
-    const xs = (x.bitmap & m) !== 0 ? x.slots[slotIndex(x.bitmap, bit)] : undefined;
-    const ys = (y.bitmap & m) !== 0 ? y.slots[slotIndex(y.bitmap, bit)] : undefined;
-    yield* diffSlots(xs, ys);
+  for (; !x.done; x.next()) yield { key: x.key, before: x.value, after: undefined };
+  for (; !y.done; y.next()) yield { key: y.key, before: undefined, after: y.value };
+}
+
+/** Skips the largest subtree both cursors start with, if any; whether one was skipped. */
+function shared<V>(x: Cursor<V>, y: Cursor<V>): boolean {
+  if (x.idx[x.h] !== 0 || y.idx[y.h] !== 0) return false;
+  const tx = x.topStart();
+  const ty = y.topStart();
+  for (let d = tx; d <= x.h; d++) {
+    const node = x.nodes[d];
+    for (let e = ty; e <= y.h; e++) {
+      if (y.nodes[e] === node) {
+        x.up(d);
+        y.up(e);
+        return true;
+      }
+    }
   }
+  return false;
 }

@@ -1,7 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pmapDelete, pmapDiff, pmapEmpty, pmapEntries, pmapGet, pmapSet, type PMap } from '../../core/trie/persistent-map.js';
+import {
+  pmapColumns,
+  pmapDelete,
+  pmapDiff,
+  pmapEmpty,
+  pmapEntries,
+  pmapForEach,
+  pmapForEachRange,
+  pmapGet,
+  pmapGetTag,
+  pmapSet,
+  type PMap,
+} from '../../core/trie/persistent-map.js';
 
 const key = fc.integer({ min: 0, max: 2 ** 40 - 1 });
 const op = fc.oneof(
@@ -62,4 +74,154 @@ test('pmapDiff lists exactly the keys whose values changed', () => {
     }),
     { numRuns: 300 },
   );
+});
+
+// Big maps: chunks of 32 and nodes of 32 children split, join and collapse only with
+// thousands of entries, so these drive long op sequences from a seed over a narrow key range
+// (sets and deletes meet the same keys), checked against a Map model.
+
+function rng(seed: number): () => number {
+  let x = seed | 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+interface Model {
+  readonly m: PMap<number>;
+  readonly ref: Map<number, { value: number; tag: number }>;
+}
+
+/** Runs n random ops (set with a tag, or delete) on keys base + [0, range). */
+function drive(seed: number, n: number, range: number, start: Model = { m: pmapEmpty(), ref: new Map() }, delShare = 0.4): Model {
+  const r = rng(seed);
+  const base = 2 ** 39 - range;
+  let m = start.m;
+  const ref = new Map(start.ref);
+  for (let i = 0; i < n; i++) {
+    const k = base + Math.floor(r() * range);
+    if (r() < delShare) {
+      m = pmapDelete(m, k);
+      ref.delete(k);
+    } else {
+      const value = Math.floor(r() * 5);
+      const tag = Math.floor(r() * 3);
+      m = pmapSet(m, k, value, tag);
+      ref.set(k, { value, tag });
+    }
+  }
+  return { m, ref };
+}
+
+function sortedRef(ref: Model['ref']): [number, { value: number; tag: number }][] {
+  return [...ref.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+test('big maps: sets and deletes with tags match a Map model (splits, joins, collapse)', () => {
+  for (const [seed, n, range, del] of [
+    [1, 20_000, 5_000, 0.4],
+    [2, 30_000, 100_000, 0.2],
+    [3, 20_000, 3_000, 0.6],
+  ] as const) {
+    const { m, ref } = drive(seed, n, range, undefined, del);
+    assert.equal(m.size, ref.size);
+    const want = sortedRef(ref);
+    const got: [number, { value: number; tag: number }][] = [];
+    pmapForEach(m, (k, value, tag) => got.push([k, { value, tag }]));
+    assert.deepEqual(got, want);
+    assert.deepEqual([...pmapEntries(m)], want.map(([k, e]) => [k, e.value]));
+    for (const [k, e] of want) {
+      assert.equal(pmapGet(m, k), e.value);
+      assert.equal(pmapGetTag(m, k), e.tag);
+    }
+    assert.equal(pmapGet(m, 0), undefined);
+    assert.equal(pmapGetTag(m, 2 ** 39 + 1), undefined);
+    const cols = pmapColumns(m);
+    assert.deepEqual(Array.from(cols.keys), want.map(([k]) => k));
+    assert.deepEqual(Array.from(cols.tags), want.map(([, e]) => e.tag));
+  }
+  // Deleting everything collapses to the empty map.
+  let { m } = drive(4, 5_000, 2_000, undefined, 0);
+  for (const [k] of pmapEntries(m)) m = pmapDelete(m, k);
+  assert.equal(m.size, 0);
+  assert.deepEqual([...pmapEntries(m)], []);
+  assert.deepEqual(Array.from(pmapColumns(m).keys), []);
+});
+
+test('a set with a new tag (same value) is a change; with the same value and tag it is not', () => {
+  const { m } = drive(5, 3_000, 1_000, undefined, 0);
+  const [k, v] = [...pmapEntries(m)][100]!;
+  const t = pmapGetTag(m, k)!;
+  assert.equal(pmapSet(m, k, v, t), m);
+  const m2 = pmapSet(m, k, v, t + 1);
+  assert.notEqual(m2, m);
+  assert.equal(pmapGetTag(m2, k), t + 1);
+  assert.equal(pmapGetTag(m, k), t);
+  assert.equal(m2.size, m.size);
+});
+
+test('pmapForEachRange visits exactly the keys in [lo, hi), ascending', () => {
+  const { m, ref } = drive(6, 20_000, 50_000, undefined, 0.3);
+  const keys = sortedRef(ref).map(([k]) => k);
+  const r = rng(7);
+  const base = 2 ** 39 - 50_000;
+  for (let i = 0; i < 200; i++) {
+    const lo = base - 10 + Math.floor(r() * 50_020);
+    const hi = i % 10 === 0 ? lo : lo + Math.floor(r() * (i % 3 === 0 ? 40 : 20_000));
+    const got: number[] = [];
+    pmapForEachRange(m, lo, hi, (k, value) => {
+      assert.equal(value, ref.get(k)?.value);
+      got.push(k);
+    });
+    assert.deepEqual(
+      got,
+      keys.filter((k) => k >= lo && k < hi),
+    );
+  }
+});
+
+test('pmapDiff of big versions lists exactly the changes, and shares what is unchanged', () => {
+  for (const [seed, changes] of [
+    [8, 1],
+    [9, 50],
+    [10, 3_000],
+  ] as const) {
+    const a = drive(seed, 20_000, 30_000, undefined, 0.2);
+    const b = drive(seed + 100, changes, 30_000, a, 0.5);
+    const want: { key: number; before: number | undefined; after: number | undefined }[] = [];
+    const keys = [...new Set([...a.ref.keys(), ...b.ref.keys()])].sort((x, y) => x - y);
+    for (const k of keys) {
+      const before = a.ref.get(k)?.value;
+      const after = b.ref.get(k)?.value;
+      if (before !== after) want.push({ key: k, before, after });
+    }
+    assert.deepEqual([...pmapDiff(a.m, b.m)], want);
+    assert.deepEqual(
+      [...pmapDiff(b.m, a.m)],
+      want.map((d) => ({ key: d.key, before: d.after, after: d.before })),
+    );
+  }
+  // Maps built apart (no sharing) still diff exactly.
+  const x = drive(11, 5_000, 8_000);
+  const y = drive(12, 5_000, 8_000);
+  const keys = [...new Set([...x.ref.keys(), ...y.ref.keys()])].sort((p, q) => p - q);
+  const want = keys
+    .map((k) => ({ key: k, before: x.ref.get(k)?.value, after: y.ref.get(k)?.value }))
+    .filter((d) => d.before !== d.after);
+  assert.deepEqual([...pmapDiff(x.m, y.m)], want);
+});
+
+test('pmapDiff skips shared subtrees: one change in a 200,000-entry map is found at once', () => {
+  let m: PMap<number> = pmapEmpty();
+  for (let i = 0; i < 200_000; i++) m = pmapSet(m, i * 256 + 8, i);
+  const m2 = pmapSet(m, 123_456 * 256 + 8, -1);
+  // A full walk of both versions would take 400,000 steps; count what the diff pulls.
+  let steps = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < 1000; r++) for (const d of pmapDiff(m, m2)) steps += d.key > 0 ? 1 : 0;
+  assert.equal(steps, 1000);
+  assert.ok(performance.now() - t0 < 2000, 'a thousand one-change diffs take well under a walk each');
 });
