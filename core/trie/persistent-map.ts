@@ -133,7 +133,8 @@ function replaceAt<T>(xs: readonly T[], i: number, x: T): T[] {
   return copying(xs).with(i, x);
 }
 
-function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number): Chunk<V> {
+/** setChunk: `last` is the map's last chunk, or one whose next sibling has room. */
+function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number, last: boolean): Chunk<V> {
   const keys = c.keys;
   const n = keys.length;
   const i = lowerBound(keys, key);
@@ -143,9 +144,12 @@ function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number): Chunk<V> 
   }
   added = true;
   if (n < CHUNK) return { keys: insertAt(keys, i, key), tags: insertAt(c.tags, i, tag), vals: insertAt(c.vals, i, value) };
-  // Full: split. Appending at the end keeps the left chunk full (ascending inserts, as a
-  // table loaded in order, then fill chunks completely); otherwise split in the middle.
-  const at = i === n ? n : n >>> 1;
+  // Full: split where the chunks stay full when keys come mostly in order, as when a table
+  // is loaded in address order (longer prefixes at one address go just before the last
+  // key, and a few go further back). The chunk keeps all but its last entry when it is the
+  // map's last chunk or its next sibling has room (setIn then joins the two: the entry
+  // spills over, as in a B*-tree), and so does a split at its end; else split in the middle.
+  const at = last ? n : i >= n - 2 ? i : n >>> 1;
   const ks = insertAt(keys, i, key);
   const ts = insertAt(c.tags, i, tag);
   const vs = insertAt(c.vals, i, value);
@@ -158,20 +162,29 @@ function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number): Chunk<V> 
   return { keys: ks, tags: ts, vals: vs };
 }
 
-function setIn<V>(node: Tree<V>, depth: number, key: number, value: V, tag: number): Tree<V> {
-  if (depth === 0) return setChunk(node as Chunk<V>, key, value, tag);
+function setIn<V>(node: Tree<V>, depth: number, key: number, value: V, tag: number, last: boolean): Tree<V> {
+  if (depth === 0) return setChunk(node as Chunk<V>, key, value, tag, last);
   const inner = node as Inner<V>;
   const c = childIndex(inner.seps, key);
   const kid = inner.kids[c]!;
-  const sub = setIn(kid, depth - 1, key, value, tag);
+  const lastKid = c === inner.kids.length - 1;
+  // A full chunk whose next sibling has room spills its last entry there (see setChunk).
+  const spill = depth === 1 ? (last && lastKid) || (!lastKid && (inner.kids[c + 1] as Chunk<V>).keys.length < CHUNK) : last && lastKid;
+  const sub = setIn(kid, depth - 1, key, value, tag, spill);
   if (sub === kid) return node;
   if (splitRight === null) return { seps: inner.seps, kids: replaceAt(inner.kids, c, sub) };
   const right = splitRight as Tree<V>;
   splitRight = null;
+  const next = inner.kids[c + 1];
+  if (next !== undefined && entriesOf(right, depth - 1) + entriesOf(next, depth - 1) <= (depth === 1 ? CHUNK : FANOUT)) {
+    // The right half fits with its next sibling: join them rather than add a child.
+    const joined = join(right, next, depth - 1, inner.seps[c + 1]!);
+    return { seps: replaceAt(inner.seps, c + 1, splitKey), kids: copying(inner.kids).toSpliced(c, 2, sub, joined) };
+  }
   const kids = copying(inner.kids).toSpliced(c, 1, sub, right);
   const seps = insertAt(inner.seps, c + 1, splitKey);
   if (kids.length <= FANOUT) return { seps, kids };
-  const at = c + 1 === kids.length - 1 ? kids.length - 1 : kids.length >>> 1;
+  const at = last ? kids.length - 1 : c + 1 >= kids.length - 3 ? c + 1 : kids.length >>> 1;
   splitRight = { seps: seps.slice(at), kids: kids.slice(at) };
   splitKey = seps[at]!;
   seps.length = at;
@@ -184,7 +197,7 @@ export function pmapSet<V>(m: PMap<V>, key: number, value: V, tag = 0): PMap<V> 
   added = false;
   splitRight = null;
   const old = rootOf(m);
-  let root = setIn(old, m.height, key, value, tag);
+  let root = setIn(old, m.height, key, value, tag, true);
   if (root === old) return m;
   let height = m.height;
   if (splitRight !== null) {
@@ -293,10 +306,14 @@ export function pmapForEachRange<V>(m: PMap<V>, lo: number, hi: number, fn: (key
 
 function columnsIn<V>(t: Tree<V>, depth: number, keys: Float64Array, tags: Int32Array, at: number): number {
   if (depth === 0) {
-    const c = t as Chunk<V>;
-    keys.set(c.keys, at);
-    tags.set(c.tags, at);
-    return at + c.keys.length;
+    // An element loop: TypedArray.set() from a small JS array costs more per call.
+    const ks = (t as Chunk<V>).keys;
+    const ts = (t as Chunk<V>).tags;
+    for (let i = 0; i < ks.length; i++) {
+      keys[at + i] = ks[i]!;
+      tags[at + i] = ts[i]!;
+    }
+    return at + ks.length;
   }
   const kids = (t as Inner<V>).kids;
   for (let i = 0; i < kids.length; i++) at = columnsIn(kids[i]!, depth - 1, keys, tags, at);
