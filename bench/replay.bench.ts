@@ -80,7 +80,8 @@ function child(args: readonly string[]): void {
     if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return;
     if (rp === null) {
       const init = initialState(ipSnap, dump);
-      rp = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: 'binary', explain: false, check });
+      // Without time travel the replay keeps no history, as kfib replay does (in place).
+      rp = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: 'binary', explain: false, check, inPlace: !keep });
     }
     records++;
     for (const st of rp.push(r)) {

@@ -24,6 +24,7 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { reduceFib, type Step } from '../snapshot/reduce.js';
+import { PMapEdit } from '../trie/persistent-map.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Effect } from '../snapshot/effects.js';
 import type { KernelError } from '../semantics/rtnetlink.js';
@@ -93,6 +94,12 @@ export interface ReplayOptions {
   readonly explain?: boolean;
   /** Compare notifications (default true). */
   readonly check?: boolean;
+  /**
+   * Keep no history (default false): tables are updated in place (PMapEdit), so a step's
+   * snapshot is valid only until the next step is made; for a replay that reads the state
+   * at the end (or at --until) only. Ignored with explain or check, which compare states.
+   */
+  readonly inPlace?: boolean;
 }
 
 interface Pending {
@@ -105,6 +112,42 @@ interface Queued {
   readonly record: NetlinkRecord;
   readonly seq: number;
   applied: boolean;
+}
+
+/**
+ * The records held back (lookahead), oldest first: a ring over an array, since
+ * Array.prototype.shift() moves every element (~150 ns a record at the default lookahead).
+ */
+class RecordQueue {
+  private items: (Queued | undefined)[] = new Array<Queued | undefined>(64);
+  private head = 0;
+  length = 0;
+
+  at(i: number): Queued {
+    return this.items[(this.head + i) & (this.items.length - 1)] as Queued;
+  }
+
+  push(q: Queued): void {
+    if (this.length === this.items.length) {
+      const grown = new Array<Queued | undefined>(this.items.length * 2);
+      for (let i = 0; i < this.length; i++) grown[i] = this.at(i);
+      this.items = grown;
+      this.head = 0;
+    }
+    this.items[(this.head + this.length) & (this.items.length - 1)] = q;
+    this.length++;
+  }
+
+  shift(): void {
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & (this.items.length - 1);
+    this.length--;
+  }
+
+  indexOf(q: Queued): number {
+    for (let i = 0; i < this.length; i++) if (this.at(i) === q) return i;
+    return -1;
+  }
 }
 
 const IFA_F_SECONDARY = 0x1;
@@ -132,7 +175,7 @@ export class TraceReplayer {
   private readonly monitorNames = new Map<number, string>();
   private readonly pending = new Map<string, Pending[]>();
   private pendingCount = 0;
-  private readonly queue: Queued[] = [];
+  private readonly queue = new RecordQueue();
   private seq = 0;
   private readonly form: 'binary' | 'text';
   private readonly lookahead: number;
@@ -140,6 +183,8 @@ export class TraceReplayer {
   private readonly explain: boolean;
   private readonly check: boolean;
   private readonly resolve: ResolveDev;
+  /** The edit of an in-place replay (ReplayOptions.inPlace), else null. */
+  private readonly edit: PMapEdit | null;
 
   constructor(start: ReplayStart, opts: ReplayOptions) {
     this.snap = start.snapshot;
@@ -150,6 +195,7 @@ export class TraceReplayer {
     this.windowUsec = opts.windowUsec ?? 20000;
     this.explain = opts.explain ?? true;
     this.check = opts.check ?? true;
+    this.edit = opts.inPlace === true && !this.explain && !this.check ? new PMapEdit() : null;
     for (const d of this.snap.devices.values()) this.monitorNames.set(d.ifindex, d.name);
     this.resolve = (name: string): number | undefined => {
       if (this.form === 'text') {
@@ -278,7 +324,7 @@ export class TraceReplayer {
     const effects: Effect[] = [];
     let error: KernelError | null = null;
     for (const event of events) {
-      const step = reduceFib(this.snap, event);
+      const step = reduceFib(this.snap, event, this.edit);
       this.snap = step.snapshot;
       applied.push({ event, step });
       effects.push(...step.effects);
@@ -407,7 +453,7 @@ export class TraceReplayer {
   /** A later record of the burst whose events predict `ids`, if any. */
   private findCause(q: Queued, ids: ReadonlySet<string>): Queued | undefined {
     for (let i = 1; i < this.queue.length && i <= 16; i++) {
-      const c = this.queue[i] as Queued;
+      const c = this.queue.at(i);
       if (c.applied || c.seq === 0) continue;
       if (!this.withinWindow(q.record, c.record)) break;
       if (c.record.kind === 'netconf') continue;
@@ -440,7 +486,7 @@ export class TraceReplayer {
     if (secs.length === 0) return [];
     const on = d.conf.values.promote_secondaries !== 0 || this.snap.confAll.values.promote_secondaries !== 0;
     for (let i = at + 1; i < this.queue.length; i++) {
-      const c = this.queue[i] as Queued;
+      const c = this.queue.at(i);
       if (!this.withinWindow(r, c.record)) break;
       const x = c.record;
       if (x.kind !== 'addr' || this.addrIfindex(x) !== ifindex) continue;
@@ -490,7 +536,7 @@ export class TraceReplayer {
     // One event: applyEvents() without its copies.
     const events = [ev];
     const before = this.snap;
-    const st = reduceFib(before, ev);
+    const st = reduceFib(before, ev, this.edit);
     this.snap = st.snapshot;
     const applied: AppliedEvent[] = [{ event: ev, step: st }];
     const effects = st.effects;
@@ -519,7 +565,7 @@ export class TraceReplayer {
 
   /** Processes the record at the head of the queue. */
   private next(): ReplayStep[] {
-    const q = this.queue[0] as Queued;
+    const q = this.queue.at(0);
     const r = q.record;
     if (r.kind === 'link' || q.seq === 0 || (r.kind === 'netconf' && netconfIsFull(r))) {
       this.queue.shift();

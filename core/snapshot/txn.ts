@@ -7,6 +7,7 @@ import type { Effect } from './effects.js';
 import type { NetDevice } from '../devinet/net-device.js';
 import type { DevConf } from '../devinet/devconf.js';
 import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../trie/fib-table.js';
+import type { PMapEdit } from '../trie/persistent-map.js';
 import type { FibRule } from '../rules/fib-rule.js';
 import type { NexthopObject } from '../nexthop/nexthop-object.js';
 import type { FibAlias } from '../semantics/fib-info.js';
@@ -26,7 +27,14 @@ export class Txn {
   nextIfindex: number;
   readonly effects: Effect[] = [];
 
-  constructor(readonly base: FibSnapshot) {
+  /**
+   * @param edit set when the caller keeps no earlier snapshot (a replay without history):
+   *   tables are then updated in place where this edit owns their nodes (PMapEdit).
+   */
+  constructor(
+    readonly base: FibSnapshot,
+    private readonly edit: PMapEdit | null = null,
+  ) {
     this.rules = base.rules;
     this.confAll = base.confAll;
     this.confDefault = base.confDefault;
@@ -79,7 +87,7 @@ export class Txn {
 
   setAliases(table: number, dst: Ip4, plen: number, aliases: readonly FibAlias[]): void {
     const t = this.ensureTable(table);
-    const nt = tableSetAliases(t, dst, plen, aliases);
+    const nt = tableSetAliases(t, dst, plen, aliases, this.edit);
     if (nt === t) return;
     this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(table, nt);
   }
