@@ -329,43 +329,69 @@ function copyInner<V>(n: Inner<V>): Inner<V> {
   return { seps: n.seps.slice(), kids: n.kids.slice() };
 }
 
+/** Inserts x at i of an array, in place (a loop: splice() is a slow generic builtin). */
+function insertInPlace<T>(xs: T[], i: number, x: T): void {
+  for (let j = xs.length; j > i; j--) xs[j] = xs[j - 1]!;
+  xs[i] = x;
+}
+
+function removeInPlace<T>(xs: T[], i: number): void {
+  const n = xs.length - 1;
+  for (let j = i; j < n; j++) xs[j] = xs[j + 1]!;
+  xs.length = n;
+}
+
 /**
  * pmapSet() that may change in place the nodes `edit` owns (see PMapEdit): the result is a
  * new map object whenever something changed, as with pmapSet().
  */
 export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEdit): PMap<V> {
-  const c0 = chunkAt(m, key);
-  const i0 = lowerBound(c0.keys, key);
-  const found = c0.keys[i0] === key;
-  if (found && c0.vals[i0] === value && c0.tags[i0] === tag) return m;
-  // A full chunk splits: the copying path (the new nodes become owned when next touched).
-  if (!found && c0.keys.length >= CHUNK) return pmapSet(m, key, value, tag);
-  const { root, chunk } = ownPath(m, key, edit);
-  const keys = chunk.keys as number[];
-  const tags = chunk.tags as number[];
-  const vals = chunk.vals as V[];
-  if (found) {
-    vals[i0] = value;
-    tags[i0] = tag;
+  // A node an edit owns is reachable only from versions that edit made, of which only the
+  // newest is valid: its chunk can be changed in place whoever owns the nodes above it.
+  let root = rootOf(m);
+  let c = chunkAt(m, key);
+  if (!edit.owns(c)) {
+    const c0 = c;
+    const i0 = lowerBound(c0.keys, key);
+    const found0 = c0.keys[i0] === key;
+    if (found0 && c0.vals[i0] === value && c0.tags[i0] === tag) return m;
+    // A full chunk splits: the copying path (the new nodes become owned when next touched).
+    if (!found0 && c0.keys.length >= CHUNK) return pmapSet(m, key, value, tag);
+    const path = ownPath(m, key, edit);
+    root = path.root;
+    c = path.chunk;
+  }
+  const keys = c.keys as number[];
+  const i = lowerBound(keys, key);
+  if (keys[i] === key) {
+    if (c.vals[i] === value && c.tags[i] === tag) return m;
+    (c.vals as V[])[i] = value;
+    (c.tags as number[])[i] = tag;
     return mk(root, m.height, m.size);
   }
-  keys.splice(i0, 0, key);
-  tags.splice(i0, 0, tag);
-  vals.splice(i0, 0, value);
+  if (keys.length >= CHUNK) return pmapSet(m, key, value, tag);
+  insertInPlace(keys, i, key);
+  insertInPlace(c.tags as number[], i, tag);
+  insertInPlace(c.vals as V[], i, value);
   return mk(root, m.height, m.size + 1);
 }
 
 /** pmapDelete() that may change in place the nodes `edit` owns (see PMapEdit). */
 export function pmapDeleteIn<V>(m: PMap<V>, key: number, edit: PMapEdit): PMap<V> {
-  const c0 = chunkAt(m, key);
-  const i0 = lowerBound(c0.keys, key);
-  if (c0.keys[i0] !== key) return m;
+  let root = rootOf(m);
+  let c = chunkAt(m, key);
+  const i = lowerBound(c.keys, key);
+  if (c.keys[i] !== key) return m;
   // A chunk that would be underfull or empty is joined or dropped: the copying path.
-  if (m.height > 0 && c0.keys.length - 1 < CHUNK >>> 2) return pmapDelete(m, key);
-  const { root, chunk } = ownPath(m, key, edit);
-  (chunk.keys as number[]).splice(i0, 1);
-  (chunk.tags as number[]).splice(i0, 1);
-  (chunk.vals as V[]).splice(i0, 1);
+  if (m.height > 0 && c.keys.length - 1 < CHUNK >>> 2) return pmapDelete(m, key);
+  if (!edit.owns(c)) {
+    const path = ownPath(m, key, edit);
+    root = path.root;
+    c = path.chunk;
+  }
+  removeInPlace(c.keys as number[], i);
+  removeInPlace(c.tags as number[], i);
+  removeInPlace(c.vals as V[], i);
   return mk(root, m.height, m.size - 1);
 }
 
