@@ -151,6 +151,10 @@ class RecordQueue {
 }
 
 const IFA_F_SECONDARY = 0x1;
+/** Shared empty results (frozen: nothing may add to them). */
+const NO_STEPS: readonly ReplayStep[] = Object.freeze([]);
+const NO_SILENT: readonly SilentChange[] = Object.freeze([]);
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 /**
  * Replays records one by one; `push` returns the steps completed so far (records are held
@@ -225,12 +229,14 @@ export class TraceReplayer {
   }
 
   /** Feeds one record; returns the steps it completes. */
-  push(r: TraceRecord): ReplayStep[] {
-    if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return [];
+  push(r: TraceRecord): readonly ReplayStep[] {
+    if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return NO_STEPS;
     const seq = r.dump ? 0 : ++this.seq;
     this.queue.push({ record: r, seq, applied: false });
-    const out: ReplayStep[] = [];
-    while (this.queue.length > this.lookahead) out.push(...this.next());
+    if (this.queue.length <= this.lookahead) return NO_STEPS;
+    // Usually one record leaves the queue: its steps are returned as they are.
+    let out = this.next();
+    while (this.queue.length > this.lookahead) out = out.concat(this.next());
     return out;
   }
 
@@ -333,8 +339,8 @@ export class TraceReplayer {
     return { applied, before, effects, error };
   }
 
-  private silentOf(before: FibSnapshot, effects: readonly Effect[], events: readonly FibEvent[]): SilentChange[] {
-    if (!this.explain) return [];
+  private silentOf(before: FibSnapshot, effects: readonly Effect[], events: readonly FibEvent[]): readonly SilentChange[] {
+    if (!this.explain) return NO_SILENT;
     const rules = events.some((e) => e.type.startsWith('rule') || e.type.startsWith('link'));
     return silentChanges(before, this.snap, effects, { rules });
   }
@@ -362,7 +368,7 @@ export class TraceReplayer {
     }
   }
 
-  private stepOf(q: Queued, role: RecordRole, applied: AppliedEvent[], silent: SilentChange[], findings: CheckFinding[], notes: string[], pulledBy?: number): ReplayStep {
+  private stepOf(q: Queued, role: RecordRole, applied: AppliedEvent[], silent: readonly SilentChange[], findings: CheckFinding[], notes: readonly string[], pulledBy?: number): ReplayStep {
     const r = q.record;
     // Written out rather than spread: a step is made per record, and a spread copy took
     // V8's slow generic path every time.
@@ -375,7 +381,7 @@ export class TraceReplayer {
       links: this.links,
       metrics: this.metrics,
       silent,
-      findings: this.check ? findings : [],
+      findings: this.check || findings.length === 0 ? findings : [],
       notes,
     };
     if (r.time !== undefined) step.time = r.time;
@@ -544,7 +550,7 @@ export class TraceReplayer {
     if (this.metrics.size > 0 || r.metrics !== undefined) this.trackMetrics(effects, r);
     const silent = this.silentOf(before, effects, events);
     q.applied = true;
-    const notes: string[] = error === null ? [] : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
+    const notes: readonly string[] = error === null ? NO_NOTES : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
     const findings: CheckFinding[] = [];
     let notified = 0;
     let own: Effect | undefined;

@@ -5,6 +5,7 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
 import type { FibInfo, FibNh } from './fib-info.js';
+import { infoProbe, internInfo } from './fib-info-hash.js';
 import {
   fibPropsError,
   fibPropsScope,
@@ -65,21 +66,24 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
 
 const NO_NHS: readonly FibNh[] = [];
 
-/** The fib_info of a validated request, built field by field in fibInfo()'s order (one object shape). */
+const probe = infoProbe();
+
+/** The fib_info of a validated request: the shared one when an equal info exists (fib_find_info()). */
 function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): FibInfo {
-  return {
-    protocol: cfg.protocol,
-    scope: cfg.scope,
-    priority: cfg.priority,
-    prefsrc: cfg.prefsrc,
-    tbId: cfg.table,
-    nhs,
-    nhid: cfg.nhid,
-    dead: false,
-    pfsrcRemoved: false,
-    linkdown,
-    multipath: cfg.multipath,
-  };
+  probe.protocol = cfg.protocol;
+  probe.scope = cfg.scope;
+  probe.priority = cfg.priority;
+  probe.prefsrc = cfg.prefsrc;
+  probe.tbId = cfg.table;
+  probe.nhs = nhs;
+  probe.nhid = cfg.nhid;
+  probe.dead = false;
+  probe.pfsrcRemoved = false;
+  probe.linkdown = linkdown;
+  probe.multipath = cfg.multipath;
+  const info = internInfo(probe);
+  probe.nhs = NO_NHS;
+  return info;
 }
 
 type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false; readonly err: KernelError };

@@ -14,7 +14,7 @@
 // dropped whole when it grows past MAX_INFOS, so a long-lived process does not keep every
 // info it ever saw.
 
-import type { FibAlias, FibInfo, FibNh } from './fib-info.js';
+import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
 import type { RouteType } from './rtnetlink.js';
 
 /** What an interned info carries besides itself: its routes by (type, tos), each with its one-route leaf. */
@@ -72,7 +72,11 @@ function identical(a: FibInfo, b: FibInfo): boolean {
   return true;
 }
 
-function entryOf(info: FibInfo): Entry {
+/**
+ * The entry of an info equal to `info`; made for it when none is, with `info` itself, or
+ * with a copy when `copy` (info is then a scratch object the caller reuses).
+ */
+function entryOf(info: FibInfo, copy = false): Entry {
   const h = infoHash(info);
   let bucket = buckets.get(h);
   if (bucket !== undefined) {
@@ -88,7 +92,7 @@ function entryOf(info: FibInfo): Entry {
     bucket = [];
     buckets.set(h, bucket);
   }
-  const e: Entry = { info, routes: [] };
+  const e: Entry = { info: copy ? fibInfo(info) : info, routes: [] };
   bucket.push(e);
   count++;
   return e;
@@ -103,6 +107,22 @@ function entryOf(info: FibInfo): Entry {
  */
 export function findInfo(info: FibInfo): FibInfo {
   return entryOf(info).info;
+}
+
+/** A scratch info (internInfo): a request's fields are written here, and copied only when new. */
+export type InfoProbe = { -readonly [K in keyof FibInfo]-?: FibInfo[K] };
+
+/** A probe to fill and pass to internInfo() (one per caller; single-threaded). */
+export function infoProbe(): InfoProbe {
+  return { protocol: 0, scope: 0, priority: 0, prefsrc: 0, tbId: 0, nhs: [], nhid: 0, dead: false, pfsrcRemoved: false, linkdown: false, multipath: false };
+}
+
+/**
+ * The shared info equal to what `probe` holds (fib_find_info()), a copy of it the first
+ * time: a request for a route like a thousand others allocates no info.
+ */
+export function internInfo(probe: InfoProbe): FibInfo {
+  return entryOf(probe, true).info;
 }
 
 /**

@@ -208,6 +208,49 @@ function walkAttrs(r: Reader, start: number, end: number, space: string): Attr[]
   return attrs;
 }
 
+/**
+ * walkAttrs() without an object per attribute: one cursor moved along the sequence (its
+ * fields are those of the current attribute), for the messages a trace has millions of.
+ */
+class AttrCursor implements Attr {
+  type = 0;
+  at = 0;
+  start = 0;
+  len = 0;
+  private pos: number;
+
+  constructor(
+    private readonly r: Reader,
+    start: number,
+    private readonly end: number,
+    private readonly space: string,
+  ) {
+    this.pos = start;
+  }
+
+  /** Moves to the next attribute; false at the end. Throws a Fault as walkAttrs() does. */
+  next(): boolean {
+    const { r, end, pos } = this;
+    if (end - pos < 4) return false;
+    const len = r.u16(pos);
+    const type = r.u16(pos + 2) & 0x3fff;
+    if (len < 4) {
+      throw new Fault(pos, 'rta_len >= 4',
+        `${attrName(this.space, type)} has rta_len ${len}, smaller than its 4-byte header`);
+    }
+    if (pos + len > end) {
+      throw new Fault(pos, `rta_len <= ${end - pos} (the bytes left in its container)`,
+        `${attrName(this.space, type)} has rta_len ${len}, overflowing its container by ${pos + len - end} bytes`);
+    }
+    this.type = type;
+    this.at = pos;
+    this.start = pos + 4;
+    this.len = len - 4;
+    this.pos = pos + align4(len);
+    return true;
+  }
+}
+
 function need(a: Attr, space: string, size: number, exact: boolean): void {
   if (exact ? a.len !== size : a.len < size) {
     throw new Fault(a.at, `a ${exact ? '' : 'payload of at least '}${size}-byte${exact ? ' payload' : ''}`,
@@ -476,7 +519,8 @@ function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
     flags,
   };
   const S = 'RTA';
-  for (const a of walkAttrs(r, H + 12, r.length, S)) {
+  const a = new AttrCursor(r, H + 12, r.length, S);
+  while (a.next()) {
     switch (a.type) {
       case 1: rec.dst = getIpv4(r, a, S); break;
       case 2: rec.src = getIpv4(r, a, S); break;
