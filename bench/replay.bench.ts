@@ -80,7 +80,8 @@ function child(args: readonly string[]): void {
     if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return;
     if (rp === null) {
       const init = initialState(ipSnap, dump);
-      rp = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: 'binary', explain: false, check });
+      // Without time travel the replay keeps no history, as kfib replay does (in place).
+      rp = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: 'binary', explain: false, check, inPlace: !keep });
     }
     records++;
     for (const st of rp.push(r)) {
@@ -91,7 +92,8 @@ function child(args: readonly string[]): void {
       if ((records & 0x3fff) === 0) sample();
     }
   };
-  const CHUNK = 1 << 20;
+  // The chunk size kfib replay reads with (cli/replay-cmd.ts): records of a chunk stay young.
+  const CHUNK = 1 << 16;
   for (let o = 0; o < bytes.length; o += CHUNK) for (const r of dec.push(bytes.subarray(o, o + CHUNK))) onRecord(r);
   for (const r of dec.finish()) onRecord(r);
   if (rp !== null) {

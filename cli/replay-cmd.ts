@@ -297,7 +297,10 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
     const v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics };
     lastView = v;
     prev = v;
-    return new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check });
+    // Only the state at the end (or at --until) is read unless --at, --explain, --check or
+    // --html look back: then snapshots must stay intact, else tables are updated in place.
+    const inPlace = ctx.at === undefined && !ctx.explain && !ctx.check && ctx.html === null;
+    return new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, inPlace });
   };
 
   const onStep = (st: ReplayStep): void => {

@@ -6,16 +6,27 @@ export type Ip4 = number;
 
 /** Parses dotted-quad text; undefined when it is not exactly four decimal octets. */
 export function parseIp4(text: string): Ip4 | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+  // By character codes rather than split and a regex per octet: traces parse millions.
   let v = 0;
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    v = v * 256 + n;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || octet > 255 || ++dots > 3) return undefined;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
   }
-  return v >>> 0;
+  if (dots !== 3 || digits === 0 || octet > 255) return undefined;
+  return (v * 256 + octet) >>> 0;
 }
 
 /** Formats as dotted quad. */

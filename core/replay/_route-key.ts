@@ -20,7 +20,10 @@ export function routeKeyOf(
   nhid: number,
   nhs: readonly NhIdentity[],
 ): string {
-  const legs = nhid !== 0 ? `nhid ${nhid}` : nhs.map((n) => `${n.dev}:${n.gw ?? '-'}`).join(',');
+  let legs: string;
+  if (nhid !== 0) legs = `nhid ${nhid}`;
+  else if (nhs.length === 1) legs = `${nhs[0]!.dev}:${nhs[0]!.gw ?? '-'}`;
+  else legs = nhs.map((n) => `${n.dev}:${n.gw ?? '-'}`).join(',');
   return `${table}|${dst}/${plen}|${tos}|${priority}|${type}|${legs}`;
 }
 

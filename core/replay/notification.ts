@@ -51,6 +51,11 @@ export interface Notification {
   readonly attrs: Readonly<Record<string, string>>;
   /** A short `ip monitor`-like description for reports. */
   readonly text: string;
+  /**
+   * The attributes in a compact form, when the kind has one: equal keys mean equal attrs
+   * (attrDiff's fast path; a replay with --check compares a million of them).
+   */
+  readonly attrKey?: string;
 }
 
 function flagWords(f: number): string {
@@ -68,11 +73,49 @@ interface NhView {
   readonly flags: number;
 }
 
-function routeNotification(
-  op: 'new' | 'del',
-  p: { table: number; dst: number; plen: number; tos: number; priority: number; type: string; protocol: number; scope: number; prefsrc: number; nhid: number; flags: number; nhs: readonly NhView[] },
-): Notification {
-  const id = `route ${op} ${routeKeyOf(p.table, p.dst, p.plen, p.tos, p.priority, p.type, p.nhid, p.nhs)}`;
+type RouteParts = { table: number; dst: number; plen: number; tos: number; priority: number; type: string; protocol: number; scope: number; prefsrc: number; nhid: number; flags: number; nhs: readonly NhView[] };
+
+/**
+ * A route notification: attrs and text are only read for findings and reports, so they
+ * are made on first use (a class, so that the getters live on the prototype).
+ */
+class RouteNotification implements Notification {
+  readonly kind = 'route' as const;
+  readonly attrKey: string;
+  private attrsMemo: Record<string, string> | undefined;
+  private textMemo: string | undefined;
+
+  constructor(
+    readonly op: 'new' | 'del',
+    readonly id: string,
+    private readonly p: RouteParts,
+  ) {
+    let k = `${p.protocol}|${p.scope}|${p.prefsrc}|${p.flags}`;
+    for (let i = 0; i < p.nhs.length; i++) {
+      const n = p.nhs[i] as NhView;
+      k += `|${n.gw ?? '-'}:${n.dev}:${n.weight}:${n.flags}`;
+    }
+    this.attrKey = k;
+  }
+
+  get attrs(): Readonly<Record<string, string>> {
+    return (this.attrsMemo ??= routeAttrs(this.p));
+  }
+
+  get text(): string {
+    return (this.textMemo ??= routeText(this.op, this.p));
+  }
+
+  toJSON(): Omit<Notification, 'attrKey'> {
+    return { kind: this.kind, op: this.op, id: this.id, attrs: this.attrs, text: this.text };
+  }
+}
+
+function routeNotification(op: 'new' | 'del', p: RouteParts): Notification {
+  return new RouteNotification(op, `route ${op} ${routeKeyOf(p.table, p.dst, p.plen, p.tos, p.priority, p.type, p.nhid, p.nhs)}`, p);
+}
+
+function routeAttrs(p: RouteParts): Record<string, string> {
   const attrs: Record<string, string> = {
     protocol: String(p.protocol),
     scope: String(p.scope),
@@ -82,6 +125,10 @@ function routeNotification(
   p.nhs.forEach((n, i) => {
     attrs[`nexthop ${i + 1}`] = `${n.gw === null ? '' : `via ${formatIp4(n.gw)} `}dev ${n.dev} weight ${n.weight}${n.flags !== 0 ? ` ${flagWords(n.flags)}` : ''}`;
   });
+  return attrs;
+}
+
+function routeText(op: 'new' | 'del', p: RouteParts): string {
   let text = `${op === 'del' ? 'Deleted ' : ''}${p.type !== 'unicast' ? `${p.type} ` : ''}${formatPrefix(p.dst, p.plen)}`;
   if (p.nhid !== 0) text += ` nhid ${p.nhid}`;
   if (p.tos !== 0) text += ` tos 0x${p.tos.toString(16)}`;
@@ -92,7 +139,7 @@ function routeNotification(
   } else if (p.nhs.length > 1) text += ` (${p.nhs.length} nexthops)`;
   text += ` table ${p.table}`;
   if (p.priority !== 0) text += ` metric ${p.priority}`;
-  return { kind: 'route', op, id, attrs, text };
+  return text;
 }
 
 /** What the kernel would send for a route of the model (fib_dump_info(), compat-mode nexthop expansion). */
@@ -138,9 +185,11 @@ export function routeFromModel(s: FibSnapshot, r: FibRoute, op: 'new' | 'del'): 
   });
 }
 
+/** RTN_* number to name, built once. */
+const RTN_NAMES = new Map<number, string>(Object.entries(RTN).map(([k, v]) => [v, k]));
+
 function typeName(n: number): string {
-  for (const [k, v] of Object.entries(RTN)) if (v === n) return k;
-  return `type ${n}`;
+  return RTN_NAMES.get(n) ?? `type ${n}`;
 }
 
 /** A captured route notification; null when it names a device the replay does not know. */
@@ -376,6 +425,7 @@ export function recordNotifications(r: NetlinkRecord, resolve: ResolveDev, ifind
 
 /** The attributes that differ between a captured and a predicted notification. */
 export function attrDiff(captured: Notification, predicted: Notification): string[] {
+  if (captured.attrKey !== undefined && captured.attrKey === predicted.attrKey) return [];
   const keys = new Set([...Object.keys(captured.attrs), ...Object.keys(predicted.attrs)]);
   const out: string[] = [];
   for (const k of keys) {

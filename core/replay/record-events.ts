@@ -58,28 +58,9 @@ export function routeTypeOf(n: number): RouteType | undefined {
   return RTN_BY_NUMBER.get(n);
 }
 
-/** Dotted quad to a number: the readers' output is well-formed, so a fast path first. */
+/** Dotted quad to a number (null when absent or malformed). */
 function ip(text: string | undefined): Ip4 | null {
-  if (text === undefined) return null;
-  let v = 0;
-  let part = 0;
-  let dots = 0;
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part > 255) return parseIp4(text) ?? null;
-      v = v * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      part = part * 10 + (c - 48);
-      digits++;
-    } else return parseIp4(text) ?? null;
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return parseIp4(text) ?? null;
-  return (v * 256 + part) >>> 0;
+  return text === undefined ? null : (parseIp4(text) ?? null);
 }
 
 function dev(ifindex: number | undefined, name: string | undefined, resolve: ResolveDev): number | Unconvertible {
@@ -163,8 +144,8 @@ export function routeEvent(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev):
   const cfg = routeConfig(r, s, resolve);
   if (isProblem(cfg)) return cfg;
   if (r.op === 'del') {
-    const del: RouteDelConfig = { ...cfg, type: cfg.type };
-    return { type: 'route-del', cfg: del };
+    // The request's own fields: a delete matches on what it gives (fib_table_delete()).
+    return { type: 'route-del', cfg: cfg satisfies RouteDelConfig };
   }
   let op = routeOp(r.nlmsgFlags);
   if (op === undefined) {

@@ -24,6 +24,7 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { reduceFib, type Step } from '../snapshot/reduce.js';
+import { PMapEdit } from '../trie/persistent-map.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Effect } from '../snapshot/effects.js';
 import type { KernelError } from '../semantics/rtnetlink.js';
@@ -93,6 +94,12 @@ export interface ReplayOptions {
   readonly explain?: boolean;
   /** Compare notifications (default true). */
   readonly check?: boolean;
+  /**
+   * Keep no history (default false): tables are updated in place (PMapEdit), so a step's
+   * snapshot is valid only until the next step is made; for a replay that reads the state
+   * at the end (or at --until) only. Ignored with explain or check, which compare states.
+   */
+  readonly inPlace?: boolean;
 }
 
 interface Pending {
@@ -107,7 +114,47 @@ interface Queued {
   applied: boolean;
 }
 
+/**
+ * The records held back (lookahead), oldest first: a ring over an array, since
+ * Array.prototype.shift() moves every element (~150 ns a record at the default lookahead).
+ */
+class RecordQueue {
+  private items: (Queued | undefined)[] = new Array<Queued | undefined>(64);
+  private head = 0;
+  length = 0;
+
+  at(i: number): Queued {
+    return this.items[(this.head + i) & (this.items.length - 1)] as Queued;
+  }
+
+  push(q: Queued): void {
+    if (this.length === this.items.length) {
+      const grown = new Array<Queued | undefined>(this.items.length * 2);
+      for (let i = 0; i < this.length; i++) grown[i] = this.at(i);
+      this.items = grown;
+      this.head = 0;
+    }
+    this.items[(this.head + this.length) & (this.items.length - 1)] = q;
+    this.length++;
+  }
+
+  shift(): void {
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & (this.items.length - 1);
+    this.length--;
+  }
+
+  indexOf(q: Queued): number {
+    for (let i = 0; i < this.length; i++) if (this.at(i) === q) return i;
+    return -1;
+  }
+}
+
 const IFA_F_SECONDARY = 0x1;
+/** Shared empty results (frozen: nothing may add to them). */
+const NO_STEPS: readonly ReplayStep[] = Object.freeze([]);
+const NO_SILENT: readonly SilentChange[] = Object.freeze([]);
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 /**
  * Replays records one by one; `push` returns the steps completed so far (records are held
@@ -132,7 +179,7 @@ export class TraceReplayer {
   private readonly monitorNames = new Map<number, string>();
   private readonly pending = new Map<string, Pending[]>();
   private pendingCount = 0;
-  private readonly queue: Queued[] = [];
+  private readonly queue = new RecordQueue();
   private seq = 0;
   private readonly form: 'binary' | 'text';
   private readonly lookahead: number;
@@ -140,6 +187,8 @@ export class TraceReplayer {
   private readonly explain: boolean;
   private readonly check: boolean;
   private readonly resolve: ResolveDev;
+  /** The edit of an in-place replay (ReplayOptions.inPlace), else null. */
+  private readonly edit: PMapEdit | null;
 
   constructor(start: ReplayStart, opts: ReplayOptions) {
     this.snap = start.snapshot;
@@ -150,6 +199,7 @@ export class TraceReplayer {
     this.windowUsec = opts.windowUsec ?? 20000;
     this.explain = opts.explain ?? true;
     this.check = opts.check ?? true;
+    this.edit = opts.inPlace === true && !this.explain && !this.check ? new PMapEdit() : null;
     for (const d of this.snap.devices.values()) this.monitorNames.set(d.ifindex, d.name);
     this.resolve = (name: string): number | undefined => {
       if (this.form === 'text') {
@@ -179,12 +229,14 @@ export class TraceReplayer {
   }
 
   /** Feeds one record; returns the steps it completes. */
-  push(r: TraceRecord): ReplayStep[] {
-    if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return [];
+  push(r: TraceRecord): readonly ReplayStep[] {
+    if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return NO_STEPS;
     const seq = r.dump ? 0 : ++this.seq;
     this.queue.push({ record: r, seq, applied: false });
-    const out: ReplayStep[] = [];
-    while (this.queue.length > this.lookahead) out.push(...this.next());
+    if (this.queue.length <= this.lookahead) return NO_STEPS;
+    // Usually one record leaves the queue: its steps are returned as they are.
+    let out = this.next();
+    while (this.queue.length > this.lookahead) out = out.concat(this.next());
     return out;
   }
 
@@ -278,7 +330,7 @@ export class TraceReplayer {
     const effects: Effect[] = [];
     let error: KernelError | null = null;
     for (const event of events) {
-      const step = reduceFib(this.snap, event);
+      const step = reduceFib(this.snap, event, this.edit);
       this.snap = step.snapshot;
       applied.push({ event, step });
       effects.push(...step.effects);
@@ -287,8 +339,8 @@ export class TraceReplayer {
     return { applied, before, effects, error };
   }
 
-  private silentOf(before: FibSnapshot, effects: readonly Effect[], events: readonly FibEvent[]): SilentChange[] {
-    if (!this.explain) return [];
+  private silentOf(before: FibSnapshot, effects: readonly Effect[], events: readonly FibEvent[]): readonly SilentChange[] {
+    if (!this.explain) return NO_SILENT;
     const rules = events.some((e) => e.type.startsWith('rule') || e.type.startsWith('link'));
     return silentChanges(before, this.snap, effects, { rules });
   }
@@ -316,11 +368,12 @@ export class TraceReplayer {
     }
   }
 
-  private stepOf(q: Queued, role: RecordRole, applied: AppliedEvent[], silent: SilentChange[], findings: CheckFinding[], notes: string[], pulledBy?: number): ReplayStep {
+  private stepOf(q: Queued, role: RecordRole, applied: AppliedEvent[], silent: readonly SilentChange[], findings: CheckFinding[], notes: readonly string[], pulledBy?: number): ReplayStep {
     const r = q.record;
-    return {
+    // Written out rather than spread: a step is made per record, and a spread copy took
+    // V8's slow generic path every time.
+    const step: { -readonly [K in keyof ReplayStep]: ReplayStep[K] } = {
       seq: q.seq,
-      ...(r.time !== undefined ? { time: r.time } : {}),
       record: r,
       role,
       applied,
@@ -328,10 +381,12 @@ export class TraceReplayer {
       links: this.links,
       metrics: this.metrics,
       silent,
-      findings: this.check ? findings : [],
+      findings: this.check || findings.length === 0 ? findings : [],
       notes,
-      ...(pulledBy !== undefined ? { pulledBy } : {}),
     };
+    if (r.time !== undefined) step.time = r.time;
+    if (pulledBy !== undefined) step.pulledBy = pulledBy;
+    return step;
   }
 
   /** A link record or a full netconf: state events, no matching. */
@@ -404,7 +459,7 @@ export class TraceReplayer {
   /** A later record of the burst whose events predict `ids`, if any. */
   private findCause(q: Queued, ids: ReadonlySet<string>): Queued | undefined {
     for (let i = 1; i < this.queue.length && i <= 16; i++) {
-      const c = this.queue[i] as Queued;
+      const c = this.queue.at(i);
       if (c.applied || c.seq === 0) continue;
       if (!this.withinWindow(q.record, c.record)) break;
       if (c.record.kind === 'netconf') continue;
@@ -437,7 +492,7 @@ export class TraceReplayer {
     if (secs.length === 0) return [];
     const on = d.conf.values.promote_secondaries !== 0 || this.snap.confAll.values.promote_secondaries !== 0;
     for (let i = at + 1; i < this.queue.length; i++) {
-      const c = this.queue[i] as Queued;
+      const c = this.queue.at(i);
       if (!this.withinWindow(r, c.record)) break;
       const x = c.record;
       if (x.kind !== 'addr' || this.addrIfindex(x) !== ifindex) continue;
@@ -482,13 +537,20 @@ export class TraceReplayer {
   private routeCauseStep(q: Queued): ReplayStep {
     const r = q.record;
     if (r.kind !== 'route') return this.causeStep(q, [], 'cause');
-    const events = this.eventsFor(r, this.snap);
-    if (typeof events === 'string') return this.stepOf(q, 'ignored', [], [], [], [`not replayed: ${events}`]);
-    const { applied, before, effects, error } = this.applyEvents(events);
-    this.trackMetrics(effects, r);
+    const ev = routeEvent(r, this.snap, this.resolve);
+    if (isProblem(ev)) return this.stepOf(q, 'ignored', [], [], [], [`not replayed: ${ev.problem}`]);
+    // One event: applyEvents() without its copies.
+    const events = [ev];
+    const before = this.snap;
+    const st = reduceFib(before, ev, this.edit);
+    this.snap = st.snapshot;
+    const applied: AppliedEvent[] = [{ event: ev, step: st }];
+    const effects = st.effects;
+    const error = st.error;
+    if (this.metrics.size > 0 || r.metrics !== undefined) this.trackMetrics(effects, r);
     const silent = this.silentOf(before, effects, events);
     q.applied = true;
-    const notes: string[] = error === null ? [] : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
+    const notes: readonly string[] = error === null ? NO_NOTES : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
     const findings: CheckFinding[] = [];
     let notified = 0;
     let own: Effect | undefined;
@@ -509,7 +571,7 @@ export class TraceReplayer {
 
   /** Processes the record at the head of the queue. */
   private next(): ReplayStep[] {
-    const q = this.queue[0] as Queued;
+    const q = this.queue.at(0);
     const r = q.record;
     if (r.kind === 'link' || q.seq === 0 || (r.kind === 'netconf' && netconfIsFull(r))) {
       this.queue.shift();

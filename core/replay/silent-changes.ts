@@ -16,7 +16,7 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { Effect, EffectCause } from '../snapshot/effects.js';
-import type { FibAlias, FibRoute } from '../semantics/fib-info.js';
+import type { FibRoute } from '../semantics/fib-info.js';
 import type { FibRule } from '../rules/fib-rule.js';
 import type { NexthopObject } from '../nexthop/nexthop-object.js';
 import { routeJson } from '../print/route-line.js';
@@ -81,22 +81,24 @@ export interface SilentOptions {
 export function silentChanges(before: FibSnapshot, after: FibSnapshot, effects: readonly Effect[], opts: SilentOptions): SilentChange[] {
   const out: SilentChange[] = [];
   if (before === after) return out;
-  const origin = new Map<FibAlias, FibRoute>();
+  // A route as it was before this step, by its identity (routeKey: flags are not part of
+  // it). Not by alias object: routes share alias objects (fib-info-hash.ts).
+  const origin = new Map<string, FibRoute>();
   const changed = new Map<string, { orig: FibRoute; final: FibRoute; cause: EffectCause }>();
   const notifiedNh = new Set<string>();
   const silentNhCause = new Map<number, EffectCause>();
   for (const e of effects) {
     switch (e.kind) {
       case 'route-flags': {
-        const orig = origin.get(e.old.alias) ?? e.old;
-        origin.set(e.route.alias, orig);
+        const orig = origin.get(routeKey(e.old)) ?? e.old;
         const k = routeKey(orig);
+        origin.set(routeKey(e.route), orig);
         const prev = changed.get(k);
         changed.set(k, { orig, final: e.route, cause: prev?.cause ?? e.cause });
         break;
       }
       case 'route-del': {
-        const orig = origin.get(e.route.alias) ?? e.route;
+        const orig = origin.get(routeKey(e.route)) ?? e.route;
         changed.delete(routeKey(orig));
         if (!e.notified) out.push({ kind: 'route-removed', route: orig, json: routeJson(before, orig, {}), cause: e.cause, implied: false });
         break;

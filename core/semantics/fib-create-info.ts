@@ -4,7 +4,8 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
-import { fibInfo, type FibInfo, type FibNh } from './fib-info.js';
+import type { FibInfo, FibNh } from './fib-info.js';
+import { infoProbe, internInfo } from './fib-info-hash.js';
 import {
   fibPropsError,
   fibPropsScope,
@@ -32,22 +33,11 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   if (cfg.nhid !== 0) {
     if (!s.nexthops.has(cfg.nhid)) return fail(kerr('EINVAL', 'Nexthop id does not exist'));
   }
-  const base = {
-    protocol: cfg.protocol,
-    scope: cfg.scope,
-    priority: cfg.priority,
-    prefsrc: cfg.prefsrc,
-    tbId: cfg.table,
-    nhid: cfg.nhid,
-    dead: false,
-    pfsrcRemoved: false,
-    multipath: cfg.multipath,
-  };
   if (fibPropsError(cfg.type) !== null) {
     if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
     }
-    return { ok: true, info: fibInfo({ ...base, nhs: [] }) };
+    return { ok: true, info: infoOf(cfg, NO_NHS, false) };
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: FibNh[] = [];
@@ -71,7 +61,29 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
   const linkdown = nhs.length > 0 && nhs.every((nh) => nh.linkdown);
-  return { ok: true, info: fibInfo({ ...base, nhs, linkdown }) };
+  return { ok: true, info: infoOf(cfg, nhs, linkdown) };
+}
+
+const NO_NHS: readonly FibNh[] = [];
+
+const probe = infoProbe();
+
+/** The fib_info of a validated request: the shared one when an equal info exists (fib_find_info()). */
+function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): FibInfo {
+  probe.protocol = cfg.protocol;
+  probe.scope = cfg.scope;
+  probe.priority = cfg.priority;
+  probe.prefsrc = cfg.prefsrc;
+  probe.tbId = cfg.table;
+  probe.nhs = nhs;
+  probe.nhid = cfg.nhid;
+  probe.dead = false;
+  probe.pfsrcRemoved = false;
+  probe.linkdown = linkdown;
+  probe.multipath = cfg.multipath;
+  const info = internInfo(probe);
+  probe.nhs = NO_NHS;
+  return info;
 }
 
 type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false; readonly err: KernelError };

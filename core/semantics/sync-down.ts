@@ -19,29 +19,55 @@ import type { EffectCause } from '../snapshot/effects.js';
 
 export type SyncEvent = 'NETDEV_DOWN' | 'NETDEV_UNREGISTER' | 'NETDEV_CHANGE';
 
-/** Apply fn to every alias of every table; record changed ones as silent flag effects. */
-function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias, table: number) => FibAlias): void {
-  for (const t of [...txn.tables.values()]) {
-    for (const leaf of [...tableLeaves(t)]) {
-      let changed = false;
-      const next = leaf.aliases.map((fa) => {
-        const nfa = fn(fa, t.id);
-        if (nfa !== fa) {
-          changed = true;
-          txn.effects.push({
-            kind: 'route-flags',
-            route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: nfa },
-            old: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
-            cause,
-            notified: false,
-          });
-        }
-        return nfa;
-      });
-      if (changed) txn.setAliases(t.id, leaf.dst, leaf.plen, next);
-    }
-  }
+/** What a sync does to one route: its new alias (the same object: unchanged), and whether it counts. */
+interface Synced {
+  readonly alias: FibAlias;
+  readonly counts: boolean;
 }
+
+/**
+ * Applies fn to every route of every table; records changed ones as silent flag effects.
+ * @returns how many routes counted.
+ *
+ * The kernel walks only the fib_infos on the device (fib_info_devhash); the model walks
+ * every leaf, but asks fn once per distinct alias (routes share them: fib-info-hash.ts)
+ * and allocates only for the leaves that change.
+ */
+function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias) => Synced): number {
+  const memo = new Map<FibAlias, Synced>();
+  let counted = 0;
+  for (const t of [...txn.tables.values()]) {
+    const changes: { dst: Ip4; plen: number; aliases: FibAlias[] }[] = [];
+    for (const leaf of tableLeaves(t)) {
+      let next: FibAlias[] | null = null;
+      const list = leaf.aliases;
+      for (let i = 0; i < list.length; i++) {
+        const fa = list[i] as FibAlias;
+        let r = memo.get(fa);
+        if (r === undefined) {
+          r = fn(fa);
+          memo.set(fa, r);
+        }
+        if (r.counts) counted++;
+        if (r.alias === fa) continue;
+        next ??= list.slice();
+        next[i] = r.alias;
+        txn.effects.push({
+          kind: 'route-flags',
+          route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: r.alias },
+          old: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
+          cause,
+          notified: false,
+        });
+      }
+      if (next !== null) changes.push({ dst: leaf.dst, plen: leaf.plen, aliases: next });
+    }
+    for (const c of changes) txn.setAliases(t.id, c.dst, c.plen, c.aliases);
+  }
+  return counted;
+}
+
+const same = (fa: FibAlias, counts = false): Synced => ({ alias: fa, counts });
 
 /**
  * fib_sync_down_dev(): mark nexthops on dev (see the table above).
@@ -49,10 +75,9 @@ function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias, table: n
  */
 export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: boolean): number {
   const scope = force ? -1 : RT_SCOPE_NOWHERE;
-  let ret = 0;
-  mapAllAliases(txn, 'fib_sync_down_dev', (fa) => {
+  return mapAllAliases(txn, 'fib_sync_down_dev', (fa) => {
     const info = fa.info;
-    if (info.nhs.length === 0 || !info.nhs.some((nh) => nh.dev === dev)) return fa;
+    if (info.nhs.length === 0 || !info.nhs.some((nh) => nh.dev === dev)) return same(fa);
     let dead = 0;
     let changed = false;
     const nhs: FibNh[] = [];
@@ -72,16 +97,15 @@ export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: b
     if (event === 'NETDEV_UNREGISTER' && info.nhs.some((nh) => nh.dev === dev)) dead = info.nhs.length;
     let routeDead = info.dead;
     let routeLinkdown = info.linkdown === true;
-    if (dead === info.nhs.length) {
+    const wholly = dead === info.nhs.length;
+    if (wholly) {
       if (event !== 'NETDEV_CHANGE') routeDead = true;
       routeLinkdown = true;
-      ret++;
     }
-    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return fa;
+    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(fa, wholly);
     const ninfo: FibInfo = fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown });
-    return { ...fa, info: ninfo };
+    return { alias: { type: fa.type, tos: fa.tos, info: ninfo }, counts: wholly };
   });
-  return ret;
 }
 
 /**
@@ -94,7 +118,7 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
   const clearLinkdown = !clearDead || d.carrier;
   mapAllAliases(txn, 'fib_sync_up', (fa) => {
     const info = fa.info;
-    if (!info.nhs.some((nh) => nh.dev === dev)) return fa;
+    if (!info.nhs.some((nh) => nh.dev === dev)) return same(fa);
     let changed = false;
     let alive = 0;
     const nhs = info.nhs.map((nh) => {
@@ -112,8 +136,8 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
     // `if (alive > 0) fi->fib_flags &= ~nh_flags`
     const routeDead = alive > 0 && clearDead ? false : info.dead;
     const routeLinkdown = alive > 0 && clearLinkdown ? false : info.linkdown === true;
-    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return fa;
-    return { type: fa.type, tos: fa.tos, info: fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown }) };
+    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(fa);
+    return same({ type: fa.type, tos: fa.tos, info: fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown }) });
   });
 }
 
@@ -124,15 +148,12 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
  */
 export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
   if (local === 0) return 0;
-  let ret = 0;
-  mapAllAliases(txn, 'fib_sync_down_addr', (fa) => {
+  return mapAllAliases(txn, 'fib_sync_down_addr', (fa) => {
     const info = fa.info;
-    if (info.tbId !== RT_TABLE_MAIN || info.prefsrc !== local) return fa;
-    ret++;
-    if (info.dead && info.pfsrcRemoved) return fa;
-    return { type: fa.type, tos: fa.tos, info: fibInfo({ ...info, dead: true, pfsrcRemoved: true }) };
+    if (info.tbId !== RT_TABLE_MAIN || info.prefsrc !== local) return same(fa);
+    if (info.dead && info.pfsrcRemoved) return same(fa, true);
+    return { alias: { type: fa.type, tos: fa.tos, info: fibInfo({ ...info, dead: true, pfsrcRemoved: true }) }, counts: true };
   });
-  return ret;
 }
 
 /**
@@ -141,7 +162,8 @@ export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
  */
 export function fibFlush(txn: Txn, cause: EffectCause): void {
   for (const t of [...txn.tables.values()]) {
-    for (const leaf of [...tableLeaves(t)]) {
+    const changes: { dst: Ip4; plen: number; aliases: FibAlias[] }[] = [];
+    for (const leaf of tableLeaves(t)) {
       if (!leaf.aliases.some((fa) => fa.info.dead)) continue;
       const keep: FibAlias[] = [];
       for (const fa of leaf.aliases) {
@@ -154,7 +176,8 @@ export function fibFlush(txn: Txn, cause: EffectCause): void {
           });
         } else keep.push(fa);
       }
-      txn.setAliases(t.id, leaf.dst, leaf.plen, keep);
+      changes.push({ dst: leaf.dst, plen: leaf.plen, aliases: keep });
     }
+    for (const c of changes) txn.setAliases(t.id, c.dst, c.plen, c.aliases);
   }
 }

@@ -5,6 +5,7 @@
 import type { FibSnapshot } from './snapshot.js';
 import type { Effect } from './effects.js';
 import { Txn, txnChanged } from './txn.js';
+import type { PMapEdit } from '../trie/persistent-map.js';
 import { assertNever, type FibEvent } from '../events/fib-event.js';
 import type { LinkAddEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
 import type { AddrAddEvent, AddrDelEvent } from '../events/inetaddr.js';
@@ -41,9 +42,13 @@ export interface Step {
  * 2. run the kernel path for the event (it may refuse with an errno);
  * 3. a refusal that changed nothing, or an event that changed nothing, returns s itself;
  *    otherwise a new snapshot sharing every untouched object with s.
+ *
+ * With an `edit` (persistent-map.ts, PMapEdit) the tables' nodes that edit owns are updated
+ * in place: for a caller that keeps no earlier snapshot made with the same edit (a replay
+ * without history). Everything else stays persistent, and so do snapshots made before.
  */
-export function reduceFib(s: FibSnapshot, e: FibEvent): Step {
-  const txn = new Txn(s);
+export function reduceFib(s: FibSnapshot, e: FibEvent, edit: PMapEdit | null = null): Step {
+  const txn = new Txn(s, edit);
   const error = apply(txn, e);
   if (!txnChanged(txn) && (error !== null || txn.effects.length === 0)) {
     return { snapshot: s, effects: error === null ? txn.effects : [], error };

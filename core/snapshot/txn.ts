@@ -7,15 +7,17 @@ import type { Effect } from './effects.js';
 import type { NetDevice } from '../devinet/net-device.js';
 import type { DevConf } from '../devinet/devconf.js';
 import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../trie/fib-table.js';
+import type { PMapEdit } from '../trie/persistent-map.js';
 import type { FibRule } from '../rules/fib-rule.js';
 import type { NexthopObject } from '../nexthop/nexthop-object.js';
 import type { FibAlias } from '../semantics/fib-info.js';
 import type { Ip4 } from '../net/ip4.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
+import { TableList } from './table-list.js';
 
 export class Txn {
   private devicesCopy: Map<number, NetDevice> | null = null;
-  private tablesCopy: Map<number, FibTable> | null = null;
+  private tablesCopy: TableList | null = null;
   private nexthopsCopy: Map<number, NexthopObject> | null = null;
   rules: readonly FibRule[];
   confAll: DevConf;
@@ -25,7 +27,14 @@ export class Txn {
   nextIfindex: number;
   readonly effects: Effect[] = [];
 
-  constructor(readonly base: FibSnapshot) {
+  /**
+   * @param edit set when the caller keeps no earlier snapshot (a replay without history):
+   *   tables are then updated in place where this edit owns their nodes (PMapEdit).
+   */
+  constructor(
+    readonly base: FibSnapshot,
+    private readonly edit: PMapEdit | null = null,
+  ) {
     this.rules = base.rules;
     this.confAll = base.confAll;
     this.confDefault = base.confDefault;
@@ -66,8 +75,7 @@ export class Txn {
     // fib_new_table(): local is an alias of main until the first custom rule, so main comes first.
     if (id === RT_TABLE_LOCAL && !this.customRules) this.ensureTable(RT_TABLE_MAIN);
     const nt = emptyTable(id);
-    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
-    this.tablesCopy.set(id, nt);
+    this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(id, nt);
     this.effects.push({ kind: 'table-create', table: id, cause: 'fib_new_table', notified: false });
     return nt;
   }
@@ -79,16 +87,14 @@ export class Txn {
 
   setAliases(table: number, dst: Ip4, plen: number, aliases: readonly FibAlias[]): void {
     const t = this.ensureTable(table);
-    const nt = tableSetAliases(t, dst, plen, aliases);
+    const nt = tableSetAliases(t, dst, plen, aliases, this.edit);
     if (nt === t) return;
-    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
-    this.tablesCopy.set(table, nt);
+    this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(table, nt);
   }
 
   setTable(t: FibTable): void {
     if (this.tables.get(t.id) === t) return;
-    if (this.tablesCopy === null) this.tablesCopy = new Map(this.base.tables);
-    this.tablesCopy.set(t.id, t);
+    this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(t.id, t);
   }
 
   setNexthop(nh: NexthopObject): void {
@@ -103,8 +109,19 @@ export class Txn {
 
   /** The snapshot as it stands now (cheap: shares everything). */
   view(): FibSnapshot {
+    return this.snapshotAt(this.base.generation);
+  }
+
+  /** The next snapshot: what view() shows, one generation on. */
+  commit(): FibSnapshot {
+    return this.snapshotAt(this.base.generation + 1);
+  }
+
+  // Field by field, not by spread: a spread copy of a snapshot took a slow generic path
+  // on every event.
+  private snapshotAt(generation: number): FibSnapshot {
     return {
-      generation: this.base.generation,
+      generation,
       devices: this.devices,
       nextIfindex: this.nextIfindex,
       confAll: this.confAll,
@@ -117,9 +134,6 @@ export class Txn {
     };
   }
 
-  commit(): FibSnapshot {
-    return { ...this.view(), generation: this.base.generation + 1 };
-  }
 }
 
 /** Whether the working copy differs from its base at all. */

@@ -155,16 +155,31 @@ interface Attr {
   readonly len: number;
 }
 
-/** Reads integers in the capture's byte order from one message. */
+/**
+ * Reads integers in the capture's byte order from one message: the `length` bytes at
+ * `base` of `bytes` (positions are relative to the message start). A whole rtmon chunk is
+ * read through one DataView, without a view or subarray per message.
+ */
 class Reader {
   readonly view: DataView;
-  constructor(readonly bytes: Uint8Array, readonly le: boolean) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly le: boolean,
+    readonly base: number = 0,
+    readonly length: number = bytes.length - base,
+    view?: DataView,
+  ) {
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  u8(at: number): number { return this.view.getUint8(at); }
-  u16(at: number): number { return this.view.getUint16(at, this.le); }
-  u32(at: number): number { return this.view.getUint32(at, this.le); }
-  i32(at: number): number { return this.view.getInt32(at, this.le); }
+  /** Reads stay inside the message, as a DataView over it alone would enforce. */
+  private at(at: number, size: number): number {
+    if (at < 0 || at + size > this.length) throw new RangeError(`offset ${at} (+${size}) is outside the ${this.length}-byte message`);
+    return this.base + at;
+  }
+  u8(at: number): number { return this.view.getUint8(this.at(at, 1)); }
+  u16(at: number): number { return this.view.getUint16(this.at(at, 2), this.le); }
+  u32(at: number): number { return this.view.getUint32(this.at(at, 4), this.le); }
+  i32(at: number): number { return this.view.getInt32(this.at(at, 4), this.le); }
 }
 
 /**
@@ -193,6 +208,49 @@ function walkAttrs(r: Reader, start: number, end: number, space: string): Attr[]
   return attrs;
 }
 
+/**
+ * walkAttrs() without an object per attribute: one cursor moved along the sequence (its
+ * fields are those of the current attribute), for the messages a trace has millions of.
+ */
+class AttrCursor implements Attr {
+  type = 0;
+  at = 0;
+  start = 0;
+  len = 0;
+  private pos: number;
+
+  constructor(
+    private readonly r: Reader,
+    start: number,
+    private readonly end: number,
+    private readonly space: string,
+  ) {
+    this.pos = start;
+  }
+
+  /** Moves to the next attribute; false at the end. Throws a Fault as walkAttrs() does. */
+  next(): boolean {
+    const { r, end, pos } = this;
+    if (end - pos < 4) return false;
+    const len = r.u16(pos);
+    const type = r.u16(pos + 2) & 0x3fff;
+    if (len < 4) {
+      throw new Fault(pos, 'rta_len >= 4',
+        `${attrName(this.space, type)} has rta_len ${len}, smaller than its 4-byte header`);
+    }
+    if (pos + len > end) {
+      throw new Fault(pos, `rta_len <= ${end - pos} (the bytes left in its container)`,
+        `${attrName(this.space, type)} has rta_len ${len}, overflowing its container by ${pos + len - end} bytes`);
+    }
+    this.type = type;
+    this.at = pos;
+    this.start = pos + 4;
+    this.len = len - 4;
+    this.pos = pos + align4(len);
+    return true;
+  }
+}
+
 function need(a: Attr, space: string, size: number, exact: boolean): void {
   if (exact ? a.len !== size : a.len < size) {
     throw new Fault(a.at, `a ${exact ? '' : 'payload of at least '}${size}-byte${exact ? ' payload' : ''}`,
@@ -218,17 +276,18 @@ function getI32(r: Reader, a: Attr, space: string): number {
 }
 function getIpv4(r: Reader, a: Attr, space: string): string {
   need(a, space, 4, true);
-  return ipv4At(r.bytes, a.start);
+  return ipv4At(r.bytes, r.base + a.start);
 }
 function getString(r: Reader, a: Attr): string {
-  let end = a.start;
-  const stop = a.start + a.len;
+  const from = r.base + a.start;
+  let end = from;
+  const stop = from + a.len;
   while (end < stop && r.bytes[end] !== 0) end++;
-  return latin1OrUtf8(r.bytes.subarray(a.start, end));
+  return latin1OrUtf8(r.bytes.subarray(from, end));
 }
 function getMac(r: Reader, a: Attr): string {
   const parts: string[] = [];
-  for (let i = 0; i < a.len; i++) parts.push((r.bytes[a.start + i] ?? 0).toString(16).padStart(2, '0'));
+  for (let i = 0; i < a.len; i++) parts.push((r.bytes[r.base + a.start + i] ?? 0).toString(16).padStart(2, '0'));
   return parts.join(':');
 }
 
@@ -275,11 +334,18 @@ function opOf(type: number, newType: number): Op {
  * 2. Skip (with a reason) families and types that are not modelled.
  * 3. Walk the attributes; a malformed one is a Fault at its offset.
  */
-export function decodeMessage(bytes: Uint8Array, le: boolean, meta: FrameMeta): DecodeOutcome {
+export function decodeMessage(
+  bytes: Uint8Array,
+  le: boolean,
+  meta: FrameMeta,
+  base = 0,
+  length: number = bytes.length - base,
+  view?: DataView,
+): DecodeOutcome {
   const type = meta.nlmsgType;
   const fixed = fixedHeaderSize(type);
   if (fixed === undefined) return { ok: 'skip', reason: nlmsgTypeName(type) };
-  const payload = bytes.length - NLMSG_HDRLEN;
+  const payload = length - NLMSG_HDRLEN;
   if (payload < fixed) {
     return {
       ok: false,
@@ -287,7 +353,7 @@ export function decodeMessage(bytes: Uint8Array, le: boolean, meta: FrameMeta): 
         `payload is ${payload} bytes, too short for its ${fixed}-byte ${FIXED_HEADER_NAMES[type] ?? 'header'}`),
     };
   }
-  const r = new Reader(bytes, le);
+  const r = new Reader(bytes, le, base, length, view);
   try {
     switch (type) {
       case RTM_NEWLINK: case RTM_DELLINK: return decodeLink(r, meta);
@@ -326,7 +392,7 @@ function decodeLink(r: Reader, meta: FrameMeta): DecodeOutcome {
     change: r.u32(H + 12),
   };
   const S = 'IFLA';
-  for (const a of walkAttrs(r, H + 16, r.bytes.length, S)) {
+  for (const a of walkAttrs(r, H + 16, r.length, S)) {
     switch (a.type) {
       case 1: rec.address = getMac(r, a); break;
       case 2: rec.broadcast = getMac(r, a); break;
@@ -379,7 +445,7 @@ function decodeAddr(r: Reader, meta: FrameMeta): DecodeOutcome {
     ifindex: r.u32(H + 4),
   };
   const S = 'IFA';
-  for (const a of walkAttrs(r, H + 8, r.bytes.length, S)) {
+  for (const a of walkAttrs(r, H + 8, r.length, S)) {
     switch (a.type) {
       case 1: rec.address = getIpv4(r, a, S); break;
       case 2: rec.local = getIpv4(r, a, S); break;
@@ -402,8 +468,8 @@ function getVia(r: Reader, a: Attr, space: string): RouteVia {
   need(a, space, 2, false);
   const family = r.u16(a.start);
   const n = a.len - 2;
-  if (family === AF_INET && n === 4) return { family, address: ipv4At(r.bytes, a.start + 2) };
-  if (family === AF_INET6 && n === 16) return { family, address: ipv6At(r.bytes, a.start + 2) };
+  if (family === AF_INET && n === 4) return { family, address: ipv4At(r.bytes, r.base + a.start + 2) };
+  if (family === AF_INET6 && n === 16) return { family, address: ipv6At(r.bytes, r.base + a.start + 2) };
   throw new Fault(a.at, 'an rtvia of family 2 with 4 address bytes or family 10 with 16',
     `${attrName(space, a.type)} has family ${family} and ${n} address bytes`);
 }
@@ -453,7 +519,8 @@ function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
     flags,
   };
   const S = 'RTA';
-  for (const a of walkAttrs(r, H + 12, r.bytes.length, S)) {
+  const a = new AttrCursor(r, H + 12, r.length, S);
+  while (a.next()) {
     switch (a.type) {
       case 1: rec.dst = getIpv4(r, a, S); break;
       case 2: rec.src = getIpv4(r, a, S); break;
@@ -508,7 +575,7 @@ function decodeRule(r: Reader, meta: FrameMeta): DecodeOutcome {
     flags: r.u32(H + 8),
   };
   const S = 'FRA';
-  for (const a of walkAttrs(r, H + 12, r.bytes.length, S)) {
+  for (const a of walkAttrs(r, H + 12, r.length, S)) {
     switch (a.type) {
       case 1: rec.dst = getIpv4(r, a, S); break;
       case 2: rec.src = getIpv4(r, a, S); break;
@@ -520,7 +587,7 @@ function decodeRule(r: Reader, meta: FrameMeta): DecodeOutcome {
       case 12: {
         need(a, S, 8, false);
         // FRA_TUN_ID is a __be64 whatever the host's byte order.
-        rec.tunId = r.view.getBigUint64(a.start, false).toString();
+        rec.tunId = r.view.getBigUint64(r.base + a.start, false).toString();
         break;
       }
       case 13: { const v = getU32(r, a, S); if (v !== 0xffffffff) rec.suppressIfgroup = v; break; }
@@ -556,7 +623,7 @@ function decodeNetconf(r: Reader, meta: FrameMeta): DecodeOutcome {
   };
   const S = 'NETCONFA';
   // netconfmsg is one byte; attributes start at NLMSG_ALIGN(1) = 4 into the payload.
-  for (const a of walkAttrs(r, H + 4, r.bytes.length, S)) {
+  for (const a of walkAttrs(r, H + 4, r.length, S)) {
     switch (a.type) {
       case 1: rec.ifindex = getI32(r, a, S); break;
       case 2: rec.forwarding = getI32(r, a, S); break;
@@ -591,7 +658,7 @@ function decodeNexthop(r: Reader, meta: FrameMeta): DecodeOutcome {
     fdb: false,
   };
   const S = 'NHA';
-  for (const a of walkAttrs(r, H + 8, r.bytes.length, S)) {
+  for (const a of walkAttrs(r, H + 8, r.length, S)) {
     switch (a.type) {
       case 1: id = getU32(r, a, S); break;
       case 2: {

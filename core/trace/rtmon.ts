@@ -248,6 +248,9 @@ export class RtmonDecoder {
   /** Parses complete records in data[from, to); returns the index of the first unused byte. */
   private parse(data: Uint8Array, from: number, to: number, out: TraceRecord[]): number {
     let i = from;
+    // One view over the chunk: records are read at their offsets, without a view or a
+    // subarray each.
+    const whole = new DataView(data.buffer, data.byteOffset, data.byteLength);
     while (!this.halted) {
       if (this.padToSkip > 0) {
         const k = Math.min(this.padToSkip, to - i);
@@ -258,13 +261,12 @@ export class RtmonDecoder {
         continue;
       }
       if (to - i < HDR) break;
-      const view = new DataView(data.buffer, data.byteOffset + i, HDR);
       if (this.le === undefined || this.pos === 0) {
-        if (!this.checkEndian(view, out)) break;
+        if (!this.checkEndian(new DataView(data.buffer, data.byteOffset + i, HDR), out)) break;
       }
       const le = this.le ?? true;
       if (this.resyncing) {
-        if (this.isStampHeader(view, le)) {
+        if (this.isStampHeader(whole, i, le)) {
           this.resyncing = false;
         } else {
           i += 4;
@@ -273,8 +275,8 @@ export class RtmonDecoder {
           continue;
         }
       }
-      const len = view.getUint32(0, le);
-      const type = view.getUint16(4, le);
+      const len = whole.getUint32(i, le);
+      const type = whole.getUint16(i + 4, le);
       if (len < HDR || len > this.max) {
         this.fault(out, {
           offset: this.pos,
@@ -293,7 +295,7 @@ export class RtmonDecoder {
         continue;
       }
       if (to - i < len) break;
-      this.record(data.subarray(i, i + len), view, len, type, le, out);
+      this.record(data, whole, i, len, type, le, out);
       if (this.halted) break;
       i += len;
       this.pos += len;
@@ -302,9 +304,9 @@ export class RtmonDecoder {
     return i;
   }
 
-  private isStampHeader(view: DataView, le: boolean): boolean {
-    return view.getUint32(0, le) === 24 && view.getUint16(4, le) === NLMSG_TSTAMP &&
-      view.getUint16(6, le) === 0 && view.getUint32(8, le) === 0 && view.getUint32(12, le) === 0;
+  private isStampHeader(view: DataView, at: number, le: boolean): boolean {
+    return view.getUint32(at, le) === 24 && view.getUint16(at + 4, le) === NLMSG_TSTAMP &&
+      view.getUint16(at + 6, le) === 0 && view.getUint32(at + 8, le) === 0 && view.getUint32(at + 12, le) === 0;
   }
 
   /** Decides or checks the byte order on the first header. Returns false when it stopped. */
@@ -339,17 +341,17 @@ export class RtmonDecoder {
     }, true);
   }
 
-  private record(msg: Uint8Array, view: DataView, len: number, type: number, le: boolean, out: TraceRecord[]): void {
+  /** One record: the `len` bytes at `at` of `data` (`view` is over the whole of `data`). */
+  private record(data: Uint8Array, view: DataView, at: number, len: number, type: number, le: boolean, out: TraceRecord[]): void {
     const offset = this.pos;
-    const flags = view.getUint16(6, le);
+    const flags = view.getUint16(at + 6, le);
     if (type === NLMSG_TSTAMP) {
       if (len !== 24) {
         this.fault(out, { offset, msgType: type, expected: 'nlmsg_len 24 for NLMSG_TSTAMP', problem: `NLMSG_TSTAMP has nlmsg_len ${len}, expected 24 (16-byte header + u32 sec + u32 usec)` }, !this.lenient);
         return;
       }
-      const d = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
-      const sec = d.getUint32(16, le);
-      const usec = d.getUint32(20, le);
+      const sec = view.getUint32(at + 16, le);
+      const usec = view.getUint32(at + 20, le);
       if (usec > 999999) {
         this.fault(out, { offset: offset + 20, recordOffset: offset, msgType: type, expected: 'microseconds 0..999999', problem: `NLMSG_TSTAMP at byte ${offset} has ${usec} microseconds, expected 0..999999` }, !this.lenient);
         return;
@@ -378,12 +380,12 @@ export class RtmonDecoder {
       offset,
       nlmsgType: type,
       nlmsgFlags: flags,
-      nlmsgSeq: view.getUint32(8, le),
-      nlmsgPid: view.getUint32(12, le),
+      nlmsgSeq: view.getUint32(at + 8, le),
+      nlmsgPid: view.getUint32(at + 12, le),
       dump: this.stamps <= 1 || (flags & NLM_F_MULTI) !== 0,
     };
     if (this.time !== undefined) meta.time = this.time;
-    const r = decodeMessage(msg, le, meta);
+    const r = decodeMessage(data, le, meta, at, len, view);
     if (r.ok === true) {
       this.count(r.record.kind);
       out.push(r.record);

@@ -7,6 +7,7 @@ import type { FibAlias, FibInfo, FibRoute } from '../semantics/fib-info.js';
 import { sameFibInfo } from '../semantics/fib-info.js';
 import type { RouteConfig, RouteDelConfig, RouteOp } from '../events/route.js';
 import { fibCreateInfo } from '../semantics/fib-create-info.js';
+import { sharedRoute } from '../semantics/fib-info-hash.js';
 import { kerr, RT_SCOPE_NOWHERE, type KernelError } from '../semantics/rtnetlink.js';
 import type { EffectCause } from '../snapshot/effects.js';
 import { maskOf } from '../net/ip4.js';
@@ -51,10 +52,12 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
   if (bad !== null) return bad;
   const created = fibCreateInfo(txn.view(), cfg);
   if (!created.ok) return created.err;
-  const info: FibInfo = created.info;
+  // fib_find_info(): routes with equal attributes share one info (and here one alias).
+  const shared = sharedRoute(cfg.type, cfg.tos, created.info);
+  const newAlias: FibAlias = shared.alias;
+  const info: FibInfo = newAlias.info;
   const list = txn.aliases(cfg.table, cfg.dst, cfg.plen);
   let pos = findAlias(list, cfg.tos, info.priority);
-  const newAlias: FibAlias = { type: cfg.type, tos: cfg.tos, info };
   const route = (alias: FibAlias): FibRoute => ({ table: cfg.table, dst: cfg.dst, plen: cfg.plen, alias });
   const head = list[pos];
   if (head !== undefined && head.tos === cfg.tos && head.info.priority === info.priority) {
@@ -91,8 +94,13 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
     }
   }
   if (op === 'change') return kerr('ENOENT');
-  const next = list.slice();
-  next.splice(pos, 0, newAlias);
+  let next: readonly FibAlias[];
+  if (list.length === 0) next = shared.leaf;
+  else {
+    const copy = list.slice();
+    copy.splice(pos, 0, newAlias);
+    next = copy;
+  }
   txn.setAliases(cfg.table, cfg.dst, cfg.plen, next);
   txn.effects.push({ kind: 'route-add', route: route(newAlias), cause: opts.cause, notified: opts.notify });
   return null;

@@ -4,7 +4,7 @@
 // tagged with its alias list's signature (alias-sig.ts), so that compiling a table reads
 // (prefix, signature) columns without touching the aliases (core/lpm/_leaf-columns.ts).
 
-import { pmapDelete, pmapEmpty, pmapEntries, pmapForEach, pmapGet, pmapSet, type PMap } from './persistent-map.js';
+import { pmapDelete, pmapDeleteIn, pmapEmpty, pmapEntries, pmapForEach, pmapGet, pmapSet, pmapSetIn, type PMap, type PMapEdit } from './persistent-map.js';
 import { aliasListSig } from './alias-sig.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { FibAlias, FibRoute } from '../semantics/fib-info.js';
@@ -37,15 +37,26 @@ export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibA
   return pmapGet(t.leaves, prefixKey(dst, plen)) ?? [];
 }
 
-/** The table with a prefix's alias list replaced (empty list removes the prefix). */
-export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: readonly FibAlias[]): FibTable {
+/**
+ * The table with a prefix's alias list replaced (empty list removes the prefix). With an
+ * edit (a replay keeping no history: persistent-map.ts, PMapEdit), the nodes and counts
+ * that edit owns are changed in place, and only the newest table of that edit is valid.
+ */
+export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: readonly FibAlias[], edit: PMapEdit | null = null): FibTable {
   const key = prefixKey(dst, plen);
   // One traversal: the map is returned unchanged when nothing changes, and its size tells
   // whether the prefix was new or went.
-  const leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, aliasListSig(aliases));
+  let leaves: PMap<readonly FibAlias[]>;
+  if (edit === null) leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, aliasListSig(aliases));
+  else leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, aliasListSig(aliases), edit);
   if (leaves === t.leaves) return t;
   if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts };
-  const counts = t.lenCounts.slice();
+  let counts: number[];
+  if (edit !== null && edit.owns(t.lenCounts)) counts = t.lenCounts as number[];
+  else {
+    counts = t.lenCounts.slice();
+    if (edit !== null) edit.own(counts);
+  }
   counts[plen] = (counts[plen] ?? 0) + (leaves.size - t.leaves.size);
   return { id: t.id, leaves, lenCounts: counts };
 }

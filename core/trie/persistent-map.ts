@@ -273,6 +273,128 @@ export function pmapDelete<V>(m: PMap<V>, key: number): PMap<V> {
   return mk(root, height, m.size - 1);
 }
 
+// In-place updates for a replay that keeps no history (a "transient", as Clojure calls it).
+//
+// Why: replaying a million route events without time travel, the copies an update makes
+// (the path from the root, three arrays of its chunk) were a third of the work, and kept
+// the garbage collector busy. An edit owns the nodes it copied; a later update with the
+// same edit changes those in place instead of copying them again. Nodes it does not own
+// (those of any version made before the edit, or by a plain pmapSet) are copied whole on
+// first touch, so earlier versions stay intact. The price: versions made with one edit
+// share the nodes it owns, so only the newest of them is valid, and pmapDiff() must never
+// be asked about two of them. Splits, joins and emptied chunks take the copying path.
+
+/** The owner of nodes updated in place (see pmapSetIn). */
+export class PMapEdit {
+  private readonly owned = new WeakSet<object>();
+
+  /** Whether this edit may change `x` in place. */
+  owns(x: object): boolean {
+    return this.owned.has(x);
+  }
+
+  /** Marks `x` (just made by the caller) as this edit's. */
+  own<T extends object>(x: T): T {
+    this.owned.add(x);
+    return x;
+  }
+}
+
+/**
+ * The path to the chunk holding key, every node owned by `edit` (copied whole where it was
+ * not): the root (maybe a copy) and the chunk, ready to be changed in place.
+ */
+function ownPath<V>(m: PMap<V>, key: number, edit: PMapEdit): { root: Tree<V>; chunk: Chunk<V> } {
+  let node = rootOf(m);
+  if (!edit.owns(node)) node = edit.own(m.height === 0 ? copyChunk(node as Chunk<V>) : copyInner(node as Inner<V>));
+  const root = node;
+  for (let d = m.height; d > 0; d--) {
+    const inner = node as Inner<V>;
+    const c = childIndex(inner.seps, key);
+    let kid = inner.kids[c]!;
+    if (!edit.owns(kid)) {
+      kid = edit.own(d === 1 ? copyChunk(kid as Chunk<V>) : copyInner(kid as Inner<V>));
+      (inner.kids as Tree<V>[])[c] = kid;
+    }
+    node = kid;
+  }
+  return { root, chunk: node as Chunk<V> };
+}
+
+function copyChunk<V>(c: Chunk<V>): Chunk<V> {
+  return { keys: c.keys.slice(), tags: c.tags.slice(), vals: c.vals.slice() };
+}
+
+function copyInner<V>(n: Inner<V>): Inner<V> {
+  return { seps: n.seps.slice(), kids: n.kids.slice() };
+}
+
+/** Inserts x at i of an array, in place (a loop: splice() is a slow generic builtin). */
+function insertInPlace<T>(xs: T[], i: number, x: T): void {
+  for (let j = xs.length; j > i; j--) xs[j] = xs[j - 1]!;
+  xs[i] = x;
+}
+
+function removeInPlace<T>(xs: T[], i: number): void {
+  const n = xs.length - 1;
+  for (let j = i; j < n; j++) xs[j] = xs[j + 1]!;
+  xs.length = n;
+}
+
+/**
+ * pmapSet() that may change in place the nodes `edit` owns (see PMapEdit): the result is a
+ * new map object whenever something changed, as with pmapSet().
+ */
+export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEdit): PMap<V> {
+  // A node an edit owns is reachable only from versions that edit made, of which only the
+  // newest is valid: its chunk can be changed in place whoever owns the nodes above it.
+  let root = rootOf(m);
+  let c = chunkAt(m, key);
+  if (!edit.owns(c)) {
+    const c0 = c;
+    const i0 = lowerBound(c0.keys, key);
+    const found0 = c0.keys[i0] === key;
+    if (found0 && c0.vals[i0] === value && c0.tags[i0] === tag) return m;
+    // A full chunk splits: the copying path (the new nodes become owned when next touched).
+    if (!found0 && c0.keys.length >= CHUNK) return pmapSet(m, key, value, tag);
+    const path = ownPath(m, key, edit);
+    root = path.root;
+    c = path.chunk;
+  }
+  const keys = c.keys as number[];
+  const i = lowerBound(keys, key);
+  if (keys[i] === key) {
+    if (c.vals[i] === value && c.tags[i] === tag) return m;
+    (c.vals as V[])[i] = value;
+    (c.tags as number[])[i] = tag;
+    return mk(root, m.height, m.size);
+  }
+  if (keys.length >= CHUNK) return pmapSet(m, key, value, tag);
+  insertInPlace(keys, i, key);
+  insertInPlace(c.tags as number[], i, tag);
+  insertInPlace(c.vals as V[], i, value);
+  return mk(root, m.height, m.size + 1);
+}
+
+/** pmapDelete() that may change in place the nodes `edit` owns (see PMapEdit). */
+export function pmapDeleteIn<V>(m: PMap<V>, key: number, edit: PMapEdit): PMap<V> {
+  let root = rootOf(m);
+  let c = chunkAt(m, key);
+  const i = lowerBound(c.keys, key);
+  if (c.keys[i] !== key) return m;
+  // A chunk that would be underfull or empty is joined or dropped: the copying path.
+  if (m.height > 0 && c.keys.length - 1 < CHUNK >>> 2) return pmapDelete(m, key);
+  if (!edit.owns(c)) {
+    const path = ownPath(m, key, edit);
+    root = path.root;
+    c = path.chunk;
+  }
+  removeInPlace(c.keys as number[], i);
+  removeInPlace(c.tags as number[], i);
+  removeInPlace(c.vals as V[], i);
+  return mk(root, m.height, m.size - 1);
+}
+
 function eachIn<V>(t: Tree<V>, depth: number, fn: (key: number, value: V, tag: number) => void): void {
   if (depth === 0) {
     const c = t as Chunk<V>;

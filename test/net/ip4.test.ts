@@ -12,6 +12,17 @@ test('strict parsing refuses what is not four octets', () => {
   for (const bad of ['1.2.3', '256.0.0.1', '1.2.3.4.5', 'a.b.c.d', '', '1..2.3']) assert.equal(parseIp4(bad), undefined, bad);
 });
 
+test('strict parsing accepts exactly four decimal octets of one to three digits, each up to 255', () => {
+  // The definition, written the slow way: the parser reads character codes instead.
+  const reference = (text: string): number | undefined => {
+    const parts = text.split('.');
+    if (parts.length !== 4 || !parts.every((p) => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
+    return parts.reduce((v, p) => v * 256 + Number(p), 0) >>> 0;
+  };
+  const text = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', '.', 'x', ' '), maxLength: 18 });
+  fc.assert(fc.property(text, (t) => parseIp4(t) === reference(t)), { numRuns: 5000 });
+});
+
 test('iproute2 parsing takes short, hex and octal forms (get_addr_ipv4)', () => {
   assert.equal(formatIp4(parseIp4Loose('1.2.3') as number), '1.2.3.0');
   assert.equal(formatIp4(parseIp4Loose('10') as number), '10.0.0.0');

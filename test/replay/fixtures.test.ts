@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fixtureNames, fixturePath } from '../trace/_fixtures.js';
 import { replayFixture, type Form, type FixtureReplay } from './_replay-fixture.js';
-import { stateAt } from '../../core/replay/replay-run.js';
+import { replayRecords, stateAt } from '../../core/replay/replay-run.js';
 import { ipJsonDump, type ReplayView } from '../../core/replay/ip-json-dump.js';
 import { canonicalJson } from '../../core/replay/initial-state.js';
 import { runCommand } from '../../core/iproute2/ip-command.js';
@@ -144,6 +144,23 @@ for (const name of fixtureNames()) {
         from = to;
         prev = stateAt(start, fr.result.steps, { kind: 'time', time: s.time }).snapshot;
       }
+    });
+  }
+}
+
+// A replay that keeps no history (what kfib replay does without --at, --explain, --check
+// or --html) updates tables in place: it must end in the state of a replay that keeps
+// every snapshot, whole, and leave the initial snapshot untouched.
+for (const name of fixtureNames()) {
+  for (const form of FORMS) {
+    test(`${name} (${form}): a replay in place ends in the same state, and the start is untouched`, () => {
+      const fr = replayFixture(name, form);
+      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics };
+      const startDump = canonicalJson(ipJsonDump(start));
+      const inPlace = replayRecords(fr.records, start, { form: form === 'rtmon' ? 'binary' : 'text', explain: false, check: false, inPlace: true });
+      const last = (r: { readonly steps: readonly ReplayStep[] }): ReplayView => stateAt(start, r.steps, { kind: 'seq', seq: Number.MAX_SAFE_INTEGER });
+      assert.equal(canonicalJson(ipJsonDump(last(inPlace))), canonicalJson(ipJsonDump(last(fr.result))));
+      assert.equal(canonicalJson(ipJsonDump(start)), startDump);
     });
   }
 }

@@ -11,7 +11,10 @@ import {
   pmapForEachRange,
   pmapGet,
   pmapGetTag,
+  pmapDeleteIn,
   pmapSet,
+  pmapSetIn,
+  PMapEdit,
   type PMap,
 } from '../../core/trie/persistent-map.js';
 
@@ -224,4 +227,48 @@ test('pmapDiff skips shared subtrees: one change in a 200,000-entry map is found
   for (let r = 0; r < 1000; r++) for (const d of pmapDiff(m, m2)) steps += d.key > 0 ? 1 : 0;
   assert.equal(steps, 1000);
   assert.ok(performance.now() - t0 < 2000, 'a thousand one-change diffs take well under a walk each');
+});
+
+test('updates in place (pmapSetIn/pmapDeleteIn) give the same maps as copying ones, and leave versions made before the edit intact', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 3000 }), fc.boolean(), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 2500 }),
+      fc.integer({ min: 0, max: 2500 }),
+      (ops, split) => {
+        // A base built the copying way, then the same operations both ways: in place under
+        // edit A up to `split`, under edit B after it.
+        let base = pmapEmpty<number>();
+        for (let k = 0; k < 1500; k += 3) base = pmapSet(base, k * 7, k, k & 3);
+        const baseEntries = [...pmapEntries(base)];
+        const editA = new PMapEdit();
+        const editB = new PMapEdit();
+        let copied = base;
+        let inPlace = base;
+        let mid: { readonly map: PMap<number>; readonly entries: [number, number][] } | null = null;
+        ops.forEach(([k, del, tag], i) => {
+          if (i === split) mid = { map: inPlace, entries: [...pmapEntries(inPlace)] };
+          const edit = i < split ? editA : editB;
+          copied = del ? pmapDelete(copied, k) : pmapSet(copied, k, k * 2 + tag, tag);
+          const before = inPlace;
+          const had = pmapGet(before, k);
+          const hadTag = pmapGetTag(before, k);
+          inPlace = del ? pmapDeleteIn(inPlace, k, edit) : pmapSetIn(inPlace, k, k * 2 + tag, tag, edit);
+          // A change is a new map object, a no-op the same one (as for the copying functions).
+          const changed = del ? had !== undefined : had !== k * 2 + tag || hadTag !== tag;
+          assert.equal(inPlace !== before, changed);
+        });
+        assert.equal(inPlace.size, copied.size);
+        const got: [number, number, number][] = [];
+        pmapForEach(inPlace, (k, v, t) => got.push([k, v, t]));
+        const want: [number, number, number][] = [];
+        pmapForEach(copied, (k, v, t) => want.push([k, v, t]));
+        assert.deepEqual(got, want);
+        // What neither edit made is never changed: the base, and edit A's last version.
+        assert.deepEqual([...pmapEntries(base)], baseEntries);
+        const m = mid as { readonly map: PMap<number>; readonly entries: [number, number][] } | null;
+        if (m !== null) assert.deepEqual([...pmapEntries(m.map)], m.entries);
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
