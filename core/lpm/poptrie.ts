@@ -8,7 +8,7 @@
 // index into a dense array of run values.
 //
 // Measured here (AMD EPYC, 2 cores; bench/lpm.bench.ts) on the full table of 901,899
-// prefixes: 7.1 bytes per prefix (6.1 MiB; DIR-24-8: 75.8), compile ~60-90 ms, one route
+// prefixes: 7.1 bytes per prefix (6.1 MiB; DIR-24-8: 75.8), compile ~30-50 ms, one route
 // event ~20 us median, and with the WebAssembly loop ~150 M lookups/s on one thread for
 // table-drawn addresses, about DIR-24-8's rate, since it fits in the last-level cache. On a
 // generated table whose prefixes are spread evenly over all /16s it needs 13.7 bytes per
@@ -420,7 +420,21 @@ function emitDirs(a: Arena, direct: Int32Array): number {
  * 5. Move the arrays into a new shared heap, sized to fit plus 1/16 for later changes.
  */
 export function buildPoptrie(entries: Iterable<LpmEntry>): PoptrieTable {
-  return buildSorted(sortByLength(toColumns(entries)));
+  const c = toColumns(entries);
+  // Entries already in depth-first order (a table file usually is) take the fast path.
+  let last = -1;
+  for (let k = 0; k < c.lens.length && last >= -1; k += BATCH) last = orderedTo(c, k, Math.min(c.lens.length, k + BATCH), last);
+  return last >= -1 ? buildDepthFirst(c) : buildSorted(sortByLength(c));
+}
+
+/** The last key (address * 64 + length) of [from, to) if the keys ascend strictly from `last`, else -2. */
+function orderedTo(c: Columns, from: number, to: number, last: number): number {
+  for (let k = from; k < to; k++) {
+    const key = (c.prefixes[k]! >>> 0) * 64 + c.lens[k]!;
+    if (key <= last) return -2;
+    last = key;
+  }
+  return last;
 }
 
 /**
