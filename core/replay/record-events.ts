@@ -74,9 +74,14 @@ function isProblem(x: unknown): x is Unconvertible {
   return typeof x === 'object' && x !== null && 'problem' in x;
 }
 
-/** The nexthops a route record names, as a request would give them. */
-function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): { nhs: NexthopSpec[]; multipath: boolean } | Unconvertible {
-  if (r.nhId !== undefined) return { nhs: [], multipath: false };
+const NO_SPECS: readonly NexthopSpec[] = Object.freeze([]);
+
+/**
+ * The nexthops a route record names, as a request would give them (RTA_MULTIPATH given:
+ * r.multipath, see routeConfig).
+ */
+function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec[] | Unconvertible {
+  if (r.nhId !== undefined) return NO_SPECS;
   if (r.multipath !== undefined) {
     const nhs: NexthopSpec[] = [];
     for (const leg of r.multipath as readonly RouteNexthop[]) {
@@ -84,13 +89,13 @@ function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): { nhs: NexthopSpec[]
       if (isProblem(d)) return d;
       nhs.push({ dev: d, gw: ip(leg.gateway), weight: leg.hops + 1, onlink: (leg.flags & RTNH_F_ONLINK) !== 0 });
     }
-    return { nhs, multipath: true };
+    return nhs;
   }
   const d = dev(r.oif, r.dev, resolve);
   if (isProblem(d)) return d;
   const gw = ip(r.gateway);
-  if (d === 0 && gw === null) return { nhs: [], multipath: false };
-  return { nhs: [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0 }], multipath: false };
+  if (d === 0 && gw === null) return NO_SPECS;
+  return [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0 }];
 }
 
 /** The route type a request would give: a route using a blackhole nexthop object is unicast to the FIB. */
@@ -128,8 +133,8 @@ export function routeConfig(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev)
     protocol: r.protocol,
     priority: r.priority ?? 0,
     prefsrc: ip(r.prefsrc) ?? 0,
-    nhs: nh.nhs,
-    multipath: nh.multipath,
+    nhs: nh,
+    multipath: r.nhId === undefined && r.multipath !== undefined,
     nhid: r.nhId ?? 0,
   };
 }

@@ -60,7 +60,8 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   }
   if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
-  const linkdown = nhs.length > 0 && nhs.every((nh) => nh.linkdown);
+  let linkdown = nhs.length > 0;
+  for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
   return { ok: true, info: infoOf(cfg, nhs, linkdown) };
 }
 

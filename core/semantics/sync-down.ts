@@ -52,7 +52,7 @@ function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias) => Synce
         if (r.alias === fa) continue;
         next ??= list.slice();
         next[i] = r.alias;
-        txn.effects.push({
+        txn.emit({
           kind: 'route-flags',
           route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: r.alias },
           old: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
@@ -168,7 +168,7 @@ export function fibFlush(txn: Txn, cause: EffectCause): void {
       const keep: FibAlias[] = [];
       for (const fa of leaf.aliases) {
         if (fa.info.dead) {
-          txn.effects.push({
+          txn.emit({
             kind: 'route-del',
             route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
             cause,

@@ -90,6 +90,7 @@ export class RtmonDecoder {
   private readonly counts: Record<string, number> = {};
   private readonly skippedCounts: Record<string, number> = {};
   private errors = 0;
+  private readonly meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { offset: 0, nlmsgType: 0, nlmsgFlags: 0, nlmsgSeq: 0, nlmsgPid: 0, dump: false };
 
   constructor(options: RtmonOptions = {}) {
     this.file = options.file;
@@ -376,14 +377,15 @@ export class RtmonDecoder {
       }, !this.lenient);
       return;
     }
-    const meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = {
-      offset,
-      nlmsgType: type,
-      nlmsgFlags: flags,
-      nlmsgSeq: view.getUint32(at + 8, le),
-      nlmsgPid: view.getUint32(at + 12, le),
-      dump: this.stamps <= 1 || (flags & NLM_F_MULTI) !== 0,
-    };
+    // One header object for every record: the decoders copy its fields into the record.
+    const meta = this.meta;
+    meta.offset = offset;
+    meta.nlmsgType = type;
+    meta.nlmsgFlags = flags;
+    meta.nlmsgSeq = view.getUint32(at + 8, le);
+    meta.nlmsgPid = view.getUint32(at + 12, le);
+    meta.dump = this.stamps <= 1 || (flags & NLM_F_MULTI) !== 0;
+    // Once set, the time stamp is never unset (each later NLMSG_TSTAMP replaces it).
     if (this.time !== undefined) meta.time = this.time;
     const r = decodeMessage(data, le, meta, at, len, view);
     if (r.ok === true) {
