@@ -87,7 +87,7 @@ export class RtmonDecoder {
   private finished = false;
   private time: Timestamp | undefined;
   private stamps = 0;
-  private readonly counts: Record<string, number> = {};
+  private readonly counts = new Map<string, number>();
   private readonly skippedCounts: Record<string, number> = {};
   private errors = 0;
   private readonly meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { offset: 0, nlmsgType: 0, nlmsgFlags: 0, nlmsgSeq: 0, nlmsgPid: 0, dump: false };
@@ -164,7 +164,7 @@ export class RtmonDecoder {
   stats(): TraceStats {
     return {
       consumed: this.pos,
-      records: { ...this.counts },
+      records: Object.fromEntries(this.counts),
       skipped: { ...this.skippedCounts },
       errors: this.errors,
       stopped: this.halted,
@@ -218,7 +218,7 @@ export class RtmonDecoder {
   }
 
   private count(kind: string): void {
-    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
 
   private skip(out: TraceRecord[], reason: string, offset: number, nlmsgType: number): void {
