@@ -13,7 +13,7 @@
 // next full compile patches them with the table's diff.
 
 import type { FibTable } from '../trie/fib-table.js';
-import { pmapColumns, pmapDiff } from '../trie/persistent-map.js';
+import { pmapDiff, pmapForEachChunk } from '../trie/persistent-map.js';
 import { aliasListSig } from '../trie/alias-sig.js';
 
 /** A table's leaves in depth-first order (address ascending, shorter first), with signatures. */
@@ -27,31 +27,72 @@ export interface LeafColumns {
 }
 
 /**
- * A table's columns, read from its map's keys and tags (the signatures fib-table.ts stored):
- * the dump order with each run of equal addresses reversed, no alias read.
+ * A table's columns, read from its map's chunks of keys and tags (the signatures
+ * fib-table.ts stored): the dump order with each run of equal addresses reversed, no alias
+ * read, no intermediate copy.
  */
 function walkColumns(t: FibTable): LeafColumns {
-  const { keys, tags } = pmapColumns(t.leaves);
-  const n = keys.length;
+  const n = t.leaves.size;
   const p = new Uint32Array(n);
   const l = new Uint8Array(n);
   const s = new Int32Array(n);
+  const out: ColumnsOut = { p, l, s, at: 0, runs: 0 };
+  pmapForEachChunk(t.leaves, (keys, tags) => chunkColumns(out, keys, tags));
+  // Keys ascend by address, longest prefix first: reverse each run of one address.
+  if (out.runs > 0) reverseRuns(p, l, s, n);
+  return { table: t, n, p, l, s };
+}
+
+interface ColumnsOut {
+  readonly p: Uint32Array;
+  readonly l: Uint8Array;
+  readonly s: Int32Array;
+  at: number;
+  /** Whether two keys in a row had one address (within a chunk or across two). */
+  runs: number;
+}
+
+/** Appends one chunk's keys (dst * 256 + 32 - len) as address, length and signature. */
+function chunkColumns(o: ColumnsOut, keys: readonly number[], tags: readonly number[]): void {
+  const { p, l, s } = o;
+  let at = o.at;
+  let prev = at > 0 ? p[at - 1]! : -1;
+  let runs = o.runs;
+  for (let i = 0; i < keys.length; i++) {
+    // Exact in doubles (k < 2^40), and no floating-point remainder (a call in V8).
+    const k = keys[i]!;
+    const dst = Math.floor(k / 256);
+    const low = k - dst * 256;
+    if (dst === prev) runs++;
+    prev = dst;
+    p[at] = dst;
+    l[at] = 32 - low;
+    s[at] = tags[i]!;
+    at++;
+  }
+  o.at = at;
+  o.runs = runs;
+}
+
+function reverseRuns(p: Uint32Array, l: Uint8Array, s: Int32Array, n: number): void {
   let i = 0;
-  while (i < n) {
-    const k0 = keys[i]!;
-    const dst = (k0 - (k0 & 255)) / 256;
-    // The run of keys with this address: [i, j), longest prefix first.
-    const end = (dst + 1) * 256;
-    let j = i + 1;
-    while (j < n && keys[j]! < end) j++;
-    for (let a = i, b = j - 1; a < j; a++, b--) {
-      p[a] = dst;
-      l[a] = 32 - (keys[b]! & 255);
-      s[a] = tags[b]!;
+  while (i < n - 1) {
+    if (p[i + 1] !== p[i]) {
+      i++;
+      continue;
+    }
+    let j = i + 2;
+    while (j < n && p[j] === p[i]) j++;
+    for (let a = i, b = j - 1; a < b; a++, b--) {
+      const x = l[a]!;
+      l[a] = l[b]!;
+      l[b] = x;
+      const y = s[a]!;
+      s[a] = s[b]!;
+      s[b] = y;
     }
     i = j;
   }
-  return { table: t, n, p, l, s };
 }
 
 /**

@@ -130,7 +130,6 @@ interface LineageCore {
   readonly anchorList: readonly { readonly dst: Ip4; readonly len: number }[];
   /** (answer, table) -> code. */
   readonly codes: Map<number, number>;
-  readonly suppressLen: boolean;
 }
 
 /** A lineage with its newest table. */
@@ -334,9 +333,9 @@ export class FibLpmCompiler {
    * 2. Merge plain and anchors; keep a stack of enclosing prefixes: each frame holds the
    *    cover of the plain table's lookup and a context, the nearest enclosing anchor's
    *    covers of the other lookups and rule memberships.
-   * 3. A plain prefix takes its outcome from its context's memo, keyed by its answer (and
-   *    length, when a rule has suppress_prefixlength); an anchor walks the program and
-   *    opens a new context.
+   * 3. A plain prefix takes its outcome from its context's memo, keyed by its answer (and,
+   *    when a rule has suppress_prefixlength, which side of each such threshold its length
+   *    is); an anchor walks the program and opens a new context.
    * 4. Build the poptrie from the columns (prefix, length, code); or, when the last
    *    lineage's table is indexed and few regions differ from what it holds (its last full
    *    compile's regions replayed with the changes applied since), apply just those to it:
@@ -358,11 +357,10 @@ export class FibLpmCompiler {
       anchors: new Set(anchorList.map((x) => prefixKey(x.dst, x.len))),
       anchorList,
       codes: new Map(),
-      suppressLen: rules.some((r) => r.action.kind === 'lookup' && r.action.suppressPrefixlen >= 0),
     };
     const V = views.length;
     // 1. The tables read, the biggest one plain.
-    const sources: { view: number; rank: number; cols: Columns }[] = [];
+    const found: { view: number; rank: number; lc: LeafColumns }[] = [];
     const walked = { cached: 0, patched: 0, walked: 0 };
     this.leafColumns.retain(new Set(views.flatMap((v) => v.sources)));
     views.forEach((v, vi) => {
@@ -371,26 +369,36 @@ export class FibLpmCompiler {
         if (t === undefined) return;
         const { cols, how } = this.leafColumns.columns(t);
         walked[how]++;
-        sources.push({ view: vi, rank, cols: this.answerColumns(cols, at) });
+        found.push({ view: vi, rank, lc: cols });
       });
     });
     let big = -1;
-    sources.forEach((src, i) => {
-      if (big < 0 || src.cols.n > sources[big]!.cols.n) big = i;
+    found.forEach((src, i) => {
+      if (big < 0 || src.lc.n > found[big]!.lc.n) big = i;
     });
-    const plain: Columns = big < 0 ? { n: 0, p: new Uint32Array(0), l: new Uint8Array(0), a: new Int32Array(0) } : sources[big]!.cols;
-    const pv = big < 0 ? -1 : sources[big]!.view;
-    const pRank = big < 0 ? 0 : sources[big]!.rank;
+    // The plain table's answers are looked up per signature as the merge goes (no column).
+    const sigAnswer = new Int32Array(sigCount()).fill(-2);
+    const plain: PlainColumns =
+      big < 0
+        ? { n: 0, p: new Uint32Array(0), l: new Uint8Array(0), s: new Int32Array(0), ans: sigAnswer }
+        : { ...found[big]!.lc, ans: sigAnswer };
+    const answerOf = (sg: number): number => {
+      const a = at.leafAnswer(sigAliases(sg));
+      sigAnswer[sg] = a;
+      return a;
+    };
+    const pv = big < 0 ? -1 : found[big]!.view;
+    const pRank = big < 0 ? 0 : found[big]!.rank;
     const anchors = mergeAnchors(
       anchorList,
-      sources.filter((_, i) => i !== big),
+      found.flatMap((src, i) => (i === big ? [] : [{ view: src.view, rank: src.rank, cols: this.answerColumns(src.lc, at) }])),
       V,
     );
     const total = plain.n + anchors.length;
     const st: MergeState = {
       depth: 0,
       n: 0,
-      frameEnd: new Float64Array(40),
+      frameEnd: new Uint32Array(40),
       frameA: new Int32Array(40),
       frameL: new Int32Array(40),
       frameCtx: [],
@@ -398,7 +406,11 @@ export class FibLpmCompiler {
       outL: new Uint8Array(total),
       outV: new Int32Array(total),
     };
-    const stride = L.suppressLen ? 33 : 1;
+    // A walk reads the plain cover's length only as `plen <= suppress_prefixlength` of a
+    // lookup rule: lengths between two such thresholds share a memo entry.
+    const thresholds = [...new Set(rules.flatMap((r) => (r.action.kind === 'lookup' && r.action.suppressPrefixlen >= 0 ? [r.action.suppressPrefixlen] : [])))];
+    const lenClass = Uint8Array.from({ length: 33 }, (_, len) => thresholds.filter((t) => len > t).length);
+    const stride = thresholds.length + 1;
     const walkCovers = new Int32Array(2 * V);
     // A plain prefix whose (context, answer) is not memoised yet: walk the program.
     const miss = (ctx: Context, a: number, len: number): number => {
@@ -406,7 +418,7 @@ export class FibLpmCompiler {
       walkCovers[2 * pv] = a;
       walkCovers[2 * pv + 1] = len;
       const code = this.walkCode(L, this.walkAt(L, walkCovers, ctx.members));
-      const mk = a * stride + (stride > 1 ? len : 0);
+      const mk = a * stride + lenClass[len]!;
       if (mk >= ctx.memo.length) {
         const m = new Int32Array(Math.max(mk + 1, ctx.memo.length * 2, 64));
         m.set(ctx.memo);
@@ -419,13 +431,23 @@ export class FibLpmCompiler {
     let pi = 0;
     for (let ai = 0; ai <= anchors.length; ai++) {
       const x = anchors[ai];
-      pi = plainRun(st, plain, pi, x === undefined ? Infinity : x.dst * 64 + x.len, stride, miss);
+      // Up to the anchor (past the last address when none is left), in batches: a loop
+      // function called many times is optimised sooner, and with all its feedback, than
+      // one entered once for 900,000 prefixes (which V8 would have to replace mid-loop).
+      const endDst = x === undefined ? 2 ** 32 : x.dst;
+      const endLen = x === undefined ? 0 : x.len;
+      for (;;) {
+        const to = Math.min(plain.n, pi + BATCH);
+        pi = plainRun(st, plain, pi, to, endDst, endLen, stride, lenClass, miss, answerOf);
+        if (pi < to || to === plain.n) break;
+      }
       if (x === undefined) break;
       const { dst, len } = x;
       // The plain table may have this prefix too: it counts in its lookup, by rank.
       let plainHere = -1;
       if (pi < plain.n && plain.p[pi] === dst && plain.l[pi] === len) {
-        plainHere = plain.a[pi]!;
+        const sg = plain.s[pi]!;
+        plainHere = plain.ans[sg] === -2 ? answerOf(sg) : plain.ans[sg]!;
         pi++;
       }
       let depth = st.depth;
@@ -448,7 +470,7 @@ export class FibLpmCompiler {
       st.frameCtx[depth] = ctx;
       st.frameA[depth] = pv >= 0 ? covers[2 * pv]! : -1;
       st.frameL[depth] = pv >= 0 ? covers[2 * pv + 1]! : 0;
-      st.frameEnd[depth] = dst + SPAN[len]! - 1;
+      st.frameEnd[depth] = dst + HOST[len]!;
       st.depth = depth + 1;
       st.outP[st.n] = dst;
       st.outL[st.n] = len;
@@ -468,7 +490,8 @@ export class FibLpmCompiler {
         lpm = 'patched';
       }
     }
-    head ??= buildPoptrieColumns(regions.p, regions.l, regions.v);
+    // The regions are depth-first and never changed: the poptrie keeps them as they are.
+    head ??= buildPoptrieColumns(regions.p, regions.l, regions.v, true);
     this.lineage = { ...L, head, built: regions, log: [] };
     return { snapshot: s, table: head, mode: 'full', changes: n, reason, columns: walked, lpm };
   }
@@ -588,14 +611,18 @@ function diffRegions(a: Regions, b: Regions, max: number): LpmChange[] | null {
   return out;
 }
 
-/** 2^(32 - len): the addresses a prefix of length len covers. */
-const SPAN = Float64Array.from({ length: 33 }, (_, len) => 2 ** (32 - len));
+/** Prefixes per call of the loops of a full compile (see compileFull's merge). */
+const BATCH = 4096;
+
+/** 2^(32 - len) - 1: what a prefix of length len adds to its address to reach its last. */
+const HOST = Uint32Array.from({ length: 33 }, (_, len) => 2 ** (32 - len) - 1);
 
 /** The merge of compileFull: the stack of enclosing prefixes and the output columns. */
 interface MergeState {
   depth: number;
   n: number;
-  readonly frameEnd: Float64Array;
+  /** The last address of each frame's prefix. */
+  readonly frameEnd: Uint32Array;
   /** The plain lookup's cover at each frame (answer, length). */
   readonly frameA: Int32Array;
   readonly frameL: Int32Array;
@@ -607,38 +634,45 @@ interface MergeState {
 
 /**
  * The hot loop of compileFull, kept small so that it is optimised early: the plain prefixes
- * from `pi` up to (not including) key `endKey`, each coded from its context's memo (or by
+ * from `from` up to (not including) prefix `endDst/endLen` or index `to`, each coded from its context's memo (or by
  * `miss`). There is always an enclosing frame: 0/0 is the first anchor.
  */
 function plainRun(
   st: MergeState,
-  plain: Columns,
+  plain: PlainColumns,
   from: number,
-  endKey: number,
+  to: number,
+  endDst: number,
+  endLen: number,
   stride: number,
+  lenClass: Uint8Array,
   miss: (ctx: Context, a: number, len: number) => number,
+  answerOf: (sig: number) => number,
 ): number {
-  const { p, l, a } = plain;
+  const { p, l, s, ans: sigAnswer } = plain;
   const { frameEnd, frameA, frameL, frameCtx, outP, outL, outV } = st;
-  const count = plain.n;
   let depth = st.depth;
   let n = st.n;
   let pi = from;
-  for (; pi < count; pi++) {
+  for (; pi < to; pi++) {
     const dst = p[pi]!;
     const len = l[pi]!;
-    if (dst * 64 + len >= endKey) break;
-    const ans = a[pi]!;
+    if (dst >= endDst && (dst > endDst || len >= endLen)) break;
+    const sg = s[pi]!;
+    let ans = sigAnswer[sg]!;
+    if (ans === -2) ans = answerOf(sg);
+    // A leaf that answers nothing here (only aliases a destination-only lookup skips).
+    if (ans < 0) continue;
     while (dst > frameEnd[depth - 1]!) depth--;
     const ctx = frameCtx[depth - 1]!;
-    const mk = ans * stride + (stride > 1 ? len : 0);
+    const mk = ans * stride + lenClass[len]!;
     const memo = ctx.memo;
     let code = mk < memo.length ? memo[mk]! : 0;
     if (code === 0) code = miss(ctx, ans, len);
     frameCtx[depth] = ctx;
     frameA[depth] = ans;
     frameL[depth] = len;
-    frameEnd[depth] = dst + SPAN[len]! - 1;
+    frameEnd[depth] = dst + HOST[len]!;
     depth++;
     outP[n] = dst;
     outL[n] = len;
@@ -696,6 +730,15 @@ function mergeAnchors(
     }
   }
   return [...byKey.values()].sort((x, y) => x.dst * 64 + x.len - (y.dst * 64 + y.len));
+}
+
+/** The plain table's prefixes (depth-first) with signatures, and the answer of each signature (-2: not yet known, -1: none). */
+interface PlainColumns {
+  readonly n: number;
+  readonly p: Uint32Array;
+  readonly l: Uint8Array;
+  readonly s: Int32Array;
+  readonly ans: Int32Array;
 }
 
 /** Answering prefixes as columns, depth-first order. */

@@ -40,6 +40,7 @@ import {
   sortByLength,
   toColumns,
   type ByLength,
+  type Columns,
   type LpmChange,
   type LpmEntry,
   type PrefixIndex,
@@ -111,8 +112,8 @@ interface SlotList {
 export interface PoptrieAux {
   /** Every prefix with its value; built on the first change. */
   index: PrefixIndex | null;
-  /** The compiled prefixes, kept until the index is built from them. */
-  sorted: ByLength | null;
+  /** The compiled prefixes, kept until the index is built from them (no duplicates when depth-first). */
+  sorted: Columns | null;
   arena: Arena;
   /** Per /16: 1 + length of the longest prefix <= /16 covering it, 0 for none. */
   readonly slotLen: Uint8Array;
@@ -121,7 +122,12 @@ export interface PoptrieAux {
   /** Per /16: arena nodes and leaves of its subtree (0 nodes: no subtree). */
   readonly slotNodes: Int32Array;
   readonly slotLeaves: Int32Array;
-  /** Long prefixes as compiled: columns grouped by /16 (`baseStart[s]..baseStart[s+1]`). */
+  /**
+   * Long prefixes as compiled: columns grouped by /16 (`baseStart[s]..baseStart[s+1]`), in
+   * length order, or (baseDfs) the compiled columns themselves in depth-first order, where
+   * a slot's range may end with prefixes <= /16 of later slots (skipped).
+   */
+  readonly baseDfs: boolean;
   readonly baseStart: Int32Array;
   readonly basePrefixes: Int32Array;
   readonly baseLens: Uint8Array;
@@ -131,12 +137,25 @@ export interface PoptrieAux {
   head: PoptrieTable | null;
 }
 
+// The plain arrays a compile fills before settle() copies them into a shared heap, kept for
+// the next compile: allocating (and later collecting) ~10 MB of them per full-table compile
+// was what pushed V8 into a full garbage collection in the middle of a compile.
+let scratchNodes: Int32Array = new Int32Array(0);
+let scratchLeaves: Int32Array = new Int32Array(0);
+
+function scratch(x: Int32Array, need: number): Int32Array {
+  return x.length >= need ? x : new Int32Array(Math.ceil(need * 1.25));
+}
+
+/** An arena to compile into (over the scratch arrays; only until settle()). */
 function newArena(dirCap: number, nodeCap: number, leafCap: number): Arena {
+  scratchNodes = scratch(scratchNodes, nodeCap * NODE_WORDS);
+  scratchLeaves = scratch(scratchLeaves, leafCap);
   return {
     heap: null,
     dirs: new Int32Array(dirCap),
-    nodes: new Int32Array(nodeCap * NODE_WORDS),
-    leaves: new Int32Array(leafCap),
+    nodes: scratchNodes,
+    leaves: scratchLeaves,
     dirsUsed: 0,
     nodesUsed: 0,
     leavesUsed: 0,
@@ -173,6 +192,9 @@ function settle(a: Arena, heap: SharedHeap): void {
     y.set(x.subarray(0, used));
     return y;
   };
+  // Keep what the compile grew as the next compile's scratch.
+  if (a.nodes.length > scratchNodes.length) scratchNodes = a.nodes;
+  if (a.leaves.length > scratchLeaves.length) scratchLeaves = a.leaves;
   a.dirs = move(a.dirs, a.dirsUsed, DIRS_SLACK);
   a.nodes = move(a.nodes, a.nodesUsed * NODE_WORDS, Math.ceil(a.nodesUsed * SLACK) * NODE_WORDS + NODE_WORDS);
   a.leaves = move(a.leaves, a.leavesUsed, Math.ceil(a.leavesUsed * SLACK) + 256);
@@ -261,6 +283,91 @@ function buildSlot(
   return emitNode(a, child);
 }
 
+/**
+ * buildSlot() for prefixes in depth-first order (address ascending, shorter first), where
+ * painting in input order is already right (a prefix comes after every prefix containing
+ * it) and the /25../32 of one third byte are contiguous, after every shorter prefix over
+ * them: one pass, no sort. Prefixes <= /16 (of later slots, at the range's end) are skipped.
+ * Emits the same nodes in the same order as buildSlot() on the same prefixes.
+ */
+function buildSlotDfs(a: Arena, dv: number, P: Int32Array, Ls: Uint8Array, Vs: Int32Array, from: number, to: number): number {
+  const child = level1;
+  const m1 = marks1;
+  child.fill(dv);
+  m1[0] = 1;
+  let k = from;
+  while (k < to) {
+    const len = Ls[k]!;
+    if (len <= 24) {
+      if (len > 16) {
+        const s = (P[k]! >>> 8) & 255;
+        const e = s + (1 << (24 - len));
+        const v = Vs[k]!;
+        for (let c = s; c < e; c++) child[c] = v;
+        m1[s >>> 5]! |= 1 << (s & 31);
+        if (e < 256) m1[e >>> 5]! |= 1 << (e & 31);
+      }
+      k++;
+      continue;
+    }
+    const c = (P[k]! >>> 8) & 255;
+    const sub = level2;
+    const m2 = marks2;
+    sub.fill(child[c]!);
+    m2[0] = 1;
+    for (; k < to && Ls[k]! > 24 && ((P[k]! >>> 8) & 255) === c; k++) {
+      const s = P[k]! & 255;
+      const e = s + (1 << (32 - Ls[k]!));
+      const v = Vs[k]!;
+      for (let b = s; b < e; b++) sub[b] = v;
+      m2[s >>> 5]! |= 1 << (s & 31);
+      if (e < 256) m2[e >>> 5]! |= 1 << (e & 31);
+    }
+    child[c] = ~emitMarked(a, sub, m2);
+    m1[c >>> 5]! |= 1 << (c & 31);
+    if (c < 255) m1[(c + 1) >>> 5]! |= 1 << ((c + 1) & 31);
+  }
+  return emitMarked(a, child, m1);
+}
+
+/** Where a painted range starts or ends, per child (a value may change only there). */
+const marks1 = new Int32Array(8);
+const marks2 = new Int32Array(8);
+
+/**
+ * emitNode() reading only the children marked in `marks` (and clearing the marks): every
+ * child where the value may change is marked, so between two marks it does not, and the
+ * node is the same as emitNode() makes from all 256.
+ */
+function emitMarked(a: Arena, child: Int32Array, marks: Int32Array): number {
+  a.nodes = grown(a, a.nodes, a.nodesUsed * NODE_WORDS, (a.nodesUsed + 1) * NODE_WORDS);
+  a.leaves = grown(a, a.leaves, a.leavesUsed, a.leavesUsed + 256);
+  const n = a.nodesUsed++;
+  const { nodes, leaves } = a;
+  const base = n * NODE_WORDS;
+  let li = a.leavesUsed - 1;
+  let prev = ~0;
+  for (let w = 0; w < 8; w++) {
+    nodes[base + 2 * w + 1] = li;
+    let m = marks[w]!;
+    marks[w] = 0;
+    let word = 0;
+    while (m !== 0) {
+      const bit = m & -m;
+      m ^= bit;
+      const v = child[(w << 5) | (31 - Math.clz32(bit))]!;
+      if (v !== prev || v < 0) {
+        leaves[++li] = v;
+        word |= bit;
+      }
+      prev = v;
+    }
+    nodes[base + 2 * w] = word;
+  }
+  a.leavesUsed = li + 1;
+  return n;
+}
+
 /** Whether slot s has prefixes longer than /16. */
 function slotHasLong(aux: PoptrieAux, s: number): boolean {
   const o = aux.overlay.get(s);
@@ -282,7 +389,9 @@ function emitSlot(aux: PoptrieAux, s: number): number {
   const l0 = a.leavesUsed;
   const n = o
     ? buildSlot(a, aux.slotVal[s]!, o.prefixes, o.lens, o.values, from, to)
-    : buildSlot(a, aux.slotVal[s]!, aux.basePrefixes, aux.baseLens, aux.baseValues, from, to);
+    : aux.baseDfs
+      ? buildSlotDfs(a, aux.slotVal[s]!, aux.basePrefixes, aux.baseLens, aux.baseValues, from, to)
+      : buildSlot(a, aux.slotVal[s]!, aux.basePrefixes, aux.baseLens, aux.baseValues, from, to);
   aux.slotNodes[s] = a.nodesUsed - n0;
   aux.slotLeaves[s] = a.leavesUsed - l0;
   return ~n;
@@ -318,22 +427,131 @@ export function buildPoptrie(entries: Iterable<LpmEntry>): PoptrieTable {
  * Compiles prefixes given as columns (as buildPoptrie; no object per prefix): `prefixes[k]`
  * (a uint32, host bits zero), `lens[k]` and `values[k]` for k < lens.length.
  *
+ * Columns in depth-first order (address ascending, then length ascending, no duplicate), as
+ * FIB compiles produce them, take a faster path: no sort, one pass per /16. With `owned`, the
+ * caller hands the columns over (it must not change them later) and, when they are
+ * depth-first, they are kept as they are instead of copied.
+ *
  * @example
  *   const t = buildPoptrieColumns(Uint32Array.of(0x0a000000), Uint8Array.of(8), Int32Array.of(1));
  */
-export function buildPoptrieColumns(prefixes: ArrayLike<number>, lens: Uint8Array, values: Int32Array): PoptrieTable {
+export function buildPoptrieColumns(prefixes: ArrayLike<number>, lens: Uint8Array, values: Int32Array, owned = false): PoptrieTable {
   const n = lens.length;
-  const p = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
+  let dfs = true;
+  let last = -1;
+  for (let k = 0; k < n; k += BATCH) {
+    const r = checkRange(prefixes, lens, values, k, Math.min(n, k + BATCH), last);
+    if (r < 0) dfs = false;
+    last = r < 0 ? -1 - r : r;
+  }
+  const view = prefixes instanceof Int32Array || prefixes instanceof Uint32Array;
+  let p: Int32Array;
+  if (owned && view) p = new Int32Array(prefixes.buffer, prefixes.byteOffset, n);
+  else {
+    p = new Int32Array(n);
+    for (let k = 0; k < n; k++) p[k] = prefixes[k]! | 0;
+  }
+  if (!dfs) return buildSorted(sortByLength({ prefixes: p, lens, values }));
+  return buildDepthFirst(owned ? { prefixes: p, lens, values } : { prefixes: p, lens: lens.slice(), values: values.slice() });
+}
+
+/** Entries per call of the loops over all prefixes (a function called often is optimised sooner than one long loop). */
+const BATCH = 4096;
+
+/**
+ * Checks prefixes [from, to) (the cheap test first; checkPrefix/checkValue build the
+ * message) and their order: the last key (prefix * 64 + len) when each key exceeds the one
+ * before, starting from `last`; else -1 - that key.
+ */
+function checkRange(prefixes: ArrayLike<number>, lens: Uint8Array, values: Int32Array, from: number, to: number, last: number): number {
+  let ordered = true;
+  for (let k = from; k < to; k++) {
     const len = lens[k]!;
     const v = values[k]!;
     const x = prefixes[k]!;
-    // The cheap test first; checkPrefix/checkValue build the message.
-    if (len > 32 || ((x | 0) & ~(len === 0 ? 0 : -1 << (32 - len))) !== 0 || x < 0 || x > 0xffffffff) checkPrefix(x, len);
+    if (len > 32 || ((x | 0) & ~(len === 0 ? 0 : -1 << (32 - len))) !== 0 || !(x >= 0 && x <= 0xffffffff)) checkPrefix(x, len);
     if (v < 0) checkValue(v);
-    p[k] = x | 0;
+    const key = x * 64 + len;
+    if (key <= last) ordered = false;
+    last = key;
   }
-  return buildSorted(sortByLength({ prefixes: p, lens, values }));
+  return ordered ? last : -1 - last;
+}
+
+interface DfsScan {
+  readonly slotLen: Uint8Array;
+  readonly slotVal: Int32Array;
+  readonly baseStart: Int32Array;
+  /** The first slot whose baseStart is not set yet. */
+  s0: number;
+  nLong: number;
+}
+
+/** buildDepthFirst's pass over prefixes [from, to): slots of the short ones, starts of the long ones. */
+function scanDepthFirst(o: DfsScan, prefixes: Int32Array, lens: Uint8Array, values: Int32Array, from: number, to: number): void {
+  const { slotLen, slotVal, baseStart } = o;
+  let s0 = o.s0;
+  let nLong = o.nLong;
+  for (let k = from; k < to; k++) {
+    const len = lens[k]!;
+    const x = prefixes[k]!;
+    if (len <= 16) {
+      const lo = x >>> 16;
+      const hi = lo + (1 << (16 - len));
+      const v = values[k]!;
+      for (let t = lo; t < hi; t++) {
+        slotVal[t] = v;
+        slotLen[t] = len + 1;
+      }
+      continue;
+    }
+    nLong++;
+    const s = x >>> 16;
+    if (s >= s0) {
+      for (let t = s0; t <= s; t++) baseStart[t] = k;
+      s0 = s + 1;
+    }
+  }
+  o.s0 = s0;
+  o.nLong = nLong;
+}
+
+/** Compiles checked, depth-first columns (see buildPoptrieColumns), keeping them as the base. */
+function buildDepthFirst(cols: Columns): PoptrieTable {
+  const { prefixes, lens, values } = cols;
+  const n = lens.length;
+  const slotLen = new Uint8Array(SLOTS);
+  const slotVal = new Int32Array(SLOTS);
+  const baseStart = new Int32Array(SLOTS + 1);
+  // Painting in depth-first order is right (a prefix after every prefix containing it), and
+  // the long prefixes of one /16 are contiguous: a prefix <= /16 at that /16's address
+  // comes before them. baseStart[s] is the first long prefix of s (of the next slot with
+  // one, when s has none), so a slot's range may end with short prefixes (skipped).
+  const scan: DfsScan = { slotLen, slotVal, baseStart, s0: 0, nLong: 0 };
+  for (let k = 0; k < n; k += BATCH) scanDepthFirst(scan, prefixes, lens, values, k, Math.min(n, k + BATCH));
+  for (let t = scan.s0; t <= SLOTS; t++) baseStart[t] = n;
+  const nLong = scan.nLong;
+  const aux: PoptrieAux = {
+    index: null,
+    sorted: cols,
+    arena: newArena(BLOCK + SLOTS, 1024, nLong * 2 + 4096),
+    slotLen,
+    slotVal,
+    slotNodes: new Int32Array(SLOTS),
+    slotLeaves: new Int32Array(SLOTS),
+    baseDfs: true,
+    baseStart,
+    basePrefixes: prefixes,
+    baseLens: lens,
+    baseValues: values,
+    overlay: new Map(),
+    head: null,
+  };
+  const direct = new Int32Array(SLOTS);
+  for (let s = 0; s < SLOTS; s++) direct[s] = emitSlot(aux, s);
+  const root = emitDirs(aux.arena, direct);
+  settle(aux.arena, newSharedHeap());
+  return version(aux, root);
 }
 
 function buildSorted(sorted: ByLength): PoptrieTable {
@@ -371,6 +589,7 @@ function buildSorted(sorted: ByLength): PoptrieTable {
     slotVal,
     slotNodes: new Int32Array(SLOTS),
     slotLeaves: new Int32Array(SLOTS),
+    baseDfs: false,
     baseStart,
     basePrefixes,
     baseLens,
@@ -484,9 +703,13 @@ function overlayOf(aux: PoptrieAux, s: number): SlotList {
   if (o) return o;
   const from = aux.baseStart[s]!;
   const to = aux.baseStart[s + 1]!;
+  // In length order (a depth-first base is sorted here: a slot holds few prefixes), stable.
+  const order: number[] = [];
+  for (let k = from; k < to; k++) if (aux.baseLens[k]! > 16) order.push(k);
+  if (aux.baseDfs) order.sort((x, y) => aux.baseLens[x]! - aux.baseLens[y]! || x - y);
   const list: SlotList = { prefixes: [], lens: [], values: [] };
   const seen = new Map<number, number>();
-  for (let k = from; k < to; k++) {
+  for (const k of order) {
     const p = aux.basePrefixes[k]!;
     const l = aux.baseLens[k]!;
     const key = (p >>> 0) * 64 + l;
@@ -678,7 +901,8 @@ export function poptrieMemory(t: PoptrieTable): LpmMemory {
   const a = t.aux;
   const auxBytes =
     (a.index?.byteLength ?? 0) +
-    (a.sorted ? a.sorted.lens.length * 9 : 0) +
+    // A depth-first compile keeps its columns once, as the base.
+    (a.sorted && a.sorted.lens !== a.baseLens ? a.sorted.lens.length * 9 : 0) +
     a.slotLen.byteLength +
     a.slotVal.byteLength +
     a.slotNodes.byteLength +

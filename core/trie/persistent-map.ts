@@ -145,11 +145,13 @@ function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number, last: bool
   added = true;
   if (n < CHUNK) return { keys: insertAt(keys, i, key), tags: insertAt(c.tags, i, tag), vals: insertAt(c.vals, i, value) };
   // Full: split where the chunks stay full when keys come mostly in order, as when a table
-  // is loaded in address order (longer prefixes at one address go just before the last
-  // key, and a few go further back). The chunk keeps all but its last entry when it is the
-  // map's last chunk or its next sibling has room (setIn then joins the two: the entry
-  // spills over, as in a B*-tree), and so does a split at its end; else split in the middle.
-  const at = last ? n : i >= n - 2 ? i : n >>> 1;
+  // is loaded in address order (longer prefixes at one address go a few keys before the
+  // last). A key that goes among the last 8: the chunk keeps all but its last entry when it
+  // is the map's last chunk or its next sibling has room (setIn then joins the two: the
+  // entry spills over, as in a B*-tree), else it splits where the key goes. Anywhere else
+  // (random keys), split in the middle: spilling there too would copy the sibling as well
+  // on most inserts into a full chunk.
+  const at = i >= n - 8 ? (last ? n : i) : n >>> 1;
   const ks = insertAt(keys, i, key);
   const ts = insertAt(c.tags, i, tag);
   const vs = insertAt(c.vals, i, value);
@@ -451,6 +453,25 @@ export function pmapColumns<V>(m: PMap<V>): { readonly keys: Float64Array; reado
   const tags = new Int32Array(m.size);
   columnsIn(rootOf(m), m.height, keys, tags, 0);
   return { keys, tags };
+}
+
+function chunksIn<V>(t: Tree<V>, depth: number, fn: (keys: readonly number[], tags: readonly number[]) => void): void {
+  if (depth === 0) {
+    const c = t as Chunk<V>;
+    if (c.keys.length > 0) fn(c.keys, c.tags);
+    return;
+  }
+  const kids = (t as Inner<V>).kids;
+  for (let i = 0; i < kids.length; i++) chunksIn(kids[i]!, depth - 1, fn);
+}
+
+/**
+ * Calls fn with the keys and tags of each chunk in ascending key order (the map's own
+ * arrays, read-only and only during the call): a bulk read with no copy, for callers that
+ * convert keys as they go (pmapColumns copies them).
+ */
+export function pmapForEachChunk<V>(m: PMap<V>, fn: (keys: readonly number[], tags: readonly number[]) => void): void {
+  chunksIn(rootOf(m), m.height, fn);
 }
 
 /** Every entry in ascending key order. */

@@ -126,3 +126,61 @@ test('buildPoptrieColumns refuses host bits and out-of-range values with the usu
   assert.throws(() => buildPoptrieColumns(Uint32Array.of(0x0a000000), Uint8Array.of(33), Int32Array.of(1)), /length must be 0..32/);
   assert.throws(() => buildPoptrieColumns(Uint32Array.of(0x0a000000), Uint8Array.of(8), Int32Array.of(-1)), /value must be/);
 });
+
+/** Prefixes in depth-first order (address ascending, shorter first), each once, as columns. */
+function depthFirst(routes: Iterable<{ prefix: number; len: number; value: number }>): [Uint32Array, Uint8Array, Int32Array] {
+  const es = [...routes].sort((x, y) => x.prefix - y.prefix || x.len - y.len);
+  return [Uint32Array.from(es, (e) => e.prefix), Uint8Array.from(es, (e) => e.len), Int32Array.from(es, (e) => e.value)];
+}
+
+test('depth-first columns (the fast path, owned or copied) build the very arrays that any other order builds', () =>
+  fc.assert(
+    fc.property(routeSet(), (routes) => {
+      const m = modelOf(routes);
+      const general = buildPoptrie(routes);
+      const [p, l, v] = depthFirst(m.values());
+      for (const owned of [false, true]) {
+        const t = buildPoptrieColumns(p, l, v, owned);
+        assert.equal(t.aux.baseDfs, true);
+        assert.deepEqual(Array.from(t.dirs), Array.from(general.dirs));
+        assert.deepEqual(Array.from(t.nodes), Array.from(general.nodes));
+        assert.deepEqual(Array.from(t.leaves), Array.from(general.leaves));
+        assert.equal(poptrieMemory(t).prefixes, m.size);
+      }
+      // A duplicate or a step back in the order takes the general path, with the same answers.
+      if (p.length > 1) {
+        const t = buildPoptrieColumns(p.slice().reverse(), l.slice().reverse(), v.slice().reverse());
+        assert.equal(t.aux.baseDfs, false);
+        assert.deepEqual(Array.from(t.leaves), Array.from(general.leaves));
+      }
+    }),
+    RUNS,
+  ));
+
+test('changes to a table built from depth-first columns give what a full compile of the result gives', () =>
+  fc.assert(
+    fc.property(
+      routeSet(40).chain((routes) => fc.tuple(fc.constant(routes), changesFor(routes))),
+      fc.array(ipv4Addr(), { maxLength: 30 }),
+      ([routes, changes], dsts) => {
+        const m = modelOf(routes);
+        const [p, l, v] = depthFirst(m.values());
+        const first = buildPoptrieColumns(p, l, v, true);
+        const addrs = probeAddresses(modelOf([...routes, ...changes.flatMap((c) => (c.type === 'insert' ? [c] : []))]), [
+          ...dsts,
+          ...changes.map((c) => c.prefix),
+        ]);
+        const before = answersAll(first, addrs)[1]!;
+        let t = first;
+        for (const ch of changes) {
+          t = applyPoptrieChanges(t, [ch]);
+          applyModel(m, ch);
+        }
+        const expected = addrs.map((a) => naiveLongestMatch(m, a));
+        for (const got of answersAll(t, addrs)) assert.deepEqual(got, expected);
+        assert.deepEqual(answersAll(first, addrs)[1], before, 'the first version is unchanged');
+        assert.equal(poptrieMemory(t).prefixes, m.size);
+      },
+    ),
+    RUNS,
+  ));

@@ -8,6 +8,7 @@ import {
   pmapEmpty,
   pmapEntries,
   pmapForEach,
+  pmapForEachChunk,
   pmapForEachRange,
   pmapGet,
   pmapGetTag,
@@ -145,6 +146,15 @@ test('big maps: sets and deletes with tags match a Map model (splits, joins, col
     const cols = pmapColumns(m);
     assert.deepEqual(Array.from(cols.keys), want.map(([k]) => k));
     assert.deepEqual(Array.from(cols.tags), want.map(([, e]) => e.tag));
+    const chunkKeys: number[] = [];
+    const chunkTags: number[] = [];
+    pmapForEachChunk(m, (ks, ts) => {
+      assert.ok(ks.length > 0 && ks.length === ts.length);
+      chunkKeys.push(...ks);
+      chunkTags.push(...ts);
+    });
+    assert.deepEqual(chunkKeys, Array.from(cols.keys));
+    assert.deepEqual(chunkTags, Array.from(cols.tags));
   }
   // Deleting everything collapses to the empty map.
   let { m } = drive(4, 5_000, 2_000, undefined, 0);
@@ -271,4 +281,29 @@ test('updates in place (pmapSetIn/pmapDeleteIn) give the same maps as copying on
     ),
     { numRuns: 60 },
   );
+});
+
+test('chunks stay nearly full when keys come in dump order (a table loaded in address order), and fill ~70% with random keys', () => {
+  // dst * 256 + 32 - len, with a few lengths per address, as a routing table loaded in
+  // depth-first order puts them: each key goes just before the keys of its address.
+  let m: PMap<number> = pmapEmpty();
+  let n = 0;
+  for (let a = 0; a < 20_000; a++) {
+    const dst = a * 1024;
+    for (let len = 8 + (a % 4); len <= 24; len += 3 + (a % 5)) m = pmapSet(m, dst * 256 + 32 - len, n++);
+  }
+  let chunks = 0;
+  pmapForEachChunk(m, () => chunks++);
+  assert.equal(m.size, n);
+  assert.ok(n / chunks > 31, `in-order fill ${(n / chunks).toFixed(1)} of 32`);
+  let r: PMap<number> = pmapEmpty();
+  let x = 7;
+  for (let i = 0; i < 50_000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    r = pmapSet(r, x * 256 + (i & 255), i);
+  }
+  chunks = 0;
+  pmapForEachChunk(r, () => chunks++);
+  const fill = r.size / chunks;
+  assert.ok(fill > 20 && fill < 28, `random fill ${fill.toFixed(1)} of 32`);
 });
