@@ -297,9 +297,11 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
     const v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics };
     lastView = v;
     prev = v;
-    // Only the state at the end (or at --until) is read unless --at, --explain, --check or
-    // --html look back: then snapshots must stay intact, else tables are updated in place.
-    const inPlace = ctx.at === undefined && !ctx.explain && !ctx.check && ctx.html === null;
+    // Tables are updated in place (no history kept) when only the state at the end is read.
+    // --at and --until keep the state before a step the replay has already made (a step is
+    // known to be past the point once made), --explain and --check compare states, --html
+    // keeps them all: then snapshots must stay intact.
+    const inPlace = ctx.at === undefined && ctx.until === undefined && !ctx.explain && !ctx.check && ctx.html === null;
     return new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, inPlace });
   };
 
@@ -349,7 +351,8 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
     bar.update(consumed, records);
     if (decoder.stopped || stopped) break;
   }
-  for (const r of decoder.finish()) onRecord(r);
+  // Stopped at --until: the rest of the input is left unread on purpose, not cut short.
+  if (!stopped) for (const r of decoder.finish()) onRecord(r);
   bar.end();
   if (replayer === null) replayer = start();
   const fin = (replayer as TraceReplayer).finish();

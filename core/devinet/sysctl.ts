@@ -14,7 +14,7 @@ export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
   const { key, value } = e;
   const notify = (target: string, old: number): void => {
     if (NETCONF_KEYS.has(key) && old !== value) {
-      txn.effects.push({ kind: 'netconf', target, key, value, cause: 'devinet_conf_proc', notified: true });
+      txn.emit({ kind: 'netconf', target, key, value, cause: 'devinet_conf_proc', notified: true });
     }
   };
   if (key === 'forwarding') {
@@ -27,9 +27,9 @@ export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
       txn.confDefault = devconfWrite(txn.confDefault, key, value, false);
       for (const d of [...txn.devices.values()]) {
         txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, true) });
-        txn.effects.push({ kind: 'netconf', target: d.name, key, value, cause: 'inet_forward_change', notified: true });
+        txn.emit({ kind: 'netconf', target: d.name, key, value, cause: 'inet_forward_change', notified: true });
       }
-      txn.effects.push({ kind: 'netconf', target: 'all', key, value, cause: 'inet_forward_change', notified: true });
+      txn.emit({ kind: 'netconf', target: 'all', key, value, cause: 'inet_forward_change', notified: true });
       return;
     }
     if (e.target.kind === 'default') {
@@ -58,7 +58,7 @@ export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
     for (const d of [...txn.devices.values()]) {
       if (d.conf.set.has(key) || d.conf.values[key] === value) continue;
       txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, false) });
-      txn.effects.push({ kind: 'netconf', target: d.name, key, value, cause: 'devinet_copy_dflt_conf', notified: false });
+      txn.emit({ kind: 'netconf', target: d.name, key, value, cause: 'devinet_copy_dflt_conf', notified: false });
     }
     return;
   }

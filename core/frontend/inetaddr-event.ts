@@ -43,7 +43,7 @@ export function inetInsertIfa(txn: Txn, ifindex: number, ifa0: InIfaddr): Kernel
   if (ifa.secondary) addrs.push(ifa);
   else addrs.splice(lastPrimary, 0, ifa);
   txn.setDevice({ ...dev, addrs });
-  txn.effects.push({ kind: 'addr-add', ifindex, addr: ifa, cause: 'inet_insert_ifa', notified: true });
+  txn.emit({ kind: 'addr-add', ifindex, addr: ifa, cause: 'inet_insert_ifa', notified: true });
   fibAddIfaddr(txn, ifindex, ifa);
   fibSyncUp(txn, ifindex, true);
   return null;
@@ -94,7 +94,7 @@ export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr): void {
       }
       if (!doPromote) {
         unlink(txn, ifindex, ifa);
-        txn.effects.push({ kind: 'addr-del', ifindex, addr: ifa, cause: 'inet_del_ifa', notified: true });
+        txn.emit({ kind: 'addr-del', ifindex, addr: ifa, cause: 'inet_del_ifa', notified: true });
         inetaddrDown(txn, ifindex, ifa);
         i--;
       } else {
@@ -115,7 +115,7 @@ export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr): void {
   }
   const lastPrim = lastPrimIdx >= 0 ? txn.dev(ifindex)?.addrs[lastPrimIdx] : undefined;
   unlink(txn, ifindex, ifa1);
-  txn.effects.push({ kind: 'addr-del', ifindex, addr: ifa1, cause: 'inet_del_ifa', notified: true });
+  txn.emit({ kind: 'addr-del', ifindex, addr: ifa1, cause: 'inet_del_ifa', notified: true });
   inetaddrDown(txn, ifindex, ifa1);
   if (promote === undefined) return;
   const dev = txn.dev(ifindex);
@@ -134,7 +134,7 @@ export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr): void {
     addrs[at] = promoted;
   }
   txn.setDevice({ ...dev, addrs });
-  txn.effects.push({ kind: 'addr-add', ifindex, addr: promoted, cause: 'inet_del_ifa', notified: true });
+  txn.emit({ kind: 'addr-add', ifindex, addr: promoted, cause: 'inet_del_ifa', notified: true });
   fibAddIfaddr(txn, ifindex, promoted);
   fibSyncUp(txn, ifindex, true);
   const after = txn.dev(ifindex);

@@ -87,7 +87,7 @@ export function settleCarriers(txn: Txn): void {
     const d = txn.dev(i);
     if (d === undefined) continue;
     txn.setDevice({ ...d, carrier: !d.carrier });
-    txn.effects.push({ kind: 'link', ifindex: i, change: d.carrier ? 'carrier-off' : 'carrier-on', cause: 'fib_sync_down_dev', notified: true });
+    txn.emit({ kind: 'link', ifindex: i, change: d.carrier ? 'carrier-off' : 'carrier-on', cause: 'fib_sync_down_dev', notified: true });
   }
   for (const i of changed) netdevChange(txn, i);
   // Display-only bridge history (operstate as `ip link` shows it).

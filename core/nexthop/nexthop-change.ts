@@ -47,7 +47,7 @@ export function nexthopAdd(txn: Txn, e: NexthopAddEvent): KernelError | null {
   // and validated (rtm_to_nh_config, nexthop_create).
   if (txn.nexthops.has(e.id) && !e.replace) return kerr('EEXIST');
   txn.setNexthop(obj);
-  txn.effects.push({ kind: 'nexthop-add', nexthop: obj, cause: 'rtm_new_nexthop', notified: true });
+  txn.emit({ kind: 'nexthop-add', nexthop: obj, cause: 'rtm_new_nexthop', notified: true });
   return null;
 }
 
@@ -58,7 +58,7 @@ function removeNexthopRoutes(txn: Txn, id: number, cause: EffectCause): void {
       if (!leaf.aliases.some((fa) => fa.info.nhid === id)) continue;
       for (const fa of leaf.aliases) {
         if (fa.info.nhid === id) {
-          txn.effects.push({ kind: 'route-del', route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa }, cause, notified: false });
+          txn.emit({ kind: 'route-del', route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa }, cause, notified: false });
         }
       }
       txn.setAliases(t.id, leaf.dst, leaf.plen, leaf.aliases.filter((fa) => fa.info.nhid !== id));
@@ -71,7 +71,7 @@ export function removeNexthop(txn: Txn, id: number, cause: EffectCause, notified
   const obj = txn.nexthops.get(id);
   if (obj === undefined) return;
   txn.deleteNexthop(id);
-  txn.effects.push({ kind: 'nexthop-del', nexthop: obj, cause, notified });
+  txn.emit({ kind: 'nexthop-del', nexthop: obj, cause, notified });
   removeNexthopRoutes(txn, id, cause);
   for (const g of [...txn.nexthops.values()]) {
     if (g.kind !== 'group' || !g.members.some((m) => m.id === id)) continue;

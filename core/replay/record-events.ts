@@ -36,8 +36,8 @@ import type {
 export type ResolveDev = (name: string) => number | undefined;
 
 /** A conversion that could not be done: the record names something the model lacks. */
-export interface Unconvertible {
-  readonly problem: string;
+export class Unconvertible {
+  constructor(readonly problem: string) {}
 }
 
 const NLM_F_REPLACE = 0x100;
@@ -67,16 +67,23 @@ function dev(ifindex: number | undefined, name: string | undefined, resolve: Res
   if (ifindex !== undefined) return ifindex;
   if (name === undefined) return 0;
   const i = resolve(name);
-  return i === undefined ? { problem: `no device named "${name}"` } : i;
+  return i === undefined ? new Unconvertible(`no device named "${name}"`) : i;
 }
 
+// A class, so that telling a problem from a result is one instanceof (an `in` test on
+// results of many shapes was the hottest line of a replay with link events).
 function isProblem(x: unknown): x is Unconvertible {
-  return typeof x === 'object' && x !== null && 'problem' in x;
+  return x instanceof Unconvertible;
 }
 
-/** The nexthops a route record names, as a request would give them. */
-function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): { nhs: NexthopSpec[]; multipath: boolean } | Unconvertible {
-  if (r.nhId !== undefined) return { nhs: [], multipath: false };
+const NO_SPECS: readonly NexthopSpec[] = Object.freeze([]);
+
+/**
+ * The nexthops a route record names, as a request would give them (RTA_MULTIPATH given:
+ * r.multipath, see routeConfig).
+ */
+function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec[] | Unconvertible {
+  if (r.nhId !== undefined) return NO_SPECS;
   if (r.multipath !== undefined) {
     const nhs: NexthopSpec[] = [];
     for (const leg of r.multipath as readonly RouteNexthop[]) {
@@ -84,19 +91,19 @@ function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): { nhs: NexthopSpec[]
       if (isProblem(d)) return d;
       nhs.push({ dev: d, gw: ip(leg.gateway), weight: leg.hops + 1, onlink: (leg.flags & RTNH_F_ONLINK) !== 0 });
     }
-    return { nhs, multipath: true };
+    return nhs;
   }
   const d = dev(r.oif, r.dev, resolve);
   if (isProblem(d)) return d;
   const gw = ip(r.gateway);
-  if (d === 0 && gw === null) return { nhs: [], multipath: false };
-  return { nhs: [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0 }], multipath: false };
+  if (d === 0 && gw === null) return NO_SPECS;
+  return [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0 }];
 }
 
 /** The route type a request would give: a route using a blackhole nexthop object is unicast to the FIB. */
 function requestType(r: RouteRecord, s: FibSnapshot): RouteType | Unconvertible {
   const t = routeTypeOf(r.type);
-  if (t === undefined) return { problem: `unknown route type ${r.type}` };
+  if (t === undefined) return new Unconvertible(`unknown route type ${r.type}`);
   if (t === 'blackhole' && r.nhId !== undefined && s.nexthops.get(r.nhId)?.kind === 'blackhole') return 'unicast';
   return t;
 }
@@ -128,8 +135,8 @@ export function routeConfig(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev)
     protocol: r.protocol,
     priority: r.priority ?? 0,
     prefsrc: ip(r.prefsrc) ?? 0,
-    nhs: nh.nhs,
-    multipath: nh.multipath,
+    nhs: nh,
+    multipath: r.nhId === undefined && r.multipath !== undefined,
     nhid: r.nhId ?? 0,
   };
 }
@@ -164,7 +171,7 @@ function groupExists(s: FibSnapshot, cfg: RouteConfig): boolean {
 export function addrEvent(r: AddrRecord, s: FibSnapshot, resolve: ResolveDev): FibEvent | Unconvertible {
   const ifindex = s.devices.has(r.ifindex) ? r.ifindex : (r.devName !== undefined ? resolve(r.devName) : undefined) ?? r.ifindex;
   const local = ip(r.local ?? r.address);
-  if (local === null) return { problem: 'address without IFA_LOCAL' };
+  if (local === null) return new Unconvertible('address without IFA_LOCAL');
   const address = ip(r.address) ?? local;
   if (r.op === 'del') {
     return {
@@ -198,7 +205,7 @@ const RULE_ACTIONS: Readonly<Record<number, RuleAction>> = { 1: 'lookup', 2: 'go
 /** The fib_rule a rule record describes. */
 export function ruleOf(r: RuleRecord): FibRule | Unconvertible {
   const action = RULE_ACTIONS[r.action];
-  if (action === undefined) return { problem: `unknown rule action ${r.action}` };
+  if (action === undefined) return new Unconvertible(`unknown rule action ${r.action}`);
   return {
     priority: r.priority ?? 0,
     not: (r.flags & FIB_RULE_INVERT) !== 0,

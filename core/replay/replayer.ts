@@ -155,6 +155,7 @@ const IFA_F_SECONDARY = 0x1;
 const NO_STEPS: readonly ReplayStep[] = Object.freeze([]);
 const NO_SILENT: readonly SilentChange[] = Object.freeze([]);
 const NO_NOTES: readonly string[] = Object.freeze([]);
+const NO_FINDINGS: readonly CheckFinding[] = Object.freeze([]);
 
 /**
  * Replays records one by one; `push` returns the steps completed so far (records are held
@@ -540,7 +541,6 @@ export class TraceReplayer {
     const ev = routeEvent(r, this.snap, this.resolve);
     if (isProblem(ev)) return this.stepOf(q, 'ignored', [], [], [], [`not replayed: ${ev.problem}`]);
     // One event: applyEvents() without its copies.
-    const events = [ev];
     const before = this.snap;
     const st = reduceFib(before, ev, this.edit);
     this.snap = st.snapshot;
@@ -548,10 +548,9 @@ export class TraceReplayer {
     const effects = st.effects;
     const error = st.error;
     if (this.metrics.size > 0 || r.metrics !== undefined) this.trackMetrics(effects, r);
-    const silent = this.silentOf(before, effects, events);
+    const silent = this.explain ? this.silentOf(before, effects, [ev]) : NO_SILENT;
     q.applied = true;
     const notes: readonly string[] = error === null ? NO_NOTES : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
-    const findings: CheckFinding[] = [];
     let notified = 0;
     let own: Effect | undefined;
     for (const e of effects) {
@@ -560,7 +559,9 @@ export class TraceReplayer {
       own = e;
     }
     const selfMatch = notified === 1 && own !== undefined && (r.op === 'new' ? own.kind === 'route-add' || own.kind === 'route-replace' : own.kind === 'route-del');
-    if (selfMatch && !this.check) return this.stepOf(q, 'cause', applied, silent, findings, notes);
+    // Nothing will be added to this step's findings: the shared empty list.
+    if (selfMatch && !this.check) return this.stepOf(q, 'cause', applied, silent, NO_FINDINGS as CheckFinding[], notes);
+    const findings: CheckFinding[] = [];
     this.addPending(predictedNotifications(before, this.snap, effects), q.seq, r.time);
     const left = this.match(q, this.notificationsOf(r), findings);
     for (const n of left) {

@@ -55,7 +55,7 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
   const rules = txn.rules.slice();
   rules.splice(at, 0, rule);
   txn.rules = rules;
-  txn.effects.push({ kind: 'rule-add', rule, cause: 'fib_nl_newrule', notified: true });
+  txn.emit({ kind: 'rule-add', rule, cause: 'fib_nl_newrule', notified: true });
   return null;
 }
 
@@ -78,6 +78,6 @@ export function fibDelRule(txn: Txn, m: RuleMatch): KernelError | null {
   txn.rules = txn.rules.filter((_, j) => j !== i);
   // fib4_rule_delete(): fib_unmerge(), then fib_has_custom_rules = true, as for an add.
   txn.customRules = true;
-  txn.effects.push({ kind: 'rule-del', rule, cause: 'fib_nl_delrule', notified: true });
+  txn.emit({ kind: 'rule-del', rule, cause: 'fib_nl_delrule', notified: true });
   return null;
 }

@@ -40,10 +40,10 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     return { ok: true, info: infoOf(cfg, NO_NHS, false) };
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
-  let nhs: FibNh[] = [];
+  let nhs: readonly FibNh[] = NO_NHS;
   if (cfg.nhid !== 0) {
     // fib_check_nexthop(): a nexthop object stands for the route's nexthops.
-    nhs = [];
+    nhs = NO_NHS;
   } else if (cfg.scope === RT_SCOPE_HOST) {
     if (cfg.nhs.length !== 1) return fail(kerr('EINVAL', 'Route with host scope can not have multiple nexthops'));
     const spec = cfg.nhs[0] as NexthopSpec;
@@ -52,15 +52,19 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     nhs = [{ dev: spec.dev, gw: null, weight: spec.weight, onlink: spec.onlink, scope: RT_SCOPE_NOWHERE, dead: false, linkdown: false }];
   } else {
     if (cfg.nhs.length === 0) return fail(kerr('EINVAL'));
-    for (const spec of cfg.nhs) {
-      const r = fibCheckNh(s, spec, cfg.table, cfg.scope);
+    // Sized up front: push() into an empty array would give it 17 slots.
+    const checked = new Array<FibNh>(cfg.nhs.length);
+    for (let i = 0; i < cfg.nhs.length; i++) {
+      const r = fibCheckNh(s, cfg.nhs[i] as NexthopSpec, cfg.table, cfg.scope);
       if (!r.ok) return fail(r.err);
-      nhs.push(r.nh);
+      checked[i] = r.nh;
     }
+    nhs = checked;
   }
   if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
-  const linkdown = nhs.length > 0 && nhs.every((nh) => nh.linkdown);
+  let linkdown = nhs.length > 0;
+  for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
   return { ok: true, info: infoOf(cfg, nhs, linkdown) };
 }
 

@@ -12,7 +12,7 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
-import { tableLeaves } from '../trie/fib-table.js';
+import { tableForEachLeaf } from '../trie/fib-table.js';
 import { RT_SCOPE_NOWHERE, RT_TABLE_MAIN } from './rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { EffectCause } from '../snapshot/effects.js';
@@ -38,9 +38,8 @@ function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias) => Synce
   let counted = 0;
   for (const t of [...txn.tables.values()]) {
     const changes: { dst: Ip4; plen: number; aliases: FibAlias[] }[] = [];
-    for (const leaf of tableLeaves(t)) {
+    tableForEachLeaf(t, (dst, plen, list) => {
       let next: FibAlias[] | null = null;
-      const list = leaf.aliases;
       for (let i = 0; i < list.length; i++) {
         const fa = list[i] as FibAlias;
         let r = memo.get(fa);
@@ -52,16 +51,16 @@ function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias) => Synce
         if (r.alias === fa) continue;
         next ??= list.slice();
         next[i] = r.alias;
-        txn.effects.push({
+        txn.emit({
           kind: 'route-flags',
-          route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: r.alias },
-          old: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
+          route: { table: t.id, dst, plen, alias: r.alias },
+          old: { table: t.id, dst, plen, alias: fa },
           cause,
           notified: false,
         });
       }
-      if (next !== null) changes.push({ dst: leaf.dst, plen: leaf.plen, aliases: next });
-    }
+      if (next !== null) changes.push({ dst, plen, aliases: next });
+    });
     for (const c of changes) txn.setAliases(t.id, c.dst, c.plen, c.aliases);
   }
   return counted;
@@ -163,21 +162,21 @@ export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
 export function fibFlush(txn: Txn, cause: EffectCause): void {
   for (const t of [...txn.tables.values()]) {
     const changes: { dst: Ip4; plen: number; aliases: FibAlias[] }[] = [];
-    for (const leaf of tableLeaves(t)) {
-      if (!leaf.aliases.some((fa) => fa.info.dead)) continue;
+    tableForEachLeaf(t, (dst, plen, aliases) => {
+      if (!aliases.some((fa) => fa.info.dead)) return;
       const keep: FibAlias[] = [];
-      for (const fa of leaf.aliases) {
+      for (const fa of aliases) {
         if (fa.info.dead) {
-          txn.effects.push({
+          txn.emit({
             kind: 'route-del',
-            route: { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa },
+            route: { table: t.id, dst, plen, alias: fa },
             cause,
             notified: fa.info.pfsrcRemoved,
           });
         } else keep.push(fa);
       }
-      changes.push({ dst: leaf.dst, plen: leaf.plen, aliases: keep });
-    }
+      changes.push({ dst, plen, aliases: keep });
+    });
     for (const c of changes) txn.setAliases(t.id, c.dst, c.plen, c.aliases);
   }
 }

@@ -126,7 +126,7 @@ function withRuleAttachment<T>(txn: Txn, fn: () => T): T {
       const was = ruleDevIndex(before, name) > 0;
       const is = ruleDevIndex(after, name) > 0;
       if (was !== is) {
-        txn.effects.push({ kind: is ? 'rule-attach' : 'rule-detach', rule: r, dev: name, cause: 'fib_rules_event', notified: false });
+        txn.emit({ kind: is ? 'rule-attach' : 'rule-detach', rule: r, dev: name, cause: 'fib_rules_event', notified: false });
       }
     }
   }
@@ -181,7 +181,7 @@ function linkAdd(txn: Txn, e: LinkAddEvent): KernelError | null {
       txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
       txn.setDevice({ ...d, peer: peer.ifindex, carrier: false });
     } else txn.setDevice(d);
-    txn.effects.push({ kind: 'link', ifindex: d.ifindex, change: 'add', cause: 'inetdev_event', notified: true });
+    txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'add', cause: 'inetdev_event', notified: true });
     if (e.link.master !== undefined) setMaster(txn, d.ifindex, e.link.master);
     if (e.link.up) adminChange(txn, d.ifindex, true);
     settleCarriers(txn);
@@ -198,7 +198,7 @@ function setMaster(txn: Txn, ifindex: number, master: number | null): void {
     txn.setDevice({ ...b, hadPorts: true });
   }
   txn.setDevice({ ...d, master });
-  txn.effects.push({ kind: 'link', ifindex, change: 'master', cause: 'inetdev_event', notified: true });
+  txn.emit({ kind: 'link', ifindex, change: 'master', cause: 'inetdev_event', notified: true });
 }
 
 /** dev_open / dev_close: IFF_UP and NETDEV_UP / NETDEV_DOWN. */
@@ -206,7 +206,7 @@ function adminChange(txn: Txn, ifindex: number, up: boolean): void {
   const d = txn.dev(ifindex);
   if (d === undefined || d.up === up) return;
   txn.setDevice(up ? { ...d, up, everUp: true } : { ...d, up });
-  txn.effects.push({ kind: 'link', ifindex, change: up ? 'up' : 'down', cause: 'inetdev_event', notified: true });
+  txn.emit({ kind: 'link', ifindex, change: up ? 'up' : 'down', cause: 'inetdev_event', notified: true });
   if (up) netdevUp(txn, ifindex);
   else netdevDown(txn, ifindex);
 }
@@ -220,7 +220,7 @@ function linkSet(txn: Txn, e: LinkSetEvent): KernelError | null {
       // dev_change_name(): Linux 6.18 renames a running device too (no EBUSY).
       for (const x of txn.devices.values()) if (x.name === e.name) return kerr('EEXIST');
       txn.setDevice({ ...d, name: e.name, addrs: inetdevChangename(d.addrs, e.name) });
-      txn.effects.push({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
+      txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
     }
     if (e.group !== undefined) {
       const cur = txn.dev(e.ifindex);
@@ -262,7 +262,7 @@ function linkDel(txn: Txn, e: LinkDelEvent): KernelError | null {
         const cur = txn.dev(i);
         if (cur === undefined) break;
         txn.setDevice({ ...cur, addrs: cur.addrs.filter((a) => a !== ifa) });
-        txn.effects.push({ kind: 'addr-del', ifindex: i, addr: ifa, cause: 'inetdev_event', notified: true });
+        txn.emit({ kind: 'addr-del', ifindex: i, addr: ifa, cause: 'inetdev_event', notified: true });
         fibDelIfaddr(txn, i, ifa, null, true);
       }
       fibDisableIp(txn, i, 'NETDEV_UNREGISTER', true);
@@ -270,7 +270,7 @@ function linkDel(txn: Txn, e: LinkDelEvent): KernelError | null {
     }
     for (const i of victims) {
       txn.deleteDevice(i);
-      txn.effects.push({ kind: 'link', ifindex: i, change: 'del', cause: 'inetdev_event', notified: true });
+      txn.emit({ kind: 'link', ifindex: i, change: 'del', cause: 'inetdev_event', notified: true });
     }
     // A port leaving its bridge; a bridge losing ports keeps hadPorts.
     for (const x of [...txn.devices.values()]) {
@@ -311,7 +311,7 @@ function addrAdd(txn: Txn, e: AddrAddEvent): KernelError | null {
   if (cur === undefined) return null;
   const updated: InIfaddr = { ...existing, metric: e.metric };
   txn.setDevice({ ...cur, addrs: cur.addrs.map((a) => (a === existing ? updated : a)) });
-  txn.effects.push({ kind: 'addr-add', ifindex: e.ifindex, addr: updated, cause: 'inet_insert_ifa', notified: true });
+  txn.emit({ kind: 'addr-add', ifindex: e.ifindex, addr: updated, cause: 'inet_insert_ifa', notified: true });
   return null;
 }
 

@@ -15,6 +15,8 @@ import type { Ip4 } from '../net/ip4.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
 import { TableList } from './table-list.js';
 
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+
 export class Txn {
   private devicesCopy: Map<number, NetDevice> | null = null;
   private tablesCopy: TableList | null = null;
@@ -25,7 +27,8 @@ export class Txn {
   customRules: boolean;
   customLocalRoutes: boolean;
   nextIfindex: number;
-  readonly effects: Effect[] = [];
+  /** What the event did so far (emit() adds); one array only once there is something. */
+  private effectList: Effect[] | null = null;
 
   /**
    * @param edit set when the caller keeps no earlier snapshot (a replay without history):
@@ -41,6 +44,32 @@ export class Txn {
     this.customRules = base.customRules;
     this.customLocalRoutes = base.customLocalRoutes;
     this.nextIfindex = base.nextIfindex;
+  }
+
+  /** Records an effect. */
+  emit(e: Effect): void {
+    // `[e]` rather than push() into an empty array: V8 grows that to 17 slots, and a
+    // reducer makes one such array per event.
+    if (this.effectList === null) this.effectList = [e];
+    else this.effectList.push(e);
+  }
+
+  /** The effects so far, in order (a shared empty list when none). */
+  get effects(): readonly Effect[] {
+    return this.effectList ?? NO_EFFECTS;
+  }
+
+  /** The generation of the base (a working copy reads as its base's generation). */
+  get generation(): number {
+    return this.base.generation;
+  }
+
+  /**
+   * The working copy read as a snapshot, without making one (view() does): for a check
+   * that reads the current state and keeps nothing (fib_create_info() on every route).
+   */
+  get current(): FibSnapshot {
+    return this;
   }
 
   get devices(): ReadonlyMap<number, NetDevice> {
@@ -76,7 +105,7 @@ export class Txn {
     if (id === RT_TABLE_LOCAL && !this.customRules) this.ensureTable(RT_TABLE_MAIN);
     const nt = emptyTable(id);
     this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(id, nt);
-    this.effects.push({ kind: 'table-create', table: id, cause: 'fib_new_table', notified: false });
+    this.emit({ kind: 'table-create', table: id, cause: 'fib_new_table', notified: false });
     return nt;
   }
 

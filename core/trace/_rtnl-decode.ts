@@ -161,15 +161,27 @@ interface Attr {
  * read through one DataView, without a view or subarray per message.
  */
 class Reader {
-  readonly view: DataView;
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly le: boolean,
-    readonly base: number = 0,
-    readonly length: number = bytes.length - base,
-    view?: DataView,
-  ) {
+  view: DataView;
+  bytes: Uint8Array;
+  le: boolean;
+  base: number;
+  length: number;
+  constructor(bytes: Uint8Array, le: boolean, base = 0, length: number = bytes.length - base, view?: DataView) {
+    this.bytes = bytes;
+    this.le = le;
+    this.base = base;
+    this.length = length;
     this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Points this reader at another message (decodeMessage() keeps one reader for all). */
+  reset(bytes: Uint8Array, le: boolean, base: number, length: number, view: DataView): this {
+    this.bytes = bytes;
+    this.le = le;
+    this.base = base;
+    this.length = length;
+    this.view = view;
+    return this;
   }
   /** Reads stay inside the message, as a DataView over it alone would enforce. */
   private at(at: number, size: number): number {
@@ -207,6 +219,8 @@ function walkAttrs(r: Reader, start: number, end: number, space: string): Attr[]
   }
   return attrs;
 }
+
+const SHARED_READER = new Reader(new Uint8Array(4), true);
 
 /**
  * walkAttrs() without an object per attribute: one cursor moved along the sequence (its
@@ -297,8 +311,11 @@ function latin1OrUtf8(b: Uint8Array): string {
 }
 
 /** A dotted quad from 4 bytes in network order. */
+/** "0" … "255", made once: a trace formats millions of addresses. */
+const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
 export function ipv4At(b: Uint8Array, at: number): string {
-  return `${b[at] ?? 0}.${b[at + 1] ?? 0}.${b[at + 2] ?? 0}.${b[at + 3] ?? 0}`;
+  return OCTET[b[at] ?? 0] + '.' + OCTET[b[at + 1] ?? 0] + '.' + OCTET[b[at + 2] ?? 0] + '.' + OCTET[b[at + 3] ?? 0];
 }
 
 /** RFC 5952 text of a 16-byte IPv6 address (longest run of >= 2 zero groups as `::`). */
@@ -353,7 +370,8 @@ export function decodeMessage(
         `payload is ${payload} bytes, too short for its ${fixed}-byte ${FIXED_HEADER_NAMES[type] ?? 'header'}`),
     };
   }
-  const r = new Reader(bytes, le, base, length, view);
+  // One reader for every message read through a shared view (decoding never nests).
+  const r = view === undefined ? new Reader(bytes, le, base, length) : SHARED_READER.reset(bytes, le, base, length, view);
   try {
     switch (type) {
       case RTM_NEWLINK: case RTM_DELLINK: return decodeLink(r, meta);

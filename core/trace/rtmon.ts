@@ -87,9 +87,10 @@ export class RtmonDecoder {
   private finished = false;
   private time: Timestamp | undefined;
   private stamps = 0;
-  private readonly counts: Record<string, number> = {};
+  private readonly counts = new Map<string, number>();
   private readonly skippedCounts: Record<string, number> = {};
   private errors = 0;
+  private readonly meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { offset: 0, nlmsgType: 0, nlmsgFlags: 0, nlmsgSeq: 0, nlmsgPid: 0, dump: false };
 
   constructor(options: RtmonOptions = {}) {
     this.file = options.file;
@@ -163,7 +164,7 @@ export class RtmonDecoder {
   stats(): TraceStats {
     return {
       consumed: this.pos,
-      records: { ...this.counts },
+      records: Object.fromEntries(this.counts),
       skipped: { ...this.skippedCounts },
       errors: this.errors,
       stopped: this.halted,
@@ -217,7 +218,7 @@ export class RtmonDecoder {
   }
 
   private count(kind: string): void {
-    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
 
   private skip(out: TraceRecord[], reason: string, offset: number, nlmsgType: number): void {
@@ -376,14 +377,15 @@ export class RtmonDecoder {
       }, !this.lenient);
       return;
     }
-    const meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = {
-      offset,
-      nlmsgType: type,
-      nlmsgFlags: flags,
-      nlmsgSeq: view.getUint32(at + 8, le),
-      nlmsgPid: view.getUint32(at + 12, le),
-      dump: this.stamps <= 1 || (flags & NLM_F_MULTI) !== 0,
-    };
+    // One header object for every record: the decoders copy its fields into the record.
+    const meta = this.meta;
+    meta.offset = offset;
+    meta.nlmsgType = type;
+    meta.nlmsgFlags = flags;
+    meta.nlmsgSeq = view.getUint32(at + 8, le);
+    meta.nlmsgPid = view.getUint32(at + 12, le);
+    meta.dump = this.stamps <= 1 || (flags & NLM_F_MULTI) !== 0;
+    // Once set, the time stamp is never unset (each later NLMSG_TSTAMP replaces it).
     if (this.time !== undefined) meta.time = this.time;
     const r = decodeMessage(data, le, meta, at, len, view);
     if (r.ok === true) {

@@ -32,6 +32,11 @@ function findAlias(list: readonly FibAlias[], tos: number, prio: number): number
   return list.length;
 }
 
+/** The route an alias is at the request's prefix. */
+function routeAt(cfg: RouteConfig, alias: FibAlias): FibRoute {
+  return { table: cfg.table, dst: cfg.dst, plen: cfg.plen, alias };
+}
+
 export interface InsertOptions {
   readonly cause: EffectCause;
   readonly notify: boolean;
@@ -50,7 +55,7 @@ export interface InsertOptions {
 export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: InsertOptions): KernelError | null {
   const bad = validKey(cfg.dst, cfg.plen);
   if (bad !== null) return bad;
-  const created = fibCreateInfo(txn.view(), cfg);
+  const created = fibCreateInfo(txn.current, cfg);
   if (!created.ok) return created.err;
   // fib_find_info(): routes with equal attributes share one info (and here one alias).
   const shared = sharedRoute(cfg.type, cfg.tos, created.info);
@@ -58,7 +63,6 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
   const info: FibInfo = newAlias.info;
   const list = txn.aliases(cfg.table, cfg.dst, cfg.plen);
   let pos = findAlias(list, cfg.tos, info.priority);
-  const route = (alias: FibAlias): FibRoute => ({ table: cfg.table, dst: cfg.dst, plen: cfg.plen, alias });
   const head = list[pos];
   if (head !== undefined && head.tos === cfg.tos && head.info.priority === info.priority) {
     if (op === 'add') return kerr('EEXIST');
@@ -78,7 +82,7 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
       const next = list.slice();
       next[pos] = newAlias;
       txn.setAliases(cfg.table, cfg.dst, cfg.plen, next);
-      txn.effects.push({ kind: 'route-replace', route: route(newAlias), old: route(head), cause: opts.cause, notified: opts.notify });
+      txn.emit({ kind: 'route-replace', route: routeAt(cfg, newAlias), old: routeAt(cfg, head), cause: opts.cause, notified: opts.notify });
       return null;
     }
     if (matchIdx >= 0) return kerr('EEXIST');
@@ -102,7 +106,7 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
     next = copy;
   }
   txn.setAliases(cfg.table, cfg.dst, cfg.plen, next);
-  txn.effects.push({ kind: 'route-add', route: route(newAlias), cause: opts.cause, notified: opts.notify });
+  txn.emit({ kind: 'route-add', route: routeAt(cfg, newAlias), cause: opts.cause, notified: opts.notify });
   return null;
 }
 
@@ -151,7 +155,7 @@ export function fibTableDelete(txn: Txn, cfg: RouteDelConfig, opts: InsertOption
     const next = list.slice();
     next.splice(i, 1);
     txn.setAliases(cfg.table, cfg.dst, cfg.plen, next);
-    txn.effects.push({
+    txn.emit({
       kind: 'route-del',
       route: { table: cfg.table, dst: cfg.dst, plen: cfg.plen, alias: fa },
       cause: opts.cause,

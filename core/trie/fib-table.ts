@@ -85,3 +85,14 @@ export function tableRouteCount(t: FibTable): number {
   });
   return n;
 }
+
+/**
+ * Calls fn for every prefix with its aliases, in dump order: tableLeaves() without a
+ * generator and an object per prefix (a link event walks every table: fib_sync_down_dev()).
+ */
+export function tableForEachLeaf(t: FibTable, fn: (dst: Ip4, plen: number, aliases: readonly FibAlias[]) => void): void {
+  pmapForEach(t.leaves, (key, aliases) => {
+    const low = key % 256;
+    fn((key - low) / 256, 32 - low, aliases);
+  });
+}
