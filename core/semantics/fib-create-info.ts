@@ -52,6 +52,14 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     nhs = [{ dev: spec.dev, gw: null, weight: spec.weight, onlink: spec.onlink, scope: RT_SCOPE_NOWHERE, dead: false, linkdown: false }];
   } else {
     if (cfg.nhs.length === 0) return fail(kerr('EINVAL'));
+    const one = cfg.nhs[0] as NexthopSpec;
+    if (cfg.nhs.length === 1 && one.gw === null) {
+      // The common case, a device route: checked into a scratch nexthop (internInfo copies
+      // it when the info is new), so that a request like many before allocates nothing here.
+      const err = checkNhNongw(s, one, SCRATCH_NH);
+      if (err !== null) return fail(err);
+      return finish(s, cfg, SCRATCH_NHS);
+    }
     // Sized up front: push() into an empty array would give it 17 slots.
     const checked = new Array<FibNh>(cfg.nhs.length);
     for (let i = 0; i < cfg.nhs.length; i++) {
@@ -61,11 +69,36 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     }
     nhs = checked;
   }
+  return finish(s, cfg, nhs);
+}
+
+/** The end of fib_create_info(): the prefsrc check, the route's linkdown flag, the info. */
+function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): CreateInfoResult {
   if (cfg.prefsrc !== 0 && !fibValidPrefsrc(s, cfg)) return fail(kerr('EINVAL', 'Invalid prefsrc address'));
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
   let linkdown = nhs.length > 0;
   for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
   return { ok: true, info: infoOf(cfg, nhs, linkdown) };
+}
+
+type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };
+const SCRATCH_NH: MutableNh = { dev: 0, gw: null, weight: 1, onlink: false, scope: 0, dead: false, linkdown: false };
+const SCRATCH_NHS: readonly FibNh[] = [SCRATCH_NH];
+
+/** fib_check_nh_nongw(): `out` filled on success; the error otherwise. */
+function checkNhNongw(s: FibSnapshot, spec: NexthopSpec, out: MutableNh): KernelError | null {
+  if (spec.onlink) return kerr('EINVAL', 'Invalid flags for nexthop - PERVASIVE and ONLINK can not be set');
+  const dev = s.devices.get(spec.dev);
+  if (dev === undefined) return kerr('ENODEV');
+  if (!dev.up) return kerr('ENETDOWN', 'Device for nexthop is not up');
+  out.dev = dev.ifindex;
+  out.gw = null;
+  out.weight = spec.weight;
+  out.onlink = false;
+  out.scope = RT_SCOPE_HOST;
+  out.dead = false;
+  out.linkdown = !dev.carrier;
+  return null;
 }
 
 const NO_NHS: readonly FibNh[] = [];
@@ -95,15 +128,9 @@ type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false;
 /** fib_check_nh(): resolve and validate one nexthop. */
 export function fibCheckNh(s: FibSnapshot, spec: NexthopSpec, table: number, scope: number): CheckNh {
   if (spec.gw !== null) return fibCheckNhV4Gw(s, spec, table, scope);
-  // fib_check_nh_nongw()
-  if (spec.onlink) return { ok: false, err: kerr('EINVAL', 'Invalid flags for nexthop - PERVASIVE and ONLINK can not be set') };
-  const dev = s.devices.get(spec.dev);
-  if (dev === undefined) return { ok: false, err: kerr('ENODEV') };
-  if (!dev.up) return { ok: false, err: kerr('ENETDOWN', 'Device for nexthop is not up') };
-  return {
-    ok: true,
-    nh: { dev: dev.ifindex, gw: null, weight: spec.weight, onlink: false, scope: RT_SCOPE_HOST, dead: false, linkdown: !dev.carrier },
-  };
+  const nh: MutableNh = { dev: 0, gw: null, weight: 1, onlink: false, scope: 0, dead: false, linkdown: false };
+  const err = checkNhNongw(s, spec, nh);
+  return err === null ? { ok: true, nh } : { ok: false, err };
 }
 
 function fibCheckNhV4Gw(s: FibSnapshot, spec: NexthopSpec, table: number, scope: number): CheckNh {

@@ -92,7 +92,8 @@ function entryOf(info: FibInfo, copy = false): Entry {
     bucket = [];
     buckets.set(h, bucket);
   }
-  const e: Entry = { info: copy ? fibInfo(info) : info, routes: [] };
+  // A probe's nexthops may be scratch objects too: the kept info gets its own.
+  const e: Entry = { info: copy ? fibInfo({ ...info, nhs: info.nhs.map((nh) => ({ ...nh })) }) : info, routes: [] };
   bucket.push(e);
   count++;
   return e;
@@ -118,8 +119,8 @@ export function infoProbe(): InfoProbe {
 }
 
 /**
- * The shared info equal to what `probe` holds (fib_find_info()), a copy of it the first
- * time: a request for a route like a thousand others allocates no info.
+ * The shared info equal to what `probe` holds (fib_find_info()), a copy of it (nexthops
+ * included) the first time: a request for a route like a thousand others allocates no info.
  */
 export function internInfo(probe: InfoProbe): FibInfo {
   return entryOf(probe, true).info;
