@@ -77,6 +77,17 @@ function identical(a: FibInfo, b: FibInfo): boolean {
  * with a copy when `copy` (info is then a scratch object the caller reuses).
  */
 function entryOf(info: FibInfo, copy = false): Entry {
+  // Routes come in runs through one nexthop (a table loaded behind one uplink): the last
+  // entry answers most asks without a hash.
+  const last = lastEntry;
+  if (last !== null && (last.info === info || identical(last.info, info))) return last;
+  lastEntry = findEntry(info, copy);
+  return lastEntry;
+}
+
+let lastEntry: Entry | null = null;
+
+function findEntry(info: FibInfo, copy: boolean): Entry {
   const h = infoHash(info);
   let bucket = buckets.get(h);
   if (bucket !== undefined) {
@@ -88,6 +99,7 @@ function entryOf(info: FibInfo, copy = false): Entry {
     if (count >= MAX_INFOS) {
       buckets = new Map();
       count = 0;
+      lastEntry = null;
     }
     bucket = [];
     buckets.set(h, bucket);

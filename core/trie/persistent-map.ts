@@ -357,8 +357,8 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
     const i0 = lowerBound(c0.keys, key);
     const found0 = c0.keys[i0] === key;
     if (found0 && c0.vals[i0] === value && c0.tags[i0] === tag) return m;
-    // A full chunk splits: the copying path (the new nodes become owned when next touched).
-    if (!found0 && c0.keys.length >= CHUNK) return pmapSet(m, key, value, tag);
+    // A full chunk splits: the copying path.
+    if (!found0 && c0.keys.length >= CHUNK) return splitIn(m, key, value, tag, edit);
     const path = ownPath(m, key, edit);
     root = path.root;
     c = path.chunk;
@@ -371,11 +371,28 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
     (c.tags as number[])[i] = tag;
     return mk(root, m.height, m.size);
   }
-  if (keys.length >= CHUNK) return pmapSet(m, key, value, tag);
+  if (keys.length >= CHUNK) return splitIn(m, key, value, tag, edit);
   insertInPlace(keys, i, key);
   insertInPlace(c.tags as number[], i, tag);
   insertInPlace(c.vals as V[], i, value);
   return mk(root, m.height, m.size + 1);
+}
+
+/**
+ * An insert that splits a chunk, made by pmapSet(), whose new nodes on the path to key then
+ * become the edit's: they are new objects, their chunk arrays and child lists are their own
+ * (the in-place updates change nothing else), so the next inserts there need no copy.
+ */
+function splitIn<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEdit): PMap<V> {
+  const r = pmapSet(m, key, value, tag);
+  let node = rootOf(r);
+  edit.own(node);
+  for (let d = r.height; d > 0; d--) {
+    const inner = node as Inner<V>;
+    node = inner.kids[childIndex(inner.seps, key)]!;
+    edit.own(node);
+  }
+  return r;
 }
 
 /** pmapDelete() that may change in place the nodes `edit` owns (see PMapEdit). */
