@@ -32,9 +32,11 @@ export function emptyTable(id: number): FibTable {
   return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0) };
 }
 
+const NO_ALIASES: readonly FibAlias[] = Object.freeze([]);
+
 /** The aliases of one prefix, in order (empty when none). */
 export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibAlias[] {
-  return pmapGet(t.leaves, prefixKey(dst, plen)) ?? [];
+  return pmapGet(t.leaves, prefixKey(dst, plen)) ?? NO_ALIASES;
 }
 
 /**
