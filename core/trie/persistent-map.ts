@@ -308,14 +308,14 @@ export class PMapEdit {
  */
 function ownPath<V>(m: PMap<V>, key: number, edit: PMapEdit): { root: Tree<V>; chunk: Chunk<V> } {
   let node = rootOf(m);
-  if (!edit.owns(node)) node = edit.own(m.height === 0 ? copyChunk(node as Chunk<V>) : copyInner(node as Inner<V>));
+  if (!edit.owns(node)) node = m.height === 0 ? edit.own(copyChunk(node as Chunk<V>)) : ownedCopy(node as Inner<V>, edit);
   const root = node;
   for (let d = m.height; d > 0; d--) {
     const inner = node as Inner<V>;
     const c = childIndex(inner.seps, key);
     let kid = inner.kids[c]!;
     if (!edit.owns(kid)) {
-      kid = edit.own(d === 1 ? copyChunk(kid as Chunk<V>) : copyInner(kid as Inner<V>));
+      kid = d === 1 ? edit.own(copyChunk(kid as Chunk<V>)) : ownedCopy(kid as Inner<V>, edit);
       (inner.kids as Tree<V>[])[c] = kid;
     }
     node = kid;
@@ -327,8 +327,9 @@ function copyChunk<V>(c: Chunk<V>): Chunk<V> {
   return { keys: c.keys.slice(), tags: c.tags.slice(), vals: c.vals.slice() };
 }
 
-function copyInner<V>(n: Inner<V>): Inner<V> {
-  return { seps: n.seps.slice(), kids: n.kids.slice() };
+/** A copy of an inner node, it and its separators the edit's (splitInPlace may add to them). */
+function ownedCopy<V>(n: Inner<V>, edit: PMapEdit): Inner<V> {
+  return edit.own({ seps: edit.own(n.seps.slice()), kids: n.kids.slice() });
 }
 
 /** Inserts x at i of an array, in place (a loop: splice() is a slow generic builtin). */
@@ -358,7 +359,7 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
     const found0 = c0.keys[i0] === key;
     if (found0 && c0.vals[i0] === value && c0.tags[i0] === tag) return m;
     // A full chunk splits: the copying path.
-    if (!found0 && c0.keys.length >= CHUNK) return splitIn(m, key, value, tag, edit);
+    if (!found0 && c0.keys.length >= CHUNK) return splitInPlace(m, key, value, tag, edit) ?? splitIn(m, key, value, tag, edit);
     const path = ownPath(m, key, edit);
     root = path.root;
     c = path.chunk;
@@ -371,10 +372,79 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
     (c.tags as number[])[i] = tag;
     return mk(root, m.height, m.size);
   }
-  if (keys.length >= CHUNK) return splitIn(m, key, value, tag, edit);
+  if (keys.length >= CHUNK) return splitInPlace(m, key, value, tag, edit) ?? splitIn(m, key, value, tag, edit);
   insertInPlace(keys, i, key);
   insertInPlace(c.tags as number[], i, tag);
   insertInPlace(c.vals as V[], i, value);
+  return mk(root, m.height, m.size + 1);
+}
+
+/**
+ * An insert of a new key into a full chunk, split in place: when the edit owns the chunk
+ * and its parent, and the parent has room for one more child; else null. A key among the
+ * chunk's last 8 (or past its end) moves with the entries after it to the front of the
+ * next sibling when that has room, or else starts the right half there, the left keeping
+ * the rest (so a table loaded in order fills its chunks, as with pmapSet()); elsewhere
+ * the chunk splits in the middle. Separators: the right half's
+ * least key (child c holds [seps[c], seps[c + 1])).
+ */
+function splitInPlace<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEdit): PMap<V> | null {
+  if (m.height === 0) return null;
+  // The whole path the edit's (copied where it was not), then the chunk's parent.
+  const root = ownPath(m, key, edit).root;
+  let node = root;
+  for (let d = m.height; d > 1; d--) {
+    const inner = node as Inner<V>;
+    node = inner.kids[childIndex(inner.seps, key)]!;
+  }
+  const p = node as Inner<V>;
+  const ci = childIndex(p.seps, key);
+  const c = p.kids[ci] as Chunk<V>;
+  const keys = c.keys as number[];
+  const n = keys.length;
+  const i = lowerBound(keys, key);
+  if (keys[i] === key) return null;
+  // Separators may be shared with a node the edit does not own (pmapSet keeps them).
+  if (!edit.owns(p.seps)) (p as { seps: readonly number[] }).seps = edit.own(p.seps.slice());
+  const next = p.kids[ci + 1] as Chunk<V> | undefined;
+  const moved = n - i;
+  if (next !== undefined && moved <= 8 && next.keys.length + moved + 1 <= CHUNK) {
+    // Among the chunk's last 8 (or past its end), and its next sibling has room: the key
+    // and the entries after it go to the front of the sibling, whose separator comes down
+    // to the key (a table loaded in order keeps filling its chunks).
+    const nx = edit.owns(next) ? next : edit.own(copyChunk(next));
+    (p.kids as Tree<V>[])[ci + 1] = nx;
+    const nk = nx.keys as number[];
+    const nt = nx.tags as number[];
+    const nv = nx.vals as V[];
+    for (let j = n - 1; j >= i; j--) {
+      insertInPlace(nk, 0, keys[j]!);
+      insertInPlace(nt, 0, c.tags[j]!);
+      insertInPlace(nv, 0, c.vals[j]!);
+    }
+    insertInPlace(nk, 0, key);
+    insertInPlace(nt, 0, tag);
+    insertInPlace(nv, 0, value);
+    keys.length = i;
+    (c.tags as number[]).length = i;
+    (c.vals as V[]).length = i;
+    (p.seps as number[])[ci + 1] = key;
+    return mk(root, m.height, m.size + 1);
+  }
+  // A full parent splits too: the copying path (ownPath's copies, if any, changed nothing of m).
+  if (p.kids.length >= FANOUT) return null;
+  const at = i >= n - 8 ? i : n >>> 1;
+  const right: Chunk<V> = edit.own({ keys: keys.slice(at), tags: c.tags.slice(at), vals: c.vals.slice(at) });
+  keys.length = at;
+  (c.tags as number[]).length = at;
+  (c.vals as V[]).length = at;
+  const side = i < at ? c : right;
+  const j = i < at ? i : i - at;
+  insertInPlace(side.keys as number[], j, key);
+  insertInPlace(side.tags as number[], j, tag);
+  insertInPlace(side.vals as V[], j, value);
+  insertInPlace(p.kids as Tree<V>[], ci + 1, right);
+  insertInPlace(p.seps as number[], ci + 1, right.keys[0]!);
   return mk(root, m.height, m.size + 1);
 }
 

@@ -296,6 +296,19 @@ test('chunks stay nearly full when keys come in dump order (a table loaded in ad
   pmapForEachChunk(m, () => chunks++);
   assert.equal(m.size, n);
   assert.ok(n / chunks > 31, `in-order fill ${(n / chunks).toFixed(1)} of 32`);
+  // The same load in place (a replay without history splits chunks itself): same entries,
+  // chunks still nearly full.
+  const edit = new PMapEdit();
+  let p: PMap<number> = pmapEmpty();
+  let k = 0;
+  for (let a = 0; a < 20_000; a++) {
+    const dst = a * 1024;
+    for (let len = 8 + (a % 4); len <= 24; len += 3 + (a % 5)) p = pmapSetIn(p, dst * 256 + 32 - len, k++, 0, edit);
+  }
+  assert.deepEqual([...pmapEntries(p)], [...pmapEntries(m)]);
+  let pchunks = 0;
+  pmapForEachChunk(p, () => pchunks++);
+  assert.ok(n / pchunks > 28, `in-place in-order fill ${(n / pchunks).toFixed(1)} of 32`);
   let r: PMap<number> = pmapEmpty();
   let x = 7;
   for (let i = 0; i < 50_000; i++) {
