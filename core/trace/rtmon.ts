@@ -164,7 +164,7 @@ export class RtmonDecoder {
   stats(): TraceStats {
     return {
       consumed: this.pos,
-      records: Object.fromEntries(this.counts),
+      records: Object.fromEntries([...this.counts].map(([k, n]) => [k, k === 'timestamp' ? this.stamps : n])),
       skipped: { ...this.skippedCounts },
       errors: this.errors,
       stopped: this.halted,
@@ -359,7 +359,8 @@ export class RtmonDecoder {
       }
       this.time = { sec, usec };
       this.stamps++;
-      this.count('timestamp');
+      // Counted by `stamps` (every notification has one); the Map only keeps the kinds' order.
+      if (this.stamps === 1) this.counts.set('timestamp', 0);
       out.push({ kind: 'timestamp', offset, sec, usec });
       return;
     }
