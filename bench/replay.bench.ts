@@ -83,7 +83,7 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
     if (h > peakHeap) peakHeap = h;
   };
   const t0 = performance.now();
-  const dec = new RtmonDecoder({ file: trace });
+  const dec = new RtmonDecoder({ file: trace, emitTimestamps: false });
   const dump: LinkRecord[] = [];
   let rp: TraceReplayer | null = null;
   const kept: FibSnapshot[] = [];

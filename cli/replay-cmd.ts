@@ -266,7 +266,7 @@ interface Ctx {
 async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | 'monitor', total: number, initial: IpSnapshot | null, name: string, ctx: Ctx, lenient: boolean, offset: number): Promise<number> {
   const decoder =
     format === 'rtmon'
-      ? new RtmonDecoder({ file: name, lenient, endian: 'auto' })
+      ? new RtmonDecoder({ file: name, lenient, endian: 'auto', emitTimestamps: false })
       : new IpMonitorDecoder({ file: name, lenient, utcOffsetMinutes: offset });
   const text = new TextDecoder();
   const bar = progressBar(total);

@@ -39,6 +39,11 @@ export interface RtmonOptions {
   readonly maxMessageBytes?: number;
   /** Also deliver a `skipped` record for every message not modelled; default false (counted only). */
   readonly emitSkipped?: boolean;
+  /**
+   * Deliver a `timestamp` record for each NLMSG_TSTAMP (default true). Every record carries
+   * its time stamp anyway (`time`); a replay turns these off (one object per notification).
+   */
+  readonly emitTimestamps?: boolean;
 }
 
 const HDR = 16;
@@ -73,6 +78,7 @@ export class RtmonDecoder {
   private readonly endianMode: 'little' | 'big' | 'auto';
   private readonly max: number;
   private readonly emitSkipped: boolean;
+  private readonly emitTimestamps: boolean;
 
   private le: boolean | undefined;
   private buf = new Uint8Array(0);
@@ -98,6 +104,7 @@ export class RtmonDecoder {
     this.endianMode = options.endian ?? 'little';
     this.max = Math.max(HDR, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE);
     this.emitSkipped = options.emitSkipped ?? false;
+    this.emitTimestamps = options.emitTimestamps ?? true;
     if (this.endianMode !== 'auto') this.le = this.endianMode === 'little';
   }
 
@@ -361,7 +368,7 @@ export class RtmonDecoder {
       this.stamps++;
       // Counted by `stamps` (every notification has one); the Map only keeps the kinds' order.
       if (this.stamps === 1) this.counts.set('timestamp', 0);
-      out.push({ kind: 'timestamp', offset, sec, usec });
+      if (this.emitTimestamps) out.push({ kind: 'timestamp', offset, sec, usec });
       return;
     }
     if (type >= 1 && type <= 4) {

@@ -420,3 +420,13 @@ test('the rxjs operator equals decodeRtmon, and stops reading after a fatal erro
   assert.equal(tail[1]?.kind, 'end');
   assert.equal(pulled, 8, 'no chunk is read after the one holding the fault');
 });
+
+test('without timestamp records (emitTimestamps: false) the other records and totals are the same', () => {
+  for (const name of fixtureNames()) {
+    const bytes = readRtmon(name);
+    const all = decodeRtmon(bytes, { file: 'trace.rtmon' });
+    const lean = decodeRtmon(bytes, { file: 'trace.rtmon', emitTimestamps: false });
+    assert.deepEqual(lean, all.filter((r) => r.kind !== 'timestamp'), name);
+    assert.ok(all.some((r) => r.kind === 'timestamp'), name);
+  }
+});
