@@ -48,8 +48,22 @@ export interface Step {
  * without history). Everything else stays persistent, and so do snapshots made before.
  */
 export function reduceFib(s: FibSnapshot, e: FibEvent, edit: PMapEdit | null = null): Step {
-  const txn = new Txn(s, edit);
-  const error = apply(txn, e);
+  // One working copy kept for the next event (none is kept by anything reduceFib returns);
+  // taken while in use, so that a reduction inside a reduction would get its own.
+  let txn = spareTxn;
+  if (txn === null) txn = new Txn(s, edit);
+  else {
+    spareTxn = null;
+    txn.reset(s, edit);
+  }
+  const step = stepOf(txn, s, apply(txn, e));
+  spareTxn = txn;
+  return step;
+}
+
+let spareTxn: Txn | null = null;
+
+function stepOf(txn: Txn, s: FibSnapshot, error: KernelError | null): Step {
   if (!txnChanged(txn) && (error !== null || txn.effects.length === 0)) {
     return { snapshot: s, effects: error === null ? txn.effects : [], error };
   }

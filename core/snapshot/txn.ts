@@ -35,9 +35,28 @@ export class Txn {
    *   tables are then updated in place where this edit owns their nodes (PMapEdit).
    */
   constructor(
-    readonly base: FibSnapshot,
-    private readonly edit: PMapEdit | null = null,
+    public base: FibSnapshot,
+    private edit: PMapEdit | null = null,
   ) {
+    this.rules = base.rules;
+    this.confAll = base.confAll;
+    this.confDefault = base.confDefault;
+    this.customRules = base.customRules;
+    this.customLocalRoutes = base.customLocalRoutes;
+    this.nextIfindex = base.nextIfindex;
+  }
+
+  /**
+   * Starts over on another snapshot, as a new Txn would (reduceFib() keeps one spare: a
+   * replay reduces a million events).
+   */
+  reset(base: FibSnapshot, edit: PMapEdit | null): void {
+    this.base = base;
+    this.edit = edit;
+    this.devicesCopy = null;
+    this.tablesCopy = null;
+    this.nexthopsCopy = null;
+    this.effectList = null;
     this.rules = base.rules;
     this.confAll = base.confAll;
     this.confDefault = base.confDefault;

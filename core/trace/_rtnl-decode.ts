@@ -234,12 +234,21 @@ class AttrCursor implements Attr {
   private pos: number;
 
   constructor(
-    private readonly r: Reader,
+    private r: Reader,
     start: number,
-    private readonly end: number,
-    private readonly space: string,
+    private end: number,
+    private space: string,
   ) {
     this.pos = start;
+  }
+
+  /** Starts over on another attribute sequence (decodeRoute() keeps one cursor). */
+  reset(r: Reader, start: number, end: number, space: string): this {
+    this.r = r;
+    this.pos = start;
+    this.end = end;
+    this.space = space;
+    return this;
   }
 
   /** Moves to the next attribute; false at the end. Throws a Fault as walkAttrs() does. */
@@ -264,6 +273,9 @@ class AttrCursor implements Attr {
     return true;
   }
 }
+
+/** The cursor of decodeRoute() (decoding never nests). */
+const ROUTE_ATTRS = new AttrCursor(SHARED_READER, 0, 0, 'RTA');
 
 function need(a: Attr, space: string, size: number, exact: boolean): void {
   if (exact ? a.len !== size : a.len < size) {
@@ -537,7 +549,7 @@ function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
     flags,
   };
   const S = 'RTA';
-  const a = new AttrCursor(r, H + 12, r.length, S);
+  const a = ROUTE_ATTRS.reset(r, H + 12, r.length, S);
   while (a.next()) {
     switch (a.type) {
       case 1: rec.dst = getIpv4(r, a, S); break;
