@@ -323,11 +323,12 @@ function latin1OrUtf8(b: Uint8Array): string {
 }
 
 /** A dotted quad from 4 bytes in network order. */
-/** "0" … "255", made once: a trace formats millions of addresses. */
+/** "0" … "255" and "0." … "255.", made once: a trace formats millions of addresses. */
 const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const OCTET_DOT: readonly string[] = OCTET.map((o) => `${o}.`);
 
 export function ipv4At(b: Uint8Array, at: number): string {
-  return OCTET[b[at] ?? 0] + '.' + OCTET[b[at + 1] ?? 0] + '.' + OCTET[b[at + 2] ?? 0] + '.' + OCTET[b[at + 3] ?? 0];
+  return OCTET_DOT[b[at] ?? 0]! + OCTET_DOT[b[at + 1] ?? 0]! + OCTET_DOT[b[at + 2] ?? 0]! + OCTET[b[at + 3] ?? 0]!;
 }
 
 /** RFC 5952 text of a 16-byte IPv6 address (longest run of >= 2 zero groups as `::`). */
