@@ -96,9 +96,19 @@ function chunkAt<V>(m: PMap<V>, key: number): Chunk<V> {
 /** The value stored under key, or undefined. */
 export function pmapGet<V>(m: PMap<V>, key: number): V | undefined {
   const c = chunkAt(m, key);
+  lastGet = m;
+  lastGetKey = key;
+  lastGetChunk = c;
   const i = lowerBound(c.keys, key);
   return c.keys[i] === key ? c.vals[i] : undefined;
 }
+
+// The chunk the last pmapGet() found: an insert asks for the key it just read (the kernel's
+// fib_table_insert() looks the leaf up, then changes it), and pmapSetIn() then need not
+// walk down again. Valid only for that same map object and key, and forgotten by any update.
+let lastGet: object | null = null;
+let lastGetKey = 0;
+let lastGetChunk: unknown = null;
 
 /** The tag stored with key, or undefined when key is absent. */
 export function pmapGetTag<V>(m: PMap<V>, key: number): number | undefined {
@@ -196,6 +206,7 @@ function setIn<V>(node: Tree<V>, depth: number, key: number, value: V, tag: numb
 
 /** A map with key set to value (and tag, default 0); the same map when nothing changes. */
 export function pmapSet<V>(m: PMap<V>, key: number, value: V, tag = 0): PMap<V> {
+  lastGet = null;
   added = false;
   splitRight = null;
   const old = rootOf(m);
@@ -262,6 +273,7 @@ function deleteIn<V>(node: Tree<V>, depth: number, key: number): Tree<V> | undef
 
 /** A map without key; the same map when key is absent. */
 export function pmapDelete<V>(m: PMap<V>, key: number): PMap<V> {
+  lastGet = null;
   let root = deleteIn(rootOf(m), m.height, key);
   if (root === undefined) return m;
   let height = m.height;
@@ -352,7 +364,8 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
   // A node an edit owns is reachable only from versions that edit made, of which only the
   // newest is valid: its chunk can be changed in place whoever owns the nodes above it.
   let root = rootOf(m);
-  let c = chunkAt(m, key);
+  let c = m === lastGet && key === lastGetKey ? (lastGetChunk as Chunk<V>) : chunkAt(m, key);
+  lastGet = null;
   if (!edit.owns(c)) {
     const c0 = c;
     const i0 = lowerBound(c0.keys, key);
@@ -467,6 +480,7 @@ function splitIn<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEd
 
 /** pmapDelete() that may change in place the nodes `edit` owns (see PMapEdit). */
 export function pmapDeleteIn<V>(m: PMap<V>, key: number, edit: PMapEdit): PMap<V> {
+  lastGet = null;
   let root = rootOf(m);
   let c = chunkAt(m, key);
   const i = lowerBound(c.keys, key);
