@@ -124,7 +124,7 @@ export function routeConfig(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev)
   if (isProblem(type)) return type;
   const nh = nexthopSpecs(r, resolve);
   if (isProblem(nh)) return nh;
-  const dst = ip(r.dst) ?? 0;
+  const dst = r.dstAddr ?? ip(r.dst) ?? 0;
   return {
     table: r.table,
     dst,

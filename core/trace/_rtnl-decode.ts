@@ -553,7 +553,12 @@ function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
   const a = ROUTE_ATTRS.reset(r, H + 12, r.length, S);
   while (a.next()) {
     switch (a.type) {
-      case 1: rec.dst = getIpv4(r, a, S); break;
+      case 1: {
+        rec.dst = getIpv4(r, a, S);
+        // Network order to a number, read once more here rather than parsed from the text.
+        rec.dstAddr = r.view.getUint32(r.base + a.start, false);
+        break;
+      }
       case 2: rec.src = getIpv4(r, a, S); break;
       case 4: rec.oif = getU32(r, a, S); break;
       case 5: rec.gateway = getIpv4(r, a, S); break;

@@ -184,6 +184,8 @@ export interface RouteRecord extends RecordMeta {
   readonly flags: number;
   /** RTA_DST, absent for 0.0.0.0/0. */
   readonly dst?: string;
+  /** RTA_DST as a number (host order), given by the binary reader beside `dst`. */
+  readonly dstAddr?: number;
   readonly src?: string;
   readonly gateway?: string;
   readonly via?: RouteVia;
