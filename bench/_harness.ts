@@ -108,3 +108,17 @@ export function machineInfo(extra: Record<string, string | number> = {}): Record
     ...extra,
   };
 }
+
+/** a / b, or null when either is unknown or b is 0. */
+export function ratio(a: number | null, b: number | null): number | null {
+  return a !== null && b !== null && b > 0 ? a / b : null;
+}
+
+/** The rate (million lookups/s) a workload measured for a competitor on some threads, or null. */
+export function rateOf(
+  w: { readonly rows: readonly { readonly competitor: string; readonly threads: number | 'main'; readonly mlps: number | null }[] },
+  competitor: string,
+  threads: number | 'main',
+): number | null {
+  return w.rows.find((r) => r.competitor === competitor && r.threads === threads)?.mlps ?? null;
+}

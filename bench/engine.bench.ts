@@ -32,7 +32,7 @@ import { buildNpmLpm, loadNpmLpm, npmQueries } from './_npm-lpm.js';
 import { progress, type Progress } from './_progress.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { checksum, generateTable, loadTable, prng, tableAddrs, uniformAddrs, type BenchTable } from './_tables.js';
-import { compareAnswers, machineInfo, median, mlpsOf, quantile, settle, timeRuns } from './_harness.js';
+import { compareAnswers, machineInfo, median, mlpsOf, quantile, rateOf, ratio, settle, timeRuns } from './_harness.js';
 import {
   applyRouteEvent,
   ENV_EVENTS,
@@ -528,13 +528,6 @@ function runKernelJobs(ctx: Ctx): void {
   if (why) ctx.notes.push(why);
 }
 
-export function rateOf(w: Workload, competitor: string, threads: number | 'main'): number | null {
-  return w.rows.find((r) => r.competitor === competitor && r.threads === threads)?.mlps ?? null;
-}
-
-function ratio(a: number | null, b: number | null): number | null {
-  return a !== null && b !== null && b > 0 ? a / b : null;
-}
 
 function targetsOf(r: EngineTableResult | undefined): EngineBenchResults['targets'] {
   if (!r) return [];

@@ -13,7 +13,7 @@
 // and ratios on stdout, and shows progress on stderr.
 
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
@@ -49,7 +49,7 @@ import {
   withoutDefault,
   type BenchTable,
 } from './_tables.js';
-import { median, mlpsOf, quantile } from './_harness.js';
+import { compareAnswers, machineInfo, median, mlpsOf, quantile, rateOf, ratio } from './_harness.js';
 
 /** What to run; every field has a default (see DEFAULTS). */
 export interface BenchOptions {
@@ -195,37 +195,9 @@ export interface BenchResults {
 }
 
 
-/** "all N equal" or a count of differences (the first few shown). */
-function compare(got: Uint32Array, want: Uint32Array, what: string): { ok: boolean; text: string } {
-  let bad = 0;
-  let first = -1;
-  for (let i = 0; i < want.length; i++) {
-    if (got[i] !== want[i]) {
-      if (first < 0) first = i;
-      bad++;
-    }
-  }
-  if (bad === 0) return { ok: true, text: `${what}: all ${want.length} answers equal the engine's` };
-  return {
-    ok: false,
-    text: `${what}: ${bad} of ${want.length} answers differ (first at #${first}: ${got[first]} vs ${want[first]}); not timed`,
-  };
-}
-
 function machine(c: CBuild, loadAtStart: number): Record<string, string | number> {
-  const cpu = cpus()[0]?.model ?? 'unknown';
-  return {
-    // Other processes on a 2-core machine depress the multi-worker figures most.
-    loadAverage1mAtStart: loadAtStart,
-    loadAverage1mAtEnd: loadavg()[0] ?? 0,
-    cpu,
-    cores: availableParallelism(),
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    v8: process.versions.v8,
-    os: `${process.platform} ${release()}`,
-    compiler: 'binary' in c ? c.compiler : c.skipped,
-  };
+  // Other processes on a 2-core machine depress the multi-worker figures most.
+  return machineInfo({ loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: loadavg()[0] ?? 0, compiler: 'binary' in c ? c.compiler : c.skipped });
 }
 
 /** Route events for the incremental figure: remove a prefix, then put it back with a new value. */
@@ -296,7 +268,7 @@ function runKernelJobs(ctx: Ctx, tables: TableResult[]): void {
     if (tr) tr.kernelLoadSeconds = k.loadSeconds;
     jobs.forEach((j, i) => {
       const run = k.runs[i]!;
-      const chk = compare(run.answers, j.want, 'sample (realm = value)');
+      const chk = compareAnswers(run.answers, j.want, 'sample (realm = value)');
       j.rows.push({
         competitor: 'kernel ip -batch route get',
         threads: 1,
@@ -331,7 +303,7 @@ async function poolMlps(ctx: Ctx, t: LpmTable, addrs: Uint32Array, want: Uint32A
   pool.publish(t, ++ctx.version);
   const out = new Uint32Array(new SharedArrayBuffer(addrs.length * 4));
   await pool.lookup(addrs, out);
-  const chk = compare(out, want, 'pool');
+  const chk = compareAnswers(out, want, 'pool');
   if (!chk.ok) return { mlps: null, checked: chk.text };
   const r = await mlpsOf(() => pool.lookup(addrs, out).then(() => undefined), addrs.length, ctx.o.minMs);
   return { ...r, checked: chk.text };
@@ -340,7 +312,7 @@ async function poolMlps(ctx: Ctx, t: LpmTable, addrs: Uint32Array, want: Uint32A
 function mainMlps(ctx: Ctx, t: LpmTable, addrs: Uint32Array, want: Uint32Array, kernel: LpmKernel): Promise<Timed> {
   const out = new Uint32Array(addrs.length);
   lookupLpmBatch(t, addrs, out, kernel);
-  const chk = compare(out, want, 'main thread');
+  const chk = compareAnswers(out, want, 'main thread');
   if (!chk.ok) return Promise.resolve({ mlps: null, checked: chk.text });
   return mlpsOf(() => lookupLpmBatch(t, addrs, out, kernel), addrs.length, ctx.o.minMs).then((r) => ({ ...r, checked: chk.text }));
 }
@@ -351,7 +323,7 @@ function cMlps(ctx: Ctx, prefixFile: string, addrs: Uint32Array, want: Uint32Arr
   writeAddrFile(addrFile, addrs);
   const r = runC(ctx.c.binary, prefixFile, addrFile, ctx.o.minMs / 1000, 10_000);
   const sumOk = r.checksum === checksum(want);
-  const firstChk = compare(r.first, want.subarray(0, r.first.length), 'C first answers');
+  const firstChk = compareAnswers(r.first, want.subarray(0, r.first.length), 'C first answers');
   const ok = sumOk && firstChk.ok;
   return {
     row: {
@@ -417,7 +389,7 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<TableResult> {
     lookupLpmBatch(pop, addrs, want, 'js');
     const cross = new Uint32Array(addrs.length);
     lookupLpmBatch(dir, addrs, cross, 'js');
-    const agree = compare(cross, want, 'dir24-8 vs poptrie');
+    const agree = compareAnswers(cross, want, 'dir24-8 vs poptrie');
     if (!agree.ok) throw new Error(`The two compiled structures disagree: ${agree.text}`);
     for (const [name, t] of [['poptrie', pop], ['dir24-8', dir]] as const) {
       for (const kernel of ['wasm', 'js'] as const) {
@@ -443,7 +415,7 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<TableResult> {
       const ref = new Uint32Array(sample.length);
       lookupLpmBatch(bt.entries.some((e) => e.len === 0) ? buildPoptrie(withoutDefault(bt).entries) : pop, sample, ref, 'js');
       const got = Uint32Array.from(qs, (q) => npmBuild!.lookup(q));
-      const chk = compare(got, ref, 'sample');
+      const chk = compareAnswers(got, ref, 'sample');
       const r = chk.ok
         ? await mlpsOf(() => {
             for (const q of qs) npmBuild!.lookup(q);
@@ -472,7 +444,7 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<TableResult> {
     const want = new Uint32Array(check.length);
     lookupLpmBatch(pop, check, got, 'wasm');
     lookupLpmBatch(fresh, check, want, 'js');
-    const chk = compare(got, want, 'after the events, vs a fresh compile');
+    const chk = compareAnswers(got, want, 'after the events, vs a fresh compile');
     structures.push({
       structure: 'poptrie',
       compileMs: popCompile,
@@ -486,7 +458,7 @@ async function benchTable(ctx: Ctx, bt: BenchTable): Promise<TableResult> {
       dus.push((performance.now() - t0) * 1000);
     }
     lookupLpmBatch(dir, check, got, 'wasm');
-    const dchk = compare(got, want, 'after the events, vs a fresh compile');
+    const dchk = compareAnswers(got, want, 'after the events, vs a fresh compile');
     structures.push({
       structure: 'dir24-8',
       compileMs: dirCompile,
@@ -569,24 +541,17 @@ function singleLookups(bt: BenchTable, ctx: Ctx): BenchResults['singleLookups'] 
   return out;
 }
 
-function rowOf(w: Workload, competitor: string, threads: number | 'main'): number | null {
-  return w.rows.find((r) => r.competitor === competitor && r.threads === threads)?.mlps ?? null;
-}
-
-function ratio(a: number | null, b: number | null): number | null {
-  return a !== null && b !== null && b > 0 ? a / b : null;
-}
 
 function targets(r: TableResult | undefined): BenchResults['targets'] {
   if (!r) return [];
   const w = r.workloads.find((x) => x.addresses === 'table-drawn');
   const pop = r.structures.find((s) => s.structure === 'poptrie');
   if (!w || !pop) return [];
-  const c = rowOf(w, 'C DIR-24-8 (gcc -O3 -march=native)', 1);
-  const one = rowOf(w, 'engine poptrie wasm', 1);
-  const two = rowOf(w, 'engine poptrie wasm', 2);
-  const kern = rowOf(w, 'kernel ip -batch route get', 1);
-  const npm = rowOf(w, 'npm longest-prefix-match', 'main');
+  const c = rateOf(w, 'C DIR-24-8 (gcc -O3 -march=native)', 1);
+  const one = rateOf(w, 'engine poptrie wasm', 1);
+  const two = rateOf(w, 'engine poptrie wasm', 2);
+  const kern = rateOf(w, 'kernel ip -batch route get', 1);
+  const npm = rateOf(w, 'npm longest-prefix-match', 'main');
   const best = Math.max(...w.rows.filter((x) => x.competitor.startsWith('engine poptrie')).map((x) => x.mlps ?? 0));
   const fmt = (x: number | null, d = 2): string => (x === null ? 'n/a' : x.toFixed(d));
   const met = (x: number | null, ok: (v: number) => boolean): boolean | null => (x === null ? null : ok(x));
@@ -621,9 +586,9 @@ function printResults(r: BenchResults): void {
       );
     }
     for (const w of t.workloads) {
-      const c = rowOf(w, 'C DIR-24-8 (gcc -O3 -march=native)', 1);
-      const k = rowOf(w, 'kernel ip -batch route get', 1);
-      const n = rowOf(w, 'npm longest-prefix-match', 'main');
+      const c = rateOf(w, 'C DIR-24-8 (gcc -O3 -march=native)', 1);
+      const k = rateOf(w, 'kernel ip -batch route get', 1);
+      const n = rateOf(w, 'npm longest-prefix-match', 'main');
       L.push('', `-- ${w.addresses} addresses (${w.count}) --`);
       L.push(`${'competitor'.padEnd(38)} ${'threads'.padStart(7)} ${'M lookups/s'.padStart(12)} ${'x C'.padStart(7)} ${'x kernel'.padStart(9)} ${'x npm'.padStart(8)}`);
       for (const row of w.rows) {
@@ -661,10 +626,10 @@ function svgOf(r: BenchResults): string {
     const series = r.tables.flatMap((t) =>
       t.workloads.map((w) => ({
         name: `${t.table}, ${w.addresses}`,
-        values: cats.map((_, i) => rowOf(w, 'engine poptrie wasm', i === 0 ? 'main' : (r.options['threads'] as number[])[i - 1]!)),
+        values: cats.map((_, i) => rateOf(w, 'engine poptrie wasm', i === 0 ? 'main' : (r.options['threads'] as number[])[i - 1]!)),
       })),
     );
-    const cRow = real.workloads[0] ? rowOf(real.workloads[0], 'C DIR-24-8 (gcc -O3 -march=native)', 1) : null;
+    const cRow = real.workloads[0] ? rateOf(real.workloads[0], 'C DIR-24-8 (gcc -O3 -march=native)', 1) : null;
     panels.push({
       title: 'Engine (poptrie, WebAssembly) throughput by threads',
       kind: 'bars',

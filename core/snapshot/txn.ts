@@ -21,12 +21,13 @@ export class Txn {
   private devicesCopy: Map<number, NetDevice> | null = null;
   private tablesCopy: TableList | null = null;
   private nexthopsCopy: Map<number, NexthopObject> | null = null;
-  rules: readonly FibRule[];
-  confAll: DevConf;
-  confDefault: DevConf;
-  customRules: boolean;
-  customLocalRoutes: boolean;
-  nextIfindex: number;
+  // Read from the base by reset(), which the constructor calls.
+  rules!: readonly FibRule[];
+  confAll!: DevConf;
+  confDefault!: DevConf;
+  customRules!: boolean;
+  customLocalRoutes!: boolean;
+  nextIfindex!: number;
   /** What the event did so far (emit() adds); one array only once there is something. */
   private effectList: Effect[] | null = null;
 
@@ -38,12 +39,7 @@ export class Txn {
     public base: FibSnapshot,
     private edit: PMapEdit | null = null,
   ) {
-    this.rules = base.rules;
-    this.confAll = base.confAll;
-    this.confDefault = base.confDefault;
-    this.customRules = base.customRules;
-    this.customLocalRoutes = base.customLocalRoutes;
-    this.nextIfindex = base.nextIfindex;
+    this.reset(base, edit);
   }
 
   /**

@@ -27,8 +27,8 @@ import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { aliasNexthops, ruleMatches, gotoTarget, type ResolvedNh } from '../route/fib-lookup.js';
 import { makeFlow, LOOPBACK_IFINDEX } from '../route/flow.js';
 import type { RouteGetAnswer, RouteGetOutcome } from '../route/route-output.js';
-import { tableAliases, type FibTable } from './fib-table.js';
-import { pmapForEach, pmapForEachRange } from './persistent-map.js';
+import { tableAliases, tableForEachLeaf, type FibTable } from './fib-table.js';
+import { pmapForEachRange } from './persistent-map.js';
 import { aliasHash, sameAlias } from './alias-sig.js';
 import {
   fibPropsError,
@@ -524,17 +524,6 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
 
 export { aliasHash, sameAlias } from './alias-sig.js';
 
-/**
- * Calls fn for every prefix of a table with its aliases, in dump order (address ascending,
- * longer prefix first), like tableLeaves() but without a generator.
- */
-export function forEachLeaf(t: FibTable, fn: (dst: Ip4, plen: number, aliases: readonly FibAlias[]) => void): void {
-  pmapForEach(t.leaves, (key, aliases) => {
-    const low = key & 255;
-    fn((key - low) / 256, 32 - low, aliases);
-  });
-}
-
 /** Calls fn for every prefix of a table strictly inside dst/plen (longer, and contained). */
 export function forEachLeafInside(
   t: FibTable,
@@ -584,7 +573,7 @@ export function compileSnapshot(s: FibSnapshot): CompiledFib {
     for (const id of v.sources) {
       const t = s.tables.get(id);
       if (t === undefined) continue;
-      forEachLeaf(t, (dst, plen, aliases) => {
+      tableForEachLeaf(t, (dst, plen, aliases) => {
         const key = dst * 64 + plen;
         if (byKey.has(key)) return;
         const a = at.leafAnswer(aliases);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { emptyTable, tableLeaves, tableSetAliases, type FibTable } from '../../core/trie/fib-table.js';
-import { compileProgram, compileSnapshot, decodeOutcome, forEachLeaf, forEachLeafInside, ruleCovers, type CompiledRule } from '../../core/trie/compile.js';
+import { compileProgram, compileSnapshot, decodeOutcome, forEachLeafInside, ruleCovers, type CompiledRule } from '../../core/trie/compile.js';
+import { tableForEachLeaf as forEachLeaf } from '../../core/trie/fib-table.js';
 import type { FibAlias } from '../../core/semantics/fib-info.js';
 import { routeGet } from '../../core/route/route-output.js';
 import { maskOf } from '../../core/net/ip4.js';
@@ -28,7 +29,7 @@ function tableOf(ps: readonly { dst: number; len: number }[]): FibTable {
   return t;
 }
 
-test('forEachLeaf visits what tableLeaves yields, in dump order', () => {
+test('tableForEachLeaf visits what tableLeaves yields, in dump order', () => {
   fc.assert(
     fc.property(fc.array(prefix, { maxLength: 60 }), (ps) => {
       const t = tableOf(ps);
