@@ -34,6 +34,7 @@ describe('the packed package, installed into an empty project', () => {
   let dir = '';
   let project = '';
   let files: string[] = [];
+  const examples = readmeExamples(README);
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'kfib-pack-'));
@@ -46,6 +47,12 @@ describe('the packed package, installed into an empty project', () => {
     files = p.files.map((f) => f.path).sort();
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'kfib-user', private: true, type: 'module' }, null, 2)}\n`);
     ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(dir, p.filename)], project), 'npm install of the tarball');
+    // Every ts example, type-checked in one compile (the libraries' declarations too) as a
+    // user's strict project would, against the installed package's types.
+    const sources = examples.flatMap((ex, i) => (ex.lang === 'ts' ? [join(project, `example-${i}.ts`)] : []));
+    for (const [i, ex] of examples.entries()) if (ex.lang === 'ts') writeFileSync(join(project, `example-${i}.ts`), ex.code);
+    const TS_OPTIONS = ['--strict', '--noUncheckedIndexedAccess', '--exactOptionalPropertyTypes', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
+    ok(run(process.execPath, [TSC, ...TS_OPTIONS, '--typeRoots', join(REPO, 'node_modules', '@types'), '--types', 'node', '--outDir', join(project, 'out'), ...sources], project), 'tsc on the README\'s ts examples');
   });
 
   after(() => {
@@ -76,8 +83,6 @@ describe('the packed package, installed into an empty project', () => {
     assert.equal(r.stderr, '');
   });
 
-  const examples = readmeExamples(README);
-
   test('the README has runnable examples of the CLI and of each library entry point', () => {
     assert.ok(examples.filter((e) => e.lang === 'sh').length >= 3);
     for (const entry of ["from 'kfib'", "from 'kfib/engine'"]) assert.ok(examples.some((e) => e.lang === 'ts' && e.code.includes(entry)), `a ts example imports ${entry}`);
@@ -92,16 +97,6 @@ describe('the packed package, installed into an empty project', () => {
         const env = { ...process.env, PATH: `${join(project, 'node_modules', '.bin')}:${process.env['PATH'] ?? ''}`, NO_COLOR: '1' };
         r = run('bash', ['-c', `set -e -o pipefail\nnpx() { "$@"; }\n${ex.code}`], join(project, 'node_modules', 'kfib'), env);
       } else {
-        const src = join(project, `example-${i}.ts`);
-        writeFileSync(src, ex.code);
-        ok(
-          run(
-            process.execPath,
-            [TSC, '--strict', '--noUncheckedIndexedAccess', '--exactOptionalPropertyTypes', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--typeRoots', join(REPO, 'node_modules', '@types'), '--types', 'node', '--skipLibCheck', 'false', '--outDir', join(project, 'out'), src],
-            project,
-          ),
-          `tsc on the example at README line ${ex.line}`,
-        );
         r = run(process.execPath, [join(project, 'out', `example-${i}.js`)], project);
       }
       assert.equal(r.stderr, '', `stderr of the example at README line ${ex.line}`);
