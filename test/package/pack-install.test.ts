@@ -85,7 +85,7 @@ describe('the packed package, installed into an empty project', () => {
 
   test('the README has runnable examples of the CLI and of each library entry point', () => {
     assert.ok(examples.filter((e) => e.lang === 'sh').length >= 3);
-    for (const entry of ["from 'kfib'", "from 'kfib/engine'"]) assert.ok(examples.some((e) => e.lang === 'ts' && e.code.includes(entry)), `a ts example imports ${entry}`);
+    for (const entry of ["from 'kfib'", "from 'kfib/engine'", "from 'kfib/replay'", "from 'kfib/trace'"]) assert.ok(examples.some((e) => e.lang === 'ts' && e.code.includes(entry)), `a ts example imports ${entry}`);
   });
 
   for (const [i, ex] of examples.entries()) {
