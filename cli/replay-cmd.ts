@@ -7,9 +7,9 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { RtmonDecoder } from '../core/trace/rtmon.js';
 import { IpMonitorDecoder } from '../core/trace/ip-monitor.js';
 import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
-import { decodeLog, encodeLogLine } from '../core/log/event-log.js';
+import { decodeLog, encodeLogLine } from '../core/events/event-log.js';
 import type { FibEvent } from '../core/events/fib-event.js';
-import { reduceFib } from '../core/snapshot/reduce.js';
+import { reduceFib } from '../core/reduce/reduce.js';
 import { initialState } from '../core/replay/initial-state.js';
 import type { CheckFinding } from '../core/replay/replayer.js';
 import type { TracePoint } from '../core/replay/replay-run.js';

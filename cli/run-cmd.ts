@@ -2,13 +2,13 @@
 // the terminal here; the script runner is core/script/run-script.ts.
 
 import { scriptCommands, runScript, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
-import { describeEffects } from '../core/print/effects.js';
+import { describeEffects } from '../core/iproute2/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
 import { parseIpSnapshot } from '../core/trace/ip-json.js';
 import { initialState } from '../core/replay/initial-state.js';
-import { kernelAvailable, kernelTranscript } from './kernel-runner.js';
+import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
 import { unifiedDiff } from './unified-diff.js';
-import { EventLog, encodeLogLine } from '../core/log/event-log.js';
+import { EventLog, encodeLogLine } from '../core/events/event-log.js';
 import { appendEvents, openLog } from './event-log-file.js';
 import { defineCommand, parseCommand, usageError } from './command.js';
 import { EXIT } from './exit-status.js';

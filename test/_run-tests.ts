@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kernelAvailable } from '../cli/kernel-runner.js';
+import { kernelAvailable } from '../props/differential/kernel-runner.js';
 import { browserMissing } from './report/_browser.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
