@@ -511,7 +511,7 @@ async function benchGrowth(ctx: Ctx, sizes: readonly number[], done: Map<number,
  * busy for seconds afterwards, which would disturb every timing after it.
  */
 function runKernelJobs(ctx: Ctx): void {
-  const why = ctx.o.kernel ? kernelUnavailable() : 'kernel skipped (--no-kernel)';
+  const why = ctx.o.kernel ? kernelUnavailable() : 'kernel skipped (--no-kernel, or --quick without --kernel)';
   const byTable = new Map<BenchTable, KernelJob[]>();
   for (const j of ctx.kernelJobs) byTable.set(j.table, [...(byTable.get(j.table) ?? []), j]);
   for (const [bt, jobs] of byTable) {
