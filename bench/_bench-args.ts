@@ -3,7 +3,7 @@
 // `node dist/bench/lpm.bench.js`.
 
 import { resolve } from 'node:path';
-import { defineCommand, type Values } from '../cli/command.js';
+import { defineCommand, parseCommand, usageError, type Values } from '../cli/command.js';
 
 export const LOOKUP_BENCH_OPTIONS = {
   quick: {
@@ -25,23 +25,43 @@ writes no results unless --out is given`,
   'no-progress': { type: 'boolean', help: 'no progress display' },
 } as const;
 
-export const ENGINE_BENCH_COMMAND = defineCommand({
-  name: 'node dist/bench/engine.bench.js',
-  usage: 'node dist/bench/engine.bench.js [OPTIONS]',
-  about: 'The engine benchmark; the same as kfib bench (see kfib bench --help).',
-  options: LOOKUP_BENCH_OPTIONS,
-  positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
-  exit: '0; 2 on bad arguments.',
-});
+/** The command of a lookup bench run directly (`node dist/bench/NAME.bench.js`). */
+function lookupBenchCommand(script: string, about: string) {
+  return defineCommand({
+    name: `node dist/bench/${script}`,
+    usage: `node dist/bench/${script} [OPTIONS]`,
+    about,
+    options: LOOKUP_BENCH_OPTIONS,
+    positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
+    exit: '0; 1 when the run failed; 2 on bad arguments.',
+  });
+}
 
-export const LPM_BENCH_COMMAND = defineCommand({
-  name: 'node dist/bench/lpm.bench.js',
-  usage: 'node dist/bench/lpm.bench.js [OPTIONS]',
-  about: 'The raw LPM benchmark; the same as kfib bench --lpm (see kfib bench --help).',
-  options: LOOKUP_BENCH_OPTIONS,
-  positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
-  exit: '0; 2 on bad arguments.',
-});
+export const ENGINE_BENCH_COMMAND = lookupBenchCommand('engine.bench.js', 'The engine benchmark; the same as kfib bench (see kfib bench --help).');
+export const LPM_BENCH_COMMAND = lookupBenchCommand('lpm.bench.js', 'The raw LPM benchmark; the same as kfib bench --lpm (see kfib bench --help).');
+
+/**
+ * The main of a lookup bench run directly: parse argv with the command helper, then run;
+ * a bad value is a usage error (exit 2), a failed run exit 1 with its stack.
+ */
+export function runLookupBenchMain<O>(command: typeof ENGINE_BENCH_COMMAND, options: (v: LookupBenchValues) => O, run: (o: O) => Promise<unknown>): void {
+  const parsed = parseCommand(command, process.argv.slice(2));
+  if (parsed.kind === 'exit') {
+    process.exitCode = parsed.code;
+    return;
+  }
+  let o: O;
+  try {
+    o = options(parsed.values);
+  } catch (err) {
+    process.exitCode = usageError(command.name, err instanceof Error ? err.message : String(err));
+    return;
+  }
+  run(o).catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  });
+}
 
 export type LookupBenchValues = Values<typeof LOOKUP_BENCH_OPTIONS>;
 

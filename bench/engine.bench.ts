@@ -30,8 +30,7 @@ import { compileC, runC, writeAddrFile, writePrefixFile, type CBuild } from './_
 import { kernelUnavailable, runKernel } from './_kernel.js';
 import { buildNpmLpm, loadNpmLpm, npmQueries } from './_npm-lpm.js';
 import { progress, type Progress } from './_progress.js';
-import { ENGINE_BENCH_COMMAND, lookupBenchSettings, type LookupBenchValues } from './_bench-args.js';
-import { parseCommand } from '../cli/command.js';
+import { ENGINE_BENCH_COMMAND, lookupBenchSettings, runLookupBenchMain, type LookupBenchValues } from './_bench-args.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { checksum, generateTable, loadTable, prng, tableAddrs, uniformAddrs, type BenchTable } from './_tables.js';
 import { compareAnswers, machineInfo, median, mlpsOf, quantile, rateOf, ratio, settle, timeRuns } from './_harness.js';
@@ -736,12 +735,4 @@ export function engineBenchOptions(v: LookupBenchValues): EngineBenchOptions {
   return { ...(quick ? QUICK : {}), ...rest };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const parsed = parseCommand(ENGINE_BENCH_COMMAND, process.argv.slice(2));
-  if (parsed.kind === 'exit') process.exitCode = parsed.code;
-  else
-    runEngineBench(engineBenchOptions(parsed.values)).catch((err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exitCode = 1;
-    });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runLookupBenchMain(ENGINE_BENCH_COMMAND, engineBenchOptions, runEngineBench);

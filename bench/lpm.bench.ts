@@ -17,8 +17,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
-import { LPM_BENCH_COMMAND, lookupBenchSettings, type LookupBenchValues } from './_bench-args.js';
-import { parseCommand } from '../cli/command.js';
+import { LPM_BENCH_COMMAND, lookupBenchSettings, runLookupBenchMain, type LookupBenchValues } from './_bench-args.js';
 import type { LpmChange, LpmEntry } from '../core/lpm/_prefix-index.js';
 import {
   applyDir24Change,
@@ -731,12 +730,4 @@ export function lpmBenchOptions(v: LookupBenchValues): BenchOptions {
   return { ...(quick ? QUICK : {}), ...rest, ...(write === undefined ? {} : { write }), ...(v['no-benchmarkjs'] ? { benchmarkJs: false } : {}) };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const parsed = parseCommand(LPM_BENCH_COMMAND, process.argv.slice(2));
-  if (parsed.kind === 'exit') process.exitCode = parsed.code;
-  else
-    runBench(lpmBenchOptions(parsed.values)).catch((err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exitCode = 1;
-    });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runLookupBenchMain(LPM_BENCH_COMMAND, lpmBenchOptions, runBench);
