@@ -14,7 +14,7 @@
 // the new list (adopt()); an older list asked again (a branch from an earlier snapshot)
 // gets a fresh index built from its rules. So each snapshot reads an index of its own list.
 
-import type { FibRule } from './fib-rule.js';
+import type { FibRule } from '../events/rule.js';
 
 /** The attributes rule_exists() always compares, as one string. */
 function fixedKey(r: FibRule): string {

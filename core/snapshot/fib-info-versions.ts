@@ -20,8 +20,8 @@
 //   lets snapshots that branch from one table share it. A flush that rebuilds a table
 //   starts a fresh, exact index.
 
-import type { FibAlias, FibInfo, FibNh } from './fib-info.js';
-import { RT_TABLE_MAIN } from './rtnetlink.js';
+import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
+import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 
 const NONE: readonly FibInfo[] = Object.freeze([]);
 
@@ -107,6 +107,11 @@ export class InfoVersions {
     return this.map.get(info) ?? info;
   }
 
+  /** Whether a stored info has another version here. */
+  has(info: FibInfo): boolean {
+    return this.map.has(info);
+  }
+
   /** Every (stored, current) pair. */
   entries(): IterableIterator<[FibInfo, FibInfo]> {
     return this.map.entries();
@@ -143,6 +148,30 @@ export class InfoVersions {
     }
     return r;
   }
+
+  /**
+   * A list about to be stored, safe to store: a route given an info that has another
+   * version here would read that version, so it is stored with a copy of its info instead
+   * (equal in every field, a fib_info of its own). The same array when none needs it.
+   */
+  pin(aliases: readonly FibAlias[]): readonly FibAlias[] {
+    if (this.map.size === 0) return aliases;
+    let out: FibAlias[] | null = null;
+    for (let i = 0; i < aliases.length; i++) {
+      const fa = aliases[i] as FibAlias;
+      if (!this.map.has(fa.info)) continue;
+      out ??= aliases.slice();
+      let copy = this.pins.get(fa.info);
+      if (copy === undefined) {
+        copy = fibInfo(fa.info);
+        this.pins.set(fa.info, copy);
+      }
+      out[i] = { type: fa.type, tos: fa.tos, info: copy };
+    }
+    return out ?? aliases;
+  }
+
+  private readonly pins = new Map<FibInfo, FibInfo>();
 
   /** A stored leaf as it reads now: the same array when no route in it has another version. */
   list(aliases: readonly FibAlias[]): readonly FibAlias[] {
