@@ -5,8 +5,9 @@
 // finds nothing to delete (promoted secondaries are picked up by the next round), except
 // that `primary` flushes one round only.
 
-import { Args, CommandContext, CommandExit, getPrefix, invarg, matches } from './command-context.js';
-import { inPrefix, maskOf, type Ip4 } from '../net/ip4.js';
+import { Args, CommandContext, CommandExit, invarg, matches, notModelled } from './command-context.js';
+import { AfState, getPrefixAf } from './addr-family.js';
+import { maskOf, type Ip4 } from '../net/ip4.js';
 import { scopeNumber } from '../print/names.js';
 import { RT_SCOPE_NOWHERE } from '../semantics/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
@@ -108,7 +109,10 @@ export function addrMatches(f: AddrFilter, dev: NetDevice, ifa: InIfaddr): boole
 }
 
 /** ipaddr_list_flush_or_save(IPADD_FLUSH): the selectors, then ipaddr_flush(). */
-export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, stats: number): void {
+export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, words: (ifa: InIfaddr) => string): void {
+  const stats = opts.stats ?? 0;
+  const st = new AfState(opts.family === 'inet' ? 'inet' : 'unspec');
+  let ipv6 = false;
   if (a.done) {
     ctx.warn('Flush requires arguments.\n');
     ctx.out.exit = 1;
@@ -123,14 +127,10 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, sta
   while (!a.done) {
     const w = a.cur;
     if (w === 'to') {
-      const v = a.next();
-      let p: ReturnType<typeof getPrefix>;
-      try {
-        p = getPrefix(v);
-      } catch {
-        invarg('invalid "to"\n', v);
-      }
-      pfx = { addr: p.addr, len: p.lenGiven ? p.len : 32 };
+      // get_prefix(&filter.pfx, …, filter.family); an IPv6 prefix makes it an IPv6 flush.
+      const p = getPrefixAf(a.next(), st);
+      if (p.family === 'inet6') ipv6 = true;
+      pfx = { addr: p.family === 'inet' ? p.addr : 0, len: p.len };
     } else if (w === 'scope') {
       const v = a.next();
       scopemask = -1;
@@ -156,6 +156,7 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, sta
     }
     a.advance();
   }
+  if (ipv6) notModelled('IPv6 addresses');
   let ifindex = 0;
   if (filterDev !== null) {
     const d = deviceByName(ctx.snapshot, filterDev);
@@ -166,7 +167,6 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, sta
     }
     ifindex = d.ifindex;
   }
-  void opts;
   const filter: AddrFilter = { ifindex, scope, scopemask, flags: f.flags, flagmask: f.flagmask, label, pfx };
   let round = 0;
   const done = (): void => {
@@ -183,7 +183,7 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, sta
     }
     if (victims.length === 0) return done();
     if (stats >= 2) {
-      for (const v of victims) ctx.print(flushLine(v.dev, v.ifa));
+      for (const v of victims) ctx.print(`${v.dev.ifindex}: ${v.dev.name}    ${words(v.ifa)}\n       valid_lft forever preferred_lft forever\n`);
     }
     round++;
     for (const { dev, ifa } of victims) {
@@ -196,24 +196,4 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, sta
   }
   ctx.warn('*** Flush remains incomplete after 10 rounds. ***\n');
   ctx.out.exit = 1;
-}
-
-/** What print_addrinfo() prints for a queued address under `-s -s` (index and name first). */
-function flushLine(dev: NetDevice, ifa: InIfaddr): string {
-  return `${dev.ifindex}: ${dev.name}    ${inetWordsForFlush(ifa)}\n       valid_lft forever preferred_lft forever\n`;
-}
-
-function inetWordsForFlush(ifa: InIfaddr): string {
-  const ip = (x: number): string => [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.');
-  let s = `inet ${ip(ifa.local)}`;
-  if (ifa.address !== ifa.local) s += ` peer ${ip(ifa.address)}`;
-  s += `/${ifa.prefixlen} `;
-  if (ifa.metric !== 0) s += `metric ${ifa.metric} `;
-  if (ifa.broadcast !== 0) s += `brd ${ip(ifa.broadcast)} `;
-  return s;
-}
-
-/** Whether an address is inside a prefix (exported for the differential generator). */
-export function inFlushPrefix(addr: Ip4, p: { addr: Ip4; len: number }): boolean {
-  return inPrefix(addr, p.addr, p.len);
 }
