@@ -80,7 +80,7 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
     const key = (eq >= 0 ? item.slice(0, eq) : item).replace(/\//g, '.');
     if (isWrite && eq < 0) {
       // WriteSetting(): "KEY" without "=" under -w.
-      ctx.warn(`sysctl: "${key}" must be of the form name=value\n`);
+      ctx.warn('sysctl: command line(0): invalid syntax, continuing...\n');
       ctx.out.exit = 1;
       continue;
     }
