@@ -8,10 +8,10 @@
 import { Args, CommandContext, CommandExit, invarg, matches, notModelled } from './command-context.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
-import { scopeNumber } from '../print/names.js';
-import { RT_SCOPE_NOWHERE } from '../semantics/rtnetlink.js';
+import { scopeNumber } from '../uapi/rt-names.js';
+import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
-import type { InIfaddr, NetDevice } from '../devinet/net-device.js';
+import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 
 const IFA_F_SECONDARY = 0x01;

@@ -3,7 +3,7 @@
 // get_rt_realms_or_raw() (ip/rtm_map.c). Printing is in print/rta-metrics.ts.
 
 import { Args, invarg, matches } from './command-context.js';
-import { parseUnsigned } from '../print/names.js';
+import { parseUnsigned } from '../uapi/rt-names.js';
 import {
   RTAX_ADVMSS,
   RTAX_CC_ALGO,
@@ -24,7 +24,7 @@ import {
   RTAX_SSTHRESH,
   RTAX_WINDOW,
   type MetricAttr,
-} from '../semantics/fib-metrics.js';
+} from '../uapi/rtax.js';
 import { REALMS } from '../print/rta-metrics.js';
 
 /** The RTA_METRICS nest being built (mxrta + mxlock of iproute_modify()). */

@@ -10,9 +10,8 @@ import {
   RTAX_RTO_MIN,
   RTAX_RTT,
   RTAX_RTTVAR,
-  dumpedMetrics,
-  type FibMetrics,
-} from '../semantics/fib-metrics.js';
+} from '../uapi/rtax.js';
+import { dumpedMetrics, type FibMetrics } from '../snapshot/fib-metrics.js';
 import type { JsonValue } from './json-out.js';
 
 /** mx_names[] of ip/iproute.c, indexed by RTAX type. */

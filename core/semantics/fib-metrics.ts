@@ -1,54 +1,19 @@
-// Route metrics (RTA_METRICS) as the kernel keeps them: ip_metrics_convert()
-// (net/ipv4/metrics.c) turns the attributes into the u32 array of a fib_info,
-// fib_find_info() (fib_semantics.c) compares whole arrays (memcmp), fib_metrics_match()
-// compares only the attributes a delete gave, and rtnetlink_put_metrics() (core/rtnetlink.c)
-// dumps the non-zero slots in RTAX order.
+// Route metrics as fib_semantics.c and net/ipv4/metrics.c handle a request's RTA_METRICS:
+// ip_metrics_convert() (with its clamps and the congestion control lookup) when a route is
+// created, fib_metrics_match() when a delete names metrics.
 
-/** enum RTAX_* (include/uapi/linux/rtnetlink.h). */
-export const RTAX_LOCK = 1;
-export const RTAX_MTU = 2;
-export const RTAX_WINDOW = 3;
-export const RTAX_RTT = 4;
-export const RTAX_RTTVAR = 5;
-export const RTAX_SSTHRESH = 6;
-export const RTAX_CWND = 7;
-export const RTAX_ADVMSS = 8;
-export const RTAX_REORDERING = 9;
-export const RTAX_HOPLIMIT = 10;
-export const RTAX_INITCWND = 11;
-export const RTAX_FEATURES = 12;
-export const RTAX_RTO_MIN = 13;
-export const RTAX_INITRWND = 14;
-export const RTAX_QUICKACK = 15;
-export const RTAX_CC_ALGO = 16;
-export const RTAX_FASTOPEN_NO_COOKIE = 17;
-export const RTAX_MAX = 17;
-
-/** RTAX_FEATURE_ECN, the only user feature bit iproute2 sets (RTAX_FEATURE_MASK has 4). */
-export const RTAX_FEATURE_ECN = 1;
-export const RTAX_FEATURE_MASK = 0xf;
-
-/**
- * The congestion control algorithms this kernel has built in (Linux 6.18 here: reno, cubic,
- * bbr; `tcp_available_congestion_control`). tcp_ca_get_key_by_name() would also load a
- * module; this machine has none to load, so any other name is refused.
- */
-export const TCP_CA_BUILTIN: readonly string[] = ['reno', 'cubic', 'bbr'];
-
-/** One RTA_METRICS attribute as iproute2 sends it (RTAX_CC_ALGO carries a name). */
-export type MetricAttr =
-  | { readonly type: number; readonly val: number }
-  | { readonly type: typeof RTAX_CC_ALGO; readonly name: string };
-
-/**
- * fib_info->fib_metrics: `vals[type]` for RTAX type 1..17 (index 0 unused); the
- * RTAX_CC_ALGO slot is kept as the algorithm's name in `cc` ('' when none). A fib_info
- * without metrics (dst_default_metrics) has `null` instead.
- */
-export interface FibMetrics {
-  readonly vals: readonly number[];
-  readonly cc: string;
-}
+import {
+  RTAX_ADVMSS,
+  RTAX_CC_ALGO,
+  RTAX_FEATURES,
+  RTAX_FEATURE_MASK,
+  RTAX_HOPLIMIT,
+  RTAX_MAX,
+  RTAX_MTU,
+  TCP_CA_BUILTIN,
+  type MetricAttr,
+} from '../uapi/rtax.js';
+import { normaliseMetrics, type FibMetrics } from '../snapshot/fib-metrics.js';
 
 export type MetricsError = { readonly errno: 'EINVAL'; readonly extack: string | null };
 
@@ -88,22 +53,6 @@ export function isMetricsError(x: FibMetrics | null | MetricsError): x is Metric
   return x !== null && 'errno' in x;
 }
 
-/** An all-zero array is dst_default_metrics: the same fib_info identity as none at all. */
-export function normaliseMetrics(m: FibMetrics): FibMetrics | null {
-  if (m.cc !== '') return m;
-  for (let i = 1; i <= RTAX_MAX; i++) if ((m.vals[i] ?? 0) !== 0) return m;
-  return null;
-}
-
-/** fib_find_info(): memcmp of the two metrics arrays. */
-export function sameMetrics(a: FibMetrics | null | undefined, b: FibMetrics | null | undefined): boolean {
-  if (a === b) return true;
-  if (a === null || a === undefined || b === null || b === undefined) return false;
-  if (a.cc !== b.cc) return false;
-  for (let i = 1; i <= RTAX_MAX; i++) if ((a.vals[i] ?? 0) !== (b.vals[i] ?? 0)) return false;
-  return true;
-}
-
 /**
  * fib_metrics_match(): every attribute a delete gave must equal the route's slot, compared
  * raw (no clamping; RTAX_FEATURES without the kernel's own DST_FEATURE_ECN_CA bit).
@@ -124,18 +73,3 @@ export function fibMetricsMatch(attrs: readonly MetricAttr[] | null, m: FibMetri
   return true;
 }
 
-/** rtnetlink_put_metrics(): the slots a dump carries, in RTAX order (zero slots omitted). */
-export function dumpedMetrics(m: FibMetrics | null | undefined): ReadonlyMap<number, number | string> {
-  const out = new Map<number, number | string>();
-  if (m === null || m === undefined) return out;
-  for (let i = 1; i <= RTAX_MAX; i++) {
-    if (i === RTAX_CC_ALGO) {
-      if (m.cc !== '') out.set(i, m.cc);
-      continue;
-    }
-    let v = m.vals[i] ?? 0;
-    if (i === RTAX_FEATURES) v &= RTAX_FEATURE_MASK;
-    if (v !== 0) out.set(i, v);
-  }
-  return out;
-}
