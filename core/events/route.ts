@@ -34,6 +34,8 @@ export interface RouteConfig {
   readonly nhid: number;
   /** RTA_METRICS as sent (fc_mx), absent or null when none. */
   readonly mx?: readonly MetricAttr[] | null;
+  /** A route-level RTA_FLOW beside RTA_MULTIPATH (fc_flow), which the first leg's must equal. */
+  readonly flow?: number;
 }
 
 /** `add` = CREATE|EXCL, `replace` = CREATE|REPLACE, `change` = REPLACE, `prepend` = CREATE, `append` = CREATE|APPEND. */

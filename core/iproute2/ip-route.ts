@@ -229,7 +229,7 @@ function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, op: Rout
   const step = ctx.apply({
     type: 'route-new',
     op: op as RouteOp,
-    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics },
+    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...(multipath && flow !== 0 ? { flow } : {}) },
   });
   if (step.error !== null) failKernel(step.error);
 }

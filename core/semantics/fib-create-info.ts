@@ -31,6 +31,10 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   const metrics = ipMetricsConvert(cfg.mx ?? null);
   if (isMetricsError(metrics)) return fail(metrics.extack === null ? kerr('EINVAL') : kerr('EINVAL', metrics.extack));
   probeMetrics = metrics;
+  // fib_get_nhs(): a route-level RTA_FLOW must be the first nexthop's class id.
+  if (cfg.multipath && cfg.nhid === 0 && (cfg.flow ?? 0) !== 0 && (cfg.nhs[0]?.flow ?? 0) !== cfg.flow) {
+    return fail(kerr('EINVAL', 'Nexthop class id does not match RTA_FLOW'));
+  }
   if (fibPropsError(cfg.type) !== null) {
     if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
