@@ -35,8 +35,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../core/iproute2/ip-command.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
-import { FibRunner } from '../core/reduce/fib-runner.js';
 import type { FibEvent } from '../core/events/fib-event.js';
+import { FibRunner } from '../core/reduce/fib-runner.js';
 import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatIp, formatPrefix, loadTable, type BenchTable } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
@@ -119,7 +119,7 @@ function tableEvents(s: FibSnapshot, t: BenchTable): FibEvent[] {
   return t.entries.map((e) => ({ ...ev, cfg: { ...ev.cfg, dst: e.prefix, plen: e.len } }));
 }
 
-/** Applies events (in place with inPlace), failing on any refusal other than EEXIST. */
+/** Applies events through one runner (in place when asked), failing on any refusal other than EEXIST. */
 function applyAll(s: FibSnapshot, events: readonly FibEvent[], inPlace: boolean): FibSnapshot {
   const runner = new FibRunner({ inPlace });
   for (const e of events) {

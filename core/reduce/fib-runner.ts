@@ -30,6 +30,7 @@ export class FibRunner {
 
   /** reduceFib(s, e) on the runner's working copy (and, in in-place mode, its edit). */
   reduce(s: FibSnapshot, e: FibEvent): Step {
+    if (this.edit !== null) this.edit.steps++;
     let txn = this.spare;
     if (txn === null) txn = new Txn(s, this.edit);
     else {
