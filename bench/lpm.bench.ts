@@ -1,4 +1,4 @@
-// The lookup benchmark of issue 4: the compiled LPM engine (core/lpm/, workers/) against a C
+// The lookup benchmark of issue 4: the compiled LPM engine (workers/lpm/, workers/) against a C
 // DIR-24-8, the npm `longest-prefix-match` package and the kernel's own `ip route get`,
 // on the real Internet table and on generated tables, in one run.
 //
@@ -17,22 +17,22 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
-import type { LpmChange, LpmEntry } from '../core/lpm/_prefix-index.js';
+import type { LpmChange, LpmEntry } from '../workers/lpm/_prefix-index.js';
 import {
   applyDir24Change,
   buildDir24,
   ensureDir24Index,
   lookupDir24,
   type LpmMemory,
-} from '../core/lpm/dir24-8.js';
-import { lookupLpmBatch, lpmMemory, type LpmKernel, type LpmTable } from '../core/lpm/lpm-table.js';
+} from '../workers/lpm/dir24-8.js';
+import { lookupLpmBatch, lpmMemory, type LpmKernel, type LpmTable } from '../workers/lpm/lpm-table.js';
 import {
   applyPoptrieChanges,
   buildPoptrie,
   ensurePoptrieIndex,
   lookupPoptrie,
   type PoptrieTable,
-} from '../core/lpm/poptrie.js';
+} from '../workers/lpm/poptrie.js';
 import { LookupPool } from '../workers/lookup-pool.js';
 import { compileC, runC, writeAddrFile, writePrefixFile, type CBuild } from './_c-baseline.js';
 import { kernelUnavailable, runKernel } from './_kernel.js';

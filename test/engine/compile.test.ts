@@ -1,11 +1,11 @@
-// Tests for core/trie/compile.ts: the table walks the compilers rely on, the rule program
+// Tests for workers/compile/compile.ts: the table walks the compilers rely on, the rule program
 // for the destination-only flow, and the destination-dependent part of the answer.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { emptyTable, tableLeaves, tableSetAliases, type FibTable } from '../../core/trie/fib-table.js';
-import { compileProgram, compileSnapshot, decodeOutcome, forEachLeafInside, ruleCovers, type CompiledRule } from '../../core/trie/compile.js';
+import { compileProgram, compileSnapshot, decodeOutcome, forEachLeafInside, ruleCovers, type CompiledRule } from '../../workers/compile/compile.js';
 import { tableForEachLeaf as forEachLeaf } from '../../core/trie/fib-table.js';
 import type { FibAlias } from '../../core/semantics/fib-info.js';
 import { routeGet } from '../../core/route/route-output.js';

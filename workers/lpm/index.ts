@@ -37,4 +37,4 @@ export {
   type LpmShared,
   type LpmTable,
 } from './lpm-table.js';
-export { FibLpmCompiler, OutcomeCodes, type CompileMode, type FibLpmOptions, type FibLpmVersion } from './fib-lpm.js';
+export { FibLpmCompiler, OutcomeCodes, type CompileMode, type FibLpmOptions, type FibLpmVersion } from '../compile/fib-lpm.js';

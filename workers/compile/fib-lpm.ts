@@ -1,5 +1,5 @@
 // A FIB snapshot flattened into one longest-prefix-match table: for every destination, the
-// code of what `ip route get DST` answers (core/trie/compile.ts), so that a lookup is one
+// code of what `ip route get DST` answers (workers/compile/compile.ts), so that a lookup is one
 // poptrie walk whatever the rules, and incremental recompiles for route events.
 //
 // Why one table: fib_lookup() may consult several tables per destination (local, main,
@@ -32,10 +32,10 @@
 // consulted before another (local before main, a rule table before main) may also touch
 // the regions of the other table's prefixes inside it.
 
-import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibTable } from '../trie/fib-table.js';
-import { pmapDiff } from '../trie/persistent-map.js';
-import type { RouteGetOutcome } from '../route/route-output.js';
+import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
+import type { FibTable } from '../../core/trie/fib-table.js';
+import { pmapDiff } from '../../core/trie/persistent-map.js';
+import type { RouteGetOutcome } from '../../core/route/route-output.js';
 import {
   AnswerTable,
   compileProgram,
@@ -50,12 +50,12 @@ import {
   type Cover,
   type LookupProgram,
   type LookupView,
-} from '../trie/compile.js';
-import type { LpmChange } from './_prefix-index.js';
-import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from './poptrie.js';
-import { maskOf, type Ip4 } from '../net/ip4.js';
+} from './compile.js';
+import type { LpmChange } from '../lpm/_prefix-index.js';
+import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from '../lpm/poptrie.js';
+import { maskOf, type Ip4 } from '../../core/net/ip4.js';
 import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../trie/alias-sig.js';
+import { sigAliases, sigCount } from '../../core/trie/alias-sig.js';
 
 /**
  * Outcome codes: 1, 2, … for each distinct outcome, interned by content and never reused,

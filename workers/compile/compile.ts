@@ -3,7 +3,7 @@
 // what each table prefix answers (fib_table_lookup()), the policy that combines the tables
 // (fib_lookup(): the fast path, or fib_rules_lookup() over the rules), and what the output
 // path makes of the result (ip_route_output_key_hash_rcu(), __mkroute_output(),
-// rt_fill_info()). core/lpm/fib-lpm.ts flattens the three into one longest-prefix match.
+// rt_fill_info()). workers/compile/fib-lpm.ts flattens the three into one longest-prefix match.
 //
 // Why this is exact for such flows: fib_table_lookup() with a fixed flow (tos 0, oif 0,
 // scope universe) answers from the longest prefix that has a usable alias, and whether an
@@ -23,13 +23,13 @@
 //   | fibLookup (fast path, rules)     | compileProgram + walkProgram          |
 //   | routeOutput + finish + outputAnswer | outcomeOf + decodeOutcome          |
 
-import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { aliasNexthops, ruleMatches, gotoTarget, type ResolvedNh } from '../route/fib-lookup.js';
-import { makeFlow, LOOPBACK_IFINDEX } from '../route/flow.js';
-import type { RouteGetAnswer, RouteGetOutcome } from '../route/route-output.js';
-import { tableAliases, tableForEachLeaf, type FibTable } from './fib-table.js';
-import { pmapForEachRange } from './persistent-map.js';
-import { aliasHash, sameAlias } from './alias-sig.js';
+import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
+import { aliasNexthops, ruleMatches, gotoTarget, type ResolvedNh } from '../../core/route/fib-lookup.js';
+import { makeFlow, LOOPBACK_IFINDEX } from '../../core/route/flow.js';
+import type { RouteGetAnswer, RouteGetOutcome } from '../../core/route/route-output.js';
+import { tableAliases, tableForEachLeaf, type FibTable } from '../../core/trie/fib-table.js';
+import { pmapForEachRange } from '../../core/trie/persistent-map.js';
+import { aliasHash, sameAlias } from '../../core/trie/alias-sig.js';
 import {
   fibPropsError,
   RT_SCOPE_LINK,
@@ -39,11 +39,11 @@ import {
   RTN,
   type Errno,
   type RouteType,
-} from '../semantics/rtnetlink.js';
-import { ignoreLinkdown } from '../snapshot/snapshot.js';
-import { inetSelectAddr } from '../devinet/select-addr.js';
-import type { FibAlias } from '../semantics/fib-info.js';
-import { isLbcast, isLoopback, isMulticast, maskOf, type Ip4 } from '../net/ip4.js';
+} from '../../core/semantics/rtnetlink.js';
+import { ignoreLinkdown } from '../../core/snapshot/snapshot.js';
+import { inetSelectAddr } from '../../core/devinet/select-addr.js';
+import type { FibAlias } from '../../core/semantics/fib-info.js';
+import { isLbcast, isLoopback, isMulticast, maskOf, type Ip4 } from '../../core/net/ip4.js';
 
 /**
  * What one table prefix answers for the destination-only flow: the first usable alias
@@ -522,7 +522,7 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
   };
 }
 
-export { aliasHash, sameAlias } from './alias-sig.js';
+export { aliasHash, sameAlias } from '../../core/trie/alias-sig.js';
 
 /** Calls fn for every prefix of a table strictly inside dst/plen (longer, and contained). */
 export function forEachLeafInside(
@@ -559,7 +559,7 @@ export interface CompiledFib {
 /**
  * Compiles a snapshot for destination-only lookups: per table lookup, the answer of each
  * answering prefix (transparent prefixes left out), and the program that combines them.
- * core/lpm/fib-lpm.ts flattens the result into one LPM table; this form is for reading.
+ * workers/compile/fib-lpm.ts flattens the result into one LPM table; this form is for reading.
  *
  * @example
  *   const c = compileSnapshot(s);
