@@ -1,85 +1,71 @@
-// The lookup loops of dir24-8.ts and poptrie.ts in WebAssembly, assembled here byte by byte.
+// The lookup loops of dir24-8.ts and poptrie.ts in WebAssembly (bytes from _wasm-encode.ts).
 //
-// Why: the same loop runs 2-3x faster as WebAssembly than as JavaScript on this machine
+// Why: the same loop runs 3-4x faster as WebAssembly than as JavaScript on this machine
 // (native popcount, no bounds-check or number-representation guards), and the issue's
-// target is a ratio to C. No toolchain is needed: the module is ~600 bytes, emitted from the
-// opcode table below. It imports one shared memory (env.mem, see _shared-heap.ts) and
-// exports:
+// target is a ratio to C. No toolchain is needed: the module is ~1 KB. It imports one shared
+// memory (env.mem, see _shared-heap.ts) and exports:
 //
-//   | export  | params (all i32; offsets are byte offsets in the memory)    | per address   |
-//   |---------|-------------------------------------------------------------|---------------|
-//   | dir24   | tbl24, tbl8, addrs, out, n                                  | as lookupDir24 |
-//   | poptrie | direct (flat 65,536 entries), nodes, leaves, addrs, out, n | as lookupPoptrie |
+//   | export  | params (all i32; offsets are byte offsets in the memory)       | per address    |
+//   |---------|----------------------------------------------------------------|----------------|
+//   | dir24   | tbl24, tbl8, addrs, out, n                                     | as lookupDir24 |
+//   | poptrie | direct (flattened, see below), nodes, leaves, addrs, out, n   | as lookupPoptrie |
+//   | flatten | dirs, root (byte offset of the root), nodes, direct            | -              |
 //
-// poptrie interleaves GROUP lookups stage by stage (load all direct entries, then all first
-// nodes, then all leaves), so the loads of different addresses overlap: the walk is a chain
-// of dependent loads, and one address alone leaves the memory system idle (group
-// prefetching, Chen et al., "Improving hash join performance through prefetching", 2004).
+// The poptrie loop reads a per-thread flattened copy of one version's 65,536 direct entries
+// (flatten; 256 KiB, made once per version and thread), encoded so that the common walk is
+// short: indexed by the complement of the address's top 16 bits, an entry is ~value (< 0) for
+// a /16 answered there, or for a /16 with a node the node's byte address + 56 (>= 0). With
+// the complemented address na = ~a, the node's word for byte b = (a >>> 8) & 255 is at
+// entry - ((na >>> 10) & 56), and the bits 0..b of its bitmap are those the shift
+// `bitmap << (na >>> 8)` keeps (shift counts are taken mod 32, and (na >>> 8) & 31 = 31 - b):
+// the lookup is two loads of the node's word pair, a popcount and the leaf load, about 20
+// instructions. 99% of the table-drawn addresses of the real table end there; a /25../32
+// leaf (~node) takes one more node step with the shared encoding.
+//
+// It interleaves GROUP lookups stage by stage (load all direct entries, then all first nodes,
+// then all leaves), so the loads of different addresses overlap: the walk is a chain of
+// dependent loads, and one address alone leaves the memory system idle (group prefetching,
+// Chen et al., "Improving hash join performance through prefetching", 2004).
 
 import { heapAlloc, type SharedHeap, type WasmMemory } from './_shared-heap.js';
+import {
+  add,
+  and,
+  block,
+  br,
+  brIf,
+  end,
+  funcBody,
+  geS,
+  geU,
+  get,
+  gtU,
+  i32,
+  ifThen,
+  load,
+  loop,
+  ltS,
+  name,
+  or,
+  orElse,
+  popcnt,
+  section,
+  select,
+  set,
+  shl,
+  shrU,
+  store,
+  sub,
+  tee,
+  uleb,
+  vec,
+  xor,
+  I32,
+  type Code,
+} from './_wasm-encode.js';
 
-/** Addresses looked up together by the poptrie loop (4 measured best: 8 spills registers). */
-const GROUP = 4;
-
-const I32 = 0x7f;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-type Code = number | Code[];
-
-const flat = (c: Code[]): number[] => c.flat(Infinity as 1) as number[];
-const vec = (items: Code[][]): number[] => [...uleb(items.length), ...items.flatMap(flat)];
-const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((ch) => ch.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-
-// The opcodes used (WebAssembly core spec, section 5.4).
-const get = (i: number): Code => [0x20, ...uleb(i)];
-const set = (i: number): Code => [0x21, ...uleb(i)];
-const tee = (i: number): Code => [0x22, ...uleb(i)];
-const i32 = (v: number): Code => [0x41, ...sleb(v)];
-const load = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
-const store = (offset = 0): Code => [0x36, 2, ...uleb(offset)];
-const add = 0x6a;
-const sub = 0x6b;
-const and = 0x71;
-const or = 0x72;
-const xor = 0x73;
-const shl = 0x74;
-const shrU = 0x76;
-const popcnt = 0x69;
-const geU = 0x4f;
-const gtU = 0x4b;
-const ltS = 0x48;
-const block: Code = [0x02, 0x40];
-const loop: Code = [0x03, 0x40];
-const ifThen: Code = [0x04, 0x40];
-const end = 0x0b;
-const br = (depth: number): Code => [0x0c, depth];
-const brIf = (depth: number): Code => [0x0d, depth];
+/** Addresses looked up together by the poptrie loop. */
+const GROUP = 8;
 
 /** dir24(tbl24 0, tbl8 1, addrs 2, out 3, n 4); locals i 5, end 6, a 7, e 8. */
 function dir24Body(): Code[] {
@@ -100,43 +86,50 @@ function dir24Body(): Code[] {
   ];
 }
 
-// poptrie(direct, nodes, leaves, addrs, out, n): `direct` is a flat copy of one version's
-// 65,536 direct entries (see flatDirect in lpm-table.ts), which saves the root load.
+// poptrie(direct, nodes, leaves, addrs, out, n): see the header for `direct`.
 const DIRECT = 0;
 const NODES = 1;
 const LEAVES = 2;
 const ADDRS = 3;
 const OUT = 4;
 const N = 5;
-// Locals: byte index i, end, groupEnd, then per grouped lookup k: a, e, b, w.
+// Locals: byte index i, end, groupEnd, then per grouped lookup k: na (~address), e, w.
 const I = 6;
 const END = 7;
 const GEND = 8;
-const A = (k: number): number => 9 + 4 * k;
-const E = (k: number): number => 10 + 4 * k;
-const B = (k: number): number => 11 + 4 * k;
-const W = (k: number): number => 12 + 4 * k;
-const POPTRIE_LOCALS = 3 + 4 * GROUP;
+const NA = (k: number): number => 9 + 3 * k;
+const E = (k: number): number => 10 + 3 * k;
+const W = (k: number): number => 11 + 3 * k;
+const POPTRIE_LOCALS = 3 + 3 * GROUP;
 
-/** e = leaves[nodes[w+1] + popcount(nodes[w] & bits 0..b&31)] for node ~e, byte of a at shift. */
-function nodeStep(k: number, shift: number): Code[] {
-  return [
-    get(A(k)), shift ? [i32(shift), shrU] : [], i32(255), and, set(B(k)),
-    get(E(k)), i32(-1), xor, i32(4), shl,
-    get(B(k)), i32(5), shrU, i32(1), shl, or, i32(2), shl, get(NODES), add, set(W(k)),
-    get(W(k)), load(4),
-    // bits 0..b&31 as (2 << b) - 1: wasm shifts count mod 32, and 2 << 31 = 0 gives -1.
-    get(W(k)), load(), i32(2), get(B(k)), shl, i32(1), sub, and, popcnt, add,
-    i32(2), shl, get(LEAVES), add, load(), set(E(k)),
-  ];
-}
+/** na = ~addrs[i + k]. */
+const loadAddr = (k: number): Code[] => [get(ADDRS), get(I), add, load(4 * k), i32(-1), xor, set(NA(k))];
 
-/** e = direct[a >>> 16] for lookup k (a already loaded). */
-function directStep(k: number): Code[] {
-  return [get(A(k)), i32(16), shrU, i32(2), shl, get(DIRECT), add, load(), set(E(k))];
-}
+/** e = direct[na >>> 16]. */
+const directStep = (k: number): Code[] => [get(NA(k)), i32(16), shrU, i32(2), shl, get(DIRECT), add, load(), set(E(k))];
 
-const ifNode = (k: number, then: Code[]): Code[] => [get(E(k)), i32(0), ltS, ifThen, then, end];
+/** Word pair w of node e (an address + 56) for the third byte; e = leaves[base + popcount(bits 0..b)]. */
+const firstNode = (k: number): Code[] => [
+  get(E(k)), get(NA(k)), i32(10), shrU, i32(56), and, sub, tee(W(k)), load(4),
+  get(W(k)), load(), get(NA(k)), i32(8), shrU, shl, popcnt, add,
+  i32(2), shl, get(LEAVES), add, load(), set(E(k)),
+];
+
+/** The same for the fourth byte from a leaf ~node (the shared encoding): node byte address nodes + node * 64. */
+const secondNode = (k: number): Code[] => [
+  get(E(k)), i32(-1), xor, i32(6), shl, get(NODES), add, i32(56), add,
+  get(NA(k)), i32(2), shrU, i32(56), and, sub, tee(W(k)), load(4),
+  get(W(k)), load(), get(NA(k)), shl, popcnt, add,
+  i32(2), shl, get(LEAVES), add, load(), set(E(k)),
+];
+
+/** A node entry (>= 0) walks the first node; a value (~value) is complemented back. */
+const stepOne = (k: number): Code[] => [get(E(k)), i32(0), geS, ifThen, firstNode(k), orElse, get(E(k)), i32(-1), xor, set(E(k)), end];
+
+/** A leaf that is a node (< 0) walks it. */
+const stepTwo = (k: number): Code[] => [get(E(k)), i32(0), ltS, ifThen, secondNode(k), end];
+
+const storeOut = (k: number): Code[] => [get(OUT), get(I), add, get(E(k)), store(4 * k)];
 
 function poptrieBody(): Code[] {
   const ks = [...Array(GROUP).keys()];
@@ -147,11 +140,11 @@ function poptrieBody(): Code[] {
     get(END), i32(4 * GROUP), geU, ifThen,
     block, loop,
     get(I), get(GEND), gtU, brIf(1),
-    ks.map((k) => [get(ADDRS), get(I), add, load(4 * k), set(A(k))]),
-    ks.map((k) => directStep(k)),
-    ks.map((k) => ifNode(k, nodeStep(k, 8))),
-    ks.map((k) => ifNode(k, nodeStep(k, 0))),
-    ks.map((k) => [get(OUT), get(I), add, get(E(k)), store(4 * k)]),
+    ks.map(loadAddr),
+    ks.map(directStep),
+    ks.map(stepOne),
+    ks.map(stepTwo),
+    ks.map(storeOut),
     get(I), i32(4 * GROUP), add, set(I),
     br(0),
     end, end,
@@ -159,10 +152,7 @@ function poptrieBody(): Code[] {
     // The remaining addresses, one at a time.
     block, loop,
     get(I), get(END), geU, brIf(1),
-    get(ADDRS), get(I), add, load(), set(A(0)),
-    directStep(0),
-    ifNode(0, [nodeStep(0, 8), ifNode(0, nodeStep(0, 0))]),
-    get(OUT), get(I), add, get(E(0)), store(),
+    loadAddr(0), directStep(0), stepOne(0), stepTwo(0), storeOut(0),
     get(I), i32(4), add, set(I),
     br(0),
     end, end,
@@ -170,9 +160,35 @@ function poptrieBody(): Code[] {
   ];
 }
 
-function funcBody(locals: number, body: Code[]): number[] {
-  const f = [...vec([[...uleb(locals), I32]]), ...flat(body)];
-  return [...uleb(f.length), ...f];
+// flatten(dirs, root, nodes, direct); locals i, e.
+const F_DIRS = 0;
+const F_ROOT = 1;
+const F_NODES = 2;
+const F_DIRECT = 3;
+const F_I = 4;
+const F_E = 5;
+
+/**
+ * direct[65535 - i] = e >= 0 ? ~e : nodes + (~e << 6) + 56 for e = dirs[dirs[root + (i >>> 8)] + (i & 255)],
+ * i = 0..65535: one version's direct entries in the poptrie loop's encoding.
+ */
+function flattenBody(): Code[] {
+  return [
+    block, loop,
+    get(F_I), i32(65536), geU, brIf(1),
+    get(F_DIRS),
+    get(F_ROOT), get(F_I), i32(8), shrU, i32(2), shl, add, load(),
+    get(F_I), i32(255), and, add, i32(2), shl, add, load(), set(F_E),
+    get(F_DIRECT), i32(65535), get(F_I), sub, i32(2), shl, add,
+    get(F_E), i32(-1), xor,
+    get(F_NODES), get(F_E), i32(-1), xor, i32(6), shl, add, i32(56), add,
+    get(F_E), i32(0), geS, select,
+    store(),
+    get(F_I), i32(1), add, set(F_I),
+    br(0),
+    end, end,
+    end,
+  ];
 }
 
 /** The module's bytes. */
@@ -180,15 +196,16 @@ export function lookupWasmBytes(): Uint8Array {
   const params = (n: number): Code[][] => Array.from({ length: n }, () => [I32]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(params(5)), 0], [0x60, ...vec(params(6)), 0]])),
+    ...section(1, vec([[0x60, ...vec(params(5)), 0], [0x60, ...vec(params(6)), 0], [0x60, ...vec(params(4)), 0]])),
     // import env.mem: a shared memory (limits flag 3), 0..65536 pages.
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x03, ...uleb(0), ...uleb(65536)]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name('dir24'), 0x00, 0], [...name('poptrie'), 0x00, 1]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...name('dir24'), 0x00, 0], [...name('poptrie'), 0x00, 1], [...name('flatten'), 0x00, 2]])),
     ...section(10, [
-      ...uleb(2),
+      ...uleb(3),
       ...funcBody(4, dir24Body()),
       ...funcBody(POPTRIE_LOCALS, poptrieBody()),
+      ...funcBody(2, flattenBody()),
     ]),
   ];
   return Uint8Array.from(bytes);
@@ -198,6 +215,7 @@ export function lookupWasmBytes(): Uint8Array {
 export interface WasmLookup {
   dir24(tbl24: number, tbl8: number, addrs: number, out: number, n: number): void;
   poptrie(direct: number, nodes: number, leaves: number, addrs: number, out: number, n: number): void;
+  flatten(dirs: number, root: number, nodes: number, direct: number): void;
 }
 
 interface WasmApi {
@@ -226,15 +244,17 @@ export function instantiateLookup(memory: WasmMemory): WasmLookup {
   const { exports } = new api.Instance(compiled, { env: { mem: memory } });
   const dir24 = exports['dir24'];
   const poptrie = exports['poptrie'];
-  if (!isFn(dir24) || !isFn(poptrie)) throw new Error('LPM wasm module lacks its exports');
+  const flatten = exports['flatten'];
+  if (!isFn(dir24) || !isFn(poptrie) || !isFn(flatten)) throw new Error('LPM wasm module lacks its exports');
   return {
     dir24: (a, b, c, d, n) => void dir24(a, b, c, d, n),
     poptrie: (a, b, c, d, e, n) => void poptrie(a, b, c, d, e, n),
+    flatten: (a, b, c, d) => void flatten(a, b, c, d),
   };
 }
 
-/** Addresses copied into the heap per call of a loop (scratch: 2 x 256 KiB). */
-export const WASM_SCRATCH = 1 << 16;
+/** Addresses copied into the heap per call of a loop (scratch: 2 x 32 KiB, which stay in the L1/L2 caches between the copies and the loop). */
+export const WASM_SCRATCH = 1 << 13;
 
 /** Flat copies of poptrie direct arrays a thread keeps per heap (two: a publish mid-batch). */
 const FLAT_SLOTS = 2;
