@@ -24,6 +24,8 @@ export interface EngineBenchOptions {
   readonly threads?: readonly number[];
   /** Minimum time per throughput measurement, ms (default 1000). */
   readonly minMs?: number;
+  /** Alternating rounds of the engine on each worker count and C (default 5). */
+  readonly rounds?: number;
   /** Route events timed one by one for the incremental figure (default 1000). */
   readonly events?: number;
   /** Cold compiles timed per table (default 5), after the first of the process (timed apart). */
@@ -53,6 +55,7 @@ export const DEFAULTS = {
   addresses: 1 << 22,
   threads: Array.from({ length: availableParallelism() }, (_, i) => i + 1) as readonly number[],
   minMs: 1000,
+  rounds: 5,
   events: 1000,
   compileRuns: 5,
   referenceSample: 20_000,
@@ -75,6 +78,7 @@ export const QUICK: EngineBenchOptions = {
   growthSizes: [10_000, 100_000],
   addresses: 1 << 20,
   minMs: 300,
+  rounds: 2,
   events: 200,
   compileRuns: 2,
   referenceSample: 5000,
@@ -124,6 +128,9 @@ export function parseEngineBenchArgs(argv: readonly string[]): EngineBenchOption
       }
       case '--min-ms':
         o = { ...o, minMs: num('--min-ms') };
+        break;
+      case '--rounds':
+        o = { ...o, rounds: Math.ceil(num('--rounds')) };
         break;
       case '--events':
         o = { ...o, events: num('--events') };

@@ -7,6 +7,7 @@
 // ratio between them is taken under the same load (see headToHead).
 
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { routeGet, type RouteGetOutcome } from '../core/route/route-output.js';
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
@@ -21,7 +22,7 @@ import { checksum, generateTable, prng, tableAddrs, uniformAddrs, type BenchTabl
 import { compareAnswers, median, mlpsOf, quantile, settle, timeRuns } from './_harness.js';
 import { applyRouteEvent, ENV_EVENTS, envEventSnapshots, fibBenchSnapshot, onlyTableQueries, routeEventPlan, valueOfAnswer, valueOfGateway, type FibBench } from './_fib-snapshot.js';
 import type { Options } from './_engine-options.js';
-import { ENGINE, ENGINE_JS, REFERENCE, C_BASELINE, NPM, KERNEL, type RateRow, type Workload, type EngineTableResult, type GrowthRow } from './_engine-results.js';
+import { ENGINE, ENGINE_JS, REFERENCE, C_BASELINE, NPM, KERNEL, type RateRow, type Workload, type EngineTableResult, type GrowthRow, type HeadToHead } from './_engine-results.js';
 
 export interface KernelJob {
   readonly table: BenchTable;
@@ -88,7 +89,11 @@ function checkEngine(engine: FibEngine, addrs: Uint32Array, codes: Uint32Array, 
   return { ok: true, text: `${what}: the first ${want.length} answers deep-equal routeGet()'s` };
 }
 
-async function engineRows(ctx: Ctx, addrs: Uint32Array, want: readonly RouteGetOutcome[], rows: RateRow[], label: string): Promise<Uint32Array> {
+/**
+ * Checks the engine on the main thread (and times it there) and on each worker count; times
+ * the workers too unless `timeWorkers` is false (headToHead times them against C).
+ */
+async function engineRows(ctx: Ctx, addrs: Uint32Array, want: readonly RouteGetOutcome[], rows: RateRow[], label: string, timeWorkers = true): Promise<Uint32Array> {
   const { o, p } = ctx;
   const maxT = Math.max(...o.threads);
   const main = ctx.engines.get(maxT)!;
@@ -111,14 +116,14 @@ async function engineRows(ctx: Ctx, addrs: Uint32Array, want: readonly RouteGetO
     const chk = checkEngine(e, addrs, out, want, 'sample');
     const all = compareAnswers(out, codes, 'all codes vs the main thread');
     const ok = chk.ok && all.ok;
-    const r = ok ? await mlpsOf(() => e.lookup(addrs, out).then(() => undefined), addrs.length, o.minMs) : null;
-    rows.push({ competitor: ENGINE, threads: n, mlps: r?.mlps ?? null, mlpsMedian: r?.mlpsMedian ?? null, checked: ok ? `${chk.text}; ${all.text}` : `${chk.text}; ${all.text}` });
+    const r = ok && timeWorkers ? await mlpsOf(() => e.lookup(addrs, out).then(() => undefined), addrs.length, o.minMs) : null;
+    rows.push({ competitor: ENGINE, threads: n, mlps: r?.mlps ?? null, mlpsMedian: r?.mlpsMedian ?? null, checked: `${chk.text}; ${all.text}`, ...(ok ? {} : { note: 'answers differ: not timed' }) });
   }
   return codes;
 }
 
-function cRow(ctx: Ctx, prefixFile: string, addrs: Uint32Array, values: Uint32Array, wantValues: Uint32Array, tag: string): { row: RateRow; buildMs: number | null } {
-  if (!('binary' in ctx.c)) return { row: { competitor: C_BASELINE, threads: 1, mlps: null, checked: 'skipped', note: ctx.c.skipped }, buildMs: null };
+function cRow(ctx: Ctx, prefixFile: string, addrs: Uint32Array, values: Uint32Array, wantValues: Uint32Array, tag: string): { row: RateRow; buildMs: number | null; addrFile: string | null } {
+  if (!('binary' in ctx.c)) return { row: { competitor: C_BASELINE, threads: 1, mlps: null, checked: 'skipped', note: ctx.c.skipped }, buildMs: null, addrFile: null };
   const addrFile = join(ctx.dir, `addrs-${tag}.bin`);
   writeAddrFile(addrFile, addrs);
   const r = runC(ctx.c.binary, prefixFile, addrFile, ctx.o.minMs / 1000, wantValues.length);
@@ -134,7 +139,60 @@ function cRow(ctx: Ctx, prefixFile: string, addrs: Uint32Array, values: Uint32Ar
       checked: `${first.text}; checksum over all ${addrs.length} ${sumOk ? 'equals' : 'differs from'} the engine's`,
     },
     buildMs: r.buildMs,
+    addrFile: ok ? addrFile : null,
   };
+}
+
+/** Times the checked worker rows on their own (when there is no C baseline to alternate with). */
+async function timeWorkers(ctx: Ctx, addrs: Uint32Array, rows: RateRow[]): Promise<void> {
+  const out = new Uint32Array(new SharedArrayBuffer(addrs.length * 4));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row.competitor !== ENGINE || row.threads === 'main' || row.note !== undefined) continue;
+    const e = ctx.engines.get(row.threads)!;
+    const r = await mlpsOf(() => e.lookup(addrs, out).then(() => undefined), addrs.length, ctx.o.minMs);
+    rows[i] = { ...row, mlps: r.mlps, mlpsMedian: r.mlpsMedian };
+  }
+}
+
+/**
+ * The engine on each worker count and the C baseline, timed in `rounds` alternating rounds
+ * (engine on 1 worker, on 2, ..., then C), each competitor's fastest pass of >= minMs per
+ * round. Load from other processes on a shared machine comes and goes within seconds; the
+ * ratio of two rates measured in the same round shares it, and the median over rounds
+ * leaves out the rounds it hit hardest. Replaces the rows' rates with the medians.
+ */
+async function headToHead(ctx: Ctx, addrs: Uint32Array, prefixFile: string, addrFile: string, rows: RateRow[], label: string): Promise<HeadToHead | null> {
+  const { o, p } = ctx;
+  if (!('binary' in ctx.c)) return null;
+  const threads = o.threads.filter((n) => rows.some((r) => r.competitor === ENGINE && r.threads === n && r.note === undefined));
+  const cRowAt = rows.findIndex((r) => r.competitor === C_BASELINE && r.mlps !== null);
+  if (threads.length === 0 || cRowAt < 0) return null;
+  const out = new Uint32Array(new SharedArrayBuffer(addrs.length * 4));
+  const engine: Record<string, number[]> = {};
+  const c: number[] = [];
+  const load: number[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    p.step(`${label}: engine vs C, round ${r + 1} of ${o.rounds}`);
+    load.push(Math.round((loadavg()[0] ?? 0) * 100) / 100);
+    for (const n of threads) {
+      const e = ctx.engines.get(n)!;
+      const rate = await mlpsOf(() => e.lookup(addrs, out).then(() => undefined), addrs.length, o.minMs);
+      (engine[String(n)] ??= []).push(rate.mlps);
+    }
+    c.push(runC(ctx.c.binary, prefixFile, addrFile, o.minMs / 1000, 0).bestLookupsPerSec / 1e6);
+  }
+  const ratios: Record<string, number[]> = {};
+  const ratioMedian: Record<string, number> = {};
+  for (const n of threads) {
+    const xs = engine[String(n)]!;
+    ratios[String(n)] = xs.map((x, i) => x / c[i]!);
+    ratioMedian[String(n)] = median(ratios[String(n)]!);
+    const at = rows.findIndex((row) => row.competitor === ENGINE && row.threads === n);
+    rows[at] = { ...rows[at]!, mlps: median(xs), mlpsMedian: median(xs) };
+  }
+  rows[cRowAt] = { ...rows[cRowAt]!, mlps: median(c), mlpsMedian: median(c) };
+  return { rounds: o.rounds, minMs: o.minMs, loadAverage1m: load, engine, c, ratios, ratioMedian };
 }
 
 /** Benchmarks one table: snapshot, compiles, workloads, competitors, incremental events. */
@@ -189,12 +247,13 @@ export async function benchTable(ctx: Ctx, bt: BenchTable): Promise<EngineTableR
     const refMs = performance.now() - t0;
     rows.push({ competitor: REFERENCE, threads: 'main', mlps: sample.length / (refMs * 1000), checked: 'the definition of correct', note: `one pass over ${sample.length} addresses` });
     const wantValues = Uint32Array.from(want, valueOfAnswer);
-    const codes = await engineRows(ctx, addrs, want, rows, label);
+    const codes = await engineRows(ctx, addrs, want, rows, label, false);
     const values = engineValues(anyEngine, codes);
     p.step(`${label}: C baseline`);
     const c = cRow(ctx, prefixFile, addrs, values, wantValues, `${bt.name}-${kind}`);
     cBuildMs = c.buildMs;
     rows.push(c.row);
+    const h2h = c.addrFile === null ? null : await headToHead(ctx, addrs, prefixFile, c.addrFile, rows, label);
     if (npmBuild) {
       p.step(`${label}: npm longest-prefix-match`);
       const n = Math.min(o.npmQueries, sample.length);
@@ -210,7 +269,8 @@ export async function benchTable(ctx: Ctx, bt: BenchTable): Promise<EngineTableR
     }
     const k = Math.min(o.kernelQueries, sample.length);
     ctx.kernelJobs.push({ table, result, rows, queries: sample.slice(0, k), want: wantValues.slice(0, k) });
-    result.workloads.push({ addresses: kind, count: addrs.length, rows });
+    if (h2h === null) await timeWorkers(ctx, addrs, rows);
+    result.workloads.push({ addresses: kind, count: addrs.length, rows, ...(h2h === null ? {} : { headToHead: h2h }) });
   }
   p.step(`${bt.name}: incremental compiles (${o.events} route events, one at a time)`);
   const plan = routeEventPlan(table, Math.ceil(o.events / 2), o.seed + 3);

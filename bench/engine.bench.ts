@@ -11,7 +11,7 @@
 // gateway a route goes to, which is the value they store): a faster wrong answer does not.
 //
 // Run: node dist/bench/engine.bench.js [--quick] [--out DIR] [--table FILE] [--threads 1,2]
-//      [--min-ms N] [--no-kernel] [--no-c] [--no-npm]   (or `kfib bench`, cli/bench-cmd.ts)
+//      [--min-ms N] [--rounds N] [--no-kernel] [--no-c] [--no-npm]   (or `kfib bench`, cli/bench-cmd.ts)
 // Writes DIR/engine.json and DIR/engine.svg (default bench/results/), prints a table of
 // figures and ratios on stdout, and shows progress on stderr.
 //
@@ -56,7 +56,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const o: Options = { ...DEFAULTS, ...options } as Options;
   const machineAtStart = machineInfo();
   const dir = mkdtempSync(join(tmpdir(), 'kfib-engine-bench-'));
-  const perWorkload = 3 + o.threads.length + 2;
+  const perWorkload = 3 + o.threads.length + 2 + o.rounds;
   const steps = 2 + 2 * (5 + 2 * perWorkload + 2) + o.growthSizes.length * 4 + 2;
   const p = progress(steps, o.progress);
   const notes: string[] = [];
@@ -88,6 +88,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       statistic:
         'mlps: million lookups per second in the fastest of the passes timed for at least minMs (and 3 passes), for the engine, ' +
         'the npm package and the C baseline alike (its own loop); mlpsMedian: the median pass; reference and kernel: one pass. ' +
+        'The engine on worker threads and C (in workloads with headToHead): rounds alternating engine on each worker count and C, ' +
+        'each the fastest pass of the round; mlps is the median over rounds, and the ratio to C the median of the per-round ratios. ' +
         'Compile times: median of compileRuns compiles, each after a full garbage collection and a pause for its sweeping (settle()); ' +
         'cold compiles (a new compiler each) after one more, timed apart as firstMs (the JIT warming up).',
       options: { ...o, tablePath: relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },
