@@ -12,7 +12,7 @@ import { ipRule } from './ip-rule.js';
 import { ipNetconf, ipNexthop } from './ip-netconf-nexthop.js';
 import { sysctlCmd } from './sysctl-cmd.js';
 import type { FibEvent } from '../events/fib-event.js';
-import type { Step } from '../snapshot/reduce.js';
+import type { Step } from '../reduce/reduce.js';
 
 export interface CommandResult {
   readonly output: CommandOutput;

@@ -9,7 +9,7 @@
 import { AnswerTable } from './compile.js';
 import type { Ip4 } from '../../core/net/ip4.js';
 import type { LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../../core/trie/alias-sig.js';
+import { sigAliases, sigCount } from '../../core/snapshot/alias-sig.js';
 import { prefixKey } from './_regions.js';
 
 /** Prefixes per call of the loops of a full compile (see compileFull's merge). */

@@ -7,8 +7,8 @@
 // the other's prefixes inside it, so their regions may change too.
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import type { FibTable } from '../../core/trie/fib-table.js';
-import { pmapDiff } from '../../core/trie/persistent-map.js';
+import type { FibTable } from '../../core/snapshot/fib-table.js';
+import { pmapDiff } from '../../core/snapshot/persistent-map.js';
 import { forEachLeafInside, type AnswerTable, type LookupView } from './compile.js';
 import { maskOf, type Ip4 } from '../../core/net/ip4.js';
 import { prefixKey } from './_regions.js';

@@ -4,14 +4,15 @@
 // error type; interned here by alias so that a compile works each distinct alias list out once.
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import { aliasNexthops, type ResolvedNh } from '../../core/route/fib-lookup.js';
-import { LOOPBACK_IFINDEX } from '../../core/route/flow.js';
-import { tableAliases, type FibTable } from '../../core/trie/fib-table.js';
-import { aliasHash, sameAlias } from '../../core/trie/alias-sig.js';
-import { fibPropsError, RT_SCOPE_LINK, type Errno, type RouteType } from '../../core/semantics/rtnetlink.js';
+import { aliasNexthops, type ResolvedNh } from '../../core/trie/fib-table-lookup.js';
+import { LOOPBACK_IFINDEX } from '../../core/net/flow.js';
+import { tableAliases, type FibTable } from '../../core/snapshot/fib-table.js';
+import { aliasHash, sameAlias } from '../../core/snapshot/alias-sig.js';
+import { fibPropsError, RT_SCOPE_LINK, type RouteType } from '../../core/uapi/rtnetlink.js';
+import type { Errno } from '../../core/uapi/errno.js';
 import { ignoreLinkdown } from '../../core/snapshot/snapshot.js';
-import { inetSelectAddr } from '../../core/devinet/select-addr.js';
-import type { FibAlias } from '../../core/semantics/fib-info.js';
+import { inetSelectAddr } from '../../core/snapshot/select-addr.js';
+import type { FibAlias } from '../../core/snapshot/fib-info.js';
 import { maskOf, type Ip4 } from '../../core/net/ip4.js';
 
 /**

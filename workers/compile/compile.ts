@@ -28,9 +28,9 @@
 // snapshot into a readable form.
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import { tableForEachLeaf, type FibTable } from '../../core/trie/fib-table.js';
-import { pmapForEachRange } from '../../core/trie/persistent-map.js';
-import type { FibAlias } from '../../core/semantics/fib-info.js';
+import { tableForEachLeaf, type FibTable } from '../../core/snapshot/fib-table.js';
+import { pmapForEachRange } from '../../core/snapshot/persistent-map.js';
+import type { FibAlias } from '../../core/snapshot/fib-info.js';
 import type { Ip4 } from '../../core/net/ip4.js';
 import { AnswerTable, type CompiledAnswer } from './answer-table.js';
 import { compileProgram, programViews, type LookupProgram } from './lookup-program.js';
@@ -42,7 +42,7 @@ export type { CompiledAction, CompiledRule, LookupProgram, LookupView, WalkResul
 export { compileProgram, programViews, ruleCovers, walkProgram } from './lookup-program.js';
 export type { CompiledOutcome } from './decode-outcome.js';
 export { decodeOutcome, outcomeOf } from './decode-outcome.js';
-export { aliasHash, sameAlias } from '../../core/trie/alias-sig.js';
+export { aliasHash, sameAlias } from '../../core/snapshot/alias-sig.js';
 
 /** Calls fn for every prefix of a table strictly inside dst/plen (longer, and contained). */
 export function forEachLeafInside(

@@ -3,9 +3,10 @@
 // destination-only flow, with what depends on the destination itself (0.0.0.0, broadcast,
 // multicast, the source of local routes, route_localnet) applied last by decodeOutcome().
 
-import { LOOPBACK_IFINDEX } from '../../core/route/flow.js';
+import { LOOPBACK_IFINDEX } from '../../core/net/flow.js';
 import type { RouteGetAnswer, RouteGetOutcome } from '../../core/route/route-output.js';
-import type { Errno, RouteType } from '../../core/semantics/rtnetlink.js';
+import type { RouteType } from '../../core/uapi/rtnetlink.js';
+import type { Errno } from '../../core/uapi/errno.js';
 import { isLbcast, isLoopback, isMulticast, type Ip4 } from '../../core/net/ip4.js';
 import type { CompiledAnswer } from './answer-table.js';
 import type { WalkResult } from './lookup-program.js';

@@ -42,7 +42,7 @@ import type { LpmChange } from '../lpm/_prefix-index.js';
 import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from '../lpm/poptrie.js';
 import type { Ip4 } from '../../core/net/ip4.js';
 import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../../core/trie/alias-sig.js';
+import { sigAliases, sigCount } from '../../core/snapshot/alias-sig.js';
 import { OutcomeCodes } from './outcome-codes.js';
 import { prefixKey, replayLog, diffRegions, type Regions } from './_regions.js';
 import { answerColumns, mergeAnchors, plainRun, BATCH, HOST, type Context, type MergeState, type PlainColumns } from './_full-merge.js';

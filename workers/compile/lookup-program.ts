@@ -4,9 +4,10 @@
 // everywhere or nowhere for this flow.
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import { ruleMatches, gotoTarget } from '../../core/route/fib-lookup.js';
-import { makeFlow } from '../../core/route/flow.js';
-import { RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, type Errno } from '../../core/semantics/rtnetlink.js';
+import { ruleMatches, gotoTarget } from '../../core/rules/fib-rules-lookup.js';
+import { makeFlow } from '../../core/net/flow.js';
+import { RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../../core/uapi/rtnetlink.js';
+import type { Errno } from '../../core/uapi/errno.js';
 import { maskOf, type Ip4 } from '../../core/net/ip4.js';
 import type { CompiledAnswer, Cover } from './answer-table.js';
 
