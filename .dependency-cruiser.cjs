@@ -23,7 +23,8 @@ const LAYERS = [
   'core/trie-change/', //fib_trie.c's writers: fib_table_insert(), fib_table_delete()
   'core/nexthop/', //    nexthop.c: rtm_new_nexthop(), rtm_del_nexthop(), nexthop_flush_dev()
   'core/frontend/', //   fib_frontend.c: fib_netdev_event(), fib_inetaddr_event(), fib_add_ifaddr()
-  'core/devinet/', //    devinet.c: devinet_conf_proc()
+  'core/devinet/', //    devinet.c: inet_rtm_newaddr(), __inet_insert_ifa(), inetdev_event(), devinet_conf_proc()
+  'core/dev/', //        net/core/dev.c, rtnetlink.c: rtnl_newlink(), do_setlink(), unregister_netdevice()
   'core/reduce/', //     rtnetlink_rcv_msg(): one event -> the kernel entry point that handles it
   'core/print/', //      iproute2's route printers (print_route, ip route get)
   'core/iproute2/', //   iproute2's ip commands (ip/*.c) turned into events, and their output
