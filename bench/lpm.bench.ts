@@ -5,7 +5,7 @@
 // Why: the engine exists to make fib_table_lookup()'s answers fast for lookup-heavy
 // workloads; whether it does is a ratio to baselines measured side by side on this machine.
 // Every competitor's answers are checked against the engine's (whose own answers are checked
-// against a naive model by test/lpm/) before its rate counts: a faster wrong answer does not.
+// against a naive model by test/workers/lpm/) before its rate counts: a faster wrong answer does not.
 //
 // Run: node dist/bench/lpm.bench.js [--quick] [--out DIR] [--table FILE] [--threads 1,2]
 //      [--min-ms N] [--no-kernel] [--no-c] [--no-npm] [--no-benchmarkjs]
@@ -66,7 +66,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     p.step('one address per call (benchmark.js)');
     const single = o.benchmarkJs ? singleLookups(real, ctx) : [];
     runKernelJobs(ctx, tables);
-    notes.push('raw LPM structures on prefix values, checked against each other and a naive model (test/lpm/); the FIB engine on snapshots, checked against the reference routeGet(), is bench/engine.bench.ts (kfib bench)');
+    notes.push('raw LPM structures on prefix values, checked against each other and a naive model (test/workers/lpm/); the FIB engine on snapshots, checked against the reference routeGet(), is bench/engine.bench.ts (kfib bench)');
     const results: BenchResults = {
       schema: 'kfib-lpm-bench/1',
       date: new Date().toISOString(),

@@ -11,7 +11,7 @@ import { lookupLpmBatch, type LpmTable } from '../../workers/lpm/lpm-table.js';
 import { applyPoptrieChanges, buildPoptrie } from '../../workers/lpm/poptrie.js';
 import { LookupPool, type ChunkAttempt } from '../../workers/lookup-pool.js';
 import type { LookupFault } from '../../workers/protocol.js';
-import { changesFor, ipv4Addr, modelOf, naiveLongestMatch, probeAddresses, routeSet } from '../lpm/_lpm-model.js';
+import { changesFor, ipv4Addr, modelOf, naiveLongestMatch, probeAddresses, routeSet } from './lpm/_lpm-model.js';
 
 /** Small chunks, so that even small batches are split across both threads. */
 const pool = new LookupPool({ threads: 2, minChunk: 8 });

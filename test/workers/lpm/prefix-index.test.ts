@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { PrefixIndex, sortByLength, toColumns } from '../../workers/lpm/_prefix-index.js';
+import { PrefixIndex, sortByLength, toColumns } from '../../../workers/lpm/_prefix-index.js';
 import { lpmEntry, maskOf, modelOf } from './_lpm-model.js';
 
 test('the index holds what a map holds after any sequence of sets and deletes', () =>

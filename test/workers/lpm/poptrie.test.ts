@@ -13,9 +13,9 @@ import {
   lookupPoptrieBatch,
   poptrieMemory,
   type PoptrieTable,
-} from '../../workers/lpm/poptrie.js';
-import type { LpmChange } from '../../workers/lpm/_prefix-index.js';
-import { lookupLpmBatch } from '../../workers/lpm/lpm-table.js';
+} from '../../../workers/lpm/poptrie.js';
+import type { LpmChange } from '../../../workers/lpm/_prefix-index.js';
+import { lookupLpmBatch } from '../../../workers/lpm/lpm-table.js';
 import {
   applyModel,
   changesFor,

@@ -12,8 +12,8 @@ import {
   lookupBatch,
   lookupDir24,
   type Dir24Table,
-} from '../../workers/lpm/dir24-8.js';
-import { lookupLpmBatch } from '../../workers/lpm/lpm-table.js';
+} from '../../../workers/lpm/dir24-8.js';
+import { lookupLpmBatch } from '../../../workers/lpm/lpm-table.js';
 import {
   applyModel,
   changesFor,
