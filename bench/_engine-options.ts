@@ -14,6 +14,8 @@ export interface EngineBenchOptions {
   readonly tablePath?: string;
   /** Where engine.json and engine.svg go (default bench/results). */
   readonly outDir?: string;
+  /** Also the generated table and the growth rows (default true; --no-generated: the real table only). */
+  readonly generated?: boolean;
   /** Size of the generated table (default 1,000,000). */
   readonly generatedPrefixes?: number;
   /** Table sizes for "lookups/s as the table grows" (default 10k, 100k, 1M). */
@@ -50,6 +52,7 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULTS = {
   tablePath: resolve(REPO, '..', 'shared', 'data', 'ipv4-fulltable-iprbench.txt'),
   outDir: join(REPO, 'bench', 'results'),
+  generated: true,
   generatedPrefixes: 1_000_000,
   growthSizes: [10_000, 100_000, 1_000_000] as readonly number[],
   addresses: 1 << 22,
@@ -134,6 +137,9 @@ export function parseEngineBenchArgs(argv: readonly string[]): EngineBenchOption
         break;
       case '--events':
         o = { ...o, events: num('--events') };
+        break;
+      case '--no-generated':
+        o = { ...o, generated: false };
         break;
       case '--no-kernel':
         o = { ...o, kernel: false };

@@ -11,7 +11,7 @@
 // gateway a route goes to, which is the value they store): a faster wrong answer does not.
 //
 // Run: node dist/bench/engine.bench.js [--quick] [--out DIR] [--table FILE] [--threads 1,2]
-//      [--min-ms N] [--rounds N] [--no-kernel] [--no-c] [--no-npm]   (or `kfib bench`, cli/bench-cmd.ts)
+//      [--min-ms N] [--rounds N] [--no-generated] [--no-kernel] [--no-c] [--no-npm]   (or `kfib bench`, cli/bench-cmd.ts)
 // Writes DIR/engine.json and DIR/engine.svg (default bench/results/), prints a table of
 // figures and ratios on stdout, and shows progress on stderr.
 //
@@ -30,7 +30,7 @@ import { generateTable, loadTable } from './_tables.js';
 import { machineInfo } from './_harness.js';
 import { HOST_SCRIPT } from './_fib-snapshot.js';
 import { DEFAULTS, REPO, commandLine, parseEngineBenchArgs, type Options, type EngineBenchOptions } from './_engine-options.js';
-import { printResults, svgOf, targetsOf, type EngineBenchResults, type EngineTableResult } from './_engine-results.js';
+import { printResults, svgOf, targetsOf, type EngineBenchResults, type EngineTableResult, type GrowthRow } from './_engine-results.js';
 import { benchTable, benchGrowth, runKernelJobs, type Ctx } from './_engine-table.js';
 
 export { parseEngineBenchArgs, QUICK, type EngineBenchOptions } from './_engine-options.js';
@@ -70,11 +70,14 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const ctx: Ctx = { o, p, dir, c, compiler, engines, notes, kernelJobs: [] };
     p.step('load the real table, generate the 1M table');
     const real = loadTable(o.tablePath, 'real');
-    const gen = generateTable(o.generatedPrefixes, o.seed);
     const tables: EngineTableResult[] = [];
     tables.push(await benchTable(ctx, real));
-    tables.push(await benchTable(ctx, gen));
-    const growth = await benchGrowth(ctx, o.growthSizes, new Map([[gen.entries.length, tables[1]!]]));
+    let growth: GrowthRow[] = [];
+    if (o.generated) {
+      const gen = generateTable(o.generatedPrefixes, o.seed);
+      tables.push(await benchTable(ctx, gen));
+      growth = await benchGrowth(ctx, o.growthSizes, new Map([[gen.entries.length, tables[1]!]]));
+    }
     runKernelJobs(ctx);
     notes.push(
       'addresses avoid 0/8, 127/8, 224/3 and the host\'s own subnets, so that every answer is a table route or the default route; ' +
