@@ -68,7 +68,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const c: CBuild = o.c ? compileC(dir) : { skipped: 'C baseline skipped (--no-c)' };
     if (!('binary' in c)) notes.push(c.skipped);
     const ctx: Ctx = { o, p, dir, c, compiler, engines, notes, kernelJobs: [] };
-    p.step('load the real table, generate the 1M table');
+    p.step(o.generated ? 'load the real table, generate the 1M table' : 'load the real table');
     const real = loadTable(o.tablePath, 'real');
     const tables: EngineTableResult[] = [];
     tables.push(await benchTable(ctx, real));
