@@ -34,12 +34,16 @@ const LAYERS = [
   'core/replay/', //     replaying a trace through the model, checking each notification
   'core/report/', //     the report's model (no DOM)
   'core/index.ts', //    the package's public API
+  'cli/exit-status.ts', // the CLI's command helper (exit statuses, argv and --help, files and the
+  'cli/command.ts', //    terminal): below the benches, which declare and parse their options with
+  'cli/io.ts', //         it too; the rest of cli/ is the top layer
   'workers/lpm/', //     the engine's compiled lookup structures: shared memory, WebAssembly, dir24-8, poptrie
   'workers/compile/', // a snapshot compiled for destination-only lookups (route.c, fib_rules.c answers as outcome codes)
   'workers/protocol.ts', //     the messages between the lookup pool and its workers
   'workers/lookup-worker.ts', // a worker thread: one chunk of a batch (fib_table_lookup() per CPU)
   'workers/lookup-pool.ts', //  the piscina pool: batches pinned to a version (RCU readers)
   'workers/fib-engine.ts', //   the engine: compile, publish, look up, decode
+  'workers/index.ts', //        the engine's public API
   'props/', //           property tests and the kernel oracle (differential)
   'bench/', //           benchmarks
   'cli/', //             the kfib command, its I/O, the report page (cli/report/page, DOM)
@@ -56,7 +60,8 @@ const upward = LAYERS.slice(0, -1).map((layer, i) => ({
   comment: `${layer} may import only from itself and the folders below it in .dependency-cruiser.cjs LAYERS`,
   severity: 'error',
   from: { path: pathOf(layer), pathNot: KNOWN_EXCEPTIONS },
-  to: { path: LAYERS.slice(i + 1).map(pathOf) },
+  // A one-file layer inside a folder that sits higher (cli/command.ts in cli/) is not higher.
+  to: { path: LAYERS.slice(i + 1).map(pathOf), pathNot: LAYERS.slice(0, i + 1).map(pathOf) },
 }));
 
 module.exports = {

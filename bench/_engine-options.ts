@@ -7,11 +7,12 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lookupBenchSettings, type LookupBenchValues } from './_bench-args.js';
 
 /** What to run; every field has a default (see DEFAULTS). */
 export interface EngineBenchOptions {
-  /** The real table, "a.b.c.d/len" per line (default ../shared/data/ipv4-fulltable-iprbench.txt). */
-  readonly tablePath?: string;
+  /** The real table, "a.b.c.d/len" per line (default ../shared/data/ipv4-fulltable-iprbench.txt); null: none (--quick). */
+  readonly tablePath?: string | null;
   /** Where engine.json and engine.svg go (default bench/results). */
   readonly outDir?: string;
   /** Also the generated table and the growth rows (default true; --no-generated: the real table only). */
@@ -49,8 +50,10 @@ export interface EngineBenchOptions {
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
+export const DEFAULT_TABLE = resolve(REPO, '..', 'shared', 'data', 'ipv4-fulltable-iprbench.txt');
+
 export const DEFAULTS = {
-  tablePath: resolve(REPO, '..', 'shared', 'data', 'ipv4-fulltable-iprbench.txt'),
+  tablePath: DEFAULT_TABLE as string | null,
   outDir: join(REPO, 'bench', 'results'),
   generated: true,
   generatedPrefixes: 1_000_000,
@@ -77,14 +80,16 @@ export type Options = typeof DEFAULTS;
 
 /** The smaller run of `--quick` (a smoke test of the whole harness). */
 export const QUICK: EngineBenchOptions = {
+  tablePath: null,
   generatedPrefixes: 100_000,
-  growthSizes: [10_000, 100_000],
-  addresses: 1 << 20,
-  minMs: 300,
+  growthSizes: [20_000, 100_000],
+  addresses: 1 << 18,
+  minMs: 150,
   rounds: 2,
-  events: 200,
+  events: 100,
   compileRuns: 2,
-  referenceSample: 5000,
+  referenceSample: 2000,
+  kernel: false,
   kernelQueries: 2000,
   npmQueries: 2000,
 };
@@ -96,66 +101,15 @@ export function commandLine(): string {
   return `${script.endsWith('engine.bench.js') ? 'node dist/bench/engine.bench.js' : 'kfib bench'} ${args.join(' ')}`.trim();
 }
 
-/** Parses the command line (see the header); throws an Error naming a bad argument. */
-export function parseEngineBenchArgs(argv: readonly string[]): EngineBenchOptions {
-  let o: EngineBenchOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`Cannot parse arguments: ${a} needs a value`);
-      return v;
-    };
-    const num = (what: string): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`Cannot parse arguments: ${what} must be a positive number: got ${v}`);
-      return n;
-    };
-    switch (a) {
-      case '--quick':
-        o = { ...o, ...QUICK };
-        break;
-      case '--out':
-        o = { ...o, outDir: resolve(value()) };
-        break;
-      case '--table':
-        o = { ...o, tablePath: resolve(value()) };
-        break;
-      case '--threads': {
-        const v = value();
-        const ts = v.split(',').map(Number);
-        if (ts.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`Cannot parse arguments: --threads must be positive integers separated by commas: got ${v}`);
-        o = { ...o, threads: ts };
-        break;
-      }
-      case '--min-ms':
-        o = { ...o, minMs: num('--min-ms') };
-        break;
-      case '--rounds':
-        o = { ...o, rounds: Math.ceil(num('--rounds')) };
-        break;
-      case '--events':
-        o = { ...o, events: num('--events') };
-        break;
-      case '--no-generated':
-        o = { ...o, generated: false };
-        break;
-      case '--no-kernel':
-        o = { ...o, kernel: false };
-        break;
-      case '--no-c':
-        o = { ...o, c: false };
-        break;
-      case '--no-npm':
-        o = { ...o, npm: false };
-        break;
-      case '--no-progress':
-        o = { ...o, progress: false };
-        break;
-      default:
-        throw new Error(`Cannot parse arguments: unknown option ${a}`);
-    }
-  }
-  return o;
+/** The options of a parsed command line (bench/_bench-args.ts); throws an Error naming a bad value. */
+export function engineBenchOptions(v: LookupBenchValues): EngineBenchOptions {
+  const { quick, ...rest } = lookupBenchSettings(v);
+  const rounds = v.rounds === undefined ? undefined : Number(v.rounds);
+  if (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0)) throw new Error(`--rounds must be a positive integer: got ${v.rounds}`);
+  return {
+    ...(quick ? QUICK : {}),
+    ...rest,
+    ...(rounds === undefined ? {} : { rounds }),
+    ...(v['no-generated'] ? { generated: false } : {}),
+  };
 }

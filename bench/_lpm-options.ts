@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lookupBenchSettings, type LookupBenchValues } from './_bench-args.js';
 
 /** What to run; every field has a default (see DEFAULTS). */
 export interface BenchOptions {
@@ -75,47 +76,8 @@ export const QUICK: BenchOptions = {
   npmQueries: 2000,
 };
 
-/** Parses the command line (see the header). */
-export function parseArgs(argv: readonly string[]): BenchOptions {
-  let o: BenchOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`Cannot parse arguments: ${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--quick':
-        o = { ...o, ...QUICK };
-        break;
-      case '--out':
-        o = { ...o, outDir: resolve(value()) };
-        break;
-      case '--table':
-        o = { ...o, tablePath: resolve(value()) };
-        break;
-      case '--threads':
-        o = { ...o, threads: value().split(',').map(Number) };
-        break;
-      case '--min-ms':
-        o = { ...o, minMs: Number(value()) };
-        break;
-      case '--no-kernel':
-        o = { ...o, kernel: false };
-        break;
-      case '--no-c':
-        o = { ...o, c: false };
-        break;
-      case '--no-npm':
-        o = { ...o, npm: false };
-        break;
-      case '--no-benchmarkjs':
-        o = { ...o, benchmarkJs: false };
-        break;
-      default:
-        throw new Error(`Cannot parse arguments: unknown option ${a}`);
-    }
-  }
-  return o;
+/** The options of a parsed command line (bench/_bench-args.ts); throws an Error naming a bad value. */
+export function lpmBenchOptions(v: LookupBenchValues): BenchOptions {
+  const { quick, events: _events, write, ...rest } = lookupBenchSettings(v);
+  return { ...(quick ? QUICK : {}), ...rest, ...(write === undefined ? {} : { write }), ...(v['no-benchmarkjs'] ? { benchmarkJs: false } : {}) };
 }

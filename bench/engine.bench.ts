@@ -29,11 +29,12 @@ import { progress } from './_progress.js';
 import { generateTable, loadTable } from './_tables.js';
 import { machineInfo } from './_harness.js';
 import { HOST_SCRIPT } from './_fib-snapshot.js';
-import { DEFAULTS, REPO, commandLine, parseEngineBenchArgs, type Options, type EngineBenchOptions } from './_engine-options.js';
+import { DEFAULTS, REPO, commandLine, engineBenchOptions, type Options, type EngineBenchOptions } from './_engine-options.js';
+import { ENGINE_BENCH_COMMAND, runLookupBenchMain } from './_bench-args.js';
 import { printResults, svgOf, targetsOf, type EngineBenchResults, type EngineTableResult, type GrowthRow } from './_engine-results.js';
 import { benchTable, benchGrowth, runKernelJobs, type Ctx } from './_engine-table.js';
 
-export { parseEngineBenchArgs, QUICK, type EngineBenchOptions } from './_engine-options.js';
+export { DEFAULT_TABLE, engineBenchOptions, QUICK, type EngineBenchOptions } from './_engine-options.js';
 export type { EngineBenchResults, EngineTableResult, GrowthRow, RateRow, Workload } from './_engine-results.js';
 export { C_BASELINE, ENGINE, ENGINE_JS, KERNEL, NPM, REFERENCE } from './_engine-results.js';
 
@@ -69,14 +70,15 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     if (!('binary' in c)) notes.push(c.skipped);
     const ctx: Ctx = { o, p, dir, c, compiler, engines, notes, kernelJobs: [] };
     p.step(o.generated ? 'load the real table, generate the 1M table' : 'load the real table');
-    const real = loadTable(o.tablePath, 'real');
+    const real = o.tablePath === null ? null : loadTable(o.tablePath, 'real');
     const tables: EngineTableResult[] = [];
-    tables.push(await benchTable(ctx, real));
+    if (real !== null) tables.push(await benchTable(ctx, real));
     let growth: GrowthRow[] = [];
     if (o.generated) {
       const gen = generateTable(o.generatedPrefixes, o.seed);
-      tables.push(await benchTable(ctx, gen));
-      growth = await benchGrowth(ctx, o.growthSizes, new Map([[gen.entries.length, tables[1]!]]));
+      const genResult = await benchTable(ctx, gen);
+      tables.push(genResult);
+      growth = await benchGrowth(ctx, o.growthSizes, new Map([[gen.entries.length, genResult]]));
     }
     runKernelJobs(ctx);
     notes.push(
@@ -95,12 +97,12 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         'each the fastest pass of the round; mlps is the median over rounds, and the ratio to C the median of the per-round ratios. ' +
         'Compile times: median of compileRuns compiles, each after a full garbage collection and a pause for its sweeping (settle()); ' +
         'cold compiles (a new compiler each) after one more, timed apart as firstMs (the JIT warming up).',
-      options: { ...o, tablePath: relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },
+      options: { ...o, tablePath: o.tablePath === null ? null : relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },
       host: HOST_SCRIPT,
       notes,
       tables,
       growth,
-      targets: targetsOf(tables[0]),
+      targets: real === null ? [] : targetsOf(tables[0]),
     };
     p.step('write results');
     if (o.write) {
@@ -117,9 +119,4 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  runEngineBench(parseEngineBenchArgs(process.argv.slice(2))).catch((err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runLookupBenchMain(ENGINE_BENCH_COMMAND, engineBenchOptions, runEngineBench);

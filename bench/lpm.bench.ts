@@ -21,11 +21,12 @@ import { LookupPool } from '../workers/lookup-pool.js';
 import { compileC, type CBuild } from './_c-baseline.js';
 import { progress } from './_progress.js';
 import { generateTable, loadTable } from './_tables.js';
-import { DEFAULTS, REPO, parseArgs, type BenchOptions } from './_lpm-options.js';
+import { DEFAULTS, REPO, lpmBenchOptions, type BenchOptions } from './_lpm-options.js';
+import { LPM_BENCH_COMMAND, runLookupBenchMain } from './_bench-args.js';
 import { printResults, svgOf, targets, type BenchResults } from './_lpm-results.js';
 import { machine, benchTable, benchGrowth, runKernelJobs, singleLookups, type Ctx } from './_lpm-table.js';
 
-export { parseArgs, QUICK, type BenchOptions } from './_lpm-options.js';
+export { lpmBenchOptions, QUICK, type BenchOptions } from './_lpm-options.js';
 export type { BenchResults, GrowthRow, RateRow, StructureResult, TableResult, Workload } from './_lpm-results.js';
 
 /**
@@ -98,9 +99,4 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  runBench(parseArgs(process.argv.slice(2))).catch((err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runLookupBenchMain(LPM_BENCH_COMMAND, lpmBenchOptions, runBench);

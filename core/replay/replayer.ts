@@ -285,7 +285,7 @@ export class TraceReplayer {
       const step = reduceFib(this.snap, event, this.edit);
       this.snap = step.snapshot;
       applied.push({ event, step });
-      effects.push(...step.effects);
+      for (const e of step.effects) effects.push(e);
       if (step.error !== null) error = step.error;
     }
     return { applied, before, effects, error };
@@ -415,7 +415,7 @@ export class TraceReplayer {
       for (const e of events) {
         const st = reduceFib(s, e);
         s = st.snapshot;
-        effects.push(...st.effects);
+        for (const x of st.effects) effects.push(x);
       }
       if (predictedNotifications(this.snap, s, effects).some((n) => ids.has(n.id))) return c;
     }
