@@ -23,6 +23,8 @@ writes no results unless --out is given`,
   'no-npm': { type: 'boolean', help: 'skip the npm package' },
   'no-benchmarkjs': { type: 'boolean', help: 'skip the Benchmark.js timing (lpm bench only)' },
   'no-progress': { type: 'boolean', help: 'no progress display' },
+  rounds: { type: 'string', arg: 'N', help: 'alternating rounds of the engine and C (default 5; engine bench only)' },
+  'no-generated': { type: 'boolean', help: 'the real table only: no generated table, no growth rows (engine bench only)' },
 } as const;
 
 /** The command of a lookup bench run directly (`node dist/bench/NAME.bench.js`). */

@@ -13,7 +13,7 @@ import { reduceFib } from '../core/reduce/reduce.js';
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
 import type { RouteGetOutcome } from '../core/route/route-output.js';
 import { deviceByName } from '../core/snapshot/snapshot.js';
-import type { LpmEntry } from '../core/lpm/_prefix-index.js';
+import type { LpmEntry } from '../workers/lpm/_prefix-index.js';
 import { formatIp, prng, type BenchTable } from './_tables.js';
 
 /** The uplink: 100.64.0.1/21 on eth0; gateway k is 100.64.1.0 + k (k < 1024). */

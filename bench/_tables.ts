@@ -6,7 +6,7 @@
 // anything is timed.
 
 import { readFileSync } from 'node:fs';
-import type { LpmEntry } from '../core/lpm/_prefix-index.js';
+import type { LpmEntry } from '../workers/lpm/_prefix-index.js';
 
 /** A table to benchmark: its prefixes with values, and a name for reports. */
 export interface BenchTable {

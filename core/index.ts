@@ -46,7 +46,6 @@ export { TraceReplayer, type CheckFinding } from './replay/replayer.js';
 export { initialState, type InitialState } from './replay/initial-state.js';
 export { ipJsonDump, showText, type ShowWhat } from './replay/ip-json-dump.js';
 export { silentChanges, type SilentChange } from './replay/silent-changes.js';
-export { compileSnapshot, type CompiledFib, type CompiledAnswer } from './trie/compile.js';
 
 // The HTML report of a replayed trace (the page's own code is cli/report/page/).
 export { parseReportData, type ReportData } from './report/report-data.js';

@@ -4,7 +4,7 @@
 // Why: the reference lookup (core/route/route-output.ts: fib_lookup(), fib_table_lookup(),
 // ip_route_output_key_hash_rcu()) walks the model's tries per destination, a few
 // microseconds each. For the destination-only flow the whole answer is a function of the
-// destination, so core/lpm/fib-lpm.ts compiles it into one poptrie of outcome codes; the
+// destination, so workers/compile/fib-lpm.ts compiles it into one poptrie of outcome codes; the
 // workers (lookup-worker.ts, via lookup-pool.ts) run its WebAssembly loop over their share
 // of a batch, and decode() turns a code back into the reference's answer. A new snapshot is
 // compiled incrementally when only routes changed and published as a new version while
@@ -19,11 +19,11 @@
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
 import { routeGet, type RouteGetOutcome, type RouteGetRequest } from '../core/route/route-output.js';
 import type { Ip4 } from '../core/net/ip4.js';
-import { FibLpmCompiler, type CompileMode } from '../core/lpm/fib-lpm.js';
-import type { CompiledOutcome } from '../core/trie/compile.js';
-import { lookupLpmBatch, lpmMemory, type LpmKernel } from '../core/lpm/lpm-table.js';
-import type { LpmMemory } from '../core/lpm/dir24-8.js';
-import type { PoptrieTable } from '../core/lpm/poptrie.js';
+import { FibLpmCompiler, type CompileMode } from './compile/fib-lpm.js';
+import type { CompiledOutcome } from './compile/compile.js';
+import { lookupLpmBatch, lpmMemory, type LpmKernel } from './lpm/lpm-table.js';
+import type { LpmMemory } from './lpm/dir24-8.js';
+import type { PoptrieTable } from './lpm/poptrie.js';
 import { LookupPool, type LookupPoolOptions, type LookupPoolStats } from './lookup-pool.js';
 
 export interface FibEngineOptions extends LookupPoolOptions {
@@ -131,7 +131,7 @@ export class FibEngine {
    * Compiles `s` (incrementally from the last published snapshot when only routes
    * changed) and makes it the version new batches use; running batches keep theirs.
    *
-   * 1. Compile (core/lpm/fib-lpm.ts): the same snapshot again changes nothing.
+   * 1. Compile (workers/compile/fib-lpm.ts): the same snapshot again changes nothing.
    * 2. Publish the table to the pool under a new version number.
    * 3. After a full compile, prepare the next incremental one (see FibEngineOptions.prepare).
    */

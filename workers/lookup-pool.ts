@@ -1,5 +1,5 @@
 // The lookup engine: a piscina pool that answers batches of IPv4 destinations against a
-// compiled LPM table (core/lpm/) shared with every worker thread.
+// compiled LPM table (workers/lpm/) shared with every worker thread.
 //
 // Why: fib_table_lookup() runs on every CPU at once against one trie, readers never
 // blocking the writer (RCU). Here the writer is the main thread, which compiles and
@@ -22,7 +22,7 @@ import {
   type LpmKernel,
   type LpmShared,
   type LpmTable,
-} from '../core/lpm/lpm-table.js';
+} from './lpm/lpm-table.js';
 import { parseLookupReply, type LookupFault, type LookupTask } from './protocol.js';
 
 /** Where a fault may be injected: the chunk, its attempt (0 first) and its batch's version. */

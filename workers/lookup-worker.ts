@@ -7,7 +7,7 @@
 // RxJS.
 
 import { threadId } from 'node:worker_threads';
-import type { SharedHeap } from '../core/lpm/_shared-heap.js';
+import type { SharedHeap } from './lpm/_shared-heap.js';
 import {
   attachLpm,
   lookupViews,
@@ -15,8 +15,8 @@ import {
   runnerFor,
   type LpmShared,
   type LpmViews,
-} from '../core/lpm/lpm-table.js';
-import type { WasmRunner } from '../core/lpm/wasm-lookup.js';
+} from './lpm/lpm-table.js';
+import type { WasmRunner } from './lpm/wasm-lookup.js';
 import { parseLookupTask, type LookupReply, type LookupTask } from './protocol.js';
 
 /** Views per table version; a few recent versions cover lookups that overlap a publish. */

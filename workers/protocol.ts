@@ -7,8 +7,8 @@
 // chunk is a range of them, so a chunk answered twice (after a worker died) writes the same
 // answers to the same places.
 
-import type { HeapRegion, WasmMemory } from '../core/lpm/_shared-heap.js';
-import type { LpmKernel, LpmShared } from '../core/lpm/lpm-table.js';
+import type { HeapRegion, WasmMemory } from './lpm/_shared-heap.js';
+import type { LpmKernel, LpmShared } from './lpm/lpm-table.js';
 
 /** A test-only fault for one chunk: the worker exits its thread, or throws, mid-chunk. */
 export type LookupFault = 'exit' | 'throw';

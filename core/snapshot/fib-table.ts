@@ -2,7 +2,7 @@
 // (dst, plen) to that prefix's aliases, in the kernel's order (tos descending, then
 // metric ascending, then insertion as NLM_F_APPEND/prepend placed them). Each prefix is
 // tagged with its alias list's signature (alias-sig.ts), so that compiling a table reads
-// (prefix, signature) columns without touching the aliases (core/lpm/_leaf-columns.ts).
+// (prefix, signature) columns without touching the aliases (workers/compile/_leaf-columns.ts).
 
 import { pmapDelete, pmapDeleteIn, pmapEmpty, pmapEntries, pmapForEach, pmapGet, pmapSet, pmapSetIn, type PMap, type PMapEdit } from './persistent-map.js';
 import { aliasListSig } from './alias-sig.js';

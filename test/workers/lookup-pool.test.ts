@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { applyDir24Change, buildDir24, cloneDir24 } from '../../core/lpm/dir24-8.js';
-import { lookupLpmBatch, type LpmTable } from '../../core/lpm/lpm-table.js';
-import { applyPoptrieChanges, buildPoptrie } from '../../core/lpm/poptrie.js';
+import { applyDir24Change, buildDir24, cloneDir24 } from '../../workers/lpm/dir24-8.js';
+import { lookupLpmBatch, type LpmTable } from '../../workers/lpm/lpm-table.js';
+import { applyPoptrieChanges, buildPoptrie } from '../../workers/lpm/poptrie.js';
 import { LookupPool, type ChunkAttempt } from '../../workers/lookup-pool.js';
 import type { LookupFault } from '../../workers/protocol.js';
-import { changesFor, ipv4Addr, modelOf, naiveLongestMatch, probeAddresses, routeSet } from '../lpm/_lpm-model.js';
+import { changesFor, ipv4Addr, modelOf, naiveLongestMatch, probeAddresses, routeSet } from './lpm/_lpm-model.js';
 
 /** Small chunks, so that even small batches are split across both threads. */
 const pool = new LookupPool({ threads: 2, minChunk: 8 });

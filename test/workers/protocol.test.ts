@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lpmShared } from '../../core/lpm/lpm-table.js';
-import { buildPoptrie } from '../../core/lpm/poptrie.js';
+import { lpmShared } from '../../workers/lpm/lpm-table.js';
+import { buildPoptrie } from '../../workers/lpm/poptrie.js';
 import { parseLookupReply, parseLookupTask, type LookupTask } from '../../workers/protocol.js';
 
 function task(): LookupTask {

@@ -1,8 +1,9 @@
 // The public surface of the compiled longest-prefix-match tables, listed by hand.
 //
-// Why: the lookup engine (workers/lookup-pool.ts) and the compiler from a FIB snapshot use
-// these; the modules behind them mirror fib_table_lookup()'s longest-prefix match in
-// shared memory (see dir24-8.ts and poptrie.ts for the layouts and the kernel functions).
+// Why: the lookup engine (workers/lookup-pool.ts) and the compiler from a FIB snapshot
+// (workers/compile/, a layer above this one) use these; the modules behind them mirror
+// fib_table_lookup()'s longest-prefix match in shared memory (see dir24-8.ts and poptrie.ts
+// for the layouts and the kernel functions).
 
 export type { LpmChange, LpmEntry } from './_prefix-index.js';
 export { LPM_MAX_VALUE } from './_prefix-index.js';
@@ -37,4 +38,3 @@ export {
   type LpmShared,
   type LpmTable,
 } from './lpm-table.js';
-export { FibLpmCompiler, OutcomeCodes, type CompileMode, type FibLpmOptions, type FibLpmVersion } from './fib-lpm.js';

@@ -145,13 +145,17 @@ export function lookupViewsWasm(
   const { scratchIn, scratchOut, wasm } = r;
   const inAt = scratchIn.byteOffset;
   const outAt = scratchOut.byteOffset;
+  if (v.kind === 'poptrie' && !wasmReaches(v.nodes)) {
+    lookupViews(v, addrs, out, from, to);
+    return;
+  }
   for (let s = from; s < to; s += WASM_SCRATCH) {
     const n = Math.min(WASM_SCRATCH, to - s);
     scratchIn.set(addrs.subarray(s, s + n));
     if (v.kind === 'dir24-8') {
       wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, inAt, outAt, n);
     } else {
-      const direct = flatDirect(r, v.root, v.dirs).byteOffset;
+      const direct = flatDirect(r, v.root, v.dirs, v.nodes).byteOffset;
       wasm.poptrie(direct, v.nodes.byteOffset, v.leaves.byteOffset, inAt, outAt, n);
     }
     out.set(scratchOut.subarray(0, n), s);
@@ -159,25 +163,31 @@ export function lookupViewsWasm(
 }
 
 /**
- * This thread's flat copy of a poptrie version's 65,536 direct entries (root, then blocks),
- * made on first use: 256 block copies, ~20 us, once per version and thread. The WebAssembly
- * loop then reads one direct entry instead of root and block (measured +17% lookups/s).
- * The root index identifies the version within its heap: roots are never reused.
+ * This thread's flattened copy of a poptrie version's 65,536 direct entries, in the
+ * encoding of the WebAssembly loop (see wasm-lookup.ts), made on first use by the module's
+ * flatten loop: ~50 us, once per version and thread. The root index identifies the version
+ * within its heap: roots are never reused.
  */
-export function flatDirect(r: WasmRunner, root: number, dirs: Int32Array): Int32Array {
+export function flatDirect(r: WasmRunner, root: number, dirs: Int32Array, nodes: Int32Array): Int32Array {
   const slots = r.flat;
   let i = slots.findIndex((s) => s.root === root);
   if (i < 0) {
     i = slots.length - 1;
     const s = slots[i]!;
-    for (let t = 0; t < 256; t++) {
-      const block = dirs[root + t]!;
-      s.view.set(dirs.subarray(block, block + 256), t * 256);
-    }
+    r.wasm.flatten(dirs.byteOffset, dirs.byteOffset + 4 * root, nodes.byteOffset, s.view.byteOffset);
     s.root = root;
   }
   if (i > 0) slots.unshift(...slots.splice(i, 1));
   return slots[0]!.view;
+}
+
+/**
+ * Whether the WebAssembly poptrie loop can read a version: its node byte addresses (+ 56)
+ * must be positive int32s, i.e. its nodes end below 2 GiB of the heap (else the JavaScript
+ * loop answers).
+ */
+export function wasmReaches(nodes: Int32Array): boolean {
+  return nodes.byteOffset + nodes.byteLength + 64 < 2 ** 31;
 }
 
 const mainRunners = new WeakMap<SharedHeap, WasmRunner>();

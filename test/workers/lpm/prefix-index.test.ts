@@ -1,10 +1,10 @@
-// Tests for core/lpm/_prefix-index.ts: the index behind incremental changes finds exactly
+// Tests for workers/lpm/_prefix-index.ts: the index behind incremental changes finds exactly
 // the prefixes stored and the next-shorter covering one (fib_table_delete()'s fallback).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { PrefixIndex, sortByLength, toColumns } from '../../core/lpm/_prefix-index.js';
+import { PrefixIndex, sortByLength, toColumns } from '../../../workers/lpm/_prefix-index.js';
 import { lpmEntry, maskOf, modelOf } from './_lpm-model.js';
 
 test('the index holds what a map holds after any sequence of sets and deletes', () =>

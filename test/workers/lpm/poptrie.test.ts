@@ -1,4 +1,4 @@
-// Tests for core/lpm/poptrie.ts: a compiled poptrie answers what fib_table_lookup()'s
+// Tests for workers/lpm/poptrie.ts: a compiled poptrie answers what fib_table_lookup()'s
 // longest-prefix match answers, changes give what a full compile gives, and every version
 // stays valid after later changes (as an RCU reader's view of fib_trie does).
 
@@ -13,9 +13,9 @@ import {
   lookupPoptrieBatch,
   poptrieMemory,
   type PoptrieTable,
-} from '../../core/lpm/poptrie.js';
-import type { LpmChange } from '../../core/lpm/_prefix-index.js';
-import { lookupLpmBatch } from '../../core/lpm/lpm-table.js';
+} from '../../../workers/lpm/poptrie.js';
+import type { LpmChange } from '../../../workers/lpm/_prefix-index.js';
+import { lookupLpmBatch } from '../../../workers/lpm/lpm-table.js';
 import {
   applyModel,
   changesFor,

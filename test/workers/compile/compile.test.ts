@@ -1,17 +1,17 @@
-// Tests for core/trie/compile.ts: the table walks the compilers rely on, the rule program
+// Tests for workers/compile/compile.ts: the table walks the compilers rely on, the rule program
 // for the destination-only flow, and the destination-dependent part of the answer.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { emptyTable, tableLeaves, tableSetAliases, type FibTable } from '../../core/snapshot/fib-table.js';
-import { compileProgram, compileSnapshot, decodeOutcome, forEachLeafInside, ruleCovers, type CompiledRule } from '../../core/trie/compile.js';
-import { tableForEachLeaf as forEachLeaf } from '../../core/snapshot/fib-table.js';
-import type { FibAlias } from '../../core/snapshot/fib-info.js';
-import { routeGet } from '../../core/route/route-output.js';
-import { maskOf } from '../../core/net/ip4.js';
-import { destinationRequest } from '../../workers/fib-engine.js';
-import { snapshotsOf } from './_fib-scripts.js';
+import { emptyTable, tableLeaves, tableSetAliases, type FibTable } from '../../../core/snapshot/fib-table.js';
+import { compileProgram, compileSnapshot, decodeOutcome, forEachLeafInside, ruleCovers, type CompiledRule } from '../../../workers/compile/compile.js';
+import { tableForEachLeaf as forEachLeaf } from '../../../core/snapshot/fib-table.js';
+import type { FibAlias } from '../../../core/snapshot/fib-info.js';
+import { routeGet } from '../../../core/route/route-output.js';
+import { maskOf } from '../../../core/net/ip4.js';
+import { destinationRequest } from '../../../workers/fib-engine.js';
+import { snapshotsOf } from '../_fib-scripts.js';
 
 const ALIAS: FibAlias = {
   type: 'unicast',

@@ -1,5 +1,5 @@
 // A FIB snapshot flattened into one longest-prefix-match table: for every destination, the
-// code of what `ip route get DST` answers (core/trie/compile.ts), so that a lookup is one
+// code of what `ip route get DST` answers (workers/compile/compile.ts), so that a lookup is one
 // poptrie walk whatever the rules, and incremental recompiles for route events.
 //
 // Why one table: fib_lookup() may consult several tables per destination (local, main,
@@ -31,64 +31,24 @@
 // fib_table_insert()/fib_table_delete() touching one leaf, except that a change in a table
 // consulted before another (local before main, a rule table before main) may also touch
 // the regions of the other table's prefixes inside it.
+//
+// The parts: outcome-codes.ts, _incremental.ts (the regions a route event changes),
+// _full-merge.ts (the merge of a full compile), _regions.ts (patching the last poptrie).
 
-import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibTable } from '../snapshot/fib-table.js';
-import { pmapDiff } from '../snapshot/persistent-map.js';
-import type { RouteGetOutcome } from '../route/route-output.js';
-import {
-  AnswerTable,
-  compileProgram,
-  decodeOutcome,
-  forEachLeafInside,
-  outcomeOf,
-  programViews,
-  ruleCovers,
-  walkProgram,
-  type CompiledOutcome,
-  type CompiledRule,
-  type Cover,
-  type LookupProgram,
-  type LookupView,
-} from '../trie/compile.js';
-import type { LpmChange } from './_prefix-index.js';
-import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from './poptrie.js';
-import { maskOf, type Ip4 } from '../net/ip4.js';
+import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
+import type { RouteGetOutcome } from '../../core/route/route-output.js';
+import { AnswerTable, compileProgram, decodeOutcome, outcomeOf, programViews, ruleCovers, walkProgram, type CompiledOutcome, type CompiledRule, type Cover, type LookupProgram, type LookupView } from './compile.js';
+import type { LpmChange } from '../lpm/_prefix-index.js';
+import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from '../lpm/poptrie.js';
+import type { Ip4 } from '../../core/net/ip4.js';
 import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../snapshot/alias-sig.js';
+import { sigAliases, sigCount } from '../../core/snapshot/alias-sig.js';
+import { OutcomeCodes } from './outcome-codes.js';
+import { prefixKey, replayLog, diffRegions, type Regions } from './_regions.js';
+import { answerColumns, mergeAnchors, plainRun, BATCH, HOST, type Context, type MergeState, type PlainColumns } from './_full-merge.js';
+import { changedRegions } from './_incremental.js';
 
-/**
- * Outcome codes: 1, 2, … for each distinct outcome, interned by content and never reused,
- * so that a code answered against any version decodes to the same outcome.
- */
-export class OutcomeCodes {
-  private readonly list: CompiledOutcome[] = [];
-  private readonly ids = new Map<string, number>();
-
-  /** The code of an outcome (>= 1). */
-  code(o: CompiledOutcome): number {
-    const key = JSON.stringify(o);
-    let c = this.ids.get(key);
-    if (c === undefined) {
-      this.list.push(o);
-      c = this.list.length;
-      this.ids.set(key, c);
-    }
-    return c;
-  }
-
-  /** The outcome of a code; throws a RangeError for a code never given out. */
-  outcome(code: number): CompiledOutcome {
-    const o = this.list[code - 1];
-    if (o === undefined) throw new RangeError(`Cannot decode lookup answer: unknown code ${code}`);
-    return o;
-  }
-
-  /** How many distinct outcomes were coded. */
-  get size(): number {
-    return this.list.length;
-  }
-}
+export { OutcomeCodes } from './outcome-codes.js';
 
 /** How a version was made. */
 export type CompileMode = 'full' | 'incremental' | 'unchanged';
@@ -141,28 +101,9 @@ interface Lineage extends LineageCore {
   readonly log: LpmChange[];
 }
 
-/** Regions as columns: prefix, length, code; depth-first order. */
-interface Regions {
-  readonly n: number;
-  readonly p: Uint32Array;
-  readonly l: Uint8Array;
-  readonly v: Int32Array;
-}
-
 /** Incremental changes kept for the next full compile's diff, at most (beyond: rebuild). */
 const MAX_LOG = 100_000;
 
-const prefixKey = (dst: Ip4, len: number): number => dst * 64 + len;
-
-/** The tables of a view in a snapshot (missing ones left out). */
-function viewTables(s: FibSnapshot, v: LookupView): FibTable[] {
-  const out: FibTable[] = [];
-  for (const id of v.sources) {
-    const t = s.tables.get(id);
-    if (t !== undefined) out.push(t);
-  }
-  return out;
-}
 
 /** Whether the events between two snapshots changed more than routes. */
 function envChange(a: FibSnapshot, b: FibSnapshot): string | null {
@@ -239,46 +180,9 @@ export class FibLpmCompiler {
     if (JSON.stringify(program) !== L.programKey) return this.compileFull(s, 'a table the rules read appeared or went');
     const views = programViews(s, program);
     if (JSON.stringify(views) !== JSON.stringify(L.views)) return this.compileFull(s, 'a table the lookups read appeared or went');
-    const s0 = L.snapshot;
-    const before = L.views.map((v) => viewTables(s0, v));
-    const after = views.map((v) => viewTables(s, v));
-    const viewOfSource = new Map<number, number>();
-    views.forEach((v, i) => v.sources.forEach((id) => viewOfSource.set(id, i)));
-
-    const regions = new Map<number, { dst: Ip4; len: number }>();
-    const add = (dst: Ip4, len: number): void => {
-      regions.set(prefixKey(dst, len), { dst, len });
-    };
-    let diffs = 0;
-    for (const [id, vi] of viewOfSource) {
-      const t0 = s0.tables.get(id);
-      const t1 = s.tables.get(id);
-      if (t0 === t1 || t0 === undefined || t1 === undefined) continue;
-      // Flags a device event changed (fib-info-versions.ts) are not in the leaves' diff.
-      if (t0.versions !== t1.versions) return this.compileFull(s, 'nexthop flags changed');
-      for (const d of pmapDiff(t0.leaves, t1.leaves)) {
-        if (++diffs > this.maxDiff) return this.compileFull(s, `more than ${this.maxDiff} prefixes changed`);
-        const low = d.key & 255;
-        const dst = (d.key - low) / 256;
-        const len = 32 - low;
-        if (L.at.viewAnswer(before[vi]!, dst, len) === L.at.viewAnswer(after[vi]!, dst, len)) continue;
-        add(dst, len);
-        if (len === 32) continue;
-        // Prefixes of the other lookups inside this one: it may be their cover.
-        after.forEach((tables, wi) => {
-          if (wi === vi) return;
-          for (const t of tables) {
-            forEachLeafInside(t, dst, len, (qd, ql, aliases) => {
-              if (L.at.leafAnswer(aliases) >= 0) add(qd, ql);
-            });
-          }
-        });
-        for (const a of L.anchorList) {
-          if (a.len > len && ((a.dst ^ dst) & maskOf(len)) === 0) add(a.dst, a.len);
-        }
-        if (regions.size > this.maxRecompute) return this.compileFull(s, `more than ${this.maxRecompute} regions to recompute`);
-      }
-    }
+    const found = changedRegions(L, s, views, this.maxDiff, this.maxRecompute);
+    if ('full' in found) return this.compileFull(s, found.full);
+    const { regions, after } = found;
     const changes: LpmChange[] = [];
     for (const { dst, len } of regions.values()) {
       const inU = L.anchors.has(prefixKey(dst, len)) || after.some((tables) => L.at.viewAnswer(tables, dst, len) >= 0);
@@ -297,6 +201,7 @@ export class FibLpmCompiler {
     L.snapshot = s;
     return { snapshot: s, table: L.head, mode: 'incremental', changes: changes.length };
   }
+
 
   /** The code of a region given each lookup's cover. */
   private regionCode(L: LineageCore, views: readonly LookupView[], covers: readonly (Cover | null)[], dst: Ip4, len: number): number {
@@ -393,7 +298,7 @@ export class FibLpmCompiler {
     const pRank = big < 0 ? 0 : found[big]!.rank;
     const anchors = mergeAnchors(
       anchorList,
-      found.flatMap((src, i) => (i === big ? [] : [{ view: src.view, rank: src.rank, cols: this.answerColumns(src.lc, at) }])),
+      found.flatMap((src, i) => (i === big ? [] : [{ view: src.view, rank: src.rank, cols: answerColumns(src.lc, at) }])),
       V,
     );
     const total = plain.n + anchors.length;
@@ -498,40 +403,6 @@ export class FibLpmCompiler {
     return { snapshot: s, table: head, mode: 'full', changes: n, reason, columns: walked, lpm };
   }
 
-  /**
-   * A table's answering prefixes (depth-first), each leaf's answer found once per
-   * signature. When no leaf is transparent the address and length columns are shared.
-   */
-  private answerColumns(lc: LeafColumns, at: AnswerTable): Columns {
-    const memo = new Int32Array(sigCount()).fill(-2);
-    const a = new Int32Array(lc.n);
-    let transparent = 0;
-    for (let i = 0; i < lc.n; i++) {
-      const sg = lc.s[i]!;
-      let ans = memo[sg]!;
-      if (ans === -2) {
-        ans = at.leafAnswer(sigAliases(sg));
-        memo[sg] = ans;
-      }
-      a[i] = ans;
-      if (ans < 0) transparent++;
-    }
-    if (transparent === 0) return { n: lc.n, p: lc.p, l: lc.l, a };
-    const n = lc.n - transparent;
-    const p = new Uint32Array(n);
-    const l = new Uint8Array(n);
-    const b = new Int32Array(n);
-    let k = 0;
-    for (let i = 0; i < lc.n; i++) {
-      if (a[i]! < 0) continue;
-      p[k] = lc.p[i]!;
-      l[k] = lc.l[i]!;
-      b[k] = a[i]!;
-      k++;
-    }
-    return { n, p, l, a: b };
-  }
-
   /** Walks the program with covers (answer, plen per lookup; answer -1: none). */
   private walkAt(L: LineageCore, covers: Int32Array, members: readonly boolean[]): ReturnType<typeof walkProgram> {
     const views = L.views;
@@ -551,203 +422,3 @@ export class FibLpmCompiler {
     );
   }
 }
-
-/** The regions after a log of changes (the last change of a prefix wins), depth-first. */
-function replayLog(r: Regions, log: readonly LpmChange[]): Regions {
-  if (log.length === 0) return r;
-  const last = new Map<number, LpmChange>();
-  for (const ch of log) last.set(prefixKey(ch.prefix, ch.len), ch);
-  const keys = [...last.keys()].sort((x, y) => x - y);
-  const cap = r.n + keys.length;
-  const p = new Uint32Array(cap);
-  const l = new Uint8Array(cap);
-  const v = new Int32Array(cap);
-  let n = 0;
-  let i = 0;
-  let j = 0;
-  while (i < r.n || j < keys.length) {
-    const ki = i < r.n ? prefixKey(r.p[i]!, r.l[i]!) : Infinity;
-    const kj = j < keys.length ? keys[j]! : Infinity;
-    if (ki < kj) {
-      p[n] = r.p[i]!;
-      l[n] = r.l[i]!;
-      v[n] = r.v[i]!;
-      n++;
-      i++;
-      continue;
-    }
-    if (ki === kj) i++;
-    const ch = last.get(kj)!;
-    j++;
-    if (ch.type === 'insert') {
-      p[n] = ch.prefix;
-      l[n] = ch.len;
-      v[n] = ch.value;
-      n++;
-    }
-  }
-  return { n, p, l, v };
-}
-
-/** The changes that turn regions `a` into `b` (both depth-first), or null when more than `max`. */
-function diffRegions(a: Regions, b: Regions, max: number): LpmChange[] | null {
-  const out: LpmChange[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.n || j < b.n) {
-    const ka = i < a.n ? prefixKey(a.p[i]!, a.l[i]!) : Infinity;
-    const kb = j < b.n ? prefixKey(b.p[j]!, b.l[j]!) : Infinity;
-    if (ka === kb) {
-      if (a.v[i] !== b.v[j]) out.push({ type: 'insert', prefix: b.p[j]!, len: b.l[j]!, value: b.v[j]! });
-      i++;
-      j++;
-    } else if (ka < kb) {
-      out.push({ type: 'remove', prefix: a.p[i]!, len: a.l[i]! });
-      i++;
-    } else {
-      out.push({ type: 'insert', prefix: b.p[j]!, len: b.l[j]!, value: b.v[j]! });
-      j++;
-    }
-    if (out.length > max) return null;
-  }
-  return out;
-}
-
-/** Prefixes per call of the loops of a full compile (see compileFull's merge). */
-const BATCH = 4096;
-
-/** 2^(32 - len) - 1: what a prefix of length len adds to its address to reach its last. */
-const HOST = Uint32Array.from({ length: 33 }, (_, len) => 2 ** (32 - len) - 1);
-
-/** The merge of compileFull: the stack of enclosing prefixes and the output columns. */
-interface MergeState {
-  depth: number;
-  n: number;
-  /** The last address of each frame's prefix. */
-  readonly frameEnd: Uint32Array;
-  /** The plain lookup's cover at each frame (answer, length). */
-  readonly frameA: Int32Array;
-  readonly frameL: Int32Array;
-  readonly frameCtx: Context[];
-  readonly outP: Uint32Array;
-  readonly outL: Uint8Array;
-  readonly outV: Int32Array;
-}
-
-/**
- * The hot loop of compileFull, kept small so that it is optimised early: the plain prefixes
- * from `from` up to (not including) prefix `endDst/endLen` or index `to`, each coded from its context's memo (or by
- * `miss`). There is always an enclosing frame: 0/0 is the first anchor.
- */
-function plainRun(
-  st: MergeState,
-  plain: PlainColumns,
-  from: number,
-  to: number,
-  endDst: number,
-  endLen: number,
-  stride: number,
-  lenClass: Uint8Array,
-  miss: (ctx: Context, a: number, len: number) => number,
-  answerOf: (sig: number) => number,
-): number {
-  const { p, l, s, ans: sigAnswer } = plain;
-  const { frameEnd, frameA, frameL, frameCtx, outP, outL, outV } = st;
-  let depth = st.depth;
-  let n = st.n;
-  let pi = from;
-  for (; pi < to; pi++) {
-    const dst = p[pi]!;
-    const len = l[pi]!;
-    if (dst >= endDst && (dst > endDst || len >= endLen)) break;
-    const sg = s[pi]!;
-    let ans = sigAnswer[sg]!;
-    if (ans === -2) ans = answerOf(sg);
-    // A leaf that answers nothing here (only aliases a destination-only lookup skips).
-    if (ans < 0) continue;
-    while (dst > frameEnd[depth - 1]!) depth--;
-    const ctx = frameCtx[depth - 1]!;
-    const mk = ans * stride + lenClass[len]!;
-    const memo = ctx.memo;
-    let code = mk < memo.length ? memo[mk]! : 0;
-    if (code === 0) code = miss(ctx, ans, len);
-    frameCtx[depth] = ctx;
-    frameA[depth] = ans;
-    frameL[depth] = len;
-    frameEnd[depth] = dst + HOST[len]!;
-    depth++;
-    outP[n] = dst;
-    outL[n] = len;
-    outV[n] = code;
-    n++;
-  }
-  st.depth = depth;
-  st.n = n;
-  return pi;
-}
-
-/** The covers, rule memberships and outcome memo of an anchor (see compileFull). */
-interface Context {
-  /** (answer, plen) per lookup; the plain lookup's pair is set per prefix. */
-  readonly covers: Int32Array;
-  readonly members: readonly boolean[];
-  /** Code by plain answer (and length); 0: not yet known. */
-  memo: Int32Array;
-}
-
-/** An anchor: a prefix of a small table, a rule prefix or 0/0, with each lookup's answer there. */
-interface Anchor {
-  readonly dst: Ip4;
-  readonly len: number;
-  /** Per lookup: the answer here (-1: none), from the table of lowest rank that has one. */
-  readonly answers: Int32Array;
-  readonly ranks: Int32Array;
-}
-
-/** The anchors in depth-first order, each prefix once. */
-function mergeAnchors(
-  list: readonly { dst: Ip4; len: number }[],
-  sources: readonly { view: number; rank: number; cols: Columns }[],
-  V: number,
-): Anchor[] {
-  const byKey = new Map<number, Anchor>();
-  const get = (dst: Ip4, len: number): Anchor => {
-    const k = prefixKey(dst, len);
-    let x = byKey.get(k);
-    if (x === undefined) {
-      x = { dst, len, answers: new Int32Array(V).fill(-1), ranks: new Int32Array(V).fill(-1) };
-      byKey.set(k, x);
-    }
-    return x;
-  };
-  for (const a of list) get(a.dst, a.len);
-  for (const src of sources) {
-    const c = src.cols;
-    for (let i = 0; i < c.n; i++) {
-      const x = get(c.p[i]!, c.l[i]!);
-      if (x.answers[src.view]! < 0 || x.ranks[src.view]! > src.rank) {
-        x.answers[src.view] = c.a[i]!;
-        x.ranks[src.view] = src.rank;
-      }
-    }
-  }
-  return [...byKey.values()].sort((x, y) => x.dst * 64 + x.len - (y.dst * 64 + y.len));
-}
-
-/** The plain table's prefixes (depth-first) with signatures, and the answer of each signature (-2: not yet known, -1: none). */
-interface PlainColumns {
-  readonly n: number;
-  readonly p: Uint32Array;
-  readonly l: Uint8Array;
-  readonly s: Int32Array;
-  readonly ans: Int32Array;
-}
-
-/** Answering prefixes as columns, depth-first order. */
-interface Columns {
-  readonly n: number;
-  readonly p: Uint32Array;
-  readonly l: Uint8Array;
-  readonly a: Int32Array;
-}
-

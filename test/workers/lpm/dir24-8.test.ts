@@ -1,4 +1,4 @@
-// Tests for core/lpm/dir24-8.ts: a compiled DIR-24-8 answers what fib_table_lookup()'s
+// Tests for workers/lpm/dir24-8.ts: a compiled DIR-24-8 answers what fib_table_lookup()'s
 // longest-prefix match answers, and an incremental change leaves it as a full compile would.
 
 import assert from 'node:assert/strict';
@@ -12,8 +12,8 @@ import {
   lookupBatch,
   lookupDir24,
   type Dir24Table,
-} from '../../core/lpm/dir24-8.js';
-import { lookupLpmBatch } from '../../core/lpm/lpm-table.js';
+} from '../../../workers/lpm/dir24-8.js';
+import { lookupLpmBatch } from '../../../workers/lpm/lpm-table.js';
 import {
   applyModel,
   changesFor,

@@ -3,7 +3,7 @@
 // fast-check arbitraries for prefix sets that overlap, nest and reach past /24.
 
 import fc, { type Arbitrary } from 'fast-check';
-import type { LpmChange, LpmEntry } from '../../core/lpm/_prefix-index.js';
+import type { LpmChange, LpmEntry } from '../../../workers/lpm/_prefix-index.js';
 
 /** The mask of a prefix length as a uint32. */
 export function maskOf(len: number): number {

@@ -1,4 +1,4 @@
-// Properties of the lookup engine (core/trie/compile.ts, core/lpm/fib-lpm.ts,
+// Properties of the lookup engine (workers/compile/compile.ts, workers/compile/fib-lpm.ts,
 // workers/fib-engine.ts): its answers are the reference's (routeGet(), i.e. fib_lookup()
 // and ip_route_output_key_hash_rcu()) on random snapshots, after every event of a script
 // (incremental compiles) as after a full compile, across publish() while batches run, and
@@ -9,8 +9,8 @@ import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { routeGet } from '../../core/route/route-output.js';
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import { FibLpmCompiler } from '../../core/lpm/fib-lpm.js';
-import { lookupPoptrie, type PoptrieTable } from '../../core/lpm/poptrie.js';
+import { FibLpmCompiler } from '../../workers/compile/fib-lpm.js';
+import { lookupPoptrie, type PoptrieTable } from '../../workers/lpm/poptrie.js';
 import { destinationRequest, FibEngine, isDestinationOnly } from '../../workers/fib-engine.js';
 import { fibScript, ip, probeDestinations, snapshotsOf } from './_fib-scripts.js';
 

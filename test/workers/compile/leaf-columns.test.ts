@@ -1,14 +1,14 @@
-// Tests for core/lpm/_leaf-columns.ts: a table's leaves as depth-first columns of content
+// Tests for workers/compile/_leaf-columns.ts: a table's leaves as depth-first columns of content
 // signatures, patched from the table's diff between full compiles.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { LeafColumnCache } from '../../core/lpm/_leaf-columns.js';
-import { aliasListSig, sigAliases } from '../../core/snapshot/alias-sig.js';
-import { emptyTable, tableSetAliases, type FibTable } from '../../core/snapshot/fib-table.js';
-import type { FibAlias } from '../../core/snapshot/fib-info.js';
-import { maskOf } from '../../core/net/ip4.js';
+import { LeafColumnCache } from '../../../workers/compile/_leaf-columns.js';
+import { aliasListSig, sigAliases } from '../../../core/snapshot/alias-sig.js';
+import { emptyTable, tableSetAliases, type FibTable } from '../../../core/snapshot/fib-table.js';
+import type { FibAlias } from '../../../core/snapshot/fib-info.js';
+import { maskOf } from '../../../core/net/ip4.js';
 
 function alias(gw: number): FibAlias {
   return {

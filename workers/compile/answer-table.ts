@@ -1,0 +1,180 @@
+// What each table prefix answers for the destination-only flow (compile.ts describes the
+// whole compile): fib_table_lookup() at one prefix, with the flow fixed, picks the first
+// usable alias (fib_props, the nexthop checks, ignore_routes_with_linkdown) or stops at an
+// error type; interned here by alias so that a compile works each distinct alias list out once.
+
+import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
+import { aliasNexthops, type ResolvedNh } from '../../core/trie/fib-table-lookup.js';
+import { LOOPBACK_IFINDEX } from '../../core/net/flow.js';
+import { tableAliases, type FibTable } from '../../core/snapshot/fib-table.js';
+import { aliasHash, sameAlias } from '../../core/snapshot/alias-sig.js';
+import { fibPropsError, RT_SCOPE_LINK, type RouteType } from '../../core/uapi/rtnetlink.js';
+import type { Errno } from '../../core/uapi/errno.js';
+import { ignoreLinkdown } from '../../core/snapshot/snapshot.js';
+import { inetSelectAddr } from '../../core/snapshot/select-addr.js';
+import type { FibAlias } from '../../core/snapshot/fib-info.js';
+import { maskOf, type Ip4 } from '../../core/net/ip4.js';
+
+/**
+ * What one table prefix answers for the destination-only flow: the first usable alias
+ * (a route through its first usable nexthop), or the error of an error-type alias.
+ */
+export type CompiledAnswer =
+  | {
+      readonly kind: 'route';
+      readonly type: RouteType;
+      /** The output device: lo for local routes, else the nexthop's device. */
+      readonly dev: number;
+      /** __mkroute_output(): an output device that does not exist is EINVAL. */
+      readonly devExists: boolean;
+      /** The output device is a loopback (RTCF_LOCAL). */
+      readonly loopbackDev: boolean;
+      /** The output device is up (a multicast route is RTCF_LOCAL for 224.0.0.1 only then). */
+      readonly devUp: boolean;
+      /** A loopback source is EINVAL on this device (route_localnet 0, not a loopback). */
+      readonly localnetStrict: boolean;
+      /** The nexthop's gateway when its scope is link (rt_fill_info() prints it), else null. */
+      readonly gateway: Ip4 | null;
+      /** Source address (fib_result_prefsrc); for local routes without prefsrc, see srcIsDst. */
+      readonly src: Ip4;
+      /** Local route without prefsrc: the source is the destination itself. */
+      readonly srcIsDst: boolean;
+      /** Group of the device of the route's first nexthop (fib4_rule_suppress), null for none. */
+      readonly group: number | null;
+    }
+  | { readonly kind: 'error'; readonly errno: Errno };
+
+/** A cover: the answer of the longest answering prefix of a view, and that prefix's length. */
+export interface Cover {
+  readonly answer: number;
+  readonly plen: number;
+}
+
+/**
+ * Interns the answers of one snapshot's aliases. Valid as long as devices, devconf and
+ * nexthop objects are those of `s` (routes may change: an answer depends on an alias, not
+ * on its table).
+ *
+ * @example
+ *   const at = new AnswerTable(s);
+ *   const a = at.leafAnswer(tableAliases(main, 0x0a000000, 8)); // -1: transparent
+ */
+export class AnswerTable {
+  readonly answers: CompiledAnswer[] = [];
+  private readonly ids = new Map<string, number>();
+  /** Aliases seen, by a hash of what their answer depends on (aliasHash), with their answer. */
+  private readonly bySig = new Map<number, { readonly alias: FibAlias; readonly id: number }[]>();
+
+  constructor(readonly s: FibSnapshot) {}
+
+  /** The id of an answer (interned by content). */
+  intern(a: CompiledAnswer): number {
+    const key = JSON.stringify(a);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.answers.length;
+      this.answers.push(a);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * What one alias answers for the destination-only flow, or -1 when fib_table_lookup()
+   * passes over it. Cached by what the answer depends on (type, prefsrc, scope, nexthops
+   * and their flags): the model does not intern equal fib_infos, and a full table has
+   * hundreds of thousands of routes through a few nexthops.
+   *
+   * 1. Another tos than 0: skipped (fib_dscp_masked_match with the flow's tos 0).
+   * 2. An error type (unreachable, prohibit, blackhole, throw): that error (fib_props).
+   * 3. A dead route: skipped. A blackhole nexthop object: EINVAL.
+   * 4. The first nexthop that is not dead, nor linkdown where ignore_routes_with_linkdown
+   *    applies (fib_lookup_good_nhc); none: skipped.
+   */
+  aliasAnswer(alias: FibAlias): number {
+    if (alias.tos !== 0) return -1;
+    const h = aliasHash(0, alias);
+    let bucket = this.bySig.get(h);
+    if (bucket !== undefined) {
+      for (let i = 0; i < bucket.length; i++) {
+        const e = bucket[i]!;
+        if (sameAlias(e.alias, alias)) return e.id;
+      }
+    } else {
+      bucket = [];
+      this.bySig.set(h, bucket);
+    }
+    const err = fibPropsError(alias.type);
+    let id: number;
+    if (err !== null) id = this.intern({ kind: 'error', errno: err });
+    else {
+      const a = routeAnswer(this.s, alias);
+      id = a === null ? -1 : this.intern(a);
+    }
+    bucket.push({ alias, id });
+    return id;
+  }
+
+  /** What a prefix answers: its first alias that answers, or -1 (transparent). */
+  leafAnswer(aliases: readonly FibAlias[]): number {
+    for (let i = 0; i < aliases.length; i++) {
+      const id = this.aliasAnswer(aliases[i] as FibAlias);
+      if (id >= 0) return id;
+    }
+    return -1;
+  }
+
+  /** What a prefix answers in a view (its tables in order), or -1. */
+  viewAnswer(tables: readonly FibTable[], dst: Ip4, plen: number): number {
+    for (const t of tables) {
+      if ((t.lenCounts[plen] ?? 0) === 0) continue;
+      const id = this.leafAnswer(tableAliases(t, dst, plen));
+      if (id >= 0) return id;
+    }
+    return -1;
+  }
+
+  /**
+   * The cover of prefix dst/plen in a view: the longest prefix no longer than plen that
+   * contains it and answers (fib_table_lookup() from that prefix down), or null.
+   */
+  viewCover(tables: readonly FibTable[], dst: Ip4, plen: number): Cover | null {
+    for (let l = plen; l >= 0; l--) {
+      const id = this.viewAnswer(tables, (dst & maskOf(l)) >>> 0, l);
+      if (id >= 0) return { answer: id, plen: l };
+    }
+    return null;
+  }
+}
+
+/** What a usable alias of a route type answers (steps 3-4 of aliasAnswer), or null. */
+function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
+  const info = alias.info;
+  if (info.dead) return null;
+  const nhs = aliasNexthops(s, alias);
+  if (nhs === 'blackhole') return { kind: 'error', errno: 'EINVAL' };
+  const nh = nhs.find((n: ResolvedNh) => !n.dead && !(n.linkdown && ignoreLinkdown(s, n.dev)));
+  if (nh === undefined) return null;
+  // fib4_rule_suppress() reads the first fib_nh of the route (none for nexthop objects).
+  const first = info.nhs[0];
+  const groupDev = first === undefined ? undefined : s.devices.get(first.dev);
+  const local = alias.type === 'local';
+  // ip_route_output_key_hash_rcu(): a local result goes out through lo.
+  const dev = local ? LOOPBACK_IFINDEX : nh.dev;
+  const out = s.devices.get(dev);
+  return {
+    kind: 'route',
+    type: alias.type,
+    dev,
+    devExists: out !== undefined,
+    loopbackDev: out?.kind === 'loopback',
+    devUp: out?.up === true,
+    localnetStrict: out !== undefined && out.conf.values.route_localnet === 0 && out.kind !== 'loopback',
+    gateway: nh.gw !== null && nh.scope === RT_SCOPE_LINK ? nh.gw : null,
+    // fib_result_prefsrc(): prefsrc, else inet_select_addr(nh dev, gw, route scope);
+    // local routes use prefsrc or the destination (ip_route_output_key_hash_rcu()).
+    src: info.prefsrc !== 0 || local ? info.prefsrc : inetSelectAddr(s, nh.dev, nh.gw ?? 0, info.scope),
+    srcIsDst: local && info.prefsrc === 0,
+    group: groupDev === undefined ? null : groupDev.group,
+  };
+}

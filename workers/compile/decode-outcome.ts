@@ -1,0 +1,120 @@
+// What the output path makes of a table answer (compile.ts describes the whole compile):
+// ip_route_output_key_hash_rcu(), __mkroute_output() and rt_fill_info() for the
+// destination-only flow, with what depends on the destination itself (0.0.0.0, broadcast,
+// multicast, the source of local routes, route_localnet) applied last by decodeOutcome().
+
+import { LOOPBACK_IFINDEX } from '../../core/net/flow.js';
+import type { RouteGetAnswer, RouteGetOutcome } from '../../core/route/route-output.js';
+import type { RouteType } from '../../core/uapi/rtnetlink.js';
+import type { Errno } from '../../core/uapi/errno.js';
+import { isLbcast, isLoopback, isMulticast, type Ip4 } from '../../core/net/ip4.js';
+import type { CompiledAnswer } from './answer-table.js';
+import type { WalkResult } from './lookup-program.js';
+
+/** What `ip route get DST` answers, but for what the destination itself decides (decodeOutcome). */
+export type CompiledOutcome =
+  | {
+      readonly kind: 'route';
+      readonly type: RouteType;
+      /** RTA_TABLE: the table the lookup was made in (res->table). */
+      readonly table: number;
+      readonly dev: number;
+      readonly gateway: Ip4 | null;
+      readonly src: Ip4;
+      readonly srcIsDst: boolean;
+      readonly loopbackDev: boolean;
+      readonly devUp: boolean;
+      readonly localnetStrict: boolean;
+    }
+  | { readonly kind: 'error'; readonly errno: Errno };
+
+/** The outcome of a walk result: a route as __mkroute_output() takes it, or the errno. */
+export function outcomeOf(answers: readonly CompiledAnswer[], w: WalkResult): CompiledOutcome {
+  if ('errno' in w) return { kind: 'error', errno: w.errno };
+  const a = answers[w.answer]!;
+  if (a.kind === 'error') return { kind: 'error', errno: a.errno };
+  if (!a.devExists) return { kind: 'error', errno: 'EINVAL' };
+  return {
+    kind: 'route',
+    type: a.type,
+    table: w.table,
+    dev: a.dev,
+    gateway: a.gateway,
+    src: a.src,
+    srcIsDst: a.srcIsDst,
+    loopbackDev: a.loopbackDev,
+    devUp: a.devUp,
+    localnetStrict: a.localnetStrict,
+  };
+}
+
+const NO_FLAGS = { local: false, broadcast: false, multicast: false, redirect: false } as const;
+
+/** `ip route get 0.0.0.0`: a local route through lo from 127.0.0.1, no FIB lookup. */
+const ZERO_DST: RouteGetOutcome = {
+  ok: true,
+  answer: {
+    kind: 'route',
+    type: 'local',
+    dst: 0,
+    from: 0,
+    tos: 0,
+    gateway: null,
+    dev: LOOPBACK_IFINDEX,
+    table: 0,
+    prefsrc: 0x7f000001,
+    mark: 0,
+    uid: 0,
+    cache: { ...NO_FLAGS, local: true },
+    iif: 0,
+  },
+};
+
+/**
+ * What `ip route get DST` answers, from the outcome compiled for DST's region: the part of
+ * ip_route_output_key_hash_rcu(), __mkroute_output() and rt_fill_info() that depends on the
+ * destination itself.
+ *
+ * @example
+ *   decodeOutcome({ kind: 'error', errno: 'ENETUNREACH' }, 0x08080808); // { ok: false, errno: 'ENETUNREACH' }
+ *
+ * 1. 0.0.0.0: local through lo from 127.0.0.1, whatever the FIB says.
+ * 2. An error stays an error; a loopback source where route_localnet forbids it is EINVAL.
+ * 3. 255.255.255.255 is broadcast (RTCF_BROADCAST|RTCF_LOCAL), 224/4 multicast
+ *    (RTCF_LOCAL only for 224.0.0.1 on an up device), otherwise the route's type and
+ *    gateway; lo or a local route adds RTCF_LOCAL.
+ */
+export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
+  if (dst === 0) return ZERO_DST;
+  if (o.kind === 'error') return { ok: false, errno: o.errno };
+  // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") a 0.x destination is no martian.
+  const saddr = o.srcIsDst ? dst : o.src;
+  if (o.localnetStrict && isLoopback(saddr)) return { ok: false, errno: 'EINVAL' };
+  let type = o.type;
+  if (isLbcast(dst)) type = 'broadcast';
+  else if (isMulticast(dst)) type = 'multicast';
+  let cache: RouteGetAnswer['cache'] = o.loopbackDev ? { ...NO_FLAGS, local: true } : NO_FLAGS;
+  let gateway: Ip4 | null = null;
+  if (type === 'broadcast') cache = { ...cache, local: true, broadcast: true };
+  else if (type === 'multicast') cache = { ...cache, multicast: true, local: dst === 0xe0000001 && o.devUp };
+  else gateway = o.gateway;
+  if (type === 'local') cache = { ...cache, local: true };
+  return {
+    ok: true,
+    answer: {
+      kind: 'route',
+      type,
+      dst,
+      from: 0,
+      tos: 0,
+      gateway,
+      dev: o.dev,
+      table: o.table,
+      prefsrc: saddr,
+      mark: 0,
+      uid: 0,
+      cache,
+      iif: 0,
+    },
+  };
+}
