@@ -9,7 +9,8 @@ import { ipRoute } from './ip-route.js';
 import { ipAddr } from './ip-addr.js';
 import { ipLink } from './ip-link.js';
 import { ipRule } from './ip-rule.js';
-import { ipNetconf, ipNexthop } from './ip-netconf-nexthop.js';
+import { ipNetconf } from './ip-netconf-nexthop.js';
+import { ipNexthop } from './ip-nexthop.js';
 import { sysctlCmd } from './sysctl-cmd.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Step } from '../snapshot/reduce.js';
@@ -105,8 +106,9 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   if (obj === undefined) throw new CommandExit('', 255, 'ip usage');
   const rest = args.slice(i + 1);
   const opts: GlobalOptions = { family, json, pretty, oneline, details };
-  if (details) throw new CommandExit('', 2, 'ip -details');
   const name = OBJECTS.find((o) => matches(obj, o));
+  // -d changes what `ip rule` and `ip nexthop` print (protocol, scope always): modelled there.
+  if (details && name !== 'rule' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -details');
   switch (name) {
     case 'address':
       return ipAddr(ctx, opts, rest);

@@ -19,6 +19,7 @@ import {
 } from '../semantics/rtnetlink.js';
 import { LEGACY_TOS_MASK, type Flow } from './flow.js';
 import type { FibRule } from '../rules/fib-rule.js';
+import { nexthopIsBlackhole } from '../nexthop/nexthop-object.js';
 
 /** A nexthop as a lookup sees it: a route's own fib_nh, or a nexthop object's. */
 export interface ResolvedNh {
@@ -28,6 +29,8 @@ export interface ResolvedNh {
   readonly dead: boolean;
   readonly linkdown: boolean;
   readonly weight: number;
+  /** fib_nh_upper_bound == -1 at the last fib_rebalance() (absent: as the flags say now). */
+  readonly lbExcluded?: boolean;
 }
 
 /** struct fib_result. */
@@ -55,7 +58,8 @@ export function aliasNexthops(s: FibSnapshot, alias: FibAlias): readonly Resolve
   if (info.nhid === 0) return info.nhs;
   const obj = s.nexthops.get(info.nhid);
   if (obj === undefined) return [];
-  if (obj.kind === 'blackhole') return 'blackhole';
+  if (nexthopIsBlackhole(s.nexthops, obj)) return 'blackhole';
+  if (obj.kind === 'blackhole') return [];
   if (obj.kind === 'single') {
     return [{ dev: obj.dev, gw: obj.gw, scope: obj.scope, dead: false, linkdown: false, weight: 1 }];
   }
@@ -139,6 +143,8 @@ export function ruleDevIndex(s: FibSnapshot, name: string | null): number {
 /** fib_rule_match() with fib4_rule_match(). */
 export function ruleMatches(s: FibSnapshot, r: FibRule, flow: Flow): boolean {
   const m = ((): boolean => {
+    // l3mdev_fib_rule_match(): only a flow through a VRF device (none exists here) matches.
+    if (r.l3mdev) return false;
     const iif = ruleDevIndex(s, r.iifName);
     if (iif !== 0 && iif !== flow.iif) return false;
     const oif = ruleDevIndex(s, r.oifName);

@@ -2,9 +2,9 @@
 // fib_check_nh_v4_gw() / fib_check_nh_nongw(), fib_valid_prefsrc() (fib_semantics.c).
 // Checks run in the kernel's order; the first failure is the answer.
 
-import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { ignoreLinkdown, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
-import type { FibInfo, FibNh } from './fib-info.js';
+import { fibRebalance, type FibInfo, type FibNh } from './fib-info.js';
 import { infoProbe, internInfo } from './fib-info-hash.js';
 import {
   fibPropsError,
@@ -19,6 +19,7 @@ import {
 } from './rtnetlink.js';
 import { fibLookup, fibTableLookup, inetAddrType, aliasNexthops, type LookupOutcome } from '../route/fib-lookup.js';
 import { makeFlow } from '../route/flow.js';
+import { fibCheckNexthop } from '../nexthop/fib-check-nexthop.js';
 
 export type CreateInfoResult = { readonly ok: true; readonly info: FibInfo } | { readonly ok: false; readonly err: KernelError };
 
@@ -41,8 +42,11 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: readonly FibNh[] = NO_NHS;
-  if (cfg.nhid !== 0) {
+  const obj = cfg.nhid !== 0 ? s.nexthops.get(cfg.nhid) : undefined;
+  if (obj !== undefined) {
     // fib_check_nexthop(): a nexthop object stands for the route's nexthops.
+    const err = fibCheckNexthop(s.nexthops, obj, cfg.scope);
+    if (err !== null) return fail(err);
     nhs = NO_NHS;
   } else if (cfg.scope === RT_SCOPE_HOST) {
     if (cfg.nhs.length !== 1) return fail(kerr('EINVAL', 'Route with host scope can not have multiple nexthops'));
@@ -78,7 +82,9 @@ function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): Create
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
   let linkdown = nhs.length > 0;
   for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
-  return { ok: true, info: infoOf(cfg, nhs, linkdown) };
+  // fib_create_info() ends with fib_rebalance(fi).
+  const balanced = nhs.length < 2 ? nhs : fibRebalance(nhs, (dev) => ignoreLinkdown(s, dev));
+  return { ok: true, info: infoOf(cfg, balanced, linkdown) };
 }
 
 type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };

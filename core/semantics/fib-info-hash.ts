@@ -48,7 +48,7 @@ function infoHash(x: FibInfo): number {
 }
 
 function sameNh(a: FibNh, b: FibNh): boolean {
-  return a.dev === b.dev && a.gw === b.gw && a.weight === b.weight && a.onlink === b.onlink && a.scope === b.scope && a.dead === b.dead && a.linkdown === b.linkdown;
+  return a.dev === b.dev && a.gw === b.gw && a.weight === b.weight && a.onlink === b.onlink && a.scope === b.scope && a.dead === b.dead && a.linkdown === b.linkdown && a.lbExcluded === b.lbExcluded;
 }
 
 /** Equal in every field (not fib_find_info()'s comparison, which ignores dead and linkdown). */

@@ -11,7 +11,8 @@
 // | NETDEV_CHANGE     | linkdown                                         | route linkdown          |
 
 import type { Txn } from '../snapshot/txn.js';
-import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
+import { fibInfo, fibRebalance, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
+import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import { tableForEachLeaf } from '../trie/fib-table.js';
 import { RT_SCOPE_NOWHERE, RT_TABLE_MAIN } from './rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
@@ -101,8 +102,11 @@ export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: b
       if (event !== 'NETDEV_CHANGE') routeDead = true;
       routeLinkdown = true;
     }
+    // fib_rebalance(fi) for every fib_info with a nexthop on dev.
+    const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
+    if (balanced !== info.nhs) changed = true;
     if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(fa, wholly);
-    const ninfo: FibInfo = fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown });
+    const ninfo: FibInfo = fibInfo({ ...info, nhs: balanced, dead: routeDead, linkdown: routeLinkdown });
     return { alias: { type: fa.type, tos: fa.tos, info: ninfo }, counts: wholly };
   });
 }
@@ -135,8 +139,11 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
     // `if (alive > 0) fi->fib_flags &= ~nh_flags`
     const routeDead = alive > 0 && clearDead ? false : info.dead;
     const routeLinkdown = alive > 0 && clearLinkdown ? false : info.linkdown === true;
+    // fib_rebalance(fi) for every fib_info with a nexthop on dev.
+    const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
+    if (balanced !== info.nhs) changed = true;
     if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(fa);
-    return same({ type: fa.type, tos: fa.tos, info: fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown }) });
+    return same({ type: fa.type, tos: fa.tos, info: fibInfo({ ...info, nhs: balanced, dead: routeDead, linkdown: routeLinkdown }) });
   });
 }
 

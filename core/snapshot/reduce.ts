@@ -10,6 +10,7 @@ import { assertNever, type FibEvent } from '../events/fib-event.js';
 import type { LinkAddEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
 import type { AddrAddEvent, AddrDelEvent } from '../events/inetaddr.js';
 import { kerr, RT_SCOPE_HOST, type KernelError } from '../semantics/rtnetlink.js';
+import type { RouteConfig } from '../events/route.js';
 import type { InIfaddr, NetDevice } from '../devinet/net-device.js';
 import { devconfSetAll } from '../devinet/devconf.js';
 import { inPrefix } from '../net/ip4.js';
@@ -18,9 +19,18 @@ import { inetDelIfa, inetInsertIfa } from '../frontend/inetaddr-event.js';
 import { fibDelIfaddr, fibModifyPrefixMetric } from '../frontend/ifaddr-routes.js';
 import { fibTableDelete, fibTableInsert, validKey } from '../trie/fib-insert.js';
 import { fibDelRule, fibNewRule } from '../rules/rules-change.js';
-import { nexthopAdd, nexthopDel, nexthopFlushDev } from '../nexthop/nexthop-change.js';
+import { nexthopFlushDev, rtmDelNexthop, rtmNewNexthop } from '../nexthop/nexthop-change.js';
 import { sysctlWrite } from '../devinet/sysctl.js';
+import { netSysctlWrite } from '../devinet/net-sysctl.js';
+import { noteMultipathSaddr } from '../route/select-multipath.js';
 import { ruleDevIndex } from '../route/fib-lookup.js';
+
+/** rtm_to_fib_config(): a nexthop id excludes a device, a gateway and RTA_MULTIPATH. */
+function nhidExclusive(cfg: Pick<RouteConfig, 'nhid' | 'multipath' | 'nhs'>): KernelError | null {
+  if (cfg.nhid === 0) return null;
+  if (cfg.multipath || cfg.nhs.some((n) => n.dev !== 0 || n.gw !== null)) return kerr('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
+  return null;
+}
 
 /** What one event did. */
 export interface Step {
@@ -95,16 +105,17 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
       // inet_rtm_newroute(): rtm_to_fib_config() checks the prefix first; then
       // fib_new_table() comes before the rest of the validation, so a refused route
       // still leaves its table behind.
-      const bad = validKey(e.cfg.dst, e.cfg.plen);
+      const bad = validKey(e.cfg.dst, e.cfg.plen) ?? nhidExclusive(e.cfg);
       if (bad !== null) return bad;
       txn.ensureTable(e.cfg.table);
       const err = fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
       // inet_rtm_newroute(): a user's local route switches source validation to the full check.
       if (err === null && e.cfg.type === 'local') txn.customLocalRoutes = true;
+      if (err === null && e.cfg.nhs.length > 1) noteMultipathSaddr(txn, txn.aliases(e.cfg.table, e.cfg.dst, e.cfg.plen));
       return err;
     }
     case 'route-del': {
-      const bad = validKey(e.cfg.dst, e.cfg.plen);
+      const bad = validKey(e.cfg.dst, e.cfg.plen) ?? nhidExclusive(e.cfg);
       if (bad !== null) return bad;
       if (!txn.tables.has(e.cfg.table)) return kerr('ESRCH', 'FIB table does not exist');
       return fibTableDelete(txn, e.cfg, { cause: 'fib_table_delete', notify: true });
@@ -114,9 +125,9 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
     case 'rule-del':
       return fibDelRule(txn, e.match);
     case 'nexthop-add':
-      return nexthopAdd(txn, e);
+      return rtmNewNexthop(txn, e);
     case 'nexthop-del':
-      return nexthopDel(txn, e.id);
+      return rtmDelNexthop(txn, e.id);
     case 'sysctl':
       if (e.target.kind === 'dev' && txn.dev(e.target.ifindex) === undefined) return kerr('ENOENT');
       sysctlWrite(txn, e);
@@ -124,6 +135,8 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
     case 'ip-forward':
       sysctlWrite(txn, { type: 'sysctl', target: { kind: 'all' }, key: 'forwarding', value: e.value });
       return null;
+    case 'net-sysctl':
+      return netSysctlWrite(txn, e);
     default:
       return assertNever(e);
   }
@@ -277,10 +290,11 @@ function linkDel(txn: Txn, e: LinkDelEvent): KernelError | null {
         if (cur === undefined) break;
         txn.setDevice({ ...cur, addrs: cur.addrs.filter((a) => a !== ifa) });
         txn.emit({ kind: 'addr-del', ifindex: i, addr: ifa, cause: 'inetdev_event', notified: true });
+        txn.addrGenid++; // fib_inetaddr_event(): dev_addr_genid
         fibDelIfaddr(txn, i, ifa, null, true);
       }
       fibDisableIp(txn, i, 'NETDEV_UNREGISTER', true);
-      nexthopFlushDev(txn, i);
+      nexthopFlushDev(txn, i, true);
     }
     for (const i of victims) {
       txn.deleteDevice(i);
