@@ -12,7 +12,7 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { NetSysctlEvent } from '../events/sysctl.js';
-import { kerr, type KernelError } from '../semantics/rtnetlink.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
 
 /** FIB_MULTIPATH_HASH_FIELD_ALL_MASK (outer and inner fields, 12 bits). */
 const HASH_FIELD_ALL_MASK = 0xfff;

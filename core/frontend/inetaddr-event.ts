@@ -6,9 +6,9 @@
 //   (fib_disable_ip(force): a silent flush of every route through the device).
 
 import type { Txn } from '../snapshot/txn.js';
-import type { InIfaddr } from '../devinet/net-device.js';
+import type { InIfaddr } from '../snapshot/net-device.js';
 import { inPrefix } from '../net/ip4.js';
-import { kerr, type KernelError } from '../semantics/rtnetlink.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
 import { fibAddIfaddr, fibDelIfaddr } from './ifaddr-routes.js';
 import { fibSyncUp } from '../semantics/sync-down.js';
 import { fibFlush, fibSyncDownDev } from '../semantics/sync-down.js';

@@ -11,12 +11,12 @@
 import type { Txn } from '../snapshot/txn.js';
 import { fibAddIfaddr } from './ifaddr-routes.js';
 import { fibFlush, fibSyncDownDev, fibSyncUp } from '../semantics/sync-down.js';
-import { expectedCarrier } from '../devinet/carrier.js';
-import { devconfSetAll } from '../devinet/devconf.js';
+import { expectedCarrier } from '../snapshot/carrier.js';
+import { devconfSetAll } from '../snapshot/devconf.js';
 import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { inetInsertIfa } from './inetaddr-event.js';
-import { RT_SCOPE_HOST } from '../semantics/rtnetlink.js';
-import type { InIfaddr } from '../devinet/net-device.js';
+import { RT_SCOPE_HOST } from '../uapi/rtnetlink.js';
+import type { InIfaddr } from '../snapshot/net-device.js';
 
 /** fib_disable_ip(): sync down, then flush if anything died. */
 export function fibDisableIp(txn: Txn, ifindex: number, event: 'NETDEV_DOWN' | 'NETDEV_UNREGISTER', force: boolean): void {

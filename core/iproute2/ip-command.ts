@@ -13,7 +13,7 @@ import { ipNetconf } from './ip-netconf-nexthop.js';
 import { ipNexthop } from './ip-nexthop.js';
 import { sysctlCmd } from './sysctl-cmd.js';
 import type { FibEvent } from '../events/fib-event.js';
-import type { Step } from '../snapshot/reduce.js';
+import type { Step } from '../reduce/reduce.js';
 
 export interface CommandResult {
   readonly output: CommandOutput;

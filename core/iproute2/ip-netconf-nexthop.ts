@@ -1,7 +1,7 @@
 // `ip -4 netconf show` (ip/ipnetconf.c); `ip nexthop` is ip-nexthop.ts.
 
 import { Args, CommandContext, CommandExit, matches, notModelled } from './command-context.js';
-import type { DevConf } from '../devinet/devconf.js';
+import type { DevConf } from '../snapshot/devconf.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 

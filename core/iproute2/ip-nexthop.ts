@@ -4,13 +4,14 @@
 
 import { Args, CommandContext, CommandExit, failKernel, getAddr, invarg, kernelErrorText, matches, notModelled } from './command-context.js';
 import { deviceByName, type FibSnapshot } from '../snapshot/snapshot.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import type { NexthopAddEvent } from '../events/nexthop.js';
 import { formatIp4 } from '../net/ip4.js';
-import { parseUnsigned, protoName, protoNumber, scopeName } from '../print/names.js';
+import { parseUnsigned, protoName, protoNumber, scopeName } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonObject, type JsonValue } from '../print/json-out.js';
-import { kerr, RT_SCOPE_UNIVERSE, type KernelError } from '../semantics/rtnetlink.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
+import { RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 
 const AF_UNSPEC = 0;
 const AF_INET = 2;

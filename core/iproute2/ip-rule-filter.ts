@@ -7,9 +7,9 @@
 // an unknown word is read as the `to` prefix.
 
 import { Args, CommandExit, getPrefix, invarg, matches, notModelled } from './command-context.js';
-import type { FibRule } from '../rules/fib-rule.js';
+import type { FibRule } from '../events/rule.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
-import { dsfieldNumber, parseUnsigned, protoNumber, tableNumber } from '../print/names.js';
+import { dsfieldNumber, parseUnsigned, protoNumber, tableNumber } from '../uapi/rt-names.js';
 import { ipprotoNumber } from './ip-proto.js';
 
 export interface RuleFilter {

@@ -5,14 +5,15 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { NexthopAddEvent } from '../events/nexthop.js';
-import { nexthopIsBlackhole, type NexthopObject } from './nexthop-object.js';
-export { nexthopIsBlackhole };
-import { kerr, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, type KernelError } from '../semantics/rtnetlink.js';
+import { type NexthopObject } from '../snapshot/nexthop-object.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { fibCheckNh } from '../semantics/fib-create-info.js';
-import { tableLeaves } from '../trie/fib-table.js';
+import { tableLeaves } from '../snapshot/fib-table.js';
 import type { EffectCause } from '../snapshot/effects.js';
-import { resTableRebalance, type ResMember, type ResTable } from './resilient.js';
-import { fibCheckNexthop } from './fib-check-nexthop.js';
+import { resTableRebalance } from './resilient.js';
+import type { ResMember, ResTable } from '../snapshot/nexthop-object.js';
+import { fibCheckNexthop } from '../semantics/fib-check-nexthop.js';
 
 const AF_UNSPEC = 0;
 const AF_INET = 2;

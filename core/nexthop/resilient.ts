@@ -13,21 +13,7 @@
 // its flow hashes to busy, and a busy bucket of an overweight member stays until its idle
 // timer runs out: the model does not follow that (README, "What is modelled").
 
-/** One group member as the table sees it: nexthop id and weight (1..256). */
-export interface ResMember {
-  readonly id: number;
-  readonly weight: number;
-}
-
-/** struct nh_res_table, reduced to what a dump shows. */
-export interface ResTable {
-  readonly numBuckets: number;
-  /** In clock_t (centiseconds, USER_HZ 100), as NHA_RES_GROUP_IDLE_TIMER carries it. */
-  readonly idleTimer: number;
-  readonly unbalancedTimer: number;
-  /** The member id in each bucket. */
-  readonly buckets: readonly number[];
-}
+import type { ResMember } from '../snapshot/nexthop-object.js';
 
 /** DIV_ROUND_CLOSEST() for non-negative operands. */
 function divRoundClosest(x: number, d: number): number {

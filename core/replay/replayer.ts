@@ -23,11 +23,11 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { reduceFib, type Step } from '../snapshot/reduce.js';
-import { PMapEdit } from '../trie/persistent-map.js';
+import { reduceFib, type Step } from '../reduce/reduce.js';
+import { PMapEdit } from '../snapshot/persistent-map.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Effect } from '../snapshot/effects.js';
-import type { KernelError } from '../semantics/rtnetlink.js';
+import type { KernelError } from '../uapi/errno.js';
 import type { RouteMetrics, NetlinkRecord, Timestamp, TraceRecord, AddrRecord, NetconfRecord } from '../trace/netlink-records.js';
 import { compareTimestamps } from '../trace/netlink-records.js';
 import { inPrefix, parseIp4 } from '../net/ip4.js';
@@ -40,6 +40,7 @@ import { silentChanges, type SilentChange } from './silent-changes.js';
 import { linkFromRecord, type LinkInfo, type LinkTable } from './link-table.js';
 import { routeKey } from './_route-key.js';
 import type { ReplayView } from './ip-json-dump.js';
+import { IFA_F_SECONDARY } from '../uapi/if-addr.js';
 
 /** One event the replay applied, with what the reducer made of it. */
 export interface AppliedEvent {
@@ -150,7 +151,6 @@ class RecordQueue {
   }
 }
 
-const IFA_F_SECONDARY = 0x1;
 /** Shared empty results (frozen: nothing may add to them). */
 const NO_STEPS: readonly ReplayStep[] = Object.freeze([]);
 const NO_SILENT: readonly SilentChange[] = Object.freeze([]);

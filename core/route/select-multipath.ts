@@ -14,12 +14,11 @@
 // never guessed.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibResult, ResolvedNh } from './fib-lookup.js';
-import { aliasNexthops } from './fib-lookup.js';
+import { aliasNexthops, type FibResult, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
-import { inetSelectAddr } from '../devinet/select-addr.js';
+import { inetSelectAddr } from '../snapshot/select-addr.js';
 import type { Ip4 } from '../net/ip4.js';
-import type { FibAlias, FibInfo } from '../semantics/fib-info.js';
+import type { FibAlias, FibInfo } from '../snapshot/fib-info.js';
 import type { Txn } from '../snapshot/txn.js';
 
 /** What fib_find_info() compares of a multipath fib_info (its flags aside): routes with equal keys share one. */

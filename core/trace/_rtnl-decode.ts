@@ -13,16 +13,14 @@
 // Faults are thrown as `Fault` values inside this module only and returned as values by
 // `decodeMessage`, which never throws.
 
-import {
-  AF_INET, AF_INET6, AF_UNSPEC, familyName, nlmsgTypeName, RTM_DELADDR,
-  RTM_DELLINK, RTM_DELNETCONF, RTM_DELNEXTHOP, RTM_DELROUTE, RTM_DELRULE, RTM_F_CLONED,
-  RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWNEXTHOP, RTM_NEWROUTE, RTM_NEWRULE,
-} from './netlink-records.js';
+import { AF_INET, AF_INET6, AF_UNSPEC } from '../uapi/socket.js';
+import { familyName, nlmsgTypeName } from './netlink-records.js';
+import { RTM_DELADDR, RTM_DELLINK, RTM_DELNETCONF, RTM_DELNEXTHOP, RTM_DELROUTE, RTM_DELRULE, RTM_F_CLONED, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWNEXTHOP, RTM_NEWROUTE, RTM_NEWRULE } from '../uapi/rtnetlink.js';
 import type {
   AddrRecord, LinkRecord, NetconfRecord, NetlinkRecord, NexthopGroupEntry, NexthopRecord,
   Op, RouteNexthop, RouteRecord, RouteVia, RuleRecord, Timestamp,
 } from './netlink-records.js';
-import { RTAX_NAMES } from './_iproute2-names.js';
+import { RTAX_NAMES } from '../uapi/rt-names.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

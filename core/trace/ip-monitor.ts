@@ -24,12 +24,12 @@
 
 import { concat, defer, type Observable, type OperatorFunction } from 'rxjs';
 import { concatMap, takeWhile } from 'rxjs';
-import {
-  AF_INET, AF_UNSPEC, FIB_RULE_IIF_DETACHED, FIB_RULE_INVERT, FIB_RULE_OIF_DETACHED,
-  FIB_RULE_UNRESOLVED, FR_ACT_GOTO, FR_ACT_NOP, FR_ACT_TO_TBL, IFA_F_PERMANENT, IFF_RUNNING,
-  IFF_UP, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
-  RTN_UNICAST, RTPROT_BOOT, RTPROT_UNSPEC,
-} from './netlink-records.js';
+import { AF_INET, AF_UNSPEC } from '../uapi/socket.js';
+import { FIB_RULE_IIF_DETACHED, FIB_RULE_INVERT, FIB_RULE_OIF_DETACHED, FIB_RULE_UNRESOLVED, FR_ACT_GOTO, FR_ACT_NOP, FR_ACT_TO_TBL } from '../uapi/fib-rules.js';
+import { IFA_F_PERMANENT } from '../uapi/if-addr.js';
+import { IFF_RUNNING, IFF_UP } from '../uapi/if.js';
+import { NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT } from '../uapi/netconf.js';
+import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTN_UNICAST, RTPROT_BOOT, RTPROT_UNSPEC } from '../uapi/rtnetlink.js';
 import type {
   AddrRecord, LinkRecord, NetconfRecord, NetlinkRecord, NexthopGroupEntry, NexthopRecord,
   Op, PortRange, RouteNexthop, RouteRecord, RuleRecord, Timestamp, TraceError, TraceRecord,
@@ -40,7 +40,7 @@ import {
   LINK_TYPE_NAMES, nameToNumber, OPERSTATE_NAMES, parseNumber, PROTOCOL_NAMES, REALM_NAMES,
   RP_FILTER_NAMES, RT_FLAG_WORDS, RTAX_NAMES, RTN_TYPE_NAMES, SCOPE_NAMES, TABLE_NAMES,
   type Iproute2Names,
-} from './_iproute2-names.js';
+} from '../uapi/rt-names.js';
 
 /** Options of the `ip monitor` reader. */
 export interface IpMonitorOptions {
