@@ -414,6 +414,12 @@ function words(s: string): string[] {
   return t === '' ? [] : t.split(/[ \t]+/);
 }
 
+/** A timer printed by print_tv() ("%g" seconds) back in clock_t (centiseconds). */
+function seconds(t: Tokens, key: string, word: string): number {
+  if (!/^[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?$/.test(word)) throw t.fault(`seconds after "${key}"`, `"${key}" must be a number of seconds: got "${word}"`);
+  return Math.round(Number(word) * 100);
+}
+
 function num(t: Tokens, key: string, word: string, max = 0xffffffff): number {
   const n = parseNumber(word, max);
   if (n === undefined) throw t.fault(`a number after "${key}"`, `"${key}" must be a number <= ${max}: got "${word}"`);
@@ -1024,7 +1030,11 @@ function parseNexthop(s: string, ctx: Ctx): NexthopRecord {
         rec.groupType = v === 'resilient' ? 1 : v === 'mpath' ? 0 : num(t, k, v, 0xffff);
         break;
       }
-      case 'buckets': case 'idle_timer': case 'unbalanced_timer': case 'unbalanced_time': t.value(k); break;
+      // print_nh_res_group(): buckets, then the timers in seconds ("%g" of clock_t / 100).
+      case 'buckets': rec.res = { ...rec.res, buckets: num(t, k, t.value(k), 0xffff) }; break;
+      case 'idle_timer': rec.res = { ...rec.res, idleTimer: seconds(t, k, t.value(k)) }; break;
+      case 'unbalanced_timer': rec.res = { ...rec.res, unbalancedTimer: seconds(t, k, t.value(k)) }; break;
+      case 'unbalanced_time': t.value(k); break;
       case 'via': rec.gateway = ipv4(t, k, t.value(k)); break;
       case 'dev': rec.dev = t.value(k); break;
       case 'scope': rec.scope = named(t, k, t.value(k), SCOPE_NAMES, ctx.names.scopes, 255, 'rt_scopes'); break;
