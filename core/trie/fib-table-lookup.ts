@@ -23,6 +23,8 @@ export interface ResolvedNh {
   readonly weight: number;
   /** fib_nh_upper_bound == -1 at the last fib_rebalance() (absent: as the flags say now). */
   readonly lbExcluded?: boolean;
+  /** nh_tclassid (realms) of a route's own nexthop; absent for nexthop objects. */
+  readonly tclassid?: number;
 }
 
 /** struct fib_result. */
