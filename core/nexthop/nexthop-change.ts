@@ -98,13 +98,15 @@ export function rtmNewNexthop(txn: Txn, e: NexthopAddEvent): KernelError | null 
     if (a.gateway || a.oif || fdb) return kerr('EINVAL', 'Blackhole attribute can not be used with gateway, oif, encap or fdb');
   } else {
     if (!fdb && !a.oif) return kerr('EINVAL', 'Device attribute required for non-blackhole and non-fdb nexthops');
+    // Linux 6.18 checks the gateway attributes before the device's state
+    // (props/regressions/nexthop-add-onlink-without-gateway).
+    if (!a.gateway && a.onlinkFlag) return kerr('EINVAL', 'ONLINK flag can not be set for nexthop without a gateway');
     if (!fdb && e.kind === 'single') {
       const dev = txn.dev(e.dev);
       if (dev === undefined) return kerr('EINVAL', 'Invalid device index');
       if (!dev.up) return kerr('ENETDOWN', 'Nexthop device is not up');
       if (!dev.carrier) return kerr('ENETDOWN', 'Carrier for nexthop device is down');
     }
-    if (!a.gateway && a.onlinkFlag) return kerr('EINVAL', 'ONLINK flag can not be set for nexthop without a gateway');
   }
   // nexthop_add()
   if (e.replace && e.id === 0) return kerr('EINVAL', 'Replace requires nexthop id');
