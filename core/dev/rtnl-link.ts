@@ -147,10 +147,11 @@ export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | nu
         if (cur === undefined) break;
         txn.setDevice({ ...cur, addrs: cur.addrs.filter((a) => a !== ifa) });
         txn.emit({ kind: 'addr-del', ifindex: i, addr: ifa, cause: 'inetdev_event', notified: true });
+        txn.addrGenid++; // fib_inetaddr_event(): dev_addr_genid
         fibDelIfaddr(txn, i, ifa, null, true);
       }
       fibDisableIp(txn, i, 'NETDEV_UNREGISTER', true);
-      nexthopFlushDev(txn, i);
+      nexthopFlushDev(txn, i, true);
     }
     for (const i of victims) {
       txn.deleteDevice(i);

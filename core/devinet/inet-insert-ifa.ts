@@ -44,6 +44,7 @@ export function inetInsertIfa(txn: Txn, ifindex: number, ifa0: InIfaddr): Kernel
   else addrs.splice(lastPrimary, 0, ifa);
   txn.setDevice({ ...dev, addrs });
   txn.emit({ kind: 'addr-add', ifindex, addr: ifa, cause: 'inet_insert_ifa', notified: true });
+  txn.addrGenid++; // fib_inetaddr_event(): dev_addr_genid
   fibAddIfaddr(txn, ifindex, ifa);
   fibSyncUp(txn, ifindex, true);
   return null;
@@ -95,6 +96,7 @@ export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr): void {
       if (!doPromote) {
         unlink(txn, ifindex, ifa);
         txn.emit({ kind: 'addr-del', ifindex, addr: ifa, cause: 'inet_del_ifa', notified: true });
+        txn.addrGenid++; // fib_inetaddr_event(): dev_addr_genid
         inetaddrDown(txn, ifindex, ifa);
         i--;
       } else {
@@ -116,6 +118,7 @@ export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr): void {
   const lastPrim = lastPrimIdx >= 0 ? txn.dev(ifindex)?.addrs[lastPrimIdx] : undefined;
   unlink(txn, ifindex, ifa1);
   txn.emit({ kind: 'addr-del', ifindex, addr: ifa1, cause: 'inet_del_ifa', notified: true });
+  txn.addrGenid++; // fib_inetaddr_event(): dev_addr_genid
   inetaddrDown(txn, ifindex, ifa1);
   if (promote === undefined) return;
   const dev = txn.dev(ifindex);
@@ -135,6 +138,7 @@ export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr): void {
   }
   txn.setDevice({ ...dev, addrs });
   txn.emit({ kind: 'addr-add', ifindex, addr: promoted, cause: 'inet_del_ifa', notified: true });
+  txn.addrGenid++; // fib_inetaddr_event(): dev_addr_genid
   fibAddIfaddr(txn, ifindex, promoted);
   fibSyncUp(txn, ifindex, true);
   const after = txn.dev(ifindex);

@@ -28,6 +28,7 @@ const optional =
   (v, p) =>
     v === undefined ? null : c(v, p);
 const ip4 = uint();
+const NET_SYSCTL_KEYS = ['nexthop_compat_mode', 'fib_multipath_use_neigh', 'fib_multipath_hash_policy', 'fib_multipath_hash_fields'] as const;
 const plen = uint(32);
 const u8 = uint(255);
 
@@ -131,10 +132,14 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
   'rule-add': obj({ rule: obj({ ...ruleFields, priority: nullable(uint()) }) }),
   'rule-del': obj({ match: partial(ruleFields) }),
   'nexthop-add': (v, p) => {
-    const base = obj({ id: uint(), replace: bool, protocol: u8, kind: oneOf('single', 'blackhole', 'group') })(v, p);
+    const attrs = optional(obj({ family: u8, oif: bool, gateway: bool, blackhole: bool, fdb: optional(bool), onlinkFlag: optional(bool) }));
+    const base = obj({ id: uint(), replace: bool, protocol: u8, kind: oneOf('single', 'blackhole', 'group'), attrs })(v, p);
     if (base !== null || !isObj(v)) return base;
-    if (v['kind'] === 'single') return obj({ dev: uint(), gw: nullable(ip4), onlink: bool })(v, p);
-    if (v['kind'] === 'group') return obj({ members: arr(obj({ id: uint(), weight: uint(256) })) })(v, p);
+    if (v['kind'] === 'single') return obj({ dev: uint(), gw: nullable(ip4), onlink: bool, fdb: optional(bool) })(v, p);
+    if (v['kind'] === 'group') {
+      const res = optional(obj({ buckets: optional(uint(65535)), idleTimer: optional(uint()), unbalancedTimer: optional(uint()) }));
+      return obj({ members: arr(obj({ id: uint(), weight: uint(256) })), fdb: optional(bool), res })(v, p);
+    }
     return null;
   },
   'nexthop-del': obj({ id: uint() }),
@@ -147,6 +152,7 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
     value: int,
   }),
   'ip-forward': obj({ value: int }),
+  'net-sysctl': obj({ key: oneOf(...NET_SYSCTL_KEYS), value: int }),
 };
 
 /** The event, or a message saying which field was not what was expected. */

@@ -18,4 +18,11 @@ export interface IpForwardEvent {
   readonly value: number;
 }
 
-export type SysctlWriteEvent = SysctlEvent | IpForwardEvent;
+/** A namespace-wide net.ipv4 sysctl of the nexthop and multipath code (sysctl_net_ipv4.c). */
+export interface NetSysctlEvent {
+  readonly type: 'net-sysctl';
+  readonly key: 'nexthop_compat_mode' | 'fib_multipath_use_neigh' | 'fib_multipath_hash_policy' | 'fib_multipath_hash_fields';
+  readonly value: number;
+}
+
+export type SysctlWriteEvent = SysctlEvent | IpForwardEvent | NetSysctlEvent;

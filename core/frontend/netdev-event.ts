@@ -25,12 +25,14 @@ export function netdevUp(txn: Txn, ifindex: number): void {
   if (dev === undefined) return;
   for (const ifa of dev.addrs) fibAddIfaddr(txn, ifindex, ifa);
   fibSyncUp(txn, ifindex, true);
+  // fib_netdev_event(NETDEV_UP): dev_addr_genid moves.
+  txn.addrGenid++;
 }
 
 /** NETDEV_DOWN. */
 export function netdevDown(txn: Txn, ifindex: number): void {
   fibDisableIp(txn, ifindex, 'NETDEV_DOWN', false);
-  nexthopFlushDev(txn, ifindex);
+  nexthopFlushDev(txn, ifindex, false);
 }
 
 /** NETDEV_CHANGE after linkwatch saw a carrier change. */
@@ -41,7 +43,7 @@ export function netdevChange(txn: Txn, ifindex: number): void {
     fibSyncUp(txn, ifindex, false);
   } else {
     fibSyncDownDev(txn, ifindex, 'NETDEV_CHANGE', false);
-    nexthopFlushDev(txn, ifindex);
+    nexthopFlushDev(txn, ifindex, false);
   }
 }
 

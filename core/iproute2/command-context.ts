@@ -53,7 +53,8 @@ export class CommandContext {
 
 /** The text iproute2 prints for a kernel refusal (rtnl_talk with extack), exit status 2. */
 export function kernelErrorText(err: KernelError): string {
-  return err.extack !== undefined ? `Error: ${err.extack}.\n` : `RTNETLINK answers: ${STRERROR[err.errno]}\n`;
+  // nl_dump_ext_ack(): the message, and a full stop unless it ends with one.
+  return err.extack !== undefined ? `Error: ${err.extack}${err.extack.endsWith('.') ? '' : '.'}\n` : `RTNETLINK answers: ${STRERROR[err.errno]}\n`;
 }
 
 /** Stop with a kernel error (rtnl_talk failed: the command returns -2, ip exits 2). */

@@ -9,7 +9,8 @@ import { ipRoute } from './ip-route.js';
 import { ipAddr } from './ip-addr.js';
 import { ipLink } from './ip-link.js';
 import { ipRule } from './ip-rule.js';
-import { ipNetconf, ipNexthop } from './ip-netconf-nexthop.js';
+import { ipNetconf } from './ip-netconf-nexthop.js';
+import { ipNexthop } from './ip-nexthop.js';
 import { sysctlCmd } from './sysctl-procps.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Step } from '../reduce/reduce.js';
@@ -147,8 +148,8 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   const rest = args.slice(i + 1);
   const opts: GlobalOptions = { family, json, pretty, oneline, details, stats };
   const name = OBJECTS.find((o) => matches(obj, o));
-  // -details changes only `ip route` output among what the model prints (print_route()).
-  if (details && name !== 'route') throw new CommandExit('', 2, 'ip -details');
+  // -details changes `ip route` (print_route()), `ip rule` and `ip nexthop` (protocol, scope always) output.
+  if (details && name !== 'route' && name !== 'rule' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -details');
   // -s prints link counters for link and address listings; print_route() and a flush use it otherwise.
   if (stats > 0 && name !== 'route' && name !== 'address') throw new CommandExit('', 2, 'ip -statistics');
   if (brief) throw new CommandExit('', 2, 'ip -brief');

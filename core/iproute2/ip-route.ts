@@ -19,7 +19,7 @@ import { maskOf, type Ip4 } from '../net/ip4.js';
 import { formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
 import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
-import { routeGet, type RouteGetRequest } from '../route/route-output.js';
+import { routeGet, routeGetHashDependence, type RouteGetRequest } from '../route/route-output.js';
 import { formatRouteGet, routeGetJson } from '../print/route-get.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { aliasNexthops } from '../trie/fib-table-lookup.js';
@@ -311,7 +311,8 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
   }
   if (f.protocol !== undefined && info.protocol !== f.protocol) return false;
   if (f.scope !== undefined && info.scope !== f.scope) return false;
-  if (f.type !== undefined && r.alias.type !== f.type) return false;
+  // fib_dump_info(): a route on a blackhole nexthop object is dumped as type blackhole.
+  if (f.type !== undefined && (info.nhid !== 0 && aliasNexthops(ctx.snapshot, r.alias) === 'blackhole' ? 'blackhole' : r.alias.type) !== f.type) return false;
   if (f.tos !== undefined && r.alias.tos !== f.tos) return false;
   if (f.metric !== undefined && info.priority !== f.metric) return false;
   if (f.rdst !== undefined && (f.rdst.len > r.plen || !prefixMatch(r.dst, f.rdst.addr, f.rdst.len))) return false;
@@ -605,6 +606,9 @@ function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   };
   const out = routeGet(ctx.snapshot, req);
   if (!out.ok) throw new CommandExit(`RTNETLINK answers: ${STRERROR[out.errno]}\n`, 2);
+  // fib_select_multipath(): a leg the per-boot hash seed picks is named, never guessed.
+  const hash = routeGetHashDependence(ctx.snapshot, req);
+  if (hash !== null) notModelled(`multipath leg chosen by the flow hash (per-boot seed): ${hash}`);
   if (out.answer.kind === 'fibmatch') {
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
     if (opts.json) ctx.print(`${jsonCompact([routeJson(ctx.snapshot, r, {})])}\n`);

@@ -3,7 +3,7 @@
 import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { blankRule } from '../snapshot/fib-rule.js';
 import { type FibRule, type RuleAction } from '../events/rule.js';
-import { dsfieldName, dsfieldNumber, parseUnsigned, protoName, tableName, tableNumber } from '../uapi/rt-names.js';
+import { dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, tableName, tableNumber } from '../uapi/rt-names.js';
 import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
@@ -13,6 +13,7 @@ import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { ipprotoName, ipprotoNumber } from './ip-proto.js';
 import type { RuleMatch } from '../events/rule.js';
+import { parseRuleFilter, ruleFlushed, ruleSelected } from './ip-rule-filter.js';
 
 export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -22,7 +23,7 @@ export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (matches(verb, 'add')) return ruleModify(ctx, opts, a, true);
   if (matches(verb, 'delete')) return ruleModify(ctx, opts, a, false);
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return ruleList(ctx, opts, a);
-  if (matches(verb, 'flush')) return ruleFlush(ctx);
+  if (matches(verb, 'flush')) return ruleFlush(ctx, a);
   if (matches(verb, 'save') || matches(verb, 'restore')) notModelled(`ip rule ${verb}`);
   throw new CommandExit(`Command "${verb}" is unknown, try "ip rule help".\n`, 255);
 }
@@ -47,6 +48,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   let badDst = false;
   let action: RuleAction | undefined = add ? 'lookup' : undefined;
   let tableGiven = false;
+  let l3mdev = false;
   while (!a.done) {
     const w = a.cur;
     if (w === 'not') m.not = true;
@@ -81,7 +83,15 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
         if (k === undefined) invarg('fwmask value is invalid\n', mask);
         m.fwmask = k;
       } else m.fwmask = n !== 0 ? 0xffffffff : 0;
-    } else if (matches(w, 'realms') || w === 'l3mdev' || matches(w, 'nat') || matches(w, 'map-to') || w === 'tun_id' || w === 'protocol') {
+    } else if (w === 'l3mdev') {
+      m.l3mdev = true;
+      l3mdev = true;
+    } else if (matches(w, 'protocol')) {
+      const v = a.next();
+      const p = protoNumber(v);
+      if (p === undefined) invarg('"protocol" value is invalid\n', v);
+      m.protocol = p;
+    } else if (matches(w, 'realms') || matches(w, 'nat') || matches(w, 'map-to') || matches(w, 'tun_id')) {
       notModelled(`ip rule ${w}`);
     } else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
@@ -129,12 +139,14 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
     } else throw new CommandExit(`Error: argument "${w}" is wrong: Failed to parse rule type\n`, 255);
     a.advance();
   }
+  // iprule_modify(): an l3mdev rule takes its table from the VRF device, never from the user.
+  if (l3mdev && tableGiven && m.table !== 0) throw new CommandExit('table can not be specified for l3mdev rules\n', 22);
   if (action !== undefined) m.action = action;
   if (badSrc) failKernel({ errno: 'EINVAL', extack: 'Invalid source address' });
   if (badDst) failKernel({ errno: 'EINVAL', extack: 'Invalid dst address' });
   if (add) {
     const base = blankRule(0);
-    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : 254) : 0;
+    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev ? 0 : 254) : 0;
     const rule = { ...base, ...m, table, priority: m.priority ?? null };
     const step = ctx.apply({ type: 'rule-add', rule });
     if (step.error !== null) failKernel(step.error);
@@ -145,17 +157,18 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   if (step.error !== null) failKernel(step.error);
 }
 
-/** `ip rule flush`: every rule with a non-zero priority is deleted whole, one by one. */
-function ruleFlush(ctx: CommandContext): void {
+/** `ip rule flush [SELECTOR]` (flush_rule()): every selected rule with a priority is deleted whole, one by one. */
+function ruleFlush(ctx: CommandContext, a: Args): void {
+  const f = parseRuleFilter(a);
   for (const r of [...ctx.snapshot.rules]) {
-    if (r.priority === 0) continue;
+    if (!ruleFlushed(f, r)) continue;
     const step = ctx.apply({ type: 'rule-del', match: r });
     if (step.error !== null) failKernel(step.error);
   }
 }
 
 /** print_rule() text. */
-export function formatRule(s: FibSnapshot, r: FibRule): string {
+export function formatRule(s: FibSnapshot, r: FibRule, details = false): string {
   let t = `${r.priority}:\t`;
   if (r.not) t += 'not ';
   t += r.srcLen === 0 && r.src === 0 ? 'from all' : `from ${formatIp4(r.src)}${r.srcLen !== 32 ? `/${r.srcLen}` : ''}`;
@@ -167,6 +180,7 @@ export function formatRule(s: FibSnapshot, r: FibRule): string {
   }
   if (r.iifName !== null) t += ` iif ${r.iifName}${ruleDevIndex(s, r.iifName) < 0 ? ' [detached]' : ''}`;
   if (r.oifName !== null) t += ` oif ${r.oifName}${ruleDevIndex(s, r.oifName) < 0 ? ' [detached]' : ''}`;
+  if (r.l3mdev) t += ' lookup [l3mdev-table]';
   if (r.uidStart !== null && r.uidEnd !== null) t += ` uidrange ${r.uidStart}-${r.uidEnd}`;
   if (r.ipproto !== 0) t += ` ipproto ${ipprotoName(r.ipproto)}`;
   if (r.sport !== null) t += r.sport[0] === r.sport[1] ? ` sport ${r.sport[0]}` : ` sport ${r.sport[0]}-${r.sport[1]}`;
@@ -181,15 +195,15 @@ export function formatRule(s: FibSnapshot, r: FibRule): string {
     if (gotoTarget(s.rules, r) === null) t += ' [unresolved]';
   } else if (r.action === 'nop') t += ' nop';
   else if (r.action !== 'lookup') t += ` ${r.action}`;
-  // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel.
-  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) t += ` proto ${protoName(r.protocol)}`;
+  // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel (always with -d).
+  if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) t += ` proto ${protoName(r.protocol)}`;
   return `${t}\n`;
 }
 
 const hexOrZero = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
 
 /** print_rule() JSON. */
-export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> {
+export function ruleJson(s: FibSnapshot, r: FibRule, details = false): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { priority: r.priority };
   if (r.not) o['not'] = null;
   if (r.srcLen === 0 && r.src === 0) o['src'] = 'all';
@@ -214,6 +228,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> 
     o['oif'] = r.oifName;
     if (ruleDevIndex(s, r.oifName) < 0) o['oif_detached'] = null;
   }
+  if (r.l3mdev) o['l3mdev'] = null;
   if (r.uidStart !== null && r.uidEnd !== null) {
     o['uid_start'] = r.uidStart;
     o['uid_end'] = r.uidEnd;
@@ -243,27 +258,18 @@ export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> 
     if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
   } else if (r.action === 'nop') o['nop'] = null;
   else if (r.action !== 'lookup') o['action'] = r.action;
-  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) o['protocol'] = protoName(r.protocol);
+  if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) o['protocol'] = protoName(r.protocol);
   return o;
 }
 
+/** iprule_list_flush_or_save(IPRULE_LIST): the kernel's dump, through filter_nlmsg(). */
 function ruleList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  let pref: number | undefined;
-  while (!a.done) {
-    const w = a.cur;
-    if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
-      const v = a.next();
-      const n = parseUnsigned(v);
-      if (n === undefined) invarg('preference value is invalid\n', v);
-      pref = n;
-    } else notModelled(`ip rule show ${w}`);
-    a.advance();
-  }
-  const rules = ctx.snapshot.rules.filter((r) => pref === undefined || r.priority === pref);
+  const f = parseRuleFilter(a);
+  const rules = ctx.snapshot.rules.filter((r) => ruleSelected(f, r));
   if (opts.json) {
-    const arr: JsonValue[] = rules.map((r) => ruleJson(ctx.snapshot, r));
+    const arr: JsonValue[] = rules.map((r) => ruleJson(ctx.snapshot, r, opts.details));
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;
   }
-  for (const r of rules) ctx.print(formatRule(ctx.snapshot, r));
+  for (const r of rules) ctx.print(formatRule(ctx.snapshot, r, opts.details));
 }

@@ -6,7 +6,7 @@
 import { CommandContext, notModelled } from './command-context.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { isDevconfKey, DEVCONF_READONLY, type DevconfKey } from '../uapi/ip-devconf.js';
-import type { SysctlTarget } from '../events/sysctl.js';
+import type { NetSysctlEvent, SysctlTarget } from '../events/sysctl.js';
 
 export interface SysctlOptions {
   /** -w: every item is KEY=VALUE. */
@@ -63,7 +63,27 @@ export function parseSysctlArgs(argv: readonly string[]): SysctlOptions {
   return { write, quiet, valuesOnly, namesOnly, ignoreUnknown, items };
 }
 
-type Resolved = { kind: 'ip_forward' } | { kind: 'conf'; target: SysctlTarget; key: DevconfKey };
+type Resolved = { kind: 'ip_forward' } | { kind: 'conf'; target: SysctlTarget; key: DevconfKey } | { kind: 'net'; key: NetSysctlEvent['key'] };
+
+const NET_KEYS: ReadonlySet<string> = new Set(['nexthop_compat_mode', 'fib_multipath_use_neigh', 'fib_multipath_hash_policy', 'fib_multipath_hash_fields']);
+
+/**
+ * A write to a namespace-wide key of the nexthop/multipath code: the proc handler parses
+ * the number (base 0, as proc_get_long() does) and checks its range; procps echoes the
+ * value as it was given.
+ */
+function netSysctlWrite(ctx: CommandContext, o: SysctlOptions, name: string, key: NetSysctlEvent['key'], raw: string): void {
+  const t = raw.trim();
+  const m = /^(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(t);
+  const value = m === null ? NaN : m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(m[2], 8) : Number(m[3]);
+  const step = Number.isNaN(value) ? null : ctx.apply({ type: 'net-sysctl', key, value });
+  if (step === null || step.error !== null) {
+    ctx.warn(`sysctl: setting key "${name}": Invalid argument\n`);
+    ctx.out.exit = 1;
+    return;
+  }
+  if (!o.quiet) ctx.print(line(o, name, raw));
+}
 
 /** procps-ng sysctl over the modelled keys. */
 export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
@@ -93,6 +113,10 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
     }
     if (isWrite) {
       const raw = item.slice(eq + 1);
+      if (target.kind === 'net') {
+        netSysctlWrite(ctx, o, key, target.key, raw);
+        continue;
+      }
       // proc_dointvec(): an optionally signed decimal integer, anything else is EINVAL.
       if (!/^[+-]?[0-9]+$/.test(raw)) {
         ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
@@ -122,6 +146,8 @@ function line(o: SysctlOptions, key: string, value: string): string {
 
 function resolve(ctx: CommandContext, key: string): Resolved | null {
   if (key === 'net.ipv4.ip_forward') return { kind: 'ip_forward' };
+  const net = /^net\.ipv4\.([a-z_]+)$/.exec(key);
+  if (net !== null && NET_KEYS.has(net[1] as string)) return { kind: 'net', key: net[1] as NetSysctlEvent['key'] };
   const m = /^net\.ipv4\.conf\.([^.]+)\.([a-z_0-9]+)$/.exec(key);
   if (m === null) {
     if (key.startsWith('net.')) notModelled(`sysctl ${key}`);
@@ -140,6 +166,7 @@ function resolve(ctx: CommandContext, key: string): Resolved | null {
 function read(ctx: CommandContext, r: Resolved): number {
   const s = ctx.snapshot;
   if (r.kind === 'ip_forward') return s.confAll.values.forwarding;
+  if (r.kind === 'net') return s.ipv4Sysctl[r.key];
   const t = r.target;
   if (t.kind === 'all') return s.confAll.values[r.key];
   if (t.kind === 'default') return s.confDefault.values[r.key];

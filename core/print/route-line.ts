@@ -83,7 +83,11 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
   let multipath: NhView[] | null = null;
   let flow = 0;
   const obj = info.nhid !== 0 ? s.nexthops.get(info.nhid) : undefined;
-  if (nhs === 'blackhole') {
+  // fib_dump_info(): a route using a nexthop object reports its id, is a blackhole when
+  // the object is one (nexthop_is_blackhole), and with nexthop_compat_mode=0 nothing more.
+  if (obj !== undefined && s.ipv4Sysctl.nexthop_compat_mode === 0) {
+    if (nhs === 'blackhole') type = 'blackhole';
+  } else if (nhs === 'blackhole') {
     type = 'blackhole';
     dev = 1;
   } else if ((info.multipath || obj?.kind === 'group') && nhs.length > 1) {

@@ -14,8 +14,9 @@ import { inetRtmDeladdr, inetRtmNewaddr } from '../devinet/inet-rtm-addr.js';
 import { inetRtmDelroute, inetRtmNewroute } from '../frontend/inet-rtm-route.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { fibDelRule, fibNewRule } from '../rules/rules-change.js';
-import { nexthopAdd, nexthopDel } from '../nexthop/nexthop-change.js';
+import { rtmDelNexthop, rtmNewNexthop } from '../nexthop/nexthop-change.js';
 import { sysctlWrite } from '../devinet/sysctl.js';
+import { netSysctlWrite } from '../devinet/net-sysctl.js';
 
 /** What one event did. */
 export interface Step {
@@ -108,9 +109,9 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
     case 'rule-del':
       return fibDelRule(txn, e.match);
     case 'nexthop-add':
-      return nexthopAdd(txn, e);
+      return rtmNewNexthop(txn, e);
     case 'nexthop-del':
-      return nexthopDel(txn, e.id);
+      return rtmDelNexthop(txn, e.id);
     case 'sysctl':
       if (e.target.kind === 'dev' && txn.dev(e.target.ifindex) === undefined) return kerr('ENOENT');
       sysctlWrite(txn, e);
@@ -118,6 +119,8 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
     case 'ip-forward':
       sysctlWrite(txn, { type: 'sysctl', target: { kind: 'all' }, key: 'forwarding', value: e.value });
       return null;
+    case 'net-sysctl':
+      return netSysctlWrite(txn, e);
     default:
       return assertNever(e);
   }

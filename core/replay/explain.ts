@@ -84,6 +84,8 @@ export function describeEvent(e: FibEvent, s: FibSnapshot): string {
       return `sysctl net.ipv4.conf.${e.target.kind === 'dev' ? dev(e.target.ifindex) : e.target.kind}.${e.key} = ${e.value}`;
     case 'ip-forward':
       return `sysctl net.ipv4.ip_forward = ${e.value}`;
+    case 'net-sysctl':
+      return `sysctl net.ipv4.${e.key} = ${e.value}`;
   }
 }
 

@@ -223,8 +223,25 @@ function sig(o: unknown): string {
 
 function nexthopEvent(n: IpNexthop, b: Builder): FibEvent {
   const base = { type: 'nexthop-add' as const, id: n.id, replace: false, protocol: n.protocol === undefined ? 0 : (protoNumber(n.protocol) ?? 0) };
-  if (n.group !== undefined) return { ...base, kind: 'group', members: n.group.map((m) => ({ id: m.id, weight: m.weight ?? 1 })) };
+  const fdb = n.fdb !== undefined;
+  if (n.group !== undefined) {
+    const members = n.group.map((m) => ({ id: m.id, weight: m.weight ?? 1 }));
+    const r = n.resilient_args;
+    // "type": "resilient" with its resilient_args (timers in seconds, sent in clock_t).
+    const res =
+      n.type === 'resilient'
+        ? {
+            res: {
+              ...(r === undefined ? {} : { buckets: r.buckets }),
+              ...(r?.idle_timer === undefined ? {} : { idleTimer: Math.round(r.idle_timer * 100) }),
+              ...(r?.unbalanced_timer === undefined ? {} : { unbalancedTimer: Math.round(r.unbalanced_timer * 100) }),
+            },
+          }
+        : {};
+    return { ...base, kind: 'group', members, fdb, ...res };
+  }
   if (n.blackhole !== undefined) return { ...base, kind: 'blackhole' };
+  if (fdb) return { ...base, kind: 'single', dev: 0, gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink'), fdb: true };
   return { ...base, kind: 'single', dev: b.ifindex(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink') };
 }
 

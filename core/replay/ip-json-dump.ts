@@ -21,10 +21,10 @@ import { tableRoutes } from '../snapshot/fib-table.js';
 import { tablesInDumpOrder } from '../iproute2/ip-route.js';
 import { formatRouteLine, routeJson } from '../print/route-line.js';
 import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
-import { formatNexthop } from '../iproute2/ip-netconf-nexthop.js';
+import { formatNexthop, nexthopJson as ipNexthopJson } from '../iproute2/ip-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
-import { protoName, scopeName } from '../uapi/rt-names.js';
+import { scopeName } from '../uapi/rt-names.js';
 import { routeKey } from './_route-key.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 
@@ -115,23 +115,9 @@ export function netconfJson(s: FibSnapshot): JsonValue[] {
   return out;
 }
 
-/** One `ip -j nexthop show` element. */
+/** One `ip -j nexthop show` element (resilient groups and fdb nexthops included). */
 export function nexthopJson(s: FibSnapshot, o: NexthopObject): JsonValue {
-  const x: Record<string, JsonValue> = { id: o.id };
-  const flags: string[] = [];
-  if (o.kind === 'group') {
-    x['group'] = o.members.map((m) => (m.weight === 1 ? { id: m.id } : { id: m.id, weight: m.weight }));
-  } else if (o.kind === 'blackhole') {
-    x['blackhole'] = null;
-  } else {
-    if (o.gw !== null) x['gateway'] = formatIp4(o.gw);
-    x['dev'] = s.devices.get(o.dev)?.name ?? `if${o.dev}`;
-    x['scope'] = scopeName(o.scope);
-    if (o.onlink) flags.push('onlink');
-  }
-  if (o.protocol !== 0) x['protocol'] = protoName(o.protocol);
-  x['flags'] = flags;
-  return x;
+  return ipNexthopJson(s, o);
 }
 
 function nexthopIds(s: FibSnapshot): number[] {

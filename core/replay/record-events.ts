@@ -263,8 +263,15 @@ export function nexthopEvent(r: NexthopRecord, s: FibSnapshot, resolve: ResolveD
   if (r.op === 'del') return { type: 'nexthop-del', id: r.id };
   const replace = ((r.nlmsgFlags ?? 0) & NLM_F_REPLACE) !== 0 || s.nexthops.has(r.id);
   const base = { type: 'nexthop-add' as const, id: r.id, replace, protocol: r.protocol };
-  if (r.group !== undefined) return { ...base, kind: 'group', members: r.group.map((m) => ({ id: m.id, weight: m.weight })) };
+  if (r.group !== undefined) {
+    const members = r.group.map((m) => ({ id: m.id, weight: m.weight }));
+    // A resilient group (NHA_GROUP_TYPE 1) with its NHA_RES_GROUP; an fdb group (NHA_FDB).
+    const res = r.groupType === 1 ? { res: r.res ?? {} } : {};
+    return { ...base, kind: 'group', members, fdb: r.fdb, ...res };
+  }
   if (r.blackhole) return { ...base, kind: 'blackhole' };
+  // An fdb nexthop has a gateway and no device.
+  if (r.fdb) return { ...base, kind: 'single', dev: 0, gw: ip(r.gateway), onlink: (r.flags & RTNH_F_ONLINK) !== 0, fdb: true };
   const d = dev(r.oif, r.dev, resolve);
   if (isProblem(d)) return d;
   return { ...base, kind: 'single', dev: d, gw: ip(r.gateway), onlink: (r.flags & RTNH_F_ONLINK) !== 0 };

@@ -9,6 +9,7 @@ import { aliasNexthops, fibTableLookup, type FibResult, type ResolvedNh } from '
 import { fibLookup, isLocalAddress } from './fib-lookup.js';
 import { inetSelectAddr } from '../snapshot/select-addr.js';
 import { makeFlow, LOOPBACK_IFINDEX, type Flow } from '../net/flow.js';
+import { fibSelectMultipath } from './select-multipath.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type RouteType } from '../uapi/rtnetlink.js';
 import { type Errno } from '../uapi/errno.js';
 import { fibResultPrefsrc } from './prefsrc.js';
@@ -81,15 +82,26 @@ export type RouteGetOutcome =
 
 const NO_FLAGS: CacheFlags = { local: false, broadcast: false, multicast: false, redirect: false };
 
-/** fib_select_path(): multipath leg and the default-route choice, without a flow hash. */
-function selectPath(s: FibSnapshot, res: FibResult, flow: Flow): FibResult {
-  if (flow.oif !== 0) return res;
+/** Set when the answer depended on the flow hash (fibSelectMultipath said so). */
+interface HashNote {
+  why: string | null;
+}
+
+/**
+ * fib_select_path() / ip_mkroute_input(): the multipath leg (fib_select_multipath()). When
+ * the per-boot hash decides, the first usable leg stands in and `note` says so.
+ */
+function selectPath(s: FibSnapshot, res: FibResult, saddr: Ip4, note: HashNote | undefined): FibResult {
+  const choice = fibSelectMultipath(s, res, saddr);
+  if (choice.kind === 'hash') {
+    if (note !== undefined) note.why = choice.why;
+    return res;
+  }
+  if (choice.index === res.nhIndex) return res;
   const nhs = aliasNexthops(s, res.alias);
-  if (nhs === 'blackhole' || nhs.length <= 1) return res;
-  // Divergence: the kernel hashes the flow (seeded per boot) over the legs whose upper
-  // bound is not -1; the model takes the first usable leg, which is the kernel's answer
-  // whenever exactly one leg is usable (the only case the corpus asks about).
-  return res;
+  if (nhs === 'blackhole') return res;
+  const nh = nhs[choice.index];
+  return nh === undefined ? res : { ...res, nh, nhIndex: choice.index };
 }
 
 function outputAnswer(
@@ -179,7 +191,7 @@ function ipDevFind(s: FibSnapshot, addr: Ip4): number | undefined {
 }
 
 /** The output path (a locally generated packet). */
-function routeOutput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
+function routeOutput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
   const flow = makeFlow({
     daddr: req.dst,
     saddr: req.src,
@@ -236,7 +248,7 @@ function routeOutput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
     if (saddr === 0) saddr = res.alias.info.prefsrc !== 0 ? res.alias.info.prefsrc : req.dst;
     return finish(s, req, flow, res, 'local', LOOPBACK_IFINDEX, saddr, { ...NO_FLAGS, local: true });
   }
-  const sel = selectPath(s, res, flow);
+  const sel = req.oif !== 0 ? res : selectPath(s, res, req.src, note);
   if (saddr === 0) saddr = fibResultPrefsrc(s, sel);
   return finish(s, req, flow, sel, sel.type, sel.nh.dev, saddr, NO_FLAGS);
 }
@@ -267,8 +279,8 @@ function finish(
  * inet_rtm_getroute() on the input path: `fibmatch` prints the FIB entry only when the
  * input route succeeded and came from the FIB (`if (fibmatch && res.fi)`).
  */
-function routeInput(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
-  const out = routeInputSlow(s, req);
+function routeInput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
+  const out = routeInputSlow(s, req, note);
   if (!out.ok || !req.fibmatch || out.answer.kind !== 'route' || out.answer.table === 0) return out;
   const fib = fibLookup(s, makeFlow({ daddr: req.dst, saddr: req.src, tos: req.tos, iif: req.iif, mark: req.mark, uid: req.uid ?? 0, proto: req.ipproto, sport: req.sport, dport: req.dport }));
   return fib.ok ? { ok: true, answer: { kind: 'fibmatch', res: fib.res } } : out;
@@ -317,7 +329,7 @@ function localDelivery(req: RouteGetRequest, type: RouteType, cache: CacheFlags)
 }
 
 /** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
-function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
+function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
   const inDev = s.devices.get(req.iif);
   if (inDev === undefined) return { ok: false, errno: 'ENODEV' };
   const { dst, src } = req;
@@ -383,7 +395,8 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   }
   if (!forwarding) return { ok: false, errno: 'EHOSTUNREACH' };
   if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
-  const nh: ResolvedNh = res.nh;
+  // ip_mkroute_input(): fib_select_multipath() without a flow, so the hash alone decides.
+  const nh: ResolvedNh = selectPath(s, res, 0, note).nh;
   if (!fibValidateSource(s, src, dst, req.tos, nh.dev, inDev)) return { ok: false, errno: 'EINVAL' };
   let redirect = false;
   if (nh.dev === req.iif && inDev.conf.values.send_redirects !== 0 && s.confAll.values.send_redirects !== 0) {
@@ -408,4 +421,16 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
 /** inet_rtm_getroute(). */
 export function routeGet(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   return req.iif !== 0 ? routeInput(s, req) : routeOutput(s, req);
+}
+
+/**
+ * Why routeGet()'s answer depends on the kernel's per-boot multipath hash seed (the
+ * answer then shows the first usable leg, which may not be the kernel's), or null when it
+ * does not. `fibmatch` prints the entry, whatever the leg.
+ */
+export function routeGetHashDependence(s: FibSnapshot, req: RouteGetRequest): string | null {
+  if (req.fibmatch) return null;
+  const note: HashNote = { why: null };
+  const out = req.iif !== 0 ? routeInput(s, req, note) : routeOutput(s, req, note);
+  return out.ok ? note.why : null;
 }

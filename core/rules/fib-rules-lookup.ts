@@ -19,6 +19,8 @@ export function ruleDevIndex(s: FibSnapshot, name: string | null): number {
 /** fib_rule_match() with fib4_rule_match(). */
 export function ruleMatches(s: FibSnapshot, r: FibRule, flow: Flow): boolean {
   const m = ((): boolean => {
+    // l3mdev_fib_rule_match(): only a flow through a VRF device (none exists here) matches.
+    if (r.l3mdev) return false;
     const iif = ruleDevIndex(s, r.iifName);
     if (iif !== 0 && iif !== flow.iif) return false;
     const oif = ruleDevIndex(s, r.oifName);

@@ -32,7 +32,8 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
   if ((rule.tos & 3) !== 0) return kerr('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
   // fib4_rule_configure(): IPv4 rules take only the IPTOS_TOS_MASK (0x1e) bits.
   if ((rule.tos & ~0x1e) !== 0) return kerr('EINVAL', 'Invalid tos');
-  if (rule.action === 'lookup' && rule.table === 0) {
+  // fib4_rule_configure(): an l3mdev rule's table comes from the device at lookup time.
+  if (rule.action === 'lookup' && rule.table === 0 && !rule.l3mdev) {
     let id = 1;
     while (txn.tables.has(id)) id++;
     txn.ensureTable(id);

@@ -2,15 +2,16 @@
 // fib_check_nh_v4_gw() / fib_check_nh_nongw(), fib_valid_prefsrc() (fib_semantics.c).
 // Checks run in the kernel's order; the first failure is the answer.
 
-import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { ignoreLinkdown, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
-import type { FibInfo, FibNh } from '../snapshot/fib-info.js';
+import { fibRebalance, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
 import { infoProbe, internInfo } from '../snapshot/fib-info-hash.js';
 import { fibPropsError, fibPropsScope, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { fibLookup, inetAddrType } from '../route/fib-lookup.js';
 import { fibTableLookup, aliasNexthops, type LookupOutcome } from '../trie/fib-table-lookup.js';
 import { makeFlow } from '../net/flow.js';
+import { fibCheckNexthop } from './fib-check-nexthop.js';
 import { ipMetricsConvert, isMetricsError } from './fib-metrics.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 
@@ -43,8 +44,11 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: readonly FibNh[] = NO_NHS;
-  if (cfg.nhid !== 0) {
+  const obj = cfg.nhid !== 0 ? s.nexthops.get(cfg.nhid) : undefined;
+  if (obj !== undefined) {
     // fib_check_nexthop(): a nexthop object stands for the route's nexthops.
+    const err = fibCheckNexthop(s.nexthops, obj, cfg.scope);
+    if (err !== null) return fail(err);
     nhs = NO_NHS;
   } else if (cfg.scope === RT_SCOPE_HOST) {
     if (cfg.nhs.length !== 1) return fail(kerr('EINVAL', 'Route with host scope can not have multiple nexthops'));
@@ -80,7 +84,9 @@ function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): Create
   // fib_create_info(): `if (linkdown == fi->fib_nhs) fi->fib_flags |= RTNH_F_LINKDOWN`.
   let linkdown = nhs.length > 0;
   for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
-  return { ok: true, info: infoOf(cfg, nhs, linkdown) };
+  // fib_create_info() ends with fib_rebalance(fi).
+  const balanced = nhs.length < 2 ? nhs : fibRebalance(nhs, (dev) => ignoreLinkdown(s, dev));
+  return { ok: true, info: infoOf(cfg, balanced, linkdown) };
 }
 
 type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };

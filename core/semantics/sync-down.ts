@@ -11,7 +11,8 @@
 // | NETDEV_CHANGE     | linkdown                                         | route linkdown          |
 
 import type { Txn } from '../snapshot/txn.js';
-import { fibInfo, type FibAlias, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
+import { fibInfo, fibRebalance, type FibAlias, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
+import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import { findInfo } from '../snapshot/fib-info-hash.js';
 import { tableOf, tableWithVersions, type FibTable } from '../snapshot/fib-table.js';
 import { pmapForEach, pmapFromSorted } from '../snapshot/persistent-map.js';
@@ -122,8 +123,11 @@ export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: b
         if (event !== 'NETDEV_CHANGE') routeDead = true;
         routeLinkdown = true;
       }
+      // fib_rebalance(fi) for every fib_info with a nexthop on dev.
+      const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
+      if (balanced !== info.nhs) changed = true;
       if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info, wholly);
-      return { info: version(info, nhs, routeDead, routeLinkdown), counts: wholly };
+      return { info: version(info, balanced, routeDead, routeLinkdown), counts: wholly };
     },
   );
 }
@@ -159,8 +163,11 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
       // `if (alive > 0) fi->fib_flags &= ~nh_flags`
       const routeDead = alive > 0 && clearDead ? false : info.dead;
       const routeLinkdown = alive > 0 && clearLinkdown ? false : info.linkdown === true;
+      // fib_rebalance(fi) for every fib_info with a nexthop on dev.
+      const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
+      if (balanced !== info.nhs) changed = true;
       if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info);
-      return same(version(info, nhs, routeDead, routeLinkdown));
+      return same(version(info, balanced, routeDead, routeLinkdown));
     },
   );
 }

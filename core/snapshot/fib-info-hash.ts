@@ -57,7 +57,8 @@ function sameNh(a: FibNh, b: FibNh): boolean {
     a.scope === b.scope &&
     a.dead === b.dead &&
     a.linkdown === b.linkdown &&
-    (a.tclassid ?? 0) === (b.tclassid ?? 0)
+    (a.tclassid ?? 0) === (b.tclassid ?? 0) &&
+    a.lbExcluded === b.lbExcluded
   );
 }
 

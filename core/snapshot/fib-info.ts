@@ -24,6 +24,27 @@ export interface FibNh {
   readonly linkdown: boolean;
   /** nh_tclassid: the realms (RTA_FLOW) of this nexthop; absent means 0. */
   readonly tclassid?: number;
+  /**
+   * A multipath leg's fib_nh_upper_bound is -1 (fib_rebalance(): dead, or linkdown where
+   * ignore_routes_with_linkdown applied then); absent on single-path routes.
+   */
+  readonly lbExcluded?: boolean;
+}
+
+/**
+ * fib_rebalance(): which legs of a multipath fib_info leave the hash (upper bound -1),
+ * as the device settings stand now; a single-path info is returned as it is.
+ */
+export function fibRebalance(nhs: readonly FibNh[], ignoreLinkdown: (dev: number) => boolean): readonly FibNh[] {
+  if (nhs.length < 2) return nhs;
+  let changed = false;
+  const out = nhs.map((nh) => {
+    const x = nh.dead || (nh.linkdown && ignoreLinkdown(nh.dev));
+    if (nh.lbExcluded === x) return nh;
+    changed = true;
+    return { ...nh, lbExcluded: x };
+  });
+  return changed ? out : nhs;
 }
 
 /** The attributes routes share (struct fib_info). */

@@ -1,25 +1,56 @@
 // Nexthop objects (net/ipv4/nexthop.c): `ip nexthop add id N …`. Unlike nexthops inside
 // routes they are removed when their device goes down or loses carrier
 // (nexthop_flush_dev on NETDEV_DOWN / NETDEV_CHANGE without carrier), and routes using
-// them go with them.
+// them go with them. A blackhole sits on the loopback and survives it going down; an fdb
+// nexthop (for VXLAN's FDB) has a gateway and no device, and no route may use it.
 
 import type { Ip4 } from '../net/ip4.js';
+
+/** One group member: nexthop id and weight (1..256). */
+export interface ResMember {
+  readonly id: number;
+  readonly weight: number;
+}
+
+/** struct nh_res_table of a resilient group, reduced to what a dump shows (nexthop/resilient.ts keeps it). */
+export interface ResTable {
+  readonly numBuckets: number;
+  /** In clock_t (centiseconds, USER_HZ 100), as NHA_RES_GROUP_IDLE_TIMER carries it. */
+  readonly idleTimer: number;
+  readonly unbalancedTimer: number;
+  /** The member id in each bucket. */
+  readonly buckets: readonly number[];
+}
 
 export type NexthopObject =
   | {
       readonly kind: 'single';
       readonly id: number;
+      /** 0 for an fdb nexthop. */
       readonly dev: number;
       readonly gw: Ip4 | null;
       readonly onlink: boolean;
       /** nh scope: LINK with a gateway, HOST without (printed `scope link`/`scope host`). */
       readonly scope: number;
       readonly protocol: number;
+      /** NHA_FDB. */
+      readonly fdb: boolean;
     }
   | { readonly kind: 'blackhole'; readonly id: number; readonly protocol: number }
   | {
       readonly kind: 'group';
       readonly id: number;
-      readonly members: readonly { readonly id: number; readonly weight: number }[];
+      readonly members: readonly ResMember[];
       readonly protocol: number;
+      readonly fdb: boolean;
+      /** The bucket table of a resilient group (NEXTHOP_GRP_TYPE_RES); null for hash-threshold (mpath). */
+      readonly res: ResTable | null;
     };
+
+/** nexthop_is_blackhole(): a blackhole, or a group of one member that is one. */
+export function nexthopIsBlackhole(nexthops: ReadonlyMap<number, NexthopObject>, o: NexthopObject): boolean {
+  if (o.kind === 'blackhole') return true;
+  if (o.kind !== 'group' || o.members.length !== 1) return false;
+  const only = o.members[0];
+  return only !== undefined && nexthops.get(only.id)?.kind === 'blackhole';
+}

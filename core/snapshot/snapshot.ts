@@ -27,7 +27,34 @@ export interface FibSnapshot {
   /** fib_has_custom_local_routes: a user added a `local` route (never cleared); source validation then takes the full path. */
   readonly customLocalRoutes: boolean;
   readonly nexthops: ReadonlyMap<number, NexthopObject>;
+  /** net->nexthop.last_id_allocated: where nh_find_unused_id() continues (`ip nexthop add id 0`). */
+  readonly nexthopLastId: number;
+  /** net->ipv4.dev_addr_genid: moves on every address added or deleted and every device up. */
+  readonly addrGenid: number;
+  /** The namespace-wide net.ipv4 sysctls of the nexthop and multipath code. */
+  readonly ipv4Sysctl: Ipv4NetSysctl;
+  /**
+   * For each multipath fib_info (by multipathInfoKey()), the addrGenid when a route first
+   * made it: its legs' nh_saddr were computed then (fib_create_info), see select-multipath.ts.
+   */
+  readonly mpSaddrGenid: ReadonlyMap<string, number>;
 }
+
+/** net.ipv4.{nexthop_compat_mode, fib_multipath_*} (sysctl_net_ipv4.c), with their defaults. */
+export interface Ipv4NetSysctl {
+  readonly nexthop_compat_mode: number;
+  readonly fib_multipath_use_neigh: number;
+  readonly fib_multipath_hash_policy: number;
+  readonly fib_multipath_hash_fields: number;
+}
+
+export const DEFAULT_IPV4_NET_SYSCTL: Ipv4NetSysctl = {
+  nexthop_compat_mode: 1,
+  fib_multipath_use_neigh: 0,
+  fib_multipath_hash_policy: 0,
+  // FIB_MULTIPATH_HASH_FIELD_DEFAULT_MASK: source and destination address, protocol.
+  fib_multipath_hash_fields: 7,
+};
 
 /** A fresh network namespace as the scenario runner leaves it: lo (down, no address), table main, three rules. */
 export function initialSnapshot(): FibSnapshot {
@@ -59,6 +86,10 @@ export function initialSnapshot(): FibSnapshot {
     customRules: false,
     customLocalRoutes: false,
     nexthops: new Map(),
+    nexthopLastId: 0,
+    addrGenid: 0,
+    ipv4Sysctl: DEFAULT_IPV4_NET_SYSCTL,
+    mpSaddrGenid: new Map(),
   };
 }
 

@@ -2,7 +2,7 @@
 // snapshot, collecting effects. Only the reducer uses it; what leaves the reducer is
 // always an immutable FibSnapshot that shares every untouched object with its parent.
 
-import type { FibSnapshot } from './snapshot.js';
+import type { FibSnapshot, Ipv4NetSysctl } from './snapshot.js';
 import type { Change } from './effects.js';
 import type { NetDevice } from './net-device.js';
 import type { DevConf } from './devconf.js';
@@ -28,6 +28,10 @@ export class Txn {
   customRules!: boolean;
   customLocalRoutes!: boolean;
   nextIfindex!: number;
+  nexthopLastId!: number;
+  addrGenid!: number;
+  ipv4Sysctl!: Ipv4NetSysctl;
+  mpSaddrGenid!: ReadonlyMap<string, number>;
   /** What the event did so far (emit() adds); one array only once there is something. */
   private effectList: Change[] | null = null;
 
@@ -59,6 +63,10 @@ export class Txn {
     this.customRules = base.customRules;
     this.customLocalRoutes = base.customLocalRoutes;
     this.nextIfindex = base.nextIfindex;
+    this.nexthopLastId = base.nexthopLastId;
+    this.addrGenid = base.addrGenid;
+    this.ipv4Sysctl = base.ipv4Sysctl;
+    this.mpSaddrGenid = base.mpSaddrGenid;
   }
 
   /** Records an effect, or a per-fib_info change (effects.ts, InfoChange). */
@@ -175,6 +183,10 @@ export class Txn {
       customRules: this.customRules,
       customLocalRoutes: this.customLocalRoutes,
       nexthops: this.nexthops,
+      nexthopLastId: this.nexthopLastId,
+      addrGenid: this.addrGenid,
+      ipv4Sysctl: this.ipv4Sysctl,
+      mpSaddrGenid: this.mpSaddrGenid,
     };
   }
 
@@ -192,6 +204,10 @@ export function txnChanged(txn: Txn): boolean {
     txn.confDefault !== b.confDefault ||
     txn.customRules !== b.customRules ||
     txn.customLocalRoutes !== b.customLocalRoutes ||
-    txn.nextIfindex !== b.nextIfindex
+    txn.nextIfindex !== b.nextIfindex ||
+    txn.nexthopLastId !== b.nexthopLastId ||
+    txn.addrGenid !== b.addrGenid ||
+    txn.ipv4Sysctl !== b.ipv4Sysctl ||
+    txn.mpSaddrGenid !== b.mpSaddrGenid
   );
 }

@@ -423,6 +423,17 @@ function decodeNexthop(r: Reader, meta: FrameMeta): DecodeOutcome {
       case NHA_OIF: rec.oif = getU32(r, a, S); break;
       case NHA_GATEWAY: rec.gateway = getIpv4(r, a, S); break;
       case NHA_FDB: rec.fdb = true; break;
+      case 12: {
+        // NHA_RES_GROUP (nested): BUCKETS u16, IDLE_TIMER u32, UNBALANCED_TIMER u32 (clock_t).
+        const res: { buckets?: number; idleTimer?: number; unbalancedTimer?: number } = {};
+        for (const n of walkAttrs(r, a.start, a.start + a.len, 'NHA_RES_GROUP')) {
+          if (n.type === 1) res.buckets = getU16(r, n, 'NHA_RES_GROUP');
+          else if (n.type === 2) res.idleTimer = getU32(r, n, 'NHA_RES_GROUP');
+          else if (n.type === 3) res.unbalancedTimer = getU32(r, n, 'NHA_RES_GROUP');
+        }
+        rec.res = res;
+        break;
+      }
       default: break;
     }
   }

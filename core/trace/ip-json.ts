@@ -170,6 +170,15 @@ export interface IpNexthop {
   readonly protocol?: string;
   readonly flags: readonly string[];
   readonly fdb?: null;
+  /** A resilient group's arguments (print_nh_res_group(): timers in seconds). */
+  readonly resilient_args?: IpNexthopResArgs;
+}
+
+export interface IpNexthopResArgs {
+  readonly buckets: number;
+  readonly idle_timer?: number;
+  readonly unbalanced_timer?: number;
+  readonly unbalanced_time?: number;
 }
 
 /** One element printed by `ip -j route get`. */
@@ -417,9 +426,13 @@ const netconf: Check<IpNetconf> = obj('netconf', { family: str, interface: str }
 
 const groupMember: Check<IpNexthopGroupMember> = obj('group', { id: int }, { weight: int });
 
+const seconds: Check<number> = (v, p, cx) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(cx, p, 'a number of seconds', v));
+
+const resArgs: Check<IpNexthopResArgs> = obj('resilient_args', { buckets: int }, { idle_timer: seconds, unbalanced_timer: seconds, unbalanced_time: seconds });
+
 const nexthop: Check<IpNexthop> = obj('nexthop', { id: int, flags }, {
   group: list(groupMember), type: str, gateway: str, dev: str, scope: str, blackhole: nul,
-  protocol: str, fdb: nul,
+  protocol: str, fdb: nul, resilient_args: resArgs,
 });
 
 const routeGetResult: Check<IpRouteGetResult> = obj('route_get result', { dst: str, flags }, {

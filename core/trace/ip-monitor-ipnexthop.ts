@@ -6,6 +6,12 @@ import type { NexthopGroupEntry, NexthopRecord } from './netlink-records.js';
 import { PROTOCOL_NAMES, RT_FLAG_WORDS, SCOPE_NAMES } from '../uapi/rt-names.js';
 import { type Ctx, type Mutable, Skip, Tokens, hasIpv6, ipv4, named, num, withTime, words } from './_ip-monitor-text.js';
 
+/** A timer printed by print_tv() ("%g" seconds) back in clock_t (centiseconds). */
+function seconds(t: Tokens, key: string, word: string): number {
+  if (!/^[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?$/.test(word)) throw t.fault(`seconds after "${key}"`, `"${key}" must be a number of seconds: got "${word}"`);
+  return Math.round(Number(word) * 100);
+}
+
 // ---- [NEXTHOP] ----
 
 export function parseNexthop(s: string, ctx: Ctx): NexthopRecord {
@@ -48,7 +54,11 @@ export function parseNexthop(s: string, ctx: Ctx): NexthopRecord {
         rec.groupType = v === 'resilient' ? 1 : v === 'mpath' ? 0 : num(t, k, v, 0xffff);
         break;
       }
-      case 'buckets': case 'idle_timer': case 'unbalanced_timer': case 'unbalanced_time': t.value(k); break;
+      // print_nh_res_group(): buckets, then the timers in seconds ("%g" of clock_t / 100).
+      case 'buckets': rec.res = { ...rec.res, buckets: num(t, k, t.value(k), 0xffff) }; break;
+      case 'idle_timer': rec.res = { ...rec.res, idleTimer: seconds(t, k, t.value(k)) }; break;
+      case 'unbalanced_timer': rec.res = { ...rec.res, unbalancedTimer: seconds(t, k, t.value(k)) }; break;
+      case 'unbalanced_time': t.value(k); break;
       case 'via': rec.gateway = ipv4(t, k, t.value(k)); break;
       case 'dev': rec.dev = t.value(k); break;
       case 'scope': rec.scope = named(t, k, t.value(k), SCOPE_NAMES, ctx.names.scopes, 255, 'rt_scopes'); break;

@@ -303,6 +303,8 @@ export interface NexthopRecord extends RecordMeta {
   readonly group?: readonly NexthopGroupEntry[];
   /** NHA_GROUP_TYPE: 0 multipath, 1 resilient. */
   readonly groupType?: number;
+  /** NHA_RES_GROUP of a resilient group: buckets, and the timers in clock_t (centiseconds). */
+  readonly res?: { readonly buckets?: number; readonly idleTimer?: number; readonly unbalancedTimer?: number };
   readonly fdb: boolean;
 }
 

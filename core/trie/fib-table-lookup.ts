@@ -11,6 +11,7 @@ import { tableAliases, type FibTable } from '../snapshot/fib-table.js';
 import { fibPropsError, RT_TABLE_LOCAL, RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
 import type { Errno } from '../uapi/errno.js';
 import { LEGACY_TOS_MASK, type Flow } from '../net/flow.js';
+import { nexthopIsBlackhole } from '../snapshot/nexthop-object.js';
 
 /** A nexthop as a lookup sees it: a route's own fib_nh, or a nexthop object's. */
 export interface ResolvedNh {
@@ -20,6 +21,8 @@ export interface ResolvedNh {
   readonly dead: boolean;
   readonly linkdown: boolean;
   readonly weight: number;
+  /** fib_nh_upper_bound == -1 at the last fib_rebalance() (absent: as the flags say now). */
+  readonly lbExcluded?: boolean;
   /** nh_tclassid (realms) of a route's own nexthop; absent for nexthop objects. */
   readonly tclassid?: number;
 }
@@ -49,7 +52,8 @@ export function aliasNexthops(s: FibSnapshot, alias: FibAlias): readonly Resolve
   if (info.nhid === 0) return info.nhs;
   const obj = s.nexthops.get(info.nhid);
   if (obj === undefined) return [];
-  if (obj.kind === 'blackhole') return 'blackhole';
+  if (nexthopIsBlackhole(s.nexthops, obj)) return 'blackhole';
+  if (obj.kind === 'blackhole') return [];
   if (obj.kind === 'single') {
     return [{ dev: obj.dev, gw: obj.gw, scope: obj.scope, dead: false, linkdown: false, weight: 1 }];
   }

@@ -1,6 +1,7 @@
 // Rule commands: every selector (from, to, tos, fwmark, iif, oif, uidrange, ipproto,
-// dport, not) and action (lookup with suppress_prefixlength, goto, nop, unreachable,
-// blackhole, prohibit), automatic and explicit priorities; delete and flush.
+// sport, dport, not, l3mdev), protocol, and action (lookup with suppress_prefixlength,
+// goto, nop, unreachable, blackhole, prohibit), automatic and explicit priorities; delete
+// and flush (with selectors); `ip rule show|list|lst` with every selector, and -j.
 
 import fc from 'fast-check';
 import { cmd, maybe, type IpCommand } from './ip-command.js';
@@ -35,7 +36,8 @@ function selectors(): fc.Arbitrary<{ words: string[]; labels: string[] }> {
       iif: opt(anyDeviceName().map((d) => ['iif', d]), 7),
       oif: opt(anyDeviceName().map((d) => ['oif', d]), 6),
       uid: opt(fc.constantFrom('0-0', '100-200', '1000-2000').map((u) => ['uidrange', u]), 10),
-      proto: opt(fc.constantFrom(['ipproto', 'tcp'], ['ipproto', 'udp'], ['ipproto', 'udp', 'dport', '53'], ['dport', '1000-2000']), 10),
+      proto: opt(fc.constantFrom(['ipproto', 'tcp'], ['ipproto', 'udp'], ['ipproto', 'udp', 'dport', '53'], ['dport', '1000-2000'], ['sport', '1000-2000']), 10),
+      protocol: opt(fc.constantFrom(['protocol', 'static'], ['protocol', '99'], ['protocol', 'kernel']), 8),
     })
     .map((r) => {
       const words: string[] = [];
@@ -43,19 +45,41 @@ function selectors(): fc.Arbitrary<{ words: string[]; labels: string[] }> {
       for (const [k, v] of Object.entries(r) as [string, string[] | null][]) {
         if (v === null) continue;
         words.push(...v);
-        labels.push(k === 'proto' ? (v.includes('dport') ? 'dport' : 'ipproto') : k);
+        labels.push(k === 'proto' ? (v.includes('dport') ? 'dport' : v.includes('sport') ? 'sport' : 'ipproto') : k);
       }
       return { words, labels };
     });
 }
 
-/** `ip rule add [selectors] [pref N] ACTION`. */
+/** `ip rule add [selectors] [pref N] ACTION`, or an l3mdev rule (no table: it matches nothing while no VRF exists). */
 export function ruleAdd(): fc.Arbitrary<IpCommand> {
-  return fc
+  const plain = fc
     .record({ sel: selectors(), pref: maybe(fc.constantFrom(...PREFS), 2), action: ruleAction() })
     .map((r) =>
       cmd('ip rule add', [['ip', 'rule', 'add'], r.sel.words, r.pref === null ? null : ['pref', r.pref], r.action.words], [...r.sel.labels, r.pref === null ? 'auto-pref' : 'pref', r.action.label]),
     );
+  const l3mdev = fc
+    .record({ not: maybe(fc.constant(['not']), 4), pref: maybe(fc.constantFrom(...PREFS), 2), action: maybe(fc.constantFrom(['unreachable'], ['table', '10']), 3) })
+    .map((r) => cmd('ip rule add', [['ip', 'rule', 'add'], r.not, ['l3mdev'], r.pref === null ? null : ['pref', r.pref], r.action], ['l3mdev', r.not === null ? null : 'not']));
+  return fc.oneof({ arbitrary: plain, weight: 8 }, { arbitrary: l3mdev, weight: 1 });
+}
+
+/** `ip [-j] rule show|list|lst [SELECTOR]`: one selector of each kind iprule_list_flush_or_save() reads. */
+export function ruleShow(): fc.Arbitrary<IpCommand> {
+  const sel = fc.oneof(
+    fc.constant([] as string[]),
+    rulePrefix().map((p) => ['from', p]),
+    rulePrefix().map((p) => ['to', p]),
+    rulePrefix().map((p) => [p]),
+    fc.constantFrom(['from', 'all'], ['not'], ['tos', '0x10'], ['tos', '0'], ['fwmark', '7'], ['fwmark', '0x1/0x1'], ['fwmark', '0/0xf0'], ['l3mdev']),
+    anyDeviceName().map((d) => ['iif', d]),
+    anyDeviceName().map((d) => ['oif', d]),
+    fc.constantFrom(['uidrange', '100-200'], ['ipproto', 'tcp'], ['ipproto', 'udp'], ['dport', '53'], ['dport', '1000-2000'], ['sport', '1000-2000']),
+    fc.constantFrom(['table', 'main'], ['lookup', '10'], ['table', '0'], ['pref', '100'], ['priority', '0'], ['protocol', 'static']),
+  );
+  return fc
+    .record({ verb: fc.constantFrom('show', 'list', 'lst'), j: fc.constantFrom([] as string[], [] as string[], ['-j']), sel })
+    .map((r) => cmd('ip rule show', [['ip', ...r.j, 'rule', r.verb], r.sel], [r.sel[0] ?? 'all', r.j[0] ?? null]));
 }
 
 /** `ip rule del pref N` / `del from P` / `del lookup T` / `del` with selectors, or `ip rule flush`. */
@@ -65,9 +89,11 @@ export function ruleDel(): fc.Arbitrary<IpCommand> {
     { arbitrary: rulePrefix().map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'from', p]], ['from'])), weight: 1 },
     { arbitrary: fc.constantFrom('10', '20', 'main').map((t) => cmd('ip rule del', [['ip', 'rule', 'del', 'lookup', t]], ['lookup'])), weight: 1 },
     { arbitrary: fc.constant(cmd('ip rule flush', [['ip', 'rule', 'flush']])), weight: 1 },
+    { arbitrary: fc.constantFrom(['protocol', 'static'], ['table', '10'], ['not']).map((sel) => cmd('ip rule flush', [['ip', 'rule', 'flush'], sel], [sel[0]])), weight: 1 },
+    { arbitrary: fc.constantFrom('50', '100').map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'l3mdev', 'pref', p]], ['l3mdev'])), weight: 1 },
   );
 }
 
 export function ruleCommand(): fc.Arbitrary<IpCommand> {
-  return fc.oneof({ arbitrary: ruleAdd(), weight: 4 }, { arbitrary: ruleDel(), weight: 1 });
+  return fc.oneof({ arbitrary: ruleAdd(), weight: 4 }, { arbitrary: ruleDel(), weight: 1 }, { arbitrary: ruleShow(), weight: 2 });
 }

@@ -46,8 +46,8 @@ export function bodyCommand(): fc.Arbitrary<IpCommand> {
     { arbitrary: addrCommand(), weight: 6 },
     { arbitrary: routeCommand(), weight: 8 },
     { arbitrary: linkCommand(), weight: 4 },
-    { arbitrary: ruleCommand(), weight: 3 },
-    { arbitrary: nexthopCommand(), weight: 2 },
+    { arbitrary: ruleCommand(), weight: 4 },
+    { arbitrary: nexthopCommand(), weight: 4 },
     { arbitrary: sysctlCommand(), weight: 2 },
     { arbitrary: observation(), weight: 7 },
   );

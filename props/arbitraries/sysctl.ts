@@ -1,5 +1,6 @@
 // `sysctl -w net.ipv4.conf.{all,default,DEV}.{ignore_routes_with_linkdown,promote_secondaries,route_localnet}=0|1`,
-// in procps-ng's option forms (-w, -q -w, -qw, -wq, -n, -e, bare KEY=VALUE, several items), and reads.
+// in procps-ng's option forms (-w, -q -w, -qw, -wq, -n, -e, bare KEY=VALUE, several items), and reads;
+// the nexthop sysctls net.ipv4.{nexthop_compat_mode, fib_multipath_*}, in range and out of it.
 
 import fc from 'fast-check';
 import { cmd, type IpCommand } from './ip-command.js';
@@ -39,6 +40,24 @@ export function sysctlRead(): fc.Arbitrary<IpCommand> {
     .map((r) => cmd('sysctl read', [['sysctl'], r.opts, r.items.map((i) => `net.ipv4.conf.${i.target}.${i.key}`)], [`sysctl read ${r.opts.join(' ')}`]));
 }
 
+/** The nexthop sysctls net.ipv4.{nexthop_compat_mode, fib_multipath_*}, in range and out of it, written and read. */
+function nexthopSysctl(): fc.Arbitrary<IpCommand> {
+  return fc
+    .oneof(
+      fc.record({ key: fc.constant('nexthop_compat_mode'), value: fc.constantFrom('0', '0', '1', '2') }),
+      fc.record({ key: fc.constant('fib_multipath_use_neigh'), value: fc.constantFrom('0', '1', '2') }),
+      fc.record({ key: fc.constant('fib_multipath_hash_policy'), value: fc.constantFrom('0', '1', '2', '3', '4') }),
+      fc.record({ key: fc.constant('fib_multipath_hash_fields'), value: fc.constantFrom('0x0037', '7', '0', '0xfff', '0x1000') }),
+    )
+    .chain((r) =>
+      fc
+        .constantFrom('write', 'write', 'read')
+        .map((how) =>
+          how === 'read' ? cmd('sysctl read', [['sysctl', `net.ipv4.${r.key}`]], [r.key]) : cmd('sysctl -w', [['sysctl', '-w', `net.ipv4.${r.key}=${r.value}`]], [r.key]),
+        ),
+    );
+}
+
 export function sysctlCommand(): fc.Arbitrary<IpCommand> {
-  return fc.oneof({ arbitrary: sysctlWrite(), weight: 3 }, { arbitrary: sysctlRead(), weight: 1 });
+  return fc.oneof({ arbitrary: sysctlWrite(), weight: 3 }, { arbitrary: sysctlRead(), weight: 1 }, { arbitrary: nexthopSysctl(), weight: 1 });
 }

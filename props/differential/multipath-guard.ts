@@ -6,11 +6,13 @@
 // the leg. Which questions those are is decided on the model's state before the line,
 // conservatively: a route with two or more legs that are not RTNH_F_DEAD (a linkdown leg
 // may still hold a hash range: fib_rebalance only runs on link events), or a nexthop
-// group with two or more members.
+// group with two or more members — except an output lookup with a source address that the
+// model says picks its leg whatever the hash (Linux 6.18's fib_select_multipath prefers
+// the leg whose nh_saddr it is), which the kernel then checks.
 
 import { initialSnapshot, type FibSnapshot } from '../../core/snapshot/snapshot.js';
 import { runCommand } from '../../core/iproute2/ip-command.js';
-import { routeGet, type RouteGetRequest } from '../../core/route/route-output.js';
+import { routeGet, routeGetHashDependence, type RouteGetRequest } from '../../core/route/route-output.js';
 import { aliasNexthops } from '../../core/trie/fib-table-lookup.js';
 import { deviceByName } from '../../core/snapshot/snapshot.js';
 import { parseIp4 } from '../../core/net/ip4.js';
@@ -92,7 +94,11 @@ export function multipathAmbiguous(s: FibSnapshot, req: RouteGetRequest): boolea
   const alias = out.answer.res.alias;
   const nhs = aliasNexthops(s, alias);
   if (nhs === 'blackhole') return false;
-  return nhs.filter((nh) => !nh.dead).length >= 2;
+  if (nhs.filter((nh) => !nh.dead).length < 2) return false;
+  // fib_select_multipath() (6.18): a source address that exactly one usable leg has decides
+  // whatever the hash; the model says when (routeGetHashDependence), and the kernel checks it.
+  if (req.iif === 0 && req.src !== 0 && alias.info.nhid === 0 && routeGetHashDependence(s, { ...req, fibmatch: false }) === null) return false;
+  return true;
 }
 
 /**
