@@ -12,3 +12,12 @@ export const IFA_F_MANAGETEMPADDR = 0x100;
 export const IFA_F_NOPREFIXROUTE = 0x200;
 export const IFA_F_MCAUTOJOIN = 0x400;
 export const IFA_F_STABLE_PRIVACY = 0x800;
+
+/** enum IFA_* (struct ifaddrmsg's attributes). */
+export const IFA_ADDRESS = 1;
+export const IFA_LOCAL = 2;
+export const IFA_LABEL = 3;
+export const IFA_BROADCAST = 4;
+export const IFA_CACHEINFO = 6;
+export const IFA_FLAGS = 8;
+export const IFA_RT_PRIORITY = 9;

@@ -60,6 +60,21 @@ export const RTN_UNREACHABLE = 7;
 export const RTN_PROHIBIT = 8;
 export const RTN_THROW = 9;
 
+/** enum rtattr_type_t (struct rtmsg's attributes, RTA_*). */
+export const RTA_DST = 1;
+export const RTA_SRC = 2;
+export const RTA_IIF = 3;
+export const RTA_OIF = 4;
+export const RTA_GATEWAY = 5;
+export const RTA_PRIORITY = 6;
+export const RTA_PREFSRC = 7;
+export const RTA_METRICS = 8;
+export const RTA_MULTIPATH = 9;
+export const RTA_FLOW = 11;
+export const RTA_TABLE = 15;
+export const RTA_VIA = 18;
+export const RTA_NH_ID = 30;
+
 /** Route types (enum rtm_type), the strings iproute2 prints for them. */
 export type RouteType =
   | 'unicast'

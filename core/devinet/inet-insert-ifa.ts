@@ -9,7 +9,7 @@ import type { Txn } from '../snapshot/txn.js';
 import type { InIfaddr } from '../snapshot/net-device.js';
 import { inPrefix } from '../net/ip4.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
-import { fibAddIfaddr, fibDelIfaddr } from './ifaddr-routes.js';
+import { fibAddIfaddr, fibDelIfaddr } from '../frontend/ifaddr-routes.js';
 import { fibSyncUp } from '../semantics/sync-down.js';
 import { fibFlush, fibSyncDownDev } from '../semantics/sync-down.js';
 
