@@ -1,7 +1,9 @@
 // `sysctl` as procps-ng parses its command line (sysctl.c: getopt_long over "bneNqowx…",
 // short options combined as in -qw/-wq/-nw, keys and KEY=VALUE in any order) for the
 // net.ipv4 keys the model has. Each item is read or written in turn; a missing key is an
-// error on stderr (exit 1) that does not stop the later items, unless -e ignores it.
+// error on stderr that does not stop the later items, unless -e ignores it; the exit
+// status is the number of reads that failed, and 1 when any write failed (as procps-ng
+// answers on this machine).
 
 import { CommandContext, notModelled } from './command-context.js';
 import { deviceByName } from '../snapshot/snapshot.js';
@@ -101,14 +103,15 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
     if (isWrite && eq < 0) {
       // WriteSetting(): "KEY" without "=" under -w.
       ctx.warn('sysctl: command line(0): invalid syntax, continuing...\n');
-      ctx.out.exit = 1;
+      ctx.out.exit = Math.max(ctx.out.exit, 1);
       continue;
     }
     const target = resolve(ctx, key);
     if (target === null) {
       if (o.ignoreUnknown) continue;
       ctx.warn(`sysctl: cannot stat /proc/sys/${key.replace(/\./g, '/')}: No such file or directory\n`);
-      ctx.out.exit = 1;
+      // Reads add up their failures; writes only say that one failed (seen on procps-ng here).
+      ctx.out.exit = isWrite ? Math.max(ctx.out.exit, 1) : ctx.out.exit + 1;
       continue;
     }
     if (isWrite) {
@@ -120,7 +123,7 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
       // proc_dointvec(): an optionally signed decimal integer, anything else is EINVAL.
       if (!/^[+-]?[0-9]+$/.test(raw)) {
         ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
-        ctx.out.exit = 1;
+        ctx.out.exit = Math.max(ctx.out.exit, 1);
         continue;
       }
       const value = Number(raw);

@@ -110,6 +110,8 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     flow = nh.tclassid ?? 0;
     flags = nhFlags(s, { ...nh, onlink: info.nhs[0]?.onlink ?? (obj?.kind === 'single' && obj.onlink) });
   }
+  // A route of an error type keeps its realms in the fib_info (fib_nh_init ran for it).
+  if (multipath === null && (info.flow ?? 0) !== 0) flow = info.flow ?? 0;
   return {
     type,
     dst: formatPrefix(r.dst, r.plen),

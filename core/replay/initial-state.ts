@@ -33,7 +33,8 @@ import type { RouteType } from '../uapi/rtnetlink.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
 import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../snapshot/fib-table.js';
 import { parseIp4, type Ip4 } from '../net/ip4.js';
-import { dsfieldNumber, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
+import { dsfieldNumber, protoNumber, scopeNumber, tableNumber, RTAX_NAMES } from '../uapi/rt-names.js';
+import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
 import { ipprotoNumber } from '../iproute2/ip-proto.js';
 import { routeJson } from '../print/route-line.js';
 import type { JsonValue } from '../print/json-out.js';
@@ -173,6 +174,36 @@ function sameRuleIgnoringProto(a: FibRule, b: FibRule): boolean {
 const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'];
 
 /** An `ip -j route` element as a route request (names resolved by `dev`). */
+/**
+ * The RTA_METRICS a JSON route shows, as request attributes. print_rta_metrics() prints
+ * rtt/8 and rttvar/4 in ms and no `lock` in JSON, so locks are not known from `ip -j` and
+ * rtt/rttvar come back as multiples of 8 and 4 (which print the same).
+ */
+export function jsonMetricAttrs(m: Readonly<Record<string, number | string | null>> | undefined): readonly MetricAttr[] | null {
+  if (m === undefined) return null;
+  const out: MetricAttr[] = [];
+  let features = 0;
+  for (const [k, v] of Object.entries(m)) {
+    if (k === 'congestion' && typeof v === 'string') out.push({ type: RTAX_CC_ALGO, name: v });
+    else if (k === 'ecn') features |= RTAX_FEATURE_ECN;
+    else if (k === 'features' && typeof v === 'string') features |= Number.parseInt(v, 16) >>> 0;
+    else if (typeof v === 'number') {
+      const type = RTAX_NAMES.indexOf(k);
+      if (type < 2) continue;
+      out.push({ type, val: k === 'rtt' ? v * 8 : k === 'rttvar' ? v * 4 : v });
+    }
+  }
+  if (features !== 0) out.push({ type: RTAX_FEATURES, val: features });
+  return out.length === 0 ? null : out;
+}
+
+/** RTA_FLOW from print_rta_flow()'s JSON ("cosmos" is realm 0 in rt_realms). */
+function flowOf(f: { readonly from?: string; readonly to: string } | undefined): { flow?: number } {
+  if (f === undefined) return {};
+  const realm = (w: string | undefined): number => (w === undefined || w === 'cosmos' ? 0 : Number.parseInt(w, 10) & 0xffff);
+  return { flow: ((realm(f.from) << 16) | realm(f.to)) >>> 0 };
+}
+
 export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) => number, s: FibSnapshot): RouteConfig {
   const p = prefixOf(r.dst);
   let type: RouteType = r.type !== undefined && (ROUTE_TYPES as readonly string[]).includes(r.type) ? (r.type as RouteType) : 'unicast';
@@ -182,10 +213,10 @@ export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) 
   if (r.nhid === undefined) {
     if (r.nexthops !== undefined) {
       multipath = true;
-      nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), weight: n.weight ?? 1, onlink: n.flags.includes('onlink') }));
+      nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), weight: n.weight ?? 1, onlink: n.flags.includes('onlink'), ...flowOf(n.flow) }));
     } else if (r.dev !== undefined || r.gateway !== undefined) {
       if (type !== 'blackhole' && type !== 'unreachable' && type !== 'prohibit' && type !== 'throw') {
-        nhs = [{ dev: dev(r.dev), gw: r.gateway === undefined ? null : ip(r.gateway), weight: 1, onlink: r.flags.includes('onlink') }];
+        nhs = [{ dev: dev(r.dev), gw: r.gateway === undefined ? null : ip(r.gateway), weight: 1, onlink: r.flags.includes('onlink'), ...flowOf(r.flow) }];
       }
     }
   }
@@ -202,6 +233,7 @@ export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) 
     nhs,
     multipath,
     nhid: r.nhid ?? 0,
+    mx: jsonMetricAttrs(r.metrics?.[0]),
   };
 }
 
@@ -431,7 +463,9 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
       route = { table: cfg.table, dst: cfg.dst, plen: cfg.plen, alias };
       constructed.push(`route constructed (no request can re-create it now): ${JSON.stringify(r)}`);
     }
-    if (r.metrics !== undefined && r.metrics[0] !== undefined) metrics.set(routeKey(route), r.metrics[0]);
+    // RTA_METRICS went into the request (routeConfigFromJson: mx), so the model's fib_info
+    // holds them; nothing is kept beside the snapshot.
+    void route;
   }
   // Alias order within each prefix, as dumped.
   const order = new Map<string, string[]>();

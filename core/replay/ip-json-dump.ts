@@ -60,31 +60,18 @@ export function routesInDumpOrder(s: FibSnapshot): FibRoute[] {
   return out;
 }
 
-/** One route as `ip -j route show table all` prints it, metrics included. */
+/**
+ * One route as `ip -j route show table all` prints it, metrics and realms included: the
+ * model's fib_info carries RTA_METRICS (ip_metrics_convert) and nh_tclassid itself, so the
+ * replay's side table of metrics (`v.metrics`, kept for old callers) adds nothing.
+ */
 export function routeJsonWithMetrics(v: ReplayView, r: FibRoute): Record<string, JsonValue> {
-  const o = routeJson(v.snapshot, r, {});
-  const m = v.metrics.size === 0 ? undefined : v.metrics.get(routeKey(r));
-  if (m === undefined) return o;
-  const entries = metricEntries(m);
-  if (entries.length === 0) return o;
-  // print_route(): RTA_METRICS after the flags, before RTA_MULTIPATH.
-  const out: Record<string, JsonValue> = {};
-  for (const [k, x] of Object.entries(o)) {
-    if (k === 'nexthops') out['metrics'] = [Object.fromEntries(entries)];
-    out[k] = x;
-  }
-  if (!('metrics' in out)) out['metrics'] = [Object.fromEntries(entries)];
-  return out;
+  return routeJson(v.snapshot, r, {});
 }
 
-/** One route as `ip route show table all` prints it. */
+/** One route as `ip route show table all` prints it (metrics from the model, as above). */
 export function routeLineWithMetrics(v: ReplayView, r: FibRoute): string {
-  const line = formatRouteLine(v.snapshot, r, {});
-  const m = v.metrics.size === 0 ? undefined : v.metrics.get(routeKey(r));
-  if (m === undefined) return line;
-  const words = metricEntries(m).map(([k, x]) => `${k} ${x} `).join('');
-  const nl = line.indexOf('\n');
-  return `${line.slice(0, nl)}${words}${line.slice(nl)}`;
+  return formatRouteLine(v.snapshot, r, {});
 }
 
 function onoff(v: number): boolean {

@@ -28,6 +28,8 @@ import type { DevconfKey } from '../uapi/ip-devconf.js';
 import { RTN, type RouteType } from '../uapi/rtnetlink.js';
 import { parseIp4, type Ip4 } from '../net/ip4.js';
 import { tableAliases } from '../snapshot/fib-table.js';
+import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
+import { RTAX_NAMES } from '../uapi/rt-names.js';
 import type {
   AddrRecord, LinkRecord, NetconfRecord, NexthopRecord, RouteNexthop, RouteRecord, RuleRecord,
 } from '../trace/netlink-records.js';
@@ -89,7 +91,7 @@ function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec
     for (const leg of r.multipath as readonly RouteNexthop[]) {
       const d = dev(leg.ifindex, leg.dev, resolve);
       if (isProblem(d)) return d;
-      nhs.push({ dev: d, gw: ip(leg.gateway), weight: leg.hops + 1, onlink: (leg.flags & RTNH_F_ONLINK) !== 0 });
+      nhs.push({ dev: d, gw: ip(leg.gateway), weight: leg.hops + 1, onlink: (leg.flags & RTNH_F_ONLINK) !== 0, ...(leg.flow === undefined ? {} : { flow: leg.flow }) });
     }
     return nhs;
   }
@@ -97,7 +99,7 @@ function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec
   if (isProblem(d)) return d;
   const gw = ip(r.gateway);
   if (d === 0 && gw === null) return NO_SPECS;
-  return [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0 }];
+  return [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0, ...(r.flow === undefined ? {} : { flow: r.flow }) }];
 }
 
 /** The route type a request would give: a route using a blackhole nexthop object is unicast to the FIB. */
@@ -138,7 +140,28 @@ export function routeConfig(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev)
     nhs: nh,
     multipath: r.nhId === undefined && r.multipath !== undefined,
     nhid: r.nhId ?? 0,
+    mx: recordMetrics(r),
   };
+}
+
+/**
+ * A record's RTA_METRICS as the attributes of a request (RTAX order, as
+ * rtnetlink_put_metrics() dumps them): what re-creates the route's fib_info metrics, and
+ * what a delete compares (fib_metrics_match()).
+ */
+export function recordMetrics(r: { readonly metrics?: Readonly<Record<string, number>>; readonly congctl?: string }): readonly MetricAttr[] | null {
+  const out: MetricAttr[] = [];
+  for (let type = 1; type < RTAX_NAMES.length; type++) {
+    const name = RTAX_NAMES[type];
+    if (name === undefined) continue;
+    if (type === RTAX_CC_ALGO) {
+      if (r.congctl !== undefined) out.push({ type: RTAX_CC_ALGO, name: r.congctl });
+      continue;
+    }
+    const v = r.metrics?.[name];
+    if (v !== undefined) out.push({ type, val: v });
+  }
+  return out.length === 0 ? null : out;
 }
 
 /**

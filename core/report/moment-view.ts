@@ -115,16 +115,10 @@ type Mark = Omit<RouteRow, 'text'>;
 
 /** A route line as `ip route show table T` prints it (no `table` word), RTA_METRICS included. */
 export function tableRouteLine(s: FibSnapshot, metrics: ReadonlyMap<string, RouteMetrics>, r: FibRoute): string {
-  const line = formatRouteLine(s, r, { table: true });
-  if (metrics.size === 0 || !metrics.has(routeKey(r))) return line;
-  // routeLineWithMetrics() inserts the metric words before the first newline of the
-  // `table all` line; take them from there so their order stays print_rta_metrics()'s.
-  const all = formatRouteLine(s, r, {});
-  const withMetrics = routeLineWithMetrics({ snapshot: s, links: NO_LINKS, metrics }, r);
-  const nl = all.indexOf('\n');
-  const words = withMetrics.slice(nl, withMetrics.length - (all.length - nl));
-  const at = line.indexOf('\n');
-  return `${line.slice(0, at)}${words}${line.slice(at)}`;
+  // The model's fib_info carries the metrics (print_rta_metrics() prints them with the
+  // line); the side table is no longer needed for them.
+  void metrics;
+  return formatRouteLine(s, r, { table: true });
 }
 
 const strip = (line: string): string => (line.endsWith('\n') ? line.slice(0, -1) : line);

@@ -149,8 +149,9 @@ function outputAnswer(
       uid: req.uid ?? 0,
       cache: f,
       iif: 0,
-      metrics: fi ? (res?.alias.info.metrics ?? null) : null,
-      flow: fi ? (res?.nh.tclassid ?? 0) : 0,
+      // Only when present, so that answers without them keep their shape (the engine's too).
+      ...(fi && (res?.alias.info.metrics ?? null) !== null ? { metrics: res?.alias.info.metrics ?? null } : {}),
+      ...(fi && (res?.nh.tclassid ?? 0) !== 0 ? { flow: res?.nh.tclassid ?? 0 } : {}),
     },
   };
 }
@@ -412,8 +413,8 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
       dev: nh.dev,
       cache: { ...NO_FLAGS, redirect },
       // __mkroute_input() -> rt_set_nexthop(): the fib_info's metrics and the nexthop's realms.
-      metrics: res.alias.info.metrics ?? null,
-      flow: nh.tclassid ?? 0,
+      ...((res.alias.info.metrics ?? null) !== null ? { metrics: res.alias.info.metrics ?? null } : {}),
+      ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid ?? 0 } : {}),
     },
   };
 }

@@ -40,7 +40,7 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
     }
-    return { ok: true, info: infoOf(cfg, NO_NHS, false) };
+    return { ok: true, info: infoOf(cfg, NO_NHS, false, cfg.nhs[0]?.flow ?? 0) };
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: readonly FibNh[] = NO_NHS;
@@ -117,7 +117,7 @@ const probe = infoProbe();
 let probeMetrics: FibMetrics | null = null;
 
 /** The fib_info of a validated request: the shared one when an equal info exists (fib_find_info()). */
-function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): FibInfo {
+function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean, errFlow = 0): FibInfo {
   probe.protocol = cfg.protocol;
   probe.scope = cfg.scope;
   probe.priority = cfg.priority;
@@ -130,6 +130,7 @@ function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): Fib
   probe.linkdown = linkdown;
   probe.multipath = cfg.multipath;
   probe.metrics = probeMetrics;
+  probe.flow = errFlow;
   const info = internInfo(probe);
   probeMetrics = null;
   probe.nhs = NO_NHS;

@@ -76,7 +76,8 @@ function identical(a: FibInfo, b: FibInfo): boolean {
     (a.linkdown === true) !== (b.linkdown === true) ||
     a.multipath !== b.multipath ||
     a.nhs.length !== b.nhs.length ||
-    !sameMetrics(a.metrics, b.metrics)
+    !sameMetrics(a.metrics, b.metrics) ||
+    (a.flow ?? 0) !== (b.flow ?? 0)
   ) {
     return false;
   }
@@ -139,7 +140,7 @@ export type InfoProbe = { -readonly [K in keyof FibInfo]-?: FibInfo[K] };
 
 /** A probe to fill and pass to internInfo() (one per caller; single-threaded). */
 export function infoProbe(): InfoProbe {
-  return { protocol: 0, scope: 0, priority: 0, prefsrc: 0, tbId: 0, nhs: [], nhid: 0, dead: false, pfsrcRemoved: false, linkdown: false, multipath: false, metrics: null };
+  return { protocol: 0, scope: 0, priority: 0, prefsrc: 0, tbId: 0, nhs: [], nhid: 0, dead: false, pfsrcRemoved: false, linkdown: false, multipath: false, metrics: null, flow: 0 };
 }
 
 /**

@@ -75,6 +75,12 @@ export interface FibInfo {
   readonly multipath: boolean;
   /** fib_metrics (RTA_METRICS after ip_metrics_convert); absent or null for dst_default_metrics. */
   readonly metrics?: FibMetrics | null;
+  /**
+   * The nh_tclassid of a route of an error type (blackhole, unreachable …): fib_nh_init()
+   * fills the fib_info's one nexthop before fib_create_info() looks at the type, so the
+   * realms stay and are dumped, though the model keeps no nexthop for such routes.
+   */
+  readonly flow?: number;
 }
 
 /**
@@ -96,6 +102,7 @@ export function fibInfo(x: FibInfo): FibInfo {
     linkdown: x.linkdown ?? false,
     multipath: x.multipath,
     metrics: x.metrics ?? null,
+    flow: x.flow ?? 0,
   };
 }
 
@@ -136,6 +143,7 @@ export function sameFibInfo(a: FibInfo, b: FibInfo): boolean {
     a.tbId === b.tbId &&
     a.nhid === b.nhid &&
     sameMetrics(a.metrics, b.metrics) &&
+    (a.flow ?? 0) === (b.flow ?? 0) &&
     sameNexthops(a.nhs, b.nhs)
   );
 }

@@ -276,10 +276,12 @@ export function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
         const m: Record<string, number> = {};
         for (const x of walkAttrs(r, a.start, a.start + a.len, 'RTAX')) {
           const name = RTAX_NAMES[x.type];
-          if (name === undefined || name === 'congctl') continue; // RTAX_CC_ALGO is a string
-          m[name] = getU32(r, x, 'RTAX');
+          if (name === undefined) continue;
+          // RTAX_CC_ALGO is the algorithm's name (rtnetlink_put_metrics: nla_put_string).
+          if (name === 'congctl') rec.congctl = getString(r, x);
+          else m[name] = getU32(r, x, 'RTAX');
         }
-        rec.metrics = m;
+        if (Object.keys(m).length > 0) rec.metrics = m;
         break;
       }
       case RTA_MULTIPATH: rec.multipath = decodeMultipath(r, a); break;

@@ -75,8 +75,15 @@ export interface IpAddr extends IpLink {
 }
 
 /** One leg of a multipath route. */
+/** print_rta_flow() in JSON: realm names (or numbers). */
+export interface IpFlow {
+  readonly from?: string;
+  readonly to: string;
+}
+
 export interface IpRouteNexthop {
   readonly gateway?: string;
+  readonly flow?: IpFlow;
   readonly dev?: string;
   readonly weight?: number;
   readonly flags: readonly string[];
@@ -97,8 +104,10 @@ export interface IpRoute {
   readonly prefsrc?: string;
   readonly metric?: number;
   readonly flags: readonly string[];
-  readonly metrics?: readonly Readonly<Record<string, number>>[];
+  /** print_rta_metrics() in JSON: numbers, "congestion" a name, "ecn" null, "features" a hex string. */
+  readonly metrics?: readonly Readonly<Record<string, number | string | null>>[];
   readonly nexthops?: readonly IpRouteNexthop[];
+  readonly flow?: IpFlow;
 }
 
 /** `ip -j rule show` element. Null-valued keys are flags. */
@@ -287,6 +296,24 @@ const strOrNull: Check<string | null> = (v, p, cx) =>
 const strOrInt: Check<string | number> = (v, p, cx) =>
   (typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v)) ? v : fail(cx, p, 'a string or an integer', v));
 const anyArray: Check<readonly unknown[]> = (v, p, cx) => (Array.isArray(v) ? v : fail(cx, p, 'an array', v));
+/** The keys print_rta_metrics() writes in JSON, and what each holds. */
+const METRIC_KEYS: Readonly<Record<string, 'number' | 'string' | 'null'>> = {
+  mtu: 'number', window: 'number', rtt: 'number', rttvar: 'number', ssthresh: 'number', cwnd: 'number',
+  advmss: 'number', reordering: 'number', hoplimit: 'number', initcwnd: 'number', ecn: 'null',
+  features: 'string', rto_min: 'number', initrwnd: 'number', quickack: 'number', congestion: 'string',
+  fastopen_no_cookie: 'number',
+};
+const metricsRecord: Check<Readonly<Record<string, number | string | null>>> = (v, p, cx) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(cx, p, 'an object of route metrics', v);
+  const out: Record<string, number | string | null> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const want = METRIC_KEYS[k];
+    if (want === undefined) return fail(cx, `${p}.${k}`, `a route metric (${Object.keys(METRIC_KEYS).join(', ')})`, k);
+    if (want === 'null' ? x !== null : typeof x !== want) return fail(cx, `${p}.${k}`, want === 'null' ? 'null (a flag)' : `a ${want}`, x);
+    out[k] = x as number | string | null;
+  }
+  return out;
+};
 const numberRecord: Check<Readonly<Record<string, number>>> = (v, p, cx) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(cx, p, 'an object of numbers', v);
   const out: Record<string, number> = {};
@@ -386,7 +413,8 @@ const addr: Check<IpAddr> = obj('addr', {
   addr_info: arr(addrInfo, (_raw, a) => (a.family === 'inet' ? undefined : `addr_info/${a.family}`)),
 }, linkOptional);
 
-const routeNexthop: Check<IpRouteNexthop> = obj('nexthops', { flags }, { gateway: str, dev: str, weight: int });
+const flowObj: Check<IpFlow> = obj('flow', { to: str }, { from: str });
+const routeNexthop: Check<IpRouteNexthop> = obj('nexthops', { flags }, { gateway: str, dev: str, weight: int, flow: flowObj });
 
 /** IPv6 routes have a `pref` key; IPv4 routes never do (formats README section 4). */
 function ipv6Route(raw: unknown): boolean {
@@ -402,7 +430,7 @@ const route: Check<IpRoute> = (v, p, cx) => {
 };
 const routeV4: Check<IpRoute> = obj('route', { dst: str, flags }, {
   type: str, from: str, nhid: int, tos: str, gateway: str, dev: str, table: str, protocol: str,
-  scope: str, prefsrc: str, metric: int, metrics: list(numberRecord), nexthops: list(routeNexthop),
+  scope: str, prefsrc: str, metric: int, metrics: list(metricsRecord), nexthops: list(routeNexthop), flow: flowObj,
 });
 /** IPv6 routes are only checked for being objects; they are skipped. */
 const routeV6: Check<IpRoute> = (v, p, cx) =>

@@ -75,6 +75,11 @@ function parseRouteKeys(t: Tokens, rec: Mutable<RouteRecord>, names: Iproute2Nam
         metrics['lock'] = (metrics['lock'] ?? 0) | (1 << rtax);
         w = t.value(k);
       }
+      if (k === 'congctl') {
+        // RTAX_CC_ALGO: the algorithm's name.
+        rec.congctl = w;
+        continue;
+      }
       const v = metricValue(t, k, w);
       if (v !== undefined) metrics[k] = v;
       continue;

@@ -202,6 +202,8 @@ export interface RouteRecord extends RecordMeta {
   /** RTA_NH_ID: the route uses a nexthop object. */
   readonly nhId?: number;
   readonly metrics?: RouteMetrics;
+  /** RTAX_CC_ALGO inside RTA_METRICS: the congestion control name (`congctl bbr`). */
+  readonly congctl?: string;
   /** RTA_FLOW (realms: to | from << 16). */
   readonly flow?: number;
 }
