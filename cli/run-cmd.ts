@@ -3,11 +3,12 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { from, lastValueFrom, tap, toArray } from 'rxjs';
-import { scriptCommands, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
+import { scriptCommands, transcript, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
 import { scriptLines } from '../core/stream/replay.js';
 import { describeEffects } from '../core/print/effects.js';
 import { initialSnapshot } from '../core/snapshot/snapshot.js';
 import { kernelAvailable, kernelTranscript } from './kernel-runner.js';
+import { kernelScript } from './kernel-guard.js';
 import { unifiedDiff } from './unified-diff.js';
 import { EventLog } from '../core/log/event-log.js';
 import { appendEvents, openLog } from './event-log-file.js';
@@ -28,7 +29,10 @@ Options:
   --kernel      also run the script in a fresh private network namespace of this
                 machine's kernel (root on Linux; configure and query only, no packet
                 is sent) and print a unified diff, model against kernel.
-                Exit 1 on any difference.
+                Exit 1 on any difference. Lines outside the model, and any
+                that could reach beyond the namespace (ip netns, -n, -batch,
+                sysctl keys not under net.ipv4), are not run in the kernel:
+                each is named on stderr, and the exit status is 2.
   --log FILE    append every event the script applied to FILE as JSON Lines.
   -h, --help    this text.
 
@@ -123,11 +127,16 @@ export async function runMain(argv: readonly string[]): Promise<number> {
       process.stderr.write(`kfib run --kernel: cannot run the kernel here: ${ok.why}\n`);
       return 2;
     }
-    const kernel = kernelTranscript(text);
-    const diff = unifiedDiff('model', 'kernel', model, kernel);
+    // Only lines the model runs and kernel-guard.ts allows reach the kernel; both sides
+    // are compared on that script, and what was withheld is said (exit 2).
+    const k = kernelScript(text);
+    for (const w of k.withheld) process.stderr.write(`kfib: ${name}:${w.line}: not run in the kernel: ${w.why}: ${w.command}\n`);
+    const kernel = kernelTranscript(k.script);
+    const compared = k.withheld.length === 0 ? model : transcript(k.script);
+    const diff = unifiedDiff('model', 'kernel', compared, kernel);
     if (diff === '') {
-      process.stdout.write(`kfib: ${name}: model and kernel agree (${commands.length} commands)\n`);
-      return problems > 0 ? 2 : 0;
+      process.stdout.write(`kfib: ${name}: model and kernel agree (${commands.length - k.withheld.length} commands${k.withheld.length === 0 ? '' : `; ${k.withheld.length} withheld from the kernel`})\n`);
+      return problems > 0 || k.withheld.length > 0 ? 2 : 0;
     }
     process.stdout.write(diff);
     return 1;
