@@ -6,6 +6,7 @@ import { replayMain } from './replay-cmd.js';
 import { captureMain } from './capture-cmd.js';
 import { verifyMain } from './verify-cmd.js';
 import { benchMain } from './bench-cmd.js';
+import { guardTerminal } from './terminal.js';
 
 const HELP = `kfib - a model of the Linux kernel's IPv4 FIB (Linux 6.18 + iproute2 6.1)
 
@@ -60,6 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+guardTerminal();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -9,8 +9,11 @@ import { RtmonDecoder } from '../core/trace/rtmon.js';
 import { IpMonitorDecoder } from '../core/trace/ip-monitor.js';
 import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
 import type { LinkRecord, TraceRecord, TraceStats } from '../core/trace/netlink-records.js';
-import { decodeLog, encodeLogLine } from '../core/log/event-log.js';
-import type { FibEvent } from '../core/events/fib-event.js';
+import { EventLogDecoder } from '../core/log/log-decoder.js';
+import { LogOutFile } from './event-log-file.js';
+import { readJsonFile } from './json-input.js';
+import { kernelErrorText } from '../core/iproute2/command-context.js';
+import type { LoggedEvent } from '../core/log/event-log.js';
 import { reduceFib } from '../core/snapshot/reduce.js';
 import { initialState, type InitialState } from '../core/replay/initial-state.js';
 import { TraceReplayer, type CheckFinding, type ReplayStep } from '../core/replay/replayer.js';
@@ -22,6 +25,7 @@ import { silentChanges } from '../core/replay/silent-changes.js';
 import { runCommand } from '../core/iproute2/ip-command.js';
 import { ReportRecorder } from '../core/report/report-recorder.js';
 import { writeReportHtml } from './report-html.js';
+import { writeRawStderr } from './terminal.js';
 
 const HELP = `Usage: kfib replay [OPTIONS] TRACE|-
 
@@ -50,16 +54,21 @@ Options:
                    kernel mechanism, the routes and rules affected.
   --check          compare the notifications the model predicts with those captured;
                    list every missing, unexpected or different one. Exit 1 on any.
-  --out FILE       write the replayed events as a kfib event log (JSON Lines).
+  --out FILE       write the replayed events as a kfib event log (JSON Lines), through a
+                   temporary file renamed into place at the end. FILE must not exist
+                   (nor be TRACE) unless --force.
+  --force          let --out replace an existing file.
   --html FILE      write a self-contained HTML report: a timeline of the devices, the
                    notifications and the silent changes, the FIB at any moment, and
                    ip route get at any moment (the model runs in the page).
-  --lenient        skip bad records of the trace (counted) instead of stopping.
+  --lenient        skip bad records of the trace, and bad parts of --initial, (counted)
+                   instead of stopping.
   --utc-offset MIN the offset of the clock of an ip monitor log from UTC, in minutes.
   -h, --help       this text.
 
-Exit status: 0; 1 when --check found a difference; 2 on bad arguments or input (the
-events before a fault in the trace are still replayed and reported).
+Exit status: 0; 1 when --check found a difference (or, in a kfib event log, an event the
+model refused); 2 on bad arguments or input, including errors in --initial without
+--lenient (the events before a fault in the trace are still replayed and reported).
 `;
 
 type Format = 'rtmon' | 'monitor' | 'log';
@@ -88,10 +97,10 @@ function progressBar(total: number): { update(done: number, records: number): vo
       const frac = Math.min(1, done / total);
       const width = 30;
       const fill = Math.round(frac * width);
-      process.stderr.write(`\r\x1b[2Kreplay [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(frac * 100).toFixed(0)}% ${records} records`);
+      writeRawStderr(`\r\x1b[2Kreplay [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(frac * 100).toFixed(0)}% ${records} records`);
     },
     end(): void {
-      if (on) process.stderr.write('\r\x1b[2K');
+      if (on) writeRawStderr('\r\x1b[2K');
     },
   };
 }
@@ -112,23 +121,6 @@ function printState(v: ReplayView, out: Outputs, label: string): void {
     const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)]);
     process.stdout.write(r.output.stdout);
     process.stderr.write(r.output.stderr);
-  }
-}
-
-class LogWriter {
-  private readonly fd: number;
-  private seq = 0;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  write(events: readonly FibEvent[]): void {
-    let s = '';
-    for (const event of events) s += encodeLogLine({ seq: ++this.seq, event });
-    if (s !== '') writeSync(this.fd, s);
-  }
-  close(): number {
-    closeSync(this.fd);
-    return this.seq;
   }
 }
 
@@ -155,6 +147,7 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
         out: { type: 'string' },
         html: { type: 'string' },
         lenient: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         'utc-offset': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -197,15 +190,22 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   }
   const outputs: Outputs = { show: shows, gets: values.get ?? [] };
   let initial: IpSnapshot | null = null;
+  let initialErrors = 0;
   if (values.initial !== undefined) {
-    try {
-      const r = parseIpSnapshot(JSON.parse(readFileSync(values.initial, 'utf8')) as unknown, { file: values.initial });
-      for (const e of r.errors) process.stderr.write(`kfib replay: ${e.message}\n`);
-      initial = r.snapshot;
-    } catch (e) {
-      process.stderr.write(`kfib replay: cannot read the initial snapshot ${values.initial}: ${e instanceof Error ? e.message : String(e)}\n`);
+    const j = readJsonFile(values.initial);
+    if ('error' in j) {
+      process.stderr.write(`kfib replay: cannot read the initial snapshot: ${j.error}\n`);
       return 2;
     }
+    const r = parseIpSnapshot(j.value, { file: values.initial });
+    for (const e of r.errors.slice(0, 50)) process.stderr.write(`kfib replay: ${e.message}\n`);
+    if (r.errors.length > 50) process.stderr.write(`kfib replay: … and ${r.errors.length - 50} more errors in ${values.initial}\n`);
+    initialErrors = r.errors.length;
+    if (!r.ok && values.lenient !== true) {
+      process.stderr.write(`kfib replay: ${values.initial}: ${r.errors.length} error(s) in the initial snapshot; not replaying (--lenient replays from its valid part)\n`);
+      return 2;
+    }
+    initial = r.snapshot;
   }
   let input: AsyncIterable<Uint8Array>;
   let total = 0;
@@ -233,12 +233,21 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const format = detectFormat(head);
-  const log = values.out === undefined ? null : new LogWriter(values.out);
+  let log: LogOutFile | null = null;
+  if (values.out !== undefined) {
+    const o = LogOutFile.create(values.out, { force: values.force === true, ...(file === '-' ? {} : { input: file }) });
+    if (typeof o === 'string') {
+      process.stderr.write(`kfib replay: --out: ${o}\n`);
+      return 2;
+    }
+    log = o;
+  }
   const html = values.html === undefined ? null : new ReportRecorder({ title: file === '-' ? name : basename(file), format, traceBytes: total });
   const ctx = { explain: values.explain === true, check: values.check === true, at: at as TracePoint | undefined, until: until as TracePoint | undefined, outputs, log, html };
   let code = format === 'log' ? await replayLog(input, initial, name, ctx) : await replayTrace(input, format, total, initial, name, ctx, values.lenient === true, offset);
+  if (initialErrors > 0) process.stderr.write(`kfib replay: --lenient: ${initialErrors} error(s) in the initial snapshot ${values.initial ?? ''} skipped\n`);
   if (log !== null) {
-    const n = log.close();
+    const n = log.commit();
     process.stderr.write(`kfib replay: ${n} events written to ${values.out ?? ''}\n`);
   }
   if (html !== null) {
@@ -259,7 +268,7 @@ interface Ctx {
   readonly at: TracePoint | undefined;
   readonly until: TracePoint | undefined;
   readonly outputs: Outputs;
-  readonly log: LogWriter | null;
+  readonly log: LogOutFile | null;
   readonly html: ReportRecorder | null;
 }
 
@@ -379,24 +388,29 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
 }
 
 async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot | null, name: string, ctx: Ctx): Promise<number> {
-  const parts: Buffer[] = [];
-  for await (const c of input) parts.push(Buffer.from(c));
-  const d = decodeLog(Buffer.concat(parts).toString('utf8'));
-  if (d.torn !== undefined) process.stderr.write(`kfib replay: ${name}:${d.torn.line}: torn last line dropped (${d.torn.reason})\n`);
-  if (d.error !== undefined) process.stderr.write(`kfib replay: ${name}:${d.error.line}: ${d.error.message}; the ${d.events.length} events before it are replayed\n`);
-  if (d.torn !== undefined) ctx.html?.problem(`${name}:${d.torn.line}: torn last line dropped (${d.torn.reason})`, false);
-  if (d.error !== undefined) ctx.html?.problem(`${name}:${d.error.line}: ${d.error.message}; the ${d.events.length} events before it are shown`, true);
-  if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare\n');
+  // Streamed: one event at a time, whatever the log's length (core/log/log-decoder.ts).
+  const decoder = new EventLogDecoder();
+  if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare (events the model refuses are reported)\n');
   const init = initialState(initial);
   ctx.html?.begin(initial, [], init);
   let v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics };
   let atView: ReplayView | null = null;
   let silentCount = 0;
   if (ctx.log !== null) ctx.log.write(init.events);
-  for (const { seq, event } of d.events) {
-    if (ctx.until?.kind === 'seq' && seq > ctx.until.seq) break;
+  let refused = 0;
+  let stopped = false;
+  const apply = ({ seq, event }: LoggedEvent): void => {
+    if (stopped) return;
+    if (ctx.until?.kind === 'seq' && seq > ctx.until.seq) {
+      stopped = true;
+      return;
+    }
     if (ctx.at?.kind === 'seq' && atView === null && seq > ctx.at.seq) atView = v;
     const step = reduceFib(v.snapshot, event);
+    if (step.error !== null) {
+      refused++;
+      if (refused <= 20) process.stderr.write(`kfib replay: ${name}: event ${seq} (${event.type}) refused by the model: ${kernelErrorText(step.error).trim()}\n`);
+    }
     if (ctx.log !== null) ctx.log.write([event]);
     ctx.html?.logEvent(seq, event, v.snapshot);
     if (ctx.explain) {
@@ -408,9 +422,27 @@ async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot |
       }
     }
     v = { snapshot: step.snapshot, links: v.links, metrics: v.metrics };
+  };
+  for await (const chunk of input) {
+    for (const e of decoder.push(chunk)) apply(e);
+    if (stopped || decoder.error !== undefined) break;
   }
+  const { last, end } = decoder.finish();
+  if (last !== null) apply(last);
+  if (end.torn !== undefined) {
+    const m = `${name}: byte ${end.torn.offset} (line ${end.torn.line}): torn last line dropped (${end.torn.message}); the ${end.events} events before it are replayed`;
+    process.stderr.write(`kfib replay: ${m}\n`);
+    ctx.html?.problem(m, false);
+  }
+  if (end.missingNewline === true) process.stderr.write(`kfib replay: ${name}: the last event has no newline (kept)\n`);
+  if (end.error !== undefined) {
+    const m = `${name}: byte ${end.error.offset} (line ${end.error.line}): ${end.error.message}; the ${end.events} events before it are replayed`;
+    process.stderr.write(`kfib replay: ${m}\n`);
+    ctx.html?.problem(m, true);
+  }
+  if (refused > 0) process.stderr.write(`kfib replay: ${name}: ${refused} event(s) refused by the model (the kernel would have refused them: the log does not describe a kernel's history)\n`);
   if (ctx.explain) process.stdout.write(`# ${silentCount} silent change${silentCount === 1 ? '' : 's'}\n`);
   if (ctx.at?.kind === 'time') process.stderr.write('kfib replay: --at TIME: a kfib event log has no time stamps; use @N\n');
   printState(atView ?? v, ctx.outputs, '');
-  return d.error !== undefined ? 2 : 0;
+  return end.error !== undefined ? 2 : refused > 0 && ctx.check ? 1 : 0;
 }

@@ -33,7 +33,9 @@ Options:
                 that could reach beyond the namespace (ip netns, -n, -batch,
                 sysctl keys not under net.ipv4), are not run in the kernel:
                 each is named on stderr, and the exit status is 2.
-  --log FILE    append every event the script applied to FILE as JSON Lines.
+  --log FILE    append every event the script applied (requests the kernel refused
+                are not history) to FILE as JSON Lines, under an exclusive lock
+                (FILE.lock); FILE must be a kfib event log or not exist.
   -h, --help    this text.
 
 Exit status: 0 when every line was modelled (whatever the commands' own exit codes);
@@ -105,18 +107,19 @@ export async function runMain(argv: readonly string[]): Promise<number> {
           }
         }
         prev = l.snapshot;
-        if (log !== null) for (const { event } of l.steps) log.append(event);
+        // Only what the kernel accepted is history; a refused request changed nothing.
+        if (log !== null) for (const { event, step } of l.steps) if (step.error === null) log.append(event);
       }),
       toArray(),
     ),
   );
   if (log !== null && values.log !== undefined) {
     const opened = openLog(values.log);
-    for (const w of opened.warnings) process.stderr.write(`kfib: ${w}\n`);
-    if (opened.fatal !== undefined) {
-      process.stderr.write(`kfib: cannot append to the log: ${opened.fatal}\n`);
+    if (typeof opened === 'string') {
+      process.stderr.write(`kfib run: cannot append to the log: ${opened}\n`);
       return 2;
     }
+    for (const w of opened.warnings) process.stderr.write(`kfib run: ${w}\n`);
     const last = appendEvents(opened, log.all().map((e) => e.event));
     process.stderr.write(`kfib: ${log.length} events appended to ${values.log} (now ${last})\n`);
   }
