@@ -3,7 +3,7 @@
 // overflow (core/log/log-decoder.ts does the same for each line of an event log).
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { firstInvalidUtf8, jsonDepth } from '../core/log/log-decoder.js';
+import { firstInvalidUtf8, jsonDepth, jsonSyntaxErrorOffset } from '../core/log/log-decoder.js';
 
 /** Largest JSON input read (an ip -j dump of a full table is ~300 MB). */
 export const MAX_JSON_BYTES = 1 << 30;
@@ -51,12 +51,8 @@ export function parseJsonBytes(name: string, bytes: Uint8Array, maxDepth = MAX_J
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    if (m !== null) {
-      const at = Buffer.byteLength(text.slice(0, Number(m[1])));
-      return { error: `${name}: byte ${at}: JSON syntax error: expected ${at >= bytes.length ? 'more JSON (the file ends early)' : 'valid JSON here'}` };
-    }
-    return { error: `${name}: byte ${bytes.length}: JSON syntax error: the file ends early${text.trim() === '' ? ' (it is empty)' : ''}` };
+    void e;
+    const at = jsonSyntaxErrorOffset(bytes) ?? bytes.length;
+    return { error: `${name}: byte ${at}: JSON syntax error: ${at >= bytes.length ? `the file ends early${text.trim() === '' ? ' (it is empty)' : ''}` : `unexpected ${JSON.stringify(String.fromCharCode(bytes[at] as number))}`}` };
   }
 }
