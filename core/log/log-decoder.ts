@@ -16,6 +16,8 @@ export const MAX_LINE_BYTES = 1 << 20;
 /** Deepest JSON nesting accepted in a log line (events nest 3 or 4 deep). */
 export const MAX_JSON_DEPTH = 32;
 
+const TOO_LONG = `line longer than the ${MAX_LINE_BYTES} bytes a log line may be`;
+
 /** A problem at a place in the log. */
 export interface LogProblem {
   /** 1-based line number. */
@@ -71,7 +73,7 @@ function syntaxOffset(text: string, message: string): number | null {
 
 /** One log line (without its newline) as the event it holds, or why not. */
 export function decodeLogLine(bytes: Uint8Array, expectedSeq: number): LoggedEvent | { readonly message: string; readonly at?: number } {
-  if (bytes.length > MAX_LINE_BYTES) return { message: `line of ${bytes.length} bytes, longer than the ${MAX_LINE_BYTES} a log line may be` };
+  if (bytes.length > MAX_LINE_BYTES) return { message: TOO_LONG };
   const depth = jsonDepth(bytes, MAX_JSON_DEPTH);
   if (depth > MAX_JSON_DEPTH) return { message: `JSON nested more than ${MAX_JSON_DEPTH} deep` };
   let text: string;
@@ -152,8 +154,8 @@ export class EventLogDecoder {
       const nl = chunk.indexOf(0x0a, from);
       if (nl < 0) {
         if (from < chunk.length) {
-          if (this.pendingBytes + (chunk.length - from) > MAX_LINE_BYTES + 1) {
-            this.failed = { line: this.line, offset: this.lineStart, message: `line longer than the ${MAX_LINE_BYTES} bytes a log line may be` };
+          if (this.pendingBytes + (chunk.length - from) > MAX_LINE_BYTES) {
+            this.failed = { line: this.line, offset: this.lineStart, message: TOO_LONG };
             break;
           }
           this.pending.push(chunk.slice(from));
@@ -188,7 +190,10 @@ export class EventLogDecoder {
     this.pendingBytes = 0;
     const r = decodeLogLine(bytes, this.count + 1);
     if ('message' in r) {
-      return { last: null, end: { events: this.count, goodBytes: this.lineStart, torn: { line: this.line, offset: this.lineStart, message: r.message } } };
+      // A torn line is named by where it starts (where a repair cuts); too long is an error
+      // wherever it is (a streaming reader finds it before the end).
+      const problem = { line: this.line, offset: this.lineStart, message: r.message };
+      return { last: null, end: { events: this.count, goodBytes: this.lineStart, ...(r.message === TOO_LONG ? { error: problem } : { torn: problem }) } };
     }
     this.count++;
     return { last: r, end: { events: this.count, goodBytes: this.lineStart + bytes.length, missingNewline: true } };
