@@ -1,4 +1,4 @@
-// The event log on disk: JSON Lines, append-only (core/log/log-decoder.ts reads it as a
+// The event log on disk: JSON Lines, append-only (core/events/log-decoder.ts reads it as a
 // stream of bytes). Three guarantees:
 // - Appends are serialised by an exclusive lock file `LOG.lock`, created with
 //   O_CREAT|O_EXCL (atomic on local file systems; Node has no flock): it holds the owner's
@@ -17,8 +17,8 @@
 import { closeSync, constants, fstatSync, fsyncSync, linkSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, ftruncateSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { encodeLogLine } from '../core/log/event-log.js';
-import { decodeLogLine, looksLikeLogLine, MAX_LINE_BYTES } from '../core/log/log-decoder.js';
+import { encodeLogLine } from '../core/events/event-log.js';
+import { decodeLogLine, looksLikeLogLine, MAX_LINE_BYTES } from '../core/events/log-decoder.js';
 import type { FibEvent } from '../core/events/fib-event.js';
 
 /** How long a writer waits for another's lock before giving up. */

@@ -1,9 +1,9 @@
 // JSON files a user gives (an --initial snapshot): size and depth limits before parsing,
 // and a syntax error named by its byte offset, never Node's own message alone or a stack
-// overflow (core/log/log-decoder.ts does the same for each line of an event log).
+// overflow (core/events/log-decoder.ts does the same for each line of an event log).
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { firstInvalidUtf8, jsonDepth, jsonSyntaxErrorOffset } from '../core/log/log-decoder.js';
+import { firstInvalidUtf8, jsonDepth, jsonSyntaxErrorOffset } from '../core/events/log-decoder.js';
 
 /** Largest JSON input read (an ip -j dump of a full table is ~300 MB). */
 export const MAX_JSON_BYTES = 1 << 30;

@@ -33,8 +33,8 @@
 // the regions of the other table's prefixes inside it.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibTable } from '../trie/fib-table.js';
-import { pmapDiff } from '../trie/persistent-map.js';
+import type { FibTable } from '../snapshot/fib-table.js';
+import { pmapDiff } from '../snapshot/persistent-map.js';
 import type { RouteGetOutcome } from '../route/route-output.js';
 import {
   AnswerTable,
@@ -55,7 +55,7 @@ import type { LpmChange } from './_prefix-index.js';
 import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from './poptrie.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../trie/alias-sig.js';
+import { sigAliases, sigCount } from '../snapshot/alias-sig.js';
 
 /**
  * Outcome codes: 1, 2, … for each distinct outcome, interned by content and never reused,
@@ -254,6 +254,8 @@ export class FibLpmCompiler {
       const t0 = s0.tables.get(id);
       const t1 = s.tables.get(id);
       if (t0 === t1 || t0 === undefined || t1 === undefined) continue;
+      // Flags a device event changed (fib-info-versions.ts) are not in the leaves' diff.
+      if (t0.versions !== t1.versions) return this.compileFull(s, 'nexthop flags changed');
       for (const d of pmapDiff(t0.leaves, t1.leaves)) {
         if (++diffs > this.maxDiff) return this.compileFull(s, `more than ${this.maxDiff} prefixes changed`);
         const low = d.key & 255;

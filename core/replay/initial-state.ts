@@ -21,19 +21,19 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { initialSnapshot } from '../snapshot/snapshot.js';
-import { reduceFib } from '../snapshot/reduce.js';
+import { reduceFib } from '../reduce/reduce.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { SysctlTarget } from '../events/sysctl.js';
 import type { NexthopSpec, RouteConfig } from '../events/route.js';
-import type { FibRule, RuleAction } from '../rules/fib-rule.js';
-import { blankRule, sameRule } from '../rules/fib-rule.js';
-import type { FibAlias, FibInfo, FibNh, FibRoute } from '../semantics/fib-info.js';
-import type { DevconfKey } from '../devinet/devconf.js';
-import type { RouteType } from '../semantics/rtnetlink.js';
-import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_MAIN, RTPROT_BOOT } from '../semantics/rtnetlink.js';
-import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../trie/fib-table.js';
+import type { FibRule, RuleAction } from '../events/rule.js';
+import { blankRule, sameRule } from '../snapshot/fib-rule.js';
+import type { FibAlias, FibInfo, FibNh, FibRoute } from '../snapshot/fib-info.js';
+import type { DevconfKey } from '../uapi/ip-devconf.js';
+import type { RouteType } from '../uapi/rtnetlink.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
+import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../snapshot/fib-table.js';
 import { parseIp4, type Ip4 } from '../net/ip4.js';
-import { dsfieldNumber, protoNumber, scopeNumber, tableNumber } from '../print/names.js';
+import { dsfieldNumber, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { ipprotoNumber } from '../iproute2/ip-proto.js';
 import { routeJson } from '../print/route-line.js';
 import type { JsonValue } from '../print/json-out.js';

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeLogLine } from '../../core/log/event-log.js';
-import { EventLogDecoder } from '../../core/log/log-decoder.js';
+import { encodeLogLine } from '../../core/events/event-log.js';
+import { EventLogDecoder } from '../../core/events/log-decoder.js';
 import type { FibEvent } from '../../core/events/fib-event.js';
 import { appendEvents, lockLog, openLog } from '../../cli/event-log-file.js';
 

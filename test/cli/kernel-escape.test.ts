@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kernelAvailable } from '../../cli/kernel-runner.js';
+import { kernelAvailable } from '../../props/differential/kernel-runner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const KFIB = resolve(here, '../../cli/kfib.js');
-const RUNNER = resolve(here, '../../cli/kernel-runner.js');
+const RUNNER = resolve(here, '../../props/differential/kernel-runner.js');
 const avail = kernelAvailable();
 const skip = avail.ok ? false : `kernel not available: ${avail.ok ? '' : avail.why}`;
 
