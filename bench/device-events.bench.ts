@@ -35,9 +35,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../core/iproute2/ip-command.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
-import { reduceFib } from '../core/reduce/reduce.js';
 import type { FibEvent } from '../core/events/fib-event.js';
-import { PMapEdit } from '../core/snapshot/persistent-map.js';
+import { FibRunner } from '../core/reduce/fib-runner.js';
 import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatIp, formatPrefix, loadTable, type BenchTable } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
@@ -120,10 +119,11 @@ function tableEvents(s: FibSnapshot, t: BenchTable): FibEvent[] {
   return t.entries.map((e) => ({ ...ev, cfg: { ...ev.cfg, dst: e.prefix, plen: e.len } }));
 }
 
-/** Applies events (in place when edit is given), failing on any refusal other than EEXIST. */
-function applyAll(s: FibSnapshot, events: readonly FibEvent[], edit: PMapEdit | null): FibSnapshot {
+/** Applies events through one runner (in place when asked), failing on any refusal other than EEXIST. */
+function applyAll(s: FibSnapshot, events: readonly FibEvent[], inPlace: boolean): FibSnapshot {
+  const runner = new FibRunner({ inPlace });
   for (const e of events) {
-    const st = reduceFib(s, e, edit);
+    const st = runner.reduce(s, e);
     if (st.error !== null && st.error.errno !== 'EEXIST') throw new Error(`Model refused ${e.type}: ${st.error.errno}`);
     s = st.snapshot;
   }
@@ -249,7 +249,7 @@ function main(): void {
   const setup = base;
   const events = tableEvents(base, table);
   const t0 = process.hrtime.bigint();
-  base = applyAll(base, events, null);
+  base = applyAll(base, events, false);
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const mainTable = base.tables.get(254);
   const routes = mainTable === undefined ? 0 : tableRouteCount(mainTable);
@@ -302,7 +302,7 @@ function main(): void {
   }
   collectGarbage();
   const s0 = process.hrtime.bigint();
-  const end = applyAll(base, stormEvents, new PMapEdit());
+  const end = applyAll(base, stormEvents, true);
   const modelStormMs = Number(process.hrtime.bigint() - s0) / 1e6;
   const endProbe = run(end, probe).out;
   if (!CARRIER_BACK.visible.test(endProbe)) throw new Error(`Model: after the storm the probe shows ${JSON.stringify(endProbe)}`);

@@ -7,7 +7,6 @@ import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { Change, Effect } from '../snapshot/effects.js';
 import { expandChanges } from '../snapshot/info-changes.js';
 import { Txn, txnChanged } from '../snapshot/txn.js';
-import type { PMapEdit } from '../snapshot/persistent-map.js';
 import { assertNever, type FibEvent } from '../events/fib-event.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { doSetlink, linkwatchCarrier, rtnlNewlink, unregisterNetdevice } from '../dev/rtnl-link.js';
@@ -64,26 +63,19 @@ const NO_CHANGES: readonly Change[] = Object.freeze([]);
  * 3. a refusal that changed nothing, or an event that changed nothing, returns s itself;
  *    otherwise a new snapshot sharing every untouched object with s.
  *
- * With an `edit` (persistent-map.ts, PMapEdit) the tables' nodes that edit owns are updated
- * in place: for a caller that keeps no earlier snapshot made with the same edit (a replay
- * without history). Everything else stays persistent, and so do snapshots made before.
+ * Pure: nothing reachable from s is changed, and nothing outside the call is kept (a new
+ * working copy per call). A caller that reduces many events and keeps no earlier snapshot
+ * uses a FibRunner (fib-runner.ts), which owns a reused working copy and, optionally, an
+ * in-place edit of the tables.
  */
-export function reduceFib(s: FibSnapshot, e: FibEvent, edit: PMapEdit | null = null): Step {
-  // One working copy kept for the next event (none is kept by anything reduceFib returns);
-  // taken while in use, so that a reduction inside a reduction would get its own.
-  if (edit !== null) edit.steps++;
-  let txn = spareTxn;
-  if (txn === null) txn = new Txn(s, edit);
-  else {
-    spareTxn = null;
-    txn.reset(s, edit);
-  }
-  const step = stepOf(txn, s, apply(txn, e));
-  spareTxn = txn;
-  return step;
+export function reduceFib(s: FibSnapshot, e: FibEvent): Step {
+  return reduceWith(new Txn(s, null), s, e);
 }
 
-let spareTxn: Txn | null = null;
+/** One reduction on a working copy already reset to s (the runner's entry). */
+export function reduceWith(txn: Txn, s: FibSnapshot, e: FibEvent): Step {
+  return stepOf(txn, s, apply(txn, e));
+}
 
 function stepOf(txn: Txn, s: FibSnapshot, error: KernelError | null): Step {
   if (!txnChanged(txn) && (error !== null || txn.effects.length === 0)) {
