@@ -197,7 +197,7 @@ export async function kernelTranscripts(scripts: readonly string[], parallel = 4
  */
 export function containedTranscriptUnfiltered(script: string): string {
   const { cmd, args } = spawnArgs();
-  const r = spawnSync(cmd, args, { input: script, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: ENV(), cwd: '/', timeout: 60_000 });
+  const r = spawnSync(cmd, args, { input: script, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: ENV(), cwd: '/', timeout: 300_000 });
   if (r.error !== undefined) throw r.error;
   return r.stdout;
 }
