@@ -12,7 +12,7 @@
 //   SIGINT (Ctrl-C), then the after snapshot.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
+import { copyFileSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand, parseCommand, usageError } from './command.js';
 
@@ -31,7 +31,7 @@ setup (not recorded); without it the whole script is recorded. \`checkpoint NAME
 checkpoints/NN-NAME.json, \`settle [SECONDS]\` waits (carrier changes reach the FIB
 asynchronously).`,
   options: {
-    out: { type: 'string', short: 'o', arg: 'DIR', help: 'the folder to write (must not exist, or be empty; -f replaces\nan earlier capture)' },
+    out: { type: 'string', short: 'o', arg: 'DIR', help: 'the folder to write: a new one, or an empty one owned by you and\nwritable by no one else (-f replaces an earlier capture: only the files\nlisted in its .kfib-capture-manifest are removed)' },
     host: { type: 'boolean', help: 'record the host\'s own namespace until interrupted (Ctrl-C)' },
     get: { type: 'string', multiple: true, arg: 'QUERY', help: 'an ip route get query to record in every snapshot (repeatable)' },
     'no-ipv6': { type: 'boolean', help: 'disable IPv6 in the namespace' },
@@ -93,14 +93,81 @@ function versions(): { kernel: string; iproute2: string } {
   return { kernel: k, iproute2: i };
 }
 
+/** The list of files a capture wrote, in its folder: what -f may delete, and nothing else. */
+const MANIFEST = '.kfib-capture-manifest';
+
+/**
+ * The output folder: created here (mode 0755), or an existing empty folder owned by this
+ * user and writable by no one else (so no one can plant a symlink in it for root to follow).
+ * -f deletes only the regular files listed in an earlier capture's manifest, then requires
+ * the folder to be empty.
+ */
 function prepareDir(dir: string, force: boolean): string | null {
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    if (!force) return `${dir} exists and is not empty (use -f to replace an earlier capture)`;
-    if (!existsSync(join(dir, 'meta.json'))) return `${dir} is not an earlier capture (no meta.json); not replacing it`;
-    spawnSync('rm', ['-rf', '--', dir]);
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    try {
+      mkdirSync(dir, { mode: 0o755 });
+      return null;
+    } catch (e) {
+      return `cannot create ${dir}: ${(e as Error).message}`;
+    }
   }
-  mkdirSync(dir, { recursive: true });
+  if (!st.isDirectory()) return `${dir} exists and is not a folder${st.isSymbolicLink() ? ' (a symbolic link)' : ''}`;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
+  if (st.uid !== uid) return `${dir} is owned by uid ${st.uid}, not by this user; give a new folder`;
+  if ((st.mode & 0o022) !== 0) return `${dir} is writable by others (mode ${(st.mode & 0o777).toString(8)}); give a new folder`;
+  if (readdirSync(dir).length > 0) {
+    if (!force) return `${dir} exists and is not empty (use -f to replace an earlier capture)`;
+    let listed: string[];
+    try {
+      listed = readFileSync(join(dir, MANIFEST), 'utf8').split('\n').filter((l) => l !== '');
+    } catch {
+      return `${dir} is not an earlier capture (no ${MANIFEST}); not replacing it`;
+    }
+    for (const f of listed) {
+      if (f.startsWith('/') || f.split('/').some((p) => p === '..' || p === '.' || p === '')) return `${dir}/${MANIFEST} lists ${JSON.stringify(f)}, not a file of a capture; not replacing it`;
+    }
+    const extra = filesUnder(dir).filter((f) => f !== MANIFEST && !listed.includes(f));
+    if (extra.length > 0) return `${dir} holds files the earlier capture did not write (${extra.slice(0, 5).join(', ')}); not replacing it`;
+    for (const f of listed) {
+      const p = join(dir, f);
+      try {
+        if (lstatSync(p).isFile()) unlinkSync(p);
+      } catch {
+        // already gone
+      }
+    }
+    try {
+      rmdirSync(join(dir, 'checkpoints'));
+    } catch {
+      // none, or not empty
+    }
+    unlinkSync(join(dir, MANIFEST));
+    if (readdirSync(dir).length > 0) return `${dir} is not empty after removing the earlier capture; not writing into it`;
+  }
   return null;
+}
+
+/** Every entry under `dir` that is not a folder (relative paths); symlinks included. */
+function filesUnder(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(r);
+      else files.push(r);
+    }
+  };
+  walk('');
+  return files;
+}
+
+/** Lists every file under `dir` into its manifest, created exclusively. */
+function writeManifest(dir: string): void {
+  const files = filesUnder(dir).filter((f) => f !== MANIFEST);
+  writeFileSync(join(dir, MANIFEST), files.map((f) => `${f}\n`).join(''), { flag: 'wx', mode: 0o644 });
 }
 
 // The runner inside the namespace: helpers for the script, the recorders, the snapshots.
@@ -178,17 +245,20 @@ function readStamp(dir: string, f: string): string {
   return existsSync(p) ? readFileSync(p, 'utf8').trim().replace(/^(\d+)\.(\d{1,6})$/, (_, s: string, u: string) => `${s}.${u.padEnd(6, '0')}`) : '';
 }
 
+/** Files of the capture are created exclusively, never through a symlink. */
+const EXCL = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
 function writeMeta(dir: string, meta: Record<string, unknown>): void {
-  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
+  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`, { flag: 'wx', mode: 0o644 });
 }
 
 async function captureHost(dir: string, gets: readonly string[], settle: number): Promise<number> {
-  const log = openSync(join(dir, 'capture.log'), 'a');
+  const log = openSync(join(dir, 'capture.log'), EXCL, 0o644);
   const beforeAt = wallClock();
-  writeFileSync(join(dir, 'before.json'), snapshotJson(gets));
+  writeFileSync(join(dir, 'before.json'), snapshotJson(gets), { flag: 'wx', mode: 0o644 });
   const kids: ChildProcess[] = [];
   const rt = spawn('rtmon', ['file', join(dir, 'trace.rtmon')], { stdio: ['ignore', 'ignore', log] });
-  const monOut = openSync(join(dir, 'monitor.txt'), 'w');
+  const monOut = openSync(join(dir, 'monitor.txt'), EXCL, 0o644);
   const mon = spawn('ip', ['-ts', 'monitor', 'all'], { stdio: ['ignore', monOut, log] });
   kids.push(rt, mon);
   const startedAt = wallClock();
@@ -199,11 +269,12 @@ async function captureHost(dir: string, gets: readonly string[], settle: number)
   });
   await new Promise((r) => setTimeout(r, settle * 1000));
   const afterAt = wallClock();
-  writeFileSync(join(dir, 'after.json'), snapshotJson(gets));
+  writeFileSync(join(dir, 'after.json'), snapshotJson(gets), { flag: 'wx', mode: 0o644 });
   for (const k of kids) if (k.pid !== undefined) k.kill('SIGTERM');
   closeSync(monOut);
   closeSync(log);
   writeMeta(dir, { ...versions(), tz: process.env['TZ'] ?? 'local', host: true, before_at: beforeAt, capture_started_at: startedAt, after_at: afterAt, route_get: gets.map((q) => `ip route get ${q}`) });
+  writeManifest(dir);
   process.stderr.write(`kfib capture: wrote ${dir}\n`);
   return 0;
 }
@@ -235,13 +306,13 @@ export async function captureMain(argv: readonly string[]): Promise<number> {
   const gets = values.get ?? [];
   if (host) return captureHost(dir, gets, settle);
   const script = positionals[0] as string;
-  if (script === '-') writeFileSync(join(dir, 'script.sh'), readFileSync(0));
+  if (script === '-') writeFileSync(join(dir, 'script.sh'), readFileSync(0), { flag: 'wx', mode: 0o644 });
   else if (!existsSync(script)) {
     process.stderr.write(`kfib capture: no script ${script}\n`);
     return 2;
-  } else copyFileSync(script, join(dir, 'script.sh'));
-  writeFileSync(join(dir, '.runner.sh'), RUNNER);
-  writeFileSync(join(dir, '.gets'), gets.map((g) => `${g}\n`).join(''));
+  } else copyFileSync(script, join(dir, 'script.sh'), constants.COPYFILE_EXCL);
+  writeFileSync(join(dir, '.runner.sh'), RUNNER, { flag: 'wx', mode: 0o644 });
+  writeFileSync(join(dir, '.gets'), gets.map((g) => `${g}\n`).join(''), { flag: 'wx', mode: 0o644 });
   const r = spawnSync('unshare', ['-n', '--', 'bash', join(dir, '.runner.sh'), dir, join(dir, 'script.sh'), String(settle), values['keep-lo-down'] ? '0' : '1', values['no-ipv6'] ? '1' : '0'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -256,7 +327,14 @@ export async function captureMain(argv: readonly string[]): Promise<number> {
     route_get: gets.map((q) => `ip route get ${q}`),
   };
   writeMeta(dir, meta);
-  for (const f of ['.runner.sh', '.gets', '.before_at', '.capture_at', '.after_at']) spawnSync('rm', ['-f', '--', join(dir, f)]);
+  for (const f of ['.runner.sh', '.gets', '.before_at', '.capture_at', '.after_at']) {
+    try {
+      unlinkSync(join(dir, f));
+    } catch {
+      // not written
+    }
+  }
+  writeManifest(dir);
   if (!existsSync(join(dir, 'after.json'))) {
     process.stderr.write(`kfib capture: the script ended early (exit?): no after.json in ${dir}\n`);
     return 1;

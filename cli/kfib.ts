@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { suggest, usageError } from './command.js';
 import { EXIT } from './exit-status.js';
 import { quietOnClosedPipe, reportFailure } from './io.js';
+import { guardTerminal } from './terminal.js';
 
 type Main = (argv: readonly string[]) => Promise<number> | number;
 
@@ -92,6 +93,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 quietOnClosedPipe();
+guardTerminal();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -7,7 +7,11 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { RtmonDecoder } from '../core/trace/rtmon.js';
 import { IpMonitorDecoder } from '../core/trace/ip-monitor.js';
 import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
-import { decodeLog, encodeLogLine } from '../core/events/event-log.js';
+import { encodeLogLine, type LoggedEvent } from '../core/events/event-log.js';
+import { EventLogDecoder } from '../core/events/log-decoder.js';
+import { LogOutFile } from './event-log-file.js';
+import { parseJsonBytes } from './json-input.js';
+import { kernelErrorText } from '../core/iproute2/command-context.js';
 import type { FibEvent } from '../core/events/fib-event.js';
 import { reduceFib } from '../core/reduce/reduce.js';
 import { initialState } from '../core/replay/initial-state.js';
@@ -93,7 +97,8 @@ finding ({"finding","seq","time","text"}), then one summary object
 notifications and the silent changes, the FIB at any moment, and
 ip route get at any moment (the model runs in the page); - : stdout.`,
     },
-    lenient: { type: 'boolean', help: 'skip bad records of the trace (counted) instead of stopping.' },
+    lenient: { type: 'boolean', help: 'skip bad records of the trace, and bad parts of --initial, (counted)\ninstead of stopping (errors in --initial otherwise exit 2).' },
+    force: { type: 'boolean', help: 'let --out replace an existing file (written through a temporary\nfile renamed into place; the input survives).' },
     'utc-offset': { type: 'string', arg: 'MIN', help: 'the offset of the clock of an ip monitor log from UTC, in minutes.' },
   },
   positionals: { min: 1, max: 1, what: 'one trace file (or - for standard input)' },
@@ -144,13 +149,16 @@ function printState(print: Printer, v: ReplayView, out: Outputs, label: string):
 /** The replayed events as a kfib event log. */
 class LogWriter {
   private seq = 0;
-  constructor(private readonly file: OutputFile) {}
+  /** Standard output, or a file written through a temporary file renamed into place. */
+  constructor(private readonly file: OutputFile | LogOutFile) {}
   write(events: readonly FibEvent[]): void {
+    if (this.file instanceof LogOutFile) return this.file.write(events);
     let s = '';
     for (const event of events) s += encodeLogLine({ seq: ++this.seq, event });
     if (s !== '') this.file.write(s);
   }
   close(): number {
+    if (this.file instanceof LogOutFile) return this.file.commit();
     this.file.close();
     return this.seq;
   }
@@ -217,10 +225,22 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   if (file === '-' && values.initial === '-') return usageError(N, 'the trace and --initial cannot both be standard input');
   const outputs: Outputs = { show: values.show, gets: values.get };
   let initial: IpSnapshot | null = null;
+  let initialErrors = 0;
   if (values.initial !== undefined) {
     try {
-      const r = parseIpSnapshot(JSON.parse(readInput(values.initial).toString('utf8')) as unknown, { file: displayName(values.initial, 'in') });
-      for (const e of r.errors) process.stderr.write(`kfib replay: ${e.message}\n`);
+      const j = parseJsonBytes(displayName(values.initial, 'in'), readInput(values.initial));
+      if ('error' in j) {
+        process.stderr.write(`kfib replay: cannot read the initial snapshot: ${j.error}\n`);
+        return EXIT.usage;
+      }
+      const r = parseIpSnapshot(j.value, { file: displayName(values.initial, 'in') });
+      for (const e of r.errors.slice(0, 50)) process.stderr.write(`kfib replay: ${e.message}\n`);
+      if (r.errors.length > 50) process.stderr.write(`kfib replay: … and ${r.errors.length - 50} more errors in ${values.initial}\n`);
+      initialErrors = r.errors.length;
+      if (!r.ok && !values.lenient) {
+        process.stderr.write(`kfib replay: ${values.initial}: ${r.errors.length} error(s) in the initial snapshot; not replaying (--lenient replays from its valid part)\n`);
+        return EXIT.usage;
+      }
       initial = r.snapshot;
     } catch (e) {
       process.stderr.write(`kfib replay: cannot read the initial snapshot ${e instanceof IoError ? `${e.path}: ${e.reason}` : `${values.initial}: ${e instanceof Error ? e.message : String(e)}`}\n`);
@@ -236,14 +256,23 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   const format = detectFormat(trace.head);
-  const outFile = values.out === undefined ? null : new OutputFile(values.out);
-  const log = outFile === null ? null : new LogWriter(outFile);
+  let log: LogWriter | null = null;
+  if (values.out === '-') log = new LogWriter(new OutputFile('-'));
+  else if (values.out !== undefined) {
+    const o = LogOutFile.create(values.out, { force: values.force, ...(file === '-' ? {} : { input: file }) });
+    if (typeof o === 'string') {
+      process.stderr.write(`kfib replay: --out: ${o}\n`);
+      return EXIT.usage;
+    }
+    log = new LogWriter(o);
+  }
   const html = values.html === undefined ? null : new ReportRecorder({ title: file === '-' ? name : basename(file), format, traceBytes: trace.total });
   // An output sent to standard output takes it: the state and timelines are not printed.
   const stdoutTaken = values.out === '-' || values.html === '-';
   const print: Printer = stdoutTaken ? () => undefined : (t) => void process.stdout.write(t);
   const ctx: Ctx = { explain: values.explain, check: values.check, json: values.json, at: at as TracePoint | undefined, until: until as TracePoint | undefined, outputs, log, html, print };
   let code = format === 'log' ? await replayLog(trace.input, initial, name, ctx) : await replayTrace(trace.input, format, trace.total, initial, name, ctx, values.lenient, offset);
+  if (initialErrors > 0) process.stderr.write(`kfib replay: --lenient: ${initialErrors} error(s) in the initial snapshot ${values.initial ?? ''} skipped\n`);
   if (log !== null) {
     const n = log.close();
     process.stderr.write(`kfib replay: ${n} events written to ${displayName(values.out ?? '-', 'out')}\n`);
@@ -355,24 +384,29 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
 }
 
 async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot | null, name: string, ctx: Ctx): Promise<number> {
-  const parts: Buffer[] = [];
-  for await (const c of input) parts.push(Buffer.from(c));
-  const d = decodeLog(Buffer.concat(parts).toString('utf8'));
-  if (d.torn !== undefined) process.stderr.write(`kfib replay: ${name}:${d.torn.line}: torn last line dropped (${d.torn.reason})\n`);
-  if (d.error !== undefined) process.stderr.write(`kfib replay: ${name}:${d.error.line}: ${d.error.message}; the ${d.events.length} events before it are replayed\n`);
-  if (d.torn !== undefined) ctx.html?.problem(`${name}:${d.torn.line}: torn last line dropped (${d.torn.reason})`, false);
-  if (d.error !== undefined) ctx.html?.problem(`${name}:${d.error.line}: ${d.error.message}; the ${d.events.length} events before it are shown`, true);
-  if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare\n');
+  // Streamed: one event at a time, whatever the log's length (core/events/log-decoder.ts).
+  const decoder = new EventLogDecoder();
+  if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare (events the model refuses are reported)\n');
   const init = initialState(initial);
   ctx.html?.begin(initial, [], init);
   let v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics };
   let atView: ReplayView | null = null;
   let silentCount = 0;
   if (ctx.log !== null) ctx.log.write(init.events);
-  for (const { seq, event } of d.events) {
-    if (ctx.until?.kind === 'seq' && seq > ctx.until.seq) break;
+  let refused = 0;
+  let stopped = false;
+  const apply = ({ seq, event }: LoggedEvent): void => {
+    if (stopped) return;
+    if (ctx.until?.kind === 'seq' && seq > ctx.until.seq) {
+      stopped = true;
+      return;
+    }
     if (ctx.at?.kind === 'seq' && atView === null && seq > ctx.at.seq) atView = v;
     const step = reduceFib(v.snapshot, event);
+    if (step.error !== null) {
+      refused++;
+      if (refused <= 20) process.stderr.write(`kfib replay: ${name}: event ${seq} (${event.type}) refused by the model: ${kernelErrorText(step.error).trim()}\n`);
+    }
     if (ctx.log !== null) ctx.log.write([event]);
     ctx.html?.logEvent(seq, event, v.snapshot);
     if (ctx.explain) {
@@ -385,9 +419,27 @@ async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot |
       }
     }
     v = { snapshot: step.snapshot, links: v.links, metrics: v.metrics };
+  };
+  for await (const chunk of input) {
+    for (const e of decoder.push(chunk)) apply(e);
+    if (stopped || decoder.error !== undefined) break;
   }
+  const { last, end } = decoder.finish();
+  if (last !== null) apply(last);
+  if (end.torn !== undefined) {
+    const m = `${name}: byte ${end.torn.offset} (line ${end.torn.line}): torn last line dropped (${end.torn.message}); the ${end.events} events before it are replayed`;
+    process.stderr.write(`kfib replay: ${m}\n`);
+    ctx.html?.problem(m, false);
+  }
+  if (end.missingNewline === true) process.stderr.write(`kfib replay: ${name}: the last event has no newline (kept)\n`);
+  if (end.error !== undefined) {
+    const m = `${name}: byte ${end.error.offset} (line ${end.error.line}): ${end.error.message}; the ${end.events} events before it are replayed`;
+    process.stderr.write(`kfib replay: ${m}\n`);
+    ctx.html?.problem(m, true);
+  }
+  if (refused > 0) process.stderr.write(`kfib replay: ${name}: ${refused} event(s) refused by the model (the kernel would have refused them: the log does not describe a kernel's history)\n`);
   printSummary({ ...ctx, check: false }, { findings: [], silentChanges: silentCount });
   if (ctx.at?.kind === 'time') process.stderr.write('kfib replay: --at TIME: a kfib event log has no time stamps; use @N\n');
   if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, atView ?? v, ctx.outputs, '');
-  return d.error !== undefined ? EXIT.usage : EXIT.ok;
+  return end.error !== undefined ? EXIT.usage : refused > 0 && ctx.check ? EXIT.differs : EXIT.ok;
 }

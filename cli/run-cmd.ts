@@ -2,12 +2,13 @@
 // the terminal here; the script runner is core/script/run-script.ts.
 
 import { existsSync, statSync } from 'node:fs';
-import { scriptCommands, runScript, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
+import { scriptCommands, runScript, transcript, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
 import { describeEffects } from '../core/iproute2/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
 import { parseIpSnapshot } from '../core/trace/ip-json.js';
 import { initialState } from '../core/replay/initial-state.js';
 import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
+import { kernelScript } from '../props/differential/kernel-guard.js';
 import { unifiedDiff } from './unified-diff.js';
 import { EventLog, encodeLogLine } from '../core/events/event-log.js';
 import { appendEvents, openLog } from './event-log-file.js';
@@ -162,26 +163,32 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     }
     const hint = missingDeviceHint(l.stderr, hinted, values.initial !== undefined);
     if (hint !== null) process.stderr.write(`kfib: ${name}:${l.line}: ${hint}\n`);
-    if (log !== null) for (const { event } of l.steps) log.append(event);
+    // Only what the kernel accepted is history; a refused request changed nothing.
+    if (log !== null) for (const { event, step } of l.steps) if (step.error === null) log.append(event);
   }
   if (log !== null && logToStdout) {
     for (const e of log.all()) process.stdout.write(encodeLogLine(e));
   } else if (log !== null && values.log !== undefined) {
     const opened = openLog(values.log);
-    for (const w of opened.warnings) process.stderr.write(`kfib: ${w}\n`);
-    if (opened.fatal !== undefined) {
-      process.stderr.write(`kfib: cannot append to the log: ${opened.fatal}\n`);
+    if (typeof opened === 'string') {
+      process.stderr.write(`kfib run: cannot append to the log: ${opened}\n`);
       return EXIT.usage;
     }
+    for (const w of opened.warnings) process.stderr.write(`kfib run: ${w}\n`);
     const last = appendEvents(opened, log.all().map((e) => e.event));
     process.stderr.write(`kfib: ${log.length} events appended to ${displayName(values.log, 'out')} (now ${last})\n`);
   }
   if (values.kernel) {
-    const kernel = kernelTranscript(text);
-    const diff = unifiedDiff('model', 'kernel', model, kernel, { colour: colourOn(process.stdout) });
+    // Only lines the model runs and kernel-guard.ts allows reach the kernel; both sides
+    // are compared on that script, and what was withheld is said (exit 2).
+    const k = kernelScript(text);
+    for (const w of k.withheld) process.stderr.write(`kfib: ${name}:${w.line}: not run in the kernel: ${w.why}: ${w.command}\n`);
+    const kernel = kernelTranscript(k.script);
+    const compared = k.withheld.length === 0 ? model : transcript(k.script);
+    const diff = unifiedDiff('model', 'kernel', compared, kernel, { colour: colourOn(process.stdout) });
     if (diff === '') {
-      process.stderr.write(`kfib: ${name}: model and kernel agree (${commands.length} commands)\n`);
-      return problems > 0 ? EXIT.usage : EXIT.ok;
+      process.stderr.write(`kfib: ${name}: model and kernel agree (${commands.length - k.withheld.length} commands${k.withheld.length === 0 ? '' : `; ${k.withheld.length} withheld from the kernel`})\n`);
+      return problems > 0 || k.withheld.length > 0 ? EXIT.usage : EXIT.ok;
     }
     print(diff);
     process.stderr.write(`kfib: ${name}: model and kernel differ (the diff above)\n`);

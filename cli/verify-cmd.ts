@@ -9,6 +9,7 @@ import { multipathGuardLines } from '../props/differential/multipath-guard.js';
 import { transcript } from '../core/script/run-script.js';
 import { scriptCommands } from '../core/script/run-script.js';
 import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
+import { kernelScript } from '../props/differential/kernel-guard.js';
 import { unifiedDiff } from './unified-diff.js';
 import { defineCommand, intOption, parseCommand, suggest, usageError } from './command.js';
 import { EXIT } from './exit-status.js';
@@ -170,7 +171,10 @@ function reportText(r: VerifyReport, kernel: boolean, colour: boolean): string {
 /** `--path FILE`: one script through the model and the kernel (or its stored .expected). */
 function replayFile(file: string, kernel: boolean, json: boolean): number {
   const text = readFileSync(file, 'utf8');
-  const lines = multipathGuardLines(scriptCommands(text).map((c) => c.command));
+  // Only lines the model runs and kernel-guard.ts allows are compared (and reach the kernel).
+  const k = kernel ? kernelScript(text) : { script: text, withheld: [] };
+  for (const w of k.withheld) process.stderr.write(`kfib verify: ${file}:${w.line}: not run in the kernel: ${w.why}: ${w.command}\n`);
+  const lines = multipathGuardLines(scriptCommands(k.script).map((c) => c.command));
   const script = lines.map((l) => `${l}\n`).join('');
   const model = transcript(script);
   const expectedFile = file.replace(/\.ip$/, '.expected');
@@ -190,5 +194,5 @@ function replayFile(file: string, kernel: boolean, json: boolean): number {
   if (json) process.stdout.write(`${JSON.stringify({ file, verdict: verdict.kind, diff: verdict.kind === 'diverged' ? verdict.diff : null })}\n`);
   else if (verdict.kind === 'diverged') process.stdout.write(unifiedDiff('model', otherName, model, other, { colour: colourOn(process.stdout) }));
   else process.stdout.write(`kfib verify: ${file}: model and ${otherName} ${verdict.kind === 'same' ? 'agree' : `differ only by known divergences (${verdict.known.map((k) => k.id).join(', ')})`}\n`);
-  return verdict.kind === 'diverged' ? 1 : 0;
+  return verdict.kind === 'diverged' ? 1 : k.withheld.length > 0 ? 2 : 0;
 }

@@ -39,10 +39,18 @@ export interface LookupPoolOptions {
   readonly minChunk?: number;
   /** Attempts per chunk before the batch fails (default 3). */
   readonly maxAttempts?: number;
+  /**
+   * Longest one chunk attempt may take, queued or running, before it counts as failed
+   * (default 30 s): a worker that dies at any point, even before it is online, and is not
+   * replaced, fails its batch within maxAttempts × this, never hangs it.
+   */
+  readonly attemptTimeoutMs?: number;
   /** Which loop the workers run (default 'wasm'; 'js' gives the same answers, slower). */
   readonly kernel?: LpmKernel;
   /** Test-only: a fault for a chunk attempt ('exit' the worker thread, or 'throw'). */
   readonly faults?: (at: ChunkAttempt) => LookupFault | undefined;
+  /** Test-only: this many of the first workers to start exit before they are online. */
+  readonly startupFaults?: number;
 }
 
 /** Counters since the pool started. */
@@ -67,6 +75,21 @@ interface Pin {
   readonly waiters: (() => void)[];
 }
 
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+function abortedByTimeout(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof TimeoutError || e.name === 'AbortError') return true;
+  return false;
+}
+
+function startupCounter(n: number): Int32Array {
+  const c = new Int32Array(new SharedArrayBuffer(8));
+  c[1] = n;
+  return c;
+}
+
 /** The compiled worker file: dist/workers/lookup-worker.js beside this module. */
 export const LOOKUP_WORKER_FILE = fileURLToPath(new URL('./lookup-worker.js', import.meta.url));
 
@@ -82,9 +105,11 @@ export const LOOKUP_WORKER_FILE = fileURLToPath(new URL('./lookup-worker.js', im
 export class LookupPool {
   readonly threads: number;
   readonly kernel: LpmKernel;
-  private readonly piscina: Piscina<LookupTask, unknown>;
+  private piscina: Piscina<LookupTask, unknown>;
+  private readonly workerData: { readonly startupFaults: Int32Array } | undefined;
   private readonly minChunk: number;
   private readonly maxAttempts: number;
+  private readonly attemptTimeoutMs: number;
   private readonly faults: LookupPoolOptions['faults'];
   private current: Published | null = null;
   private readonly pins = new Map<number, Pin>();
@@ -95,14 +120,37 @@ export class LookupPool {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
     this.minChunk = Math.max(1, options.minChunk ?? 4096);
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.attemptTimeoutMs = Math.max(1, options.attemptTimeoutMs ?? 30_000);
     this.faults = options.faults;
     this.kernel = options.kernel ?? 'wasm';
-    this.piscina = new Piscina<LookupTask, unknown>({
+    this.workerData = options.startupFaults === undefined ? undefined : { startupFaults: startupCounter(options.startupFaults) };
+    this.piscina = this.spawnPool();
+  }
+
+  private spawnPool(): Piscina<LookupTask, unknown> {
+    const p = new Piscina<LookupTask, unknown>({
       filename: LOOKUP_WORKER_FILE,
       minThreads: this.threads,
       maxThreads: this.threads,
       idleTimeout: 60_000,
+      ...(this.workerData === undefined ? {} : { workerData: this.workerData }),
     });
+    // A worker that dies outside a task (before it is online) is piscina's 'error'; it must
+    // not crash the process: the attempt timeout settles the batch, and replacePool() the pool.
+    p.on('error', () => undefined);
+    return p;
+  }
+
+  /**
+   * After an attempt timed out: piscina does not replace workers that died before they were
+   * online, so when it is left with fewer threads than asked, a new pool replaces it (the
+   * old one is destroyed; its queued attempts fail and are retried on the new one).
+   */
+  private replacePool(): void {
+    if (this.closed || this.piscina.threads.length >= this.threads) return;
+    const old = this.piscina;
+    this.piscina = this.spawnPool();
+    void old.destroy().catch(() => undefined);
   }
 
   /** The version lookups use now, or null before the first publish. */
@@ -134,7 +182,9 @@ export class LookupPool {
    * 1. Pin the current version. Share the addresses (copied once into a SharedArrayBuffer
    *    unless they already live in one) and the answer array (`out` if it is shared).
    * 2. Split the batch into one chunk per thread (fewer for small batches) and run them.
-   * 3. A chunk whose worker exits or throws is run again, up to maxAttempts.
+   * 3. A chunk whose worker exits or throws, or that is not answered within
+   *    attemptTimeoutMs (its worker died before it was online), is run again, up to
+   *    maxAttempts; then the batch fails with an error.
    * 4. Unpin; wake idle() callers of a version no batch uses any more.
    */
   async lookup(addrs: Uint32Array, out?: Uint32Array): Promise<Uint32Array> {
@@ -204,7 +254,13 @@ export class LookupPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.piscina.close();
+    // piscina's close() waits for workers that may have died before they were online.
+    const p = this.piscina;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((res) => (timer = setTimeout(res, 5000)));
+    const closed = await Promise.race([p.close().then(() => true), late.then(() => false)]);
+    clearTimeout(timer);
+    if (!closed) await p.destroy();
   }
 
   private pin(version: number): Pin {
@@ -228,7 +284,17 @@ export class LookupPool {
     for (let attempt = 0; ; attempt++) {
       const fault = this.faults?.({ chunk, attempt, version: task.version });
       try {
-        const reply = parseLookupReply(await this.piscina.run(fault ? { ...task, fault } : task));
+        // A ref'd timer (AbortSignal.timeout's is not): a batch waiting on dead workers
+        // keeps the process alive until it settles, it does not exit with it unsettled.
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(new TimeoutError(`no answer in ${this.attemptTimeoutMs} ms`)), this.attemptTimeoutMs);
+        let raw: unknown;
+        try {
+          raw = await this.piscina.run(fault ? { ...task, fault } : task, { signal: abort.signal });
+        } finally {
+          clearTimeout(timer);
+        }
+        const reply = parseLookupReply(raw);
         if (reply.version !== task.version || reply.count !== task.to - task.from) {
           throw new Error(
             `Lookup chunk ${task.from}..${task.to} answered ${reply.count} with version ` +
@@ -246,6 +312,7 @@ export class LookupPool {
           );
         }
         this.counters.retries++;
+        if (abortedByTimeout(err)) this.replacePool();
       }
     }
   }

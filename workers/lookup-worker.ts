@@ -6,7 +6,7 @@
 // version) and runs the batch loop. No parsing beyond the message check, no printing, no
 // RxJS.
 
-import { threadId } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import type { SharedHeap } from './lpm/_shared-heap.js';
 import {
   attachLpm,
@@ -18,6 +18,11 @@ import {
 } from './lpm/lpm-table.js';
 import type { WasmRunner } from './lpm/wasm-lookup.js';
 import { parseLookupTask, type LookupReply, type LookupTask } from './protocol.js';
+
+// Test-only (LookupPoolOptions.startupFaults): the first N workers to start exit before
+// they are online, as a thread killed at startup (an OOM, a bad module) would.
+const startup = (workerData as { startupFaults?: Int32Array } | null | undefined)?.startupFaults;
+if (startup instanceof Int32Array && Atomics.add(startup, 0, 1) < Atomics.load(startup, 1)) process.exit(4);
 
 /** Views per table version; a few recent versions cover lookups that overlap a publish. */
 const views = new Map<number, LpmViews>();

@@ -4,26 +4,72 @@
 // Output is normalised as that runner does (MAC addresses masked), and the `idle_time` of
 // `ip nexthop bucket` (jiffies since the bucket was last used: a clock reading) is masked
 // to 0, which is what the model prints.
+// Contained twice: only lines kernel-guard.ts lets through are run, and the runner runs
+// in its own user, network, mount, pid and uts namespaces (README, "Safety").
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { kernelScript, type WithheldLine } from './kernel-guard.js';
 
-/** Whether this process can run scripts against the kernel (root on Linux with unshare). */
-export function kernelAvailable(): { ok: true } | { ok: false; why: string } {
+/**
+ * How the runner is contained. `userns`: its own user namespace in which root is host uid
+ * 2^31 (owner of no file, member of no group), and uids 1..2^31-2 inside are host uids
+ * 2^31+1.. (so that `ip route get … uid N` and `ip rule … uidrange` print as under root),
+ * with private network, mount, pid and uts namespaces and a private /tmp: a line that got
+ * past kernel-guard.ts still cannot touch the host's network, processes, host name or files
+ * (setns into the host's namespaces needs CAP_SYS_ADMIN over the host's user namespace).
+ * `root`: the kernel refuses user namespaces here; root in private network, mount, pid and
+ * uts namespaces, and the line filter is the only guard against what root can do to files.
+ */
+export type Containment = 'userns' | 'root';
+
+/** The host uid of root in the runner's user namespace (and its gid). */
+export const RUNNER_HOST_UID = 2147483648;
+
+// Run as root on the host: a holder process creates the user namespace, the host's root
+// writes its uid and gid maps (several ids need CAP_SETUID in the parent namespace, which
+// only the host's root has), and the runner enters it as uid 0 and makes its other
+// namespaces there, so that they belong to it. "$1" is the program to run inside.
+const USERNS = String.raw`set -u
+unshare -U -- sleep 3600 </dev/null >/dev/null 2>&1 & H=$!
+me=$(readlink /proc/self/ns/user)
+for i in $(seq 400); do ns=$(readlink /proc/$H/ns/user 2>/dev/null) || ns=; [ -n "$ns" ] && [ "$ns" != "$me" ] && break; sleep 0.005; done
+[ -n "$ns" ] && [ "$ns" != "$me" ] && echo "0 ${RUNNER_HOST_UID} 2147483647" > /proc/$H/uid_map && echo "0 ${RUNNER_HOST_UID} 2147483647" > /proc/$H/gid_map || { kill $H 2>/dev/null; echo "kfib: cannot set up the runner's user namespace" >&2; exit 125; }
+nsenter --user=/proc/$H/ns/user -S 0 -G 0 -- unshare -n -m -p -f --mount-proc -u -- bash -c "$1" kfib-kernel-runner
+rc=$?; kill $H 2>/dev/null; wait $H 2>/dev/null; exit $rc
+`;
+
+function runnerCommand(mode: Containment, program: string): { cmd: string; args: string[] } {
+  if (mode === 'root') return { cmd: 'unshare', args: ['-n', '-m', '-p', '-f', '--mount-proc', '-u', '--', 'bash', '-c', program, 'kfib-kernel-runner'] };
+  return { cmd: 'bash', args: ['-c', USERNS, 'kfib-kernel-userns', program] };
+}
+
+let probed: { ok: true; mode: Containment } | { ok: false; why: string } | undefined;
+
+/** Whether this process can run scripts against the kernel, and how contained. */
+export function kernelAvailable(): { ok: true; mode: Containment } | { ok: false; why: string } {
+  if (probed !== undefined) return probed;
+  probed = probe();
+  return probed;
+}
+
+function probe(): { ok: true; mode: Containment } | { ok: false; why: string } {
   if (process.platform !== 'linux') return { ok: false, why: 'not Linux' };
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return { ok: false, why: 'not root' };
-  const r = spawnSync('unshare', ['-n', 'true']);
-  if (r.error !== undefined || r.status !== 0) return { ok: false, why: 'unshare -n failed (no permission to create a network namespace?)' };
   const ip = spawnSync('ip', ['-V']);
   if (ip.error !== undefined) return { ok: false, why: 'iproute2 (ip) is not installed' };
-  return { ok: true };
+  const check = 'ip link add name kfibprobe0 type veth peer name kfibprobe1 && mount -t tmpfs tmpfs /tmp';
+  const u = runnerCommand('userns', check);
+  const r = spawnSync(u.cmd, u.args, { stdio: 'ignore' });
+  if (r.error === undefined && r.status === 0) return { ok: true, mode: 'userns' };
+  const p = runnerCommand('root', check);
+  const q = spawnSync(p.cmd, p.args, { stdio: 'ignore' });
+  if (q.error !== undefined || q.status !== 0) return { ok: false, why: 'unshare -n -m -p -u failed (no permission to create namespaces?)' };
+  return { ok: true, mode: 'root' };
 }
 
 const RUNNER = String.raw`#!/usr/bin/env bash
-# kfib kernel runner: executes one script in this (fresh, private) network namespace and
-# prints the transcript: "$ CMD", stdout, stderr, "[exit N]".
+# kfib kernel runner: executes the script on standard input in this (fresh, private)
+# network namespace and prints the transcript: "$ CMD", stdout, stderr, "[exit N]".
 set -u
 set -f
 export LC_ALL=C
@@ -59,7 +105,10 @@ clean() {
   s/(idle_time |"idle_time":)[0-9][0-9.e+-]*/\10/g' "$1"
   [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] || echo
 }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# Private world-writable folders (this mount namespace only): nothing the runner writes
+# there reaches the host; elsewhere, root here is an unprivileged host uid (userns mode).
+for d in /tmp /var/tmp /dev/shm /run/lock; do [ -d $d ] && mount -t tmpfs -o mode=1777,size=64m kfib $d 2>/dev/null; done
+tmp=$(mktemp -d)
 while IFS= read -r line || [ -n "$line" ]; do
   cmd=${"$"}{line#"${"$"}{line%%[![:space:]]*}"}; cmd=${"$"}{cmd%"${"$"}{cmd##*[![:space:]]}"}
   [ -z "$cmd" ] && continue
@@ -71,48 +120,60 @@ while IFS= read -r line || [ -n "$line" ]; do
   if islink "$cmd"; then settle; fi
   clean "$tmp/out"; clean "$tmp/err"
   [ "$rc" -ne 0 ] && echo "[exit $rc]"
-done <"$1"
+done
 exit 0
 `;
 
-/** The kernel's transcript of a script. */
+/** The refusal if `script` has a line that must not reach the kernel (see kernel-guard.ts). */
+function guard(script: string): Error | null {
+  const k = kernelScript(script);
+  if (k.withheld.length === 0) return null;
+  const w = k.withheld[0] as WithheldLine;
+  return new Error(`refusing to run in the kernel: line ${w.line}: ${w.why}: ${JSON.stringify(w.command)} (filter the script with kernelScript first)`);
+}
+
+function spawnArgs(): { cmd: string; args: string[] } {
+  const avail = kernelAvailable();
+  if (!avail.ok) throw new Error(`cannot run the kernel here: ${avail.why}`);
+  return runnerCommand(avail.mode, RUNNER);
+}
+
+const ENV = (): NodeJS.ProcessEnv => ({ PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' });
+
+/**
+ * The kernel's transcript of a script whose every line passes kernel-guard.ts (any other
+ * script is refused with an error: callers filter with kernelScript and say what they withheld).
+ */
 export function kernelTranscript(script: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kfib-kernel-'));
-  try {
-    writeFileSync(join(dir, 'runner.sh'), RUNNER);
-    writeFileSync(join(dir, 'script.ip'), script);
-    const r = spawnSync('unshare', ['-n', 'bash', join(dir, 'runner.sh'), join(dir, 'script.ip')], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
-    });
-    if (r.error !== undefined) throw r.error;
-    if (r.status !== 0) throw new Error(`kernel runner exited ${r.status}: ${r.stderr}`);
-    return r.stdout;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const refused = guard(script);
+  if (refused !== null) throw refused;
+  const { cmd, args } = spawnArgs();
+  const r = spawnSync(cmd, args, { input: script, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: ENV(), cwd: '/' });
+  if (r.error !== undefined) throw r.error;
+  if (r.status !== 0) throw new Error(`kernel runner exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
 }
 
 /** kernelTranscript without blocking: several namespaces can run side by side. */
 export function kernelTranscriptAsync(script: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'kfib-kernel-'));
-  writeFileSync(join(dir, 'runner.sh'), RUNNER);
-  writeFileSync(join(dir, 'script.ip'), script);
+  const refused = guard(script);
+  if (refused !== null) return Promise.reject(refused);
+  let spec: { cmd: string; args: string[] };
+  try {
+    spec = spawnArgs();
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
   return new Promise<string>((resolvePromise, reject) => {
-    const child = spawn('unshare', ['-n', 'bash', join(dir, 'runner.sh'), join(dir, 'script.ip')], {
-      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
-    });
+    const child = spawn(spec.cmd, spec.args, { env: ENV(), cwd: '/' });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', (e) => {
-      rmSync(dir, { recursive: true, force: true });
-      reject(e);
-    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(script);
+    child.on('error', (e) => reject(e));
     child.on('close', (code) => {
-      rmSync(dir, { recursive: true, force: true });
       if (code === 0) resolvePromise(out);
       else reject(new Error(`kernel runner exited ${String(code)}: ${err}`));
     });
@@ -131,4 +192,16 @@ export async function kernelTranscripts(scripts: readonly string[], parallel = 4
   };
   await Promise.all(Array.from({ length: Math.min(parallel, scripts.length) }, worker));
   return out;
+}
+
+/**
+ * Every ip/sysctl line of `script` through the contained runner, without kernel-guard.ts:
+ * only for the containment test (test/cli/kernel-escape.test.ts), which shows that a line
+ * the filter would have stopped still cannot leave the runner's namespaces.
+ */
+export function containedTranscriptUnfiltered(script: string): string {
+  const { cmd, args } = spawnArgs();
+  const r = spawnSync(cmd, args, { input: script, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: ENV(), cwd: '/', timeout: 300_000 });
+  if (r.error !== undefined) throw r.error;
+  return r.stdout;
 }

@@ -1,0 +1,118 @@
+// Which lines of a script may reach the live kernel (props/differential/kernel-runner.ts). `kfib run --kernel`, `kfib verify
+// --kernel` and the differential property run user scripts as (namespace) root; scripts are
+// what users paste from the internet. A line reaches the kernel only when
+//  1. the model runs it without a "not modelled" problem (so nothing the model does not
+//     know, such as `ip netns`, `ip -batch`, `ip monitor`, ever runs), and
+//  2. it passes a syntactic check independent of the model: ip with only the global options
+//     the model has (-4 -j -p -o -d, -f inet), an object among address/route/rule/link/
+//     netconf/nexthop, no word naming another namespace (netns, link-netns, exec); sysctl
+//     with only -w/-q/-n and keys under net.ipv4 (per network namespace in the kernel:
+//     net/ipv4/devinet.c devinet_sysctl_register, net/ipv4/sysctl_net_ipv4.c
+//     ipv4_net_table), never a path with `.` or `..` components.
+// The second check holds even where the model's answer is wrong: `sysctl -w
+// kernel.hostname=x` is "cannot stat" in the model, but it never reaches the kernel.
+
+import { runCommand } from '../../core/iproute2/ip-command.js';
+import { matches } from '../../core/iproute2/command-context.js';
+import { scriptCommands } from '../../core/script/run-script.js';
+import { initialSnapshot } from '../../core/snapshot/snapshot.js';
+
+/** A line kept from the kernel, and why. */
+export interface WithheldLine {
+  readonly line: number;
+  readonly command: string;
+  readonly why: string;
+}
+
+/** The script the kernel may run (withheld lines removed), and what was withheld. */
+export interface KernelScript {
+  readonly script: string;
+  readonly commands: number;
+  readonly withheld: readonly WithheldLine[];
+}
+
+const IP_OBJECTS = ['address', 'route', 'rule', 'link', 'netconf', 'nexthop'] as const;
+// ip.c's object table order up to nexthop, so that an abbreviation resolves as ip does.
+const IP_TABLE = ['address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'link', 'l2tp', 'fou', 'ila', 'macsec', 'tunnel', 'tunl', 'tuntap', 'tap', 'token', 'tcpmetrics', 'tcp_metrics', 'monitor', 'xfrm', 'mroute', 'mrule', 'netns', 'netconf', 'vrf', 'sr', 'nexthop'];
+
+/** Why this argv must not reach the kernel, or null when it may. */
+export function kernelRefusal(argv: readonly string[]): string | null {
+  if (argv[0] === 'ip') return ipRefusal(argv.slice(1));
+  if (argv[0] === 'sysctl') return sysctlRefusal(argv.slice(1));
+  return 'only ip and sysctl commands run in the kernel';
+}
+
+function ipRefusal(args: readonly string[]): string | null {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i] as string;
+    if (!a.startsWith('-')) break;
+    const opt = a.replace(/^--?/, '');
+    if (opt === '4' || opt === 'j' || opt === 'p' || opt === 'o' || opt === 'd') continue;
+    if (opt.length >= 1 && (matches(opt, 'json') || matches(opt, 'pretty') || matches(opt, 'oneline') || matches(opt, 'details'))) continue;
+    if ((opt === 'f' || (opt.length >= 1 && matches(opt, 'family'))) && args[i + 1] === 'inet') {
+      i++;
+      continue;
+    }
+    return `ip option ${a} (only -4, -j, -p, -o, -d and -f inet run in the kernel)`;
+  }
+  const obj = args[i];
+  if (obj === undefined) return 'ip without an object';
+  const name = IP_TABLE.find((o) => matches(obj, o));
+  if (name === undefined || !(IP_OBJECTS as readonly string[]).includes(name)) return `ip ${obj} (only ${IP_OBJECTS.join(', ')} run in the kernel)`;
+  for (const w of args.slice(i + 1)) {
+    if (w.includes('netns') || w === 'exec' || (w.length >= 3 && 'netns'.startsWith(w))) return `the word "${w}" (another network namespace)`;
+  }
+  return null;
+}
+
+// A key of the model's: net.ipv4.ip_forward or net.ipv4.conf.DEV.KEY, in dotted or slashed form.
+const SEGMENT = /^[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]*$/;
+
+function sysctlRefusal(args: readonly string[]): string | null {
+  let items = 0;
+  for (const w of args) {
+    if (w === '-w' || w === '--write' || w === '-q' || w === '--quiet' || w === '-n' || w === '--values') continue;
+    if (w.startsWith('-')) return `sysctl option ${w} (only -w, -q and -n run in the kernel)`;
+    items++;
+    const eq = w.indexOf('=');
+    const key = eq >= 0 ? w.slice(0, eq) : w;
+    // procps: a key with a slash is a path under /proc/sys; otherwise dots separate.
+    const parts = key.includes('/') ? key.split('/') : key.split('.');
+    if (parts.some((p) => p === '' || p === '.' || p === '..' || !SEGMENT.test(p)) || (!key.includes('/') && parts.some((p) => p.includes('.')))) return `sysctl key ${key} (not a plain key)`;
+    if (parts[0] !== 'net' || parts[1] !== 'ipv4') return `sysctl key ${key} (only net.ipv4 keys, which belong to the network namespace, run in the kernel)`;
+  }
+  return items === 0 ? 'sysctl without a key' : null;
+}
+
+/**
+ * Splits a script into what the kernel may run and what is withheld: every line runs
+ * through the model first, in order (a line's meaning depends on the state before it).
+ * Withholding a line changes the state later lines see, so this repeats until no more
+ * lines are withheld: the kept script is then one the model runs without a problem.
+ */
+export function kernelScript(text: string): KernelScript {
+  const withheld: WithheldLine[] = [];
+  const commands = scriptCommands(text);
+  let kept = commands;
+  for (;;) {
+    const next: typeof kept = [];
+    let snapshot = initialSnapshot();
+    for (const c of kept) {
+      const argv = c.command.split(/[ \t]+/);
+      const refusal = kernelRefusal(argv);
+      let problem: string | undefined;
+      if (argv[0] === 'ip' || argv[0] === 'sysctl') {
+        const r = runCommand(snapshot, argv);
+        if (r.output.notModelled !== undefined) problem = `not modelled: ${r.output.notModelled}`;
+        else if (refusal === null) snapshot = r.snapshot;
+      }
+      if (problem !== undefined || refusal !== null) withheld.push({ ...c, why: problem ?? (refusal as string) });
+      else next.push(c);
+    }
+    if (next.length === kept.length) break;
+    kept = next;
+  }
+  withheld.sort((a, b) => a.line - b.line);
+  return { script: kept.map((c) => `${c.command}\n`).join(''), commands: commands.length, withheld };
+}
