@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { copyNameFiles, IPROUTE2_CONFDIR } from './names-dir.js';
 
 const HELP = `Usage: kfib capture [OPTIONS] -o DIR -- SCRIPT
        kfib capture --host [OPTIONS] -o DIR
@@ -22,7 +23,9 @@ const HELP = `Usage: kfib capture [OPTIONS] -o DIR -- SCRIPT
 Records a trace folder like those of shared/traces: trace.rtmon (rtmon file),
 monitor.txt (ip -ts monitor all), before.json and after.json (ip -j link, addr,
 route table all, rule, -4 netconf, nexthop), checkpoints/NN-NAME.json, meta.json,
-script.sh and capture.log. Needs root on Linux, unshare, rtmon and ip.
+script.sh, capture.log and names/ (a copy of the host's iproute2 name files:
+rt_tables, rt_tables.d/*.conf, rt_protos, rt_protos.d/*.conf, rt_dsfield,
+rt_scopes, rt_realms, which kfib replay reads). Needs root on Linux, unshare, rtmon and ip.
 
 SCRIPT runs with bash in a fresh network namespace (unshare -n); lo is brought up
 first. The part before \`capture_start\` is the setup (not recorded); without it
@@ -59,7 +62,7 @@ function jsonStr(s: string): string {
 }
 
 /** An `ip -j` snapshot of the current namespace, as the fixtures' snapshot files. */
-function snapshotJson(gets: readonly string[], extra: Record<string, string> = {}): string {
+export function snapshotJson(gets: readonly string[], extra: Record<string, string> = {}): string {
   const ipj = (args: string[]): string => {
     const r = spawnSync('ip', ['-j', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
     const out = r.stdout.trim();
@@ -184,6 +187,7 @@ function writeMeta(dir: string, meta: Record<string, unknown>): void {
 async function captureHost(dir: string, gets: readonly string[], settle: number): Promise<number> {
   const log = openSync(join(dir, 'capture.log'), 'a');
   const beforeAt = wallClock();
+  copyNameFiles(IPROUTE2_CONFDIR, join(dir, 'names'));
   writeFileSync(join(dir, 'before.json'), snapshotJson(gets));
   const kids: ChildProcess[] = [];
   const rt = spawn('rtmon', ['file', join(dir, 'trace.rtmon')], { stdio: ['ignore', 'ignore', log] });
@@ -267,6 +271,8 @@ export async function captureMain(argv: readonly string[]): Promise<number> {
     return 2;
   }
   copyFileSync(script, join(dir, 'script.sh'));
+  // the namespace shares the host's file system: ip prints names through the host's files
+  copyNameFiles(IPROUTE2_CONFDIR, join(dir, 'names'));
   writeFileSync(join(dir, '.runner.sh'), RUNNER);
   writeFileSync(join(dir, '.gets'), gets.map((g) => `${g}\n`).join(''));
   const r = spawnSync('unshare', ['-n', '--', 'bash', join(dir, '.runner.sh'), dir, join(dir, 'script.sh'), String(settle), values['keep-lo-down'] === true ? '0' : '1', values['no-ipv6'] === true ? '1' : '0'], {

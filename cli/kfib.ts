@@ -6,6 +6,7 @@ import { replayMain } from './replay-cmd.js';
 import { captureMain } from './capture-cmd.js';
 import { verifyMain } from './verify-cmd.js';
 import { benchMain } from './bench-cmd.js';
+import { snapshotMain } from './snapshot-cmd.js';
 
 const HELP = `kfib - a model of the Linux kernel's IPv4 FIB (Linux 6.18 + iproute2 6.1)
 
@@ -21,6 +22,9 @@ Usage:
   kfib capture -o DIR -- SCRIPT | kfib capture --host -o DIR
       Record a trace (rtmon, ip -ts monitor all, ip -j dumps) of a script run in a fresh
       private namespace, or of this host until interrupted (root on Linux).
+  kfib snapshot [-o FILE]
+      Write this host's current state (ip -j dumps, iproute2 name files, device kinds)
+      in the shape of a capture's before.json; read-only. Then: kfib run --initial FILE.
   kfib verify [--kernel] [--runs N] [--seed S] [--path P] [--max-commands K] [--json]
       Property-based verification: the kernel's invariants, and (with --kernel, root on
       Linux) generated scripts compared with the live kernel, shrunk to a minimal script.
@@ -38,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (cmd === 'help' && rest[0] === 'run') return runMain(['--help']);
     if (cmd === 'help' && rest[0] === 'replay') return replayMain(['--help']);
     if (cmd === 'help' && rest[0] === 'capture') return captureMain(['--help']);
+    if (cmd === 'help' && rest[0] === 'snapshot') return snapshotMain(['--help']);
     if (cmd === 'help' && rest[0] === 'verify') return verifyMain(['--help']);
     if (cmd === 'help' && rest[0] === 'bench') return benchMain(['--help']);
     process.stdout.write(HELP);
@@ -50,6 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return replayMain(rest);
     case 'capture':
       return captureMain(rest);
+    case 'snapshot':
+      return snapshotMain(rest);
     case 'verify':
       return verifyMain(rest);
     case 'bench':
