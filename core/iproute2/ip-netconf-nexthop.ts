@@ -5,7 +5,7 @@ import type { DevConf } from '../devinet/devconf.js';
 import { deviceByName, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { NexthopObject } from '../nexthop/nexthop-object.js';
 import { formatIp4 } from '../net/ip4.js';
-import { parseUnsigned, protoName, protoNumber, scopeName } from '../print/names.js';
+import { BUILTIN_NAMES, parseUnsigned, protoName, protoNumber, scopeName, type PrintNames } from '../print/names.js';
 import type { GlobalOptions } from './global-options.js';
 
 function netconfLine(name: string, c: DevConf): string {
@@ -37,16 +37,16 @@ export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readon
 }
 
 /** One `ip nexthop show` line. */
-export function formatNexthop(s: FibSnapshot, o: NexthopObject): string {
+export function formatNexthop(s: FibSnapshot, o: NexthopObject, names: PrintNames = BUILTIN_NAMES): string {
   let t = `id ${o.id} `;
   if (o.kind === 'group') t += `group ${o.members.map((m) => (m.weight === 1 ? `${m.id}` : `${m.id},${m.weight}`)).join('/')} `;
   else if (o.kind === 'blackhole') t += 'blackhole ';
   else {
     if (o.gw !== null) t += `via ${formatIp4(o.gw)} `;
-    t += `dev ${s.devices.get(o.dev)?.name ?? o.dev} scope ${scopeName(o.scope)} `;
+    t += `dev ${s.devices.get(o.dev)?.name ?? o.dev} scope ${scopeName(o.scope, names)} `;
     if (o.onlink) t += 'onlink ';
   }
-  if (o.protocol !== 0) t += `proto ${protoName(o.protocol)} `;
+  if (o.protocol !== 0) t += `proto ${protoName(o.protocol, names)} `;
   return `${t}\n`;
 }
 
@@ -60,7 +60,7 @@ export function ipNexthop(ctx: CommandContext, opts: GlobalOptions, argv: readon
     const ids = [...ctx.snapshot.nexthops.keys()].sort((x, y) => x - y);
     for (const id of ids) {
       const o = ctx.snapshot.nexthops.get(id);
-      if (o !== undefined) ctx.print(formatNexthop(ctx.snapshot, o));
+      if (o !== undefined) ctx.print(formatNexthop(ctx.snapshot, o, ctx.names));
     }
     return;
   }
@@ -116,7 +116,7 @@ function nexthopModify(ctx: CommandContext, a: Args, replace: boolean): void {
       });
     } else if (matches(w, 'protocol')) {
       const v = a.next();
-      const p = protoNumber(v);
+      const p = protoNumber(v, ctx.names);
       if (p === undefined) invarg('"protocol" value is invalid\n', v);
       protocol = p;
     } else notModelled(`ip nexthop ${w}`);

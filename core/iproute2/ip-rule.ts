@@ -2,7 +2,7 @@
 
 import { Args, CommandContext, CommandExit, failKernel, getPrefix, invarg, matches, notModelled } from './command-context.js';
 import { blankRule, type FibRule, type RuleAction } from '../rules/fib-rule.js';
-import { dsfieldName, dsfieldNumber, parseUnsigned, protoName, tableName, tableNumber } from '../print/names.js';
+import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, tableName, tableNumber, type PrintNames } from '../print/names.js';
 import { RTPROT_KERNEL } from '../semantics/rtnetlink.js';
 import { formatIp4 } from '../net/ip4.js';
 import { ruleDevIndex, gotoTarget } from '../route/fib-lookup.js';
@@ -57,7 +57,7 @@ function ruleModify(ctx: CommandContext, a: Args, add: boolean): void {
       m.priority = n;
     } else if (w === 'tos' || w === 'dsfield') {
       const v = a.next();
-      const t = dsfieldNumber(v);
+      const t = dsfieldNumber(v, ctx.names);
       if (t === undefined) invarg('TOS value is invalid\n', v);
       m.tos = t;
     } else if (w === 'fwmark') {
@@ -75,7 +75,7 @@ function ruleModify(ctx: CommandContext, a: Args, add: boolean): void {
       notModelled(`ip rule ${w}`);
     } else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
-      const t = tableNumber(v);
+      const t = tableNumber(v, ctx.names);
       if (t === undefined) invarg('invalid table ID\n', v);
       m.table = t;
       tableGiven = true;
@@ -143,12 +143,12 @@ function ruleFlush(ctx: CommandContext): void {
 }
 
 /** print_rule() text. */
-export function formatRule(s: FibSnapshot, r: FibRule): string {
+export function formatRule(s: FibSnapshot, r: FibRule, names: PrintNames = BUILTIN_NAMES): string {
   let t = `${r.priority}:\t`;
   if (r.not) t += 'not ';
   t += r.srcLen === 0 && r.src === 0 ? 'from all' : `from ${formatIp4(r.src)}${r.srcLen !== 32 ? `/${r.srcLen}` : ''}`;
   if (r.dstLen !== 0 || r.dst !== 0) t += ` to ${formatIp4(r.dst)}${r.dstLen !== 32 ? `/${r.dstLen}` : ''}`;
-  if (r.tos !== 0) t += ` tos ${dsfieldName(r.tos)}`;
+  if (r.tos !== 0) t += ` tos ${dsfieldName(r.tos, names)}`;
   if (r.fwmark !== 0 || r.fwmask !== 0) {
     t += ` fwmark ${hexOrZero(r.fwmark)}`;
     if (r.fwmask !== 0xffffffff) t += `/${hexOrZero(r.fwmask)}`;
@@ -160,7 +160,7 @@ export function formatRule(s: FibSnapshot, r: FibRule): string {
   if (r.sport !== null) t += r.sport[0] === r.sport[1] ? ` sport ${r.sport[0]}` : ` sport ${r.sport[0]}-${r.sport[1]}`;
   if (r.dport !== null) t += r.dport[0] === r.dport[1] ? ` dport ${r.dport[0]}` : ` dport ${r.dport[0]}-${r.dport[1]}`;
   if (r.table !== 0) {
-    t += ` lookup ${tableName(r.table)}`;
+    t += ` lookup ${tableName(r.table, names)}`;
     if (r.suppressPrefixlen !== -1) t += ` suppress_prefixlength ${r.suppressPrefixlen}`;
     if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${r.suppressIfgroup}`;
   }
@@ -170,14 +170,14 @@ export function formatRule(s: FibSnapshot, r: FibRule): string {
   } else if (r.action === 'nop') t += ' nop';
   else if (r.action !== 'lookup') t += ` ${r.action}`;
   // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel.
-  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) t += ` proto ${protoName(r.protocol)}`;
+  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) t += ` proto ${protoName(r.protocol, names)}`;
   return `${t}\n`;
 }
 
 const hexOrZero = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
 
 /** print_rule() JSON. */
-export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> {
+export function ruleJson(s: FibSnapshot, r: FibRule, names: PrintNames = BUILTIN_NAMES): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { priority: r.priority };
   if (r.not) o['not'] = null;
   if (r.srcLen === 0 && r.src === 0) o['src'] = 'all';
@@ -189,7 +189,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> 
     o['dst'] = formatIp4(r.dst);
     if (r.dstLen !== 32) o['dstlen'] = r.dstLen;
   }
-  if (r.tos !== 0) o['tos'] = dsfieldName(r.tos);
+  if (r.tos !== 0) o['tos'] = dsfieldName(r.tos, names);
   if (r.fwmark !== 0 || r.fwmask !== 0) {
     o['fwmark'] = hexOrZero(r.fwmark);
     if (r.fwmask !== 0xffffffff) o['fwmask'] = hexOrZero(r.fwmask);
@@ -222,7 +222,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> 
     }
   }
   if (r.table !== 0) {
-    o['table'] = tableName(r.table);
+    o['table'] = tableName(r.table, names);
     if (r.suppressPrefixlen !== -1) o['suppress_prefixlen'] = r.suppressPrefixlen;
     if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = String(r.suppressIfgroup);
   }
@@ -231,7 +231,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule): Record<string, JsonValue> 
     if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
   } else if (r.action === 'nop') o['nop'] = null;
   else if (r.action !== 'lookup') o['action'] = r.action;
-  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) o['protocol'] = protoName(r.protocol);
+  if (r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) o['protocol'] = protoName(r.protocol, names);
   return o;
 }
 
@@ -249,9 +249,9 @@ function ruleList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   }
   const rules = ctx.snapshot.rules.filter((r) => pref === undefined || r.priority === pref);
   if (opts.json) {
-    const arr: JsonValue[] = rules.map((r) => ruleJson(ctx.snapshot, r));
+    const arr: JsonValue[] = rules.map((r) => ruleJson(ctx.snapshot, r, ctx.names));
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;
   }
-  for (const r of rules) ctx.print(formatRule(ctx.snapshot, r));
+  for (const r of rules) ctx.print(formatRule(ctx.snapshot, r, ctx.names));
 }

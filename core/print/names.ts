@@ -69,19 +69,88 @@ const DSFIELD: ReadonlyMap<number, string> = new Map([
 
 const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
-/** rtnl_rtprot_n2a. */
-export const protoName = (p: number): string => PROTOS.get(p) ?? String(p);
-/** rtnl_rtscope_n2a. */
-export const scopeName = (s: number): string => SCOPES.get(s) ?? String(s);
-/** rtnl_rttable_n2a. */
-export const tableName = (t: number): string => TABLES.get(t) ?? String(t);
-/** rtnl_dsfield_n2a. */
-export const dsfieldName = (t: number): string => DSFIELD.get(t) ?? hex2(t);
-
-function lookupName(map: ReadonlyMap<number, string>, word: string): number | undefined {
-  for (const [k, v] of map) if (v === word) return k;
-  return undefined;
+/**
+ * The name tables `ip` prints and parses with: iproute2's built-in names, overridden and
+ * extended by a host's name files (rt_tables, rt_protos, ... read by
+ * ../iproute2/rt-names-files.ts). Passed explicitly (a replay's ReplayView, a command's
+ * CommandContext): iproute2 keeps them per process; the model keeps no global state.
+ */
+export interface PrintNames {
+  readonly tables: ReadonlyMap<number, string>;
+  readonly protos: ReadonlyMap<number, string>;
+  readonly scopes: ReadonlyMap<number, string>;
+  readonly dsfields: ReadonlyMap<number, string>;
+  /** name -> number, when files define names (the newest line wins). */
+  readonly tableNums: ReadonlyMap<string, number>;
+  readonly protoNums: ReadonlyMap<string, number>;
+  readonly scopeNums: ReadonlyMap<string, number>;
+  readonly dsfieldNums: ReadonlyMap<string, number>;
+  /** Where names were looked for, per kind, for "unknown name" messages. */
+  readonly where: Readonly<Record<'tables' | 'protocols' | 'scopes' | 'dsfields', string>>;
 }
+
+function reverse(m: ReadonlyMap<number, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of m) if (!out.has(v)) out.set(v, k);
+  return out;
+}
+
+/** iproute2 6.1's compiled-in and shipped names: what `ip` uses without other files. */
+export const BUILTIN_NAMES: PrintNames = {
+  tables: TABLES,
+  protos: PROTOS,
+  scopes: SCOPES,
+  dsfields: DSFIELD,
+  tableNums: reverse(TABLES),
+  protoNums: reverse(PROTOS),
+  scopeNums: reverse(SCOPES),
+  dsfieldNums: reverse(DSFIELD),
+  where: {
+    tables: "iproute2's built-in table names (main, local, default, unspec)",
+    protocols: "iproute2's built-in protocol names",
+    scopes: "iproute2's built-in scope names",
+    dsfields: "iproute2's built-in dsfield names",
+  },
+};
+
+/** The built-in names with a host's files on top (a file's name for a number replaces the built-in one). */
+export function namesWithFiles(files: {
+  readonly entries: Readonly<Record<'tables' | 'protocols' | 'scopes' | 'dsfields' | 'realms', readonly { readonly name: string; readonly value: number }[]>>;
+  readonly files: Readonly<Record<'tables' | 'protocols' | 'scopes' | 'dsfields' | 'realms', readonly string[]>>;
+}): PrintNames {
+  const n2a = (base: ReadonlyMap<number, string>, kind: 'tables' | 'protocols' | 'scopes' | 'dsfields'): Map<number, string> => {
+    const m = new Map(base);
+    for (const e of files.entries[kind]) m.set(e.value, e.name);
+    return m;
+  };
+  const a2n = (base: ReadonlyMap<number, string>, kind: 'tables' | 'protocols' | 'scopes' | 'dsfields'): Map<string, number> => {
+    const m = reverse(base);
+    for (const e of files.entries[kind]) m.set(e.name, e.value);
+    return m;
+  };
+  const where = (kind: 'tables' | 'protocols' | 'scopes' | 'dsfields'): string =>
+    files.files[kind].length === 0 ? `${BUILTIN_NAMES.where[kind]} (no name file given)` : `${BUILTIN_NAMES.where[kind]} and ${files.files[kind].join(', ')}`;
+  return {
+    tables: n2a(TABLES, 'tables'),
+    protos: n2a(PROTOS, 'protocols'),
+    scopes: n2a(SCOPES, 'scopes'),
+    dsfields: n2a(DSFIELD, 'dsfields'),
+    tableNums: a2n(TABLES, 'tables'),
+    protoNums: a2n(PROTOS, 'protocols'),
+    scopeNums: a2n(SCOPES, 'scopes'),
+    dsfieldNums: a2n(DSFIELD, 'dsfields'),
+    where: { tables: where('tables'), protocols: where('protocols'), scopes: where('scopes'), dsfields: where('dsfields') },
+  };
+}
+
+/** rtnl_rtprot_n2a. */
+export const protoName = (p: number, n: PrintNames = BUILTIN_NAMES): string => n.protos.get(p) ?? String(p);
+/** rtnl_rtscope_n2a. */
+export const scopeName = (s: number, n: PrintNames = BUILTIN_NAMES): string => n.scopes.get(s) ?? String(s);
+/** rtnl_rttable_n2a. */
+export const tableName = (t: number, n: PrintNames = BUILTIN_NAMES): string => n.tables.get(t) ?? String(t);
+/** rtnl_dsfield_n2a. */
+export const dsfieldName = (t: number, n: PrintNames = BUILTIN_NAMES): string => n.dsfields.get(t) ?? hex2(t);
 
 /** get_unsigned-style number: decimal, 0x hex or 0 octal; undefined if not a number. */
 export function parseUnsigned(word: string, max = 0xffffffff): number | undefined {
@@ -94,23 +163,23 @@ export function parseUnsigned(word: string, max = 0xffffffff): number | undefine
 }
 
 /** rtnl_rtprot_a2n. */
-export function protoNumber(word: string): number | undefined {
-  return lookupName(PROTOS, word) ?? parseUnsigned(word, 255);
+export function protoNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  return n.protoNums.get(word) ?? parseUnsigned(word, 255);
 }
 /** rtnl_rtscope_a2n. */
-export function scopeNumber(word: string): number | undefined {
-  return lookupName(SCOPES, word) ?? parseUnsigned(word, 255);
+export function scopeNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  return n.scopeNums.get(word) ?? parseUnsigned(word, 255);
 }
 /** rtnl_rttable_a2n. */
-export function tableNumber(word: string): number | undefined {
-  return lookupName(TABLES, word) ?? parseUnsigned(word);
+export function tableNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  return n.tableNums.get(word) ?? parseUnsigned(word);
 }
 /** rtnl_dsfield_a2n: names, or hex (base 16 always, as iproute2 parses it). */
-export function dsfieldNumber(word: string): number | undefined {
-  const named = lookupName(DSFIELD, word);
+export function dsfieldNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  const named = n.dsfieldNums.get(word);
   if (named !== undefined) return named;
   const m = /^(0[xX])?([0-9a-fA-F]+)$/.exec(word);
   if (m === null) return undefined;
-  const n = parseInt(m[2] as string, 16);
-  return n <= 255 ? n : undefined;
+  const v = parseInt(m[2] as string, 16);
+  return v <= 255 ? v : undefined;
 }

@@ -24,7 +24,7 @@ import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
 import { formatNexthop } from '../iproute2/ip-netconf-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
-import { protoName, scopeName } from '../print/names.js';
+import { BUILTIN_NAMES, protoName, scopeName, type PrintNames } from '../print/names.js';
 import { routeKey } from './_route-key.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 
@@ -34,6 +34,8 @@ export interface ReplayView {
   readonly links: LinkTable;
   /** RTA_METRICS by route identity (_route-key.ts); the FIB itself does not keep them. */
   readonly metrics: ReadonlyMap<string, RouteMetrics>;
+  /** The capturing host's name tables (rt_tables ...); iproute2's built-in ones when absent. */
+  readonly names?: PrintNames;
 }
 
 /** The `ip -j` keys of a snapshot file. */
@@ -62,7 +64,7 @@ export function routesInDumpOrder(s: FibSnapshot): FibRoute[] {
 
 /** One route as `ip -j route show table all` prints it, metrics included. */
 export function routeJsonWithMetrics(v: ReplayView, r: FibRoute): Record<string, JsonValue> {
-  const o = routeJson(v.snapshot, r, {});
+  const o = routeJson(v.snapshot, r, {}, undefined, v.names);
   const m = v.metrics.size === 0 ? undefined : v.metrics.get(routeKey(r));
   if (m === undefined) return o;
   const entries = metricEntries(m);
@@ -79,7 +81,7 @@ export function routeJsonWithMetrics(v: ReplayView, r: FibRoute): Record<string,
 
 /** One route as `ip route show table all` prints it. */
 export function routeLineWithMetrics(v: ReplayView, r: FibRoute): string {
-  const line = formatRouteLine(v.snapshot, r, {});
+  const line = formatRouteLine(v.snapshot, r, {}, undefined, v.names);
   const m = v.metrics.size === 0 ? undefined : v.metrics.get(routeKey(r));
   if (m === undefined) return line;
   const words = metricEntries(m).map(([k, x]) => `${k} ${x} `).join('');
@@ -116,7 +118,7 @@ export function netconfJson(s: FibSnapshot): JsonValue[] {
 }
 
 /** One `ip -j nexthop show` element. */
-export function nexthopJson(s: FibSnapshot, o: NexthopObject): JsonValue {
+export function nexthopJson(s: FibSnapshot, o: NexthopObject, names: PrintNames = BUILTIN_NAMES): JsonValue {
   const x: Record<string, JsonValue> = { id: o.id };
   const flags: string[] = [];
   if (o.kind === 'group') {
@@ -126,10 +128,10 @@ export function nexthopJson(s: FibSnapshot, o: NexthopObject): JsonValue {
   } else {
     if (o.gw !== null) x['gateway'] = formatIp4(o.gw);
     x['dev'] = s.devices.get(o.dev)?.name ?? `if${o.dev}`;
-    x['scope'] = scopeName(o.scope);
+    x['scope'] = scopeName(o.scope, names);
     if (o.onlink) flags.push('onlink');
   }
-  if (o.protocol !== 0) x['protocol'] = protoName(o.protocol);
+  if (o.protocol !== 0) x['protocol'] = protoName(o.protocol, names);
   x['flags'] = flags;
   return x;
 }
@@ -203,7 +205,7 @@ export function addrsJson(v: ReplayView): JsonValue[] {
       x['prefixlen'] = a.prefixlen;
       if (a.metric !== 0) x['metric'] = a.metric;
       if (a.broadcast !== 0) x['broadcast'] = formatIp4(a.broadcast);
-      x['scope'] = scopeName(a.scope);
+      x['scope'] = scopeName(a.scope, v.names);
       if (a.secondary) x['secondary'] = true;
       if (a.noprefixroute) x['noprefixroute'] = true;
       x['label'] = a.label;
@@ -223,9 +225,9 @@ export function ipJsonDump(v: ReplayView): IpJsonDump {
     link: linksJson(v),
     addr: addrsJson(v),
     route: routesInDumpOrder(s).map((r) => routeJsonWithMetrics(v, r)),
-    rule: s.rules.map((r) => ruleJson(s, r)),
+    rule: s.rules.map((r) => ruleJson(s, r, v.names)),
     netconf: netconfJson(s),
-    nexthop: nexthopIds(s).map((id) => nexthopJson(s, s.nexthops.get(id) as NexthopObject)),
+    nexthop: nexthopIds(s).map((id) => nexthopJson(s, s.nexthops.get(id) as NexthopObject, v.names)),
   };
 }
 
@@ -253,7 +255,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
     case 'route':
       return routesInDumpOrder(s).map((r) => routeLineWithMetrics(v, r)).join('');
     case 'rule':
-      return s.rules.map((r) => formatRule(s, r)).join('');
+      return s.rules.map((r) => formatRule(s, r, v.names)).join('');
     case 'netconf': {
       const line = (name: string, c: DevConf): string => {
         const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : 'unknown mode';
@@ -265,7 +267,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
       return out + line('all', s.confAll) + line('default', s.confDefault);
     }
     case 'nexthop':
-      return nexthopIds(s).map((id) => formatNexthop(s, s.nexthops.get(id) as NexthopObject)).join('');
+      return nexthopIds(s).map((id) => formatNexthop(s, s.nexthops.get(id) as NexthopObject, v.names)).join('');
     case 'link': {
       let out = '';
       for (const i of s.devices.keys()) {
@@ -286,7 +288,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
           w += `/${a.prefixlen} `;
           if (a.metric !== 0) w += `metric ${a.metric} `;
           if (a.broadcast !== 0) w += `brd ${formatIp4(a.broadcast)} `;
-          w += `scope ${scopeName(a.scope)} `;
+          w += `scope ${scopeName(a.scope, v.names)} `;
           if (a.secondary) w += 'secondary ';
           if (a.noprefixroute) w += 'noprefixroute ';
           out += `${w}${a.label}\n       valid_lft forever preferred_lft forever\n`;

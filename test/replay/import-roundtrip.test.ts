@@ -49,6 +49,6 @@ test('dump -> import -> dump is the identity for any state the model can print',
       assert.deepEqual(dumpDiff(d1, d2), [], `script:\n${lines.join('\n')}`);
       assert.deepEqual(init.differences, []);
     }),
-    { numRuns: 150, verbose: fc.VerbosityLevel.Verbose },
+    { numRuns: Number(process.env["KFIB_PROP_RUNS"] ?? 150), verbose: fc.VerbosityLevel.Verbose },
   );
 });
