@@ -132,13 +132,15 @@ for (const name of fixtureNames()) {
       for (const [i, l] of fr.init.links) names.set(i, l.name);
       let from = 0;
       let prev = fr.init.snapshot;
+      const monitorCache = new Map<string, number>();
+      for (const d of fr.init.snapshot.devices.values()) monitorCache.set(d.name, d.ifindex);
       const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics };
       for (const s of fr.snapshots) {
         const to = s.time.sec * 1e6 + s.time.usec;
         const steps = stepsBetween(fr, from, to);
         for (const st of steps) for (const [i, l] of st.links) names.set(i, l.name);
         const want = sections.get(s.label) ?? [];
-        const got = silentLines(steps, prev, names, form === 'rtmon' ? 'binary' : 'text');
+        const got = silentLines(steps, prev, names, form === 'rtmon' ? 'binary' : 'text', monitorCache);
         const limited = form === 'monitor' && TEXT_LIMITS[name] !== undefined;
         if (!limited) assert.deepEqual(got, want, `${s.label}`);
         from = to;
