@@ -9,7 +9,7 @@
 // the reference answers", and their answers can be checked against the reference.
 
 import { runScript } from '../core/script/run-script.js';
-import { reduceFib } from '../core/snapshot/reduce.js';
+import { reduceFib } from '../core/reduce/reduce.js';
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
 import type { RouteGetOutcome } from '../core/route/route-output.js';
 import { deviceByName } from '../core/snapshot/snapshot.js';

@@ -30,7 +30,7 @@ import type { LinkRecord, TraceRecord } from '../core/trace/netlink-records.js';
 import { initialState } from '../core/replay/initial-state.js';
 import { TraceReplayer } from '../core/replay/replayer.js';
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
-import { tableRouteCount } from '../core/trie/fib-table.js';
+import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatPrefix, loadTable, prng } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
 import { rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';

@@ -1,9 +1,9 @@
 // The event log on disk: JSON Lines, append-only. Opening an existing log reads it
-// back (core/log/event-log.ts); a torn last line (a crash mid-write) is reported, cut
+// back (core/events/event-log.ts); a torn last line (a crash mid-write) is reported, cut
 // off, and every earlier event kept; appending then continues the sequence numbers.
 
 import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync, fsyncSync } from 'node:fs';
-import { decodeLog, encodeLogLine, type LoggedEvent } from '../core/log/event-log.js';
+import { decodeLog, encodeLogLine, type LoggedEvent } from '../core/events/event-log.js';
 import type { FibEvent } from '../core/events/fib-event.js';
 
 export interface OpenedLog {

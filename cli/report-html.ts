@@ -1,5 +1,5 @@
 // `kfib replay --html FILE`: the report page written to disk. The page's script is the
-// compiled page entry (dist/core/report/page/main.js) with the model it imports, bundled
+// compiled page entry (dist/cli/report/page/main.js) with the model it imports, bundled
 // by esbuild into one inline script; the data comes from core/report/report-recorder.ts.
 //
 // Why bundle here rather than in `npm run build`: the build is plain `tsc`, and the page
@@ -8,11 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { reportHtml } from '../core/report/report-html.js';
-import { PAGE_CSS } from '../core/report/page-style.js';
+import { PAGE_CSS } from './report/page-style.js';
 import type { RecordedReport } from '../core/report/report-recorder.js';
 
 /** The compiled page entry, next to this file in dist/. */
-const PAGE_ENTRY = fileURLToPath(new URL('../core/report/page/main.js', import.meta.url));
+const PAGE_ENTRY = fileURLToPath(new URL('./report/page/main.js', import.meta.url));
 
 let bundle: Promise<string> | null = null;
 

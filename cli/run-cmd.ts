@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { from, lastValueFrom, tap, toArray } from 'rxjs';
 import { scriptCommands, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
 import { scriptLines } from '../core/stream/replay.js';
-import { describeEffects } from '../core/print/effects.js';
+import { describeEffects } from '../core/iproute2/effects.js';
 import { initialSnapshot } from '../core/snapshot/snapshot.js';
-import { kernelAvailable, kernelTranscript } from './kernel-runner.js';
+import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
 import { unifiedDiff } from './unified-diff.js';
-import { EventLog } from '../core/log/event-log.js';
+import { EventLog } from '../core/events/event-log.js';
 import { appendEvents, openLog } from './event-log-file.js';
 
 const HELP = `Usage: kfib run [OPTIONS] SCRIPT.ip|-

@@ -9,7 +9,7 @@ import { judge } from '../props/differential/judge.js';
 import { multipathGuardLines } from '../props/differential/multipath-guard.js';
 import { transcript } from '../core/script/run-script.js';
 import { scriptCommands } from '../core/script/run-script.js';
-import { kernelAvailable, kernelTranscript } from './kernel-runner.js';
+import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
 import { unifiedDiff } from './unified-diff.js';
 
 const HELP = `Usage: kfib verify [OPTIONS]

@@ -12,25 +12,27 @@ export type { SysctlEvent, IpForwardEvent, SysctlTarget } from './events/sysctl.
 export type { FibSnapshot } from './snapshot/snapshot.js';
 export { initialSnapshot, deviceByName, ignoreLinkdown } from './snapshot/snapshot.js';
 export type { Effect, EffectCause } from './snapshot/effects.js';
-export { reduceFib, type Step } from './snapshot/reduce.js';
+export { reduceFib, type Step } from './reduce/reduce.js';
 export { snapshots, scriptLines, type ReplayStep } from './stream/replay.js';
-export { EventLog, encodeLogLine, decodeLog, type LoggedEvent, type DecodedLog } from './log/event-log.js';
+export { EventLog, encodeLogLine, decodeLog, type LoggedEvent, type DecodedLog } from './events/event-log.js';
 
-export type { FibAlias, FibInfo, FibNh, FibRoute } from './semantics/fib-info.js';
-export type { KernelError, Errno, RouteType } from './semantics/rtnetlink.js';
-export { STRERROR } from './semantics/rtnetlink.js';
-export { tableRoutes, tableLeaves, type FibTable } from './trie/fib-table.js';
-export type { FibRule } from './rules/fib-rule.js';
-export type { NetDevice, InIfaddr } from './devinet/net-device.js';
+export type { FibAlias, FibInfo, FibNh, FibRoute } from './snapshot/fib-info.js';
+export type { KernelError, Errno } from './uapi/errno.js';
+export type { RouteType } from './uapi/rtnetlink.js';
+export { STRERROR } from './uapi/errno.js';
+export { tableRoutes, tableLeaves, type FibTable } from './snapshot/fib-table.js';
+export type { FibRule } from './events/rule.js';
+export type { NetDevice, InIfaddr } from './snapshot/net-device.js';
 
-export { fibLookup, fibTableLookup, type FibResult, type LookupOutcome } from './route/fib-lookup.js';
-export { makeFlow, type Flow } from './route/flow.js';
+export { fibLookup } from './route/fib-lookup.js';
+export { fibTableLookup, type FibResult, type LookupOutcome } from './trie/fib-table-lookup.js';
+export { makeFlow, type Flow } from './net/flow.js';
 export { routeGet, type RouteGetRequest, type RouteGetOutcome, type RouteGetAnswer } from './route/route-output.js';
 
 export { formatRouteLine, routeJson } from './print/route-line.js';
 export { formatRouteGet, routeGetJson } from './print/route-get.js';
 export { formatRule } from './iproute2/ip-rule.js';
-export { describeEffects } from './print/effects.js';
+export { describeEffects } from './iproute2/effects.js';
 export { runCommand, type CommandResult } from './iproute2/ip-command.js';
 export { runScript, transcript, transcriptEntry, scriptCommands, type ScriptLine } from './script/run-script.js';
 export { formatIp4, parseIp4, type Ip4 } from './net/ip4.js';
@@ -46,7 +48,7 @@ export { ipJsonDump, showText, type ShowWhat } from './replay/ip-json-dump.js';
 export { silentChanges, type SilentChange } from './replay/silent-changes.js';
 export { compileSnapshot, type CompiledFib, type CompiledAnswer } from './trie/compile.js';
 
-// The HTML report of a replayed trace (the page's own code is core/report/page/).
+// The HTML report of a replayed trace (the page's own code is cli/report/page/).
 export { parseReportData, type ReportData } from './report/report-data.js';
 export { ReportRecorder } from './report/report-recorder.js';
 export { openReport, type ReportModel } from './report/report-model.js';

@@ -5,7 +5,8 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { SysctlEvent } from '../events/sysctl.js';
-import { devconfWrite, type DevconfKey } from './devconf.js';
+import { devconfWrite } from '../snapshot/devconf.js';
+import { type DevconfKey } from '../uapi/ip-devconf.js';
 
 /** Keys whose change sends RTM_NEWNETCONF (inet_netconf_notify_devconf). */
 const NETCONF_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['forwarding', 'rp_filter', 'proxy_arp', 'ignore_routes_with_linkdown']);

@@ -2,7 +2,8 @@
 // turns them into the notifier calls the FIB sees (NETDEV_UP, NETDEV_DOWN,
 // NETDEV_CHANGE, NETDEV_UNREGISTER, NETDEV_CHANGENAME) in fib_netdev_event order.
 
-import type { DeviceKind } from '../devinet/net-device.js';
+/** Device kinds available in the model (what the scenario namespaces can create). */
+export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'other';
 
 /** One device being registered. ifindex is taken from the event when given (traces), else allocated. */
 export interface LinkSpec {

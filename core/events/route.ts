@@ -1,7 +1,7 @@
 // Route events: RTM_NEWROUTE with its NLM_F_* flags and RTM_DELROUTE (struct fib_config).
 
 import type { Ip4 } from '../net/ip4.js';
-import type { RouteType } from '../semantics/rtnetlink.js';
+import type { RouteType } from '../uapi/rtnetlink.js';
 
 /** One nexthop as the user gave it (struct fib_config fc_oif/fc_gw4, or an rtnexthop). */
 export interface NexthopSpec {

@@ -1,6 +1,42 @@
 // Rule events: RTM_NEWRULE / RTM_DELRULE (fib_nl_newrule, fib_nl_delrule).
 
-import type { FibRule } from '../rules/fib-rule.js';
+import type { Ip4 } from '../net/ip4.js';
+
+/** A rule's selectors and action as a request carries them (struct fib_rule_hdr + FRA_*; struct fib_rule). */
+export type RuleAction = 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
+
+export interface FibRule {
+  readonly priority: number;
+  /** FIB_RULE_INVERT. */
+  readonly not: boolean;
+  readonly src: Ip4;
+  readonly srcLen: number;
+  readonly dst: Ip4;
+  readonly dstLen: number;
+  readonly tos: number;
+  readonly fwmark: number;
+  readonly fwmask: number;
+  readonly iifName: string | null;
+  readonly oifName: string | null;
+  readonly uidStart: number | null;
+  readonly uidEnd: number | null;
+  readonly ipproto: number;
+  readonly sport: readonly [number, number] | null;
+  readonly dport: readonly [number, number] | null;
+  readonly action: RuleAction;
+  /** lookup: the table id. */
+  readonly table: number;
+  /** goto: the target priority. */
+  readonly gotoTarget: number;
+  /** -1 when unset. */
+  readonly suppressPrefixlen: number;
+  /** -1 when unset. */
+  readonly suppressIfgroup: number;
+  /** FRA_PROTOCOL (RTPROT_KERNEL for the default rules). */
+  readonly protocol: number;
+  /** FRA_L3MDEV. */
+  readonly l3mdev: boolean;
+}
 
 /** A rule to add; priority null means "let the kernel choose" (fib_default_rule_pref). table 0 with lookup: the kernel picks an empty table. */
 export interface RuleAddEvent {

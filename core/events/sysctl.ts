@@ -1,7 +1,7 @@
 // Sysctl writes under net.ipv4: conf.{all,default,DEV}.KEY (devinet_conf_proc,
 // devinet_sysctl_forward) and ip_forward.
 
-import type { DevconfKey } from '../devinet/devconf.js';
+import type { DevconfKey } from '../uapi/ip-devconf.js';
 
 export type SysctlTarget = { readonly kind: 'all' } | { readonly kind: 'default' } | { readonly kind: 'dev'; readonly ifindex: number };
 

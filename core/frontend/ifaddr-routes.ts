@@ -2,10 +2,10 @@
 // fib_del_ifaddr() and fib_modify_prefix_metric() (fib_frontend.c).
 
 import type { Txn } from '../snapshot/txn.js';
-import type { InIfaddr, NetDevice } from '../devinet/net-device.js';
-import { ifaByPrefix } from '../devinet/net-device.js';
+import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
+import { ifaByPrefix } from '../snapshot/net-device.js';
 import { broadcastOf, inPrefix, isZeronet, maskOf, networkOf, type Ip4 } from '../net/ip4.js';
-import { fibTableDelete, fibTableInsert } from '../trie/fib-insert.js';
+import { fibTableDelete, fibTableInsert } from '../trie-change/fib-insert.js';
 import {
   RT_SCOPE_HOST,
   RT_SCOPE_LINK,
@@ -13,7 +13,7 @@ import {
   RT_TABLE_MAIN,
   RTPROT_KERNEL,
   type RouteType,
-} from '../semantics/rtnetlink.js';
+} from '../uapi/rtnetlink.js';
 import { fibSyncDownAddr, fibFlush } from '../semantics/sync-down.js';
 import { inetAddrType } from '../route/fib-lookup.js';
 

@@ -11,44 +11,17 @@
 import type { Txn } from '../snapshot/txn.js';
 import { fibAddIfaddr } from './ifaddr-routes.js';
 import { fibFlush, fibSyncDownDev, fibSyncUp } from '../semantics/sync-down.js';
-import { expectedCarrier } from '../devinet/carrier.js';
-import { devconfSetAll } from '../devinet/devconf.js';
+import { expectedCarrier } from '../snapshot/carrier.js';
 import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
-import { inetInsertIfa } from './inetaddr-event.js';
-import { RT_SCOPE_HOST } from '../semantics/rtnetlink.js';
-import type { InIfaddr } from '../devinet/net-device.js';
 
 /** fib_disable_ip(): sync down, then flush if anything died. */
 export function fibDisableIp(txn: Txn, ifindex: number, event: 'NETDEV_DOWN' | 'NETDEV_UNREGISTER', force: boolean): void {
   if (fibSyncDownDev(txn, ifindex, event, force) > 0) fibFlush(txn, force ? 'fib_disable_ip' : 'fib_flush');
 }
 
-/** NETDEV_UP on a device that just became admin-up. */
+/** NETDEV_UP on a device that just became admin-up (after inetdev_event(), devinet/inetdev-event.ts). */
 export function netdevUp(txn: Txn, ifindex: number): void {
-  let dev = txn.dev(ifindex);
-  if (dev === undefined) return;
-  if (dev.kind === 'loopback') {
-    txn.setDevice({ ...dev, conf: devconfSetAll(dev.conf) });
-    dev = txn.dev(ifindex);
-    // inetdev_event(NETDEV_UP) inserts 127.0.0.1/8 on every up of a loopback, whatever
-    // addresses it has; inet_insert_ifa() refuses it quietly when it is already there.
-    if (dev !== undefined) {
-      const lo: InIfaddr = {
-        local: 0x7f000001,
-        address: 0x7f000001,
-        prefixlen: 8,
-        broadcast: 0,
-        scope: RT_SCOPE_HOST,
-        label: dev.name,
-        metric: 0,
-        secondary: false,
-        noprefixroute: false,
-        extraFlags: 0,
-      };
-      inetInsertIfa(txn, ifindex, lo);
-    }
-  }
-  dev = txn.dev(ifindex);
+  const dev = txn.dev(ifindex);
   if (dev === undefined) return;
   for (const ifa of dev.addrs) fibAddIfaddr(txn, ifindex, ifa);
   fibSyncUp(txn, ifindex, true);

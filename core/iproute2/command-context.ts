@@ -5,10 +5,10 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { FibEvent } from '../events/fib-event.js';
-import { reduceFib, type Step } from '../snapshot/reduce.js';
-import { STRERROR, type KernelError } from '../semantics/rtnetlink.js';
+import { reduceFib, type Step } from '../reduce/reduce.js';
+import { STRERROR, type KernelError } from '../uapi/errno.js';
 import type { Ip4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, type PrintNames } from '../print/names.js';
+import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
 
 /** stdout, stderr and exit status of one command, as the transcript records them. */
 export interface CommandOutput {

@@ -2,10 +2,10 @@
 
 import { Args, CommandContext, CommandExit, devIndex, failKernel, getPrefix, invarg, matches, notModelled } from './command-context.js';
 import { formatIp4, maskOf, type Ip4 } from '../net/ip4.js';
-import { parseUnsigned, scopeName, scopeNumber } from '../print/names.js';
-import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../semantics/rtnetlink.js';
+import { parseUnsigned, scopeName, scopeNumber } from '../uapi/rt-names.js';
+import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
-import type { InIfaddr, NetDevice } from '../devinet/net-device.js';
+import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
 

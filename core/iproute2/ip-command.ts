@@ -2,7 +2,7 @@
 // abbreviation rules) or `sysctl …`, run against a snapshot. Returns the transcript
 // pieces and every event applied with its effects.
 
-import { BUILTIN_NAMES, type PrintNames } from '../print/names.js';
+import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
 import { CommandContext, CommandExit, matches, type CommandOutput } from './command-context.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
@@ -13,7 +13,7 @@ import { ipRule } from './ip-rule.js';
 import { ipNetconf, ipNexthop } from './ip-netconf-nexthop.js';
 import { sysctlCmd } from './sysctl-cmd.js';
 import type { FibEvent } from '../events/fib-event.js';
-import type { Step } from '../snapshot/reduce.js';
+import type { Step } from '../reduce/reduce.js';
 
 export interface CommandResult {
   readonly output: CommandOutput;

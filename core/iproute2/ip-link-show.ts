@@ -1,7 +1,7 @@
 // `ip link show` and the link part of `ip address show` (ip/ipaddress.c print_linkinfo,
 // print_link_flags): flags as dev_get_flags() reports them, operstate as linkwatch sets it.
 
-import type { NetDevice } from '../devinet/net-device.js';
+import type { NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 
 /** IF_OPER_* as iproute2 prints it. */

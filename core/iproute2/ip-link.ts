@@ -3,8 +3,8 @@
 import { Args, CommandContext, CommandExit, devIndex, failKernel, matches, notModelled } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { parseUnsigned } from '../print/names.js';
-import type { DeviceKind } from '../devinet/net-device.js';
+import { parseUnsigned } from '../uapi/rt-names.js';
+import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
 

@@ -1,11 +1,11 @@
 // `ip -4 netconf show` (ip/ipnetconf.c) and `ip nexthop` (ip/ipnexthop.c).
 
 import { Args, CommandContext, CommandExit, devIndex, failKernel, getAddr, invarg, matches, notModelled } from './command-context.js';
-import type { DevConf } from '../devinet/devconf.js';
+import type { DevConf } from '../snapshot/devconf.js';
 import { deviceByName, type FibSnapshot } from '../snapshot/snapshot.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import { formatIp4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, parseUnsigned, protoName, protoNumber, scopeName, type PrintNames } from '../print/names.js';
+import { BUILTIN_NAMES, parseUnsigned, protoName, protoNumber, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
 
 function netconfLine(name: string, c: DevConf): string {

@@ -14,26 +14,17 @@ import {
   notModelled,
 } from './command-context.js';
 import type { NexthopSpec, RouteOp } from '../events/route.js';
-import {
-  RT_SCOPE_HOST,
-  RT_SCOPE_LINK,
-  RT_SCOPE_NOWHERE,
-  RT_SCOPE_UNIVERSE,
-  RT_TABLE_LOCAL,
-  RT_TABLE_MAIN,
-  RTPROT_BOOT,
-  STRERROR,
-  type RouteType,
-} from '../semantics/rtnetlink.js';
-import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../print/names.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_BOOT, type RouteType } from '../uapi/rtnetlink.js';
+import { STRERROR } from '../uapi/errno.js';
+import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import { formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
-import { tableRoutes, type FibTable } from '../trie/fib-table.js';
-import type { FibRoute } from '../semantics/fib-info.js';
+import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
 import { routeGet, type RouteGetRequest } from '../route/route-output.js';
 import { formatRouteGet, routeGetJson } from '../print/route-get.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
-import { aliasNexthops } from '../route/fib-lookup.js';
+import { aliasNexthops } from '../trie/fib-table-lookup.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipprotoNumber } from './ip-proto.js';
 import { deviceByName } from '../snapshot/snapshot.js';

@@ -1,11 +1,12 @@
 // `ip rule` (iproute2 6.1 ip/iprule.c): iprule_modify, iprule_list, flush.
 
 import { Args, CommandContext, CommandExit, failKernel, getPrefix, invarg, matches, notModelled } from './command-context.js';
-import { blankRule, type FibRule, type RuleAction } from '../rules/fib-rule.js';
-import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, tableName, tableNumber, type PrintNames } from '../print/names.js';
-import { RTPROT_KERNEL } from '../semantics/rtnetlink.js';
+import { blankRule } from '../snapshot/fib-rule.js';
+import { type FibRule, type RuleAction } from '../events/rule.js';
+import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
+import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { formatIp4 } from '../net/ip4.js';
-import { ruleDevIndex, gotoTarget } from '../route/fib-lookup.js';
+import { ruleDevIndex, gotoTarget } from '../rules/fib-rules-lookup.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';

@@ -2,7 +2,7 @@
 
 import { CommandContext, CommandExit, notModelled } from './command-context.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { isDevconfKey, DEVCONF_READONLY, type DevconfKey } from '../devinet/devconf.js';
+import { isDevconfKey, DEVCONF_READONLY, type DevconfKey } from '../uapi/ip-devconf.js';
 import type { SysctlTarget } from '../events/sysctl.js';
 
 export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {

@@ -12,9 +12,9 @@
 // alias lists cost most of a cold compile); the columns are kept per table object, and the
 // next full compile patches them with the table's diff.
 
-import type { FibTable } from '../trie/fib-table.js';
-import { pmapDiff, pmapForEachChunk } from '../trie/persistent-map.js';
-import { aliasListSig } from '../trie/alias-sig.js';
+import type { FibTable } from '../snapshot/fib-table.js';
+import { pmapDiff, pmapForEachChunk } from '../snapshot/persistent-map.js';
+import { aliasListSig } from '../snapshot/alias-sig.js';
 
 /** A table's leaves in depth-first order (address ascending, shorter first), with signatures. */
 export interface LeafColumns {

@@ -33,8 +33,8 @@
 // the regions of the other table's prefixes inside it.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibTable } from '../trie/fib-table.js';
-import { pmapDiff } from '../trie/persistent-map.js';
+import type { FibTable } from '../snapshot/fib-table.js';
+import { pmapDiff } from '../snapshot/persistent-map.js';
 import type { RouteGetOutcome } from '../route/route-output.js';
 import {
   AnswerTable,
@@ -55,7 +55,7 @@ import type { LpmChange } from './_prefix-index.js';
 import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from './poptrie.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../trie/alias-sig.js';
+import { sigAliases, sigCount } from '../snapshot/alias-sig.js';
 
 /**
  * Outcome codes: 1, 2, … for each distinct outcome, interned by content and never reused,

@@ -4,10 +4,11 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { NexthopAddEvent } from '../events/nexthop.js';
-import type { NexthopObject } from './nexthop-object.js';
-import { kerr, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, type KernelError } from '../semantics/rtnetlink.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { fibCheckNh } from '../semantics/fib-create-info.js';
-import { tableLeaves } from '../trie/fib-table.js';
+import { tableLeaves } from '../snapshot/fib-table.js';
 import type { EffectCause } from '../snapshot/effects.js';
 
 /** rtm_new_nexthop(): validate and create (or replace) a nexthop object. */

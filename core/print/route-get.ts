@@ -4,8 +4,8 @@
 import { formatIp4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteGetAnswer } from '../route/route-output.js';
-import { BUILTIN_NAMES, dsfieldName, tableName, type PrintNames } from './names.js';
-import { RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
+import { BUILTIN_NAMES, dsfieldName, tableName, type PrintNames } from '../uapi/rt-names.js';
+import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import type { JsonValue } from './json-out.js';
 
 function devName(s: FibSnapshot, i: number): string {

@@ -5,10 +5,10 @@
 import { formatIp4, formatPrefix } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
-import type { FibRoute } from '../semantics/fib-info.js';
-import { aliasNexthops, type ResolvedNh } from '../route/fib-lookup.js';
-import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../semantics/rtnetlink.js';
-import { BUILTIN_NAMES, dsfieldName, protoName, scopeName, tableName, type PrintNames } from './names.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
+import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
+import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
+import { BUILTIN_NAMES, dsfieldName, protoName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
 
 /** Which fields a `ip route show` selector pins, and so hides (filter.*mask == -1). */

@@ -1,7 +1,7 @@
 // Route identity strings shared by the replay modules: what fib_table_delete() uses to
 // tell routes apart (table, prefix, tos, priority, type, nexthops), as one string.
 
-import type { FibRoute } from '../semantics/fib-info.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
 
 /** One nexthop's identity: device and gateway. */
 export interface NhIdentity {

@@ -13,18 +13,18 @@
 // `ip address show`, and the `addr` array holds only `inet` entries.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibRoute } from '../semantics/fib-info.js';
-import type { DevConf } from '../devinet/devconf.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
+import type { DevConf } from '../snapshot/devconf.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
-import { tableRoutes } from '../trie/fib-table.js';
+import { tableRoutes } from '../snapshot/fib-table.js';
 import { tablesInDumpOrder } from '../iproute2/ip-route.js';
 import { formatRouteLine, routeJson } from '../print/route-line.js';
 import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
 import { formatNexthop } from '../iproute2/ip-netconf-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, protoName, scopeName, type PrintNames } from '../print/names.js';
+import { BUILTIN_NAMES, protoName, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import { routeKey } from './_route-key.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 

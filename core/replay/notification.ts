@@ -18,25 +18,26 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { Effect } from '../snapshot/effects.js';
-import type { FibRoute } from '../semantics/fib-info.js';
-import type { InIfaddr } from '../devinet/net-device.js';
-import type { FibRule } from '../rules/fib-rule.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
-import { aliasNexthops, gotoTarget } from '../route/fib-lookup.js';
-import { RTN } from '../semantics/rtnetlink.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
+import type { InIfaddr } from '../snapshot/net-device.js';
+import type { FibRule } from '../events/rule.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
+import { aliasNexthops } from '../trie/fib-table-lookup.js';
+import { gotoTarget } from '../rules/fib-rules-lookup.js';
+import { RTN } from '../uapi/rtnetlink.js';
 import { formatIp4, formatPrefix, parseIp4 } from '../net/ip4.js';
 import type {
   AddrRecord, NetconfRecord, NetlinkRecord, NexthopRecord, RouteRecord, RuleRecord,
 } from '../trace/netlink-records.js';
 import { ruleOf, isProblem, type ResolveDev } from './record-events.js';
 import { routeKeyOf } from './_route-key.js';
+import { IFA_F_SECONDARY } from '../uapi/if-addr.js';
 
 const RTNH_F_DEAD = 0x1;
 const RTNH_F_ONLINK = 0x4;
 const RTNH_F_LINKDOWN = 0x10;
 const RTNH_MASK = RTNH_F_DEAD | RTNH_F_ONLINK | RTNH_F_LINKDOWN;
 const FIB_RULE_UNRESOLVED = 0x4;
-const IFA_F_SECONDARY = 0x1;
 const IFA_F_NOPREFIXROUTE = 0x200;
 
 export type NotificationKind = 'route' | 'addr' | 'rule' | 'nexthop' | 'netconf';

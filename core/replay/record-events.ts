@@ -23,11 +23,11 @@ import type { FibEvent } from '../events/fib-event.js';
 import type { NexthopSpec, RouteConfig, RouteDelConfig, RouteOp } from '../events/route.js';
 import type { SysctlEvent, SysctlTarget } from '../events/sysctl.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibRule, RuleAction } from '../rules/fib-rule.js';
-import type { DevconfKey } from '../devinet/devconf.js';
-import { RTN, type RouteType } from '../semantics/rtnetlink.js';
+import type { FibRule, RuleAction } from '../events/rule.js';
+import type { DevconfKey } from '../uapi/ip-devconf.js';
+import { RTN, type RouteType } from '../uapi/rtnetlink.js';
 import { parseIp4, type Ip4 } from '../net/ip4.js';
-import { tableAliases } from '../trie/fib-table.js';
+import { tableAliases } from '../snapshot/fib-table.js';
 import type {
   AddrRecord, LinkRecord, NetconfRecord, NexthopRecord, RouteNexthop, RouteRecord, RuleRecord,
 } from '../trace/netlink-records.js';

@@ -23,23 +23,47 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { reduceFib, type Step } from '../snapshot/reduce.js';
-import { PMapEdit } from '../trie/persistent-map.js';
+import { reduceFib, type Step } from '../reduce/reduce.js';
+import { PMapEdit } from '../snapshot/persistent-map.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Effect } from '../snapshot/effects.js';
-import type { KernelError } from '../semantics/rtnetlink.js';
-import type { RouteMetrics, NetlinkRecord, Timestamp, TraceRecord, AddrRecord, NetconfRecord } from '../trace/netlink-records.js';
+import type { KernelError } from '../uapi/errno.js';
+import type {
+  RouteMetrics,
+  NetlinkRecord,
+  Timestamp,
+  TraceRecord,
+  AddrRecord,
+  NetconfRecord,
+} from '../trace/netlink-records.js';
 import { compareTimestamps } from '../trace/netlink-records.js';
 import { inPrefix, parseIp4 } from '../net/ip4.js';
 import {
-  addrEvent, inetConfEvents, isProblem, linkEvents, netconfEvents, netconfIsFull, netconfTarget, nexthopEvent,
-  routeEvent, ruleEvent, type ResolveDev,
+  addrEvent,
+  inetConfEvents,
+  isProblem,
+  linkEvents,
+  netconfEvents,
+  netconfIsFull,
+  netconfTarget,
+  nexthopEvent,
+  routeEvent,
+  ruleEvent,
+  type ResolveDev,
 } from './record-events.js';
-import { attrDiff, predictedNotifications, recordNotifications, type Notification } from './notification.js';
+import {
+  attrDiff,
+  predictedNotifications,
+  recordNotifications,
+  type Notification,
+} from './notification.js';
 import { silentChanges, type SilentChange } from './silent-changes.js';
 import { linkFromRecord, type LinkInfo, type LinkTable } from './link-table.js';
 import { routeKey } from './_route-key.js';
 import type { ReplayView } from './ip-json-dump.js';
+import { IFA_F_SECONDARY } from '../uapi/if-addr.js';
+import { RecordQueue, type Queued } from './record-queue.js';
+import { PendingNotifications } from './pending-notifications.js';
 
 /** One event the replay applied, with what the reducer made of it. */
 export interface AppliedEvent {
@@ -102,55 +126,6 @@ export interface ReplayOptions {
   readonly inPlace?: boolean;
 }
 
-interface Pending {
-  readonly n: Notification;
-  readonly causeSeq: number;
-  readonly causeTime?: Timestamp;
-}
-
-interface Queued {
-  readonly record: NetlinkRecord;
-  readonly seq: number;
-  applied: boolean;
-}
-
-/**
- * The records held back (lookahead), oldest first: a ring over an array, since
- * Array.prototype.shift() moves every element (~150 ns a record at the default lookahead).
- */
-class RecordQueue {
-  private items: (Queued | undefined)[] = new Array<Queued | undefined>(64);
-  private head = 0;
-  length = 0;
-
-  at(i: number): Queued {
-    return this.items[(this.head + i) & (this.items.length - 1)] as Queued;
-  }
-
-  push(q: Queued): void {
-    if (this.length === this.items.length) {
-      const grown = new Array<Queued | undefined>(this.items.length * 2);
-      for (let i = 0; i < this.length; i++) grown[i] = this.at(i);
-      this.items = grown;
-      this.head = 0;
-    }
-    this.items[(this.head + this.length) & (this.items.length - 1)] = q;
-    this.length++;
-  }
-
-  shift(): void {
-    this.items[this.head] = undefined;
-    this.head = (this.head + 1) & (this.items.length - 1);
-    this.length--;
-  }
-
-  indexOf(q: Queued): number {
-    for (let i = 0; i < this.length; i++) if (this.at(i) === q) return i;
-    return -1;
-  }
-}
-
-const IFA_F_SECONDARY = 0x1;
 /** Shared empty results (frozen: nothing may add to them). */
 const NO_STEPS: readonly ReplayStep[] = Object.freeze([]);
 const NO_SILENT: readonly SilentChange[] = Object.freeze([]);
@@ -178,8 +153,7 @@ export class TraceReplayer {
   private metrics: Map<string, RouteMetrics>;
   /** The name a live `ip monitor` has cached for an ifindex (text: it never updates, formats README 5). */
   private readonly monitorNames = new Map<number, string>();
-  private readonly pending = new Map<string, Pending[]>();
-  private pendingCount = 0;
+  private readonly pending = new PendingNotifications();
   private readonly queue = new RecordQueue();
   private seq = 0;
   private readonly form: 'binary' | 'text';
@@ -226,7 +200,7 @@ export class TraceReplayer {
 
   /** Predictions not yet matched. */
   get pendingPredictions(): number {
-    return this.pendingCount;
+    return this.pending.count;
   }
 
   /** Feeds one record; returns the steps it completes. */
@@ -248,36 +222,13 @@ export class TraceReplayer {
     return { steps, missing: this.flushPending() };
   }
 
+  /** Every prediction never matched, as `missing` findings (none when not checking). */
   private flushPending(): CheckFinding[] {
     const out: CheckFinding[] = [];
-    if (this.pendingCount === 0) return out;
-    for (const list of this.pending.values()) {
-      for (const p of list) {
-        out.push({ kind: 'missing', expected: p.n, causeSeq: p.causeSeq, ...(p.causeTime !== undefined ? { causeTime: p.causeTime } : {}) });
-      }
+    for (const p of this.pending.drain()) {
+      out.push({ kind: 'missing', expected: p.n, causeSeq: p.causeSeq, ...(p.causeTime !== undefined ? { causeTime: p.causeTime } : {}) });
     }
-    this.pending.clear();
-    this.pendingCount = 0;
     return this.check ? out : [];
-  }
-
-  private addPending(ns: readonly Notification[], causeSeq: number, causeTime: Timestamp | undefined): void {
-    for (const n of ns) {
-      const list = this.pending.get(n.id);
-      const p: Pending = causeTime === undefined ? { n, causeSeq } : { n, causeSeq, causeTime };
-      if (list === undefined) this.pending.set(n.id, [p]);
-      else list.push(p);
-      this.pendingCount++;
-    }
-  }
-
-  private takePending(id: string): Pending | undefined {
-    const list = this.pending.get(id);
-    if (list === undefined) return undefined;
-    const p = list.shift();
-    if (list.length === 0) this.pending.delete(id);
-    if (p !== undefined) this.pendingCount--;
-    return p;
   }
 
   private addrIfindex = (r: AddrRecord): number => {
@@ -416,7 +367,7 @@ export class TraceReplayer {
     const silent = this.silentOf(before, effects, applied.map((a) => a.event));
     // Predictions of state events (kernel routes of a device coming up) are matched later.
     const findings: CheckFinding[] = [];
-    if (q.seq !== 0) this.addPending(predictedNotifications(before, this.snap, effects), q.seq, r.time);
+    if (q.seq !== 0) this.pending.add(predictedNotifications(before, this.snap, effects), q.seq, r.time);
     return this.stepOf(q, 'state', applied, silent, findings, notes);
   }
 
@@ -424,7 +375,7 @@ export class TraceReplayer {
   private match(q: Queued, ns: readonly Notification[], findings: CheckFinding[]): Notification[] {
     const left: Notification[] = [];
     for (const n of ns) {
-      const p = this.takePending(n.id);
+      const p = this.pending.take(n.id);
       if (p === undefined) {
         left.push(n);
         continue;
@@ -517,7 +468,7 @@ export class TraceReplayer {
     const all = [...inferred, ...events];
     const { applied, before, effects, error } = this.applyEvents(all);
     this.trackMetrics(effects, r);
-    this.addPending(predictedNotifications(before, this.snap, effects), q.seq, r.time);
+    this.pending.add(predictedNotifications(before, this.snap, effects), q.seq, r.time);
     const silent = this.silentOf(before, effects, all);
     q.applied = true;
     if (error !== null) notes.push(`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`);
@@ -555,7 +506,7 @@ export class TraceReplayer {
     // Nothing will be added to this step's findings: the shared empty list.
     if (selfMatch && !this.check) return this.stepOf(q, 'cause', applied, silent, NO_FINDINGS as CheckFinding[], notes);
     const findings: CheckFinding[] = [];
-    this.addPending(predictedNotifications(before, this.snap, effects), q.seq, r.time);
+    this.pending.add(predictedNotifications(before, this.snap, effects), q.seq, r.time);
     const left = this.match(q, this.notificationsOf(r), findings);
     for (const n of left) {
       findings.push({ kind: 'unexpected', captured: n, seq: q.seq, ...(r.time !== undefined ? { time: r.time } : {}), why: notes[0] ?? 'the model did not predict this notification for the request it stands for' });
@@ -571,7 +522,7 @@ export class TraceReplayer {
       this.queue.shift();
       return [this.stateStep(q)];
     }
-    if (r.kind === 'route' && this.pendingCount === 0 && !q.applied && !this.kernelOriginated(r)) {
+    if (r.kind === 'route' && this.pending.count === 0 && !q.applied && !this.kernelOriginated(r)) {
       this.queue.shift();
       return [this.routeCauseStep(q)];
     }

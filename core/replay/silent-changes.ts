@@ -16,14 +16,14 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { Effect, EffectCause } from '../snapshot/effects.js';
-import type { FibRoute } from '../semantics/fib-info.js';
-import type { FibRule } from '../rules/fib-rule.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
+import type { FibRule } from '../events/rule.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import { routeJson } from '../print/route-line.js';
 import { ruleJson } from '../iproute2/ip-rule.js';
-import { aliasNexthops } from '../route/fib-lookup.js';
+import { aliasNexthops } from '../trie/fib-table-lookup.js';
 import type { JsonValue } from '../print/json-out.js';
-import { tableRoutes } from '../trie/fib-table.js';
+import { tableRoutes } from '../snapshot/fib-table.js';
 import { routeKey } from './_route-key.js';
 import { nexthopJson } from './ip-json-dump.js';
 

@@ -4,7 +4,7 @@
 // known by ifindex (a rename keeps the lane; a device deleted and re-created gets a new
 // ifindex, so a new lane, as the kernel numbers it).
 
-import type { NetDevice } from '../devinet/net-device.js';
+import type { NetDevice } from '../snapshot/net-device.js';
 import type { MomentState } from './report-model.js';
 
 /** A run of states [from, to) with the same admin state, carrier and name. */

@@ -16,13 +16,13 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { EffectCause } from '../snapshot/effects.js';
-import type { FibRoute } from '../semantics/fib-info.js';
-import type { FibRule } from '../rules/fib-rule.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
+import type { FibRule } from '../events/rule.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
-import { prefixKey, tableRouteCount, tableRoutes } from '../trie/fib-table.js';
+import { prefixKey, tableRouteCount, tableRoutes } from '../snapshot/fib-table.js';
 import { tablesInDumpOrder } from '../iproute2/ip-route.js';
 import { formatRouteLine } from '../print/route-line.js';
-import { tableName } from '../print/names.js';
+import { tableName } from '../uapi/rt-names.js';
 import { formatRule } from '../iproute2/ip-rule.js';
 import { formatIp4 } from '../net/ip4.js';
 import { routeLineWithMetrics } from '../replay/ip-json-dump.js';

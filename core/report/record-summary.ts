@@ -13,7 +13,7 @@
 // | nexthop | `[NEXTHOP] Deleted? id N via GW dev NAME / group …`              |
 
 import type { NetlinkRecord } from '../trace/netlink-records.js';
-import { protoName, tableName } from '../print/names.js';
+import { protoName, tableName } from '../uapi/rt-names.js';
 import { routeTypeOf } from '../replay/record-events.js';
 
 const IFF_UP = 0x1;

@@ -1,5 +1,5 @@
 // The data a `kfib replay --html` page carries: the replayed event log (kfib's JSON Lines,
-// core/log/event-log.ts) and, beside it, one entry per notification of the trace (its
+// core/events/event-log.ts) and, beside it, one entry per notification of the trace (its
 // time, its netlink type, who sent it, how the replay used it and how many events of the
 // log it applied), plus the state the replay started from (the `ip -j` snapshot and
 // rtmon's link dump). The page folds the log through the reducer itself: no answer is

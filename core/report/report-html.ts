@@ -5,7 +5,7 @@
 //
 // | block                                   | content                                     |
 // | --------------------------------------- | ------------------------------------------- |
-// | `<style>`                               | PAGE_CSS (page-style.ts)                    |
+// | `<style>`                               | PAGE_CSS (cli/report/page-style.ts)         |
 // | `<script type="application/json" id="kfib-data">` | ReportData (report-data.ts)       |
 // | `<script type="application/x-ndjson" id="kfib-log">` | the event log, JSON Lines      |
 // | `<script>`                              | the bundle; it reads both blocks            |

@@ -13,8 +13,8 @@
 import type { FibEvent } from '../events/fib-event.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { Effect } from '../snapshot/effects.js';
-import { reduceFib } from '../snapshot/reduce.js';
-import { decodeLog } from '../log/event-log.js';
+import { reduceFib } from '../reduce/reduce.js';
+import { decodeLog } from '../events/event-log.js';
 import { parseIpSnapshot } from '../trace/ip-json.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
 import { initialState, type InitialState } from '../replay/initial-state.js';

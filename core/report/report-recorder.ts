@@ -8,7 +8,7 @@ import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { IpSnapshot } from '../trace/ip-json.js';
 import type { LinkRecord } from '../trace/netlink-records.js';
 import { formatTimestamp, nlmsgTypeName } from '../trace/netlink-records.js';
-import { encodeLogLine } from '../log/event-log.js';
+import { encodeLogLine } from '../events/event-log.js';
 import type { InitialState } from '../replay/initial-state.js';
 import type { ReplayStep } from '../replay/replayer.js';
 import { describeEvent } from '../replay/explain.js';

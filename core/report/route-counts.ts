@@ -7,8 +7,8 @@
 // not, so silent changes are counted too.
 
 import type { Effect } from '../snapshot/effects.js';
-import { tableRouteCount } from '../trie/fib-table.js';
-import { tableName } from '../print/names.js';
+import { tableRouteCount } from '../snapshot/fib-table.js';
+import { tableName } from '../uapi/rt-names.js';
 import type { MomentState } from './report-model.js';
 
 /** One table's route count after each state. */

@@ -2,8 +2,8 @@
 
 import type { Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibResult } from './fib-lookup.js';
-import { inetSelectAddr } from '../devinet/select-addr.js';
+import type { FibResult } from '../trie/fib-table-lookup.js';
+import { inetSelectAddr } from '../snapshot/select-addr.js';
 
 /** The route's prefsrc if set (even if no longer local), else inet_select_addr(nh dev, gw, route scope). */
 export function fibResultPrefsrc(s: FibSnapshot, res: FibResult): Ip4 {

@@ -4,11 +4,13 @@
 
 import { isLbcast, isLocalMulticast, isLoopback, isMulticast, isZeronet, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { NetDevice } from '../devinet/net-device.js';
-import { aliasNexthops, fibLookup, fibTableLookup, isLocalAddress, type FibResult, type ResolvedNh } from './fib-lookup.js';
-import { inetSelectAddr } from '../devinet/select-addr.js';
-import { makeFlow, LOOPBACK_IFINDEX, type Flow } from './flow.js';
-import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type Errno, type RouteType } from '../semantics/rtnetlink.js';
+import type { NetDevice } from '../snapshot/net-device.js';
+import { aliasNexthops, fibTableLookup, type FibResult, type ResolvedNh } from '../trie/fib-table-lookup.js';
+import { fibLookup, isLocalAddress } from './fib-lookup.js';
+import { inetSelectAddr } from '../snapshot/select-addr.js';
+import { makeFlow, LOOPBACK_IFINDEX, type Flow } from '../net/flow.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type RouteType } from '../uapi/rtnetlink.js';
+import { type Errno } from '../uapi/errno.js';
 import { fibResultPrefsrc } from './prefsrc.js';
 
 /** The question `ip route get` asks (RTM_GETROUTE). */

@@ -3,8 +3,9 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { RuleAddEvent, RuleMatch } from '../events/rule.js';
-import { sameRule, type FibRule } from './fib-rule.js';
-import { kerr, type KernelError } from '../semantics/rtnetlink.js';
+import { sameRule } from '../snapshot/fib-rule.js';
+import { type FibRule } from '../events/rule.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
 
 /**
  * rule_exists() with fib4_rule_compare(): every attribute must be equal, except that

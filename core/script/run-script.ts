@@ -5,7 +5,7 @@ import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { initialSnapshot } from '../snapshot/snapshot.js';
 import { runCommand } from '../iproute2/ip-command.js';
 import type { FibEvent } from '../events/fib-event.js';
-import type { Step } from '../snapshot/reduce.js';
+import type { Step } from '../reduce/reduce.js';
 
 /** One executed line of a script. */
 export interface ScriptLine {

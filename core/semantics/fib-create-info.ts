@@ -4,21 +4,13 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
-import type { FibInfo, FibNh } from './fib-info.js';
-import { infoProbe, internInfo } from './fib-info-hash.js';
-import {
-  fibPropsError,
-  fibPropsScope,
-  kerr,
-  RT_SCOPE_HOST,
-  RT_SCOPE_LINK,
-  RT_SCOPE_NOWHERE,
-  RT_TABLE_LOCAL,
-  RT_TABLE_MAIN,
-  type KernelError,
-} from './rtnetlink.js';
-import { fibLookup, fibTableLookup, inetAddrType, aliasNexthops, type LookupOutcome } from '../route/fib-lookup.js';
-import { makeFlow } from '../route/flow.js';
+import type { FibInfo, FibNh } from '../snapshot/fib-info.js';
+import { infoProbe, internInfo } from '../snapshot/fib-info-hash.js';
+import { fibPropsError, fibPropsScope, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
+import { fibLookup, inetAddrType } from '../route/fib-lookup.js';
+import { fibTableLookup, aliasNexthops, type LookupOutcome } from '../trie/fib-table-lookup.js';
+import { makeFlow } from '../net/flow.js';
 
 export type CreateInfoResult = { readonly ok: true; readonly info: FibInfo } | { readonly ok: false; readonly err: KernelError };
 

@@ -11,9 +11,9 @@
 // | NETDEV_CHANGE     | linkdown                                         | route linkdown          |
 
 import type { Txn } from '../snapshot/txn.js';
-import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
-import { tableForEachLeaf } from '../trie/fib-table.js';
-import { RT_SCOPE_NOWHERE, RT_TABLE_MAIN } from './rtnetlink.js';
+import { fibInfo, type FibAlias, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
+import { tableForEachLeaf } from '../snapshot/fib-table.js';
+import { RT_SCOPE_NOWHERE, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { EffectCause } from '../snapshot/effects.js';
 

@@ -1,10 +1,10 @@
 // What an event did to the FIB, each change with the kernel mechanism behind it and
 // whether `ip monitor` would see it (notified) or not (silent).
 
-import type { FibRoute } from '../semantics/fib-info.js';
-import type { FibRule } from '../rules/fib-rule.js';
-import type { InIfaddr } from '../devinet/net-device.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
+import type { FibRoute } from './fib-info.js';
+import type { FibRule } from '../events/rule.js';
+import type { InIfaddr } from './net-device.js';
+import type { NexthopObject } from './nexthop-object.js';
 
 /** The kernel function that made the change, for --explain and trace matching. */
 export type EffectCause =

@@ -2,14 +2,14 @@
 // structurally shared between snapshots (a device, table or rule the event did not touch
 // is the same object in the next snapshot).
 
-import type { NetDevice } from '../devinet/net-device.js';
-import { initialDevconf, type DevConf } from '../devinet/devconf.js';
-import type { FibTable } from '../trie/fib-table.js';
-import { emptyTable } from '../trie/fib-table.js';
-import type { FibRule } from '../rules/fib-rule.js';
-import { defaultRules } from '../rules/fib-rule.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
-import { RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
+import type { NetDevice } from './net-device.js';
+import { initialDevconf, type DevConf } from './devconf.js';
+import type { FibTable } from './fib-table.js';
+import { emptyTable } from './fib-table.js';
+import type { FibRule } from '../events/rule.js';
+import { defaultRules } from './fib-rule.js';
+import type { NexthopObject } from './nexthop-object.js';
+import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 
 export interface FibSnapshot {
   /** Number of events applied since the initial snapshot (accepted or not). */

@@ -8,7 +8,7 @@
 // dump of `table all` depends on (fib_table_hash buckets are walked in insertion order
 // for the ids a namespace usually has).
 
-import type { FibTable } from '../trie/fib-table.js';
+import type { FibTable } from './fib-table.js';
 
 /** Above this many tables, lookups go through an index built on first use. */
 const SCAN_MAX = 8;

@@ -4,15 +4,15 @@
 
 import type { FibSnapshot } from './snapshot.js';
 import type { Effect } from './effects.js';
-import type { NetDevice } from '../devinet/net-device.js';
-import type { DevConf } from '../devinet/devconf.js';
-import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../trie/fib-table.js';
-import type { PMapEdit } from '../trie/persistent-map.js';
-import type { FibRule } from '../rules/fib-rule.js';
-import type { NexthopObject } from '../nexthop/nexthop-object.js';
-import type { FibAlias } from '../semantics/fib-info.js';
+import type { NetDevice } from './net-device.js';
+import type { DevConf } from './devconf.js';
+import { emptyTable, tableAliases, tableSetAliases, type FibTable } from './fib-table.js';
+import type { PMapEdit } from './persistent-map.js';
+import type { FibRule } from '../events/rule.js';
+import type { NexthopObject } from './nexthop-object.js';
+import type { FibAlias } from './fib-info.js';
 import type { Ip4 } from '../net/ip4.js';
-import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../semantics/rtnetlink.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { TableList } from './table-list.js';
 
 const NO_EFFECTS: readonly Effect[] = Object.freeze([]);

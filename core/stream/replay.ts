@@ -4,7 +4,7 @@
 
 import { type Observable, scan, map } from 'rxjs';
 import type { FibEvent } from '../events/fib-event.js';
-import { reduceFib, type Step } from '../snapshot/reduce.js';
+import { reduceFib, type Step } from '../reduce/reduce.js';
 import { initialSnapshot, type FibSnapshot } from '../snapshot/snapshot.js';
 import { runCommand } from '../iproute2/ip-command.js';
 import type { ScriptLine } from '../script/run-script.js';

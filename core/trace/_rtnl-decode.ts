@@ -10,344 +10,52 @@
 // Divergence: iproute2 silently stops at a malformed attribute (RTA_OK fails); here it is an
 // error naming the byte offset, because a replay must not act on half a message.
 //
-// Faults are thrown as `Fault` values inside this module only and returned as values by
+// The attribute layer (reader, rtattr walk, typed getters, names) is _rtnl-attrs.ts; the switches
+// here name every attribute by its uapi constant (core/uapi/). Faults are thrown as `Fault`
+// values inside these two modules only and returned as values by
 // `decodeMessage`, which never throws.
 
+import { AF_INET, AF_INET6, AF_UNSPEC } from '../uapi/socket.js';
+import { familyName, nlmsgTypeName } from './netlink-records.js';
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, familyName, nlmsgTypeName, RTM_DELADDR,
-  RTM_DELLINK, RTM_DELNETCONF, RTM_DELNEXTHOP, RTM_DELROUTE, RTM_DELRULE, RTM_F_CLONED,
-  RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWNEXTHOP, RTM_NEWROUTE, RTM_NEWRULE,
-} from './netlink-records.js';
+  RTA_DST, RTA_SRC, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC, RTA_METRICS, RTA_MULTIPATH,
+  RTA_FLOW, RTA_TABLE, RTA_VIA, RTA_NH_ID, RTM_DELADDR, RTM_DELLINK, RTM_DELNETCONF, RTM_DELROUTE,
+  RTM_DELRULE, RTM_F_CLONED, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWNEXTHOP,
+  RTM_NEWROUTE, RTM_NEWRULE,
+} from '../uapi/rtnetlink.js';
 import type {
-  AddrRecord, LinkRecord, NetconfRecord, NetlinkRecord, NexthopGroupEntry, NexthopRecord,
-  Op, RouteNexthop, RouteRecord, RouteVia, RuleRecord, Timestamp,
+  AddrRecord, LinkRecord, NetconfRecord, NexthopGroupEntry, NexthopRecord, Op, RouteNexthop,
+  RouteRecord, RouteVia, RuleRecord,
 } from './netlink-records.js';
-import { RTAX_NAMES } from './_iproute2-names.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** A fault inside a message: where, what was expected, and what was found. */
-export class Fault {
-  constructor(
-    /** Offset relative to the start of the message (its nlmsghdr). */
-    readonly at: number,
-    readonly expected: string,
-    readonly problem: string,
-  ) {}
-}
-
-export type DecodeOutcome =
-  | { readonly ok: true; readonly record: NetlinkRecord }
-  | { readonly ok: 'skip'; readonly reason: string }
-  | { readonly ok: false; readonly fault: Fault };
-
-/** The parts of RecordMeta the framing layer knows. */
-export interface FrameMeta {
-  readonly offset: number;
-  readonly nlmsgType: number;
-  readonly nlmsgFlags: number;
-  readonly nlmsgSeq: number;
-  readonly nlmsgPid: number;
-  readonly dump: boolean;
-  readonly time?: Timestamp;
-}
-
-// Records are built with every header field written out, never with `...meta`: an object
-// spread followed by optional fields sends V8 into dictionary mode (15x slower on fixture 08).
-function withTime<T extends { time?: Timestamp }>(rec: T, meta: FrameMeta): T {
-  if (meta.time !== undefined) rec.time = meta.time;
-  return rec;
-}
-
-const NLMSG_HDRLEN = 16;
-
-/** NLMSG_ALIGN / NLA_ALIGN / RTNH_ALIGN: round up to 4. */
-export function align4(n: number): number {
-  return (n + 3) & ~3;
-}
-
-/** Size of the fixed header after the nlmsghdr for the message types decoded here. */
-export function fixedHeaderSize(type: number): number | undefined {
-  switch (type) {
-    case RTM_NEWLINK: case RTM_DELLINK: return 16; // ifinfomsg
-    case RTM_NEWADDR: case RTM_DELADDR: return 8; // ifaddrmsg
-    case RTM_NEWROUTE: case RTM_DELROUTE: return 12; // rtmsg
-    case RTM_NEWRULE: case RTM_DELRULE: return 12; // fib_rule_hdr
-    case RTM_NEWNETCONF: case RTM_DELNETCONF: return 1; // netconfmsg (attributes at 4)
-    case RTM_NEWNEXTHOP: case RTM_DELNEXTHOP: return 8; // nhmsg
-    default: return undefined;
-  }
-}
-
-const FIXED_HEADER_NAMES: Readonly<Record<number, string>> = {
-  16: 'ifinfomsg', 17: 'ifinfomsg', 20: 'ifaddrmsg', 21: 'ifaddrmsg', 24: 'rtmsg', 25: 'rtmsg',
-  32: 'fib_rule_hdr', 33: 'fib_rule_hdr', 80: 'netconfmsg', 81: 'netconfmsg', 104: 'nhmsg',
-  105: 'nhmsg',
-};
-
-/** Attribute names per message type, for error messages. */
-const ATTR_NAMES: Readonly<Record<string, Readonly<Record<number, string>>>> = {
-  IFLA: {
-    1: 'IFLA_ADDRESS', 2: 'IFLA_BROADCAST', 3: 'IFLA_IFNAME', 4: 'IFLA_MTU', 5: 'IFLA_LINK',
-    6: 'IFLA_QDISC', 10: 'IFLA_MASTER', 16: 'IFLA_OPERSTATE', 18: 'IFLA_LINKINFO',
-    26: 'IFLA_AF_SPEC', 27: 'IFLA_GROUP', 33: 'IFLA_CARRIER', 37: 'IFLA_LINK_NETNSID',
-    39: 'IFLA_PROTO_DOWN', 44: 'IFLA_EVENT',
-  },
-  IFLA_INFO: { 1: 'IFLA_INFO_KIND', 2: 'IFLA_INFO_DATA', 4: 'IFLA_INFO_SLAVE_KIND' },
-  IFLA_AF: { 2: 'IFLA_AF_SPEC/AF_INET', 10: 'IFLA_AF_SPEC/AF_INET6' },
-  IFLA_INET: { 1: 'IFLA_INET_CONF' },
-  IFA: {
-    1: 'IFA_ADDRESS', 2: 'IFA_LOCAL', 3: 'IFA_LABEL', 4: 'IFA_BROADCAST', 6: 'IFA_CACHEINFO',
-    8: 'IFA_FLAGS', 9: 'IFA_RT_PRIORITY',
-  },
-  RTA: {
-    1: 'RTA_DST', 2: 'RTA_SRC', 3: 'RTA_IIF', 4: 'RTA_OIF', 5: 'RTA_GATEWAY', 6: 'RTA_PRIORITY',
-    7: 'RTA_PREFSRC', 8: 'RTA_METRICS', 9: 'RTA_MULTIPATH', 11: 'RTA_FLOW', 15: 'RTA_TABLE',
-    18: 'RTA_VIA', 30: 'RTA_NH_ID',
-  },
-  RTAX: Object.fromEntries(RTAX_NAMES.flatMap((n, i) => (n === undefined ? [] : [[i, `RTAX_${n.toUpperCase()}`]]))),
-  FRA: {
-    1: 'FRA_DST', 2: 'FRA_SRC', 3: 'FRA_IIFNAME', 4: 'FRA_GOTO', 6: 'FRA_PRIORITY',
-    10: 'FRA_FWMARK', 11: 'FRA_FLOW', 12: 'FRA_TUN_ID', 13: 'FRA_SUPPRESS_IFGROUP',
-    14: 'FRA_SUPPRESS_PREFIXLEN', 15: 'FRA_TABLE', 16: 'FRA_FWMASK', 17: 'FRA_OIFNAME',
-    19: 'FRA_L3MDEV', 20: 'FRA_UID_RANGE', 21: 'FRA_PROTOCOL', 22: 'FRA_IP_PROTO',
-    23: 'FRA_SPORT_RANGE', 24: 'FRA_DPORT_RANGE', 25: 'FRA_DSCP', 28: 'FRA_SPORT_MASK',
-    29: 'FRA_DPORT_MASK', 30: 'FRA_DSCP_MASK',
-  },
-  NETCONFA: {
-    1: 'NETCONFA_IFINDEX', 2: 'NETCONFA_FORWARDING', 3: 'NETCONFA_RP_FILTER',
-    4: 'NETCONFA_MC_FORWARDING', 5: 'NETCONFA_PROXY_NEIGH',
-    6: 'NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN', 7: 'NETCONFA_INPUT', 8: 'NETCONFA_BC_FORWARDING',
-  },
-  NHA: {
-    1: 'NHA_ID', 2: 'NHA_GROUP', 3: 'NHA_GROUP_TYPE', 4: 'NHA_BLACKHOLE', 5: 'NHA_OIF',
-    6: 'NHA_GATEWAY', 11: 'NHA_FDB',
-  },
-};
-
-/** The attribute prefix (IFLA, IFA, ...) of a message type. */
-export function attrSpace(type: number): string {
-  switch (type) {
-    case RTM_NEWLINK: case RTM_DELLINK: return 'IFLA';
-    case RTM_NEWADDR: case RTM_DELADDR: return 'IFA';
-    case RTM_NEWROUTE: case RTM_DELROUTE: return 'RTA';
-    case RTM_NEWRULE: case RTM_DELRULE: return 'FRA';
-    case RTM_NEWNETCONF: case RTM_DELNETCONF: return 'NETCONFA';
-    case RTM_NEWNEXTHOP: case RTM_DELNEXTHOP: return 'NHA';
-    default: return 'attribute';
-  }
-}
-
-/** `RTA_GATEWAY (type 5)`, or `RTA type 77` when unnamed. */
-export function attrName(space: string, type: number): string {
-  const n = ATTR_NAMES[space]?.[type];
-  return n === undefined ? `${space} type ${type}` : `${n} (type ${type})`;
-}
-
-/** One attribute: positions are relative to the message start. */
-interface Attr {
-  readonly type: number;
-  /** Start of the rtattr header. */
-  readonly at: number;
-  /** Start of the payload. */
-  readonly start: number;
-  /** Payload length. */
-  readonly len: number;
-}
-
-/**
- * Reads integers in the capture's byte order from one message: the `length` bytes at
- * `base` of `bytes` (positions are relative to the message start). A whole rtmon chunk is
- * read through one DataView, without a view or subarray per message.
- */
-class Reader {
-  view: DataView;
-  bytes: Uint8Array;
-  le: boolean;
-  base: number;
-  length: number;
-  constructor(bytes: Uint8Array, le: boolean, base = 0, length: number = bytes.length - base, view?: DataView) {
-    this.bytes = bytes;
-    this.le = le;
-    this.base = base;
-    this.length = length;
-    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  /** Points this reader at another message (decodeMessage() keeps one reader for all). */
-  reset(bytes: Uint8Array, le: boolean, base: number, length: number, view: DataView): this {
-    this.bytes = bytes;
-    this.le = le;
-    this.base = base;
-    this.length = length;
-    this.view = view;
-    return this;
-  }
-  /** Reads stay inside the message, as a DataView over it alone would enforce. */
-  private at(at: number, size: number): number {
-    if (at < 0 || at + size > this.length) throw new RangeError(`offset ${at} (+${size}) is outside the ${this.length}-byte message`);
-    return this.base + at;
-  }
-  u8(at: number): number { return this.view.getUint8(this.at(at, 1)); }
-  u16(at: number): number { return this.view.getUint16(this.at(at, 2), this.le); }
-  u32(at: number): number { return this.view.getUint32(this.at(at, 4), this.le); }
-  i32(at: number): number { return this.view.getInt32(this.at(at, 4), this.le); }
-}
-
-/**
- * Walks an attribute sequence in [start, end) of the message, as parse_rtattr() does: each
- * rtattr is {u16 rta_len, u16 rta_type}, the next starts at NLA_ALIGN(rta_len); bits 15/14 of
- * the type are NLA_F_NESTED/NLA_F_NET_BYTEORDER. Fewer than 4 bytes left over are ignored, as
- * RTA_OK() does.
- */
-function walkAttrs(r: Reader, start: number, end: number, space: string): Attr[] {
-  const attrs: Attr[] = [];
-  let pos = start;
-  while (end - pos >= 4) {
-    const len = r.u16(pos);
-    const type = r.u16(pos + 2) & 0x3fff;
-    if (len < 4) {
-      throw new Fault(pos, 'rta_len >= 4',
-        `${attrName(space, type)} has rta_len ${len}, smaller than its 4-byte header`);
-    }
-    if (pos + len > end) {
-      throw new Fault(pos, `rta_len <= ${end - pos} (the bytes left in its container)`,
-        `${attrName(space, type)} has rta_len ${len}, overflowing its container by ${pos + len - end} bytes`);
-    }
-    attrs.push({ type, at: pos, start: pos + 4, len: len - 4 });
-    pos += align4(len);
-  }
-  return attrs;
-}
-
-const SHARED_READER = new Reader(new Uint8Array(4), true);
-
-/**
- * walkAttrs() without an object per attribute: one cursor moved along the sequence (its
- * fields are those of the current attribute), for the messages a trace has millions of.
- */
-class AttrCursor implements Attr {
-  type = 0;
-  at = 0;
-  start = 0;
-  len = 0;
-  private pos: number;
-
-  constructor(
-    private r: Reader,
-    start: number,
-    private end: number,
-    private space: string,
-  ) {
-    this.pos = start;
-  }
-
-  /** Starts over on another attribute sequence (decodeRoute() keeps one cursor). */
-  reset(r: Reader, start: number, end: number, space: string): this {
-    this.r = r;
-    this.pos = start;
-    this.end = end;
-    this.space = space;
-    return this;
-  }
-
-  /** Moves to the next attribute; false at the end. Throws a Fault as walkAttrs() does. */
-  next(): boolean {
-    const { r, end, pos } = this;
-    if (end - pos < 4) return false;
-    const len = r.u16(pos);
-    const type = r.u16(pos + 2) & 0x3fff;
-    if (len < 4) {
-      throw new Fault(pos, 'rta_len >= 4',
-        `${attrName(this.space, type)} has rta_len ${len}, smaller than its 4-byte header`);
-    }
-    if (pos + len > end) {
-      throw new Fault(pos, `rta_len <= ${end - pos} (the bytes left in its container)`,
-        `${attrName(this.space, type)} has rta_len ${len}, overflowing its container by ${pos + len - end} bytes`);
-    }
-    this.type = type;
-    this.at = pos;
-    this.start = pos + 4;
-    this.len = len - 4;
-    this.pos = pos + align4(len);
-    return true;
-  }
-}
-
-/** The cursor of decodeRoute() (decoding never nests). */
-const ROUTE_ATTRS = new AttrCursor(SHARED_READER, 0, 0, 'RTA');
-
-function need(a: Attr, space: string, size: number, exact: boolean): void {
-  if (exact ? a.len !== size : a.len < size) {
-    throw new Fault(a.at, `a ${exact ? '' : 'payload of at least '}${size}-byte${exact ? ' payload' : ''}`,
-      `${attrName(space, a.type)} has a ${a.len}-byte payload, expected ${exact ? '' : 'at least '}${size}`);
-  }
-}
-
-function getU8(r: Reader, a: Attr, space: string): number {
-  need(a, space, 1, false);
-  return r.u8(a.start);
-}
-function getU16(r: Reader, a: Attr, space: string): number {
-  need(a, space, 2, false);
-  return r.u16(a.start);
-}
-function getU32(r: Reader, a: Attr, space: string): number {
-  need(a, space, 4, false);
-  return r.u32(a.start);
-}
-function getI32(r: Reader, a: Attr, space: string): number {
-  need(a, space, 4, false);
-  return r.i32(a.start);
-}
-function getIpv4(r: Reader, a: Attr, space: string): string {
-  need(a, space, 4, true);
-  return ipv4At(r.bytes, r.base + a.start);
-}
-function getString(r: Reader, a: Attr): string {
-  const from = r.base + a.start;
-  let end = from;
-  const stop = from + a.len;
-  while (end < stop && r.bytes[end] !== 0) end++;
-  return latin1OrUtf8(r.bytes.subarray(from, end));
-}
-function getMac(r: Reader, a: Attr): string {
-  const parts: string[] = [];
-  for (let i = 0; i < a.len; i++) parts.push((r.bytes[r.base + a.start + i] ?? 0).toString(16).padStart(2, '0'));
-  return parts.join(':');
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-function latin1OrUtf8(b: Uint8Array): string {
-  return utf8.decode(b);
-}
-
-/** A dotted quad from 4 bytes in network order. */
-/** "0" … "255" and "0." … "255.", made once: a trace formats millions of addresses. */
-const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
-const OCTET_DOT: readonly string[] = OCTET.map((o) => `${o}.`);
-
-export function ipv4At(b: Uint8Array, at: number): string {
-  return OCTET_DOT[b[at] ?? 0]! + OCTET_DOT[b[at + 1] ?? 0]! + OCTET_DOT[b[at + 2] ?? 0]! + OCTET[b[at + 3] ?? 0]!;
-}
-
-/** RFC 5952 text of a 16-byte IPv6 address (longest run of >= 2 zero groups as `::`). */
-export function ipv6At(b: Uint8Array, at: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = (xs: number[]): string => xs.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
-}
+import { RTAX_NAMES } from '../uapi/rt-names.js';
+import {
+  IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_QDISC, IFLA_MASTER,
+  IFLA_OPERSTATE, IFLA_LINKINFO, IFLA_AF_SPEC, IFLA_GROUP, IFLA_CARRIER, IFLA_LINK_NETNSID,
+  IFLA_PROTO_DOWN, IFLA_EVENT, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_INET_CONF,
+} from '../uapi/if-link.js';
+import {
+  IFA_ADDRESS, IFA_LOCAL, IFA_LABEL, IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_RT_PRIORITY,
+} from '../uapi/if-addr.js';
+import {
+  FRA_DST, FRA_SRC, FRA_IIFNAME, FRA_GOTO, FRA_PRIORITY, FRA_FWMARK, FRA_FLOW, FRA_TUN_ID,
+  FRA_SUPPRESS_IFGROUP, FRA_SUPPRESS_PREFIXLEN, FRA_TABLE, FRA_FWMASK, FRA_OIFNAME, FRA_L3MDEV,
+  FRA_UID_RANGE, FRA_PROTOCOL, FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE, FRA_DSCP,
+  FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK,
+} from '../uapi/fib-rules.js';
+import {
+  NETCONFA_IFINDEX, NETCONFA_FORWARDING, NETCONFA_RP_FILTER, NETCONFA_MC_FORWARDING,
+  NETCONFA_PROXY_NEIGH, NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN, NETCONFA_INPUT,
+  NETCONFA_BC_FORWARDING,
+} from '../uapi/netconf.js';
+import {
+  NHA_ID, NHA_GROUP, NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_OIF, NHA_GATEWAY, NHA_FDB,
+} from '../uapi/nexthop.js';
+import {
+  type Attr, type DecodeOutcome, FIXED_HEADER_NAMES, Fault, type FrameMeta, type Mutable,
+  NLMSG_HDRLEN, ROUTE_ATTRS, Reader, SHARED_READER, align4, attrName, attrSpace, fixedHeaderSize,
+  getI32, getIpv4, getMac, getString, getU16, getU32, getU8, ipv4At, ipv6At, need, walkAttrs,
+  withTime,
+} from './_rtnl-attrs.js';
 
 function opOf(type: number, newType: number): Op {
   return type === newType ? 'new' : 'del';
@@ -425,36 +133,36 @@ function decodeLink(r: Reader, meta: FrameMeta): DecodeOutcome {
   const S = 'IFLA';
   for (const a of walkAttrs(r, H + 16, r.length, S)) {
     switch (a.type) {
-      case 1: rec.address = getMac(r, a); break;
-      case 2: rec.broadcast = getMac(r, a); break;
-      case 3: rec.name = getString(r, a); break;
-      case 4: rec.mtu = getU32(r, a, S); break;
-      case 5: rec.link = getI32(r, a, S); break;
-      case 6: rec.qdisc = getString(r, a); break;
-      case 10: rec.master = getI32(r, a, S); break;
-      case 16: rec.operstate = getU8(r, a, S); break;
-      case 18:
+      case IFLA_ADDRESS: rec.address = getMac(r, a); break;
+      case IFLA_BROADCAST: rec.broadcast = getMac(r, a); break;
+      case IFLA_IFNAME: rec.name = getString(r, a); break;
+      case IFLA_MTU: rec.mtu = getU32(r, a, S); break;
+      case IFLA_LINK: rec.link = getI32(r, a, S); break;
+      case IFLA_QDISC: rec.qdisc = getString(r, a); break;
+      case IFLA_MASTER: rec.master = getI32(r, a, S); break;
+      case IFLA_OPERSTATE: rec.operstate = getU8(r, a, S); break;
+      case IFLA_LINKINFO:
         for (const i of walkAttrs(r, a.start, a.start + a.len, 'IFLA_INFO')) {
-          if (i.type === 1) rec.linkKind = getString(r, i);
-          else if (i.type === 4) rec.slaveKind = getString(r, i);
+          if (i.type === IFLA_INFO_KIND) rec.linkKind = getString(r, i);
+          else if (i.type === IFLA_INFO_SLAVE_KIND) rec.slaveKind = getString(r, i);
         }
         break;
-      case 26:
+      case IFLA_AF_SPEC:
         for (const f of walkAttrs(r, a.start, a.start + a.len, 'IFLA_AF')) {
           if (f.type !== AF_INET) continue;
           for (const c of walkAttrs(r, f.start, f.start + f.len, 'IFLA_INET')) {
-            if (c.type !== 1) continue;
+            if (c.type !== IFLA_INET_CONF) continue;
             const conf: number[] = [];
             for (let k = 0; k + 4 <= c.len; k += 4) conf.push(r.u32(c.start + k));
             rec.inetConf = conf;
           }
         }
         break;
-      case 27: rec.group = getU32(r, a, S); break;
-      case 33: rec.carrier = getU8(r, a, S) !== 0; break;
-      case 37: rec.linkNetnsid = getI32(r, a, S); break;
-      case 39: rec.protoDown = getU8(r, a, S) !== 0; break;
-      case 44: rec.event = getU32(r, a, S); break;
+      case IFLA_GROUP: rec.group = getU32(r, a, S); break;
+      case IFLA_CARRIER: rec.carrier = getU8(r, a, S) !== 0; break;
+      case IFLA_LINK_NETNSID: rec.linkNetnsid = getI32(r, a, S); break;
+      case IFLA_PROTO_DOWN: rec.protoDown = getU8(r, a, S) !== 0; break;
+      case IFLA_EVENT: rec.event = getU32(r, a, S); break;
       default: break; // unknown or unneeded: skipped by length
     }
   }
@@ -478,17 +186,17 @@ function decodeAddr(r: Reader, meta: FrameMeta): DecodeOutcome {
   const S = 'IFA';
   for (const a of walkAttrs(r, H + 8, r.length, S)) {
     switch (a.type) {
-      case 1: rec.address = getIpv4(r, a, S); break;
-      case 2: rec.local = getIpv4(r, a, S); break;
-      case 3: rec.label = getString(r, a); break;
-      case 4: rec.broadcast = getIpv4(r, a, S); break;
-      case 6:
+      case IFA_ADDRESS: rec.address = getIpv4(r, a, S); break;
+      case IFA_LOCAL: rec.local = getIpv4(r, a, S); break;
+      case IFA_LABEL: rec.label = getString(r, a); break;
+      case IFA_BROADCAST: rec.broadcast = getIpv4(r, a, S); break;
+      case IFA_CACHEINFO:
         need(a, S, 16, false);
         rec.preferredLft = r.u32(a.start);
         rec.validLft = r.u32(a.start + 4);
         break;
-      case 8: rec.flags = getU32(r, a, S); break;
-      case 9: rec.rtPriority = getU32(r, a, S); break;
+      case IFA_FLAGS: rec.flags = getU32(r, a, S); break;
+      case IFA_RT_PRIORITY: rec.rtPriority = getU32(r, a, S); break;
       default: break;
     }
   }
@@ -517,9 +225,9 @@ function decodeMultipath(r: Reader, a: Attr): RouteNexthop[] {
     }
     const leg: Mutable<RouteNexthop> = { flags: r.u8(pos + 2), hops: r.u8(pos + 3), ifindex: r.i32(pos + 4) };
     for (const x of walkAttrs(r, pos + 8, pos + len, 'RTA')) {
-      if (x.type === 5) leg.gateway = getIpv4(r, x, 'RTA');
-      else if (x.type === 11) leg.flow = getU32(r, x, 'RTA');
-      else if (x.type === 18) leg.via = getVia(r, x, 'RTA');
+      if (x.type === RTA_GATEWAY) leg.gateway = getIpv4(r, x, 'RTA');
+      else if (x.type === RTA_FLOW) leg.flow = getU32(r, x, 'RTA');
+      else if (x.type === RTA_VIA) leg.via = getVia(r, x, 'RTA');
     }
     legs.push(leg);
     pos += align4(len);
@@ -527,7 +235,7 @@ function decodeMultipath(r: Reader, a: Attr): RouteNexthop[] {
   return legs;
 }
 
-function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
+export function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
   const family = r.u8(H);
   if (family !== AF_INET) return skipFamily(meta.nlmsgType, family);
   const flags = r.u32(H + 8);
@@ -553,18 +261,18 @@ function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
   const a = ROUTE_ATTRS.reset(r, H + 12, r.length, S);
   while (a.next()) {
     switch (a.type) {
-      case 1: {
+      case RTA_DST: {
         rec.dst = getIpv4(r, a, S);
         // Network order to a number, read once more here rather than parsed from the text.
         rec.dstAddr = r.view.getUint32(r.base + a.start, false);
         break;
       }
-      case 2: rec.src = getIpv4(r, a, S); break;
-      case 4: rec.oif = getU32(r, a, S); break;
-      case 5: rec.gateway = getIpv4(r, a, S); break;
-      case 6: rec.priority = getU32(r, a, S); break;
-      case 7: rec.prefsrc = getIpv4(r, a, S); break;
-      case 8: {
+      case RTA_SRC: rec.src = getIpv4(r, a, S); break;
+      case RTA_OIF: rec.oif = getU32(r, a, S); break;
+      case RTA_GATEWAY: rec.gateway = getIpv4(r, a, S); break;
+      case RTA_PRIORITY: rec.priority = getU32(r, a, S); break;
+      case RTA_PREFSRC: rec.prefsrc = getIpv4(r, a, S); break;
+      case RTA_METRICS: {
         const m: Record<string, number> = {};
         for (const x of walkAttrs(r, a.start, a.start + a.len, 'RTAX')) {
           const name = RTAX_NAMES[x.type];
@@ -574,11 +282,11 @@ function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
         rec.metrics = m;
         break;
       }
-      case 9: rec.multipath = decodeMultipath(r, a); break;
-      case 11: rec.flow = getU32(r, a, S); break;
-      case 15: rec.table = getU32(r, a, S); break;
-      case 18: rec.via = getVia(r, a, S); break;
-      case 30: rec.nhId = getU32(r, a, S); break;
+      case RTA_MULTIPATH: rec.multipath = decodeMultipath(r, a); break;
+      case RTA_FLOW: rec.flow = getU32(r, a, S); break;
+      case RTA_TABLE: rec.table = getU32(r, a, S); break;
+      case RTA_VIA: rec.via = getVia(r, a, S); break;
+      case RTA_NH_ID: rec.nhId = getU32(r, a, S); break;
       default: break;
     }
   }
@@ -613,34 +321,34 @@ function decodeRule(r: Reader, meta: FrameMeta): DecodeOutcome {
   const S = 'FRA';
   for (const a of walkAttrs(r, H + 12, r.length, S)) {
     switch (a.type) {
-      case 1: rec.dst = getIpv4(r, a, S); break;
-      case 2: rec.src = getIpv4(r, a, S); break;
-      case 3: rec.iifName = getString(r, a); break;
-      case 4: rec.goto = getU32(r, a, S); break;
-      case 6: rec.priority = getU32(r, a, S); break;
-      case 10: rec.fwmark = getU32(r, a, S); break;
-      case 11: rec.flow = getU32(r, a, S); break;
-      case 12: {
+      case FRA_DST: rec.dst = getIpv4(r, a, S); break;
+      case FRA_SRC: rec.src = getIpv4(r, a, S); break;
+      case FRA_IIFNAME: rec.iifName = getString(r, a); break;
+      case FRA_GOTO: rec.goto = getU32(r, a, S); break;
+      case FRA_PRIORITY: rec.priority = getU32(r, a, S); break;
+      case FRA_FWMARK: rec.fwmark = getU32(r, a, S); break;
+      case FRA_FLOW: rec.flow = getU32(r, a, S); break;
+      case FRA_TUN_ID: {
         need(a, S, 8, false);
         // FRA_TUN_ID is a __be64 whatever the host's byte order.
         rec.tunId = r.view.getBigUint64(r.base + a.start, false).toString();
         break;
       }
-      case 13: { const v = getU32(r, a, S); if (v !== 0xffffffff) rec.suppressIfgroup = v; break; }
-      case 14: { const v = getU32(r, a, S); if (v !== 0xffffffff) rec.suppressPrefixlen = v; break; }
-      case 15: rec.table = getU32(r, a, S); break;
-      case 16: rec.fwmask = getU32(r, a, S); break;
-      case 17: rec.oifName = getString(r, a); break;
-      case 19: rec.l3mdev = getU8(r, a, S); break;
-      case 20: rec.uidRange = getRange32(r, a, S); break;
-      case 21: rec.protocol = getU8(r, a, S); break;
-      case 22: rec.ipProto = getU8(r, a, S); break;
-      case 23: rec.sportRange = getRange16(r, a, S); break;
-      case 24: rec.dportRange = getRange16(r, a, S); break;
-      case 25: rec.dscp = getU8(r, a, S); break;
-      case 28: rec.sportMask = getU16(r, a, S); break;
-      case 29: rec.dportMask = getU16(r, a, S); break;
-      case 30: rec.dscpMask = getU8(r, a, S); break;
+      case FRA_SUPPRESS_IFGROUP: { const v = getU32(r, a, S); if (v !== 0xffffffff) rec.suppressIfgroup = v; break; }
+      case FRA_SUPPRESS_PREFIXLEN: { const v = getU32(r, a, S); if (v !== 0xffffffff) rec.suppressPrefixlen = v; break; }
+      case FRA_TABLE: rec.table = getU32(r, a, S); break;
+      case FRA_FWMASK: rec.fwmask = getU32(r, a, S); break;
+      case FRA_OIFNAME: rec.oifName = getString(r, a); break;
+      case FRA_L3MDEV: rec.l3mdev = getU8(r, a, S); break;
+      case FRA_UID_RANGE: rec.uidRange = getRange32(r, a, S); break;
+      case FRA_PROTOCOL: rec.protocol = getU8(r, a, S); break;
+      case FRA_IP_PROTO: rec.ipProto = getU8(r, a, S); break;
+      case FRA_SPORT_RANGE: rec.sportRange = getRange16(r, a, S); break;
+      case FRA_DPORT_RANGE: rec.dportRange = getRange16(r, a, S); break;
+      case FRA_DSCP: rec.dscp = getU8(r, a, S); break;
+      case FRA_SPORT_MASK: rec.sportMask = getU16(r, a, S); break;
+      case FRA_DPORT_MASK: rec.dportMask = getU16(r, a, S); break;
+      case FRA_DSCP_MASK: rec.dscpMask = getU8(r, a, S); break;
       default: break;
     }
   }
@@ -661,14 +369,14 @@ function decodeNetconf(r: Reader, meta: FrameMeta): DecodeOutcome {
   // netconfmsg is one byte; attributes start at NLMSG_ALIGN(1) = 4 into the payload.
   for (const a of walkAttrs(r, H + 4, r.length, S)) {
     switch (a.type) {
-      case 1: rec.ifindex = getI32(r, a, S); break;
-      case 2: rec.forwarding = getI32(r, a, S); break;
-      case 3: rec.rpFilter = getI32(r, a, S); break;
-      case 4: rec.mcForwarding = getI32(r, a, S); break;
-      case 5: rec.proxyNeigh = getI32(r, a, S); break;
-      case 6: rec.ignoreRoutesWithLinkdown = getI32(r, a, S); break;
-      case 7: rec.input = getI32(r, a, S); break;
-      case 8: rec.bcForwarding = getI32(r, a, S); break;
+      case NETCONFA_IFINDEX: rec.ifindex = getI32(r, a, S); break;
+      case NETCONFA_FORWARDING: rec.forwarding = getI32(r, a, S); break;
+      case NETCONFA_RP_FILTER: rec.rpFilter = getI32(r, a, S); break;
+      case NETCONFA_MC_FORWARDING: rec.mcForwarding = getI32(r, a, S); break;
+      case NETCONFA_PROXY_NEIGH: rec.proxyNeigh = getI32(r, a, S); break;
+      case NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: rec.ignoreRoutesWithLinkdown = getI32(r, a, S); break;
+      case NETCONFA_INPUT: rec.input = getI32(r, a, S); break;
+      case NETCONFA_BC_FORWARDING: rec.bcForwarding = getI32(r, a, S); break;
       default: break;
     }
   }
@@ -696,8 +404,8 @@ function decodeNexthop(r: Reader, meta: FrameMeta): DecodeOutcome {
   const S = 'NHA';
   for (const a of walkAttrs(r, H + 8, r.length, S)) {
     switch (a.type) {
-      case 1: id = getU32(r, a, S); break;
-      case 2: {
+      case NHA_ID: id = getU32(r, a, S); break;
+      case NHA_GROUP: {
         if (a.len % 8 !== 0) {
           throw new Fault(a.at, 'a multiple of 8 bytes (struct nexthop_grp)',
             `NHA_GROUP (type 2) has a ${a.len}-byte payload, not a multiple of 8`);
@@ -710,11 +418,11 @@ function decodeNexthop(r: Reader, meta: FrameMeta): DecodeOutcome {
         rec.group = group;
         break;
       }
-      case 3: rec.groupType = getU16(r, a, S); break;
-      case 4: rec.blackhole = true; break;
-      case 5: rec.oif = getU32(r, a, S); break;
-      case 6: rec.gateway = getIpv4(r, a, S); break;
-      case 11: rec.fdb = true; break;
+      case NHA_GROUP_TYPE: rec.groupType = getU16(r, a, S); break;
+      case NHA_BLACKHOLE: rec.blackhole = true; break;
+      case NHA_OIF: rec.oif = getU32(r, a, S); break;
+      case NHA_GATEWAY: rec.gateway = getIpv4(r, a, S); break;
+      case NHA_FDB: rec.fdb = true; break;
       default: break;
     }
   }

@@ -26,6 +26,8 @@
 // (`dev`, `linkName`, `masterName`), no nlmsg flags/seq/pid, no ifi_change, no IFLA_CARRIER.
 // The replayer resolves names itself (see ../shared/formats/README.md section 5).
 
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from '../uapi/socket.js';
+
 /** Wall-clock time of the userspace reader: seconds since the epoch and microseconds. */
 export interface Timestamp {
   readonly sec: number;
@@ -400,131 +402,6 @@ export function isNetlinkRecord(r: TraceRecord): r is NetlinkRecord {
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }
-
-// ---- kernel numbers (uapi) ----
-
-export const NLMSG_NOOP = 1;
-export const NLMSG_ERROR = 2;
-export const NLMSG_DONE = 3;
-export const NLMSG_OVERRUN = 4;
-/** iproute2's rtmon time-stamp record (not a kernel message). */
-export const NLMSG_TSTAMP = 15;
-
-export const RTM_NEWLINK = 16;
-export const RTM_DELLINK = 17;
-export const RTM_NEWADDR = 20;
-export const RTM_DELADDR = 21;
-export const RTM_NEWROUTE = 24;
-export const RTM_DELROUTE = 25;
-export const RTM_NEWNEIGH = 28;
-export const RTM_DELNEIGH = 29;
-export const RTM_NEWRULE = 32;
-export const RTM_DELRULE = 33;
-export const RTM_NEWNETCONF = 80;
-export const RTM_DELNETCONF = 81;
-export const RTM_NEWNEXTHOP = 104;
-export const RTM_DELNEXTHOP = 105;
-/** RTM_MAX of Linux 6.18 (after RTM_GETTUNNEL 122): types above it are not rtnetlink. */
-export const RTM_MAX = 123;
-
-export const NLM_F_REQUEST = 0x1;
-export const NLM_F_MULTI = 0x2;
-export const NLM_F_ACK = 0x4;
-export const NLM_F_REPLACE = 0x100;
-export const NLM_F_EXCL = 0x200;
-export const NLM_F_CREATE = 0x400;
-export const NLM_F_APPEND = 0x800;
-
-export const AF_UNSPEC = 0;
-export const AF_INET = 2;
-export const AF_BRIDGE = 7;
-export const AF_INET6 = 10;
-
-export const IFF_UP = 0x1;
-export const IFF_BROADCAST = 0x2;
-export const IFF_DEBUG = 0x4;
-export const IFF_LOOPBACK = 0x8;
-export const IFF_POINTOPOINT = 0x10;
-export const IFF_NOTRAILERS = 0x20;
-export const IFF_RUNNING = 0x40;
-export const IFF_NOARP = 0x80;
-export const IFF_PROMISC = 0x100;
-export const IFF_ALLMULTI = 0x200;
-export const IFF_MASTER = 0x400;
-export const IFF_SLAVE = 0x800;
-export const IFF_MULTICAST = 0x1000;
-export const IFF_PORTSEL = 0x2000;
-export const IFF_AUTOMEDIA = 0x4000;
-export const IFF_DYNAMIC = 0x8000;
-export const IFF_LOWER_UP = 0x10000;
-export const IFF_DORMANT = 0x20000;
-export const IFF_ECHO = 0x40000;
-
-export const IFA_F_SECONDARY = 0x1;
-export const IFA_F_NODAD = 0x2;
-export const IFA_F_OPTIMISTIC = 0x4;
-export const IFA_F_DADFAILED = 0x8;
-export const IFA_F_HOMEADDRESS = 0x10;
-export const IFA_F_DEPRECATED = 0x20;
-export const IFA_F_TENTATIVE = 0x40;
-export const IFA_F_PERMANENT = 0x80;
-export const IFA_F_MANAGETEMPADDR = 0x100;
-export const IFA_F_NOPREFIXROUTE = 0x200;
-export const IFA_F_MCAUTOJOIN = 0x400;
-export const IFA_F_STABLE_PRIVACY = 0x800;
-
-export const RTNH_F_DEAD = 0x1;
-export const RTNH_F_PERVASIVE = 0x2;
-export const RTNH_F_ONLINK = 0x4;
-export const RTNH_F_OFFLOAD = 0x8;
-export const RTNH_F_LINKDOWN = 0x10;
-export const RTNH_F_UNRESOLVED = 0x20;
-export const RTNH_F_TRAP = 0x40;
-export const RTM_F_NOTIFY = 0x100;
-export const RTM_F_CLONED = 0x200;
-export const RTM_F_OFFLOAD = 0x4000;
-export const RTM_F_TRAP = 0x8000;
-export const RTM_F_OFFLOAD_FAILED = 0x20000000;
-
-export const RT_TABLE_UNSPEC = 0;
-export const RT_TABLE_COMPAT = 252;
-export const RT_TABLE_DEFAULT = 253;
-export const RT_TABLE_MAIN = 254;
-export const RT_TABLE_LOCAL = 255;
-
-export const RT_SCOPE_UNIVERSE = 0;
-export const RT_SCOPE_SITE = 200;
-export const RT_SCOPE_LINK = 253;
-export const RT_SCOPE_HOST = 254;
-export const RT_SCOPE_NOWHERE = 255;
-
-export const RTPROT_UNSPEC = 0;
-export const RTPROT_KERNEL = 2;
-export const RTPROT_BOOT = 3;
-
-export const RTN_UNICAST = 1;
-export const RTN_LOCAL = 2;
-export const RTN_BROADCAST = 3;
-export const RTN_BLACKHOLE = 6;
-export const RTN_UNREACHABLE = 7;
-export const RTN_PROHIBIT = 8;
-export const RTN_THROW = 9;
-
-export const FR_ACT_TO_TBL = 1;
-export const FR_ACT_GOTO = 2;
-export const FR_ACT_NOP = 3;
-export const FR_ACT_BLACKHOLE = 6;
-export const FR_ACT_UNREACHABLE = 7;
-export const FR_ACT_PROHIBIT = 8;
-
-export const FIB_RULE_PERMANENT = 0x1;
-export const FIB_RULE_INVERT = 0x2;
-export const FIB_RULE_UNRESOLVED = 0x4;
-export const FIB_RULE_IIF_DETACHED = 0x8;
-export const FIB_RULE_OIF_DETACHED = 0x10;
-
-export const NETCONFA_IFINDEX_ALL = -1;
-export const NETCONFA_IFINDEX_DEFAULT = -2;
 
 /** The name of a netlink message type, as rtmon_decode.py prints it (`TYPE_N` when unnamed). */
 export function nlmsgTypeName(type: number): string {

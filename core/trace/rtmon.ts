@@ -21,11 +21,12 @@
 
 import { concat, defer, type Observable, type OperatorFunction } from 'rxjs';
 import { concatMap, takeWhile } from 'rxjs';
-import {
-  nlmsgTypeName, NLM_F_MULTI, NLMSG_TSTAMP, RTM_MAX,
-} from './netlink-records.js';
+import { nlmsgTypeName } from './netlink-records.js';
+import { NLM_F_MULTI, NLMSG_TSTAMP } from '../uapi/netlink.js';
+import { RTM_MAX } from '../uapi/rtnetlink.js';
 import type { Timestamp, TraceError, TraceRecord, TraceStats } from './netlink-records.js';
-import { align4, decodeMessage, locateCut, type FrameMeta } from './_rtnl-decode.js';
+import { align4, type FrameMeta } from './_rtnl-attrs.js';
+import { decodeMessage, locateCut } from './_rtnl-decode.js';
 
 /** Options of the rtmon reader. */
 export interface RtmonOptions {

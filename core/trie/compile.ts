@@ -24,25 +24,18 @@
 //   | routeOutput + finish + outputAnswer | outcomeOf + decodeOutcome          |
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { aliasNexthops, ruleMatches, gotoTarget, type ResolvedNh } from '../route/fib-lookup.js';
-import { makeFlow, LOOPBACK_IFINDEX } from '../route/flow.js';
+import { aliasNexthops, type ResolvedNh } from './fib-table-lookup.js';
+import { ruleMatches, gotoTarget } from '../rules/fib-rules-lookup.js';
+import { makeFlow, LOOPBACK_IFINDEX } from '../net/flow.js';
 import type { RouteGetAnswer, RouteGetOutcome } from '../route/route-output.js';
-import { tableAliases, tableForEachLeaf, type FibTable } from './fib-table.js';
-import { pmapForEachRange } from './persistent-map.js';
-import { aliasHash, sameAlias } from './alias-sig.js';
-import {
-  fibPropsError,
-  RT_SCOPE_LINK,
-  RT_TABLE_DEFAULT,
-  RT_TABLE_LOCAL,
-  RT_TABLE_MAIN,
-  RTN,
-  type Errno,
-  type RouteType,
-} from '../semantics/rtnetlink.js';
+import { tableAliases, tableForEachLeaf, type FibTable } from '../snapshot/fib-table.js';
+import { pmapForEachRange } from '../snapshot/persistent-map.js';
+import { aliasHash, sameAlias } from '../snapshot/alias-sig.js';
+import { fibPropsError, RT_SCOPE_LINK, RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN, type RouteType } from '../uapi/rtnetlink.js';
+import { type Errno } from '../uapi/errno.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
-import { inetSelectAddr } from '../devinet/select-addr.js';
-import type { FibAlias } from '../semantics/fib-info.js';
+import { inetSelectAddr } from '../snapshot/select-addr.js';
+import type { FibAlias } from '../snapshot/fib-info.js';
 import { isLbcast, isLoopback, isMulticast, maskOf, type Ip4 } from '../net/ip4.js';
 
 /**
@@ -522,7 +515,7 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
   };
 }
 
-export { aliasHash, sameAlias } from './alias-sig.js';
+export { aliasHash, sameAlias } from '../snapshot/alias-sig.js';
 
 /** Calls fn for every prefix of a table strictly inside dst/plen (longer, and contained). */
 export function forEachLeafInside(

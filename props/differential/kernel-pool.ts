@@ -1,10 +1,10 @@
-// A queue in front of the kernel runner (cli/kernel-runner.ts, kernelTranscriptAsync: a
+// A queue in front of the kernel runner (props/differential/kernel-runner.ts, kernelTranscriptAsync: a
 // fresh `unshare -n` namespace per script): at most `size` namespaces at a time. The
 // runner mostly sleeps while linkwatch settles, so namespaces overlap well on two cores.
 // `front` puts a job ahead of the queue (shrinking must not wait behind prefetched
 // scripts), and `cancelPending` drops what has not started.
 
-import { kernelTranscriptAsync } from '../../cli/kernel-runner.js';
+import { kernelTranscriptAsync } from './kernel-runner.js';
 
 interface Pending {
   readonly script: string;

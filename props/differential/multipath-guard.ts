@@ -11,10 +11,10 @@
 import { initialSnapshot, type FibSnapshot } from '../../core/snapshot/snapshot.js';
 import { runCommand } from '../../core/iproute2/ip-command.js';
 import { routeGet, type RouteGetRequest } from '../../core/route/route-output.js';
-import { aliasNexthops } from '../../core/route/fib-lookup.js';
+import { aliasNexthops } from '../../core/trie/fib-table-lookup.js';
 import { deviceByName } from '../../core/snapshot/snapshot.js';
 import { parseIp4 } from '../../core/net/ip4.js';
-import { dsfieldNumber, parseUnsigned } from '../../core/print/names.js';
+import { dsfieldNumber, parseUnsigned } from '../../core/uapi/rt-names.js';
 import { ipprotoNumber } from '../../core/iproute2/ip-proto.js';
 import { IpCommand } from '../arbitraries/ip-command.js';
 

@@ -14,15 +14,16 @@ import { naiveDefaultPref, sortedByPriority } from '../model/naive-rules.js';
 import { applyRouteEffects, multisetDiff, routeMultiset } from '../model/naive-effects.js';
 import { parseRouteLine, type ParsedLeg } from '../model/parse-route-line.js';
 import { initialSnapshot, ignoreLinkdown, type FibSnapshot } from '../../core/snapshot/snapshot.js';
-import { reduceFib } from '../../core/snapshot/reduce.js';
+import { reduceFib } from '../../core/reduce/reduce.js';
 import { snapshots as replaySnapshots } from '../../core/stream/replay.js';
-import { fibLookup, fibTableLookup, aliasNexthops } from '../../core/route/fib-lookup.js';
-import { makeFlow, type Flow } from '../../core/route/flow.js';
+import { fibLookup } from '../../core/route/fib-lookup.js';
+import { fibTableLookup, aliasNexthops } from '../../core/trie/fib-table-lookup.js';
+import { makeFlow, type Flow } from '../../core/net/flow.js';
 import { parseIp4 } from '../../core/net/ip4.js';
 import { formatRouteLine } from '../../core/print/route-line.js';
-import { tableLeaves } from '../../core/trie/fib-table.js';
+import { tableLeaves } from '../../core/snapshot/fib-table.js';
 import type { FibEvent } from '../../core/events/fib-event.js';
-import type { FibRoute } from '../../core/semantics/fib-info.js';
+import type { FibRoute } from '../../core/snapshot/fib-info.js';
 
 /** One law: its name (the law and the kernel function), and how to check it. */
 export interface Invariant {

@@ -3,7 +3,7 @@
 
 import type { FibEvent } from '../../core/events/fib-event.js';
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import type { Step } from '../../core/snapshot/reduce.js';
+import type { Step } from '../../core/reduce/reduce.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
 import { runScript } from '../../core/script/run-script.js';
 import { scriptText, type IpCommand } from '../arbitraries/ip-command.js';

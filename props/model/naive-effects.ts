@@ -2,7 +2,7 @@
 // routes must be exactly the difference between the routes before and after.
 
 import type { Effect } from '../../core/snapshot/effects.js';
-import type { FibRoute } from '../../core/semantics/fib-info.js';
+import type { FibRoute } from '../../core/snapshot/fib-info.js';
 import { routeKey } from './serialise.js';
 
 /** Applies the route effects to a multiset of route keys; returns the problems met. */

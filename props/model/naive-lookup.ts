@@ -5,11 +5,11 @@
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
 import { ignoreLinkdown } from '../../core/snapshot/snapshot.js';
-import { tableRoutes } from '../../core/trie/fib-table.js';
+import { tableRoutes } from '../../core/snapshot/fib-table.js';
 import { maskOf } from '../../core/net/ip4.js';
-import type { Flow } from '../../core/route/flow.js';
-import type { FibRoute } from '../../core/semantics/fib-info.js';
-import { aliasNexthops } from '../../core/route/fib-lookup.js';
+import type { Flow } from '../../core/net/flow.js';
+import type { FibRoute } from '../../core/snapshot/fib-info.js';
+import { aliasNexthops } from '../../core/trie/fib-table-lookup.js';
 
 export type NaiveOutcome = { readonly ok: true; readonly route: FibRoute; readonly nhIndex: number } | { readonly ok: false; readonly errno: string };
 

@@ -1,7 +1,7 @@
 // fib_default_rule_pref(), said differently: the lowest priority among the rules after
 // the first one, minus one; 0 when that is 0 or there is no such rule.
 
-import type { FibRule } from '../../core/rules/fib-rule.js';
+import type { FibRule } from '../../core/events/rule.js';
 
 export function naiveDefaultPref(rules: readonly FibRule[]): number {
   const rest = rules.slice(1).map((r) => r.priority);

@@ -2,7 +2,7 @@
 // inverse of the printer, for the print-then-parse round trip.
 
 import { parseIp4, type Ip4 } from '../../core/net/ip4.js';
-import { dsfieldNumber, protoNumber, scopeNumber, tableNumber } from '../../core/print/names.js';
+import { dsfieldNumber, protoNumber, scopeNumber, tableNumber } from '../../core/uapi/rt-names.js';
 
 export interface ParsedLeg {
   readonly gw: Ip4 | null;

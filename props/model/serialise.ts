@@ -2,8 +2,8 @@
 // value: determinism, fold equality, immutability of earlier snapshots.
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import { tableRoutes } from '../../core/trie/fib-table.js';
-import type { FibRoute } from '../../core/semantics/fib-info.js';
+import { tableRoutes } from '../../core/snapshot/fib-table.js';
+import type { FibRoute } from '../../core/snapshot/fib-info.js';
 
 export interface SerialiseOptions {
   /** Leave out what a refused request may still change (empty tables, devconf set marks, the ifindex counter). */

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { runScript } from '../../core/script/run-script.js';
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import { tableForEachLeaf as forEachLeaf } from '../../core/trie/fib-table.js';
+import { tableForEachLeaf as forEachLeaf } from '../../core/snapshot/fib-table.js';
 import { formatIp4, maskOf, type Ip4 } from '../../core/net/ip4.js';
 
 const SETUP = [

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { emptyTable, tableLeaves, tableSetAliases, type FibTable } from '../../core/trie/fib-table.js';
+import { emptyTable, tableLeaves, tableSetAliases, type FibTable } from '../../core/snapshot/fib-table.js';
 import { compileProgram, compileSnapshot, decodeOutcome, forEachLeafInside, ruleCovers, type CompiledRule } from '../../core/trie/compile.js';
-import { tableForEachLeaf as forEachLeaf } from '../../core/trie/fib-table.js';
-import type { FibAlias } from '../../core/semantics/fib-info.js';
+import { tableForEachLeaf as forEachLeaf } from '../../core/snapshot/fib-table.js';
+import type { FibAlias } from '../../core/snapshot/fib-info.js';
 import { routeGet } from '../../core/route/route-output.js';
 import { maskOf } from '../../core/net/ip4.js';
 import { destinationRequest } from '../../workers/fib-engine.js';

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { LeafColumnCache } from '../../core/lpm/_leaf-columns.js';
-import { aliasListSig, sigAliases } from '../../core/trie/alias-sig.js';
-import { emptyTable, tableSetAliases, type FibTable } from '../../core/trie/fib-table.js';
-import type { FibAlias } from '../../core/semantics/fib-info.js';
+import { aliasListSig, sigAliases } from '../../core/snapshot/alias-sig.js';
+import { emptyTable, tableSetAliases, type FibTable } from '../../core/snapshot/fib-table.js';
+import type { FibAlias } from '../../core/snapshot/fib-info.js';
 import { maskOf } from '../../core/net/ip4.js';
 
 function alias(gw: number): FibAlias {

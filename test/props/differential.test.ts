@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kernelAvailable } from '../../cli/kernel-runner.js';
+import { kernelAvailable } from '../../props/differential/kernel-runner.js';
 import { runDifferential } from '../../props/differential/differential.js';
 
 const RUNS = 150;

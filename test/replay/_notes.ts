@@ -10,9 +10,9 @@
 // reprs included) to produce those lines, then cut them as the script does (12 per kind).
 
 import type { JsonValue } from '../../core/print/json-out.js';
-import type { FibRoute } from '../../core/semantics/fib-info.js';
+import type { FibRoute } from '../../core/snapshot/fib-info.js';
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
-import type { NexthopObject } from '../../core/nexthop/nexthop-object.js';
+import type { NexthopObject } from '../../core/snapshot/nexthop-object.js';
 import type { NetlinkRecord, RouteRecord, RuleRecord } from '../../core/trace/netlink-records.js';
 import type { ReplayStep } from '../../core/replay/replayer.js';
 import { formatIp4 } from '../../core/net/ip4.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkEvents, routeEvent, routeOp, netconfEvents, inetConfEvents, ruleEvent } from '../../core/replay/record-events.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
-import { reduceFib } from '../../core/snapshot/reduce.js';
+import { reduceFib } from '../../core/reduce/reduce.js';
 import type { LinkRecord, NetconfRecord, RouteRecord, RuleRecord } from '../../core/trace/netlink-records.js';
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
 

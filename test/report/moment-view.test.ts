@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mechanismName, momentView, tableRouteLine } from '../../core/report/moment-view.js';
 import { runCommand } from '../../core/iproute2/ip-command.js';
-import { tableRoutes } from '../../core/trie/fib-table.js';
+import { tableRoutes } from '../../core/snapshot/fib-table.js';
 import type { MomentState } from '../../core/report/report-model.js';
 import { fixtureNames } from '../trace/_fixtures.js';
 import { fixtureReport } from './_report-fixture.js';

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeLog } from '../../core/log/event-log.js';
+import { decodeLog } from '../../core/events/event-log.js';
 import { parseReportData } from '../../core/report/report-data.js';
 import { fixtureNames } from '../trace/_fixtures.js';
 import { fixtureReport } from './_report-fixture.js';

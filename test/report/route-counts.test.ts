@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { routeCountSeries } from '../../core/report/route-counts.js';
-import { tableRouteCount } from '../../core/trie/fib-table.js';
+import { tableRouteCount } from '../../core/snapshot/fib-table.js';
 import { fixtureNames } from '../trace/_fixtures.js';
 import { fixtureReport } from './_report-fixture.js';
 

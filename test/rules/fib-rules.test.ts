@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { runScript, transcript } from '../../core/script/run-script.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
 import { fibLookup } from '../../core/route/fib-lookup.js';
-import { makeFlow } from '../../core/route/flow.js';
+import { makeFlow } from '../../core/net/flow.js';
 import { parseIp4 } from '../../core/net/ip4.js';
 
 test('automatic priorities count down from the second rule, and stick at 0', () => {

@@ -3,9 +3,10 @@
 // notifications. Binary ifindexes are turned into names through the trace's own link records
 // (latest IFLA_IFNAME wins), which is what the live monitor printed (formats README section 5).
 
-import {
-  FR_ACT_TO_TBL, IFA_F_PERMANENT, RTPROT_KERNEL, isNetlinkRecord,
-} from '../../core/trace/netlink-records.js';
+import { FR_ACT_TO_TBL } from '../../core/uapi/fib-rules.js';
+import { IFA_F_PERMANENT } from '../../core/uapi/if-addr.js';
+import { RTPROT_KERNEL } from '../../core/uapi/rtnetlink.js';
+import { isNetlinkRecord } from '../../core/trace/netlink-records.js';
 import type {
   NetlinkRecord, RouteNexthop, TraceRecord,
 } from '../../core/trace/netlink-records.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeMessage, ipv6At, locateCut } from '../../core/trace/_rtnl-decode.js';
+import { decodeMessage, locateCut } from '../../core/trace/_rtnl-decode.js';
+import { ipv6At } from '../../core/trace/_rtnl-attrs.js';
 import { attr, concatBytes, nlmsg, rtmsg, u16, u32 } from './_netlink-builder.js';
 
 const meta = { offset: 0, nlmsgType: 24, nlmsgFlags: 0, nlmsgSeq: 0, nlmsgPid: 0, dump: false };

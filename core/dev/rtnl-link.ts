@@ -1,0 +1,177 @@
+// Link requests: rtnl_newlink(), do_setlink() and rtnl_dellink() (net/core/rtnetlink.c) with
+// register_netdevice(), dev_open() / dev_close() (dev_change_flags) and
+// unregister_netdevice() (net/core/dev.c). Each device change runs the netdevice notifier
+// chain as the kernel orders it: inetdev_event() (devinet/), fib_netdev_event()
+// (frontend/netdev-event.ts), nh_netdev_event() (nexthop/), fib_rules_event() (rules/).
+
+import type { Txn } from '../snapshot/txn.js';
+import type { LinkAddEvent, LinkCarrierEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
+import type { NetDevice } from '../snapshot/net-device.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
+import { fibDisableIp, netdevChange, netdevDown, netdevUp, settleCarriers } from '../frontend/netdev-event.js';
+import { fibDelIfaddr } from '../frontend/ifaddr-routes.js';
+import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
+import { fibRulesEvent } from '../rules/fib-rules-event.js';
+import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
+
+function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
+  for (const d of txn.devices.values()) if (d.name === spec.name) return kerr('EEXIST');
+  const ifindex = spec.ifindex ?? txn.nextIfindex;
+  if (txn.devices.has(ifindex)) return kerr('EEXIST');
+  txn.nextIfindex = Math.max(txn.nextIfindex, ifindex + 1);
+  return {
+    ifindex,
+    name: spec.name,
+    kind: spec.kind,
+    peer: null,
+    master: null,
+    up: false,
+    carrier: spec.kind === 'bridge' || spec.kind === 'other',
+    hadPorts: false,
+    group: 0,
+    addrs: [],
+    // inetdev_init(): the new device's devconf is a copy of default, set marks included.
+    conf: txn.confDefault,
+    mac: spec.mac ?? 'xx:xx:xx:xx:xx:xx',
+    mtu: spec.mtu ?? 1500,
+  };
+}
+
+/** rtnl_newlink(): register (a veth's peer first), then bring up what was asked up. */
+export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
+  return fibRulesEvent(txn, () => {
+    // rtnl_newlink(): a device of that name already there is EEXIST (NLM_F_EXCL) before
+    // anything is created.
+    for (const x of txn.devices.values()) if (x.name === e.link.name) return kerr('EEXIST');
+    let peer: NetDevice | undefined;
+    if (e.peer !== undefined) {
+      const p = newDevice(txn, e.peer);
+      if ('errno' in p) return p;
+      // veth_newlink(): the peer is registered (its ifindex is spent for good) and
+      // configured before the device: `peer … up` fails in veth_open() (no peer yet,
+      // ENOTCONN), a device name equal to the peer's fails to register (EEXIST); either
+      // way the peer is unregistered again.
+      if (e.peer.up) return kerr('ENOTCONN');
+      if (e.peer.name === e.link.name) return kerr('EEXIST');
+      peer = p;
+      txn.setDevice(p);
+    }
+    const d = newDevice(txn, e.link);
+    if ('errno' in d) return d;
+    if (peer !== undefined) {
+      txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
+      txn.setDevice({ ...d, peer: peer.ifindex, carrier: false });
+    } else txn.setDevice(d);
+    txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'add', cause: 'inetdev_event', notified: true });
+    if (e.link.master !== undefined) setMaster(txn, d.ifindex, e.link.master);
+    if (e.link.up) devChangeFlags(txn, d.ifindex, true);
+    settleCarriers(txn);
+    return null;
+  });
+}
+
+function setMaster(txn: Txn, ifindex: number, master: number | null): void {
+  const d = txn.dev(ifindex);
+  if (d === undefined) return;
+  if (master !== null) {
+    const b = txn.dev(master);
+    if (b === undefined) return;
+    txn.setDevice({ ...b, hadPorts: true });
+  }
+  txn.setDevice({ ...d, master });
+  txn.emit({ kind: 'link', ifindex, change: 'master', cause: 'inetdev_event', notified: true });
+}
+
+/** dev_open / dev_close: IFF_UP and NETDEV_UP / NETDEV_DOWN. */
+function devChangeFlags(txn: Txn, ifindex: number, up: boolean): void {
+  const d = txn.dev(ifindex);
+  if (d === undefined || d.up === up) return;
+  txn.setDevice(up ? { ...d, up, everUp: true } : { ...d, up });
+  txn.emit({ kind: 'link', ifindex, change: up ? 'up' : 'down', cause: 'inetdev_event', notified: true });
+  if (up) {
+    inetdevUp(txn, ifindex);
+    netdevUp(txn, ifindex);
+  }
+  else netdevDown(txn, ifindex);
+}
+
+/** do_setlink(): name, then master, then flags. */
+export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
+  return fibRulesEvent(txn, () => {
+    const d = txn.dev(e.ifindex);
+    if (d === undefined) return kerr('ENODEV');
+    if (e.name !== undefined && e.name !== d.name) {
+      // dev_change_name(): Linux 6.18 renames a running device too (no EBUSY).
+      for (const x of txn.devices.values()) if (x.name === e.name) return kerr('EEXIST');
+      txn.setDevice({ ...d, name: e.name, addrs: inetdevChangename(d.addrs, e.name) });
+      txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
+    }
+    if (e.group !== undefined) {
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) txn.setDevice({ ...cur, group: e.group });
+    }
+    if (e.master !== undefined) {
+      if (e.master !== null) {
+        const b = txn.dev(e.master);
+        // do_set_master(): a master without ndo_add_slave is EOPNOTSUPP; br_add_if()
+        // refuses loopback (EINVAL) and bridges (ELOOP, with a message).
+        if (b === undefined || b.kind !== 'bridge') return kerr('EOPNOTSUPP');
+        const cur = txn.dev(e.ifindex);
+        if (cur?.kind === 'loopback') return kerr('EINVAL');
+        if (cur?.kind === 'bridge') return kerr('ELOOP', 'Can not enslave a bridge to a bridge');
+      }
+      setMaster(txn, e.ifindex, e.master);
+    }
+    if (e.up !== undefined) devChangeFlags(txn, e.ifindex, e.up);
+    settleCarriers(txn);
+    return null;
+  });
+}
+
+/** unregister_netdevice(): close, delete addresses (inetdev_destroy), force the flush, detach rules. */
+export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | null {
+  return fibRulesEvent(txn, () => {
+    const d = txn.dev(e.ifindex);
+    if (d === undefined) return kerr('ENODEV');
+    // rtnl_dellink(): a device without rtnl_link_ops (loopback) cannot be deleted.
+    if (d.kind === 'loopback') return kerr('EOPNOTSUPP');
+    const victims = [d.ifindex];
+    if (d.peer !== null && txn.dev(d.peer) !== undefined) victims.push(d.peer);
+    for (const i of victims) devChangeFlags(txn, i, false);
+    for (const i of victims) {
+      const dev = txn.dev(i);
+      if (dev === undefined) continue;
+      // inetdev_destroy(): in_dev->dead, so no promotion and no scan for shared routes.
+      for (const ifa of dev.addrs) {
+        const cur = txn.dev(i);
+        if (cur === undefined) break;
+        txn.setDevice({ ...cur, addrs: cur.addrs.filter((a) => a !== ifa) });
+        txn.emit({ kind: 'addr-del', ifindex: i, addr: ifa, cause: 'inetdev_event', notified: true });
+        fibDelIfaddr(txn, i, ifa, null, true);
+      }
+      fibDisableIp(txn, i, 'NETDEV_UNREGISTER', true);
+      nexthopFlushDev(txn, i);
+    }
+    for (const i of victims) {
+      txn.deleteDevice(i);
+      txn.emit({ kind: 'link', ifindex: i, change: 'del', cause: 'inetdev_event', notified: true });
+    }
+    // A port leaving its bridge; a bridge losing ports keeps hadPorts.
+    for (const x of [...txn.devices.values()]) {
+      if (x.master !== null && victims.includes(x.master)) txn.setDevice({ ...x, master: null });
+      if (x.peer !== null && victims.includes(x.peer)) txn.setDevice({ ...x, peer: null });
+    }
+    settleCarriers(txn);
+    return null;
+  });
+}
+
+/** A carrier change seen by linkwatch (linkwatch_do_dev): NETDEV_CHANGE. */
+export function linkwatchCarrier(txn: Txn, e: LinkCarrierEvent): KernelError | null {
+  const d = txn.dev(e.ifindex);
+  if (d === undefined) return kerr('ENODEV');
+  if (d.carrier === e.carrier) return null;
+  txn.setDevice({ ...d, carrier: e.carrier });
+  netdevChange(txn, e.ifindex);
+  return null;
+}

@@ -1,0 +1,161 @@
+// Validating an unknown JSON value as a FibEvent (an event log is read back from disk,
+// so every field is checked before the reducer sees it). Errors name the field path.
+
+import type { FibEvent, FibEventType } from './fib-event.js';
+import { isDevconfKey } from '../uapi/ip-devconf.js';
+
+type Check = (v: unknown, path: string) => string | null;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const uint =
+  (max = 0xffffffff): Check =>
+  (v, p) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? null : `${p}: expected an integer 0..${max}`;
+const int: Check = (v, p) => (typeof v === 'number' && Number.isInteger(v) ? null : `${p}: expected an integer`);
+const bool: Check = (v, p) => (typeof v === 'boolean' ? null : `${p}: expected true or false`);
+const str: Check = (v, p) => (typeof v === 'string' && v.length > 0 ? null : `${p}: expected a non-empty string`);
+const oneOf =
+  (...xs: readonly string[]): Check =>
+  (v, p) =>
+    typeof v === 'string' && xs.includes(v) ? null : `${p}: expected one of ${xs.join(', ')}`;
+const nullable =
+  (c: Check): Check =>
+  (v, p) =>
+    v === null ? null : c(v, p);
+const optional =
+  (c: Check): Check =>
+  (v, p) =>
+    v === undefined ? null : c(v, p);
+const ip4 = uint();
+const plen = uint(32);
+const u8 = uint(255);
+
+function obj(fields: Readonly<Record<string, Check>>): Check {
+  return (v, p) => {
+    if (!isObj(v)) return `${p}: expected an object`;
+    for (const [k, c] of Object.entries(fields)) {
+      const e = c(v[k], `${p}.${k}`);
+      if (e !== null) return e;
+    }
+    return null;
+  };
+}
+
+function arr(c: Check): Check {
+  return (v, p) => {
+    if (!Array.isArray(v)) return `${p}: expected an array`;
+    for (let i = 0; i < v.length; i++) {
+      const e = c(v[i], `${p}[${i}]`);
+      if (e !== null) return e;
+    }
+    return null;
+  };
+}
+
+const pair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && uint(65535)(v[0], p) === null && uint(65535)(v[1], p) === null ? null : `${p}: expected [low, high]`);
+const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'] as const;
+const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onlink: bool });
+const linkSpec = obj({ ifindex: optional(uint()), name: str, kind: oneOf('loopback', 'veth', 'bridge', 'other'), up: bool, master: optional(uint()) });
+const routeCommon = {
+  table: uint(),
+  dst: ip4,
+  plen,
+  tos: u8,
+  scope: u8,
+  protocol: u8,
+  priority: uint(),
+  prefsrc: ip4,
+  nhs: arr(nexthopSpec),
+  multipath: bool,
+  nhid: uint(),
+};
+const ruleFields: Readonly<Record<string, Check>> = {
+  not: bool,
+  src: ip4,
+  srcLen: plen,
+  dst: ip4,
+  dstLen: plen,
+  tos: u8,
+  fwmark: uint(),
+  fwmask: uint(),
+  iifName: nullable(str),
+  oifName: nullable(str),
+  uidStart: nullable(uint()),
+  uidEnd: nullable(uint()),
+  ipproto: u8,
+  sport: nullable(pair),
+  dport: nullable(pair),
+  action: oneOf('lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'),
+  table: uint(),
+  gotoTarget: uint(),
+  suppressPrefixlen: int,
+  suppressIfgroup: int,
+  protocol: u8,
+  l3mdev: bool,
+};
+const partial =
+  (fields: Readonly<Record<string, Check>>): Check =>
+  (v, p) => {
+    if (!isObj(v)) return `${p}: expected an object`;
+    for (const [k, x] of Object.entries(v)) {
+      const c = k === 'priority' ? uint() : fields[k];
+      if (c === undefined) return `${p}.${k}: unknown rule field`;
+      const e = c(x, `${p}.${k}`);
+      if (e !== null) return e;
+    }
+    return null;
+  };
+const devconfKey: Check = (v, p) => (typeof v === 'string' && isDevconfKey(v) ? null : `${p}: expected an IPv4 devconf key`);
+
+const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
+  'link-add': obj({ link: linkSpec, peer: optional(linkSpec) }),
+  'link-set': obj({ ifindex: uint(), up: optional(bool), name: optional(str), master: optional(nullable(uint())), group: optional(uint()) }),
+  'link-carrier': obj({ ifindex: uint(), carrier: bool }),
+  'link-del': obj({ ifindex: uint() }),
+  'addr-add': obj({
+    ifindex: uint(),
+    local: ip4,
+    address: ip4,
+    prefixlen: plen,
+    broadcast: ip4,
+    scope: u8,
+    label: optional(str),
+    metric: uint(),
+    noprefixroute: bool,
+    replace: bool,
+  }),
+  'addr-del': obj({ ifindex: uint(), local: optional(ip4), address: optional(ip4), prefixlen: plen, label: optional(str) }),
+  'route-new': obj({ op: oneOf('add', 'replace', 'change', 'prepend', 'append'), cfg: obj({ ...routeCommon, type: oneOf(...ROUTE_TYPES) }) }),
+  'route-del': obj({ cfg: obj({ ...routeCommon, type: nullable(oneOf(...ROUTE_TYPES)) }) }),
+  'rule-add': obj({ rule: obj({ ...ruleFields, priority: nullable(uint()) }) }),
+  'rule-del': obj({ match: partial(ruleFields) }),
+  'nexthop-add': (v, p) => {
+    const base = obj({ id: uint(), replace: bool, protocol: u8, kind: oneOf('single', 'blackhole', 'group') })(v, p);
+    if (base !== null || !isObj(v)) return base;
+    if (v['kind'] === 'single') return obj({ dev: uint(), gw: nullable(ip4), onlink: bool })(v, p);
+    if (v['kind'] === 'group') return obj({ members: arr(obj({ id: uint(), weight: uint(256) })) })(v, p);
+    return null;
+  },
+  'nexthop-del': obj({ id: uint() }),
+  sysctl: obj({
+    target: (v, p) =>
+      isObj(v) && (v['kind'] === 'all' || v['kind'] === 'default' || (v['kind'] === 'dev' && uint()(v['ifindex'], `${p}.ifindex`) === null))
+        ? null
+        : `${p}: expected {kind:"all"|"default"} or {kind:"dev",ifindex}`,
+    key: devconfKey,
+    value: int,
+  }),
+  'ip-forward': obj({ value: int }),
+};
+
+/** The event, or a message saying which field was not what was expected. */
+export function parseFibEvent(v: unknown): FibEvent | string {
+  if (!isObj(v)) return 'expected an object';
+  const t = v['type'];
+  if (typeof t !== 'string' || !Object.prototype.hasOwnProperty.call(SCHEMAS, t)) return `unknown event type ${JSON.stringify(t)}`;
+  const err = (SCHEMAS[t as FibEventType] as Check)(v, t);
+  if (err !== null) return err;
+  // Every field the reducer reads was checked above against the union member for `type`.
+  return v as unknown as FibEvent;
+}

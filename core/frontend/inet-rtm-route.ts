@@ -1,0 +1,30 @@
+// Route requests: inet_rtm_newroute() and inet_rtm_delroute() (fib_frontend.c):
+// rtm_to_fib_config() checks the prefix, fib_new_table() / fib_get_table() find the table,
+// then fib_table_insert() / fib_table_delete() (trie-change/) do the rest.
+
+import type { Txn } from '../snapshot/txn.js';
+import type { RouteDelEvent, RouteNewEvent } from '../events/route.js';
+import { kerr, type KernelError } from '../uapi/errno.js';
+import { fibTableDelete, fibTableInsert, validKey } from '../trie-change/fib-insert.js';
+
+/**
+ * inet_rtm_newroute(): rtm_to_fib_config() checks the prefix first; then fib_new_table()
+ * comes before the rest of the validation, so a refused route still leaves its table behind.
+ */
+export function inetRtmNewroute(txn: Txn, e: RouteNewEvent): KernelError | null {
+  const bad = validKey(e.cfg.dst, e.cfg.plen);
+  if (bad !== null) return bad;
+  txn.ensureTable(e.cfg.table);
+  const err = fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
+  // A user's local route switches source validation to the full check.
+  if (err === null && e.cfg.type === 'local') txn.customLocalRoutes = true;
+  return err;
+}
+
+/** inet_rtm_delroute(): the prefix, then the table (ESRCH when it does not exist), then fib_table_delete(). */
+export function inetRtmDelroute(txn: Txn, e: RouteDelEvent): KernelError | null {
+  const bad = validKey(e.cfg.dst, e.cfg.plen);
+  if (bad !== null) return bad;
+  if (!txn.tables.has(e.cfg.table)) return kerr('ESRCH', 'FIB table does not exist');
+  return fibTableDelete(txn, e.cfg, { cause: 'fib_table_delete', notify: true });
+}

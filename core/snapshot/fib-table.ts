@@ -1,0 +1,100 @@
+// One routing table (struct fib_table over fib_trie.c's leaves): a persistent map from
+// (dst, plen) to that prefix's aliases, in the kernel's order (tos descending, then
+// metric ascending, then insertion as NLM_F_APPEND/prepend placed them). Each prefix is
+// tagged with its alias list's signature (alias-sig.ts), so that compiling a table reads
+// (prefix, signature) columns without touching the aliases (core/lpm/_leaf-columns.ts).
+
+import { pmapDelete, pmapDeleteIn, pmapEmpty, pmapEntries, pmapForEach, pmapGet, pmapSet, pmapSetIn, type PMap, type PMapEdit } from './persistent-map.js';
+import { aliasListSig } from './alias-sig.js';
+import type { Ip4 } from '../net/ip4.js';
+import type { FibAlias, FibRoute } from './fib-info.js';
+
+export interface FibTable {
+  readonly id: number;
+  /** Aliases by prefixKey(), each tagged with aliasListSig() of its aliases. */
+  readonly leaves: PMap<readonly FibAlias[]>;
+  /** Number of prefixes per prefix length, so lookups probe only lengths present. */
+  readonly lenCounts: readonly number[];
+}
+
+/** The map key: dst then 32-plen, so ascending keys are the dump order. */
+export function prefixKey(dst: Ip4, plen: number): number {
+  return dst * 256 + (32 - plen);
+}
+
+function keyToPrefix(key: number): [Ip4, number] {
+  const low = key % 256;
+  return [(key - low) / 256, 32 - low];
+}
+
+/** A new empty table (fib_trie_table). */
+export function emptyTable(id: number): FibTable {
+  return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0) };
+}
+
+const NO_ALIASES: readonly FibAlias[] = Object.freeze([]);
+
+/** The aliases of one prefix, in order (empty when none). */
+export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibAlias[] {
+  return pmapGet(t.leaves, prefixKey(dst, plen)) ?? NO_ALIASES;
+}
+
+/**
+ * The table with a prefix's alias list replaced (empty list removes the prefix). With an
+ * edit (a replay keeping no history: persistent-map.ts, PMapEdit), the nodes and counts
+ * that edit owns are changed in place, and only the newest table of that edit is valid.
+ */
+export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: readonly FibAlias[], edit: PMapEdit | null = null): FibTable {
+  const key = prefixKey(dst, plen);
+  // One traversal: the map is returned unchanged when nothing changes, and its size tells
+  // whether the prefix was new or went.
+  let leaves: PMap<readonly FibAlias[]>;
+  if (edit === null) leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, aliasListSig(aliases));
+  else leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, aliasListSig(aliases), edit);
+  if (leaves === t.leaves) return t;
+  if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts };
+  let counts: number[];
+  if (edit !== null && edit.owns(t.lenCounts)) counts = t.lenCounts as number[];
+  else {
+    counts = t.lenCounts.slice();
+    if (edit !== null) edit.own(counts);
+  }
+  counts[plen] = (counts[plen] ?? 0) + (leaves.size - t.leaves.size);
+  return { id: t.id, leaves, lenCounts: counts };
+}
+
+/** Every route of the table in dump order (fib_table_dump). */
+export function* tableRoutes(t: FibTable): Generator<FibRoute> {
+  for (const [key, aliases] of pmapEntries(t.leaves)) {
+    const [dst, plen] = keyToPrefix(key);
+    for (const alias of aliases) yield { table: t.id, dst, plen, alias };
+  }
+}
+
+/** Every prefix with its aliases, in dump order. */
+export function* tableLeaves(t: FibTable): Generator<{ dst: Ip4; plen: number; aliases: readonly FibAlias[] }> {
+  for (const [key, aliases] of pmapEntries(t.leaves)) {
+    const [dst, plen] = keyToPrefix(key);
+    yield { dst, plen, aliases };
+  }
+}
+
+/** Number of routes (aliases) in the table. */
+export function tableRouteCount(t: FibTable): number {
+  let n = 0;
+  pmapForEach(t.leaves, (_key, aliases) => {
+    n += aliases.length;
+  });
+  return n;
+}
+
+/**
+ * Calls fn for every prefix with its aliases, in dump order: tableLeaves() without a
+ * generator and an object per prefix (a link event walks every table: fib_sync_down_dev()).
+ */
+export function tableForEachLeaf(t: FibTable, fn: (dst: Ip4, plen: number, aliases: readonly FibAlias[]) => void): void {
+  pmapForEach(t.leaves, (key, aliases) => {
+    const low = key % 256;
+    fn((key - low) / 256, 32 - low, aliases);
+  });
+}

@@ -1,0 +1,65 @@
+// Network devices and their IPv4 addresses (struct net_device, struct in_device,
+// struct in_ifaddr). Only what the FIB reads: admin state (IFF_UP), carrier
+// (netif_carrier_ok), the ordered address list, devconf.
+
+import type { Ip4 } from '../net/ip4.js';
+import type { DevConf } from './devconf.js';
+import type { DeviceKind } from '../events/netdev.js';
+
+/** One IPv4 address (struct in_ifaddr). */
+export interface InIfaddr {
+  /** ifa_local. */
+  readonly local: Ip4;
+  /** ifa_address: the peer, equal to local unless `peer` was given. */
+  readonly address: Ip4;
+  readonly prefixlen: number;
+  /** ifa_broadcast, 0 when none was given. */
+  readonly broadcast: Ip4;
+  readonly scope: number;
+  readonly label: string;
+  /** IFA_RT_PRIORITY: metric of the prefix route. */
+  readonly metric: number;
+  readonly secondary: boolean;
+  readonly noprefixroute: boolean;
+  /** Any other IFA_F_* bits given by the user (nodad, home, …), kept for display. */
+  readonly extraFlags: number;
+}
+
+export interface NetDevice {
+  readonly ifindex: number;
+  readonly name: string;
+  readonly kind: DeviceKind;
+  /** veth: the peer's ifindex (null once the peer is gone). */
+  readonly peer: number | null;
+  /** Bridge port: the bridge's ifindex. */
+  readonly master: number | null;
+  /** IFF_UP. */
+  readonly up: boolean;
+  /** netif_carrier_ok(). */
+  readonly carrier: boolean;
+  /** bridge: has it ever had a port (a portless fresh bridge has carrier when up). */
+  readonly hadPorts: boolean;
+  /** Interface group (suppress_ifgroup). */
+  readonly group: number;
+  /** Address list in the kernel's order (primaries by scope, then secondaries). */
+  readonly addrs: readonly InIfaddr[];
+  readonly conf: DevConf;
+  /** Link-layer address as iproute2 prints it (random for veth/bridge; normalised in transcripts). */
+  readonly mac: string;
+  readonly mtu: number;
+  /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
+  readonly everUp?: boolean;
+  /** bridge: a port has been forwarding at some point (display only). */
+  readonly sawForwardingPort?: boolean;
+}
+
+/** The subnet's primary address (inet_ifa_byprefix): the primary with this prefix and mask. */
+export function ifaByPrefix(dev: NetDevice, prefix: Ip4, prefixlen: number): InIfaddr | undefined {
+  return dev.addrs.find(
+    (a) => !a.secondary && a.prefixlen === prefixlen && (((a.address ^ prefix) >>> 0) & maskBits(prefixlen)) === 0,
+  );
+}
+
+function maskBits(len: number): number {
+  return len <= 0 ? 0 : len >= 32 ? 0xffffffff : (0xffffffff << (32 - len)) >>> 0;
+}

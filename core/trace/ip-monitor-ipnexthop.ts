@@ -1,0 +1,65 @@
+// `ip monitor` [NEXTHOP] records: the reverse of __print_nexthop_entry() (ip/ipnexthop.c).
+
+import { AF_INET, AF_UNSPEC } from '../uapi/socket.js';
+import { RTPROT_UNSPEC, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
+import type { NexthopGroupEntry, NexthopRecord } from './netlink-records.js';
+import { PROTOCOL_NAMES, RT_FLAG_WORDS, SCOPE_NAMES } from '../uapi/rt-names.js';
+import { type Ctx, type Mutable, Skip, Tokens, hasIpv6, ipv4, named, num, withTime, words } from './_ip-monitor-text.js';
+
+// ---- [NEXTHOP] ----
+
+export function parseNexthop(s: string, ctx: Ctx): NexthopRecord {
+  const ws = words(s);
+  if (hasIpv6(ws)) throw new Skip('[NEXTHOP]/inet6');
+  const t = new Tokens(ws, ctx.line, 'nexthop');
+  if (t.next() !== 'id') throw t.fault('id ID ...', 'does not start with "id"');
+  const id = num(t, 'id', t.value('id'));
+  const rec: Mutable<NexthopRecord> = {
+    line: ctx.line, dump: false,
+    kind: 'nexthop',
+    op: ctx.op,
+    nlmsgType: ctx.op === 'new' ? 104 : 105,
+    family: AF_INET,
+    id,
+    scope: RT_SCOPE_UNIVERSE,
+    protocol: RTPROT_UNSPEC,
+    flags: 0,
+    blackhole: false,
+    fdb: false,
+  };
+  while (!t.done) {
+    const k = t.next() ?? '';
+    const rf = Object.hasOwn(RT_FLAG_WORDS, k) ? RT_FLAG_WORDS[k] : undefined;
+    if (rf !== undefined) { rec.flags |= rf; continue; }
+    switch (k) {
+      case 'group': {
+        const g = t.value(k);
+        const entries: NexthopGroupEntry[] = [];
+        for (const e of g.split('/')) {
+          const em = /^(\d+)(?:,(\d+))?$/.exec(e);
+          if (em === null) throw t.fault('group ID[,WEIGHT]/ID...', `bad group member "${e}"`);
+          entries.push({ id: num(t, k, em[1] ?? ''), weight: em[2] === undefined ? 1 : num(t, k, em[2], 256) });
+        }
+        rec.group = entries;
+        break;
+      }
+      case 'type': {
+        const v = t.value(k);
+        rec.groupType = v === 'resilient' ? 1 : v === 'mpath' ? 0 : num(t, k, v, 0xffff);
+        break;
+      }
+      case 'buckets': case 'idle_timer': case 'unbalanced_timer': case 'unbalanced_time': t.value(k); break;
+      case 'via': rec.gateway = ipv4(t, k, t.value(k)); break;
+      case 'dev': rec.dev = t.value(k); break;
+      case 'scope': rec.scope = named(t, k, t.value(k), SCOPE_NAMES, ctx.names.scopes, 255, 'rt_scopes'); break;
+      case 'blackhole': rec.blackhole = true; break;
+      case 'proto': rec.protocol = named(t, k, t.value(k), PROTOCOL_NAMES, ctx.names.protocols, 255, 'rt_protos'); break;
+      case 'fdb': rec.fdb = true; break;
+      default:
+        throw t.fault('group, via, dev, scope, blackhole, proto, fdb or flags', `unexpected word "${k}"`);
+    }
+  }
+  // The text has no nh_family: groups are AF_UNSPEC, others (IPv4 here) AF_INET.
+  if (rec.group !== undefined) rec.family = AF_UNSPEC;
+  return withTime(rec, ctx);
+}

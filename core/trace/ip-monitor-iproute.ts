@@ -1,0 +1,172 @@
+// `ip monitor` [ROUTE] records: the reverse of print_route(), print_rta_multipath() and
+// print_rta_metrics() (ip/iproute.c).
+
+import { AF_INET } from '../uapi/socket.js';
+import { RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
+import type { RouteNexthop, RouteRecord } from './netlink-records.js';
+import { DSFIELD_NAMES, type Iproute2Names, PROTOCOL_NAMES, REALM_NAMES, RTAX_NAMES, RTN_TYPE_NAMES, RT_FLAG_WORDS, SCOPE_NAMES, TABLE_NAMES } from '../uapi/rt-names.js';
+import { type Ctx, IPV4, type Mutable, Skip, TextFault, Tokens, clip, hasIpv6, ipv4, named, num, prefix, withTime, words } from './_ip-monitor-text.js';
+
+// ---- [ROUTE] ----
+
+const RTT_UNITS: Readonly<Record<string, number>> = { rtt: 8, rttvar: 4, rto_min: 1 };
+
+/** One RTAX value as print_rta_metrics() prints it. */
+function metricValue(t: Tokens, name: string, word: string): number | undefined {
+  if (name === 'congctl') return undefined;
+  if (name === 'features') {
+    if (word === 'ecn') return 1;
+    return num(t, name, word);
+  }
+  const scale = RTT_UNITS[name];
+  if (scale !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(word);
+    if (m === null) throw t.fault(`a time (Nms or Ns) after "${name}"`, `bad ${name} "${word}"`);
+    const ms = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+    return Math.round(ms * scale);
+  }
+  return num(t, name, word);
+}
+
+function parseRouteKeys(t: Tokens, rec: Mutable<RouteRecord>, names: Iproute2Names): void {
+  let flags = 0;
+  const metrics: Record<string, number> = {};
+  while (!t.done) {
+    const k = t.next() ?? '';
+    const rf = Object.hasOwn(RT_FLAG_WORDS, k) ? RT_FLAG_WORDS[k] : undefined;
+    if (rf !== undefined) { flags |= rf; continue; }
+    switch (k) {
+      case 'from': {
+        const p = prefix(t, k, t.value(k));
+        if (p.addr !== undefined) rec.src = p.addr;
+        rec.srcLen = p.len;
+        continue;
+      }
+      case 'nhid': rec.nhId = num(t, k, t.value(k)); continue;
+      case 'tos': case 'dsfield': rec.tos = named(t, k, t.value(k), DSFIELD_NAMES, names.dsfields, 255, 'rt_dsfield'); continue;
+      case 'via': {
+        const v = t.value(k);
+        if (v === 'inet' || v === 'inet6') {
+          const a = t.value(k);
+          rec.via = { family: v === 'inet' ? 2 : 10, address: a };
+        } else {
+          rec.gateway = ipv4(t, k, v);
+        }
+        continue;
+      }
+      case 'dev': rec.dev = t.value(k); continue;
+      case 'table': rec.table = named(t, k, t.value(k), TABLE_NAMES, names.tables, 0xffffffff, 'rt_tables'); continue;
+      case 'proto': rec.protocol = named(t, k, t.value(k), PROTOCOL_NAMES, names.protocols, 255, 'rt_protos'); continue;
+      case 'scope': rec.scope = named(t, k, t.value(k), SCOPE_NAMES, names.scopes, 255, 'rt_scopes'); continue;
+      case 'src': rec.prefsrc = ipv4(t, k, t.value(k)); continue;
+      case 'metric':
+        if (rec.priority === undefined) rec.priority = num(t, k, t.value(k));
+        else t.value(k);
+        continue;
+      case 'realm': case 'realms': rec.flow = realms(t, k, t.value(k), names); continue;
+      case 'mark': case 'uid': case 'iif': t.value(k); continue;
+      case 'as': if (t.peek() === 'to') t.next(); t.value(k); continue;
+      default: break;
+    }
+    const rtax = RTAX_NAMES.indexOf(k);
+    if (rtax >= 2) {
+      let w = t.value(k);
+      if (w === 'lock') {
+        metrics['lock'] = (metrics['lock'] ?? 0) | (1 << rtax);
+        w = t.value(k);
+      }
+      const v = metricValue(t, k, w);
+      if (v !== undefined) metrics[k] = v;
+      continue;
+    }
+    throw t.fault('a route attribute (via, dev, table, proto, scope, src, metric, flags ...)', `unexpected word "${k}"`);
+  }
+  rec.flags = flags;
+  if (Object.keys(metrics).length > 0) rec.metrics = metrics;
+}
+
+export function realms(t: Tokens, key: string, word: string, names: Iproute2Names): number {
+  const [a, b] = word.split('/');
+  const one = (w: string): number => named(t, key, w, REALM_NAMES, names.realms, 0xffff, 'rt_realms');
+  return b === undefined ? one(a ?? '') : (one(a ?? '') << 16) | one(b);
+}
+
+function parseLeg(text: string, line: number, names: Iproute2Names): RouteNexthop {
+  const m = /^\s*nexthop(?:\s+(.*))?$/.exec(text);
+  if (m === null) {
+    throw new TextFault(line, '<TAB>nexthop via GW dev NAME weight W', `Cannot parse route: bad nexthop line "${clip(text)}"`);
+  }
+  const t = new Tokens(words(m[1] ?? ''), line, 'route nexthop');
+  const leg: Mutable<RouteNexthop> = { flags: 0, hops: 0 };
+  while (!t.done) {
+    const k = t.next() ?? '';
+    const rf = Object.hasOwn(RT_FLAG_WORDS, k) ? RT_FLAG_WORDS[k] : undefined;
+    if (rf !== undefined) { leg.flags |= rf; continue; }
+    switch (k) {
+      case 'via': {
+        const v = t.value(k);
+        if (v === 'inet' || v === 'inet6') leg.via = { family: v === 'inet' ? 2 : 10, address: t.value(k) };
+        else leg.gateway = ipv4(t, k, v);
+        break;
+      }
+      case 'dev': leg.dev = t.value(k); break;
+      case 'weight': {
+        const w = num(t, k, t.value(k), 256);
+        if (w < 1) throw t.fault('a weight 1..256', `weight must be >= 1: got ${w}`);
+        leg.hops = w - 1;
+        break;
+      }
+      case 'realm': case 'realms': leg.flow = realms(t, k, t.value(k), names); break;
+      default:
+        throw t.fault('via, dev, weight or nexthop flags', `unexpected word "${k}"`);
+    }
+  }
+  return leg;
+}
+
+export function parseRoute(s: string, ctx: Ctx): RouteRecord {
+  const ws = words(s);
+  // Every IPv6 route has an address with ':' or RTA_PREF ("pref medium"); IPv4 routes never do.
+  if (hasIpv6(ws) || (ws.length >= 2 && ws[ws.length - 2] === 'pref')) throw new Skip('[ROUTE]/inet6');
+  const t = new Tokens(ws, ctx.line, 'route');
+  const rec: Mutable<RouteRecord> = {
+    line: ctx.line, dump: false,
+    kind: 'route',
+    op: ctx.op,
+    nlmsgType: ctx.op === 'new' ? 24 : 25,
+    family: AF_INET,
+    dstLen: 0,
+    srcLen: 0,
+    tos: 0,
+    table: RT_TABLE_MAIN,
+    protocol: RTPROT_BOOT,
+    scope: RT_SCOPE_UNIVERSE,
+    type: RTN_UNICAST,
+    flags: 0,
+  };
+  let w = t.next();
+  if (w === undefined) throw t.fault('[TYPE] DST ...', 'empty route');
+  const type = Object.hasOwn(RTN_TYPE_NAMES, w) ? RTN_TYPE_NAMES[w] : undefined;
+  if (type !== undefined) {
+    rec.type = type;
+    w = t.next();
+    if (w === undefined) throw t.fault('DST after the route type', 'no destination');
+  }
+  if (w !== 'default') {
+    const m = /^([^/]+)(?:\/(\d+))?$/.exec(w);
+    if (m === null) throw t.fault('DST (default, A.B.C.D or A.B.C.D/LEN)', `bad destination "${w}"`);
+    const len = m[2] === undefined ? 32 : Number(m[2]);
+    if (len > 32) throw t.fault('a prefix length <= 32', `prefix length must be <= 32: got ${len}`);
+    if (!(m[1] === '0' && m[2] !== undefined)) {
+      if (!IPV4.test(m[1] ?? '')) throw t.fault('DST (default, A.B.C.D or A.B.C.D/LEN)', `bad destination "${w}"`);
+      rec.dst = m[1] ?? '';
+    }
+    rec.dstLen = len;
+  }
+  parseRouteKeys(t, rec, ctx.names);
+  if (ctx.cont.length > 0) {
+    const legs = ctx.cont.map((c) => parseLeg(c.text, c.line, ctx.names));
+    rec.multipath = legs;
+  }
+  return withTime(rec, ctx);
+}

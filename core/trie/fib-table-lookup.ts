@@ -1,0 +1,123 @@
+// fib_table_lookup() (fib_trie.c): one table's longest-prefix match, the aliases of each prefix
+// in order, fib_lookup_good_nhc() on their nexthops. The reference answer; compiled engines
+// must agree with it. Below fib_rules_lookup() (rules/) and fib_lookup() (route/), and below
+// fib_table_insert() (trie-change/), which reaches it through fib_create_info() -> fib_check_nh().
+
+import { maskOf, type Ip4 } from '../net/ip4.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { ignoreLinkdown } from '../snapshot/snapshot.js';
+import type { FibAlias } from '../snapshot/fib-info.js';
+import { tableAliases, type FibTable } from '../snapshot/fib-table.js';
+import { fibPropsError, RT_TABLE_LOCAL, RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
+import type { Errno } from '../uapi/errno.js';
+import { LEGACY_TOS_MASK, type Flow } from '../net/flow.js';
+
+/** A nexthop as a lookup sees it: a route's own fib_nh, or a nexthop object's. */
+export interface ResolvedNh {
+  readonly dev: number;
+  readonly gw: Ip4 | null;
+  readonly scope: number;
+  readonly dead: boolean;
+  readonly linkdown: boolean;
+  readonly weight: number;
+}
+
+/** struct fib_result. */
+export interface FibResult {
+  /** The table whose lookup answered (res->table). */
+  readonly table: number;
+  readonly dst: Ip4;
+  readonly plen: number;
+  readonly alias: FibAlias;
+  readonly type: RouteType;
+  readonly nh: ResolvedNh;
+  readonly nhIndex: number;
+}
+
+export type LookupOutcome = { readonly ok: true; readonly res: FibResult } | { readonly ok: false; readonly errno: Errno };
+
+export interface LookupFlags {
+  /** FIB_LOOKUP_IGNORE_LINKSTATE: linkdown nexthops count as good even where ignore_routes_with_linkdown applies. */
+  readonly ignoreLinkstate?: boolean;
+}
+
+/** The nexthops of a route, resolving a nexthop object (group members in order). */
+export function aliasNexthops(s: FibSnapshot, alias: FibAlias): readonly ResolvedNh[] | 'blackhole' {
+  const info = alias.info;
+  if (info.nhid === 0) return info.nhs;
+  const obj = s.nexthops.get(info.nhid);
+  if (obj === undefined) return [];
+  if (obj.kind === 'blackhole') return 'blackhole';
+  if (obj.kind === 'single') {
+    return [{ dev: obj.dev, gw: obj.gw, scope: obj.scope, dead: false, linkdown: false, weight: 1 }];
+  }
+  const out: ResolvedNh[] = [];
+  for (const m of obj.members) {
+    const o = s.nexthops.get(m.id);
+    if (o !== undefined && o.kind === 'single') {
+      out.push({ dev: o.dev, gw: o.gw, scope: o.scope, dead: false, linkdown: false, weight: m.weight });
+    }
+  }
+  return out;
+}
+
+/**
+ * The tables a lookup in `tableId` walks, highest tb_id first at each prefix. Until the
+ * first rule is added, local and main share one trie (fib_new_table's alias; undone by
+ * fib_unmerge), so a lookup in either sees both.
+ */
+function lookupView(s: FibSnapshot, tableId: number): FibTable[] | undefined {
+  const t = s.tables.get(tableId);
+  if (t === undefined) return undefined;
+  if (!s.customRules && (tableId === RT_TABLE_MAIN || tableId === RT_TABLE_LOCAL)) {
+    const local = s.tables.get(RT_TABLE_LOCAL);
+    const main = s.tables.get(RT_TABLE_MAIN);
+    return [local, main].filter((x): x is FibTable => x !== undefined);
+  }
+  return [t];
+}
+
+/** fib_lookup_good_nhc(). */
+function goodNh(s: FibSnapshot, nh: ResolvedNh, flow: Flow, flags: LookupFlags): boolean {
+  if (nh.dead) return false;
+  if (nh.linkdown && !flags.ignoreLinkstate && ignoreLinkdown(s, nh.dev)) return false;
+  if (flow.oif !== 0 && flow.oif !== nh.dev) return false;
+  return true;
+}
+
+/**
+ * fib_table_lookup(): longest prefix first; at each prefix the aliases in order; an
+ * error-type alias ends the lookup with its error (throw: EAGAIN, "try the next rule");
+ * a route whose nexthops are all unusable is passed over.
+ *
+ * @returns the result, or EAGAIN when nothing matched, or the alias's error.
+ */
+export function fibTableLookup(s: FibSnapshot, tableId: number, flow: Flow, flags: LookupFlags = {}): LookupOutcome {
+  const view = lookupView(s, tableId);
+  if (view === undefined) return { ok: false, errno: 'EAGAIN' };
+  const ftos = flow.tos & LEGACY_TOS_MASK;
+  for (let plen = 32; plen >= 0; plen--) {
+    let present = false;
+    for (let i = 0; i < view.length; i++) if (((view[i] as FibTable).lenCounts[plen] ?? 0) > 0) present = true;
+    if (!present) continue;
+    const dst = (flow.daddr & maskOf(plen)) >>> 0;
+    for (const t of view) {
+      for (const alias of tableAliases(t, dst, plen)) {
+        if (alias.tos !== 0 && alias.tos !== ftos) continue;
+        if (alias.info.scope < flow.scope) continue;
+        const err = fibPropsError(alias.type);
+        if (err !== null) return { ok: false, errno: err };
+        if (alias.info.dead) continue;
+        const nhs = aliasNexthops(s, alias);
+        if (nhs === 'blackhole') return { ok: false, errno: 'EINVAL' };
+        for (let i = 0; i < nhs.length; i++) {
+          const nh = nhs[i] as ResolvedNh;
+          if (!goodNh(s, nh, flow, flags)) continue;
+          return { ok: true, res: { table: tableId, dst, plen, alias, type: alias.type, nh, nhIndex: i } };
+        }
+      }
+    }
+  }
+  return { ok: false, errno: 'EAGAIN' };
+}
+

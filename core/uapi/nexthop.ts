@@ -1,0 +1,9 @@
+// Nexthop objects (include/uapi/linux/nexthop.h): struct nhmsg's attributes NHA_*.
+
+export const NHA_ID = 1;
+export const NHA_GROUP = 2;
+export const NHA_GROUP_TYPE = 3;
+export const NHA_BLACKHOLE = 4;
+export const NHA_OIF = 5;
+export const NHA_GATEWAY = 6;
+export const NHA_FDB = 11;
