@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fixtureNames, fixturePath } from '../trace/_fixtures.js';
+import { allFixtureNames as fixtureNames, fixturePath } from '../trace/_fixtures.js';
 import { replayFixture, type Form, type FixtureReplay } from './_replay-fixture.js';
 import { replayRecords, stateAt } from '../../core/replay/replay-run.js';
 import { ipJsonDump, type ReplayView } from '../../core/replay/ip-json-dump.js';
@@ -60,7 +60,7 @@ function stateDiff(v: ReplayView, want: { route: readonly unknown[]; rule: reado
 /** `ip -j route get` on the model; for multipath routes, any usable leg is accepted. */
 function routeGetProblem(v: ReplayView, q: IpRouteGet): string | null {
   const words = q.query.split(/\s+/).slice(1);
-  const out = runCommand(v.snapshot, ['ip', '-j', ...words]);
+  const out = runCommand(v.snapshot, ['ip', '-j', ...words], v.names);
   if (q.error !== null) {
     return out.output.stderr.trim() === q.error ? null : `${q.query}: expected "${q.error}", got ${out.output.stdout.trim()} ${out.output.stderr.trim()}`;
   }
@@ -70,7 +70,7 @@ function routeGetProblem(v: ReplayView, q: IpRouteGet): string | null {
   const want = (q.result ?? [])[0];
   const g = got[0];
   if (want === undefined || g === undefined) return `${q.query}: expected ${JSON.stringify(q.result)}, got ${out.output.stdout.trim()}`;
-  const fm = runCommand(v.snapshot, ['ip', '-j', ...words, 'fibmatch']);
+  const fm = runCommand(v.snapshot, ['ip', '-j', ...words, 'fibmatch'], v.names);
   const route = (JSON.parse(fm.output.stdout || '[]') as Record<string, unknown>[])[0];
   const legs = (route?.['nexthops'] as { gateway?: string; dev?: string; flags: string[] }[] | undefined) ?? [];
   const usable = legs.some((l) => !l.flags.includes('dead') && l.gateway === want.gateway && l.dev === want.dev);
@@ -93,7 +93,7 @@ for (const name of fixtureNames()) {
 
     test(`${name} (${form}): routes, rules, netconf and nexthops equal every snapshot`, () => {
       const fr = replayFixture(name, form);
-      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics };
+      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics, names: fr.names };
       const problems: string[] = [];
       for (const s of fr.snapshots) {
         const v = stateAt(start, fr.result.steps, { kind: 'time', time: s.time });
@@ -107,7 +107,7 @@ for (const name of fixtureNames()) {
 
     test(`${name} (${form}): ip route get answers as the kernel did`, () => {
       const fr = replayFixture(name, form);
-      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics };
+      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics, names: fr.names };
       const problems: string[] = [];
       for (const s of fr.snapshots) {
         const v = stateAt(start, fr.result.steps, { kind: 'time', time: s.time });
@@ -134,7 +134,7 @@ for (const name of fixtureNames()) {
       let prev = fr.init.snapshot;
       const monitorCache = new Map<string, number>();
       for (const d of fr.init.snapshot.devices.values()) monitorCache.set(d.name, d.ifindex);
-      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics };
+      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics, names: fr.names };
       for (const s of fr.snapshots) {
         const to = s.time.sec * 1e6 + s.time.usec;
         const steps = stepsBetween(fr, from, to);
@@ -157,7 +157,7 @@ for (const name of fixtureNames()) {
   for (const form of FORMS) {
     test(`${name} (${form}): a replay in place ends in the same state, and the start is untouched`, () => {
       const fr = replayFixture(name, form);
-      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics };
+      const start = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics, names: fr.names };
       const startDump = canonicalJson(ipJsonDump(start));
       const inPlace = replayRecords(fr.records, start, { form: form === 'rtmon' ? 'binary' : 'text', explain: false, check: false, inPlace: true });
       const last = (r: { readonly steps: readonly ReplayStep[] }): ReplayView => stateAt(start, r.steps, { kind: 'seq', seq: Number.MAX_SAFE_INTEGER });

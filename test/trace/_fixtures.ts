@@ -16,8 +16,13 @@ function namesIn(dir: string): string[] {
   return readdirSync(dir).filter((d) => /^\d\d-/.test(d));
 }
 
-/** The fixture folder names (01-addr-del-policy-route ... of ../shared/traces, then 11-... of test/fixtures/traces), sorted. */
+/** The fixture folder names of ../shared/traces (01-addr-del-policy-route ... 10-nexthop-objects), sorted. */
 export function fixtureNames(): string[] {
+  return namesIn(TRACES_DIR).sort();
+}
+
+/** Those and this repository's own real-host-like captures (test/fixtures/traces, 11-...), for the replay tests. */
+export function allFixtureNames(): string[] {
   return [...namesIn(TRACES_DIR), ...namesIn(LOCAL_TRACES_DIR)].sort();
 }
 
