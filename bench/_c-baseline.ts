@@ -26,6 +26,7 @@ export type CBuild = { readonly binary: string; readonly compiler: string } | { 
 
 /** Compiles the baseline into `dir`. */
 export function compileC(dir: string): CBuild {
+  if (!existsSync(cSourcePath())) return { skipped: "the C baseline's source (bench/c/dir24_8.c) is in kfib's source checkout, not in the package: C baseline skipped" };
   const which = spawnSync('gcc', ['--version'], { encoding: 'utf8' });
   if (which.error || which.status !== 0) return { skipped: 'gcc not found: C baseline skipped' };
   const binary = join(dir, 'dir24_8');

@@ -26,7 +26,9 @@ export function loadNpmLpm(): Ctor | string {
     const mod: unknown = createRequire(import.meta.url)('longest-prefix-match');
     return isCtor(mod) ? mod : 'longest-prefix-match: unexpected export';
   } catch (err) {
-    return `longest-prefix-match not installed: ${String(err)}`;
+    // A development dependency of kfib: absent from an installed package unless asked for.
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return 'longest-prefix-match is not installed (npm i longest-prefix-match): skipped';
+    return `longest-prefix-match cannot be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
   }
 }
 

@@ -30,6 +30,7 @@ import { compileC, runC, writeAddrFile, writePrefixFile, type CBuild } from './_
 import { kernelUnavailable, runKernel } from './_kernel.js';
 import { buildNpmLpm, loadNpmLpm, npmQueries } from './_npm-lpm.js';
 import { progress, type Progress } from './_progress.js';
+import { ENGINE_BENCH_COMMAND, lookupBenchSettings, runLookupBenchMain, type LookupBenchValues } from './_bench-args.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { checksum, generateTable, loadTable, prng, tableAddrs, uniformAddrs, type BenchTable } from './_tables.js';
 import { compareAnswers, machineInfo, median, mlpsOf, quantile, rateOf, ratio, settle, timeRuns } from './_harness.js';
@@ -48,8 +49,8 @@ import {
 
 /** What to run; every field has a default (see DEFAULTS). */
 export interface EngineBenchOptions {
-  /** The real table, "a.b.c.d/len" per line (default ../shared/data/ipv4-fulltable-iprbench.txt). */
-  readonly tablePath?: string;
+  /** The real table, "a.b.c.d/len" per line (default ../shared/data/ipv4-fulltable-iprbench.txt); null: none (--quick). */
+  readonly tablePath?: string | null;
   /** Where engine.json and engine.svg go (default bench/results). */
   readonly outDir?: string;
   /** Size of the generated table (default 1,000,000). */
@@ -83,8 +84,10 @@ export interface EngineBenchOptions {
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
+export const DEFAULT_TABLE = resolve(REPO, '..', 'shared', 'data', 'ipv4-fulltable-iprbench.txt');
+
 const DEFAULTS = {
-  tablePath: resolve(REPO, '..', 'shared', 'data', 'ipv4-fulltable-iprbench.txt'),
+  tablePath: DEFAULT_TABLE as string | null,
   outDir: join(REPO, 'bench', 'results'),
   generatedPrefixes: 1_000_000,
   growthSizes: [10_000, 100_000, 1_000_000] as readonly number[],
@@ -107,15 +110,20 @@ const DEFAULTS = {
 
 type Options = typeof DEFAULTS;
 
-/** The smaller run of `--quick` (a smoke test of the whole harness). */
+/**
+ * The smaller run of `--quick` (a smoke test of the whole harness, well under 30 s on two
+ * cores): generated tables only, no kernel unless asked.
+ */
 export const QUICK: EngineBenchOptions = {
+  tablePath: null,
   generatedPrefixes: 100_000,
-  growthSizes: [10_000, 100_000],
-  addresses: 1 << 20,
-  minMs: 300,
-  events: 200,
+  growthSizes: [20_000, 100_000],
+  addresses: 1 << 18,
+  minMs: 150,
+  events: 100,
   compileRuns: 2,
-  referenceSample: 5000,
+  referenceSample: 2000,
+  kernel: false,
   kernelQueries: 2000,
   npmQueries: 2000,
 };
@@ -502,7 +510,7 @@ async function benchGrowth(ctx: Ctx, sizes: readonly number[], done: Map<number,
  * busy for seconds afterwards, which would disturb every timing after it.
  */
 function runKernelJobs(ctx: Ctx): void {
-  const why = ctx.o.kernel ? kernelUnavailable() : 'kernel skipped (--no-kernel)';
+  const why = ctx.o.kernel ? kernelUnavailable() : 'kernel skipped (--no-kernel, or --quick without --kernel)';
   const byTable = new Map<BenchTable, KernelJob[]>();
   for (const j of ctx.kernelJobs) byTable.set(j.table, [...(byTable.get(j.table) ?? []), j]);
   for (const [bt, jobs] of byTable) {
@@ -607,10 +615,6 @@ function printResults(r: EngineBenchResults): void {
     L.push(`${'prefixes'.padStart(9)} ${'compile ms'.padStart(10)} ${'B/route'.padStart(8)} ${keys.map((k) => k.padStart(19)).join(' ')}`);
     for (const g of r.growth) L.push(`${String(g.prefixes).padStart(9)} ${f(g.compileMs).padStart(10)} ${f(g.bytesPerRoute, 2).padStart(8)} ${keys.map((k) => f(g.mlps[k] ?? null, 1).padStart(19)).join(' ')}`);
   }
-  if (r.targets.length) {
-    L.push('', '== issue 4 targets (real table, table-drawn addresses) ==');
-    for (const t of r.targets) L.push(`${t.met === null ? '   ?' : t.met ? '  ok' : 'MISS'}  ${t.target.padEnd(60)} ${t.measured}`);
-  }
   if (r.notes.length) L.push('', ...r.notes.map((n) => `note: ${n}`));
   console.log(L.join('\n'));
 }
@@ -673,13 +677,14 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const c: CBuild = o.c ? compileC(dir) : { skipped: 'C baseline skipped (--no-c)' };
     if (!('binary' in c)) notes.push(c.skipped);
     const ctx: Ctx = { o, p, dir, c, compiler, engines, notes, kernelJobs: [] };
-    p.step('load the real table, generate the 1M table');
-    const real = loadTable(o.tablePath, 'real');
+    p.step(o.tablePath === null ? `generate the ${o.generatedPrefixes} table` : `load the real table, generate the ${o.generatedPrefixes} table`);
+    const real = o.tablePath === null ? null : loadTable(o.tablePath, 'real');
     const gen = generateTable(o.generatedPrefixes, o.seed);
     const tables: EngineTableResult[] = [];
-    tables.push(await benchTable(ctx, real));
-    tables.push(await benchTable(ctx, gen));
-    const growth = await benchGrowth(ctx, o.growthSizes, new Map([[gen.entries.length, tables[1]!]]));
+    if (real !== null) tables.push(await benchTable(ctx, real));
+    const genResult = await benchTable(ctx, gen);
+    tables.push(genResult);
+    const growth = await benchGrowth(ctx, o.growthSizes, new Map([[gen.entries.length, genResult]]));
     runKernelJobs(ctx);
     notes.push(
       'addresses avoid 0/8, 127/8, 224/3 and the host\'s own subnets, so that every answer is a table route or the default route; ' +
@@ -695,12 +700,12 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         'the npm package and the C baseline alike (its own loop); mlpsMedian: the median pass; reference and kernel: one pass. ' +
         'Compile times: median of compileRuns compiles, each after a full garbage collection and a pause for its sweeping (settle()); ' +
         'cold compiles (a new compiler each) after one more, timed apart as firstMs (the JIT warming up).',
-      options: { ...o, tablePath: relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },
+      options: { ...o, tablePath: o.tablePath === null ? null : relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },
       host: HOST_SCRIPT,
       notes,
       tables,
       growth,
-      targets: targetsOf(tables[0]),
+      targets: real === null ? [] : targetsOf(tables[0]),
     };
     p.step('write results');
     if (o.write) {
@@ -724,67 +729,10 @@ function commandLine(): string {
   return `${script.endsWith('engine.bench.js') ? 'node dist/bench/engine.bench.js' : 'kfib bench'} ${args.join(' ')}`.trim();
 }
 
-/** Parses the command line (see the header); throws an Error naming a bad argument. */
-export function parseEngineBenchArgs(argv: readonly string[]): EngineBenchOptions {
-  let o: EngineBenchOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`Cannot parse arguments: ${a} needs a value`);
-      return v;
-    };
-    const num = (what: string): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`Cannot parse arguments: ${what} must be a positive number: got ${v}`);
-      return n;
-    };
-    switch (a) {
-      case '--quick':
-        o = { ...o, ...QUICK };
-        break;
-      case '--out':
-        o = { ...o, outDir: resolve(value()) };
-        break;
-      case '--table':
-        o = { ...o, tablePath: resolve(value()) };
-        break;
-      case '--threads': {
-        const v = value();
-        const ts = v.split(',').map(Number);
-        if (ts.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`Cannot parse arguments: --threads must be positive integers separated by commas: got ${v}`);
-        o = { ...o, threads: ts };
-        break;
-      }
-      case '--min-ms':
-        o = { ...o, minMs: num('--min-ms') };
-        break;
-      case '--events':
-        o = { ...o, events: num('--events') };
-        break;
-      case '--no-kernel':
-        o = { ...o, kernel: false };
-        break;
-      case '--no-c':
-        o = { ...o, c: false };
-        break;
-      case '--no-npm':
-        o = { ...o, npm: false };
-        break;
-      case '--no-progress':
-        o = { ...o, progress: false };
-        break;
-      default:
-        throw new Error(`Cannot parse arguments: unknown option ${a}`);
-    }
-  }
-  return o;
+/** The options of a parsed command line (bench/_bench-args.ts); throws an Error naming a bad value. */
+export function engineBenchOptions(v: LookupBenchValues): EngineBenchOptions {
+  const { quick, ...rest } = lookupBenchSettings(v);
+  return { ...(quick ? QUICK : {}), ...rest };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  runEngineBench(parseEngineBenchArgs(process.argv.slice(2))).catch((err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runLookupBenchMain(ENGINE_BENCH_COMMAND, engineBenchOptions, runEngineBench);

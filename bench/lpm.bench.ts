@@ -17,6 +17,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
+import { LPM_BENCH_COMMAND, lookupBenchSettings, runLookupBenchMain, type LookupBenchValues } from './_bench-args.js';
 import type { LpmChange, LpmEntry } from '../core/lpm/_prefix-index.js';
 import {
   applyDir24Change,
@@ -610,10 +611,6 @@ function printResults(r: BenchResults): void {
     L.push('', '== one address per call (benchmark.js) ==');
     for (const s of r.singleLookups) L.push(`${s.name.padEnd(40)} ${(s.opsPerSec / 1e6).toFixed(2).padStart(8)} M ops/s ±${s.rme.toFixed(1)}%`);
   }
-  if (r.targets.length) {
-    L.push('', '== issue 4 targets (real table, table-drawn addresses) ==');
-    for (const t of r.targets) L.push(`${t.met === null ? '  ?' : t.met ? ' ok' : 'MISS'}  ${t.target.padEnd(62)} ${t.measured}`);
-  }
   if (r.notes.length) L.push('', ...r.notes.map((n) => `note: ${n}`));
   console.log(L.join('\n'));
 }
@@ -727,54 +724,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   }
 }
 
-/** Parses the command line (see the header). */
-export function parseArgs(argv: readonly string[]): BenchOptions {
-  let o: BenchOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`Cannot parse arguments: ${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--quick':
-        o = { ...o, ...QUICK };
-        break;
-      case '--out':
-        o = { ...o, outDir: resolve(value()) };
-        break;
-      case '--table':
-        o = { ...o, tablePath: resolve(value()) };
-        break;
-      case '--threads':
-        o = { ...o, threads: value().split(',').map(Number) };
-        break;
-      case '--min-ms':
-        o = { ...o, minMs: Number(value()) };
-        break;
-      case '--no-kernel':
-        o = { ...o, kernel: false };
-        break;
-      case '--no-c':
-        o = { ...o, c: false };
-        break;
-      case '--no-npm':
-        o = { ...o, npm: false };
-        break;
-      case '--no-benchmarkjs':
-        o = { ...o, benchmarkJs: false };
-        break;
-      default:
-        throw new Error(`Cannot parse arguments: unknown option ${a}`);
-    }
-  }
-  return o;
+/** The options of a parsed command line (bench/_bench-args.ts); throws an Error naming a bad value. */
+export function lpmBenchOptions(v: LookupBenchValues): BenchOptions {
+  const { quick, events: _events, write, ...rest } = lookupBenchSettings(v);
+  return { ...(quick ? QUICK : {}), ...rest, ...(write === undefined ? {} : { write }), ...(v['no-benchmarkjs'] ? { benchmarkJs: false } : {}) };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  runBench(parseArgs(process.argv.slice(2))).catch((err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runLookupBenchMain(LPM_BENCH_COMMAND, lpmBenchOptions, runBench);

@@ -34,6 +34,7 @@ import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatPrefix, loadTable, prng } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
 import { rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
+import { defineCommand, parseCommand } from '../cli/command.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -217,12 +218,30 @@ function kernelRate(events: readonly GenEvent[], dir: string): KernelFigures | s
   return { events: events.length, seconds, eventsPerSec: events.length / seconds, failed };
 }
 
+const REPLAY_BENCH = defineCommand({
+  name: 'node dist/bench/replay.bench.js',
+  usage: 'node dist/bench/replay.bench.js [OPTIONS]',
+  about: `Replays a generated rtmon trace of 1,000,000 route events on the full table and
+../shared/traces/08-batch-5000-routes, against the kernel installing the same routes with
+ip -batch in a private namespace (root); writes replay.json to the results folder.`,
+  options: {
+    quick: { type: 'boolean', help: '100,000 events instead of 1,000,000' },
+    'no-kernel': { type: 'boolean', help: 'skip the kernel' },
+    out: { type: 'string', arg: 'DIR', help: 'results folder (default bench/results)' },
+  },
+  positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
+  exit: '0; 2 on bad arguments.',
+});
+
 function main(argv: readonly string[]): void {
   if (argv[0] === '--child') return child(argv.slice(1));
-  const quick = argv.includes('--quick');
-  const noKernel = argv.includes('--no-kernel');
-  const outIdx = argv.indexOf('--out');
-  const outDir = outIdx >= 0 ? resolve(argv[outIdx + 1] ?? '.') : join(ROOT, 'bench', 'results');
+  const parsed = parseCommand(REPLAY_BENCH, argv);
+  if (parsed.kind === 'exit') {
+    process.exitCode = parsed.code;
+    return;
+  }
+  const { quick, 'no-kernel': noKernel } = parsed.values;
+  const outDir = parsed.values.out === undefined ? join(ROOT, 'bench', 'results') : resolve(parsed.values.out);
   const total = quick ? 100000 : 1000000;
   const dir = mkdtempSync(join(tmpdir(), 'kfib-replay-bench-'));
   try {

@@ -30,6 +30,7 @@ import { parseReportData } from '../core/report/report-data.js';
 import { openReport } from '../core/report/report-model.js';
 import { deviceLanes } from '../core/report/device-lanes.js';
 import { routeCountSeries } from '../core/report/route-counts.js';
+import { defineCommand, intOption, parseCommand } from '../cli/command.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -122,11 +123,31 @@ async function openOnce(file: string): Promise<Run> {
   }
 }
 
+const REPORT_BENCH = defineCommand({
+  name: 'node dist/bench/report.bench.js',
+  usage: 'node dist/bench/report.bench.js [OPTIONS]',
+  about: `Times how long the HTML report of each trace fixture takes to become interactive in
+headless Chromium (Debian's chromium, or KFIB_CHROMIUM); writes report.json.`,
+  options: {
+    runs: { type: 'string', arg: 'N', help: 'page loads per report (default 5)' },
+    out: { type: 'string', arg: 'DIR', help: 'results folder (default bench/results)' },
+  },
+  positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
+  exit: '0; 2 on bad arguments or without Chromium.',
+});
+
 async function main(argv: readonly string[]): Promise<void> {
-  const runsIdx = argv.indexOf('--runs');
-  const runs = runsIdx >= 0 ? Math.max(1, Number(argv[runsIdx + 1] ?? '5')) : 5;
-  const outIdx = argv.indexOf('--out');
-  const outDir = outIdx >= 0 ? resolve(argv[outIdx + 1] ?? '.') : join(ROOT, 'bench', 'results');
+  const parsed = parseCommand(REPORT_BENCH, argv);
+  if (parsed.kind === 'exit') {
+    process.exitCode = parsed.code;
+    return;
+  }
+  const runs = intOption(REPORT_BENCH.name, 'runs', parsed.values.runs, 5, 1);
+  if (runs === null) {
+    process.exitCode = 2;
+    return;
+  }
+  const outDir = parsed.values.out === undefined ? join(ROOT, 'bench', 'results') : resolve(parsed.values.out);
   if (!existsSync(CHROMIUM)) {
     process.stderr.write(`report bench: no Chromium at ${CHROMIUM} (set KFIB_CHROMIUM); nothing measured\n`);
     process.exitCode = 2;

@@ -11,16 +11,17 @@
 // - `kfib capture --host -o DIR`: the host's own namespace, from the snapshot until
 //   SIGINT (Ctrl-C), then the after snapshot.
 
-import { parseArgs } from 'node:util';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { copyNameFiles, IPROUTE2_CONFDIR } from './names-dir.js';
+import { defineCommand, parseCommand, usageError } from './command.js';
 
-const HELP = `Usage: kfib capture [OPTIONS] -o DIR -- SCRIPT
-       kfib capture --host [OPTIONS] -o DIR
-
-Records a trace folder like those of shared/traces: trace.rtmon (rtmon file),
+export const CAPTURE = defineCommand({
+  name: 'kfib capture',
+  usage: `kfib capture [OPTIONS] -o DIR -- SCRIPT|-
+       kfib capture --host [OPTIONS] -o DIR`,
+  about: `Records a trace folder like those of shared/traces: trace.rtmon (rtmon file),
 monitor.txt (ip -ts monitor all), before.json and after.json (ip -j link, addr,
 route table all, rule, -4 netconf, nexthop), checkpoints/NN-NAME.json, meta.json,
 script.sh, capture.log and names/ (a copy of the host's iproute2 name files:
@@ -28,23 +29,23 @@ rt_tables, rt_tables.d/*.conf, rt_protos, rt_protos.d/*.conf, rt_dsfield,
 rt_scopes, rt_realms, which kfib replay reads). Needs root on Linux, unshare, rtmon and ip.
 
 SCRIPT runs with bash in a fresh network namespace (unshare -n); lo is brought up
-first. The part before \`capture_start\` is the setup (not recorded); without it
-the whole script is recorded. \`checkpoint NAME\` writes checkpoints/NN-NAME.json,
-\`settle [SECONDS]\` waits (carrier changes reach the FIB asynchronously).
-
-Options:
-  -o, --out DIR     the folder to write (must not exist, or be empty; -f replaces
-                    an earlier capture)
-  --host            record the host's own namespace until interrupted (Ctrl-C)
-  --get QUERY       an ip route get query to record in every snapshot (repeatable)
-  --no-ipv6         disable IPv6 in the namespace
-  --keep-lo-down    leave lo down
-  --settle SECONDS  quiet time before the after snapshot (default 1)
-  -f, --force       replace an earlier capture in DIR
-  -h, --help        this text
-
-Never send packets from SCRIPT (no ping, no curl): configure and query only.
-`;
+first; - reads the script from standard input. The part before \`capture_start\` is the
+setup (not recorded); without it the whole script is recorded. \`checkpoint NAME\` writes
+checkpoints/NN-NAME.json, \`settle [SECONDS]\` waits (carrier changes reach the FIB
+asynchronously).`,
+  options: {
+    out: { type: 'string', short: 'o', arg: 'DIR', help: 'the folder to write (must not exist, or be empty; -f replaces\nan earlier capture)' },
+    host: { type: 'boolean', help: 'record the host\'s own namespace until interrupted (Ctrl-C)' },
+    get: { type: 'string', multiple: true, arg: 'QUERY', help: 'an ip route get query to record in every snapshot (repeatable)' },
+    'no-ipv6': { type: 'boolean', help: 'disable IPv6 in the namespace' },
+    'keep-lo-down': { type: 'boolean', help: 'leave lo down' },
+    settle: { type: 'string', arg: 'SECONDS', help: 'quiet time before the after snapshot (default 1)' },
+    force: { type: 'boolean', short: 'f', help: 'replace an earlier capture in DIR' },
+  },
+  positionals: { min: 0, max: 1, what: 'one script after -- (or - for standard input; none with --host)' },
+  exit: '0 when the trace was recorded; 1 when the script ended early; 2 on bad usage or when\ncapturing is impossible here.',
+  footer: 'Never send packets from SCRIPT (no ping, no curl): configure and query only.',
+});
 
 /** Why capturing is impossible here, or null. */
 function unavailable(host: boolean): string | null {
@@ -213,41 +214,13 @@ async function captureHost(dir: string, gets: readonly string[], settle: number)
 
 /** `kfib capture ARGV…`; resolves to the exit status. */
 export async function captureMain(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        out: { type: 'string', short: 'o' },
-        host: { type: 'boolean', default: false },
-        get: { type: 'string', multiple: true },
-        'no-ipv6': { type: 'boolean', default: false },
-        'keep-lo-down': { type: 'boolean', default: false },
-        settle: { type: 'string', default: '1' },
-        force: { type: 'boolean', short: 'f', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-    });
-  } catch (e) {
-    process.stderr.write(`kfib capture: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (values.out === undefined) {
-    process.stderr.write(`kfib capture: -o DIR is required\n\n${HELP}`);
-    return 2;
-  }
-  const host = values.host === true;
-  if (host ? positionals.length !== 0 : positionals.length !== 1) {
-    process.stderr.write(`kfib capture: ${host ? '--host takes no script' : 'expected one script after --'}\n\n${HELP}`);
-    return 2;
-  }
-  const settle = Number(values.settle);
+  const p = parseCommand(CAPTURE, argv);
+  if (p.kind === 'exit') return p.code;
+  const { values, positionals } = p;
+  if (values.out === undefined) return usageError(CAPTURE.name, '-o DIR is required');
+  const host = values.host;
+  if (host ? positionals.length !== 0 : positionals.length !== 1) return usageError(CAPTURE.name, host ? '--host takes no script' : 'expected one script after -- (or - for standard input)');
+  const settle = Number(values.settle ?? '1');
   if (!Number.isFinite(settle) || settle < 0) {
     process.stderr.write(`kfib capture: --settle: expected seconds, got "${values.settle ?? ''}"\n`);
     return 2;
@@ -258,7 +231,7 @@ export async function captureMain(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const dir = resolve(values.out);
-  const bad = prepareDir(dir, values.force === true);
+  const bad = prepareDir(dir, values.force);
   if (bad !== null) {
     process.stderr.write(`kfib capture: ${bad}\n`);
     return 2;
@@ -266,23 +239,23 @@ export async function captureMain(argv: readonly string[]): Promise<number> {
   const gets = values.get ?? [];
   if (host) return captureHost(dir, gets, settle);
   const script = positionals[0] as string;
-  if (!existsSync(script)) {
+  if (script === '-') writeFileSync(join(dir, 'script.sh'), readFileSync(0));
+  else if (!existsSync(script)) {
     process.stderr.write(`kfib capture: no script ${script}\n`);
     return 2;
-  }
-  copyFileSync(script, join(dir, 'script.sh'));
+  } else copyFileSync(script, join(dir, 'script.sh'));
   // the namespace shares the host's file system: ip prints names through the host's files
   copyNameFiles(IPROUTE2_CONFDIR, join(dir, 'names'));
   writeFileSync(join(dir, '.runner.sh'), RUNNER);
   writeFileSync(join(dir, '.gets'), gets.map((g) => `${g}\n`).join(''));
-  const r = spawnSync('unshare', ['-n', '--', 'bash', join(dir, '.runner.sh'), dir, join(dir, 'script.sh'), String(settle), values['keep-lo-down'] === true ? '0' : '1', values['no-ipv6'] === true ? '1' : '0'], {
+  const r = spawnSync('unshare', ['-n', '--', 'bash', join(dir, '.runner.sh'), dir, join(dir, 'script.sh'), String(settle), values['keep-lo-down'] ? '0' : '1', values['no-ipv6'] ? '1' : '0'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const meta = {
     ...versions(),
     tz: 'UTC',
-    ipv6: values['no-ipv6'] !== true,
-    lo_up_before_start: values['keep-lo-down'] !== true,
+    ipv6: !values['no-ipv6'],
+    lo_up_before_start: !values['keep-lo-down'],
     before_at: readStamp(dir, '.before_at'),
     capture_started_at: readStamp(dir, '.capture_at'),
     after_at: readStamp(dir, '.after_at'),

@@ -1,136 +1,188 @@
-// `kfib run`: a script through the model (and optionally the live kernel).
+// `kfib run`: a script through the model (and optionally the live kernel). Argv, files and
+// the terminal here; the script runner is core/script/run-script.ts.
 
-import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
-import { from, lastValueFrom, tap, toArray } from 'rxjs';
-import { scriptCommands, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
-import { scriptLines } from '../core/stream/replay.js';
+import { scriptCommands, runScript, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
 import { describeEffects } from '../core/iproute2/effects.js';
-import { initialSnapshot } from '../core/snapshot/snapshot.js';
+import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
+import { parseIpSnapshot } from '../core/trace/ip-json.js';
+import { initialState } from '../core/replay/initial-state.js';
 import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
 import { unifiedDiff } from './unified-diff.js';
-import { EventLog } from '../core/events/event-log.js';
+import { EventLog, encodeLogLine } from '../core/events/event-log.js';
 import { appendEvents, openLog } from './event-log-file.js';
+import { defineCommand, parseCommand, usageError } from './command.js';
+import { EXIT } from './exit-status.js';
+import { checkOutputs, colourOn, displayName, IoError, readInput } from './io.js';
+import { missingDeviceHint } from './first-contact.js';
 
-const HELP = `Usage: kfib run [OPTIONS] SCRIPT.ip|-
+export const RUN = defineCommand({
+  name: 'kfib run',
+  usage: 'kfib run [OPTIONS] SCRIPT.ip|-',
+  about: `Runs SCRIPT (one ip or sysctl command per line; '#' comments and blank lines are
+skipped; no shell: lines are split on blanks; - reads standard input) through the model,
+starting from a fresh network namespace as shared/scenarios/run-kernel.sh leaves it (only
+lo, down; table main; the three default rules; every IPv4 devconf value 0), and prints
+the transcript the kernel would give: "$ command", then stdout, then stderr, then
+"[exit N]" when N is not 0.
 
-Runs SCRIPT (one ip or sysctl command per line; '#' comments and blank lines are
-skipped; no shell: lines are split on blanks) through the model, starting from a fresh
-network namespace as shared/scenarios/run-kernel.sh leaves it (only lo, down; table
-main; the three default rules; every IPv4 devconf value 0), and prints the transcript
-the kernel would give: "$ command", then stdout, then stderr, then "[exit N]" when N
-is not 0.
-
-Options:
-  --explain     after each command, list what it changed in the FIB, each change
-                marked "notified" (ip monitor would show it) or "silent", with the
-                kernel function that made it. Lines start with "  # ".
-  --kernel      also run the script in a fresh private network namespace of this
-                machine's kernel (root on Linux; configure and query only, no packet
-                is sent) and print a unified diff, model against kernel.
-                Exit 1 on any difference.
-  --log FILE    append every event the script applied to FILE as JSON Lines.
-  -h, --help    this text.
-
-Exit status: 0 when every line was modelled (whatever the commands' own exit codes);
+A fresh namespace has no devices but lo: declare the ones a script names first
+(ip link add eth0 type veth peer name eth0-p), or start from a host's state with
+--initial (make host.json on that host with
+  printf '{"link":%s,"addr":%s,"route":%s,"rule":%s,"netconf":%s}\\n' "$(ip -j link)" \\
+    "$(ip -j addr)" "$(ip -j route show table all)" "$(ip -j rule)" "$(ip -j -4 netconf)" > host.json
+; no root needed).`,
+  options: {
+    explain: {
+      type: 'boolean',
+      help: `after each command, list what it changed in the FIB, each change
+marked "notified" (ip monitor would show it) or "silent", with the
+kernel function that made it. Lines start with "  # ".`,
+    },
+    json: {
+      type: 'boolean',
+      help: `print the transcript as JSON Lines: one object per command
+{"line","command","stdout","stderr","exit"} (+ "problem" when it is
+outside the model, + "changes" with --explain).`,
+    },
+    kernel: {
+      type: 'boolean',
+      help: `also run the script in a fresh private network namespace of this
+machine's kernel (root on Linux; configure and query only, no packet
+is sent): after the model's transcript, print a unified diff, model
+against kernel, or say that they agree (on stderr). Exit 1 on any difference.`,
+    },
+    initial: { type: 'string', arg: 'FILE', help: 'start from this ip -j snapshot (see above) instead of a fresh namespace.' },
+    log: { type: 'string', arg: 'FILE', help: 'append every event the script applied to FILE as JSON Lines (- : to\nstandard output, in place of the transcript).' },
+  },
+  positionals: { min: 1, max: 1, what: 'one script file (or - for standard input)' },
+  exit: `0 when every line was modelled (whatever the commands' own exit codes);
 2 when some line is outside the model ("kfib: not modelled: ..." on stderr; the rest of
-the script still runs) or the script cannot be read; 1 with --kernel on a difference.
-`;
+the script still runs) or the script cannot be read; 1 with --kernel on a difference;
+74 when the log cannot be written.`,
+});
 
+/** A transcript entry as one JSON object (the --json form). */
+function jsonEntry(l: ScriptLine, changes: readonly string[] | null): string {
+  return `${JSON.stringify({
+    line: l.line,
+    command: l.command,
+    stdout: l.stdout,
+    stderr: l.stderr,
+    exit: l.exit,
+    ...(l.problem === undefined ? {} : { problem: l.problem }),
+    ...(changes === null ? {} : { changes }),
+  })}\n`;
+}
+
+function readInitial(path: string): FibSnapshot | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(readInput(path).toString('utf8'));
+  } catch (e) {
+    if (e instanceof IoError) return `cannot read ${e.path}: ${e.reason}`;
+    return `${displayName(path, 'in')}: not JSON (${e instanceof Error ? e.message : String(e)}); expected an ip -j snapshot`;
+  }
+  const r = parseIpSnapshot(json, { file: path });
+  if (r.errors.length > 0) return r.errors.map((e) => e.message).join('\n');
+  return initialState(r.snapshot).snapshot;
+}
+
+/**
+ * Runs `kfib run ARGV…`; resolves to the exit status.
+ * @example process.exitCode = await runMain(['--explain', 'examples/seed-stories.ip']);
+ */
 export async function runMain(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        explain: { type: 'boolean', default: false },
-        kernel: { type: 'boolean', default: false },
-        log: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-    });
-  } catch (e) {
-    process.stderr.write(`kfib run: ${e instanceof Error ? e.message : String(e)}\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    process.stderr.write(`kfib run: expected one script file (or - for standard input)\n\n${HELP}`);
-    return 2;
-  }
-  const file = positionals[0] as string;
-  const name = file === '-' ? '<stdin>' : file;
-  let text: string;
-  try {
-    const buf = readFileSync(file === '-' ? 0 : file);
-    if (buf.includes(0)) {
-      process.stderr.write(`kfib run: ${name}: binary file (a NUL byte at offset ${buf.indexOf(0)}); expected a text script of ip/sysctl commands\n`);
-      return 2;
+  const p = parseCommand(RUN, argv);
+  if (p.kind === 'exit') return p.code;
+  const { values } = p;
+  const file = p.positionals[0] as string;
+  const name = displayName(file, 'in');
+  const bad = checkOutputs(RUN.name, { log: values.log });
+  if (bad !== null) return bad;
+  if (values.kernel && values.initial !== undefined) return usageError(RUN.name, '--kernel starts from a fresh namespace; it cannot be combined with --initial');
+  if (values.kernel) {
+    const ok = kernelAvailable();
+    if (!ok.ok) {
+      process.stderr.write(`kfib run --kernel: cannot run the kernel here: ${ok.why}\n`);
+      return EXIT.usage;
     }
-    text = buf.toString('utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(`kfib run: cannot read ${name}: ${code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
   }
+  let start = initialSnapshot();
+  if (values.initial !== undefined) {
+    const s = readInitial(values.initial);
+    if (typeof s === 'string') {
+      process.stderr.write(`kfib run: --initial: ${s}\n`);
+      return EXIT.usage;
+    }
+    start = s;
+  }
+  let buf: Buffer;
+  try {
+    buf = readInput(file);
+  } catch (e) {
+    if (!(e instanceof IoError)) throw e;
+    process.stderr.write(`kfib run: cannot read ${e.path}: ${e.reason}\n`);
+    return EXIT.usage;
+  }
+  if (buf.includes(0)) {
+    process.stderr.write(`kfib run: ${name}: binary file (a NUL byte at offset ${buf.indexOf(0)}); expected a text script of ip/sysctl commands\n`);
+    return EXIT.usage;
+  }
+  const text = buf.toString('utf8');
   const commands = scriptCommands(text);
   if (commands.length === 0) process.stderr.write(`kfib run: ${name}: no commands (the script is empty or only comments)\n`);
+  const logToStdout = values.log === '-';
+  const print = (s: string): void => {
+    if (!logToStdout) process.stdout.write(s);
+  };
   let problems = 0;
   let model = '';
   const log = values.log === undefined ? null : new EventLog();
-  let prev = initialSnapshot();
-  const lines: ScriptLine[] = await lastValueFrom(
-    scriptLines(from(commands)).pipe(
-      tap((l) => {
-        const entry = transcriptEntry(l);
-        model += entry;
-        if (values.kernel !== true) process.stdout.write(entry);
-        if (l.problem !== undefined) {
-          problems++;
-          process.stderr.write(`kfib: ${name}:${l.line}: ${l.problem}: ${l.command}\n`);
-        }
-        if (values.explain === true && values.kernel !== true) {
-          for (const { step } of l.steps) {
-            for (const d of describeEffects(prev, step.snapshot, step.effects)) process.stdout.write(`  # ${d}\n`);
-            prev = step.snapshot;
-          }
-        }
-        prev = l.snapshot;
-        if (log !== null) for (const { event } of l.steps) log.append(event);
-      }),
-      toArray(),
-    ),
-  );
-  if (log !== null && values.log !== undefined) {
+  const hinted = new Set<string>();
+  let prev = start;
+  for (const l of runScript(text, start)) {
+    const entry = transcriptEntry(l);
+    model += entry;
+    const changes: string[] = [];
+    if (values.explain) {
+      for (const { step } of l.steps) {
+        changes.push(...describeEffects(prev, step.snapshot, step.effects));
+        prev = step.snapshot;
+      }
+    }
+    prev = l.snapshot;
+    if (values.json) print(jsonEntry(l, values.explain ? changes : null));
+    else print(entry + changes.map((c) => `  # ${c}\n`).join(''));
+    if (l.problem !== undefined) {
+      problems++;
+      process.stderr.write(`kfib: ${name}:${l.line}: ${l.problem}: ${l.command}\n`);
+    }
+    const hint = missingDeviceHint(l.stderr, hinted, values.initial !== undefined);
+    if (hint !== null) process.stderr.write(`kfib: ${name}:${l.line}: ${hint}\n`);
+    if (log !== null) for (const { event } of l.steps) log.append(event);
+  }
+  if (log !== null && logToStdout) {
+    for (const e of log.all()) process.stdout.write(encodeLogLine(e));
+  } else if (log !== null && values.log !== undefined) {
     const opened = openLog(values.log);
     for (const w of opened.warnings) process.stderr.write(`kfib: ${w}\n`);
     if (opened.fatal !== undefined) {
       process.stderr.write(`kfib: cannot append to the log: ${opened.fatal}\n`);
-      return 2;
+      return EXIT.usage;
     }
     const last = appendEvents(opened, log.all().map((e) => e.event));
-    process.stderr.write(`kfib: ${log.length} events appended to ${values.log} (now ${last})\n`);
+    process.stderr.write(`kfib: ${log.length} events appended to ${displayName(values.log, 'out')} (now ${last})\n`);
   }
-  void lines;
-  if (values.kernel === true) {
-    const ok = kernelAvailable();
-    if (!ok.ok) {
-      process.stderr.write(`kfib run --kernel: cannot run the kernel here: ${ok.why}\n`);
-      return 2;
-    }
+  if (values.kernel) {
     const kernel = kernelTranscript(text);
-    const diff = unifiedDiff('model', 'kernel', model, kernel);
+    const diff = unifiedDiff('model', 'kernel', model, kernel, { colour: colourOn(process.stdout) });
     if (diff === '') {
-      process.stdout.write(`kfib: ${name}: model and kernel agree (${commands.length} commands)\n`);
-      return problems > 0 ? 2 : 0;
+      process.stderr.write(`kfib: ${name}: model and kernel agree (${commands.length} commands)\n`);
+      return problems > 0 ? EXIT.usage : EXIT.ok;
     }
-    process.stdout.write(diff);
-    return 1;
+    print(diff);
+    process.stderr.write(`kfib: ${name}: model and kernel differ (the diff above)\n`);
+    return EXIT.differs;
   }
-  return problems > 0 ? 2 : 0;
+  return problems > 0 ? EXIT.usage : EXIT.ok;
 }

@@ -1,7 +1,6 @@
 // `kfib verify`: the property-based checks of props/ — the invariants (no kernel needed)
 // and, with --kernel, the differential against the live kernel.
 
-import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { verify, PROPERTY_IDS, type VerifyReport } from '../props/verify.js';
 import { REGRESSIONS_DIR } from '../props/differential/regressions.js';
@@ -11,110 +10,101 @@ import { transcript } from '../core/script/run-script.js';
 import { scriptCommands } from '../core/script/run-script.js';
 import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
 import { unifiedDiff } from './unified-diff.js';
+import { defineCommand, intOption, parseCommand, suggest, usageError } from './command.js';
+import { EXIT } from './exit-status.js';
+import { colourOn, paint, progressLine } from './io.js';
 
-const HELP = `Usage: kfib verify [OPTIONS]
-
-Runs the property-based checks of props/: every invariant of the model (longest-prefix
+export const VERIFY = defineCommand({
+  name: 'kfib verify',
+  usage: 'kfib verify [OPTIONS]',
+  about: `Runs the property-based checks of props/: every invariant of the model (longest-prefix
 match against a scan, determinism, fold, immutability, refusals, effects, no dead routes,
 ignore_routes_with_linkdown, alias order, rule priorities, print/parse), each on N
 generated scripts, and with --kernel the differential property: N generated scripts run
 through the model and through this machine's kernel (a fresh unshare -n namespace each),
 transcripts compared byte for byte. A failure is shrunk to a minimal script and printed
-with its seed; a differential counterexample is also written to props/regressions/.
+with its seed; a differential counterexample is also written to props/regressions/ (in a
+git checkout of kfib; an installed package writes none unless --regressions DIR).
+Progress with an ETA on stderr when it is a terminal.`,
+  options: {
+    kernel: { type: 'boolean', help: 'include the differential against the live kernel (root on Linux)' },
+    runs: { type: 'string', arg: 'N', help: 'runs per property (default 1000)' },
+    seed: { type: 'string', arg: 'S', help: 'fast-check seed (default: random, printed)' },
+    path: {
+      type: 'string',
+      arg: 'P',
+      help: `replay: a fast-check path from an earlier failure (with its --seed
+and --property), or a script file: run it through the model and the
+kernel (or compare with P's .expected beside it without --kernel)`,
+    },
+    property: { type: 'string', arg: 'ID', help: `only this property: ${PROPERTY_IDS.join(', ')}` },
+    'max-commands': { type: 'string', arg: 'K', help: 'longest generated script (default 25)' },
+    concurrency: { type: 'string', arg: 'C', help: 'kernel namespaces side by side (default 6)' },
+    regressions: { type: 'string', arg: 'DIR', help: 'where to write counterexamples (default props/regressions/ of a checkout)' },
+    'no-write': { type: 'boolean', help: 'write no counterexample' },
+    json: { type: 'boolean', help: 'print the report as JSON' },
+  },
+  positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
+  exit: `0 when every property held, 1 on any failure, 2 on bad usage or when
+--kernel cannot run here.`,
+});
 
-Options:
-  --kernel           include the differential against the live kernel (root on Linux)
-  --runs N           runs per property (default 1000)
-  --seed S           fast-check seed (default: random, printed)
-  --path P           replay: a fast-check path from an earlier failure (with its --seed
-                     and --property), or a script file: run it through the model and the
-                     kernel (or compare with P's .expected beside it without --kernel)
-  --property ID      only this property: ${PROPERTY_IDS.join(', ')}
-  --max-commands K   longest generated script (default 25)
-  --concurrency C    kernel namespaces side by side (default 6)
-  --no-write         do not write counterexamples to props/regressions/
-  --json             print the report as JSON
-  -h, --help         this text
-
-Exit status: 0 when every property held, 1 on any failure, 2 on bad usage or when
---kernel cannot run here.
-`;
+/** props/regressions/ when kfib runs from a git checkout (it is not in the package). */
+function defaultRegressions(): string | null {
+  return existsSync(REGRESSIONS_DIR) ? REGRESSIONS_DIR : null;
+}
 
 /** `kfib verify …`; resolves with the exit status. */
 export async function verifyMain(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        kernel: { type: 'boolean', default: false },
-        runs: { type: 'string' },
-        seed: { type: 'string' },
-        path: { type: 'string' },
-        property: { type: 'string' },
-        'max-commands': { type: 'string' },
-        concurrency: { type: 'string' },
-        'no-write': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-    });
-  } catch (e) {
-    process.stderr.write(`kfib verify: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const int = (name: string, text: string | undefined, dflt: number, min: number): number | null => {
-    if (text === undefined) return dflt;
-    if (!/^-?[0-9]+$/.test(text) || Number(text) < min) {
-      process.stderr.write(`kfib verify: --${name} must be an integer >= ${min}: got ${JSON.stringify(text)}\n`);
-      return null;
-    }
-    return Number(text);
-  };
-  const runs = int('runs', v.runs, 1000, 1);
-  const seed = int('seed', v.seed, (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0, -0x80000000);
-  const maxCommands = int('max-commands', v['max-commands'], 25, 8);
-  const concurrency = int('concurrency', v.concurrency, 6, 1);
-  if (runs === null || seed === null || maxCommands === null || concurrency === null) return 2;
+  const p = parseCommand(VERIFY, argv);
+  if (p.kind === 'exit') return p.code;
+  const v = p.values;
+  const N = VERIFY.name;
+  const runs = intOption(N, 'runs', v.runs, 1000, 1);
+  const seed = intOption(N, 'seed', v.seed, (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0, -0x80000000);
+  const maxCommands = intOption(N, 'max-commands', v['max-commands'], 25, 8);
+  const concurrency = intOption(N, 'concurrency', v.concurrency, 6, 1);
+  if (runs === null || seed === null || maxCommands === null || concurrency === null) return EXIT.usage;
   if (v.property !== undefined && !PROPERTY_IDS.includes(v.property)) {
-    process.stderr.write(`kfib verify: unknown property ${JSON.stringify(v.property)}; expected one of ${PROPERTY_IDS.join(', ')}\n`);
-    return 2;
+    const s = suggest(v.property, PROPERTY_IDS);
+    return usageError(N, `unknown property ${JSON.stringify(v.property)}${s === null ? '' : `; did you mean ${s}?`} (one of ${PROPERTY_IDS.join(', ')})`);
   }
-  if (v.kernel === true) {
+  if (v.kernel) {
     const ok = kernelAvailable();
     if (!ok.ok) {
       process.stderr.write(`kfib verify --kernel: cannot run the kernel here: ${ok.why}\n`);
-      return 2;
+      return EXIT.usage;
     }
   }
-  if (v.path !== undefined && existsSync(v.path)) return replayFile(v.path, v.kernel === true, v.json === true);
+  if (v.path !== undefined && existsSync(v.path)) return replayFile(v.path, v.kernel, v.json);
   if (v.path !== undefined && (v.property === undefined || v.seed === undefined)) {
-    process.stderr.write('kfib verify: --path with a fast-check path needs the --seed and --property it failed with\n');
-    return 2;
+    return usageError(N, `--path ${v.path}: no such script file, and a fast-check path needs the --seed and --property it failed with`);
   }
-  const json = v.json === true;
-  const log = json ? (): void => undefined : (l: string): void => void process.stdout.write(`${l}\n`);
-  if (!json) process.stdout.write(`kfib verify: seed ${seed}, ${runs} runs per property${v.kernel === true ? ', with the kernel' : ''}\n`);
+  const json = v.json;
+  const bar = progressLine('verify', 1);
+  const log = json
+    ? (): void => undefined
+    : (l: string): void => {
+        bar.end();
+        process.stdout.write(`${l}\n`);
+      };
+  if (!json) process.stdout.write(`kfib verify: seed ${seed}, ${runs} runs per property${v.kernel ? ', with the kernel' : ''}\n`);
   const report = await verify({
     runs,
     seed,
     ...(v.path === undefined ? {} : { path: v.path }),
     ...(v.property === undefined ? {} : { property: v.property }),
-    kernel: v.kernel === true,
+    kernel: v.kernel,
     maxCommands,
     concurrency,
-    regressionsDir: v['no-write'] === true ? null : REGRESSIONS_DIR,
+    regressionsDir: v['no-write'] ? null : (v.regressions ?? defaultRegressions()),
     log,
+    progress: (property, fraction) => bar.update(fraction, property),
   });
+  bar.end();
   if (json) process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
-  else process.stdout.write(reportText(report, v.kernel === true));
-  return report.failed ? 1 : 0;
+  else process.stdout.write(reportText(report, v.kernel, colourOn(process.stdout)));
+  return report.failed ? EXIT.differs : EXIT.ok;
 }
 
 function reportJson(r: VerifyReport): unknown {
@@ -139,10 +129,11 @@ function reportJson(r: VerifyReport): unknown {
   };
 }
 
-function reportText(r: VerifyReport, kernel: boolean): string {
+function reportText(r: VerifyReport, kernel: boolean, colour: boolean): string {
+  const c = paint(colour);
   let out = '\n';
   for (const i of r.invariants) {
-    out += `${i.result.failed ? 'FAIL' : 'ok  '}  ${i.id.padEnd(16)} ${String(i.result.numRuns).padStart(6)} runs  ${i.seconds.toFixed(1).padStart(5)} s  ${i.name}\n`;
+    out += `${i.result.failed ? c.red('FAIL') : c.green('ok  ')}  ${i.id.padEnd(16)} ${String(i.result.numRuns).padStart(6)} runs  ${i.seconds.toFixed(1).padStart(5)} s  ${i.name}\n`;
     if (i.result.failed) {
       out += `      seed ${i.result.seed}, path ${i.result.path ?? ''}: replay with kfib verify --property ${i.id} --seed ${i.result.seed} --path ${i.result.path ?? ''}\n`;
       out += `      ${i.result.error ?? ''}\n`;
@@ -154,7 +145,7 @@ function reportText(r: VerifyReport, kernel: boolean): string {
     if (!kernel) out += 'skip  differential      (no --kernel)\n';
   } else {
     const tol = Object.entries(d.tolerated);
-    out += `${d.failure === null ? 'ok  ' : 'FAIL'}  ${'differential'.padEnd(16)} ${String(d.runs).padStart(6)} runs  ${d.seconds.toFixed(1).padStart(5)} s  model transcript = kernel transcript, byte for byte\n`;
+    out += `${d.failure === null ? c.green('ok  ') : c.red('FAIL')}  ${'differential'.padEnd(16)} ${String(d.runs).padStart(6)} runs  ${d.seconds.toFixed(1).padStart(5)} s  model transcript = kernel transcript, byte for byte\n`;
     out += `      ${d.same} identical, ${tol.reduce((n, [, c]) => n + c, 0)} tolerated (known divergences${tol.length === 0 ? '' : `: ${tol.map(([k, c]) => `${k} ${c}`).join(', ')}`}), ${d.pinned} route gets pinned with fibmatch, ${d.scriptsPerSecond.toFixed(2)} scripts/s\n`;
     out += `\n  generator coverage (${d.coverage.scripts} scripts, ${d.coverage.commands} commands):\n`;
     out += d.coverage.table().replace(/^/gm, '    ');
@@ -168,11 +159,11 @@ function reportText(r: VerifyReport, kernel: boolean): string {
       out += f.script.replace(/^/gm, '    ');
       if (f.diff !== null) {
         out += `  first difference, at \`${f.diff.command}\`:\n`;
-        out += `${unifiedDiff('model', 'kernel', f.diff.model, f.diff.kernel).replace(/^/gm, '    ')}`;
+        out += `${unifiedDiff('model', 'kernel', f.diff.model, f.diff.kernel, { colour }).replace(/^/gm, '    ')}`;
       }
     }
   }
-  out += `\n${r.failed ? 'FAILED' : 'all properties hold'} (seed ${r.seed})\n`;
+  out += `\n${r.failed ? c.red('FAILED') : c.green('all properties hold')} (seed ${r.seed})\n`;
   return out;
 }
 
@@ -193,11 +184,11 @@ function replayFile(file: string, kernel: boolean, json: boolean): number {
     otherName = expectedFile;
   } else {
     process.stderr.write(`kfib verify --path ${file}: no --kernel and no ${expectedFile} to compare with\n`);
-    return 2;
+    return EXIT.usage;
   }
   const verdict = judge(model, other, lines);
   if (json) process.stdout.write(`${JSON.stringify({ file, verdict: verdict.kind, diff: verdict.kind === 'diverged' ? verdict.diff : null })}\n`);
-  else if (verdict.kind === 'diverged') process.stdout.write(unifiedDiff('model', otherName, model, other));
+  else if (verdict.kind === 'diverged') process.stdout.write(unifiedDiff('model', otherName, model, other, { colour: colourOn(process.stdout) }));
   else process.stdout.write(`kfib verify: ${file}: model and ${otherName} ${verdict.kind === 'same' ? 'agree' : `differ only by known divergences (${verdict.known.map((k) => k.id).join(', ')})`}\n`);
   return verdict.kind === 'diverged' ? 1 : 0;
 }

@@ -16,6 +16,8 @@ export interface VerifyOptions {
   readonly concurrency?: number;
   readonly regressionsDir?: string | null;
   readonly log?: (line: string) => void;
+  /** Called as the work advances: the property running and the fraction of the whole done. */
+  readonly progress?: (property: string, fraction: number) => void;
 }
 
 export interface VerifyReport {
@@ -30,16 +32,24 @@ export const PROPERTY_IDS: readonly string[] = [...INVARIANTS.map((i) => i.id), 
 export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   const log = o.log ?? ((): void => undefined);
   const invariants: VerifyReport['invariants'][number][] = [];
-  for (const inv of INVARIANTS) {
-    if (o.property !== undefined && o.property !== inv.id) continue;
+  const progress = o.progress ?? ((): void => undefined);
+  const withKernel = o.kernel && (o.property === undefined || o.property === 'differential');
+  const selected = INVARIANTS.filter((inv) => o.property === undefined || o.property === inv.id);
+  // The differential costs about as much as all the invariants together (a kernel run per script).
+  const total = selected.length * (withKernel ? 2 : 1);
+  for (const inv of selected) {
+    progress(inv.id, invariants.length / total);
     const t = Date.now();
     const result = inv.check({ numRuns: o.runs, seed: o.seed, ...(o.path === undefined ? {} : { path: o.path }) });
     invariants.push({ id: inv.id, name: inv.name, seconds: (Date.now() - t) / 1000, result });
     log(`${result.failed ? 'FAIL' : 'ok  '} ${inv.id}: ${result.numRuns} runs`);
   }
   let differential: DifferentialReport | null = null;
-  if (o.kernel && (o.property === undefined || o.property === 'differential')) {
+  if (withKernel) {
+    const base = invariants.length / total;
+    progress('differential', base);
     differential = await runDifferential({
+      onRun: (runs) => progress('differential', base + (1 - base) * Math.min(1, runs / o.runs)),
       runs: o.runs,
       seed: o.seed,
       ...(o.path === undefined ? {} : { path: o.path }),
@@ -49,6 +59,7 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
       log,
     });
   }
+  progress('', 1);
   const failed = invariants.some((i) => i.result.failed) || (differential?.failure ?? null) !== null;
   return { seed: o.seed, invariants, differential, failed };
 }

@@ -2,6 +2,7 @@
 
 import type { Ip4 } from '../net/ip4.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
+import type { MetricAttr } from '../uapi/rtax.js';
 
 /** One nexthop as the user gave it (struct fib_config fc_oif/fc_gw4, or an rtnexthop). */
 export interface NexthopSpec {
@@ -10,6 +11,8 @@ export interface NexthopSpec {
   readonly gw: Ip4 | null;
   readonly weight: number;
   readonly onlink: boolean;
+  /** RTA_FLOW (realms, `to | from << 16`): the route's for a single path, the leg's in RTA_MULTIPATH; 0 or absent for none. */
+  readonly flow?: number;
 }
 
 /** struct fib_config for an insert. */
@@ -29,6 +32,10 @@ export interface RouteConfig {
   readonly multipath: boolean;
   /** RTA_NH_ID, 0 when none. */
   readonly nhid: number;
+  /** RTA_METRICS as sent (fc_mx), absent or null when none. */
+  readonly mx?: readonly MetricAttr[] | null;
+  /** A route-level RTA_FLOW beside RTA_MULTIPATH (fc_flow), which the first leg's must equal. */
+  readonly flow?: number;
 }
 
 /** `add` = CREATE|EXCL, `replace` = CREATE|REPLACE, `change` = REPLACE, `prepend` = CREATE, `append` = CREATE|APPEND. */
@@ -55,6 +62,8 @@ export interface RouteDelConfig {
   readonly nhs: readonly NexthopSpec[];
   readonly multipath: boolean;
   readonly nhid: number;
+  /** RTA_METRICS of the delete: each given attribute must match (fib_metrics_match). */
+  readonly mx?: readonly MetricAttr[] | null;
 }
 
 export interface RouteDelEvent {

@@ -1,9 +1,12 @@
-// ip's global options that change output (ip.c): -4, -j, -p, -o, -d, -s.
+// ip's global options that change output (ip.c): -4, -f, -j, -p, -o, -d, -s.
 
 export interface GlobalOptions {
-  readonly family: 'inet' | 'any' | 'inet6' | 'other';
+  /** preferred_family: 'packet' for -0 / -f link, 'other' for -M / -B / -f mpls|bridge. */
+  readonly family: 'inet' | 'any' | 'inet6' | 'packet' | 'other';
   readonly json: boolean;
   readonly pretty: boolean;
   readonly oneline: boolean;
   readonly details: boolean;
+  /** show_stats: how many -s were given. */
+  readonly stats?: number;
 }

@@ -1,6 +1,8 @@
 // `ip address` (iproute2 6.1 ip/ipaddress.c): ipaddr_modify and `-o` listings.
 
-import { Args, CommandContext, CommandExit, devIndex, failKernel, getPrefix, invarg, matches, notModelled } from './command-context.js';
+import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
+import { AfState, getAddrAf, getPrefixAf, type AfPrefix } from './addr-family.js';
+import { addrFlush } from './ip-addr-flush.js';
 import { formatIp4, maskOf, type Ip4 } from '../net/ip4.js';
 import { parseUnsigned, scopeName, scopeNumber } from '../uapi/rt-names.js';
 import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
@@ -14,17 +16,27 @@ export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (a.done) return addrList(ctx, opts, a);
   const verb = a.cur;
   a.advance();
-  if (matches(verb, 'add')) return addrModify(ctx, a, 'add');
-  if (matches(verb, 'change') || verb === 'chg') return addrModify(ctx, a, 'change');
-  if (matches(verb, 'replace')) return addrModify(ctx, a, 'replace');
-  if (matches(verb, 'delete')) return addrModify(ctx, a, 'delete');
+  if (matches(verb, 'add')) return addrModify(ctx, opts, a, 'add');
+  if (matches(verb, 'change') || verb === 'chg') return addrModify(ctx, opts, a, 'change');
+  if (matches(verb, 'replace')) return addrModify(ctx, opts, a, 'replace');
+  if (matches(verb, 'delete')) return addrModify(ctx, opts, a, 'delete');
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return addrList(ctx, opts, a);
-  if (matches(verb, 'flush') || matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump')) notModelled(`ip address ${verb}`);
+  if (matches(verb, 'flush')) return addrFlush(ctx, opts, a, inetWords);
+  if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump')) notModelled(`ip address ${verb}`);
   throw new CommandExit(`Command "${verb}" is unknown, try "ip address help".\n`, 255);
 }
 
 /** ipaddr_modify(). */
-function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'replace' | 'delete'): void {
+function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add' | 'change' | 'replace' | 'delete'): void {
+  // req.ifa.ifa_family: preferred_family, then the family of the first address parsed.
+  const st = new AfState(opts.family === 'inet' ? 'inet' : 'unspec');
+  let v6 = false;
+  const in4 = (p: AfPrefix): { addr: Ip4; len: number; lenGiven: boolean } => {
+    if (p.family === 'inet6') v6 = true;
+    return { addr: p.family === 'inet' ? p.addr : 0, len: p.len, lenGiven: p.lenGiven };
+  };
+  let validLft: string | null = null;
+  let preferredLft: string | null = null;
   let local: { addr: Ip4; len: number; lenGiven: boolean; word: string } | null = null;
   let peer: { addr: Ip4; len: number; lenGiven: boolean } | null = null;
   let brd: Ip4 | null = null;
@@ -38,16 +50,25 @@ function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'repla
     const w = a.cur;
     if (w === 'peer' || w === 'remote') {
       if (peer !== null) throw new CommandExit(`Error: either "peer" is duplicate, or "${a.peek() ?? ''}" is a garbage.\n`, 255);
-      peer = getPrefix(a.next());
+      peer = in4(getPrefixAf(a.next(), st));
     } else if (matches(w, 'broadcast') || w === 'brd') {
       const v = a.next();
       if (v === '+') brdMode = '+';
       else if (v === '-') brdMode = '-';
       else {
-        const p = getPrefix(v);
-        brd = p.addr;
+        const p = getAddrAf(v, st);
+        if (p.family === 'inet6') v6 = true;
+        brd = p.family === 'inet' ? p.addr : 0;
       }
-    } else if (matches(w, 'anycast') || matches(w, 'valid_lft') || matches(w, 'preferred_lft') || w === 'home' || w === 'nodad' || w === 'mngtmpaddr' || w === 'autojoin' || matches(w, 'proto')) {
+    } else if (matches(w, 'valid_lft')) {
+      if (validLft !== null) throw new CommandExit(`Error: duplicate "valid_lft": "${a.peek() ?? ''}" is the second value.\n`, 255);
+      validLft = a.next();
+      if (lifetime(validLft) === undefined) invarg('valid_lft value', validLft);
+    } else if (matches(w, 'preferred_lft')) {
+      if (preferredLft !== null) throw new CommandExit(`Error: duplicate "preferred_lft": "${a.peek() ?? ''}" is the second value.\n`, 255);
+      preferredLft = a.next();
+      if (lifetime(preferredLft) === undefined) invarg('preferred_lft value', preferredLft);
+    } else if (matches(w, 'anycast') || w === 'home' || w === 'nodad' || w === 'mngtmpaddr' || w === 'autojoin' || matches(w, 'proto')) {
       notModelled(`ip address ${w}`);
     } else if (matches(w, 'scope')) {
       const v = a.next();
@@ -66,11 +87,12 @@ function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'repla
       let word = w;
       if (matches(word, 'local')) word = a.next();
       if (local !== null) throw new CommandExit(`Error: either "local" is duplicate, or "${word}" is a garbage.\n`, 255);
-      local = { ...getPrefix(word), word };
+      local = { ...in4(getPrefixAf(word, st)), word };
     }
     a.advance();
   }
   if (dev === null) throw new CommandExit('Not enough information: "dev" argument is required.\n', 1);
+  if (st.family === 'inet6' || v6) notModelled('IPv6 addresses');
   if (label !== null && !label.startsWith(dev)) throw new CommandExit(`"dev" (${dev}) must match "label" (${label}).\n`, 1);
   if (local === null) {
     if (cmd === 'delete') notModelled('ip address del without an address');
@@ -94,6 +116,14 @@ function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'repla
     broadcast = brdMode === '+' ? (base | ~maskOf(prefixlen)) >>> 0 : (base & maskOf(prefixlen)) >>> 0;
   }
   const ifindex = devIndex(ctx, dev);
+  if (validLft !== null || preferredLft !== null) {
+    const valid = validLft === null ? 0xffffffff : (lifetime(validLft) as number);
+    const preferred = preferredLft === null ? 0xffffffff : (lifetime(preferredLft) as number);
+    if (valid === 0) throw new CommandExit('valid_lft is zero\n', 1);
+    if (valid < preferred) throw new CommandExit('preferred_lft is greater than valid_lft\n', 1);
+    // Finite lifetimes expire by the clock (check_lifetime()), which the model has not.
+    if (valid !== 0xffffffff || preferred !== 0xffffffff) notModelled('address lifetimes (valid_lft/preferred_lft)');
+  }
   if (cmd === 'delete') {
     const step = ctx.apply({
       type: 'addr-del',
@@ -106,7 +136,8 @@ function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'repla
     if (step.error !== null) failKernel(step.error);
     return;
   }
-  if (cmd === 'change') notModelled('ip address change');
+  // `change` is NLM_F_REPLACE without NLM_F_CREATE, which inet_rtm_newaddr() does not
+  // look at: a missing address is created, an existing one is updated, as by `replace`.
   const step = ctx.apply({
     type: 'addr-add',
     ifindex,
@@ -118,7 +149,7 @@ function addrModify(ctx: CommandContext, a: Args, cmd: 'add' | 'change' | 'repla
     ...(label === null ? {} : { label }),
     metric,
     noprefixroute,
-    replace: cmd === 'replace',
+    replace: cmd === 'replace' || cmd === 'change',
   });
   if (step.error !== null) failKernel(step.error);
 }
@@ -128,8 +159,14 @@ export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr): string {
   return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa)}\\       valid_lft forever preferred_lft forever\n`;
 }
 
+/** set_lifetime(): `forever` or a u32 number of seconds. */
+function lifetime(word: string): number | undefined {
+  if (word === 'forever') return 0xffffffff;
+  return parseUnsigned(word);
+}
+
 /** `inet LOCAL[ peer P]/LEN [metric N ][brd B ]scope S [secondary ][noprefixroute ]LABEL` (print_addrinfo). */
-function inetWords(ifa: InIfaddr): string {
+export function inetWords(ifa: InIfaddr): string {
   let s = `inet ${formatIp4(ifa.local)}`;
   if (ifa.address !== ifa.local) s += ` peer ${formatIp4(ifa.address)}`;
   s += `/${ifa.prefixlen} `;
@@ -146,11 +183,17 @@ function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   while (!a.done) {
     const w = a.cur;
     if (w === 'dev') devName = a.next();
-    else if (['scope', 'to', 'label', 'up', 'permanent', 'dynamic', 'secondary', 'primary', 'type', 'master', 'vrf', 'group'].includes(w) || matches(w, 'nomaster')) notModelled(`ip address show ${w}`);
+    else if (w === 'to') {
+      // get_prefix(&filter.pfx, …, filter.family): the family's message for a wrong one.
+      getPrefixAf(a.next(), new AfState(opts.family === 'inet' ? 'inet' : 'unspec'));
+      notModelled('ip address show to');
+    } else if (['scope', 'label', 'up', 'permanent', 'dynamic', 'secondary', 'primary', 'type', 'master', 'vrf', 'group'].includes(w) || matches(w, 'nomaster')) notModelled(`ip address show ${w}`);
     else devName = w;
     a.advance();
   }
   if (opts.json) notModelled('ip -j address show');
+  if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (link counters)');
+  if (opts.family === 'packet' && opts.oneline) notModelled('ip -0 -o address show');
   let devs = [...ctx.snapshot.devices.values()];
   if (devName !== null) {
     const d = deviceByName(ctx.snapshot, devName);
@@ -166,6 +209,8 @@ function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     if (opts.family === 'inet' && d.addrs.length === 0) continue;
     ctx.print(`${linkHeader(ctx.snapshot, d, false)}\n`);
     if (opts.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d)}\n`);
+    // -0 / -f link: the link part only (no AF_INET addresses are dumped).
+    if (opts.family === 'packet') continue;
     for (const ifa of d.addrs) ctx.print(`    ${inetWords(ifa)}\n       valid_lft forever preferred_lft forever\n`);
   }
 }

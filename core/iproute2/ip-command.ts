@@ -3,7 +3,7 @@
 // pieces and every event applied with its effects.
 
 import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
-import { CommandContext, CommandExit, matches, type CommandOutput } from './command-context.js';
+import { CommandContext, CommandExit, invarg, matches, type CommandOutput } from './command-context.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipRoute } from './ip-route.js';
@@ -11,7 +11,7 @@ import { ipAddr } from './ip-addr.js';
 import { ipLink } from './ip-link.js';
 import { ipRule } from './ip-rule.js';
 import { ipNetconf, ipNexthop } from './ip-netconf-nexthop.js';
-import { sysctlCmd } from './sysctl-cmd.js';
+import { sysctlCmd } from './sysctl-procps.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Step } from '../reduce/reduce.js';
 
@@ -73,41 +73,88 @@ export function runCommand(snapshot: FibSnapshot, argv: readonly string[], names
   return { output: ctx.out, snapshot: ctx.snapshot, steps: ctx.steps };
 }
 
+/** read_family() of lib/utils.c. */
+function readFamily(word: string): GlobalOptions['family'] | undefined {
+  if (word === 'inet') return 'inet';
+  if (word === 'inet6') return 'inet6';
+  if (word === 'link') return 'packet';
+  if (word === 'ipx' || word === 'dnet' || word === 'mpls' || word === 'bridge') return 'other';
+  return undefined;
+}
+
+/**
+ * ip.c's option loop, in its order of tests (an abbreviation takes the first option it
+ * prefixes: -s is -stats, -t -timestamp, -ts -tshort, -d -details, -r -resolve, -b
+ * -batch, -br -brief, -n -netns, -N -Numeric). Options that only change `ip monitor`,
+ * batch or stats output of objects the model does not print are accepted as no-ops.
+ */
 function runIp(ctx: CommandContext, args: readonly string[]): void {
   let family: GlobalOptions['family'] = 'any';
   let json = false;
   let pretty = false;
   let oneline = false;
   let details = false;
+  let stats = 0;
+  let brief = false;
+  let numeric = false;
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i] as string;
-    if (!a.startsWith('-') || a === '-') break;
-    const opt = a.replace(/^--?/, '');
-    if (opt === '4') family = 'inet';
-    else if (opt === '6') family = 'inet6';
-    else if (opt === '0' || opt === 'M' || opt === 'B') family = 'other';
-    else if (matches(opt, 'json') || opt === 'j') json = true;
-    else if (matches(opt, 'pretty') || opt === 'p') pretty = true;
-    else if (matches(opt, 'oneline') || opt === 'o') oneline = true;
-    else if (matches(opt, 'details') || opt === 'd') details = true;
-    else if (opt === 'f' || matches(opt, 'family')) {
-      const f = args[++i];
-      if (f === 'inet') family = 'inet';
-      else throw new CommandExit('', 2, `ip -family ${f ?? ''}`);
-    } else if (matches(opt, 'statistics') || opt === 's' || matches(opt, 'resolve') || opt === 'r' || matches(opt, 'batch') || opt === 'b' || matches(opt, 'netns') || opt === 'n' || matches(opt, 'color') || opt === 'c' || matches(opt, 'timestamp') || opt === 't' || matches(opt, 'echo') || matches(opt, 'brief') || opt === 'br') {
-      throw new CommandExit('', 2, `ip ${a}`);
-    } else {
-      throw new CommandExit(`Option "${a}" is unknown, try "ip -help".\n`, 255);
+    if (a === '--') {
+      i++;
+      break;
     }
+    if (!a.startsWith('-')) break;
+    const opt = a.startsWith('--') ? a.slice(1) : a;
+    const m = (word: string): boolean => matches(opt, word);
+    if (m('-loops')) throw new CommandExit('', 2, 'ip -loops');
+    else if (m('-family')) {
+      const f = args[++i];
+      if (f === undefined || f === 'help') throw new CommandExit('', 255, 'ip usage');
+      const fam = readFamily(f);
+      if (fam === undefined) invarg('invalid protocol family', f);
+      family = fam;
+    } else if (opt === '-4') family = 'inet';
+    else if (opt === '-6') family = 'inet6';
+    else if (opt === '-0') family = 'packet';
+    else if (opt === '-M' || opt === '-B') family = 'other';
+    else if (m('-human') || m('-human-readable') || m('-iec')) {
+      // only the -s counters change, which the model does not print
+    } else if (m('-stats') || m('-statistics')) stats++;
+    else if (m('-details')) details = true;
+    else if (m('-resolve')) throw new CommandExit('', 2, 'ip -resolve (reverse DNS)');
+    else if (m('-oneline')) oneline = true;
+    else if (m('-timestamp') || m('-tshort')) {
+      // time stamps are printed by `ip monitor` only
+    } else if (m('-Version')) throw new CommandExit('', 2, 'ip -Version');
+    else if (m('-force')) {
+      // -force only keeps -batch going
+    } else if (m('-batch')) throw new CommandExit('', 2, 'ip -batch');
+    else if (m('-brief')) brief = true;
+    else if (m('-json')) json = true;
+    else if (m('-pretty')) pretty = true;
+    else if (m('-rcvbuf')) i++;
+    else if (m('-color') || opt.startsWith('-color=') || opt === '-c') throw new CommandExit('', 2, 'ip -color');
+    else if (m('-help')) throw new CommandExit('', 255, 'ip usage');
+    else if (m('-netns')) throw new CommandExit('', 2, 'ip -netns');
+    else if (m('-Numeric')) numeric = true;
+    else if (m('-all')) throw new CommandExit('', 2, 'ip -all');
+    else if (opt === '-echo') throw new CommandExit('', 2, 'ip -echo');
+    else throw new CommandExit(`Option "${opt}" is unknown, try "ip -help".\n`, 255);
   }
   if (family === 'inet6' || family === 'other') throw new CommandExit('', 2, 'ip -6 / non-IPv4 families');
   const obj = args[i];
   if (obj === undefined) throw new CommandExit('', 255, 'ip usage');
   const rest = args.slice(i + 1);
-  const opts: GlobalOptions = { family, json, pretty, oneline, details };
-  if (details) throw new CommandExit('', 2, 'ip -details');
+  const opts: GlobalOptions = { family, json, pretty, oneline, details, stats };
   const name = OBJECTS.find((o) => matches(obj, o));
+  // -details changes only `ip route` output among what the model prints (print_route()).
+  if (details && name !== 'route') throw new CommandExit('', 2, 'ip -details');
+  // -s prints link counters for link and address listings; print_route() and a flush use it otherwise.
+  if (stats > 0 && name !== 'route' && name !== 'address') throw new CommandExit('', 2, 'ip -statistics');
+  if (brief) throw new CommandExit('', 2, 'ip -brief');
+  if (numeric) throw new CommandExit('', 2, 'ip -Numeric');
+  if (family === 'packet' && name !== 'address' && name !== 'link') throw new CommandExit('', 2, 'ip -0 / -f link');
   switch (name) {
     case 'address':
       return ipAddr(ctx, opts, rest);

@@ -45,11 +45,13 @@ interface LinkWords {
   up: boolean | null;
   master: string | null | undefined;
   group: number | undefined;
+  /** IFLA_CARRIER (`carrier on|off`). */
+  carrier: boolean | undefined;
 }
 
 /** The generic link options (iplink_parse) up to `type`. */
 function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): LinkWords {
-  const out: LinkWords = { dev: null, name: null, up: null, master: undefined, group: undefined };
+  const out: LinkWords = { dev: null, name: null, up: null, master: undefined, group: undefined, carrier: undefined };
   while (!a.done) {
     const w = a.cur;
     if (stopAtType && w === 'type') break;
@@ -68,7 +70,12 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       const g = v === 'default' ? 0 : parseUnsigned(v);
       if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
       out.group = g;
-    } else if (['mtu', 'address', 'txqueuelen', 'qlen', 'arp', 'multicast', 'allmulticast', 'promisc', 'trailers', 'dynamic', 'link', 'netns', 'alias', 'vf', 'xdp', 'protodown', 'carrier', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
+    } else if (w === 'carrier') {
+      // parse_on_off(): anything but on/off is -EINVAL, which ip exits with.
+      const v = a.next();
+      if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "carrier" must be one of "off", "on", not "${v}"\n`, 22);
+      out.carrier = v === 'on';
+    } else if (['mtu', 'address', 'txqueuelen', 'qlen', 'arp', 'multicast', 'allmulticast', 'promisc', 'trailers', 'dynamic', 'link', 'netns', 'alias', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
       notModelled(`ip link ${w}`);
     } else if (out.dev === null) out.dev = w;
     else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
@@ -108,6 +115,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     notModelled(`ip link add type ${type}`);
   }
   if (main.master !== undefined && main.master !== null) notModelled('ip link add master');
+  if (main.carrier !== undefined) notModelled('ip link add carrier');
   const link: LinkSpec = { ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1), name: main.name, kind, up: main.up === true };
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
@@ -134,6 +142,15 @@ function linkSet(ctx: CommandContext, a: Args): void {
     ...(rename === undefined ? {} : { name: rename }),
   });
   if (step.error !== null) failKernel(step.error);
+  if (w.carrier !== undefined) {
+    // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() is -EOPNOTSUPP for a
+    // driver without ndo_change_carrier: veth, bridge and loopback have none (dummy has).
+    const d = ctx.snapshot.devices.get(ifindex);
+    if (d === undefined || d.kind !== 'other') failKernel({ errno: 'EOPNOTSUPP' });
+    // A device of a kind the model does not know: whether its driver has
+    // ndo_change_carrier (dummy, some NICs) cannot be told from here.
+    notModelled('ip link set carrier on a device of unknown kind');
+  }
 }
 
 function linkDel(ctx: CommandContext, a: Args): void {

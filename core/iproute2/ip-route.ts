@@ -7,8 +7,6 @@ import {
   devIndex,
   duparg2,
   failKernel,
-  getAddr,
-  getPrefix,
   invarg,
   matches,
   notModelled,
@@ -27,7 +25,18 @@ import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { aliasNexthops } from '../trie/fib-table-lookup.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipprotoNumber } from './ip-proto.js';
+import { AfState, getAddrAf, getPrefixAf, type AfAddr, type AfPrefix } from './addr-family.js';
+
+/** preferred_family: -4 settles on inet, otherwise AF_UNSPEC until an address decides. */
+function startFamily(opts: GlobalOptions): AfState {
+  return new AfState(opts.family === 'inet' ? 'inet' : 'unspec');
+}
+
+
 import { deviceByName } from '../snapshot/snapshot.js';
+import { getRtRealmsOrRaw, MetricsBuilder, parseFastopenNoCookie, parseMetricWord } from './route-metrics.js';
+import { dumpedMetrics } from '../snapshot/fib-metrics.js';
+import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
 
 const ROUTE_TYPES: readonly RouteType[] = [
   'unicast',
@@ -52,15 +61,15 @@ export function ipRoute(ctx: CommandContext, opts: GlobalOptions, argv: readonly
   if (a.done) return routeList(ctx, opts, new Args([]));
   const verb = a.cur;
   a.advance();
-  if (matches(verb, 'add')) return routeModify(ctx, a, 'add');
-  if (matches(verb, 'change') || verb === 'chg') return routeModify(ctx, a, 'change');
-  if (matches(verb, 'replace')) return routeModify(ctx, a, 'replace');
-  if (matches(verb, 'prepend')) return routeModify(ctx, a, 'prepend');
-  if (matches(verb, 'append')) return routeModify(ctx, a, 'append');
-  if (matches(verb, 'delete')) return routeModify(ctx, a, 'delete');
+  if (matches(verb, 'add')) return routeModify(ctx, opts, a, 'add');
+  if (matches(verb, 'change') || verb === 'chg') return routeModify(ctx, opts, a, 'change');
+  if (matches(verb, 'replace')) return routeModify(ctx, opts, a, 'replace');
+  if (matches(verb, 'prepend')) return routeModify(ctx, opts, a, 'prepend');
+  if (matches(verb, 'append')) return routeModify(ctx, opts, a, 'append');
+  if (matches(verb, 'delete')) return routeModify(ctx, opts, a, 'delete');
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return routeList(ctx, opts, a);
   if (matches(verb, 'get')) return routeGetCmd(ctx, opts, a);
-  if (matches(verb, 'flush')) return routeFlush(ctx, a);
+  if (matches(verb, 'flush')) return routeFlush(ctx, opts, a);
   if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump') || matches(verb, 'test')) {
     notModelled(`ip route ${verb}`);
   }
@@ -72,10 +81,25 @@ interface ParsedNh {
   gw: Ip4 | null;
   weight: number;
   onlink: boolean;
+  /** RTA_FLOW inside the rtnexthop, when `realms` was given for the leg. */
+  flow?: number;
+}
+
+/** A gateway of 0.0.0.0 is no gateway: rtm_to_fib_config() sets fc_gw_family only for a non-zero RTA_GATEWAY. */
+function gwOrNull(gw: Ip4 | null): Ip4 | null {
+  return gw === 0 ? null : gw;
 }
 
 /** iproute_modify(). */
-function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void {
+function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, op: RouteOp | 'delete'): void {
+  const st = startFamily(opts);
+  // An IPv6 address is parsed like iproute2 parses it (so later words get its messages);
+  // the command is refused as not modelled only once it is complete.
+  let v6 = false;
+  const in4 = (x: AfAddr): Ip4 => {
+    if (x.family === 'inet6') v6 = true;
+    return x.family === 'inet' ? x.addr : 0;
+  };
   const del = op === 'delete';
   let table = RT_TABLE_MAIN;
   let tableOk = false;
@@ -93,14 +117,18 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
   let nhid = 0;
   const legs: ParsedNh[] = [];
   let multipath = false;
+  const mx = new MetricsBuilder();
+  let flow = 0;
   while (!a.done) {
     const w = a.cur;
-    if (w === 'src') prefsrc = getAddr(a.next());
+    if (w === 'src') prefsrc = in4(getAddrAf(a.next(), st));
     else if (w === 'via') {
       if (gw !== null) invarg('use nexthop syntax to specify multiple via\n', w);
       let v = a.next();
+      // read_family(): `via inet6 ADDR` is an RTA_VIA (an IPv4 route through an IPv6 gateway).
+      if (v === 'inet6') notModelled('ip route via inet6 (RTA_VIA)');
       if (v === 'inet') v = a.next();
-      gw = getAddr(v);
+      gw = in4(getAddrAf(v, st));
     } else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
       const t = dsfieldNumber(v, ctx.names);
@@ -117,10 +145,17 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
       if (s === undefined) invarg('invalid "scope" value\n', v);
       scope = s;
       scopeOk = true;
+    } else if (parseMetricWord(a, w, mx)) {
+      // an RTA_METRICS word
+    } else if (matches(w, 'realms')) {
+      const v = a.next();
+      const r = getRtRealmsOrRaw(v);
+      if (r === undefined) invarg('"realm" value is invalid\n', v);
+      flow = r;
     } else if (w === 'onlink') onlink = true;
     else if (w === 'nexthop') {
       multipath = true;
-      parseNexthops(ctx, a, legs);
+      parseNexthops(ctx, a, legs, st, in4);
       break;
     } else if (w === 'nhid') {
       const v = a.next();
@@ -139,11 +174,10 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
       table = t;
       tableOk = true;
     } else if (w === 'dev' || w === 'oif') dev = a.next();
-    else if (
-      ['mtu', 'hoplimit', 'advmss', 'reordering', 'rtt', 'rttvar', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'ssthresh', 'realms', 'encap', 'expires', 'congctl', 'features', 'quickack', 'as', 'from', 'pref', 'ttl-propagate', 'rto_min', 'fastopen_no_cookie', 'vrf'].includes(w)
-    ) {
+    else if (['encap', 'expires', 'as', 'from', 'pref', 'ttl-propagate', 'vrf'].includes(w)) {
       notModelled(`ip route ${w}`);
-    } else {
+    } else if (matches(w, 'fastopen_no_cookie')) parseFastopenNoCookie(a, mx);
+    else {
       let word = w;
       if (word === 'to') word = a.next();
       const t = !/^[0-9]/.test(word) ? routeTypeOf(word) : undefined;
@@ -153,16 +187,24 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
       }
       if (matches(word, 'help')) throw new CommandExit('', 255, 'ip route help');
       if (dst !== null) duparg2('to', word);
-      const p = getPrefix(word);
-      dst = { addr: p.addr, len: p.len };
+      const p = getPrefixAf(word, st);
+      dst = { addr: p.family === 'inet' ? p.addr : 0, len: p.len };
     }
     a.advance();
   }
   if (dst === null) throw new CommandExit('', 255, 'ip route usage');
+  if (st.family === 'inet6' || v6) notModelled('IPv6 routes and IPv6 gateways');
   const devIdx = dev === null ? 0 : devIndex(ctx, dev);
   const nhs: NexthopSpec[] = multipath
-    ? legs.map((l) => ({ dev: l.dev === null ? 0 : devIndex(ctx, l.dev), gw: l.gw, weight: l.weight, onlink: l.onlink }))
-    : [{ dev: devIdx, gw, weight: 1, onlink }];
+    ? legs.map((l) => ({
+        dev: l.dev === null ? 0 : devIndex(ctx, l.dev),
+        gw: gwOrNull(l.gw),
+        weight: l.weight,
+        onlink: l.onlink,
+        ...(l.flow === undefined ? {} : { flow: l.flow }),
+      }))
+    : [{ dev: devIdx, gw: gwOrNull(gw), weight: 1, onlink, flow }];
+  const metrics = mx.result();
   if (!tableOk && (type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast')) table = RT_TABLE_LOCAL;
   if (!scopeOk) {
     if (type === 'local' || type === 'nat') scope = RT_SCOPE_HOST;
@@ -179,7 +221,7 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
   if (del) {
     const step = ctx.apply({
       type: 'route-del',
-      cfg: { table, dst: dst.addr, plen: dst.len, tos, type, scope, protocol, priority, prefsrc, nhs, multipath, nhid },
+      cfg: { table, dst: dst.addr, plen: dst.len, tos, type, scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics },
     });
     if (step.error !== null) failKernel(step.error);
     return;
@@ -187,13 +229,13 @@ function routeModify(ctx: CommandContext, a: Args, op: RouteOp | 'delete'): void
   const step = ctx.apply({
     type: 'route-new',
     op: op as RouteOp,
-    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid },
+    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...(multipath && flow !== 0 ? { flow } : {}) },
   });
   if (step.error !== null) failKernel(step.error);
 }
 
 /** parse_nexthops() / parse_one_nh(). */
-function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[]): void {
+function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[], st: AfState, in4: (x: AfAddr) => Ip4): void {
   while (!a.done) {
     if (a.cur !== 'nexthop') throw new CommandExit(`Error: "nexthop" or end of line is expected instead of "${a.cur}"\n`, 255);
     if (a.peek() === undefined) throw new CommandExit('Error: unexpected end of line after "nexthop"\n', 255);
@@ -203,8 +245,9 @@ function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[]): void {
       const w = a.cur;
       if (w === 'via') {
         let v = a.next();
+        if (v === 'inet6') notModelled('ip route nexthop via inet6 (RTA_VIA)');
         if (v === 'inet') v = a.next();
-        leg.gw = getAddr(v);
+        leg.gw = in4(getAddrAf(v, st));
       } else if (w === 'dev') {
         leg.dev = a.next();
         // parse_one_nh(): nodev() returns -1, and parse_nexthops() exits with -1.
@@ -217,7 +260,12 @@ function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[]): void {
         if (n === undefined || n === 0 || n > 256) invarg('"weight" is invalid\n', v);
         leg.weight = n;
       } else if (w === 'onlink') leg.onlink = true;
-      else if (matches(w, 'realms') || w === 'encap') notModelled(`ip route nexthop ${w}`);
+      else if (matches(w, 'realms')) {
+        const v = a.next();
+        const r = getRtRealmsOrRaw(v);
+        if (r === undefined) invarg('"realm" value is invalid\n', v);
+        leg.flow = r;
+      } else if (w === 'encap' || w === 'as') notModelled(`ip route nexthop ${w}`);
       else break;
       a.advance();
     }
@@ -229,6 +277,9 @@ function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[]): void {
 interface RouteFilter {
   tb: number; // 0 = all
   hide: RouteHide;
+  /** filter.realm / filter.realmmask. */
+  realm?: number;
+  realmmask?: number;
   protocol?: number;
   scope?: number;
   type?: RouteType;
@@ -270,6 +321,11 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
     if (gw === null || !prefixMatch(gw, f.via.addr, f.via.len)) return false;
   }
   if (f.src !== undefined && (info.prefsrc === 0 || !prefixMatch(info.prefsrc, f.src.addr, f.src.len))) return false;
+  if (f.realmmask !== undefined && f.realmmask !== 0) {
+    // RTA_FLOW is a single-path route's (a multipath route carries it per leg).
+    const realms = !info.multipath && info.nhs.length === 1 ? (info.nhs[0]?.tclassid ?? 0) : 0;
+    if ((((realms ^ (f.realm ?? 0)) & f.realmmask) >>> 0) !== 0) return false;
+  }
   return true;
 }
 
@@ -287,7 +343,12 @@ export function tablesInDumpOrder(tables: ReadonlyMap<number, FibTable>): FibTab
 
 /** iproute_list_flush_or_save() for `show`. */
 function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  const { routes, f } = selectRoutes(ctx, a, 'Dump');
+  const { routes, f } = selectRoutes(ctx, opts, a, 'Dump');
+  if (opts.details) {
+    // print_route() with show_details: nh_info of a nexthop-object route is not modelled.
+    if (routes.some((r) => r.alias.info.nhid !== 0)) notModelled('ip -details route show with nexthop objects');
+    f.hide = { ...f.hide, details: true };
+  }
   if (opts.json) {
     const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide, undefined, ctx.names));
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
@@ -297,10 +358,10 @@ function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
 }
 
 /** iproute_flush(): dump with the selectors, then RTM_DELROUTE each route as dumped. */
-function routeFlush(ctx: CommandContext, a: Args): void {
+function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   if (a.done) throw new CommandExit('"ip route flush" requires arguments.\n', 1);
   if (a.cur === 'cache') return;
-  const { routes } = selectRoutes(ctx, a, 'Flush');
+  const { routes } = selectRoutes(ctx, opts, a, 'Flush');
   for (const r of routes) {
     const info = r.alias.info;
     const step = ctx.apply({
@@ -315,17 +376,36 @@ function routeFlush(ctx: CommandContext, a: Args): void {
         protocol: info.protocol,
         priority: info.priority,
         prefsrc: info.prefsrc,
-        nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink })),
+        nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink, ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid } : {}) })),
         multipath: info.multipath,
         nhid: info.nhid,
+        mx: dumpedAttrs(info.metrics ?? null),
       },
     });
     if (step.error !== null) failKernel(step.error);
   }
 }
 
+/** The RTA_METRICS of a dumped route, as a flush sends it back (rtnetlink_put_metrics order). */
+function dumpedAttrs(m: Parameters<typeof dumpedMetrics>[0]): readonly MetricAttr[] | null {
+  const out: MetricAttr[] = [];
+  for (const [type, v] of dumpedMetrics(m)) out.push(type === RTAX_CC_ALGO ? { type: RTAX_CC_ALGO, name: String(v) } : { type, val: Number(v) });
+  return out.length === 0 ? null : out;
+}
+
 /** The selectors of show/flush (iproute_list_flush_or_save) and the routes they pick. */
-function selectRoutes(ctx: CommandContext, a: Args, what: 'Dump' | 'Flush'): { routes: FibRoute[]; f: RouteFilter } {
+function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: 'Dump' | 'Flush'): { routes: FibRoute[]; f: RouteFilter } {
+  const st = startFamily(opts);
+  let ipv6 = false;
+  /** A selector address of the dump family (no settling: iproute2 keeps dump_family). */
+  const sel = (word: string): { addr: Ip4; len: number } => {
+    const p = getPrefixAf(word, st, false);
+    if (p.family !== 'inet') {
+      ipv6 = ipv6 || p.family === 'inet6';
+      return { addr: 0, len: p.family === 'inet6' ? 0 : p.len };
+    }
+    return { addr: p.addr, len: p.len };
+  };
   const f: RouteFilter = { tb: RT_TABLE_MAIN, hide: {} };
   const hide: { -readonly [K in keyof RouteHide]: RouteHide[K] } = {};
   let od: string | null = null;
@@ -370,7 +450,18 @@ function selectRoutes(ctx: CommandContext, a: Args, what: 'Dump' | 'Flush'): { r
       if (t === undefined) invarg('node type value is invalid\n', v);
       f.type = t;
     } else if (w === 'dev' || w === 'oif') od = a.next();
-    else if (w === 'iif' || w === 'mark' || matches(w, 'realms') || matches(w, 'vrf') || matches(w, 'from')) notModelled(`ip route show ${w}`);
+    else if (matches(w, 'realms')) {
+      // iproute_list_flush_or_save(): a half left empty ("5/" or "/5") is not compared.
+      const v = a.next();
+      const r = getRtRealmsOrRaw(v);
+      if (r === undefined) invarg('invalid realms\n', v);
+      f.realm = r;
+      let mask = 0xffffffff;
+      if ((r & 0xffff) === 0 && v.endsWith('/')) mask = (mask & ~0xffff) >>> 0;
+      if ((r & 0xffff0000) === 0 && (!v.includes('/') || v.startsWith('/'))) mask = (mask & 0xffff) >>> 0;
+      f.realmmask = mask;
+      if (mask === 0xffffffff) hide.realms = true;
+    } else if (w === 'iif' || w === 'mark' || matches(w, 'vrf') || matches(w, 'from')) notModelled(`ip route show ${w}`);
     else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
       const v = a.next();
       const m = parseUnsigned(v);
@@ -380,31 +471,33 @@ function selectRoutes(ctx: CommandContext, a: Args, what: 'Dump' | 'Flush'): { r
     } else if (w === 'via') {
       let v = a.next();
       if (v === 'inet') v = a.next();
-      const p = getPrefix(v);
+      const p = sel(v);
       f.via = { addr: p.addr, len: p.len };
       if (p.len === 32) hide.via = true;
     } else if (w === 'src') {
-      const p = getPrefix(a.next());
+      const p = sel(a.next());
       f.src = { addr: p.addr, len: p.len };
       if (p.len === 32) hide.src = true;
     } else {
       let word = w;
       if (matches(word, 'to')) word = a.next();
       if (matches(word, 'root')) {
-        const p = getPrefix(a.next());
+        const p = sel(a.next());
         f.rdst = { addr: p.addr, len: p.len };
       } else if (matches(word, 'match')) {
-        const p = getPrefix(a.next());
+        const p = sel(a.next());
         f.mdst = { addr: p.addr, len: p.len };
       } else {
         if (matches(word, 'exact')) word = a.next();
-        const p = getPrefix(word);
+        const p = sel(word);
         f.mdst = { addr: p.addr, len: p.len };
         f.rdst = { addr: p.addr, len: p.len };
       }
     }
     a.advance();
   }
+  // An IPv6 selector makes it an IPv6 dump, which the model cannot answer.
+  if (ipv6) notModelled('IPv6 routes');
   if (od !== null) {
     f.oif = devIndex(ctx, od);
     hide.dev = true;
@@ -426,6 +519,12 @@ function selectRoutes(ctx: CommandContext, a: Args, what: 'Dump' | 'Flush'): { r
 
 /** iproute_get(). */
 function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  const st = startFamily(opts);
+  let v6 = false;
+  const inetPrefix = (p: AfPrefix): { addr: Ip4; len: number } => {
+    if (p.family === 'inet6') v6 = true;
+    return { addr: p.family === 'inet' ? p.addr : 0, len: p.len };
+  };
   let tos = 0;
   let src = 0;
   let idev: string | null = null;
@@ -446,7 +545,7 @@ function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
       tos = t;
     } else if (matches(w, 'from')) {
       const v = a.next();
-      src = getPrefix(v).addr;
+      src = inetPrefix(getPrefixAf(v, st)).addr;
     } else if (matches(w, 'iif')) idev = a.next();
     else if (matches(w, 'mark')) {
       const v = a.next();
@@ -479,13 +578,15 @@ function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     else {
       let word = w;
       if (word === 'to') word = a.next();
-      const p = getPrefix(word);
-      if (p.len !== 32) ctx.warn(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.\n`);
+      const p = inetPrefix(getPrefixAf(word, st));
+      if (p.len !== 32 && st.family === 'inet') ctx.warn(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.\n`);
       dst = p.addr;
     }
     a.advance();
   }
   if (dst === null) throw new CommandExit('need at least a destination address\n', 1);
+  if (st.family === 'inet6' || v6) notModelled('IPv6 routes');
+  if (opts.details) notModelled('ip -details route get');
   const iif = idev === null ? 0 : devIndex(ctx, idev);
   const oif = odev === null ? 0 : devIndex(ctx, odev);
   const req: RouteGetRequest = {
@@ -510,6 +611,7 @@ function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     else ctx.print(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names));
     return;
   }
+  if (out.answer.gap !== undefined) notModelled(out.answer.gap);
   if (opts.json) ctx.print(`${jsonCompact([routeGetJson(ctx.snapshot, out.answer, ctx.names)])}\n`);
   else ctx.print(formatRouteGet(ctx.snapshot, out.answer, ctx.names));
 }

@@ -1,10 +1,11 @@
 // `ip rule` (iproute2 6.1 ip/iprule.c): iprule_modify, iprule_list, flush.
 
-import { Args, CommandContext, CommandExit, failKernel, getPrefix, invarg, matches, notModelled } from './command-context.js';
+import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { blankRule } from '../snapshot/fib-rule.js';
 import { type FibRule, type RuleAction } from '../events/rule.js';
 import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
+import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
 import { ruleDevIndex, gotoTarget } from '../rules/fib-rules-lookup.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
@@ -18,8 +19,8 @@ export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (a.done) return ruleList(ctx, opts, a);
   const verb = a.cur;
   a.advance();
-  if (matches(verb, 'add')) return ruleModify(ctx, a, true);
-  if (matches(verb, 'delete')) return ruleModify(ctx, a, false);
+  if (matches(verb, 'add')) return ruleModify(ctx, opts, a, true);
+  if (matches(verb, 'delete')) return ruleModify(ctx, opts, a, false);
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return ruleList(ctx, opts, a);
   if (matches(verb, 'flush')) return ruleFlush(ctx);
   if (matches(verb, 'save') || matches(verb, 'restore')) notModelled(`ip rule ${verb}`);
@@ -36,20 +37,28 @@ function portRange(word: string, what: string): readonly [number, number] {
 }
 
 /** iprule_modify(). For delete, only the fields given are compared (rule_find). */
-function ruleModify(ctx: CommandContext, a: Args, add: boolean): void {
+function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: boolean): void {
   const m: { -readonly [K in keyof FibRule]?: FibRule[K] } = {};
+  // iprule_modify() parses addresses in req.frh.family, which stays preferred_family (it
+  // becomes AF_INET only at the end): an IPv6 prefix passes iproute2 and fib_nl2rule()
+  // refuses its length for an IPv4 rule, when the prefix length is not 0 (a /0 is ignored).
+  const st = new AfState(opts.family === 'inet' ? 'inet' : 'unspec');
+  let badSrc = false;
+  let badDst = false;
   let action: RuleAction | undefined = add ? 'lookup' : undefined;
   let tableGiven = false;
   while (!a.done) {
     const w = a.cur;
     if (w === 'not') m.not = true;
     else if (w === 'from') {
-      const p = getPrefix(a.next());
-      m.src = p.addr;
+      const p = getPrefixAf(a.next(), st, false);
+      badSrc = p.family === 'inet6' && p.len > 0;
+      m.src = p.family === 'inet' ? p.addr : 0;
       m.srcLen = p.len;
     } else if (w === 'to') {
-      const p = getPrefix(a.next());
-      m.dst = p.addr;
+      const p = getPrefixAf(a.next(), st, false);
+      badDst = p.family === 'inet6' && p.len > 0;
+      m.dst = p.family === 'inet' ? p.addr : 0;
       m.dstLen = p.len;
     } else if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
       const v = a.next();
@@ -121,6 +130,8 @@ function ruleModify(ctx: CommandContext, a: Args, add: boolean): void {
     a.advance();
   }
   if (action !== undefined) m.action = action;
+  if (badSrc) failKernel({ errno: 'EINVAL', extack: 'Invalid source address' });
+  if (badDst) failKernel({ errno: 'EINVAL', extack: 'Invalid dst address' });
   if (add) {
     const base = blankRule(0);
     const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : 254) : 0;

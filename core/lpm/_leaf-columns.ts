@@ -13,7 +13,7 @@
 // next full compile patches them with the table's diff.
 
 import type { FibTable } from '../snapshot/fib-table.js';
-import { pmapDiff, pmapForEachChunk } from '../snapshot/persistent-map.js';
+import { pmapDiff, pmapForEach, pmapForEachChunk } from '../snapshot/persistent-map.js';
 import { aliasListSig } from '../snapshot/alias-sig.js';
 
 /** A table's leaves in depth-first order (address ascending, shorter first), with signatures. */
@@ -37,7 +37,24 @@ function walkColumns(t: FibTable): LeafColumns {
   const l = new Uint8Array(n);
   const s = new Int32Array(n);
   const out: ColumnsOut = { p, l, s, at: 0, runs: 0 };
-  pmapForEachChunk(t.leaves, (keys, tags) => chunkColumns(out, keys, tags));
+  if (t.versions.size === 0) pmapForEachChunk(t.leaves, (keys, tags) => chunkColumns(out, keys, tags));
+  else {
+    // A device event changed flags of some stored infos (fib-info-versions.ts): the stored
+    // tags are of the stored aliases, so each leaf's signature is taken from what it reads now.
+    const v = t.versions;
+    const keys: number[] = [];
+    const tags: number[] = [];
+    pmapForEach(t.leaves, (key, stored) => {
+      keys.push(key);
+      tags.push(aliasListSig(v.list(stored)));
+      if (keys.length === 1024) {
+        chunkColumns(out, keys, tags);
+        keys.length = 0;
+        tags.length = 0;
+      }
+    });
+    chunkColumns(out, keys, tags);
+  }
   // Keys ascend by address, longest prefix first: reverse each run of one address.
   if (out.runs > 0) reverseRuns(p, l, s, n);
   return { table: t, n, p, l, s };
@@ -101,6 +118,8 @@ function reverseRuns(p: Uint32Array, l: Uint8Array, s: Int32Array, n: number): v
  */
 function patchColumns(old: LeafColumns, t: FibTable, maxChanges: number): LeafColumns | null {
   const ch: { key: number; sig: number }[] = [];
+  // Flags changed by a device event are not in the leaves' diff.
+  if (old.table.versions !== t.versions) return null;
   for (const d of pmapDiff(old.table.leaves, t.leaves)) {
     if (ch.length >= maxChanges) return null;
     const low = d.key & 255;

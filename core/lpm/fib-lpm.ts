@@ -254,6 +254,8 @@ export class FibLpmCompiler {
       const t0 = s0.tables.get(id);
       const t1 = s.tables.get(id);
       if (t0 === t1 || t0 === undefined || t1 === undefined) continue;
+      // Flags a device event changed (fib-info-versions.ts) are not in the leaves' diff.
+      if (t0.versions !== t1.versions) return this.compileFull(s, 'nexthop flags changed');
       for (const d of pmapDiff(t0.leaves, t1.leaves)) {
         if (++diffs > this.maxDiff) return this.compileFull(s, `more than ${this.maxDiff} prefixes changed`);
         const low = d.key & 255;

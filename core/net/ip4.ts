@@ -54,8 +54,13 @@ export function inPrefix(addr: Ip4, prefix: Ip4, len: number): boolean {
   return ((addr ^ prefix) & maskOf(len)) === 0;
 }
 
-/** ipv4_is_zeronet: 0.0.0.0/8. */
-export const isZeronet = (a: Ip4): boolean => a >>> 24 === 0;
+/**
+ * ipv4_is_zeronet() as Linux 6.18 has it: only 0.0.0.0. Since the IPv4 unicast extensions
+ * (5.3, "Allow 0.0.0.0/8 as a valid address range") the rest of 0/8 is ordinary unicast:
+ * fib_add_ifaddr() gives 0.1.2.3/16 its prefix and broadcast routes, and 0.1.0.9 can be
+ * a gateway; an address whose prefix is 0.0.0.0 (0.0.0.5/8) still gets neither.
+ */
+export const isZeronet = (a: Ip4): boolean => a === 0;
 /** ipv4_is_lbcast: 255.255.255.255. */
 export const isLbcast = (a: Ip4): boolean => a === 0xffffffff;
 /** ipv4_is_multicast: 224.0.0.0/4. */

@@ -7,6 +7,7 @@ import type { RouteGetAnswer } from '../route/route-output.js';
 import { BUILTIN_NAMES, dsfieldName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import type { JsonValue } from './json-out.js';
+import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
 
 function devName(s: FibSnapshot, i: number): string {
   return s.devices.get(i)?.name ?? `if${i}`;
@@ -37,11 +38,13 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNa
   // route flag rt_offload_failed (RTM_F_OFFLOAD_FAILED), in print_rt_flags() before mark.
   if (a.cache.multicast) out += 'rt_offload_failed ';
   if (a.mark !== 0) out += a.mark >= 16 ? `mark 0x${a.mark.toString(16)} ` : `mark ${a.mark} `;
+  if ((a.flow ?? 0) !== 0) out += formatFlow(a.flow ?? 0);
   // RTA_UID: the caller's uid on output; on input only when the request gave one.
   if (a.uid !== null) out += `uid ${a.uid} `;
   out += '\n    cache ';
   const w = cacheWords(a);
   if (w.length > 0) out += `<${w.join(',')}> `;
+  out += formatMetrics(a.metrics);
   if (a.iif !== 0) out += `iif ${devName(s, a.iif)} `;
   return `${out}\n`;
 }
@@ -59,8 +62,11 @@ export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintName
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
   o['flags'] = a.cache.multicast ? ['rt_offload_failed'] : [];
   if (a.mark !== 0) o['mark'] = a.mark;
+  if ((a.flow ?? 0) !== 0) o['flow'] = flowJson(a.flow ?? 0);
   if (a.uid !== null) o['uid'] = a.uid;
   o['cache'] = cacheWords(a);
+  const mx = metricsJson(a.metrics);
+  if (mx !== null) o['metrics'] = [mx];
   if (a.iif !== 0) o['iif'] = devName(s, a.iif);
   return o;
 }

@@ -10,6 +10,8 @@ import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
 import { BUILTIN_NAMES, dsfieldName, protoName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
+import type { FibMetrics } from '../snapshot/fib-metrics.js';
+import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
 
 /** Which fields a `ip route show` selector pins, and so hides (filter.*mask == -1). */
 export interface RouteHide {
@@ -22,6 +24,10 @@ export interface RouteHide {
   readonly tos?: boolean;
   /** A single table was asked for (filter.tb): no `table` word. */
   readonly table?: boolean;
+  /** `realms` pinned both halves (filter.realmmask == ~0): no realm words. */
+  readonly realms?: boolean;
+  /** `ip -d`: the type, table, proto and scope are printed even at their defaults. */
+  readonly details?: boolean;
 }
 
 interface NhView {
@@ -29,6 +35,8 @@ interface NhView {
   readonly dev: number;
   readonly weight: number;
   readonly flags: readonly string[];
+  /** RTA_FLOW inside the rtnexthop (0: none). */
+  readonly flow: number;
 }
 
 function devName(s: FibSnapshot, i: number): string {
@@ -60,6 +68,9 @@ interface RouteView {
   readonly metric: number;
   readonly flags: readonly string[];
   readonly multipath: readonly NhView[] | null;
+  /** RTA_FLOW of a single-path route (0: none). */
+  readonly flow: number;
+  readonly metrics: FibMetrics | null;
 }
 
 function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
@@ -70,6 +81,7 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
   let dev: number | null = null;
   let flags: readonly string[] = [];
   let multipath: NhView[] | null = null;
+  let flow = 0;
   const obj = info.nhid !== 0 ? s.nexthops.get(info.nhid) : undefined;
   if (nhs === 'blackhole') {
     type = 'blackhole';
@@ -85,11 +97,13 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
       dev: nh.dev,
       weight: nh.weight,
       flags: nhFlags(s, { ...nh, onlink: info.nhs[i]?.onlink ?? false }),
+      flow: nh.tclassid ?? 0,
     }));
   } else if (nhs.length === 1) {
     const nh = nhs[0] as ResolvedNh;
     gw = nh.gw;
     dev = nh.dev;
+    flow = nh.tclassid ?? 0;
     flags = nhFlags(s, { ...nh, onlink: info.nhs[0]?.onlink ?? (obj?.kind === 'single' && obj.onlink) });
   }
   return {
@@ -106,29 +120,35 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     metric: info.priority,
     flags,
     multipath,
+    flow,
+    metrics: info.metrics ?? null,
   };
 }
 
 /** One route in `ip route show` text, ending in " \n" (multipath legs on tab-indented lines). */
 export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): string {
   const v = view(s, r, tableOverride);
+  const d = hide.details === true;
   let out = '';
-  if (v.type !== 'unicast') out += `${v.type} `;
+  if (v.type !== 'unicast' || d) out += `${v.type} `;
   out += `${v.dst} `;
   if (v.nhid !== 0) out += `nhid ${v.nhid} `;
   if (v.tos !== 0 && hide.tos !== true) out += `tos ${dsfieldName(v.tos, names)} `;
   if (v.gw !== null && hide.via !== true) out += `via ${formatIp4(v.gw)} `;
   if (v.dev !== null && hide.dev !== true) out += `dev ${devName(s, v.dev)} `;
-  if (v.table !== 0 && v.table !== RT_TABLE_MAIN && hide.table !== true) out += `table ${tableName(v.table, names)} `;
-  if (v.protocol !== RTPROT_BOOT && hide.proto !== true) out += `proto ${protoName(v.protocol, names)} `;
-  if (v.scope !== RT_SCOPE_UNIVERSE && hide.scope !== true) out += `scope ${scopeName(v.scope, names)} `;
+  if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) out += `table ${tableName(v.table, names)} `;
+  if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) out += `proto ${protoName(v.protocol, names)} `;
+  if ((v.scope !== RT_SCOPE_UNIVERSE || d) && hide.scope !== true) out += `scope ${scopeName(v.scope, names)} `;
   if (v.prefsrc !== 0 && hide.src !== true) out += `src ${formatIp4(v.prefsrc)} `;
   if (v.metric !== 0 && hide.metric !== true) out += `metric ${v.metric} `;
   for (const f of v.flags) out += `${f} `;
+  if (v.flow !== 0 && hide.realms !== true) out += formatFlow(v.flow);
+  out += formatMetrics(v.metrics);
   if (v.multipath !== null) {
     for (const nh of v.multipath) {
       out += '\n\tnexthop ';
       if (nh.gw !== null) out += `via ${formatIp4(nh.gw)} `;
+      if (nh.flow !== 0) out += formatFlow(nh.flow);
       out += `dev ${devName(s, nh.dev)} `;
       out += `weight ${nh.weight} `;
       for (const f of nh.flags) out += `${f} `;
@@ -140,23 +160,28 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
 /** The same route as an `ip -j route show` object, keys in iproute2's order. */
 export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): Record<string, JsonValue> {
   const v = view(s, r, tableOverride);
+  const d = hide.details === true;
   const o: Record<string, JsonValue> = {};
-  if (v.type !== 'unicast') o['type'] = v.type;
+  if (v.type !== 'unicast' || d) o['type'] = v.type;
   o['dst'] = v.dst;
   if (v.nhid !== 0) o['nhid'] = v.nhid;
   if (v.tos !== 0 && hide.tos !== true) o['tos'] = dsfieldName(v.tos, names);
   if (v.gw !== null && hide.via !== true) o['gateway'] = formatIp4(v.gw);
   if (v.dev !== null && hide.dev !== true) o['dev'] = devName(s, v.dev);
-  if (v.table !== 0 && v.table !== RT_TABLE_MAIN && hide.table !== true) o['table'] = tableName(v.table, names);
-  if (v.protocol !== RTPROT_BOOT && hide.proto !== true) o['protocol'] = protoName(v.protocol, names);
-  if (v.scope !== RT_SCOPE_UNIVERSE && hide.scope !== true) o['scope'] = scopeName(v.scope, names);
+  if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) o['table'] = tableName(v.table, names);
+  if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) o['protocol'] = protoName(v.protocol, names);
+  if ((v.scope !== RT_SCOPE_UNIVERSE || d) && hide.scope !== true) o['scope'] = scopeName(v.scope, names);
   if (v.prefsrc !== 0 && hide.src !== true) o['prefsrc'] = formatIp4(v.prefsrc);
   if (v.metric !== 0 && hide.metric !== true) o['metric'] = v.metric;
   o['flags'] = [...v.flags];
+  if (v.flow !== 0 && hide.realms !== true) o['flow'] = flowJson(v.flow);
+  const mx = metricsJson(v.metrics);
+  if (mx !== null) o['metrics'] = [mx];
   if (v.multipath !== null) {
     o['nexthops'] = v.multipath.map((nh): JsonObject => {
       const x: Record<string, JsonValue> = {};
       if (nh.gw !== null) x['gateway'] = formatIp4(nh.gw);
+      if (nh.flow !== 0) x['flow'] = flowJson(nh.flow);
       x['dev'] = devName(s, nh.dev);
       x['weight'] = nh.weight;
       x['flags'] = [...nh.flags];

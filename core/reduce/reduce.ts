@@ -4,9 +4,9 @@
 // doit handler of the message type); the handlers live in the folders of their kernel files.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { Effect } from '../snapshot/effects.js';
+import type { Change, Effect } from '../snapshot/effects.js';
+import { expandChanges } from '../snapshot/info-changes.js';
 import { Txn, txnChanged } from '../snapshot/txn.js';
-import type { PMapEdit } from '../snapshot/persistent-map.js';
 import { assertNever, type FibEvent } from '../events/fib-event.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { doSetlink, linkwatchCarrier, rtnlNewlink, unregisterNetdevice } from '../dev/rtnl-link.js';
@@ -20,10 +20,35 @@ import { sysctlWrite } from '../devinet/sysctl.js';
 /** What one event did. */
 export interface Step {
   readonly snapshot: FibSnapshot;
+  /**
+   * Every change, one effect per route (a per-fib_info change listed route by route, on
+   * first read: info-changes.ts). In an in-place replay (an `edit`), read it before the next
+   * event.
+   */
   readonly effects: readonly Effect[];
+  /**
+   * What the reducer recorded: effects, and one InfoChange per fib_info a device event
+   * changed (however many routes use it). Absent: the same as effects.
+   */
+  readonly changes?: readonly Change[];
   /** The kernel's answer when it refused the request (errno and extack), else null. */
   readonly error: KernelError | null;
 }
+
+/** A step whose effects are listed from its changes when first read. */
+class ReducedStep implements Step {
+  private listed: readonly Effect[] | null = null;
+  constructor(
+    readonly snapshot: FibSnapshot,
+    readonly changes: readonly Change[],
+    readonly error: KernelError | null,
+  ) {}
+  get effects(): readonly Effect[] {
+    return (this.listed ??= expandChanges(this.changes));
+  }
+}
+
+const NO_CHANGES: readonly Change[] = Object.freeze([]);
 
 /**
  * Applies one event the way the kernel would.
@@ -38,32 +63,26 @@ export interface Step {
  * 3. a refusal that changed nothing, or an event that changed nothing, returns s itself;
  *    otherwise a new snapshot sharing every untouched object with s.
  *
- * With an `edit` (persistent-map.ts, PMapEdit) the tables' nodes that edit owns are updated
- * in place: for a caller that keeps no earlier snapshot made with the same edit (a replay
- * without history). Everything else stays persistent, and so do snapshots made before.
+ * Pure: nothing reachable from s is changed, and nothing outside the call is kept (a new
+ * working copy per call). A caller that reduces many events and keeps no earlier snapshot
+ * uses a FibRunner (fib-runner.ts), which owns a reused working copy and, optionally, an
+ * in-place edit of the tables.
  */
-export function reduceFib(s: FibSnapshot, e: FibEvent, edit: PMapEdit | null = null): Step {
-  // One working copy kept for the next event (none is kept by anything reduceFib returns);
-  // taken while in use, so that a reduction inside a reduction would get its own.
-  let txn = spareTxn;
-  if (txn === null) txn = new Txn(s, edit);
-  else {
-    spareTxn = null;
-    txn.reset(s, edit);
-  }
-  const step = stepOf(txn, s, apply(txn, e));
-  spareTxn = txn;
-  return step;
+export function reduceFib(s: FibSnapshot, e: FibEvent): Step {
+  return reduceWith(new Txn(s, null), s, e);
 }
 
-let spareTxn: Txn | null = null;
+/** One reduction on a working copy already reset to s (the runner's entry). */
+export function reduceWith(txn: Txn, s: FibSnapshot, e: FibEvent): Step {
+  return stepOf(txn, s, apply(txn, e));
+}
 
 function stepOf(txn: Txn, s: FibSnapshot, error: KernelError | null): Step {
   if (!txnChanged(txn) && (error !== null || txn.effects.length === 0)) {
-    return { snapshot: s, effects: error === null ? txn.effects : [], error };
+    return new ReducedStep(s, error === null ? txn.effects : NO_CHANGES, error);
   }
-  if (error !== null && !txnChanged(txn)) return { snapshot: s, effects: [], error };
-  return { snapshot: txn.commit(), effects: txn.effects, error };
+  if (error !== null && !txnChanged(txn)) return new ReducedStep(s, NO_CHANGES, error);
+  return new ReducedStep(txn.commit(), txn.effects, error);
 }
 
 function apply(txn: Txn, e: FibEvent): KernelError | null {

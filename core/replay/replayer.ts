@@ -28,7 +28,7 @@ import type { RuleRecord } from '../trace/netlink-records.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
-import { PMapEdit } from '../snapshot/persistent-map.js';
+import { FibRunner } from '../reduce/fib-runner.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Effect } from '../snapshot/effects.js';
 import type { KernelError } from '../uapi/errno.js';
@@ -170,8 +170,8 @@ export class TraceReplayer {
   private readonly explain: boolean;
   private readonly check: boolean;
   private readonly resolve: ResolveDev;
-  /** The edit of an in-place replay (ReplayOptions.inPlace), else null. */
-  private readonly edit: PMapEdit | null;
+  /** Reduces the trace's events (in place when ReplayOptions.inPlace). */
+  private readonly runner: FibRunner;
 
   constructor(start: ReplayStart, opts: ReplayOptions) {
     this.snap = start.snapshot;
@@ -182,7 +182,7 @@ export class TraceReplayer {
     this.windowUsec = opts.windowUsec ?? 20000;
     this.explain = opts.explain ?? true;
     this.check = opts.check ?? true;
-    this.edit = opts.inPlace === true && !this.explain && !this.check ? new PMapEdit() : null;
+    this.runner = new FibRunner({ inPlace: opts.inPlace === true && !this.explain && !this.check });
     for (const d of this.snap.devices.values()) this.monitorNames.set(d.ifindex, d.name);
     this.resolve = (name: string): number | undefined => {
       if (this.form === 'text') {
@@ -290,10 +290,10 @@ export class TraceReplayer {
     const effects: Effect[] = [];
     let error: KernelError | null = null;
     for (const event of events) {
-      const step = reduceFib(this.snap, event, this.edit);
+      const step = this.runner.reduce(this.snap, event);
       this.snap = step.snapshot;
       applied.push({ event, step });
-      effects.push(...step.effects);
+      for (const e of step.effects) effects.push(e);
       if (step.error !== null) error = step.error;
     }
     return { applied, before, effects, error };
@@ -423,7 +423,7 @@ export class TraceReplayer {
       for (const e of events) {
         const st = reduceFib(s, e);
         s = st.snapshot;
-        effects.push(...st.effects);
+        for (const x of st.effects) effects.push(x);
       }
       if (predictedNotifications(this.snap, s, effects).some((n) => ids.has(n.id))) return c;
     }
@@ -494,7 +494,7 @@ export class TraceReplayer {
     if (isProblem(ev)) return this.stepOf(q, 'ignored', [], [], [], [`not replayed: ${ev.problem}`]);
     // One event: applyEvents() without its copies.
     const before = this.snap;
-    const st = reduceFib(before, ev, this.edit);
+    const st = this.runner.reduce(before, ev);
     this.snap = st.snapshot;
     const applied: AppliedEvent[] = [{ event: ev, step: st }];
     const effects = st.effects;

@@ -31,7 +31,8 @@ export function fibLookup(s: FibSnapshot, flow: Flow, flags: LookupFlags = {}): 
  * address in a table (local by default), optionally only if the answering route uses dev.
  */
 export function inetAddrType(s: FibSnapshot, addr: Ip4, tableId: number, dev?: number): RouteType | 'broadcast-default' {
-  if (addr >>> 24 === 0 || addr === 0xffffffff) return 'broadcast';
+  // __inet_dev_addr_type(): ipv4_is_zeronet() (0.0.0.0 only, 6.18) or the limited broadcast.
+  if (addr === 0 || addr === 0xffffffff) return 'broadcast';
   if (addr >>> 28 === 0xe) return 'multicast';
   if (!s.tables.has(tableId)) return 'broadcast-default';
   const out = fibTableLookup(s, tableId, { ...FLOW_ZERO, daddr: addr }, {});

@@ -12,6 +12,8 @@ import { makeFlow, LOOPBACK_IFINDEX, type Flow } from '../net/flow.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type RouteType } from '../uapi/rtnetlink.js';
 import { type Errno } from '../uapi/errno.js';
 import { fibResultPrefsrc } from './prefsrc.js';
+import type { FibMetrics } from '../snapshot/fib-metrics.js';
+import { tableRoutes } from '../snapshot/fib-table.js';
 
 /** The question `ip route get` asks (RTM_GETROUTE). */
 export interface RouteGetRequest {
@@ -59,6 +61,12 @@ export interface RouteGetAnswer {
   readonly cache: CacheFlags;
   /** RTA_IIF for input lookups. */
   readonly iif: number;
+  /** RTA_METRICS: the fib_info's metrics when rt_set_nexthop() had a fib_info. */
+  readonly metrics?: FibMetrics | null;
+  /** RTA_FLOW: dst.tclassid (the nexthop's realms). */
+  readonly flow?: number;
+  /** Set when the answer depends on something the model does not reproduce. */
+  readonly gap?: string;
 }
 
 /** fibmatch: the FIB entry itself. */
@@ -107,6 +115,12 @@ function outputAnswer(
   else if (t === 'multicast') f = { ...f, multicast: true, local: req.dst === 0xe0000001 && out?.up === true };
   else if (res !== null && res.nh.gw !== null && res.nh.scope === RT_SCOPE_LINK) gateway = res.nh.gw;
   if (t === 'local') f = { ...f, local: true };
+  // __mkroute_output(): no fib_info (so no metrics, no tclassid) for a broadcast, for a
+  // multicast route shorter than /4, or for a local route reached with another oif.
+  let fi = res !== null;
+  if (t === 'broadcast') fi = false;
+  else if (t === 'multicast' && res !== null && res.plen < 4) fi = false;
+  else if (t === 'local' && req.oif !== 0 && req.oif !== devOut) fi = false;
   return {
     ok: true,
     answer: {
@@ -123,8 +137,34 @@ function outputAnswer(
       uid: req.uid ?? 0,
       cache: f,
       iif: 0,
+      metrics: fi ? (res?.alias.info.metrics ?? null) : null,
+      flow: fi ? (res?.nh.tclassid ?? 0) : 0,
     },
   };
+}
+
+const tclassidUsers = new WeakMap<FibSnapshot, boolean>();
+
+/**
+ * fib_num_tclassid_users() > 0: some route has realms. fib_validate_source() then always
+ * takes its full path, and its itag (the reverse route's realms) becomes the input
+ * route's tclassid, which the model does not compute.
+ */
+function hasTclassidUsers(s: FibSnapshot): boolean {
+  let v = tclassidUsers.get(s);
+  if (v === undefined) {
+    v = false;
+    outer: for (const t of s.tables.values()) {
+      for (const r of tableRoutes(t)) {
+        if (r.alias.info.nhs.some((nh) => (nh.tclassid ?? 0) !== 0)) {
+          v = true;
+          break outer;
+        }
+      }
+    }
+    tclassidUsers.set(s, v);
+  }
+  return v;
 }
 
 /**
@@ -214,7 +254,10 @@ function finish(
 ): RouteGetOutcome {
   const out = s.devices.get(devOut);
   if (out === undefined) return { ok: false, errno: 'EINVAL' };
-  if (out.conf.values.route_localnet === 0 && isLoopback(saddr) && out.kind !== 'loopback') return { ok: false, errno: 'EINVAL' };
+  // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or `all`.
+  if (out.conf.values.route_localnet === 0 && s.confAll.values.route_localnet === 0 && isLoopback(saddr) && out.kind !== 'loopback') {
+    return { ok: false, errno: 'EINVAL' };
+  }
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") a 0.x destination is no
   // martian here either (0.0.0.0 itself went the local way above).
   return outputAnswer(s, req, flow, res, type, devOut, saddr, flags);
@@ -297,7 +340,10 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") only a zero source or a zero
   // destination is a martian on input; other 0.x addresses go to the FIB like any other.
   if (src === 0 || dst === 0) return { ok: false, errno: 'EINVAL' };
-  if (inDev.conf.values.route_localnet === 0 && (isLoopback(dst) || isLoopback(src))) return { ok: false, errno: 'EINVAL' };
+  // ip_route_input_slow(): IN_DEV_NET_ROUTE_LOCALNET(in_dev, net) is the device's value
+  // ORed with `all` (IN_DEV_ORCONF), not the device's alone.
+  const localnet = inDev.conf.values.route_localnet !== 0 || s.confAll.values.route_localnet !== 0;
+  if (!localnet && (isLoopback(dst) || isLoopback(src))) return { ok: false, errno: 'EINVAL' };
   const flow = makeFlow({
     daddr: dst,
     saddr: src,
@@ -310,6 +356,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
     dport: req.dport,
   });
   const forwarding = inDev.conf.values.forwarding !== 0;
+  const gap = hasTclassidUsers(s) ? { gap: 'realms on the input path (the itag of fib_validate_source)' } : {};
   const out = fibLookup(s, flow);
   if (!out.ok) return { ok: false, errno: forwarding ? out.errno : 'EHOSTUNREACH' };
   const res = out.res;
@@ -327,6 +374,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
     uid: req.uid ?? null,
     cache: NO_FLAGS,
     iif: req.iif,
+    ...gap,
   };
   if (res.type === 'broadcast') return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true } } };
   if (res.type === 'local') {
@@ -350,6 +398,9 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
       gateway: nh.gw !== null && nh.scope === RT_SCOPE_LINK ? nh.gw : null,
       dev: nh.dev,
       cache: { ...NO_FLAGS, redirect },
+      // __mkroute_input() -> rt_set_nexthop(): the fib_info's metrics and the nexthop's realms.
+      metrics: res.alias.info.metrics ?? null,
+      flow: nh.tclassid ?? 0,
     },
   };
 }

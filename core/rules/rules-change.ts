@@ -3,22 +3,9 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { RuleAddEvent, RuleMatch } from '../events/rule.js';
-import { sameRule } from '../snapshot/fib-rule.js';
 import { type FibRule } from '../events/rule.js';
+import { adoptRuleIndex, ruleExists } from './rule-index.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
-
-/**
- * rule_exists() with fib4_rule_compare(): every attribute must be equal, except that
- * from, to and tos count only when the new rule gives them (src_len, dst_len, tos != 0).
- */
-function ruleExists(r: FibRule, rule: FibRule): boolean {
-  const wild = { src: 0, srcLen: 0, dst: 0, dstLen: 0, tos: 0 };
-  if (!sameRule({ ...r, ...wild }, { ...rule, ...wild })) return false;
-  if (rule.srcLen !== 0 && (r.srcLen !== rule.srcLen || r.src !== rule.src)) return false;
-  if (rule.dstLen !== 0 && (r.dstLen !== rule.dstLen || r.dst !== rule.dst)) return false;
-  if (rule.tos !== 0 && r.tos !== rule.tos) return false;
-  return true;
-}
 
 /** fib_default_rule_pref(): the second rule's priority minus one, or 0. */
 function defaultPref(rules: readonly FibRule[]): number {
@@ -34,13 +21,14 @@ function defaultPref(rules: readonly FibRule[]): number {
  * 3. an identical rule: EEXIST;
  * 4. fib4_rule_configure: tos with ECN bits: EINVAL; `lookup 0` takes the lowest unused
  *    table id; from now on lookups walk the rules (fib_has_custom_rules);
- * 5. insert after every rule with priority <= its own.
+ * 5. insert before the first rule with a higher priority.
  */
 export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
   const priority = e.rule.priority ?? defaultPref(txn.rules);
   let rule: FibRule = { ...e.rule, priority };
   if (rule.action === 'goto' && rule.gotoTarget <= rule.priority) return kerr('EINVAL', 'Backward goto not supported');
-  if (txn.rules.some((r) => ruleExists(r, rule))) return kerr('EEXIST');
+  // rule_exists(), through an index of the list (rule-index.ts).
+  if (ruleExists(txn.rules, rule)) return kerr('EEXIST');
   if ((rule.tos & 3) !== 0) return kerr('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
   // fib4_rule_configure(): IPv4 rules take only the IPTOS_TOS_MASK (0x1e) bits.
   if ((rule.tos & ~0x1e) !== 0) return kerr('EINVAL', 'Invalid tos');
@@ -51,10 +39,19 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
     rule = { ...rule, table: id };
   }
   txn.customRules = true;
-  let at = 0;
-  for (let i = 0; i < txn.rules.length; i++) if ((txn.rules[i] as FibRule).priority <= priority) at = i + 1;
+  // fib_nl_newrule(): before the first rule with a higher priority. The list is sorted by
+  // priority (every insert keeps it so), so that rule is found by bisection.
+  let lo = 0;
+  let hi = txn.rules.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((txn.rules[mid] as FibRule).priority > priority) hi = mid;
+    else lo = mid + 1;
+  }
+  const at = lo;
   const rules = txn.rules.slice();
   rules.splice(at, 0, rule);
+  adoptRuleIndex(txn.rules, rules, rule, null);
   txn.rules = rules;
   txn.emit({ kind: 'rule-add', rule, cause: 'fib_nl_newrule', notified: true });
   return null;
@@ -76,7 +73,9 @@ export function fibDelRule(txn: Txn, m: RuleMatch): KernelError | null {
   const i = txn.rules.findIndex((r) => matches(r, m));
   if (i < 0) return kerr('ENOENT');
   const rule = txn.rules[i] as FibRule;
-  txn.rules = txn.rules.filter((_, j) => j !== i);
+  const rules = txn.rules.filter((_, j) => j !== i);
+  adoptRuleIndex(txn.rules, rules, null, rule);
+  txn.rules = rules;
   // fib4_rule_delete(): fib_unmerge(), then fib_has_custom_rules = true, as for an add.
   txn.customRules = true;
   txn.emit({ kind: 'rule-del', rule, cause: 'fib_nl_delrule', notified: true });

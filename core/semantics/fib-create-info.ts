@@ -11,6 +11,8 @@ import { kerr, type KernelError } from '../uapi/errno.js';
 import { fibLookup, inetAddrType } from '../route/fib-lookup.js';
 import { fibTableLookup, aliasNexthops, type LookupOutcome } from '../trie/fib-table-lookup.js';
 import { makeFlow } from '../net/flow.js';
+import { ipMetricsConvert, isMetricsError } from './fib-metrics.js';
+import type { FibMetrics } from '../snapshot/fib-metrics.js';
 
 export type CreateInfoResult = { readonly ok: true; readonly info: FibInfo } | { readonly ok: false; readonly err: KernelError };
 
@@ -24,6 +26,14 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   if (fibPropsScope(cfg.type) > cfg.scope) return fail(kerr('EINVAL', 'Invalid scope'));
   if (cfg.nhid !== 0) {
     if (!s.nexthops.has(cfg.nhid)) return fail(kerr('EINVAL', 'Nexthop id does not exist'));
+  }
+  // ip_fib_metrics_init() -> ip_metrics_convert(), before any nexthop is looked at.
+  const metrics = ipMetricsConvert(cfg.mx ?? null);
+  if (isMetricsError(metrics)) return fail(metrics.extack === null ? kerr('EINVAL') : kerr('EINVAL', metrics.extack));
+  probeMetrics = metrics;
+  // fib_get_nhs(): a route-level RTA_FLOW must be the first nexthop's class id.
+  if (cfg.multipath && cfg.nhid === 0 && (cfg.flow ?? 0) !== 0 && (cfg.nhs[0]?.flow ?? 0) !== cfg.flow) {
+    return fail(kerr('EINVAL', 'Nexthop class id does not match RTA_FLOW'));
   }
   if (fibPropsError(cfg.type) !== null) {
     if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
@@ -41,7 +51,7 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     const spec = cfg.nhs[0] as NexthopSpec;
     if (spec.gw !== null) return fail(kerr('EINVAL', 'Route with host scope can not have a gateway'));
     if (spec.dev === 0 || !s.devices.has(spec.dev)) return fail(kerr('ENODEV'));
-    nhs = [{ dev: spec.dev, gw: null, weight: spec.weight, onlink: spec.onlink, scope: RT_SCOPE_NOWHERE, dead: false, linkdown: false }];
+    nhs = [{ dev: spec.dev, gw: null, weight: spec.weight, onlink: spec.onlink, scope: RT_SCOPE_NOWHERE, dead: false, linkdown: false, tclassid: spec.flow ?? 0 }];
   } else {
     if (cfg.nhs.length === 0) return fail(kerr('EINVAL'));
     const one = cfg.nhs[0] as NexthopSpec;
@@ -74,7 +84,7 @@ function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): Create
 }
 
 type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };
-const SCRATCH_NH: MutableNh = { dev: 0, gw: null, weight: 1, onlink: false, scope: 0, dead: false, linkdown: false };
+const SCRATCH_NH: MutableNh = { dev: 0, gw: null, weight: 1, onlink: false, scope: 0, dead: false, linkdown: false, tclassid: 0 };
 const SCRATCH_NHS: readonly FibNh[] = [SCRATCH_NH];
 
 /** fib_check_nh_nongw(): `out` filled on success; the error otherwise. */
@@ -90,12 +100,15 @@ function checkNhNongw(s: FibSnapshot, spec: NexthopSpec, out: MutableNh): Kernel
   out.scope = RT_SCOPE_HOST;
   out.dead = false;
   out.linkdown = !dev.carrier;
+  out.tclassid = spec.flow ?? 0;
   return null;
 }
 
 const NO_NHS: readonly FibNh[] = [];
 
 const probe = infoProbe();
+/** The metrics of the request fibCreateInfo() is working on (set before infoOf() runs). */
+let probeMetrics: FibMetrics | null = null;
 
 /** The fib_info of a validated request: the shared one when an equal info exists (fib_find_info()). */
 function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): FibInfo {
@@ -110,7 +123,9 @@ function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean): Fib
   probe.pfsrcRemoved = false;
   probe.linkdown = linkdown;
   probe.multipath = cfg.multipath;
+  probe.metrics = probeMetrics;
   const info = internInfo(probe);
+  probeMetrics = null;
   probe.nhs = NO_NHS;
   return info;
 }
@@ -120,7 +135,7 @@ type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false;
 /** fib_check_nh(): resolve and validate one nexthop. */
 export function fibCheckNh(s: FibSnapshot, spec: NexthopSpec, table: number, scope: number): CheckNh {
   if (spec.gw !== null) return fibCheckNhV4Gw(s, spec, table, scope);
-  const nh: MutableNh = { dev: 0, gw: null, weight: 1, onlink: false, scope: 0, dead: false, linkdown: false };
+  const nh: MutableNh = { dev: 0, gw: null, weight: 1, onlink: false, scope: 0, dead: false, linkdown: false, tclassid: 0 };
   const err = checkNhNongw(s, spec, nh);
   return err === null ? { ok: true, nh } : { ok: false, err };
 }
@@ -139,7 +154,7 @@ function fibCheckNhV4Gw(s: FibSnapshot, spec: NexthopSpec, table: number, scope:
     }
     return {
       ok: true,
-      nh: { dev: dev.ifindex, gw, weight: spec.weight, onlink: true, scope: RT_SCOPE_LINK, dead: false, linkdown: !dev.carrier },
+      nh: { dev: dev.ifindex, gw, weight: spec.weight, onlink: true, scope: RT_SCOPE_LINK, dead: false, linkdown: !dev.carrier, tclassid: spec.flow ?? 0 },
     };
   }
   // The gateway must be reachable with a route of a narrower scope than this one, in the
@@ -161,7 +176,7 @@ function fibCheckNhV4Gw(s: FibSnapshot, spec: NexthopSpec, table: number, scope:
   if (!dev.up) return { ok: false, err: kerr('ENETDOWN') };
   return {
     ok: true,
-    nh: { dev: dev.ifindex, gw, weight: spec.weight, onlink: false, scope: res.alias.info.scope, dead: false, linkdown: !dev.carrier },
+    nh: { dev: dev.ifindex, gw, weight: spec.weight, onlink: false, scope: res.alias.info.scope, dead: false, linkdown: !dev.carrier, tclassid: spec.flow ?? 0 },
   };
 }
 

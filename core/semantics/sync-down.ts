@@ -12,99 +12,120 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import { fibInfo, type FibAlias, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
-import { tableForEachLeaf } from '../snapshot/fib-table.js';
-import { RT_SCOPE_NOWHERE, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
+import { findInfo } from '../snapshot/fib-info-hash.js';
+import { tableOf, tableWithVersions, type FibTable } from '../snapshot/fib-table.js';
+import { pmapForEach, pmapFromSorted } from '../snapshot/persistent-map.js';
+import { aliasListSig } from '../snapshot/alias-sig.js';
+import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
-import type { EffectCause } from '../snapshot/effects.js';
+import type { EffectCause, InfoChange } from '../snapshot/effects.js';
 
 export type SyncEvent = 'NETDEV_DOWN' | 'NETDEV_UNREGISTER' | 'NETDEV_CHANGE';
 
-/** What a sync does to one route: its new alias (the same object: unchanged), and whether it counts. */
+/** What a sync does to one fib_info: its next version (the same object: unchanged), and whether its routes count. */
 interface Synced {
-  readonly alias: FibAlias;
+  readonly info: FibInfo;
   readonly counts: boolean;
 }
 
+/** Who a change made with an in-place edit belongs to (info-changes.ts checks it is still fresh). */
+function editOf(txn: Txn): InfoChange['edit'] {
+  const e = txn.edit;
+  return e === null ? null : { steps: e.steps, owner: e };
+}
+
 /**
- * Applies fn to every route of every table; records changed ones as silent flag effects.
- * @returns how many routes counted.
+ * Gives new versions to the fib_infos `candidates(table)` lists, in every table, as fn says
+ * (fib_info_devhash: the kernel walks the infos on the device, not the routes), and records
+ * one silent change per info whose flags changed.
+ * @returns how many of the infos counted (routes may use them: fib_flush is then due).
  *
- * The kernel walks only the fib_infos on the device (fib_info_devhash); the model walks
- * every leaf, but asks fn once per distinct alias (routes share them: fib-info-hash.ts)
- * and allocates only for the leaves that change.
+ * A table's candidates are a superset of the infos its routes use (fib-info-versions.ts):
+ * a version for an info no route uses is never read.
  */
-function mapAllAliases(txn: Txn, cause: EffectCause, fn: (fa: FibAlias) => Synced): number {
-  const memo = new Map<FibAlias, Synced>();
+function syncInfos(txn: Txn, cause: EffectCause, candidates: (t: FibTable) => readonly FibInfo[], fn: (info: FibInfo) => Synced): number {
+  const memo = new Map<FibInfo, Synced>();
   let counted = 0;
   for (const t of [...txn.tables.values()]) {
-    const changes: { dst: Ip4; plen: number; aliases: FibAlias[] }[] = [];
-    tableForEachLeaf(t, (dst, plen, list) => {
-      let next: FibAlias[] | null = null;
-      for (let i = 0; i < list.length; i++) {
-        const fa = list[i] as FibAlias;
-        let r = memo.get(fa);
-        if (r === undefined) {
-          r = fn(fa);
-          memo.set(fa, r);
-        }
-        if (r.counts) counted++;
-        if (r.alias === fa) continue;
-        next ??= list.slice();
-        next[i] = r.alias;
-        txn.emit({
-          kind: 'route-flags',
-          route: { table: t.id, dst, plen, alias: r.alias },
-          old: { table: t.id, dst, plen, alias: fa },
-          cause,
-          notified: false,
-        });
+    const cands = candidates(t);
+    if (cands.length === 0) continue;
+    const versions = t.versions;
+    let changes: Map<FibInfo, FibInfo> | null = null;
+    let olds: FibInfo[] | null = null;
+    for (let i = 0; i < cands.length; i++) {
+      const stored = cands[i] as FibInfo;
+      const cur = versions.current(stored);
+      let r = memo.get(cur);
+      if (r === undefined) {
+        r = fn(cur);
+        memo.set(cur, r);
       }
-      if (next !== null) changes.push({ dst, plen, aliases: next });
-    });
-    for (const c of changes) txn.setAliases(t.id, c.dst, c.plen, c.aliases);
+      if (r.counts) counted++;
+      if (r.info === cur) continue;
+      changes ??= new Map();
+      olds ??= [];
+      changes.set(stored, r.info);
+      olds.push(cur);
+    }
+    if (changes === null || olds === null) continue;
+    const after = tableWithVersions(t, versions.with(changes));
+    txn.setTable(after);
+    const edit = editOf(txn);
+    let k = 0;
+    for (const [stored, info] of changes) {
+      txn.emit({ kind: 'info-flags', table: t.id, before: t, after, stored, old: olds[k++] as FibInfo, info, cause, notified: false, edit });
+    }
   }
   return counted;
 }
 
-const same = (fa: FibAlias, counts = false): Synced => ({ alias: fa, counts });
+/** A new version of an info with other nexthops and flags (interned: back to the same object when the flags come back). */
+function version(info: FibInfo, nhs: readonly FibNh[], dead: boolean, linkdown: boolean, pfsrcRemoved = info.pfsrcRemoved): FibInfo {
+  return findInfo(fibInfo({ ...info, nhs, dead, linkdown, pfsrcRemoved }));
+}
+
+const same = (info: FibInfo, counts = false): Synced => ({ info, counts });
 
 /**
  * fib_sync_down_dev(): mark nexthops on dev (see the table above).
- * @returns the number of routes that became dead or wholly linkdown (fib_flush is due when > 0).
+ * @returns the number of fib_infos that became dead or wholly linkdown (fib_flush is due when > 0).
  */
 export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: boolean): number {
   const scope = force ? -1 : RT_SCOPE_NOWHERE;
-  return mapAllAliases(txn, 'fib_sync_down_dev', (fa) => {
-    const info = fa.info;
-    if (info.nhs.length === 0 || !info.nhs.some((nh) => nh.dev === dev)) return same(fa);
-    let dead = 0;
-    let changed = false;
-    const nhs: FibNh[] = [];
-    for (const nh of info.nhs) {
-      if (nh.dead) {
-        dead++;
-        nhs.push(nh);
-      } else if (nh.dev === dev && nh.scope !== scope) {
-        const nnh: FibNh = event === 'NETDEV_CHANGE' ? { ...nh, linkdown: true } : { ...nh, dead: true, linkdown: true };
-        if (nnh.dead !== nh.dead || nnh.linkdown !== nh.linkdown) changed = true;
-        nhs.push(nnh);
-        dead++;
-      } else {
-        nhs.push(nh);
+  return syncInfos(
+    txn,
+    'fib_sync_down_dev',
+    (t) => t.index.onDev(dev),
+    (info) => {
+      if (info.nhs.length === 0 || !info.nhs.some((nh) => nh.dev === dev)) return same(info);
+      let dead = 0;
+      let changed = false;
+      const nhs: FibNh[] = [];
+      for (const nh of info.nhs) {
+        if (nh.dead) {
+          dead++;
+          nhs.push(nh);
+        } else if (nh.dev === dev && nh.scope !== scope) {
+          const nnh: FibNh = event === 'NETDEV_CHANGE' ? { ...nh, linkdown: true } : { ...nh, dead: true, linkdown: true };
+          if (nnh.dead !== nh.dead || nnh.linkdown !== nh.linkdown) changed = true;
+          nhs.push(nnh);
+          dead++;
+        } else {
+          nhs.push(nh);
+        }
       }
-    }
-    if (event === 'NETDEV_UNREGISTER' && info.nhs.some((nh) => nh.dev === dev)) dead = info.nhs.length;
-    let routeDead = info.dead;
-    let routeLinkdown = info.linkdown === true;
-    const wholly = dead === info.nhs.length;
-    if (wholly) {
-      if (event !== 'NETDEV_CHANGE') routeDead = true;
-      routeLinkdown = true;
-    }
-    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(fa, wholly);
-    const ninfo: FibInfo = fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown });
-    return { alias: { type: fa.type, tos: fa.tos, info: ninfo }, counts: wholly };
-  });
+      if (event === 'NETDEV_UNREGISTER' && info.nhs.some((nh) => nh.dev === dev)) dead = info.nhs.length;
+      let routeDead = info.dead;
+      let routeLinkdown = info.linkdown === true;
+      const wholly = dead === info.nhs.length;
+      if (wholly) {
+        if (event !== 'NETDEV_CHANGE') routeDead = true;
+        routeLinkdown = true;
+      }
+      if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info, wholly);
+      return { info: version(info, nhs, routeDead, routeLinkdown), counts: wholly };
+    },
+  );
 }
 
 /**
@@ -115,68 +136,146 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
   const d = txn.dev(dev);
   if (d === undefined || !d.up) return;
   const clearLinkdown = !clearDead || d.carrier;
-  mapAllAliases(txn, 'fib_sync_up', (fa) => {
-    const info = fa.info;
-    if (!info.nhs.some((nh) => nh.dev === dev)) return same(fa);
-    let changed = false;
-    let alive = 0;
-    const nhs = info.nhs.map((nh) => {
-      const flagged = (clearDead && nh.dead) || (clearLinkdown && nh.linkdown);
-      if (!flagged) {
+  syncInfos(
+    txn,
+    'fib_sync_up',
+    (t) => t.index.onDev(dev),
+    (info) => {
+      if (!info.nhs.some((nh) => nh.dev === dev)) return same(info);
+      let changed = false;
+      let alive = 0;
+      const nhs = info.nhs.map((nh) => {
+        const flagged = (clearDead && nh.dead) || (clearLinkdown && nh.linkdown);
+        if (!flagged) {
+          alive++;
+          return nh;
+        }
+        const nd = txn.dev(nh.dev);
+        if (nd === undefined || !nd.up || nh.dev !== dev) return nh;
         alive++;
-        return nh;
-      }
-      const nd = txn.dev(nh.dev);
-      if (nd === undefined || !nd.up || nh.dev !== dev) return nh;
-      alive++;
-      changed = true;
-      return { ...nh, dead: clearDead ? false : nh.dead, linkdown: clearLinkdown ? false : nh.linkdown };
-    });
-    // `if (alive > 0) fi->fib_flags &= ~nh_flags`
-    const routeDead = alive > 0 && clearDead ? false : info.dead;
-    const routeLinkdown = alive > 0 && clearLinkdown ? false : info.linkdown === true;
-    if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(fa);
-    return same({ type: fa.type, tos: fa.tos, info: fibInfo({ ...info, nhs, dead: routeDead, linkdown: routeLinkdown }) });
-  });
+        changed = true;
+        return { ...nh, dead: clearDead ? false : nh.dead, linkdown: clearLinkdown ? false : nh.linkdown };
+      });
+      // `if (alive > 0) fi->fib_flags &= ~nh_flags`
+      const routeDead = alive > 0 && clearDead ? false : info.dead;
+      const routeLinkdown = alive > 0 && clearLinkdown ? false : info.linkdown === true;
+      if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info);
+      return same(version(info, nhs, routeDead, routeLinkdown));
+    },
+  );
 }
 
 /**
  * fib_sync_down_addr(): routes created for table main whose prefsrc is `local` die
  * (other tables keep the stale prefsrc).
- * @returns how many.
+ * @returns how many fib_infos.
  */
 export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
   if (local === 0) return 0;
-  return mapAllAliases(txn, 'fib_sync_down_addr', (fa) => {
-    const info = fa.info;
-    if (info.tbId !== RT_TABLE_MAIN || info.prefsrc !== local) return same(fa);
-    if (info.dead && info.pfsrcRemoved) return same(fa, true);
-    return { alias: { type: fa.type, tos: fa.tos, info: fibInfo({ ...info, dead: true, pfsrcRemoved: true }) }, counts: true };
-  });
+  return syncInfos(
+    txn,
+    'fib_sync_down_addr',
+    (t) => t.index.withPrefsrc(local),
+    (info) => {
+      if (info.dead && info.pfsrcRemoved) return same(info, true);
+      return { info: version(info, info.nhs, true, info.linkdown === true, true), counts: true };
+    },
+  );
 }
 
 /**
  * fib_flush(): delete every dead route from every table. Silent, except a route killed
  * by fib_sync_down_addr, which 6.6+ announces with RTM_DELROUTE.
+ *
+ * A route is dead when its fib_info is: only tables with a dead info are walked (the
+ * kernel's fib_table_flush() walks every table's trie), one change is recorded per dead
+ * info, and a table that loses many routes is rebuilt in one pass from what it keeps.
  */
 export function fibFlush(txn: Txn, cause: EffectCause): void {
   for (const t of [...txn.tables.values()]) {
-    const changes: { dst: Ip4; plen: number; aliases: FibAlias[] }[] = [];
-    tableForEachLeaf(t, (dst, plen, aliases) => {
-      if (!aliases.some((fa) => fa.info.dead)) return;
-      const keep: FibAlias[] = [];
-      for (const fa of aliases) {
-        if (fa.info.dead) {
-          txn.emit({
-            kind: 'route-del',
-            route: { table: t.id, dst, plen, alias: fa },
-            cause,
-            notified: fa.info.pfsrcRemoved,
-          });
-        } else keep.push(fa);
-      }
-      changes.push({ dst, plen, aliases: keep });
-    });
-    for (const c of changes) txn.setAliases(t.id, c.dst, c.plen, c.aliases);
+    const v = t.versions;
+    const dead = new Map<FibInfo, FibInfo>();
+    for (const [stored, cur] of v.entries()) if (cur.dead) dead.set(stored, cur);
+    if (dead.size === 0 && !t.index.storedDead) continue;
+    flushTable(txn, t, dead, cause);
   }
+}
+
+/** Rebuild rather than delete one by one when more than this share of a table's prefixes go. */
+const REBUILD_SHARE = 1 / 16;
+
+function flushTable(txn: Txn, t: FibTable, dead: Map<FibInfo, FibInfo>, cause: EffectCause): void {
+  const v = t.versions;
+  const checkStored = t.index.storedDead;
+  const isDead = (info: FibInfo): boolean => dead.has(info) || (checkStored && !v.has(info) && info.dead);
+  const keys: number[] = [];
+  const tags: number[] = [];
+  const vals: (readonly FibAlias[])[] = [];
+  const changed: { key: number; aliases: readonly FibAlias[] }[] = [];
+  const hit = new Map<FibInfo, FibInfo>();
+  let lastList: readonly FibAlias[] | null = null;
+  let lastKeep: readonly FibAlias[] | null = null;
+  const limit = t.leaves.size * REBUILD_SHARE;
+  pmapForEach(t.leaves, (key, stored, tag) => {
+    let keep: readonly FibAlias[];
+    if (stored === lastList) keep = lastKeep!;
+    else {
+      let any = false;
+      for (let i = 0; i < stored.length && !any; i++) any = isDead((stored[i] as FibAlias).info);
+      if (!any) keep = stored;
+      else {
+        const xs: FibAlias[] = [];
+        for (let i = 0; i < stored.length; i++) {
+          const fa = stored[i] as FibAlias;
+          if (isDead(fa.info)) hit.set(fa.info, v.current(fa.info));
+          else xs.push(fa);
+        }
+        keep = xs;
+      }
+      lastList = stored;
+      lastKeep = keep;
+    }
+    if (keep !== stored) {
+      // Past the share that makes a rebuild cheaper, the changes need not be listed.
+      if (changed.length <= limit) changed.push({ key, aliases: keep });
+    }
+    if (keep.length !== 0) {
+      keys.push(key);
+      tags.push(keep === stored ? tag : -1);
+      vals.push(keep);
+    }
+  });
+  if (changed.length === 0) {
+    // Versions no route uses (the index is a superset): dead ones need no second walk.
+    const live = v.restrictedTo((stored) => !dead.has(stored));
+    if (live !== v) txn.setTable(tableWithVersions(t, live));
+    return;
+  }
+  const edit = editOf(txn);
+  const emit = (after: FibTable): void => {
+    for (const [stored, info] of hit) txn.emit({ kind: 'info-flush', table: t.id, before: t, after, stored, old: info, info, cause, notified: info.pfsrcRemoved, edit });
+  };
+  // The versions of the dead infos go with their routes (a route added later with an equal
+  // info must not read them).
+  const versions = v.restrictedTo((stored) => !hit.has(stored));
+  if (changed.length <= limit) {
+    let nt = tableWithVersions(t, versions);
+    txn.setTable(nt);
+    // Written as they read (setAliases stores what it is given as current).
+    for (const c of changed) {
+      const low = c.key % 256;
+      txn.setAliases(t.id, (c.key - low) / 256, 32 - low, v.list(c.aliases));
+    }
+    nt = txn.tables.get(t.id) as FibTable;
+    emit(nt);
+    return;
+  }
+  const lenCounts = new Array<number>(33).fill(0);
+  for (let i = 0; i < keys.length; i++) {
+    lenCounts[32 - ((keys[i] as number) % 256)]!++;
+    if (tags[i] === -1) tags[i] = aliasListSig(vals[i] as readonly FibAlias[]);
+  }
+  const nt = tableOf(t.id, pmapFromSorted(keys, tags, vals), lenCounts, versions, t.index);
+  txn.setTable(nt);
+  emit(nt);
 }

@@ -16,6 +16,7 @@
 
 import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
+import { sameMetrics } from './fib-metrics.js';
 
 /** What an interned info carries besides itself: its routes by (type, tos), each with its one-route leaf. */
 interface Entry {
@@ -48,7 +49,16 @@ function infoHash(x: FibInfo): number {
 }
 
 function sameNh(a: FibNh, b: FibNh): boolean {
-  return a.dev === b.dev && a.gw === b.gw && a.weight === b.weight && a.onlink === b.onlink && a.scope === b.scope && a.dead === b.dead && a.linkdown === b.linkdown;
+  return (
+    a.dev === b.dev &&
+    a.gw === b.gw &&
+    a.weight === b.weight &&
+    a.onlink === b.onlink &&
+    a.scope === b.scope &&
+    a.dead === b.dead &&
+    a.linkdown === b.linkdown &&
+    (a.tclassid ?? 0) === (b.tclassid ?? 0)
+  );
 }
 
 /** Equal in every field (not fib_find_info()'s comparison, which ignores dead and linkdown). */
@@ -64,7 +74,8 @@ function identical(a: FibInfo, b: FibInfo): boolean {
     a.pfsrcRemoved !== b.pfsrcRemoved ||
     (a.linkdown === true) !== (b.linkdown === true) ||
     a.multipath !== b.multipath ||
-    a.nhs.length !== b.nhs.length
+    a.nhs.length !== b.nhs.length ||
+    !sameMetrics(a.metrics, b.metrics)
   ) {
     return false;
   }
@@ -127,7 +138,7 @@ export type InfoProbe = { -readonly [K in keyof FibInfo]-?: FibInfo[K] };
 
 /** A probe to fill and pass to internInfo() (one per caller; single-threaded). */
 export function infoProbe(): InfoProbe {
-  return { protocol: 0, scope: 0, priority: 0, prefsrc: 0, tbId: 0, nhs: [], nhid: 0, dead: false, pfsrcRemoved: false, linkdown: false, multipath: false };
+  return { protocol: 0, scope: 0, priority: 0, prefsrc: 0, tbId: 0, nhs: [], nhid: 0, dead: false, pfsrcRemoved: false, linkdown: false, multipath: false, metrics: null };
 }
 
 /**

@@ -4,6 +4,7 @@
 
 import type { Ip4 } from '../net/ip4.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
+import { sameMetrics, type FibMetrics } from './fib-metrics.js';
 
 /** A nexthop inside a route (struct fib_nh). */
 export interface FibNh {
@@ -21,6 +22,8 @@ export interface FibNh {
   readonly dead: boolean;
   /** RTNH_F_LINKDOWN. */
   readonly linkdown: boolean;
+  /** nh_tclassid: the realms (RTA_FLOW) of this nexthop; absent means 0. */
+  readonly tclassid?: number;
 }
 
 /** The attributes routes share (struct fib_info). */
@@ -49,6 +52,8 @@ export interface FibInfo {
   readonly linkdown?: boolean;
   /** The route was created multipath (RTA_MULTIPATH), even with one leg. */
   readonly multipath: boolean;
+  /** fib_metrics (RTA_METRICS after ip_metrics_convert); absent or null for dst_default_metrics. */
+  readonly metrics?: FibMetrics | null;
 }
 
 /**
@@ -69,6 +74,7 @@ export function fibInfo(x: FibInfo): FibInfo {
     pfsrcRemoved: x.pfsrcRemoved,
     linkdown: x.linkdown ?? false,
     multipath: x.multipath,
+    metrics: x.metrics ?? null,
   };
 }
 
@@ -94,7 +100,7 @@ export function sameNexthops(a: readonly FibNh[], b: readonly FibNh[]): boolean 
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as FibNh;
     const y = b[i] as FibNh;
-    if (x.dev !== y.dev || x.gw !== y.gw || x.weight !== y.weight || x.onlink !== y.onlink) return false;
+    if (x.dev !== y.dev || x.gw !== y.gw || x.weight !== y.weight || x.onlink !== y.onlink || (x.tclassid ?? 0) !== (y.tclassid ?? 0)) return false;
   }
   return true;
 }
@@ -108,6 +114,7 @@ export function sameFibInfo(a: FibInfo, b: FibInfo): boolean {
     a.priority === b.priority &&
     a.tbId === b.tbId &&
     a.nhid === b.nhid &&
+    sameMetrics(a.metrics, b.metrics) &&
     sameNexthops(a.nhs, b.nhs)
   );
 }

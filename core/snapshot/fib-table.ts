@@ -8,13 +8,21 @@ import { pmapDelete, pmapDeleteIn, pmapEmpty, pmapEntries, pmapForEach, pmapGet,
 import { aliasListSig } from './alias-sig.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { FibAlias, FibRoute } from './fib-info.js';
+import { InfoIndex, InfoVersions } from './fib-info-versions.js';
 
 export interface FibTable {
   readonly id: number;
-  /** Aliases by prefixKey(), each tagged with aliasListSig() of its aliases. */
+  /**
+   * Aliases by prefixKey() as they were stored, each tagged with aliasListSig() of the
+   * stored aliases. Read them through the functions below, which resolve `versions`.
+   */
   readonly leaves: PMap<readonly FibAlias[]>;
   /** Number of prefixes per prefix length, so lookups probe only lengths present. */
   readonly lenCounts: readonly number[];
+  /** The current flags of stored fib_infos a device event changed (fib-info-versions.ts). */
+  readonly versions: InfoVersions;
+  /** The stored fib_infos by device and prefsrc (fib_info_devhash; shared, a superset). */
+  readonly index: InfoIndex;
 }
 
 /** The map key: dst then 32-plen, so ascending keys are the dump order. */
@@ -29,14 +37,27 @@ function keyToPrefix(key: number): [Ip4, number] {
 
 /** A new empty table (fib_trie_table). */
 export function emptyTable(id: number): FibTable {
-  return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0) };
+  return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0), versions: InfoVersions.EMPTY, index: new InfoIndex() };
+}
+
+/** The table with other versions of its infos (a device event: fib_sync_down_dev(), fib_sync_up()). */
+export function tableWithVersions(t: FibTable, versions: InfoVersions): FibTable {
+  if (versions === t.versions) return t;
+  return { id: t.id, leaves: t.leaves, lenCounts: t.lenCounts, versions, index: t.index };
+}
+
+/** A table of the given leaves, versions and index (a rebuilt table: fib_table_flush()). */
+export function tableOf(id: number, leaves: PMap<readonly FibAlias[]>, lenCounts: readonly number[], versions: InfoVersions, index: InfoIndex): FibTable {
+  return { id, leaves, lenCounts, versions, index };
 }
 
 const NO_ALIASES: readonly FibAlias[] = Object.freeze([]);
 
 /** The aliases of one prefix, in order (empty when none). */
 export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibAlias[] {
-  return pmapGet(t.leaves, prefixKey(dst, plen)) ?? NO_ALIASES;
+  const xs = pmapGet(t.leaves, prefixKey(dst, plen));
+  if (xs === undefined) return NO_ALIASES;
+  return t.versions.size === 0 ? xs : t.versions.list(xs);
 }
 
 /**
@@ -46,13 +67,17 @@ export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibA
  */
 export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: readonly FibAlias[], edit: PMapEdit | null = null): FibTable {
   const key = prefixKey(dst, plen);
+  if (aliases.length !== 0) {
+    if (t.versions.size !== 0) aliases = t.versions.pin(aliases);
+    t.index.addList(aliases);
+  }
   // One traversal: the map is returned unchanged when nothing changes, and its size tells
   // whether the prefix was new or went.
   let leaves: PMap<readonly FibAlias[]>;
   if (edit === null) leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, aliasListSig(aliases));
   else leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, aliasListSig(aliases), edit);
   if (leaves === t.leaves) return t;
-  if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts };
+  if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts, versions: t.versions, index: t.index };
   let counts: number[];
   if (edit !== null && edit.owns(t.lenCounts)) counts = t.lenCounts as number[];
   else {
@@ -60,22 +85,24 @@ export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: re
     if (edit !== null) edit.own(counts);
   }
   counts[plen] = (counts[plen] ?? 0) + (leaves.size - t.leaves.size);
-  return { id: t.id, leaves, lenCounts: counts };
+  return { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index };
 }
 
 /** Every route of the table in dump order (fib_table_dump). */
 export function* tableRoutes(t: FibTable): Generator<FibRoute> {
-  for (const [key, aliases] of pmapEntries(t.leaves)) {
+  const v = t.versions;
+  for (const [key, stored] of pmapEntries(t.leaves)) {
     const [dst, plen] = keyToPrefix(key);
-    for (const alias of aliases) yield { table: t.id, dst, plen, alias };
+    for (const alias of v.list(stored)) yield { table: t.id, dst, plen, alias };
   }
 }
 
 /** Every prefix with its aliases, in dump order. */
 export function* tableLeaves(t: FibTable): Generator<{ dst: Ip4; plen: number; aliases: readonly FibAlias[] }> {
-  for (const [key, aliases] of pmapEntries(t.leaves)) {
+  const v = t.versions;
+  for (const [key, stored] of pmapEntries(t.leaves)) {
     const [dst, plen] = keyToPrefix(key);
-    yield { dst, plen, aliases };
+    yield { dst, plen, aliases: v.list(stored) };
   }
 }
 
@@ -93,8 +120,16 @@ export function tableRouteCount(t: FibTable): number {
  * generator and an object per prefix (a link event walks every table: fib_sync_down_dev()).
  */
 export function tableForEachLeaf(t: FibTable, fn: (dst: Ip4, plen: number, aliases: readonly FibAlias[]) => void): void {
-  pmapForEach(t.leaves, (key, aliases) => {
+  const v = t.versions;
+  if (v.size === 0) {
+    pmapForEach(t.leaves, (key, aliases) => {
+      const low = key % 256;
+      fn((key - low) / 256, 32 - low, aliases);
+    });
+    return;
+  }
+  pmapForEach(t.leaves, (key, stored) => {
     const low = key % 256;
-    fn((key - low) / 256, 32 - low, aliases);
+    fn((key - low) / 256, 32 - low, v.list(stored));
   });
 }

@@ -301,6 +301,8 @@ export function pmapDelete<V>(m: PMap<V>, key: number): PMap<V> {
 /** The owner of nodes updated in place (see pmapSetIn). */
 export class PMapEdit {
   private readonly owned = new WeakSet<object>();
+  /** Counts the updates made with this edit by whole steps (reduceFib() bumps it per event): what a step read before is stale once it moved. */
+  steps = 0;
 
   /** Whether this edit may change `x` in place. */
   owns(x: object): boolean {
@@ -704,4 +706,35 @@ function shared<V>(x: Cursor<V>, y: Cursor<V>): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A map of entries given in ascending key order, built bottom up (full chunks and nodes):
+ * for a table rebuilt in bulk (fib_table_flush() of most of its routes), in time linear in
+ * what is kept rather than a path copy per deleted key.
+ */
+export function pmapFromSorted<V>(keys: readonly number[], tags: readonly number[], vals: readonly V[]): PMap<V> {
+  const n = keys.length;
+  if (n === 0) return pmapEmpty<V>();
+  let level: Tree<V>[] = [];
+  let mins: number[] = [];
+  for (let i = 0; i < n; i += CHUNK) {
+    const j = Math.min(n, i + CHUNK);
+    level.push({ keys: keys.slice(i, j), tags: tags.slice(i, j), vals: vals.slice(i, j) });
+    mins.push(keys[i]!);
+  }
+  let height = 0;
+  while (level.length > 1) {
+    const next: Tree<V>[] = [];
+    const nextMins: number[] = [];
+    for (let i = 0; i < level.length; i += FANOUT) {
+      const j = Math.min(level.length, i + FANOUT);
+      next.push({ seps: mins.slice(i, j), kids: level.slice(i, j) });
+      nextMins.push(mins[i]!);
+    }
+    level = next;
+    mins = nextMins;
+    height++;
+  }
+  return mk(level[0]!, height, n);
 }

@@ -3,7 +3,7 @@
 // always an immutable FibSnapshot that shares every untouched object with its parent.
 
 import type { FibSnapshot } from './snapshot.js';
-import type { Effect } from './effects.js';
+import type { Change } from './effects.js';
 import type { NetDevice } from './net-device.js';
 import type { DevConf } from './devconf.js';
 import { emptyTable, tableAliases, tableSetAliases, type FibTable } from './fib-table.js';
@@ -15,7 +15,7 @@ import type { Ip4 } from '../net/ip4.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { TableList } from './table-list.js';
 
-const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+const NO_EFFECTS: readonly Change[] = Object.freeze([]);
 
 export class Txn {
   private devicesCopy: Map<number, NetDevice> | null = null;
@@ -29,7 +29,7 @@ export class Txn {
   customLocalRoutes!: boolean;
   nextIfindex!: number;
   /** What the event did so far (emit() adds); one array only once there is something. */
-  private effectList: Effect[] | null = null;
+  private effectList: Change[] | null = null;
 
   /**
    * @param edit set when the caller keeps no earlier snapshot (a replay without history):
@@ -37,7 +37,7 @@ export class Txn {
    */
   constructor(
     public base: FibSnapshot,
-    private edit: PMapEdit | null = null,
+    public edit: PMapEdit | null = null,
   ) {
     this.reset(base, edit);
   }
@@ -61,16 +61,16 @@ export class Txn {
     this.nextIfindex = base.nextIfindex;
   }
 
-  /** Records an effect. */
-  emit(e: Effect): void {
+  /** Records an effect, or a per-fib_info change (effects.ts, InfoChange). */
+  emit(e: Change): void {
     // `[e]` rather than push() into an empty array: V8 grows that to 17 slots, and a
     // reducer makes one such array per event.
     if (this.effectList === null) this.effectList = [e];
     else this.effectList.push(e);
   }
 
-  /** The effects so far, in order (a shared empty list when none). */
-  get effects(): readonly Effect[] {
+  /** The effects and changes so far, in order (a shared empty list when none). */
+  get effects(): readonly Change[] {
     return this.effectList ?? NO_EFFECTS;
   }
 

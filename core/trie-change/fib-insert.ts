@@ -5,6 +5,7 @@
 import type { Txn } from '../snapshot/txn.js';
 import type { FibAlias, FibInfo, FibRoute } from '../snapshot/fib-info.js';
 import { sameFibInfo } from '../snapshot/fib-info.js';
+import { fibMetricsMatch } from '../semantics/fib-metrics.js';
 import type { RouteConfig, RouteDelConfig, RouteOp } from '../events/route.js';
 import { fibCreateInfo } from '../semantics/fib-create-info.js';
 import { sharedRoute } from '../snapshot/fib-info-hash.js';
@@ -113,6 +114,7 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
 
 /** fib_nh_match() for a delete request: only the given nexthop fields are compared. */
 function nhMatches(cfg: RouteDelConfig, fa: FibAlias): boolean {
+  // (the priority test is fib_table_delete's; the rest is fib_nh_match)
   const info = fa.info;
   if (cfg.priority !== 0 && cfg.priority !== info.priority) return false;
   if (cfg.nhid !== 0) return info.nhid === cfg.nhid;
@@ -123,6 +125,8 @@ function nhMatches(cfg: RouteDelConfig, fa: FibAlias): boolean {
       if (nh === undefined) return false;
       if (spec.dev !== 0 && spec.dev !== nh.dev) return false;
       if (spec.gw !== null && spec.gw !== nh.gw) return false;
+      // RTA_FLOW inside the rtnexthop: compared when given.
+      if (spec.flow !== undefined && spec.flow !== (nh.tclassid ?? 0)) return false;
       return true;
     });
   }
@@ -130,6 +134,8 @@ function nhMatches(cfg: RouteDelConfig, fa: FibAlias): boolean {
   if (spec !== undefined && (spec.dev !== 0 || spec.gw !== null)) {
     const nh = info.nhs[0];
     if (nh === undefined) return false;
+    // fc_flow is compared only when a device or gateway is given too.
+    if ((spec.flow ?? 0) !== 0 && spec.flow !== (nh.tclassid ?? 0)) return false;
     if (spec.dev !== 0 && spec.dev !== nh.dev) return false;
     if (spec.gw !== null && spec.gw !== nh.gw) return false;
   }
@@ -153,6 +159,7 @@ export function fibTableDelete(txn: Txn, cfg: RouteDelConfig, opts: InsertOption
     if (cfg.prefsrc !== 0 && fa.info.prefsrc !== cfg.prefsrc) continue;
     if (cfg.protocol !== 0 && fa.info.protocol !== cfg.protocol) continue;
     if (!nhMatches(cfg, fa)) continue;
+    if (!fibMetricsMatch(cfg.mx ?? null, fa.info.metrics)) continue;
     const next = list.slice();
     next.splice(i, 1);
     txn.setAliases(cfg.table, cfg.dst, cfg.plen, next);

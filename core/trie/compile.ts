@@ -528,9 +528,10 @@ export function forEachLeafInside(
   const size = 2 ** (32 - plen);
   // Keys are dst * 256 + (32 - len): the prefixes inside have dst in [dst, dst + size) and
   // len > plen, i.e. a low byte < 32 - plen (checked below, the range bounds only dst).
+  const v = t.versions;
   pmapForEachRange(t.leaves, dst * 256, (dst + size) * 256, (key, aliases) => {
     const low = key & 255;
-    if (low < 32 - plen) fn((key - low) / 256, 32 - low, aliases);
+    if (low < 32 - plen) fn((key - low) / 256, 32 - low, v.list(aliases));
   });
 }
 

@@ -20,6 +20,8 @@ export interface ResolvedNh {
   readonly dead: boolean;
   readonly linkdown: boolean;
   readonly weight: number;
+  /** nh_tclassid (realms) of a route's own nexthop; absent for nexthop objects. */
+  readonly tclassid?: number;
 }
 
 /** struct fib_result. */

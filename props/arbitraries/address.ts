@@ -24,7 +24,7 @@ function addressWords(): fc.Arbitrary<{ words: readonly string[]; label: string 
 export function addrAdd(): fc.Arbitrary<IpCommand> {
   return fc
     .record({
-      verb: fc.constantFrom('add', 'add', 'add', 'replace'),
+      verb: fc.constantFrom('add', 'add', 'add', 'replace', 'change'),
       a: addressWords(),
       brd: maybe(fc.constant(['brd', '+']), 4),
       scope: maybe(fc.constantFrom(['scope', 'link'], ['scope', 'host']), 6),
@@ -50,6 +50,34 @@ export function addrDel(): fc.Arbitrary<IpCommand> {
     );
 }
 
+/**
+ * `ip [-s [-s]] [-4] address flush SELECTORS`: dev, scope, label (with a shell pattern),
+ * to PREFIX, permanent/dynamic, primary/secondary (ipaddr_list_flush_or_save()).
+ */
+export function addrFlush(): fc.Arbitrary<IpCommand> {
+  return fc
+    .record({
+      stats: fc.constantFrom([], [], ['-s'], ['-s', '-s']),
+      four: maybe(fc.constant(['-4']), 3),
+      dev: maybe(deviceName().map((d) => ['dev', d]), 2),
+      scope: maybe(fc.constantFrom(['scope', 'global'], ['scope', 'link'], ['scope', 'host'], ['scope', 'all']), 4),
+      label: maybe(fc.constantFrom(['label', 'veth0'], ['label', 'veth*'], ['label', '*:1']), 5),
+      to: maybe(
+        fc.constantFrom(...[0x0a000001, 0x0a010000, 0x0a000000, 0xc0a80001].map((a) => formatIp4(a))).chain((a) => fc.constantFrom(a, `${a}/8`, `${a}/16`, `${a}/24`)).map((a) => ['to', a]),
+        4,
+      ),
+      flag: maybe(fc.constantFrom(['permanent'], ['dynamic'], ['primary'], ['secondary'], ['-secondary']), 4),
+    })
+    .filter((r) => r.dev !== null || r.scope !== null || r.label !== null || r.to !== null || r.flag !== null)
+    .map((r) =>
+      cmd(
+        'ip address flush',
+        [['ip'], r.stats, r.four, ['address', 'flush'], r.dev, r.scope, r.label, r.to, r.flag],
+        [r.stats.length > 0 && `flush -s${r.stats.length}`, r.dev && 'flush dev', r.scope && 'flush scope', r.label && 'flush label', r.to && 'flush to', r.flag && `flush ${r.flag[0] ?? ''}`],
+      ),
+    );
+}
+
 export function addrCommand(): fc.Arbitrary<IpCommand> {
-  return fc.oneof({ arbitrary: addrAdd(), weight: 3 }, { arbitrary: addrDel(), weight: 1 });
+  return fc.oneof({ arbitrary: addrAdd(), weight: 6 }, { arbitrary: addrDel(), weight: 2 }, { arbitrary: addrFlush(), weight: 1 });
 }

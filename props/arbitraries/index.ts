@@ -7,6 +7,6 @@ export { addrAdd, addrDel, addrCommand } from './address.js';
 export { routeNew, routeDel, routeCommand, routeType } from './route.js';
 export { ruleAdd, ruleDel, ruleCommand } from './rule.js';
 export { nexthopAdd, nexthopDel, nexthopCommand } from './nexthop.js';
-export { sysctlWrite } from './sysctl.js';
+export { sysctlCommand, sysctlRead, sysctlWrite } from './sysctl.js';
 export { routeGet, dump, observation } from './observation.js';
 export { ipScript, setup, bodyCommand, FINAL_DUMPS, type ScriptConstraints } from './script.js';

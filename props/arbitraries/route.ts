@@ -75,6 +75,27 @@ const tos = (): fc.Arbitrary<string[] | null> =>
 const metric = (): fc.Arbitrary<string[] | null> => maybe(fc.constantFrom('10', '100', '1024').map((m) => ['metric', m]), 3);
 const proto = (): fc.Arbitrary<string[] | null> => maybe(fc.constantFrom('static', 'kernel', 'bird', '99').map((p) => ['proto', p]), 6);
 const scope = (): fc.Arbitrary<string[] | null> => maybe(fc.constantFrom('link', 'host', 'global', 'site').map((s) => ['scope', s]), 7);
+/**
+ * RTA_METRICS words (iproute_modify()): a few of mtu, advmss, window, rtt, rttvar, ssthresh,
+ * cwnd, initcwnd, initrwnd, reordering, hoplimit, quickack, fastopen_no_cookie,
+ * features ecn, congctl, rto_min, each possibly `lock`ed, with values that hit the
+ * kernel's clamps (mtu 70000, advmss 65536) and zero (not stored).
+ */
+export function routeMetrics(): fc.Arbitrary<string[] | null> {
+  const one = fc.oneof(
+    fc.record({ k: fc.constantFrom('mtu', 'advmss', 'window', 'ssthresh', 'cwnd', 'initcwnd', 'initrwnd', 'reordering', 'hoplimit'), lock: fc.boolean(), v: fc.constantFrom('0', '1', '10', '1400', '1500', '255') }).map((m) => [m.k, ...(m.lock ? ['lock'] : []), m.v]),
+    fc.constantFrom(['mtu', '70000'], ['advmss', '65536'], ['rtt', '100'], ['rtt', 'lock', '1s'], ['rttvar', '250ms'], ['rto_min', '300ms'], ['rtt', '1.5s']),
+    fc.constantFrom(['quickack', '1'], ['quickack', '0'], ['fastopen_no_cookie', '1'], ['features', 'ecn']),
+    fc.constantFrom(['congctl', 'bbr'], ['congctl', 'cubic'], ['congctl', 'lock', 'reno'], ['congctl', 'nosuchcc']),
+  );
+  return maybe(fc.array(one, { minLength: 1, maxLength: 3 }).map((ms) => ms.flat()), 4);
+}
+
+/** RTA_FLOW: `realm TO` or `realms FROM/TO`. */
+export function routeRealms(): fc.Arbitrary<string[] | null> {
+  return maybe(fc.constantFrom(['realm', '5'], ['realms', '3/4'], ['realms', '7/'], ['realm', '0'], ['realms', 'cosmos/2']), 8);
+}
+
 const src = (): fc.Arbitrary<string[] | null> => maybe(fc.constantFrom(...KNOWN_HOSTS).map((a) => ['src', formatIp4(a)]), 6);
 
 /** `ip route add|replace|append|prepend|change [TYPE] PREFIX [tos] [via|dev|nhid] [table] [proto] [scope] [src] [metric] [nexthop …]`. */
@@ -90,6 +111,8 @@ export function routeNew(): fc.Arbitrary<IpCommand> {
       scope: scope(),
       src: src(),
       metric: metric(),
+      mx: routeMetrics(),
+      realms: routeRealms(),
     })
     .chain((r) => routeShape(r.type !== null && (ERROR_TYPES as readonly string[]).includes(r.type)).map((shape) => ({ ...r, shape })))
     .map((r) =>
@@ -106,6 +129,8 @@ export function routeNew(): fc.Arbitrary<IpCommand> {
           r.scope,
           r.src,
           r.metric,
+          r.mx,
+          r.realms,
           r.shape.tail,
         ],
         [
@@ -118,6 +143,9 @@ export function routeNew(): fc.Arbitrary<IpCommand> {
           r.scope && `scope:${r.scope[1] ?? ''}`,
           r.src && 'src',
           r.metric && 'metric',
+          ...(r.mx === null ? [] : r.mx.filter((w) => /^[a-z_]+$/.test(w) && w !== 'lock' && w !== 'ecn').map((w) => `metrics:${w}`)),
+          r.mx?.includes('lock') && 'metrics:lock',
+          r.realms && 'realms',
         ],
       ),
     );
@@ -135,6 +163,8 @@ export function routeDel(): fc.Arbitrary<IpCommand> {
       table: tableWord(),
       proto: maybe(fc.constantFrom('static', 'kernel', 'boot').map((p) => ['proto', p]), 8),
       metric: metric(),
+      mx: maybe(fc.constantFrom(['mtu', '1400'], ['mtu', 'lock', '1500'], ['congctl', 'bbr'], ['advmss', '65536'], ['window', '0']), 6),
+      realms: maybe(fc.constantFrom(['realm', '5'], ['realms', '3/4']), 8),
     })
     .map((r) =>
       cmd(
@@ -149,8 +179,10 @@ export function routeDel(): fc.Arbitrary<IpCommand> {
           r.table === null ? null : ['table', r.table],
           r.proto,
           r.metric,
+          r.mx,
+          r.realms,
         ],
-        [r.type && `type:${r.type}`, r.tos && 'tos', r.via !== null && 'via', r.dev !== null && 'dev', r.table === null ? 'table:main' : `table:${r.table}`, r.proto && 'proto', r.metric && 'metric'],
+        [r.mx && 'del metrics', r.realms && 'del realms', r.type && `type:${r.type}`, r.tos && 'tos', r.via !== null && 'via', r.dev !== null && 'dev', r.table === null ? 'table:main' : `table:${r.table}`, r.proto && 'proto', r.metric && 'metric'],
       ),
     );
 }

@@ -9,7 +9,7 @@ import { addrAdd, addrCommand } from './address.js';
 import { routeCommand } from './route.js';
 import { ruleCommand } from './rule.js';
 import { nexthopCommand } from './nexthop.js';
-import { sysctlWrite } from './sysctl.js';
+import { sysctlCommand } from './sysctl.js';
 import { observation } from './observation.js';
 
 export interface ScriptConstraints {
@@ -48,7 +48,7 @@ export function bodyCommand(): fc.Arbitrary<IpCommand> {
     { arbitrary: linkCommand(), weight: 4 },
     { arbitrary: ruleCommand(), weight: 3 },
     { arbitrary: nexthopCommand(), weight: 2 },
-    { arbitrary: sysctlWrite(), weight: 2 },
+    { arbitrary: sysctlCommand(), weight: 2 },
     { arbitrary: observation(), weight: 7 },
   );
 }

@@ -26,6 +26,8 @@ export interface DifferentialOptions {
   /** Where to write a found counterexample (NAME.ip + NAME.expected); null: nowhere. */
   readonly regressionsDir?: string | null;
   readonly log?: (line: string) => void;
+  /** Called after each generated script compared (not during shrinking). */
+  readonly onRun?: (runs: number) => void;
 }
 
 export interface DifferentialFailure {
@@ -108,6 +110,7 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
       pinned += cmds.filter((c) => c.options.includes('pinned:fibmatch')).length;
       if (verdict.kind === 'same') same++;
       if (verdict.kind === 'tolerated') for (const k of verdict.known) tolerated[k.id] = (tolerated[k.id] ?? 0) + 1;
+      o.onRun?.(runs);
       if (runs % 100 === 0) log(`  ${runs}/${o.runs} scripts, ${((runs * 1000) / (Date.now() - started)).toFixed(2)}/s`);
     }
     if (verdict.kind === 'diverged' && !failing) {

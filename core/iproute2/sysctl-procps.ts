@@ -1,0 +1,148 @@
+// `sysctl` as procps-ng parses its command line (sysctl.c: getopt_long over "bneNqowx…",
+// short options combined as in -qw/-wq/-nw, keys and KEY=VALUE in any order) for the
+// net.ipv4 keys the model has. Each item is read or written in turn; a missing key is an
+// error on stderr (exit 1) that does not stop the later items, unless -e ignores it.
+
+import { CommandContext, notModelled } from './command-context.js';
+import { deviceByName } from '../snapshot/snapshot.js';
+import { isDevconfKey, DEVCONF_READONLY, type DevconfKey } from '../uapi/ip-devconf.js';
+import type { SysctlTarget } from '../events/sysctl.js';
+
+export interface SysctlOptions {
+  /** -w: every item is KEY=VALUE. */
+  readonly write: boolean;
+  /** -q: no "KEY = VALUE" echo after a write. */
+  readonly quiet: boolean;
+  /** -n: values only. */
+  readonly valuesOnly: boolean;
+  /** -N: names only. */
+  readonly namesOnly: boolean;
+  /** -e: unknown keys are ignored silently. */
+  readonly ignoreUnknown: boolean;
+  readonly items: readonly string[];
+}
+
+const LONG: Readonly<Record<string, string>> = {
+  '--write': 'w',
+  '--quiet': 'q',
+  '--values': 'n',
+  '--names': 'N',
+  '--ignore': 'e',
+};
+
+/** getopt_long() of procps-ng sysctl for the options that change nothing outside the model. */
+export function parseSysctlArgs(argv: readonly string[]): SysctlOptions {
+  let write = false;
+  let quiet = false;
+  let valuesOnly = false;
+  let namesOnly = false;
+  let ignoreUnknown = false;
+  const items: string[] = [];
+  for (const w of argv) {
+    if (w.startsWith('--')) {
+      const f = LONG[w];
+      if (f === undefined) notModelled(`sysctl ${w}`);
+      if (f === 'w') write = true;
+      else if (f === 'q') quiet = true;
+      else if (f === 'n') valuesOnly = true;
+      else if (f === 'N') namesOnly = true;
+      else ignoreUnknown = true;
+    } else if (w.startsWith('-') && w.length > 1) {
+      for (const c of w.slice(1)) {
+        if (c === 'w') write = true;
+        else if (c === 'q') quiet = true;
+        else if (c === 'n') valuesOnly = true;
+        else if (c === 'N') namesOnly = true;
+        else if (c === 'e') ignoreUnknown = true;
+        // -a/-A/-X list the whole machine, -p/--system read files, -b/-o/-x are for
+        // compatibility: none of them is about the modelled keys alone.
+        else notModelled(`sysctl -${c}`);
+      }
+    } else items.push(w);
+  }
+  return { write, quiet, valuesOnly, namesOnly, ignoreUnknown, items };
+}
+
+type Resolved = { kind: 'ip_forward' } | { kind: 'conf'; target: SysctlTarget; key: DevconfKey };
+
+/** procps-ng sysctl over the modelled keys. */
+export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
+  const o = parseSysctlArgs(argv);
+  if (o.items.length === 0) {
+    ctx.warn("sysctl: no variables specified\nTry `sysctl --help' for more information.\n");
+    ctx.out.exit = 1;
+    return;
+  }
+  for (const item of o.items) {
+    const eq = item.indexOf('=');
+    const isWrite = o.write || eq >= 0;
+    // The key is printed with dots whatever separator the user gave (procps-ng).
+    const key = (eq >= 0 ? item.slice(0, eq) : item).replace(/\//g, '.');
+    if (isWrite && eq < 0) {
+      // WriteSetting(): "KEY" without "=" under -w.
+      ctx.warn('sysctl: command line(0): invalid syntax, continuing...\n');
+      ctx.out.exit = 1;
+      continue;
+    }
+    const target = resolve(ctx, key);
+    if (target === null) {
+      if (o.ignoreUnknown) continue;
+      ctx.warn(`sysctl: cannot stat /proc/sys/${key.replace(/\./g, '/')}: No such file or directory\n`);
+      ctx.out.exit = 1;
+      continue;
+    }
+    if (isWrite) {
+      const raw = item.slice(eq + 1);
+      // proc_dointvec(): an optionally signed decimal integer, anything else is EINVAL.
+      if (!/^[+-]?[0-9]+$/.test(raw)) {
+        ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
+        ctx.out.exit = 1;
+        continue;
+      }
+      const value = Number(raw);
+      if (!Number.isSafeInteger(value) || value > 0x7fffffff || value < -0x80000000) notModelled(`sysctl value ${raw}`);
+      if (target.kind === 'ip_forward') ctx.apply({ type: 'ip-forward', value });
+      else {
+        if (DEVCONF_READONLY.has(target.key)) notModelled(`sysctl write of read-only ${key}`);
+        ctx.apply({ type: 'sysctl', target: target.target, key: target.key, value });
+      }
+      if (!o.quiet) ctx.print(line(o, key, String(value)));
+    } else {
+      ctx.print(line(o, key, String(read(ctx, target))));
+    }
+  }
+}
+
+/** How procps-ng prints one setting under -n / -N. */
+function line(o: SysctlOptions, key: string, value: string): string {
+  if (o.namesOnly) return `${key}\n`;
+  if (o.valuesOnly) return `${value}\n`;
+  return `${key} = ${value}\n`;
+}
+
+function resolve(ctx: CommandContext, key: string): Resolved | null {
+  if (key === 'net.ipv4.ip_forward') return { kind: 'ip_forward' };
+  const m = /^net\.ipv4\.conf\.([^.]+)\.([a-z_0-9]+)$/.exec(key);
+  if (m === null) {
+    if (key.startsWith('net.')) notModelled(`sysctl ${key}`);
+    return null;
+  }
+  const devName = m[1] as string;
+  const k = m[2] as string;
+  if (!isDevconfKey(k)) return null;
+  if (devName === 'all') return { kind: 'conf', target: { kind: 'all' }, key: k };
+  if (devName === 'default') return { kind: 'conf', target: { kind: 'default' }, key: k };
+  const d = deviceByName(ctx.snapshot, devName);
+  if (d === undefined) return null;
+  return { kind: 'conf', target: { kind: 'dev', ifindex: d.ifindex }, key: k };
+}
+
+function read(ctx: CommandContext, r: Resolved): number {
+  const s = ctx.snapshot;
+  if (r.kind === 'ip_forward') return s.confAll.values.forwarding;
+  const t = r.target;
+  if (t.kind === 'all') return s.confAll.values[r.key];
+  if (t.kind === 'default') return s.confDefault.values[r.key];
+  const d = s.devices.get(t.ifindex);
+  return d === undefined ? 0 : d.conf.values[r.key];
+}
