@@ -1,6 +1,7 @@
 // `kfib run`: a script through the model (and optionally the live kernel). Argv, files and
 // the terminal here; the script runner is core/script/run-script.ts.
 
+import { existsSync, statSync } from 'node:fs';
 import { scriptCommands, runScript, transcriptEntry, type ScriptLine } from '../core/script/run-script.js';
 import { describeEffects } from '../core/iproute2/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
@@ -99,6 +100,8 @@ export async function runMain(argv: readonly string[]): Promise<number> {
   const name = displayName(file, 'in');
   const bad = checkOutputs(RUN.name, { log: values.log });
   if (bad !== null) return bad;
+  // The log is read back before it is appended to (its sequence numbers go on): a file.
+  if (values.log !== undefined && values.log !== '-' && existsSync(values.log) && !statSync(values.log).isFile()) return usageError(RUN.name, `--log ${values.log}: not a regular file (the log is read back and appended to)`);
   if (values.kernel && values.initial !== undefined) return usageError(RUN.name, '--kernel starts from a fresh namespace; it cannot be combined with --initial');
   if (values.kernel) {
     const ok = kernelAvailable();

@@ -36,7 +36,7 @@ const tiers = [
 ];
 process.stdout.write(
   `kfib npm test: ${files.length} test files\n${tiers.map((t) => `  - ${t}\n`).join('')}` +
-    `Usually ${kernel.ok ? 'about 6 minutes' : 'about 4 minutes'} on a 2-core machine (this one has ${cores}); the summary at the end counts what was skipped and why.\n\n`,
+    `It needs about 8 minutes of CPU time on a 2-core machine (this one has ${cores}): about that long when the machine is idle, longer under load; the summary at the end counts what was skipped and why.\n\n`,
 );
 if (!existsSync(join(here, '_reporter.js'))) throw new Error('dist/test/_reporter.js is missing: run npm run build');
 const r = spawnSync(

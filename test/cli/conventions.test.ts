@@ -48,6 +48,13 @@ test('an output path in a missing folder, or a folder, is refused before the wor
   assert.deepEqual(kfib(['replay', '--out', join(dir, 'a-folder'), '-'], ''), { code: 2, out: '', err: `kfib replay: --out ${join(dir, 'a-folder')}: is a folder (expected a file name)\n` });
 });
 
+test('a write that fails while working names the path, exit 74 (not an internal error)', { skip: process.platform === 'linux' ? false : '/dev/full is Linux' }, () => {
+  const r = kfib(['replay', '--initial', join(TRACE, 'before.json'), '--out', '/dev/full', join(TRACE, 'trace.rtmon')]);
+  assert.equal(r.code, 74);
+  assert.equal(r.err, 'kfib: /dev/full: no space left on the device (ENOSPC)\n');
+  assert.equal(kfib(['run', '--log', '/dev/full', SEEDS]).code, 2);
+});
+
 test('- is standard input for a script and standard output for the event log', () => {
   const r = kfib(['run', '--log', '-', '-'], 'ip link add name v0 type veth peer name v1\nip link set dev v0 up\n');
   assert.equal(r.code, 0);
