@@ -14,6 +14,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { copyNameFiles, IPROUTE2_CONFDIR } from './names-dir.js';
 import { defineCommand, parseCommand, usageError } from './command.js';
 
 export const CAPTURE = defineCommand({
@@ -23,7 +24,9 @@ export const CAPTURE = defineCommand({
   about: `Records a trace folder like those of shared/traces: trace.rtmon (rtmon file),
 monitor.txt (ip -ts monitor all), before.json and after.json (ip -j link, addr,
 route table all, rule, -4 netconf, nexthop), checkpoints/NN-NAME.json, meta.json,
-script.sh and capture.log. Needs root on Linux, unshare, rtmon and ip.
+script.sh, capture.log and names/ (a copy of the host's iproute2 name files:
+rt_tables, rt_tables.d/*.conf, rt_protos, rt_protos.d/*.conf, rt_dsfield,
+rt_scopes, rt_realms, which kfib replay reads). Needs root on Linux, unshare, rtmon and ip.
 
 SCRIPT runs with bash in a fresh network namespace (unshare -n); lo is brought up
 first; - reads the script from standard input. The part before \`capture_start\` is the
@@ -60,7 +63,7 @@ function jsonStr(s: string): string {
 }
 
 /** An `ip -j` snapshot of the current namespace, as the fixtures' snapshot files. */
-function snapshotJson(gets: readonly string[], extra: Record<string, string> = {}): string {
+export function snapshotJson(gets: readonly string[], extra: Record<string, string> = {}): string {
   const ipj = (args: string[]): string => {
     const r = spawnSync('ip', ['-j', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
     const out = r.stdout.trim();
@@ -255,6 +258,7 @@ function writeMeta(dir: string, meta: Record<string, unknown>): void {
 async function captureHost(dir: string, gets: readonly string[], settle: number): Promise<number> {
   const log = openSync(join(dir, 'capture.log'), EXCL, 0o644);
   const beforeAt = wallClock();
+  copyNameFiles(IPROUTE2_CONFDIR, join(dir, 'names'));
   writeFileSync(join(dir, 'before.json'), snapshotJson(gets), { flag: 'wx', mode: 0o644 });
   const kids: ChildProcess[] = [];
   const rt = spawn('rtmon', ['file', join(dir, 'trace.rtmon')], { stdio: ['ignore', 'ignore', log] });
@@ -311,6 +315,8 @@ export async function captureMain(argv: readonly string[]): Promise<number> {
     process.stderr.write(`kfib capture: no script ${script}\n`);
     return 2;
   } else copyFileSync(script, join(dir, 'script.sh'), constants.COPYFILE_EXCL);
+  // the namespace shares the host's file system: ip prints names through the host's files
+  copyNameFiles(IPROUTE2_CONFDIR, join(dir, 'names'));
   writeFileSync(join(dir, '.runner.sh'), RUNNER, { flag: 'wx', mode: 0o644 });
   writeFileSync(join(dir, '.gets'), gets.map((g) => `${g}\n`).join(''), { flag: 'wx', mode: 0o644 });
   const r = spawnSync('unshare', ['-n', '--', 'bash', join(dir, '.runner.sh'), dir, join(dir, 'script.sh'), String(settle), values['keep-lo-down'] ? '0' : '1', values['no-ipv6'] ? '1' : '0'], {

@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Main>>> = {
   capture: async () => (await import('./capture-cmd.js')).captureMain,
   verify: async () => (await import('./verify-cmd.js')).verifyMain,
   bench: async () => (await import('./bench-cmd.js')).benchMain,
+  snapshot: async () => (await import('./snapshot-cmd.js')).snapshotMain,
 };
 
 const HELP = `kfib - a model of the Linux kernel's IPv4 FIB (Linux 6.18 + iproute2 6.1)
@@ -34,6 +35,9 @@ Usage:
   kfib capture -o DIR -- SCRIPT | kfib capture --host -o DIR
       Record a trace (rtmon, ip -ts monitor all, ip -j dumps) of a script run in a fresh
       private namespace, or of this host until interrupted (root on Linux).
+  kfib snapshot [-o FILE]
+      Write this host's current state (ip -j dumps, iproute2 name files, device kinds)
+      in the shape of a capture's before.json; read-only. Then: kfib run --initial FILE.
   kfib verify [--kernel] [--runs N] [--seed S] [--path P] [--max-commands K] [--json]
       Property-based verification: the kernel's invariants, and (with --kernel, root on
       Linux) generated scripts compared with the live kernel, shrunk to a minimal script.

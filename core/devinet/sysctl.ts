@@ -23,14 +23,17 @@ export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
       const old = txn.confAll.values.forwarding;
       txn.confAll = devconfWrite(txn.confAll, key, value, false);
       if (old === value) return;
-      // inet_forward_change()
+      // inet_forward_change(): all's accept_redirects and default's forwarding follow;
+      // RTM_NEWNETCONF for all, then default, then each device in for_each_netdev() order
+      // (test/fixtures/traces/14-rename-forwarding).
       txn.confAll = devconfWrite(txn.confAll, 'accept_redirects', value !== 0 ? 0 : 1, false);
       txn.confDefault = devconfWrite(txn.confDefault, key, value, false);
+      txn.emit({ kind: 'netconf', target: 'all', key, value, cause: 'inet_forward_change', notified: true });
+      txn.emit({ kind: 'netconf', target: 'default', key, value, cause: 'inet_forward_change', notified: true });
       for (const d of [...txn.devices.values()]) {
         txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, true) });
         txn.emit({ kind: 'netconf', target: d.name, key, value, cause: 'inet_forward_change', notified: true });
       }
-      txn.emit({ kind: 'netconf', target: 'all', key, value, cause: 'inet_forward_change', notified: true });
       return;
     }
     if (e.target.kind === 'default') {

@@ -8,6 +8,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
 import { STRERROR, type KernelError } from '../uapi/errno.js';
 import type { Ip4 } from '../net/ip4.js';
+import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
 
 /** stdout, stderr and exit status of one command, as the transcript records them. */
 export interface CommandOutput {
@@ -33,7 +34,12 @@ export class CommandContext {
   readonly out: CommandOutput = { stdout: '', stderr: '', exit: 0 };
   readonly steps: { event: FibEvent; step: Step }[] = [];
 
-  constructor(public snapshot: FibSnapshot) {}
+  /** The name tables of the host `ip` runs on (rt_tables ...): iproute2's process state. */
+  readonly names: PrintNames;
+
+  constructor(public snapshot: FibSnapshot, names: PrintNames = BUILTIN_NAMES) {
+    this.names = names;
+  }
 
   /** Send a request to the (model) kernel. */
   apply(event: FibEvent): Step {

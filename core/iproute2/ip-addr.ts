@@ -72,7 +72,7 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
       notModelled(`ip address ${w}`);
     } else if (matches(w, 'scope')) {
       const v = a.next();
-      const s = scopeNumber(v);
+      const s = scopeNumber(v, ctx.names);
       if (s === undefined) invarg('invalid scope value.', v);
       scope = s;
     } else if (w === 'dev') dev = a.next();

@@ -2,6 +2,7 @@
 // abbreviation rules) or `sysctl …`, run against a snapshot. Returns the transcript
 // pieces and every event applied with its effects.
 
+import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
 import { CommandContext, CommandExit, invarg, matches, type CommandOutput } from './command-context.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
@@ -59,8 +60,8 @@ const OBJECTS = [
 ] as const;
 
 /** Runs one argv (argv[0] is `ip` or `sysctl`). */
-export function runCommand(snapshot: FibSnapshot, argv: readonly string[]): CommandResult {
-  const ctx = new CommandContext(snapshot);
+export function runCommand(snapshot: FibSnapshot, argv: readonly string[], names: PrintNames = BUILTIN_NAMES): CommandResult {
+  const ctx = new CommandContext(snapshot, names);
   try {
     if (argv[0] === 'sysctl') sysctlCmd(ctx, argv.slice(1));
     else runIp(ctx, argv.slice(1));

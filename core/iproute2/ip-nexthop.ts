@@ -7,7 +7,7 @@ import { deviceByName, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import type { NexthopAddEvent } from '../events/nexthop.js';
 import { formatIp4 } from '../net/ip4.js';
-import { parseUnsigned, protoName, protoNumber, scopeName } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, parseUnsigned, protoName, protoNumber, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonObject, type JsonValue } from '../print/json-out.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
@@ -27,7 +27,7 @@ function fmtG(x: number): string {
 }
 
 /** __print_nexthop_entry(), text. */
-export function formatNexthop(s: FibSnapshot, o: NexthopObject, details = false): string {
+export function formatNexthop(s: FibSnapshot, o: NexthopObject, details = false, names: PrintNames = BUILTIN_NAMES): string {
   let t = `id ${o.id} `;
   let scope = RT_SCOPE_UNIVERSE;
   if (o.kind === 'group') {
@@ -41,16 +41,16 @@ export function formatNexthop(s: FibSnapshot, o: NexthopObject, details = false)
     if (o.dev !== 0) t += `dev ${s.devices.get(o.dev)?.name ?? o.dev} `;
     scope = o.scope;
   }
-  if (scope !== RT_SCOPE_UNIVERSE || details) t += `scope ${scopeName(scope)} `;
+  if (scope !== RT_SCOPE_UNIVERSE || details) t += `scope ${scopeName(scope, names)} `;
   if (o.kind === 'blackhole') t += 'blackhole ';
-  if (o.protocol !== 0 || details) t += `proto ${protoName(o.protocol)} `;
+  if (o.protocol !== 0 || details) t += `proto ${protoName(o.protocol, names)} `;
   if (o.kind === 'single' && o.onlink) t += 'onlink ';
   if (o.kind !== 'blackhole' && o.fdb) t += 'fdb';
   return `${t}\n`;
 }
 
 /** __print_nexthop_entry(), JSON. */
-export function nexthopJson(s: FibSnapshot, o: NexthopObject, details = false): JsonObject {
+export function nexthopJson(s: FibSnapshot, o: NexthopObject, details = false, names: PrintNames = BUILTIN_NAMES): JsonObject {
   const j: Record<string, JsonValue> = { id: o.id };
   let scope = RT_SCOPE_UNIVERSE;
   if (o.kind === 'group') {
@@ -69,9 +69,9 @@ export function nexthopJson(s: FibSnapshot, o: NexthopObject, details = false): 
     if (o.dev !== 0) j['dev'] = s.devices.get(o.dev)?.name ?? String(o.dev);
     scope = o.scope;
   }
-  if (scope !== RT_SCOPE_UNIVERSE || details) j['scope'] = scopeName(scope);
+  if (scope !== RT_SCOPE_UNIVERSE || details) j['scope'] = scopeName(scope, names);
   if (o.kind === 'blackhole') j['blackhole'] = null;
-  if (o.protocol !== 0 || details) j['protocol'] = protoName(o.protocol);
+  if (o.protocol !== 0 || details) j['protocol'] = protoName(o.protocol, names);
   j['flags'] = o.kind === 'single' && o.onlink ? ['onlink'] : [];
   if (o.kind !== 'blackhole' && o.fdb) j['fdb'] = null;
   return j;
@@ -269,7 +269,7 @@ function modify(ctx: CommandContext, a: Args, verb: 'add' | 'replace' | 'del'): 
       }
     } else if (matches(w, 'protocol')) {
       const v = a.next();
-      const p = protoNumber(v);
+      const p = protoNumber(v, ctx.names);
       if (p === undefined) invarg('"protocol" value is invalid\n', v);
       protocol = p;
     } else if (w === 'help') usage();

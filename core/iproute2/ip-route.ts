@@ -131,7 +131,7 @@ function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, op: Rout
       gw = in4(getAddrAf(v, st));
     } else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
-      const t = dsfieldNumber(v);
+      const t = dsfieldNumber(v, ctx.names);
       if (t === undefined) invarg('"tos" value is invalid\n', v);
       tos = t;
     } else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
@@ -141,7 +141,7 @@ function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, op: Rout
       priority = m;
     } else if (w === 'scope') {
       const v = a.next();
-      const s = scopeNumber(v);
+      const s = scopeNumber(v, ctx.names);
       if (s === undefined) invarg('invalid "scope" value\n', v);
       scope = s;
       scopeOk = true;
@@ -164,12 +164,12 @@ function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, op: Rout
       nhid = n;
     } else if (matches(w, 'protocol')) {
       const v = a.next();
-      const p = protoNumber(v);
+      const p = protoNumber(v, ctx.names);
       if (p === undefined) invarg('"protocol" value is invalid\n', v);
       protocol = p;
     } else if (matches(w, 'table')) {
       const v = a.next();
-      const t = tableNumber(v);
+      const t = tableNumber(v, ctx.names);
       if (t === undefined) invarg('"table" value is invalid\n', v);
       table = t;
       tableOk = true;
@@ -351,11 +351,11 @@ function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     f.hide = { ...f.hide, details: true };
   }
   if (opts.json) {
-    const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide));
+    const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide, undefined, ctx.names));
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;
   }
-  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide));
+  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
 }
 
 /** iproute_flush(): dump with the selectors, then RTM_DELROUTE each route as dumped. */
@@ -414,7 +414,7 @@ function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: '
     const w = a.cur;
     if (matches(w, 'table')) {
       const v = a.next();
-      const t = tableNumber(v);
+      const t = tableNumber(v, ctx.names);
       if (t === undefined) {
         if (v === 'all') f.tb = 0;
         else if (v === 'cache') notModelled('ip route show table cache');
@@ -423,13 +423,13 @@ function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: '
     } else if (matches(w, 'cached') || matches(w, 'cloned')) notModelled('ip route show cached');
     else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
-      const t = dsfieldNumber(v);
+      const t = dsfieldNumber(v, ctx.names);
       if (t === undefined) invarg('TOS value is invalid\n', v);
       f.tos = t;
       hide.tos = true;
     } else if (matches(w, 'protocol')) {
       const v = a.next();
-      const p = protoNumber(v);
+      const p = protoNumber(v, ctx.names);
       if (p === undefined) {
         if (v !== 'all') invarg('invalid "protocol"\n', v);
       } else {
@@ -438,7 +438,7 @@ function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: '
       }
     } else if (matches(w, 'scope')) {
       const v = a.next();
-      const s = scopeNumber(v);
+      const s = scopeNumber(v, ctx.names);
       if (s === undefined) {
         if (v !== 'all') invarg('invalid "scope"\n', v);
       } else {
@@ -541,7 +541,7 @@ function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     const w = a.cur;
     if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
-      const t = dsfieldNumber(v);
+      const t = dsfieldNumber(v, ctx.names);
       if (t === undefined) invarg('TOS value is invalid\n', v);
       tos = t;
     } else if (matches(w, 'from')) {
@@ -611,11 +611,11 @@ function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   if (hash !== null) notModelled(`multipath leg chosen by the flow hash (per-boot seed): ${hash}`);
   if (out.answer.kind === 'fibmatch') {
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
-    if (opts.json) ctx.print(`${jsonCompact([routeJson(ctx.snapshot, r, {})])}\n`);
-    else ctx.print(formatRouteLine(ctx.snapshot, r, {}));
+    if (opts.json) ctx.print(`${jsonCompact([routeJson(ctx.snapshot, r, {}, undefined, ctx.names)])}\n`);
+    else ctx.print(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names));
     return;
   }
   if (out.answer.gap !== undefined) notModelled(out.answer.gap);
-  if (opts.json) ctx.print(`${jsonCompact([routeGetJson(ctx.snapshot, out.answer)])}\n`);
-  else ctx.print(formatRouteGet(ctx.snapshot, out.answer));
+  if (opts.json) ctx.print(`${jsonCompact([routeGetJson(ctx.snapshot, out.answer, ctx.names)])}\n`);
+  else ctx.print(formatRouteGet(ctx.snapshot, out.answer, ctx.names));
 }

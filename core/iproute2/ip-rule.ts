@@ -3,7 +3,7 @@
 import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { blankRule } from '../snapshot/fib-rule.js';
 import { type FibRule, type RuleAction } from '../events/rule.js';
-import { dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, tableName, tableNumber } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
@@ -69,7 +69,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       m.priority = n;
     } else if (w === 'tos' || w === 'dsfield') {
       const v = a.next();
-      const t = dsfieldNumber(v);
+      const t = dsfieldNumber(v, ctx.names);
       if (t === undefined) invarg('TOS value is invalid\n', v);
       m.tos = t;
     } else if (w === 'fwmark') {
@@ -95,7 +95,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       notModelled(`ip rule ${w}`);
     } else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
-      const t = tableNumber(v);
+      const t = tableNumber(v, ctx.names);
       if (t === undefined) invarg('invalid table ID\n', v);
       m.table = t;
       tableGiven = true;
@@ -168,12 +168,12 @@ function ruleFlush(ctx: CommandContext, a: Args): void {
 }
 
 /** print_rule() text. */
-export function formatRule(s: FibSnapshot, r: FibRule, details = false): string {
+export function formatRule(s: FibSnapshot, r: FibRule, details = false, names: PrintNames = BUILTIN_NAMES): string {
   let t = `${r.priority}:\t`;
   if (r.not) t += 'not ';
   t += r.srcLen === 0 && r.src === 0 ? 'from all' : `from ${formatIp4(r.src)}${r.srcLen !== 32 ? `/${r.srcLen}` : ''}`;
   if (r.dstLen !== 0 || r.dst !== 0) t += ` to ${formatIp4(r.dst)}${r.dstLen !== 32 ? `/${r.dstLen}` : ''}`;
-  if (r.tos !== 0) t += ` tos ${dsfieldName(r.tos)}`;
+  if (r.tos !== 0) t += ` tos ${dsfieldName(r.tos, names)}`;
   if (r.fwmark !== 0 || r.fwmask !== 0) {
     t += ` fwmark ${hexOrZero(r.fwmark)}`;
     if (r.fwmask !== 0xffffffff) t += `/${hexOrZero(r.fwmask)}`;
@@ -186,7 +186,7 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false): string 
   if (r.sport !== null) t += r.sport[0] === r.sport[1] ? ` sport ${r.sport[0]}` : ` sport ${r.sport[0]}-${r.sport[1]}`;
   if (r.dport !== null) t += r.dport[0] === r.dport[1] ? ` dport ${r.dport[0]}` : ` dport ${r.dport[0]}-${r.dport[1]}`;
   if (r.table !== 0) {
-    t += ` lookup ${tableName(r.table)}`;
+    t += ` lookup ${tableName(r.table, names)}`;
     if (r.suppressPrefixlen !== -1) t += ` suppress_prefixlength ${r.suppressPrefixlen}`;
     if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${r.suppressIfgroup}`;
   }
@@ -196,14 +196,14 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false): string 
   } else if (r.action === 'nop') t += ' nop';
   else if (r.action !== 'lookup') t += ` ${r.action}`;
   // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel (always with -d).
-  if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) t += ` proto ${protoName(r.protocol)}`;
+  if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) t += ` proto ${protoName(r.protocol, names)}`;
   return `${t}\n`;
 }
 
 const hexOrZero = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
 
 /** print_rule() JSON. */
-export function ruleJson(s: FibSnapshot, r: FibRule, details = false): Record<string, JsonValue> {
+export function ruleJson(s: FibSnapshot, r: FibRule, details = false, names: PrintNames = BUILTIN_NAMES): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { priority: r.priority };
   if (r.not) o['not'] = null;
   if (r.srcLen === 0 && r.src === 0) o['src'] = 'all';
@@ -215,7 +215,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false): Record<st
     o['dst'] = formatIp4(r.dst);
     if (r.dstLen !== 32) o['dstlen'] = r.dstLen;
   }
-  if (r.tos !== 0) o['tos'] = dsfieldName(r.tos);
+  if (r.tos !== 0) o['tos'] = dsfieldName(r.tos, names);
   if (r.fwmark !== 0 || r.fwmask !== 0) {
     o['fwmark'] = hexOrZero(r.fwmark);
     if (r.fwmask !== 0xffffffff) o['fwmask'] = hexOrZero(r.fwmask);
@@ -249,7 +249,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false): Record<st
     }
   }
   if (r.table !== 0) {
-    o['table'] = tableName(r.table);
+    o['table'] = tableName(r.table, names);
     if (r.suppressPrefixlen !== -1) o['suppress_prefixlen'] = r.suppressPrefixlen;
     if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = String(r.suppressIfgroup);
   }
@@ -258,7 +258,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false): Record<st
     if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
   } else if (r.action === 'nop') o['nop'] = null;
   else if (r.action !== 'lookup') o['action'] = r.action;
-  if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) o['protocol'] = protoName(r.protocol);
+  if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) o['protocol'] = protoName(r.protocol, names);
   return o;
 }
 
@@ -267,9 +267,9 @@ function ruleList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   const f = parseRuleFilter(a);
   const rules = ctx.snapshot.rules.filter((r) => ruleSelected(f, r));
   if (opts.json) {
-    const arr: JsonValue[] = rules.map((r) => ruleJson(ctx.snapshot, r, opts.details));
+    const arr: JsonValue[] = rules.map((r) => ruleJson(ctx.snapshot, r, opts.details, ctx.names));
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;
   }
-  for (const r of rules) ctx.print(formatRule(ctx.snapshot, r, opts.details));
+  for (const r of rules) ctx.print(formatRule(ctx.snapshot, r, opts.details, ctx.names));
 }

@@ -225,7 +225,34 @@ function replaceNexthop(txn: Txn, old: NexthopObject, neu: NexthopObject, e: Nex
   }
   txn.setNexthop(obj);
   txn.emit({ kind: 'nexthop-add', nexthop: obj, cause: 'rtm_new_nexthop', notified: true });
+  nexthopReplaceNotify(txn, obj.id);
   return null;
+}
+
+/**
+ * nexthop_replace_notify(): after `ip nexthop replace`, every IPv4 route using the nexthop
+ * is announced again (RTM_NEWROUTE with NLM_F_REPLACE, rtmsg_fib() from
+ * __fib_info_notify_update()): first the routes using it directly, then, for each group
+ * holding it (newest membership first: list_add() onto grp_list), the group's routes. Each
+ * time every table is walked in fib_table_hash order (bucket id & 255; the newest table
+ * first within a bucket) and each table in key order (test/fixtures/traces/13).
+ */
+function nexthopReplaceNotify(txn: Txn, id: number): void {
+  const ids = [id];
+  const groups = [...txn.nexthops.values()].filter((g) => g.kind === 'group' && g.members.some((m) => m.id === id)).map((g) => g.id);
+  ids.push(...groups.reverse());
+  const order = [...txn.tables.values()].map((t, i) => ({ t, i })).sort((x, y) => (x.t.id & 255) - (y.t.id & 255) || y.i - x.i);
+  for (const nh of ids) {
+    for (const { t } of order) {
+      for (const leaf of tableLeaves(t)) {
+        for (const fa of leaf.aliases) {
+          if (fa.info.nhid !== nh) continue;
+          const route = { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa };
+          txn.emit({ kind: 'route-replace', route, old: route, cause: 'rtm_new_nexthop', notified: true });
+        }
+      }
+    }
+  }
 }
 
 /** __remove_nexthop_fib(): the routes using nexthop id go, from every table, silently. */

@@ -4,7 +4,7 @@
 import { formatIp4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteGetAnswer } from '../route/route-output.js';
-import { dsfieldName, tableName } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import type { JsonValue } from './json-out.js';
 import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
@@ -23,15 +23,15 @@ function cacheWords(a: RouteGetAnswer): string[] {
 }
 
 /** Two lines: the route, then "    cache [<flags> ][iif D ]". */
-export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer): string {
+export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES): string {
   let out = '';
   if (a.type !== 'unicast') out += `${a.type} `;
   out += `${formatIp4(a.dst)} `;
   if (a.from !== 0) out += `from ${formatIp4(a.from)} `;
-  if (a.tos !== 0) out += `tos ${dsfieldName(a.tos)} `;
+  if (a.tos !== 0) out += `tos ${dsfieldName(a.tos, names)} `;
   if (a.gateway !== null) out += `via ${formatIp4(a.gateway)} `;
   out += `dev ${devName(s, a.dev)} `;
-  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) out += `table ${tableName(a.table)} `;
+  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) out += `table ${tableName(a.table, names)} `;
   // rt_fill_info(): RTA_PREFSRC only when the flow has a source (fl4->saddr != 0).
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) out += `src ${formatIp4(a.prefsrc)} `;
   // rtm_flags carries the cache flags: RTCF_MULTICAST is the bit iproute2 prints as the
@@ -50,15 +50,15 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer): string {
 }
 
 /** The same answer as `ip -j route get` prints it. */
-export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer): Record<string, JsonValue> {
+export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = {};
   if (a.type !== 'unicast') o['type'] = a.type;
   o['dst'] = formatIp4(a.dst);
   if (a.from !== 0) o['from'] = formatIp4(a.from);
-  if (a.tos !== 0) o['tos'] = dsfieldName(a.tos);
+  if (a.tos !== 0) o['tos'] = dsfieldName(a.tos, names);
   if (a.gateway !== null) o['gateway'] = formatIp4(a.gateway);
   o['dev'] = devName(s, a.dev);
-  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) o['table'] = tableName(a.table);
+  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) o['table'] = tableName(a.table, names);
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
   o['flags'] = a.cache.multicast ? ['rt_offload_failed'] : [];
   if (a.mark !== 0) o['mark'] = a.mark;

@@ -8,7 +8,7 @@ import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
-import { dsfieldName, protoName, scopeName, tableName } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldName, protoName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
@@ -132,19 +132,19 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
 }
 
 /** One route in `ip route show` text, ending in " \n" (multipath legs on tab-indented lines). */
-export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number): string {
+export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): string {
   const v = view(s, r, tableOverride);
   const d = hide.details === true;
   let out = '';
   if (v.type !== 'unicast' || d) out += `${v.type} `;
   out += `${v.dst} `;
   if (v.nhid !== 0) out += `nhid ${v.nhid} `;
-  if (v.tos !== 0 && hide.tos !== true) out += `tos ${dsfieldName(v.tos)} `;
+  if (v.tos !== 0 && hide.tos !== true) out += `tos ${dsfieldName(v.tos, names)} `;
   if (v.gw !== null && hide.via !== true) out += `via ${formatIp4(v.gw)} `;
   if (v.dev !== null && hide.dev !== true) out += `dev ${devName(s, v.dev)} `;
-  if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) out += `table ${tableName(v.table)} `;
-  if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) out += `proto ${protoName(v.protocol)} `;
-  if ((v.scope !== RT_SCOPE_UNIVERSE || d) && hide.scope !== true) out += `scope ${scopeName(v.scope)} `;
+  if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) out += `table ${tableName(v.table, names)} `;
+  if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) out += `proto ${protoName(v.protocol, names)} `;
+  if ((v.scope !== RT_SCOPE_UNIVERSE || d) && hide.scope !== true) out += `scope ${scopeName(v.scope, names)} `;
   if (v.prefsrc !== 0 && hide.src !== true) out += `src ${formatIp4(v.prefsrc)} `;
   if (v.metric !== 0 && hide.metric !== true) out += `metric ${v.metric} `;
   for (const f of v.flags) out += `${f} `;
@@ -164,19 +164,19 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
 }
 
 /** The same route as an `ip -j route show` object, keys in iproute2's order. */
-export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number): Record<string, JsonValue> {
+export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): Record<string, JsonValue> {
   const v = view(s, r, tableOverride);
   const d = hide.details === true;
   const o: Record<string, JsonValue> = {};
   if (v.type !== 'unicast' || d) o['type'] = v.type;
   o['dst'] = v.dst;
   if (v.nhid !== 0) o['nhid'] = v.nhid;
-  if (v.tos !== 0 && hide.tos !== true) o['tos'] = dsfieldName(v.tos);
+  if (v.tos !== 0 && hide.tos !== true) o['tos'] = dsfieldName(v.tos, names);
   if (v.gw !== null && hide.via !== true) o['gateway'] = formatIp4(v.gw);
   if (v.dev !== null && hide.dev !== true) o['dev'] = devName(s, v.dev);
-  if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) o['table'] = tableName(v.table);
-  if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) o['protocol'] = protoName(v.protocol);
-  if ((v.scope !== RT_SCOPE_UNIVERSE || d) && hide.scope !== true) o['scope'] = scopeName(v.scope);
+  if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) o['table'] = tableName(v.table, names);
+  if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) o['protocol'] = protoName(v.protocol, names);
+  if ((v.scope !== RT_SCOPE_UNIVERSE || d) && hide.scope !== true) o['scope'] = scopeName(v.scope, names);
   if (v.prefsrc !== 0 && hide.src !== true) o['prefsrc'] = formatIp4(v.prefsrc);
   if (v.metric !== 0 && hide.metric !== true) o['metric'] = v.metric;
   o['flags'] = [...v.flags];

@@ -28,12 +28,14 @@ import type { NexthopSpec, RouteConfig } from '../events/route.js';
 import type { FibRule, RuleAction } from '../events/rule.js';
 import { blankRule, sameRule } from '../snapshot/fib-rule.js';
 import type { FibAlias, FibInfo, FibNh, FibRoute } from '../snapshot/fib-info.js';
+import { fibInfo } from '../snapshot/fib-info.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import type { DevconfKey } from '../uapi/ip-devconf.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
 import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../snapshot/fib-table.js';
 import { parseIp4, type Ip4 } from '../net/ip4.js';
-import { dsfieldNumber, protoNumber, scopeNumber, tableNumber, RTAX_NAMES } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldNumber, protoNumber, scopeNumber, tableNumber, RTAX_NAMES, type PrintNames } from '../uapi/rt-names.js';
 import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
 import { ipprotoNumber } from '../iproute2/ip-proto.js';
 import { routeJson } from '../print/route-line.js';
@@ -56,6 +58,11 @@ export interface InitialState {
   readonly constructed: readonly string[];
   /** Where the result still differs from the snapshot (should be empty). */
   readonly differences: readonly string[];
+  /**
+   * Entries of the snapshot that name a table, protocol, scope or dsfield no name table
+   * defines ("$.route[3]: unknown table \"isp1\" ..."): left out of the state, never defaulted.
+   */
+  readonly errors: readonly string[];
 }
 
 const IFF_UP = 0x1;
@@ -132,7 +139,7 @@ function portsOf(single: number | undefined, start: number | undefined, end: num
 }
 
 /** An `ip -j rule` element as a fib_rule. */
-export function ruleFromJson(r: IpRule): FibRule {
+export function ruleFromJson(r: IpRule, names: PrintNames = BUILTIN_NAMES): FibRule {
   const src = r.src === 'all' ? { addr: 0, len: 0 } : { addr: ip(r.src), len: r.srclen ?? 32 };
   const dst = r.dst === undefined ? { addr: 0, len: 0 } : { addr: ip(r.dst), len: r.dstlen ?? 32 };
   let action: RuleAction = 'lookup';
@@ -147,7 +154,7 @@ export function ruleFromJson(r: IpRule): FibRule {
     srcLen: src.len,
     dst: dst.addr,
     dstLen: dst.len,
-    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos) ?? 0),
+    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos, names) ?? 0),
     fwmark,
     fwmask: r.fwmask !== undefined ? Number(r.fwmask) : fwmark !== 0 ? 0xffffffff : 0,
     iifName: r.iif ?? null,
@@ -158,11 +165,11 @@ export function ruleFromJson(r: IpRule): FibRule {
     sport: portsOf(r.sport, r.sport_start, r.sport_end),
     dport: portsOf(r.dport, r.dport_start, r.dport_end),
     action,
-    table: action === 'lookup' ? (r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table) ?? RT_TABLE_MAIN)) : 0,
+    table: action === 'lookup' ? (r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table, names) ?? RT_TABLE_MAIN)) : 0,
     gotoTarget: r.goto === undefined ? 0 : Number(r.goto),
     suppressPrefixlen: r.suppress_prefixlen ?? -1,
     suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : Number(r.suppress_ifgroup),
-    protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol) ?? 0),
+    protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol, names) ?? 0),
     l3mdev: r.l3mdev !== undefined,
   };
 }
@@ -204,7 +211,7 @@ function flowOf(f: { readonly from?: string; readonly to: string } | undefined):
   return { flow: ((realm(f.from) << 16) | realm(f.to)) >>> 0 };
 }
 
-export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) => number, s: FibSnapshot): RouteConfig {
+export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) => number, s: FibSnapshot, names: PrintNames = BUILTIN_NAMES): RouteConfig {
   const p = prefixOf(r.dst);
   let type: RouteType = r.type !== undefined && (ROUTE_TYPES as readonly string[]).includes(r.type) ? (r.type as RouteType) : 'unicast';
   if (type === 'blackhole' && r.nhid !== undefined && s.nexthops.get(r.nhid)?.kind === 'blackhole') type = 'unicast';
@@ -221,13 +228,13 @@ export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) 
     }
   }
   return {
-    table: r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table) ?? RT_TABLE_MAIN),
+    table: r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table, names) ?? RT_TABLE_MAIN),
     dst: p.addr,
     plen: p.len,
-    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos) ?? 0),
+    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos, names) ?? 0),
     type,
-    scope: r.scope === undefined ? 0 : (scopeNumber(r.scope) ?? 0),
-    protocol: r.protocol === undefined ? RTPROT_BOOT : (protoNumber(r.protocol) ?? RTPROT_BOOT),
+    scope: r.scope === undefined ? 0 : (scopeNumber(r.scope, names) ?? 0),
+    protocol: r.protocol === undefined ? RTPROT_BOOT : (protoNumber(r.protocol, names) ?? RTPROT_BOOT),
     priority: r.metric ?? 0,
     prefsrc: ip(r.prefsrc),
     nhs,
@@ -253,8 +260,8 @@ function sig(o: unknown): string {
   return canonicalJson(o, NO_FLAGS);
 }
 
-function nexthopEvent(n: IpNexthop, b: Builder): FibEvent {
-  const base = { type: 'nexthop-add' as const, id: n.id, replace: false, protocol: n.protocol === undefined ? 0 : (protoNumber(n.protocol) ?? 0) };
+function nexthopEvent(n: IpNexthop, b: Builder, names: PrintNames): FibEvent {
+  const base = { type: 'nexthop-add' as const, id: n.id, replace: false, protocol: n.protocol === undefined ? 0 : (protoNumber(n.protocol, names) ?? 0) };
   const fdb = n.fdb !== undefined;
   if (n.group !== undefined) {
     const members = n.group.map((m) => ({ id: m.id, weight: m.weight ?? 1 }));
@@ -325,8 +332,9 @@ function withTable(s: FibSnapshot, t: FibTable): FibSnapshot {
  * Steps as in the table at the top of this file; then the result is printed as `ip -j`
  * and compared with the input: whatever still differs is listed in `differences`.
  */
-export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecord[] = []): InitialState {
+export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRecord[] = [], names: PrintNames = BUILTIN_NAMES): InitialState {
   const b = new Builder();
+  const { snap: ipSnap, errors } = ipSnapIn === null ? { snap: null, errors: [] } : withKnownNames(ipSnapIn, names);
   const constructed: string[] = [];
   const links = new Map<number, LinkInfo>();
   if (ipSnap === null) {
@@ -335,7 +343,7 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
       links.set(r.ifindex, linkFromRecord(r, links.get(r.ifindex)));
       if (r.inetConf !== undefined) for (const e of inetConfEvents(r.ifindex, r.inetConf, b.s)) b.apply(e);
     }
-    return { snapshot: b.s, links, metrics: new Map(), events: b.events, constructed, differences: [] };
+    return { snapshot: b.s, links, metrics: new Map(), events: b.events, constructed, differences: [], errors };
   }
   // 1. all and default, before devices copy default.
   for (const n of ipSnap.netconf) {
@@ -369,6 +377,9 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
     if (r.op === 'new' && r.family === 0) links.set(r.ifindex, { ...linkFromRecord(r, links.get(r.ifindex)), txqlen: links.get(r.ifindex)?.txqlen ?? 1000 });
   }
   const isUp = new Map(jsonLinks.map((l) => [l.ifindex, l.flags.includes('UP')]));
+  // Loopback addresses before lo comes up: inetdev_event(NETDEV_UP) adds 127.0.0.1/8 then,
+  // after (so as a secondary of) any 127/8 address the dump lists first.
+  for (const a of ipSnap.addr) if (a.flags.includes('LOOPBACK')) addAddrs(b, a);
   for (const l of jsonLinks) {
     if (l.flags.includes('UP') || !l.flags.includes('LOOPBACK')) b.apply({ type: 'link-set', ifindex: l.ifindex, up: true });
   }
@@ -380,46 +391,52 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
   }
   for (const r of dump) if (r.inetConf !== undefined) for (const e of inetConfEvents(r.ifindex, r.inetConf, b.s)) b.apply(e);
   // 4. addresses.
-  for (const a of ipSnap.addr) {
-    for (const x of a.addr_info) {
-      const local = ip(x.local);
-      b.tryApply({
-        type: 'addr-add',
-        ifindex: a.ifindex,
-        local,
-        address: x.address === undefined ? local : ip(x.address),
-        prefixlen: x.prefixlen,
-        broadcast: ip(x.broadcast),
-        scope: scopeNumber(x.scope) ?? 0,
-        ...(x.label !== undefined ? { label: x.label } : {}),
-        metric: x.metric ?? 0,
-        noprefixroute: x.noprefixroute === true,
-        replace: false,
-      });
+  for (const a of ipSnap.addr) addAddrs(b, a);
+  // 5-7. nexthop objects (single ones first) and routes (retried while a gateway depends on
+  // a route added later), first under the namespace's own rules, then again after the
+  // snapshot's rules are added, for what needed them; the default rules the snapshot lacks
+  // go last. The kernel resolved each gateway (fib_check_nh_v4_gw(): fib_lookup() for main
+  // and for nexthop objects) under the rules of its own moment, which the dump does not
+  // tell: a rule added later (a blackhole `to` rule, a deleted main rule) must not stand in
+  // the way (test/replay/import-roundtrip.test.ts found both).
+  const wanted = ipSnap.rule.map((r) => ruleFromJson(r, names));
+  const nhs = [...ipSnap.nexthop].sort((x, y) => Number(x.group !== undefined) - Number(y.group !== undefined) || x.id - y.id);
+  const dev = (name: string | undefined): number => b.ifindex(name);
+  const present = (r: IpRoute): boolean => routesInDumpOrder(b.s).some((m) => sig(routeJson(b.s, m, {}, undefined, names)) === sig(r));
+  let todo = ipSnap.route.filter((r) => !present(r));
+  const pass = (): void => {
+    for (const n of nhs) if (!b.s.nexthops.has(n.id)) b.tryApply(nexthopEvent(n, b, names));
+    for (let round = 0; round < 4 && todo.length > 0; round++) {
+      const left: IpRoute[] = [];
+      for (const r of todo) {
+        if (!b.tryApply({ type: 'route-new', op: 'append', cfg: routeConfigFromJson(r, dev, b.s, names) })) left.push(r);
+      }
+      if (left.length === todo.length) break;
+      todo = left;
     }
-  }
-  // 5. rules.
-  const wanted = ipSnap.rule.map(ruleFromJson);
-  for (const r of [...b.s.rules]) {
-    if (!wanted.some((w) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-del', match: r });
-  }
+  };
+  pass();
   for (const w of wanted) {
     if (!b.s.rules.some((r) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-add', rule: w });
   }
-  // 6. nexthop objects: single ones first.
-  const nhs = [...ipSnap.nexthop].sort((x, y) => Number(x.group !== undefined) - Number(y.group !== undefined) || x.id - y.id);
-  for (const n of nhs) b.tryApply(nexthopEvent(n, b));
-  // 7. routes, retried while some gateway may depend on a route added later.
-  const dev = (name: string | undefined): number => b.ifindex(name);
-  const present = (r: IpRoute): boolean => routesInDumpOrder(b.s).some((m) => sig(routeJson(b.s, m, {})) === sig(r));
-  let todo = ipSnap.route.filter((r) => !present(r));
-  for (let round = 0; round < 4 && todo.length > 0; round++) {
-    const left: IpRoute[] = [];
-    for (const r of todo) {
-      if (!b.tryApply({ type: 'route-new', op: 'append', cfg: routeConfigFromJson(r, dev, b.s) })) left.push(r);
-    }
-    if (left.length === todo.length) break;
-    todo = left;
+  pass();
+  // A single nexthop whose gateway no longer resolves (its address was deleted: the kernel
+  // keeps the object) cannot be requested again: construct it as dumped, then what uses it.
+  let builtOne = false;
+  for (const n of nhs) {
+    if (b.s.nexthops.has(n.id) || n.group !== undefined || n.blackhole !== undefined) continue;
+    const ev = nexthopEvent(n, b, names);
+    if (ev.type !== 'nexthop-add' || ev.kind !== 'single') continue;
+    const d = b.s.devices.get(ev.dev);
+    if (d === undefined || !d.up) continue;
+    const obj: NexthopObject = { kind: 'single', id: n.id, dev: ev.dev, gw: ev.gw, onlink: ev.onlink, scope: n.scope === undefined ? (ev.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK) : (scopeNumber(n.scope, names) ?? RT_SCOPE_LINK), protocol: ev.protocol, fdb: false };
+    b.s = { ...b.s, nexthops: new Map(b.s.nexthops).set(n.id, obj) };
+    constructed.push(`nexthop constructed (no request can re-create it now): ${JSON.stringify(n)}`);
+    builtOne = true;
+  }
+  if (builtOne) pass();
+  for (const r of [...b.s.rules]) {
+    if (!wanted.some((w) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-del', match: r });
   }
   // 8. link state as dumped: admin down first, then carrier.
   for (const l of jsonLinks) {
@@ -437,7 +454,7 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
   const targetSigs = new Map<string, number>();
   for (const r of target) targetSigs.set(sig(r), (targetSigs.get(sig(r)) ?? 0) + 1);
   for (const m of routesInDumpOrder(b.s)) {
-    const k = sig(routeJson(b.s, m, {}));
+    const k = sig(routeJson(b.s, m, {}, undefined, names));
     const n = targetSigs.get(k) ?? 0;
     if (n > 0) {
       targetSigs.set(k, n - 1);
@@ -452,11 +469,23 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
   const metrics = new Map<string, RouteMetrics>();
   for (const r of target) {
     const modelRoutes = routesInDumpOrder(b.s);
-    const have = modelRoutes.find((m) => sig(routeJson(b.s, m, {})) === sig(r));
-    const cfg = routeConfigFromJson(r, dev, b.s);
+    const have = modelRoutes.find((m) => sig(routeJson(b.s, m, {}, undefined, names)) === sig(r));
+    const cfg = routeConfigFromJson(r, dev, b.s, names);
     let route: FibRoute;
-    if (have !== undefined) route = have;
-    else {
+    if (have !== undefined) {
+      route = have;
+      // fib_info's RTNH_F_LINKDOWN (a multipath route's first-line flag) depends on the order
+      // its legs lost carrier, which a dump does not tell: set it as dumped.
+      const want = r.nexthops !== undefined && r.flags.includes('linkdown');
+      const info = have.alias.info;
+      if (r.nexthops !== undefined && (info.linkdown === true) !== want) {
+        const alias: FibAlias = { ...have.alias, info: fibInfo({ ...info, linkdown: want }) };
+        const t = b.s.tables.get(have.table) ?? emptyTable(have.table);
+        b.s = withTable(b.s, tableSetAliases(t, have.dst, have.plen, tableAliases(t, have.dst, have.plen).map((fa) => (fa === have.alias ? alias : fa))));
+        route = { ...have, alias };
+        constructed.push(`route flag linkdown set as dumped (it depends on the order the legs lost carrier): ${JSON.stringify(r)}`);
+      }
+    } else {
       const alias = constructAlias(cfg, r, b.s);
       const t = b.s.tables.get(cfg.table) ?? emptyTable(cfg.table);
       b.s = withTable(b.s, tableSetAliases(t, cfg.dst, cfg.plen, [...tableAliases(t, cfg.dst, cfg.plen), alias]));
@@ -470,7 +499,7 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
   // Alias order within each prefix, as dumped.
   const order = new Map<string, string[]>();
   for (const r of target) {
-    const cfg = routeConfigFromJson(r, dev, b.s);
+    const cfg = routeConfigFromJson(r, dev, b.s, names);
     const k = `${cfg.table}|${cfg.dst}|${cfg.plen}`;
     const list = order.get(k) ?? [];
     list.push(sig(r));
@@ -482,7 +511,7 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
     const t = b.s.tables.get(table);
     if (t === undefined) continue;
     const aliases = tableAliases(t, dst, plen);
-    const keyed = aliases.map((fa) => ({ fa, s: sig(routeJson(b.s, { table, dst, plen, alias: fa }, {})) }));
+    const keyed = aliases.map((fa) => ({ fa, s: sig(routeJson(b.s, { table, dst, plen, alias: fa }, {}, undefined, names)) }));
     const sorted = [...keyed].sort((x, y) => sigs.indexOf(x.s) - sigs.indexOf(y.s));
     if (sorted.some((x, i) => x !== keyed[i])) {
       b.s = withTable(b.s, tableSetAliases(t, dst, plen, sorted.map((x) => x.fa)));
@@ -490,7 +519,7 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
     }
   }
   // 10. what still differs.
-  const got = ipJsonDump({ snapshot: b.s, links, metrics });
+  const got = ipJsonDump({ snapshot: b.s, links, metrics, names });
   const differences: string[] = [];
   const cmp = (what: string, a: readonly JsonValue[], e: readonly unknown[]): void => {
     const x = a.map((v) => canonicalJson(v));
@@ -502,5 +531,55 @@ export function initialState(ipSnap: IpSnapshot | null, dump: readonly LinkRecor
   cmp('route', got.route, target);
   cmp('rule', got.rule, ipSnap.rule);
   if (ipSnap.netconf.length > 0) cmp('netconf', got.netconf, ipSnap.netconf);
-  return { snapshot: b.s, links, metrics, events: b.events, constructed, differences };
+  cmp('nexthop', got.nexthop, ipSnap.nexthop);
+  return { snapshot: b.s, links, metrics, events: b.events, constructed, differences, errors };
+}
+
+/** What a name word needs: a name some table defines, or a number (rtnl_*_a2n). */
+function unknownName(word: string | undefined, kind: 'table' | 'protocol' | 'scope' | 'dsfield', names: PrintNames): string | null {
+  if (word === undefined) return null;
+  const known =
+    kind === 'table' ? tableNumber(word, names) : kind === 'protocol' ? protoNumber(word, names) : kind === 'scope' ? scopeNumber(word, names) : dsfieldNumber(word, names);
+  if (known !== undefined) return null;
+  const where = names.where[kind === 'table' ? 'tables' : kind === 'protocol' ? 'protocols' : kind === 'scope' ? 'scopes' : 'dsfields'];
+  return `unknown ${kind} "${word}": not a number, and not in ${where}`;
+}
+
+/**
+ * The snapshot without the entries that name something no name table defines, and one
+ * error per such entry (its JSON path, the word, where names were looked for). Never a
+ * default: `table isp1` without an rt_tables naming isp1 is an error, not table main.
+ */
+function withKnownNames(snap: IpSnapshot, names: PrintNames): { snap: IpSnapshot; errors: string[] } {
+  const errors: string[] = [];
+  const check = <T>(list: readonly T[], what: string, label: (x: T) => string, words: (x: T) => [string | undefined, 'table' | 'protocol' | 'scope' | 'dsfield'][]): T[] =>
+    list.filter((x, i) => {
+      const bad = words(x).map(([w, k]) => unknownName(w, k, names)).filter((m): m is string => m !== null);
+      for (const m of bad) errors.push(`${what} ${label(x)} (the ${i + 1}. IPv4 ${what} of the dump): ${m}`);
+      return bad.length === 0;
+    });
+  const route = check(snap.route, 'route', (r) => r.dst, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.scope, 'scope'], [r.tos, 'dsfield']]);
+  const rule = check(snap.rule, 'rule', (r) => `pref ${r.priority}`, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.tos, 'dsfield']]);
+  const nexthop = check(snap.nexthop, 'nexthop', (n) => `id ${n.id}`, (n) => [[n.protocol, 'protocol'], [n.scope, 'scope']]);
+  return { snap: { ...snap, route, rule, nexthop }, errors };
+}
+
+/** addr-add of every IPv4 address of one `ip -j addr` element, in dump order (refusals ignored). */
+function addAddrs(b: Builder, a: IpSnapshot['addr'][number]): void {
+  for (const x of a.addr_info) {
+    const local = ip(x.local);
+    b.tryApply({
+      type: 'addr-add',
+      ifindex: a.ifindex,
+      local,
+      address: x.address === undefined ? local : ip(x.address),
+      prefixlen: x.prefixlen,
+      broadcast: ip(x.broadcast),
+      scope: scopeNumber(x.scope) ?? 0,
+      ...(x.label !== undefined ? { label: x.label } : {}),
+      metric: x.metric ?? 0,
+      noprefixroute: x.noprefixroute === true,
+      replace: false,
+    });
+  }
 }

@@ -24,7 +24,7 @@ import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
 import { formatNexthop, nexthopJson as ipNexthopJson } from '../iproute2/ip-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
-import { scopeName } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import { routeKey } from './_route-key.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 
@@ -34,6 +34,8 @@ export interface ReplayView {
   readonly links: LinkTable;
   /** RTA_METRICS by route identity (_route-key.ts); the FIB itself does not keep them. */
   readonly metrics: ReadonlyMap<string, RouteMetrics>;
+  /** The capturing host's name tables (rt_tables ...); iproute2's built-in ones when absent. */
+  readonly names?: PrintNames;
 }
 
 /** The `ip -j` keys of a snapshot file. */
@@ -66,12 +68,12 @@ export function routesInDumpOrder(s: FibSnapshot): FibRoute[] {
  * replay's side table of metrics (`v.metrics`, kept for old callers) adds nothing.
  */
 export function routeJsonWithMetrics(v: ReplayView, r: FibRoute): Record<string, JsonValue> {
-  return routeJson(v.snapshot, r, {});
+  return routeJson(v.snapshot, r, {}, undefined, v.names);
 }
 
 /** One route as `ip route show table all` prints it (metrics from the model, as above). */
 export function routeLineWithMetrics(v: ReplayView, r: FibRoute): string {
-  return formatRouteLine(v.snapshot, r, {});
+  return formatRouteLine(v.snapshot, r, {}, undefined, v.names);
 }
 
 function onoff(v: number): boolean {
@@ -103,8 +105,8 @@ export function netconfJson(s: FibSnapshot): JsonValue[] {
 }
 
 /** One `ip -j nexthop show` element (resilient groups and fdb nexthops included). */
-export function nexthopJson(s: FibSnapshot, o: NexthopObject): JsonValue {
-  return ipNexthopJson(s, o);
+export function nexthopJson(s: FibSnapshot, o: NexthopObject, names: PrintNames = BUILTIN_NAMES): JsonValue {
+  return ipNexthopJson(s, o, false, names);
 }
 
 function nexthopIds(s: FibSnapshot): number[] {
@@ -176,7 +178,7 @@ export function addrsJson(v: ReplayView): JsonValue[] {
       x['prefixlen'] = a.prefixlen;
       if (a.metric !== 0) x['metric'] = a.metric;
       if (a.broadcast !== 0) x['broadcast'] = formatIp4(a.broadcast);
-      x['scope'] = scopeName(a.scope);
+      x['scope'] = scopeName(a.scope, v.names);
       if (a.secondary) x['secondary'] = true;
       if (a.noprefixroute) x['noprefixroute'] = true;
       x['label'] = a.label;
@@ -196,9 +198,9 @@ export function ipJsonDump(v: ReplayView): IpJsonDump {
     link: linksJson(v),
     addr: addrsJson(v),
     route: routesInDumpOrder(s).map((r) => routeJsonWithMetrics(v, r)),
-    rule: s.rules.map((r) => ruleJson(s, r)),
+    rule: s.rules.map((r) => ruleJson(s, r, false, v.names)),
     netconf: netconfJson(s),
-    nexthop: nexthopIds(s).map((id) => nexthopJson(s, s.nexthops.get(id) as NexthopObject)),
+    nexthop: nexthopIds(s).map((id) => nexthopJson(s, s.nexthops.get(id) as NexthopObject, v.names)),
   };
 }
 
@@ -226,7 +228,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
     case 'route':
       return routesInDumpOrder(s).map((r) => routeLineWithMetrics(v, r)).join('');
     case 'rule':
-      return s.rules.map((r) => formatRule(s, r)).join('');
+      return s.rules.map((r) => formatRule(s, r, false, v.names)).join('');
     case 'netconf': {
       const line = (name: string, c: DevConf): string => {
         const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : 'unknown mode';
@@ -238,7 +240,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
       return out + line('all', s.confAll) + line('default', s.confDefault);
     }
     case 'nexthop':
-      return nexthopIds(s).map((id) => formatNexthop(s, s.nexthops.get(id) as NexthopObject)).join('');
+      return nexthopIds(s).map((id) => formatNexthop(s, s.nexthops.get(id) as NexthopObject, false, v.names)).join('');
     case 'link': {
       let out = '';
       for (const i of s.devices.keys()) {
@@ -259,7 +261,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
           w += `/${a.prefixlen} `;
           if (a.metric !== 0) w += `metric ${a.metric} `;
           if (a.broadcast !== 0) w += `brd ${formatIp4(a.broadcast)} `;
-          w += `scope ${scopeName(a.scope)} `;
+          w += `scope ${scopeName(a.scope, v.names)} `;
           if (a.secondary) w += 'secondary ';
           if (a.noprefixroute) w += 'noprefixroute ';
           out += `${w}${a.label}\n       valid_lft forever preferred_lft forever\n`;

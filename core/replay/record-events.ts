@@ -372,7 +372,7 @@ export function recordCarrier(r: LinkRecord): boolean {
 /**
  * RTM_NEWLINK / RTM_DELLINK to the events that take the model's device there.
  * 1. unknown ifindex: link-add (kind 'other': carrier comes from the trace), down;
- * 2. a new name: link-set name (the kernel renames only down devices);
+ * 2. a new name: link-set name (up or down: Linux 6.18 renames a running device too);
  * 3. carrier before admin-up (veth_open() sets carrier before NETDEV_UP), admin-down
  *    before carrier (dev_close() sends NETDEV_DOWN, linkwatch NETDEV_CHANGE later);
  *    text traces report carrier (LOWER_UP) only for devices that are up;
@@ -397,12 +397,9 @@ export function linkEvents(r: LinkRecord, s: FibSnapshot): FibEvent[] {
     curUp = false;
     curCarrier = kind !== 'veth';
   } else if (r.name !== undefined && r.name !== d.name) {
-    if (d.up) {
-      // dev_change_name() refuses an up device (EBUSY) unless IFF_LIVE_RENAME_OK: the
-      // model renames it down, and the admin state below brings it back.
-      out.push({ type: 'link-set', ifindex: r.ifindex, up: false }, { type: 'link-set', ifindex: r.ifindex, name: r.name });
-      curUp = false;
-    } else out.push({ type: 'link-set', ifindex: r.ifindex, name: r.name });
+    // dev_change_name(): Linux 6.18 renames a running device in place (one RTM_NEWLINK
+    // with the new name and IFF_UP kept; its routes stay: test/fixtures/traces/14).
+    out.push({ type: 'link-set', ifindex: r.ifindex, name: r.name });
   }
   const carrierKnown = binary || up;
   const carrierEvent = kind === 'other' && carrierKnown && carrier !== curCarrier ? [{ type: 'link-carrier' as const, ifindex: r.ifindex, carrier }] : [];

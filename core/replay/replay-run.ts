@@ -46,10 +46,11 @@ export function replayRecords(records: Iterable<TraceRecord>, start: ReplayStart
 
 /** The state at a point: the start, then every step not after it. */
 export function stateAt(start: ReplayStart, steps: readonly ReplayStep[], p: TracePoint): ReplayView {
-  let v: ReplayView = { snapshot: start.snapshot, links: start.links, metrics: start.metrics ?? new Map() };
+  const names = start.names;
+  let v: ReplayView = names === undefined ? { snapshot: start.snapshot, links: start.links, metrics: start.metrics ?? new Map() } : { snapshot: start.snapshot, links: start.links, metrics: start.metrics ?? new Map(), names };
   for (const st of steps) {
     if (stepAfter(st, p)) break;
-    v = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
+    v = names === undefined ? { snapshot: st.snapshot, links: st.links, metrics: st.metrics } : { snapshot: st.snapshot, links: st.links, metrics: st.metrics, names };
   }
   return v;
 }

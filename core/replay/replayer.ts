@@ -21,6 +21,10 @@
 // --check, the predicted notifications that never came (missing), the captured ones the
 // model did not predict (unexpected), and pairs whose attributes differ (different).
 
+import type { PrintNames } from '../uapi/rt-names.js';
+import { AF_UNSPEC } from '../uapi/socket.js';
+import { formatRule } from '../iproute2/ip-rule.js';
+import type { RuleRecord } from '../trace/netlink-records.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
@@ -105,6 +109,8 @@ export interface ReplayStart {
   readonly snapshot: FibSnapshot;
   readonly links: LinkTable;
   readonly metrics?: ReadonlyMap<string, RouteMetrics>;
+  /** The capturing host's name tables (rt_tables ...), for printing. */
+  readonly names?: PrintNames;
 }
 
 export interface ReplayOptions {
@@ -155,6 +161,8 @@ export class TraceReplayer {
   private readonly monitorNames = new Map<number, string>();
   private readonly pending = new PendingNotifications();
   private readonly queue = new RecordQueue();
+  /** Text traces: IPv6 rules proven by evidence (ruleFamily), by their text, with a count. */
+  private readonly ipv6Rules = new Map<string, number>();
   private seq = 0;
   private readonly form: 'binary' | 'text';
   private readonly lookahead: number;
@@ -515,7 +523,53 @@ export class TraceReplayer {
   }
 
   /** Processes the record at the head of the queue. */
+  /**
+   * The family of an `ip monitor` rule line with no address (AF_UNSPEC from the reader: `ip
+   * -6 rule` prints alike). Proven IPv6: an add of a rule identical to an IPv4 rule that
+   * exists (`ip rule add` asks NLM_F_EXCL: fib_nl_newrule() would have said EEXIST), or a
+   * delete of a rule no IPv4 rule matches. Otherwise the line is applied as IPv4 and said
+   * to be of ambiguous family (counted by completeness.ts).
+   */
+  private ruleFamily(r: RuleRecord): 'ipv6' | 'ambiguous' | 'ipv4' {
+    if (r.family !== AF_UNSPEC) return 'ipv4';
+    const add = ruleEvent({ ...r, op: 'new' });
+    const ev = ruleEvent(r);
+    if (isProblem(add) || isProblem(ev) || add.type !== 'rule-add') return 'ambiguous';
+    const key = formatRule(this.snap, { ...add.rule, priority: add.rule.priority ?? r.priority ?? 0 });
+    const v6 = (this.ipv6Rules.get(key) ?? 0) > 0;
+    // What the model's IPv4 rules say of the request: EEXIST for an add, ENOENT for a delete.
+    const err = reduceFib(this.snap, ev).error;
+    if (r.op === 'new') {
+      if (err?.errno === 'EEXIST') {
+        this.ipv6Rules.set(key, (this.ipv6Rules.get(key) ?? 0) + 1);
+        return 'ipv6';
+      }
+      return 'ambiguous';
+    }
+    if (err !== null) {
+      if (v6) this.ipv6Rules.set(key, (this.ipv6Rules.get(key) ?? 0) - 1);
+      return 'ipv6';
+    }
+    return 'ambiguous';
+  }
+
   private next(): ReplayStep[] {
+    const q = this.queue.at(0);
+    const r = q.record;
+    if (r.kind === 'rule' && r.family === AF_UNSPEC && q.seq !== 0) {
+      const fam = this.ruleFamily(r);
+      if (fam === 'ipv6') {
+        this.queue.shift();
+        return [this.stepOf(q, 'ignored', [], [], [], [`IPv6 rule (out of scope): family from evidence: ${r.op === 'new' ? 'an identical IPv4 rule exists, so the kernel accepted this one in the other family' : 'no IPv4 rule matches this deletion'}`])];
+      }
+      if (fam === 'ambiguous') {
+        return this.nextRecord().map((st) => (st.record === r ? { ...st, notes: [...st.notes, 'ambiguous family: a rule line with no address (ip -6 rule prints alike); applied as IPv4'] } : st));
+      }
+    }
+    return this.nextRecord();
+  }
+
+  private nextRecord(): ReplayStep[] {
     const q = this.queue.at(0);
     const r = q.record;
     if (r.kind === 'link' || q.seq === 0 || (r.kind === 'netconf' && netconfIsFull(r))) {

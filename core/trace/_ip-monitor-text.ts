@@ -71,7 +71,7 @@ export function named(
   const n = nameToNumber(word, defaults, extra, max);
   if (n === undefined) {
     throw t.fault(`a number or a name of ${table} after "${key}"`,
-      `unknown ${key} "${word}" (not a number, and not in ${table}: pass the printing host's table in options.names)`);
+      `unknown ${key} "${word}": not a number, and no ${table} file read by this replay names it (the capturing host's name files: a capture's names/ folder, or --names DIR)`);
   }
   return n;
 }

@@ -1,6 +1,6 @@
 // `ip monitor` [RULE] records: the reverse of print_rule() (ip/iprule.c).
 
-import { AF_INET } from '../uapi/socket.js';
+import { AF_INET, AF_UNSPEC } from '../uapi/socket.js';
 import { FIB_RULE_IIF_DETACHED, FIB_RULE_INVERT, FIB_RULE_OIF_DETACHED, FIB_RULE_UNRESOLVED, FR_ACT_GOTO, FR_ACT_NOP, FR_ACT_TO_TBL } from '../uapi/fib-rules.js';
 import type { PortRange, RuleRecord } from './netlink-records.js';
 import { DSFIELD_NAMES, GROUP_NAMES, IP_PROTO_NAMES, PROTOCOL_NAMES, RTN_TYPE_NAMES, TABLE_NAMES } from '../uapi/rt-names.js';
@@ -133,5 +133,8 @@ export function parseRule(s: string, ctx: Ctx): RuleRecord {
   }
   if (!sawFrom) throw t.fault('"from"', 'no "from" selector (print_rule() always prints one)');
   rec.flags = flags;
+  // `ip -6 rule` prints like `ip rule`: only an address says the family. A rule with none
+  // is AF_UNSPEC here; the replayer decides from what the notification proves (replayer.ts).
+  if (rec.src === undefined && rec.dst === undefined) rec.family = AF_UNSPEC;
   return withTime(rec, ctx);
 }

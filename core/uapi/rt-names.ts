@@ -157,18 +157,101 @@ export function numberToName(
 
 const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
-/** rtnl_rtprot_n2a. */
-export const protoName = (p: number): string => numberToName(p, PROTOCOL_NAMES) ?? String(p);
-/** rtnl_rtscope_n2a. */
-export const scopeName = (s: number): string => numberToName(s, RT_SCOPES) ?? String(s);
-/** rtnl_rttable_n2a. */
-export const tableName = (t: number): string => numberToName(t, TABLE_NAMES) ?? String(t);
-/** rtnl_dsfield_n2a. */
-export const dsfieldName = (t: number): string => numberToName(t, DSFIELD_NAMES) ?? hex2(t);
-
-function lookupName(table: Readonly<Record<string, number>>, word: string): number | undefined {
-  return Object.hasOwn(table, word) ? table[word] : undefined;
+/**
+ * The name tables `ip` prints and parses with: iproute2's built-in names, overridden and
+ * extended by a host's name files (rt_tables, rt_protos, ... read by
+ * ../iproute2/rt-names-files.ts). Passed explicitly (a replay's ReplayView, a command's
+ * CommandContext): iproute2 keeps them per process; the model keeps no global state.
+ */
+export interface PrintNames {
+  readonly tables: ReadonlyMap<number, string>;
+  readonly protos: ReadonlyMap<number, string>;
+  readonly scopes: ReadonlyMap<number, string>;
+  readonly dsfields: ReadonlyMap<number, string>;
+  /** name -> number (the newest file line wins). */
+  readonly tableNums: ReadonlyMap<string, number>;
+  readonly protoNums: ReadonlyMap<string, number>;
+  readonly scopeNums: ReadonlyMap<string, number>;
+  readonly dsfieldNums: ReadonlyMap<string, number>;
+  /** Where names were looked for, per kind, for "unknown name" messages. */
+  readonly where: Readonly<Record<'tables' | 'protocols' | 'scopes' | 'dsfields', string>>;
 }
+
+function n2aMap(table: Readonly<Record<string, number>>): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const [name, value] of Object.entries(table)) if (!m.has(value)) m.set(value, name);
+  return m;
+}
+
+function a2nMap(table: Readonly<Record<string, number>>): Map<string, number> {
+  return new Map(Object.entries(table));
+}
+
+/** iproute2 6.1's compiled-in and shipped names: what `ip` uses without other files. */
+export const BUILTIN_NAMES: PrintNames = {
+  tables: n2aMap(TABLE_NAMES),
+  protos: n2aMap(PROTOCOL_NAMES),
+  scopes: n2aMap(RT_SCOPES),
+  dsfields: n2aMap(DSFIELD_NAMES),
+  tableNums: a2nMap(TABLE_NAMES),
+  protoNums: a2nMap(PROTOCOL_NAMES),
+  scopeNums: a2nMap(RT_SCOPES),
+  dsfieldNums: a2nMap(DSFIELD_NAMES),
+  where: {
+    tables: "iproute2's built-in table names (main, local, default, unspec)",
+    protocols: "iproute2's built-in protocol names",
+    scopes: "iproute2's built-in scope names",
+    dsfields: "iproute2's built-in dsfield names",
+  },
+};
+
+type Kind4 = 'tables' | 'protocols' | 'scopes' | 'dsfields';
+
+/** The built-in names with a host's files on top (a file's name for a number replaces the built-in one). */
+export function namesWithFiles(files: {
+  readonly entries: Readonly<Record<Kind4 | 'realms', readonly { readonly name: string; readonly value: number }[]>>;
+  readonly files: Readonly<Record<Kind4 | 'realms', readonly string[]>>;
+}): PrintNames {
+  const n2a = (base: ReadonlyMap<number, string>, kind: Kind4): Map<number, string> => {
+    const m = new Map(base);
+    for (const e of files.entries[kind]) m.set(e.value, e.name);
+    return m;
+  };
+  const a2n = (base: ReadonlyMap<string, number>, kind: Kind4): Map<string, number> => {
+    const m = new Map(base);
+    for (const e of files.entries[kind]) m.set(e.name, e.value);
+    return m;
+  };
+  const where = (kind: Kind4): string =>
+    files.files[kind].length === 0 ? `${BUILTIN_NAMES.where[kind]} (no name file given: --names DIR)` : `${BUILTIN_NAMES.where[kind]} and ${files.files[kind].join(', ')}`;
+  const B = BUILTIN_NAMES;
+  return {
+    tables: n2a(B.tables, 'tables'),
+    protos: n2a(B.protos, 'protocols'),
+    scopes: n2a(B.scopes, 'scopes'),
+    dsfields: n2a(B.dsfields, 'dsfields'),
+    tableNums: a2n(B.tableNums, 'tables'),
+    protoNums: a2n(B.protoNums, 'protocols'),
+    scopeNums: a2n(B.scopeNums, 'scopes'),
+    dsfieldNums: a2n(B.dsfieldNums, 'dsfields'),
+    where: { tables: where('tables'), protocols: where('protocols'), scopes: where('scopes'), dsfields: where('dsfields') },
+  };
+}
+
+/** The extra tables of a reader (ip monitor text, Iproute2Names) from PrintNames. */
+export function readerNames(n: PrintNames): Iproute2Names {
+  const rec = (m: ReadonlyMap<string, number>): Record<string, number> => Object.fromEntries(m);
+  return { tables: rec(n.tableNums), protocols: rec(n.protoNums), scopes: rec(n.scopeNums), dsfields: rec(n.dsfieldNums) };
+}
+
+/** rtnl_rtprot_n2a. */
+export const protoName = (p: number, n: PrintNames = BUILTIN_NAMES): string => n.protos.get(p) ?? String(p);
+/** rtnl_rtscope_n2a. */
+export const scopeName = (s: number, n: PrintNames = BUILTIN_NAMES): string => n.scopes.get(s) ?? String(s);
+/** rtnl_rttable_n2a. */
+export const tableName = (t: number, n: PrintNames = BUILTIN_NAMES): string => n.tables.get(t) ?? String(t);
+/** rtnl_dsfield_n2a. */
+export const dsfieldName = (t: number, n: PrintNames = BUILTIN_NAMES): string => n.dsfields.get(t) ?? hex2(t);
 
 /** get_unsigned-style number: decimal, 0x hex or 0 octal; undefined if not a number. */
 export function parseUnsigned(word: string, max = 0xffffffff): number | undefined {
@@ -181,23 +264,23 @@ export function parseUnsigned(word: string, max = 0xffffffff): number | undefine
 }
 
 /** rtnl_rtprot_a2n. */
-export function protoNumber(word: string): number | undefined {
-  return lookupName(PROTOCOL_NAMES, word) ?? parseUnsigned(word, 255);
+export function protoNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  return n.protoNums.get(word) ?? parseUnsigned(word, 255);
 }
 /** rtnl_rtscope_a2n. */
-export function scopeNumber(word: string): number | undefined {
-  return lookupName(RT_SCOPES, word) ?? parseUnsigned(word, 255);
+export function scopeNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  return n.scopeNums.get(word) ?? parseUnsigned(word, 255);
 }
 /** rtnl_rttable_a2n. */
-export function tableNumber(word: string): number | undefined {
-  return lookupName(TABLE_NAMES, word) ?? parseUnsigned(word);
+export function tableNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  return n.tableNums.get(word) ?? parseUnsigned(word);
 }
 /** rtnl_dsfield_a2n: names, or hex (base 16 always, as iproute2 parses it). */
-export function dsfieldNumber(word: string): number | undefined {
-  const named = lookupName(DSFIELD_NAMES, word);
+export function dsfieldNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
+  const named = n.dsfieldNums.get(word);
   if (named !== undefined) return named;
   const m = /^(0[xX])?([0-9a-fA-F]+)$/.exec(word);
   if (m === null) return undefined;
-  const n = parseInt(m[2] as string, 16);
-  return n <= 255 ? n : undefined;
+  const v = parseInt(m[2] as string, 16);
+  return v <= 255 ? v : undefined;
 }

@@ -249,11 +249,18 @@ interface Tracked {
  * `names` maps ifindex to the latest name (for display); `before` is the snapshot the
  * interval starts from.
  */
-export function silentLines(steps: readonly ReplayStep[], before: FibSnapshot, names: ReadonlyMap<number, string>, form: 'binary' | 'text'): string[] {
+export function silentLines(steps: readonly ReplayStep[], before: FibSnapshot, names: ReadonlyMap<number, string>, form: 'binary' | 'text', monitorCache?: Map<string, number>): string[] {
   const tracked = new Map<string, Tracked>();
   let prev = before;
+  // A live `ip monitor` prints the first name it saw for an ifindex until the device goes
+  // (formats README 5): a text record's `dev` is resolved through that cache first.
+  // monitorCache: the cache as the previous section left it (shared across calls).
+  const monitorNames = monitorCache ?? new Map<string, number>();
+  if (form === 'text' && monitorCache === undefined) for (const d of before.devices.values()) monitorNames.set(d.name, d.ifindex);
   const nameFn = (s: FibSnapshot): Names => (n) => {
     if (n === undefined) return null;
+    const cached = monitorNames.get(n);
+    if (cached !== undefined) return cached;
     for (const d of s.devices.values()) if (d.name === n) return d.ifindex;
     for (const d of prev.devices.values()) if (d.name === n) return d.ifindex;
     return n;
@@ -263,6 +270,11 @@ export function silentLines(steps: readonly ReplayStep[], before: FibSnapshot, n
   };
   for (const st of steps) {
     const r: NetlinkRecord = st.record;
+    if (form === 'text' && r.kind === 'link' && r.name !== undefined) {
+      if (r.op === 'del') {
+        for (const [n, i] of monitorNames) if (i === r.ifindex) monitorNames.delete(n);
+      } else if (![...monitorNames.values()].includes(r.ifindex)) monitorNames.set(r.name, r.ifindex);
+    }
     // A notification about an object resets what the naive replay knows of it.
     if (st.role !== 'state' || r.kind !== 'link') {
       if (r.kind === 'route') touch(`route ${pyRepr(recordRouteKey(r, form === 'text' ? nameFn(prev) : nameFn(st.snapshot)))}`);

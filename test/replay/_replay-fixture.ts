@@ -2,7 +2,9 @@
 // and gives the state at each snapshot's time, for the fixture tests. Results are cached:
 // several tests look at the same replay.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { BUILTIN_NAMES, namesWithFiles, readerNames, type PrintNames } from '../../core/uapi/rt-names.js';
+import { readNamesDir } from '../../cli/names-dir.js';
 import { decodeRtmon } from '../../core/trace/rtmon.js';
 import { parseIpMonitor } from '../../core/trace/ip-monitor.js';
 import { parseIpSnapshot, type IpSnapshot } from '../../core/trace/ip-json.js';
@@ -21,11 +23,21 @@ export interface FixtureSnapshot {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
+/** The capture's own iproute2 name files (its names/ folder), or iproute2's built-in names. */
+export function fixtureNamesOf(name: string): PrintNames {
+  const dir = fixturePath(name, 'names');
+  if (!existsSync(dir)) return BUILTIN_NAMES;
+  const files = readNamesDir(dir, 'names');
+  if (!('entries' in files)) throw new Error(files.message);
+  return namesWithFiles(files);
+}
+
 export interface FixtureReplay {
   readonly name: string;
   readonly form: Form;
   readonly records: readonly TraceRecord[];
   readonly init: InitialState;
+  readonly names: PrintNames;
   readonly result: ReplayResult;
   readonly snapshots: readonly FixtureSnapshot[];
 }
@@ -55,15 +67,16 @@ export function replayFixture(name: string, form: Form): FixtureReplay {
   const k = `${name}/${form}`;
   const hit = cache.get(k);
   if (hit !== undefined) return hit;
+  const names = fixtureNamesOf(name);
   const records =
     form === 'rtmon'
       ? decodeRtmon(new Uint8Array(readFileSync(fixturePath(name, 'trace.rtmon'))), { file: 'trace.rtmon' })
-      : parseIpMonitor(readFileSync(fixturePath(name, 'monitor.txt'), 'utf8'), { file: 'monitor.txt' });
+      : parseIpMonitor(readFileSync(fixturePath(name, 'monitor.txt'), 'utf8'), { file: 'monitor.txt', names: readerNames(names) });
   const before = parseIpSnapshot(readJson(name, 'before.json')).snapshot;
   const dump = records.filter((r): r is LinkRecord => r.kind === 'link' && r.dump);
-  const init = initialState(before, dump);
-  const result = replayRecords(records, { snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: form === 'rtmon' ? 'binary' : 'text' });
-  const out: FixtureReplay = { name, form, records, init, result, snapshots: fixtureSnapshots(name) };
+  const init = initialState(before, dump, names);
+  const result = replayRecords(records, { snapshot: init.snapshot, links: init.links, metrics: init.metrics, names }, { form: form === 'rtmon' ? 'binary' : 'text' });
+  const out: FixtureReplay = { name, form, records, init, names, result, snapshots: fixtureSnapshots(name) };
   cache.set(k, out);
   return out;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialState, canonicalJson, ruleFromJson } from '../../core/replay/initial-state.js';
 import { parseIpSnapshot } from '../../core/trace/ip-json.js';
-import { fixtureNames } from '../trace/_fixtures.js';
+import { allFixtureNames as fixtureNames } from '../trace/_fixtures.js';
 import { replayFixture } from './_replay-fixture.js';
 
 test('every fixture before.json is reproduced through events, with nothing constructed', () => {

@@ -8,14 +8,32 @@ import { fileURLToPath } from 'node:url';
 /** Absolute path of ../shared/traces, resolved from this file's location in dist/test/trace/. */
 export const TRACES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'traces');
 
-/** The fixture folder names (01-addr-del-policy-route ... 10-nexthop-objects), sorted. */
+/** This repository's own captures (test/fixtures/traces: real-host-like, issue 12), from dist/test/trace/. */
+export const LOCAL_TRACES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'traces');
+
+function namesIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((d) => /^\d\d-/.test(d));
+}
+
+/** The fixture folder names of ../shared/traces (01-addr-del-policy-route ... 10-nexthop-objects), sorted. */
 export function fixtureNames(): string[] {
-  if (!existsSync(TRACES_DIR)) return [];
-  return readdirSync(TRACES_DIR).filter((d) => /^\d\d-/.test(d)).sort();
+  return namesIn(TRACES_DIR).sort();
+}
+
+/** Those and this repository's own real-host-like captures (test/fixtures/traces, 11-...), for the replay tests. */
+export function allFixtureNames(): string[] {
+  return [...namesIn(TRACES_DIR), ...namesIn(LOCAL_TRACES_DIR)].sort();
+}
+
+/** The folder of a fixture: ../shared/traces/NAME, or test/fixtures/traces/NAME for this repository's own. */
+export function fixtureDir(name: string): string {
+  const local = join(LOCAL_TRACES_DIR, name);
+  return existsSync(local) ? local : join(TRACES_DIR, name);
 }
 
 export function fixturePath(name: string, file: string): string {
-  return join(TRACES_DIR, name, file);
+  return join(fixtureDir(name), file);
 }
 
 export function readRtmon(name: string): Uint8Array {

@@ -192,7 +192,7 @@ test('bad words, bad continuation lines and unknown labels are errors with their
     ['    link/ether 00:11:22:33:44:55\n', 1, 'line 1: continuation line without a record: "    link/ether 00:11:22:33:44:55"'],
     ['[FOO]bar\n', 1, 'line 1: unknown label [FOO]'],
     ['[ADDR]3: eth0    inet 10.0.0.1/24 scope global eth0\n       valid_lft soon\n', 2, 'line 2: Cannot parse address: bad continuation line "       valid_lft soon"'],
-    ['[ROUTE]10.0.0.0/8 dev eth0 table mytable\n', 1, 'line 1: Cannot parse route: unknown table "mytable" (not a number, and not in rt_tables: pass the printing host\'s table in options.names)'],
+    ['[ROUTE]10.0.0.0/8 dev eth0 table mytable\n', 1, 'line 1: Cannot parse route: unknown table "mytable": not a number, and no rt_tables file read by this replay names it (the capturing host\'s name files: a capture\'s names/ folder, or --names DIR)'],
     ['[LINK]3: eth0: <UP,WEIRD> mtu 1500 group default\n', 1, 'line 1: Cannot parse link: unknown link flag "WEIRD"'],
     ['[2026-11-21T04:51:04] [ROUTE]10.0.0.0/8 dev eth0\n', 1, 'line 1: Cannot parse time stamp: "[2026-11-21T04:51:04] [ROUTE]10.0.0.0/8 dev eth0"'],
     ['Timestamp: yesterday\n', 1, 'line 1: Cannot parse time stamp: "Timestamp: yesterday"'],
