@@ -142,15 +142,27 @@ function prepareDir(dir: string, force: boolean): string | null {
         // already gone
       }
     }
-    try {
-      rmdirSync(join(dir, 'checkpoints'));
-    } catch {
-      // none, or not empty
-    }
+    // The folders the earlier capture made (checkpoints/, names/ and names/*.d/) hold
+    // nothing else now (checked above): remove those left empty, deepest first.
+    removeEmptyFolders(dir, '');
     unlinkSync(join(dir, MANIFEST));
     if (readdirSync(dir).length > 0) return `${dir} is not empty after removing the earlier capture; not writing into it`;
   }
   return null;
+}
+
+/** Removes the empty folders below dir/rel, deepest first (never dir itself, never a symlink). */
+function removeEmptyFolders(dir: string, rel: string): void {
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const r = rel === '' ? e.name : `${rel}/${e.name}`;
+    removeEmptyFolders(dir, r);
+    try {
+      rmdirSync(join(dir, r));
+    } catch {
+      // not empty: the check that follows reports it
+    }
+  }
 }
 
 /** Every entry under `dir` that is not a folder (relative paths); symlinks included. */

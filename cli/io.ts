@@ -191,7 +191,16 @@ export function quietOnClosedPipe(): void {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
     throw err;
   };
-  process.stdout.on('error', onError);
+  // Any other failure to write standard output (a full disk, `> /dev/full`) is an I/O
+  // error named as such, exit 74, never a stack trace; stderr is then tried once.
+  process.stdout.on('error', (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
+    try {
+      process.stderr.write(`kfib: <stdout>: ${ioReason(err)}\n`);
+    } finally {
+      process.exit(EXIT.ioerr);
+    }
+  });
   process.stderr.on('error', onError);
 }
 

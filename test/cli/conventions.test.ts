@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,9 +49,14 @@ test('an output path in a missing folder, or a folder, is refused before the wor
 });
 
 test('a write that fails while working names the path, exit 74 (not an internal error)', { skip: process.platform === 'linux' ? false : '/dev/full is Linux' }, () => {
-  const r = kfib(['replay', '--initial', join(TRACE, 'before.json'), '--out', '/dev/full', join(TRACE, 'trace.rtmon')]);
+  // --out refuses what is not a regular file (it writes through a temporary file renamed
+  // into place); --html writes the path itself.
+  assert.equal(kfib(['replay', '--initial', join(TRACE, 'before.json'), '--out', '/dev/full', join(TRACE, 'trace.rtmon')]).code, 2);
+  const r = kfib(['replay', '--initial', join(TRACE, 'before.json'), '--html', '/dev/full', join(TRACE, 'trace.rtmon')]);
   assert.equal(r.code, 74);
-  assert.equal(r.err, 'kfib: /dev/full: no space left on the device (ENOSPC)\n');
+  assert.match(r.err, /^kfib replay: --html: cannot write \/dev\/full: ENOSPC/);
+  const o = spawnSync(process.execPath, [KFIB, 'run', SEEDS], { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
+  assert.deepEqual({ code: o.status, err: o.stderr }, { code: 74, err: 'kfib: <stdout>: no space left on the device (ENOSPC)\n' });
   assert.equal(kfib(['run', '--log', '/dev/full', SEEDS]).code, 2);
 });
 
