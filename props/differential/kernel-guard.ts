@@ -35,6 +35,8 @@ const IP_OBJECTS = ['address', 'route', 'rule', 'link', 'netconf', 'nexthop'] as
 // ip.c's object table order up to nexthop, so that an abbreviation resolves as ip does.
 const IP_TABLE = ['address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'link', 'l2tp', 'fou', 'ila', 'macsec', 'tunnel', 'tunl', 'tuntap', 'tap', 'token', 'tcpmetrics', 'tcp_metrics', 'monitor', 'xfrm', 'mroute', 'mrule', 'netns', 'netconf', 'vrf', 'sr', 'nexthop'];
 
+const PRINT_ONLY_IP_OPTIONS: ReadonlySet<string> = new Set(['s', 'stats', 'statistics', 't', 'timestamp', 'ts', 'tshort', '0', 'human', 'human-readable', 'iec', 'N', 'Numeric']);
+
 /** Why this argv must not reach the kernel, or null when it may. */
 export function kernelRefusal(argv: readonly string[]): string | null {
   if (argv[0] === 'ip') return ipRefusal(argv.slice(1));
@@ -49,12 +51,15 @@ function ipRefusal(args: readonly string[]): string | null {
     if (!a.startsWith('-')) break;
     const opt = a.replace(/^--?/, '');
     if (opt === '4' || opt === 'j' || opt === 'p' || opt === 'o' || opt === 'd') continue;
+    // Options that change only how ip prints (stats, time stamps, numbers), never what it
+    // touches: the generator and users combine them. -r (-resolve) stays out: it asks DNS.
+    if (PRINT_ONLY_IP_OPTIONS.has(opt)) continue;
     if (opt.length >= 1 && (matches(opt, 'json') || matches(opt, 'pretty') || matches(opt, 'oneline') || matches(opt, 'details'))) continue;
     if ((opt === 'f' || (opt.length >= 1 && matches(opt, 'family'))) && args[i + 1] === 'inet') {
       i++;
       continue;
     }
-    return `ip option ${a} (only -4, -j, -p, -o, -d and -f inet run in the kernel)`;
+    return `ip option ${a} (only -4, -j, -p, -o, -d, -f inet and the print-only -s, -t, -ts, -0, -N, -human, -iec run in the kernel)`;
   }
   const obj = args[i];
   if (obj === undefined) return 'ip without an object';
@@ -72,8 +77,11 @@ const SEGMENT = /^[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]*$/;
 function sysctlRefusal(args: readonly string[]): string | null {
   let items = 0;
   for (const w of args) {
-    if (w === '-w' || w === '--write' || w === '-q' || w === '--quiet' || w === '-n' || w === '--values') continue;
-    if (w.startsWith('-')) return `sysctl option ${w} (only -w, -q and -n run in the kernel)`;
+    if (w === '--write' || w === '--quiet' || w === '--values' || w === '--ignore' || w === '--names') continue;
+    // procps' short options that only choose writing, quiet, values/names only or ignoring
+    // unknown keys, alone or combined (-w, -qw, -wq, -e, -N …); -p, -a, --system read files.
+    if (/^-[wqneN]+$/.test(w)) continue;
+    if (w.startsWith('-')) return `sysctl option ${w} (only -w, -q, -n, -e and -N run in the kernel)`;
     items++;
     const eq = w.indexOf('=');
     const key = eq >= 0 ? w.slice(0, eq) : w;

@@ -272,5 +272,29 @@ function expectedView(s: FibSnapshot, r: FibRoute): unknown {
     legs,
     multipath,
     routeFlags: multipath ? (info.linkdown === true ? ['linkdown'] : []) : (legs[0]?.flags ?? []),
+    metricKeys: expectedMetricKeys(info.metrics),
   };
+}
+
+// RTAX numbers 2..17 by name (include/uapi/linux/rtnetlink.h), written out here so that the
+// law does not read the printer's own table.
+const RTAX_WORDS = ['', '', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features', 'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie'];
+
+/**
+ * The metric words a route line shows: none for dst_default_metrics (all zero); otherwise
+ * each metric that is set or locked (RTAX_LOCK's bit), in RTAX order (print_rta_metrics()).
+ */
+function expectedMetricKeys(m: { readonly vals: readonly number[]; readonly cc: string } | null | undefined): string[] {
+  if (m === null || m === undefined) return [];
+  const set = (i: number): boolean => (i === 16 ? m.cc !== '' : (m.vals[i] ?? 0) !== 0);
+  const lock = m.vals[1] ?? 0;
+  let any = lock !== 0;
+  for (let i = 2; i <= 17; i++) any ||= set(i);
+  if (!any) return [];
+  const out: string[] = [];
+  for (let i = 2; i <= 17; i++) {
+    const locked = (lock & (1 << i)) !== 0;
+    if (set(i) || locked) out.push(locked ? `${RTAX_WORDS[i]} lock` : (RTAX_WORDS[i] as string));
+  }
+  return out;
 }

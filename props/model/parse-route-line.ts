@@ -27,7 +27,12 @@ export interface ParsedRoute {
   readonly multipath: boolean;
   /** The flags on the first line. */
   readonly routeFlags: readonly string[];
+  /** The RTA_METRICS words printed, in order, each with " lock" when locked (values not kept). */
+  readonly metricKeys: readonly string[];
 }
+
+// print_rta_metrics()'s names; realm words (print_rta_flow) are read and not kept.
+const METRICS = new Set(['mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features', 'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie']);
 
 const TYPES = new Set(['local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'unicast']);
 const FLAGS = new Set(['dead', 'onlink', 'pervasive', 'offload', 'trap', 'notify', 'linkdown', 'unresolved']);
@@ -59,10 +64,23 @@ export function parseRouteLine(text: string): ParsedRoute {
   let gw: Ip4 | null = null;
   let dev: string | null = null;
   const flags: string[] = [];
+  const metricKeys: string[] = [];
   while (i < w.length) {
     const k = w[i++] as string;
     if (FLAGS.has(k)) {
       flags.push(k);
+      continue;
+    }
+    if (METRICS.has(k)) {
+      const locked = w[i] === 'lock';
+      if (locked) i++;
+      const v = need(w[i++], `value of ${k}`, text);
+      if (k === 'features' && v === 'ecn' && (w[i] ?? '').startsWith('0x')) i++;
+      metricKeys.push(locked ? `${k} lock` : k);
+      continue;
+    }
+    if (k === 'realm' || k === 'realms') {
+      need(w[i++], `value of ${k}`, text);
       continue;
     }
     const v = need(w[i++], `value of ${k}`, text);
@@ -112,11 +130,12 @@ export function parseRouteLine(text: string): ParsedRoute {
       else if (k === 'via') lgw = need(parseIp4(lw[j++] ?? ''), 'leg gateway', text);
       else if (k === 'dev') ldev = need(lw[j++], 'leg dev', text);
       else if (k === 'weight') weight = Number(lw[j++]);
+      else if (k === 'realm' || k === 'realms') j++;
       else throw new Error(`Cannot parse route line: unknown leg word ${JSON.stringify(k)}`);
     }
     legs.push({ gw: lgw, dev: ldev, weight, flags: lflags });
   }
   const multipath = legs.length > 0;
   if (!multipath) legs.push({ gw, dev, weight: 1, flags });
-  return { type, dst, plen, ...r, legs, multipath, routeFlags: flags };
+  return { type, dst, plen, ...r, legs, multipath, routeFlags: flags, metricKeys };
 }
