@@ -422,9 +422,19 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
   pass();
   // A single nexthop whose gateway no longer resolves (its address was deleted: the kernel
   // keeps the object) cannot be requested again: construct it as dumped, then what uses it.
+  // Likewise a blackhole nexthop dumped while lo is down: it survives lo going down
+  // (nexthop_flush_dev() skips blackholes) but nexthop_create() refuses a new one then.
   let builtOne = false;
   for (const n of nhs) {
-    if (b.s.nexthops.has(n.id) || n.group !== undefined || n.blackhole !== undefined) continue;
+    if (b.s.nexthops.has(n.id) || n.group !== undefined) continue;
+    if (n.blackhole !== undefined) {
+      const ev = nexthopEvent(n, b, names);
+      const obj: NexthopObject = { kind: 'blackhole', id: n.id, protocol: ev.type === 'nexthop-add' ? ev.protocol : 0 };
+      b.s = { ...b.s, nexthops: new Map(b.s.nexthops).set(n.id, obj) };
+      constructed.push(`nexthop constructed (no request can re-create it now): ${JSON.stringify(n)}`);
+      builtOne = true;
+      continue;
+    }
     const ev = nexthopEvent(n, b, names);
     if (ev.type !== 'nexthop-add' || ev.kind !== 'single') continue;
     const d = b.s.devices.get(ev.dev);
