@@ -44,11 +44,11 @@ export const REPLAY = defineCommand({
 trace's folder's names/, else the "names" member of --initial, else iproute2's built-ins;
 a name none of them defines is an error (exit 2), never table main. At the end, lines
 starting with "# " on stdout say whether the replay is exact or list its gaps (IPv4 FIB
-content the model did not represent) and what was out of scope (IPv6, other families). Causes (links, addresses,
-user routes, rules, sysctls) are applied through the reducer; the kernel's own consequences
-(proto kernel routes, routes deleted with an address, promoted secondaries) are matched
-against the notifications the model predicts. Devices are known by ifindex; names come
-from the trace. Progress with an ETA on stderr for big traces, on a terminal.`,
+content the model did not represent) and what was out of scope (IPv6, other families).
+Causes (links, addresses, user routes, rules, sysctls) are applied through the reducer;
+the kernel's own consequences (proto kernel routes, routes deleted with an address,
+promoted secondaries) are matched against the notifications the model predicts. Devices
+are known by ifindex; device names come from the trace. Progress with an ETA on stderr for big traces, on a terminal.`,
   options: {
     names: {
       type: 'string',
