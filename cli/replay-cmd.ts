@@ -450,7 +450,14 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
   const label = ctx.at !== undefined && r.at !== null ? 'at the point asked' : r.stopped ? 'at the --until point' : 'at the end';
   // With --json the state stays out of the JSON Lines unless asked for.
   if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '');
-  const c = completeness({ ...(r.stats === undefined ? {} : { stats: r.stats }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps });
+  // Without --lenient a bad record is not skipped but ends the replay (exit 2): not a gap.
+  const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps });
+  if (r.fatal) {
+    // Not "exact": the records after the bad one were never read.
+    if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: false, stopped: 'a bad record (see stderr); the rest of the trace was not replayed' } })}\n`);
+    else (ctx.outputs.show.includes('json') ? (l: string) => void process.stderr.write(`kfib replay: ${l}`) : ctx.print)('# replay: stopped at a bad record (see stderr); the rest of the trace was not replayed\n');
+    return code;
+  }
   const gaps = printCompleteness(ctx, c);
   return code === EXIT.ok ? gaps : code;
 }
