@@ -8,6 +8,8 @@ export const EXIT = {
   differs: 1,
   /** Bad usage or bad input, or something outside the model ("kfib: not modelled: …"). */
   usage: 2,
+  /** `kfib replay`: replayed, but with named gaps (IPv4 FIB content the model did not represent). */
+  gaps: 3,
   /** A bug in kfib (an exception that is not an I/O error): "kfib: internal error: …". */
   software: 70,
   /** Reading or writing a file failed while working (disk full, permission): the path is named. */

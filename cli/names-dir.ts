@@ -6,6 +6,7 @@
 
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { namesWithFiles, BUILTIN_NAMES, type PrintNames } from '../core/uapi/rt-names.js';
 import { NAME_FILES, parseNameFiles, type NameFileError, type NameFileText, type NameFiles } from '../core/iproute2/rt-names-files.js';
 
 /** Where iproute2 6.1 reads its name files (CONFDIR). */
@@ -70,4 +71,22 @@ export function copyNameFiles(from: string, to: string): number {
     copyFileSync(join(from, p.rel), dst);
   }
   return files.length;
+}
+
+/**
+ * The name tables a replay or a run prints and parses with: the name files of `dir` (a
+ * capture's names/, --names DIR) when given, else the "names" member of the initial
+ * snapshot, else iproute2's built-ins. A string is the error (file, line, what).
+ */
+export function loadNames(dir: string | undefined, snapshot: { json: unknown; shown: string } | null): PrintNames | string {
+  if (dir !== undefined) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return `--names: ${dir}: not a folder`;
+    const f = readNamesDir(dir);
+    return 'message' in f ? f.message : namesWithFiles(f);
+  }
+  if (snapshot !== null) {
+    const f = namesFromSnapshot(snapshot.json, snapshot.shown);
+    if (f !== null) return 'message' in f ? f.message : namesWithFiles(f);
+  }
+  return BUILTIN_NAMES;
 }

@@ -2,8 +2,8 @@
 // JSON Lines event log) replayed through the model, from an `ip -j` snapshot.
 // Argv, files, the terminal and exit codes here; the replay itself is core/replay/.
 
-import { basename } from 'node:path';
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { RtmonDecoder } from '../core/trace/rtmon.js';
 import { IpMonitorDecoder } from '../core/trace/ip-monitor.js';
 import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
@@ -14,7 +14,10 @@ import { parseJsonBytes } from './json-input.js';
 import { kernelErrorText } from '../core/iproute2/command-context.js';
 import type { FibEvent } from '../core/events/fib-event.js';
 import { reduceFib } from '../core/reduce/reduce.js';
-import { initialState } from '../core/replay/initial-state.js';
+import { initialState, unknownNameErrors } from '../core/replay/initial-state.js';
+import { completeness, completenessLines, gapCount, type Completeness } from '../core/replay/completeness.js';
+import { readerNames, type PrintNames } from '../core/uapi/rt-names.js';
+import { loadNames } from './names-dir.js';
 import type { CheckFinding } from '../core/replay/replayer.js';
 import type { TracePoint } from '../core/replay/replay-run.js';
 import { ReplaySession, type ReplayEnd } from '../core/replay/replay-session.js';
@@ -32,15 +35,27 @@ import { checkOutputs, displayName, IoError, OutputFile, progressLine, readInput
 
 export const REPLAY = defineCommand({
   name: 'kfib replay',
-  usage: 'kfib replay [OPTIONS] TRACE|-',
+  usage: 'kfib replay [OPTIONS] DIR|TRACE|-',
   about: `Replays TRACE through the model: an rtmon file (\`rtmon file F\`), an \`ip monitor\` log
 (\`ip -ts monitor all\`, \`-t\`, labels or not), or a kfib event log (JSON Lines, as
-\`kfib run --log\` and \`--out\` write); - reads standard input. Causes (links, addresses,
-user routes, rules, sysctls) are applied through the reducer; the kernel's own consequences
-(proto kernel routes, routes deleted with an address, promoted secondaries) are matched
-against the notifications the model predicts. Devices are known by ifindex; names come
-from the trace. Progress with an ETA on stderr for big traces, on a terminal.`,
+\`kfib run --log\` and \`--out\` write); - reads standard input. DIR is a capture folder
+(kfib capture): its trace.rtmon (else monitor.txt), before.json as --initial, names/ as
+--names. Names of tables, protocols, scopes and dsfields come from --names DIR, else the
+trace's folder's names/, else the "names" member of --initial, else iproute2's built-ins;
+a name none of them defines is an error (exit 2), never table main. At the end, lines
+starting with "# " on stdout say whether the replay is exact or list its gaps (IPv4 FIB
+content the model did not represent) and what was out of scope (IPv6, other families).
+Causes (links, addresses, user routes, rules, sysctls) are applied through the reducer;
+the kernel's own consequences (proto kernel routes, routes deleted with an address,
+promoted secondaries) are matched against the notifications the model predicts. Devices
+are known by ifindex; device names come from the trace. Progress with an ETA on stderr for big traces, on a terminal.`,
   options: {
+    names: {
+      type: 'string',
+      arg: 'DIR',
+      help: `the capturing host's iproute2 name files (rt_tables, rt_tables.d/*.conf,
+rt_protos, rt_dsfield, rt_scopes, rt_realms), as in /etc/iproute2.`,
+    },
     initial: {
       type: 'string',
       arg: 'FILE',
@@ -102,8 +117,9 @@ ip route get at any moment (the model runs in the page); - : stdout.`,
     'utc-offset': { type: 'string', arg: 'MIN', help: 'the offset of the clock of an ip monitor log from UTC, in minutes.' },
   },
   positionals: { min: 1, max: 1, what: 'one trace file (or - for standard input)' },
-  exit: `0; 1 when --check found a difference; 2 on bad arguments or input (the
-events before a fault in the trace are still replayed and reported); 74 when an output
+  exit: `0 exact; 1 when --check found a difference; 2 on bad arguments or input (a bad
+name file, an unknown name; the events before a fault in the trace are still replayed and
+reported); 3 replayed with named gaps (the "# " lines on stdout); 74 when an output
 cannot be written.`,
 });
 
@@ -140,7 +156,7 @@ function printState(print: Printer, v: ReplayView, out: Outputs, label: string):
     else print(showText(v, w as ShowWhat));
   }
   for (const q of out.gets) {
-    const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)]);
+    const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)], v.names);
     print(r.output.stdout);
     process.stderr.write(r.output.stderr);
   }
@@ -180,6 +196,10 @@ interface Ctx {
   readonly log: LogWriter | null;
   readonly html: ReportRecorder | null;
   readonly print: Printer;
+  readonly names: PrintNames;
+  /** What the initial snapshot had that the model did not import, for the summary. */
+  readonly initialSkipped: Readonly<Record<string, number>>;
+  readonly hasInitial: boolean;
 }
 
 /** The trace's bytes: its first 64 for the format, its size for the progress, a stream. */
@@ -206,7 +226,16 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   if (p.kind === 'exit') return p.code;
   const { values } = p;
   const N = REPLAY.name;
-  const file = p.positionals[0] as string;
+  const arg = p.positionals[0] as string;
+  // A capture folder: its trace, before.json and names/ (kfib capture, shared/traces).
+  const isDir = arg !== '-' && existsSync(arg) && statSync(arg).isDirectory();
+  let file = arg;
+  if (isDir) {
+    const t = ['trace.rtmon', 'monitor.txt'].map((f) => join(arg, f)).find((f) => existsSync(f));
+    if (t === undefined) return usageError(N, `${arg}: a capture folder needs trace.rtmon or monitor.txt`);
+    file = t;
+    if (values.initial === undefined && existsSync(join(arg, 'before.json'))) values.initial = join(arg, 'before.json');
+  }
   const name = displayName(file, 'in');
   const offset = values['utc-offset'] === undefined ? 0 : Number(values['utc-offset']);
   if (!Number.isFinite(offset)) return usageError(N, `--utc-offset: expected minutes, got "${values['utc-offset'] ?? ''}"`);
@@ -225,6 +254,8 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   if (file === '-' && values.initial === '-') return usageError(N, 'the trace and --initial cannot both be standard input');
   const outputs: Outputs = { show: values.show, gets: values.get };
   let initial: IpSnapshot | null = null;
+  let initialJson: unknown = null;
+  let initialSkipped: Record<string, number> = {};
   let initialErrors = 0;
   if (values.initial !== undefined) {
     try {
@@ -233,7 +264,10 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
         process.stderr.write(`kfib replay: cannot read the initial snapshot: ${j.error}\n`);
         return EXIT.usage;
       }
+      initialJson = j.value;
       const r = parseIpSnapshot(j.value, { file: displayName(values.initial, 'in') });
+      initialSkipped = { ...r.skipped };
+      if (r.errors.length > 0) initialSkipped['bad entries (--lenient)'] = r.errors.length;
       for (const e of r.errors.slice(0, 50)) process.stderr.write(`kfib replay: ${e.message}\n`);
       if (r.errors.length > 50) process.stderr.write(`kfib replay: … and ${r.errors.length - 50} more errors in ${values.initial}\n`);
       initialErrors = r.errors.length;
@@ -246,6 +280,21 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
       process.stderr.write(`kfib replay: cannot read the initial snapshot ${e instanceof IoError ? `${e.path}: ${e.reason}` : `${values.initial}: ${e instanceof Error ? e.message : String(e)}`}\n`);
       return EXIT.usage;
     }
+  }
+  const namesDir = values.names ?? (file !== '-' && existsSync(join(dirname(file), 'names')) ? join(dirname(file), 'names') : undefined);
+  const names = loadNames(namesDir, values.initial === undefined ? null : { json: initialJson, shown: displayName(values.initial, 'in') });
+  if (typeof names === 'string') {
+    process.stderr.write(`kfib replay: ${names}\n`);
+    return EXIT.usage;
+  }
+  if (initial !== null) {
+    const bad = unknownNameErrors(initial, names);
+    for (const e of bad) process.stderr.write(`kfib replay: ${displayName(values.initial ?? '-', 'in')}: ${e}\n`);
+    if (bad.length > 0 && !values.lenient) {
+      process.stderr.write(`kfib replay: ${displayName(values.initial ?? '-', 'in')}: ${bad.length} entr${bad.length === 1 ? 'y names' : 'ies name'} what no name table defines; not replaying (--names DIR gives the host's name files; --lenient replays without ${bad.length === 1 ? 'it' : 'them'})\n`);
+      return EXIT.usage;
+    }
+    if (bad.length > 0) initialSkipped['unknown name (--lenient)'] = bad.length;
   }
   let trace: Awaited<ReturnType<typeof openTrace>>;
   try {
@@ -270,7 +319,9 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   // An output sent to standard output takes it: the state and timelines are not printed.
   const stdoutTaken = values.out === '-' || values.html === '-';
   const print: Printer = stdoutTaken ? () => undefined : (t) => void process.stdout.write(t);
-  const ctx: Ctx = { explain: values.explain, check: values.check, json: values.json, at: at as TracePoint | undefined, until: until as TracePoint | undefined, outputs, log, html, print };
+  const ctx: Ctx = { explain: values.explain, check: values.check, json: values.json, at: at as TracePoint | undefined, until: until as TracePoint | undefined, outputs, log, html, print, names, initialSkipped, hasInitial: initial !== null };
+  // First, so that a reader of the output sees it before anything else.
+  if (initial === null && !ctx.json && !(values.show.includes('json'))) print('# replay: no initial state (no --initial, no before.json): started from an empty namespace; what existed before the trace is unknown\n');
   let code = format === 'log' ? await replayLog(trace.input, initial, name, ctx) : await replayTrace(trace.input, format, trace.total, initial, name, ctx, values.lenient, offset);
   if (initialErrors > 0) process.stderr.write(`kfib replay: --lenient: ${initialErrors} error(s) in the initial snapshot ${values.initial ?? ''} skipped\n`);
   if (log !== null) {
@@ -315,19 +366,37 @@ function printSummary(ctx: Ctx, r: Pick<ReplayEnd, 'findings' | 'silentChanges'>
   );
 }
 
+/**
+ * The completeness summary (core/replay/completeness.ts): "# " lines on stdout at the end;
+ * one JSON object with --json; on stderr when stdout is one JSON document (--show json).
+ * Returns the exit status it implies: 3 when the replay had named gaps, else 0.
+ */
+function printCompleteness(ctx: Ctx, c: Completeness): number {
+  const lines = completenessLines(c);
+  if (!c.hasInitial) lines.push(`# replay: no initial state; the model refused ${c.refused} event${c.refused === 1 ? '' : 's'}`);
+  if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: gapCount(c) === 0, initial: c.hasInitial, refused: c.refused, gaps: c.gaps, outOfScope: c.outOfScope } })}\n`);
+  else if (ctx.outputs.show.includes('json')) process.stderr.write(lines.map((l) => `kfib replay: ${l.replace(/^# /, '')}\n`).join(''));
+  else ctx.print(lines.map((l) => `${l}\n`).join(''));
+  return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;
+}
+
 async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | 'monitor', total: number, initial: IpSnapshot | null, name: string, ctx: Ctx, lenient: boolean, offset: number): Promise<number> {
   const decoder =
     format === 'rtmon'
       ? new RtmonDecoder({ file: name, lenient, endian: 'auto', emitTimestamps: false })
-      : new IpMonitorDecoder({ file: name, lenient, utcOffsetMinutes: offset });
+      : new IpMonitorDecoder({ file: name, lenient, utcOffsetMinutes: offset, names: readerNames(ctx.names) });
+  // Only the steps' seq and notes are kept (not their snapshots): what completeness() counts.
+  const notedSteps: { seq: number; notes: readonly string[] }[] = [];
+  let initialDifferences: readonly string[] = [];
   const text = new TextDecoder();
   const bar = progressLine('replay', total > 256 * 1024 ? total : 0);
   const session = new ReplaySession(
     initial,
-    { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, ...(ctx.at === undefined ? {} : { at: ctx.at }), ...(ctx.until === undefined ? {} : { until: ctx.until }), keepHistory: ctx.html !== null },
+    { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, ...(ctx.at === undefined ? {} : { at: ctx.at }), ...(ctx.until === undefined ? {} : { until: ctx.until }), keepHistory: ctx.html !== null, names: ctx.names },
     {
       start(init, dump) {
         if (initial === null) process.stderr.write(`kfib replay: no --initial snapshot: starting from an empty namespace (only lo, down)${dump.length > 0 ? `, with the ${dump.length} links of the trace's link dump` : ''}; addresses, routes and rules that existed before the trace are unknown\n`);
+        initialDifferences = init.differences;
         for (const d of init.differences) process.stderr.write(`kfib replay: initial state differs from the snapshot: ${d}\n`);
         for (const c of init.constructed) process.stderr.write(`kfib replay: initial state: ${c}\n`);
         ctx.html?.begin(initial, dump, init);
@@ -337,6 +406,7 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
         }
       },
       step(st, before) {
+        if (st.notes.length > 0) notedSteps.push({ seq: st.seq, notes: st.notes });
         ctx.log?.write(st.applied.map((a) => a.event));
         ctx.html?.step(st);
         if (!ctx.explain || st.silent.length === 0) return;
@@ -380,16 +450,27 @@ async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | '
   const label = ctx.at !== undefined && r.at !== null ? 'at the point asked' : r.stopped ? 'at the --until point' : 'at the end';
   // With --json the state stays out of the JSON Lines unless asked for.
   if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '');
-  return code;
+  // Without --lenient a bad record is not skipped but ends the replay (exit 2): not a gap.
+  const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps });
+  if (r.fatal) {
+    // Not "exact": the records after the bad one were never read.
+    if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: false, stopped: 'a bad record (see stderr); the rest of the trace was not replayed' } })}\n`);
+    else (ctx.outputs.show.includes('json') ? (l: string) => void process.stderr.write(`kfib replay: ${l}`) : ctx.print)('# replay: stopped at a bad record (see stderr); the rest of the trace was not replayed\n');
+    return code;
+  }
+  const gaps = printCompleteness(ctx, c);
+  return code === EXIT.ok ? gaps : code;
 }
 
 async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot | null, name: string, ctx: Ctx): Promise<number> {
   // Streamed: one event at a time, whatever the log's length (core/events/log-decoder.ts).
   const decoder = new EventLogDecoder();
   if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare (events the model refuses are reported)\n');
-  const init = initialState(initial);
+  const init = initialState(initial, [], ctx.names);
   ctx.html?.begin(initial, [], init);
-  let v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics };
+  for (const d of init.differences) process.stderr.write(`kfib replay: initial state differs from the snapshot: ${d}\n`);
+  const refusedSteps: { seq: number; notes: readonly string[] }[] = [];
+  let v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics, names: ctx.names };
   let atView: ReplayView | null = null;
   let silentCount = 0;
   if (ctx.log !== null) ctx.log.write(init.events);
@@ -405,6 +486,7 @@ async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot |
     const step = reduceFib(v.snapshot, event);
     if (step.error !== null) {
       refused++;
+      refusedSteps.push({ seq, notes: [`the model refused it: ${step.error.errno}`] });
       if (refused <= 20) process.stderr.write(`kfib replay: ${name}: event ${seq} (${event.type}) refused by the model: ${kernelErrorText(step.error).trim()}\n`);
     }
     if (ctx.log !== null) ctx.log.write([event]);
@@ -418,7 +500,7 @@ async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot |
         else ctx.print(`  ${describeSilent(c, v.snapshot, step.snapshot)}   (${mechanism(c.cause, c)})\n`);
       }
     }
-    v = { snapshot: step.snapshot, links: v.links, metrics: v.metrics };
+    v = { snapshot: step.snapshot, links: v.links, metrics: v.metrics, names: ctx.names };
   };
   for await (const chunk of input) {
     for (const e of decoder.push(chunk)) apply(e);
@@ -441,5 +523,6 @@ async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot |
   printSummary({ ...ctx, check: false }, { findings: [], silentChanges: silentCount });
   if (ctx.at?.kind === 'time') process.stderr.write('kfib replay: --at TIME: a kfib event log has no time stamps; use @N\n');
   if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, atView ?? v, ctx.outputs, '');
-  return end.error !== undefined ? EXIT.usage : refused > 0 && ctx.check ? EXIT.differs : EXIT.ok;
+  const gaps = printCompleteness(ctx, completeness({ initialSkipped: ctx.initialSkipped, initialDifferences: init.differences, hasInitial: ctx.hasInitial, steps: refusedSteps }));
+  return end.error !== undefined ? EXIT.usage : refused > 0 && ctx.check ? EXIT.differs : gaps;
 }

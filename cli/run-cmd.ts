@@ -6,7 +6,9 @@ import { scriptCommands, runScript, transcript, transcriptEntry, type ScriptLine
 import { describeEffects } from '../core/iproute2/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
 import { parseIpSnapshot } from '../core/trace/ip-json.js';
-import { initialState } from '../core/replay/initial-state.js';
+import { initialState, unknownNameErrors } from '../core/replay/initial-state.js';
+import { BUILTIN_NAMES, type PrintNames } from '../core/uapi/rt-names.js';
+import { loadNames } from './names-dir.js';
 import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
 import { kernelScript } from '../props/differential/kernel-guard.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -54,6 +56,13 @@ is sent): after the model's transcript, print a unified diff, model
 against kernel, or say that they agree (on stderr). Exit 1 on any difference.`,
     },
     initial: { type: 'string', arg: 'FILE', help: 'start from this ip -j snapshot (see above) instead of a fresh namespace.' },
+    names: {
+      type: 'string',
+      arg: 'DIR',
+      help: `iproute2 name files (rt_tables, rt_tables.d/*.conf, rt_protos, ...) as in
+/etc/iproute2; default: the "names" member of --initial (kfib snapshot
+writes it), else iproute2's built-in names. A name none defines is an error.`,
+    },
     log: { type: 'string', arg: 'FILE', help: 'append every event the script applied to FILE as JSON Lines (- : to\nstandard output, in place of the transcript).' },
   },
   positionals: { min: 1, max: 1, what: 'one script file (or - for standard input)' },
@@ -76,7 +85,8 @@ function jsonEntry(l: ScriptLine, changes: readonly string[] | null): string {
   })}\n`;
 }
 
-function readInitial(path: string): FibSnapshot | string {
+/** The --initial snapshot's state and the name tables (--names DIR, else the snapshot's "names"). */
+function readInitial(path: string, namesDir: string | undefined): { start: FibSnapshot; names: PrintNames } | string {
   let json: unknown;
   try {
     json = JSON.parse(readInput(path).toString('utf8'));
@@ -86,7 +96,12 @@ function readInitial(path: string): FibSnapshot | string {
   }
   const r = parseIpSnapshot(json, { file: path });
   if (r.errors.length > 0) return r.errors.map((e) => e.message).join('\n');
-  return initialState(r.snapshot).snapshot;
+  const names = loadNames(namesDir, { json, shown: displayName(path, 'in') });
+  if (typeof names === 'string') return names;
+  // A name no name table defines is an error, never table main (rtnl_rttable_a2n fails).
+  const bad = unknownNameErrors(r.snapshot, names);
+  if (bad.length > 0) return bad.map((e) => `${displayName(path, 'in')}: ${e}`).join('\n');
+  return { start: initialState(r.snapshot, [], names).snapshot, names };
 }
 
 /**
@@ -111,14 +126,24 @@ export async function runMain(argv: readonly string[]): Promise<number> {
       return EXIT.usage;
     }
   }
+  if (values.kernel && values.names !== undefined) return usageError(RUN.name, '--kernel runs this machine\'s ip, which reads its own /etc/iproute2; it cannot be combined with --names');
   let start = initialSnapshot();
+  let names: PrintNames = BUILTIN_NAMES;
   if (values.initial !== undefined) {
-    const s = readInitial(values.initial);
+    const s = readInitial(values.initial, values.names);
     if (typeof s === 'string') {
-      process.stderr.write(`kfib run: --initial: ${s}\n`);
+      process.stderr.write(`kfib run: --initial: ${s.split('\n').join('\nkfib run: --initial: ')}\n`);
       return EXIT.usage;
     }
-    start = s;
+    start = s.start;
+    names = s.names;
+  } else if (values.names !== undefined) {
+    const n = loadNames(values.names, null);
+    if (typeof n === 'string') {
+      process.stderr.write(`kfib run: ${n}\n`);
+      return EXIT.usage;
+    }
+    names = n;
   }
   let buf: Buffer;
   try {
@@ -144,7 +169,7 @@ export async function runMain(argv: readonly string[]): Promise<number> {
   const log = values.log === undefined ? null : new EventLog();
   const hinted = new Set<string>();
   let prev = start;
-  for (const l of runScript(text, start)) {
+  for (const l of runScript(text, start, names)) {
     const entry = transcriptEntry(l);
     model += entry;
     const changes: string[] = [];

@@ -45,7 +45,7 @@ export interface CompletenessInput {
   /** Where the imported initial state differs from the snapshot (InitialState.differences). */
   readonly initialDifferences?: readonly string[];
   readonly hasInitial: boolean;
-  readonly steps: readonly ReplayStep[];
+  readonly steps: readonly Pick<ReplayStep, 'seq' | 'notes'>[];
 }
 
 const OUT_OF_SCOPE_READER: readonly RegExp[] = [

@@ -556,6 +556,15 @@ function unknownName(word: string | undefined, kind: 'table' | 'protocol' | 'sco
 }
 
 /**
+ * The entries of a snapshot that name a table, protocol, scope or dsfield no name table
+ * defines, one message each (as InitialState.errors): for a caller that refuses such a
+ * snapshot before replaying anything (`kfib replay`, `kfib run --initial`).
+ */
+export function unknownNameErrors(snap: IpSnapshot, names: PrintNames): readonly string[] {
+  return withKnownNames(snap, names).errors;
+}
+
+/**
  * The snapshot without the entries that name something no name table defines, and one
  * error per such entry (its JSON path, the word, where names were looked for). Never a
  * default: `table isp1` without an rt_tables naming isp1 is an error, not table main.

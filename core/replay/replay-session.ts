@@ -11,6 +11,7 @@ import { initialState, type InitialState } from './initial-state.js';
 import { TraceReplayer, type CheckFinding, type ReplayStep } from './replayer.js';
 import { stepAfter, type TracePoint } from './replay-run.js';
 import type { ReplayView } from './ip-json-dump.js';
+import type { PrintNames } from '../uapi/rt-names.js';
 
 export interface ReplaySessionOptions {
   /** 'binary' (rtmon) or 'text' (`ip monitor`). */
@@ -23,6 +24,8 @@ export interface ReplaySessionOptions {
   readonly until?: TracePoint;
   /** Earlier snapshots must stay intact (a report keeps them all). */
   readonly keepHistory: boolean;
+  /** The capturing host's name tables (rt_tables ...): the initial snapshot's names, and printing. */
+  readonly names?: PrintNames;
 }
 
 /** What a session reports as it goes. */
@@ -125,15 +128,15 @@ export class ReplaySession {
 
   private started(): TraceReplayer {
     if (this.replayer !== null) return this.replayer;
-    const init = initialState(this.initial, this.dump);
+    const init = this.o.names === undefined ? initialState(this.initial, this.dump) : initialState(this.initial, this.dump, this.o.names);
     this.listener.start?.(init, this.dump, this.initial);
-    this.view = { snapshot: init.snapshot, links: init.links, metrics: init.metrics };
+    this.view = { snapshot: init.snapshot, links: init.links, metrics: init.metrics, ...this.namesPart() };
     // Tables are updated in place (no history kept) when only the state at the end is read.
     // --at and --until keep the state before a step already made (a step is known to be
     // past the point once made), --explain and --check compare states, a report keeps
     // them all: then snapshots must stay intact.
     const inPlace = this.o.at === undefined && this.o.until === undefined && !this.o.explain && !this.o.check && !this.o.keepHistory;
-    this.replayer = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: this.o.form, explain: this.o.explain, check: this.o.check, inPlace });
+    this.replayer = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics, ...this.namesPart() }, { form: this.o.form, explain: this.o.explain, check: this.o.check, inPlace });
     return this.replayer;
   }
 
@@ -148,6 +151,10 @@ export class ReplaySession {
     if (this.o.explain) this.silent += st.silent.length;
     this.findings.push(...st.findings);
     this.listener.step?.(st, before.snapshot);
-    this.view = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
+    this.view = { snapshot: st.snapshot, links: st.links, metrics: st.metrics, ...this.namesPart() };
+  }
+
+  private namesPart(): { names?: PrintNames } {
+    return this.o.names === undefined ? {} : { names: this.o.names };
   }
 }

@@ -6,6 +6,7 @@ import { initialSnapshot } from '../snapshot/snapshot.js';
 import { runCommand } from '../iproute2/ip-command.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Step } from '../reduce/reduce.js';
+import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
 
 /** One executed line of a script. */
 export interface ScriptLine {
@@ -39,12 +40,13 @@ export function scriptCommands(text: string): { line: number; command: string }[
 }
 
 /**
- * Runs a script from `start` (default: the scenario runner's fresh namespace).
+ * Runs a script from `start` (default: the scenario runner's fresh namespace), with the
+ * host's name tables (rt_tables ...: `table isp1` parses and prints as on that host).
  * 1. split each command line on blanks (no shell);
  * 2. run it through the ip/sysctl front end against the current snapshot;
  * 3. record its transcript entry and the events it applied.
  */
-export function* runScript(text: string, start: FibSnapshot = initialSnapshot()): Generator<ScriptLine> {
+export function* runScript(text: string, start: FibSnapshot = initialSnapshot(), names: PrintNames = BUILTIN_NAMES): Generator<ScriptLine> {
   let snapshot = start;
   for (const { line, command } of scriptCommands(text)) {
     const argv = command.split(/[ \t]+/);
@@ -52,7 +54,7 @@ export function* runScript(text: string, start: FibSnapshot = initialSnapshot())
       yield { line, command, stdout: '', stderr: '', exit: 0, problem: 'only ip and sysctl commands are allowed', steps: [], snapshot };
       continue;
     }
-    const r = runCommand(snapshot, argv);
+    const r = runCommand(snapshot, argv, names);
     snapshot = r.snapshot;
     const problem = r.output.notModelled;
     yield {

@@ -38,7 +38,7 @@ test('an unknown command, an unknown option and help for an unknown command are 
 test('kfib help COMMAND prints that command\'s help, exit 0', () => {
   const r = kfib(['help', 'replay']);
   assert.equal(r.code, 0);
-  assert.match(r.out, /^Usage: kfib replay \[OPTIONS\] TRACE\|-\n/);
+  assert.match(r.out, /^Usage: kfib replay \[OPTIONS\] DIR\|TRACE\|-\n/);
   assert.deepEqual(kfib(['replay', '--help']), r);
 });
 
@@ -101,9 +101,11 @@ test('replay --explain --json and --check --json print JSON Lines and a summary 
   const e = kfib([...args, '--explain', '--json']);
   assert.equal(e.code, 0, e.err);
   const el = e.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(el.at(-1), { silentChanges: 3 });
+  // The last object is the replay's completeness (core/replay/completeness.ts): exact here.
+  assert.deepEqual(el.at(-1), { completeness: { exact: true, initial: true, refused: 0, gaps: [], outOfScope: [] } });
+  assert.deepEqual(el.at(-2), { silentChanges: 3 });
   assert.deepEqual(
-    el.slice(0, -1).map((x) => x['change']),
+    el.slice(0, -2).map((x) => x['change']),
     [
       'route removed    198.51.100.0/24 dev wan1 proto kernel scope link src 198.51.100.10',
       'route removed    broadcast 198.51.100.255 dev wan1 table local proto kernel scope link src 198.51.100.10',
@@ -112,7 +114,7 @@ test('replay --explain --json and --check --json print JSON Lines and a summary 
   );
   const c = kfib([...args, '--check', '--json']);
   assert.equal(c.code, 0, c.err);
-  assert.equal(c.out, '{"check":{"missing":0,"unexpected":0,"different":0}}\n');
+  assert.equal(c.out, '{"check":{"missing":0,"unexpected":0,"different":0}}\n{"completeness":{"exact":true,"initial":true,"refused":0,"gaps":[],"outOfScope":[]}}\n');
 });
 
 test('no colour when stdout is not a terminal; a bad --json use is a usage error', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,4 +90,34 @@ test('--explain marks the silent flush of table 10', () => {
   assert.equal(r.code, 0);
   assert.match(r.out, /# silent {3}route deleted {3}default via 192\.168\.0\.40 dev ens33 table 10 .*\(fib_disable_ip\)/);
   assert.match(r.out, /# notified route deleted {3}local 192\.168\.0\.4 dev ens33 table local/);
+});
+
+// A real host's name files (issue 12): the capture 11-named-tables-wg has names/ (rt_tables with isp1, rt_tables.d/vpn.conf).
+const F11 = resolve(here, '../../../test/fixtures/traces/11-named-tables-wg');
+
+test('run --initial --names: the host\'s table names parse and print; without them isp1 is iproute2\'s error, not table main', () => {
+  const script = file('named.ip', 'ip route add 10.9.0.0/16 via 192.168.1.1 table isp1\nip rule add from 10.1.0.0/16 lookup vpn\nip rule show\n');
+  const r = kfib(['run', '--initial', join(F11, 'before.json'), '--names', join(F11, 'names'), script]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(
+    r.out,
+    '$ ip route add 10.9.0.0/16 via 192.168.1.1 table isp1\n$ ip rule add from 10.1.0.0/16 lookup vpn\n$ ip rule show\n0:\tfrom all lookup local\n32765:\tfrom 10.1.0.0/16 lookup vpn\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n',
+  );
+  const bare = kfib(['run', '--initial', join(F11, 'before.json'), script]);
+  assert.match(bare.out, /^\$ ip route add 10\.9\.0\.0\/16 via 192\.168\.1\.1 table isp1\nError: argument "isp1" is wrong: "table" value is invalid\n\n\[exit 255\]\n/);
+});
+
+test('run: a snapshot naming a table its names do not define is refused, naming the entry and the name (exit 2)', () => {
+  const before = JSON.parse(readFileSync(join(F11, 'before.json'), 'utf8')) as { rule: Record<string, unknown>[] };
+  before.rule.splice(1, 0, { priority: 100, src: 'all', table: 'isp1' });
+  const snap = file('named-host.json', JSON.stringify(before));
+  const r = kfib(['run', '--initial', snap, file('empty.ip', 'ip rule show\n')]);
+  assert.equal(r.code, 2, r.err);
+  assert.equal(r.out, '');
+  assert.match(r.err, /named-host\.json: rule pref 100 \(the 2\. IPv4 rule of the dump\): unknown table "isp1": not a number, and not in iproute2's built-in table names/);
+  // With the names as the snapshot's "names" member (kfib snapshot writes it), it loads.
+  const withNames = file('named-host2.json', JSON.stringify({ ...before, names: { rt_tables: readFileSync(join(F11, 'names', 'rt_tables'), 'utf8') } }));
+  const ok = kfib(['run', '--initial', withNames, file('rules.ip', 'ip rule show\n')]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /\n100:\tfrom all lookup isp1\n/);
 });

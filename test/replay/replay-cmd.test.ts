@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,10 @@ function kfibReplay(args: readonly string[]): { stdout: string; stderr: string; 
 
 const F01 = '01-addr-del-policy-route';
 const has01 = fixtureNames().includes(F01);
+/** The closing summary of an exact replay of F01 from its before.json (IPv6 counted as out of scope). */
+const EXACT_01 = '# replay: exact (every IPv4 FIB record of the trace and the initial state was modelled)\n# out of scope (not the IPv4 FIB): initial snapshot: addr_info/inet6 3, initial snapshot: route/inet6 7\n';
+/** stdout without the "# " summary lines (which differ between a trace and its event log). */
+const body = (s: string): string => s.split('\n').filter((l) => !l.startsWith('# ')).join('\n');
 
 test('--explain names the silent flush of table 10 and its mechanism', { skip: !has01 }, () => {
   const r = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--explain', fixturePath(F01, 'trace.rtmon')]);
@@ -32,7 +36,7 @@ test('--at and --get answer ip route get as the kernel did at a checkpoint', { s
   const cp = JSON.parse(readFileSync(fixturePath(F01, 'checkpoints/01-policy-route-installed.json'), 'utf8')) as { time: string };
   const r = kfibReplay(['--initial', fixturePath(F01, 'before.json'), '--at', cp.time, '--get', '8.8.8.8 from 10.0.1.3 oif ens33', fixturePath(F01, 'trace.rtmon')]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, '8.8.8.8 from 10.0.1.3 via 192.168.0.40 dev ens33 table 10 uid 0 \n    cache \n');
+  assert.equal(r.stdout, `8.8.8.8 from 10.0.1.3 via 192.168.0.40 dev ens33 table 10 uid 0 \n    cache \n${EXACT_01}`);
 });
 
 test('--show json prints after.json\'s IPv4 routes, rules and netconf', { skip: !has01 }, () => {
@@ -69,7 +73,9 @@ test('--out writes a kfib event log that replays to the same state', { skip: !ha
     assert.equal(a.status, 0, a.stderr);
     const b = kfibReplay(['--show', 'route', '--show', 'rule', log]);
     assert.equal(b.status, 0, b.stderr);
-    assert.equal(b.stdout, a.stdout);
+    assert.equal(body(b.stdout), body(a.stdout));
+    assert.ok(a.stdout.endsWith(EXACT_01), a.stdout);
+    assert.match(b.stdout, /^# replay: no initial state \(no --initial, no before\.json\)/);
     assert.match(readFileSync(log, 'utf8').split('\n')[0] ?? '', /^\{"v":1,"seq":1,"event":\{"type":/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -78,8 +84,12 @@ test('--out writes a kfib event log that replays to the same state', { skip: !ha
 
 test('without --initial the replay says it starts from an empty namespace', { skip: !has01 }, () => {
   const r = kfibReplay([fixturePath(F01, 'trace.rtmon')]);
-  assert.equal(r.status, 0, r.stderr);
+  // What existed before the trace is unknown: the events that needed it are refused, named gaps (3).
+  assert.equal(r.status, 3, r.stderr);
   assert.match(r.stderr, /no --initial snapshot: starting from an empty namespace/);
+  assert.match(r.stdout, /^# replay: no initial state \(no --initial, no before\.json\): started from an empty namespace/);
+  assert.match(r.stdout, /\n# replay: \d+ gaps? \(IPv4 FIB content the model did not represent\):\n(#   \d+ × refused by the model: E[A-Z]+ \(first @\d+\)\n)+/);
+  assert.match(r.stdout, /\n# replay: no initial state; the model refused [1-9]\d* events?\n$/);
 });
 
 test('a truncated rtmon file: the fault is named by byte offset, the events before it replayed; --lenient goes on', { skip: !has01 }, () => {
@@ -128,4 +138,73 @@ test('--until stops at the same state as --at shows (the step past the point is 
   assert.equal(until.stdout, at.stdout);
   // And the point is one where the state differs from the end (the test can fail).
   assert.notEqual(end.stdout, at.stdout);
+});
+
+const F11 = '11-named-tables-wg';
+const has11 = existsSync(fixturePath(F11, 'names'));
+
+test('a capture folder with names/ replays to after.json with a clean --check (named tables, protocols)', { skip: !has11 }, () => {
+  const dir = dirname(fixturePath(F11, 'after.json'));
+  const after = JSON.parse(readFileSync(fixturePath(F11, 'after.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+  const r = kfibReplay(['--show', 'json', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as Record<string, unknown[]>;
+  // after.json's route list holds IPv6 routes too (they carry "pref"); the model is IPv4.
+  assert.deepEqual(got['route'], (after['route'] ?? []).filter((x) => !('pref' in x)));
+  assert.deepEqual(got['rule'], after['rule']);
+  assert.deepEqual(got['netconf'], after['netconf']);
+  assert.deepEqual(got['nexthop'], after['nexthop'] ?? []);
+  assert.ok(JSON.stringify(got['rule']).includes('"table":"isp1"'), 'the names of names/rt_tables are printed');
+  const check = kfibReplay(['--check', dir]);
+  assert.equal(check.status, 0, check.stderr);
+  assert.match(check.stdout, /# check: 0 missing, 0 unexpected, 0 different\n/);
+  assert.match(check.stdout, /\n# replay: exact \(every IPv4 FIB record of the trace and the initial state was modelled\)\n# out of scope \(not the IPv4 FIB\): [^\n]*RTM_NEWRULE\/AF_INET6 3/);
+  // The same names from --names, and from the "names" member of the --initial snapshot.
+  const viaOption = kfibReplay(['--names', fixturePath(F11, 'names'), '--initial', fixturePath(F11, 'before.json'), '--show', 'json', fixturePath(F11, 'monitor.txt')]);
+  assert.equal(viaOption.status, 3, viaOption.stderr); // ip monitor text: wg-quick's rules without an address are of ambiguous family (counted)
+  assert.deepEqual((JSON.parse(viaOption.stdout) as Record<string, unknown[]>)['rule'], after['rule']);
+  const tmp = mkdtempSync(join(tmpdir(), 'kfib-replay-'));
+  try {
+    const names: Record<string, string> = {};
+    for (const rel of ['rt_tables', 'rt_tables.d/vpn.conf', 'rt_protos', 'rt_protos.d/local.conf']) names[rel] = readFileSync(join(fixturePath(F11, 'names'), rel), 'utf8');
+    const snap = { ...(JSON.parse(readFileSync(fixturePath(F11, 'before.json'), 'utf8')) as Record<string, unknown>), names };
+    writeFileSync(join(tmp, 'host.json'), JSON.stringify(snap));
+    copyFileSync(fixturePath(F11, 'trace.rtmon'), join(tmp, 'trace.rtmon'));
+    const viaSnapshot = kfibReplay(['--initial', join(tmp, 'host.json'), '--show', 'json', join(tmp, 'trace.rtmon')]);
+    assert.equal(viaSnapshot.status, 0, viaSnapshot.stderr);
+    assert.equal(viaSnapshot.stdout, r.stdout);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a before.json naming a table no name file defines is refused, naming the entry, the name and the files (exit 2)', { skip: !has11 }, () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'kfib-replay-'));
+  try {
+    const before = JSON.parse(readFileSync(fixturePath(F11, 'before.json'), 'utf8')) as { rule: Record<string, unknown>[] };
+    before.rule.splice(1, 0, { priority: 100, src: 'all', table: 'isp9' });
+    writeFileSync(join(tmp, 'before.json'), JSON.stringify(before));
+    const r = kfibReplay(['--names', fixturePath(F11, 'names'), '--initial', join(tmp, 'before.json'), fixturePath(F11, 'trace.rtmon')]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /before\.json: rule pref 100 \(the 2\. IPv4 rule of the dump\): unknown table "isp9": not a number, and not in iproute2's built-in table names \(main, local, default, unspec\) and [^\n]*names\/rt_tables, [^\n]*names\/rt_tables\.d\/vpn\.conf\n/);
+    // Without the host's name files (an empty --names folder), isp1 in the ip monitor text is unknown: never table main.
+    const bare = kfibReplay(['--names', tmp, '--initial', fixturePath(F11, 'before.json'), fixturePath(F11, 'monitor.txt')]);
+    assert.equal(bare.status, 2, bare.stderr);
+    assert.match(bare.stderr, /monitor\.txt: line 1: Cannot parse route: unknown table "isp1": not a number/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a bad line in a name file is an error naming the file and the line (exit 2)', { skip: !has11 }, () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'kfib-replay-'));
+  try {
+    writeFileSync(join(tmp, 'rt_tables'), '255\tlocal\n101 isp1\nisp2 102\n');
+    const r = kfibReplay(['--names', tmp, '--initial', fixturePath(F11, 'before.json'), fixturePath(F11, 'trace.rtmon')]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^kfib replay: [^\n]*rt_tables: line 3: expected "NUMBER NAME", got "isp2 102"/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
