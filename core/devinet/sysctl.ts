@@ -11,6 +11,13 @@ import { type DevconfKey } from '../uapi/ip-devconf.js';
 /** Keys whose change sends RTM_NEWNETCONF (inet_netconf_notify_devconf). */
 const NETCONF_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['forwarding', 'rp_filter', 'proxy_arp', 'ignore_routes_with_linkdown']);
 
+/**
+ * The keys devinet.c registers with DEVINET_SYSCTL_FLUSHING_ENTRY (handler
+ * ipv4_doint_and_flush, not devinet_conf_proc) that the model has; compared with the kernel
+ * in test/fixtures/kernel/devconf-flushing-keys.
+ */
+const FLUSHING_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['disable_xfrm', 'disable_policy', 'promote_secondaries', 'route_localnet']);
+
 export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
   const { key, value } = e;
   const notify = (target: string, old: number): void => {
@@ -47,6 +54,18 @@ export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
     const old = d.conf.values.forwarding;
     txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, false) });
     notify(d.name, old);
+    return;
+  }
+  if (FLUSHING_KEYS.has(key)) {
+    // ipv4_doint_and_flush() (DEVINET_SYSCTL_FLUSHING_ENTRY): the value is written and the
+    // route cache flushed; the key is not marked set and a write to `default` is not copied
+    // to existing devices (a device made later still starts from default's values).
+    if (e.target.kind === 'all') txn.confAll = devconfWrite(txn.confAll, key, value, false);
+    else if (e.target.kind === 'default') txn.confDefault = devconfWrite(txn.confDefault, key, value, false);
+    else {
+      const d = txn.dev(e.target.ifindex);
+      if (d !== undefined) txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, false) });
+    }
     return;
   }
   if (e.target.kind === 'all') {
