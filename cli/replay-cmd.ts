@@ -127,6 +127,24 @@ const SHOWS = ['route', 'rule', 'addr', 'link', 'netconf', 'nexthop', 'json'];
 
 type Format = 'rtmon' | 'monitor' | 'log';
 
+/** Whether the first bytes read as text (UTF-8, no control characters but tab, CR, LF). */
+function looksLikeText(head: Uint8Array): boolean {
+  let text: string;
+  try {
+    // stream: a multi-byte character cut at the end of the sample is not an error.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+  } catch {
+    return false;
+  }
+  return !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
+}
+
+/** Prints a line on stdout unless stdout is taken by --out - / --html - or JSON. */
+function print0(values: { readonly out?: string | undefined; readonly html?: string | undefined; readonly json: boolean }, line: string): void {
+  if (values.out === '-' || values.html === '-' || values.json) process.stderr.write(line);
+  else process.stdout.write(line);
+}
+
 function detectFormat(head: Uint8Array): Format {
   if (head.length >= 6) {
     const le = head[0] === 24 && head[1] === 0 && head[2] === 0 && head[3] === 0 && head[4] === 15 && head[5] === 0;
@@ -305,6 +323,12 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   const format = detectFormat(trace.head);
+  if (format === 'monitor' && !looksLikeText(trace.head)) {
+    // Neither rtmon's first record nor text: refused with what was seen, never read as text.
+    const seen = [...trace.head.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    process.stderr.write(`kfib replay: ${name}: not a trace kfib reads (first bytes: ${seen}); expected an rtmon file (rtmon file F), \`ip monitor\` text, or a kfib event log\n`);
+    return EXIT.usage;
+  }
   let log: LogWriter | null = null;
   if (values.out === '-') log = new LogWriter(new OutputFile('-'));
   else if (values.out !== undefined) {
@@ -322,6 +346,7 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   const ctx: Ctx = { explain: values.explain, check: values.check, json: values.json, at: at as TracePoint | undefined, until: until as TracePoint | undefined, outputs, log, html, print, names, initialSkipped, hasInitial: initial !== null };
   // First, so that a reader of the output sees it before anything else.
   if (initial === null && !ctx.json && !(values.show.includes('json'))) print('# replay: no initial state (no --initial, no before.json): started from an empty namespace; what existed before the trace is unknown\n');
+  if (trace.head.length === 0) print0(values, `# replay: the trace ${name} is empty (0 bytes): nothing happened in it; the state shown is the initial state\n`);
   let code = format === 'log' ? await replayLog(trace.input, initial, name, ctx) : await replayTrace(trace.input, format, trace.total, initial, name, ctx, values.lenient, offset);
   if (initialErrors > 0) process.stderr.write(`kfib replay: --lenient: ${initialErrors} error(s) in the initial snapshot ${values.initial ?? ''} skipped\n`);
   if (log !== null) {

@@ -208,3 +208,28 @@ test('a bad line in a name file is an error naming the file and the line (exit 2
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('bytes that are neither rtmon, text nor an event log are refused with the bytes seen, never read as ip monitor text (exit 2)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kfib-bin-'));
+  try {
+    const bytes = Uint8Array.from([0x1d, 0x0a, 0x20, 0x32, 0x00, 0xc5, 0x39, 0xb6, 0x09, 0x86, 0xce, 0x0b, 0x98, 0xce, 0x8f, 0x04, 0xff, 0xfe]);
+    writeFileSync(join(dir, 'x.bin'), bytes);
+    const r = kfibReplay([join(dir, 'x.bin')]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `kfib replay: ${join(dir, 'x.bin')}: not a trace kfib reads (first bytes: 1d 0a 20 32 00 c5 39 b6 09 86 ce 0b 98 ce 8f 04); expected an rtmon file (rtmon file F), \`ip monitor\` text, or a kfib event log\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an empty trace says so on stdout', { skip: !has01 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kfib-empty-'));
+  try {
+    writeFileSync(join(dir, 'empty.rtmon'), '');
+    const r = kfibReplay(['--initial', fixturePath(F01, 'before.json'), join(dir, 'empty.rtmon')]);
+    assert.ok(r.stdout.startsWith(`# replay: the trace ${join(dir, 'empty.rtmon')} is empty (0 bytes): nothing happened in it; the state shown is the initial state\n`), r.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
