@@ -6,25 +6,12 @@ import { deviceByName } from '../snapshot/snapshot.js';
 import { parseUnsigned } from '../uapi/rt-names.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
-import { linkHeader, linkLayer } from './ip-link-show.js';
+import { linkListing } from './ip-addr-list.js';
 
-/** `ip link show [dev] [NAME]`. */
+/** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
 function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  let name: string | null = null;
-  while (!a.done) {
-    if (a.cur === 'dev') name = a.next();
-    else if (['up', 'master', 'type', 'vrf', 'group', 'nomaster'].includes(a.cur)) notModelled(`ip link show ${a.cur}`);
-    else name = a.cur;
-    a.advance();
-  }
   if (opts.json) notModelled('ip -j link show');
-  let devs = [...ctx.snapshot.devices.values()];
-  if (name !== null) {
-    const d = deviceByName(ctx.snapshot, name);
-    if (d === undefined) throw new CommandExit(`Device "${name}" does not exist.\n`, 1);
-    devs = [d];
-  }
-  for (const d of devs) ctx.print(`${linkHeader(ctx.snapshot, d, true)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d)}\n`);
+  linkListing(ctx, opts, a);
 }
 
 export function ipLink(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
