@@ -26,7 +26,9 @@ function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
     peer: null,
     master: null,
     up: false,
-    carrier: spec.kind === 'bridge' || spec.kind === 'other',
+    // alloc_netdev() leaves __LINK_STATE_NOCARRIER clear: carrier on unless the driver
+    // turns it off (veth_open/veth_close drive it; dummy never does).
+    carrier: spec.kind === 'bridge' || spec.kind === 'other' || spec.kind === 'dummy',
     hadPorts: false,
     group: 0,
     addrs: [],
@@ -172,7 +174,9 @@ export function linkwatchCarrier(txn: Txn, e: LinkCarrierEvent): KernelError | n
   const d = txn.dev(e.ifindex);
   if (d === undefined) return kerr('ENODEV');
   if (d.carrier === e.carrier) return null;
-  txn.setDevice({ ...d, carrier: e.carrier });
+  // linkwatch_do_dev() -> rfc2863_policy(): from the first carrier change on, operstate is
+  // UP or DOWN rather than the UNKNOWN of a driver that never reports one.
+  txn.setDevice({ ...d, carrier: e.carrier, operKnown: true });
   netdevChange(txn, e.ifindex);
   return null;
 }

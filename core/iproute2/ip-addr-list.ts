@@ -42,6 +42,8 @@ function linkKind(d: NetDevice): string | null {
       return 'veth';
     case 'bridge':
       return 'bridge';
+    case 'dummy':
+      return 'dummy';
     case 'loopback':
       return null;
     case 'other':
@@ -132,7 +134,7 @@ function dumpedLinks(s: FibSnapshot, f: ListFilter, dev: NetDevice | null, oneli
     // rtnl_link_ops_get(kind): a kind the kernel has filters in the kernel; an unknown one
     // does not (then only print_linkinfo filters, which -o skips: which kinds this kernel
     // has loaded is not the model's to know).
-    if (f.kind === 'veth' || f.kind === 'bridge') links = links.filter((d) => linkKind(d) === f.kind);
+    if (f.kind === 'veth' || f.kind === 'bridge' || f.kind === 'dummy') links = links.filter((d) => linkKind(d) === f.kind);
     else if (oneline) notModelled(`ip -o address show type ${f.kind}`);
   }
   return links;

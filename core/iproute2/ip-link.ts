@@ -98,6 +98,10 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   } else if (type === 'bridge') {
     kind = 'bridge';
     if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
+  } else if (type === 'dummy') {
+    // drivers/net/dummy.c: no link options (iproute2 has no dummy link_util)
+    kind = 'dummy';
+    if (!a.done) notModelled(`ip link add type dummy ${a.cur}`);
   } else {
     notModelled(`ip link add type ${type}`);
   }
@@ -131,8 +135,14 @@ function linkSet(ctx: CommandContext, a: Args): void {
   if (step.error !== null) failKernel(step.error);
   if (w.carrier !== undefined) {
     // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() is -EOPNOTSUPP for a
-    // driver without ndo_change_carrier: veth, bridge and loopback have none (dummy has).
+    // driver without ndo_change_carrier: veth, bridge and loopback have none; dummy has
+    // (dummy_change_carrier: netif_carrier_on/off, then linkwatch as for any carrier change).
     const d = ctx.snapshot.devices.get(ifindex);
+    if (d !== undefined && d.kind === 'dummy') {
+      const c = ctx.apply({ type: 'link-carrier', ifindex, carrier: w.carrier });
+      if (c.error !== null) failKernel(c.error);
+      return;
+    }
     if (d === undefined || d.kind !== 'other') failKernel({ errno: 'EOPNOTSUPP' });
     // A device of a kind the model does not know: whether its driver has
     // ndo_change_carrier (dummy, some NICs) cannot be told from here.

@@ -49,6 +49,8 @@ export interface NetDevice {
   readonly mtu: number;
   /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
   readonly everUp?: boolean;
+  /** linkwatch has set operstate (a carrier change was seen): UP/DOWN, no longer UNKNOWN (display only). */
+  readonly operKnown?: boolean;
   /** bridge: a port has been forwarding at some point (display only). */
   readonly sawForwardingPort?: boolean;
 }
