@@ -33,6 +33,8 @@ export interface LinkSetEvent {
   /** A bridge's ifindex, or null for nomaster. */
   readonly master?: number | null;
   readonly group?: number;
+  /** IFLA_MTU (applied first, as do_setlink does). */
+  readonly mtu?: number;
 }
 
 /** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */
