@@ -16,9 +16,11 @@
 //   SIGINT (Ctrl-C), then the after snapshot.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { chownSync, copyFileSync, constants, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { copyNameFiles, IPROUTE2_CONFDIR } from './names-dir.js';
+import { EXCL, prepareDir, writeManifest } from './capture-dir.js';
+import { collectStaged, readStamp, removeOwn, STAGING } from './capture-staging.js';
 import { defineCommand, parseCommand, usageError } from './command.js';
 import { containedCommand, RUNNER_HOST_UID } from '../props/differential/kernel-runner.js';
 
@@ -102,99 +104,6 @@ function versions(): { kernel: string; iproute2: string } {
   return { kernel: k, iproute2: i };
 }
 
-/** The list of files a capture wrote, in its folder: what -f may delete, and nothing else. */
-const MANIFEST = '.kfib-capture-manifest';
-
-/**
- * The output folder: created here (mode 0755), or an existing empty folder owned by this
- * user and writable by no one else (so no one can plant a symlink in it for root to follow).
- * -f deletes only the regular files listed in an earlier capture's manifest, then requires
- * the folder to be empty.
- */
-function prepareDir(dir: string, force: boolean): string | null {
-  let st;
-  try {
-    st = lstatSync(dir);
-  } catch {
-    try {
-      mkdirSync(dir, { mode: 0o755 });
-      return null;
-    } catch (e) {
-      return `cannot create ${dir}: ${(e as Error).message}`;
-    }
-  }
-  if (!st.isDirectory()) return `${dir} exists and is not a folder${st.isSymbolicLink() ? ' (a symbolic link)' : ''}`;
-  const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
-  if (st.uid !== uid) return `${dir} is owned by uid ${st.uid}, not by this user; give a new folder`;
-  if ((st.mode & 0o022) !== 0) return `${dir} is writable by others (mode ${(st.mode & 0o777).toString(8)}); give a new folder`;
-  if (readdirSync(dir).length > 0) {
-    if (!force) return `${dir} exists and is not empty (use -f to replace an earlier capture)`;
-    let listed: string[];
-    try {
-      listed = readFileSync(join(dir, MANIFEST), 'utf8').split('\n').filter((l) => l !== '');
-    } catch {
-      return `${dir} is not an earlier capture (no ${MANIFEST}); not replacing it`;
-    }
-    for (const f of listed) {
-      if (f.startsWith('/') || f.split('/').some((p) => p === '..' || p === '.' || p === '')) return `${dir}/${MANIFEST} lists ${JSON.stringify(f)}, not a file of a capture; not replacing it`;
-    }
-    const extra = filesUnder(dir).filter((f) => f !== MANIFEST && !listed.includes(f));
-    if (extra.length > 0) return `${dir} holds files the earlier capture did not write (${extra.slice(0, 5).join(', ')}); not replacing it`;
-    for (const f of listed) {
-      const p = join(dir, f);
-      try {
-        if (lstatSync(p).isFile()) unlinkSync(p);
-      } catch {
-        // already gone
-      }
-    }
-    // The folders the earlier capture made (checkpoints/, names/ and names/*.d/) hold
-    // nothing else now (checked above): remove those left empty, deepest first.
-    removeEmptyFolders(dir, '');
-    unlinkSync(join(dir, MANIFEST));
-    if (readdirSync(dir).length > 0) return `${dir} is not empty after removing the earlier capture; not writing into it`;
-  }
-  return null;
-}
-
-/** Removes the empty folders below dir/rel, deepest first (never dir itself, never a symlink). */
-function removeEmptyFolders(dir: string, rel: string): void {
-  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-    if (!e.isDirectory()) continue;
-    const r = rel === '' ? e.name : `${rel}/${e.name}`;
-    removeEmptyFolders(dir, r);
-    try {
-      rmdirSync(join(dir, r));
-    } catch {
-      // not empty: the check that follows reports it
-    }
-  }
-}
-
-/** Every entry under `dir` that is not a folder (relative paths); symlinks included. */
-function filesUnder(dir: string): string[] {
-  const files: string[] = [];
-  const walk = (rel: string): void => {
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const r = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(r);
-      else files.push(r);
-    }
-  };
-  walk('');
-  return files;
-}
-
-/** Lists every file under `dir` into its manifest, created exclusively. */
-function writeManifest(dir: string): void {
-  const files = filesUnder(dir).filter((f) => f !== MANIFEST);
-  writeFileSync(join(dir, MANIFEST), files.map((f) => `${f}\n`).join(''), { flag: 'wx', mode: 0o644 });
-}
-
-// The runner inside the namespace: helpers for the script, the recorders, the snapshots.
-// Its working folder is the capture's staging folder (the only place it may write: in the
-// user-namespace mode it is the one folder its unprivileged host uid owns), which also
-// holds its own dot files (.runner.sh, .gets, .script.sh), never copied out. Private tmpfs over the
 // world-writable folders: nothing it leaves there reaches the host.
 const RUNNER = String.raw`#!/usr/bin/env bash
 # kfib capture runner: sourced scenario in a fresh network namespace.
@@ -265,112 +174,6 @@ kill "$RT" "$MON" 2>/dev/null; wait "$RT" "$MON" 2>/dev/null
 exit 0
 `;
 
-function readStamp(dir: string, f: string): string {
-  const b = readOwnFile(join(dir, f), 64);
-  return b === null ? '' : b.toString('utf8').trim().replace(/^(\d+)\.(\d{1,6})$/, (_, s: string, u: string) => `${s}.${u.padEnd(6, '0')}`);
-}
-
-/** The runner's folder inside the capture folder while the script runs. */
-const STAGING = '.kfib-staging';
-
-/**
- * A regular file's bytes (at most `max`), never through a symlink and never blocking on a
- * FIFO: what the contained runner left may be anything. Null when it is not a regular file.
- */
-function readOwnFile(path: string, max: number): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return null;
-    const buf = Buffer.alloc(max);
-    const n = readSync(fd, buf, 0, max, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Copies one regular file `src` to a new file `dst` (exclusive, no symlink followed). */
-function copyOwnFile(src: string, dst: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return false;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return false;
-    const out = openSync(dst, EXCL, 0o644);
-    try {
-      const buf = Buffer.alloc(1 << 20);
-      for (let pos = 0; ; ) {
-        const n = readSync(fd, buf, 0, buf.length, pos);
-        if (n === 0) break;
-        writeSync(out, buf, 0, n);
-        pos += n;
-      }
-    } finally {
-      closeSync(out);
-    }
-    return true;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Moves what the runner wrote into the capture folder: regular files and folders only, as
- * new files owned by this user; dot files are the runner's own (stamps, scratch) and stay
- * behind. Returns what was not copied (symlinks, devices, FIFOs), to be reported.
- */
-function collectStaged(staging: string, dir: string): string[] {
-  const skipped: string[] = [];
-  const walk = (rel: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(join(staging, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const r = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (existsSync(join(dir, r)) && !e.isDirectory()) {
-        skipped.push(`${r} (the capture's own file of that name is kept)`);
-      } else if (e.isDirectory()) {
-        try {
-          mkdirSync(join(dir, r), { mode: 0o755 });
-        } catch {
-          skipped.push(`${r}/ (the capture's own folder of that name is kept)`);
-          continue;
-        }
-        walk(r);
-      } else if (!e.isFile()) {
-        skipped.push(`${r} (${e.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'})`);
-      } else {
-        try {
-          if (!copyOwnFile(join(staging, r), join(dir, r))) skipped.push(`${r} (not a regular file)`);
-        } catch (err) {
-          skipped.push(`${r} (${(err as Error).message})`);
-        }
-      }
-    }
-  };
-  walk('');
-  return skipped;
-}
-
-/** Removes the runner's staging folder (never following a symlink). */
-function removeOwn(staging: string): void {
-  rmSync(staging, { recursive: true, force: true });
-}
-
-/** Files of the capture are created exclusively, never through a symlink. */
-const EXCL = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 function writeMeta(dir: string, meta: Record<string, unknown>): void {
   writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`, { flag: 'wx', mode: 0o644 });
