@@ -20,7 +20,8 @@
 // fibmatch` (that is when its state is visible too), each event from the loaded snapshot
 // (snapshots are immutable). Each event is measured `--rounds` times (default 3) on both
 // sides and each side's median kept: this 2-core machine's speed drifts from minute to
-// minute, so only ratios from one run mean anything. The routes an event touched are
+// minute, so only ratios from one run mean anything (the model's CPU time is recorded
+// beside its wall time: on a loaded machine the wall time includes waiting for a core). The routes an event touched are
 // counted once, outside the timing (the effects listed on demand).
 //
 // Run: npm run bench:device-events  (node dist/bench/device-events.bench.js [--quick]
@@ -42,7 +43,7 @@ import { FibRunner } from '../core/reduce/fib-runner.js';
 import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatIp, formatPrefix, loadTable, type BenchTable } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
-import { collectGarbage, machineInfo, median, ratio } from './_harness.js';
+import { machineInfo, median, ratio, settle } from './_harness.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -157,21 +158,23 @@ interface Counted {
 }
 
 /** Times one event in the model: the command, then the probe that shows it. */
-function modelEvent(s: FibSnapshot, ev: EventSpec, probe: string, count: boolean): { ms: number; counted: Counted | null } {
-  collectGarbage();
+function modelEvent(s: FibSnapshot, ev: EventSpec, probe: string, count: boolean): { ms: number; cpuMs: number; counted: Counted | null } {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = runCommand(s, ev.command.split(' '));
   const p = run(r.snapshot, probe);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000;
   if (!ev.visible.test(p.out)) throw new Error(`Model: after \`${ev.command}\` the probe shows ${JSON.stringify(p.out)}`);
-  if (!count) return { ms, counted: null };
+  if (!count) return { ms, cpuMs, counted: null };
   let changes = 0;
   let routeEffects = 0;
   for (const st of r.steps) {
     changes += (st.step.changes ?? st.step.effects).length;
     routeEffects += st.step.effects.length;
   }
-  return { ms, counted: { changes, routeEffects } };
+  return { ms, cpuMs, counted: { changes, routeEffects } };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -221,7 +224,7 @@ function kernelRounds(batch: string, probe: string, rounds: number, dir: string)
 
 // ---------------------------------------------------------------------------------------
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const startLoad = loadavg();
   const table = loadTable(join(SHARED, 'data', 'ipv4-fulltable-iprbench.txt'));
@@ -246,16 +249,23 @@ function main(): void {
   console.log(`model: ${routes} routes in main after loading ${events.length} (${loadMs.toFixed(0)} ms)`);
 
   const model: number[][] = SPECS.map(() => []);
+  const modelCpu: number[][] = SPECS.map(() => []);
   const counted: (Counted | null)[] = SPECS.map(() => null);
-  for (let r = 0; r < args.rounds; r++) {
-    progress(`model: round ${r + 1}/${args.rounds}`);
+  // A warm-up round (not kept: the first run of each path compiles it), then the rounds.
+  for (let r = -1; r < args.rounds; r++) {
+    progress(r < 0 ? 'model: warm-up round' : `model: round ${r + 1}/${args.rounds}`);
     // From the loaded snapshot each time (snapshots are immutable); carrier back after loss.
-    SPECS.forEach((ev, i) => {
+    for (let i = 0; i < SPECS.length; i++) {
+      const ev = SPECS[i]!;
       const from = ev === CARRIER_BACK ? run(base, CARRIER_LOSS.command).snapshot : base;
+      // A full collection and a pause for its sweeping, so that none runs into the timing.
+      await settle();
       const m = modelEvent(from, ev, probe, r === 0);
+      if (r < 0) continue;
       model[i]!.push(m.ms);
+      modelCpu[i]!.push(m.cpuMs);
       if (m.counted !== null) counted[i] = m.counted;
-    });
+    }
   }
   let kernel: { loadMs: number; events: number[][] } | null = null;
   if (why === null) {
@@ -268,7 +278,7 @@ function main(): void {
   const rows = SPECS.map((ev, i) => {
     const m = median(model[i]!);
     const k = kernel === null ? null : median(kernel.events[i]!);
-    return { event: ev.name, command: ev.command, modelMs: m, kernelMs: k, speedup: ratio(k, m), changes: counted[i]?.changes ?? null, routeEffects: counted[i]?.routeEffects ?? null, modelRuns: model[i]!, kernelRuns: kernel?.events[i] ?? [] };
+    return { event: ev.name, command: ev.command, modelMs: m, modelCpuMs: median(modelCpu[i]!), kernelMs: k, speedup: ratio(k, m), changes: counted[i]?.changes ?? null, routeEffects: counted[i]?.routeEffects ?? null, modelRuns: model[i]!, kernelRuns: kernel?.events[i] ?? [] };
   });
   const result = {
     bench: 'device-events',
@@ -284,7 +294,7 @@ function main(): void {
   };
   for (const r of rows) {
     console.log(
-      `${r.event.padEnd(30)} model ${r.modelMs.toFixed(1).padStart(8)} ms  kernel ${r.kernelMs === null ? '       -' : r.kernelMs.toFixed(1).padStart(8)} ms  ` +
+      `${r.event.padEnd(30)} model ${r.modelMs.toFixed(1).padStart(8)} ms (cpu ${r.modelCpuMs.toFixed(1)} ms)  kernel ${r.kernelMs === null ? '       -' : r.kernelMs.toFixed(1).padStart(8)} ms  ` +
         `${r.speedup === null ? '' : `${r.speedup.toFixed(1)}x`}  (${r.changes} changes standing for ${r.routeEffects} route effects)`,
     );
   }
@@ -296,4 +306,4 @@ function main(): void {
   }
 }
 
-main();
+await main();
