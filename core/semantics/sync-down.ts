@@ -11,13 +11,12 @@
 // | NETDEV_CHANGE     | linkdown                                         | route linkdown          |
 
 import type { Txn } from '../snapshot/txn.js';
+import type { InfoHash } from '../snapshot/fib-info-hash.js';
 import { fibInfo, fibRebalance, type FibAlias, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
-import { findInfo } from '../snapshot/fib-info-hash.js';
 import { tableOf, tableWithVersions, type FibTable } from '../snapshot/fib-table.js';
 import { pmapEmpty, pmapForEach, pmapFromSorted } from '../snapshot/persistent-map.js';
 import { InfoIndex, InfoVersions } from '../snapshot/fib-info-versions.js';
-import { aliasListSig } from '../snapshot/alias-sig.js';
 import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { EffectCause, InfoChange } from '../snapshot/effects.js';
@@ -82,8 +81,8 @@ function syncInfos(txn: Txn, cause: EffectCause, candidates: (t: FibTable) => re
 }
 
 /** A new version of an info with other nexthops and flags (interned: back to the same object when the flags come back). */
-function version(info: FibInfo, nhs: readonly FibNh[], dead: boolean, linkdown: boolean, pfsrcRemoved = info.pfsrcRemoved): FibInfo {
-  return findInfo(fibInfo({ ...info, nhs, dead, linkdown, pfsrcRemoved }));
+function version(infos: InfoHash, info: FibInfo, nhs: readonly FibNh[], dead: boolean, linkdown: boolean, pfsrcRemoved = info.pfsrcRemoved): FibInfo {
+  return infos.find(fibInfo({ ...info, nhs, dead, linkdown, pfsrcRemoved }));
 }
 
 const same = (info: FibInfo, counts = false): Synced => ({ info, counts });
@@ -128,7 +127,7 @@ export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: b
       const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
       if (balanced !== info.nhs) changed = true;
       if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info, wholly);
-      return { info: version(info, balanced, routeDead, routeLinkdown), counts: wholly };
+      return { info: version(txn.lineage.infos, info, balanced, routeDead, routeLinkdown), counts: wholly };
     },
   );
 }
@@ -168,7 +167,7 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
       const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
       if (balanced !== info.nhs) changed = true;
       if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info);
-      return same(version(info, balanced, routeDead, routeLinkdown));
+      return same(version(txn.lineage.infos, info, balanced, routeDead, routeLinkdown));
     },
   );
 }
@@ -186,7 +185,7 @@ export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
     (t) => t.index.withPrefsrc(local),
     (info) => {
       if (info.dead && info.pfsrcRemoved) return same(info, true);
-      return { info: version(info, info.nhs, true, info.linkdown === true, true), counts: true };
+      return { info: version(txn.lineage.infos, info, info.nhs, true, info.linkdown === true, true), counts: true };
     },
   );
 }
@@ -229,7 +228,7 @@ function flushTable(txn: Txn, t: FibTable, dead: Map<FibInfo, FibInfo>, cause: E
     // stands for no route when listed).
     const hit = new Map<FibInfo, FibInfo>();
     for (const info of t.index.infos()) hit.set(info, v.current(info));
-    const nt = tableOf(t.id, pmapEmpty(), new Array<number>(33).fill(0), InfoVersions.EMPTY, new InfoIndex());
+    const nt = tableOf(t.id, pmapEmpty(), new Array<number>(33).fill(0), InfoVersions.EMPTY, new InfoIndex(), t.sigs);
     txn.setTable(nt);
     emitFlushed(txn, t, nt, hit, cause);
     return;
@@ -298,12 +297,12 @@ function flushTable(txn: Txn, t: FibTable, dead: Map<FibInfo, FibInfo>, cause: E
     const keep = keepOf(stored);
     if (keep.length === 0) return;
     keys.push(key);
-    tags.push(keep === stored ? tag : aliasListSig(keep));
+    tags.push(keep === stored ? tag : t.sigs.sig(keep));
     vals.push(keep);
     lenCounts[32 - (key % 256)]!++;
     index.addList(keep);
   });
-  const nt = tableOf(t.id, pmapFromSorted(keys, tags, vals), lenCounts, versions, index);
+  const nt = tableOf(t.id, pmapFromSorted(keys, tags, vals), lenCounts, versions, index, t.sigs);
   txn.setTable(nt);
   emitFlushed(txn, t, nt, hit, cause);
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { snapshots } from '../../core/stream/replay.js';
+import { snapshots } from '../../core/stream/rx.js';
 import { runCommand } from '../../core/iproute2/ip-command.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
 import { reduceFib } from '../../core/reduce/reduce.js';
