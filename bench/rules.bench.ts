@@ -19,8 +19,8 @@
 //
 // Run: npm run bench:rules  (node dist/bench/rules.bench.js [--rules N] [--kernel-rules N]
 //      [--no-kernel] [--out DIR])
-// Takes about 2 minutes on the 2-core machine of bench/results (most of it the kernel's
-// 10,000 rules). Writes DIR/rules.json (default bench/results/); progress lines on stderr.
+// Took 14 minutes on the 2-core machine of bench/results under a load average of 18, almost
+// all of it the model's 100,000 rules (the kernel's 10,000 took 4 s). Writes DIR/rules.json (default bench/results/); progress lines on stderr.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
