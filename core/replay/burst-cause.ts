@@ -7,6 +7,7 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { Effect } from '../snapshot/effects.js';
+import { notifiedEffects } from '../snapshot/info-changes.js';
 import { reduceFib } from '../reduce/reduce.js';
 import { compareTimestamps, type NetlinkRecord } from '../trace/netlink-records.js';
 import { predictedNotifications } from './notification.js';
@@ -37,11 +38,12 @@ export function findCause(queue: RecordQueue, q: Queued, ids: ReadonlySet<string
     const events = recordEvents(c.record, snap, resolve);
     if (typeof events === 'string' || events.length === 0) continue;
     let s = snap;
+    // Only notified effects predict notifications (a flush's routes are listed only when notified).
     const effects: Effect[] = [];
     for (const e of events) {
       const st = reduceFib(s, e);
       s = st.snapshot;
-      for (const x of st.effects) effects.push(x);
+      for (const x of notifiedEffects(st.changes ?? st.effects)) effects.push(x);
     }
     if (predictedNotifications(snap, s, effects).some((n) => ids.has(n.id))) return c;
   }

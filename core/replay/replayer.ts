@@ -30,7 +30,8 @@ import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { FibRunner } from '../reduce/fib-runner.js';
 import type { FibEvent } from '../events/fib-event.js';
-import type { Effect } from '../snapshot/effects.js';
+import type { Change, Effect } from '../snapshot/effects.js';
+import { expandChanges, notifiedEffects } from '../snapshot/info-changes.js';
 import type { KernelError } from '../uapi/errno.js';
 import type { RouteMetrics, NetlinkRecord, TraceRecord, AddrRecord, NetconfRecord } from '../trace/netlink-records.js';
 import { inetConfEvents, isProblem, netconfIsFull, netconfTarget, routeEvent, type ResolveDev, recordEvents } from './record-events.js';
@@ -177,26 +178,38 @@ export class TraceReplayer {
     return recordNotifications(r, this.resolve, this.addrIfindex, this.netconfTargetIndex);
   }
 
-  /** Applies events; returns them with the snapshot before. */
-  private applyEvents(events: readonly FibEvent[]): { applied: AppliedEvent[]; before: FibSnapshot; effects: Effect[]; error: KernelError | null } {
+  /**
+   * Applies events; returns them with the snapshot before and what the reducer recorded:
+   * effects, and one change per fib_info a device event changed or flushed (effects.ts,
+   * InfoChange), whose routes are listed only where they are read (--explain, metrics kept
+   * beside routes, notified flushes): a carrier flap or an admin-down flush of a full table
+   * costs the fib_infos on the device, not a route effect each.
+   */
+  private applyEvents(events: readonly FibEvent[]): { applied: AppliedEvent[]; before: FibSnapshot; changes: Change[]; error: KernelError | null } {
     const before = this.snap;
     const applied: AppliedEvent[] = [];
-    const effects: Effect[] = [];
+    const changes: Change[] = [];
     let error: KernelError | null = null;
     for (const event of events) {
       const step = this.runner.reduce(this.snap, event);
       this.snap = step.snapshot;
       applied.push({ event, step });
-      for (const e of step.effects) effects.push(e);
+      for (const c of step.changes ?? step.effects) changes.push(c);
       if (step.error !== null) error = step.error;
     }
-    return { applied, before, effects, error };
+    return { applied, before, changes, error };
   }
 
-  private silentOf(before: FibSnapshot, effects: readonly Effect[], events: readonly FibEvent[]): readonly SilentChange[] {
+  private silentOf(before: FibSnapshot, changes: readonly Change[], events: readonly FibEvent[]): readonly SilentChange[] {
     if (!this.explain) return NO_SILENT;
     const rules = events.some((e) => e.type.startsWith('rule') || e.type.startsWith('link'));
-    return silentChanges(before, this.snap, effects, { rules });
+    return silentChanges(before, this.snap, expandChanges(changes), { rules });
+  }
+
+  /** The metrics kept beside routes after changes (their routes listed only when some metrics exist or the record brings some). */
+  private metricsAfter(changes: readonly Change[], record: NetlinkRecord | null): Map<string, RouteMetrics> {
+    if (this.metrics.size === 0 && (record?.kind !== 'route' || record.metrics === undefined)) return this.metrics;
+    return trackMetrics(this.metrics, expandChanges(changes), record);
   }
 
   private stepOf(q: Queued, role: RecordRole, applied: AppliedEvent[], silent: readonly SilentChange[], findings: CheckFinding[], notes: readonly string[], pulledBy?: number): ReplayStep {
@@ -232,21 +245,21 @@ export class TraceReplayer {
         }
       }
     }
-    const { applied, before, effects } = this.applyEvents(evs);
+    const { applied, before, changes } = this.applyEvents(evs);
     if (r.kind === 'link' && r.op === 'new' && r.inetConf !== undefined) {
       const conf = inetConfEvents(r.ifindex, r.inetConf, this.snap);
       if (conf.length > 0) {
         const more = this.applyEvents(conf);
         applied.push(...more.applied);
-        effects.push(...more.effects);
+        changes.push(...more.changes);
         for (const c of conf) notes.push(`IFLA_INET_CONF of ${this.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
       }
     }
-    this.metrics = trackMetrics(this.metrics, effects, null);
-    const silent = this.silentOf(before, effects, applied.map((a) => a.event));
+    this.metrics = this.metricsAfter(changes, null);
+    const silent = this.silentOf(before, changes, applied.map((a) => a.event));
     // Predictions of state events (kernel routes of a device coming up) are matched later.
     const findings: CheckFinding[] = [];
-    if (q.seq !== 0) this.pending.add(predictedNotifications(before, this.snap, effects), q.seq, r.time);
+    if (q.seq !== 0) this.pending.add(predictedNotifications(before, this.snap, notifiedEffects(changes)), q.seq, r.time);
     return this.stepOf(q, 'state', applied, silent, findings, notes);
   }
 
@@ -294,10 +307,10 @@ export class TraceReplayer {
     const inferred = inferPromotion(this.queue, q, this.snap, this.addrIfindex, (a, b) => this.withinWindow(a, b));
     for (const e of inferred) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
     const all = [...inferred, ...events];
-    const { applied, before, effects, error } = this.applyEvents(all);
-    this.metrics = trackMetrics(this.metrics, effects, r);
-    this.pending.add(predictedNotifications(before, this.snap, effects), q.seq, r.time);
-    const silent = this.silentOf(before, effects, all);
+    const { applied, before, changes, error } = this.applyEvents(all);
+    this.metrics = this.metricsAfter(changes, r);
+    this.pending.add(predictedNotifications(before, this.snap, notifiedEffects(changes)), q.seq, r.time);
+    const silent = this.silentOf(before, changes, all);
     q.applied = true;
     if (error !== null) notes.push(`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`);
     return this.stepOf(q, role, applied, silent, findings, notes, pulledBy);

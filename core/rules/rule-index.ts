@@ -4,9 +4,12 @@
 // Why: fib_nl_newrule() refuses a rule equal to one in the list (EEXIST). The comparison is
 // not plain equality: from, to and tos count only when the new rule gives them
 // (fib4_rule_compare(): src_len, dst_len, tos != 0), every other attribute always counts.
-// So each rule is entered under eight keys, one per subset of {from, to, tos}: the other
-// attributes plus that subset's values. A new rule exists exactly when the key of its own
-// subset (the selectors it gives) is present. Comparing each new rule with the whole list
+// So each rule is entered under one key per subset of the selectors it gives: the other
+// attributes plus that subset's values (a rule giving no selector, one key; one giving from
+// only, two). A new rule exists exactly when the key of its own subset (the selectors it
+// gives) is present: a rule that does not give a selector the new rule gives never equals
+// it (fib4_rule_compare() compares the new rule's non-zero value with the old rule's zero),
+// so it need not be entered under subsets holding that selector. Comparing each new rule with the whole list
 // made 100,000 rules quadratic (the kernel walks its list too, but in C).
 //
 // The list stays an immutable array in the snapshot; the index belongs to one array. When
@@ -50,7 +53,9 @@ class RuleIndex {
 
   add(r: FibRule): void {
     const fixed = fixedKey(r);
+    const g = givenMask(r);
     for (let m = 0; m < 8; m++) {
+      if ((m & ~g) !== 0) continue;
       const k = keyUnder(r, fixed, m);
       this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
     }
@@ -58,7 +63,9 @@ class RuleIndex {
 
   remove(r: FibRule): void {
     const fixed = fixedKey(r);
+    const g = givenMask(r);
     for (let m = 0; m < 8; m++) {
+      if ((m & ~g) !== 0) continue;
       const k = keyUnder(r, fixed, m);
       const n = (this.counts.get(k) ?? 0) - 1;
       if (n <= 0) this.counts.delete(k);

@@ -15,7 +15,8 @@ import type { InfoHash } from '../snapshot/fib-info-hash.js';
 import { fibInfo, fibRebalance, type FibAlias, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import { tableOf, tableWithVersions, type FibTable } from '../snapshot/fib-table.js';
-import { pmapForEach, pmapFromSorted } from '../snapshot/persistent-map.js';
+import { pmapEmpty, pmapForEach, pmapFromSorted } from '../snapshot/persistent-map.js';
+import { InfoIndex, InfoVersions } from '../snapshot/fib-info-versions.js';
 import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { EffectCause, InfoChange } from '../snapshot/effects.js';
@@ -195,7 +196,8 @@ export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
  *
  * A route is dead when its fib_info is: only tables with a dead info are walked (the
  * kernel's fib_table_flush() walks every table's trie), one change is recorded per dead
- * info, and a table that loses many routes is rebuilt in one pass from what it keeps.
+ * info, a table whose every indexed info is dead is emptied without a walk, and a table
+ * that loses many routes is rebuilt in one pass from what it keeps.
  */
 export function fibFlush(txn: Txn, cause: EffectCause): void {
   for (const t of [...txn.tables.values()]) {
@@ -210,78 +212,103 @@ export function fibFlush(txn: Txn, cause: EffectCause): void {
 /** Rebuild rather than delete one by one when more than this share of a table's prefixes go. */
 const REBUILD_SHARE = 1 / 16;
 
+/** Records one info-flush change per dead info of a table that changed (its routes listed on demand). */
+function emitFlushed(txn: Txn, t: FibTable, after: FibTable, hit: ReadonlyMap<FibInfo, FibInfo>, cause: EffectCause): void {
+  const edit = editOf(txn);
+  for (const [stored, info] of hit) txn.emit({ kind: 'info-flush', table: t.id, before: t, after, stored, old: info, info, cause, notified: info.pfsrcRemoved, edit });
+}
+
 function flushTable(txn: Txn, t: FibTable, dead: Map<FibInfo, FibInfo>, cause: EffectCause): void {
   const v = t.versions;
   const checkStored = t.index.storedDead;
   const isDead = (info: FibInfo): boolean => dead.has(info) || (checkStored && !v.has(info) && info.dead);
-  const keys: number[] = [];
-  const tags: number[] = [];
-  const vals: (readonly FibAlias[])[] = [];
-  const changed: { key: number; aliases: readonly FibAlias[] }[] = [];
-  const hit = new Map<FibInfo, FibInfo>();
+  if (t.leaves.size > 0 && dropsWhole(t, isDead)) {
+    // Every info the table's routes can use is dead (the index is a superset of them): the
+    // table empties without a walk, one change per dead info (an info no route used any more
+    // stands for no route when listed).
+    const hit = new Map<FibInfo, FibInfo>();
+    for (const info of t.index.infos()) hit.set(info, v.current(info));
+    const nt = tableOf(t.id, pmapEmpty(), new Array<number>(33).fill(0), InfoVersions.EMPTY, new InfoIndex(), t.sigs);
+    txn.setTable(nt);
+    emitFlushed(txn, t, nt, hit, cause);
+    return;
+  }
+  // What a prefix keeps: the same list when none of its routes is dead. Leaves holding one
+  // route through a shared info are one shared array, so the last answer is kept.
   let lastList: readonly FibAlias[] | null = null;
-  let lastKeep: readonly FibAlias[] | null = null;
-  const limit = t.leaves.size * REBUILD_SHARE;
-  pmapForEach(t.leaves, (key, stored, tag) => {
-    let keep: readonly FibAlias[];
-    if (stored === lastList) keep = lastKeep!;
-    else {
-      let any = false;
-      for (let i = 0; i < stored.length && !any; i++) any = isDead((stored[i] as FibAlias).info);
-      if (!any) keep = stored;
-      else {
-        const xs: FibAlias[] = [];
-        for (let i = 0; i < stored.length; i++) {
-          const fa = stored[i] as FibAlias;
-          if (isDead(fa.info)) hit.set(fa.info, v.current(fa.info));
-          else xs.push(fa);
-        }
-        keep = xs;
+  let lastKeep: readonly FibAlias[] = [];
+  const hit = new Map<FibInfo, FibInfo>();
+  const keepOf = (stored: readonly FibAlias[]): readonly FibAlias[] => {
+    if (stored === lastList) return lastKeep;
+    let any = false;
+    for (let i = 0; i < stored.length && !any; i++) any = isDead((stored[i] as FibAlias).info);
+    let keep: readonly FibAlias[] = stored;
+    if (any) {
+      const xs: FibAlias[] = [];
+      for (let i = 0; i < stored.length; i++) {
+        const fa = stored[i] as FibAlias;
+        if (isDead(fa.info)) hit.set(fa.info, v.current(fa.info));
+        else xs.push(fa);
       }
-      lastList = stored;
-      lastKeep = keep;
+      keep = xs;
     }
-    if (keep !== stored) {
-      // Past the share that makes a rebuild cheaper, the changes need not be listed.
-      if (changed.length <= limit) changed.push({ key, aliases: keep });
-    }
-    if (keep.length !== 0) {
-      keys.push(key);
-      tags.push(keep === stored ? tag : -1);
-      vals.push(keep);
-    }
+    lastList = stored;
+    lastKeep = keep;
+    return keep;
+  };
+  // First pass: which prefixes change (listed while few), allocating nothing per prefix
+  // otherwise (a flush that finds nothing, as after fib_sync_down_addr() of an address no
+  // route uses as prefsrc any more, costs one walk).
+  const limit = t.leaves.size * REBUILD_SHARE;
+  const changed: { key: number; aliases: readonly FibAlias[] }[] = [];
+  let changes = 0;
+  pmapForEach(t.leaves, (key, stored) => {
+    const keep = keepOf(stored);
+    if (keep === stored) return;
+    changes++;
+    if (changes <= limit) changed.push({ key, aliases: keep });
   });
-  if (changed.length === 0) {
+  if (changes === 0) {
     // Versions no route uses (the index is a superset): dead ones need no second walk.
     const live = v.restrictedTo((stored) => !dead.has(stored));
     if (live !== v) txn.setTable(tableWithVersions(t, live));
     return;
   }
-  const edit = editOf(txn);
-  const emit = (after: FibTable): void => {
-    for (const [stored, info] of hit) txn.emit({ kind: 'info-flush', table: t.id, before: t, after, stored, old: info, info, cause, notified: info.pfsrcRemoved, edit });
-  };
   // The versions of the dead infos go with their routes (a route added later with an equal
   // info must not read them).
   const versions = v.restrictedTo((stored) => !hit.has(stored));
-  if (changed.length <= limit) {
-    let nt = tableWithVersions(t, versions);
-    txn.setTable(nt);
+  if (changes <= limit) {
+    txn.setTable(tableWithVersions(t, versions));
     // Written as they read (setAliases stores what it is given as current).
     for (const c of changed) {
       const low = c.key % 256;
       txn.setAliases(t.id, (c.key - low) / 256, 32 - low, v.list(c.aliases));
     }
-    nt = txn.tables.get(t.id) as FibTable;
-    emit(nt);
+    emitFlushed(txn, t, txn.tables.get(t.id) as FibTable, hit, cause);
     return;
   }
+  // Second pass: the table rebuilt from what it keeps, with an exact index.
+  const keys: number[] = [];
+  const tags: number[] = [];
+  const vals: (readonly FibAlias[])[] = [];
   const lenCounts = new Array<number>(33).fill(0);
-  for (let i = 0; i < keys.length; i++) {
-    lenCounts[32 - ((keys[i] as number) % 256)]!++;
-    if (tags[i] === -1) tags[i] = t.sigs.sig(vals[i] as readonly FibAlias[]);
-  }
-  const nt = tableOf(t.id, pmapFromSorted(keys, tags, vals), lenCounts, versions, t.index, t.sigs);
+  const index = new InfoIndex();
+  pmapForEach(t.leaves, (key, stored, tag) => {
+    const keep = keepOf(stored);
+    if (keep.length === 0) return;
+    keys.push(key);
+    tags.push(keep === stored ? tag : t.sigs.sig(keep));
+    vals.push(keep);
+    lenCounts[32 - (key % 256)]!++;
+    index.addList(keep);
+  });
+  const nt = tableOf(t.id, pmapFromSorted(keys, tags, vals), lenCounts, versions, index, t.sigs);
   txn.setTable(nt);
-  emit(nt);
+  emitFlushed(txn, t, nt, hit, cause);
+}
+
+/** Whether every info in the table's index is dead (then so is every route of the table). */
+function dropsWhole(t: FibTable, isDead: (info: FibInfo) => boolean): boolean {
+  for (const info of t.index.infos()) if (!isDead(info)) return false;
+  return true;
 }

@@ -78,6 +78,11 @@ export class InfoIndex {
   get size(): number {
     return this.known.size;
   }
+
+  /** Every indexed info (the table's stored infos, and some no route uses any more). */
+  infos(): IterableIterator<FibInfo> {
+    return this.known.values();
+  }
 }
 
 /** Memo sizes: resolved lists and aliases are cached per version map, up to this many each. */

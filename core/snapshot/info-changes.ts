@@ -110,3 +110,30 @@ export function changeRouteCount(c: InfoChange): number {
   forEachRoute([c], () => n++);
   return n;
 }
+
+/**
+ * The notified effects that changes stand for, in order (what expandChanges() lists, less
+ * the silent ones), listing a per-fib_info change's routes only when it is notified (a
+ * flush of routes killed by fib_sync_down_addr(), RTM_DELROUTE since 6.6): a carrier
+ * change or an admin-down flush of a full table costs nothing here.
+ */
+export function notifiedEffects(changes: readonly Change[]): Effect[] {
+  const out: Effect[] = [];
+  for (const r of runs(changes)) {
+    if (!Array.isArray(r)) {
+      if ((r as Effect).notified) out.push(r as Effect);
+      continue;
+    }
+    if (!r.some((c) => c.notified)) continue;
+    const xs: Effect[] = [];
+    routeEffects(r, xs);
+    for (const e of xs) if (e.notified) out.push(e);
+  }
+  return out;
+}
+
+/** Whether changes hold a per-fib_info change (then listing their effects walks tables). */
+export function hasInfoChange(changes: readonly Change[]): boolean {
+  for (let i = 0; i < changes.length; i++) if (isInfoChange(changes[i]!)) return true;
+  return false;
+}

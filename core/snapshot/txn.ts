@@ -3,7 +3,7 @@
 // always an immutable FibSnapshot that shares every untouched object with its parent.
 
 import type { FibSnapshot, Ipv4NetSysctl } from './snapshot.js';
-import type { Change } from './effects.js';
+import { isInfoChange, type Change } from './effects.js';
 import type { NetDevice } from './net-device.js';
 import type { DevConf } from './devconf.js';
 import { emptyTable, tableAliases, tableSetAliases, type FibTable } from './fib-table.js';
@@ -35,6 +35,12 @@ export class Txn {
   mpSaddrGenid!: ReadonlyMap<string, number>;
   /** What the event did so far (emit() adds); one array only once there is something. */
   private effectList: Change[] | null = null;
+  /**
+   * Set once a per-fib_info change is recorded: it keeps the tables before and after it to
+   * list its routes on demand, so the rest of the event must not update their nodes in place
+   * (setAliases() then copies, as without an edit).
+   */
+  private keepTables = false;
 
   /**
    * @param edit set when the caller keeps no earlier snapshot (a replay without history):
@@ -58,6 +64,7 @@ export class Txn {
     this.tablesCopy = null;
     this.nexthopsCopy = null;
     this.effectList = null;
+    this.keepTables = false;
     this.rules = base.rules;
     this.confAll = base.confAll;
     this.confDefault = base.confDefault;
@@ -72,6 +79,7 @@ export class Txn {
 
   /** Records an effect, or a per-fib_info change (effects.ts, InfoChange). */
   emit(e: Change): void {
+    if (isInfoChange(e)) this.keepTables = true;
     // `[e]` rather than push() into an empty array: V8 grows that to 17 slots, and a
     // reducer makes one such array per event.
     if (this.effectList === null) this.effectList = [e];
@@ -145,7 +153,7 @@ export class Txn {
 
   setAliases(table: number, dst: Ip4, plen: number, aliases: readonly FibAlias[]): void {
     const t = this.ensureTable(table);
-    const nt = tableSetAliases(t, dst, plen, aliases, this.edit);
+    const nt = tableSetAliases(t, dst, plen, aliases, this.keepTables ? null : this.edit);
     if (nt === t) return;
     this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(table, nt);
   }

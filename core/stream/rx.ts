@@ -15,6 +15,7 @@
 import { concat, defer, map, scan, takeWhile, concatMap, type Observable, type OperatorFunction } from 'rxjs';
 import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
+import type { Change } from '../snapshot/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../snapshot/snapshot.js';
 import { runCommand } from '../iproute2/ip-command.js';
 import type { ScriptLine } from '../script/run-script.js';
@@ -61,7 +62,30 @@ export interface ReplayStep extends Step {
  */
 export function snapshots(events$: Observable<FibEvent>, start: FibSnapshot = initialSnapshot()): Observable<ReplayStep> {
   const seed: ReplayStep = { seq: 0, event: { type: 'ip-forward', value: 0 }, snapshot: start, effects: [], error: null };
-  return events$.pipe(fold((prev: ReplayStep, event: FibEvent): ReplayStep => ({ seq: prev.seq + 1, event, ...reduceFib(prev.snapshot, event) }), seed));
+  return events$.pipe(fold((prev: ReplayStep, event: FibEvent): ReplayStep => new StreamStep(prev.seq + 1, event, reduceFib(prev.snapshot, event)), seed));
+}
+
+/**
+ * A reduced event with its sequence number. Not a spread of the reducer's step: its effects
+ * are a getter (listed from the per-fib_info changes on first read), which a spread drops.
+ */
+class StreamStep implements ReplayStep {
+  readonly snapshot: FibSnapshot;
+  readonly error: Step['error'];
+  constructor(
+    readonly seq: number,
+    readonly event: FibEvent,
+    private readonly step: Step,
+  ) {
+    this.snapshot = step.snapshot;
+    this.error = step.error;
+  }
+  get effects(): Step['effects'] {
+    return this.step.effects;
+  }
+  get changes(): readonly Change[] {
+    return this.step.changes ?? this.step.effects;
+  }
 }
 
 /** Command lines ({line, command}) -> executed script lines, the snapshot carried by the fold. */
