@@ -4,12 +4,13 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import { AfState, getAddrAf, getPrefixAf, type AfPrefix } from './addr-family.js';
 import { addrFlush } from './ip-addr-flush.js';
 import { formatIp4, maskOf, type Ip4 } from '../net/ip4.js';
-import { parseUnsigned, scopeName, scopeNumber } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, parseUnsigned, scopeName, scopeNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
+import { listBrief, listJson } from './ip-link-list.js';
 
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -21,7 +22,10 @@ export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (matches(verb, 'replace')) return addrModify(ctx, opts, a, 'replace');
   if (matches(verb, 'delete')) return addrModify(ctx, opts, a, 'delete');
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return addrList(ctx, opts, a);
-  if (matches(verb, 'flush')) return addrFlush(ctx, opts, a, inetWords);
+  if (matches(verb, 'flush')) {
+    if (opts.brief === true) notModelled('ip -brief address flush');
+    return addrFlush(ctx, opts, a, (ifa) => inetWords(ifa, ctx.names));
+  }
   if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump')) notModelled(`ip address ${verb}`);
   throw new CommandExit(`Command "${verb}" is unknown, try "ip address help".\n`, 255);
 }
@@ -155,8 +159,8 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
 }
 
 /** One address in `ip -o -4 address` form. */
-export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr): string {
-  return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa)}\\       valid_lft forever preferred_lft forever\n`;
+export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): string {
+  return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa, names)}\\       valid_lft forever preferred_lft forever\n`;
 }
 
 /** set_lifetime(): `forever` or a u32 number of seconds. */
@@ -166,13 +170,13 @@ function lifetime(word: string): number | undefined {
 }
 
 /** `inet LOCAL[ peer P]/LEN [metric N ][brd B ]scope S [secondary ][noprefixroute ]LABEL` (print_addrinfo). */
-export function inetWords(ifa: InIfaddr): string {
+export function inetWords(ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): string {
   let s = `inet ${formatIp4(ifa.local)}`;
   if (ifa.address !== ifa.local) s += ` peer ${formatIp4(ifa.address)}`;
   s += `/${ifa.prefixlen} `;
   if (ifa.metric !== 0) s += `metric ${ifa.metric} `;
   if (ifa.broadcast !== 0) s += `brd ${formatIp4(ifa.broadcast)} `;
-  s += `scope ${scopeName(ifa.scope)} `;
+  s += `scope ${scopeName(ifa.scope, names)} `;
   if (ifa.secondary) s += 'secondary ';
   if (ifa.noprefixroute) s += 'noprefixroute ';
   return `${s}${ifa.label}`;
@@ -180,18 +184,19 @@ export function inetWords(ifa: InIfaddr): string {
 
 function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   let devName: string | null = null;
+  let up = false;
   while (!a.done) {
     const w = a.cur;
     if (w === 'dev') devName = a.next();
+    else if (w === 'up') up = true;
     else if (w === 'to') {
       // get_prefix(&filter.pfx, …, filter.family): the family's message for a wrong one.
       getPrefixAf(a.next(), new AfState(opts.family === 'inet' ? 'inet' : 'unspec'));
       notModelled('ip address show to');
-    } else if (['scope', 'label', 'up', 'permanent', 'dynamic', 'secondary', 'primary', 'type', 'master', 'vrf', 'group'].includes(w) || matches(w, 'nomaster')) notModelled(`ip address show ${w}`);
+    } else if (['scope', 'label', 'permanent', 'dynamic', 'secondary', 'primary', 'type', 'master', 'vrf', 'group'].includes(w) || matches(w, 'nomaster')) notModelled(`ip address show ${w}`);
     else devName = w;
     a.advance();
   }
-  if (opts.json) notModelled('ip -j address show');
   if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (link counters)');
   if (opts.family === 'packet' && opts.oneline) notModelled('ip -0 -o address show');
   let devs = [...ctx.snapshot.devices.values()];
@@ -200,17 +205,21 @@ function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     if (d === undefined) throw new CommandExit(`Device "${devName}" does not exist.\n`, 1);
     devs = [d];
   }
+  if (opts.brief === true) return listBrief(ctx, opts, 'address', devs, up);
+  if (opts.json) return listJson(ctx, opts, 'address', devs, up);
+  // print_linkinfo() skips a device without IFF_UP under filter.up, addresses and all.
+  if (up) devs = devs.filter((d) => d.up);
   // IPv6 is off in the modelled namespaces, so without -4 only IPv4 addresses exist too.
   if (opts.oneline) {
-    for (const d of devs) for (const ifa of d.addrs) ctx.print(formatAddrOneline(d, ifa));
+    for (const d of devs) for (const ifa of d.addrs) ctx.print(formatAddrOneline(d, ifa, ctx.names));
     return;
   }
   for (const d of devs) {
     if (opts.family === 'inet' && d.addrs.length === 0) continue;
-    ctx.print(`${linkHeader(ctx.snapshot, d, false)}\n`);
-    if (opts.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d)}\n`);
+    ctx.print(`${linkHeader(ctx.snapshot, d, false, ctx.names)}\n`);
+    if (opts.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
     // -0 / -f link: the link part only (no AF_INET addresses are dumped).
     if (opts.family === 'packet') continue;
-    for (const ifa of d.addrs) ctx.print(`    ${inetWords(ifa)}\n       valid_lft forever preferred_lft forever\n`);
+    for (const ifa of d.addrs) ctx.print(`    ${inetWords(ifa, ctx.names)}\n       valid_lft forever preferred_lft forever\n`);
   }
 }

@@ -7,24 +7,30 @@ import { parseUnsigned } from '../uapi/rt-names.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
+import { listBrief, listJson } from './ip-link-list.js';
 
-/** `ip link show [dev] [NAME]`. */
+/** `ip link show [up] [dev] [NAME]` (ipaddr_list_flush_or_save() with do_link; `up` is filter.up). */
 function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   let name: string | null = null;
+  let up = false;
   while (!a.done) {
     if (a.cur === 'dev') name = a.next();
-    else if (['up', 'master', 'type', 'vrf', 'group', 'nomaster'].includes(a.cur)) notModelled(`ip link show ${a.cur}`);
+    else if (a.cur === 'up') up = true;
+    else if (['master', 'type', 'vrf', 'group', 'nomaster'].includes(a.cur)) notModelled(`ip link show ${a.cur}`);
     else name = a.cur;
     a.advance();
   }
-  if (opts.json) notModelled('ip -j link show');
   let devs = [...ctx.snapshot.devices.values()];
   if (name !== null) {
     const d = deviceByName(ctx.snapshot, name);
     if (d === undefined) throw new CommandExit(`Device "${name}" does not exist.\n`, 1);
     devs = [d];
   }
-  for (const d of devs) ctx.print(`${linkHeader(ctx.snapshot, d, true)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d)}\n`);
+  if (opts.brief === true) return listBrief(ctx, opts, 'link', devs, up);
+  if (opts.json) return listJson(ctx, opts, 'link', devs, up);
+  // print_linkinfo(): filter.up skips a device without IFF_UP.
+  if (up) devs = devs.filter((d) => d.up);
+  for (const d of devs) ctx.print(`${linkHeader(ctx.snapshot, d, true, ctx.names)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
 }
 
 export function ipLink(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {

@@ -24,7 +24,8 @@ import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
 import { formatNexthop, nexthopJson as ipNexthopJson } from '../iproute2/ip-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, scopeName, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, groupName, linkTypeName, scopeName, type PrintNames } from '../uapi/rt-names.js';
+import type { InIfaddr } from '../snapshot/net-device.js';
 import { routeKey } from './_route-key.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 
@@ -135,7 +136,12 @@ function infoOf(v: ReplayView, ifindex: number): LinkInfo | undefined {
   };
 }
 
-function linkCommon(v: ReplayView, info: LinkInfo, withMode: boolean): Record<string, JsonValue> {
+/**
+ * The link part of one `ip -j link|address show` element (print_linkinfo()): the link-layer
+ * keys (link_type, address, broadcast) only when no family or the link family was asked
+ * for (`-4` leaves them out).
+ */
+export function linkCommon(v: ReplayView, info: LinkInfo, withMode: boolean, linkLayer = true): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { ifindex: info.ifindex };
   const peer = peerName(info, v.links);
   if (peer !== null) o['link'] = peer === 'NONE' ? null : peer;
@@ -147,9 +153,10 @@ function linkCommon(v: ReplayView, info: LinkInfo, withMode: boolean): Record<st
   if (master !== null) o['master'] = master;
   o['operstate'] = info.operstate;
   if (withMode) o['linkmode'] = 'DEFAULT';
-  o['group'] = info.group === 0 ? 'default' : String(info.group);
+  o['group'] = groupName(info.group, v.names);
   o['txqlen'] = info.txqlen;
-  o['link_type'] = info.ifiType === 772 ? 'loopback' : 'ether';
+  if (!linkLayer) return o;
+  o['link_type'] = linkTypeName(info.ifiType, v.names);
   o['address'] = info.address;
   o['broadcast'] = info.broadcast;
   return o;
@@ -172,23 +179,26 @@ export function addrsJson(v: ReplayView): JsonValue[] {
     const info = infoOf(v, d.ifindex);
     if (info === undefined) continue;
     const o = linkCommon(v, info, false);
-    o['addr_info'] = d.addrs.map((a) => {
-      const x: Record<string, JsonValue> = { family: 'inet', local: formatIp4(a.local) };
-      if (a.address !== a.local) x['address'] = formatIp4(a.address);
-      x['prefixlen'] = a.prefixlen;
-      if (a.metric !== 0) x['metric'] = a.metric;
-      if (a.broadcast !== 0) x['broadcast'] = formatIp4(a.broadcast);
-      x['scope'] = scopeName(a.scope, v.names);
-      if (a.secondary) x['secondary'] = true;
-      if (a.noprefixroute) x['noprefixroute'] = true;
-      x['label'] = a.label;
-      x['valid_life_time'] = 4294967295;
-      x['preferred_life_time'] = 4294967295;
-      return x;
-    });
+    o['addr_info'] = d.addrs.map((a) => addrInfoJson(a, v.names));
     out.push(o);
   }
   return out;
+}
+
+/** One `addr_info` element of `ip -j address show` (print_addrinfo(), IPv4, permanent). */
+export function addrInfoJson(a: InIfaddr, names: PrintNames = BUILTIN_NAMES): JsonValue {
+  const x: Record<string, JsonValue> = { family: 'inet', local: formatIp4(a.local) };
+  if (a.address !== a.local) x['address'] = formatIp4(a.address);
+  x['prefixlen'] = a.prefixlen;
+  if (a.metric !== 0) x['metric'] = a.metric;
+  if (a.broadcast !== 0) x['broadcast'] = formatIp4(a.broadcast);
+  x['scope'] = scopeName(a.scope, names);
+  if (a.secondary) x['secondary'] = true;
+  if (a.noprefixroute) x['noprefixroute'] = true;
+  x['label'] = a.label;
+  x['valid_life_time'] = 4294967295;
+  x['preferred_life_time'] = 4294967295;
+  return x;
 }
 
 /** The whole state with the keys and shapes of after.json (IPv4 parts). */
