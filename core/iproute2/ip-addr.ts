@@ -197,7 +197,7 @@ function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
     else devName = w;
     a.advance();
   }
-  if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (link counters)');
+  if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (counters: the kernel sends IGMP reports of its own)');
   if (opts.family === 'packet' && opts.oneline) notModelled('ip -0 -o address show');
   let devs = [...ctx.snapshot.devices.values()];
   if (devName !== null) {

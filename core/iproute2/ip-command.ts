@@ -152,6 +152,7 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   // -details changes `ip route` (print_route()), `ip rule` and `ip nexthop` (protocol, scope always) output.
   if (details && name !== 'route' && name !== 'rule' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -details');
   // -s prints link counters for link and address listings; print_route() and a flush use it otherwise.
+  if (stats > 0 && name === 'link') throw new CommandExit('', 2, 'ip -s link (counters: the kernel sends IGMP reports of its own)');
   if (stats > 0 && name !== 'route' && name !== 'address') throw new CommandExit('', 2, 'ip -statistics');
   // -brief changes only the link and address listings (print_linkinfo_brief()).
   if (brief && name !== 'link' && name !== 'address') throw new CommandExit('', 2, 'ip -brief');
