@@ -9,8 +9,7 @@ import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { linkHeader, linkLayer } from './ip-link-show.js';
-import { listBrief, listJson } from './ip-link-list.js';
+import { addrListing } from './ip-addr-list.js';
 
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -183,43 +182,8 @@ export function inetWords(ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): str
 }
 
 function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  let devName: string | null = null;
-  let up = false;
-  while (!a.done) {
-    const w = a.cur;
-    if (w === 'dev') devName = a.next();
-    else if (w === 'up') up = true;
-    else if (w === 'to') {
-      // get_prefix(&filter.pfx, …, filter.family): the family's message for a wrong one.
-      getPrefixAf(a.next(), new AfState(opts.family === 'inet' ? 'inet' : 'unspec'));
-      notModelled('ip address show to');
-    } else if (['scope', 'label', 'permanent', 'dynamic', 'secondary', 'primary', 'type', 'master', 'vrf', 'group'].includes(w) || matches(w, 'nomaster')) notModelled(`ip address show ${w}`);
-    else devName = w;
-    a.advance();
-  }
   if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (counters: the kernel sends IGMP reports of its own)');
   if (opts.family === 'packet' && opts.oneline) notModelled('ip -0 -o address show');
-  let devs = [...ctx.snapshot.devices.values()];
-  if (devName !== null) {
-    const d = deviceByName(ctx.snapshot, devName);
-    if (d === undefined) throw new CommandExit(`Device "${devName}" does not exist.\n`, 1);
-    devs = [d];
-  }
-  if (opts.brief === true) return listBrief(ctx, opts, 'address', devs, up);
-  if (opts.json) return listJson(ctx, opts, 'address', devs, up);
-  // print_linkinfo() skips a device without IFF_UP under filter.up, addresses and all.
-  if (up) devs = devs.filter((d) => d.up);
   // IPv6 is off in the modelled namespaces, so without -4 only IPv4 addresses exist too.
-  if (opts.oneline) {
-    for (const d of devs) for (const ifa of d.addrs) ctx.print(formatAddrOneline(d, ifa, ctx.names));
-    return;
-  }
-  for (const d of devs) {
-    if (opts.family === 'inet' && d.addrs.length === 0) continue;
-    ctx.print(`${linkHeader(ctx.snapshot, d, false, ctx.names)}\n`);
-    if (opts.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
-    // -0 / -f link: the link part only (no AF_INET addresses are dumped).
-    if (opts.family === 'packet') continue;
-    for (const ifa of d.addrs) ctx.print(`    ${inetWords(ifa, ctx.names)}\n       valid_lft forever preferred_lft forever\n`);
-  }
+  addrListing(ctx, opts, a, (d, ifa) => formatAddrOneline(d, ifa, ctx.names), (ifa) => inetWords(ifa, ctx.names));
 }

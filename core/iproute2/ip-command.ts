@@ -151,9 +151,13 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   const name = OBJECTS.find((o) => matches(obj, o));
   // -details changes `ip route` (print_route()), `ip rule` and `ip nexthop` (protocol, scope always) output.
   if (details && name !== 'route' && name !== 'rule' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -details');
-  // -s prints link counters for link and address listings; print_route() and a flush use it otherwise.
+  // -s prints link counters for link and address listings (traffic); print_route() and a
+  // flush use it otherwise. print_rta_cacheinfo() adds RTA_CACHEINFO's users (the dst's
+  // refcount), used and age (jiffies since the dst was made: a clock reading) to `ip route
+  // get`; iprule.c, ipnetconf.c and ipnexthop.c of iproute2 6.1 never read show_stats.
+  if (stats > 0 && name === 'route' && rest[0] !== undefined && matches(rest[0], 'get')) throw new CommandExit('', 2, 'ip -s route get (route cache counters: users, used, age)');
   if (stats > 0 && name === 'link') throw new CommandExit('', 2, 'ip -s link (counters: the kernel sends IGMP reports of its own)');
-  if (stats > 0 && name !== 'route' && name !== 'address') throw new CommandExit('', 2, 'ip -statistics');
+  if (stats > 0 && name !== 'route' && name !== 'address' && name !== 'rule' && name !== 'netconf' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -statistics');
   // -brief changes only the link and address listings (print_linkinfo_brief()).
   if (brief && name !== 'link' && name !== 'address') throw new CommandExit('', 2, 'ip -brief');
   // -N: lib/rt_names.c's `numeric`, read by every *_n2a() printer (parsing is unchanged).
