@@ -4,21 +4,21 @@
 // text and JSON. ip-addr-list.ts decides which devices and addresses are listed (its four
 // filter stages); this module prints one device.
 //
-// The JSON elements come from ../replay/ip-json-dump.ts (linkCommon, addrInfoJson), fed with
-// the model's link attributes (link-info.ts): one printer for replays and `kfib run`.
+// The JSON elements come from ../print/link-json.ts (linkCommon, addrInfoJson), the printer
+// of the replay's `ip -j` arrays too (../replay/ip-json-dump.ts), fed with the model's link
+// attributes (link-info.ts): one printer for replays and `kfib run`.
 
 import type { CommandContext } from './command-context.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
-import { addrInfoJson, linkCommon, type ReplayView } from '../replay/ip-json-dump.js';
-import { flagWords, peerName } from '../replay/link-table.js';
+import { addrInfoJson, flagWords, linkCommon, peerName, type LinkView } from '../print/link-json.js';
 import { linkTableOf } from './link-info.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
 
 /** The model's link attributes for one listing. */
-export function listingView(ctx: CommandContext): ReplayView {
-  return { snapshot: ctx.snapshot, links: linkTableOf(ctx.snapshot), metrics: new Map(), names: ctx.names };
+export function listingView(ctx: CommandContext): LinkView {
+  return { links: linkTableOf(ctx.snapshot), names: ctx.names };
 }
 
 /** The JSON array of a listing, compact or pretty. */
@@ -31,7 +31,7 @@ export function printJsonArray(ctx: CommandContext, opts: GlobalOptions, arr: Js
  * link-layer keys (link_type, address, broadcast) only when no family or the link family
  * was asked for (`-4` leaves them out).
  */
-export function linkJson(v: ReplayView, opts: GlobalOptions, d: NetDevice, link: boolean, packet: boolean): Record<string, JsonValue> {
+export function linkJson(v: LinkView, opts: GlobalOptions, d: NetDevice, link: boolean, packet: boolean): Record<string, JsonValue> {
   const info = v.links.get(d.ifindex);
   if (info === undefined) return {};
   return linkCommon(v, info, link, packet || opts.family !== 'inet');
@@ -44,7 +44,7 @@ export function addrJson(ctx: CommandContext, d: NetDevice, ifa: InIfaddr, oneli
 }
 
 /** print_linkinfo_brief() text: "%-16s " name (and @peer), "%-14s " operstate, then for the link family the address and the flags and "\n". */
-export function briefLinkText(v: ReplayView, d: NetDevice, packet: boolean): string {
+export function briefLinkText(v: LinkView, d: NetDevice, packet: boolean): string {
   const info = v.links.get(d.ifindex);
   if (info === undefined) return '';
   const peer = peerName(info, v.links);
@@ -54,7 +54,7 @@ export function briefLinkText(v: ReplayView, d: NetDevice, packet: boolean): str
 }
 
 /** print_linkinfo_brief() in JSON. */
-export function briefLinkJson(v: ReplayView, d: NetDevice, packet: boolean): Record<string, JsonValue> {
+export function briefLinkJson(v: LinkView, d: NetDevice, packet: boolean): Record<string, JsonValue> {
   const info = v.links.get(d.ifindex);
   if (info === undefined) return {};
   const o: Record<string, JsonValue> = {};

@@ -4,7 +4,7 @@ import { Args, CommandContext, CommandExit, matches, notModelled } from './comma
 import type { DevConf } from '../snapshot/devconf.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
-import { netconfJson } from '../replay/ip-json-dump.js';
+import { netconfJson } from '../print/link-json.js';
 import { jsonCompact, jsonPretty } from '../print/json-out.js';
 
 function netconfLine(name: string, c: DevConf): string {

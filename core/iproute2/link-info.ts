@@ -1,6 +1,6 @@
 // What an RTM_NEWLINK of the modelled kernel carries about a device (rtnl_fill_ifinfo():
 // ifi_flags from dev_get_flags(), IFLA_OPERSTATE, IFLA_LINK of a veth, IFLA_MASTER,
-// IFLA_ADDRESS ...), as the LinkInfo records the replay keeps (../replay/link-table.ts).
+// IFLA_ADDRESS ...), as the LinkInfo records the replay keeps (../print/link-json.ts).
 //
 // Why: `ip -j link|address show` and `ip -br` print from these attributes; with them the
 // `kfib run` listings go through the same printers as a replay's `ip -j` arrays
@@ -8,7 +8,7 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { NetDevice } from '../snapshot/net-device.js';
-import { IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING, IFF_UP, type LinkInfo, type LinkTable } from '../replay/link-table.js';
+import { IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING, IFF_UP, type LinkInfo, type LinkTable } from '../print/link-json.js';
 import { linkAddress, operstate } from './ip-link-show.js';
 
 const IFF_MULTICAST = 0x1000;
