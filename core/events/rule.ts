@@ -36,6 +36,12 @@ export interface FibRule {
   readonly protocol: number;
   /** FRA_L3MDEV. */
   readonly l3mdev: boolean;
+  /**
+   * FRA_FLOW (`realms [FROM/]TO`, rule4->tclassid): absent when the request had none. Only
+   * a request that carries it compares it (fib4_rule_compare()); the kernel dumps it only
+   * when not 0 (fib4_rule_fill()).
+   */
+  readonly flow?: number;
 }
 
 /** A rule to add; priority null means "let the kernel choose" (fib_default_rule_pref). table 0 with lookup: the kernel picks an empty table. */

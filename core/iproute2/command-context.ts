@@ -34,8 +34,8 @@ export class CommandContext {
   readonly out: CommandOutput = { stdout: '', stderr: '', exit: 0 };
   readonly steps: { event: FibEvent; step: Step }[] = [];
 
-  /** The name tables of the host `ip` runs on (rt_tables ...): iproute2's process state. */
-  readonly names: PrintNames;
+  /** The name tables of the host `ip` runs on (rt_tables ...): iproute2's process state (`-N` makes them numeric). */
+  names: PrintNames;
 
   constructor(public snapshot: FibSnapshot, names: PrintNames = BUILTIN_NAMES) {
     this.names = names;

@@ -7,6 +7,8 @@ export interface GlobalOptions {
   readonly pretty: boolean;
   readonly oneline: boolean;
   readonly details: boolean;
+  /** -brief (print_linkinfo_brief(), brief print_addrinfo()). */
+  readonly brief?: boolean;
   /** show_stats: how many -s were given. */
   readonly stats?: number;
 }

@@ -21,6 +21,8 @@ import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
+import { addrJson, briefAddrJson, briefAddrText, briefLinkJson, briefLinkText, linkJson, listingView, printJsonArray } from './ip-link-list.js';
+import type { JsonValue } from '../print/json-out.js';
 
 /** ipaddress.c's `filter` as a listing uses it. */
 interface ListFilter extends AddrFilter {
@@ -161,34 +163,63 @@ function linkSelected(f: ListFilter, d: NetDevice): -1 | 0 | 1 {
   return 1;
 }
 
-/** `ip address show|list [SELECTORS]`. */
+/**
+ * `ip address show|list [SELECTORS]`, text, `-j` and `-br`. With `-j` the loop opens one
+ * JSON object per dumped link before print_linkinfo() runs, so a link its selectors refuse
+ * is `{}`; `-br` always prints the link part (print_linkinfo_brief()), `-o` otherwise none.
+ */
 export function addrListing(ctx: CommandContext, opts: GlobalOptions, a: Args, oneline: (d: NetDevice, ifa: InIfaddr) => string, words: (ifa: InIfaddr) => string): void {
   const { filter: f, dev } = parseFilter(ctx, opts, a, false);
   const links = dumpedLinks(ctx.snapshot, f, dev, opts.oneline).filter((d) => f.family === 'packet' || keptByAddresses(f, d));
+  const brief = opts.brief === true;
+  const packet = f.family === 'packet';
+  const noLink = opts.oneline && !packet;
+  const v = opts.json || brief ? listingView(ctx) : null;
+  const arr: JsonValue[] = [];
   for (const d of links) {
     let res: -1 | 0 | 1 = 0;
-    if (!opts.oneline || f.family === 'packet') {
+    const obj: Record<string, JsonValue> = {};
+    if (brief || !noLink) {
       res = linkSelected(f, d);
       if (res === 1) {
-        ctx.print(`${linkHeader(ctx.snapshot, d, false)}\n`);
-        if (f.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d)}\n`);
+        if (v !== null && brief) {
+          if (opts.json) Object.assign(obj, briefLinkJson(v, d, packet));
+          else ctx.print(briefLinkText(v, d, packet));
+        } else if (v !== null) Object.assign(obj, linkJson(v, opts, d, false, packet));
+        else {
+          ctx.print(`${linkHeader(ctx.snapshot, d, false, ctx.names)}\n`);
+          if (f.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
+        }
       }
     }
-    if (res < 0 || f.family === 'packet') continue;
-    // print_selected_addrinfo(): filter.up on the link, then print_addrinfo()'s selectors.
-    if (f.up && !d.up) continue;
-    for (const ifa of d.addrs) {
-      if (!addrMatches(f, d, ifa)) continue;
-      ctx.print(opts.oneline ? oneline(d, ifa) : `    ${words(ifa)}\n       valid_lft forever preferred_lft forever\n`);
+    if (res >= 0 && !packet) {
+      // print_selected_addrinfo(): filter.up on the link, then print_addrinfo()'s selectors.
+      const addrs = f.up && !d.up ? [] : d.addrs.filter((ifa) => addrMatches(f, d, ifa));
+      if (opts.json) obj['addr_info'] = addrs.map((ifa) => (brief ? briefAddrJson(ifa) : addrJson(ctx, d, ifa, noLink)));
+      else if (brief) ctx.print(`${addrs.map(briefAddrText).join('')}\n`);
+      else for (const ifa of addrs) ctx.print(opts.oneline ? oneline(d, ifa) : `    ${words(ifa)}\n       valid_lft forever preferred_lft forever\n`);
     }
+    if (opts.json) arr.push(obj);
   }
+  if (opts.json) printJsonArray(ctx, opts, arr);
 }
 
 /** `ip link show|list [SELECTORS]`: the same parser, family AF_PACKET, link lines only. */
 export function linkListing(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   const { filter: f, dev } = parseFilter(ctx, opts, a, true);
+  const brief = opts.brief === true;
+  const v = opts.json || brief ? listingView(ctx) : null;
+  const arr: JsonValue[] = [];
   for (const d of dumpedLinks(ctx.snapshot, f, dev, false)) {
-    if (linkSelected(f, d) !== 1) continue;
-    ctx.print(`${linkHeader(ctx.snapshot, d, true)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d)}\n`);
+    const selected = linkSelected(f, d) === 1;
+    if (v !== null && opts.json) {
+      // The object is opened before print_linkinfo() refuses the link: `{}`.
+      arr.push(!selected ? {} : brief ? briefLinkJson(v, d, true) : linkJson(v, opts, d, true, true));
+      continue;
+    }
+    if (!selected) continue;
+    if (v !== null) ctx.print(briefLinkText(v, d, true));
+    else ctx.print(`${linkHeader(ctx.snapshot, d, true, ctx.names)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
   }
+  if (opts.json) printJsonArray(ctx, opts, arr);
 }

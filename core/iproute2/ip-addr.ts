@@ -4,7 +4,7 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import { AfState, getAddrAf, getPrefixAf, type AfPrefix } from './addr-family.js';
 import { addrFlush } from './ip-addr-flush.js';
 import { formatIp4, maskOf, type Ip4 } from '../net/ip4.js';
-import { parseUnsigned, scopeName, scopeNumber } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, parseUnsigned, scopeName, scopeNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
@@ -21,7 +21,10 @@ export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (matches(verb, 'replace')) return addrModify(ctx, opts, a, 'replace');
   if (matches(verb, 'delete')) return addrModify(ctx, opts, a, 'delete');
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return addrList(ctx, opts, a);
-  if (matches(verb, 'flush')) return addrFlush(ctx, opts, a, inetWords);
+  if (matches(verb, 'flush')) {
+    if (opts.brief === true) notModelled('ip -brief address flush');
+    return addrFlush(ctx, opts, a, (ifa) => inetWords(ifa, ctx.names));
+  }
   if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump')) notModelled(`ip address ${verb}`);
   throw new CommandExit(`Command "${verb}" is unknown, try "ip address help".\n`, 255);
 }
@@ -155,8 +158,8 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
 }
 
 /** One address in `ip -o -4 address` form. */
-export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr): string {
-  return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa)}\\       valid_lft forever preferred_lft forever\n`;
+export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): string {
+  return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa, names)}\\       valid_lft forever preferred_lft forever\n`;
 }
 
 /** set_lifetime(): `forever` or a u32 number of seconds. */
@@ -166,22 +169,21 @@ function lifetime(word: string): number | undefined {
 }
 
 /** `inet LOCAL[ peer P]/LEN [metric N ][brd B ]scope S [secondary ][noprefixroute ]LABEL` (print_addrinfo). */
-export function inetWords(ifa: InIfaddr): string {
+export function inetWords(ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): string {
   let s = `inet ${formatIp4(ifa.local)}`;
   if (ifa.address !== ifa.local) s += ` peer ${formatIp4(ifa.address)}`;
   s += `/${ifa.prefixlen} `;
   if (ifa.metric !== 0) s += `metric ${ifa.metric} `;
   if (ifa.broadcast !== 0) s += `brd ${formatIp4(ifa.broadcast)} `;
-  s += `scope ${scopeName(ifa.scope)} `;
+  s += `scope ${scopeName(ifa.scope, names)} `;
   if (ifa.secondary) s += 'secondary ';
   if (ifa.noprefixroute) s += 'noprefixroute ';
   return `${s}${ifa.label}`;
 }
 
 function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  if (opts.json) notModelled('ip -j address show');
-  if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (link counters)');
+  if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (counters: the kernel sends IGMP reports of its own)');
   if (opts.family === 'packet' && opts.oneline) notModelled('ip -0 -o address show');
   // IPv6 is off in the modelled namespaces, so without -4 only IPv4 addresses exist too.
-  addrListing(ctx, opts, a, formatAddrOneline, inetWords);
+  addrListing(ctx, opts, a, (d, ifa) => formatAddrOneline(d, ifa, ctx.names), (ifa) => inetWords(ifa, ctx.names));
 }

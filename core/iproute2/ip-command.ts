@@ -2,7 +2,7 @@
 // abbreviation rules) or `sysctl …`, run against a snapshot. Returns the transcript
 // pieces and every event applied with its effects.
 
-import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, numericNames, type PrintNames } from '../uapi/rt-names.js';
 import { CommandContext, CommandExit, invarg, matches, type CommandOutput } from './command-context.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
@@ -147,7 +147,7 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   const obj = args[i];
   if (obj === undefined) throw new CommandExit('', 255, 'ip usage');
   const rest = args.slice(i + 1);
-  const opts: GlobalOptions = { family, json, pretty, oneline, details, stats };
+  const opts: GlobalOptions = { family, json, pretty, oneline, details, stats, brief };
   const name = OBJECTS.find((o) => matches(obj, o));
   // -details changes `ip route` (print_route()), `ip rule` and `ip nexthop` (protocol, scope always) output.
   if (details && name !== 'route' && name !== 'rule' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -details');
@@ -156,9 +156,12 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   // refcount), used and age (jiffies since the dst was made: a clock reading) to `ip route
   // get`; iprule.c, ipnetconf.c and ipnexthop.c of iproute2 6.1 never read show_stats.
   if (stats > 0 && name === 'route' && rest[0] !== undefined && matches(rest[0], 'get')) throw new CommandExit('', 2, 'ip -s route get (route cache counters: users, used, age)');
+  if (stats > 0 && name === 'link') throw new CommandExit('', 2, 'ip -s link (counters: the kernel sends IGMP reports of its own)');
   if (stats > 0 && name !== 'route' && name !== 'address' && name !== 'rule' && name !== 'netconf' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -statistics');
-  if (brief) throw new CommandExit('', 2, 'ip -brief');
-  if (numeric) throw new CommandExit('', 2, 'ip -Numeric');
+  // -brief changes only the link and address listings (print_linkinfo_brief()).
+  if (brief && name !== 'link' && name !== 'address') throw new CommandExit('', 2, 'ip -brief');
+  // -N: lib/rt_names.c's `numeric`, read by every *_n2a() printer (parsing is unchanged).
+  if (numeric) ctx.names = numericNames(ctx.names);
   if (family === 'packet' && name !== 'address' && name !== 'link') throw new CommandExit('', 2, 'ip -0 / -f link');
   switch (name) {
     case 'address':

@@ -3,6 +3,7 @@
 
 import type { NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { BUILTIN_NAMES, groupName, linkTypeName, type PrintNames } from '../uapi/rt-names.js';
 
 /** IF_OPER_* as iproute2 prints it. */
 export function operstate(s: FibSnapshot, d: NetDevice): string {
@@ -49,21 +50,26 @@ export function linkFlags(s: FibSnapshot, d: NetDevice): string {
 }
 
 /** The first line of a link record, without its newline; `mode` only in `ip link`. */
-export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean): string {
+export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean, names: PrintNames = BUILTIN_NAMES): string {
   const peer = d.kind === 'veth' && d.peer !== null ? s.devices.get(d.peer) : undefined;
   const name = peer !== undefined ? `${d.name}@${peer.name}` : d.name;
   const master = d.master !== null ? s.devices.get(d.master) : undefined;
   return (
     `${d.ifindex}: ${name}: ${linkFlags(s, d)} mtu ${d.mtu} qdisc ${d.everUp === true ? 'noqueue' : 'noop'} ` +
     `${master !== undefined ? `master ${master.name} ` : ''}state ${operstate(s, d)} ${withMode ? 'mode DEFAULT ' : ''}` +
-    `group ${d.group === 0 ? 'default' : String(d.group)} qlen 1000`
+    `group ${groupName(d.group, names)} qlen 1000`
   );
 }
 
-/** The link-layer line, without its newline. A bridge whose last port left has an all-zero address (br_stp_recalculate_bridge_id). */
-export function linkLayer(s: FibSnapshot, d: NetDevice): string {
-  if (d.kind === 'loopback') return '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00';
-  let mac = d.mac;
-  if (d.kind === 'bridge' && d.hadPorts && ![...s.devices.values()].some((x) => x.master === d.ifindex)) mac = '00:00:00:00:00:00';
-  return `    link/ether ${mac} brd ff:ff:ff:ff:ff:ff`;
+/** IFLA_ADDRESS. A bridge whose last port left has an all-zero address (br_stp_recalculate_bridge_id). */
+export function linkAddress(s: FibSnapshot, d: NetDevice): string {
+  if (d.kind === 'loopback') return '00:00:00:00:00:00';
+  if (d.kind === 'bridge' && d.hadPorts && ![...s.devices.values()].some((x) => x.master === d.ifindex)) return '00:00:00:00:00:00';
+  return d.mac;
+}
+
+/** The link-layer line, without its newline (ll_type_n2a() names the type, `[N]` under -N). */
+export function linkLayer(s: FibSnapshot, d: NetDevice, names: PrintNames = BUILTIN_NAMES): string {
+  if (d.kind === 'loopback') return `    link/${linkTypeName(772, names)} 00:00:00:00:00:00 brd 00:00:00:00:00:00`;
+  return `    link/${linkTypeName(1, names)} ${linkAddress(s, d)} brd ff:ff:ff:ff:ff:ff`;
 }

@@ -10,7 +10,6 @@ import { linkListing } from './ip-addr-list.js';
 
 /** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
 function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  if (opts.json) notModelled('ip -j link show');
   linkListing(ctx, opts, a);
 }
 

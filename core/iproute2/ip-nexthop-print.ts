@@ -73,9 +73,9 @@ export function nexthopJson(s: FibSnapshot, o: NexthopObject, details = false, n
 
 export function printList(ctx: CommandContext, opts: GlobalOptions, list: readonly NexthopObject[]): void {
   if (opts.json) {
-    const arr = list.map((o) => nexthopJson(ctx.snapshot, o, opts.details));
+    const arr = list.map((o) => nexthopJson(ctx.snapshot, o, opts.details, ctx.names));
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;
   }
-  for (const o of list) ctx.print(formatNexthop(ctx.snapshot, o, opts.details));
+  for (const o of list) ctx.print(formatNexthop(ctx.snapshot, o, opts.details, ctx.names));
 }

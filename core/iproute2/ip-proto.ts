@@ -26,6 +26,8 @@ export function ipprotoNumber(word: string): number | undefined {
   return undefined;
 }
 
-export function ipprotoName(n: number): string {
+/** inet_proto_n2a(): "ipproto-N" under `ip -N` (lib/inet_proto.c skips getprotobynumber()'s name). */
+export function ipprotoName(n: number, numeric = false): string {
+  if (numeric) return `ipproto-${n}`;
   return PROTOS.get(n) ?? String(n);
 }

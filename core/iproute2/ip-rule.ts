@@ -3,7 +3,7 @@
 import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { blankRule } from '../snapshot/fib-rule.js';
 import { type FibRule, type RuleAction } from '../events/rule.js';
-import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, rtntypeName, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
@@ -14,6 +14,8 @@ import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { ipprotoName, ipprotoNumber } from './ip-proto.js';
 import type { RuleMatch } from '../events/rule.js';
 import { parseRuleFilter, ruleFlushed, ruleSelected } from './ip-rule-filter.js';
+import { getRtRealmsOrRaw } from './route-metrics.js';
+import { realmN2a } from '../print/rta-metrics.js';
 
 export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -91,7 +93,13 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       const p = protoNumber(v);
       if (p === undefined) invarg('"protocol" value is invalid\n', v);
       m.protocol = p;
-    } else if (matches(w, 'realms') || matches(w, 'nat') || matches(w, 'map-to') || matches(w, 'tun_id')) {
+    } else if (matches(w, 'realms')) {
+      // get_rt_realms_or_raw(): FRA_FLOW, sent even when 0.
+      const v = a.next();
+      const f = getRtRealmsOrRaw(v);
+      if (f === undefined) invarg('invalid realms\n', v);
+      m.flow = f;
+    } else if (matches(w, 'nat') || matches(w, 'map-to') || matches(w, 'tun_id')) {
       notModelled(`ip rule ${w}`);
     } else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
@@ -182,7 +190,7 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false, names: P
   if (r.oifName !== null) t += ` oif ${r.oifName}${ruleDevIndex(s, r.oifName) < 0 ? ' [detached]' : ''}`;
   if (r.l3mdev) t += ' lookup [l3mdev-table]';
   if (r.uidStart !== null && r.uidEnd !== null) t += ` uidrange ${r.uidStart}-${r.uidEnd}`;
-  if (r.ipproto !== 0) t += ` ipproto ${ipprotoName(r.ipproto)}`;
+  if (r.ipproto !== 0) t += ` ipproto ${ipprotoName(r.ipproto, names.numeric === true)}`;
   if (r.sport !== null) t += r.sport[0] === r.sport[1] ? ` sport ${r.sport[0]}` : ` sport ${r.sport[0]}-${r.sport[1]}`;
   if (r.dport !== null) t += r.dport[0] === r.dport[1] ? ` dport ${r.dport[0]}` : ` dport ${r.dport[0]}-${r.dport[1]}`;
   if (r.table !== 0) {
@@ -190,11 +198,18 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false, names: P
     if (r.suppressPrefixlen !== -1) t += ` suppress_prefixlength ${r.suppressPrefixlen}`;
     if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${r.suppressIfgroup}`;
   }
+  // FRA_FLOW, dumped only when not 0 (fib4_rule_fill()): " realms FROM/TO", or " realms TO".
+  const flow = r.flow ?? 0;
+  if (flow !== 0) {
+    const from = flow >>> 16;
+    t += from !== 0 ? ` realms ${realmN2a(from, names.numeric === true)}/` : ' realms ';
+    t += realmN2a(flow & 0xffff, names.numeric === true);
+  }
   if (r.action === 'goto') {
     t += ` goto ${r.gotoTarget}`;
     if (gotoTarget(s.rules, r) === null) t += ' [unresolved]';
   } else if (r.action === 'nop') t += ' nop';
-  else if (r.action !== 'lookup') t += ` ${r.action}`;
+  else if (r.action !== 'lookup') t += ` ${rtntypeName(r.action, names)}`;
   // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel (always with -d).
   if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) t += ` proto ${protoName(r.protocol, names)}`;
   return `${t}\n`;
@@ -233,7 +248,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false, names: Pri
     o['uid_start'] = r.uidStart;
     o['uid_end'] = r.uidEnd;
   }
-  if (r.ipproto !== 0) o['ipproto'] = ipprotoName(r.ipproto);
+  if (r.ipproto !== 0) o['ipproto'] = ipprotoName(r.ipproto, names.numeric === true);
   if (r.sport !== null) {
     if (r.sport[0] === r.sport[1]) o['sport'] = r.sport[0];
     else {
@@ -253,11 +268,16 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false, names: Pri
     if (r.suppressPrefixlen !== -1) o['suppress_prefixlen'] = r.suppressPrefixlen;
     if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = String(r.suppressIfgroup);
   }
+  const flow = r.flow ?? 0;
+  if (flow !== 0) {
+    if (flow >>> 16 !== 0) o['flow_from'] = realmN2a(flow >>> 16, names.numeric === true);
+    o['flow_to'] = realmN2a(flow & 0xffff, names.numeric === true);
+  }
   if (r.action === 'goto') {
     o['goto'] = r.gotoTarget;
     if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
   } else if (r.action === 'nop') o['nop'] = null;
-  else if (r.action !== 'lookup') o['action'] = r.action;
+  else if (r.action !== 'lookup') o['action'] = rtntypeName(r.action, names);
   if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) o['protocol'] = protoName(r.protocol, names);
   return o;
 }

@@ -4,7 +4,7 @@
 import { formatIp4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteGetAnswer } from '../route/route-output.js';
-import { BUILTIN_NAMES, dsfieldName, tableName, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldName, rtntypeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import type { JsonValue } from './json-out.js';
 import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
@@ -25,7 +25,7 @@ function cacheWords(a: RouteGetAnswer): string[] {
 /** Two lines: the route, then "    cache [<flags> ][iif D ]". */
 export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES): string {
   let out = '';
-  if (a.type !== 'unicast') out += `${a.type} `;
+  if (a.type !== 'unicast') out += `${rtntypeName(a.type, names)} `;
   out += `${formatIp4(a.dst)} `;
   if (a.from !== 0) out += `from ${formatIp4(a.from)} `;
   if (a.tos !== 0) out += `tos ${dsfieldName(a.tos, names)} `;
@@ -38,7 +38,7 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNa
   // route flag rt_offload_failed (RTM_F_OFFLOAD_FAILED), in print_rt_flags() before mark.
   if (a.cache.multicast) out += 'rt_offload_failed ';
   if (a.mark !== 0) out += a.mark >= 16 ? `mark 0x${a.mark.toString(16)} ` : `mark ${a.mark} `;
-  if ((a.flow ?? 0) !== 0) out += formatFlow(a.flow ?? 0);
+  if ((a.flow ?? 0) !== 0) out += formatFlow(a.flow ?? 0, names.numeric === true);
   // RTA_UID: the caller's uid on output; on input only when the request gave one.
   if (a.uid !== null) out += `uid ${a.uid} `;
   out += '\n    cache ';
@@ -52,7 +52,7 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNa
 /** The same answer as `ip -j route get` prints it. */
 export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = {};
-  if (a.type !== 'unicast') o['type'] = a.type;
+  if (a.type !== 'unicast') o['type'] = rtntypeName(a.type, names);
   o['dst'] = formatIp4(a.dst);
   if (a.from !== 0) o['from'] = formatIp4(a.from);
   if (a.tos !== 0) o['tos'] = dsfieldName(a.tos, names);
@@ -62,7 +62,7 @@ export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintName
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
   o['flags'] = a.cache.multicast ? ['rt_offload_failed'] : [];
   if (a.mark !== 0) o['mark'] = a.mark;
-  if ((a.flow ?? 0) !== 0) o['flow'] = flowJson(a.flow ?? 0);
+  if ((a.flow ?? 0) !== 0) o['flow'] = flowJson(a.flow ?? 0, names.numeric === true);
   if (a.uid !== null) o['uid'] = a.uid;
   o['cache'] = cacheWords(a);
   const mx = metricsJson(a.metrics);

@@ -8,7 +8,7 @@ import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
-import { BUILTIN_NAMES, dsfieldName, protoName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldName, protoName, rtntypeName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
@@ -136,7 +136,7 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
   const v = view(s, r, tableOverride);
   const d = hide.details === true;
   let out = '';
-  if (v.type !== 'unicast' || d) out += `${v.type} `;
+  if (v.type !== 'unicast' || d) out += `${rtntypeName(v.type, names)} `;
   out += `${v.dst} `;
   if (v.nhid !== 0) out += `nhid ${v.nhid} `;
   if (v.tos !== 0 && hide.tos !== true) out += `tos ${dsfieldName(v.tos, names)} `;
@@ -148,13 +148,13 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
   if (v.prefsrc !== 0 && hide.src !== true) out += `src ${formatIp4(v.prefsrc)} `;
   if (v.metric !== 0 && hide.metric !== true) out += `metric ${v.metric} `;
   for (const f of v.flags) out += `${f} `;
-  if (v.flow !== 0 && hide.realms !== true) out += formatFlow(v.flow);
+  if (v.flow !== 0 && hide.realms !== true) out += formatFlow(v.flow, names.numeric === true);
   out += formatMetrics(v.metrics);
   if (v.multipath !== null) {
     for (const nh of v.multipath) {
       out += '\n\tnexthop ';
       if (nh.gw !== null) out += `via ${formatIp4(nh.gw)} `;
-      if (nh.flow !== 0) out += formatFlow(nh.flow);
+      if (nh.flow !== 0) out += formatFlow(nh.flow, names.numeric === true);
       out += `dev ${devName(s, nh.dev)} `;
       out += `weight ${nh.weight} `;
       for (const f of nh.flags) out += `${f} `;
@@ -168,7 +168,7 @@ export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOve
   const v = view(s, r, tableOverride);
   const d = hide.details === true;
   const o: Record<string, JsonValue> = {};
-  if (v.type !== 'unicast' || d) o['type'] = v.type;
+  if (v.type !== 'unicast' || d) o['type'] = rtntypeName(v.type, names);
   o['dst'] = v.dst;
   if (v.nhid !== 0) o['nhid'] = v.nhid;
   if (v.tos !== 0 && hide.tos !== true) o['tos'] = dsfieldName(v.tos, names);
@@ -180,14 +180,14 @@ export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOve
   if (v.prefsrc !== 0 && hide.src !== true) o['prefsrc'] = formatIp4(v.prefsrc);
   if (v.metric !== 0 && hide.metric !== true) o['metric'] = v.metric;
   o['flags'] = [...v.flags];
-  if (v.flow !== 0 && hide.realms !== true) o['flow'] = flowJson(v.flow);
+  if (v.flow !== 0 && hide.realms !== true) o['flow'] = flowJson(v.flow, names.numeric === true);
   const mx = metricsJson(v.metrics);
   if (mx !== null) o['metrics'] = [mx];
   if (v.multipath !== null) {
     o['nexthops'] = v.multipath.map((nh): JsonObject => {
       const x: Record<string, JsonValue> = {};
       if (nh.gw !== null) x['gateway'] = formatIp4(nh.gw);
-      if (nh.flow !== 0) x['flow'] = flowJson(nh.flow);
+      if (nh.flow !== 0) x['flow'] = flowJson(nh.flow, names.numeric === true);
       x['dev'] = devName(s, nh.dev);
       x['weight'] = nh.weight;
       x['flags'] = [...nh.flags];

@@ -125,7 +125,7 @@ export function metricsJson(m: FibMetrics | null | undefined): Record<string, Js
 export const REALMS: ReadonlyMap<number, string> = new Map([[0, 'cosmos']]);
 
 /** rtnl_rtrealm_n2a(). */
-function realmN2a(id: number, numeric: boolean): string {
+export function realmN2a(id: number, numeric: boolean): string {
   if (numeric || id >= 256) return String(id);
   return REALMS.get(id) ?? String(id);
 }

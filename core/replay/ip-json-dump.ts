@@ -27,6 +27,8 @@ import { formatIp4 } from '../net/ip4.js';
 import { BUILTIN_NAMES, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import { routeKey } from './_route-key.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
+import { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
+export { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
 
 /** Everything a replay prints from: the FIB and what it carries beside it. */
 export interface ReplayView {
@@ -76,34 +78,6 @@ export function routeLineWithMetrics(v: ReplayView, r: FibRoute): string {
   return formatRouteLine(v.snapshot, r, {}, undefined, v.names);
 }
 
-function onoff(v: number): boolean {
-  return v !== 0;
-}
-
-function rpFilter(v: number): JsonValue {
-  return v === 0 ? 'off' : v === 1 ? 'strict' : v === 2 ? 'loose' : v;
-}
-
-function netconfEntry(name: string, c: DevConf): JsonValue {
-  return {
-    family: 'inet',
-    interface: name,
-    forwarding: onoff(c.values.forwarding),
-    rp_filter: rpFilter(c.values.rp_filter),
-    mc_forwarding: onoff(c.values.mc_forwarding),
-    proxy_neigh: onoff(c.values.proxy_arp),
-    ignore_routes_with_linkdown: onoff(c.values.ignore_routes_with_linkdown),
-  };
-}
-
-/** `ip -j -4 netconf show`: devices in ifindex order, then all and default. */
-export function netconfJson(s: FibSnapshot): JsonValue[] {
-  const out: JsonValue[] = [];
-  for (const d of s.devices.values()) out.push(netconfEntry(d.name, d.conf));
-  out.push(netconfEntry('all', s.confAll), netconfEntry('default', s.confDefault));
-  return out;
-}
-
 /** One `ip -j nexthop show` element (resilient groups and fdb nexthops included). */
 export function nexthopJson(s: FibSnapshot, o: NexthopObject, names: PrintNames = BUILTIN_NAMES): JsonValue {
   return ipNexthopJson(s, o, false, names);
@@ -135,26 +109,6 @@ function infoOf(v: ReplayView, ifindex: number): LinkInfo | undefined {
   };
 }
 
-function linkCommon(v: ReplayView, info: LinkInfo, withMode: boolean): Record<string, JsonValue> {
-  const o: Record<string, JsonValue> = { ifindex: info.ifindex };
-  const peer = peerName(info, v.links);
-  if (peer !== null) o['link'] = peer === 'NONE' ? null : peer;
-  o['ifname'] = info.name;
-  o['flags'] = flagWords(info, v.links);
-  o['mtu'] = info.mtu;
-  o['qdisc'] = info.qdisc;
-  const master = masterName(info, v.links);
-  if (master !== null) o['master'] = master;
-  o['operstate'] = info.operstate;
-  if (withMode) o['linkmode'] = 'DEFAULT';
-  o['group'] = info.group === 0 ? 'default' : String(info.group);
-  o['txqlen'] = info.txqlen;
-  o['link_type'] = info.ifiType === 772 ? 'loopback' : 'ether';
-  o['address'] = info.address;
-  o['broadcast'] = info.broadcast;
-  return o;
-}
-
 /** `ip -j link show`. */
 export function linksJson(v: ReplayView): JsonValue[] {
   const out: JsonValue[] = [];
@@ -172,20 +126,7 @@ export function addrsJson(v: ReplayView): JsonValue[] {
     const info = infoOf(v, d.ifindex);
     if (info === undefined) continue;
     const o = linkCommon(v, info, false);
-    o['addr_info'] = d.addrs.map((a) => {
-      const x: Record<string, JsonValue> = { family: 'inet', local: formatIp4(a.local) };
-      if (a.address !== a.local) x['address'] = formatIp4(a.address);
-      x['prefixlen'] = a.prefixlen;
-      if (a.metric !== 0) x['metric'] = a.metric;
-      if (a.broadcast !== 0) x['broadcast'] = formatIp4(a.broadcast);
-      x['scope'] = scopeName(a.scope, v.names);
-      if (a.secondary) x['secondary'] = true;
-      if (a.noprefixroute) x['noprefixroute'] = true;
-      x['label'] = a.label;
-      x['valid_life_time'] = 4294967295;
-      x['preferred_life_time'] = 4294967295;
-      return x;
-    });
+    o['addr_info'] = d.addrs.map((a) => addrInfoJson(a, v.names));
     out.push(o);
   }
   return out;

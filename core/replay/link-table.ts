@@ -10,42 +10,11 @@
 
 import type { IpLink } from '../trace/ip-json.js';
 import type { LinkRecord } from '../trace/netlink-records.js';
+import { FLAG_WORDS, IFF_RUNNING, IFF_UP, type LinkInfo } from '../print/link-json.js';
 
-export const IFF_UP = 0x1;
-export const IFF_BROADCAST = 0x2;
-export const IFF_LOOPBACK = 0x8;
-export const IFF_POINTOPOINT = 0x10;
-export const IFF_RUNNING = 0x40;
-export const IFF_NOARP = 0x80;
-export const IFF_LOWER_UP = 0x10000;
-
-/** Display attributes of one device. */
-export interface LinkInfo {
-  readonly ifindex: number;
-  readonly name: string;
-  /** IFF_* as the kernel reported them (IFF_RUNNING included). */
-  readonly flags: number;
-  readonly mtu: number;
-  readonly qdisc: string;
-  /** IF_OPER_* word: UNKNOWN, DOWN, LOWERLAYERDOWN, UP ... */
-  readonly operstate: string;
-  readonly group: number;
-  /** ARPHRD: 1 ether, 772 loopback. */
-  readonly ifiType: number;
-  readonly address: string;
-  readonly broadcast: string;
-  /** IFLA_LINK (veth peer) ifindex; 0 for none; undefined when unknown. */
-  readonly link?: number;
-  /** The peer's name when the link is known only by name (text traces, before.json). */
-  readonly linkName?: string;
-  readonly master?: number;
-  readonly masterName?: string;
-  /** IFLA_INFO_KIND: veth, bridge ... */
-  readonly kind?: string;
-  readonly txqlen: number;
-}
-
-export type LinkTable = ReadonlyMap<number, LinkInfo>;
+// The link attributes and their printers live in ../print/link-json.ts (below the ip
+// commands, which print them too); re-exported for the replay's readers.
+export { IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_NOARP, IFF_POINTOPOINT, IFF_RUNNING, IFF_UP, flagWords, masterName, peerName, type LinkInfo, type LinkTable } from '../print/link-json.js';
 
 const OPER = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
 
@@ -53,28 +22,6 @@ const OPER = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DOR
 export function operstateName(n: number | undefined): string {
   return n === undefined ? 'UNKNOWN' : (OPER[n] ?? `${n}`);
 }
-
-/** iproute2's flag words, in print_link_flags() order, with their IFF_* bits. */
-const FLAG_WORDS: readonly (readonly [string, number])[] = [
-  ['LOOPBACK', 0x8],
-  ['BROADCAST', 0x2],
-  ['POINTOPOINT', 0x10],
-  ['MULTICAST', 0x1000],
-  ['NOARP', 0x80],
-  ['ALLMULTI', 0x200],
-  ['PROMISC', 0x100],
-  ['MASTER', 0x400],
-  ['SLAVE', 0x800],
-  ['DEBUG', 0x4],
-  ['DYNAMIC', 0x8000],
-  ['AUTOMEDIA', 0x4000],
-  ['PORTSEL', 0x2000],
-  ['NOTRAILERS', 0x20],
-  ['UP', 0x1],
-  ['LOWER_UP', 0x10000],
-  ['DORMANT', 0x20000],
-  ['ECHO', 0x40000],
-];
 
 /** IFF_* bits from `ip -j link` flag words (NO-CARRIER and M-DOWN are derived, not bits). */
 export function flagsFromWords(words: readonly string[]): number {
@@ -86,16 +33,6 @@ export function flagsFromWords(words: readonly string[]): number {
   // IFF_RUNNING is never printed: up and not NO-CARRIER.
   if ((f & IFF_UP) !== 0 && !words.includes('NO-CARRIER')) f |= IFF_RUNNING;
   return f;
-}
-
-/** The flag words print_link_flags() prints, M-DOWN included when the peer is down. */
-export function flagWords(info: LinkInfo, table: LinkTable): string[] {
-  const out: string[] = [];
-  if ((info.flags & IFF_UP) !== 0 && (info.flags & IFF_RUNNING) === 0) out.push('NO-CARRIER');
-  for (const [w, bit] of FLAG_WORDS) if ((info.flags & bit) !== 0) out.push(w);
-  const peer = info.link !== undefined && info.link !== 0 ? table.get(info.link) : undefined;
-  if (peer !== undefined && (peer.flags & IFF_UP) === 0) out.push('M-DOWN');
-  return out;
 }
 
 /** A LinkInfo from an `ip -j link show` element. */
@@ -152,15 +89,3 @@ export function linkFromRecord(r: LinkRecord, prev: LinkInfo | undefined): LinkI
   };
 }
 
-/** The peer's name as iproute2 prints it after `@` (`NONE` for IFLA_LINK 0), or null for no `@`. */
-export function peerName(info: LinkInfo, table: LinkTable): string | null {
-  if (info.link === 0) return info.kind === 'veth' || info.linkName === 'NONE' ? 'NONE' : null;
-  if (info.link !== undefined) return table.get(info.link)?.name ?? `if${info.link}`;
-  return info.linkName ?? null;
-}
-
-/** The master's name, if any. */
-export function masterName(info: LinkInfo, table: LinkTable): string | null {
-  if (info.master !== undefined && info.master !== 0) return table.get(info.master)?.name ?? `if${info.master}`;
-  return info.masterName ?? null;
-}

@@ -11,6 +11,7 @@ import { fibSelectMultipath } from './select-multipath.js';
 import { RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
 import { type Errno } from '../uapi/errno.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
+import { outputTclassid } from './rt-class-tag.js';
 
 /** The question `ip route get` asks (RTM_GETROUTE). */
 export interface RouteGetRequest {
@@ -123,12 +124,19 @@ export function outputAnswer(
   else if (t === 'multicast') f = { ...f, multicast: true, local: req.dst === 0xe0000001 && out?.up === true };
   else if (res !== null && res.nh.gw !== null && res.nh.scope === RT_SCOPE_LINK) gateway = res.nh.gw;
   if (t === 'local') f = { ...f, local: true };
-  // __mkroute_output(): no fib_info (so no metrics, no tclassid) for a broadcast, for a
-  // multicast route shorter than /4, or for a local route reached with another oif.
+  // __mkroute_output(): no fib_info (so no metrics, no tclassid) for the limited broadcast,
+  // for a multicast route shorter than /4, or for a local route reached with another oif.
+  // A broadcast route of the FIB keeps its fib_info since "net: ipv4: fix incorrect MTU in
+  // broadcast routes" (2025, in 6.18: its metrics and realms show, and it is cached).
   let fi = res !== null;
-  if (t === 'broadcast') fi = false;
+  if (isLbcast(req.dst)) fi = false;
   else if (t === 'multicast' && res !== null && res.plen < 4) fi = false;
   else if (t === 'local' && req.oif !== 0 && req.oif !== devOut) fi = false;
+  // rt_set_nexthop(): the nexthop's realms, then the rule's (set_class_tag); a route with a
+  // fib_info is cached per CPU unless it is a local multicast one (do_cache = false).
+  const cached = fi && !(t === 'multicast' && f.local);
+  const owner = { table: res?.table ?? 0, nexthopObject: (res?.alias.info.nhid ?? 0) !== 0 };
+  const tc = outputTclassid(s, fi ? (res?.nh.tclassid ?? 0) : 0, res?.tclassid ?? 0, cached, owner);
   return {
     ok: true,
     answer: {
@@ -147,7 +155,8 @@ export function outputAnswer(
       iif: 0,
       // Only when present, so that answers without them keep their shape (the engine's too).
       ...(fi && (res?.alias.info.metrics ?? null) !== null ? { metrics: res?.alias.info.metrics ?? null } : {}),
-      ...(fi && (res?.nh.tclassid ?? 0) !== 0 ? { flow: res?.nh.tclassid ?? 0 } : {}),
+      ...('flow' in tc && tc.flow !== 0 ? { flow: tc.flow } : {}),
+      ...('gap' in tc ? { gap: tc.gap } : {}),
     },
   };
 }

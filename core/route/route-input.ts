@@ -11,20 +11,21 @@ import { fibLookup, isLocalAddress } from './fib-lookup.js';
 import { makeFlow, LOOPBACK_IFINDEX } from '../net/flow.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
 import { tableRoutes } from '../snapshot/fib-table.js';
+import { rulesHaveRealms } from './rt-class-tag.js';
 import { NO_FLAGS, selectPath, type CacheFlags, type HashNote, type RouteGetAnswer, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
 
 const tclassidUsers = new WeakMap<FibSnapshot, boolean>();
 
 /**
- * fib_num_tclassid_users() > 0: some route has realms. fib_validate_source() then always
+ * fib_num_tclassid_users() > 0: some route or rule (fib4_rule_configure()) has realms. fib_validate_source() then always
  * takes its full path, and its itag (the reverse route's realms) becomes the input
  * route's tclassid, which the model does not compute.
  */
 function hasTclassidUsers(s: FibSnapshot): boolean {
   let v = tclassidUsers.get(s);
   if (v === undefined) {
-    v = false;
-    outer: for (const t of s.tables.values()) {
+    v = rulesHaveRealms(s);
+    outer: for (const t of v ? [] : s.tables.values()) {
       for (const r of tableRoutes(t)) {
         if (r.alias.info.nhs.some((nh) => (nh.tclassid ?? 0) !== 0)) {
           v = true;

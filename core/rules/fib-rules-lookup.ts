@@ -87,6 +87,8 @@ export function fibRulesLookup(s: FibSnapshot, flow: Flow, flags: LookupFlags = 
       }
       if (out.ok && suppressed(s, r, out.res)) break;
       if (!out.ok && out.errno === 'EAGAIN') break;
+      // __fib_lookup(): res->tclassid is the realms of the rule that gave the result.
+      if (out.ok && (r.flow ?? 0) !== 0) return { ok: true, res: { ...out.res, tclassid: r.flow ?? 0 } };
       return out;
     }
   }

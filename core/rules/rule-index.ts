@@ -3,13 +3,14 @@
 //
 // Why: fib_nl_newrule() refuses a rule equal to one in the list (EEXIST). The comparison is
 // not plain equality: from, to and tos count only when the new rule gives them
-// (fib4_rule_compare(): src_len, dst_len, tos != 0), every other attribute always counts.
-// So each rule is entered under one key per subset of the selectors it gives: the other
-// attributes plus that subset's values (a rule giving no selector, one key; one giving from
-// only, two). A new rule exists exactly when the key of its own subset (the selectors it
-// gives) is present: a rule that does not give a selector the new rule gives never equals
-// it (fib4_rule_compare() compares the new rule's non-zero value with the old rule's zero),
-// so it need not be entered under subsets holding that selector. Comparing each new rule with the whole list
+// (fib4_rule_compare(): src_len, dst_len, tos != 0; realms when FRA_FLOW is in the request),
+// every other attribute always counts. So each rule is entered under one key per subset of
+// {from, to, tos, realms} that it could be compared on: the other attributes plus that
+// subset's values. A new rule exists exactly when the key of its own subset (the selectors
+// it gives) is present. A rule that does not give from, to or tos never equals a new rule
+// that gives it (a non-zero value against zero), so it is not entered under those subsets;
+// realms can be given as 0, which equals a rule without realms, so every rule is entered
+// under both realms subsets. Comparing each new rule with the whole list
 // made 100,000 rules quadratic (the kernel walks its list too, but in C).
 //
 // The list stays an immutable array in the snapshot; the index belongs to one array. When
@@ -29,10 +30,12 @@ function fixedKey(r: FibRule): string {
   );
 }
 
-/** Which selectors a rule gives (bit 0 from, bit 1 to, bit 2 tos): those fib4_rule_compare() checks. */
+/** Which selectors a rule gives (bit 0 from, bit 1 to, bit 2 tos, bit 3 realms): those fib4_rule_compare() checks. */
 function givenMask(r: FibRule): number {
-  return (r.srcLen !== 0 ? 1 : 0) | (r.dstLen !== 0 ? 2 : 0) | (r.tos !== 0 ? 4 : 0);
+  return (r.srcLen !== 0 ? 1 : 0) | (r.dstLen !== 0 ? 2 : 0) | (r.tos !== 0 ? 4 : 0) | (r.flow !== undefined ? 8 : 0);
 }
+
+const SUBSETS = 16;
 
 /** The key of a rule under one subset of the selectors. */
 function keyUnder(r: FibRule, fixed: string, mask: number): string {
@@ -40,6 +43,7 @@ function keyUnder(r: FibRule, fixed: string, mask: number): string {
   if ((mask & 1) !== 0) k += `|${r.src}/${r.srcLen}`;
   if ((mask & 2) !== 0) k += `|${r.dst}/${r.dstLen}`;
   if ((mask & 4) !== 0) k += `|${r.tos}`;
+  if ((mask & 8) !== 0) k += `|f${r.flow ?? 0}`;
   return k;
 }
 
@@ -54,8 +58,8 @@ class RuleIndex {
   add(r: FibRule): void {
     const fixed = fixedKey(r);
     const g = givenMask(r);
-    for (let m = 0; m < 8; m++) {
-      if ((m & ~g) !== 0) continue;
+    for (let m = 0; m < SUBSETS; m++) {
+      if ((m & ~g & 7) !== 0) continue;
       const k = keyUnder(r, fixed, m);
       this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
     }
@@ -64,8 +68,8 @@ class RuleIndex {
   remove(r: FibRule): void {
     const fixed = fixedKey(r);
     const g = givenMask(r);
-    for (let m = 0; m < 8; m++) {
-      if ((m & ~g) !== 0) continue;
+    for (let m = 0; m < SUBSETS; m++) {
+      if ((m & ~g & 7) !== 0) continue;
       const k = keyUnder(r, fixed, m);
       const n = (this.counts.get(k) ?? 0) - 1;
       if (n <= 0) this.counts.delete(k);

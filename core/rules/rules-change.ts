@@ -61,7 +61,8 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
 function matches(r: FibRule, m: RuleMatch): boolean {
   for (const [k, v] of Object.entries(m) as [keyof FibRule, unknown][]) {
     if (v === undefined) continue;
-    const rv = r[k];
+    // rule4->tclassid is 0 for a rule added without realms.
+    const rv = k === 'flow' ? (r.flow ?? 0) : r[k];
     if (Array.isArray(v) && Array.isArray(rv)) {
       if (v[0] !== rv[0] || v[1] !== rv[1]) return false;
     } else if (rv !== v) return false;

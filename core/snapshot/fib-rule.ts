@@ -60,7 +60,8 @@ export function sameRule(a: FibRule, b: FibRule): boolean {
     // rule_exists() compares the protocol too: a user rule equal to a default one
     // (proto kernel) is no duplicate.
     a.protocol === b.protocol &&
-    a.l3mdev === b.l3mdev
+    a.l3mdev === b.l3mdev &&
+    (a.flow ?? 0) === (b.flow ?? 0)
   );
 }
 

@@ -37,6 +37,8 @@ export interface FibResult {
   readonly type: RouteType;
   readonly nh: ResolvedNh;
   readonly nhIndex: number;
+  /** res->tclassid: the realms (FRA_FLOW) of the rule that gave the result (__fib_lookup()); absent for 0. */
+  readonly tclassid?: number;
 }
 
 export type LookupOutcome = { readonly ok: true; readonly res: FibResult } | { readonly ok: false; readonly errno: Errno };

@@ -175,6 +175,41 @@ export interface PrintNames {
   readonly dsfieldNums: ReadonlyMap<string, number>;
   /** Where names were looked for, per kind, for "unknown name" messages. */
   readonly where: Readonly<Record<'tables' | 'protocols' | 'scopes' | 'dsfields', string>>;
+  /**
+   * `ip -N` (lib/rt_names.c `numeric`): every *_n2a() prints the number. The n2a maps of a
+   * numeric PrintNames are empty, so the table/protocol/scope/dsfield fallbacks already
+   * print numbers; this flag is for the printers with words of their own (route types and
+   * rule actions, realms, groups, IP protocols, link types).
+   */
+  readonly numeric?: boolean;
+}
+
+/**
+ * The names `ip -N` prints with (ip.c sets `numeric`): parsing is unchanged (the *_a2n()
+ * functions ignore it), every *_n2a() prints a number: rtnl_rtprot_n2a %u, rtnl_rtscope_n2a
+ * and rtnl_rtrealm_n2a %d, rtnl_rttable_n2a %u, rtnl_dsfield_n2a 0x%02x.
+ */
+export function numericNames(n: PrintNames): PrintNames {
+  const none = new Map<number, string>();
+  return { ...n, tables: none, protos: none, scopes: none, dsfields: none, numeric: true };
+}
+
+/** rtnl_rtntype_n2a() (ip/rtm_map.c): the route type word, or its number under -N. */
+export function rtntypeName(type: string, n: PrintNames = BUILTIN_NAMES): string {
+  if (n.numeric !== true) return type;
+  const v = Object.hasOwn(RTN_TYPE_NAMES, type) ? RTN_TYPE_NAMES[type] : undefined;
+  return v === undefined ? type : String(v);
+}
+
+/** rtnl_group_n2a(): group 0 is "default" (the only name iproute2 6.1 ships), a number under -N. */
+export function groupName(g: number, n: PrintNames = BUILTIN_NAMES): string {
+  return g === 0 && n.numeric !== true ? 'default' : String(g);
+}
+
+/** ll_type_n2a() (lib/ll_types.c): the ARPHRD word, "[N]" under -N. */
+export function linkTypeName(arphrd: number, n: PrintNames = BUILTIN_NAMES): string {
+  const w = n.numeric === true ? undefined : numberToName(arphrd, LINK_TYPE_NAMES);
+  return w ?? `[${arphrd}]`;
 }
 
 function n2aMap(table: Readonly<Record<string, number>>): Map<number, string> {

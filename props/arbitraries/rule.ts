@@ -1,7 +1,8 @@
 // Rule commands: every selector (from, to, tos, fwmark, iif, oif, uidrange, ipproto,
-// sport, dport, not, l3mdev), protocol, and action (lookup with suppress_prefixlength,
-// goto, nop, unreachable, blackhole, prohibit), automatic and explicit priorities; delete
-// and flush (with selectors); `ip rule show|list|lst` with every selector, and -j.
+// sport, dport, not, l3mdev), protocol, realms (FRA_FLOW), and action (lookup with
+// suppress_prefixlength, goto, nop, unreachable, blackhole, prohibit), automatic and
+// explicit priorities; delete and flush (with selectors, realms); `ip rule show|list|lst`
+// with every selector, -j and -N.
 
 import fc from 'fast-check';
 import { cmd, maybe, type IpCommand } from './ip-command.js';
@@ -38,6 +39,7 @@ function selectors(): fc.Arbitrary<{ words: string[]; labels: string[] }> {
       uid: opt(fc.constantFrom('0-0', '100-200', '1000-2000').map((u) => ['uidrange', u]), 10),
       proto: opt(fc.constantFrom(['ipproto', 'tcp'], ['ipproto', 'udp'], ['ipproto', 'udp', 'dport', '53'], ['dport', '1000-2000'], ['sport', '1000-2000']), 10),
       protocol: opt(fc.constantFrom(['protocol', 'static'], ['protocol', '99'], ['protocol', 'kernel']), 8),
+      realms: opt(fc.constantFrom(['realms', '5'], ['realms', '3/4'], ['realms', '0/7'], ['realms', '2/'], ['realms', '0'], ['realms', 'cosmos/9']), 8),
     })
     .map((r) => {
       const words: string[] = [];
@@ -78,8 +80,8 @@ export function ruleShow(): fc.Arbitrary<IpCommand> {
     fc.constantFrom(['table', 'main'], ['lookup', '10'], ['table', '0'], ['pref', '100'], ['priority', '0'], ['protocol', 'static']),
   );
   return fc
-    .record({ verb: fc.constantFrom('show', 'list', 'lst'), j: fc.constantFrom([] as string[], [] as string[], ['-j']), sel })
-    .map((r) => cmd('ip rule show', [['ip', ...r.j, 'rule', r.verb], r.sel], [r.sel[0] ?? 'all', r.j[0] ?? null]));
+    .record({ verb: fc.constantFrom('show', 'list', 'lst'), j: fc.constantFrom([] as string[], [] as string[], ['-j'], ['-N'], ['-N', '-j']), sel })
+    .map((r) => cmd('ip rule show', [['ip', ...r.j, 'rule', r.verb], r.sel], [r.sel[0] ?? 'all', ...r.j]));
 }
 
 /** `ip rule del pref N` / `del from P` / `del lookup T` / `del` with selectors, or `ip rule flush`. */
@@ -88,6 +90,7 @@ export function ruleDel(): fc.Arbitrary<IpCommand> {
     { arbitrary: fc.constantFrom(...PREFS).map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'pref', p]], ['pref'])), weight: 3 },
     { arbitrary: rulePrefix().map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'from', p]], ['from'])), weight: 1 },
     { arbitrary: fc.constantFrom('10', '20', 'main').map((t) => cmd('ip rule del', [['ip', 'rule', 'del', 'lookup', t]], ['lookup'])), weight: 1 },
+    { arbitrary: fc.constantFrom('5', '3/4', '0').map((f) => cmd('ip rule del', [['ip', 'rule', 'del', 'realms', f]], ['realms'])), weight: 1 },
     { arbitrary: fc.constant(cmd('ip rule flush', [['ip', 'rule', 'flush']])), weight: 1 },
     { arbitrary: fc.constantFrom(['protocol', 'static'], ['table', '10'], ['not']).map((sel) => cmd('ip rule flush', [['ip', 'rule', 'flush'], sel], [sel[0]])), weight: 1 },
     { arbitrary: fc.constantFrom('50', '100').map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'l3mdev', 'pref', p]], ['l3mdev'])), weight: 1 },

@@ -54,12 +54,14 @@ function ipRefusal(args: readonly string[]): string | null {
     // Options that change only how ip prints (stats, time stamps, numbers), never what it
     // touches: the generator and users combine them. -r (-resolve) stays out: it asks DNS.
     if (PRINT_ONLY_IP_OPTIONS.has(opt)) continue;
+    // -br … -brief (ip.c tests -batch first, so -b alone is -batch and stays out).
+    if (opt.length >= 2 && matches(opt, 'brief')) continue;
     if (opt.length >= 1 && (matches(opt, 'json') || matches(opt, 'pretty') || matches(opt, 'oneline') || matches(opt, 'details'))) continue;
     if ((opt === 'f' || (opt.length >= 1 && matches(opt, 'family'))) && args[i + 1] === 'inet') {
       i++;
       continue;
     }
-    return `ip option ${a} (only -4, -j, -p, -o, -d, -f inet and the print-only -s, -t, -ts, -0, -N, -human, -iec run in the kernel)`;
+    return `ip option ${a} (only -4, -j, -p, -o, -d, -f inet and the print-only -s, -t, -ts, -0, -N, -br, -human, -iec run in the kernel)`;
   }
   const obj = args[i];
   if (obj === undefined) return 'ip without an object';

@@ -1,0 +1,56 @@
+// What an RTM_NEWLINK of the modelled kernel carries about a device (rtnl_fill_ifinfo():
+// ifi_flags from dev_get_flags(), IFLA_OPERSTATE, IFLA_LINK of a veth, IFLA_MASTER,
+// IFLA_ADDRESS ...), as the LinkInfo records the replay keeps (../print/link-json.ts).
+//
+// Why: `ip -j link|address show` and `ip -br` print from these attributes; with them the
+// `kfib run` listings go through the same printers as a replay's `ip -j` arrays
+// (../replay/ip-json-dump.ts), so there is one JSON printer, not two.
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { NetDevice } from '../snapshot/net-device.js';
+import { IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING, IFF_UP, type LinkInfo, type LinkTable } from '../print/link-json.js';
+import { linkAddress, operstate } from './ip-link-show.js';
+
+const IFF_MULTICAST = 0x1000;
+const ARPHRD_ETHER = 1;
+const ARPHRD_LOOPBACK = 772;
+
+/** dev_get_flags(): IFF_RUNNING while netif_oper_up() (UP or UNKNOWN), IFF_LOWER_UP while the carrier is on. */
+function devFlags(s: FibSnapshot, d: NetDevice): number {
+  let f = d.kind === 'loopback' ? IFF_LOOPBACK : IFF_BROADCAST | IFF_MULTICAST;
+  if (d.up) {
+    f |= IFF_UP;
+    const st = operstate(s, d);
+    if (st === 'UP' || st === 'UNKNOWN') f |= IFF_RUNNING;
+    if (d.carrier) f |= IFF_LOWER_UP;
+  }
+  return f;
+}
+
+/** One device's link attributes. */
+export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
+  const lo = d.kind === 'loopback';
+  return {
+    ifindex: d.ifindex,
+    name: d.name,
+    flags: devFlags(s, d),
+    mtu: d.mtu,
+    qdisc: d.everUp === true ? 'noqueue' : 'noop',
+    operstate: operstate(s, d),
+    group: d.group,
+    ifiType: lo ? ARPHRD_LOOPBACK : ARPHRD_ETHER,
+    address: linkAddress(s, d),
+    broadcast: lo ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff',
+    txqlen: 1000,
+    // veth_get_iflink(): the peer's ifindex (0, printed `@NONE`, once it is gone).
+    ...(d.kind === 'veth' ? { link: d.peer ?? 0, kind: 'veth' } : d.kind === 'bridge' ? { kind: 'bridge' } : {}),
+    ...(d.master !== null ? { master: d.master } : {}),
+  };
+}
+
+/** Every device's link attributes, by ifindex. */
+export function linkTableOf(s: FibSnapshot): LinkTable {
+  const m = new Map<number, LinkInfo>();
+  for (const d of s.devices.values()) m.set(d.ifindex, linkInfoOf(s, d));
+  return m;
+}
