@@ -5,9 +5,11 @@
 import {
   RTAX_ADVMSS,
   RTAX_CC_ALGO,
+  RTAX_CWND,
   RTAX_FEATURES,
   RTAX_FEATURE_MASK,
   RTAX_HOPLIMIT,
+  RTAX_LOCK,
   RTAX_MAX,
   RTAX_MTU,
   TCP_CA_BUILTIN,
@@ -46,6 +48,9 @@ export function ipMetricsConvert(
     }
     vals[a.type] = val;
   }
+  // ip_metrics_convert() (Linux 6.18): a locked congestion window of 0 is refused, before
+  // any nexthop is looked at (found by the differential, seed 1206)
+  if ((((vals[RTAX_LOCK] ?? 0) >>> RTAX_CWND) & 1) !== 0 && vals[RTAX_CWND] === 0) return { errno: 'EINVAL', extack: 'Locked cwnd metric must be non zero' };
   return normaliseMetrics({ vals, cc });
 }
 
