@@ -34,6 +34,7 @@ function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
     conf: txn.confDefault,
     mac: spec.mac ?? 'xx:xx:xx:xx:xx:xx',
     mtu: spec.mtu ?? 1500,
+    ...(spec.driver === undefined ? {} : { driver: spec.driver }),
   };
 }
 

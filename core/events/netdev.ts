@@ -14,6 +14,12 @@ export interface LinkSpec {
   readonly master?: number;
   readonly mac?: string;
   readonly mtu?: number;
+  /**
+   * For a device of kind 'other': its driver's IFLA_INFO_KIND as `ip -d link` prints it
+   * (`dummy`, `tun`, `wireguard`, `vlan` …; absent for a physical NIC or when not known),
+   * which says whether `ip link set carrier` works (linkChangeCarrier in ip-link-carrier.ts).
+   */
+  readonly driver?: string;
 }
 
 /** `ip link add … [type veth peer …]`: registers the device (and a veth's peer, first). */

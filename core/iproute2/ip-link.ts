@@ -7,6 +7,7 @@ import { parseUnsigned } from '../uapi/rt-names.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
+import { linkChangeCarrier } from './ip-link-carrier.js';
 
 /** `ip link show [dev] [NAME]`. */
 function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
@@ -143,13 +144,15 @@ function linkSet(ctx: CommandContext, a: Args): void {
   });
   if (step.error !== null) failKernel(step.error);
   if (w.carrier !== undefined) {
-    // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() is -EOPNOTSUPP for a
-    // driver without ndo_change_carrier: veth, bridge and loopback have none (dummy has).
+    // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() per driver
+    // (ip-link-carrier.ts).
     const d = ctx.snapshot.devices.get(ifindex);
-    if (d === undefined || d.kind !== 'other') failKernel({ errno: 'EOPNOTSUPP' });
-    // A device of a kind the model does not know: whether its driver has
-    // ndo_change_carrier (dummy, some NICs) cannot be told from here.
-    notModelled('ip link set carrier on a device of unknown kind');
+    if (d === undefined) failKernel({ errno: 'ENODEV' });
+    const c = linkChangeCarrier(d, w.carrier);
+    if (c.kind === 'error') failKernel(c.error);
+    if (c.kind === 'not-modelled') notModelled(c.what);
+    const st = ctx.apply({ type: 'link-carrier', ifindex, carrier: c.carrier });
+    if (st.error !== null) failKernel(st.error);
   }
 }
 

@@ -47,6 +47,8 @@ export interface NetDevice {
   /** Link-layer address as iproute2 prints it (random for veth/bridge; normalised in transcripts). */
   readonly mac: string;
   readonly mtu: number;
+  /** LinkSpec.driver: the IFLA_INFO_KIND of a device of kind 'other', when known. */
+  readonly driver?: string;
   /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
   readonly everUp?: boolean;
   /** bridge: a port has been forwarding at some point (display only). */
