@@ -35,6 +35,7 @@ function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
     mac: spec.mac ?? 'xx:xx:xx:xx:xx:xx',
     mtu: spec.mtu ?? 1500,
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
+    ...(spec.lower === undefined ? {} : { lower: spec.lower }),
   };
 }
 

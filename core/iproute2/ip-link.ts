@@ -7,7 +7,7 @@ import { parseUnsigned } from '../uapi/rt-names.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
-import { linkChangeCarrier } from './ip-link-carrier.js';
+import { derivedCarrierGap, linkChangeCarrier } from './ip-link-carrier.js';
 
 /** `ip link show [dev] [NAME]`. */
 function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
@@ -134,6 +134,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const rename = w.dev !== null && w.name !== null ? w.name : undefined;
   let master: number | null | undefined;
   if (w.master !== undefined) master = w.master === null ? null : devIndex(ctx, w.master);
+  const upBefore = ctx.snapshot.devices.get(ifindex)?.up;
   const step = ctx.apply({
     type: 'link-set',
     ifindex,
@@ -143,6 +144,11 @@ function linkSet(ctx: CommandContext, a: Args): void {
     ...(rename === undefined ? {} : { name: rename }),
   });
   if (step.error !== null) failKernel(step.error);
+  const after = ctx.snapshot.devices.get(ifindex);
+  if (w.up !== null && after !== undefined && upBefore !== after.up) {
+    const gap = derivedCarrierGap(ctx.snapshot.devices, after);
+    if (gap !== null) notModelled(gap);
+  }
   if (w.carrier !== undefined) {
     // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() per driver
     // (ip-link-carrier.ts).
@@ -161,6 +167,11 @@ function linkDel(ctx: CommandContext, a: Args): void {
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
   const ifindex = devIndex(ctx, devName);
+  const gone = ctx.snapshot.devices.get(ifindex);
+  // veth_dellink(): the peer goes too, which an imported veth (kind 'other') does not know.
+  const peer = gone?.kind === 'other' && gone.driver === 'veth' && gone.lower !== undefined ? ctx.snapshot.devices.get(gone.lower) : undefined;
+  const gap = gone === undefined ? null : peer !== undefined ? `ip link del of an imported veth: the kernel deletes its peer ${peer.name} too` : derivedCarrierGap(ctx.snapshot.devices, gone);
   const step = ctx.apply({ type: 'link-del', ifindex });
   if (step.error !== null) failKernel(step.error);
+  if (gap !== null) notModelled(gap);
 }

@@ -49,6 +49,8 @@ export interface NetDevice {
   readonly mtu: number;
   /** LinkSpec.driver: the IFLA_INFO_KIND of a device of kind 'other', when known. */
   readonly driver?: string;
+  /** LinkSpec.lower: the device this imported one's carrier follows in the kernel. */
+  readonly lower?: number;
   /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
   readonly everUp?: boolean;
   /** bridge: a port has been forwarding at some point (display only). */

@@ -80,3 +80,19 @@ test('ip link set dev X carrier off on a dummy drops its routes to linkdown (fib
   assert.equal(lines[4]?.stdout, '10.3.0.0/24 dev dummy0 proto kernel scope link src 10.3.0.1 \n');
   assert.deepEqual(lines.map((l) => l.problem ?? null), [null, null, null, null, null]);
 });
+
+test('an imported device whose carrier follows another (IFLA_LINK): changing the other\'s admin state or deleting a veth is named, not quietly wrong', () => {
+  let s = initialSnapshot();
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 2, name: 'eth0', kind: 'other', up: true } }).snapshot;
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 3, name: 'mv0', kind: 'other', up: true, driver: 'macvlan', lower: 2 } }).snapshot;
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 4, name: 'v0p', kind: 'other', up: true, driver: 'veth', lower: 5 } }).snapshot;
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 5, name: 'v0', kind: 'other', up: true, driver: 'veth', lower: 4 } }).snapshot;
+  const lines = [...runScript('ip link set eth0 down\nip link set eth0 down\nip link set v0p down\nip link del v0\nip link set mv0 group 3\n', s)];
+  assert.deepEqual(lines.map((l) => l.problem ?? null), [
+    'not modelled: the carrier of mv0 follows eth0 in the kernel (macvlan), not for devices imported from a snapshot',
+    null,
+    'not modelled: the carrier of v0p follows v0 in the kernel (veth), not for devices imported from a snapshot',
+    'not modelled: ip link del of an imported veth: the kernel deletes its peer v0p too',
+    null,
+  ]);
+});
