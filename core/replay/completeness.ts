@@ -120,7 +120,8 @@ export function completeness(input: CompletenessInput): Completeness {
     if (snapshotSkipIsOutOfScope(reason)) add(out, `initial snapshot: ${reason}`, n);
     else add(gaps, `initial snapshot: not kept: ${reason}`, n);
   }
-  for (const d of input.initialDifferences ?? []) add(gaps, `initial snapshot not reproduced: ${d.replace(/:.*$/, '')}`, 1, input.initialPlace ?? 'before the trace');
+  // "ambiguous …" (initial-state.ts): imported, but the dump did not tell which state it was.
+  for (const d of input.initialDifferences ?? []) add(gaps, `initial snapshot ${d.startsWith('ambiguous') ? '' : 'not reproduced: '}${d.replace(/:.*$/, '')}`, 1, input.initialPlace ?? 'before the trace');
   for (const st of input.steps) {
     for (const note of st.notes) {
       const g = stepGap(note);

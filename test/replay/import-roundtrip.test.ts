@@ -49,7 +49,9 @@ test(`dump -> import -> dump is the identity for any state the model can print (
       const init = initialState(parsed.snapshot);
       const d2 = ipJsonDump({ snapshot: init.snapshot, links: init.links, metrics: init.metrics });
       assert.deepEqual(dumpDiff(d1, d2), [], `script:\n${lines.join('\n')}`);
-      assert.deepEqual(init.differences, []);
+      // An ambiguity the importer names (a leg "dead linkdown" that may be only linkdown) is a
+      // gap it reports, not a difference: the dump above already proved the state prints alike.
+      assert.deepEqual(init.differences.filter((d) => !d.startsWith('ambiguous')), []);
     }),
     { seed, numRuns: Number(process.env['KFIB_PROP_RUNS'] ?? 150), verbose: fc.VerbosityLevel.Verbose },
   );
