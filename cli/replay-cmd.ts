@@ -1,37 +1,26 @@
 // `kfib replay`: a captured trace (an rtmon file, an `ip monitor` log, or kfib's own
 // JSON Lines event log) replayed through the model, from an `ip -j` snapshot.
-// Argv, files, the terminal and exit codes here; the replay itself is core/replay/.
+// Argv, files, the terminal and exit codes here; the replay itself is core/replay/
+// (replay-session.ts for traces, log-replay.ts for event logs), the format of the bytes
+// core/trace/trace-format.ts. replay-streams.ts feeds the inputs, replay-output.ts prints.
 
 import { basename, dirname, join } from 'node:path';
 import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { RtmonDecoder } from '../core/trace/rtmon.js';
-import { IpMonitorDecoder } from '../core/trace/ip-monitor.js';
 import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
-import { encodeLogLine, type LoggedEvent } from '../core/events/event-log.js';
-import { EventLogDecoder } from '../core/events/log-decoder.js';
 import { LogOutFile } from './event-log-file.js';
 import { parseJsonBytes } from './json-input.js';
-import { kernelErrorText } from '../core/iproute2/command-context.js';
-import type { FibEvent } from '../core/events/fib-event.js';
-import { reduceFib } from '../core/reduce/reduce.js';
-import { initialState, unknownNameErrors } from '../core/replay/initial-state.js';
-import { completeness, completenessLines, gapCount, type Completeness } from '../core/replay/completeness.js';
-import { readerNames, type PrintNames } from '../core/uapi/rt-names.js';
+import { unknownNameErrors } from '../core/replay/initial-state.js';
 import { loadNames } from './names-dir.js';
-import type { CheckFinding } from '../core/replay/replayer.js';
 import type { TracePoint } from '../core/replay/replay-run.js';
-import { ReplaySession, type ReplayEnd } from '../core/replay/replay-session.js';
 import { parseTracePoint } from '../core/replay/trace-point.js';
-import { ipJsonDump, showText, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
-import { explainStep, formatFinding, describeEvent, mechanism, describeSilent, stepHeader } from '../core/replay/explain.js';
-import { silentChanges } from '../core/replay/silent-changes.js';
-import { runCommand } from '../core/iproute2/ip-command.js';
-import { formatTimestamp } from '../core/trace/netlink-records.js';
 import { ReportRecorder } from '../core/report/report-recorder.js';
 import { writeReportHtml } from './report-html.js';
 import { defineCommand, parseCommand, suggest, usageError } from './command.js';
 import { EXIT } from './exit-status.js';
-import { checkOutputs, displayName, IoError, OutputFile, progressLine, readInput } from './io.js';
+import { checkOutputs, displayName, IoError, OutputFile, readInput } from './io.js';
+import { detectFormat, looksLikeText } from '../core/trace/trace-format.js';
+import { LogWriter, type Ctx, type Outputs, type Printer } from './replay-output.js';
+import { replayLog, replayTrace } from './replay-streams.js';
 
 export const REPLAY = defineCommand({
   name: 'kfib replay',
@@ -125,99 +114,16 @@ cannot be written.`,
 
 const SHOWS = ['route', 'rule', 'addr', 'link', 'netconf', 'nexthop', 'json'];
 
-type Format = 'rtmon' | 'monitor' | 'log';
-
-/** Whether the first bytes read as text (UTF-8, no control characters but tab, CR, LF). */
-function looksLikeText(head: Uint8Array): boolean {
-  let text: string;
-  try {
-    // stream: a multi-byte character cut at the end of the sample is not an error.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-  } catch {
-    return false;
-  }
-  return !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
-}
-
 /** Prints a line on stdout unless stdout is taken by --out - / --html - or JSON. */
 function print0(values: { readonly out?: string | undefined; readonly html?: string | undefined; readonly json: boolean }, line: string): void {
   if (values.out === '-' || values.html === '-' || values.json) process.stderr.write(line);
   else process.stdout.write(line);
 }
 
-function detectFormat(head: Uint8Array): Format {
-  if (head.length >= 6) {
-    const le = head[0] === 24 && head[1] === 0 && head[2] === 0 && head[3] === 0 && head[4] === 15 && head[5] === 0;
-    const be = head[0] === 0 && head[1] === 0 && head[2] === 0 && head[3] === 24 && head[4] === 0 && head[5] === 15;
-    if (le || be) return 'rtmon';
-  }
-  const text = new TextDecoder().decode(head.subarray(0, 64)).trimStart();
-  if (text.startsWith('{')) return 'log';
-  return 'monitor';
-}
-
-/** What the replay prints: standard output, unless an output file took it (`--out -`). */
-interface Printer {
-  (text: string): void;
-}
-
-interface Outputs {
-  readonly show: readonly string[];
-  readonly gets: readonly string[];
-}
-
-function printState(print: Printer, v: ReplayView, out: Outputs, label: string): void {
-  const shows = out.show.length === 0 && out.gets.length === 0 ? ['route'] : out.show;
-  if (label !== '') print(`# state ${label}\n`);
-  for (const w of shows) {
-    if (w === 'json') print(`${JSON.stringify(ipJsonDump(v))}\n`);
-    else print(showText(v, w as ShowWhat));
-  }
-  for (const q of out.gets) {
-    const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)], v.names);
-    print(r.output.stdout);
-    process.stderr.write(r.output.stderr);
-  }
-}
-
-/** The replayed events as a kfib event log. */
-class LogWriter {
-  private seq = 0;
-  /** Standard output, or a file written through a temporary file renamed into place. */
-  constructor(private readonly file: OutputFile | LogOutFile) {}
-  write(events: readonly FibEvent[]): void {
-    if (this.file instanceof LogOutFile) return this.file.write(events);
-    let s = '';
-    for (const event of events) s += encodeLogLine({ seq: ++this.seq, event });
-    if (s !== '') this.file.write(s);
-  }
-  close(): number {
-    if (this.file instanceof LogOutFile) return this.file.commit();
-    this.file.close();
-    return this.seq;
-  }
-}
-
 function point(name: string, v: string | undefined, offset: number): TracePoint | undefined | string {
   if (v === undefined) return undefined;
   const p = parseTracePoint(v, offset);
   return typeof p === 'string' ? `--${name}: ${p}` : p;
-}
-
-interface Ctx {
-  readonly explain: boolean;
-  readonly check: boolean;
-  readonly json: boolean;
-  readonly at: TracePoint | undefined;
-  readonly until: TracePoint | undefined;
-  readonly outputs: Outputs;
-  readonly log: LogWriter | null;
-  readonly html: ReportRecorder | null;
-  readonly print: Printer;
-  readonly names: PrintNames;
-  /** What the initial snapshot had that the model did not import, for the summary. */
-  readonly initialSkipped: Readonly<Record<string, number>>;
-  readonly hasInitial: boolean;
 }
 
 /** The trace's bytes: its first 64 for the format, its size for the progress, a stream. */
@@ -369,185 +275,4 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     }
   }
   return code;
-}
-
-/** A --check finding as one JSON object. */
-function findingJson(f: CheckFinding): string {
-  const seq = f.kind === 'missing' ? f.causeSeq : f.seq;
-  const time = f.kind === 'missing' ? f.causeTime : f.time;
-  return `${JSON.stringify({ finding: f.kind, seq, time: time === undefined ? null : formatTimestamp(time), text: formatFinding(f) })}\n`;
-}
-
-/** The closing lines of --explain and --check, in text or JSON. */
-function printSummary(ctx: Ctx, r: Pick<ReplayEnd, 'findings' | 'silentChanges'>): void {
-  if (ctx.explain) ctx.print(ctx.json ? `${JSON.stringify({ silentChanges: r.silentChanges })}\n` : `# ${r.silentChanges} silent change${r.silentChanges === 1 ? '' : 's'}\n`);
-  if (!ctx.check) return;
-  for (const f of r.findings) ctx.print(ctx.json ? findingJson(f) : `${formatFinding(f)}\n`);
-  const count = (k: CheckFinding['kind']): number => r.findings.filter((f) => f.kind === k).length;
-  ctx.print(
-    ctx.json
-      ? `${JSON.stringify({ check: { missing: count('missing'), unexpected: count('unexpected'), different: count('different') } })}\n`
-      : `# check: ${count('missing')} missing, ${count('unexpected')} unexpected, ${count('different')} different\n`,
-  );
-}
-
-/**
- * The completeness summary (core/replay/completeness.ts): "# " lines on stdout at the end;
- * one JSON object with --json; on stderr when stdout is one JSON document (--show json).
- * Returns the exit status it implies: 3 when the replay had named gaps, else 0.
- */
-function printCompleteness(ctx: Ctx, c: Completeness): number {
-  const lines = completenessLines(c);
-  if (!c.hasInitial) lines.push(`# replay: no initial state; the model refused ${c.refused} event${c.refused === 1 ? '' : 's'}`);
-  if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: gapCount(c) === 0, initial: c.hasInitial, refused: c.refused, gaps: c.gaps, outOfScope: c.outOfScope } })}\n`);
-  else if (ctx.outputs.show.includes('json')) process.stderr.write(lines.map((l) => `kfib replay: ${l.replace(/^# /, '')}\n`).join(''));
-  else ctx.print(lines.map((l) => `${l}\n`).join(''));
-  return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;
-}
-
-async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtmon' | 'monitor', total: number, initial: IpSnapshot | null, name: string, ctx: Ctx, lenient: boolean, offset: number): Promise<number> {
-  const decoder =
-    format === 'rtmon'
-      ? new RtmonDecoder({ file: name, lenient, endian: 'auto', emitTimestamps: false })
-      : new IpMonitorDecoder({ file: name, lenient, utcOffsetMinutes: offset, names: readerNames(ctx.names) });
-  // Only the steps' seq and notes are kept (not their snapshots): what completeness() counts.
-  const notedSteps: { seq: number; notes: readonly string[] }[] = [];
-  let initialDifferences: readonly string[] = [];
-  const text = new TextDecoder();
-  const bar = progressLine('replay', total > 256 * 1024 ? total : 0);
-  const session = new ReplaySession(
-    initial,
-    { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, ...(ctx.at === undefined ? {} : { at: ctx.at }), ...(ctx.until === undefined ? {} : { until: ctx.until }), keepHistory: ctx.html !== null, names: ctx.names },
-    {
-      start(init, dump) {
-        if (initial === null) process.stderr.write(`kfib replay: no --initial snapshot: starting from an empty namespace (only lo, down)${dump.length > 0 ? `, with the ${dump.length} links of the trace's link dump` : ''}; addresses, routes and rules that existed before the trace are unknown\n`);
-        initialDifferences = init.differences;
-        for (const d of init.differences) process.stderr.write(`kfib replay: initial state differs from the snapshot: ${d}\n`);
-        for (const c of init.constructed) process.stderr.write(`kfib replay: initial state: ${c}\n`);
-        ctx.html?.begin(initial, dump, init);
-        if (ctx.log !== null) {
-          ctx.log.write(init.events);
-          if (init.constructed.length > 0) process.stderr.write(`kfib replay: --out: ${init.constructed.length} part(s) of the initial state were constructed without an event and are not in the log\n`);
-        }
-      },
-      step(st, before) {
-        if (st.notes.length > 0) notedSteps.push({ seq: st.seq, notes: st.notes });
-        ctx.log?.write(st.applied.map((a) => a.event));
-        ctx.html?.step(st);
-        if (!ctx.explain || st.silent.length === 0) return;
-        if (!ctx.json) {
-          for (const l of explainStep(st, before)) ctx.print(`${l}\n`);
-          return;
-        }
-        const header = stepHeader(st, before);
-        for (const c of st.silent) {
-          ctx.print(`${JSON.stringify({ seq: st.seq, time: st.time === undefined ? null : formatTimestamp(st.time), event: header, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, st.snapshot) })}\n`);
-        }
-      },
-      problem(message, fatal) {
-        bar.end();
-        process.stderr.write(`kfib replay: ${message}${fatal ? '' : ' (skipped)'}\n`);
-        ctx.html?.problem(`${message}${fatal ? ': the rest of the trace is not shown' : ' (skipped)'}`, fatal);
-      },
-    },
-  );
-  let consumed = 0;
-  for await (const chunk of input) {
-    consumed += chunk.length;
-    const recs = decoder instanceof RtmonDecoder ? decoder.push(chunk) : decoder.push(text.decode(chunk, { stream: true }));
-    for (const r of recs) session.push(r);
-    bar.update(consumed);
-    if (decoder.stopped || session.stopped) break;
-  }
-  // Stopped at --until: the rest of the input is left unread on purpose, not cut short.
-  if (!session.stopped) for (const r of decoder.finish()) session.push(r);
-  bar.end();
-  const r = session.finish();
-  printSummary(ctx, r);
-  if (r.stats !== undefined) {
-    const skipped = Object.entries(r.stats.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
-    if (r.stats.errors > 0 || skipped !== '') process.stderr.write(`kfib replay: ${name}: ${r.stats.errors} bad record(s)${skipped !== '' ? `; not modelled, skipped: ${skipped}` : ''}\n`);
-    if (skipped !== '') ctx.html?.problem(`not modelled, skipped: ${skipped}`, false);
-  }
-  let code: number = r.fatal ? EXIT.usage : EXIT.ok;
-  if (ctx.check && r.findings.length > 0 && code === EXIT.ok) code = EXIT.differs;
-  if (ctx.at !== undefined && r.at === null) process.stderr.write('kfib replay: --at: the point is after the last notification; the state at the end is shown\n');
-  const label = ctx.at !== undefined && r.at !== null ? 'at the point asked' : r.stopped ? 'at the --until point' : 'at the end';
-  // With --json the state stays out of the JSON Lines unless asked for.
-  if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '');
-  // Without --lenient a bad record is not skipped but ends the replay (exit 2): not a gap.
-  const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps });
-  if (r.fatal) {
-    // Not "exact": the records after the bad one were never read.
-    if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: false, stopped: 'a bad record (see stderr); the rest of the trace was not replayed' } })}\n`);
-    else (ctx.outputs.show.includes('json') ? (l: string) => void process.stderr.write(`kfib replay: ${l}`) : ctx.print)('# replay: stopped at a bad record (see stderr); the rest of the trace was not replayed\n');
-    return code;
-  }
-  const gaps = printCompleteness(ctx, c);
-  return code === EXIT.ok ? gaps : code;
-}
-
-async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSnapshot | null, name: string, ctx: Ctx): Promise<number> {
-  // Streamed: one event at a time, whatever the log's length (core/events/log-decoder.ts).
-  const decoder = new EventLogDecoder();
-  if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare (events the model refuses are reported)\n');
-  const init = initialState(initial, [], ctx.names);
-  ctx.html?.begin(initial, [], init);
-  for (const d of init.differences) process.stderr.write(`kfib replay: initial state differs from the snapshot: ${d}\n`);
-  const refusedSteps: { seq: number; notes: readonly string[] }[] = [];
-  let v: ReplayView = { snapshot: init.snapshot, links: init.links, metrics: init.metrics, names: ctx.names };
-  let atView: ReplayView | null = null;
-  let silentCount = 0;
-  if (ctx.log !== null) ctx.log.write(init.events);
-  let refused = 0;
-  let stopped = false;
-  const apply = ({ seq, event }: LoggedEvent): void => {
-    if (stopped) return;
-    if (ctx.until?.kind === 'seq' && seq > ctx.until.seq) {
-      stopped = true;
-      return;
-    }
-    if (ctx.at?.kind === 'seq' && atView === null && seq > ctx.at.seq) atView = v;
-    const step = reduceFib(v.snapshot, event);
-    if (step.error !== null) {
-      refused++;
-      refusedSteps.push({ seq, notes: [`the model refused it: ${step.error.errno}`] });
-      if (refused <= 20) process.stderr.write(`kfib replay: ${name}: event ${seq} (${event.type}) refused by the model: ${kernelErrorText(step.error).trim()}\n`);
-    }
-    if (ctx.log !== null) ctx.log.write([event]);
-    ctx.html?.logEvent(seq, event, v.snapshot);
-    if (ctx.explain) {
-      const silent = silentChanges(v.snapshot, step.snapshot, step.effects, { rules: true });
-      silentCount += silent.length;
-      if (silent.length > 0 && !ctx.json) ctx.print(`@${seq} ${describeEvent(event, v.snapshot)}\n`);
-      for (const c of silent) {
-        if (ctx.json) ctx.print(`${JSON.stringify({ seq, time: null, event: `@${seq} ${describeEvent(event, v.snapshot)}`, mechanism: mechanism(c.cause, c), change: describeSilent(c, v.snapshot, step.snapshot) })}\n`);
-        else ctx.print(`  ${describeSilent(c, v.snapshot, step.snapshot)}   (${mechanism(c.cause, c)})\n`);
-      }
-    }
-    v = { snapshot: step.snapshot, links: v.links, metrics: v.metrics, names: ctx.names };
-  };
-  for await (const chunk of input) {
-    for (const e of decoder.push(chunk)) apply(e);
-    if (stopped || decoder.error !== undefined) break;
-  }
-  const { last, end } = decoder.finish();
-  if (last !== null) apply(last);
-  if (end.torn !== undefined) {
-    const m = `${name}: byte ${end.torn.offset} (line ${end.torn.line}): torn last line dropped (${end.torn.message}); the ${end.events} events before it are replayed`;
-    process.stderr.write(`kfib replay: ${m}\n`);
-    ctx.html?.problem(m, false);
-  }
-  if (end.missingNewline === true) process.stderr.write(`kfib replay: ${name}: the last event has no newline (kept)\n`);
-  if (end.error !== undefined) {
-    const m = `${name}: byte ${end.error.offset} (line ${end.error.line}): ${end.error.message}; the ${end.events} events before it are replayed`;
-    process.stderr.write(`kfib replay: ${m}\n`);
-    ctx.html?.problem(m, true);
-  }
-  if (refused > 0) process.stderr.write(`kfib replay: ${name}: ${refused} event(s) refused by the model (the kernel would have refused them: the log does not describe a kernel's history)\n`);
-  printSummary({ ...ctx, check: false }, { findings: [], silentChanges: silentCount });
-  if (ctx.at?.kind === 'time') process.stderr.write('kfib replay: --at TIME: a kfib event log has no time stamps; use @N\n');
-  if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, atView ?? v, ctx.outputs, '');
-  const gaps = printCompleteness(ctx, completeness({ initialSkipped: ctx.initialSkipped, initialDifferences: init.differences, hasInitial: ctx.hasInitial, steps: refusedSteps }));
-  return end.error !== undefined ? EXIT.usage : refused > 0 && ctx.check ? EXIT.differs : gaps;
 }

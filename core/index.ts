@@ -38,7 +38,8 @@ export { runScript, transcript, transcriptEntry, scriptCommands, type ScriptLine
 export { formatIp4, parseIp4, type Ip4 } from './net/ip4.js';
 
 // Trace readers and replay.
-export { decodeRtmon, RtmonDecoder, rtmonRecords } from './trace/rtmon.js';
+export { RtmonDecoder } from './trace/rtmon.js';
+export { decodeRtmon, rtmonRecords } from './trace/rtmon-records.js';
 export { parseIpMonitor, IpMonitorDecoder, ipMonitorRecords } from './trace/ip-monitor.js';
 export { parseIpSnapshot } from './trace/ip-json.js';
 export type { TraceRecord } from './trace/netlink-records.js';

@@ -18,34 +18,28 @@
 //
 // Why devices are 'other': their carrier then comes only from what the trace says
 // (IFLA_CARRIER, IFF_LOWER_UP), at the moment the kernel reported it.
+//
+// The parts: _initial-builder.ts (applying events, constructed aliases), ip-json-requests.ts
+// (an ip -j rule or route as its request), ip-json-names.ts (names no table defines).
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { initialSnapshot } from '../snapshot/snapshot.js';
-import { reduceFib } from '../reduce/reduce.js';
 import type { FibEvent } from '../events/fib-event.js';
-import type { SysctlTarget } from '../events/sysctl.js';
-import type { NexthopSpec, RouteConfig } from '../events/route.js';
-import type { FibRule, RuleAction } from '../events/rule.js';
-import { blankRule, sameRule } from '../snapshot/fib-rule.js';
-import type { FibAlias, FibInfo, FibNh, FibRoute } from '../snapshot/fib-info.js';
+import type { FibAlias, FibRoute } from '../snapshot/fib-info.js';
 import { fibInfo } from '../snapshot/fib-info.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
-import type { DevconfKey } from '../uapi/ip-devconf.js';
-import type { RouteType } from '../uapi/rtnetlink.js';
-import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
-import { emptyTable, tableAliases, tableSetAliases, type FibTable } from '../snapshot/fib-table.js';
-import { parseIp4, type Ip4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, dsfieldNumber, protoNumber, scopeNumber, tableNumber, RTAX_NAMES, type PrintNames } from '../uapi/rt-names.js';
-import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
-import { ipprotoNumber } from '../iproute2/ip-proto.js';
+import { RT_SCOPE_HOST, RT_SCOPE_LINK } from '../uapi/rtnetlink.js';
+import { emptyTable, tableAliases, tableSetAliases } from '../snapshot/fib-table.js';
+import { BUILTIN_NAMES, scopeNumber, type PrintNames } from '../uapi/rt-names.js';
 import { routeJson } from '../print/route-line.js';
 import type { JsonValue } from '../print/json-out.js';
-import type { IpNetconf, IpNexthop, IpRoute, IpRule, IpSnapshot } from '../trace/ip-json.js';
+import type { IpRoute, IpSnapshot } from '../trace/ip-json.js';
 import type { LinkRecord, RouteMetrics } from '../trace/netlink-records.js';
 import { inetConfEvents, linkEvents } from './record-events.js';
 import { linkFromJson, linkFromRecord, type LinkInfo } from './link-table.js';
-import { routeKey } from './_route-key.js';
 import { ipJsonDump, routesInDumpOrder } from './ip-json-dump.js';
+import { Builder, IFF_LOWER_UP, IFF_UP, addAddrs, canonicalJson, constructAlias, netconfWrites, nexthopEvent, sig, withTable } from './_initial-builder.js';
+import { routeConfigFromJson, ruleFromJson, sameRuleIgnoringProto } from './ip-json-requests.js';
+import { withKnownNames } from './ip-json-names.js';
 
 /** Where a replay starts, and how it got there. */
 export interface InitialState {
@@ -63,263 +57,6 @@ export interface InitialState {
    * defines ("$.route[3]: unknown table \"isp1\" ..."): left out of the state, never defaulted.
    */
   readonly errors: readonly string[];
-}
-
-const IFF_UP = 0x1;
-const IFF_LOWER_UP = 0x10000;
-
-class Builder {
-  s: FibSnapshot = initialSnapshot();
-  readonly events: FibEvent[] = [];
-  readonly problems: string[] = [];
-  apply(e: FibEvent): boolean {
-    const st = reduceFib(this.s, e);
-    this.s = st.snapshot;
-    this.events.push(e);
-    return st.error === null;
-  }
-  /** Applies e; on refusal, keeps the old snapshot and drops the event from the log. */
-  tryApply(e: FibEvent): boolean {
-    const st = reduceFib(this.s, e);
-    if (st.error !== null) return false;
-    this.s = st.snapshot;
-    this.events.push(e);
-    return true;
-  }
-  ifindex(name: string | undefined): number {
-    if (name === undefined) return 0;
-    for (const d of this.s.devices.values()) if (d.name === name) return d.ifindex;
-    return 0;
-  }
-}
-
-function ip(text: string | undefined): Ip4 {
-  return text === undefined ? 0 : (parseIp4(text) ?? 0);
-}
-
-function prefixOf(dst: string): { addr: Ip4; len: number } {
-  if (dst === 'default') return { addr: 0, len: 0 };
-  const [a, l] = dst.split('/');
-  return { addr: ip(a), len: l === undefined ? 32 : Number(l) };
-}
-
-const NETCONF_KEYS: readonly (readonly [keyof IpNetconf, DevconfKey])[] = [
-  ['forwarding', 'forwarding'],
-  ['rp_filter', 'rp_filter'],
-  ['proxy_neigh', 'proxy_arp'],
-  ['ignore_routes_with_linkdown', 'ignore_routes_with_linkdown'],
-];
-
-function netconfValue(n: IpNetconf, k: keyof IpNetconf): number | undefined {
-  const v = n[k];
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number') return v;
-  if (v === 'off') return 0;
-  if (v === 'strict') return 1;
-  if (v === 'loose') return 2;
-  return undefined;
-}
-
-function netconfWrites(b: Builder, n: IpNetconf, target: SysctlTarget): void {
-  const conf = target.kind === 'all' ? b.s.confAll : target.kind === 'default' ? b.s.confDefault : b.s.devices.get(target.ifindex)?.conf;
-  if (conf === undefined) return;
-  for (const [jk, key] of NETCONF_KEYS) {
-    const v = netconfValue(n, jk);
-    if (v === undefined || conf.values[key] === v) continue;
-    b.apply({ type: 'sysctl', target, key, value: v });
-  }
-}
-
-const RULE_ACTIONS: readonly RuleAction[] = ['blackhole', 'unreachable', 'prohibit'];
-
-function portsOf(single: number | undefined, start: number | undefined, end: number | undefined): readonly [number, number] | null {
-  if (single !== undefined) return [single, single];
-  if (start !== undefined && end !== undefined) return [start, end];
-  return null;
-}
-
-/** An `ip -j rule` element as a fib_rule. */
-export function ruleFromJson(r: IpRule, names: PrintNames = BUILTIN_NAMES): FibRule {
-  const src = r.src === 'all' ? { addr: 0, len: 0 } : { addr: ip(r.src), len: r.srclen ?? 32 };
-  const dst = r.dst === undefined ? { addr: 0, len: 0 } : { addr: ip(r.dst), len: r.dstlen ?? 32 };
-  let action: RuleAction = 'lookup';
-  if (r.goto !== undefined) action = 'goto';
-  else if (r.nop !== undefined) action = 'nop';
-  else if (r.action !== undefined && (RULE_ACTIONS as readonly string[]).includes(r.action)) action = r.action as RuleAction;
-  const fwmark = r.fwmark === undefined ? 0 : Number(r.fwmark);
-  return {
-    ...blankRule(r.priority),
-    not: r.not !== undefined,
-    src: src.addr,
-    srcLen: src.len,
-    dst: dst.addr,
-    dstLen: dst.len,
-    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos, names) ?? 0),
-    fwmark,
-    fwmask: r.fwmask !== undefined ? Number(r.fwmask) : fwmark !== 0 ? 0xffffffff : 0,
-    iifName: r.iif ?? null,
-    oifName: r.oif ?? null,
-    uidStart: r.uid_start ?? null,
-    uidEnd: r.uid_end ?? null,
-    ipproto: r.ipproto === undefined ? 0 : (ipprotoNumber(r.ipproto) ?? 0),
-    sport: portsOf(r.sport, r.sport_start, r.sport_end),
-    dport: portsOf(r.dport, r.dport_start, r.dport_end),
-    action,
-    table: action === 'lookup' ? (r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table, names) ?? RT_TABLE_MAIN)) : 0,
-    gotoTarget: r.goto === undefined ? 0 : Number(r.goto),
-    suppressPrefixlen: r.suppress_prefixlen ?? -1,
-    suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : Number(r.suppress_ifgroup),
-    protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol, names) ?? 0),
-    l3mdev: r.l3mdev !== undefined,
-  };
-}
-
-function sameRuleIgnoringProto(a: FibRule, b: FibRule): boolean {
-  return sameRule({ ...a, protocol: 0 }, { ...b, protocol: 0 });
-}
-
-const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'];
-
-/** An `ip -j route` element as a route request (names resolved by `dev`). */
-/**
- * The RTA_METRICS a JSON route shows, as request attributes. print_rta_metrics() prints
- * rtt/8 and rttvar/4 in ms and no `lock` in JSON, so locks are not known from `ip -j` and
- * rtt/rttvar come back as multiples of 8 and 4 (which print the same).
- */
-export function jsonMetricAttrs(m: Readonly<Record<string, number | string | null>> | undefined): readonly MetricAttr[] | null {
-  if (m === undefined) return null;
-  const out: MetricAttr[] = [];
-  let features = 0;
-  for (const [k, v] of Object.entries(m)) {
-    if (k === 'congestion' && typeof v === 'string') out.push({ type: RTAX_CC_ALGO, name: v });
-    else if (k === 'ecn') features |= RTAX_FEATURE_ECN;
-    else if (k === 'features' && typeof v === 'string') features |= Number.parseInt(v, 16) >>> 0;
-    else if (typeof v === 'number') {
-      const type = RTAX_NAMES.indexOf(k);
-      if (type < 2) continue;
-      out.push({ type, val: k === 'rtt' ? v * 8 : k === 'rttvar' ? v * 4 : v });
-    }
-  }
-  if (features !== 0) out.push({ type: RTAX_FEATURES, val: features });
-  return out.length === 0 ? null : out;
-}
-
-/** RTA_FLOW from print_rta_flow()'s JSON ("cosmos" is realm 0 in rt_realms). */
-function flowOf(f: { readonly from?: string; readonly to: string } | undefined): { flow?: number } {
-  if (f === undefined) return {};
-  const realm = (w: string | undefined): number => (w === undefined || w === 'cosmos' ? 0 : Number.parseInt(w, 10) & 0xffff);
-  return { flow: ((realm(f.from) << 16) | realm(f.to)) >>> 0 };
-}
-
-export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) => number, s: FibSnapshot, names: PrintNames = BUILTIN_NAMES): RouteConfig {
-  const p = prefixOf(r.dst);
-  let type: RouteType = r.type !== undefined && (ROUTE_TYPES as readonly string[]).includes(r.type) ? (r.type as RouteType) : 'unicast';
-  if (type === 'blackhole' && r.nhid !== undefined && s.nexthops.get(r.nhid)?.kind === 'blackhole') type = 'unicast';
-  let nhs: NexthopSpec[] = [];
-  let multipath = false;
-  if (r.nhid === undefined) {
-    if (r.nexthops !== undefined) {
-      multipath = true;
-      nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), weight: n.weight ?? 1, onlink: n.flags.includes('onlink'), ...flowOf(n.flow) }));
-    } else if (r.dev !== undefined || r.gateway !== undefined) {
-      if (type !== 'blackhole' && type !== 'unreachable' && type !== 'prohibit' && type !== 'throw') {
-        nhs = [{ dev: dev(r.dev), gw: r.gateway === undefined ? null : ip(r.gateway), weight: 1, onlink: r.flags.includes('onlink'), ...flowOf(r.flow) }];
-      }
-    }
-  }
-  return {
-    table: r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table, names) ?? RT_TABLE_MAIN),
-    dst: p.addr,
-    plen: p.len,
-    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos, names) ?? 0),
-    type,
-    scope: r.scope === undefined ? 0 : (scopeNumber(r.scope, names) ?? 0),
-    protocol: r.protocol === undefined ? RTPROT_BOOT : (protoNumber(r.protocol, names) ?? RTPROT_BOOT),
-    priority: r.metric ?? 0,
-    prefsrc: ip(r.prefsrc),
-    nhs,
-    multipath,
-    nhid: r.nhid ?? 0,
-    mx: jsonMetricAttrs(r.metrics?.[0]),
-  };
-}
-
-/** JSON with object keys sorted (arrays keep their order): equal for equal content. */
-export function canonicalJson(v: unknown, drop: ReadonlySet<string> = new Set()): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((x: unknown) => canonicalJson(x, drop)).join(',')}]`;
-  const o = v as Readonly<Record<string, unknown>>;
-  const keys = Object.keys(o).filter((k) => !drop.has(k) && o[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k], drop)}`).join(',')}}`;
-}
-
-const NO_FLAGS: ReadonlySet<string> = new Set(['flags']);
-
-/** A route's JSON without its flags: what identifies it across link-state changes. */
-function sig(o: unknown): string {
-  return canonicalJson(o, NO_FLAGS);
-}
-
-function nexthopEvent(n: IpNexthop, b: Builder, names: PrintNames): FibEvent {
-  const base = { type: 'nexthop-add' as const, id: n.id, replace: false, protocol: n.protocol === undefined ? 0 : (protoNumber(n.protocol, names) ?? 0) };
-  const fdb = n.fdb !== undefined;
-  if (n.group !== undefined) {
-    const members = n.group.map((m) => ({ id: m.id, weight: m.weight ?? 1 }));
-    const r = n.resilient_args;
-    // "type": "resilient" with its resilient_args (timers in seconds, sent in clock_t).
-    const res =
-      n.type === 'resilient'
-        ? {
-            res: {
-              ...(r === undefined ? {} : { buckets: r.buckets }),
-              ...(r?.idle_timer === undefined ? {} : { idleTimer: Math.round(r.idle_timer * 100) }),
-              ...(r?.unbalanced_timer === undefined ? {} : { unbalancedTimer: Math.round(r.unbalanced_timer * 100) }),
-            },
-          }
-        : {};
-    return { ...base, kind: 'group', members, fdb, ...res };
-  }
-  if (n.blackhole !== undefined) return { ...base, kind: 'blackhole' };
-  if (fdb) return { ...base, kind: 'single', dev: 0, gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink'), fdb: true };
-  return { ...base, kind: 'single', dev: b.ifindex(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink') };
-}
-
-/** Builds a FibAlias without validation, for a route no request can re-create now. */
-function constructAlias(cfg: RouteConfig, j: IpRoute, s: FibSnapshot): FibAlias {
-  const nhFlags = (i: number): readonly string[] => (j.nexthops !== undefined ? (j.nexthops[i]?.flags ?? []) : j.flags);
-  const nhs: FibNh[] = cfg.nhs.map((n, i) => {
-    const flags = nhFlags(i);
-    const d = s.devices.get(n.dev);
-    const linkdown = flags.includes('linkdown');
-    return {
-      dev: n.dev,
-      gw: n.gw,
-      weight: n.weight,
-      onlink: n.onlink,
-      scope: cfg.scope === RT_SCOPE_HOST ? 255 : n.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK,
-      dead: flags.includes('dead') && (d === undefined || !d.up || !linkdown),
-      linkdown,
-    };
-  });
-  const info: FibInfo = {
-    protocol: cfg.protocol,
-    scope: cfg.scope,
-    priority: cfg.priority,
-    prefsrc: cfg.prefsrc,
-    tbId: cfg.table,
-    nhs,
-    nhid: cfg.nhid,
-    dead: false,
-    pfsrcRemoved: false,
-    multipath: cfg.multipath,
-  };
-  return { type: cfg.type, tos: cfg.tos, info };
-}
-
-function withTable(s: FibSnapshot, t: FibTable): FibSnapshot {
-  const tables = new Map(s.tables);
-  tables.set(t.id, t);
-  return { ...s, tables };
 }
 
 /**
@@ -545,60 +282,6 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
   return { snapshot: b.s, links, metrics, events: b.events, constructed, differences, errors };
 }
 
-/** What a name word needs: a name some table defines, or a number (rtnl_*_a2n). */
-function unknownName(word: string | undefined, kind: 'table' | 'protocol' | 'scope' | 'dsfield', names: PrintNames): string | null {
-  if (word === undefined) return null;
-  const known =
-    kind === 'table' ? tableNumber(word, names) : kind === 'protocol' ? protoNumber(word, names) : kind === 'scope' ? scopeNumber(word, names) : dsfieldNumber(word, names);
-  if (known !== undefined) return null;
-  const where = names.where[kind === 'table' ? 'tables' : kind === 'protocol' ? 'protocols' : kind === 'scope' ? 'scopes' : 'dsfields'];
-  return `unknown ${kind} "${word}": not a number, and not in ${where}`;
-}
-
-/**
- * The entries of a snapshot that name a table, protocol, scope or dsfield no name table
- * defines, one message each (as InitialState.errors): for a caller that refuses such a
- * snapshot before replaying anything (`kfib replay`, `kfib run --initial`).
- */
-export function unknownNameErrors(snap: IpSnapshot, names: PrintNames): readonly string[] {
-  return withKnownNames(snap, names).errors;
-}
-
-/**
- * The snapshot without the entries that name something no name table defines, and one
- * error per such entry (its JSON path, the word, where names were looked for). Never a
- * default: `table isp1` without an rt_tables naming isp1 is an error, not table main.
- */
-function withKnownNames(snap: IpSnapshot, names: PrintNames): { snap: IpSnapshot; errors: string[] } {
-  const errors: string[] = [];
-  const check = <T>(list: readonly T[], what: string, label: (x: T) => string, words: (x: T) => [string | undefined, 'table' | 'protocol' | 'scope' | 'dsfield'][]): T[] =>
-    list.filter((x, i) => {
-      const bad = words(x).map(([w, k]) => unknownName(w, k, names)).filter((m): m is string => m !== null);
-      for (const m of bad) errors.push(`${what} ${label(x)} (the ${i + 1}. IPv4 ${what} of the dump): ${m}`);
-      return bad.length === 0;
-    });
-  const route = check(snap.route, 'route', (r) => r.dst, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.scope, 'scope'], [r.tos, 'dsfield']]);
-  const rule = check(snap.rule, 'rule', (r) => `pref ${r.priority}`, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.tos, 'dsfield']]);
-  const nexthop = check(snap.nexthop, 'nexthop', (n) => `id ${n.id}`, (n) => [[n.protocol, 'protocol'], [n.scope, 'scope']]);
-  return { snap: { ...snap, route, rule, nexthop }, errors };
-}
-
-/** addr-add of every IPv4 address of one `ip -j addr` element, in dump order (refusals ignored). */
-function addAddrs(b: Builder, a: IpSnapshot['addr'][number]): void {
-  for (const x of a.addr_info) {
-    const local = ip(x.local);
-    b.tryApply({
-      type: 'addr-add',
-      ifindex: a.ifindex,
-      local,
-      address: x.address === undefined ? local : ip(x.address),
-      prefixlen: x.prefixlen,
-      broadcast: ip(x.broadcast),
-      scope: scopeNumber(x.scope) ?? 0,
-      ...(x.label !== undefined ? { label: x.label } : {}),
-      metric: x.metric ?? 0,
-      noprefixroute: x.noprefixroute === true,
-      replace: false,
-    });
-  }
-}
+export { canonicalJson } from './_initial-builder.js';
+export { jsonMetricAttrs, routeConfigFromJson, ruleFromJson } from './ip-json-requests.js';
+export { unknownNameErrors } from './ip-json-names.js';

@@ -20,41 +20,20 @@
 // Every step reports the silent changes of its events (silent-changes.ts) and, for
 // --check, the predicted notifications that never came (missing), the captured ones the
 // model did not predict (unexpected), and pairs whose attributes differ (different).
+//
+// The parts: replay-step.ts (what a step reports), record-events.ts (a record to its events),
+// burst-cause.ts (a consequence before its cause), promotion-inference.ts, rule-family.ts,
+// route-metrics-table.ts, record-queue.ts and pending-notifications.ts.
 
-import type { PrintNames } from '../uapi/rt-names.js';
 import { AF_UNSPEC } from '../uapi/socket.js';
-import { formatRule } from '../iproute2/ip-rule.js';
-import type { RuleRecord } from '../trace/netlink-records.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { reduceFib, type Step } from '../reduce/reduce.js';
 import { FibRunner } from '../reduce/fib-runner.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Effect } from '../snapshot/effects.js';
 import type { KernelError } from '../uapi/errno.js';
-import type {
-  RouteMetrics,
-  NetlinkRecord,
-  Timestamp,
-  TraceRecord,
-  AddrRecord,
-  NetconfRecord,
-} from '../trace/netlink-records.js';
-import { compareTimestamps } from '../trace/netlink-records.js';
-import { inPrefix, parseIp4 } from '../net/ip4.js';
-import {
-  addrEvent,
-  inetConfEvents,
-  isProblem,
-  linkEvents,
-  netconfEvents,
-  netconfIsFull,
-  netconfTarget,
-  nexthopEvent,
-  routeEvent,
-  ruleEvent,
-  type ResolveDev,
-} from './record-events.js';
+import type { RouteMetrics, NetlinkRecord, TraceRecord, AddrRecord, NetconfRecord } from '../trace/netlink-records.js';
+import { inetConfEvents, isProblem, netconfIsFull, netconfTarget, routeEvent, type ResolveDev, recordEvents } from './record-events.js';
 import {
   attrDiff,
   predictedNotifications,
@@ -62,75 +41,18 @@ import {
   type Notification,
 } from './notification.js';
 import { silentChanges, type SilentChange } from './silent-changes.js';
-import { linkFromRecord, type LinkInfo, type LinkTable } from './link-table.js';
-import { routeKey } from './_route-key.js';
+import { linkFromRecord, type LinkInfo } from './link-table.js';
 import type { ReplayView } from './ip-json-dump.js';
-import { IFA_F_SECONDARY } from '../uapi/if-addr.js';
 import { RecordQueue, type Queued } from './record-queue.js';
 import { PendingNotifications } from './pending-notifications.js';
+import { ruleFamily } from './rule-family.js';
+import { inferPromotion } from './promotion-inference.js';
+import { trackMetrics } from './route-metrics-table.js';
+import { findCause, kernelOriginated, withinWindow } from './burst-cause.js';
+import type { AppliedEvent, CheckFinding, RecordRole, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
 
-/** One event the replay applied, with what the reducer made of it. */
-export interface AppliedEvent {
-  readonly event: FibEvent;
-  readonly step: Step;
-}
+export type { AppliedEvent, CheckFinding, RecordRole, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
 
-/** A --check finding. */
-export type CheckFinding =
-  | { readonly kind: 'missing'; readonly expected: Notification; readonly causeSeq: number; readonly causeTime?: Timestamp }
-  | { readonly kind: 'unexpected'; readonly captured: Notification; readonly seq: number; readonly time?: Timestamp; readonly why: string }
-  | { readonly kind: 'different'; readonly captured: Notification; readonly expected: Notification; readonly seq: number; readonly time?: Timestamp; readonly fields: readonly string[] };
-
-/** How a record was used. */
-export type RecordRole = 'state' | 'cause' | 'consequence' | 'ignored';
-
-/** What the replay did with one record. */
-export interface ReplayStep {
-  /** 1-based position among the notifications after the link dump; 0 for dump records. */
-  readonly seq: number;
-  readonly time?: Timestamp;
-  readonly record: NetlinkRecord;
-  readonly role: RecordRole;
-  readonly applied: readonly AppliedEvent[];
-  /** The state after this step. */
-  readonly snapshot: FibSnapshot;
-  readonly links: LinkTable;
-  readonly metrics: ReadonlyMap<string, RouteMetrics>;
-  readonly silent: readonly SilentChange[];
-  readonly findings: readonly CheckFinding[];
-  /** Facts the replay inferred (e.g. a sysctl the trace does not show). */
-  readonly notes: readonly string[];
-  /** Set on a cause applied ahead of its turn: the seq of the consequence that needed it. */
-  readonly pulledBy?: number;
-}
-
-/** Where a replay starts. */
-export interface ReplayStart {
-  readonly snapshot: FibSnapshot;
-  readonly links: LinkTable;
-  readonly metrics?: ReadonlyMap<string, RouteMetrics>;
-  /** The capturing host's name tables (rt_tables ...), for printing. */
-  readonly names?: PrintNames;
-}
-
-export interface ReplayOptions {
-  /** 'binary' (rtmon: ifindexes, nlmsg flags and pids) or 'text' (`ip monitor`: names). */
-  readonly form: 'binary' | 'text';
-  /** Records kept ahead to find a cause sent after its consequence; default 32. */
-  readonly lookahead?: number;
-  /** How far ahead (microseconds) a cause may be; default 20000. */
-  readonly windowUsec?: number;
-  /** Compute silent changes (default true). */
-  readonly explain?: boolean;
-  /** Compare notifications (default true). */
-  readonly check?: boolean;
-  /**
-   * Keep no history (default false): tables are updated in place (PMapEdit), so a step's
-   * snapshot is valid only until the next step is made; for a replay that reads the state
-   * at the end (or at --until) only. Ignored with explain or check, which compare states.
-   */
-  readonly inPlace?: boolean;
-}
 
 /** Shared empty results (frozen: nothing may add to them). */
 const NO_STEPS: readonly ReplayStep[] = Object.freeze([]);
@@ -255,34 +177,6 @@ export class TraceReplayer {
     return recordNotifications(r, this.resolve, this.addrIfindex, this.netconfTargetIndex);
   }
 
-  /** The events a record stands for, against a snapshot. */
-  private eventsFor(r: NetlinkRecord, s: FibSnapshot): FibEvent[] | string {
-    switch (r.kind) {
-      case 'link': {
-        const ev = linkEvents(r, s);
-        return ev;
-      }
-      case 'route': {
-        const e = routeEvent(r, s, this.resolve);
-        return isProblem(e) ? e.problem : [e];
-      }
-      case 'addr': {
-        const e = addrEvent(r, s, this.resolve);
-        return isProblem(e) ? e.problem : [e];
-      }
-      case 'rule': {
-        const e = ruleEvent(r);
-        return isProblem(e) ? e.problem : [e];
-      }
-      case 'nexthop': {
-        const e = nexthopEvent(r, s, this.resolve);
-        return isProblem(e) ? e.problem : [e];
-      }
-      case 'netconf':
-        return netconfEvents(r, s, this.resolve);
-    }
-  }
-
   /** Applies events; returns them with the snapshot before. */
   private applyEvents(events: readonly FibEvent[]): { applied: AppliedEvent[]; before: FibSnapshot; effects: Effect[]; error: KernelError | null } {
     const before = this.snap;
@@ -305,29 +199,6 @@ export class TraceReplayer {
     return silentChanges(before, this.snap, effects, { rules });
   }
 
-  /** Keeps RTA_METRICS beside the FIB: dropped with their route, set from the record that added it. */
-  private trackMetrics(effects: readonly Effect[], record: NetlinkRecord | null): void {
-    // Copy on write: earlier steps keep the table they were given.
-    let copied = false;
-    const write = (): Map<string, RouteMetrics> => {
-      if (!copied) {
-        this.metrics = new Map(this.metrics);
-        copied = true;
-      }
-      return this.metrics;
-    };
-    if (this.metrics.size > 0) {
-      for (const e of effects) {
-        const gone = e.kind === 'route-del' ? e.route : e.kind === 'route-replace' ? e.old : undefined;
-        if (gone !== undefined && this.metrics.has(routeKey(gone))) write().delete(routeKey(gone));
-      }
-    }
-    if (record?.kind !== 'route' || record.metrics === undefined || record.op !== 'new') return;
-    for (const e of effects) {
-      if (e.kind === 'route-add' || e.kind === 'route-replace') write().set(routeKey(e.route), record.metrics);
-    }
-  }
-
   private stepOf(q: Queued, role: RecordRole, applied: AppliedEvent[], silent: readonly SilentChange[], findings: CheckFinding[], notes: readonly string[], pulledBy?: number): ReplayStep {
     const r = q.record;
     // Written out rather than spread: a step is made per record, and a spread copy took
@@ -345,7 +216,7 @@ export class TraceReplayer {
   /** A link record or a full netconf: state events, no matching. */
   private stateStep(q: Queued): ReplayStep {
     const r = q.record;
-    const events = this.eventsFor(r, this.snap);
+    const events = recordEvents(r, this.snap, this.resolve);
     const evs = typeof events === 'string' ? [] : [...events];
     const notes: string[] = [];
     if (r.kind === 'link') {
@@ -371,7 +242,7 @@ export class TraceReplayer {
         for (const c of conf) notes.push(`IFLA_INET_CONF of ${this.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
       }
     }
-    this.trackMetrics(effects, null);
+    this.metrics = trackMetrics(this.metrics, effects, null);
     const silent = this.silentOf(before, effects, applied.map((a) => a.event));
     // Predictions of state events (kernel routes of a device coming up) are matched later.
     const findings: CheckFinding[] = [];
@@ -398,84 +269,33 @@ export class TraceReplayer {
   }
 
   private kernelOriginated(r: NetlinkRecord): boolean {
-    if (r.kind !== 'route' && r.kind !== 'addr') return false;
-    if (this.form === 'binary') return r.nlmsgPid === 0;
-    return r.kind === 'addr' ? r.op === 'del' : r.protocol === 2;
+    return kernelOriginated(r, this.form);
   }
 
   private withinWindow(a: NetlinkRecord, b: NetlinkRecord): boolean {
-    if (a.time === undefined || b.time === undefined) return true;
-    const d = (b.time.sec - a.time.sec) * 1e6 + (b.time.usec - a.time.usec);
-    return d <= this.windowUsec && compareTimestamps(b.time, a.time) >= 0;
+    return withinWindow(a, b, this.windowUsec);
   }
 
   /** A later record of the burst whose events predict `ids`, if any. */
   private findCause(q: Queued, ids: ReadonlySet<string>): Queued | undefined {
-    for (let i = 1; i < this.queue.length && i <= 16; i++) {
-      const c = this.queue.at(i);
-      if (c.applied || c.seq === 0) continue;
-      if (!this.withinWindow(q.record, c.record)) break;
-      if (c.record.kind === 'netconf') continue;
-      const events = this.eventsFor(c.record, this.snap);
-      if (typeof events === 'string' || events.length === 0) continue;
-      let s = this.snap;
-      const effects: Effect[] = [];
-      for (const e of events) {
-        const st = reduceFib(s, e);
-        s = st.snapshot;
-        for (const x of st.effects) effects.push(x);
-      }
-      if (predictedNotifications(this.snap, s, effects).some((n) => ids.has(n.id))) return c;
-    }
-    return undefined;
-  }
-
-  /** For an address deletion: infer promote_secondaries from a promotion that follows in the trace. */
-  private inferPromotion(q: Queued): FibEvent[] {
-    const at = this.queue.indexOf(q);
-    const r = q.record;
-    if (r.kind !== 'addr' || r.op !== 'del' || (r.flags & IFA_F_SECONDARY) !== 0) return [];
-    const ifindex = this.addrIfindex(r);
-    const d = this.snap.devices.get(ifindex);
-    const local = parseIp4(r.local ?? '');
-    if (d === undefined || local === undefined) return [];
-    const prim = d.addrs.find((a) => a.local === local && a.prefixlen === r.prefixlen && !a.secondary);
-    if (prim === undefined) return [];
-    const secs = d.addrs.filter((a) => a.secondary && a.prefixlen === prim.prefixlen && inPrefix(a.address, prim.address, prim.prefixlen));
-    if (secs.length === 0) return [];
-    const on = d.conf.values.promote_secondaries !== 0 || this.snap.confAll.values.promote_secondaries !== 0;
-    for (let i = at + 1; i < this.queue.length; i++) {
-      const c = this.queue.at(i);
-      if (!this.withinWindow(r, c.record)) break;
-      const x = c.record;
-      if (x.kind !== 'addr' || this.addrIfindex(x) !== ifindex) continue;
-      const xl = parseIp4(x.local ?? '');
-      if (!secs.some((a) => a.local === xl)) continue;
-      if (x.op === 'new' && (x.flags & IFA_F_SECONDARY) === 0 && !on) {
-        return [{ type: 'sysctl', target: { kind: 'dev', ifindex }, key: 'promote_secondaries', value: 1 }];
-      }
-      if (x.op === 'del' && on) {
-        return [{ type: 'sysctl', target: { kind: 'dev', ifindex }, key: 'promote_secondaries', value: 0 }];
-      }
-    }
-    return [];
+    return findCause(this.queue, q, ids, this.snap, this.resolve, this.windowUsec);
   }
 
   /** Applies a record as a cause (flushing older predictions as missing). */
   private causeStep(q: Queued, findings: CheckFinding[], role: RecordRole, pulledBy?: number): ReplayStep {
     const r = q.record;
     const notes: string[] = [];
-    const events = this.eventsFor(r, this.snap);
+    const events = recordEvents(r, this.snap, this.resolve);
     if (typeof events === 'string') {
       notes.push(`not replayed: ${events}`);
       return this.stepOf(q, 'ignored', [], [], findings, notes);
     }
     findings.push(...this.flushPending());
-    const inferred = this.inferPromotion(q);
+    const inferred = inferPromotion(this.queue, q, this.snap, this.addrIfindex, (a, b) => this.withinWindow(a, b));
     for (const e of inferred) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
     const all = [...inferred, ...events];
     const { applied, before, effects, error } = this.applyEvents(all);
-    this.trackMetrics(effects, r);
+    this.metrics = trackMetrics(this.metrics, effects, r);
     this.pending.add(predictedNotifications(before, this.snap, effects), q.seq, r.time);
     const silent = this.silentOf(before, effects, all);
     q.applied = true;
@@ -499,7 +319,7 @@ export class TraceReplayer {
     const applied: AppliedEvent[] = [{ event: ev, step: st }];
     const effects = st.effects;
     const error = st.error;
-    if (this.metrics.size > 0 || r.metrics !== undefined) this.trackMetrics(effects, r);
+    if (this.metrics.size > 0 || r.metrics !== undefined) this.metrics = trackMetrics(this.metrics, effects, r);
     const silent = this.explain ? this.silentOf(before, effects, [ev]) : NO_SILENT;
     q.applied = true;
     const notes: readonly string[] = error === null ? NO_NOTES : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
@@ -523,41 +343,12 @@ export class TraceReplayer {
   }
 
   /** Processes the record at the head of the queue. */
-  /**
-   * The family of an `ip monitor` rule line with no address (AF_UNSPEC from the reader: `ip
-   * -6 rule` prints alike). Proven IPv6: an add of a rule identical to an IPv4 rule that
-   * exists (`ip rule add` asks NLM_F_EXCL: fib_nl_newrule() would have said EEXIST), or a
-   * delete of a rule no IPv4 rule matches. Otherwise the line is applied as IPv4 and said
-   * to be of ambiguous family (counted by completeness.ts).
-   */
-  private ruleFamily(r: RuleRecord): 'ipv6' | 'ambiguous' | 'ipv4' {
-    if (r.family !== AF_UNSPEC) return 'ipv4';
-    const add = ruleEvent({ ...r, op: 'new' });
-    const ev = ruleEvent(r);
-    if (isProblem(add) || isProblem(ev) || add.type !== 'rule-add') return 'ambiguous';
-    const key = formatRule(this.snap, { ...add.rule, priority: add.rule.priority ?? r.priority ?? 0 });
-    const v6 = (this.ipv6Rules.get(key) ?? 0) > 0;
-    // What the model's IPv4 rules say of the request: EEXIST for an add, ENOENT for a delete.
-    const err = reduceFib(this.snap, ev).error;
-    if (r.op === 'new') {
-      if (err?.errno === 'EEXIST') {
-        this.ipv6Rules.set(key, (this.ipv6Rules.get(key) ?? 0) + 1);
-        return 'ipv6';
-      }
-      return 'ambiguous';
-    }
-    if (err !== null) {
-      if (v6) this.ipv6Rules.set(key, (this.ipv6Rules.get(key) ?? 0) - 1);
-      return 'ipv6';
-    }
-    return 'ambiguous';
-  }
 
   private next(): ReplayStep[] {
     const q = this.queue.at(0);
     const r = q.record;
     if (r.kind === 'rule' && r.family === AF_UNSPEC && q.seq !== 0) {
-      const fam = this.ruleFamily(r);
+      const fam = ruleFamily(r, this.snap, this.ipv6Rules);
       if (fam === 'ipv6') {
         this.queue.shift();
         return [this.stepOf(q, 'ignored', [], [], [], [`IPv6 rule (out of scope): family from evidence: ${r.op === 'new' ? 'an identical IPv4 rule exists, so the kernel accepted this one in the other family' : 'no IPv4 rule matches this deletion'}`])];

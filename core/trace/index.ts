@@ -2,7 +2,8 @@
 // "Library" section for the stability promise). Bytes or text in, TraceRecords out: rtmon
 // files (rtmon.c's format), `ip monitor` logs, `ip -j` snapshots.
 
-export { RtmonDecoder, decodeRtmon, rtmonRecords, type RtmonOptions } from './rtmon.js';
+export { RtmonDecoder, type RtmonOptions } from './rtmon.js';
+export { decodeRtmon, rtmonRecords } from './rtmon-records.js';
 export { IpMonitorDecoder, parseIpMonitor, ipMonitorRecords, type IpMonitorOptions } from './ip-monitor.js';
 export { parseIpSnapshot, type IpSnapshot, type IpSnapshotResult, type IpJsonOptions, type JsonPathError } from './ip-json.js';
 export {

@@ -25,45 +25,18 @@
 // Text records carry what `ip monitor` prints: device *names* where the binary has ifindexes
 // (`dev`, `linkName`, `masterName`), no nlmsg flags/seq/pid, no ifi_change, no IFLA_CARRIER.
 // The replayer resolves names itself (see ../shared/formats/README.md section 5).
+//
+// record-meta.ts holds what every record carries; fib-records.ts the route, rule and nexthop
+// records. This file is the one import for all of them.
 
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from '../uapi/socket.js';
+import type { Op, RecordMeta, TimestampRecord } from './record-meta.js';
+import type { NexthopRecord, RouteRecord, RuleRecord } from './fib-records.js';
 
-/** Wall-clock time of the userspace reader: seconds since the epoch and microseconds. */
-export interface Timestamp {
-  readonly sec: number;
-  readonly usec: number;
-}
-
-/** Where a record came from and what netlink said about it. */
-export interface RecordMeta {
-  /** rtmon: byte offset of the record's netlink header. */
-  readonly offset?: number;
-  /** `ip monitor` text: 1-based line number of the record's first line. */
-  readonly line?: number;
-  /** nlmsg_type (for text: the type the line implies, e.g. 25 for `[ROUTE]Deleted ...`). */
-  readonly nlmsgType: number;
-  /** nlmsg_flags (NLM_F_*); absent in text, which does not print them. */
-  readonly nlmsgFlags?: number;
-  /** nlmsg_seq; absent in text. */
-  readonly nlmsgSeq?: number;
-  /** nlmsg_pid (0 = the kernel acted on its own); absent in text. */
-  readonly nlmsgPid?: number;
-  /** The most recent time stamp before this record; absent before the first one. */
-  readonly time?: Timestamp;
-  /** True for the initial link dump of an rtmon file (state, not events). */
-  readonly dump: boolean;
-}
-
-/** NLMSG_TSTAMP, or a `-t`/`-ts` time stamp of `ip monitor`. */
-export interface TimestampRecord {
-  readonly kind: 'timestamp';
-  readonly offset?: number;
-  readonly line?: number;
-  readonly sec: number;
-  readonly usec: number;
-}
-
-export type Op = 'new' | 'del';
+export type { Timestamp, RecordMeta, TimestampRecord, Op } from './record-meta.js';
+export { formatTimestamp, compareTimestamps } from './record-meta.js';
+export type { RouteNexthop, RouteVia, RouteMetrics, RouteRecord, PortRange, RuleRecord, NexthopGroupEntry, NexthopRecord } from './fib-records.js';
+export { legWeight } from './fib-records.js';
 
 /** RTM_NEWLINK / RTM_DELLINK of family AF_UNSPEC (the device itself). */
 export interface LinkRecord extends RecordMeta {
@@ -143,121 +116,6 @@ export interface AddrRecord extends RecordMeta {
   readonly devName?: string;
 }
 
-/** One leg of RTA_MULTIPATH (struct rtnexthop and its attributes). */
-export interface RouteNexthop {
-  /** rtnh_flags (RTNH_F_DEAD 0x1, ONLINK 0x4, LINKDOWN 0x10 ...). */
-  readonly flags: number;
-  /** rtnh_hops: weight - 1. */
-  readonly hops: number;
-  /** rtnh_ifindex; absent in text. */
-  readonly ifindex?: number;
-  /** Text only: the device name. */
-  readonly dev?: string;
-  readonly gateway?: string;
-  /** RTA_FLOW (realms). */
-  readonly flow?: number;
-  /** RTA_VIA: a gateway of another family (IPv4 route via IPv6). */
-  readonly via?: RouteVia;
-}
-
-export interface RouteVia {
-  readonly family: number;
-  readonly address: string;
-}
-
-/** RTA_METRICS, by iproute2 name (mtu, advmss, window, rtt ...) plus `lock` (RTAX_LOCK bits). */
-export type RouteMetrics = Readonly<Record<string, number>>;
-
-/** RTM_NEWROUTE / RTM_DELROUTE of family AF_INET. */
-export interface RouteRecord extends RecordMeta {
-  readonly kind: 'route';
-  readonly op: Op;
-  readonly family: number;
-  readonly dstLen: number;
-  readonly srcLen: number;
-  readonly tos: number;
-  /** RTA_TABLE when present, else rtm_table. */
-  readonly table: number;
-  readonly protocol: number;
-  readonly scope: number;
-  /** rtm_type (RTN_UNICAST 1 ... RTN_THROW 9). */
-  readonly type: number;
-  /** rtm_flags: RTNH_F_* of a single-nexthop route in the low byte, RTM_F_* above. */
-  readonly flags: number;
-  /** RTA_DST, absent for 0.0.0.0/0. */
-  readonly dst?: string;
-  /** RTA_DST as a number (host order), given by the binary reader beside `dst`. */
-  readonly dstAddr?: number;
-  readonly src?: string;
-  readonly gateway?: string;
-  readonly via?: RouteVia;
-  /** RTA_OIF; absent in text. */
-  readonly oif?: number;
-  /** Text only: `dev NAME`. */
-  readonly dev?: string;
-  /** RTA_PRIORITY (the metric); absent when 0. */
-  readonly priority?: number;
-  readonly prefsrc?: string;
-  readonly multipath?: readonly RouteNexthop[];
-  /** RTA_NH_ID: the route uses a nexthop object. */
-  readonly nhId?: number;
-  readonly metrics?: RouteMetrics;
-  /** RTAX_CC_ALGO inside RTA_METRICS: the congestion control name (`congctl bbr`). */
-  readonly congctl?: string;
-  /** RTA_FLOW (realms: to | from << 16). */
-  readonly flow?: number;
-}
-
-export interface PortRange {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** RTM_NEWRULE / RTM_DELRULE of family AF_INET. */
-export interface RuleRecord extends RecordMeta {
-  readonly kind: 'rule';
-  readonly op: Op;
-  readonly family: number;
-  readonly dstLen: number;
-  readonly srcLen: number;
-  readonly tos: number;
-  /** FRA_TABLE when present, else the header's table; 0 for actions other than lookup. */
-  readonly table: number;
-  /** FR_ACT_TO_TBL 1, GOTO 2, NOP 3, BLACKHOLE 6, UNREACHABLE 7, PROHIBIT 8. */
-  readonly action: number;
-  /** FIB_RULE_PERMANENT 0x1, INVERT 0x2, UNRESOLVED 0x4, IIF_DETACHED 0x8, OIF_DETACHED 0x10. */
-  readonly flags: number;
-  /** FRA_PRIORITY (text always prints one). */
-  readonly priority?: number;
-  readonly dst?: string;
-  readonly src?: string;
-  /** FRA_IIFNAME: rules hold names, not ifindexes. */
-  readonly iifName?: string;
-  readonly oifName?: string;
-  /** FRA_GOTO: target priority. */
-  readonly goto?: number;
-  readonly fwmark?: number;
-  readonly fwmask?: number;
-  readonly flow?: number;
-  /** FRA_TUN_ID (u64 in network order), as a decimal string. */
-  readonly tunId?: string;
-  /** FRA_SUPPRESS_IFGROUP; absent when unset (-1). */
-  readonly suppressIfgroup?: number;
-  /** FRA_SUPPRESS_PREFIXLEN; absent when unset (-1). */
-  readonly suppressPrefixlen?: number;
-  readonly l3mdev?: number;
-  readonly uidRange?: PortRange;
-  /** FRA_PROTOCOL; text prints it only when it is neither 0 nor kernel (2). */
-  readonly protocol?: number;
-  readonly ipProto?: number;
-  readonly sportRange?: PortRange;
-  readonly dportRange?: PortRange;
-  readonly sportMask?: number;
-  readonly dportMask?: number;
-  readonly dscp?: number;
-  readonly dscpMask?: number;
-}
-
 /** RTM_NEWNETCONF / RTM_DELNETCONF of family AF_INET; only the attributes present. */
 export interface NetconfRecord extends RecordMeta {
   readonly kind: 'netconf';
@@ -277,37 +135,6 @@ export interface NetconfRecord extends RecordMeta {
   readonly input?: number;
   /** Binary only: iproute2 6.1 never prints it. */
   readonly bcForwarding?: number;
-}
-
-export interface NexthopGroupEntry {
-  readonly id: number;
-  /** The real weight (1..256), i.e. the wire's weight - 1 plus one. */
-  readonly weight: number;
-}
-
-/** RTM_NEWNEXTHOP / RTM_DELNEXTHOP of family AF_INET, or AF_UNSPEC for groups. */
-export interface NexthopRecord extends RecordMeta {
-  readonly kind: 'nexthop';
-  readonly op: Op;
-  /** nh_family: 2 for IPv4 nexthops and blackholes, 0 for groups. */
-  readonly family: number;
-  readonly scope: number;
-  readonly protocol: number;
-  /** nh_flags (RTNH_F_*). */
-  readonly flags: number;
-  readonly id: number;
-  readonly gateway?: string;
-  /** NHA_OIF; absent in text. */
-  readonly oif?: number;
-  /** Text only: `dev NAME`. */
-  readonly dev?: string;
-  readonly blackhole: boolean;
-  readonly group?: readonly NexthopGroupEntry[];
-  /** NHA_GROUP_TYPE: 0 multipath, 1 resilient. */
-  readonly groupType?: number;
-  /** NHA_RES_GROUP of a resilient group: buckets, and the timers in clock_t (centiseconds). */
-  readonly res?: { readonly buckets?: number; readonly idleTimer?: number; readonly unbalancedTimer?: number };
-  readonly fdb: boolean;
 }
 
 /** A message that was read and deliberately not modelled (only with `emitSkipped`). */
@@ -452,19 +279,4 @@ export function familyName(family: number): string {
     case 129: return 'RTNL_FAMILY_IP6MR';
     default: return `AF_${family}`;
   }
-}
-
-/** The multipath weight of a leg (rtnh_hops + 1). */
-export function legWeight(nh: RouteNexthop): number {
-  return nh.hops + 1;
-}
-
-/** `sec.usec` with six digits, the form meta.json and checkpoints use. */
-export function formatTimestamp(t: Timestamp): string {
-  return `${t.sec}.${String(t.usec).padStart(6, '0')}`;
-}
-
-/** Orders two time stamps (negative when a is earlier). */
-export function compareTimestamps(a: Timestamp, b: Timestamp): number {
-  return a.sec !== b.sec ? a.sec - b.sec : a.usec - b.usec;
 }

@@ -18,9 +18,9 @@
 //
 // Divergence: rtnl_from_file() aborts on the first bad header and accepts any message length up
 // to its buffer; here faults carry byte offsets, and `maxMessageBytes` bounds memory instead.
+//
+// decodeRtmon (a whole file) and rtmonRecords (RxJS) are in rtmon-records.ts.
 
-import { concat, defer, type Observable, type OperatorFunction } from 'rxjs';
-import { concatMap, takeWhile } from 'rxjs';
 import { nlmsgTypeName } from './netlink-records.js';
 import { NLM_F_MULTI, NLMSG_TSTAMP } from '../uapi/netlink.js';
 import { RTM_MAX } from '../uapi/rtnetlink.js';
@@ -412,42 +412,4 @@ export class RtmonDecoder {
       }, !this.lenient);
     }
   }
-}
-
-/**
- * Decodes a whole rtmon file held in memory.
- *
- * Example: `decodeRtmon(bytes, { file: 'trace.rtmon' }).filter((r) => r.kind === 'route')`.
- */
-export function decodeRtmon(bytes: Uint8Array, options: RtmonOptions = {}): TraceRecord[] {
-  const d = new RtmonDecoder(options);
-  return [...d.push(bytes), ...d.finish()];
-}
-
-/**
- * An RxJS operator from chunks of an rtmon file to records; the last record is `end`.
- * A fatal error completes the output (and unsubscribes from the input) after the error and
- * `end` records; input errors (a failing read) are passed on as errors.
- *
- * Example:
- * ```ts
- * fileChunks$.pipe(rtmonRecords({ file: 'trace.rtmon', lenient: true }))
- * ```
- *
- * 1. A fresh RtmonDecoder per subscription.
- * 2. Each chunk is pushed; its records are emitted in order.
- * 3. Emission stops after a fatal error; on completion `finish()` adds the tail and `end`.
- */
-export function rtmonRecords(options: RtmonOptions = {}): OperatorFunction<Uint8Array, TraceRecord> {
-  return (source: Observable<Uint8Array>) =>
-    defer(() => {
-      const decoder = new RtmonDecoder(options);
-      return concat(
-        source.pipe(
-          concatMap((chunk) => decoder.push(chunk)),
-          takeWhile((r) => !(r.kind === 'error' && r.fatal), true),
-        ),
-        defer(() => decoder.finish()),
-      );
-    });
 }

@@ -18,7 +18,7 @@ import { reduceFib } from '../../core/reduce/reduce.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
 import { kernelScript } from '../../props/differential/kernel-guard.js';
 import { parseJsonBytes } from '../../cli/json-input.js';
-import { decodeRtmon } from '../../core/trace/rtmon.js';
+import { decodeRtmon } from '../../core/trace/rtmon-records.js';
 import { readRtmon } from '../trace/_fixtures.js';
 
 const SEED = Number(process.env['KFIB_FUZZ_SEED'] ?? 20261205);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BUILTIN_NAMES, namesWithFiles, readerNames, type PrintNames } from '../../core/uapi/rt-names.js';
 import { readNamesDir } from '../../cli/names-dir.js';
-import { decodeRtmon } from '../../core/trace/rtmon.js';
+import { decodeRtmon } from '../../core/trace/rtmon-records.js';
 import { parseIpMonitor } from '../../core/trace/ip-monitor.js';
 import { parseIpSnapshot, type IpSnapshot } from '../../core/trace/ip-json.js';
 import type { LinkRecord, TraceRecord, Timestamp } from '../../core/trace/netlink-records.js';

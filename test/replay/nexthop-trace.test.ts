@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeRtmon } from '../../core/trace/rtmon.js';
+import { decodeRtmon } from '../../core/trace/rtmon-records.js';
 import { parseIpMonitor } from '../../core/trace/ip-monitor.js';
 import { parseIpSnapshot } from '../../core/trace/ip-json.js';
 import type { LinkRecord, TraceRecord } from '../../core/trace/netlink-records.js';

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeRtmon, type RtmonOptions } from '../../core/trace/rtmon.js';
+import type { RtmonOptions } from '../../core/trace/rtmon.js';
+import { decodeRtmon } from '../../core/trace/rtmon-records.js';
 import { parseIpMonitor, type IpMonitorOptions } from '../../core/trace/ip-monitor.js';
 import { parseIpSnapshot } from '../../core/trace/ip-json.js';
 import type { TraceRecord } from '../../core/trace/netlink-records.js';

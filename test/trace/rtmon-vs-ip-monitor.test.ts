@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeRtmon } from '../../core/trace/rtmon.js';
+import { decodeRtmon } from '../../core/trace/rtmon-records.js';
 import { parseIpMonitor } from '../../core/trace/ip-monitor.js';
 import { isNetlinkRecord, type NetlinkRecord } from '../../core/trace/netlink-records.js';
 import { fixtureNames, readMonitor, readRtmon } from './_fixtures.js';

@@ -34,10 +34,12 @@
 //
 // The parts: outcome-codes.ts, _incremental.ts (the regions a route event changes),
 // _full-merge.ts (the merge of a full compile), _regions.ts (patching the last poptrie).
+//
+// The version and lineage types are in _fib-lpm-lineage.ts.
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
 import type { RouteGetOutcome } from '../../core/route/route-output.js';
-import { AnswerTable, compileProgram, decodeOutcome, outcomeOf, programViews, ruleCovers, walkProgram, type CompiledOutcome, type CompiledRule, type Cover, type LookupProgram, type LookupView } from './compile.js';
+import { AnswerTable, compileProgram, decodeOutcome, outcomeOf, programViews, ruleCovers, walkProgram, type CompiledOutcome, type CompiledRule, type Cover, type LookupView } from './compile.js';
 import type { LpmChange } from '../lpm/_prefix-index.js';
 import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from '../lpm/poptrie.js';
 import type { Ip4 } from '../../core/net/ip4.js';
@@ -48,71 +50,10 @@ import { prefixKey, replayLog, diffRegions, type Regions } from './_regions.js';
 import { answerColumns, mergeAnchors, plainRun, BATCH, HOST, type Context, type MergeState, type PlainColumns } from './_full-merge.js';
 import { changedRegions } from './_incremental.js';
 
+import { MAX_LOG, envChange, type FibLpmOptions, type FibLpmVersion, type Lineage, type LineageCore } from './_fib-lpm-lineage.js';
+
 export { OutcomeCodes } from './outcome-codes.js';
-
-/** How a version was made. */
-export type CompileMode = 'full' | 'incremental' | 'unchanged';
-
-/** One compiled version: the flattened table and where it came from. */
-export interface FibLpmVersion {
-  readonly snapshot: FibSnapshot;
-  readonly table: PoptrieTable;
-  readonly mode: CompileMode;
-  /** Incremental: the LPM changes applied; full: the prefixes compiled. */
-  readonly changes: number;
-  /** Why a full compile was needed (absent otherwise). */
-  readonly reason?: string;
-  /** Full compile: how many tables' leaves were reused as they were, patched from a diff, or walked. */
-  readonly columns?: { readonly cached: number; readonly patched: number; readonly walked: number };
-  /** Full compile: a fresh poptrie, or the last one patched with the regions that differ. */
-  readonly lpm?: 'built' | 'patched';
-}
-
-/** Tunables of the compiler. */
-export interface FibLpmOptions {
-  /** Changed table prefixes beyond which a full compile is cheaper (default 20,000). */
-  readonly maxDiff?: number;
-  /** Regions to recompute beyond which a full compile is cheaper (default 50,000). */
-  readonly maxRecompute?: number;
-  /** Never compile incrementally (for comparisons). */
-  readonly incremental?: boolean;
-}
-
-/** What a lineage of incremental versions shares, but its newest table. */
-interface LineageCore {
-  snapshot: FibSnapshot;
-  readonly at: AnswerTable;
-  readonly program: LookupProgram;
-  readonly programKey: string;
-  readonly views: readonly LookupView[];
-  /** The rule prefixes that bound regions (and 0/0), as key dst * 64 + len. */
-  readonly anchors: ReadonlySet<number>;
-  readonly anchorList: readonly { readonly dst: Ip4; readonly len: number }[];
-  /** (answer, table) -> code. */
-  readonly codes: Map<number, number>;
-}
-
-/** A lineage with its newest table. */
-interface Lineage extends LineageCore {
-  head: PoptrieTable;
-  /** The regions of the last full compile (depth-first), or null once `log` grew too long. */
-  built: Regions | null;
-  /** The LPM changes applied since (incremental compiles), in order. */
-  readonly log: LpmChange[];
-}
-
-/** Incremental changes kept for the next full compile's diff, at most (beyond: rebuild). */
-const MAX_LOG = 100_000;
-
-
-/** Whether the events between two snapshots changed more than routes. */
-function envChange(a: FibSnapshot, b: FibSnapshot): string | null {
-  if (a.devices !== b.devices) return 'devices changed';
-  if (a.confAll !== b.confAll || a.confDefault !== b.confDefault) return 'devconf changed';
-  if (a.rules !== b.rules || a.customRules !== b.customRules) return 'rules changed';
-  if (a.nexthops !== b.nexthops) return 'nexthop objects changed';
-  return null;
-}
+export type { CompileMode, FibLpmOptions, FibLpmVersion } from './_fib-lpm-lineage.js';
 
 /**
  * Compiles FIB snapshots into flattened LPM tables, incrementally when it can.
@@ -201,7 +142,6 @@ export class FibLpmCompiler {
     L.snapshot = s;
     return { snapshot: s, table: L.head, mode: 'incremental', changes: changes.length };
   }
-
 
   /** The code of a region given each lookup's cover. */
   private regionCode(L: LineageCore, views: readonly LookupView[], covers: readonly (Cover | null)[], dst: Ip4, len: number): number {

@@ -26,106 +26,18 @@
 // Divergence: changes mutate the shared arrays in place, so a table must not change while a
 // lookup that uses it runs; the pool (workers/lookup-pool.ts) offers idle(version) for a
 // left-right pair of replicas (cloneDir24), as userspace RCU would.
+//
+// The shape and tbl8 groups are in _dir24-groups.ts, incremental changes in dir24-8-change.ts.
 
-import {
-  checkPrefix,
-  checkValue,
-  indexColumns,
-  sortByLength,
-  toColumns,
-  type ByLength,
-  type LpmChange,
-  type LpmEntry,
-  type PrefixIndex,
-} from './_prefix-index.js';
-import {
-  heapAlloc,
-  heapBuffer,
-  newSharedHeap,
-  regionOf,
-  type HeapRegion,
-  type SharedHeap,
-  type WasmMemory,
-} from './_shared-heap.js';
+import { sortByLength, toColumns, type LpmEntry } from './_prefix-index.js';
+import { heapAlloc, heapBuffer, newSharedHeap, regionOf } from './_shared-heap.js';
 
 export type { LpmChange, LpmEntry } from './_prefix-index.js';
+import { GROUP, TBL24_ENTRIES, splitToGroup, type Dir24Shared, type Dir24Table } from './_dir24-groups.js';
+import { ensureDir24Index } from './dir24-8-change.js';
 
-const TBL24_ENTRIES = 1 << 24;
-const GROUP = 256;
-
-/** The shared part of a DIR-24-8 table: what a worker attaches to. */
-export interface Dir24Shared {
-  readonly kind: 'dir24-8';
-  /** The heap (shared WebAssembly.Memory) holding the arrays, and its identity. */
-  readonly heapId: number;
-  readonly memory: WasmMemory;
-  readonly tbl24: HeapRegion;
-  readonly tbl8: HeapRegion;
-}
-
-/** A compiled DIR-24-8 table: shared arrays plus the main thread's bookkeeping. */
-export interface Dir24Table {
-  readonly kind: 'dir24-8';
-  /** The shared memory the arrays live in (see _shared-heap.ts). */
-  readonly heap: SharedHeap;
-  /** 2^24 entries: a value, or ~group when the /24 has longer prefixes. */
-  readonly tbl24: Int32Array<SharedArrayBuffer>;
-  /** Groups of 256 entries; replaced by a larger region of the heap when it fills up. */
-  tbl8: Int32Array<SharedArrayBuffer>;
-  /** Bookkeeping for incremental changes; never shared. */
-  readonly aux: Dir24Aux;
-}
-
-/** Main-thread bookkeeping of a DIR-24-8 table. */
-export interface Dir24Aux {
-  /** Every prefix with its value; built on the first change (see ensureDir24Index). */
-  index: PrefixIndex | null;
-  /** The compiled prefixes, kept until the index is built from them. */
-  sorted: ByLength | null;
-  /** Per tbl24 entry: 1 + length of the prefix (<= 24) that wrote it, 0 for none. */
-  readonly len24: Uint8Array;
-  /** Per tbl8 entry: 1 + length of the prefix that wrote it, 0 for none. */
-  len8: Uint8Array;
-  /** Per group: how many prefixes longer than /24 it holds (0 = free). */
-  groupPrefixes: Uint16Array;
-  /** Groups ever allocated (tbl8 is used up to here). */
-  groupsUsed: number;
-  /** Freed groups, reused first. */
-  readonly freeGroups: number[];
-}
-
-/** Returns a free group, growing tbl8 (a new region of the heap) when full. */
-function allocGroup(t: Dir24Table): number {
-  const aux = t.aux;
-  const reused = aux.freeGroups.pop();
-  if (reused !== undefined) return reused;
-  const g = aux.groupsUsed++;
-  const capacity = t.tbl8.length / GROUP;
-  if (g >= capacity) {
-    const bigger = Math.max(16, Math.ceil(capacity * 1.5));
-    const tbl8 = heapAlloc(t.heap, bigger * GROUP);
-    tbl8.set(t.tbl8);
-    t.tbl8 = tbl8;
-    const len8 = new Uint8Array(bigger * GROUP);
-    len8.set(aux.len8);
-    aux.len8 = len8;
-    const counts = new Uint16Array(bigger);
-    counts.set(aux.groupPrefixes);
-    aux.groupPrefixes = counts;
-  }
-  return g;
-}
-
-/** Moves /24 entry i into a fresh group whose 256 entries inherit its value and length. */
-function splitToGroup(t: Dir24Table, i: number): number {
-  const g = allocGroup(t);
-  const base = g * GROUP;
-  t.tbl8.fill(t.tbl24[i]!, base, base + GROUP);
-  t.aux.len8.fill(t.aux.len24[i]!, base, base + GROUP);
-  t.aux.groupPrefixes[g] = 0;
-  t.tbl24[i] = ~g;
-  return g;
-}
+export type { Dir24Aux, Dir24Shared, Dir24Table } from './_dir24-groups.js';
+export { applyDir24Change, ensureDir24Index } from './dir24-8-change.js';
 
 /**
  * Compiles prefixes into a DIR-24-8 table; a later duplicate prefix/len replaces an earlier one.
@@ -236,122 +148,6 @@ export function lookupDir24Arrays(
 }
 
 /**
- * Applies one insert (or replace) or remove in place, at a cost proportional to the addresses
- * the prefix covers; removing an absent prefix is a no-op. Returns whether anything changed.
- *
- * @example
- *   applyDir24Change(t, { type: 'insert', prefix: 0x0a010000, len: 16, value: 2 });
- *
- * 1. Update the index; for a remove, find the next-shorter covering prefix (or none).
- * 2. Insert: overwrite every entry in the prefix's run written by a prefix of length <= len.
- *    Remove: give every entry written by this prefix to the covering prefix.
- * 3. A /25../32 works inside its /24's group, splitting the /24 first; the group is freed
- *    when its last long prefix goes.
- */
-export function applyDir24Change(t: Dir24Table, change: LpmChange): boolean {
-  checkPrefix(change.prefix, change.len);
-  const { prefix, len } = change;
-  const aux = t.aux;
-  const index = ensureDir24Index(t);
-  let value: number;
-  let setLen: number;
-  let onlyLen: number;
-  let added = false;
-  if (change.type === 'insert') {
-    checkValue(change.value);
-    const old = index.set(prefix, len, change.value);
-    if (old === change.value) return false;
-    added = old < 0;
-    value = change.value;
-    setLen = len + 1;
-    onlyLen = -1;
-  } else {
-    if (index.delete(prefix, len) < 0) return false;
-    const c = index.covering(prefix, len);
-    value = c.value;
-    setLen = c.len + 1;
-    onlyLen = len + 1;
-  }
-  const L = len + 1;
-  const { tbl24 } = t;
-  if (len <= 24) {
-    const from = prefix >>> 8;
-    const to = from + (1 << (24 - len));
-    const { len24, len8 } = aux;
-    const tbl8 = t.tbl8;
-    for (let i = from; i < to; i++) {
-      const l = len24[i]!;
-      const hit = onlyLen < 0 ? l <= L : l === L;
-      const e = tbl24[i]!;
-      if (e >= 0) {
-        if (hit) {
-          tbl24[i] = value;
-          len24[i] = setLen;
-        }
-      } else {
-        if (hit) len24[i] = setLen;
-        const base = ~e * GROUP;
-        for (let j = base; j < base + GROUP; j++) {
-          const lj = len8[j]!;
-          if (onlyLen < 0 ? lj <= L : lj === L) {
-            tbl8[j] = value;
-            len8[j] = setLen;
-          }
-        }
-      }
-    }
-    return true;
-  }
-  const i = prefix >>> 8;
-  const e = tbl24[i]!;
-  // A removed prefix was indexed, hence written, so its /24 already has a group.
-  const g = e < 0 ? ~e : splitToGroup(t, i);
-  const from = g * GROUP + (prefix & 255);
-  const to = from + (1 << (32 - len));
-  const { tbl8 } = t;
-  const len8 = aux.len8;
-  for (let j = from; j < to; j++) {
-    const lj = len8[j]!;
-    if (onlyLen < 0 ? lj <= L : lj === L) {
-      tbl8[j] = value;
-      len8[j] = setLen;
-    }
-  }
-  if (change.type === 'insert') {
-    if (added) aux.groupPrefixes[g]!++;
-    return true;
-  }
-  const left = aux.groupPrefixes[g]! - 1;
-  aux.groupPrefixes[g] = left;
-  if (left === 0) {
-    // Every entry now holds the /24's covering value: fold the group back into tbl24.
-    tbl24[i] = t.tbl8[g * GROUP]!;
-    aux.freeGroups.push(g);
-  }
-  return true;
-}
-
-/**
- * Builds the prefix index of a freshly compiled table (done by the first change; call it
- * ahead to take that cost off the first change), and recounts each group's long prefixes
- * now that duplicates are merged.
- */
-export function ensureDir24Index(t: Dir24Table): PrefixIndex {
-  const aux = t.aux;
-  if (aux.index) return aux.index;
-  const sorted = aux.sorted;
-  if (!sorted) throw new Error('Cannot index DIR-24-8 table: it has neither index nor prefixes');
-  const index = indexColumns(sorted);
-  aux.groupPrefixes.fill(0);
-  index.forEach((p, len) => {
-    if (len > 24) aux.groupPrefixes[~t.tbl24[p >>> 8]!]!++;
-  });
-  aux.index = index;
-  aux.sorted = null;
-  return index;
-}
-
-/**
  * A deep copy with its own shared arrays: the spare replica of a left-right pair.
  *
  * @example
@@ -429,4 +225,3 @@ export function dir24Memory(t: Dir24Table): LpmMemory {
     bytesPerPrefix: prefixes ? sharedBytes / prefixes : 0,
   };
 }
-

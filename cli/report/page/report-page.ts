@@ -2,15 +2,18 @@
 // the timeline, and for the selected moment its notification, the events the replay
 // applied, its silent changes with their cause, a lookup box (`ip route get` at that
 // moment) and the FIB after it (tables, rules, devices with ignore_routes_with_linkdown).
+//
+// The FIB panel (tables, rules, devices) is rendered by fib-panel.ts.
 
 import type { ReportModel, MomentState } from '../../../core/report/report-model.js';
 import type { DeviceLane } from '../../../core/report/device-lanes.js';
 import type { TableSeries } from '../../../core/report/route-counts.js';
-import { mechanismName, momentView, type RouteRow, type RuleRow, type SilentLine } from '../../../core/report/moment-view.js';
+import { momentView, type SilentLine } from '../../../core/report/moment-view.js';
 import { lookup, type LookupQuery } from '../../../core/report/lookup.js';
 import { formatClock } from '../../../core/report/timeline-scale.js';
 import { Timeline } from './timeline.js';
 import { byId, h } from './_dom.js';
+import { plural, renderFib } from './fib-panel.js';
 
 /** How long opening took, in milliseconds. */
 export interface Timings {
@@ -20,18 +23,6 @@ export interface Timings {
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = { rtmon: 'rtmon file', monitor: 'ip monitor log', log: 'kfib event log' };
 
-const STATUS_LABELS: Readonly<Record<RouteRow['status'], string>> = {
-  kept: '',
-  added: 'added at this moment',
-  deleted: 'deleted at this moment (RTM_DELROUTE sent)',
-  'gone-silently': 'gone silently',
-  replaced: 'replaced (NLM_F_REPLACE)',
-  'changed-silently': 'changed silently',
-};
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function offset(st: MomentState): string {
   if (st.usec === null) return '';
@@ -84,7 +75,7 @@ export class ReportPage {
     const st = this.model.states[i] as MomentState;
     const view = momentView(st);
     this.renderMoment(st, view.events, view.silent);
-    this.renderFib(st, view);
+    renderFib(st, view);
     this.renderNearby();
     this.runLookup();
     if (updateHash) {
@@ -310,73 +301,6 @@ export class ReportPage {
         ),
       ),
     );
-  }
-
-  private rowsInto(pre: HTMLPreElement, rows: readonly (RouteRow | RuleRow)[]): void {
-    let kept = '';
-    const flush = (): void => {
-      if (kept !== '') pre.append(document.createTextNode(kept));
-      kept = '';
-    };
-    for (const r of rows) {
-      if (r.status === 'kept') {
-        kept += `${r.text}\n`;
-        continue;
-      }
-      flush();
-      const label = STATUS_LABELS[r.status];
-      pre.append(h('span', { class: `row ${r.status}`, 'data-status': r.status, title: r.mechanism ?? label }, r.text));
-      const why = `${r.change !== undefined ? `: ${r.change}` : ''}${r.mechanism !== undefined ? ` (${mechanismName(r.mechanism)})` : ''}`;
-      pre.append(h('span', { class: `row-note ${r.status}`, title: r.mechanism ?? label }, h('span', { class: 'tag' }, `↳ ${label}`), why));
-    }
-    flush();
-  }
-
-  private renderFib(st: MomentState, view: ReturnType<typeof momentView>): void {
-    byId('fib-title', HTMLHeadingElement).textContent = st.moment === null ? 'FIB before the trace' : `FIB after @${st.moment.seq}`;
-    const tables = view.tables.map((t) => {
-      const counts = new Map<string, number>();
-      for (const r of t.rows) if (r.status !== 'kept') counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-      const extra = [...counts].map(([k, n]) => `${n} ${STATUS_LABELS[k as RouteRow['status']].replace(' at this moment', '').replace(/ \(.*\)$/, '')}`);
-      const pre = h('pre', {});
-      if (t.rows.length === 0) pre.append(h('span', { class: 'none' }, '(empty)'));
-      this.rowsInto(pre, t.rows);
-      return h(
-        'details',
-        { class: 'fib-table', open: true, 'data-table': t.id },
-        h('summary', {}, `table ${t.name}`, h('span', { class: 'counts' }, `${plural(t.count, 'route')}${extra.length > 0 ? `; ${extra.join(', ')}` : ''}`)),
-        pre,
-      );
-    });
-    const tablesBox = byId('tables', HTMLDivElement);
-    if (tables.length === 0) tablesBox.replaceChildren(h('p', { class: 'none' }, 'No routing table holds a route.'));
-    else tablesBox.replaceChildren(...tables);
-    const rules = byId('rules', HTMLPreElement);
-    rules.replaceChildren();
-    this.rowsInto(rules, view.rules);
-    const onoff = (b: boolean): HTMLSpanElement => h('span', { class: `onoff ${b ? 'on' : 'off'}` }, b ? 'on' : 'off');
-    const devRows = view.devices.map((d) =>
-      h(
-        'tr',
-        { 'data-ifindex': d.ifindex },
-        h('td', {}, String(d.ifindex)),
-        h('td', { class: 'mono' }, d.name),
-        h('td', { class: !d.up ? 'state-down' : d.carrier ? 'state-up' : 'state-nocarrier' }, !d.up ? 'down' : d.carrier ? 'up' : 'up, no carrier'),
-        h('td', { class: 'mono' }, d.addrs.join(', ') || '—'),
-        h('td', {}, onoff(d.ignoreRoutesWithLinkdown)),
-        h('td', { 'data-effective': String(d.effective) }, onoff(d.effective)),
-      ),
-    );
-    byId('devices', HTMLDivElement).replaceChildren(
-      h(
-        'table',
-        { class: 'grid', id: 'devices-table' },
-        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'device'), h('th', {}, 'state'), h('th', {}, 'IPv4'), h('th', { title: 'net.ipv4.conf.DEV.ignore_routes_with_linkdown' }, 'ignore_routes_with_linkdown'), h('th', { title: 'all OR device: what the kernel applies' }, 'effective'))),
-        h('tbody', {}, ...devRows),
-      ),
-      h('p', { class: 'record' }, 'net.ipv4.conf.all.ignore_routes_with_linkdown ', onoff(view.ignoreAll), ' · default ', onoff(view.ignoreDefault)),
-    );
-    byId('lookup-devs', HTMLDataListElement).replaceChildren(...view.devices.map((d) => h('option', { value: d.name })));
   }
 
   private renderNearby(): void {

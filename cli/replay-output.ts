@@ -1,0 +1,111 @@
+// What `kfib replay` writes: the state it shows (--show, --get), the event log (--out), and
+// the closing lines of --explain, --check and the completeness summary, in text or JSON.
+// Output only; the replay itself is core/replay/. Split from replay-cmd.ts.
+
+import { encodeLogLine } from '../core/events/event-log.js';
+import { LogOutFile } from './event-log-file.js';
+import type { FibEvent } from '../core/events/fib-event.js';
+import { completenessLines, gapCount, type Completeness } from '../core/replay/completeness.js';
+import { type PrintNames } from '../core/uapi/rt-names.js';
+import type { CheckFinding } from '../core/replay/replayer.js';
+import type { TracePoint } from '../core/replay/replay-run.js';
+import { type ReplayEnd } from '../core/replay/replay-session.js';
+import { ipJsonDump, showText, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
+import { formatFinding } from '../core/replay/explain.js';
+import { runCommand } from '../core/iproute2/ip-command.js';
+import { formatTimestamp } from '../core/trace/netlink-records.js';
+import { ReportRecorder } from '../core/report/report-recorder.js';
+import { EXIT } from './exit-status.js';
+import { OutputFile } from './io.js';
+
+/** What the replay prints: standard output, unless an output file took it (`--out -`). */
+export interface Printer {
+  (text: string): void;
+}
+
+export interface Outputs {
+  readonly show: readonly string[];
+  readonly gets: readonly string[];
+}
+
+export function printState(print: Printer, v: ReplayView, out: Outputs, label: string): void {
+  const shows = out.show.length === 0 && out.gets.length === 0 ? ['route'] : out.show;
+  if (label !== '') print(`# state ${label}\n`);
+  for (const w of shows) {
+    if (w === 'json') print(`${JSON.stringify(ipJsonDump(v))}\n`);
+    else print(showText(v, w as ShowWhat));
+  }
+  for (const q of out.gets) {
+    const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)], v.names);
+    print(r.output.stdout);
+    process.stderr.write(r.output.stderr);
+  }
+}
+
+/** The replayed events as a kfib event log. */
+export class LogWriter {
+  private seq = 0;
+  /** Standard output, or a file written through a temporary file renamed into place. */
+  constructor(private readonly file: OutputFile | LogOutFile) {}
+  write(events: readonly FibEvent[]): void {
+    if (this.file instanceof LogOutFile) return this.file.write(events);
+    let s = '';
+    for (const event of events) s += encodeLogLine({ seq: ++this.seq, event });
+    if (s !== '') this.file.write(s);
+  }
+  close(): number {
+    if (this.file instanceof LogOutFile) return this.file.commit();
+    this.file.close();
+    return this.seq;
+  }
+}
+
+export interface Ctx {
+  readonly explain: boolean;
+  readonly check: boolean;
+  readonly json: boolean;
+  readonly at: TracePoint | undefined;
+  readonly until: TracePoint | undefined;
+  readonly outputs: Outputs;
+  readonly log: LogWriter | null;
+  readonly html: ReportRecorder | null;
+  readonly print: Printer;
+  readonly names: PrintNames;
+  /** What the initial snapshot had that the model did not import, for the summary. */
+  readonly initialSkipped: Readonly<Record<string, number>>;
+  readonly hasInitial: boolean;
+}
+
+/** A --check finding as one JSON object. */
+export function findingJson(f: CheckFinding): string {
+  const seq = f.kind === 'missing' ? f.causeSeq : f.seq;
+  const time = f.kind === 'missing' ? f.causeTime : f.time;
+  return `${JSON.stringify({ finding: f.kind, seq, time: time === undefined ? null : formatTimestamp(time), text: formatFinding(f) })}\n`;
+}
+
+/** The closing lines of --explain and --check, in text or JSON. */
+export function printSummary(ctx: Ctx, r: Pick<ReplayEnd, 'findings' | 'silentChanges'>): void {
+  if (ctx.explain) ctx.print(ctx.json ? `${JSON.stringify({ silentChanges: r.silentChanges })}\n` : `# ${r.silentChanges} silent change${r.silentChanges === 1 ? '' : 's'}\n`);
+  if (!ctx.check) return;
+  for (const f of r.findings) ctx.print(ctx.json ? findingJson(f) : `${formatFinding(f)}\n`);
+  const count = (k: CheckFinding['kind']): number => r.findings.filter((f) => f.kind === k).length;
+  ctx.print(
+    ctx.json
+      ? `${JSON.stringify({ check: { missing: count('missing'), unexpected: count('unexpected'), different: count('different') } })}\n`
+      : `# check: ${count('missing')} missing, ${count('unexpected')} unexpected, ${count('different')} different\n`,
+  );
+}
+
+/**
+ * The completeness summary (core/replay/completeness.ts): "# " lines on stdout at the end;
+ * one JSON object with --json; on stderr when stdout is one JSON document (--show json).
+ * Returns the exit status it implies: 3 when the replay had named gaps, else 0.
+ */
+export function printCompleteness(ctx: Ctx, c: Completeness): number {
+  const lines = completenessLines(c);
+  if (!c.hasInitial) lines.push(`# replay: no initial state; the model refused ${c.refused} event${c.refused === 1 ? '' : 's'}`);
+  if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: gapCount(c) === 0, initial: c.hasInitial, refused: c.refused, gaps: c.gaps, outOfScope: c.outOfScope } })}\n`);
+  else if (ctx.outputs.show.includes('json')) process.stderr.write(lines.map((l) => `kfib replay: ${l.replace(/^# /, '')}\n`).join(''));
+  else ctx.print(lines.map((l) => `${l}\n`).join(''));
+  return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;
+}

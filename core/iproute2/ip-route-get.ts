@@ -1,0 +1,119 @@
+// `ip route get` (iproute2 6.1 ip/iproute.c: iproute_get()): the request the kernel's
+// inet_rtm_getroute() answers with ip_route_output_key_hash_rcu()/ip_route_input_rcu(),
+// and its printing. Split from ip-route.ts.
+
+import { Args, CommandContext, CommandExit, devIndex, invarg, matches, notModelled } from './command-context.js';
+import { STRERROR } from '../uapi/errno.js';
+import { dsfieldNumber, parseUnsigned } from '../uapi/rt-names.js';
+import { type Ip4 } from '../net/ip4.js';
+import { formatRouteLine, routeJson } from '../print/route-line.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
+import { routeGet, routeGetHashDependence, type RouteGetRequest } from '../route/route-output.js';
+import { formatRouteGet, routeGetJson } from '../print/route-get.js';
+import { jsonCompact } from '../print/json-out.js';
+import type { GlobalOptions } from './global-options.js';
+import { ipprotoNumber } from './ip-proto.js';
+import { getPrefixAf, type AfPrefix } from './addr-family.js';
+import { startFamily } from './_ip-route-args.js';
+
+/** iproute_get(). */
+export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  const st = startFamily(opts);
+  let v6 = false;
+  const inetPrefix = (p: AfPrefix): { addr: Ip4; len: number } => {
+    if (p.family === 'inet6') v6 = true;
+    return { addr: p.family === 'inet' ? p.addr : 0, len: p.len };
+  };
+  let tos = 0;
+  let src = 0;
+  let idev: string | null = null;
+  let odev: string | null = null;
+  let mark = 0;
+  let uid: number | undefined;
+  let fibmatch = false;
+  let sport = 0;
+  let dport = 0;
+  let ipproto: number | undefined;
+  let dst: Ip4 | null = null;
+  while (!a.done) {
+    const w = a.cur;
+    if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = a.next();
+      const t = dsfieldNumber(v, ctx.names);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      tos = t;
+    } else if (matches(w, 'from')) {
+      const v = a.next();
+      src = inetPrefix(getPrefixAf(v, st)).addr;
+    } else if (matches(w, 'iif')) idev = a.next();
+    else if (matches(w, 'mark')) {
+      const v = a.next();
+      const m = parseUnsigned(v);
+      if (m === undefined) invarg('invalid mark value', v);
+      mark = m;
+    } else if (matches(w, 'oif') || w === 'dev') odev = a.next();
+    else if (matches(w, 'uid')) {
+      const v = a.next();
+      const u = parseUnsigned(v);
+      if (u === undefined) invarg('invalid UID\n', v);
+      uid = u;
+    } else if (matches(w, 'fibmatch')) fibmatch = true;
+    else if (matches(w, 'sport')) {
+      const v = a.next();
+      const n = parseUnsigned(v, 0xffff);
+      if (n === undefined) invarg('invalid sport\n', v);
+      sport = n;
+    } else if (matches(w, 'dport')) {
+      const v = a.next();
+      const n = parseUnsigned(v, 0xffff);
+      if (n === undefined) invarg('invalid dport\n', v);
+      dport = n;
+    } else if (matches(w, 'ipproto')) {
+      const v = a.next();
+      const n = ipprotoNumber(v);
+      if (n === undefined) invarg('Invalid "ipproto" value\n', v);
+      ipproto = n;
+    } else if (matches(w, 'notify') || matches(w, 'connected') || matches(w, 'vrf') || w === 'as') notModelled(`ip route get ${w}`);
+    else {
+      let word = w;
+      if (word === 'to') word = a.next();
+      const p = inetPrefix(getPrefixAf(word, st));
+      if (p.len !== 32 && st.family === 'inet') ctx.warn(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.\n`);
+      dst = p.addr;
+    }
+    a.advance();
+  }
+  if (dst === null) throw new CommandExit('need at least a destination address\n', 1);
+  if (st.family === 'inet6' || v6) notModelled('IPv6 routes');
+  if (opts.details) notModelled('ip -details route get');
+  const iif = idev === null ? 0 : devIndex(ctx, idev);
+  const oif = odev === null ? 0 : devIndex(ctx, odev);
+  const req: RouteGetRequest = {
+    dst,
+    src,
+    iif,
+    oif,
+    mark,
+    tos,
+    ...(uid === undefined ? {} : { uid }),
+    // inet_rtm_getroute(): without RTA_IP_PROTO the flow is UDP.
+    ipproto: ipproto ?? 17,
+    sport,
+    dport,
+    fibmatch,
+  };
+  const out = routeGet(ctx.snapshot, req);
+  if (!out.ok) throw new CommandExit(`RTNETLINK answers: ${STRERROR[out.errno]}\n`, 2);
+  // fib_select_multipath(): a leg the per-boot hash seed picks is named, never guessed.
+  const hash = routeGetHashDependence(ctx.snapshot, req);
+  if (hash !== null) notModelled(`multipath leg chosen by the flow hash (per-boot seed): ${hash}`);
+  if (out.answer.kind === 'fibmatch') {
+    const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
+    if (opts.json) ctx.print(`${jsonCompact([routeJson(ctx.snapshot, r, {}, undefined, ctx.names)])}\n`);
+    else ctx.print(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names));
+    return;
+  }
+  if (out.answer.gap !== undefined) notModelled(out.answer.gap);
+  if (opts.json) ctx.print(`${jsonCompact([routeGetJson(ctx.snapshot, out.answer, ctx.names)])}\n`);
+  else ctx.print(formatRouteGet(ctx.snapshot, out.answer, ctx.names));
+}

@@ -1,0 +1,264 @@
+// `ip route show|flush` (iproute2 6.1 ip/iproute.c: iproute_list_flush_or_save(),
+// iproute_flush(), filter_nlmsg()): the selectors, the kernel's dump filter
+// (fib_dump_info_filter()) and the dump order of fib_table_dump() over the table hash.
+// Split from ip-route.ts.
+
+import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
+import { RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
+import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
+import { maskOf, type Ip4 } from '../net/ip4.js';
+import { formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
+import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
+import type { FibRoute } from '../snapshot/fib-info.js';
+import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
+import { aliasNexthops } from '../trie/fib-table-lookup.js';
+import type { GlobalOptions } from './global-options.js';
+import { getPrefixAf } from './addr-family.js';
+import { getRtRealmsOrRaw } from './route-metrics.js';
+import { dumpedMetrics } from '../snapshot/fib-metrics.js';
+import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
+import { routeTypeOf, startFamily } from './_ip-route-args.js';
+
+interface RouteFilter {
+  tb: number; // 0 = all
+  hide: RouteHide;
+  /** filter.realm / filter.realmmask. */
+  realm?: number;
+  realmmask?: number;
+  protocol?: number;
+  scope?: number;
+  type?: RouteType;
+  tos?: number;
+  metric?: number;
+  oif?: number;
+  via?: { addr: Ip4; len: number };
+  src?: { addr: Ip4; len: number };
+  rdst?: { addr: Ip4; len: number };
+  mdst?: { addr: Ip4; len: number };
+}
+
+/** inet_addr_match(): the first `bits` bits equal. */
+function prefixMatch(a: Ip4, b: Ip4, bits: number): boolean {
+  return (((a ^ b) >>> 0) & maskOf(bits)) === 0;
+}
+
+/** The kernel's dump filter (fib_dump_info_filter) plus iproute2's filter_nlmsg(). */
+function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean {
+  const info = r.alias.info;
+  if (f.oif !== undefined) {
+    // The kernel filters by any nexthop's device, then iproute2 compares RTA_OIF, which a
+    // multipath route does not have: such routes never pass a `dev` selector.
+    const nhs = aliasNexthops(ctx.snapshot, r.alias);
+    const obj = info.nhid !== 0 ? ctx.snapshot.nexthops.get(info.nhid) : undefined;
+    if (nhs === 'blackhole') {
+      if (f.oif !== 1) return false;
+    } else if (info.multipath || obj?.kind === 'group' || nhs.length !== 1 || nhs[0]?.dev !== f.oif) return false;
+  }
+  if (f.protocol !== undefined && info.protocol !== f.protocol) return false;
+  if (f.scope !== undefined && info.scope !== f.scope) return false;
+  // fib_dump_info(): a route on a blackhole nexthop object is dumped as type blackhole.
+  if (f.type !== undefined && (info.nhid !== 0 && aliasNexthops(ctx.snapshot, r.alias) === 'blackhole' ? 'blackhole' : r.alias.type) !== f.type) return false;
+  if (f.tos !== undefined && r.alias.tos !== f.tos) return false;
+  if (f.metric !== undefined && info.priority !== f.metric) return false;
+  if (f.rdst !== undefined && (f.rdst.len > r.plen || !prefixMatch(r.dst, f.rdst.addr, f.rdst.len))) return false;
+  if (f.mdst !== undefined && (f.mdst.len < r.plen || !prefixMatch(r.dst, f.mdst.addr, r.plen))) return false;
+  if (f.via !== undefined) {
+    const gw = info.nhs[0]?.gw ?? null;
+    if (gw === null || !prefixMatch(gw, f.via.addr, f.via.len)) return false;
+  }
+  if (f.src !== undefined && (info.prefsrc === 0 || !prefixMatch(info.prefsrc, f.src.addr, f.src.len))) return false;
+  if (f.realmmask !== undefined && f.realmmask !== 0) {
+    // RTA_FLOW is a single-path route's (a multipath route carries it per leg).
+    const realms = !info.multipath && info.nhs.length === 1 ? (info.nhs[0]?.tclassid ?? 0) : 0;
+    if ((((realms ^ (f.realm ?? 0)) & f.realmmask) >>> 0) !== 0) return false;
+  }
+  return true;
+}
+
+/** Tables in `table all` dump order: bucket id mod 256 ascending, newest first in a bucket (fib_table_hash). */
+export function tablesInDumpOrder(tables: ReadonlyMap<number, FibTable>): FibTable[] {
+  const list = [...tables.values()];
+  const created = new Map(list.map((t, i) => [t.id, i]));
+  return list.sort((x, y) => {
+    const bx = x.id % 256;
+    const by = y.id % 256;
+    if (bx !== by) return bx - by;
+    return (created.get(y.id) ?? 0) - (created.get(x.id) ?? 0);
+  });
+}
+
+/** iproute_list_flush_or_save() for `show`. */
+export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  const { routes, f } = selectRoutes(ctx, opts, a, 'Dump');
+  if (opts.details) {
+    // print_route() with show_details: nh_info of a nexthop-object route is not modelled.
+    if (routes.some((r) => r.alias.info.nhid !== 0)) notModelled('ip -details route show with nexthop objects');
+    f.hide = { ...f.hide, details: true };
+  }
+  if (opts.json) {
+    const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide, undefined, ctx.names));
+    ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
+    return;
+  }
+  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
+}
+
+/** iproute_flush(): dump with the selectors, then RTM_DELROUTE each route as dumped. */
+export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
+  if (a.done) throw new CommandExit('"ip route flush" requires arguments.\n', 1);
+  if (a.cur === 'cache') return;
+  const { routes } = selectRoutes(ctx, opts, a, 'Flush');
+  for (const r of routes) {
+    const info = r.alias.info;
+    const step = ctx.apply({
+      type: 'route-del',
+      cfg: {
+        table: r.table,
+        dst: r.dst,
+        plen: r.plen,
+        tos: r.alias.tos,
+        type: r.alias.type,
+        scope: info.scope,
+        protocol: info.protocol,
+        priority: info.priority,
+        prefsrc: info.prefsrc,
+        nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink, ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid } : {}) })),
+        multipath: info.multipath,
+        nhid: info.nhid,
+        mx: dumpedAttrs(info.metrics ?? null),
+      },
+    });
+    if (step.error !== null) failKernel(step.error);
+  }
+}
+
+/** The RTA_METRICS of a dumped route, as a flush sends it back (rtnetlink_put_metrics order). */
+function dumpedAttrs(m: Parameters<typeof dumpedMetrics>[0]): readonly MetricAttr[] | null {
+  const out: MetricAttr[] = [];
+  for (const [type, v] of dumpedMetrics(m)) out.push(type === RTAX_CC_ALGO ? { type: RTAX_CC_ALGO, name: String(v) } : { type, val: Number(v) });
+  return out.length === 0 ? null : out;
+}
+
+/** The selectors of show/flush (iproute_list_flush_or_save) and the routes they pick. */
+function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: 'Dump' | 'Flush'): { routes: FibRoute[]; f: RouteFilter } {
+  const st = startFamily(opts);
+  let ipv6 = false;
+  /** A selector address of the dump family (no settling: iproute2 keeps dump_family). */
+  const sel = (word: string): { addr: Ip4; len: number } => {
+    const p = getPrefixAf(word, st, false);
+    if (p.family !== 'inet') {
+      ipv6 = ipv6 || p.family === 'inet6';
+      return { addr: 0, len: p.family === 'inet6' ? 0 : p.len };
+    }
+    return { addr: p.addr, len: p.len };
+  };
+  const f: RouteFilter = { tb: RT_TABLE_MAIN, hide: {} };
+  const hide: { -readonly [K in keyof RouteHide]: RouteHide[K] } = {};
+  let od: string | null = null;
+  while (!a.done) {
+    const w = a.cur;
+    if (matches(w, 'table')) {
+      const v = a.next();
+      const t = tableNumber(v, ctx.names);
+      if (t === undefined) {
+        if (v === 'all') f.tb = 0;
+        else if (v === 'cache') notModelled('ip route show table cache');
+        else invarg('table id value is invalid\n', v);
+      } else f.tb = t;
+    } else if (matches(w, 'cached') || matches(w, 'cloned')) notModelled('ip route show cached');
+    else if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = a.next();
+      const t = dsfieldNumber(v, ctx.names);
+      if (t === undefined) invarg('TOS value is invalid\n', v);
+      f.tos = t;
+      hide.tos = true;
+    } else if (matches(w, 'protocol')) {
+      const v = a.next();
+      const p = protoNumber(v, ctx.names);
+      if (p === undefined) {
+        if (v !== 'all') invarg('invalid "protocol"\n', v);
+      } else {
+        f.protocol = p;
+        hide.proto = true;
+      }
+    } else if (matches(w, 'scope')) {
+      const v = a.next();
+      const s = scopeNumber(v, ctx.names);
+      if (s === undefined) {
+        if (v !== 'all') invarg('invalid "scope"\n', v);
+      } else {
+        f.scope = s;
+        hide.scope = true;
+      }
+    } else if (matches(w, 'type')) {
+      const v = a.next();
+      const t = routeTypeOf(v);
+      if (t === undefined) invarg('node type value is invalid\n', v);
+      f.type = t;
+    } else if (w === 'dev' || w === 'oif') od = a.next();
+    else if (matches(w, 'realms')) {
+      // iproute_list_flush_or_save(): a half left empty ("5/" or "/5") is not compared.
+      const v = a.next();
+      const r = getRtRealmsOrRaw(v);
+      if (r === undefined) invarg('invalid realms\n', v);
+      f.realm = r;
+      let mask = 0xffffffff;
+      if ((r & 0xffff) === 0 && v.endsWith('/')) mask = (mask & ~0xffff) >>> 0;
+      if ((r & 0xffff0000) === 0 && (!v.includes('/') || v.startsWith('/'))) mask = (mask & 0xffff) >>> 0;
+      f.realmmask = mask;
+      if (mask === 0xffffffff) hide.realms = true;
+    } else if (w === 'iif' || w === 'mark' || matches(w, 'vrf') || matches(w, 'from')) notModelled(`ip route show ${w}`);
+    else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
+      const v = a.next();
+      const m = parseUnsigned(v);
+      if (m === undefined) invarg('"metric" value is invalid\n', v);
+      f.metric = m;
+      hide.metric = true;
+    } else if (w === 'via') {
+      let v = a.next();
+      if (v === 'inet') v = a.next();
+      const p = sel(v);
+      f.via = { addr: p.addr, len: p.len };
+      if (p.len === 32) hide.via = true;
+    } else if (w === 'src') {
+      const p = sel(a.next());
+      f.src = { addr: p.addr, len: p.len };
+      if (p.len === 32) hide.src = true;
+    } else {
+      let word = w;
+      if (matches(word, 'to')) word = a.next();
+      if (matches(word, 'root')) {
+        const p = sel(a.next());
+        f.rdst = { addr: p.addr, len: p.len };
+      } else if (matches(word, 'match')) {
+        const p = sel(a.next());
+        f.mdst = { addr: p.addr, len: p.len };
+      } else {
+        if (matches(word, 'exact')) word = a.next();
+        const p = sel(word);
+        f.mdst = { addr: p.addr, len: p.len };
+        f.rdst = { addr: p.addr, len: p.len };
+      }
+    }
+    a.advance();
+  }
+  // An IPv6 selector makes it an IPv6 dump, which the model cannot answer.
+  if (ipv6) notModelled('IPv6 routes');
+  if (od !== null) {
+    f.oif = devIndex(ctx, od);
+    hide.dev = true;
+  }
+  if (f.tb !== 0) hide.table = true;
+  f.hide = hide;
+  let tables: FibTable[];
+  if (f.tb !== 0) {
+    const t = ctx.snapshot.tables.get(f.tb);
+    // Before its first route main does not exist (a delete from it is "FIB table does not
+    // exist"), yet iproute2's dump of it succeeds, empty.
+    if (t === undefined && f.tb !== RT_TABLE_MAIN) throw new CommandExit(`Error: ipv4: FIB table does not exist.\n${what} terminated\n`, 2);
+    tables = t === undefined ? [] : [t];
+  } else tables = tablesInDumpOrder(ctx.snapshot.tables);
+  const routes: FibRoute[] = [];
+  for (const t of tables) for (const r of tableRoutes(t)) if (routePasses(ctx, f, r)) routes.push(r);
+  return { routes, f };
+}

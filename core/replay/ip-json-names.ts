@@ -1,0 +1,44 @@
+// The names an `ip -j` snapshot uses (tables, protocols, scopes, dsfield) that no table of
+// names defines: iproute2's rtnl_*_a2n() (lib/rt_names.c) would refuse them, so the replay
+// does too, naming each. Split from initial-state.ts.
+
+import { dsfieldNumber, protoNumber, scopeNumber, tableNumber, type PrintNames } from '../uapi/rt-names.js';
+import type { IpSnapshot } from '../trace/ip-json.js';
+
+/** What a name word needs: a name some table defines, or a number (rtnl_*_a2n). */
+function unknownName(word: string | undefined, kind: 'table' | 'protocol' | 'scope' | 'dsfield', names: PrintNames): string | null {
+  if (word === undefined) return null;
+  const known =
+    kind === 'table' ? tableNumber(word, names) : kind === 'protocol' ? protoNumber(word, names) : kind === 'scope' ? scopeNumber(word, names) : dsfieldNumber(word, names);
+  if (known !== undefined) return null;
+  const where = names.where[kind === 'table' ? 'tables' : kind === 'protocol' ? 'protocols' : kind === 'scope' ? 'scopes' : 'dsfields'];
+  return `unknown ${kind} "${word}": not a number, and not in ${where}`;
+}
+
+/**
+ * The entries of a snapshot that name a table, protocol, scope or dsfield no name table
+ * defines, one message each (as InitialState.errors): for a caller that refuses such a
+ * snapshot before replaying anything (`kfib replay`, `kfib run --initial`).
+ */
+export function unknownNameErrors(snap: IpSnapshot, names: PrintNames): readonly string[] {
+  return withKnownNames(snap, names).errors;
+}
+
+/**
+ * The snapshot without the entries that name something no name table defines, and one
+ * error per such entry (its JSON path, the word, where names were looked for). Never a
+ * default: `table isp1` without an rt_tables naming isp1 is an error, not table main.
+ */
+export function withKnownNames(snap: IpSnapshot, names: PrintNames): { snap: IpSnapshot; errors: string[] } {
+  const errors: string[] = [];
+  const check = <T>(list: readonly T[], what: string, label: (x: T) => string, words: (x: T) => [string | undefined, 'table' | 'protocol' | 'scope' | 'dsfield'][]): T[] =>
+    list.filter((x, i) => {
+      const bad = words(x).map(([w, k]) => unknownName(w, k, names)).filter((m): m is string => m !== null);
+      for (const m of bad) errors.push(`${what} ${label(x)} (the ${i + 1}. IPv4 ${what} of the dump): ${m}`);
+      return bad.length === 0;
+    });
+  const route = check(snap.route, 'route', (r) => r.dst, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.scope, 'scope'], [r.tos, 'dsfield']]);
+  const rule = check(snap.rule, 'rule', (r) => `pref ${r.priority}`, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.tos, 'dsfield']]);
+  const nexthop = check(snap.nexthop, 'nexthop', (n) => `id ${n.id}`, (n) => [[n.protocol, 'protocol'], [n.scope, 'scope']]);
+  return { snap: { ...snap, route, rule, nexthop }, errors };
+}

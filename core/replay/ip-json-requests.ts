@@ -1,0 +1,129 @@
+// An `ip -j rule` / `ip -j route` element as the request that makes it: the inverse of
+// iproute2's print_rule()/print_route() (ip/iprule.c, ip/iproute.c), to the fib_rule and
+// fib_config that fib_nl_newrule()/rtm_to_fib_config() would build. Split from initial-state.ts.
+
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { NexthopSpec, RouteConfig } from '../events/route.js';
+import type { FibRule, RuleAction } from '../events/rule.js';
+import { blankRule, sameRule } from '../snapshot/fib-rule.js';
+import type { RouteType } from '../uapi/rtnetlink.js';
+import { RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
+import { BUILTIN_NAMES, dsfieldNumber, protoNumber, scopeNumber, tableNumber, RTAX_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
+import { ipprotoNumber } from '../iproute2/ip-proto.js';
+import type { IpRoute, IpRule } from '../trace/ip-json.js';
+import { ip, prefixOf } from './_initial-builder.js';
+
+const RULE_ACTIONS: readonly RuleAction[] = ['blackhole', 'unreachable', 'prohibit'];
+
+function portsOf(single: number | undefined, start: number | undefined, end: number | undefined): readonly [number, number] | null {
+  if (single !== undefined) return [single, single];
+  if (start !== undefined && end !== undefined) return [start, end];
+  return null;
+}
+
+/** An `ip -j rule` element as a fib_rule. */
+export function ruleFromJson(r: IpRule, names: PrintNames = BUILTIN_NAMES): FibRule {
+  const src = r.src === 'all' ? { addr: 0, len: 0 } : { addr: ip(r.src), len: r.srclen ?? 32 };
+  const dst = r.dst === undefined ? { addr: 0, len: 0 } : { addr: ip(r.dst), len: r.dstlen ?? 32 };
+  let action: RuleAction = 'lookup';
+  if (r.goto !== undefined) action = 'goto';
+  else if (r.nop !== undefined) action = 'nop';
+  else if (r.action !== undefined && (RULE_ACTIONS as readonly string[]).includes(r.action)) action = r.action as RuleAction;
+  const fwmark = r.fwmark === undefined ? 0 : Number(r.fwmark);
+  return {
+    ...blankRule(r.priority),
+    not: r.not !== undefined,
+    src: src.addr,
+    srcLen: src.len,
+    dst: dst.addr,
+    dstLen: dst.len,
+    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos, names) ?? 0),
+    fwmark,
+    fwmask: r.fwmask !== undefined ? Number(r.fwmask) : fwmark !== 0 ? 0xffffffff : 0,
+    iifName: r.iif ?? null,
+    oifName: r.oif ?? null,
+    uidStart: r.uid_start ?? null,
+    uidEnd: r.uid_end ?? null,
+    ipproto: r.ipproto === undefined ? 0 : (ipprotoNumber(r.ipproto) ?? 0),
+    sport: portsOf(r.sport, r.sport_start, r.sport_end),
+    dport: portsOf(r.dport, r.dport_start, r.dport_end),
+    action,
+    table: action === 'lookup' ? (r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table, names) ?? RT_TABLE_MAIN)) : 0,
+    gotoTarget: r.goto === undefined ? 0 : Number(r.goto),
+    suppressPrefixlen: r.suppress_prefixlen ?? -1,
+    suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : Number(r.suppress_ifgroup),
+    protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol, names) ?? 0),
+    l3mdev: r.l3mdev !== undefined,
+  };
+}
+
+export function sameRuleIgnoringProto(a: FibRule, b: FibRule): boolean {
+  return sameRule({ ...a, protocol: 0 }, { ...b, protocol: 0 });
+}
+
+const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'];
+
+/** An `ip -j route` element as a route request (names resolved by `dev`). */
+/**
+ * The RTA_METRICS a JSON route shows, as request attributes. print_rta_metrics() prints
+ * rtt/8 and rttvar/4 in ms and no `lock` in JSON, so locks are not known from `ip -j` and
+ * rtt/rttvar come back as multiples of 8 and 4 (which print the same).
+ */
+export function jsonMetricAttrs(m: Readonly<Record<string, number | string | null>> | undefined): readonly MetricAttr[] | null {
+  if (m === undefined) return null;
+  const out: MetricAttr[] = [];
+  let features = 0;
+  for (const [k, v] of Object.entries(m)) {
+    if (k === 'congestion' && typeof v === 'string') out.push({ type: RTAX_CC_ALGO, name: v });
+    else if (k === 'ecn') features |= RTAX_FEATURE_ECN;
+    else if (k === 'features' && typeof v === 'string') features |= Number.parseInt(v, 16) >>> 0;
+    else if (typeof v === 'number') {
+      const type = RTAX_NAMES.indexOf(k);
+      if (type < 2) continue;
+      out.push({ type, val: k === 'rtt' ? v * 8 : k === 'rttvar' ? v * 4 : v });
+    }
+  }
+  if (features !== 0) out.push({ type: RTAX_FEATURES, val: features });
+  return out.length === 0 ? null : out;
+}
+
+/** RTA_FLOW from print_rta_flow()'s JSON ("cosmos" is realm 0 in rt_realms). */
+function flowOf(f: { readonly from?: string; readonly to: string } | undefined): { flow?: number } {
+  if (f === undefined) return {};
+  const realm = (w: string | undefined): number => (w === undefined || w === 'cosmos' ? 0 : Number.parseInt(w, 10) & 0xffff);
+  return { flow: ((realm(f.from) << 16) | realm(f.to)) >>> 0 };
+}
+
+export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) => number, s: FibSnapshot, names: PrintNames = BUILTIN_NAMES): RouteConfig {
+  const p = prefixOf(r.dst);
+  let type: RouteType = r.type !== undefined && (ROUTE_TYPES as readonly string[]).includes(r.type) ? (r.type as RouteType) : 'unicast';
+  if (type === 'blackhole' && r.nhid !== undefined && s.nexthops.get(r.nhid)?.kind === 'blackhole') type = 'unicast';
+  let nhs: NexthopSpec[] = [];
+  let multipath = false;
+  if (r.nhid === undefined) {
+    if (r.nexthops !== undefined) {
+      multipath = true;
+      nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), weight: n.weight ?? 1, onlink: n.flags.includes('onlink'), ...flowOf(n.flow) }));
+    } else if (r.dev !== undefined || r.gateway !== undefined) {
+      if (type !== 'blackhole' && type !== 'unreachable' && type !== 'prohibit' && type !== 'throw') {
+        nhs = [{ dev: dev(r.dev), gw: r.gateway === undefined ? null : ip(r.gateway), weight: 1, onlink: r.flags.includes('onlink'), ...flowOf(r.flow) }];
+      }
+    }
+  }
+  return {
+    table: r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table, names) ?? RT_TABLE_MAIN),
+    dst: p.addr,
+    plen: p.len,
+    tos: r.tos === undefined ? 0 : (dsfieldNumber(r.tos, names) ?? 0),
+    type,
+    scope: r.scope === undefined ? 0 : (scopeNumber(r.scope, names) ?? 0),
+    protocol: r.protocol === undefined ? RTPROT_BOOT : (protoNumber(r.protocol, names) ?? RTPROT_BOOT),
+    priority: r.metric ?? 0,
+    prefsrc: ip(r.prefsrc),
+    nhs,
+    multipath,
+    nhid: r.nhid ?? 0,
+    mx: jsonMetricAttrs(r.metrics?.[0]),
+  };
+}

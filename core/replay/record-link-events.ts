@@ -1,0 +1,126 @@
+// RTM_NEWNETCONF and RTM_NEWLINK/DELLINK to the sysctl writes and link events that take the
+// model's device to the state reported: devinet_conf_proc() (a netconf per changed value),
+// inet_fill_link_af() (IFLA_INET_CONF) and do_setlink() (admin, carrier, name, group).
+// Split from record-events.ts.
+
+import type { FibEvent } from '../events/fib-event.js';
+import type { SysctlEvent, SysctlTarget } from '../events/sysctl.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import type { DevconfKey } from '../uapi/ip-devconf.js';
+import type { LinkRecord, NetconfRecord } from '../trace/netlink-records.js';
+import { IFF_LOOPBACK, IFF_LOWER_UP, IFF_UP, type ResolveDev } from './_record-convert.js';
+
+/** NETCONFA_* of a record, by the model's devconf key. */
+function netconfValues(r: NetconfRecord): [DevconfKey, number][] {
+  const out: [DevconfKey, number][] = [];
+  if (r.forwarding !== undefined) out.push(['forwarding', r.forwarding]);
+  if (r.rpFilter !== undefined) out.push(['rp_filter', r.rpFilter]);
+  if (r.proxyNeigh !== undefined) out.push(['proxy_arp', r.proxyNeigh]);
+  if (r.ignoreRoutesWithLinkdown !== undefined) out.push(['ignore_routes_with_linkdown', r.ignoreRoutesWithLinkdown]);
+  if (r.bcForwarding !== undefined) out.push(['bc_forwarding', r.bcForwarding]);
+  return out;
+}
+
+/** Whether an RTM_NEWNETCONF carries every attribute (a device's registration or rename) rather than one write. */
+export function netconfIsFull(r: NetconfRecord): boolean {
+  return r.forwarding !== undefined && r.rpFilter !== undefined && r.proxyNeigh !== undefined && r.ignoreRoutesWithLinkdown !== undefined;
+}
+
+/** The sysctl target a netconf record names, or undefined for an unknown device. */
+export function netconfTarget(r: NetconfRecord, resolve: ResolveDev): SysctlTarget | undefined {
+  const i = r.ifindex ?? (r.devName !== undefined ? resolve(r.devName) : undefined);
+  if (i === undefined) return undefined;
+  if (i === -1) return { kind: 'all' };
+  if (i === -2) return { kind: 'default' };
+  return { kind: 'dev', ifindex: i };
+}
+
+/** RTM_NEWNETCONF to the sysctl writes that give the values it reports (only those that differ). */
+export function netconfEvents(r: NetconfRecord, s: FibSnapshot, resolve: ResolveDev): SysctlEvent[] {
+  if (r.op === 'del') return [];
+  const target = netconfTarget(r, resolve);
+  if (target === undefined) return [];
+  const conf = target.kind === 'all' ? s.confAll : target.kind === 'default' ? s.confDefault : s.devices.get(target.ifindex)?.conf;
+  if (conf === undefined) return [];
+  return netconfValues(r)
+    .filter(([k, v]) => conf.values[k] !== v)
+    .map(([key, value]) => ({ type: 'sysctl', target, key, value }));
+}
+
+/** IPV4_DEVCONF_* index (1-based) of the devconf keys a link's IFLA_INET_CONF updates. */
+const INET_CONF_INDEX: readonly (readonly [DevconfKey, number])[] = [
+  ['forwarding', 1],
+  ['proxy_arp', 3],
+  ['send_redirects', 6],
+  ['rp_filter', 8],
+  ['promote_secondaries', 20],
+  ['accept_local', 23],
+  ['src_valid_mark', 24],
+  ['route_localnet', 26],
+  ['ignore_routes_with_linkdown', 29],
+  ['bc_forwarding', 32],
+];
+
+/** IFLA_INET_CONF (a device's IPv4 sysctls, in every binary RTM_NEWLINK) to writes of the values that differ. */
+export function inetConfEvents(ifindex: number, conf: readonly number[], s: FibSnapshot): SysctlEvent[] {
+  const d = s.devices.get(ifindex);
+  if (d === undefined || conf.length === 0) return [];
+  const out: SysctlEvent[] = [];
+  for (const [key, i] of INET_CONF_INDEX) {
+    const v = conf[i - 1];
+    if (v === undefined || d.conf.values[key] === v) continue;
+    out.push({ type: 'sysctl', target: { kind: 'dev', ifindex }, key, value: v });
+  }
+  return out;
+}
+
+/** Whether the record says the device has carrier (IFLA_CARRIER, else IFF_LOWER_UP). */
+export function recordCarrier(r: LinkRecord): boolean {
+  return r.carrier ?? (r.flags & IFF_LOWER_UP) !== 0;
+}
+
+/**
+ * RTM_NEWLINK / RTM_DELLINK to the events that take the model's device there.
+ * 1. unknown ifindex: link-add (kind 'other': carrier comes from the trace), down;
+ * 2. a new name: link-set name (up or down: Linux 6.18 renames a running device too);
+ * 3. carrier before admin-up (veth_open() sets carrier before NETDEV_UP), admin-down
+ *    before carrier (dev_close() sends NETDEV_DOWN, linkwatch NETDEV_CHANGE later);
+ *    text traces report carrier (LOWER_UP) only for devices that are up;
+ * 4. a new group: link-set group; 5. IFLA_INET_CONF values: sysctl writes.
+ */
+export function linkEvents(r: LinkRecord, s: FibSnapshot): FibEvent[] {
+  const d = s.devices.get(r.ifindex);
+  if (r.op === 'del') return d === undefined ? [] : [{ type: 'link-del', ifindex: r.ifindex }];
+  const out: FibEvent[] = [];
+  const up = (r.flags & IFF_UP) !== 0;
+  const binary = r.carrier !== undefined;
+  const carrier = recordCarrier(r);
+  let curUp = d?.up ?? false;
+  let curCarrier = d?.carrier ?? true;
+  const kind = d?.kind ?? ((r.flags & IFF_LOOPBACK) !== 0 ? 'loopback' : 'other');
+  if (d === undefined) {
+    const name = r.name ?? `if${r.ifindex}`;
+    out.push({
+      type: 'link-add',
+      link: { ifindex: r.ifindex, name, kind, up: false, ...(r.address !== undefined ? { mac: r.address } : {}), ...(r.mtu !== undefined ? { mtu: r.mtu } : {}) },
+    });
+    curUp = false;
+    curCarrier = kind !== 'veth';
+  } else if (r.name !== undefined && r.name !== d.name) {
+    // dev_change_name(): Linux 6.18 renames a running device in place (one RTM_NEWLINK
+    // with the new name and IFF_UP kept; its routes stay: test/fixtures/traces/14).
+    out.push({ type: 'link-set', ifindex: r.ifindex, name: r.name });
+  }
+  const carrierKnown = binary || up;
+  const carrierEvent = kind === 'other' && carrierKnown && carrier !== curCarrier ? [{ type: 'link-carrier' as const, ifindex: r.ifindex, carrier }] : [];
+  if (up && !curUp) {
+    out.push(...carrierEvent, { type: 'link-set', ifindex: r.ifindex, up: true });
+  } else if (!up && curUp) {
+    out.push({ type: 'link-set', ifindex: r.ifindex, up: false }, ...carrierEvent);
+  } else {
+    out.push(...carrierEvent);
+  }
+  const group = r.group;
+  if (group !== undefined && group !== (d?.group ?? 0)) out.push({ type: 'link-set', ifindex: r.ifindex, group });
+  return out;
+}

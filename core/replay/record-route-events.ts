@@ -1,0 +1,125 @@
+// RTM_NEWROUTE / RTM_DELROUTE to the route event that would cause it: the request side of
+// inet_rtm_newroute()/inet_rtm_delroute() and rtm_to_fib_config() (nlmsg_flags to the op,
+// RTA_MULTIPATH to nexthop specs, RTA_METRICS). Split from record-events.ts.
+
+import type { FibEvent } from '../events/fib-event.js';
+import type { NexthopSpec, RouteConfig, RouteDelConfig, RouteOp } from '../events/route.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { type RouteType } from '../uapi/rtnetlink.js';
+import { tableAliases } from '../snapshot/fib-table.js';
+import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
+import { RTAX_NAMES } from '../uapi/rt-names.js';
+import type { RouteNexthop, RouteRecord } from '../trace/netlink-records.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTNH_F_ONLINK, Unconvertible, dev, ip, isProblem, routeTypeOf, type ResolveDev } from './_record-convert.js';
+
+const NO_SPECS: readonly NexthopSpec[] = Object.freeze([]);
+
+/**
+ * The nexthops a route record names, as a request would give them (RTA_MULTIPATH given:
+ * r.multipath, see routeConfig).
+ */
+function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec[] | Unconvertible {
+  if (r.nhId !== undefined) return NO_SPECS;
+  if (r.multipath !== undefined) {
+    const nhs: NexthopSpec[] = [];
+    for (const leg of r.multipath as readonly RouteNexthop[]) {
+      const d = dev(leg.ifindex, leg.dev, resolve);
+      if (isProblem(d)) return d;
+      nhs.push({ dev: d, gw: ip(leg.gateway), weight: leg.hops + 1, onlink: (leg.flags & RTNH_F_ONLINK) !== 0, ...(leg.flow === undefined ? {} : { flow: leg.flow }) });
+    }
+    return nhs;
+  }
+  const d = dev(r.oif, r.dev, resolve);
+  if (isProblem(d)) return d;
+  const gw = ip(r.gateway);
+  if (d === 0 && gw === null) return NO_SPECS;
+  return [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0, ...(r.flow === undefined ? {} : { flow: r.flow }) }];
+}
+
+/** The route type a request would give: a route using a blackhole nexthop object is unicast to the FIB. */
+function requestType(r: RouteRecord, s: FibSnapshot): RouteType | Unconvertible {
+  const t = routeTypeOf(r.type);
+  if (t === undefined) return new Unconvertible(`unknown route type ${r.type}`);
+  if (t === 'blackhole' && r.nhId !== undefined && s.nexthops.get(r.nhId)?.kind === 'blackhole') return 'unicast';
+  return t;
+}
+
+/** NLM_F_* of an RTM_NEWROUTE to the request's op (formats README 1.5). */
+export function routeOp(flags: number | undefined): RouteOp | undefined {
+  if (flags === undefined) return undefined;
+  if ((flags & NLM_F_REPLACE) !== 0) return (flags & NLM_F_CREATE) !== 0 ? 'replace' : 'change';
+  if ((flags & NLM_F_APPEND) !== 0) return 'append';
+  if ((flags & NLM_F_EXCL) !== 0) return 'add';
+  if ((flags & NLM_F_CREATE) !== 0) return 'prepend';
+  return 'add';
+}
+
+/** The fib_config a route record describes. */
+export function routeConfig(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev): RouteConfig | Unconvertible {
+  const type = requestType(r, s);
+  if (isProblem(type)) return type;
+  const nh = nexthopSpecs(r, resolve);
+  if (isProblem(nh)) return nh;
+  const dst = r.dstAddr ?? ip(r.dst) ?? 0;
+  return {
+    table: r.table,
+    dst,
+    plen: r.dstLen,
+    tos: r.tos,
+    type,
+    scope: r.scope,
+    protocol: r.protocol,
+    priority: r.priority ?? 0,
+    prefsrc: ip(r.prefsrc) ?? 0,
+    nhs: nh,
+    multipath: r.nhId === undefined && r.multipath !== undefined,
+    nhid: r.nhId ?? 0,
+    mx: recordMetrics(r),
+  };
+}
+
+/**
+ * A record's RTA_METRICS as the attributes of a request (RTAX order, as
+ * rtnetlink_put_metrics() dumps them): what re-creates the route's fib_info metrics, and
+ * what a delete compares (fib_metrics_match()).
+ */
+export function recordMetrics(r: { readonly metrics?: Readonly<Record<string, number>>; readonly congctl?: string }): readonly MetricAttr[] | null {
+  const out: MetricAttr[] = [];
+  for (let type = 1; type < RTAX_NAMES.length; type++) {
+    const name = RTAX_NAMES[type];
+    if (name === undefined) continue;
+    if (type === RTAX_CC_ALGO) {
+      if (r.congctl !== undefined) out.push({ type: RTAX_CC_ALGO, name: r.congctl });
+      continue;
+    }
+    const v = r.metrics?.[name];
+    if (v !== undefined) out.push({ type, val: v });
+  }
+  return out.length === 0 ? null : out;
+}
+
+/**
+ * RTM_NEWROUTE / RTM_DELROUTE to route-new / route-del.
+ * Text traces carry no nlmsg_flags: a route whose (table, prefix, tos, metric) group
+ * already exists is taken as a replace (what routing daemons send); append and prepend
+ * print the same line and cannot be told apart from it.
+ */
+export function routeEvent(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev): FibEvent | Unconvertible {
+  const cfg = routeConfig(r, s, resolve);
+  if (isProblem(cfg)) return cfg;
+  if (r.op === 'del') {
+    // The request's own fields: a delete matches on what it gives (fib_table_delete()).
+    return { type: 'route-del', cfg: cfg satisfies RouteDelConfig };
+  }
+  let op = routeOp(r.nlmsgFlags);
+  if (op === undefined) {
+    op = groupExists(s, cfg) ? 'replace' : 'add';
+  }
+  return { type: 'route-new', op, cfg };
+}
+
+function groupExists(s: FibSnapshot, cfg: RouteConfig): boolean {
+  const t = s.tables.get(cfg.table);
+  if (t === undefined) return false;
+  return tableAliases(t, cfg.dst, cfg.plen).some((fa) => fa.tos === cfg.tos && fa.info.priority === cfg.priority);
+}

@@ -1,0 +1,41 @@
+// The address family of an `ip monitor` rule line that prints none: `ip rule` and `ip -6 rule`
+// print alike, so the family is inferred from what fib_nl_newrule()/fib_nl_delrule() would
+// have answered the IPv4 rules (EEXIST, ENOENT). Split from replayer.ts.
+
+import { AF_UNSPEC } from '../uapi/socket.js';
+import { formatRule } from '../iproute2/ip-rule.js';
+import type { RuleRecord } from '../trace/netlink-records.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { reduceFib } from '../reduce/reduce.js';
+import { isProblem, ruleEvent } from './record-events.js';
+
+/**
+ * The family of an `ip monitor` rule line with no address (AF_UNSPEC from the reader: `ip
+ * -6 rule` prints alike). Proven IPv6: an add of a rule identical to an IPv4 rule that
+ * exists (`ip rule add` asks NLM_F_EXCL: fib_nl_newrule() would have said EEXIST), or a
+ * delete of a rule no IPv4 rule matches. Otherwise the line is applied as IPv4 and said
+ * to be of ambiguous family (counted by completeness.ts).
+ * ipv6Rules counts, per printed rule, the rules proven IPv6 (the replay's own table).
+ */
+export function ruleFamily(r: RuleRecord, snap: FibSnapshot, ipv6Rules: Map<string, number>): 'ipv6' | 'ambiguous' | 'ipv4' {
+  if (r.family !== AF_UNSPEC) return 'ipv4';
+  const add = ruleEvent({ ...r, op: 'new' });
+  const ev = ruleEvent(r);
+  if (isProblem(add) || isProblem(ev) || add.type !== 'rule-add') return 'ambiguous';
+  const key = formatRule(snap, { ...add.rule, priority: add.rule.priority ?? r.priority ?? 0 });
+  const v6 = (ipv6Rules.get(key) ?? 0) > 0;
+  // What the model's IPv4 rules say of the request: EEXIST for an add, ENOENT for a delete.
+  const err = reduceFib(snap, ev).error;
+  if (r.op === 'new') {
+    if (err?.errno === 'EEXIST') {
+      ipv6Rules.set(key, (ipv6Rules.get(key) ?? 0) + 1);
+      return 'ipv6';
+    }
+    return 'ambiguous';
+  }
+  if (err !== null) {
+    if (v6) ipv6Rules.set(key, (ipv6Rules.get(key) ?? 0) - 1);
+    return 'ipv6';
+  }
+  return 'ambiguous';
+}

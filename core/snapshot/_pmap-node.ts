@@ -1,0 +1,121 @@
+// The persistent map's nodes (see persistent-map.ts): the chunk and inner node shapes, the
+// descent from the root to the chunk that holds a key, and the copying array helpers every
+// update shares. Internal to the map's modules (`_` prefix): nothing outside snapshot/pmap-*
+// sees a node. The kernel's counterpart is fib_trie.c's tnode/key_vector, walked by
+// fib_find_node(); here a B+-tree, because every earlier version must stay intact.
+
+/** Entries per chunk, at most. */
+export const CHUNK = 32;
+/** Children per inner node, at most. */
+export const FANOUT = 32;
+
+export interface Chunk<V> {
+  readonly keys: readonly number[];
+  readonly tags: readonly number[];
+  readonly vals: readonly V[];
+}
+export interface Inner<V> {
+  readonly seps: readonly number[];
+  readonly kids: readonly Tree<V>[];
+}
+export type Tree<V> = Chunk<V> | Inner<V>;
+
+/** The map: a root, its height (inner levels above the chunks) and a size, all immutable. */
+export interface PMap<V> {
+  readonly root: Tree<V>;
+  readonly height: number;
+  readonly size: number;
+}
+
+export const EMPTY_CHUNK: Chunk<never> = { keys: [], tags: [], vals: [] };
+
+export function rootOf<V>(m: PMap<V>): Tree<V> {
+  return m.root;
+}
+
+export function mk<V>(root: Tree<V>, height: number, size: number): PMap<V> {
+  return { root, height, size };
+}
+
+/** The empty map. */
+export function pmapEmpty<V>(): PMap<V> {
+  return mk<V>(EMPTY_CHUNK, 0, 0);
+}
+
+/** First index i with keys[i] >= key (keys.length when none). */
+export function lowerBound(keys: readonly number[], key: number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The child of an inner node whose range holds key. */
+export function childIndex(seps: readonly number[], key: number): number {
+  let lo = 1;
+  let hi = seps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seps[mid]! <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+export function chunkAt<V>(m: PMap<V>, key: number): Chunk<V> {
+  let node = rootOf(m);
+  for (let d = m.height; d > 0; d--) {
+    const inner = node as Inner<V>;
+    node = inner.kids[childIndex(inner.seps, key)]!;
+  }
+  return node as Chunk<V>;
+}
+
+// ES2023's copying array methods (Node >= 20; the project's lib is ES2022): V8 copies a
+// packed array into an exactly sized one, several times faster than slice() + splice().
+export interface CopyingArray<T> {
+  toSpliced(start: number, deleteCount: number, ...items: T[]): T[];
+  with(index: number, value: T): T[];
+}
+export function copying<T>(xs: readonly T[]): CopyingArray<T> {
+  return xs as unknown as CopyingArray<T>;
+}
+
+export function insertAt<T>(xs: readonly T[], i: number, x: T): T[] {
+  return copying(xs).toSpliced(i, 0, x);
+}
+
+export function replaceAt<T>(xs: readonly T[], i: number, x: T): T[] {
+  return copying(xs).with(i, x);
+}
+
+export function removeAt<T>(xs: readonly T[], i: number): T[] {
+  return copying(xs).toSpliced(i, 1);
+}
+
+export function entriesOf<V>(t: Tree<V>, depth: number): number {
+  return depth === 0 ? (t as Chunk<V>).keys.length : (t as Inner<V>).kids.length;
+}
+
+/** Two neighbouring nodes of one depth as one (their entries or children fit in one). */
+export function join<V>(a: Tree<V>, b: Tree<V>, depth: number, sepB: number): Tree<V> {
+  if (depth === 0) {
+    const x = a as Chunk<V>;
+    const y = b as Chunk<V>;
+    return { keys: x.keys.concat(y.keys), tags: x.tags.concat(y.tags), vals: x.vals.concat(y.vals) };
+  }
+  const x = a as Inner<V>;
+  const y = b as Inner<V>;
+  const seps = x.seps.concat(y.seps);
+  seps[x.seps.length] = sepB;
+  return { seps, kids: x.kids.concat(y.kids) };
+}
+
+// The chunk the last pmapGet() found: an insert asks for the key it just read (the kernel's
+// fib_table_insert() looks the leaf up, then changes it), and pmapSetIn() then need not
+// walk down again. Valid only for that same map object and key, and forgotten by any update.
+export const lastGet: { map: object | null; key: number; chunk: unknown } = { map: null, key: 0, chunk: null };
