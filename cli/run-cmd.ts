@@ -6,7 +6,9 @@ import { scriptCommands, runScript, transcript, transcriptEntry, type ScriptLine
 import { describeEffects } from '../core/iproute2/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
 import { parseIpSnapshot } from '../core/trace/ip-json.js';
-import { initialState, unknownNameErrors } from '../core/replay/initial-state.js';
+import { initialState } from '../core/replay/initial-state.js';
+import { unknownNameEntries } from '../core/replay/ip-json-names.js';
+import { jsonPlaces, placeMessage } from './json-input.js';
 import { completeness, completenessLines, gapCount, type Completeness } from '../core/replay/completeness.js';
 import { BUILTIN_NAMES, type PrintNames } from '../core/uapi/rt-names.js';
 import { loadNames } from './names-dir.js';
@@ -88,6 +90,14 @@ function jsonEntry(l: ScriptLine, changes: readonly string[] | null): string {
   })}\n`;
 }
 
+/** The "link_kinds" member `kfib snapshot` writes (device name → IFLA_INFO_KIND), when valid. */
+function linkKindsOf(json: unknown): Readonly<Record<string, string>> {
+  if (typeof json !== 'object' || json === null) return {};
+  const k = (json as Readonly<Record<string, unknown>>)['link_kinds'];
+  if (typeof k !== 'object' || k === null || Array.isArray(k)) return {};
+  return Object.fromEntries(Object.entries(k).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /** What readInitial() gives: the start, the names, and what the import left out. */
 interface InitialRead {
   readonly start: FibSnapshot;
@@ -101,20 +111,24 @@ interface InitialRead {
 /** The --initial snapshot's state and the name tables (--names DIR, else the snapshot's "names"). */
 function readInitial(path: string, namesDir: string | undefined): InitialRead | string {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readInput(path).toString('utf8'));
+    text = readInput(path).toString('utf8');
+    json = JSON.parse(text);
   } catch (e) {
     if (e instanceof IoError) return `cannot read ${e.path}: ${e.reason}`;
     return `${displayName(path, 'in')}: not JSON (${e instanceof Error ? e.message : String(e)}); expected an ip -j snapshot`;
   }
+  // Each bad entry is named FILE:LINE:COLUMN (where its element starts), as an editor opens it.
+  const place = jsonPlaces(text);
   const r = parseIpSnapshot(json, { file: path });
-  if (r.errors.length > 0) return r.errors.map((e) => e.message).join('\n');
+  if (r.errors.length > 0) return r.errors.map((e) => placeMessage(e.message, path, e.path, place)).join('\n');
   const names = loadNames(namesDir, { json, shown: displayName(path, 'in') });
   if (typeof names === 'string') return names;
   // A name no name table defines is an error, never table main (rtnl_rttable_a2n fails).
-  const bad = unknownNameErrors(r.snapshot, names);
-  if (bad.length > 0) return bad.map((e) => `${displayName(path, 'in')}: ${e}`).join('\n');
-  const init = initialState(r.snapshot, [], names);
+  const bad = unknownNameEntries(r.snapshot, names, r.sources);
+  if (bad.length > 0) return bad.map((e) => placeMessage(e.message, displayName(path, 'in'), e.path, place)).join('\n');
+  const init = initialState(r.snapshot, [], names, { linkKinds: linkKindsOf(json) });
   return { start: init.snapshot, names, skipped: r.skipped, differences: init.differences };
 }
 

@@ -53,15 +53,13 @@ export function linkChangeCarrier(d: NetDevice, on: boolean): CarrierChange {
 
 /**
  * Where the kernel would change another carrier than the model can: `d`'s admin state
- * changed (or `d` went away), and `d` is an imported device whose carrier follows another
- * one, or one whose state another imported device's carrier follows (a veth's peer, a
- * macvlan's lower device). The model keeps imported carriers as dumped, so it names the
+ * changed (or `d` went away), and another imported device's carrier follows `d` (a veth's
+ * peer, a macvlan's lower device). (`d`'s own carrier, when it comes up again, follows what
+ * was dumped of the other, which did not change.) The model keeps imported carriers as dumped, so it names the
  * device instead of going on quietly wrong; null when nothing depends on `d`.
  */
 export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: NetDevice): string | null {
   if (d.kind !== 'other') return null;
-  const lower = d.lower === undefined ? undefined : devices.get(d.lower);
-  if (lower !== undefined) return `the carrier of ${d.name} follows ${lower.name} in the kernel (${d.driver ?? 'IFLA_LINK'}), not for devices imported from a snapshot`;
   for (const x of devices.values()) {
     if (x.kind === 'other' && x.lower === d.ifindex) return `the carrier of ${x.name} follows ${d.name} in the kernel (${x.driver ?? 'IFLA_LINK'}), not for devices imported from a snapshot`;
   }

@@ -42,6 +42,12 @@ import { constructAlias } from './construct-alias.js';
 import { routeConfigFromJson, ruleFromJson, sameRuleIgnoringProto } from './ip-json-requests.js';
 import { withKnownNames } from './ip-json-names.js';
 
+/** What the import may know besides the dump. */
+export interface InitialOptions {
+  /** Device name → IFLA_INFO_KIND (`kfib snapshot`'s "link_kinds", from `ip -d -j link`). */
+  readonly linkKinds?: Readonly<Record<string, string>>;
+}
+
 /** Where a replay starts, and how it got there. */
 export interface InitialState {
   readonly snapshot: FibSnapshot;
@@ -70,7 +76,7 @@ export interface InitialState {
  * Steps as in the table at the top of this file; then the result is printed as `ip -j`
  * and compared with the input: whatever still differs is listed in `differences`.
  */
-export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRecord[] = [], names: PrintNames = BUILTIN_NAMES): InitialState {
+export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRecord[] = [], names: PrintNames = BUILTIN_NAMES, opts: InitialOptions = {}): InitialState {
   const b = new Builder();
   const { snap: ipSnap, errors } = ipSnapIn === null ? { snap: null, errors: [] } : withKnownNames(ipSnapIn, names);
   const constructed: string[] = [];
@@ -97,7 +103,12 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     links.set(l.ifindex, info);
     const existing = b.s.devices.get(l.ifindex);
     if (existing === undefined) {
-      b.apply({ type: 'link-add', link: { ifindex: l.ifindex, name: l.ifname, kind: l.flags.includes('LOOPBACK') ? 'loopback' : 'other', up: false, ...(l.address !== undefined ? { mac: l.address } : {}), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}) } });
+      // The driver (`kfib snapshot`'s link_kinds) and the device named by IFLA_LINK in this
+      // namespace (a veth's peer, a macvlan's lower device): what `ip link set … carrier`
+      // and admin changes in a script need (core/iproute2/ip-link-carrier.ts).
+      const driver = opts.linkKinds?.[l.ifname];
+      const lower = typeof l.link === 'string' ? jsonLinks.find((x) => x.ifname === l.link)?.ifindex : undefined;
+      b.apply({ type: 'link-add', link: { ifindex: l.ifindex, name: l.ifname, kind: l.flags.includes('LOOPBACK') ? 'loopback' : 'other', up: false, ...(l.address !== undefined ? { mac: l.address } : {}), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}), ...(driver === undefined ? {} : { driver }), ...(lower === undefined ? {} : { lower }) } });
     } else if (existing.name !== l.ifname) {
       b.apply({ type: 'link-set', ifindex: l.ifindex, name: l.ifname });
     }

@@ -125,7 +125,11 @@ test('run: a snapshot naming a table its names do not define is refused, naming 
   const r = kfib(['run', '--initial', snap, file('empty.ip', 'ip rule show\n')]);
   assert.equal(r.code, 2, r.err);
   assert.equal(r.out, '');
-  assert.match(r.err, /named-host\.json: rule pref 100 \(the 2\. IPv4 rule of the dump\): unknown table "isp1": not a number, and not in iproute2's built-in table names/);
+  // FILE:LINE:COLUMN of the element, then its JSON path.
+  const m = /named-host\.json:(\d+):(\d+): rule pref 100 \(\$\.rule\[1\], the 2\. IPv4 rule of the dump\): unknown table "isp1": not a number, and not in iproute2's built-in table names/.exec(r.err);
+  assert.ok(m !== null, r.err);
+  const row = readFileSync(snap, 'utf8').split('\n')[Number(m[1]) - 1] as string;
+  assert.ok(row.slice(Number(m[2]) - 1).startsWith('{"priority":100,"src":"all","table":"isp1"}'), row.slice(Number(m[2]) - 1, Number(m[2]) + 40));
   // With the names as the snapshot's "names" member (kfib snapshot writes it), it loads.
   const withNames = file('named-host2.json', JSON.stringify({ ...before, names: { rt_tables: readFileSync(join(F11, 'names', 'rt_tables'), 'utf8') } }));
   const ok = kfib(['run', '--initial', withNames, file('rules.ip', 'ip rule show\n')]);

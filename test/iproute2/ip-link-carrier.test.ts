@@ -91,7 +91,7 @@ test('an imported device whose carrier follows another (IFLA_LINK): changing the
   assert.deepEqual(lines.map((l) => l.problem ?? null), [
     'not modelled: the carrier of mv0 follows eth0 in the kernel (macvlan), not for devices imported from a snapshot',
     null,
-    'not modelled: the carrier of v0p follows v0 in the kernel (veth), not for devices imported from a snapshot',
+    'not modelled: the carrier of v0 follows v0p in the kernel (veth), not for devices imported from a snapshot',
     'not modelled: ip link del of an imported veth: the kernel deletes its peer v0p too',
     null,
   ]);
