@@ -1,8 +1,12 @@
 // `kfib capture`: record a trace folder with the layout of ../shared/traces: an rtmon
 // file, an `ip -ts monitor all` log, `ip -j` snapshots before and after (and at each
 // `checkpoint NAME` of the script), meta.json and capture.log. Root on Linux; uses
-// `unshare -n`, `rtmon` and `ip` from iproute2. Configures and queries only: it never
-// sends a packet.
+// `unshare`, `rtmon` and `ip` from iproute2. Configures and queries only: it never
+// sends a packet. The script is a whole bash program (no line filter can judge it), so it
+// runs contained as the kernel runner is (kernel-runner.ts): its own user namespace where
+// the kernel allows one (root inside is an unprivileged host uid that owns only the staging
+// folder), plus network, mount, pid and uts namespaces; the parent copies the regular files
+// it left into the capture folder.
 //
 // Two modes:
 // - `kfib capture -o DIR -- SCRIPT`: SCRIPT (a bash script of ip/sysctl commands) runs
@@ -12,10 +16,11 @@
 //   SIGINT (Ctrl-C), then the after snapshot.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync, closeSync } from 'node:fs';
+import { chownSync, copyFileSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { copyNameFiles, IPROUTE2_CONFDIR } from './names-dir.js';
 import { defineCommand, parseCommand, usageError } from './command.js';
+import { containedCommand, RUNNER_HOST_UID } from '../props/differential/kernel-runner.js';
 
 export const CAPTURE = defineCommand({
   name: 'kfib capture',
@@ -28,7 +33,8 @@ script.sh, capture.log and names/ (a copy of the host's iproute2 name files:
 rt_tables, rt_tables.d/*.conf, rt_protos, rt_protos.d/*.conf, rt_dsfield,
 rt_scopes, rt_realms, which kfib replay reads). Needs root on Linux, unshare, rtmon and ip.
 
-SCRIPT runs with bash in a fresh network namespace (unshare -n); lo is brought up
+SCRIPT runs with bash in fresh namespaces (network, mount, pid, uts, and its own user
+namespace where the kernel allows: root there owns no host file); lo is brought up
 first; - reads the script from standard input. The part before \`capture_start\` is the
 setup (not recorded); without it the whole script is recorded. \`checkpoint NAME\` writes
 checkpoints/NN-NAME.json, \`settle [SECONDS]\` waits (carrier changes reach the FIB
@@ -186,17 +192,21 @@ function writeManifest(dir: string): void {
 }
 
 // The runner inside the namespace: helpers for the script, the recorders, the snapshots.
+// Its working folder is the capture's staging folder (the only place it may write: in the
+// user-namespace mode it is the one folder its unprivileged host uid owns), which also
+// holds its own dot files (.runner.sh, .gets, .script.sh), never copied out. Private tmpfs over the
+// world-writable folders: nothing it leaves there reaches the host.
 const RUNNER = String.raw`#!/usr/bin/env bash
 # kfib capture runner: sourced scenario in a fresh network namespace.
 set -u
 export LC_ALL=C TZ=UTC
-OUT=$1; SCRIPT=$2; SETTLE_END=$3; LO=$4; NOV6=$5
-cd "$OUT" || exit 1
+OUT=.; SCRIPT=$1; SETTLE_END=$2; LO=$3; NOV6=$4
+for d in /tmp /var/tmp /dev/shm /run/lock; do [ -d $d ] && mount -t tmpfs -o mode=1777,size=64m kfib $d 2>/dev/null; done
 exec 9>>"$OUT/capture.log"
 stamp() { printf '# %s %s\n' "$EPOCHREALTIME" "$*" >&9; }
 [ "$NOV6" = 1 ] && { sysctl -qw net.ipv6.conf.all.disable_ipv6=1; sysctl -qw net.ipv6.conf.default.disable_ipv6=1; } 2>/dev/null
 [ "$LO" = 1 ] && ip link set lo up
-mapfile -t GETS < "$OUT/.gets"
+mapfile -t GETS < ./.gets
 jstr() { local s=$1; s=${"$"}{s//\\/\\\\}; s=${"$"}{s//\"/\\\"}; printf '"%s"' "$s"; }
 ipj() { local o; o=$(ip -j "$@" 2>/dev/null) || o=; [ -n "$o" ] && printf '%s' "$o" || printf 'null'; }
 snap() {
@@ -256,8 +266,107 @@ exit 0
 `;
 
 function readStamp(dir: string, f: string): string {
-  const p = join(dir, f);
-  return existsSync(p) ? readFileSync(p, 'utf8').trim().replace(/^(\d+)\.(\d{1,6})$/, (_, s: string, u: string) => `${s}.${u.padEnd(6, '0')}`) : '';
+  const b = readOwnFile(join(dir, f), 64);
+  return b === null ? '' : b.toString('utf8').trim().replace(/^(\d+)\.(\d{1,6})$/, (_, s: string, u: string) => `${s}.${u.padEnd(6, '0')}`);
+}
+
+/** The runner's folder inside the capture folder while the script runs. */
+const STAGING = '.kfib-staging';
+
+/**
+ * A regular file's bytes (at most `max`), never through a symlink and never blocking on a
+ * FIFO: what the contained runner left may be anything. Null when it is not a regular file.
+ */
+function readOwnFile(path: string, max: number): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    const buf = Buffer.alloc(max);
+    const n = readSync(fd, buf, 0, max, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Copies one regular file `src` to a new file `dst` (exclusive, no symlink followed). */
+function copyOwnFile(src: string, dst: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return false;
+    const out = openSync(dst, EXCL, 0o644);
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      for (let pos = 0; ; ) {
+        const n = readSync(fd, buf, 0, buf.length, pos);
+        if (n === 0) break;
+        writeSync(out, buf, 0, n);
+        pos += n;
+      }
+    } finally {
+      closeSync(out);
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Moves what the runner wrote into the capture folder: regular files and folders only, as
+ * new files owned by this user; dot files are the runner's own (stamps, scratch) and stay
+ * behind. Returns what was not copied (symlinks, devices, FIFOs), to be reported.
+ */
+function collectStaged(staging: string, dir: string): string[] {
+  const skipped: string[] = [];
+  const walk = (rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(join(staging, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (existsSync(join(dir, r)) && !e.isDirectory()) {
+        skipped.push(`${r} (the capture's own file of that name is kept)`);
+      } else if (e.isDirectory()) {
+        try {
+          mkdirSync(join(dir, r), { mode: 0o755 });
+        } catch {
+          skipped.push(`${r}/ (the capture's own folder of that name is kept)`);
+          continue;
+        }
+        walk(r);
+      } else if (!e.isFile()) {
+        skipped.push(`${r} (${e.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'})`);
+      } else {
+        try {
+          if (!copyOwnFile(join(staging, r), join(dir, r))) skipped.push(`${r} (not a regular file)`);
+        } catch (err) {
+          skipped.push(`${r} (${(err as Error).message})`);
+        }
+      }
+    }
+  };
+  walk('');
+  return skipped;
+}
+
+/** Removes the runner's staging folder (never following a symlink). */
+function removeOwn(staging: string): void {
+  rmSync(staging, { recursive: true, force: true });
 }
 
 /** Files of the capture are created exclusively, never through a symlink. */
@@ -329,29 +438,45 @@ export async function captureMain(argv: readonly string[]): Promise<number> {
   } else copyFileSync(script, join(dir, 'script.sh'), constants.COPYFILE_EXCL);
   // the namespace shares the host's file system: ip prints names through the host's files
   copyNameFiles(IPROUTE2_CONFDIR, join(dir, 'names'));
-  writeFileSync(join(dir, '.runner.sh'), RUNNER, { flag: 'wx', mode: 0o644 });
-  writeFileSync(join(dir, '.gets'), gets.map((g) => `${g}\n`).join(''), { flag: 'wx', mode: 0o644 });
-  const r = spawnSync('unshare', ['-n', '--', 'bash', join(dir, '.runner.sh'), dir, join(dir, 'script.sh'), String(settle), values['keep-lo-down'] ? '0' : '1', values['no-ipv6'] ? '1' : '0'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const staging = join(dir, STAGING);
+  let r: ReturnType<typeof spawnSync>;
+  let mode: string;
+  let fd: number | undefined;
+  try {
+    // The runner enters its folder through an open descriptor (fd 3): the folders above the
+    // capture folder need not be searchable by the runner's unprivileged host uid.
+    const c = containedCommand('cd /proc/self/fd/3 && exec 3<&- && exec bash ./.runner.sh "$@"', ['./.script.sh', String(settle), values['keep-lo-down'] ? '0' : '1', values['no-ipv6'] ? '1' : '0']);
+    mkdirSync(staging, { mode: 0o700 });
+    copyFileSync(join(dir, 'script.sh'), join(staging, '.script.sh'), constants.COPYFILE_EXCL);
+    writeFileSync(join(staging, '.runner.sh'), RUNNER, { flag: 'wx', mode: 0o644 });
+    writeFileSync(join(staging, '.gets'), gets.map((g) => `${g}\n`).join(''), { flag: 'wx', mode: 0o644 });
+    // userns: root inside is host uid RUNNER_HOST_UID, which owns this folder and nothing else
+    if (c.mode === 'userns') chownSync(staging, RUNNER_HOST_UID, RUNNER_HOST_UID);
+    mode = c.mode;
+    fd = openSync(staging, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    r = spawnSync(c.cmd, c.args, { stdio: ['ignore', 'inherit', 'inherit', fd], cwd: '/' });
+  } catch (e) {
+    removeOwn(staging);
+    process.stderr.write(`kfib capture: ${(e as Error).message}\n`);
+    return 2;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
   const meta = {
     ...versions(),
     tz: 'UTC',
     ipv6: !values['no-ipv6'],
     lo_up_before_start: !values['keep-lo-down'],
-    before_at: readStamp(dir, '.before_at'),
-    capture_started_at: readStamp(dir, '.capture_at'),
-    after_at: readStamp(dir, '.after_at'),
+    containment: mode,
+    before_at: readStamp(staging, '.before_at'),
+    capture_started_at: readStamp(staging, '.capture_at'),
+    after_at: readStamp(staging, '.after_at'),
     route_get: gets.map((q) => `ip route get ${q}`),
   };
+  const skipped = collectStaged(staging, dir);
+  removeOwn(staging);
+  for (const w of skipped) process.stderr.write(`kfib capture: not copied from the namespace: ${w}\n`);
   writeMeta(dir, meta);
-  for (const f of ['.runner.sh', '.gets', '.before_at', '.capture_at', '.after_at']) {
-    try {
-      unlinkSync(join(dir, f));
-    } catch {
-      // not written
-    }
-  }
   writeManifest(dir);
   if (!existsSync(join(dir, 'after.json'))) {
     process.stderr.write(`kfib capture: the script ended early (exit?): no after.json in ${dir}\n`);

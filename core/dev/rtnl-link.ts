@@ -14,10 +14,16 @@ import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
 
+/** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
+function createMtuBad(spec: LinkSpec): boolean {
+  return spec.mtu !== undefined && (spec.kind === 'veth' || spec.kind === 'bridge') && (spec.mtu < 68 || spec.mtu > 65535);
+}
+
 function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
   for (const d of txn.devices.values()) if (d.name === spec.name) return kerr('EEXIST');
   const ifindex = spec.ifindex ?? txn.nextIfindex;
   if (txn.devices.has(ifindex)) return kerr('EEXIST');
+  if (createMtuBad(spec)) return kerr('EINVAL');
   txn.nextIfindex = Math.max(txn.nextIfindex, ifindex + 1);
   return {
     ifindex,
@@ -26,7 +32,9 @@ function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
     peer: null,
     master: null,
     up: false,
-    carrier: spec.kind === 'bridge' || spec.kind === 'other',
+    // alloc_netdev() leaves __LINK_STATE_NOCARRIER clear: carrier on unless the driver
+    // turns it off (veth_open/veth_close drive it; dummy never does).
+    carrier: spec.kind === 'bridge' || spec.kind === 'other' || spec.kind === 'dummy',
     hadPorts: false,
     group: 0,
     addrs: [],
@@ -45,6 +53,9 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
     // rtnl_newlink(): a device of that name already there is EEXIST (NLM_F_EXCL) before
     // anything is created.
     for (const x of txn.devices.values()) if (x.name === e.link.name) return kerr('EEXIST');
+    // rtnl_newlink_create(): the device itself is made (rtnl_create_link: its MTU checked)
+    // before the driver's newlink registers a veth's peer.
+    if (createMtuBad(e.link)) return kerr('EINVAL');
     let peer: NetDevice | undefined;
     if (e.peer !== undefined) {
       const p = newDevice(txn, e.peer);
@@ -82,6 +93,39 @@ function setMaster(txn: Txn, ifindex: number, master: number | null): void {
   }
   txn.setDevice({ ...d, master });
   txn.emit({ kind: 'link', ifindex, change: 'master', cause: 'inetdev_event', notified: true });
+  // br_add_if() / br_del_if(): br_mtu_auto_adjust() of the bridge joined or left
+  if (master !== null) brMtuAutoAdjust(txn, master);
+  if (d.master !== null && d.master !== master) brMtuAutoAdjust(txn, d.master);
+}
+
+/** dev_validate_mtu(): the driver's min_mtu/max_mtu (veth_setup, br_dev_setup: ETH_MIN_MTU..ETH_MAX_MTU). */
+export function mtuInvalid(d: NetDevice, mtu: number): KernelError | null {
+  if (d.kind !== 'veth' && d.kind !== 'bridge') return null;
+  if (mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');
+  if (mtu > 65535) return kerr('EINVAL', 'mtu greater than device maximum');
+  return null;
+}
+
+/**
+ * dev_set_mtu(): the new MTU (NETDEV_CHANGEMTU: nothing the FIB shows at 68 and above).
+ * A bridge's own change through br_change_mtu() marks it set by the user; a port's change
+ * makes an unmarked bridge follow the smallest port (br_device_event -> br_mtu_auto_adjust).
+ */
+function setMtu(txn: Txn, ifindex: number, mtu: number, byUser: boolean): void {
+  const d = txn.dev(ifindex);
+  if (d === undefined) return;
+  txn.setDevice(d.kind === 'bridge' && byUser ? { ...d, mtu, mtuSetByUser: true } : { ...d, mtu });
+  if (d.master !== null) brMtuAutoAdjust(txn, d.master);
+}
+
+/** br_mtu_auto_adjust(): unless the user set it, the bridge takes its smallest port's MTU (1500 with none). */
+function brMtuAutoAdjust(txn: Txn, bridge: number): void {
+  const b = txn.dev(bridge);
+  if (b === undefined || b.mtuSetByUser === true) return;
+  let min = 0;
+  for (const x of txn.devices.values()) if (x.master === bridge && (min === 0 || x.mtu < min)) min = x.mtu;
+  const mtu = min === 0 ? 1500 : min;
+  if (mtu !== b.mtu) txn.setDevice({ ...b, mtu });
 }
 
 /** dev_open / dev_close: IFF_UP and NETDEV_UP / NETDEV_DOWN. */
@@ -102,6 +146,11 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
     const d = txn.dev(e.ifindex);
     if (d === undefined) return kerr('ENODEV');
+    if (e.mtu !== undefined && e.mtu !== d.mtu) {
+      const bad = mtuInvalid(d, e.mtu);
+      if (bad !== null) return bad;
+      setMtu(txn, d.ifindex, e.mtu, true);
+    }
     if (e.name !== undefined && e.name !== d.name) {
       // dev_change_name(): Linux 6.18 renames a running device too (no EBUSY).
       for (const x of txn.devices.values()) if (x.name === e.name) return kerr('EEXIST');
@@ -139,6 +188,7 @@ export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | nu
     if (d.kind === 'loopback') return kerr('EOPNOTSUPP');
     const victims = [d.ifindex];
     if (d.peer !== null && txn.dev(d.peer) !== undefined) victims.push(d.peer);
+    const masters = victims.map((i) => txn.dev(i)?.master ?? null).filter((m): m is number => m !== null);
     for (const i of victims) devChangeFlags(txn, i, false);
     for (const i of victims) {
       const dev = txn.dev(i);
@@ -164,6 +214,8 @@ export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | nu
       if (x.master !== null && victims.includes(x.master)) txn.setDevice({ ...x, master: null });
       if (x.peer !== null && victims.includes(x.peer)) txn.setDevice({ ...x, peer: null });
     }
+    // br_del_if() of a deleted port: its bridge's br_mtu_auto_adjust()
+    for (const m of masters) if (txn.dev(m) !== undefined) brMtuAutoAdjust(txn, m);
     settleCarriers(txn);
     return null;
   });
@@ -174,7 +226,9 @@ export function linkwatchCarrier(txn: Txn, e: LinkCarrierEvent): KernelError | n
   const d = txn.dev(e.ifindex);
   if (d === undefined) return kerr('ENODEV');
   if (d.carrier === e.carrier) return null;
-  txn.setDevice({ ...d, carrier: e.carrier });
+  // linkwatch_do_dev() -> rfc2863_policy(): from the first carrier change on, operstate is
+  // UP or DOWN rather than the UNKNOWN of a driver that never reports one.
+  txn.setDevice({ ...d, carrier: e.carrier, operKnown: true });
   netdevChange(txn, e.ifindex);
   return null;
 }

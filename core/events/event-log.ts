@@ -1,10 +1,11 @@
 // The append-only event log as JSON Lines: one `{"v":1,"seq":N,"event":{…}}` per line.
-// Pure encoding and decoding; the file side is in cli/event-log-file.ts. A last line
-// without its newline, or that does not parse, is a torn write: it is reported and
-// dropped, and every earlier event is kept. Any other bad line is an error naming it.
+// Pure encoding and decoding; the file side is in cli/event-log-file.ts, the streamed
+// reader in log-decoder.ts. A last line that is not a whole event is a torn write: it is
+// reported and dropped, and every earlier event is kept. Any other bad line is an error
+// naming it.
 
 import { EVENT_SCHEMA_VERSION, type FibEvent } from './fib-event.js';
-import { parseFibEvent } from './parse-event.js';
+import { EventLogDecoder } from './log-decoder.js';
 
 export interface LoggedEvent {
   readonly seq: number;
@@ -34,48 +35,23 @@ export function encodeLogLine(e: LoggedEvent): string {
 
 export interface DecodedLog {
   readonly events: readonly LoggedEvent[];
-  /** A torn last line that was dropped (1-based line number and why). */
-  readonly torn?: { readonly line: number; readonly reason: string };
+  /** A torn last line that was dropped (1-based line, byte offset of its start, and why). */
+  readonly torn?: { readonly line: number; readonly offset: number; readonly reason: string };
   /** The first bad line before the end; events after it are not read. */
-  readonly error?: { readonly line: number; readonly message: string };
+  readonly error?: { readonly line: number; readonly offset: number; readonly message: string };
 }
 
-/** Decodes a whole log text. */
+/**
+ * Decodes a whole log text, by the same rules as the streamed reader (log-decoder.ts, which
+ * the CLI uses): a whole last event missing only its newline is kept, a torn one is dropped
+ * and reported with its byte offset.
+ */
 export function decodeLog(text: string): DecodedLog {
-  const events: LoggedEvent[] = [];
-  if (text.length === 0) return { events };
-  const lines = text.split('\n');
-  const complete = text.endsWith('\n');
-  if (complete) lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
-    const isLast = i === lines.length - 1;
-    const parsed = decodeLine(raw, events.length + 1);
-    if (typeof parsed === 'string') {
-      if (isLast && !complete) return { events, torn: { line: i + 1, reason: parsed } };
-      return { events, error: { line: i + 1, message: parsed } };
-    }
-    if (isLast && !complete) {
-      // A complete JSON object without its newline: still a torn write (the newline is the commit).
-      return { events, torn: { line: i + 1, reason: 'the last line has no newline' } };
-    }
-    events.push(parsed);
-  }
+  const d = new EventLogDecoder();
+  const events: LoggedEvent[] = d.push(new TextEncoder().encode(text));
+  const { last, end } = d.finish();
+  if (last !== null) events.push(last);
+  if (end.error !== undefined) return { events, error: end.error };
+  if (end.torn !== undefined) return { events, torn: { line: end.torn.line, offset: end.torn.offset, reason: end.torn.message } };
   return { events };
-}
-
-function decodeLine(raw: string, expectedSeq: number): LoggedEvent | string {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return 'expected a JSON object';
-  }
-  if (typeof v !== 'object' || v === null) return 'expected a JSON object';
-  const o = v as Record<string, unknown>;
-  if (o['v'] !== EVENT_SCHEMA_VERSION) return `expected schema version ${EVENT_SCHEMA_VERSION}, got ${JSON.stringify(o['v'])}`;
-  if (o['seq'] !== expectedSeq) return `expected seq ${expectedSeq}, got ${JSON.stringify(o['seq'])}`;
-  const ev = parseFibEvent(o['event']);
-  if (typeof ev === 'string') return `bad event: ${ev}`;
-  return { seq: expectedSeq, event: ev };
 }

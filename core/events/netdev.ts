@@ -3,7 +3,8 @@
 // NETDEV_CHANGE, NETDEV_UNREGISTER, NETDEV_CHANGENAME) in fib_netdev_event order.
 
 /** Device kinds available in the model (what the scenario namespaces can create). */
-export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'other';
+/** 'dummy': drivers/net/dummy.c (carrier on from registration, changed only by `ip link set carrier`). */
+export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'other';
 
 /** One device being registered. ifindex is taken from the event when given (traces), else allocated. */
 export interface LinkSpec {
@@ -43,6 +44,8 @@ export interface LinkSetEvent {
   /** A bridge's ifindex, or null for nomaster. */
   readonly master?: number | null;
   readonly group?: number;
+  /** IFLA_MTU (applied first, as do_setlink does). */
+  readonly mtu?: number;
 }
 
 /** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */

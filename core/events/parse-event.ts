@@ -57,7 +57,7 @@ function arr(c: Check): Check {
 const pair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && uint(65535)(v[0], p) === null && uint(65535)(v[1], p) === null ? null : `${p}: expected [low, high]`);
 const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'] as const;
 const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onlink: bool });
-const linkSpec = obj({ ifindex: optional(uint()), name: str, kind: oneOf('loopback', 'veth', 'bridge', 'other'), up: bool, master: optional(uint()), driver: optional(str), lower: optional(uint()) });
+const linkSpec = obj({ ifindex: optional(uint()), name: str, kind: oneOf('loopback', 'veth', 'bridge', 'dummy', 'other'), up: bool, master: optional(uint()), mtu: optional(uint()), driver: optional(str), lower: optional(uint()) });
 const routeCommon = {
   table: uint(),
   dst: ip4,
@@ -111,7 +111,7 @@ const devconfKey: Check = (v, p) => (typeof v === 'string' && isDevconfKey(v) ? 
 
 const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
   'link-add': obj({ link: linkSpec, peer: optional(linkSpec) }),
-  'link-set': obj({ ifindex: uint(), up: optional(bool), name: optional(str), master: optional(nullable(uint())), group: optional(uint()) }),
+  'link-set': obj({ ifindex: uint(), up: optional(bool), name: optional(str), master: optional(nullable(uint())), group: optional(uint()), mtu: optional(uint()) }),
   'link-carrier': obj({ ifindex: uint(), carrier: bool }),
   'link-del': obj({ ifindex: uint() }),
   'addr-add': obj({

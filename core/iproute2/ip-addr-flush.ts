@@ -47,7 +47,7 @@ export interface AddrFilter {
 }
 
 /** get_filter(): a flag name, `-NAME` to invert, `dynamic`/`primary` as negated permanent/secondary. */
-function getFilter(word: string, f: { flags: number; flagmask: number }): boolean {
+export function getFilter(word: string, f: { flags: number; flagmask: number }): boolean {
   let inv = false;
   let arg = word;
   if (arg.startsWith('-')) {

@@ -9,7 +9,7 @@ import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { linkHeader, linkLayer } from './ip-link-show.js';
+import { addrListing } from './ip-addr-list.js';
 
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -179,38 +179,9 @@ export function inetWords(ifa: InIfaddr): string {
 }
 
 function addrList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  let devName: string | null = null;
-  while (!a.done) {
-    const w = a.cur;
-    if (w === 'dev') devName = a.next();
-    else if (w === 'to') {
-      // get_prefix(&filter.pfx, …, filter.family): the family's message for a wrong one.
-      getPrefixAf(a.next(), new AfState(opts.family === 'inet' ? 'inet' : 'unspec'));
-      notModelled('ip address show to');
-    } else if (['scope', 'label', 'up', 'permanent', 'dynamic', 'secondary', 'primary', 'type', 'master', 'vrf', 'group'].includes(w) || matches(w, 'nomaster')) notModelled(`ip address show ${w}`);
-    else devName = w;
-    a.advance();
-  }
   if (opts.json) notModelled('ip -j address show');
   if ((opts.stats ?? 0) > 0) notModelled('ip -s address show (link counters)');
   if (opts.family === 'packet' && opts.oneline) notModelled('ip -0 -o address show');
-  let devs = [...ctx.snapshot.devices.values()];
-  if (devName !== null) {
-    const d = deviceByName(ctx.snapshot, devName);
-    if (d === undefined) throw new CommandExit(`Device "${devName}" does not exist.\n`, 1);
-    devs = [d];
-  }
   // IPv6 is off in the modelled namespaces, so without -4 only IPv4 addresses exist too.
-  if (opts.oneline) {
-    for (const d of devs) for (const ifa of d.addrs) ctx.print(formatAddrOneline(d, ifa));
-    return;
-  }
-  for (const d of devs) {
-    if (opts.family === 'inet' && d.addrs.length === 0) continue;
-    ctx.print(`${linkHeader(ctx.snapshot, d, false)}\n`);
-    if (opts.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d)}\n`);
-    // -0 / -f link: the link part only (no AF_INET addresses are dumped).
-    if (opts.family === 'packet') continue;
-    for (const ifa of d.addrs) ctx.print(`    ${inetWords(ifa)}\n       valid_lft forever preferred_lft forever\n`);
-  }
+  addrListing(ctx, opts, a, formatAddrOneline, inetWords);
 }

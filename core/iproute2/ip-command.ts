@@ -151,8 +151,12 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   const name = OBJECTS.find((o) => matches(obj, o));
   // -details changes `ip route` (print_route()), `ip rule` and `ip nexthop` (protocol, scope always) output.
   if (details && name !== 'route' && name !== 'rule' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -details');
-  // -s prints link counters for link and address listings; print_route() and a flush use it otherwise.
-  if (stats > 0 && name !== 'route' && name !== 'address') throw new CommandExit('', 2, 'ip -statistics');
+  // -s prints link counters for link and address listings (traffic); print_route() and a
+  // flush use it otherwise. print_rta_cacheinfo() adds RTA_CACHEINFO's users (the dst's
+  // refcount), used and age (jiffies since the dst was made: a clock reading) to `ip route
+  // get`; iprule.c, ipnetconf.c and ipnexthop.c of iproute2 6.1 never read show_stats.
+  if (stats > 0 && name === 'route' && rest[0] !== undefined && matches(rest[0], 'get')) throw new CommandExit('', 2, 'ip -s route get (route cache counters: users, used, age)');
+  if (stats > 0 && name !== 'route' && name !== 'address' && name !== 'rule' && name !== 'netconf' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -statistics');
   if (brief) throw new CommandExit('', 2, 'ip -brief');
   if (numeric) throw new CommandExit('', 2, 'ip -Numeric');
   if (family === 'packet' && name !== 'address' && name !== 'link') throw new CommandExit('', 2, 'ip -0 / -f link');

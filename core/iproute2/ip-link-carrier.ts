@@ -7,7 +7,7 @@
 // | ------------------------------------- | ------------------- | ----------------------------------- | ---- |
 // | lo, veth, bridge, macvlan, vxlan, ifb | EOPNOTSUPP          | EOPNOTSUPP                          | kernel here |
 // | tun (tun and tap)                     | carrier off         | EPERM with no process attached (tun_net_change_carrier: numqueues 0) | kernel here |
-// | dummy                                 | carrier off         | carrier on (dummy_change_carrier)   | source (no dummy module here) |
+// | dummy                                 | carrier off         | carrier on (dummy_change_carrier)   | source (no dummy module here); test/fixtures/dummy-analogy |
 // | anything else, or a physical NIC      | not modelled, by name: a NIC driver may or may not have ndo_change_carrier | | |
 //
 // Where the kernel derives a carrier (a veth from its peer, a macvlan or vlan from its lower
@@ -33,6 +33,8 @@ const NO_CHANGE_CARRIER: ReadonlySet<string> = new Set(['veth', 'bridge', 'macvl
  * @example linkChangeCarrier({ ...dev, kind: 'other', driver: 'dummy' }, false) // { kind: 'set', carrier: false }
  */
 export function linkChangeCarrier(d: NetDevice, on: boolean): CarrierChange {
+  // dummy_change_carrier(): netif_carrier_on/off (a dummy made by the script, or imported).
+  if (d.kind === 'dummy') return { kind: 'set', carrier: on };
   if (d.kind !== 'other') return { kind: 'error', error: kerr('EOPNOTSUPP') };
   const driver = d.driver;
   if (driver !== undefined && NO_CHANGE_CARRIER.has(driver)) return { kind: 'error', error: kerr('EOPNOTSUPP') };

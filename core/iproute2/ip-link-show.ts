@@ -15,6 +15,10 @@ export function operstate(s: FibSnapshot, d: NetDevice): string {
     case 'bridge':
       if (d.carrier) return d.sawForwardingPort === true ? 'UP' : 'UNKNOWN';
       return 'DOWN';
+    case 'dummy':
+      // IF_OPER_UNKNOWN until linkwatch ran once (dummy never reports carrier itself)
+      if (d.operKnown !== true) return 'UNKNOWN';
+      return d.carrier ? 'UP' : 'DOWN';
     case 'other':
       return d.carrier ? 'UP' : 'DOWN';
   }
@@ -32,6 +36,8 @@ export function linkFlags(s: FibSnapshot, d: NetDevice): string {
   const f: string[] = [];
   if (d.up && !running(s, d)) f.push('NO-CARRIER');
   if (d.kind === 'loopback') f.push('LOOPBACK');
+  // dummy_setup(): IFF_NOARP set, IFF_MULTICAST cleared
+  else if (d.kind === 'dummy') f.push('BROADCAST', 'NOARP');
   else f.push('BROADCAST', 'MULTICAST');
   if (d.up) f.push('UP');
   if (d.up && d.carrier) f.push('LOWER_UP');

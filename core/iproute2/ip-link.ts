@@ -6,26 +6,13 @@ import { deviceByName } from '../snapshot/snapshot.js';
 import { parseUnsigned } from '../uapi/rt-names.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
-import { linkHeader, linkLayer } from './ip-link-show.js';
 import { derivedCarrierGap, linkChangeCarrier } from './ip-link-carrier.js';
+import { linkListing } from './ip-addr-list.js';
 
-/** `ip link show [dev] [NAME]`. */
+/** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
 function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  let name: string | null = null;
-  while (!a.done) {
-    if (a.cur === 'dev') name = a.next();
-    else if (['up', 'master', 'type', 'vrf', 'group', 'nomaster'].includes(a.cur)) notModelled(`ip link show ${a.cur}`);
-    else name = a.cur;
-    a.advance();
-  }
   if (opts.json) notModelled('ip -j link show');
-  let devs = [...ctx.snapshot.devices.values()];
-  if (name !== null) {
-    const d = deviceByName(ctx.snapshot, name);
-    if (d === undefined) throw new CommandExit(`Device "${name}" does not exist.\n`, 1);
-    devs = [d];
-  }
-  for (const d of devs) ctx.print(`${linkHeader(ctx.snapshot, d, true)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d)}\n`);
+  linkListing(ctx, opts, a);
 }
 
 export function ipLink(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
@@ -48,11 +35,22 @@ interface LinkWords {
   group: number | undefined;
   /** IFLA_CARRIER (`carrier on|off`). */
   carrier: boolean | undefined;
+  /** IFLA_MTU. */
+  mtu: number | undefined;
+}
+
+/** strtol(v, &end, 0) consuming all of v: 0x hex, leading-0 octal, decimal, a sign. */
+function strtolBase0(v: string): number | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(v);
+  if (m === null) return undefined;
+  const body = m[2] as string;
+  const n = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : body.length > 1 ? (body.startsWith('0') ? parseInt(body, 8) : parseInt(body, 10)) : parseInt(body, 10);
+  return m[1] === '-' ? -n : n;
 }
 
 /** The generic link options (iplink_parse) up to `type`. */
 function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): LinkWords {
-  const out: LinkWords = { dev: null, name: null, up: null, master: undefined, group: undefined, carrier: undefined };
+  const out: LinkWords = { dev: null, name: null, up: null, master: undefined, group: undefined, carrier: undefined, mtu: undefined };
   while (!a.done) {
     const w = a.cur;
     if (stopAtType && w === 'type') break;
@@ -76,7 +74,14 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       const v = a.next();
       if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "carrier" must be one of "off", "on", not "${v}"\n`, 22);
       out.carrier = v === 'on';
-    } else if (['mtu', 'address', 'txqueuelen', 'qlen', 'arp', 'multicast', 'allmulticast', 'promisc', 'trailers', 'dynamic', 'link', 'netns', 'alias', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
+    } else if (w === 'mtu') {
+      // iplink_parse(): duparg(), then get_integer(…, 0) (strtol base 0, an int)
+      const v = a.next();
+      if (out.mtu !== undefined) throw new CommandExit(`Error: duplicate "mtu": "${v}" is the second value.\n`, 255);
+      const n = strtolBase0(v);
+      if (n === undefined || n < -2147483648 || n > 2147483647) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "mtu" value\n\n`, 255);
+      out.mtu = n;
+    } else if (['address', 'txqueuelen', 'qlen', 'arp', 'multicast', 'allmulticast', 'promisc', 'trailers', 'dynamic', 'link', 'netns', 'alias', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
       notModelled(`ip link ${w}`);
     } else if (out.dev === null) out.dev = w;
     else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
@@ -98,28 +103,48 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     kind = 'veth';
     let peerName: string | null = null;
     let peerUp = false;
+    let peerMtu: number | undefined;
     if (!a.done) {
       if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
       a.advance();
       const p = parseLinkWords(ctx, a, false);
       peerName = p.name ?? p.dev;
       peerUp = p.up === true;
+      peerMtu = p.mtu;
     }
     // A veth without a peer name gets "vethN" from the kernel; the model names it the same way.
     const pname = peerName ?? nextVethName(ctx);
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
-    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp };
+    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }) };
   } else if (type === 'bridge') {
     kind = 'bridge';
     if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
+  } else if (type === 'dummy') {
+    // drivers/net/dummy.c: no link options (iproute2 has no dummy link_util)
+    kind = 'dummy';
+    if (!a.done) notModelled(`ip link add type dummy ${a.cur}`);
   } else {
     notModelled(`ip link add type ${type}`);
   }
   if (main.master !== undefined && main.master !== null) notModelled('ip link add master');
   if (main.carrier !== undefined) notModelled('ip link add carrier');
-  const link: LinkSpec = { ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1), name: main.name, kind, up: main.up === true };
+  const link: LinkSpec = { ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1), name: main.name, kind, up: main.up === true, ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }) };
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
+}
+
+/**
+ * An MTU the reducer can take, or the kernel's answer first. dev_validate_mtu() takes the
+ * u32 as an int (a negative one is below any minimum); lo and dummy have no bounds
+ * (min_mtu = max_mtu = 0), and below 68 (inetdev_valid_mtu) IPv4 leaves the device
+ * (inetdev_destroy: its addresses, routes and conf go silently): not modelled. At creation
+ * (rtnl_create_link) the message is not passed on.
+ */
+function mtuWord(mtu: number, kind: DeviceKind, creating: boolean): number {
+  if (mtu < 0) failKernel(creating ? { errno: 'EINVAL' } : { errno: 'EINVAL', extack: 'mtu less than device minimum' });
+  if (kind === 'other') notModelled('ip link mtu on a device of unknown kind');
+  if (mtu < 68 && kind !== 'veth' && kind !== 'bridge') notModelled('an MTU below 68 (inetdev_destroy: IPv4 leaves the device)');
+  return mtu;
 }
 
 function nextVethName(ctx: CommandContext): string {
@@ -134,10 +159,13 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const rename = w.dev !== null && w.name !== null ? w.name : undefined;
   let master: number | null | undefined;
   if (w.master !== undefined) master = w.master === null ? null : devIndex(ctx, w.master);
-  const upBefore = ctx.snapshot.devices.get(ifindex)?.up;
+  const cur = ctx.snapshot.devices.get(ifindex);
+  const upBefore = cur?.up;
+  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false);
   const step = ctx.apply({
     type: 'link-set',
     ifindex,
+    ...(mtu === undefined ? {} : { mtu }),
     ...(w.up === null ? {} : { up: w.up }),
     ...(master === undefined ? {} : { master }),
     ...(w.group === undefined ? {} : { group: w.group }),

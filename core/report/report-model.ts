@@ -93,8 +93,8 @@ export function openReport(data: ReportData, log: string): ReportModel {
   }
   const init = initialState(ipSnap, data.dump);
   const decoded = decodeLog(log);
-  if (decoded.error !== undefined) problems.push({ message: `embedded event log, line ${decoded.error.line}: ${decoded.error.message}`, fatal: true });
-  if (decoded.torn !== undefined) problems.push({ message: `embedded event log, line ${decoded.torn.line}: ${decoded.torn.reason}`, fatal: true });
+  if (decoded.error !== undefined) problems.push({ message: `embedded event log, line ${decoded.error.line} (byte ${decoded.error.offset}): ${decoded.error.message}`, fatal: true });
+  if (decoded.torn !== undefined) problems.push({ message: `embedded event log, line ${decoded.torn.line} (byte ${decoded.torn.offset}): ${decoded.torn.reason}`, fatal: true });
   const events = decoded.events;
   const wanted = data.moments.reduce((n, m) => n + m.n, 0);
   if (wanted !== events.length) problems.push({ message: `the moments name ${wanted} events, the embedded log holds ${events.length}`, fatal: true });

@@ -1,6 +1,7 @@
 // Carrier of the device kinds the model has (drivers/net/veth.c veth_open/veth_close,
 // net/bridge br_if.c / br_stp.c port state): veth has carrier iff both ends are up; a
-// bridge iff it is up and has a forwarding port (or never had a port at all); lo always.
+// bridge iff it is up and has a forwarding port (or never had a port at all); lo always; a
+// dummy keeps what it was last set to (dummy_change_carrier), on from registration.
 
 import type { NetDevice } from './net-device.js';
 
@@ -22,6 +23,7 @@ export function expectedCarrier(d: NetDevice, devices: ReadonlyMap<number, NetDe
       }
       return false;
     }
+    case 'dummy':
     case 'other':
       return d.carrier;
   }

@@ -53,6 +53,10 @@ export interface NetDevice {
   readonly lower?: number;
   /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
   readonly everUp?: boolean;
+  /** bridge: the MTU was set by the user (BROPT_MTU_SET_BY_USER): ports no longer adjust it. */
+  readonly mtuSetByUser?: boolean;
+  /** linkwatch has set operstate (a carrier change was seen): UP/DOWN, no longer UNKNOWN (display only). */
+  readonly operKnown?: boolean;
   /** bridge: a port has been forwarding at some point (display only). */
   readonly sawForwardingPort?: boolean;
 }

@@ -1,5 +1,5 @@
 // Link commands: veth pairs and the bridge being created, brought up and down (either end
-// of a pair, so carrier flaps on the other), enslaved, renamed, deleted.
+// of a pair, so carrier flaps on the other), enslaved, renamed, their MTU changed, deleted.
 
 import fc from 'fast-check';
 import { cmd, type IpCommand } from './ip-command.js';
@@ -41,6 +41,15 @@ export function linkRename(): fc.Arbitrary<IpCommand> {
     .map(([d, n]) => cmd('ip link set name', [['ip', 'link', 'set', 'dev', d, 'name', n]], []));
 }
 
+/** `ip link set dev D mtu N`: dev_validate_mtu() bounds, a bridge following its smallest port (br_mtu_auto_adjust). */
+export function linkMtu(): fc.Arbitrary<IpCommand> {
+  return fc
+    .tuple(anyDeviceName(), fc.constantFrom(68, 576, 1280, 1400, 1500, 9000, 65535, 67, 70000))
+    // lo has no bounds: below 68 IPv4 leaves it (inetdev_destroy), which the model refuses by name
+    .map(([d, n]) => [d, d === 'lo' && n < 68 ? 1500 : n] as const)
+    .map(([d, n]) => cmd('ip link set mtu', [['ip', 'link', 'set', 'dev', d, 'mtu', String(n)]], [d === BRIDGE && 'bridge', (n < 68 || n > 65535) && 'bad-mtu']));
+}
+
 /** `ip link del dev D` (a veth takes its peer along). */
 export function linkDel(): fc.Arbitrary<IpCommand> {
   return anyDeviceName().map((d) => cmd('ip link del', [['ip', 'link', 'del', 'dev', d]], [d === BRIDGE && 'bridge', d.endsWith('peer') && 'peer-end']));
@@ -52,6 +61,7 @@ export function linkCommand(): fc.Arbitrary<IpCommand> {
     { arbitrary: linkUpDown(), weight: 10 },
     { arbitrary: linkMaster(), weight: 2 },
     { arbitrary: linkRename(), weight: 1 },
+    { arbitrary: linkMtu(), weight: 1 },
     { arbitrary: linkDel(), weight: 1 },
     { arbitrary: vethPairAdd(), weight: 1 },
     { arbitrary: bridgeAdd(), weight: 1 },

@@ -34,13 +34,25 @@ unshare -U -- sleep 3600 </dev/null >/dev/null 2>&1 & H=$!
 me=$(readlink /proc/self/ns/user)
 for i in $(seq 400); do ns=$(readlink /proc/$H/ns/user 2>/dev/null) || ns=; [ -n "$ns" ] && [ "$ns" != "$me" ] && break; sleep 0.005; done
 [ -n "$ns" ] && [ "$ns" != "$me" ] && echo "0 ${RUNNER_HOST_UID} 2147483647" > /proc/$H/uid_map && echo "0 ${RUNNER_HOST_UID} 2147483647" > /proc/$H/gid_map || { kill $H 2>/dev/null; echo "kfib: cannot set up the runner's user namespace" >&2; exit 125; }
-nsenter --user=/proc/$H/ns/user -S 0 -G 0 -- unshare -n -m -p -f --mount-proc -u -- bash -c "$1" kfib-kernel-runner
+nsenter --user=/proc/$H/ns/user -S 0 -G 0 -- unshare -n -m -p -f --mount-proc -u -- bash -c "$1" kfib-kernel-runner "${"$"}{@:2}"
 rc=$?; kill $H 2>/dev/null; wait $H 2>/dev/null; exit $rc
 `;
 
-function runnerCommand(mode: Containment, program: string): { cmd: string; args: string[] } {
-  if (mode === 'root') return { cmd: 'unshare', args: ['-n', '-m', '-p', '-f', '--mount-proc', '-u', '--', 'bash', '-c', program, 'kfib-kernel-runner'] };
-  return { cmd: 'bash', args: ['-c', USERNS, 'kfib-kernel-userns', program] };
+function runnerCommand(mode: Containment, program: string, args: readonly string[] = []): { cmd: string; args: string[] } {
+  if (mode === 'root') return { cmd: 'unshare', args: ['-n', '-m', '-p', '-f', '--mount-proc', '-u', '--', 'bash', '-c', program, 'kfib-kernel-runner', ...args] };
+  return { cmd: 'bash', args: ['-c', USERNS, 'kfib-kernel-userns', program, ...args] };
+}
+
+/**
+ * The command that runs the bash `program` (with `args` as $1…) contained as the kernel
+ * runner is: used by `kfib capture`, whose scripts are whole bash programs and so cannot be
+ * filtered line by line; their only guard is these namespaces. Throws when the kernel
+ * cannot be run here.
+ */
+export function containedCommand(program: string, args: readonly string[]): { cmd: string; args: string[]; mode: Containment } {
+  const avail = kernelAvailable();
+  if (!avail.ok) throw new Error(`cannot run the kernel here: ${avail.why}`);
+  return { ...runnerCommand(avail.mode, program, args), mode: avail.mode };
 }
 
 let probed: { ok: true; mode: Containment } | { ok: false; why: string } | undefined;

@@ -54,12 +54,29 @@ ip route add 10.97.0.0/16 dev lo
 ip addr add 10.96.0.1/24 dev lo
 `;
 
+// A capture script is a whole bash program (no line filter): its namespaces alone must hold.
+const CAPTURE_ESCAPES = String.raw`
+hostname pwned
+echo pwned > /proc/sys/kernel/domainname
+touch $F/pwned-capture
+echo pwned > $F/batch
+ip netns attach hostns 1
+ip netns add pwnns
+nsenter -t 1 -n ip link add name pwc0 type veth peer name pwc1
+ip link add name pwc2 type veth peer name pwc3 netns 1
+sysctl -w kernel.hostname=pwned
+ln -s $F/batch link-to-batch
+mkfifo fifo
+capture_start
+ip link add name capv0 type veth peer name capv1
+`;
+
 // The sandbox: state of what the runner must not touch, before and after.
 const SANDBOX = String.raw`
 set -u
 mount -t tmpfs -o mode=755 kfib-sandbox /run && mount -t tmpfs -o mode=1777 kfib-sandbox /tmp || exit 99
 for d in /var/tmp /dev/shm; do [ -d $d ] && mount -t tmpfs -o mode=1777 kfib-sandbox $d; done
-F=/run/files; mkdir -p $F; export F
+F=/run/files; mkdir -p $F /run/capture; export F
 hostname kfib-sandbox
 echo kfib-sandbox-domain > /proc/sys/kernel/domainname
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -72,11 +89,12 @@ sysctl -qw net.ipv4.conf.all.forwarding=0 net.ipv4.ip_forward=0 net.ipv4.conf.ho
 printf 'link add name pwb0 type veth peer name pwb1\n' > $F/batch
 printf 'kernel.hostname = pwned\n' > $F/sysctl.conf
 printf '%s' "$ESCAPES" | sed "s|\$F|$F|g" > $F/escape.ip
+printf '%s' "$CAPTURE_ESCAPES" | sed "s|\$F|$F|g" > $F/escape.sh
 state() {
   ip -o link show | sed -E 's/ +link\/.*//'; ip -o addr show; ip route show table all; ip rule show; ip nexthop show
   ls -A /run /run/netns 2>&1; ip netns list-id 2>&1
   hostname; cat /proc/sys/kernel/domainname; sysctl net.ipv4.conf.all.forwarding net.ipv4.ip_forward net.ipv4.conf.hostveth0.forwarding
-  find /run /tmp /var/tmp /dev/shm -printf '%p %u %m %s\n' 2>/dev/null | sort
+  find /run /tmp /var/tmp /dev/shm -path /run/capture -prune -o -printf '%p %u %m %s\n' 2>/dev/null | sort
   ps -e -o pid=,comm= | grep -v -e ' ps$' -e ' bash$' -e ' sed$' -e ' grep$' -e ' head$'
 }
 sleep 0.05
@@ -84,15 +102,19 @@ before=$(state)
 echo "=== run"; "$NODE" "$KFIB" run --kernel $F/escape.ip; echo "[run exit $?]"
 echo "=== verify"; "$NODE" "$KFIB" verify --kernel --path $F/escape.ip; echo "[verify exit $?]"
 echo "=== unfiltered"; "$NODE" -e 'import(process.argv[1]).then((m) => process.stdout.write(m.containedTranscriptUnfiltered(require("fs").readFileSync(process.argv[2], "utf8"))))' "$RUNNER" $F/escape.ip; echo "[unfiltered exit $?]"
+echo "=== capture"; "$NODE" "$KFIB" capture -o /run/capture/cap --settle 0.1 --no-ipv6 -- $F/escape.sh; echo "[capture exit $?]"; ls -A /run/capture/cap; cat /run/capture/cap/meta.json
 after=$(state)
 echo "=== before"; printf '%s\n' "$before"
 echo "=== after"; printf '%s\n' "$after"
 `;
 
 function sandbox(unfiltered: boolean): { out: string; before: string; after: string } {
-  const r = spawnSync('unshare', ['-n', '-m', '-p', '-f', '--mount-proc', '-u', '--', 'bash', '-c', unfiltered ? SANDBOX : SANDBOX.replace(/^echo "=== unfiltered".*$/m, ''), 'sandbox'], {
+  // Without a user namespace only the line filter guards files: the unfiltered runner and
+  // the (unfiltered by nature) capture are then left out.
+  const program = unfiltered ? SANDBOX : SANDBOX.replace(/^echo "=== unfiltered".*$/m, '').replace(/^echo "=== capture".*$/m, '');
+  const r = spawnSync('unshare', ['-n', '-m', '-p', '-f', '--mount-proc', '-u', '--', 'bash', '-c', program, 'sandbox'], {
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', NODE: process.execPath, KFIB, RUNNER, ESCAPES },
+    env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', NODE: process.execPath, KFIB, RUNNER, ESCAPES, CAPTURE_ESCAPES },
     timeout: 600_000,
   });
   assert.equal(r.status, 0, `sandbox exited ${String(r.status)}: ${r.stderr}`);
@@ -123,6 +145,12 @@ test('escape attempts through kfib run --kernel and verify --kernel --path leave
     // … and the escapes failed inside them.
     assert.match(s.out, /\$ sysctl -w kernel\.hostname=pwned\n.*permission denied/i);
     assert.match(s.out, /\$ ip netns attach hostns 1\n.*(Permission denied|Operation not permitted)/);
+    // kfib capture ran the whole bash script contained: it recorded its trace …
+    assert.match(s.out, /\[capture exit 0\]\n(?:\.kfib-capture-manifest\n)?after\.json\nbefore\.json\ncapture\.log\n/);
+    assert.match(s.out, /"containment": "userns"/);
+    // … and what it left that is not a regular file was named, not copied
+    assert.match(s.out, /not copied from the namespace: link-to-batch \(a symbolic link\)/);
+    assert.match(s.out, /not copied from the namespace: fifo \(not a regular file\)/);
   }
 });
 

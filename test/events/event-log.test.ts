@@ -25,14 +25,16 @@ test('a torn last line is reported and dropped, every earlier event kept', () =>
   const text = `${encoded()}{"v":1,"seq":4,"event":{"ty`;
   const d = decodeLog(text);
   assert.equal(d.events.length, 3);
-  assert.deepEqual(d.torn, { line: 4, reason: 'expected a JSON object' });
+  // the torn line starts right after the three whole events (a byte offset)
+  assert.deepEqual(d.torn, { line: 4, offset: Buffer.byteLength(encoded()), reason: 'expected a JSON object (JSON syntax error)' });
 });
 
-test('a last line without its newline counts as torn even when it parses', () => {
+test('a whole last event missing only its newline is kept, as the streamed reader keeps it', () => {
   const full = encoded();
   const d = decodeLog(full.slice(0, -1));
-  assert.equal(d.events.length, 2);
-  assert.equal(d.torn?.line, 3);
+  assert.deepEqual(d.events.map((e) => e.event), events);
+  assert.equal(d.torn, undefined);
+  assert.equal(d.error, undefined);
 });
 
 test('a bad line in the middle is an error naming the line, earlier events kept', () => {
@@ -40,7 +42,7 @@ test('a bad line in the middle is an error naming the line, earlier events kept'
   lines[1] = '{"v":1,"seq":2,"event":{"type":"warp"}}';
   const d = decodeLog(lines.join('\n'));
   assert.equal(d.events.length, 1);
-  assert.deepEqual(d.error, { line: 2, message: 'bad event: unknown event type "warp"' });
+  assert.deepEqual(d.error, { line: 2, offset: Buffer.byteLength(`${lines[0] as string}\n`), message: 'bad event: unknown event type "warp"' });
 });
 
 test('every event a script produces survives the log and validation, and bad fields are named', async () => {
@@ -56,5 +58,5 @@ test('every event a script produces survives the log and validation, and bad fie
   assert.equal(d.error, undefined, d.error?.message);
   assert.equal(d.events.length, log.length);
   const bad = decodeLog('{"v":1,"seq":1,"event":{"type":"addr-add","ifindex":3,"local":"192.0.2.1"}}\n');
-  assert.deepEqual(bad.error, { line: 1, message: 'bad event: addr-add.local: expected an integer 0..4294967295' });
+  assert.deepEqual(bad.error, { line: 1, offset: 0, message: 'bad event: addr-add.local: expected an integer 0..4294967295' });
 });
