@@ -8,25 +8,14 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lookupBenchSettings, type LookupBenchValues } from './_bench-args.js';
+import type { LookupBenchCommon } from './_lookup-bench.js';
 
 /** What to run; every field has a default (see DEFAULTS). */
-export interface EngineBenchOptions {
+export interface EngineBenchOptions extends LookupBenchCommon {
   /** The real table, "a.b.c.d/len" per line (default ../shared/data/ipv4-fulltable-iprbench.txt); null: none (--quick). */
   readonly tablePath?: string | null;
-  /** Where engine.json and engine.svg go (default bench/results). */
-  readonly outDir?: string;
   /** Also the generated table and the growth rows (default true; --no-generated: the real table only). */
   readonly generated?: boolean;
-  /** Size of the generated table (default 1,000,000). */
-  readonly generatedPrefixes?: number;
-  /** Table sizes for "lookups/s as the table grows" (default 10k, 100k, 1M). */
-  readonly growthSizes?: readonly number[];
-  /** Addresses per workload (default 2^22). */
-  readonly addresses?: number;
-  /** Worker counts (default 1..availableParallelism()). */
-  readonly threads?: readonly number[];
-  /** Minimum time per throughput measurement, ms (default 1000). */
-  readonly minMs?: number;
   /** Alternating rounds of the engine on each worker count and C (default 5). */
   readonly rounds?: number;
   /** Route events timed one by one for the incremental figure (default 1000). */
@@ -35,17 +24,6 @@ export interface EngineBenchOptions {
   readonly compileRuns?: number;
   /** Addresses checked against routeGet() per workload (default 20,000). */
   readonly referenceSample?: number;
-  readonly seed?: number;
-  readonly kernel?: boolean;
-  readonly c?: boolean;
-  readonly npm?: boolean;
-  /** Queries asked of the kernel per workload (default 20,000). */
-  readonly kernelQueries?: number;
-  /** Queries asked of the npm package per workload (default 20,000). */
-  readonly npmQueries?: number;
-  readonly progress?: boolean;
-  readonly write?: boolean;
-  readonly print?: boolean;
 }
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

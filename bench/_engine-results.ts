@@ -7,6 +7,7 @@
 import type { LpmMemory } from '../workers/lpm/dir24-8.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { rateOf, ratio } from './_harness.js';
+import type { RateRow, Workload as LookupWorkload } from './_lookup-bench.js';
 
 export const ENGINE = 'engine (FibEngine, poptrie wasm)';
 export const ENGINE_JS = 'engine (FibEngine, poptrie js)';
@@ -15,22 +16,9 @@ export const C_BASELINE = 'C DIR-24-8 (gcc -O3 -march=native)';
 export const NPM = 'npm longest-prefix-match';
 export const KERNEL = 'kernel ip -batch route get';
 
-/** One competitor's rate on one workload. */
-export interface RateRow {
-  readonly competitor: string;
-  /** 'main' for the calling thread, else the number of worker threads. */
-  readonly threads: number | 'main';
-  /** Million lookups per second, fastest pass; null when not timed (see checked/note). */
-  readonly mlps: number | null;
-  readonly mlpsMedian?: number | null;
-  readonly checked: string;
-  readonly note?: string;
-}
+export type { RateRow } from './_lookup-bench.js';
 
-export interface Workload {
-  readonly addresses: 'table-drawn' | 'uniform';
-  readonly count: number;
-  readonly rows: RateRow[];
+export interface Workload extends LookupWorkload {
   /** The engine on each worker count against C, in alternating rounds (see headToHead). */
   readonly headToHead?: HeadToHead;
 }

@@ -5,41 +5,15 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lookupBenchSettings, type LookupBenchValues } from './_bench-args.js';
+import type { LookupBenchCommon } from './_lookup-bench.js';
 
 /** What to run; every field has a default (see DEFAULTS). */
-export interface BenchOptions {
+export interface BenchOptions extends LookupBenchCommon {
   /** The real table, "a.b.c.d/len" per line (default ../shared/data/ipv4-fulltable-iprbench.txt). */
   readonly tablePath?: string;
-  /** Where lpm.json and lpm.svg go (default bench/results). */
-  readonly outDir?: string;
-  /** Size of the generated table (default 1,000,000). */
-  readonly generatedPrefixes?: number;
-  /** Table sizes for "lookups/s as the table grows" (default 10k, 100k, 1M). */
-  readonly growthSizes?: readonly number[];
-  /** Addresses per workload (default 2^22). */
-  readonly addresses?: number;
-  /** Worker counts for the pool (default 1..availableParallelism()). */
-  readonly threads?: readonly number[];
-  /** Minimum time per throughput measurement, ms (default 1000). */
-  readonly minMs?: number;
   /** Route events timed one by one for the incremental-update figure (default 1000). */
   readonly updates?: number;
-  /** Seed of everything generated (default 4). */
-  readonly seed?: number;
-  readonly kernel?: boolean;
-  readonly c?: boolean;
-  readonly npm?: boolean;
   readonly benchmarkJs?: boolean;
-  /** Queries asked of the kernel per workload (default 20,000). */
-  readonly kernelQueries?: number;
-  /** Queries asked of the npm package per workload (default 20,000). */
-  readonly npmQueries?: number;
-  /** Progress on stderr (default true). */
-  readonly progress?: boolean;
-  /** Write lpm.json and lpm.svg (default true). */
-  readonly write?: boolean;
-  /** Print the figures on stdout (default true). */
-  readonly print?: boolean;
 }
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,29 +4,9 @@
 import type { LpmMemory } from '../workers/lpm/dir24-8.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { rateOf, ratio } from './_harness.js';
+import type { RateRow, Workload } from './_lookup-bench.js';
 
-/** One competitor's rate on one workload. */
-export interface RateRow {
-  readonly competitor: string;
-  /** 'main' for the calling thread, else the pool's worker count. */
-  readonly threads: number | 'main';
-  /**
-   * Million lookups per second in the fastest timed pass (robust to other load on a shared
-   * machine; the C baseline reports the same), or null when not timed (see note).
-   */
-  readonly mlps: number | null;
-  /** The median pass, for comparison. */
-  readonly mlpsMedian?: number | null;
-  /** How its answers were checked against the engine's. */
-  readonly checked: string;
-  readonly note?: string;
-}
-
-export interface Workload {
-  readonly addresses: 'table-drawn' | 'uniform';
-  readonly count: number;
-  readonly rows: RateRow[];
-}
+export type { RateRow, Workload } from './_lookup-bench.js';
 
 export interface StructureResult {
   readonly structure: 'poptrie' | 'dir24-8';

@@ -13,7 +13,7 @@ export type { FibSnapshot } from './snapshot/snapshot.js';
 export { initialSnapshot, deviceByName, ignoreLinkdown } from './snapshot/snapshot.js';
 export type { Effect, EffectCause } from './snapshot/effects.js';
 export { reduceFib, type Step } from './reduce/reduce.js';
-export { snapshots, scriptLines, type ReplayStep } from './stream/replay.js';
+export { snapshots, scriptLines, decoded, fold, type ReplayStep, type ChunkDecoder } from './stream/rx.js';
 export { EventLog, encodeLogLine, decodeLog, type LoggedEvent, type DecodedLog } from './events/event-log.js';
 
 export type { FibAlias, FibInfo, FibNh, FibRoute } from './snapshot/fib-info.js';

@@ -9,7 +9,9 @@ import { type NexthopObject } from '../snapshot/nexthop-object.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { fibCheckNh } from '../semantics/fib-create-info.js';
-import { tableLeaves } from '../snapshot/fib-table.js';
+import { tableLeaves, type FibTable } from '../snapshot/fib-table.js';
+import type { FibAlias } from '../snapshot/fib-info.js';
+import type { Ip4 } from '../net/ip4.js';
 import type { EffectCause } from '../snapshot/effects.js';
 import { resTableRebalance } from './resilient.js';
 import type { ResMember, ResTable } from '../snapshot/nexthop-object.js';
@@ -175,11 +177,20 @@ function nexthopCreate(txn: Txn, e: NexthopAddEvent, id: number, fdb: boolean): 
 }
 
 /** The scopes of the routes (fib_info) using nexthop id: fib_check_nh_list() checks each. */
+/**
+ * Calls fn for every route whose fib_info uses nexthop `id`, table by table in the order
+ * given, each table in dump order. The kernel keeps the list (nh->fi_list, each fib_info
+ * using the nexthop); the model walks the tables for it.
+ */
+function forEachRouteUsing(tables: Iterable<FibTable>, id: number, fn: (t: FibTable, dst: Ip4, plen: number, fa: FibAlias) => void): void {
+  for (const t of tables) {
+    for (const leaf of tableLeaves(t)) for (const fa of leaf.aliases) if (fa.info.nhid === id) fn(t, leaf.dst, leaf.plen, fa);
+  }
+}
+
 function routeScopesUsing(txn: Txn, id: number): number[] {
   const scopes = new Set<number>();
-  for (const t of txn.tables.values()) {
-    for (const leaf of tableLeaves(t)) for (const fa of leaf.aliases) if (fa.info.nhid === id) scopes.add(fa.info.scope);
-  }
+  forEachRouteUsing(txn.tables.values(), id, (_t, _dst, _plen, fa) => scopes.add(fa.info.scope));
   return [...scopes];
 }
 
@@ -241,17 +252,12 @@ function nexthopReplaceNotify(txn: Txn, id: number): void {
   const ids = [id];
   const groups = [...txn.nexthops.values()].filter((g) => g.kind === 'group' && g.members.some((m) => m.id === id)).map((g) => g.id);
   ids.push(...groups.reverse());
-  const order = [...txn.tables.values()].map((t, i) => ({ t, i })).sort((x, y) => (x.t.id & 255) - (y.t.id & 255) || y.i - x.i);
+  const order = [...txn.tables.values()].map((t, i) => ({ t, i })).sort((x, y) => (x.t.id & 255) - (y.t.id & 255) || y.i - x.i).map((x) => x.t);
   for (const nh of ids) {
-    for (const { t } of order) {
-      for (const leaf of tableLeaves(t)) {
-        for (const fa of leaf.aliases) {
-          if (fa.info.nhid !== nh) continue;
-          const route = { table: t.id, dst: leaf.dst, plen: leaf.plen, alias: fa };
-          txn.emit({ kind: 'route-replace', route, old: route, cause: 'rtm_new_nexthop', notified: true });
-        }
-      }
-    }
+    forEachRouteUsing(order, nh, (t, dst, plen, fa) => {
+      const route = { table: t.id, dst, plen, alias: fa };
+      txn.emit({ kind: 'route-replace', route, old: route, cause: 'rtm_new_nexthop', notified: true });
+    });
   }
 }
 

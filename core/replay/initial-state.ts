@@ -240,7 +240,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
       const info = have.alias.info;
       if (r.nexthops !== undefined && (info.linkdown === true) !== want) {
         const alias: FibAlias = { ...have.alias, info: fibInfo({ ...info, linkdown: want }) };
-        const t = b.s.tables.get(have.table) ?? emptyTable(have.table);
+        const t = b.s.tables.get(have.table) ?? emptyTable(have.table, b.s.lineage.sigs);
         b.s = withTable(b.s, tableSetAliases(t, have.dst, have.plen, tableAliases(t, have.dst, have.plen).map((fa) => (fa === have.alias ? alias : fa))));
         route = { ...have, alias };
         constructed.push(`route flag linkdown set as dumped (it depends on the order the legs lost carrier): ${JSON.stringify(r)}`);
@@ -250,7 +250,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
       const c = constructAlias(b.s, cfg, (i) => (r.nexthops !== undefined ? (r.nexthops[i]?.flags ?? []) : r.flags), r.flags);
       const alias = c.alias;
       if (c.ambiguousLegs.length > 0) ambiguous.push(`ambiguous route leg, dead or only linkdown (ignore_routes_with_linkdown prints both as dead linkdown on a device with no carrier and no IPv4 address; taken as dead): ${JSON.stringify(r)}`);
-      const t = b.s.tables.get(cfg.table) ?? emptyTable(cfg.table);
+      const t = b.s.tables.get(cfg.table) ?? emptyTable(cfg.table, b.s.lineage.sigs);
       b.s = withTable(b.s, tableSetAliases(t, cfg.dst, cfg.plen, [...tableAliases(t, cfg.dst, cfg.plen), alias]));
       route = { table: cfg.table, dst: cfg.dst, plen: cfg.plen, alias };
       constructed.push(`route constructed (no request can re-create it now): ${JSON.stringify(r)}`);

@@ -1,8 +1,7 @@
 // Whole-trace helpers over TraceReplayer: replay records held in memory, find the state
 // at a time or after the N-th notification, and the RxJS operator for streams.
 
-import { concat, defer, type Observable, type OperatorFunction } from 'rxjs';
-import { concatMap } from 'rxjs';
+import { decoded, type OperatorFunction } from '../stream/rx.js';
 import type { Timestamp, TraceRecord, TraceStats } from '../trace/netlink-records.js';
 import { TraceReplayer, type CheckFinding, type ReplayOptions, type ReplayStart, type ReplayStep } from './replayer.js';
 import type { ReplayView } from './ip-json-dump.js';
@@ -61,12 +60,8 @@ export function stateAt(start: ReplayStart, steps: readonly ReplayStep[], p: Tra
  * use TraceReplayer directly for them.
  */
 export function replaySteps(start: ReplayStart, opts: ReplayOptions): OperatorFunction<TraceRecord, ReplayStep> {
-  return (source: Observable<TraceRecord>) =>
-    defer(() => {
-      const rp = new TraceReplayer(start, opts);
-      return concat(
-        source.pipe(concatMap((r) => (r.kind === 'link' && r.dump ? [] : rp.push(r)))),
-        defer(() => rp.finish().steps),
-      );
-    });
+  return decoded(() => {
+    const rp = new TraceReplayer(start, opts);
+    return { push: (r: TraceRecord) => (r.kind === 'link' && r.dump ? [] : rp.push(r)), finish: () => rp.finish().steps };
+  });
 }

@@ -5,7 +5,7 @@
 import { ignoreLinkdown, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
 import { fibRebalance, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
-import { infoProbe, internInfo } from '../snapshot/fib-info-hash.js';
+import { infoProbe, type InfoHash } from '../snapshot/fib-info-hash.js';
 import { fibPropsError, fibPropsScope, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { fibLookup, inetAddrType } from '../route/fib-lookup.js';
@@ -40,7 +40,7 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
     }
-    return { ok: true, info: infoOf(cfg, NO_NHS, false, cfg.nhs[0]?.flow ?? 0) };
+    return { ok: true, info: infoOf(s.lineage.infos, cfg, NO_NHS, false, cfg.nhs[0]?.flow ?? 0) };
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: readonly FibNh[] = NO_NHS;
@@ -86,7 +86,7 @@ function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): Create
   for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
   // fib_create_info() ends with fib_rebalance(fi).
   const balanced = nhs.length < 2 ? nhs : fibRebalance(nhs, (dev) => ignoreLinkdown(s, dev));
-  return { ok: true, info: infoOf(cfg, balanced, linkdown) };
+  return { ok: true, info: infoOf(s.lineage.infos, cfg, balanced, linkdown) };
 }
 
 type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };
@@ -117,7 +117,7 @@ const probe = infoProbe();
 let probeMetrics: FibMetrics | null = null;
 
 /** The fib_info of a validated request: the shared one when an equal info exists (fib_find_info()). */
-function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean, errFlow = 0): FibInfo {
+function infoOf(infos: InfoHash, cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean, errFlow = 0): FibInfo {
   probe.protocol = cfg.protocol;
   probe.scope = cfg.scope;
   probe.priority = cfg.priority;
@@ -131,7 +131,7 @@ function infoOf(cfg: RouteConfig, nhs: readonly FibNh[], linkdown: boolean, errF
   probe.multipath = cfg.multipath;
   probe.metrics = probeMetrics;
   probe.flow = errFlow;
-  const info = internInfo(probe);
+  const info = infos.intern(probe);
   probeMetrics = null;
   probe.nhs = NO_NHS;
   return info;

@@ -11,12 +11,11 @@
 // | NETDEV_CHANGE     | linkdown                                         | route linkdown          |
 
 import type { Txn } from '../snapshot/txn.js';
+import type { InfoHash } from '../snapshot/fib-info-hash.js';
 import { fibInfo, fibRebalance, type FibAlias, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
-import { findInfo } from '../snapshot/fib-info-hash.js';
 import { tableOf, tableWithVersions, type FibTable } from '../snapshot/fib-table.js';
 import { pmapForEach, pmapFromSorted } from '../snapshot/persistent-map.js';
-import { aliasListSig } from '../snapshot/alias-sig.js';
 import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { EffectCause, InfoChange } from '../snapshot/effects.js';
@@ -81,8 +80,8 @@ function syncInfos(txn: Txn, cause: EffectCause, candidates: (t: FibTable) => re
 }
 
 /** A new version of an info with other nexthops and flags (interned: back to the same object when the flags come back). */
-function version(info: FibInfo, nhs: readonly FibNh[], dead: boolean, linkdown: boolean, pfsrcRemoved = info.pfsrcRemoved): FibInfo {
-  return findInfo(fibInfo({ ...info, nhs, dead, linkdown, pfsrcRemoved }));
+function version(infos: InfoHash, info: FibInfo, nhs: readonly FibNh[], dead: boolean, linkdown: boolean, pfsrcRemoved = info.pfsrcRemoved): FibInfo {
+  return infos.find(fibInfo({ ...info, nhs, dead, linkdown, pfsrcRemoved }));
 }
 
 const same = (info: FibInfo, counts = false): Synced => ({ info, counts });
@@ -127,7 +126,7 @@ export function fibSyncDownDev(txn: Txn, dev: number, event: SyncEvent, force: b
       const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
       if (balanced !== info.nhs) changed = true;
       if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info, wholly);
-      return { info: version(info, balanced, routeDead, routeLinkdown), counts: wholly };
+      return { info: version(txn.lineage.infos, info, balanced, routeDead, routeLinkdown), counts: wholly };
     },
   );
 }
@@ -167,7 +166,7 @@ export function fibSyncUp(txn: Txn, dev: number, clearDead: boolean): void {
       const balanced = fibRebalance(changed ? nhs : info.nhs, (d) => ignoreLinkdown(txn.current, d));
       if (balanced !== info.nhs) changed = true;
       if (!changed && routeDead === info.dead && routeLinkdown === (info.linkdown === true)) return same(info);
-      return same(version(info, balanced, routeDead, routeLinkdown));
+      return same(version(txn.lineage.infos, info, balanced, routeDead, routeLinkdown));
     },
   );
 }
@@ -185,7 +184,7 @@ export function fibSyncDownAddr(txn: Txn, local: Ip4): number {
     (t) => t.index.withPrefsrc(local),
     (info) => {
       if (info.dead && info.pfsrcRemoved) return same(info, true);
-      return { info: version(info, info.nhs, true, info.linkdown === true, true), counts: true };
+      return { info: version(txn.lineage.infos, info, info.nhs, true, info.linkdown === true, true), counts: true };
     },
   );
 }
@@ -280,9 +279,9 @@ function flushTable(txn: Txn, t: FibTable, dead: Map<FibInfo, FibInfo>, cause: E
   const lenCounts = new Array<number>(33).fill(0);
   for (let i = 0; i < keys.length; i++) {
     lenCounts[32 - ((keys[i] as number) % 256)]!++;
-    if (tags[i] === -1) tags[i] = aliasListSig(vals[i] as readonly FibAlias[]);
+    if (tags[i] === -1) tags[i] = t.sigs.sig(vals[i] as readonly FibAlias[]);
   }
-  const nt = tableOf(t.id, pmapFromSorted(keys, tags, vals), lenCounts, versions, t.index);
+  const nt = tableOf(t.id, pmapFromSorted(keys, tags, vals), lenCounts, versions, t.index, t.sigs);
   txn.setTable(nt);
   emit(nt);
 }

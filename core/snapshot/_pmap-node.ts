@@ -114,8 +114,3 @@ export function join<V>(a: Tree<V>, b: Tree<V>, depth: number, sepB: number): Tr
   seps[x.seps.length] = sepB;
   return { seps, kids: x.kids.concat(y.kids) };
 }
-
-// The chunk the last pmapGet() found: an insert asks for the key it just read (the kernel's
-// fib_table_insert() looks the leaf up, then changes it), and pmapSetIn() then need not
-// walk down again. Valid only for that same map object and key, and forgotten by any update.
-export const lastGet: { map: object | null; key: number; chunk: unknown } = { map: null, key: 0, chunk: null };

@@ -8,10 +8,11 @@
 // interns exactly: a hash of the fields, then an equality check against every list in the
 // bucket. Unlike fib_info it is a cache, not state: a signature is a function of the alias
 // list's content (the first list seen with that content is kept as its representative),
-// ids are only compared with each other inside one process, never printed or persisted,
-// and any snapshot's tags could be recomputed from its aliases. So sharing it across
-// snapshots, tables and compilers changes no answer; it only grows with the number of
-// distinct contents ever stored (a few thousand for a full table over 1,024 gateways).
+// ids are only compared with each other inside one lineage of snapshots, never printed or
+// persisted, and any snapshot's tags could be recomputed from its aliases. A registry is
+// owned by its lineage (AliasSigs, held by fib-lineage.ts), not by the process: it grows
+// with the distinct contents that lineage stored (a few thousand for a full table over
+// 1,024 gateways) and is collected with the lineage's last snapshot.
 
 import { RTN } from '../uapi/rtnetlink.js';
 import type { FibAlias } from './fib-info.js';
@@ -63,53 +64,62 @@ function sameList(x: readonly FibAlias[], y: readonly FibAlias[]): boolean {
   return true;
 }
 
-/** The representative alias list of each signature id. */
-const reps: (readonly FibAlias[])[] = [];
-/** Signature ids by hash: one id, or several when hashes collide. */
-const byHash = new Map<number, number | number[]>();
-/** The last list asked for and its id: routes added in a row often share one list's content. */
-let lastList: readonly FibAlias[] | null = null;
-let lastId = -1;
-
 /**
- * The signature of an alias list: equal ids exactly when the lists are equal in everything
- * a lookup reads (sameAlias, alias by alias).
- *
- * @example
- *   aliasListSig(a) === aliasListSig(b); // a and b answer alike under any environment
- *   aliasListSig([]) >= 0;
+ * The signature registry of one lineage of snapshots (fib-lineage.ts): created with the
+ * initial snapshot and shared by every snapshot, table and compile made from it, so that
+ * two independent FIBs in one process number their alias lists alike whatever the other
+ * does, and a registry lives exactly as long as some snapshot of its lineage.
  */
-export function aliasListSig(aliases: readonly FibAlias[]): number {
-  if (aliases === lastList) return lastId;
-  let h = aliases.length;
-  for (let k = 0; k < aliases.length; k++) h = aliasHash(h, aliases[k]!);
-  const e = byHash.get(h);
-  let id = -1;
-  if (typeof e === 'number') {
-    if (sameList(reps[e]!, aliases)) id = e;
-  } else if (e !== undefined) {
-    for (const c of e) if (sameList(reps[c]!, aliases)) id = c;
-  }
-  if (id < 0) {
-    id = reps.length;
-    reps.push(aliases);
-    if (e === undefined) byHash.set(h, id);
-    else if (typeof e === 'number') byHash.set(h, [e, id]);
-    else e.push(id);
-  }
-  lastList = aliases;
-  lastId = id;
-  return id;
-}
+export class AliasSigs {
+  /** The representative alias list of each signature id. */
+  private readonly reps: (readonly FibAlias[])[] = [];
+  /** Signature ids by hash: one id, or several when hashes collide. */
+  private readonly byHash = new Map<number, number | number[]>();
+  /** The last list asked for and its id: routes added in a row often share one list's content. */
+  private lastList: readonly FibAlias[] | null = null;
+  private lastId = -1;
 
-/** The representative alias list of a signature (one list with that content). */
-export function sigAliases(id: number): readonly FibAlias[] {
-  const r = reps[id];
-  if (r === undefined) throw new RangeError(`Unknown alias-list signature ${id}`);
-  return r;
-}
+  /**
+   * The signature of an alias list: equal ids exactly when the lists are equal in everything
+   * a lookup reads (sameAlias, alias by alias).
+   *
+   * @example
+   *   sigs.sig(a) === sigs.sig(b); // a and b answer alike under any environment
+   *   sigs.sig([]) >= 0;
+   */
+  sig(aliases: readonly FibAlias[]): number {
+    if (aliases === this.lastList) return this.lastId;
+    let h = aliases.length;
+    for (let k = 0; k < aliases.length; k++) h = aliasHash(h, aliases[k]!);
+    const reps = this.reps;
+    const e = this.byHash.get(h);
+    let id = -1;
+    if (typeof e === 'number') {
+      if (sameList(reps[e]!, aliases)) id = e;
+    } else if (e !== undefined) {
+      for (const c of e) if (sameList(reps[c]!, aliases)) id = c;
+    }
+    if (id < 0) {
+      id = reps.length;
+      reps.push(aliases);
+      if (e === undefined) this.byHash.set(h, id);
+      else if (typeof e === 'number') this.byHash.set(h, [e, id]);
+      else e.push(id);
+    }
+    this.lastList = aliases;
+    this.lastId = id;
+    return id;
+  }
 
-/** How many signatures were given out (ids are 0 .. sigCount() - 1). */
-export function sigCount(): number {
-  return reps.length;
+  /** The representative alias list of a signature (one list with that content). */
+  aliases(id: number): readonly FibAlias[] {
+    const r = this.reps[id];
+    if (r === undefined) throw new RangeError(`Unknown alias-list signature ${id}`);
+    return r;
+  }
+
+  /** How many signatures were given out (ids are 0 .. count - 1). */
+  get count(): number {
+    return this.reps.length;
+  }
 }

@@ -10,9 +10,11 @@
 // marking it pays for, was most of the reducer's time).
 //
 // Unlike the kernel's hash, the registry compares every field, the dead and linkdown flags
-// included, so an interned object is indistinguishable from a fresh one. It is a cache:
-// dropped whole when it grows past MAX_INFOS, so a long-lived process does not keep every
-// info it ever saw.
+// included, so an interned object is indistinguishable from a fresh one. It is a cache,
+// owned by one lineage of snapshots (InfoHash, held by fib-lineage.ts) as the kernel's hash
+// belongs to one netns: two independent FIBs in one process never share an entry, and the
+// hash goes with the lineage's last snapshot. It is also dropped whole when it grows past
+// MAX_INFOS, so a long-lived lineage does not keep every info it ever saw.
 
 import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
@@ -25,8 +27,7 @@ interface Entry {
 }
 
 const MAX_INFOS = 1 << 16;
-let buckets = new Map<number, Entry[]>();
-let count = 0;
+
 
 function mix(h: number, x: number): number {
   return Math.imul(h ^ (x | 0), 0x9e3779b1) ^ (h >>> 15);
@@ -85,86 +86,91 @@ function identical(a: FibInfo, b: FibInfo): boolean {
   return true;
 }
 
-/**
- * The entry of an info equal to `info`; made for it when none is, with `info` itself, or
- * with a copy when `copy` (info is then a scratch object the caller reuses).
- */
-function entryOf(info: FibInfo, copy = false): Entry {
-  // Routes come in runs through one nexthop (a table loaded behind one uplink): the last
-  // entry answers most asks without a hash.
-  const last = lastEntry;
-  if (last !== null && (last.info === info || identical(last.info, info))) return last;
-  lastEntry = findEntry(info, copy);
-  return lastEntry;
-}
+/** The fib_info hash of one lineage of snapshots (one netns's fib_info_hash). */
+export class InfoHash {
+  private buckets = new Map<number, Entry[]>();
+  private count = 0;
+  /** Routes come in runs through one nexthop (a table loaded behind one uplink): the last entry answers most asks without a hash. */
+  private lastEntry: Entry | null = null;
 
-let lastEntry: Entry | null = null;
-
-function findEntry(info: FibInfo, copy: boolean): Entry {
-  const h = infoHash(info);
-  let bucket = buckets.get(h);
-  if (bucket !== undefined) {
-    for (let i = 0; i < bucket.length; i++) {
-      const e = bucket[i] as Entry;
-      if (identical(e.info, info)) return e;
-    }
-  } else {
-    if (count >= MAX_INFOS) {
-      buckets = new Map();
-      count = 0;
-      lastEntry = null;
-    }
-    bucket = [];
-    buckets.set(h, bucket);
+  /**
+   * The shared info equal to `info` in every field (fib_find_info()): `info` itself the
+   * first time.
+   *
+   * @example
+   *   infos.find(fibInfo({ ...x })) === infos.find(fibInfo({ ...x })); // true
+   */
+  find(info: FibInfo): FibInfo {
+    return this.entryOf(info, false).info;
   }
-  // A probe's nexthops may be scratch objects too: the kept info gets its own.
-  const e: Entry = { info: copy ? fibInfo({ ...info, nhs: info.nhs.map((nh) => ({ ...nh })) }) : info, routes: [] };
-  bucket.push(e);
-  count++;
-  return e;
+
+  /**
+   * The shared info equal to what `probe` holds (fib_find_info()), a copy of it (nexthops
+   * included) the first time: a request for a route like a thousand others allocates no info.
+   */
+  intern(probe: InfoProbe): FibInfo {
+    return this.entryOf(probe, true).info;
+  }
+
+  /**
+   * The shared route of a type and tos on an info, and the leaf holding just that route
+   * (fib_table_insert() into an empty leaf). Both are immutable: callers copy the leaf
+   * before changing it, as they copy any leaf.
+   */
+  sharedRoute(type: RouteType, tos: number, info: FibInfo): { readonly alias: FibAlias; readonly leaf: readonly FibAlias[] } {
+    const e = this.entryOf(info, false);
+    const routes = e.routes;
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i]!;
+      if (r.type === type && r.tos === tos) return r;
+    }
+    const alias: FibAlias = { type, tos, info: e.info };
+    const r = { type, tos, alias, leaf: [alias] as readonly FibAlias[] };
+    routes.push(r);
+    return r;
+  }
+
+  /**
+   * The entry of an info equal to `info`; made for it when none is, with `info` itself, or
+   * with a copy when `copy` (info is then a scratch object the caller reuses).
+   */
+  private entryOf(info: FibInfo, copy: boolean): Entry {
+    const last = this.lastEntry;
+    if (last !== null && (last.info === info || identical(last.info, info))) return last;
+    const e = this.findEntry(info, copy);
+    this.lastEntry = e;
+    return e;
+  }
+
+  private findEntry(info: FibInfo, copy: boolean): Entry {
+    const h = infoHash(info);
+    let bucket = this.buckets.get(h);
+    if (bucket !== undefined) {
+      for (let i = 0; i < bucket.length; i++) {
+        const e = bucket[i] as Entry;
+        if (identical(e.info, info)) return e;
+      }
+    } else {
+      if (this.count >= MAX_INFOS) {
+        this.buckets = new Map();
+        this.count = 0;
+        this.lastEntry = null;
+      }
+      bucket = [];
+      this.buckets.set(h, bucket);
+    }
+    // A probe's nexthops may be scratch objects too: the kept info gets its own.
+    const e: Entry = { info: copy ? fibInfo({ ...info, nhs: info.nhs.map((nh) => ({ ...nh })) }) : info, routes: [] };
+    bucket.push(e);
+    this.count++;
+    return e;
+  }
 }
 
-/**
- * The shared info equal to `info` in every field (fib_find_info()): `info` itself the
- * first time.
- *
- * @example
- *   findInfo(fibInfo({ ...x })) === findInfo(fibInfo({ ...x })); // true
- */
-export function findInfo(info: FibInfo): FibInfo {
-  return entryOf(info).info;
-}
-
-/** A scratch info (internInfo): a request's fields are written here, and copied only when new. */
+/** A scratch info (InfoHash.intern): a request's fields are written here, and copied only when new. */
 export type InfoProbe = { -readonly [K in keyof FibInfo]-?: FibInfo[K] };
 
-/** A probe to fill and pass to internInfo() (one per caller; single-threaded). */
+/** A probe to fill and pass to InfoHash.intern() (one per caller; single-threaded). */
 export function infoProbe(): InfoProbe {
   return { protocol: 0, scope: 0, priority: 0, prefsrc: 0, tbId: 0, nhs: [], nhid: 0, dead: false, pfsrcRemoved: false, linkdown: false, multipath: false, metrics: null, flow: 0 };
-}
-
-/**
- * The shared info equal to what `probe` holds (fib_find_info()), a copy of it (nexthops
- * included) the first time: a request for a route like a thousand others allocates no info.
- */
-export function internInfo(probe: InfoProbe): FibInfo {
-  return entryOf(probe, true).info;
-}
-
-/**
- * The shared route of a type and tos on an info, and the leaf holding just that route
- * (fib_table_insert() into an empty leaf). Both are immutable: callers copy the leaf
- * before changing it, as they copy any leaf.
- */
-export function sharedRoute(type: RouteType, tos: number, info: FibInfo): { readonly alias: FibAlias; readonly leaf: readonly FibAlias[] } {
-  const e = entryOf(info);
-  const routes = e.routes;
-  for (let i = 0; i < routes.length; i++) {
-    const r = routes[i]!;
-    if (r.type === type && r.tos === tos) return r;
-  }
-  const alias: FibAlias = { type, tos, info: e.info };
-  const r = { type, tos, alias, leaf: [alias] as readonly FibAlias[] };
-  routes.push(r);
-  return r;
 }

@@ -4,8 +4,8 @@
 // tagged with its alias list's signature (alias-sig.ts), so that compiling a table reads
 // (prefix, signature) columns without touching the aliases (workers/compile/_leaf-columns.ts).
 
-import { pmapDelete, pmapDeleteIn, pmapEmpty, pmapEntries, pmapForEach, pmapGet, pmapSet, pmapSetIn, type PMap, type PMapEdit } from './persistent-map.js';
-import { aliasListSig } from './alias-sig.js';
+import { pmapDelete, pmapDeleteIn, pmapEmpty, pmapEntries, pmapForEach, pmapGet, pmapGetIn, pmapSet, pmapSetIn, type PMap, type PMapEdit } from './persistent-map.js';
+import type { AliasSigs } from './alias-sig.js';
 import type { Ip4 } from '../net/ip4.js';
 import type { FibAlias, FibRoute } from './fib-info.js';
 import { InfoIndex, InfoVersions } from './fib-info-versions.js';
@@ -13,7 +13,7 @@ import { InfoIndex, InfoVersions } from './fib-info-versions.js';
 export interface FibTable {
   readonly id: number;
   /**
-   * Aliases by prefixKey() as they were stored, each tagged with aliasListSig() of the
+   * Aliases by prefixKey() as they were stored, each tagged with sigs.sig() of the
    * stored aliases. Read them through the functions below, which resolve `versions`.
    */
   readonly leaves: PMap<readonly FibAlias[]>;
@@ -23,6 +23,8 @@ export interface FibTable {
   readonly versions: InfoVersions;
   /** The stored fib_infos by device and prefsrc (fib_info_devhash; shared, a superset). */
   readonly index: InfoIndex;
+  /** The registry the tags come from: the lineage's (fib-lineage.ts), shared by every table of it. */
+  readonly sigs: AliasSigs;
 }
 
 /** The map key: dst then 32-plen, so ascending keys are the dump order. */
@@ -36,26 +38,26 @@ function keyToPrefix(key: number): [Ip4, number] {
 }
 
 /** A new empty table (fib_trie_table). */
-export function emptyTable(id: number): FibTable {
-  return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0), versions: InfoVersions.EMPTY, index: new InfoIndex() };
+export function emptyTable(id: number, sigs: AliasSigs): FibTable {
+  return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0), versions: InfoVersions.EMPTY, index: new InfoIndex(), sigs };
 }
 
 /** The table with other versions of its infos (a device event: fib_sync_down_dev(), fib_sync_up()). */
 export function tableWithVersions(t: FibTable, versions: InfoVersions): FibTable {
   if (versions === t.versions) return t;
-  return { id: t.id, leaves: t.leaves, lenCounts: t.lenCounts, versions, index: t.index };
+  return { id: t.id, leaves: t.leaves, lenCounts: t.lenCounts, versions, index: t.index, sigs: t.sigs };
 }
 
 /** A table of the given leaves, versions and index (a rebuilt table: fib_table_flush()). */
-export function tableOf(id: number, leaves: PMap<readonly FibAlias[]>, lenCounts: readonly number[], versions: InfoVersions, index: InfoIndex): FibTable {
-  return { id, leaves, lenCounts, versions, index };
+export function tableOf(id: number, leaves: PMap<readonly FibAlias[]>, lenCounts: readonly number[], versions: InfoVersions, index: InfoIndex, sigs: AliasSigs): FibTable {
+  return { id, leaves, lenCounts, versions, index, sigs };
 }
 
 const NO_ALIASES: readonly FibAlias[] = Object.freeze([]);
 
 /** The aliases of one prefix, in order (empty when none). */
-export function tableAliases(t: FibTable, dst: Ip4, plen: number): readonly FibAlias[] {
-  const xs = pmapGet(t.leaves, prefixKey(dst, plen));
+export function tableAliases(t: FibTable, dst: Ip4, plen: number, edit: PMapEdit | null = null): readonly FibAlias[] {
+  const xs = edit === null ? pmapGet(t.leaves, prefixKey(dst, plen)) : pmapGetIn(t.leaves, prefixKey(dst, plen), edit);
   if (xs === undefined) return NO_ALIASES;
   return t.versions.size === 0 ? xs : t.versions.list(xs);
 }
@@ -74,10 +76,10 @@ export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: re
   // One traversal: the map is returned unchanged when nothing changes, and its size tells
   // whether the prefix was new or went.
   let leaves: PMap<readonly FibAlias[]>;
-  if (edit === null) leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, aliasListSig(aliases));
-  else leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, aliasListSig(aliases), edit);
+  if (edit === null) leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, t.sigs.sig(aliases));
+  else leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, t.sigs.sig(aliases), edit);
   if (leaves === t.leaves) return t;
-  if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts, versions: t.versions, index: t.index };
+  if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts, versions: t.versions, index: t.index, sigs: t.sigs };
   let counts: number[];
   if (edit !== null && edit.owns(t.lenCounts)) counts = t.lenCounts as number[];
   else {
@@ -85,7 +87,7 @@ export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: re
     if (edit !== null) edit.own(counts);
   }
   counts[plen] = (counts[plen] ?? 0) + (leaves.size - t.leaves.size);
-  return { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index };
+  return { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index, sigs: t.sigs };
 }
 
 /** Every route of the table in dump order (fib_table_dump). */

@@ -31,6 +31,6 @@
 export type { PMap } from './_pmap-node.js';
 export { pmapEmpty } from './_pmap-node.js';
 export { pmapGet, pmapGetTag, pmapSet, pmapDelete, pmapFromSorted } from './pmap-update.js';
-export { PMapEdit, pmapSetIn, pmapDeleteIn } from './pmap-edit.js';
+export { PMapEdit, pmapGetIn, pmapSetIn, pmapDeleteIn } from './pmap-edit.js';
 export { pmapForEach, pmapForEachRange, pmapColumns, pmapForEachChunk, pmapEntries } from './pmap-walk.js';
 export { pmapDiff } from './pmap-diff.js';

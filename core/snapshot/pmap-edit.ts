@@ -1,7 +1,7 @@
 // The persistent map's in-place updates (a transient), owned by a PMapEdit: for a replay
 // that keeps no history, as the kernel's fib_table_insert() changes its trie in place.
 
-import { CHUNK, FANOUT, chunkAt, childIndex, lastGet, lowerBound, mk, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
+import { CHUNK, FANOUT, chunkAt, childIndex, lowerBound, mk, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
 import { pmapDelete, pmapSet } from './pmap-update.js';
 
 // In-place updates for a replay that keeps no history (a "transient", as Clojure calls it).
@@ -20,6 +20,14 @@ export class PMapEdit {
   private readonly owned = new WeakSet<object>();
   /** Counts the updates made with this edit by whole steps (reduceFib() bumps it per event): what a step read before is stale once it moved. */
   steps = 0;
+  // The chunk the last pmapGetIn() found: an insert asks for the key it just read (the
+  // kernel's fib_table_insert() looks the leaf up, then changes it), and pmapSetIn() then
+  // need not walk down again. Valid only for that same map object and key, and forgotten
+  // by the next in-place update. Kept by the edit, so it lives only as long as the edit's
+  // owner (a FibRunner) and no other map can see it.
+  /** @internal */ lastMap: object | null = null;
+  /** @internal */ lastKey = 0;
+  /** @internal */ lastChunk: unknown = null;
 
   /** Whether this edit may change `x` in place. */
   owns(x: object): boolean {
@@ -75,6 +83,16 @@ function removeInPlace<T>(xs: T[], i: number): void {
   xs.length = n;
 }
 
+/** pmapGet() that remembers the chunk it found in `edit`, for a pmapSetIn() of the same key that follows. */
+export function pmapGetIn<V>(m: PMap<V>, key: number, edit: PMapEdit): V | undefined {
+  const c = chunkAt(m, key);
+  edit.lastMap = m;
+  edit.lastKey = key;
+  edit.lastChunk = c;
+  const i = lowerBound(c.keys, key);
+  return c.keys[i] === key ? c.vals[i] : undefined;
+}
+
 /**
  * pmapSet() that may change in place the nodes `edit` owns (see PMapEdit): the result is a
  * new map object whenever something changed, as with pmapSet().
@@ -83,8 +101,9 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
   // A node an edit owns is reachable only from versions that edit made, of which only the
   // newest is valid: its chunk can be changed in place whoever owns the nodes above it.
   let root = rootOf(m);
-  let c = m === lastGet.map && key === lastGet.key ? (lastGet.chunk as Chunk<V>) : chunkAt(m, key);
-  lastGet.map = null;
+  let c = m === edit.lastMap && key === edit.lastKey ? (edit.lastChunk as Chunk<V>) : chunkAt(m, key);
+  edit.lastMap = null;
+  edit.lastChunk = null;
   if (!edit.owns(c)) {
     const c0 = c;
     const i0 = lowerBound(c0.keys, key);
@@ -199,7 +218,8 @@ function splitIn<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEd
 
 /** pmapDelete() that may change in place the nodes `edit` owns (see PMapEdit). */
 export function pmapDeleteIn<V>(m: PMap<V>, key: number, edit: PMapEdit): PMap<V> {
-  lastGet.map = null;
+  edit.lastMap = null;
+  edit.lastChunk = null;
   let root = rootOf(m);
   let c = chunkAt(m, key);
   const i = lowerBound(c.keys, key);

@@ -3,14 +3,11 @@
 // every earlier version stays intact. fib_trie.c's fib_insert_alias()/fib_remove_alias()
 // change the trie in place under RCU; the model keeps each snapshot instead.
 
-import { CHUNK, EMPTY_CHUNK, FANOUT, chunkAt, copying, entriesOf, insertAt, join, lastGet, lowerBound, childIndex, mk, pmapEmpty, removeAt, replaceAt, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
+import { CHUNK, EMPTY_CHUNK, FANOUT, chunkAt, copying, entriesOf, insertAt, join, lowerBound, childIndex, mk, pmapEmpty, removeAt, replaceAt, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
 
 /** The value stored under key, or undefined. */
 export function pmapGet<V>(m: PMap<V>, key: number): V | undefined {
   const c = chunkAt(m, key);
-  lastGet.map = m;
-  lastGet.key = key;
-  lastGet.chunk = c;
   const i = lowerBound(c.keys, key);
   return c.keys[i] === key ? c.vals[i] : undefined;
 }
@@ -94,7 +91,6 @@ function setIn<V>(node: Tree<V>, depth: number, key: number, value: V, tag: numb
 
 /** A map with key set to value (and tag, default 0); the same map when nothing changes. */
 export function pmapSet<V>(m: PMap<V>, key: number, value: V, tag = 0): PMap<V> {
-  lastGet.map = null;
   added = false;
   splitRight = null;
   const old = rootOf(m);
@@ -139,7 +135,6 @@ function deleteIn<V>(node: Tree<V>, depth: number, key: number): Tree<V> | undef
 
 /** A map without key; the same map when key is absent. */
 export function pmapDelete<V>(m: PMap<V>, key: number): PMap<V> {
-  lastGet.map = null;
   let root = deleteIn(rootOf(m), m.height, key);
   if (root === undefined) return m;
   let height = m.height;

@@ -10,6 +10,7 @@ import type { FibRule } from '../events/rule.js';
 import { defaultRules } from './fib-rule.js';
 import type { NexthopObject } from './nexthop-object.js';
 import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
+import { FibLineage } from './fib-lineage.js';
 
 export interface FibSnapshot {
   /** Number of events applied since the initial snapshot (accepted or not). */
@@ -38,6 +39,8 @@ export interface FibSnapshot {
    * made it: its legs' nh_saddr were computed then (fib_create_info), see select-multipath.ts.
    */
   readonly mpSaddrGenid: ReadonlyMap<string, number>;
+  /** What every snapshot made from the same initial snapshot shares (fib-lineage.ts): its fib_info hash and signature registry. */
+  readonly lineage: FibLineage;
 }
 
 /** net.ipv4.{nexthop_compat_mode, fib_multipath_*} (sysctl_net_ipv4.c), with their defaults. */
@@ -90,6 +93,7 @@ export function initialSnapshot(): FibSnapshot {
     addrGenid: 0,
     ipv4Sysctl: DEFAULT_IPV4_NET_SYSCTL,
     mpSaddrGenid: new Map(),
+    lineage: new FibLineage(),
   };
 }
 

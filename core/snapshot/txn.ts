@@ -14,6 +14,7 @@ import type { FibAlias } from './fib-info.js';
 import type { Ip4 } from '../net/ip4.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { TableList } from './table-list.js';
+import type { FibLineage } from './fib-lineage.js';
 
 const NO_EFFECTS: readonly Change[] = Object.freeze([]);
 
@@ -95,6 +96,11 @@ export class Txn {
     return this;
   }
 
+  /** The base's lineage (fib-lineage.ts): every snapshot this working copy makes shares it. */
+  get lineage(): FibLineage {
+    return this.base.lineage;
+  }
+
   get devices(): ReadonlyMap<number, NetDevice> {
     return this.devicesCopy ?? this.base.devices;
   }
@@ -126,7 +132,7 @@ export class Txn {
     if (t !== undefined) return t;
     // fib_new_table(): local is an alias of main until the first custom rule, so main comes first.
     if (id === RT_TABLE_LOCAL && !this.customRules) this.ensureTable(RT_TABLE_MAIN);
-    const nt = emptyTable(id);
+    const nt = emptyTable(id, this.lineage.sigs);
     this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(id, nt);
     this.emit({ kind: 'table-create', table: id, cause: 'fib_new_table', notified: false });
     return nt;
@@ -134,7 +140,7 @@ export class Txn {
 
   aliases(table: number, dst: Ip4, plen: number): readonly FibAlias[] {
     const t = this.tables.get(table);
-    return t === undefined ? [] : tableAliases(t, dst, plen);
+    return t === undefined ? [] : tableAliases(t, dst, plen, this.edit);
   }
 
   setAliases(table: number, dst: Ip4, plen: number, aliases: readonly FibAlias[]): void {
@@ -187,6 +193,7 @@ export class Txn {
       addrGenid: this.addrGenid,
       ipv4Sysctl: this.ipv4Sysctl,
       mpSaddrGenid: this.mpSaddrGenid,
+      lineage: this.lineage,
     };
   }
 

@@ -26,8 +26,7 @@
 // a file named after the iproute2 printer it reverses: ip-monitor-ipaddress.ts ([LINK], [ADDR]),
 // ip-monitor-iproute.ts, ip-monitor-iprule.ts, ip-monitor-ipnetconf.ts, ip-monitor-ipnexthop.ts.
 
-import { concat, defer, type Observable, type OperatorFunction } from 'rxjs';
-import { concatMap, takeWhile } from 'rxjs';
+import { decoded, type OperatorFunction } from '../stream/rx.js';
 import type { NetlinkRecord, Op, Timestamp, TraceError, TraceRecord, TraceStats } from './netlink-records.js';
 import type { Iproute2Names } from '../uapi/rt-names.js';
 import { type Ctx, Skip, TextFault, clip, named, prefix, words } from './_ip-monitor-text.js';
@@ -375,16 +374,15 @@ export function parseIpMonitor(text: string, options: IpMonitorOptions = {}): Tr
  * 3. Emission stops after a fatal error; on completion `finish()` adds the last record and `end`.
  */
 export function ipMonitorRecords(options: IpMonitorOptions = {}): OperatorFunction<string | Uint8Array, TraceRecord> {
-  return (source: Observable<string | Uint8Array>) =>
-    defer(() => {
+  return decoded(
+    () => {
       const decoder = new IpMonitorDecoder(options);
       const utf8 = new TextDecoder('utf-8');
-      return concat(
-        source.pipe(
-          concatMap((chunk) => decoder.push(typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true }))),
-          takeWhile((r) => !(r.kind === 'error' && r.fatal), true),
-        ),
-        defer(() => [...decoder.push(utf8.decode()), ...decoder.finish()]),
-      );
-    });
+      return {
+        push: (chunk: string | Uint8Array) => decoder.push(typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true })),
+        finish: () => [...decoder.push(utf8.decode()), ...decoder.finish()],
+      };
+    },
+    (r) => r.kind === 'error' && r.fatal,
+  );
 }

@@ -2,8 +2,7 @@
 // two entry points over RtmonDecoder (rtmon.ts), which does the framing as iproute2's
 // rtnl_from_file() does. Split from rtmon.ts.
 
-import { concat, defer, type Observable, type OperatorFunction } from 'rxjs';
-import { concatMap, takeWhile } from 'rxjs';
+import { decoded, type OperatorFunction } from '../stream/rx.js';
 import type { TraceRecord } from './netlink-records.js';
 import { RtmonDecoder, type RtmonOptions } from './rtmon.js';
 
@@ -32,15 +31,5 @@ export function decodeRtmon(bytes: Uint8Array, options: RtmonOptions = {}): Trac
  * 3. Emission stops after a fatal error; on completion `finish()` adds the tail and `end`.
  */
 export function rtmonRecords(options: RtmonOptions = {}): OperatorFunction<Uint8Array, TraceRecord> {
-  return (source: Observable<Uint8Array>) =>
-    defer(() => {
-      const decoder = new RtmonDecoder(options);
-      return concat(
-        source.pipe(
-          concatMap((chunk) => decoder.push(chunk)),
-          takeWhile((r) => !(r.kind === 'error' && r.fatal), true),
-        ),
-        defer(() => decoder.finish()),
-      );
-    });
+  return decoded(() => new RtmonDecoder(options), (r) => r.kind === 'error' && r.fatal);
 }

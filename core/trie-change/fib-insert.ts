@@ -8,7 +8,6 @@ import { sameFibInfo } from '../snapshot/fib-info.js';
 import { fibMetricsMatch } from '../semantics/fib-metrics.js';
 import type { RouteConfig, RouteDelConfig, RouteOp } from '../events/route.js';
 import { fibCreateInfo } from '../semantics/fib-create-info.js';
-import { sharedRoute } from '../snapshot/fib-info-hash.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { EffectCause } from '../snapshot/effects.js';
@@ -60,7 +59,7 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
   const created = fibCreateInfo(txn.current, cfg);
   if (!created.ok) return created.err;
   // fib_find_info(): routes with equal attributes share one info (and here one alias).
-  const shared = sharedRoute(cfg.type, cfg.tos, created.info);
+  const shared = txn.base.lineage.infos.sharedRoute(cfg.type, cfg.tos, created.info);
   const newAlias: FibAlias = shared.alias;
   const info: FibInfo = newAlias.info;
   const list = txn.aliases(cfg.table, cfg.dst, cfg.plen);

@@ -15,7 +15,7 @@ import { applyRouteEffects, multisetDiff, routeMultiset } from '../model/naive-e
 import { parseRouteLine, type ParsedLeg } from '../model/parse-route-line.js';
 import { initialSnapshot, ignoreLinkdown, type FibSnapshot } from '../../core/snapshot/snapshot.js';
 import { reduceFib } from '../../core/reduce/reduce.js';
-import { snapshots as replaySnapshots } from '../../core/stream/replay.js';
+import { snapshots as replaySnapshots } from '../../core/stream/rx.js';
 import { fibLookup } from '../../core/route/fib-lookup.js';
 import { fibTableLookup, aliasNexthops } from '../../core/trie/fib-table-lookup.js';
 import { makeFlow, type Flow } from '../../core/net/flow.js';

@@ -14,23 +14,27 @@ import { FibRunner } from '../../core/reduce/fib-runner.js';
 import { deviceByName, initialSnapshot, type FibSnapshot } from '../../core/snapshot/snapshot.js';
 import type { FibEvent } from '../../core/events/fib-event.js';
 import { InfoIndex, InfoVersions } from '../../core/snapshot/fib-info-versions.js';
+import { FibLineage } from '../../core/snapshot/fib-lineage.js';
+import { AliasSigs } from '../../core/snapshot/alias-sig.js';
 
 const RUNS = 150;
 const seed = Number(process.env['KFIB_PROPS_SEED'] ?? 20261205);
 
 /**
- * Caches a table owns, which a later event may grow without changing what the snapshot says:
- * InfoIndex (an append-only superset of the fib_infos stored, fib_info_devhash, shared by the
- * tables made from one another: see core/snapshot/fib-info-versions.ts) and InfoVersions'
- * memo fields. The copy keeps them by identity and leaves the memos out; everything else is
- * copied and compared.
+ * Caches a table or a lineage owns, which a later event may grow without changing what the
+ * snapshot says: InfoIndex (an append-only superset of the fib_infos stored, fib_info_devhash,
+ * shared by the tables made from one another: see core/snapshot/fib-info-versions.ts),
+ * InfoVersions' memo fields, and the lineage (core/snapshot/fib-lineage.ts: its fib_info hash
+ * and the alias-list signature registry, AliasSigs, which every table of it also points to).
+ * The copy keeps them by identity and leaves the memos out; everything else is copied and
+ * compared, the tables' signature tags included.
  */
 const MEMO_FIELDS = new Set<PropertyKey>(['aliasMemo', 'listMemo', 'lastList', 'lastOut']);
 
 /** A structural copy: same prototypes, own properties, Map/Set entries and array items copied. */
 function deepCopy<T>(x: T, seen = new Map<unknown, unknown>()): T {
   if (x === null || typeof x !== 'object') return x;
-  if (x instanceof InfoIndex) return x;
+  if (x instanceof InfoIndex || x instanceof FibLineage || x instanceof AliasSigs) return x;
   const known = seen.get(x);
   if (known !== undefined) return known as T;
   if (ArrayBuffer.isView(x)) {

@@ -9,7 +9,6 @@
 import { AnswerTable } from './compile.js';
 import type { Ip4 } from '../../core/net/ip4.js';
 import type { LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../../core/snapshot/alias-sig.js';
 import { prefixKey } from './_regions.js';
 
 /** Prefixes per call of the loops of a full compile (see compileFull's merge). */
@@ -155,14 +154,15 @@ export interface Columns {
  * signature. When no leaf is transparent the address and length columns are shared.
  */
 export function answerColumns(lc: LeafColumns, at: AnswerTable): Columns {
-  const memo = new Int32Array(sigCount()).fill(-2);
+  const sigs = lc.table.sigs;
+  const memo = new Int32Array(sigs.count).fill(-2);
   const a = new Int32Array(lc.n);
   let transparent = 0;
   for (let i = 0; i < lc.n; i++) {
     const sg = lc.s[i]!;
     let ans = memo[sg]!;
     if (ans === -2) {
-      ans = at.leafAnswer(sigAliases(sg));
+      ans = at.leafAnswer(sigs.aliases(sg));
       memo[sg] = ans;
     }
     a[i] = ans;

@@ -14,7 +14,6 @@
 
 import type { FibTable } from '../../core/snapshot/fib-table.js';
 import { pmapDiff, pmapForEach, pmapForEachChunk } from '../../core/snapshot/persistent-map.js';
-import { aliasListSig } from '../../core/snapshot/alias-sig.js';
 
 /** A table's leaves in depth-first order (address ascending, shorter first), with signatures. */
 export interface LeafColumns {
@@ -46,7 +45,7 @@ function walkColumns(t: FibTable): LeafColumns {
     const tags: number[] = [];
     pmapForEach(t.leaves, (key, stored) => {
       keys.push(key);
-      tags.push(aliasListSig(v.list(stored)));
+      tags.push(t.sigs.sig(v.list(stored)));
       if (keys.length === 1024) {
         chunkColumns(out, keys, tags);
         keys.length = 0;
@@ -124,7 +123,7 @@ function patchColumns(old: LeafColumns, t: FibTable, maxChanges: number): LeafCo
     if (ch.length >= maxChanges) return null;
     const low = d.key & 255;
     const dst = (d.key - low) / 256;
-    ch.push({ key: dst * 64 + (32 - low), sig: d.after === undefined ? -1 : aliasListSig(d.after) });
+    ch.push({ key: dst * 64 + (32 - low), sig: d.after === undefined ? -1 : t.sigs.sig(d.after) });
   }
   ch.sort((x, y) => x.key - y.key);
   const cap = old.n + ch.length;

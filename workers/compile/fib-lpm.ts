@@ -44,7 +44,7 @@ import type { LpmChange } from '../lpm/_prefix-index.js';
 import { applyPoptrieChanges, buildPoptrieColumns, ensurePoptrieIndex, poptrieIndexed, type PoptrieTable } from '../lpm/poptrie.js';
 import type { Ip4 } from '../../core/net/ip4.js';
 import { LeafColumnCache, type LeafColumns } from './_leaf-columns.js';
-import { sigAliases, sigCount } from '../../core/snapshot/alias-sig.js';
+import type { FibLineage } from '../../core/snapshot/fib-lineage.js';
 import { OutcomeCodes } from './outcome-codes.js';
 import { prefixKey, replayLog, diffRegions, type Regions } from './_regions.js';
 import { answerColumns, mergeAnchors, plainRun, BATCH, HOST, type Context, type MergeState, type PlainColumns } from './_full-merge.js';
@@ -68,7 +68,12 @@ export class FibLpmCompiler {
   readonly codes = new OutcomeCodes();
   private lineage: Lineage | null = null;
   /** The tables' leaves as columns, kept between full compiles (_leaf-columns.ts). */
-  private readonly leafColumns = new LeafColumnCache();
+  private leafColumns = new LeafColumnCache();
+  /**
+   * The FIB the columns' signatures come from (fib-lineage.ts): a snapshot of another FIB
+   * numbers its alias lists in its own registry, so its columns start afresh.
+   */
+  private fib: FibLineage | null = null;
   private readonly maxDiff: number;
   private readonly maxRecompute: number;
   private readonly incremental: boolean;
@@ -114,6 +119,7 @@ export class FibLpmCompiler {
     const L = this.lineage;
     if (L === null) return this.compileFull(s, 'first compile');
     if (s === L.snapshot) return { snapshot: s, table: L.head, mode: 'unchanged', changes: 0 };
+    if (s.lineage !== L.snapshot.lineage) return this.compileFull(s, 'a snapshot of another FIB');
     if (!this.incremental) return this.compileFull(s, 'incremental compiles disabled');
     const env = envChange(L.snapshot, s);
     if (env !== null) return this.compileFull(s, env);
@@ -189,6 +195,11 @@ export class FibLpmCompiler {
    *    an address added or a sysctl written changes the answers of few regions.
    */
   compileFull(s: FibSnapshot, reason = 'full compile requested'): FibLpmVersion {
+    if (s.lineage !== this.fib) {
+      this.leafColumns = new LeafColumnCache();
+      this.fib = s.lineage;
+    }
+    const sigs = s.lineage.sigs;
     const at = new AnswerTable(s);
     const program = compileProgram(s);
     const views = programViews(s, program);
@@ -224,13 +235,13 @@ export class FibLpmCompiler {
       if (big < 0 || src.lc.n > found[big]!.lc.n) big = i;
     });
     // The plain table's answers are looked up per signature as the merge goes (no column).
-    const sigAnswer = new Int32Array(sigCount()).fill(-2);
+    const sigAnswer = new Int32Array(sigs.count).fill(-2);
     const plain: PlainColumns =
       big < 0
         ? { n: 0, p: new Uint32Array(0), l: new Uint8Array(0), s: new Int32Array(0), ans: sigAnswer }
         : { ...found[big]!.lc, ans: sigAnswer };
     const answerOf = (sg: number): number => {
-      const a = at.leafAnswer(sigAliases(sg));
+      const a = at.leafAnswer(sigs.aliases(sg));
       sigAnswer[sg] = a;
       return a;
     };

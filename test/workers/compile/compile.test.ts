@@ -1,6 +1,7 @@
 // Tests for workers/compile/compile.ts: the table walks the compilers rely on, the rule program
 // for the destination-only flow, and the destination-dependent part of the answer.
 
+import { AliasSigs } from '../../../core/snapshot/alias-sig.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -24,7 +25,7 @@ const prefix = fc
   .map(([a, len]) => ({ dst: (a & maskOf(len)) >>> 0, len }));
 
 function tableOf(ps: readonly { dst: number; len: number }[]): FibTable {
-  let t = emptyTable(254);
+  let t = emptyTable(254, new AliasSigs());
   for (const p of ps) t = tableSetAliases(t, p.dst, p.len, [ALIAS]);
   return t;
 }

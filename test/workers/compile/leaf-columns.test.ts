@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { LeafColumnCache } from '../../../workers/compile/_leaf-columns.js';
-import { aliasListSig, sigAliases } from '../../../core/snapshot/alias-sig.js';
+import { AliasSigs } from '../../../core/snapshot/alias-sig.js';
 import { emptyTable, tableSetAliases, type FibTable } from '../../../core/snapshot/fib-table.js';
 import type { FibAlias } from '../../../core/snapshot/fib-info.js';
 import { maskOf } from '../../../core/net/ip4.js';
@@ -39,22 +39,33 @@ function apply(t: FibTable, es: readonly { dst: number; len: number; gw: number 
   return x;
 }
 
-function rows(c: { n: number; p: Uint32Array; l: Uint8Array; s: Int32Array }): string[] {
-  return Array.from({ length: c.n }, (_, i) => `${c.p[i]}/${c.l[i]}:${JSON.stringify(sigAliases(c.s[i]!))}`);
+function rows(c: { table: FibTable; n: number; p: Uint32Array; l: Uint8Array; s: Int32Array }): string[] {
+  return Array.from({ length: c.n }, (_, i) => `${c.p[i]}/${c.l[i]}:${JSON.stringify(c.table.sigs.aliases(c.s[i]!))}`);
 }
 
 test('equal alias contents get one signature, whatever the objects', () => {
-  assert.equal(aliasListSig([alias(1)]), aliasListSig([alias(1)]));
-  assert.notEqual(aliasListSig([alias(1)]), aliasListSig([alias(2)]));
-  assert.notEqual(aliasListSig([alias(1)]), aliasListSig([alias(1), alias(1)]));
-  assert.deepEqual(sigAliases(aliasListSig([alias(3)])), [alias(3)]);
+  const sigs = new AliasSigs();
+  assert.equal(sigs.sig([alias(1)]), sigs.sig([alias(1)]));
+  assert.notEqual(sigs.sig([alias(1)]), sigs.sig([alias(2)]));
+  assert.notEqual(sigs.sig([alias(1)]), sigs.sig([alias(1), alias(1)]));
+  assert.deepEqual(sigs.aliases(sigs.sig([alias(3)])), [alias(3)]);
+});
+
+test('two registries number alias lists independently: each starts at 0 whatever the other saw', () => {
+  const a = new AliasSigs();
+  const b = new AliasSigs();
+  for (let gw = 1; gw <= 5; gw++) a.sig([alias(gw)]);
+  assert.equal(b.sig([alias(9)]), 0);
+  assert.equal(a.sig([alias(9)]), 5);
+  assert.equal(b.count, 1);
+  assert.equal(a.count, 6);
 });
 
 test('columns patched from a diff equal the columns of a fresh walk, in depth-first order', () => {
   fc.assert(
     fc.property(fc.array(entry, { maxLength: 80 }), fc.array(entry, { maxLength: 20 }), fc.array(entry, { maxLength: 20 }), (base, added, removed) => {
       const cache = new LeafColumnCache();
-      const t1 = apply(emptyTable(254), base);
+      const t1 = apply(emptyTable(254, new AliasSigs()), base);
       cache.columns(t1);
       const t2 = apply(apply(t1, added), [...removed, ...base.slice(0, 5)], true);
       const patched = cache.columns(t2);
