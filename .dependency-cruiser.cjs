@@ -29,7 +29,7 @@ const LAYERS = [
   'core/print/', //      iproute2's route printers (print_route, ip route get)
   'core/iproute2/', //   iproute2's ip commands (ip/*.c) turned into events, and their output
   'core/script/', //     an `ip` script run through the reducer
-  'core/stream/', //     the RxJS fold over events
+  'core/stream/', //     the one RxJS module (rx.ts): a decoder as a stream, the fold over events
   'core/trace/', //      readers of captured traces (rtmon files, ip monitor text, ip -j JSON)
   'core/replay/', //     replaying a trace through the model, checking each notification
   'core/report/', //     the report's model (no DOM)
