@@ -4,6 +4,7 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { firstInvalidUtf8, jsonDepth, jsonSyntaxErrorOffset } from '../core/events/log-decoder.js';
+import { entryLines, type EntryLines } from '../core/trace/json-lines.js';
 
 /** Largest JSON input read (an ip -j dump of a full table is ~300 MB). */
 export const MAX_JSON_BYTES = 1 << 30;
@@ -55,4 +56,27 @@ export function parseJsonBytes(name: string, bytes: Uint8Array, maxDepth = MAX_J
     const at = jsonSyntaxErrorOffset(bytes) ?? bytes.length;
     return { error: `${name}: byte ${at}: JSON syntax error: ${at >= bytes.length ? `the file ends early${text.trim() === '' ? ' (it is empty)' : ''}` : `unexpected ${JSON.stringify(String.fromCharCode(bytes[at] as number))}`}` };
   }
+}
+
+/**
+ * Names where an element of a snapshot's text starts: `$.route[7]` (or a path inside it,
+ * `$.route[7].dst`) → "4:1234" (line:column, as editors count), null for a path that is not
+ * in a top-level array. The text is scanned once, on the first question (core/trace/json-lines.ts).
+ */
+export function jsonPlaces(text: string): (path: string) => string | null {
+  let lines: EntryLines | undefined;
+  return (path) => {
+    const m = /^\$\.(\w+)\[(\d+)\]/.exec(path);
+    if (m === null) return null;
+    lines ??= entryLines(text);
+    const p = lines.get(m[1] as string)?.[Number(m[2])];
+    return p === undefined ? null : `${p.line}:${p.column}`;
+  };
+}
+
+/** "FILE: rest" → "FILE:LINE:COL: rest" where the path has a place; else the message as it is. */
+export function placeMessage(message: string, file: string, path: string | undefined, place: (path: string) => string | null): string {
+  const at = path === undefined ? null : place(path);
+  if (at === null) return message.startsWith(`${file}: `) ? message : `${file}: ${message}`;
+  return message.startsWith(`${file}: `) ? `${file}:${at}: ${message.slice(file.length + 2)}` : `${file}:${at}: ${message}`;
 }

@@ -8,8 +8,9 @@ import { basename, dirname, join } from 'node:path';
 import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
 import { LogOutFile } from './event-log-file.js';
-import { parseJsonBytes } from './json-input.js';
-import { unknownNameErrors } from '../core/replay/initial-state.js';
+import { jsonPlaces, parseJsonBytes, placeMessage } from './json-input.js';
+import { unknownNameEntries } from '../core/replay/ip-json-names.js';
+import type { SnapshotSources } from '../core/trace/ip-json-types.js';
 import { loadNames } from './names-dir.js';
 import type { TracePoint } from '../core/replay/replay-run.js';
 import { parseTracePoint } from '../core/replay/trace-point.js';
@@ -179,20 +180,26 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   const outputs: Outputs = { show: values.show, gets: values.get };
   let initial: IpSnapshot | null = null;
   let initialJson: unknown = null;
+  let initialSources: SnapshotSources | undefined;
+  let place: (path: string) => string | null = () => null;
   let initialSkipped: Record<string, number> = {};
   let initialErrors = 0;
   if (values.initial !== undefined) {
     try {
-      const j = parseJsonBytes(displayName(values.initial, 'in'), readInput(values.initial));
+      const bytes = readInput(values.initial);
+      const j = parseJsonBytes(displayName(values.initial, 'in'), bytes);
       if ('error' in j) {
         process.stderr.write(`kfib replay: cannot read the initial snapshot: ${j.error}\n`);
         return EXIT.usage;
       }
       initialJson = j.value;
+      // Each bad entry is named FILE:LINE:COLUMN (where its element starts in the text).
+      place = jsonPlaces(new TextDecoder().decode(bytes));
       const r = parseIpSnapshot(j.value, { file: displayName(values.initial, 'in') });
+      initialSources = r.sources;
       initialSkipped = { ...r.skipped };
       if (r.errors.length > 0) initialSkipped['bad entries (--lenient)'] = r.errors.length;
-      for (const e of r.errors.slice(0, 50)) process.stderr.write(`kfib replay: ${e.message}\n`);
+      for (const e of r.errors.slice(0, 50)) process.stderr.write(`kfib replay: ${placeMessage(e.message, displayName(values.initial, 'in'), e.path, place)}\n`);
       if (r.errors.length > 50) process.stderr.write(`kfib replay: … and ${r.errors.length - 50} more errors in ${values.initial}\n`);
       initialErrors = r.errors.length;
       if (!r.ok && !values.lenient) {
@@ -212,8 +219,8 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   if (initial !== null) {
-    const bad = unknownNameErrors(initial, names);
-    for (const e of bad) process.stderr.write(`kfib replay: ${displayName(values.initial ?? '-', 'in')}: ${e}\n`);
+    const bad = unknownNameEntries(initial, names, initialSources);
+    for (const e of bad) process.stderr.write(`kfib replay: ${placeMessage(e.message, displayName(values.initial ?? '-', 'in'), e.path, place)}\n`);
     if (bad.length > 0 && !values.lenient) {
       process.stderr.write(`kfib replay: ${displayName(values.initial ?? '-', 'in')}: ${bad.length} entr${bad.length === 1 ? 'y names' : 'ies name'} what no name table defines; not replaying (--names DIR gives the host's name files; --lenient replays without ${bad.length === 1 ? 'it' : 'them'})\n`);
       return EXIT.usage;

@@ -104,7 +104,7 @@ export function printSummary(ctx: Ctx, r: Pick<ReplayEnd, 'findings' | 'silentCh
 export function printCompleteness(ctx: Ctx, c: Completeness): number {
   const lines = completenessLines(c);
   if (!c.hasInitial) lines.push(`# replay: no initial state; the model refused ${c.refused} event${c.refused === 1 ? '' : 's'}`);
-  if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: gapCount(c) === 0, initial: c.hasInitial, refused: c.refused, gaps: c.gaps, outOfScope: c.outOfScope } })}\n`);
+  if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: gapCount(c) === 0, initial: c.hasInitial, refused: c.refused, gaps: c.gaps, outOfScope: c.outOfScope, ...(c.initialDifferences.length === 0 ? {} : { initialDifferences: c.initialDifferences }) } })}\n`);
   else if (ctx.outputs.show.includes('json')) process.stderr.write(lines.map((l) => `kfib replay: ${l.replace(/^# /, '')}\n`).join(''));
   else ctx.print(lines.map((l) => `${l}\n`).join(''));
   return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;

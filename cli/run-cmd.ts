@@ -6,7 +6,10 @@ import { scriptCommands, runScript, transcript, transcriptEntry, type ScriptLine
 import { describeEffects } from '../core/iproute2/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../core/snapshot/snapshot.js';
 import { parseIpSnapshot } from '../core/trace/ip-json.js';
-import { initialState, unknownNameErrors } from '../core/replay/initial-state.js';
+import { initialState } from '../core/replay/initial-state.js';
+import { unknownNameEntries } from '../core/replay/ip-json-names.js';
+import { jsonPlaces, placeMessage } from './json-input.js';
+import { completeness, completenessLines, gapCount, type Completeness } from '../core/replay/completeness.js';
 import { BUILTIN_NAMES, type PrintNames } from '../core/uapi/rt-names.js';
 import { loadNames } from './names-dir.js';
 import { kernelAvailable, kernelTranscript } from '../props/differential/kernel-runner.js';
@@ -66,10 +69,12 @@ writes it), else iproute2's built-in names. A name none defines is an error.`,
     log: { type: 'string', arg: 'FILE', help: 'append every event the script applied to FILE as JSON Lines (- : to\nstandard output, in place of the transcript).' },
   },
   positionals: { min: 1, max: 1, what: 'one script file (or - for standard input)' },
-  exit: `0 when every line was modelled (whatever the commands' own exit codes);
-2 when some line is outside the model ("kfib: not modelled: ..." on stderr; the rest of
-the script still runs) or the script cannot be read; 1 with --kernel on a difference;
-74 when the log cannot be written.`,
+  exit: `0 when every line and the whole --initial state were modelled (whatever the
+commands' own exit codes); 3 when a line is a valid command outside the model ("kfib: not
+modelled: ..." on stderr; the rest of the script still runs) or part of the --initial
+state could not be imported: "# run:" lines at the end of stdout name each gap; 2 when a
+line is not an ip or sysctl command, or the script or snapshot cannot be read; 1 with
+--kernel on a difference; 74 when the log cannot be written.`,
 });
 
 /** A transcript entry as one JSON object (the --json form). */
@@ -85,23 +90,60 @@ function jsonEntry(l: ScriptLine, changes: readonly string[] | null): string {
   })}\n`;
 }
 
+/** The "link_kinds" member `kfib snapshot` writes (device name → IFLA_INFO_KIND), when valid. */
+function linkKindsOf(json: unknown): Readonly<Record<string, string>> {
+  if (typeof json !== 'object' || json === null) return {};
+  const k = (json as Readonly<Record<string, unknown>>)['link_kinds'];
+  if (typeof k !== 'object' || k === null || Array.isArray(k)) return {};
+  return Object.fromEntries(Object.entries(k).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** What readInitial() gives: the start, the names, and what the import left out. */
+interface InitialRead {
+  readonly start: FibSnapshot;
+  readonly names: PrintNames;
+  /** parseIpSnapshot().skipped: entries not read (IPv6, unknown keys). */
+  readonly skipped: Readonly<Record<string, number>>;
+  /** InitialState.differences: what the model could not reproduce. */
+  readonly differences: readonly string[];
+}
+
 /** The --initial snapshot's state and the name tables (--names DIR, else the snapshot's "names"). */
-function readInitial(path: string, namesDir: string | undefined): { start: FibSnapshot; names: PrintNames } | string {
+function readInitial(path: string, namesDir: string | undefined): InitialRead | string {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readInput(path).toString('utf8'));
+    text = readInput(path).toString('utf8');
+    json = JSON.parse(text);
   } catch (e) {
     if (e instanceof IoError) return `cannot read ${e.path}: ${e.reason}`;
     return `${displayName(path, 'in')}: not JSON (${e instanceof Error ? e.message : String(e)}); expected an ip -j snapshot`;
   }
+  // Each bad entry is named FILE:LINE:COLUMN (where its element starts), as an editor opens it.
+  const place = jsonPlaces(text);
   const r = parseIpSnapshot(json, { file: path });
-  if (r.errors.length > 0) return r.errors.map((e) => e.message).join('\n');
+  if (r.errors.length > 0) return r.errors.map((e) => placeMessage(e.message, path, e.path, place)).join('\n');
   const names = loadNames(namesDir, { json, shown: displayName(path, 'in') });
   if (typeof names === 'string') return names;
   // A name no name table defines is an error, never table main (rtnl_rttable_a2n fails).
-  const bad = unknownNameErrors(r.snapshot, names);
-  if (bad.length > 0) return bad.map((e) => `${displayName(path, 'in')}: ${e}`).join('\n');
-  return { start: initialState(r.snapshot, [], names).snapshot, names };
+  const bad = unknownNameEntries(r.snapshot, names, r.sources);
+  if (bad.length > 0) return bad.map((e) => placeMessage(e.message, displayName(path, 'in'), e.path, place)).join('\n');
+  const init = initialState(r.snapshot, [], names, { linkKinds: linkKindsOf(json) });
+  return { start: init.snapshot, names, skipped: r.skipped, differences: init.differences };
+}
+
+/**
+ * The end of a run that left something out: the "# run:" lines (completeness.ts) on stdout,
+ * or one {"completeness":…} line with --json; on stderr when stdout carries the event log.
+ * An exact run prints nothing here, so its transcript stays the kernel's.
+ */
+function printRunCompleteness(c: Completeness, json: boolean, toStderr: boolean): void {
+  if (gapCount(c) === 0) return;
+  const text = json
+    ? `${JSON.stringify({ completeness: { exact: false, initial: c.hasInitial, gaps: c.gaps, outOfScope: c.outOfScope, initialDifferences: c.initialDifferences } })}\n`
+    : completenessLines(c, 'run').map((l) => `${l}\n`).join('');
+  if (toStderr) process.stderr.write(text.split('\n').filter((l) => l !== '').map((l) => `kfib run: ${l.replace(/^# /, '')}\n`).join(''));
+  else process.stdout.write(text);
 }
 
 /**
@@ -129,6 +171,8 @@ export async function runMain(argv: readonly string[]): Promise<number> {
   if (values.kernel && values.names !== undefined) return usageError(RUN.name, '--kernel runs this machine\'s ip, which reads its own /etc/iproute2; it cannot be combined with --names');
   let start = initialSnapshot();
   let names: PrintNames = BUILTIN_NAMES;
+  let initialSkipped: Readonly<Record<string, number>> = {};
+  let initialDifferences: readonly string[] = [];
   if (values.initial !== undefined) {
     const s = readInitial(values.initial, values.names);
     if (typeof s === 'string') {
@@ -137,6 +181,9 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     }
     start = s.start;
     names = s.names;
+    initialSkipped = s.skipped;
+    initialDifferences = s.differences;
+    for (const d of s.differences) process.stderr.write(`kfib run: --initial: differs from what the model imported: ${d}\n`);
   } else if (values.names !== undefined) {
     const n = loadNames(values.names, null);
     if (typeof n === 'string') {
@@ -165,6 +212,8 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     if (!logToStdout) process.stdout.write(s);
   };
   let problems = 0;
+  let badLines = 0;
+  const notModelled: { seq: number; notes: readonly string[] }[] = [];
   let model = '';
   const log = values.log === undefined ? null : new EventLog();
   const hinted = new Set<string>();
@@ -184,6 +233,8 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     else print(entry + changes.map((c) => `  # ${c}\n`).join(''));
     if (l.problem !== undefined) {
       problems++;
+      if (l.problem.startsWith('not modelled: ')) notModelled.push({ seq: l.line, notes: [l.problem] });
+      else badLines++;
       process.stderr.write(`kfib: ${name}:${l.line}: ${l.problem}: ${l.command}\n`);
     }
     const hint = missingDeviceHint(l.stderr, hinted, values.initial !== undefined);
@@ -219,5 +270,9 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     process.stderr.write(`kfib: ${name}: model and kernel differ (the diff above)\n`);
     return EXIT.differs;
   }
-  return problems > 0 ? EXIT.usage : EXIT.ok;
+  // Like kfib replay: what the model did not represent is named on stdout and exits 3.
+  const c = completeness({ hasInitial: values.initial !== undefined, initialSkipped, initialDifferences, steps: notModelled, place: (n) => `line ${n}`, initialPlace: 'in the --initial state' });
+  printRunCompleteness(c, values.json === true, logToStdout);
+  if (badLines > 0) return EXIT.usage;
+  return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;
 }

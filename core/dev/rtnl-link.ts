@@ -42,6 +42,8 @@ function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
     conf: txn.confDefault,
     mac: spec.mac ?? 'xx:xx:xx:xx:xx:xx',
     mtu: spec.mtu ?? 1500,
+    ...(spec.driver === undefined ? {} : { driver: spec.driver }),
+    ...(spec.lower === undefined ? {} : { lower: spec.lower }),
   };
 }
 

@@ -15,6 +15,17 @@ export interface LinkSpec {
   readonly master?: number;
   readonly mac?: string;
   readonly mtu?: number;
+  /**
+   * For a device of kind 'other': its driver's IFLA_INFO_KIND as `ip -d link` prints it
+   * (`dummy`, `tun`, `wireguard`, `vlan` …; absent for a physical NIC or when not known),
+   * which says whether `ip link set carrier` works (linkChangeCarrier in ip-link-carrier.ts).
+   */
+  readonly driver?: string;
+  /**
+   * For a device of kind 'other': the ifindex of the device its carrier follows in the
+   * kernel (IFLA_LINK: a veth's peer, a macvlan's or vlan's lower device), when known.
+   */
+  readonly lower?: number;
 }
 
 /** `ip link add … [type veth peer …]`: registers the device (and a veth's peer, first). */

@@ -57,7 +57,7 @@ function arr(c: Check): Check {
 const pair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && uint(65535)(v[0], p) === null && uint(65535)(v[1], p) === null ? null : `${p}: expected [low, high]`);
 const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'] as const;
 const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onlink: bool });
-const linkSpec = obj({ ifindex: optional(uint()), name: str, kind: oneOf('loopback', 'veth', 'bridge', 'dummy', 'other'), up: bool, master: optional(uint()), mtu: optional(uint()) });
+const linkSpec = obj({ ifindex: optional(uint()), name: str, kind: oneOf('loopback', 'veth', 'bridge', 'dummy', 'other'), up: bool, master: optional(uint()), mtu: optional(uint()), driver: optional(str), lower: optional(uint()) });
 const routeCommon = {
   table: uint(),
   dst: ip4,

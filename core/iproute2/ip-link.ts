@@ -6,6 +6,7 @@ import { deviceByName } from '../snapshot/snapshot.js';
 import { parseUnsigned } from '../uapi/rt-names.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
+import { derivedCarrierGap, linkChangeCarrier } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
 
 /** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
@@ -158,6 +159,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
   let master: number | null | undefined;
   if (w.master !== undefined) master = w.master === null ? null : devIndex(ctx, w.master);
   const cur = ctx.snapshot.devices.get(ifindex);
+  const upBefore = cur?.up;
   const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false);
   const step = ctx.apply({
     type: 'link-set',
@@ -169,20 +171,21 @@ function linkSet(ctx: CommandContext, a: Args): void {
     ...(rename === undefined ? {} : { name: rename }),
   });
   if (step.error !== null) failKernel(step.error);
+  const after = ctx.snapshot.devices.get(ifindex);
+  if (w.up !== null && after !== undefined && upBefore !== after.up) {
+    const gap = derivedCarrierGap(ctx.snapshot.devices, after);
+    if (gap !== null) notModelled(gap);
+  }
   if (w.carrier !== undefined) {
-    // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() is -EOPNOTSUPP for a
-    // driver without ndo_change_carrier: veth, bridge and loopback have none; dummy has
-    // (dummy_change_carrier: netif_carrier_on/off, then linkwatch as for any carrier change).
+    // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() per driver
+    // (ip-link-carrier.ts).
     const d = ctx.snapshot.devices.get(ifindex);
-    if (d !== undefined && d.kind === 'dummy') {
-      const c = ctx.apply({ type: 'link-carrier', ifindex, carrier: w.carrier });
-      if (c.error !== null) failKernel(c.error);
-      return;
-    }
-    if (d === undefined || d.kind !== 'other') failKernel({ errno: 'EOPNOTSUPP' });
-    // A device of a kind the model does not know: whether its driver has
-    // ndo_change_carrier (dummy, some NICs) cannot be told from here.
-    notModelled('ip link set carrier on a device of unknown kind');
+    if (d === undefined) failKernel({ errno: 'ENODEV' });
+    const c = linkChangeCarrier(d, w.carrier);
+    if (c.kind === 'error') failKernel(c.error);
+    if (c.kind === 'not-modelled') notModelled(c.what);
+    const st = ctx.apply({ type: 'link-carrier', ifindex, carrier: c.carrier });
+    if (st.error !== null) failKernel(st.error);
   }
 }
 
@@ -191,6 +194,11 @@ function linkDel(ctx: CommandContext, a: Args): void {
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
   const ifindex = devIndex(ctx, devName);
+  const gone = ctx.snapshot.devices.get(ifindex);
+  // veth_dellink(): the peer goes too, which an imported veth (kind 'other') does not know.
+  const peer = gone?.kind === 'other' && gone.driver === 'veth' && gone.lower !== undefined ? ctx.snapshot.devices.get(gone.lower) : undefined;
+  const gap = gone === undefined ? null : peer !== undefined ? `ip link del of an imported veth: the kernel deletes its peer ${peer.name} too` : derivedCarrierGap(ctx.snapshot.devices, gone);
   const step = ctx.apply({ type: 'link-del', ifindex });
   if (step.error !== null) failKernel(step.error);
+  if (gap !== null) notModelled(gap);
 }

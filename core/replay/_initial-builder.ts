@@ -9,14 +9,11 @@ import { initialSnapshot } from '../snapshot/snapshot.js';
 import { reduceFib } from '../reduce/reduce.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { SysctlTarget } from '../events/sysctl.js';
-import type { RouteConfig } from '../events/route.js';
-import type { FibAlias, FibInfo, FibNh } from '../snapshot/fib-info.js';
 import type { DevconfKey } from '../uapi/ip-devconf.js';
-import { RT_SCOPE_HOST, RT_SCOPE_LINK } from '../uapi/rtnetlink.js';
 import { type FibTable } from '../snapshot/fib-table.js';
 import { parseIp4, type Ip4 } from '../net/ip4.js';
 import { protoNumber, scopeNumber, type PrintNames } from '../uapi/rt-names.js';
-import type { IpNetconf, IpNexthop, IpRoute, IpSnapshot } from '../trace/ip-json.js';
+import type { IpNetconf, IpNexthop, IpSnapshot } from '../trace/ip-json.js';
 
 export const IFF_UP = 0x1;
 export const IFF_LOWER_UP = 0x10000;
@@ -121,38 +118,6 @@ export function nexthopEvent(n: IpNexthop, b: Builder, names: PrintNames): FibEv
   if (n.blackhole !== undefined) return { ...base, kind: 'blackhole' };
   if (fdb) return { ...base, kind: 'single', dev: 0, gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink'), fdb: true };
   return { ...base, kind: 'single', dev: b.ifindex(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink') };
-}
-
-/** Builds a FibAlias without validation, for a route no request can re-create now. */
-export function constructAlias(cfg: RouteConfig, j: IpRoute, s: FibSnapshot): FibAlias {
-  const nhFlags = (i: number): readonly string[] => (j.nexthops !== undefined ? (j.nexthops[i]?.flags ?? []) : j.flags);
-  const nhs: FibNh[] = cfg.nhs.map((n, i) => {
-    const flags = nhFlags(i);
-    const d = s.devices.get(n.dev);
-    const linkdown = flags.includes('linkdown');
-    return {
-      dev: n.dev,
-      gw: n.gw,
-      weight: n.weight,
-      onlink: n.onlink,
-      scope: cfg.scope === RT_SCOPE_HOST ? 255 : n.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK,
-      dead: flags.includes('dead') && (d === undefined || !d.up || !linkdown),
-      linkdown,
-    };
-  });
-  const info: FibInfo = {
-    protocol: cfg.protocol,
-    scope: cfg.scope,
-    priority: cfg.priority,
-    prefsrc: cfg.prefsrc,
-    tbId: cfg.table,
-    nhs,
-    nhid: cfg.nhid,
-    dead: false,
-    pfsrcRemoved: false,
-    multipath: cfg.multipath,
-  };
-  return { type: cfg.type, tos: cfg.tos, info };
 }
 
 export function withTable(s: FibSnapshot, t: FibTable): FibSnapshot {

@@ -34,6 +34,12 @@ export interface Completeness {
   readonly refused: number;
   /** Whether the replay started from an initial snapshot. */
   readonly hasInitial: boolean;
+  /**
+   * Each difference between the initial snapshot and what the model imported, whole
+   * (InitialState.differences): the summary prints every one, so a user sees which route or
+   * rule the replay started without, not only how many.
+   */
+  readonly initialDifferences: readonly string[];
 }
 
 /** What a replay's parts report, for completeness(). */
@@ -46,6 +52,10 @@ export interface CompletenessInput {
   readonly initialDifferences?: readonly string[];
   readonly hasInitial: boolean;
   readonly steps: readonly Pick<ReplayStep, 'seq' | 'notes'>[];
+  /** How a step's place is named (default "@SEQ"; `kfib run` says "line N"). */
+  readonly place?: (seq: number) => string;
+  /** Where the initial state's gaps are said to be (default "before the trace"). */
+  readonly initialPlace?: string;
 }
 
 const OUT_OF_SCOPE_READER: readonly RegExp[] = [
@@ -110,16 +120,17 @@ export function completeness(input: CompletenessInput): Completeness {
     if (snapshotSkipIsOutOfScope(reason)) add(out, `initial snapshot: ${reason}`, n);
     else add(gaps, `initial snapshot: not kept: ${reason}`, n);
   }
-  for (const d of input.initialDifferences ?? []) add(gaps, `initial snapshot not reproduced: ${d.replace(/:.*$/, '')}`, 1, 'before the trace');
+  // "ambiguous …" (initial-state.ts): imported, but the dump did not tell which state it was.
+  for (const d of input.initialDifferences ?? []) add(gaps, `initial snapshot ${d.startsWith('ambiguous') ? '' : 'not reproduced: '}${d.replace(/:.*$/, '')}`, 1, input.initialPlace ?? 'before the trace');
   for (const st of input.steps) {
     for (const note of st.notes) {
       const g = stepGap(note);
       if (g === null) continue;
       if (g.startsWith('refused')) refused++;
-      add(gaps, g, 1, `@${st.seq}`);
+      add(gaps, g, 1, input.place === undefined ? `@${st.seq}` : input.place(st.seq));
     }
   }
-  return { gaps: items(gaps), outOfScope: items(out), refused, hasInitial: input.hasInitial };
+  return { gaps: items(gaps), outOfScope: items(out), refused, hasInitial: input.hasInitial, initialDifferences: input.initialDifferences ?? [] };
 }
 
 /** The number of gap occurrences. */
@@ -128,16 +139,18 @@ export function gapCount(c: Completeness): number {
 }
 
 /**
- * The summary lines `kfib replay` prints on stdout ("# " comments): first whether the
- * replay is exact, then each gap with its count and first place, then the out-of-scope
- * totals.
+ * The summary lines `kfib replay` (and `kfib run`, `who` = 'run') prints on stdout ("# "
+ * comments): first whether the replay is exact, then each gap with its count and first
+ * place, then every difference of the initial state whole, then the out-of-scope totals.
  */
-export function completenessLines(c: Completeness): string[] {
+export function completenessLines(c: Completeness, who: 'replay' | 'run' = 'replay'): string[] {
   const lines: string[] = [];
   const n = gapCount(c);
   const oos = c.outOfScope.reduce((k, g) => k + g.count, 0);
-  lines.push(n === 0 ? '# replay: exact (every IPv4 FIB record of the trace and the initial state was modelled)' : `# replay: ${n} gap${n === 1 ? '' : 's'} (IPv4 FIB content the model did not represent):`);
+  const exact = who === 'replay' ? 'every IPv4 FIB record of the trace and the initial state was modelled' : 'every line of the script and every IPv4 FIB entry of the initial state was modelled';
+  lines.push(n === 0 ? `# ${who}: exact (${exact})` : `# ${who}: ${n} gap${n === 1 ? '' : 's'} (IPv4 FIB content the model did not represent):`);
   for (const g of c.gaps) lines.push(`#   ${g.count} × ${g.what}${g.first !== undefined ? ` (first ${g.first})` : ''}`);
+  for (const d of c.initialDifferences) lines.push(`#     initial snapshot ${d}`);
   if (oos > 0) lines.push(`# out of scope (not the IPv4 FIB): ${c.outOfScope.map((g) => `${g.what} ${g.count}`).join(', ')}`);
   return lines;
 }

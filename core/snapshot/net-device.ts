@@ -47,6 +47,10 @@ export interface NetDevice {
   /** Link-layer address as iproute2 prints it (random for veth/bridge; normalised in transcripts). */
   readonly mac: string;
   readonly mtu: number;
+  /** LinkSpec.driver: the IFLA_INFO_KIND of a device of kind 'other', when known. */
+  readonly driver?: string;
+  /** LinkSpec.lower: the device this imported one's carrier follows in the kernel. */
+  readonly lower?: number;
   /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
   readonly everUp?: boolean;
   /** bridge: the MTU was set by the user (BROPT_MTU_SET_BY_USER): ports no longer adjust it. */

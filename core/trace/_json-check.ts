@@ -82,7 +82,7 @@ export const numberRecord: Check<Readonly<Record<string, number>>> = (v, p, cx) 
  * An array whose invalid items are reported and left out; `keep` may return a skip reason
  * for a valid item that is deliberately not kept.
  */
-export function arr<T>(item: Check<T>, keep?: (raw: unknown, t: T) => string | undefined): Check<T[]> {
+export function arr<T>(item: Check<T>, keep?: (raw: unknown, t: T) => string | undefined, sources?: number[]): Check<T[]> {
   return (v, p, cx) => {
     if (!Array.isArray(v)) return fail(cx, p, 'an array', v);
     const out: T[] = [];
@@ -91,7 +91,11 @@ export function arr<T>(item: Check<T>, keep?: (raw: unknown, t: T) => string | u
       if (r === INVALID) return;
       const reason = keep?.(x, r);
       if (reason !== undefined) skip(cx, reason);
-      else out.push(r);
+      else {
+        out.push(r);
+        // Where the kept element was in the input, for messages about it later.
+        sources?.push(i);
+      }
     });
     return out;
   };

@@ -225,6 +225,18 @@ export interface IpSnapshotResult {
   readonly errors: readonly JsonPathError[];
   /** Counts of what was deliberately not kept: `route/inet6`, `addr_info/inet6`, `unknown key route.foo` ... */
   readonly skipped: Readonly<Record<string, number>>;
+  /**
+   * For route, rule and nexthop: the input index of each kept element (`snapshot.route[i]`
+   * was `$.route[sources.route[i]]`), so that a later message names the input's element.
+   */
+  readonly sources?: SnapshotSources;
+}
+
+/** The input index of each kept element of a snapshot's route, rule and nexthop arrays. */
+export interface SnapshotSources {
+  readonly route: readonly number[];
+  readonly rule: readonly number[];
+  readonly nexthop: readonly number[];
 }
 
 export interface IpJsonOptions {

@@ -149,6 +149,7 @@ export function parseIpSnapshot(input: unknown, options: IpJsonOptions = {}): Ip
   for (const k of TOP_REQUIRED) {
     if (!Object.hasOwn(src, k)) fail(cx, `$.${k}`, `the key "${k}" (the output of ip -j ${k === 'addr' ? 'addr' : k} show)`, undefined);
   }
+  const sources = { route: [] as number[], rule: [] as number[], nexthop: [] as number[] };
   const field = <T>(k: string, check: Check<T[]>): T[] => {
     if (!Object.hasOwn(src, k)) return [];
     const r = check(src[k], `$.${k}`, cx);
@@ -157,10 +158,10 @@ export function parseIpSnapshot(input: unknown, options: IpJsonOptions = {}): Ip
   const snapshot: { -readonly [K in keyof IpSnapshot]: IpSnapshot[K] } = {
     link: field('link', arr(link)),
     addr: field('addr', arr(addr)),
-    route: field('route', arr(route, (raw) => (ipv6Route(raw) ? 'route/inet6' : undefined))),
-    rule: field('rule', arr(rule, (_raw, r) => ((r.src.includes(':') || (r.dst ?? '').includes(':')) ? 'rule/inet6' : undefined))),
+    route: field('route', arr(route, (raw) => (ipv6Route(raw) ? 'route/inet6' : undefined), sources.route)),
+    rule: field('rule', arr(rule, (_raw, r) => ((r.src.includes(':') || (r.dst ?? '').includes(':')) ? 'rule/inet6' : undefined), sources.rule)),
     netconf: field('netconf', arr(netconf, (_raw, n) => (n.family === 'inet' ? undefined : `netconf/${n.family}`))),
-    nexthop: field('nexthop', arr(nexthop, (_raw, n) => ((n.gateway ?? '').includes(':') ? 'nexthop/inet6' : undefined))),
+    nexthop: field('nexthop', arr(nexthop, (_raw, n) => ((n.gateway ?? '').includes(':') ? 'nexthop/inet6' : undefined), sources.nexthop)),
   };
   if (Object.hasOwn(src, 'route_get')) snapshot.route_get = field('route_get', arr(routeGet));
   if (Object.hasOwn(src, 'checkpoint')) {
@@ -176,7 +177,7 @@ export function parseIpSnapshot(input: unknown, options: IpJsonOptions = {}): Ip
       skip(cx, `unknown key ${k}`);
     }
   }
-  return { ok: cx.errors.length === 0, snapshot, errors: cx.errors, skipped: cx.skipped };
+  return { ok: cx.errors.length === 0, snapshot, errors: cx.errors, skipped: cx.skipped, sources };
 }
 
 /** Whether an `ip -j route` element is an IPv6 route (has `pref`, or an address with `:`). */

@@ -51,11 +51,22 @@ test('a line that is not ip or sysctl is named on stderr, the rest still runs, e
   assert.match(r.out, /\$ ip rule show pref 0\n0:\tfrom all lookup local\n/);
 });
 
-test('a valid command outside the model says "not modelled" and exits 2', () => {
+test('a valid command outside the model says "not modelled", is named on stdout as a gap, and exits 3 (as kfib replay)', () => {
   const r = kfib(['run', '-'], 'ip -6 route show\nip rule\n');
-  assert.equal(r.code, 2);
+  assert.equal(r.code, 3);
   assert.match(r.err, /<stdin>:1: not modelled: ip -6/);
-  assert.match(r.out, /32767:\tfrom all lookup default/);
+  assert.equal(
+    r.out,
+    '$ ip -6 route show\n[exit 2]\n$ ip rule\n0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n' +
+      '# run: 1 gap (IPv4 FIB content the model did not represent):\n#   1 × not modelled: ip -6 / non-IPv4 families (first line 1)\n',
+  );
+  const j = kfib(['run', '--json', '-'], 'ip -6 route show\n');
+  assert.equal(j.code, 3);
+  const last = JSON.parse(j.out.trim().split('\n').at(-1) as string) as { completeness: { exact: boolean; gaps: { what: string; count: number; first: string }[] } };
+  assert.deepEqual(last.completeness.gaps, [{ what: 'not modelled: ip -6 / non-IPv4 families', count: 1, first: 'line 1' }]);
+  assert.equal(last.completeness.exact, false);
+  // A line that is not a command at all stays bad input: exit 2 wins over the gap.
+  assert.equal(kfib(['run', '-'], 'echo hi\nip -6 route show\n').code, 2);
 });
 
 test('an empty script, a binary file and a missing file get clear messages', () => {
@@ -114,10 +125,26 @@ test('run: a snapshot naming a table its names do not define is refused, naming 
   const r = kfib(['run', '--initial', snap, file('empty.ip', 'ip rule show\n')]);
   assert.equal(r.code, 2, r.err);
   assert.equal(r.out, '');
-  assert.match(r.err, /named-host\.json: rule pref 100 \(the 2\. IPv4 rule of the dump\): unknown table "isp1": not a number, and not in iproute2's built-in table names/);
+  // FILE:LINE:COLUMN of the element, then its JSON path.
+  const m = /named-host\.json:(\d+):(\d+): rule pref 100 \(\$\.rule\[1\], the 2\. IPv4 rule of the dump\): unknown table "isp1": not a number, and not in iproute2's built-in table names/.exec(r.err);
+  assert.ok(m !== null, r.err);
+  const row = readFileSync(snap, 'utf8').split('\n')[Number(m[1]) - 1] as string;
+  assert.ok(row.slice(Number(m[2]) - 1).startsWith('{"priority":100,"src":"all","table":"isp1"}'), row.slice(Number(m[2]) - 1, Number(m[2]) + 40));
   // With the names as the snapshot's "names" member (kfib snapshot writes it), it loads.
   const withNames = file('named-host2.json', JSON.stringify({ ...before, names: { rt_tables: readFileSync(join(F11, 'names', 'rt_tables'), 'utf8') } }));
   const ok = kfib(['run', '--initial', withNames, file('rules.ip', 'ip rule show\n')]);
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /\n100:\tfrom all lookup isp1\n/);
+});
+
+test('run --initial: what the snapshot holds that the model cannot import is named on stdout, whole, and exits 3', () => {
+  const before = JSON.parse(readFileSync(join(F11, 'before.json'), 'utf8')) as { route: Record<string, unknown>[] };
+  // An attribute of a route the importer does not know: not kept, so not silently dropped.
+  before.route[0] = { ...before.route[0], frobnicate: 1 };
+  const r = kfib(['run', '--initial', file('unknown-key.json', JSON.stringify(before)), '--names', join(F11, 'names'), file('rule.ip', 'ip rule show pref 0\n')]);
+  assert.equal(r.code, 3, r.err);
+  assert.equal(
+    r.out.split('\n').filter((l) => l.startsWith('# run:') || l.startsWith('#   ')).join('\n'),
+    '# run: 1 gap (IPv4 FIB content the model did not represent):\n#   1 × initial snapshot: not kept: unknown key route.frobnicate',
+  );
 });

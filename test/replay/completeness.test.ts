@@ -31,6 +31,7 @@ test('refused events, records not replayed and ambiguous families are counted ga
     '#   1 × initial snapshot not reproduced: route missing (first before the trace)',
     '#   2 × refused by the model: EINVAL (first @7)',
     '#   1 × ambiguous family (ip monitor text: a rule with no address; applied as IPv4) (first @12)',
+    '#     initial snapshot route missing: {"dst":"10.0.0.0/8"}',
     '# out of scope (not the IPv4 FIB): [ROUTE]/inet6 40, initial snapshot: route/inet6 3',
   ]);
 });

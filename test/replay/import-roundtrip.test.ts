@@ -39,6 +39,17 @@ function dumpDiff(a: IpJsonDump, b: IpJsonDump): string[] {
 
 const seed = Number(process.env['KFIB_SEED'] ?? 20261205);
 
+const DEAD_LEG_SETUP = [
+  'ip link add v0 type veth peer name v0p',
+  'ip link add v1 type veth peer name v1p',
+  'ip link set v0 up',
+  'ip link set v0p up',
+  'ip link set v1 up',
+  'ip addr add 10.0.0.1/24 dev v0',
+  'ip addr add 10.1.0.1/16 dev v1',
+  'ip addr add 192.0.2.1/24 dev v0p',
+];
+
 test(`dump -> import -> dump is the identity for any state the model can print (seed ${seed}; KFIB_SEED to change)`, () => {
   fc.assert(
     fc.property(fibScript(12), (lines) => {
@@ -49,8 +60,20 @@ test(`dump -> import -> dump is the identity for any state the model can print (
       const init = initialState(parsed.snapshot);
       const d2 = ipJsonDump({ snapshot: init.snapshot, links: init.links, metrics: init.metrics });
       assert.deepEqual(dumpDiff(d1, d2), [], `script:\n${lines.join('\n')}`);
-      assert.deepEqual(init.differences, []);
+      // An ambiguity the importer names (a leg "dead linkdown" that may be only linkdown) is a
+      // gap it reports, not a difference: the dump above already proved the state prints alike.
+      assert.deepEqual(init.differences.filter((d) => !d.startsWith('ambiguous')), []);
     }),
-    { seed, numRuns: Number(process.env['KFIB_PROP_RUNS'] ?? 150), verbose: fc.VerbosityLevel.Verbose },
+    {
+      seed,
+      numRuns: Number(process.env['KFIB_PROP_RUNS'] ?? 150),
+      verbose: fc.VerbosityLevel.Verbose,
+      // Fixed failures (seeds 1 and 9): a multipath leg left dead when its device lost its
+      // last address, whose gateway no longer resolves (construct-alias.ts).
+      examples: [
+        [[...DEAD_LEG_SETUP, 'ip route replace default tos 0x04 table 100 metric 10 nexthop via 10.0.0.2 dev v0 nexthop via 192.0.2.9 dev v0p', 'ip addr del 10.0.0.1/24 dev v0', 'ip route add default via 10.0.0.2 dev v0 table 100']],
+        [[...DEAD_LEG_SETUP, 'ip route replace default nexthop via 10.0.0.2 dev v0 nexthop via 10.1.2.3 dev v1', 'ip addr del 10.0.0.1/24 dev v0', 'ip addr del 10.0.0.7/24 dev v0']],
+      ],
+    },
   );
 });

@@ -187,7 +187,11 @@ test('a before.json naming a table no name file defines is refused, naming the e
     const r = kfibReplay(['--names', fixturePath(F11, 'names'), '--initial', join(tmp, 'before.json'), fixturePath(F11, 'trace.rtmon')]);
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /before\.json: rule pref 100 \(the 2\. IPv4 rule of the dump\): unknown table "isp9": not a number, and not in iproute2's built-in table names \(main, local, default, unspec\) and [^\n]*names\/rt_tables, [^\n]*names\/rt_tables\.d\/vpn\.conf\n/);
+    // FILE:LINE:COLUMN where the element starts, and its JSON path.
+    const m = /before\.json:(\d+):(\d+): rule pref 100 \(\$\.rule\[1\], the 2\. IPv4 rule of the dump\): unknown table "isp9": not a number, and not in iproute2's built-in table names \(main, local, default, unspec\) and [^\n]*names\/rt_tables, [^\n]*names\/rt_tables\.d\/vpn\.conf\n/.exec(r.stderr);
+    assert.ok(m !== null, r.stderr);
+    const row = readFileSync(join(tmp, 'before.json'), 'utf8').split('\n')[Number(m[1]) - 1] as string;
+    assert.ok(row.slice(Number(m[2]) - 1).startsWith('{"priority":100,"src":"all","table":"isp9"}'));
     // Without the host's name files (an empty --names folder), isp1 in the ip monitor text is unknown: never table main.
     const bare = kfibReplay(['--names', tmp, '--initial', fixturePath(F11, 'before.json'), fixturePath(F11, 'monitor.txt')]);
     assert.equal(bare.status, 2, bare.stderr);

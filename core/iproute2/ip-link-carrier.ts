@@ -1,0 +1,69 @@
+// `ip link set dev X carrier on|off`: IFLA_CARRIER in do_setlink() (net/core/rtnetlink.c)
+// calls dev_change_carrier() (net/core/dev.c), which is -EOPNOTSUPP unless the driver has
+// ndo_change_carrier. What each driver does, as this machine's Linux 6.18 answered in a
+// private namespace (test/iproute2/ip-link-carrier.test.ts asks it again) or as its source says:
+//
+// | driver (IFLA_INFO_KIND)               | carrier off         | carrier on                          | from |
+// | ------------------------------------- | ------------------- | ----------------------------------- | ---- |
+// | lo, veth, bridge, macvlan, vxlan, ifb | EOPNOTSUPP          | EOPNOTSUPP                          | kernel here |
+// | tun (tun and tap)                     | carrier off         | EPERM with no process attached (tun_net_change_carrier: numqueues 0) | kernel here |
+// | dummy                                 | carrier off         | carrier on (dummy_change_carrier)   | source (no dummy module here); test/fixtures/dummy-analogy |
+// | anything else, or a physical NIC      | not modelled, by name: a NIC driver may or may not have ndo_change_carrier | | |
+//
+// Where the kernel derives a carrier (a veth from its peer, a macvlan or vlan from its lower
+// device, a bridge from its ports) the model does so only for the kinds it creates itself
+// (veth, bridge: net-device.ts); an imported device of another kind keeps what was dumped.
+
+import type { NetDevice } from '../snapshot/net-device.js';
+import type { KernelError } from '../uapi/errno.js';
+import { kerr } from '../uapi/errno.js';
+
+/** What `carrier on|off` does to a device: the new carrier, a kernel error, or what is not modelled. */
+export type CarrierChange =
+  | { readonly kind: 'set'; readonly carrier: boolean }
+  | { readonly kind: 'error'; readonly error: KernelError }
+  | { readonly kind: 'not-modelled'; readonly what: string };
+
+/** Drivers seen to refuse IFLA_CARRIER here (no ndo_change_carrier). */
+const NO_CHANGE_CARRIER: ReadonlySet<string> = new Set(['veth', 'bridge', 'macvlan', 'macvtap', 'vxlan', 'ifb']);
+
+/**
+ * dev_change_carrier() for device `d` asked to `on`: the table above.
+ *
+ * @example linkChangeCarrier({ ...dev, kind: 'other', driver: 'dummy' }, false) // { kind: 'set', carrier: false }
+ */
+export function linkChangeCarrier(d: NetDevice, on: boolean): CarrierChange {
+  // dummy_change_carrier(): netif_carrier_on/off (a dummy made by the script, or imported).
+  if (d.kind === 'dummy') return { kind: 'set', carrier: on };
+  if (d.kind !== 'other') return { kind: 'error', error: kerr('EOPNOTSUPP') };
+  const driver = d.driver;
+  if (driver !== undefined && NO_CHANGE_CARRIER.has(driver)) return { kind: 'error', error: kerr('EOPNOTSUPP') };
+  if (driver === 'dummy') return { kind: 'set', carrier: on };
+  if (driver === 'tun') {
+    if (!on) return { kind: 'set', carrier: false };
+    // tun_net_change_carrier(): EPERM while no process has the device open (numqueues 0).
+    // An up tun with carrier has one; without, the dump cannot tell a detached device from
+    // one a user turned off.
+    if (d.carrier && d.up) return { kind: 'set', carrier: true };
+    return { kind: 'not-modelled', what: `ip link set carrier on: a tun/tap device without carrier (EPERM unless a process has ${d.name} open; the snapshot cannot tell)` };
+  }
+  return {
+    kind: 'not-modelled',
+    what: `ip link set carrier on a ${driver === undefined ? 'device of unknown kind (a physical NIC, or a snapshot without link_kinds)' : `${driver} device`}: whether its driver has ndo_change_carrier is not known`,
+  };
+}
+
+/**
+ * Where the kernel would change another carrier than the model can: `d`'s admin state
+ * changed (or `d` went away), and another imported device's carrier follows `d` (a veth's
+ * peer, a macvlan's lower device). (`d`'s own carrier, when it comes up again, follows what
+ * was dumped of the other, which did not change.) The model keeps imported carriers as dumped, so it names the
+ * device instead of going on quietly wrong; null when nothing depends on `d`.
+ */
+export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: NetDevice): string | null {
+  if (d.kind !== 'other') return null;
+  for (const x of devices.values()) {
+    if (x.kind === 'other' && x.lower === d.ifindex) return `the carrier of ${x.name} follows ${d.name} in the kernel (${x.driver ?? 'IFLA_LINK'}), not for devices imported from a snapshot`;
+  }
+  return null;
+}
