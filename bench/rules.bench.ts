@@ -32,17 +32,27 @@ import { initialSnapshot } from '../core/snapshot/snapshot.js';
 import { formatIp, prng } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
 import { machineInfo, ratio } from './_harness.js';
+import { defineCommand, intOption, parseCommand } from '../cli/command.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
 
-function intOpt(argv: readonly string[], name: string, dflt: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return dflt;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name}: expected a positive integer, got ${argv[i + 1] ?? 'nothing'}`);
-  return v;
-}
+const RULES_BENCH = defineCommand({
+  name: 'node dist/bench/rules.bench.js',
+  usage: 'node dist/bench/rules.bench.js [OPTIONS]   (npm run bench:rules)',
+  about: `Policy rules added one by one: the model on --rules N and on the kernel's count, the
+kernel (ip -batch in a private namespace, root) on --kernel-rules N, the same rules.
+The kernel's list walk is quadratic, so its count stays small by default. Progress on
+stderr; writes DIR/rules.json.`,
+  options: {
+    rules: { type: 'string', arg: 'N', help: 'rules added in the model (default 100000)' },
+    'kernel-rules': { type: 'string', arg: 'N', help: 'rules added in the kernel and the model (default min(N, 10000))' },
+    out: { type: 'string', arg: 'DIR', help: 'results folder (default bench/results)' },
+    'no-kernel': { type: 'boolean', help: 'the model only' },
+  },
+  positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
+  exit: '0; 1 when the run failed; 2 on bad arguments.',
+});
 
 /** The rule lines (without `ip`), seeded. */
 function ruleLines(n: number): string[] {
@@ -70,11 +80,18 @@ function modelRun(lines: readonly string[], n: number): { seconds: number; listL
 }
 
 function main(): void {
-  const argv = process.argv.slice(2);
-  const n = intOpt(argv, '--rules', 100_000);
-  const kn = intOpt(argv, '--kernel-rules', Math.min(n, 10_000));
-  const outAt = argv.indexOf('--out');
-  const outDir = outAt >= 0 ? resolve(argv[outAt + 1] ?? '.') : join(ROOT, 'bench', 'results');
+  const p = parseCommand(RULES_BENCH, process.argv.slice(2));
+  if (p.kind === 'exit') {
+    process.exitCode = p.code;
+    return;
+  }
+  const n = intOption(RULES_BENCH.name, 'rules', p.values.rules, 100_000);
+  const kn = n === null ? null : intOption(RULES_BENCH.name, 'kernel-rules', p.values['kernel-rules'], Math.min(n, 10_000));
+  if (n === null || kn === null) {
+    process.exitCode = 2;
+    return;
+  }
+  const outDir = p.values.out !== undefined ? resolve(p.values.out) : join(ROOT, 'bench', 'results');
   const lines = ruleLines(Math.max(n, kn));
   const startLoad = loadavg();
 
@@ -85,7 +102,7 @@ function main(): void {
   const big = n === kn ? small : modelRun(lines, n);
   if (n !== kn) console.log(`model: ${n} rules in ${big.seconds.toFixed(2)} s (${(n / big.seconds).toFixed(0)} rules/s), ${big.listLength} in the list`);
 
-  const why = argv.includes('--no-kernel') ? 'kernel side disabled (--no-kernel)' : kernelUnavailable();
+  const why = p.values['no-kernel'] ? 'kernel side disabled (--no-kernel)' : kernelUnavailable();
   let kernelSeconds: number | null = null;
   let kernelCount = 0;
   if (why !== null) console.log(why);
