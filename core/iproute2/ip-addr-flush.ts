@@ -46,6 +46,14 @@ export interface AddrFilter {
   readonly pfx: { readonly addr: Ip4; readonly len: number } | null;
 }
 
+/** `scope S` of an address selector: a scope name or number, `all` for any (filter.scopemask 0). */
+export function scopeSelector(v: string): { scope: number; scopemask: number } {
+  const s = scopeNumber(v);
+  if (s !== undefined) return { scope: s, scopemask: -1 };
+  if (v !== 'all') invarg('invalid "scope"\n', v);
+  return { scope: RT_SCOPE_NOWHERE, scopemask: 0 };
+}
+
 /** get_filter(): a flag name, `-NAME` to invert, `dynamic`/`primary` as negated permanent/secondary. */
 export function getFilter(word: string, f: { flags: number; flagmask: number }): boolean {
   let inv = false;
@@ -132,14 +140,7 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, wor
       if (p.family === 'inet6') ipv6 = true;
       pfx = { addr: p.family === 'inet' ? p.addr : 0, len: p.len };
     } else if (w === 'scope') {
-      const v = a.next();
-      scopemask = -1;
-      const s = scopeNumber(v);
-      if (s === undefined) {
-        if (v !== 'all') invarg('invalid "scope"\n', v);
-        scope = RT_SCOPE_NOWHERE;
-        scopemask = 0;
-      } else scope = s;
+      ({ scope, scopemask } = scopeSelector(a.next()));
     } else if (w === 'up') {
       // filter.up only filters the link listing, which a flush does not print.
     } else if (getFilter(w, f)) {

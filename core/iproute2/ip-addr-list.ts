@@ -13,9 +13,8 @@
 
 import { Args, CommandContext, CommandExit, invarg, matches, notModelled } from './command-context.js';
 import { AfState, getPrefixAf } from './addr-family.js';
-import { addrMatches, getFilter, type AddrFilter } from './ip-addr-flush.js';
-import { GROUP_NAMES, parseUnsigned, scopeNumber } from '../uapi/rt-names.js';
-import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
+import { addrMatches, getFilter, scopeSelector, type AddrFilter } from './ip-addr-flush.js';
+import { GROUP_NAMES, parseUnsigned } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
@@ -76,14 +75,7 @@ function parseFilter(ctx: CommandContext, opts: GlobalOptions, a: Args, link: bo
       pfx = { addr: p.family === 'inet' ? p.addr : 0, len: p.len };
       if (family === 'any' && p.family === 'inet') family = 'inet';
     } else if (w === 'scope') {
-      const v = a.next();
-      scopemask = -1;
-      const s = scopeNumber(v);
-      if (s === undefined) {
-        if (v !== 'all') invarg('invalid "scope"\n', v);
-        scope = RT_SCOPE_NOWHERE;
-        scopemask = 0;
-      } else scope = s;
+      ({ scope, scopemask } = scopeSelector(a.next()));
     } else if (w === 'up') up = true;
     else if (getFilter(w, f)) {
       // a flag selector (secondary, primary, permanent, dynamic, -FLAG …)

@@ -99,11 +99,18 @@ agree() {
     up=0; lower=0
     IFS=, read -r -a fl <<<"$flags"
     for f in "${"$"}{fl[@]}"; do [ "$f" = UP ] && up=1; [ "$f" = LOWER_UP ] && lower=1; done
-    if [ $up = 1 ] && [ $lower = 1 ]; then case $state in UP|UNKNOWN) ;; *) return 1 ;; esac
+    if [ $up = 1 ] && [ $lower = 1 ]; then
+      case $state in UP) ;; UNKNOWN) fwd_pending "$line" && return 1 ;; *) return 1 ;; esac
     elif [ $up = 1 ]; then case $state in UP|UNKNOWN) return 1 ;; esac
     else [ "$state" = DOWN ] || return 1; fi
   done < <(ip -o link show 2>/dev/null)
   return 0
+}
+# A bridge that has a forwarding port is UP once linkwatch has run (non-urgent linkwatch
+# events may wait up to a second): UNKNOWN then is not settled yet.
+fwd_pending() {
+  local name=${"$"}{1#*: }; name=${"$"}{name%%:*}; name=${"$"}{name%%@*}
+  bridge link show 2>/dev/null | grep " master $name " | grep -q " state forwarding "
 }
 settle() { local i; sleep 0.05; for i in $(seq 1 250); do agree && return 0; sleep 0.02; done; }
 islink() { local w; set -- $1; [ "$1" = ip ] || return 1; shift; for w in "$@"; do case $w in -*) continue ;; l|li|lin|link) return 0 ;; *) return 1 ;; esac; done; return 1; }
