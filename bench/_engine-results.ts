@@ -7,7 +7,7 @@
 import type { LpmMemory } from '../workers/lpm/dir24-8.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { rateOf, ratio } from './_harness.js';
-import type { RateRow, Workload as LookupWorkload } from './_lookup-bench.js';
+import type { Workload as LookupWorkload } from './_lookup-bench.js';
 
 export const ENGINE = 'engine (FibEngine, poptrie wasm)';
 export const ENGINE_JS = 'engine (FibEngine, poptrie js)';

@@ -4,7 +4,7 @@
 import type { LpmMemory } from '../workers/lpm/dir24-8.js';
 import { chartSvg, type Panel } from './_svg.js';
 import { rateOf, ratio } from './_harness.js';
-import type { RateRow, Workload } from './_lookup-bench.js';
+import type { Workload } from './_lookup-bench.js';
 
 export type { RateRow, Workload } from './_lookup-bench.js';
 

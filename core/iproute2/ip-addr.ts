@@ -8,7 +8,6 @@ import { BUILTIN_NAMES, parseUnsigned, scopeName, scopeNumber, type PrintNames }
 import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
-import { deviceByName } from '../snapshot/snapshot.js';
 import { addrListing } from './ip-addr-list.js';
 
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {

@@ -25,7 +25,6 @@ import { formatNexthop, nexthopJson as ipNexthopJson } from '../iproute2/ip-next
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
 import { BUILTIN_NAMES, scopeName, type PrintNames } from '../uapi/rt-names.js';
-import { routeKey } from './_route-key.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 import { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
 export { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
@@ -48,13 +47,6 @@ export interface IpJsonDump {
   readonly rule: JsonValue[];
   readonly netconf: JsonValue[];
   readonly nexthop: JsonValue[];
-}
-
-/** RTAX_* names in attribute order (rtnetlink.h; iproute2's mx_names). */
-const RTAX = ['mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features', 'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie'];
-
-function metricEntries(m: RouteMetrics): [string, number][] {
-  return RTAX.filter((k) => m[k] !== undefined).map((k) => [k, m[k] as number]);
 }
 
 /** Every IPv4 route in `ip route show table all` order. */

@@ -25,7 +25,6 @@ import { formatRouteLine } from '../print/route-line.js';
 import { tableName } from '../uapi/rt-names.js';
 import { formatRule } from '../iproute2/ip-rule.js';
 import { formatIp4 } from '../net/ip4.js';
-import { routeLineWithMetrics } from '../replay/ip-json-dump.js';
 import { describeEvent, describeSilent, mechanism } from '../replay/explain.js';
 import type { SilentChange } from '../replay/silent-changes.js';
 import { routeKey } from '../replay/_route-key.js';
@@ -102,8 +101,6 @@ export interface MomentView {
   /** The events the moment applied, in a few words each (explain.ts describeEvent). */
   readonly events: readonly string[];
 }
-
-const NO_LINKS = new Map<never, never>();
 
 /** The name part of a mechanism sentence: `fib_disable_ip` of `fib_disable_ip: the device …`. */
 export function mechanismName(mechanism: string): string {

@@ -5,11 +5,9 @@
 import type { NetDevice } from './net-device.js';
 import { initialDevconf, type DevConf } from './devconf.js';
 import type { FibTable } from './fib-table.js';
-import { emptyTable } from './fib-table.js';
 import type { FibRule } from '../events/rule.js';
 import { defaultRules } from './fib-rule.js';
 import type { NexthopObject } from './nexthop-object.js';
-import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { FibLineage } from './fib-lineage.js';
 
 export interface FibSnapshot {

@@ -6,7 +6,7 @@ import { IFA_F_PERMANENT } from '../uapi/if-addr.js';
 import { IFF_RUNNING, IFF_UP } from '../uapi/if.js';
 import type { AddrRecord, LinkRecord } from './netlink-records.js';
 import { GROUP_NAMES, IFA_FLAG_WORDS, LINK_EVENT_NAMES, LINK_FLAG_WORDS, LINK_TYPE_NAMES, OPERSTATE_NAMES, SCOPE_NAMES, parseNumber } from '../uapi/rt-names.js';
-import { type Ctx, type Mutable, Skip, TextFault, Tokens, clip, ipv4, named, num, prefix, withTime, words } from './_ip-monitor-text.js';
+import { type Ctx, type Mutable, Skip, TextFault, Tokens, clip, ipv4, named, num, withTime, words } from './_ip-monitor-text.js';
 
 // ---- [LINK] ----
 

@@ -29,7 +29,7 @@
 import { decoded, type OperatorFunction } from '../stream/rx.js';
 import type { NetlinkRecord, Op, Timestamp, TraceError, TraceRecord, TraceStats } from './netlink-records.js';
 import type { Iproute2Names } from '../uapi/rt-names.js';
-import { type Ctx, Skip, TextFault, clip, named, prefix, words } from './_ip-monitor-text.js';
+import { type Ctx, Skip, TextFault, clip } from './_ip-monitor-text.js';
 import { parseAddr, parseLink } from './ip-monitor-ipaddress.js';
 import { parseRoute } from './ip-monitor-iproute.js';
 import { parseRule } from './ip-monitor-iprule.js';
