@@ -18,6 +18,14 @@ const NETCONF_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['forwarding',
  */
 const FLUSHING_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['disable_xfrm', 'disable_policy', 'promote_secondaries', 'route_localnet']);
 
+/**
+ * route_localnet changes what inet_select_addr() answers without moving dev_addr_genid, so
+ * the nexthops' cached sources (nh_saddr) keep the old answer (core/route/nh-saddr.ts).
+ */
+function noteLocalnetChange(txn: Txn, ifindex: number): void {
+  txn.localnetChangedAt = new Map(txn.localnetChangedAt).set(ifindex, txn.addrGenid);
+}
+
 export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
   const { key, value } = e;
   const notify = (target: string, old: number): void => {
@@ -60,10 +68,13 @@ export function sysctlWrite(txn: Txn, e: SysctlEvent): void {
     // ipv4_doint_and_flush() (DEVINET_SYSCTL_FLUSHING_ENTRY): the value is written and the
     // route cache flushed; the key is not marked set and a write to `default` is not copied
     // to existing devices (a device made later still starts from default's values).
-    if (e.target.kind === 'all') txn.confAll = devconfWrite(txn.confAll, key, value, false);
-    else if (e.target.kind === 'default') txn.confDefault = devconfWrite(txn.confDefault, key, value, false);
+    if (e.target.kind === 'all') {
+      if (key === 'route_localnet' && txn.confAll.values[key] !== value) noteLocalnetChange(txn, 0);
+      txn.confAll = devconfWrite(txn.confAll, key, value, false);
+    } else if (e.target.kind === 'default') txn.confDefault = devconfWrite(txn.confDefault, key, value, false);
     else {
       const d = txn.dev(e.target.ifindex);
+      if (d !== undefined && key === 'route_localnet' && d.conf.values[key] !== value) noteLocalnetChange(txn, d.ifindex);
       if (d !== undefined) txn.setDevice({ ...d, conf: devconfWrite(d.conf, key, value, false) });
     }
     return;

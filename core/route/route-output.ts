@@ -88,8 +88,15 @@ function routeOutput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): Rou
     return finish(s, req, flow, res, 'local', LOOPBACK_IFINDEX, saddr, { ...NO_FLAGS, local: true });
   }
   const sel = req.oif !== 0 ? res : selectPath(s, res, req.src, note);
-  if (saddr === 0) saddr = fibResultPrefsrc(s, sel);
-  return finish(s, req, flow, sel, sel.type, sel.nh.dev, saddr, NO_FLAGS);
+  let gap: string | undefined;
+  if (saddr === 0) {
+    const src = fibResultPrefsrc(s, sel);
+    saddr = src.addr;
+    gap = src.gap;
+  }
+  const answer = finish(s, req, flow, sel, sel.type, sel.nh.dev, saddr, NO_FLAGS);
+  if (gap === undefined || !answer.ok || answer.answer.kind !== 'route' || answer.answer.gap !== undefined) return answer;
+  return { ok: true, answer: { ...answer.answer, gap } };
 }
 
 /** __mkroute_output()'s checks, then the answer. */

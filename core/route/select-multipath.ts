@@ -18,29 +18,7 @@ import { aliasNexthops, type FibResult, type ResolvedNh } from '../trie/fib-tabl
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import { inetSelectAddr } from '../snapshot/select-addr.js';
 import type { Ip4 } from '../net/ip4.js';
-import type { FibAlias, FibInfo } from '../snapshot/fib-info.js';
-import type { Txn } from '../snapshot/txn.js';
-
-/** What fib_find_info() compares of a multipath fib_info (its flags aside): routes with equal keys share one. */
-export function multipathInfoKey(info: FibInfo): string {
-  let k = `${info.tbId}|${info.protocol}|${info.scope}|${info.priority}|${info.prefsrc}`;
-  for (const nh of info.nhs) k += `|${nh.dev}:${nh.gw ?? 0}:${nh.weight}:${nh.onlink ? 1 : 0}`;
-  return k;
-}
-
-/**
- * After a route insertion: a multipath fib_info seen for the first time gets its legs'
- * nh_saddr now (fib_create_info() -> fib_info_update_nhc_saddr()); one that exists
- * already is shared and keeps what it had.
- */
-export function noteMultipathSaddr(txn: Txn, aliases: readonly FibAlias[]): void {
-  for (const fa of aliases) {
-    if (fa.info.nhid !== 0 || fa.info.nhs.length < 2) continue;
-    const key = multipathInfoKey(fa.info);
-    if (txn.mpSaddrGenid.has(key)) continue;
-    txn.mpSaddrGenid = new Map(txn.mpSaddrGenid).set(key, txn.addrGenid);
-  }
-}
+import { nhSaddrKey } from '../snapshot/saddr-mark.js';
 
 export type LegChoice =
   | { readonly kind: 'leg'; readonly index: number }
@@ -76,13 +54,15 @@ export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4): 
     if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };
     return { kind: 'hash', why: 'a multipath route with several usable legs and no source address in the flow' };
   }
-  if (s.mpSaddrGenid.get(multipathInfoKey(info)) !== s.addrGenid) {
+  const mark = s.saddrMarks.get(nhSaddrKey(info));
+  if (mark === undefined || mark.genid !== s.addrGenid) {
     if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };
     return { kind: 'hash', why: "an address changed since the route was made, so the legs' nh_saddr depend on earlier lookups" };
   }
+  // The legs' nh_saddr as fib_create_info() computed them (route_localnet of then).
   const owning = eligible.filter((i) => {
     const nh = nhs[i] as ResolvedNh;
-    return inetSelectAddr(s, nh.dev, nh.gw ?? 0, info.scope) === saddr;
+    return inetSelectAddr(s, nh.dev, nh.gw ?? 0, info.scope, mark.localnet[i]) === saddr;
   });
   if (owning.length === 1) return { kind: 'leg', index: owning[0] as number };
   if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };

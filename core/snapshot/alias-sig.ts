@@ -15,6 +15,7 @@
 // 1,024 gateways) and is collected with the lineage's last snapshot.
 
 import { RTN } from '../uapi/rtnetlink.js';
+import { sameMetrics } from './fib-metrics.js';
 import type { FibAlias } from './fib-info.js';
 
 function mix(h: number, x: number): number {
@@ -39,8 +40,9 @@ export function aliasHash(h: number, a: FibAlias): number {
 
 /**
  * Whether two aliases answer alike under any devices, devconf and nexthop objects: equal
- * in everything a lookup reads (type, tos, prefsrc, scope, dead, nhid, and each nexthop's
- * device, gateway, scope, dead and linkdown).
+ * in everything a lookup reads (type, tos, prefsrc, scope, dead, nhid, table, protocol,
+ * metric, metrics, and each nexthop's device, gateway, scope, dead, linkdown, realms,
+ * weight and onlink).
  */
 export function sameAlias(x: FibAlias, y: FibAlias): boolean {
   if (x.type !== y.type || x.tos !== y.tos) return false;
@@ -48,11 +50,16 @@ export function sameAlias(x: FibAlias, y: FibAlias): boolean {
   const b = y.info;
   if (a === b) return true;
   if (a.prefsrc !== b.prefsrc || a.scope !== b.scope || a.dead !== b.dead || a.nhid !== b.nhid) return false;
+  // The answer's realms depend on the table (a cached route's rule realms), its source on
+  // the cached nh_saddr (kept per fib_info: table, protocol, metric), and its metrics show.
+  if (a.tbId !== b.tbId || a.protocol !== b.protocol || a.priority !== b.priority) return false;
+  if (!sameMetrics(a.metrics ?? null, b.metrics ?? null)) return false;
   if (a.nhs.length !== b.nhs.length) return false;
   for (let i = 0; i < a.nhs.length; i++) {
     const p = a.nhs[i]!;
     const q = b.nhs[i]!;
     if (p.dev !== q.dev || p.gw !== q.gw || p.scope !== q.scope || p.dead !== q.dead || p.linkdown !== q.linkdown) return false;
+    if ((p.tclassid ?? 0) !== (q.tclassid ?? 0) || p.weight !== q.weight || p.onlink !== q.onlink) return false;
   }
   return true;
 }

@@ -11,13 +11,16 @@ import { RT_SCOPE_HOST, RT_SCOPE_LINK } from '../uapi/rtnetlink.js';
  * 2. the first whose subnet contains dst wins; else the first eligible one;
  * 3. if dev has none, the first primary, over all devices in ifindex order, whose scope
  *    is not link and not narrower than `scope` (in_dev_select_addr).
+ * @param localnetAt route_localnet as it stood when a cached nh_saddr was computed (route/nh-saddr.ts)
  * @returns the address, or 0.
  */
-export function inetSelectAddr(s: FibSnapshot, ifindex: number, dst: Ip4, scope: number): Ip4 {
+export function inetSelectAddr(s: FibSnapshot, ifindex: number, dst: Ip4, scope: number, localnetAt?: boolean): Ip4 {
   const dev = s.devices.get(ifindex);
   let addr = 0;
   if (dev !== undefined) {
-    const localnet = dev.conf.values.route_localnet !== 0 ? RT_SCOPE_LINK : RT_SCOPE_HOST;
+    // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or conf/all's.
+    const orconf = localnetAt ?? (dev.conf.values.route_localnet !== 0 || s.confAll.values.route_localnet !== 0);
+    const localnet = orconf ? RT_SCOPE_LINK : RT_SCOPE_HOST;
     for (const a of dev.addrs) {
       if (a.secondary) continue;
       if (Math.min(a.scope, localnet) > scope) continue;
@@ -30,10 +33,8 @@ export function inetSelectAddr(s: FibSnapshot, ifindex: number, dst: Ip4, scope:
     if (addr !== 0) return addr;
   }
   for (const d of s.devices.values()) {
-    const localnet = d.conf.values.route_localnet !== 0 ? RT_SCOPE_LINK : RT_SCOPE_HOST;
     for (const a of d.addrs) {
       if (a.secondary) continue;
-      if (Math.min(a.scope, localnet) > scope) continue;
       if (a.scope !== RT_SCOPE_LINK && a.scope <= scope) return a.local;
     }
   }

@@ -2,6 +2,7 @@
 // structurally shared between snapshots (a device, table or rule the event did not touch
 // is the same object in the next snapshot).
 
+import type { SaddrMark } from './saddr-mark.js';
 import type { NetDevice } from './net-device.js';
 import { initialDevconf, type DevConf } from './devconf.js';
 import type { FibTable } from './fib-table.js';
@@ -33,10 +34,13 @@ export interface FibSnapshot {
   /** The namespace-wide net.ipv4 sysctls of the nexthop and multipath code. */
   readonly ipv4Sysctl: Ipv4NetSysctl;
   /**
-   * For each multipath fib_info (by multipathInfoKey()), the addrGenid when a route first
-   * made it: its legs' nh_saddr were computed then (fib_create_info), see select-multipath.ts.
+   * For each multipath fib_info, and each whose device has a host-scope address (by
+   * nhSaddrKey()), the addrGenid and route_localnet when a route made it: its legs'
+   * nh_saddr were computed then (fib_create_info), see route/nh-saddr.ts.
    */
-  readonly mpSaddrGenid: ReadonlyMap<string, number>;
+  readonly saddrMarks: ReadonlyMap<string, SaddrMark>;
+  /** By ifindex (0 for conf/all): the addrGenid when its route_localnet last changed (route/nh-saddr.ts). */
+  readonly localnetChangedAt: ReadonlyMap<number, number>;
   /** What every snapshot made from the same initial snapshot shares (fib-lineage.ts): its fib_info hash and signature registry. */
   readonly lineage: FibLineage;
 }
@@ -90,7 +94,8 @@ export function initialSnapshot(): FibSnapshot {
     nexthopLastId: 0,
     addrGenid: 0,
     ipv4Sysctl: DEFAULT_IPV4_NET_SYSCTL,
-    mpSaddrGenid: new Map(),
+    saddrMarks: new Map(),
+    localnetChangedAt: new Map(),
     lineage: new FibLineage(),
   };
 }

@@ -2,6 +2,7 @@
 // snapshot, collecting effects. Only the reducer uses it; what leaves the reducer is
 // always an immutable FibSnapshot that shares every untouched object with its parent.
 
+import type { SaddrMark } from './saddr-mark.js';
 import type { FibSnapshot, Ipv4NetSysctl } from './snapshot.js';
 import { isInfoChange, type Change } from './effects.js';
 import type { NetDevice } from './net-device.js';
@@ -32,7 +33,8 @@ export class Txn {
   nexthopLastId!: number;
   addrGenid!: number;
   ipv4Sysctl!: Ipv4NetSysctl;
-  mpSaddrGenid!: ReadonlyMap<string, number>;
+  saddrMarks!: ReadonlyMap<string, SaddrMark>;
+  localnetChangedAt!: ReadonlyMap<number, number>;
   /** What the event did so far (emit() adds); one array only once there is something. */
   private effectList: Change[] | null = null;
   /**
@@ -74,7 +76,8 @@ export class Txn {
     this.nexthopLastId = base.nexthopLastId;
     this.addrGenid = base.addrGenid;
     this.ipv4Sysctl = base.ipv4Sysctl;
-    this.mpSaddrGenid = base.mpSaddrGenid;
+    this.saddrMarks = base.saddrMarks;
+    this.localnetChangedAt = base.localnetChangedAt;
   }
 
   /** Records an effect, or a per-fib_info change (effects.ts, InfoChange). */
@@ -200,7 +203,8 @@ export class Txn {
       nexthopLastId: this.nexthopLastId,
       addrGenid: this.addrGenid,
       ipv4Sysctl: this.ipv4Sysctl,
-      mpSaddrGenid: this.mpSaddrGenid,
+      saddrMarks: this.saddrMarks,
+      localnetChangedAt: this.localnetChangedAt,
       lineage: this.lineage,
     };
   }
@@ -223,6 +227,7 @@ export function txnChanged(txn: Txn): boolean {
     txn.nexthopLastId !== b.nexthopLastId ||
     txn.addrGenid !== b.addrGenid ||
     txn.ipv4Sysctl !== b.ipv4Sysctl ||
-    txn.mpSaddrGenid !== b.mpSaddrGenid
+    txn.saddrMarks !== b.saddrMarks ||
+    txn.localnetChangedAt !== b.localnetChangedAt
   );
 }

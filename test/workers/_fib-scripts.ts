@@ -3,8 +3,8 @@
 //
 // A script is a fixed setup (two veth pairs, addresses) followed by random commands: routes
 // of every type in main, local, default and two more tables (via, dev, src, tos, metric,
-// multipath legs, nexthop objects), rules with every selector and action (not, goto,
-// suppress_prefixlength, suppress_ifgroup), link flaps (linkdown, dead nexthops),
+// multipath legs, nexthop objects, metrics, realms), rules with every selector and action
+// (not, goto, suppress_prefixlength, suppress_ifgroup, realms), link flaps (linkdown, dead nexthops),
 // interface groups, ignore_routes_with_linkdown and route_localnet. Commands the model
 // refuses are simply refused, as on a real kernel; the snapshots after each line are what
 // the properties look at. The universe is small so that commands collide.
@@ -96,6 +96,8 @@ function routeCommand(): fc.Arbitrary<string> {
       src: maybe(pick(SRCS).map((a) => `src ${a}`), 5),
       metric: maybe(pick(['10', '100']).map((m) => `metric ${m}`), 4),
       scope: maybe(pick(['link', 'host', 'global']).map((s) => `scope ${s}`), 8),
+      // RTA_METRICS and RTA_FLOW: the answer shows them when it has a fib_info.
+      extra: maybe(pick(['mtu 1400', 'realm 5', 'realms 3/4', 'advmss 1000 realm 7']), 6),
     })
     .map((r) => {
       const errorType = ['blackhole', 'unreachable', 'prohibit', 'throw'].includes(r.type);
@@ -105,7 +107,7 @@ function routeCommand(): fc.Arbitrary<string> {
       const body =
         r.verb === 'del'
           ? [r.type, r.prefix, r.table]
-          : [r.type, r.prefix, r.tos, legs ? '' : shape, r.table, r.src, r.metric, r.scope, legs ? shape : ''];
+          : [r.type, r.prefix, r.tos, legs ? '' : shape, r.table, r.src, r.metric, r.scope, r.extra, legs ? shape : ''];
       return `ip route ${r.verb} ${body.filter((w) => w !== '').join(' ')}`;
     });
 }
@@ -122,8 +124,9 @@ function ruleCommand(): fc.Arbitrary<string> {
           fc.oneof({ arbitrary: pick(['100', '200']), weight: 3 }, { arbitrary: pick(['main', 'local', 'default', '300']), weight: 2 }),
           maybe(pick(['0', '8', '24', '32']).map((n) => `suppress_prefixlength ${n}`), 3),
           maybe(pick(['0', '5']).map((g) => `suppress_ifgroup ${g}`), 6),
+          maybe(pick(['9', '2/0']).map((r) => `realms ${r}`), 8),
         )
-        .map(([t, sp, sg]) => `lookup ${t} ${sp} ${sg}`),
+        .map(([t, sp, sg, rl]) => `lookup ${t} ${sp} ${sg} ${rl}`),
       weight: 12,
     },
     { arbitrary: pick(['50', '150', '300', '32766']).map((p) => `goto ${p}`), weight: 2 },

@@ -49,7 +49,7 @@ export interface LineageCore {
   readonly anchors: ReadonlySet<number>;
   readonly anchorList: readonly { readonly dst: Ip4; readonly len: number }[];
   /** (answer, table) -> code. */
-  readonly codes: Map<number, number>;
+  readonly codes: Map<number | string, number>;
 }
 
 /** A lineage with its newest table. */

@@ -11,7 +11,9 @@ import { aliasHash, sameAlias } from '../../core/snapshot/alias-sig.js';
 import { fibPropsError, RT_SCOPE_LINK, type RouteType } from '../../core/uapi/rtnetlink.js';
 import type { Errno } from '../../core/uapi/errno.js';
 import { ignoreLinkdown } from '../../core/snapshot/snapshot.js';
-import { inetSelectAddr } from '../../core/snapshot/select-addr.js';
+import { nhSaddr, type NhSaddr } from '../../core/route/nh-saddr.js';
+import { outputTclassid, type OutputTclassid } from '../../core/route/rt-class-tag.js';
+import type { FibMetrics } from '../../core/snapshot/fib-metrics.js';
 import type { FibAlias } from '../../core/snapshot/fib-info.js';
 import { maskOf, type Ip4 } from '../../core/net/ip4.js';
 
@@ -41,6 +43,14 @@ export type CompiledAnswer =
       readonly srcIsDst: boolean;
       /** Group of the device of the route's first nexthop (fib4_rule_suppress), null for none. */
       readonly group: number | null;
+      /** The fib_info's metrics (RTA_METRICS of an answer with a fib_info), or null. */
+      readonly metrics: FibMetrics | null;
+      /** The nexthop's realms (nh_tclassid). */
+      readonly nhFlow: number;
+      /** The realms of the answer when __mkroute_output() caches it (or why they cannot be told). */
+      readonly cachedFlow: OutputTclassid;
+      /** Set when the source depends on what the model cannot know (nh-saddr.ts). */
+      readonly gap?: string;
     }
   | { readonly kind: 'error'; readonly errno: Errno };
 
@@ -155,6 +165,8 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
   if (nhs === 'blackhole') return { kind: 'error', errno: 'EINVAL' };
   const nh = nhs.find((n: ResolvedNh) => !n.dead && !(n.linkdown && ignoreLinkdown(s, n.dev)));
   if (nh === undefined) return null;
+  // fib_result_prefsrc(): prefsrc, else the nexthop's nh_saddr (nh-saddr.ts); local routes
+  // use prefsrc or the destination (ip_route_output_key_hash_rcu()).
   // fib4_rule_suppress() reads the first fib_nh of the route (none for nexthop objects).
   const first = info.nhs[0];
   const groupDev = first === undefined ? undefined : s.devices.get(first.dev);
@@ -162,6 +174,7 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
   // ip_route_output_key_hash_rcu(): a local result goes out through lo.
   const dev = local ? LOOPBACK_IFINDEX : nh.dev;
   const out = s.devices.get(dev);
+  const saddr: NhSaddr = info.prefsrc !== 0 || local ? { addr: info.prefsrc } : nhSaddr(s, info, nhs.indexOf(nh), nh.dev, nh.gw ?? 0);
   return {
     kind: 'route',
     type: alias.type,
@@ -169,12 +182,16 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
     devExists: out !== undefined,
     loopbackDev: out?.kind === 'loopback',
     devUp: out?.up === true,
-    localnetStrict: out !== undefined && out.conf.values.route_localnet === 0 && out.kind !== 'loopback',
+    // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or conf/all's.
+    localnetStrict: out !== undefined && out.conf.values.route_localnet === 0 && s.confAll.values.route_localnet === 0 && out.kind !== 'loopback',
     gateway: nh.gw !== null && nh.scope === RT_SCOPE_LINK ? nh.gw : null,
-    // fib_result_prefsrc(): prefsrc, else inet_select_addr(nh dev, gw, route scope);
-    // local routes use prefsrc or the destination (ip_route_output_key_hash_rcu()).
-    src: info.prefsrc !== 0 || local ? info.prefsrc : inetSelectAddr(s, nh.dev, nh.gw ?? 0, info.scope),
+    src: saddr.addr,
     srcIsDst: local && info.prefsrc === 0,
     group: groupDev === undefined ? null : groupDev.group,
+    metrics: info.metrics ?? null,
+    nhFlow: nh.tclassid ?? 0,
+    // rt_set_nexthop() for a route __mkroute_output() caches (rt-class-tag.ts).
+    cachedFlow: outputTclassid(s, nh.tclassid ?? 0, 0, true, { table: info.tbId, nexthopObject: info.nhid !== 0 }),
+    ...(saddr.gap === undefined ? {} : { gap: saddr.gap }),
   };
 }

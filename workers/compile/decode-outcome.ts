@@ -9,6 +9,8 @@ import type { RouteType } from '../../core/uapi/rtnetlink.js';
 import type { Errno } from '../../core/uapi/errno.js';
 import { isLbcast, isLoopback, isMulticast, type Ip4 } from '../../core/net/ip4.js';
 import type { CompiledAnswer } from './answer-table.js';
+import { setClassTag, type OutputTclassid } from '../../core/route/rt-class-tag.js';
+import type { FibMetrics } from '../../core/snapshot/fib-metrics.js';
 import type { WalkResult } from './lookup-program.js';
 
 /** What `ip route get DST` answers, but for what the destination itself decides (decodeOutcome). */
@@ -25,6 +27,14 @@ export type CompiledOutcome =
       readonly loopbackDev: boolean;
       readonly devUp: boolean;
       readonly localnetStrict: boolean;
+      /** The answering prefix is shorter than /4 (a multicast destination then has no fib_info). */
+      readonly short: boolean;
+      readonly metrics: FibMetrics | null;
+      readonly nhFlow: number;
+      readonly cachedFlow: OutputTclassid;
+      /** The realms of the rule that gave the result. */
+      readonly ruleFlow: number;
+      readonly gap?: string;
     }
   | { readonly kind: 'error'; readonly errno: Errno };
 
@@ -45,6 +55,12 @@ export function outcomeOf(answers: readonly CompiledAnswer[], w: WalkResult): Co
     loopbackDev: a.loopbackDev,
     devUp: a.devUp,
     localnetStrict: a.localnetStrict,
+    short: w.plen < 4,
+    metrics: a.metrics,
+    nhFlow: a.nhFlow,
+    cachedFlow: a.cachedFlow,
+    ruleFlow: w.ruleFlow,
+    ...(a.gap === undefined ? {} : { gap: a.gap }),
   };
 }
 
@@ -99,6 +115,13 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
   else if (type === 'multicast') cache = { ...cache, multicast: true, local: dst === 0xe0000001 && o.devUp };
   else gateway = o.gateway;
   if (type === 'local') cache = { ...cache, local: true };
+  // __mkroute_output(): no fib_info for the limited broadcast or for a multicast route
+  // shorter than /4; a route with one is cached unless it is a local multicast one; then
+  // rt_set_nexthop() (outputAnswer() in core/route/route-get-answer.ts).
+  const fi = !isLbcast(dst) && !(type === 'multicast' && o.short);
+  const cached = fi && !(type === 'multicast' && cache.local);
+  const tc: OutputTclassid = cached ? o.cachedFlow : { flow: setClassTag(fi ? o.nhFlow : 0, o.ruleFlow) };
+  const gap = 'gap' in tc ? tc.gap : o.gap;
   return {
     ok: true,
     answer: {
@@ -115,6 +138,9 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
       uid: 0,
       cache,
       iif: 0,
+      ...(fi && o.metrics !== null ? { metrics: o.metrics } : {}),
+      ...('flow' in tc && tc.flow !== 0 ? { flow: tc.flow } : {}),
+      ...(gap === undefined ? {} : { gap }),
     },
   };
 }

@@ -165,7 +165,9 @@ export class FibLpmCompiler {
 
   private walkCode(L: LineageCore, w: ReturnType<typeof walkProgram>): number {
     if ('errno' in w) return this.codes.code({ kind: 'error', errno: w.errno });
-    const key = w.answer * 2 ** 32 + w.table;
+    // The outcome reads the answering prefix's length only as /4 or longer (short).
+    const num = (w.answer * 2 + (w.plen < 4 ? 1 : 0)) * 2 ** 32 + w.table;
+    const key = w.ruleFlow === 0 ? num : `${num}|${w.ruleFlow}`;
     let c = L.codes.get(key);
     if (c === undefined) {
       c = this.codes.code(outcomeOf(L.at.answers, w));
@@ -266,7 +268,9 @@ export class FibLpmCompiler {
     };
     // A walk reads the plain cover's length only as `plen <= suppress_prefixlength` of a
     // lookup rule: lengths between two such thresholds share a memo entry.
-    const thresholds = [...new Set(rules.flatMap((r) => (r.action.kind === 'lookup' && r.action.suppressPrefixlen >= 0 ? [r.action.suppressPrefixlen] : [])))];
+    // The outcome reads it as shorter than /4 or not (decodeOutcome(): a multicast route
+    // shorter than /4 loses its fib_info), the 3 below.
+    const thresholds = [...new Set([3, ...rules.flatMap((r) => (r.action.kind === 'lookup' && r.action.suppressPrefixlen >= 0 ? [r.action.suppressPrefixlen] : []))])];
     const lenClass = Uint8Array.from({ length: 33 }, (_, len) => thresholds.filter((t) => len > t).length);
     const stride = thresholds.length + 1;
     const walkCovers = new Int32Array(2 * V);

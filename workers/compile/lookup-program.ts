@@ -20,6 +20,8 @@ export type CompiledAction =
       readonly exists: boolean;
       readonly suppressPrefixlen: number;
       readonly suppressIfgroup: number;
+      /** The rule's realms (FRA_FLOW): res->tclassid of a result it gives. */
+      readonly flow: number;
     }
   | { readonly kind: 'goto'; readonly target: number }
   | { readonly kind: 'nop' }
@@ -49,7 +51,16 @@ export interface LookupView {
 }
 
 /** The result of a program: a table answer (and the table the lookup was made in), or an errno. */
-export type WalkResult = { readonly answer: number; readonly table: number } | { readonly errno: Errno };
+export type WalkResult =
+  | {
+      readonly answer: number;
+      readonly table: number;
+      /** The length of the prefix that answered (__mkroute_output(): a multicast route shorter than /4 loses its fib_info). */
+      readonly plen: number;
+      /** The realms of the rule that gave the result (0 on the fast path). */
+      readonly ruleFlow: number;
+    }
+  | { readonly errno: Errno };
 
 /**
  * The program of a snapshot: the fast path while no rule was ever added (main with local
@@ -93,6 +104,7 @@ export function compileProgram(s: FibSnapshot): LookupProgram {
             exists: s.tables.has(r.table),
             suppressPrefixlen: r.suppressPrefixlen,
             suppressIfgroup: r.suppressIfgroup,
+            flow: r.flow ?? 0,
           },
         };
       case 'goto': {
@@ -167,7 +179,7 @@ export function walkProgram(
       const c = cover(table);
       if (c === null) return { errno: 'EAGAIN' };
       const a = answers[c.answer]!;
-      return a.kind === 'error' ? { errno: a.errno } : { answer: c.answer, table };
+      return a.kind === 'error' ? { errno: a.errno } : { answer: c.answer, table, plen: c.plen, ruleFlow: 0 };
     };
     if (p.main) out = lookup(RT_TABLE_MAIN);
     if ('errno' in out && out.errno === 'EAGAIN' && p.default) out = lookup(RT_TABLE_DEFAULT);
@@ -209,7 +221,7 @@ export function walkProgram(
           i++;
           continue;
         }
-        return { answer: c.answer, table: act.table };
+        return { answer: c.answer, table: act.table, plen: c.plen, ruleFlow: act.flow };
       }
     }
   }
