@@ -26,6 +26,12 @@ export interface LinkSpec {
    * kernel (IFLA_LINK: a veth's peer, a macvlan's or vlan's lower device), when known.
    */
   readonly lower?: number;
+  /** IFLA_ADDRESS given by the user, bytes as `aa:bb:…` (the driver's validate checks length and kind). */
+  readonly address?: string;
+  /** IFLA_TXQLEN (rtnl_create_link()). */
+  readonly txqlen?: number;
+  /** ifi_change / ifi_flags for IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC (rtnl_configure_link()). */
+  readonly flags?: { readonly mask: number; readonly value: number };
 }
 
 /** `ip link add … [type veth peer …]`: registers the device (and a veth's peer, first). */

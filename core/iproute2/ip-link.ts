@@ -184,20 +184,20 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     let peerName: string | null = null;
     let peerUp = false;
     let peerMtu: number | undefined;
+    let peerAttrs: Partial<LinkSpec> = {};
     if (!a.done) {
       if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
       a.advance();
       const p = parseLinkWords(ctx, a, false);
       peerName = p.name ?? p.dev;
       peerUp = p.up === true;
-      const pextra = attributeWords(p);
-      if (pextra !== null) notModelled(`ip link add type veth peer ${pextra}`);
+      peerAttrs = createAttributes(p);
       peerMtu = p.mtu;
     }
     // A veth without a peer name gets "vethN" from the kernel; the model names it the same way.
     const pname = peerName ?? nextVethName(ctx);
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
-    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }) };
+    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs };
   } else if (type === 'bridge') {
     kind = 'bridge';
     if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
@@ -210,9 +210,15 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   }
   if (main.master !== undefined && main.master !== null) notModelled('ip link add master');
   if (main.carrier !== undefined) notModelled('ip link add carrier');
-  const extra = attributeWords(main);
-  if (extra !== null) notModelled(`ip link add ${extra}`);
-  const link: LinkSpec = { ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1), name: main.name, kind, up: main.up === true, ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }) };
+
+  const link: LinkSpec = {
+    ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1),
+    name: main.name,
+    kind,
+    up: main.up === true,
+    ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }),
+    ...createAttributes(main),
+  };
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
 }
@@ -241,15 +247,17 @@ function utf8Length(s: string): number {
   return n;
 }
 
-/** The device attributes `ip link set` models but `ip link add` does not take yet, named. */
-function attributeWords(w: LinkWords): string | null {
-  const words = [
-    ...(w.address !== undefined ? ['address'] : []),
-    ...(w.txqlen !== undefined ? ['txqueuelen'] : []),
-    ...(w.ifalias !== undefined ? ['alias'] : []),
-    ...Object.entries(ON_OFF_FLAGS).filter(([, f]) => (w.flagMask & f.bit) !== 0).map(([k]) => k),
-  ];
-  return words.length === 0 ? null : words.join(' ');
+/**
+ * The attributes a new device takes: IFLA_ADDRESS (no length check by iproute2 when
+ * creating: the driver's validate answers), IFLA_TXQLEN and the flags. IFLA_IFALIAS is sent
+ * but rtnl_create_link() does not read it: a new device has no alias.
+ */
+function createAttributes(w: LinkWords): Partial<LinkSpec> {
+  return {
+    ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
+    ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
+    ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+  };
 }
 
 /** The link-layer address length of a device kind (dev->addr_len), or null when the model does not know it. */
