@@ -93,6 +93,14 @@ function strtolBase0(v: string): number | undefined {
   return m[1] === '-' ? -n : n;
 }
 
+/** iplink_parse(): duparg() when given twice, then get_integer(…, 0) (strtol base 0, an int) or invarg(). */
+function intOption(v: string, name: string, before: number | undefined): number {
+  if (before !== undefined) throw new CommandExit(`Error: duplicate "${name}": "${v}" is the second value.\n`, 255);
+  const n = strtolBase0(v);
+  if (n === undefined || n < -2147483648 || n > 2147483647) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "${name}" value\n\n`, 255);
+  return n;
+}
+
 /** The generic link options (iplink_parse) up to `type`. */
 function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): LinkWords {
   const out: LinkWords = {
@@ -133,21 +141,12 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "carrier" must be one of "off", "on", not "${v}"\n`, 22);
       out.carrier = v === 'on';
     } else if (w === 'mtu') {
-      // iplink_parse(): duparg(), then get_integer(…, 0) (strtol base 0, an int)
-      const v = a.next();
-      if (out.mtu !== undefined) throw new CommandExit(`Error: duplicate "mtu": "${v}" is the second value.\n`, 255);
-      const n = strtolBase0(v);
-      if (n === undefined || n < -2147483648 || n > 2147483647) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "mtu" value\n\n`, 255);
-      out.mtu = n;
+      out.mtu = intOption(a.next(), 'mtu', out.mtu);
     } else if (w === 'address') {
       out.address = llAddrA2n(a.next());
     } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
-      // get_integer(…, 0) after duparg(): the int goes out as the u32 IFLA_TXQLEN.
-      const v = a.next();
-      if (out.txqlen !== undefined) throw new CommandExit(`Error: duplicate "txqueuelen": "${v}" is the second value.\n`, 255);
-      const n = strtolBase0(v);
-      if (n === undefined || n < -2147483648 || n > 2147483647) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "txqueuelen" value\n\n`, 255);
-      out.txqlen = n;
+      // The int goes out as the u32 IFLA_TXQLEN.
+      out.txqlen = intOption(a.next(), 'txqueuelen', out.txqlen);
     } else if (w === 'alias') {
       const v = a.next();
       // IFALIASZ: 256 with the terminating NUL.
