@@ -30,7 +30,7 @@ function createAddressBad(spec: LinkSpec): KernelError | null {
 }
 
 function createMtuBad(spec: LinkSpec): boolean {
-  return spec.mtu !== undefined && (spec.kind === 'veth' || spec.kind === 'bridge') && (spec.mtu < 68 || spec.mtu > 65535);
+  return spec.mtu !== undefined && (spec.kind === 'veth' || spec.kind === 'bridge' || spec.kind === 'macvlan') && (spec.mtu < 68 || spec.mtu > 65535);
 }
 
 function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
@@ -79,6 +79,12 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
     const badAddress = createAddressBad(e.link);
     if (badAddress !== null) return badAddress;
     if (createMtuBad(e.link)) return kerr('EINVAL');
+    let link = e.link;
+    if (link.kind === 'macvlan') {
+      const m = macvlanNewlink(txn, link);
+      if ('errno' in m) return m;
+      link = m;
+    }
     let peer: NetDevice | undefined;
     if (e.peer !== undefined) {
       const badPeer = createAddressBad(e.peer);
@@ -94,7 +100,7 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       peer = p;
       txn.setDevice(p);
     }
-    const d = newDevice(txn, e.link);
+    const d = newDevice(txn, link);
     if ('errno' in d) return d;
     if (peer !== undefined) {
       txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
@@ -123,12 +129,34 @@ function setMaster(txn: Txn, ifindex: number, master: number | null): void {
   if (d.master !== null && d.master !== master) brMtuAutoAdjust(txn, d.master);
 }
 
-/** dev_validate_mtu(): the driver's min_mtu/max_mtu (veth_setup, br_dev_setup: ETH_MIN_MTU..ETH_MAX_MTU). */
-export function mtuInvalid(d: NetDevice, mtu: number): KernelError | null {
-  if (d.kind !== 'veth' && d.kind !== 'bridge') return null;
+/**
+ * dev_validate_mtu(): the driver's min_mtu/max_mtu (veth_setup, br_dev_setup, ether_setup for
+ * a macvlan: ETH_MIN_MTU..ETH_MAX_MTU); then a macvlan's ndo_change_mtu refuses more than
+ * its lower device's MTU (macvlan_change_mtu(), a bare EINVAL).
+ */
+export function mtuInvalid(d: NetDevice, mtu: number, devices?: ReadonlyMap<number, NetDevice>): KernelError | null {
+  if (d.kind !== 'veth' && d.kind !== 'bridge' && d.kind !== 'macvlan') return null;
   if (mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');
   if (mtu > 65535) return kerr('EINVAL', 'mtu greater than device maximum');
+  if (d.kind === 'macvlan') {
+    const lower = d.lower === undefined ? undefined : devices?.get(d.lower);
+    if (lower !== undefined && mtu > lower.mtu) return kerr('EINVAL');
+  }
   return null;
+}
+
+/**
+ * macvlan_common_newlink(): IFLA_LINK must name an Ethernet device (ARPHRD_ETHER: not lo);
+ * a macvlan's own lower device stands for it; the MTU is the lower device's unless given,
+ * and may not exceed it. Returns the spec as the kernel builds the device, or the error.
+ */
+function macvlanNewlink(txn: Txn, spec: LinkSpec): LinkSpec | KernelError {
+  let lower = spec.lower === undefined ? undefined : txn.dev(spec.lower);
+  if (lower === undefined || lower.kind === 'loopback') return kerr('EINVAL');
+  if (lower.kind === 'macvlan') lower = lower.lower === undefined ? undefined : txn.dev(lower.lower);
+  if (lower === undefined) return kerr('EINVAL');
+  if (spec.mtu !== undefined && spec.mtu > lower.mtu) return kerr('EINVAL');
+  return { ...spec, lower: lower.ifindex, mtu: spec.mtu ?? lower.mtu };
 }
 
 /**
@@ -141,6 +169,17 @@ function setMtu(txn: Txn, ifindex: number, mtu: number, byUser: boolean): void {
   if (d === undefined) return;
   txn.setDevice(d.kind === 'bridge' && byUser ? { ...d, mtu, mtuSetByUser: true } : { ...d, mtu });
   if (d.master !== null) brMtuAutoAdjust(txn, d.master);
+  macvlanMtuFollow(txn, ifindex, mtu);
+}
+
+/** The macvlans whose lower device is `ifindex`. */
+function macvlansOn(txn: Txn, ifindex: number): NetDevice[] {
+  return [...txn.devices.values()].filter((x) => x.kind === 'macvlan' && x.lower === ifindex);
+}
+
+/** macvlan_device_event(NETDEV_CHANGEMTU): a macvlan above the lower device's new MTU comes down to it (never up). */
+function macvlanMtuFollow(txn: Txn, lower: number, mtu: number): void {
+  for (const v of macvlansOn(txn, lower)) if (v.mtu > mtu) setMtu(txn, v.ifindex, mtu, false);
 }
 
 /** br_mtu_auto_adjust(): unless the user set it, the bridge takes its smallest port's MTU (1500 with none). */
@@ -150,7 +189,10 @@ function brMtuAutoAdjust(txn: Txn, bridge: number): void {
   let min = 0;
   for (const x of txn.devices.values()) if (x.master === bridge && (min === 0 || x.mtu < min)) min = x.mtu;
   const mtu = min === 0 ? 1500 : min;
-  if (mtu !== b.mtu) txn.setDevice({ ...b, mtu });
+  if (mtu !== b.mtu) {
+    txn.setDevice({ ...b, mtu });
+    macvlanMtuFollow(txn, bridge, mtu);
+  }
 }
 
 /** dev_open / dev_close: IFF_UP and NETDEV_UP / NETDEV_DOWN. */
@@ -199,7 +241,7 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
     }
     const d = txn.dev(e.ifindex) ?? d0;
     if (e.mtu !== undefined && e.mtu !== d.mtu) {
-      const bad = mtuInvalid(d, e.mtu);
+      const bad = mtuInvalid(d, e.mtu, txn.devices);
       if (bad !== null) return bad;
       setMtu(txn, d.ifindex, e.mtu, true);
     }
@@ -230,6 +272,8 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
         const cur = txn.dev(e.ifindex);
         if (cur?.kind === 'loopback') return kerr('EINVAL');
         if (cur?.kind === 'bridge') return kerr('ELOOP', 'Can not enslave a bridge to a bridge');
+        // netdev_rx_handler_register(): a macvlan's lower device has the macvlan rx handler.
+        if (cur !== undefined && cur.master !== e.master && macvlansOn(txn, cur.ifindex).length > 0) return kerr('EBUSY');
       }
       setMaster(txn, e.ifindex, e.master);
     }
@@ -260,6 +304,8 @@ export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | nu
     if (d.kind === 'loopback') return kerr('EOPNOTSUPP');
     const victims = [d.ifindex];
     if (d.peer !== null && txn.dev(d.peer) !== undefined) victims.push(d.peer);
+    // macvlan_device_event(NETDEV_UNREGISTER): the macvlans on a device that goes go too.
+    for (const v of victims.flatMap((i) => macvlansOn(txn, i))) victims.push(v.ifindex);
     const masters = victims.map((i) => txn.dev(i)?.master ?? null).filter((m): m is number => m !== null);
     for (const i of victims) devChangeFlags(txn, i, false);
     for (const i of victims) {

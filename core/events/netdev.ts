@@ -4,7 +4,7 @@
 
 /** Device kinds available in the model (what the scenario namespaces can create). */
 /** 'dummy': drivers/net/dummy.c (carrier on from registration, changed only by `ip link set carrier`). */
-export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'other';
+export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'macvlan' | 'other';
 
 /** One device being registered. ifindex is taken from the event when given (traces), else allocated. */
 export interface LinkSpec {

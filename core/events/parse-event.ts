@@ -63,7 +63,7 @@ const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onl
 const linkSpec = obj({
   ifindex: optional(uint()),
   name: str,
-  kind: oneOf('loopback', 'veth', 'bridge', 'dummy', 'other'),
+  kind: oneOf('loopback', 'veth', 'bridge', 'dummy', 'macvlan', 'other'),
   up: bool,
   master: optional(uint()),
   mtu: optional(uint()),

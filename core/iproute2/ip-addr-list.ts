@@ -45,6 +45,8 @@ function linkKind(d: NetDevice): string | null {
       return 'bridge';
     case 'dummy':
       return 'dummy';
+    case 'macvlan':
+      return 'macvlan';
     case 'loopback':
       return null;
     case 'other':

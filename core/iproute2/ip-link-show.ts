@@ -15,6 +15,8 @@ export function operstate(s: FibSnapshot, d: NetDevice): string {
     case 'loopback':
       return 'UNKNOWN';
     case 'veth':
+    case 'macvlan':
+      // A stacked device without carrier: its lower layer is down (veth: the peer).
       return d.carrier ? 'UP' : 'LOWERLAYERDOWN';
     case 'bridge':
       if (d.carrier) return d.sawForwardingPort === true ? 'UP' : 'UNKNOWN';
@@ -58,16 +60,26 @@ export function linkFlags(s: FibSnapshot, d: NetDevice): string {
   const f: string[] = [];
   if (d.up && !running(s, d)) f.push('NO-CARRIER');
   for (const [w, bit] of FLAG_WORDS) if ((flags & bit) !== 0) f.push(w);
-  if (d.kind === 'veth' && d.peer !== null) {
-    const p = s.devices.get(d.peer);
+  // IFF_MASTER-less "M-DOWN": print_link_flags() when the IFLA_LINK device is down.
+  const link = linkOf(d);
+  if (link !== null) {
+    const p = s.devices.get(link);
     if (p !== undefined && !p.up) f.push('M-DOWN');
   }
   return `<${f.join(',')}>`;
 }
 
+/** IFLA_LINK of a device the model makes: a veth's peer, a macvlan's lower device; null for none. */
+export function linkOf(d: NetDevice): number | null {
+  if (d.kind === 'veth') return d.peer;
+  if (d.kind === 'macvlan') return d.lower ?? null;
+  return null;
+}
+
 /** The first line of a link record, without its newline; `mode` only in `ip link`. */
 export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean, names: PrintNames = BUILTIN_NAMES): string {
-  const peer = d.kind === 'veth' && d.peer !== null ? s.devices.get(d.peer) : undefined;
+  const link = linkOf(d);
+  const peer = link !== null ? s.devices.get(link) : undefined;
   const name = peer !== undefined ? `${d.name}@${peer.name}` : d.name;
   const master = d.master !== null ? s.devices.get(d.master) : undefined;
   return (

@@ -42,6 +42,8 @@ interface LinkWords {
   txqlen: number | undefined;
   /** IFLA_IFALIAS. */
   ifalias: string | undefined;
+  /** IFLA_LINK by name (`link DEV`). */
+  link: string | undefined;
   /** ifi_change / ifi_flags for the flags other than IFF_UP. */
   flagMask: number;
   flagValue: number;
@@ -114,6 +116,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     address: undefined,
     txqlen: undefined,
     ifalias: undefined,
+    link: undefined,
     flagMask: 0,
     flagValue: 0,
   };
@@ -144,6 +147,8 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       out.mtu = intOption(a.next(), 'mtu', out.mtu);
     } else if (w === 'address') {
       out.address = llAddrA2n(a.next());
+    } else if (w === 'link') {
+      out.link = a.next();
     } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
       // The int goes out as the u32 IFLA_TXQLEN.
       out.txqlen = intOption(a.next(), 'txqueuelen', out.txqlen);
@@ -160,7 +165,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       out.flagMask |= f.bit;
       if ((v === 'on') !== f.onClears) out.flagValue |= f.bit;
       else out.flagValue &= ~f.bit;
-    } else if (['trailers', 'dynamic', 'link', 'netns', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
+    } else if (['trailers', 'dynamic', 'netns', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
       notModelled(`ip link ${w}`);
     } else if (out.dev === null) out.dev = w;
     else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
@@ -191,6 +196,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
       peerName = p.name ?? p.dev;
       peerUp = p.up === true;
       peerAttrs = createAttributes(p);
+      if (p.link !== undefined) notModelled('ip link add type veth peer link DEV');
       peerMtu = p.mtu;
     }
     // A veth without a peer name gets "vethN" from the kernel; the model names it the same way.
@@ -200,6 +206,20 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   } else if (type === 'bridge') {
     kind = 'bridge';
     if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
+  } else if (type === 'macvlan') {
+    // link_macvlan.c: `mode private|vepa|bridge` (no visible difference without `-d`);
+    // passthru, source and the other options are not modelled.
+    kind = 'macvlan';
+    while (!a.done) {
+      if (a.cur === 'mode') {
+        const m = a.next();
+        if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(m)) {
+          throw new CommandExit(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${m}"\n`, 1);
+        }
+        if (m === 'passthru' || m === 'source') notModelled(`ip link add type macvlan mode ${m}`);
+        a.advance();
+      } else notModelled(`ip link add type macvlan ${a.cur}`);
+    }
   } else if (type === 'dummy') {
     // drivers/net/dummy.c: no link options (iproute2 has no dummy link_util)
     kind = 'dummy';
@@ -210,8 +230,15 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   if (main.master !== undefined && main.master !== null) notModelled('ip link add master');
   if (main.carrier !== undefined) notModelled('ip link add carrier');
 
+  // iplink_modify(): `link DEV` is looked up by name (nodev() when missing); only a macvlan uses it here.
+  let lower: number | undefined;
+  if (main.link !== undefined) {
+    lower = devIndex(ctx, main.link);
+    if (kind !== 'macvlan') notModelled(`ip link add link DEV type ${type}`);
+  }
   const link: LinkSpec = {
     ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1),
+    ...(lower === undefined ? {} : { lower }),
     name: main.name,
     kind,
     up: main.up === true,
@@ -232,7 +259,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
 function mtuWord(mtu: number, kind: DeviceKind, creating: boolean): number {
   if (mtu < 0) failKernel(creating ? { errno: 'EINVAL' } : { errno: 'EINVAL', extack: 'mtu less than device minimum' });
   if (kind === 'other') notModelled('ip link mtu on a device of unknown kind');
-  if (mtu < 68 && kind !== 'veth' && kind !== 'bridge') notModelled('an MTU below 68 (inetdev_destroy: IPv4 leaves the device)');
+  if (mtu < 68 && kind !== 'veth' && kind !== 'bridge' && kind !== 'macvlan') notModelled('an MTU below 68 (inetdev_destroy: IPv4 leaves the device)');
   return mtu;
 }
 
@@ -272,6 +299,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, false);
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
+  if (w.link !== undefined) notModelled('ip link set link');
   const cur0 = deviceByName(ctx.snapshot, devName);
   if (w.address !== undefined && cur0 !== undefined) {
     // iplink_parse(): the length is checked against the device's before anything is sent.

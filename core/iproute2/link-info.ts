@@ -31,7 +31,13 @@ export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
     txqlen: d.txqlen ?? 1000,
     ...(d.ifalias !== undefined ? { ifalias: d.ifalias } : {}),
     // veth_get_iflink(): the peer's ifindex (0, printed `@NONE`, once it is gone).
-    ...(d.kind === 'veth' ? { link: d.peer ?? 0, kind: 'veth' } : d.kind === 'bridge' ? { kind: 'bridge' } : {}),
+    ...(d.kind === 'veth'
+      ? { link: d.peer ?? 0, kind: 'veth' }
+      : d.kind === 'macvlan'
+        ? { link: d.lower ?? 0, kind: 'macvlan' }
+        : d.kind === 'bridge'
+          ? { kind: 'bridge' }
+          : {}),
     ...(d.master !== null ? { master: d.master } : {}),
   };
 }

@@ -23,6 +23,12 @@ export function expectedCarrier(d: NetDevice, devices: ReadonlyMap<number, NetDe
       }
       return false;
     }
+    case 'macvlan': {
+      // netif_stacked_transfer_operstate(): the lower device's carrier, whatever the
+      // macvlan's own admin state (macvlan_device_event on NETDEV_UP/DOWN/CHANGE).
+      const l = d.lower === undefined ? undefined : devices.get(d.lower);
+      return l !== undefined && expectedCarrier(l, devices);
+    }
     case 'dummy':
     case 'other':
       return d.carrier;
