@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { cmd, type IpCommand } from './ip-command.js';
-import { anyDeviceName, BRIDGE, peerOf, RENAMES, VETH } from './universe.js';
+import { anyDeviceName, BRIDGE, MACVLAN, peerOf, RENAMES, VETH } from './universe.js';
 
 /** `ip link add name vethK [up] type veth peer name vethKpeer [up]` (the kernel refuses a peer `up`: ENOTCONN). */
 export function vethPairAdd(index: fc.Arbitrary<number> = fc.integer({ min: 0, max: VETH.length - 1 })): fc.Arbitrary<IpCommand> {
@@ -50,6 +50,47 @@ export function linkMtu(): fc.Arbitrary<IpCommand> {
     .map(([d, n]) => cmd('ip link set mtu', [['ip', 'link', 'set', 'dev', d, 'mtu', String(n)]], [d === BRIDGE && 'bridge', (n < 68 || n > 65535) && 'bad-mtu']));
 }
 
+/**
+ * `ip link add link L name mv0 [up] [mtu N] type macvlan [mode M]`: carrier from L, M-DOWN,
+ * the MTU bounded by L's, lo refused, a macvlan as L standing for its own lower device.
+ */
+export function macvlanAdd(): fc.Arbitrary<IpCommand> {
+  return fc
+    .record({
+      lower: fc.oneof({ arbitrary: fc.constantFrom('veth0', 'veth1', 'veth0peer'), weight: 6 }, { arbitrary: fc.constantFrom(BRIDGE, 'lo', MACVLAN, 'vethr0'), weight: 2 }),
+      up: fc.boolean(),
+      mtu: fc.oneof({ arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.constantFrom(1400, 1500, 9000), weight: 1 }),
+      mode: fc.constantFrom(null, 'bridge', 'private', 'vepa'),
+    })
+    .map(({ lower, up, mtu, mode }) =>
+      cmd(
+        'ip link add macvlan',
+        [['ip', 'link', 'add', 'link', lower, 'name', MACVLAN], up ? ['up'] : null, mtu === null ? null : ['mtu', String(mtu)], ['type', 'macvlan'], mode === null ? null : ['mode', mode]],
+        [up && 'up', lower === 'lo' && 'lo', lower === MACVLAN && 'on-macvlan', mtu !== null && 'mtu'],
+      ),
+    );
+}
+
+/**
+ * `ip link set dev D address|arp|promisc|allmulticast|multicast|txqueuelen|alias …`: device
+ * attributes that change no route (do_setlink order, EADDRNOTAVAIL for a multicast address).
+ */
+export function linkAttr(): fc.Arbitrary<IpCommand> {
+  const attr = fc.constantFrom(
+    ['address', '02:00:00:00:00:0a'],
+    ['address', '01:00:00:00:00:01'],
+    ['arp', 'off'],
+    ['arp', 'on'],
+    ['promisc', 'on'],
+    ['allmulticast', 'on'],
+    ['multicast', 'off'],
+    ['txqueuelen', '500'],
+    ['alias', 'uplink'],
+    ['mtu', '1400', 'address', '01:00:00:00:00:01'],
+  );
+  return fc.tuple(anyDeviceName(), attr).map(([d, a]) => cmd('ip link set attribute', [['ip', 'link', 'set', 'dev', d, ...a]], [a[0] ?? '', d === 'lo' && 'lo']));
+}
+
 /** `ip link del dev D` (a veth takes its peer along). */
 export function linkDel(): fc.Arbitrary<IpCommand> {
   return anyDeviceName().map((d) => cmd('ip link del', [['ip', 'link', 'del', 'dev', d]], [d === BRIDGE && 'bridge', d.endsWith('peer') && 'peer-end']));
@@ -65,5 +106,7 @@ export function linkCommand(): fc.Arbitrary<IpCommand> {
     { arbitrary: linkDel(), weight: 1 },
     { arbitrary: vethPairAdd(), weight: 1 },
     { arbitrary: bridgeAdd(), weight: 1 },
+    { arbitrary: macvlanAdd(), weight: 1 },
+    { arbitrary: linkAttr(), weight: 1 },
   );
 }

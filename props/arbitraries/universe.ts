@@ -9,6 +9,8 @@ import { formatIp4, maskOf, parseIp4, type Ip4 } from '../../core/net/ip4.js';
 export const VETH = ['veth0', 'veth1', 'veth2', 'veth3'] as const;
 export const peerOf = (veth: string): string => `${veth}peer`;
 export const BRIDGE = 'br0';
+/** The macvlan name (on a veth, the bridge or another macvlan). */
+export const MACVLAN = 'mv0';
 /** Names a down device may be renamed to (rules may name them before they exist). */
 export const RENAMES = ['vethr0', 'vethr1'] as const;
 
@@ -21,6 +23,7 @@ export function deviceName(): fc.Arbitrary<string> {
     { arbitrary: fc.constantFrom('veth0peer', 'veth1peer'), weight: 2 },
     { arbitrary: fc.constant('lo'), weight: 1 },
     { arbitrary: fc.constantFrom(...RENAMES), weight: 1 },
+    { arbitrary: fc.constant(MACVLAN), weight: 1 },
   );
 }
 
