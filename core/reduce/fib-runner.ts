@@ -38,6 +38,11 @@ export class FibRunner {
     if (this.edit !== null) this.edit = new PMapEdit();
   }
 
+  /** Table nodes copied or made since the runner started or was last frozen (0 unless inPlace). */
+  get copies(): number {
+    return this.edit === null ? 0 : this.edit.copies;
+  }
+
   /** reduceFib(s, e) on the runner's working copy (and, in in-place mode, its edit). */
   reduce(s: FibSnapshot, e: FibEvent): Step {
     if (this.edit !== null) this.edit.steps++;

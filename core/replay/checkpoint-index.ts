@@ -42,9 +42,21 @@ import type { ReplayStep } from './replay-step.js';
  */
 export const DEFAULT_CHECKPOINT_EVERY = 1024;
 
+/**
+ * Table nodes an in-place replay may copy before a checkpoint is due sooner than K steps
+ * (settle()'s `change`). A step of random churn on a full table copies about 1.5 nodes
+ * (measured: 768 nodes came every ~520 steps of it) and costs 2-5 µs to apply again; a step
+ * of a table loaded in order copies a few hundredths of a node and costs under 1 µs. At
+ * 384, churn gets a checkpoint every ~260 steps: the replay an instant needs is bounded by
+ * its cost, not only by its steps.
+ */
+export const DEFAULT_CHECKPOINT_CHANGE = 384;
+
 export interface CheckpointIndexOptions {
   /** Steps between checkpoints (K); default DEFAULT_CHECKPOINT_EVERY. */
   readonly every?: number;
+  /** Nodes copied (settle()'s `change`) that make a checkpoint due; default DEFAULT_CHECKPOINT_CHANGE. */
+  readonly change?: number;
 }
 
 /** A growable typed column. */
@@ -91,6 +103,7 @@ interface Checkpoint {
  */
 export class CheckpointIndex {
   private readonly every: number;
+  private readonly change: number;
   private readonly events = new PackedEvents();
   /** Running maximum of the steps' seq (stepAfter for `@N`). */
   private readonly seqMax = new Column(new Int32Array(4096), (n) => new Int32Array(n));
@@ -106,6 +119,7 @@ export class CheckpointIndex {
 
   constructor(start: ReplayView, opts: CheckpointIndexOptions = {}) {
     this.every = Math.max(1, Math.floor(opts.every ?? DEFAULT_CHECKPOINT_EVERY));
+    this.change = Math.max(1, Math.floor(opts.change ?? DEFAULT_CHECKPOINT_CHANGE));
     this.names = start.names;
     this.last = { snapshot: start.snapshot, links: start.links, metrics: start.metrics };
     this.cps.push({ step: 0, ...this.last });
@@ -119,6 +133,11 @@ export class CheckpointIndex {
   /** Checkpoints kept (the start included). */
   get checkpoints(): number {
     return this.cps.length;
+  }
+
+  /** The step count of each checkpoint, in order (0: the start). */
+  checkpointSteps(): number[] {
+    return this.cps.map((c) => c.step);
   }
 
   /** Bytes of the packed columns (not the checkpoints' nodes, shared with the replay). */
@@ -148,13 +167,15 @@ export class CheckpointIndex {
 
   /**
    * Ends a batch of steps (the steps one record completed): when K steps have passed since
-   * the last checkpoint, `freeze` is called (an in-place replay stops changing what it made
-   * so far: TraceReplayer.checkpoint()) and the state after the last step is kept.
+   * the last checkpoint, or the replay changed `change` nodes since then (an in-place
+   * replay: TraceReplayer.changeSinceCheckpoint), `freeze` is called (the replay stops
+   * changing what it made so far: TraceReplayer.checkpoint()) and the state after the last
+   * step is kept.
    */
-  settle(freeze: () => void): void {
+  settle(freeze: () => void, change = 0): void {
     const n = this.events.steps;
     const lastCp = (this.cps[this.cps.length - 1] as Checkpoint).step;
-    if (n - lastCp < this.every) return;
+    if (n === lastCp || (n - lastCp < this.every && change < this.change)) return;
     freeze();
     this.cps.push({ step: n, ...this.last });
   }

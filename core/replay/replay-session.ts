@@ -116,7 +116,7 @@ export class ReplaySession {
     }
     const rp = this.started();
     for (const st of rp.push(r)) this.onStep(st);
-    this.index?.settle(() => rp.checkpoint());
+    this.index?.settle(() => rp.checkpoint(), rp.changeSinceCheckpoint);
   }
 
   /** Ends the replay: pending steps, unmatched predictions, the states asked for. */

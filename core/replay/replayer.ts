@@ -141,6 +141,11 @@ export class TraceReplayer {
     return this.view;
   }
 
+  /** Table nodes an in-place replay copied since the last checkpoint (0 when not in place): its change, in nodes. */
+  get changeSinceCheckpoint(): number {
+    return this.runner.copies;
+  }
+
   /** Predictions not yet matched. */
   get pendingPredictions(): number {
     return this.pending.count;

@@ -1,5 +1,5 @@
 // Time travel from a checkpoint index (core/replay/checkpoint-index.ts) answers like a full
-// replay: for any trace fixture, any checkpoint spacing K and any instant (after N steps, at
+// replay: for any trace fixture, any checkpoint spacing K and change M, and any instant (after N steps, at
 // @N, at a time of the trace), the state the index gives (nearest checkpoint, then the steps
 // in between applied again) equals the state a replay that keeps every snapshot reaches at
 // that instant (replay-run.ts stateAt): the `ip -j` dump whole (links, addresses, every
@@ -25,14 +25,14 @@ const seed = Number(process.env['KFIB_SEED'] ?? 20261205);
 const FORMS: readonly Form[] = ['rtmon', 'monitor'];
 
 /** The index of a fixture's replay, made in place with a checkpoint every `every` steps. */
-function indexOf(fr: FixtureReplay, every: number): CheckpointIndex {
+function indexOf(fr: FixtureReplay, every: number, change?: number): CheckpointIndex {
   const start: ReplayView = { snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics, names: fr.names };
   const rp = new TraceReplayer(start, { form: fr.form === 'rtmon' ? 'binary' : 'text', explain: false, check: false, inPlace: true });
-  const idx = new CheckpointIndex(start, { every });
+  const idx = new CheckpointIndex(start, change === undefined ? { every } : { every, change });
   for (const r of fr.records) {
     if (r.kind === 'link' && r.dump) continue;
     for (const st of rp.push(r)) idx.add(st);
-    idx.settle(() => rp.checkpoint());
+    idx.settle(() => rp.checkpoint(), rp.changeSinceCheckpoint);
   }
   for (const st of rp.finish().steps) idx.add(st);
   return idx;
@@ -68,15 +68,16 @@ test(`the state at any instant from the checkpoint index equals a full replay's 
     fc.property(
       fc.constantFrom(...cases),
       fc.integer({ min: 1, max: 64 }),
+      fc.integer({ min: 1, max: 40 }),
       fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }),
-      ({ name, form }, every, where) => {
+      ({ name, form }, every, change, where) => {
         const fr = replayFixture(name, form);
-        const idx = indexOf(fr, every);
+        const idx = indexOf(fr, every, change);
         const steps = fr.result.steps;
         assert.equal(idx.steps, steps.length, 'one indexed step per step of the full replay');
         for (const w of where) {
           const n = Math.min(steps.length, Math.floor(w * (steps.length + 1)));
-          sameState(idx.stateAfter(n), afterSteps(fr, n), `${name} (${form}), K=${every}, after ${n} steps`);
+          sameState(idx.stateAfter(n), afterSteps(fr, n), `${name} (${form}), K=${every}, M=${change}, after ${n} steps`);
           const st = steps[Math.max(0, n - 1)];
           if (st === undefined) continue;
           const seqPoint: TracePoint = { kind: 'seq', seq: st.seq };
