@@ -141,11 +141,36 @@ function devChangeFlags(txn: Txn, ifindex: number, up: boolean): void {
   else netdevDown(txn, ifindex);
 }
 
-/** do_setlink(): name, then master, then flags. */
+/**
+ * dev_set_mac_address() -> eth_mac_addr() (veth, bridge's br_set_mac_address(), dummy,
+ * loopback): a multicast or all-zero address is EADDRNOTAVAIL (is_valid_ether_addr()).
+ * A device of unknown kind is the caller's to refuse.
+ */
+function setMacAddress(txn: Txn, d: NetDevice, address: string): KernelError | null {
+  const first = Number.parseInt(address.slice(0, 2), 16);
+  if ((first & 1) !== 0 || address === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');
+  txn.setDevice({ ...d, mac: address, macSetByUser: true });
+  return null;
+}
+
+/** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
+const USER_FLAG_BITS = 0x1000 | 0x80 | 0x200 | 0x100;
+
+/**
+ * do_setlink(), in its order: IFLA_ADDRESS, IFLA_MTU, the name, IFLA_GROUP, IFLA_IFALIAS,
+ * IFLA_MASTER, the flags (netif_change_flags(): IFF_UP opens or closes; since 6.8 the
+ * master comes first so that a port can be enslaved and brought up in one message),
+ * IFLA_TXQLEN. The first error ends it; what came before stays (no rollback).
+ */
 export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
-    const d = txn.dev(e.ifindex);
-    if (d === undefined) return kerr('ENODEV');
+    const d0 = txn.dev(e.ifindex);
+    if (d0 === undefined) return kerr('ENODEV');
+    if (e.address !== undefined) {
+      const bad = setMacAddress(txn, d0, e.address);
+      if (bad !== null) return bad;
+    }
+    const d = txn.dev(e.ifindex) ?? d0;
     if (e.mtu !== undefined && e.mtu !== d.mtu) {
       const bad = mtuInvalid(d, e.mtu);
       if (bad !== null) return bad;
@@ -161,6 +186,14 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       const cur = txn.dev(e.ifindex);
       if (cur !== undefined) txn.setDevice({ ...cur, group: e.group });
     }
+    if (e.ifalias !== undefined) {
+      // dev_set_alias(): an empty alias clears it.
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) {
+        const { ifalias: _old, ...rest } = cur;
+        txn.setDevice(e.ifalias === '' ? rest : { ...rest, ifalias: e.ifalias });
+      }
+    }
     if (e.master !== undefined) {
       if (e.master !== null) {
         const b = txn.dev(e.master);
@@ -173,7 +206,19 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       }
       setMaster(txn, e.ifindex, e.master);
     }
+    if (e.flags !== undefined && (e.flags.mask & USER_FLAG_BITS) !== 0) {
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) {
+        const m = e.flags.mask & USER_FLAG_BITS;
+        const was = cur.userFlags ?? { mask: 0, value: 0 };
+        txn.setDevice({ ...cur, userFlags: { mask: was.mask | m, value: (was.value & ~m) | (e.flags.value & m) } });
+      }
+    }
     if (e.up !== undefined) devChangeFlags(txn, e.ifindex, e.up);
+    if (e.txqlen !== undefined) {
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) txn.setDevice({ ...cur, txqlen: e.txqlen });
+    }
     settleCarriers(txn);
     return null;
   });

@@ -46,6 +46,14 @@ export interface LinkSetEvent {
   readonly group?: number;
   /** IFLA_MTU (applied first, as do_setlink does). */
   readonly mtu?: number;
+  /** IFLA_ADDRESS: the link-layer address, six bytes as `aa:bb:cc:dd:ee:ff` (applied before the MTU). */
+  readonly address?: string;
+  /** IFLA_TXQLEN (the u32 iproute2 sends, as the int it parsed). */
+  readonly txqlen?: number;
+  /** IFLA_IFALIAS ('' clears it). */
+  readonly ifalias?: string;
+  /** ifi_change / ifi_flags for IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC (IFF_UP is `up`). */
+  readonly flags?: { readonly mask: number; readonly value: number };
 }
 
 /** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */

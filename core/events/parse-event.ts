@@ -15,6 +15,8 @@ const uint =
 const int: Check = (v, p) => (typeof v === 'number' && Number.isInteger(v) ? null : `${p}: expected an integer`);
 const bool: Check = (v, p) => (typeof v === 'boolean' ? null : `${p}: expected true or false`);
 const str: Check = (v, p) => (typeof v === 'string' && v.length > 0 ? null : `${p}: expected a non-empty string`);
+const anyStr: Check = (v, p) => (typeof v === 'string' ? null : `${p}: expected a string`);
+const lladdr: Check = (v, p) => (typeof v === 'string' && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v) ? null : `${p}: expected a link-layer address like 02:00:00:00:00:01`);
 const oneOf =
   (...xs: readonly string[]): Check =>
   (v, p) =>
@@ -111,7 +113,18 @@ const devconfKey: Check = (v, p) => (typeof v === 'string' && isDevconfKey(v) ? 
 
 const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
   'link-add': obj({ link: linkSpec, peer: optional(linkSpec) }),
-  'link-set': obj({ ifindex: uint(), up: optional(bool), name: optional(str), master: optional(nullable(uint())), group: optional(uint()), mtu: optional(uint()) }),
+  'link-set': obj({
+    ifindex: uint(),
+    up: optional(bool),
+    name: optional(str),
+    master: optional(nullable(uint())),
+    group: optional(uint()),
+    mtu: optional(uint()),
+    address: optional(lladdr),
+    txqlen: optional(int),
+    ifalias: optional(anyStr),
+    flags: optional(obj({ mask: uint(), value: uint() })),
+  }),
   'link-carrier': obj({ ifindex: uint(), carrier: bool }),
   'link-del': obj({ ifindex: uint() }),
   'addr-add': obj({
