@@ -3,8 +3,10 @@
 // measured in the same run (`ip -batch` into a fresh `unshare -n` namespace).
 //
 // Why: a replay is useful on incident captures only if it is much faster than the kernel
-// that produced them; the goal is at least 10x the kernel's install rate. Time travel (a
-// snapshot kept per event) must stay affordable thanks to structural sharing.
+// that produced them; the goal is at least 25x the kernel's install rate, and with time
+// travel on at least 10x in at most 512 MiB, any instant then answered in under 10 ms. Time
+// travel is a checkpoint index (core/replay/checkpoint-index.ts: a checkpoint every K steps,
+// the events in between packed), not a snapshot per event (2.1 GiB for 1M route events).
 //
 // Workloads:
 // - ../shared/traces/08-batch-5000-routes end to end (before.json, trace.rtmon);
@@ -13,15 +15,17 @@
 //   deletions and re-additions of random prefixes up to 1,000,000 events.
 // Each replay runs in a child process, with and without time travel, so that peak
 // memory (maxRSS) is its own; the main figure replays without --explain and --check
-// (causes applied, consequences matched), one more run adds --check. Needs root for
-// the kernel baseline (skipped otherwise).
+// (causes applied, consequences matched), one more run adds --check. With time travel the
+// child then asks the index for 450 instants (the state there and `ip route get`): 200 of
+// the worst kind (the step just before a checkpoint) and 200 random, after 50 not counted.
+// Needs root for the kernel baseline (skipped otherwise).
 //
-// Run: node dist/bench/replay.bench.js [--quick] [--out DIR] [--no-kernel]
+// Run: node dist/bench/replay.bench.js [--quick] [--out DIR] [--no-kernel] [--no-check] [--every K]
 // Writes DIR/replay.json (default bench/results/) and prints a summary.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RtmonDecoder } from '../core/trace/rtmon.js';
@@ -29,6 +33,8 @@ import { parseIpSnapshot, type IpSnapshot } from '../core/trace/ip-json.js';
 import type { LinkRecord, TraceRecord } from '../core/trace/netlink-records.js';
 import { initialState } from '../core/replay/initial-state.js';
 import { TraceReplayer } from '../core/replay/replayer.js';
+import { CheckpointIndex, DEFAULT_CHECKPOINT_EVERY } from '../core/replay/checkpoint-index.js';
+import { runCommand } from '../core/iproute2/ip-command.js';
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
 import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatPrefix, loadTable, prng } from './_tables.js';
@@ -54,11 +60,61 @@ interface ReplayFigures {
   readonly warmSeconds?: number;
   readonly warmEventsPerSec?: number;
   readonly passes?: number;
+  /** Time travel: the checkpoint index and the time to answer an instant after it was built. */
+  readonly instants?: InstantFigures;
 }
+
+/** Answering instants from the checkpoint index: its state there and `ip route get` on it. */
+interface InstantFigures {
+  readonly checkpointEvery: number;
+  readonly checkpoints: number;
+  /** Bytes of the index's packed columns (events, seq, time). */
+  readonly indexBytes: number;
+  /** Instants asked: the worst kind (the step before a checkpoint) and random ones. */
+  readonly asked: number;
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly worstMs: number;
+  /** The same over the worst kind only. */
+  readonly worstKindMedianMs: number;
+}
+
+/**
+ * Asks the index for instants, each answered as `kfib replay --at` would (the state there,
+ * then `ip route get` of an address of the table): first the worst kind (the step before a
+ * checkpoint: K-1 steps replayed), spread over the trace, then random steps.
+ */
+function askInstants(idx: CheckpointIndex, every: number): InstantFigures {
+  // (`every` is only recorded: checkpoints also come sooner with the change, see checkpoint-index.ts.)
+  const n = idx.steps;
+  const rnd = prng(11);
+  const ask = (k: number): number => {
+    const t0 = performance.now();
+    const v = idx.stateAfter(k);
+    runCommand(v.snapshot, ['ip', 'route', 'get', '8.8.8.8']);
+    return performance.now() - t0;
+  };
+  // Warm-up (the code compiled), not counted.
+  for (let i = 0; i < 50; i++) ask(rnd() % (n + 1));
+  // The worst kind: the step just before a checkpoint (or the last step), the most steps to apply again.
+  const ends = [...idx.checkpointSteps().slice(1).map((c) => c - 1), n];
+  const worst: number[] = [];
+  for (let i = 0; i < 200; i++) worst.push(ask(ends[rnd() % ends.length] as number));
+  const random: number[] = [];
+  for (let i = 0; i < 200; i++) random.push(ask(rnd() % (n + 1)));
+  const all = [...worst, ...random].sort((a, b) => a - b);
+  const w = [...worst].sort((a, b) => a - b);
+  const at = (xs: readonly number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] as number;
+  return { checkpointEvery: every, checkpoints: idx.checkpoints, indexBytes: idx.bytes, asked: all.length, medianMs: at(all, 0.5), p99Ms: at(all, 0.99), worstMs: all[all.length - 1] as number, worstKindMedianMs: at(w, 0.5) };
+}
+
+/** Steps between checkpoints of the time-travel index (--every). */
+let every = DEFAULT_CHECKPOINT_EVERY;
 
 /** Child: decode and replay one rtmon file from an initial snapshot `repeat` times; print figures as JSON. */
 function child(args: readonly string[]): void {
-  const [trace, initialPath, keepWord, checkWord, repeatWord] = args as [string, string, string, string | undefined, string | undefined];
+  const [trace, initialPath, keepWord, checkWord, repeatWord, everyWord] = args as [string, string, string, string | undefined, string | undefined, string | undefined];
+  every = Math.max(1, Number(everyWord ?? DEFAULT_CHECKPOINT_EVERY) || DEFAULT_CHECKPOINT_EVERY);
   const keep = keepWord === 'keep';
   const check = checkWord === 'check';
   const repeat = Math.max(1, Number(repeatWord ?? '1') || 1);
@@ -87,7 +143,9 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
   const dec = new RtmonDecoder({ file: trace, emitTimestamps: false });
   const dump: LinkRecord[] = [];
   let rp: TraceReplayer | null = null;
-  const kept: FibSnapshot[] = [];
+  // Time travel: a checkpoint index (core/replay/checkpoint-index.ts), the replay in place
+  // between its checkpoints, as kfib replay --at builds it.
+  let idx: CheckpointIndex | null = null;
   let last: FibSnapshot | null = null;
   let events = 0;
   let records = 0;
@@ -100,17 +158,21 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
     if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return;
     if (rp === null) {
       const init = initialState(ipSnap, dump);
-      // Without time travel the replay keeps no history, as kfib replay does (in place).
-      rp = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: 'binary', explain: false, check, inPlace: !keep });
+      // The replay keeps no history, as kfib replay does (in place); with time travel its
+      // index keeps a checkpoint every K steps and the steps' events packed.
+      rp = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { form: 'binary', explain: false, check, inPlace: true });
+      if (keep) idx = new CheckpointIndex({ snapshot: init.snapshot, links: init.links, metrics: init.metrics }, { every });
     }
     records++;
-    for (const st of rp.push(r)) {
+    const r0 = rp as TraceReplayer;
+    for (const st of r0.push(r)) {
       events += st.applied.length;
       findings += st.findings.length;
       last = st.snapshot;
-      if (keep) kept.push(st.snapshot);
+      idx?.add(st);
       if ((records & 0xffff) === 0) sample();
     }
+    idx?.settle(() => r0.checkpoint(), r0.changeSinceCheckpoint);
   };
   // The chunk size kfib replay reads with (cli/replay-cmd.ts): records of a chunk stay young.
   const CHUNK = 1 << 16;
@@ -122,7 +184,7 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
       events += st.applied.length;
       findings += st.findings.length;
       last = st.snapshot;
-      if (keep) kept.push(st.snapshot);
+      (idx as CheckpointIndex | null)?.add(st);
     }
     findings += fin.missing.length;
   }
@@ -131,6 +193,7 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
   let routes = 0;
   const end = last as FibSnapshot | null;
   if (end !== null) for (const t of end.tables.values()) routes += tableRouteCount(t);
+  const ix = idx as CheckpointIndex | null;
   return {
     events,
     records,
@@ -138,14 +201,15 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
     eventsPerSec: records / seconds,
     peakRssMiB: 0,
     peakHeapMiB: peakHeap / (1 << 20),
-    snapshotsKept: kept.length,
+    snapshotsKept: ix === null ? 0 : ix.checkpoints,
     routesAtEnd: routes,
     findings,
+    ...(ix === null ? {} : { instants: askInstants(ix, every) }),
   };
 }
 
 function runChild(trace: string, initial: string, keep: boolean, check = false, passes = 1): ReplayFigures {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', fileURLToPath(import.meta.url), '--child', trace, initial, keep ? 'keep' : 'drop', check ? 'check' : 'nocheck', String(passes)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', fileURLToPath(import.meta.url), '--child', trace, initial, keep ? 'keep' : 'drop', check ? 'check' : 'nocheck', String(passes), String(every)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`replay child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ReplayFigures;
 }
@@ -226,6 +290,8 @@ const REPLAY_BENCH = defineCommand({
 ip -batch in a private namespace (root); writes replay.json to the results folder.`,
   options: {
     quick: { type: 'boolean', help: '100,000 events instead of 1,000,000' },
+    every: { type: 'string', arg: 'K', help: `steps between checkpoints of the time-travel index (default ${DEFAULT_CHECKPOINT_EVERY})` },
+    'no-check': { type: 'boolean', help: 'skip the replay with --check' },
     'no-kernel': { type: 'boolean', help: 'skip the kernel' },
     out: { type: 'string', arg: 'DIR', help: 'results folder (default bench/results)' },
   },
@@ -240,10 +306,20 @@ function main(argv: readonly string[]): void {
     process.exitCode = parsed.code;
     return;
   }
-  const { quick, 'no-kernel': noKernel } = parsed.values;
+  const { quick, 'no-kernel': noKernel, 'no-check': noCheck } = parsed.values;
+  if (parsed.values.every !== undefined) {
+    const k = Number(parsed.values.every);
+    if (!Number.isInteger(k) || k < 1) {
+      process.stderr.write(`${REPLAY_BENCH.name}: --every: expected a positive integer, got "${parsed.values.every}"\n`);
+      process.exitCode = 2;
+      return;
+    }
+    every = k;
+  }
   const outDir = parsed.values.out === undefined ? join(ROOT, 'bench', 'results') : resolve(parsed.values.out);
   const total = quick ? 100000 : 1000000;
   const dir = mkdtempSync(join(tmpdir(), 'kfib-replay-bench-'));
+  const loadAtStart = loadavg();
   try {
     process.stderr.write(`replay bench: 08-batch-5000-routes ...\n`);
     const f08 = join(SHARED, 'traces', '08-batch-5000-routes');
@@ -262,11 +338,14 @@ function main(argv: readonly string[]): void {
     // side's median run is kept, with all runs' seconds.
     const rounds = quick ? 1 : 3;
     const replays: ReplayFigures[] = [];
+    const travels: ReplayFigures[] = [];
     const kernels: KernelFigures[] = [];
     let kernelSkipped: string | null = noKernel ? 'skipped (--no-kernel)' : null;
     for (let round = 1; round <= rounds; round++) {
       process.stderr.write(`replay bench: replaying without time travel (${round}/${rounds}) ...\n`);
       replays.push(runChild(trace, initial, false));
+      process.stderr.write(`replay bench: replaying with time travel, a checkpoint every ${every} steps (${round}/${rounds}) ...\n`);
+      travels.push(runChild(trace, initial, true));
       if (kernelSkipped === null) {
         process.stderr.write(`replay bench: the kernel, ip -batch into unshare -n (${round}/${rounds}) ...\n`);
         const kr = kernelRate(events, dir);
@@ -276,10 +355,9 @@ function main(argv: readonly string[]): void {
     }
     const bySeconds = <T extends { readonly seconds: number }>(xs: readonly T[]): T => [...xs].sort((a, b) => a.seconds - b.seconds)[xs.length >> 1] as T;
     const noTT = { ...bySeconds(replays), runsSeconds: replays.map((r) => r.seconds) };
-    process.stderr.write('replay bench: replaying with --check (notifications compared) ...\n');
-    const checked = runChild(trace, initial, false, true);
-    process.stderr.write('replay bench: replaying with a snapshot kept per event ...\n');
-    const tt = runChild(trace, initial, true);
+    const tt = { ...bySeconds(travels), runsSeconds: travels.map((r) => r.seconds) };
+    if (!noCheck) process.stderr.write('replay bench: replaying with --check (notifications compared) ...\n');
+    const checked = noCheck ? null : runChild(trace, initial, false, true);
     const kernel: (KernelFigures & { readonly runsSeconds: readonly number[] }) | string =
       kernelSkipped ?? { ...bySeconds(kernels), runsSeconds: kernels.map((r) => r.seconds) };
     const k = typeof kernel === 'string' ? null : kernel.eventsPerSec;
@@ -293,19 +371,23 @@ function main(argv: readonly string[]): void {
       kernel,
       ratios: k === null ? null : {
         fullTableVsKernel: noTT.eventsPerSec / k,
-        fullTableWithCheckVsKernel: checked.eventsPerSec / k,
+        fullTableWithCheckVsKernel: checked === null ? null : checked.eventsPerSec / k,
         fullTableTimeTravelVsKernel: tt.eventsPerSec / k,
         fixture08VsKernel: fixture.noTimeTravel.eventsPerSec / k,
         fixture08WarmVsKernel: (fixture.noTimeTravel.warmEventsPerSec ?? 0) / k,
       },
-      goal: 'replay at least 10x the kernel install rate',
+      loadAverage: { start: loadAtStart, end: loadavg() },
+      goal: 'replay at least 25x the kernel install rate; with time travel at least 10x in at most 512 MiB, any instant answered in under 10 ms',
     };
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'replay.json'), `${JSON.stringify(results, null, 2)}\n`);
     const line = (name: string, f: ReplayFigures): string =>
       `${name.padEnd(34)} ${String(f.records).padStart(8)} records ${f.seconds.toFixed(2).padStart(7)} s ${Math.round(f.eventsPerSec).toString().padStart(9)} ev/s  rss ${f.peakRssMiB.toFixed(0).padStart(5)} MiB  heap ${f.peakHeapMiB.toFixed(0).padStart(5)} MiB  findings ${f.findings}` +
       (f.warmEventsPerSec !== undefined ? `  (warm: ${Math.round(f.warmEventsPerSec)} ev/s)` : '');
-    process.stdout.write(`${line('08-batch-5000-routes', fixture.noTimeTravel)}\n${line('08 with time travel', fixture.timeTravel)}\n${line(`full table, ${events.length} events`, noTT)}\n${line('full table, with --check', checked)}\n${line('full table, time travel', tt)}\n`);
+    process.stdout.write(`${line('08-batch-5000-routes', fixture.noTimeTravel)}\n${line('08 with time travel', fixture.timeTravel)}\n${line(`full table, ${events.length} events`, noTT)}\n${checked === null ? 'full table, with --check: skipped' : line('full table, with --check', checked)}\n${line('full table, time travel', tt)}\n`);
+    const ins = tt.instants;
+    if (ins !== undefined) process.stdout.write(`time travel: ${ins.checkpoints} checkpoints (every ${ins.checkpointEvery} steps), index ${(ins.indexBytes / (1 << 20)).toFixed(1)} MiB; ${ins.asked} instants: median ${ins.medianMs.toFixed(2)} ms, p99 ${ins.p99Ms.toFixed(2)} ms, worst ${ins.worstMs.toFixed(2)} ms (the step before a checkpoint: median ${ins.worstKindMedianMs.toFixed(2)} ms)\n`);
+    process.stdout.write(`load average: ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end\n`);
     if (typeof kernel === 'string') process.stdout.write(`kernel: ${kernel}\n`);
     else process.stdout.write(`kernel (ip -batch)                 ${String(kernel.events).padStart(8)} events  ${kernel.seconds.toFixed(2).padStart(7)} s ${Math.round(kernel.eventsPerSec).toString().padStart(9)} ev/s  (${kernel.failed} refused)\n`);
     if (results.ratios !== null) process.stdout.write(`ratio to the kernel: full table ${results.ratios.fullTableVsKernel.toFixed(1)}x, with time travel ${results.ratios.fullTableTimeTravelVsKernel.toFixed(1)}x, 08 ${results.ratios.fixture08VsKernel.toFixed(1)}x end to end, ${results.ratios.fixture08WarmVsKernel.toFixed(1)}x warm\n`);

@@ -23,7 +23,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseReportData } from '../core/report/report-data.js';
@@ -31,6 +31,8 @@ import { openReport } from '../core/report/report-model.js';
 import { deviceLanes } from '../core/report/device-lanes.js';
 import { routeCountSeries } from '../core/report/route-counts.js';
 import { defineCommand, intOption, parseCommand } from '../cli/command.js';
+import { loadTable, prng } from './_tables.js';
+import { rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -64,11 +66,48 @@ const median = (xs: readonly number[]): number => {
 };
 const round = (x: number): number => Math.round(x * 10) / 10;
 
-function writeReport(w: Workload, out: string): { bytes: number; seconds: number } {
+/** Writes a report; its peak RSS from GNU time (null without /usr/bin/time). */
+function writeReport(w: Workload, out: string): { bytes: number; seconds: number; peakRssMiB: number | null } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [KFIB, 'replay', ...w.args, '--html', out], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const timed = existsSync('/usr/bin/time');
+  const rss = `${out}.rss`;
+  const argv = [process.execPath, KFIB, 'replay', ...w.args, '--html', out];
+  const r = timed ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rss, ...argv], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`kfib replay --html failed for ${w.name}: ${r.stderr}`);
-  return { bytes: statSync(out).size, seconds: (performance.now() - t0) / 1000 };
+  const kib = timed ? Number(readFileSync(rss, 'utf8').trim().split('\n').pop()) : NaN;
+  return { bytes: statSync(out).size, seconds: (performance.now() - t0) / 1000, peakRssMiB: Number.isFinite(kib) ? round(kib / 1024) : null };
+}
+
+/** A trace of `total` route events on the full table (every prefix added in order, then random deletions and re-additions), as bench/replay.bench.ts makes it. */
+function fullTableTrace(dir: string, total: number): { trace: string; initial: string } {
+  const table = loadTable(resolve(ROOT, '..', 'shared', 'data', 'ipv4-fulltable-iprbench.txt')).entries.slice(0, Math.min(1000000, Math.floor(total * 0.9)));
+  const events: GenEvent[] = table.map((e) => ({ op: 'add', prefix: e.prefix, len: e.len }));
+  const rnd = prng(5);
+  while (events.length + 2 <= total) {
+    const e = table[rnd() % table.length];
+    if (e === undefined) break;
+    events.push({ op: 'del', prefix: e.prefix, len: e.len }, { op: 'add', prefix: e.prefix, len: e.len });
+  }
+  const trace = join(dir, `full-${total}.rtmon`);
+  writeFileSync(trace, rtmonRouteTrace(events, 3, 1795200000));
+  const link = (ifindex: number, ifname: string): Record<string, unknown> => ({ ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'noqueue', operstate: 'UP', group: 'default', txqlen: 1000, link_type: 'ether', address: `02:00:00:00:00:0${ifindex}` });
+  const initial = join(dir, 'full-initial.json');
+  writeFileSync(
+    initial,
+    JSON.stringify({
+      link: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, qdisc: 'noqueue', operstate: 'UNKNOWN', group: 'default', txqlen: 1000, link_type: 'loopback', address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00' }, link(2, 'v0p'), link(3, 'v0')],
+      addr: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo' }] }],
+      route: [
+        { type: 'local', dst: '127.0.0.0/8', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
+        { type: 'local', dst: '127.0.0.1', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
+        { type: 'broadcast', dst: '127.255.255.255', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'link', prefsrc: '127.0.0.1', flags: [] },
+      ],
+      rule: [{ priority: 0, src: 'all', table: 'local' }, { priority: 32766, src: 'all', table: 'main' }, { priority: 32767, src: 'all', table: 'default' }],
+      netconf: [],
+      nexthop: [],
+    }),
+  );
+  return { trace, initial };
 }
 
 /** The same fold as the page, in Node. */
@@ -131,6 +170,8 @@ headless Chromium (Debian's chromium, or KFIB_CHROMIUM); writes report.json.`,
   options: {
     runs: { type: 'string', arg: 'N', help: 'page loads per report (default 5)' },
     out: { type: 'string', arg: 'DIR', help: 'results folder (default bench/results)' },
+    write: { type: 'string', arg: 'N', help: 'route events of the generated full-table trace whose report is written, not opened (default 1000000; 0: none)' },
+    open: { type: 'string', arg: 'N', help: 'route events of the generated full-table trace whose report is also opened (default 100000; 0: none)' },
   },
   positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
   exit: '0; 2 on bad arguments or without Chromium.',
@@ -147,6 +188,12 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const writeN = intOption(REPORT_BENCH.name, 'write', parsed.values.write, 1000000, 0);
+  const openN = intOption(REPORT_BENCH.name, 'open', parsed.values.open, 100000, 0);
+  if (writeN === null || openN === null) {
+    process.exitCode = 2;
+    return;
+  }
   const outDir = parsed.values.out === undefined ? join(ROOT, 'bench', 'results') : resolve(parsed.values.out);
   if (!existsSync(CHROMIUM)) {
     process.stderr.write(`report bench: no Chromium at ${CHROMIUM} (set KFIB_CHROMIUM); nothing measured\n`);
@@ -157,30 +204,63 @@ async function main(argv: readonly string[]): Promise<void> {
   const empty = join(dir, 'empty.rtmon');
   writeFileSync(empty, '');
   const fixture = (n: string, f: string): string => join(TRACES, n, f);
+  const loadAtStart = loadavg();
+  // Generated full-table traces: the report written (its memory), and opened when asked.
+  const large: { w: Workload; open: boolean }[] = [];
+  for (const [n, open] of [[openN, true], [writeN, false]] as const) {
+    if (n === 0) continue;
+    const g = fullTableTrace(dir, n);
+    // --show rule: the route table printed at the end (900,000 lines) is not the report's cost.
+    large.push({ w: { name: `full table, ${n} route events`, goalMs: open ? 3000 : null, args: ['--initial', g.initial, '--show', 'rule', g.trace] }, open });
+  }
   const workloads: Workload[] = [
     { name: 'empty trace (baseline)', goalMs: null, args: ['--initial', fixture('01-addr-del-policy-route', 'before.json'), empty] },
     { name: '07-flap-storm', goalMs: 1000, args: ['--initial', fixture('07-flap-storm', 'before.json'), fixture('07-flap-storm', 'trace.rtmon')] },
     { name: '08-batch-5000-routes', goalMs: 3000, args: ['--initial', fixture('08-batch-5000-routes', 'before.json'), fixture('08-batch-5000-routes', 'trace.rtmon')] },
   ];
   const results: Record<string, unknown>[] = [];
+  const written: Record<string, unknown>[] = [];
   try {
+    for (const { w, open } of large) {
+      if (open) {
+        workloads.push(w);
+        continue;
+      }
+      const file = join(dir, 'large.html');
+      process.stderr.write(`report bench: writing the report of ${w.name} ...\n`);
+      const wr = writeReport(w, file);
+      rmSync(file, { force: true });
+      const entry = { workload: w.name, reportBytes: wr.bytes, writeSeconds: round(wr.seconds), writePeakRssMiB: wr.peakRssMiB, goalWriteMiB: 512, meetsWriteGoal: wr.peakRssMiB === null ? null : wr.peakRssMiB <= 512 };
+      written.push(entry);
+      process.stdout.write(`${w.name}: report of ${wr.bytes} bytes written in ${entry.writeSeconds} s, peak RSS ${wr.peakRssMiB ?? '?'} MiB (goal <= 512 MiB)\n`);
+    }
     for (const w of workloads) {
       const file = join(dir, `${w.name.split(' ')[0] ?? 'r'}.html`);
-      const written = writeReport(w, file);
+      const written1 = writeReport(w, file);
       const html = readFileSync(file, 'utf8');
       const data = parseReportData(JSON.parse(/<script type="application\/json" id="kfib-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? 'null'));
       const notifications = typeof data === 'string' ? 0 : data.moments.length;
       const events = typeof data === 'string' ? 0 : data.moments.reduce((n, m) => n + m.n, 0);
       const all: Run[] = [];
-      for (let i = 0; i < runs; i++) all.push(await openOnce(file));
-      const folds = [nodeFoldMs(file), nodeFoldMs(file), nodeFoldMs(file)];
+      const isLarge = large.some((l) => l.w === w);
+      try {
+        // A generated trace: two page loads at most (each a replay of the whole trace in the page).
+        for (let i = 0; i < (isLarge ? Math.min(runs, 2) : runs); i++) all.push(await openOnce(file));
+      } catch (e) {
+        const error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        results.push({ workload: w.name, notifications, events, reportBytes: written1.bytes, writeSeconds: round(written1.seconds), writePeakRssMiB: written1.peakRssMiB, goalMs: w.goalMs, meetsGoal: false, error });
+        process.stdout.write(`${w.name.padEnd(24)} ${String(notifications).padStart(6)} notifications ${String(written1.bytes).padStart(9)} bytes  NOT READY: ${error}\n`);
+        continue;
+      }
+      const folds = isLarge ? [nodeFoldMs(file)] : [nodeFoldMs(file), nodeFoldMs(file), nodeFoldMs(file)];
       const ready = median(all.map((r) => r.readyMs));
       const entry = {
         workload: w.name,
         notifications,
         events,
-        reportBytes: written.bytes,
-        writeSeconds: round(written.seconds),
+        reportBytes: written1.bytes,
+        writeSeconds: round(written1.seconds),
+        writePeakRssMiB: written1.peakRssMiB,
         runs: all.length,
         readyMs: { median: round(ready), max: round(Math.max(...all.map((r) => r.readyMs))), all: all.map((r) => round(r.readyMs)) },
         wallMs: { median: round(median(all.map((r) => r.wallMs))), max: round(Math.max(...all.map((r) => r.wallMs))) },
@@ -193,7 +273,7 @@ async function main(argv: readonly string[]): Promise<void> {
       };
       results.push(entry);
       process.stdout.write(
-        `${w.name.padEnd(24)} ${String(notifications).padStart(6)} notifications ${String(written.bytes).padStart(9)} bytes  ready ${entry.readyMs.median} ms (max ${entry.readyMs.max}; driver ${entry.wallMs.median}, max ${entry.wallMs.max})` +
+        `${w.name.padEnd(24)} ${String(notifications).padStart(6)} notifications ${String(written1.bytes).padStart(9)} bytes  ready ${entry.readyMs.median} ms (max ${entry.readyMs.max}; driver ${entry.wallMs.median}, max ${entry.wallMs.max})` +
           `  click ${entry.clickMs.median} ms (page ${entry.clickMs.inPage})  lookup ${entry.lookupMs.median} ms (page ${entry.lookupMs.inPage})  node fold ${entry.nodeFoldMs} ms${w.goalMs === null ? '' : `  goal < ${w.goalMs} ms: ${entry.meetsGoal === true ? 'met' : 'MISSED'}`}\n`,
       );
     }
@@ -211,8 +291,10 @@ async function main(argv: readonly string[]): Promise<void> {
     bench: 'report',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: totalmem() / (1 << 30), kernel: release(), node: process.version, chromium },
-    method: 'fresh headless Chromium per run (new profile, offline); readyMs = performance.now() when the page sets data-kfib-ready, from navigation start',
+    method: 'fresh headless Chromium per run (new profile, offline); readyMs = performance.now() when the page sets data-kfib-ready, from navigation start; writePeakRssMiB: GNU time %M of kfib replay --html',
+    loadAverage: { start: loadAtStart, end: loadavg() },
     results,
+    written,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(out, null, 2)}\n`);

@@ -15,7 +15,7 @@ import { loadNames } from './names-dir.js';
 import type { TracePoint } from '../core/replay/replay-run.js';
 import { parseTracePoint } from '../core/replay/trace-point.js';
 import { ReportRecorder } from '../core/report/report-recorder.js';
-import { writeReportHtml } from './report-html.js';
+import { ReportSpill, writeReportStreamed } from './report-html.js';
 import { defineCommand, parseCommand, suggest, usageError } from './command.js';
 import { EXIT } from './exit-status.js';
 import { checkOutputs, displayName, IoError, OutputFile, readInput } from './io.js';
@@ -252,7 +252,10 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     }
     log = new LogWriter(o);
   }
-  const html = values.html === undefined ? null : new ReportRecorder({ title: file === '-' ? name : basename(file), format, traceBytes: trace.total });
+  // The moments and the log go to temporary files as the replay makes them, and are then
+  // streamed into the page: the report of a long trace is written in bounded memory.
+  const spill = values.html === undefined ? null : new ReportSpill();
+  const html = spill === null ? null : new ReportRecorder({ title: file === '-' ? name : basename(file), format, traceBytes: trace.total }, spill);
   // An output sent to standard output takes it: the state and timelines are not printed.
   const stdoutTaken = values.out === '-' || values.html === '-';
   const print: Printer = stdoutTaken ? () => undefined : (t) => void process.stdout.write(t);
@@ -266,16 +269,11 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     const n = log.close();
     process.stderr.write(`kfib replay: ${n} events written to ${displayName(values.out ?? '-', 'out')}\n`);
   }
-  if (html !== null && values.html !== undefined) {
+  if (html !== null && spill !== null && values.html !== undefined) {
     try {
       const report = html.finish();
-      if (values.html === '-') {
-        const { reportDocument } = await import('./report-html.js');
-        process.stdout.write(await reportDocument(report));
-      } else {
-        const bytes = await writeReportHtml(values.html, report);
-        process.stderr.write(`kfib replay: report written to ${values.html} (${bytes} bytes)\n`);
-      }
+      const bytes = await writeReportStreamed(values.html, report, spill);
+      if (values.html !== '-') process.stderr.write(`kfib replay: report written to ${values.html} (${bytes} bytes)\n`);
     } catch (e) {
       process.stderr.write(`kfib replay: --html: cannot write ${displayName(values.html, 'out')}: ${e instanceof Error ? e.message : String(e)}\n`);
       code = EXIT.ioerr;

@@ -30,9 +30,11 @@ export async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtm
   let initialDifferences: readonly string[] = [];
   const text = new TextDecoder();
   const bar = progressLine('replay', total > 256 * 1024 ? total : 0);
+  // No history kept for a report either: its recorder reads only the devices of the state
+  // before each step (never changed in place) and writes each moment as it comes.
   const session = new ReplaySession(
     initial,
-    { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, ...(ctx.at === undefined ? {} : { at: ctx.at }), ...(ctx.until === undefined ? {} : { until: ctx.until }), keepHistory: ctx.html !== null, names: ctx.names },
+    { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, ...(ctx.at === undefined ? {} : { at: ctx.at }), ...(ctx.until === undefined ? {} : { until: ctx.until }), keepHistory: false, names: ctx.names },
     {
       start(init, dump) {
         if (initial === null) process.stderr.write(`kfib replay: no --initial snapshot: starting from an empty namespace (only lo, down)${dump.length > 0 ? `, with the ${dump.length} links of the trace's link dump` : ''}; addresses, routes and rules that existed before the trace are unknown\n`);

@@ -20,12 +20,27 @@ export interface FibRunnerOptions {
 }
 
 export class FibRunner {
-  private readonly edit: PMapEdit | null;
+  private edit: PMapEdit | null;
   /** The spare working copy; null while a reduction is running (a nested one gets its own). */
   private spare: Txn | null = null;
 
   constructor(opts: FibRunnerOptions = {}) {
     this.edit = opts.inPlace === true ? new PMapEdit() : null;
+  }
+
+  /**
+   * Ends in-place editing of what was made so far: the snapshot last handed out stays
+   * intact from now on (a new edit owns no node, so later updates copy before they change),
+   * and later reductions update in place again what they copy. For a time-travel index that
+   * keeps a checkpoint every K events and replays in place between them. No-op without inPlace.
+   */
+  freeze(): void {
+    if (this.edit !== null) this.edit = new PMapEdit();
+  }
+
+  /** Table nodes copied or made since the runner started or was last frozen (0 unless inPlace). */
+  get copies(): number {
+    return this.edit === null ? 0 : this.edit.copies;
   }
 
   /** reduceFib(s, e) on the runner's working copy (and, in in-place mode, its edit). */

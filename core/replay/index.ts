@@ -8,6 +8,7 @@ export { TraceReplayer, type CheckFinding, type ReplayStep, type ReplayStart, ty
 export { ReplaySession, type ReplaySessionOptions, type ReplayListener, type ReplayEnd } from './replay-session.js';
 export { replayRecords, stateAt, replaySteps, stepAfter, type TracePoint, type ReplayResult } from './replay-run.js';
 export { parseTracePoint } from './trace-point.js';
+export { CheckpointIndex, DEFAULT_CHECKPOINT_EVERY, type CheckpointIndexOptions } from './checkpoint-index.js';
 export { initialState, type InitialState } from './initial-state.js';
 export { ipJsonDump, showText, type ReplayView, type ShowWhat } from './ip-json-dump.js';
 export { silentChanges, type SilentChange } from './silent-changes.js';

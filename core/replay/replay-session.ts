@@ -12,6 +12,7 @@ import { TraceReplayer, type CheckFinding, type ReplayStep } from './replayer.js
 import { stepAfter, type TracePoint } from './replay-run.js';
 import type { ReplayView } from './ip-json-dump.js';
 import type { PrintNames } from '../uapi/rt-names.js';
+import { CheckpointIndex } from './checkpoint-index.js';
 
 export interface ReplaySessionOptions {
   /** 'binary' (rtmon) or 'text' (`ip monitor`). */
@@ -24,6 +25,12 @@ export interface ReplaySessionOptions {
   readonly until?: TracePoint;
   /** Earlier snapshots must stay intact (a report keeps them all). */
   readonly keepHistory: boolean;
+  /**
+   * Build a checkpoint index (checkpoint-index.ts) of every step: the state at any point
+   * afterwards (ReplayEnd.index). Implied by `at` and `until`, whose states come from it.
+   * A number sets the steps between checkpoints.
+   */
+  readonly timeTravel?: boolean | number;
   /** The capturing host's name tables (rt_tables ...): the initial snapshot's names, and printing. */
   readonly names?: PrintNames;
 }
@@ -53,6 +60,8 @@ export interface ReplayEnd {
   readonly fatal: boolean;
   /** The --until point stopped it. */
   readonly stopped: boolean;
+  /** The time-travel index of the replay's steps (options `timeTravel`, `at`, `until`), else null. */
+  readonly index: CheckpointIndex | null;
 }
 
 /**
@@ -67,6 +76,7 @@ export class ReplaySession {
   private readonly dump: LinkRecord[] = [];
   private view: ReplayView | null = null;
   private atView: ReplayView | null = null;
+  private index: CheckpointIndex | null = null;
   private readonly findings: CheckFinding[] = [];
   private silent = 0;
   private records = 0;
@@ -104,7 +114,9 @@ export class ReplaySession {
       this.dump.push(r);
       return;
     }
-    for (const st of this.started().push(r)) this.onStep(st);
+    const rp = this.started();
+    for (const st of rp.push(r)) this.onStep(st);
+    this.index?.settle(() => rp.checkpoint(), rp.changeSinceCheckpoint);
   }
 
   /** Ends the replay: pending steps, unmatched predictions, the states asked for. */
@@ -113,16 +125,25 @@ export class ReplaySession {
     const fin = rp.finish();
     for (const st of fin.steps) this.onStep(st);
     if (!this.halted) this.findings.push(...fin.missing);
-    const end = this.view as ReplayView;
+    const idx = this.index;
+    // In place, the replay went on past the --until point: the state there is the index's.
+    const end = idx !== null && this.halted ? idx.stateAfter(idx.steps) : (this.view as ReplayView);
+    let at = this.atView;
+    if (idx !== null && this.o.at !== undefined) {
+      // The state at the point when a step lies after it (else null: the end is shown).
+      const n = idx.stepsAt(this.o.at);
+      at = n < idx.steps ? idx.stateAfter(n) : null;
+    }
     return {
       end,
-      at: this.o.at === undefined ? null : this.atView,
+      at: this.o.at === undefined ? null : at,
       findings: this.findings,
       silentChanges: this.silent,
       records: this.records,
       ...(this.stats === undefined ? {} : { stats: this.stats }),
       fatal: this.fatal,
       stopped: this.halted,
+      index: idx,
     };
   }
 
@@ -131,11 +152,14 @@ export class ReplaySession {
     const init = this.o.names === undefined ? initialState(this.initial, this.dump) : initialState(this.initial, this.dump, this.o.names);
     this.listener.start?.(init, this.dump, this.initial);
     this.view = { snapshot: init.snapshot, links: init.links, metrics: init.metrics, ...this.namesPart() };
-    // Tables are updated in place (no history kept) when only the state at the end is read.
-    // --at and --until keep the state before a step already made (a step is known to be
-    // past the point once made), --explain and --check compare states, a report keeps
-    // them all: then snapshots must stay intact.
-    const inPlace = this.o.at === undefined && this.o.until === undefined && !this.o.explain && !this.o.check && !this.o.keepHistory;
+    // Tables are updated in place (no history kept) unless --explain or --check compare
+    // states or a report keeps them all. --at and --until read the state before a step
+    // already made (a step is known to be past the point once made): with the replay in
+    // place, from the checkpoint index, whose checkpoints the replay leaves intact.
+    const inPlace = !this.o.explain && !this.o.check && !this.o.keepHistory;
+    const tt = this.o.timeTravel;
+    if (tt !== undefined && tt !== false) this.index = new CheckpointIndex(this.view, typeof tt === 'number' ? { every: tt } : {});
+    else if (this.o.at !== undefined || this.o.until !== undefined) this.index = new CheckpointIndex(this.view);
     this.replayer = new TraceReplayer({ snapshot: init.snapshot, links: init.links, metrics: init.metrics, ...this.namesPart() }, { form: this.o.form, explain: this.o.explain, check: this.o.check, inPlace });
     return this.replayer;
   }
@@ -147,7 +171,9 @@ export class ReplaySession {
       return;
     }
     const before = this.view as ReplayView;
-    if (this.o.at !== undefined && this.atView === null && stepAfter(st, this.o.at)) this.atView = before;
+    // With an index the state at --at comes from it (finish()); `before` may have been changed in place.
+    if (this.index === null && this.o.at !== undefined && this.atView === null && stepAfter(st, this.o.at)) this.atView = before;
+    this.index?.add(st);
     if (this.o.explain) this.silent += st.silent.length;
     this.findings.push(...st.findings);
     this.listener.step?.(st, before.snapshot);

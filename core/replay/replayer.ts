@@ -95,6 +95,8 @@ export class TraceReplayer {
   private readonly resolve: ResolveDev;
   /** Reduces the trace's events (in place when ReplayOptions.inPlace). */
   private readonly runner: FibRunner;
+  /** Whether the runner updates tables in place (see freeze()). */
+  private readonly inPlace: boolean;
 
   constructor(start: ReplayStart, opts: ReplayOptions) {
     this.snap = start.snapshot;
@@ -105,7 +107,8 @@ export class TraceReplayer {
     this.windowUsec = opts.windowUsec ?? 20000;
     this.explain = opts.explain ?? true;
     this.check = opts.check ?? true;
-    this.runner = new FibRunner({ inPlace: opts.inPlace === true && !this.explain && !this.check });
+    this.inPlace = opts.inPlace === true && !this.explain && !this.check;
+    this.runner = new FibRunner({ inPlace: this.inPlace });
     for (const d of this.snap.devices.values()) this.monitorNames.set(d.ifindex, d.name);
     this.resolve = (name: string): number | undefined => {
       if (this.form === 'text') {
@@ -127,6 +130,20 @@ export class TraceReplayer {
   /** The state now (after every step returned so far). */
   get view(): ReplayView {
     return { snapshot: this.snap, links: this.links, metrics: this.metrics };
+  }
+
+  /**
+   * The state now, kept intact from here on even by an in-place replay (FibRunner.freeze()):
+   * a checkpoint of a time-travel index (core/replay/checkpoint-index.ts).
+   */
+  checkpoint(): ReplayView {
+    if (this.inPlace) this.runner.freeze();
+    return this.view;
+  }
+
+  /** Table nodes an in-place replay copied since the last checkpoint (0 when not in place): its change, in nodes. */
+  get changeSinceCheckpoint(): number {
+    return this.runner.copies;
   }
 
   /** Predictions not yet matched. */

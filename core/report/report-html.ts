@@ -47,16 +47,29 @@ function escapeHtml(s: string): string {
 /** The Content-Security-Policy of every report: inline script and style, nothing fetched. */
 export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
+/** The parts of a report's document around its two big blocks, for a writer that streams them. */
+export interface ReportFrame {
+  /** Everything up to the data block's JSON. */
+  readonly head: string;
+  /** The data's JSON (script-safe) before its moments' elements. */
+  readonly dataStart: string;
+  /** The data's JSON after its moments' elements (`],"problems":…}`). */
+  readonly dataEnd: string;
+  /** Between the data block and the log's lines. */
+  readonly logStart: string;
+  /** After the log: the script and the end of the document. */
+  readonly tail: string;
+}
+
 /**
- * The HTML document of a report.
- * @example writeFileSync('report.html', reportHtml({ data, log, script, css }))
- * 1. head: charset, CSP, viewport, title, the style;
- * 2. body: the page's root (a "loading" line, replaced by the script), a <noscript> note;
- * 3. the data blocks, then the script.
+ * The document of a report cut around its moments and its log, which a writer streams in
+ * between (each moment's JSON script-safe and comma-separated, the log script-safe): the
+ * concatenation is byte for byte reportHtml()'s. `data.moments` is ignored; `moments` is
+ * how many there are (for the loading line).
  */
-export function reportHtml(p: ReportParts): string {
-  const title = `kfib report: ${p.data.title}`;
-  return [
+export function reportFrame(data: ReportData, moments: number, script: string, css: string): ReportFrame {
+  const title = `kfib report: ${data.title}`;
+  const head = [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
@@ -65,16 +78,34 @@ export function reportHtml(p: ReportParts): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="kfib replay --html">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${p.css.replace(/<\/(style)/gi, '<\\/$1')}</style>`,
+    `<style>${css.replace(/<\/(style)/gi, '<\\/$1')}</style>`,
     '</head>',
     '<body>',
-    `<div id="app"><p class="loading">Replaying ${escapeHtml(p.data.title)} (${p.data.moments.length} notifications)…</p></div>`,
+    `<div id="app"><p class="loading">Replaying ${escapeHtml(data.title)} (${moments} notifications)…</p></div>`,
     '<noscript><p class="problem fatal">This report replays the trace in the browser: it needs JavaScript.</p></noscript>',
-    `<script type="application/json" id="${DATA_ELEMENT_ID}">${scriptSafeJson(JSON.stringify(p.data))}</script>`,
-    `<script type="application/x-ndjson" id="${LOG_ELEMENT_ID}">${scriptSafeJson(p.log)}</script>`,
-    `<script>${scriptSafeCode(p.script)}</script>`,
-    '</body>',
-    '</html>',
-    '',
+    `<script type="application/json" id="${DATA_ELEMENT_ID}">`,
   ].join('\n');
+  // JSON.stringify of the data with its moments left empty, cut where they go: the same
+  // bytes as the whole data's JSON once the moments' JSON is put in between.
+  const json = scriptSafeJson(JSON.stringify({ ...data, moments: [] }));
+  const cut = json.indexOf('"moments":[]') + '"moments":['.length;
+  return {
+    head,
+    dataStart: json.slice(0, cut),
+    dataEnd: json.slice(cut),
+    logStart: `</script>\n<script type="application/x-ndjson" id="${LOG_ELEMENT_ID}">`,
+    tail: [`</script>`, `<script>${scriptSafeCode(script)}</script>`, '</body>', '</html>', ''].join('\n'),
+  };
+}
+
+/**
+ * The HTML document of a report.
+ * @example writeFileSync('report.html', reportHtml({ data, log, script, css }))
+ * 1. head: charset, CSP, viewport, title, the style;
+ * 2. body: the page's root (a "loading" line, replaced by the script), a <noscript> note;
+ * 3. the data blocks, then the script.
+ */
+export function reportHtml(p: ReportParts): string {
+  const f = reportFrame(p.data, p.data.moments.length, p.script, p.css);
+  return `${f.head}${f.dataStart}${p.data.moments.map((m) => scriptSafeJson(JSON.stringify(m))).join(',')}${f.dataEnd}${f.logStart}${scriptSafeJson(p.log)}${f.tail}`;
 }

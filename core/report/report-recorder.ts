@@ -28,6 +28,20 @@ export interface RecordedReport {
   readonly data: ReportData;
   /** kfib's JSON Lines event log of every moment's events, in order. */
   readonly log: string;
+  /** How many moments there are (with a sink: data.moments is then empty). */
+  readonly moments: number;
+}
+
+/**
+ * Where a recorder sends each moment and each log line as it goes, instead of holding them
+ * (a report of a million notifications: about 150 MB of moments and 260 MB of log): the
+ * writer then streams them into the page (report-html.ts reportFrame()).
+ */
+export interface ReportSink {
+  /** One moment's JSON (JSON.stringify of a ReportMoment), in order. */
+  moment(json: string): void;
+  /** One line of the event log, with its newline. */
+  logLine(line: string): void;
 }
 
 /**
@@ -41,7 +55,8 @@ export interface RecordedReport {
  *    them with initialState()) and notes how the initial state was made;
  * 2. `step` adds a moment per notification and its events to the log;
  * 3. `logEvent` does the same for one event of a kfib log (no time, no notification);
- * 4. `problem` keeps a reading problem; `finish` returns everything.
+ * 4. `problem` keeps a reading problem; `finish` returns everything (with a sink: all but
+ *    the moments and the log, already sent there).
  */
 export class ReportRecorder {
   private readonly meta: ReportMeta;
@@ -51,8 +66,14 @@ export class ReportRecorder {
   private readonly problems: ReportProblem[] = [];
   private readonly lines: string[] = [];
   private prev: FibSnapshot | null = null;
+  private momentCount = 0;
+  private lineCount = 0;
 
-  constructor(meta: ReportMeta) {
+  /** With a sink, moments and log lines go there as they come (bounded memory); else finish() returns them. */
+  constructor(
+    meta: ReportMeta,
+    private readonly sink: ReportSink | null = null,
+  ) {
     this.meta = meta;
   }
 
@@ -92,15 +113,21 @@ export class ReportRecorder {
     if (r.kind === 'route' && r.op === 'new' && r.metrics !== undefined && events.length > 0) m.metrics = r.metrics;
     if (st.notes.length > 0) m.notes = st.notes;
     if (st.pulledBy !== undefined) m.pulledBy = st.pulledBy;
-    this.moments.push(m);
+    this.addMoment(m);
     this.addEvents(events);
     this.prev = st.snapshot;
   }
 
   /** One event of a kfib log, applied to `before`. */
   logEvent(seq: number, event: FibEvent, before: FibSnapshot): void {
-    this.moments.push({ seq, type: 'event', role: 'cause', text: describeEvent(event, before), n: 1 });
+    this.addMoment({ seq, type: 'event', role: 'cause', text: describeEvent(event, before), n: 1 });
     this.addEvents([event]);
+  }
+
+  private addMoment(m: ReportMoment): void {
+    this.momentCount++;
+    if (this.sink === null) this.moments.push(m);
+    else this.sink.moment(JSON.stringify(m));
   }
 
   /** A problem met while reading; `fatal` when reading stopped there. */
@@ -122,10 +149,15 @@ export class ReportRecorder {
         problems: this.problems,
       },
       log: this.lines.join(''),
+      moments: this.momentCount,
     };
   }
 
   private addEvents(events: readonly FibEvent[]): void {
-    for (const event of events) this.lines.push(encodeLogLine({ seq: this.lines.length + 1, event }));
+    for (const event of events) {
+      const line = encodeLogLine({ seq: ++this.lineCount, event });
+      if (this.sink === null) this.lines.push(line);
+      else this.sink.logLine(line);
+    }
   }
 }

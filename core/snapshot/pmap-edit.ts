@@ -34,9 +34,13 @@ export class PMapEdit {
     return this.owned.has(x);
   }
 
+  /** Nodes this edit made its own (copied or new): how much an in-place run has changed, for a checkpoint index (core/replay/checkpoint-index.ts). */
+  copies = 0;
+
   /** Marks `x` (just made by the caller) as this edit's. */
   own<T extends object>(x: T): T {
     this.owned.add(x);
+    this.copies++;
     return x;
   }
 }
