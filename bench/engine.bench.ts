@@ -83,7 +83,9 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     runKernelJobs(ctx);
     notes.push(
       'addresses avoid 0/8, 127/8, 224/3 and the host\'s own subnets, so that every answer is a table route or the default route; ' +
-        'the C, npm and kernel tables are the accepted routes with value = gateway index + 1, checked against the gateway routeGet() answers',
+        'the C, npm and kernel tables are the accepted routes with value = gateway index + 1, checked against the gateway routeGet() answers; ' +
+        "the engine's worker rows look up a batch in the engine's own memory (FibEngine.allocBatch(), the addresses copied there once, " +
+        'as the C baseline reads its own array), answered in place without copies through the workers\' scratch space',
     );
     const results: EngineBenchResults = {
       schema: 'kfib-engine-bench/1',

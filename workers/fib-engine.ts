@@ -175,6 +175,14 @@ export class FibEngine {
     return { codes, version: cur.version, snapshot: cur.snapshot };
   }
 
+  /**
+   * Room for a batch of n destinations and its answer codes in the compiled table's memory
+   * (LookupPool.allocBatch()): lookup(addrs, out) of these is answered in place, without copies.
+   */
+  allocBatch(n: number): { readonly addrs: Uint32Array<SharedArrayBuffer>; readonly out: Uint32Array<SharedArrayBuffer> } {
+    return this.pool.allocBatch(n);
+  }
+
   /** The batch on the calling thread (no workers), with the WebAssembly loop unless told otherwise. */
   lookupHere(dsts: Uint32Array, out: Uint32Array = new Uint32Array(dsts.length), kernel: LpmKernel = 'wasm'): Uint32Array {
     const cur = this.current;

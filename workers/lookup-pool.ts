@@ -24,6 +24,7 @@ import {
   type LpmTable,
 } from './lpm/lpm-table.js';
 import { parseLookupReply, type LookupFault, type LookupTask } from './protocol.js';
+import { heapAlloc } from './lpm/_shared-heap.js';
 
 /** Where a fault may be injected: the chunk, its attempt (0 first) and its batch's version. */
 export interface ChunkAttempt {
@@ -115,6 +116,8 @@ export class LookupPool {
   private readonly pins = new Map<number, Pin>();
   private closed = false;
   private counters = { batches: 0, chunks: 0, answered: 0, retries: 0 };
+  /** The buffers allocBatch() made, by the heap they live in. */
+  private readonly batchHeaps = new WeakMap<ArrayBufferLike, number>();
 
   constructor(options: LookupPoolOptions = {}) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
@@ -176,6 +179,24 @@ export class LookupPool {
   }
 
   /**
+   * Room for a batch of n addresses and its answers inside the current table's memory: a
+   * lookup() of these arrays is answered in place by the workers' WebAssembly loop, without
+   * the copies in and out of their scratch space (about a tenth of a batch's time). Allocate
+   * once and reuse (the memory is never freed); after a publish into another memory the
+   * arrays still work, through the copies.
+   */
+  allocBatch(n: number): { readonly addrs: Uint32Array<SharedArrayBuffer>; readonly out: Uint32Array<SharedArrayBuffer> } {
+    const cur = this.current;
+    if (!cur) throw new Error('Cannot allocate a batch: no table published (call publish first)');
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Cannot allocate a batch: n must be a non-negative integer: got ${n}`);
+    const room = heapAlloc({ id: cur.shared.heapId, memory: cur.shared.memory }, 2 * n);
+    const addrs = new Uint32Array(room.buffer, room.byteOffset, n);
+    const out = new Uint32Array(room.buffer, room.byteOffset + 4 * n, n);
+    this.batchHeaps.set(room.buffer, cur.shared.heapId);
+    return { addrs, out };
+  }
+
+  /**
    * Answers a batch: `result[i]` is the value of the longest prefix matching `addrs[i]` in the
    * version current when the call started (0: no match).
    *
@@ -211,6 +232,9 @@ export class LookupPool {
       const output = shared ? target.buffer : new SharedArrayBuffer(n * 4);
       const outputOffset = shared ? target.byteOffset : 0;
       const chunks = Math.max(1, Math.min(this.threads, Math.ceil(n / this.minChunk)));
+      // Both arrays inside the table's memory (allocBatch()): the workers answer in place.
+      const heapId = cur.shared.heapId;
+      const inHeap = this.batchHeaps.get(input) === heapId && this.batchHeaps.get(output) === heapId;
       const jobs: Promise<void>[] = [];
       for (let c = 0; c < chunks; c++) {
         const task: LookupTask = {
@@ -224,6 +248,7 @@ export class LookupPool {
           from: Math.floor((n * c) / chunks),
           to: Math.floor((n * (c + 1)) / chunks),
           kernel: this.kernel,
+          ...(inHeap ? { inHeap: true as const } : {}),
         };
         jobs.push(this.runChunk(c, task));
       }

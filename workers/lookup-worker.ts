@@ -10,6 +10,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import type { SharedHeap } from './lpm/_shared-heap.js';
 import {
   attachLpm,
+  lookupInHeapWasm,
   lookupViews,
   lookupViewsWasm,
   runnerFor,
@@ -63,6 +64,7 @@ function answer(
   to: number,
 ): void {
   if (task.kernel === 'js') lookupViews(v, addrs, out, from, to);
+  else if (task.inHeap === true) lookupInHeapWasm(runnerFor(v.heap, runners), v, task.addrsOffset, task.outOffset, from, to);
   else lookupViewsWasm(runnerFor(v.heap, runners), v, addrs, out, from, to);
 }
 

@@ -28,6 +28,11 @@ export interface LookupTask {
   readonly to: number;
   /** Which loop answers. */
   readonly kernel: LpmKernel;
+  /**
+   * Set when `addrs` and `out` are the table's own memory (LookupPool.allocBatch()): the
+   * offsets are then addresses the WebAssembly loop reads and writes in place.
+   */
+  readonly inHeap?: true;
   /** Test-only: set by the pool's `faults` hook. */
   readonly fault?: LookupFault;
 }
@@ -105,7 +110,7 @@ export function parseLookupTask(x: unknown): LookupTask {
   if (!isRecord(x)) return fail('an object');
   const table = parseLpmShared(x['table']);
   if (!table) return fail('table: a dir24-8 or poptrie descriptor');
-  const { version, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel, fault } = x;
+  const { version, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel, fault, inHeap } = x;
   if (!isIndex(version)) return fail('version: a non-negative integer');
   if (!isShared(addrs) || !isShared(out)) return fail('addrs and out: SharedArrayBuffers');
   if (!isIndex(addrsOffset) || !isIndex(addrsLength) || !isIndex(outOffset)) {
@@ -118,7 +123,10 @@ export function parseLookupTask(x: unknown): LookupTask {
   if (fault !== undefined && fault !== 'exit' && fault !== 'throw') {
     return fail('fault: "exit", "throw" or absent');
   }
-  const task = { version, table, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel };
+  if (inHeap !== undefined && inHeap !== true) return fail('inHeap: true or absent');
+  const end = Math.max(addrsOffset, outOffset) + 4 * addrsLength;
+  if (inHeap === true && end > table.memory.buffer.byteLength) return fail(`inHeap: addrs and out inside the table's memory (they end at byte ${end})`);
+  const task = { version, table, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel, ...(inHeap === true ? { inHeap: true as const } : {}) };
   return fault === undefined ? task : { ...task, fault };
 }
 

@@ -6,6 +6,7 @@ import { maskOf } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { FibRule } from '../events/rule.js';
+import type { RulesList } from '../snapshot/rules-list.js';
 import { LEGACY_TOS_MASK, type Flow } from '../net/flow.js';
 import { fibTableLookup, type FibResult, type LookupFlags, type LookupOutcome } from '../trie/fib-table-lookup.js';
 
@@ -39,9 +40,10 @@ export function ruleMatches(s: FibSnapshot, r: FibRule, flow: Flow): boolean {
 }
 
 /** The rule a goto jumps to: the first rule with the target priority (rule->ctarget), or null (unresolved). */
-export function gotoTarget(rules: readonly FibRule[], r: FibRule): number | null {
-  const i = rules.findIndex((x) => x.priority === r.gotoTarget);
-  return i < 0 ? null : i;
+export function gotoTarget(rules: RulesList, r: FibRule): number | null {
+  // The list is sorted by priority: the first rule at the target is found by descent.
+  const i = rules.lowerBound(r.gotoTarget);
+  return rules.at(i)?.priority === r.gotoTarget ? i : null;
 }
 
 /** fib4_rule_suppress(). */
@@ -59,7 +61,7 @@ function suppressed(s: FibSnapshot, r: FibRule, res: FibResult): boolean {
 export function fibRulesLookup(s: FibSnapshot, flow: Flow, flags: LookupFlags = {}): LookupOutcome {
   const rules = s.rules;
   for (let i = 0; i < rules.length; i++) {
-    let r = rules[i] as FibRule;
+    let r = rules.at(i) as FibRule;
     let idx = i;
     // `goto jumped`: a goto re-enters the loop at its target, which must match too.
     for (;;) {
@@ -68,7 +70,7 @@ export function fibRulesLookup(s: FibSnapshot, flow: Flow, flags: LookupFlags = 
         const t = gotoTarget(rules, r);
         if (t === null) break;
         idx = t;
-        r = rules[t] as FibRule;
+        r = rules.at(t) as FibRule;
         i = idx;
         continue;
       }

@@ -6,10 +6,11 @@ import type { RuleAddEvent, RuleMatch } from '../events/rule.js';
 import { type FibRule } from '../events/rule.js';
 import { adoptRuleIndex, ruleExists } from './rule-index.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
+import type { RulesList } from '../snapshot/rules-list.js';
 
 /** fib_default_rule_pref(): the second rule's priority minus one, or 0. */
-function defaultPref(rules: readonly FibRule[]): number {
-  const second = rules[1];
+function defaultPref(rules: RulesList): number {
+  const second = rules.at(1);
   if (second !== undefined && second.priority !== 0) return second.priority - 1;
   return 0;
 }
@@ -41,26 +42,22 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
   }
   txn.customRules = true;
   // fib_nl_newrule(): before the first rule with a higher priority. The list is sorted by
-  // priority (every insert keeps it so), so that rule is found by bisection.
-  let lo = 0;
-  let hi = txn.rules.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((txn.rules[mid] as FibRule).priority > priority) hi = mid;
-    else lo = mid + 1;
-  }
-  // One exactly sized copy (ES2023 toSpliced; the project's lib is ES2022): slice() then
-  // splice() allocated twice per rule, and past ~16,000 rules each array is a large object.
-  const rules = (txn.rules as unknown as { toSpliced(start: number, del: number, x: FibRule): FibRule[] }).toSpliced(lo, 0, rule);
+  // priority (every insert keeps it so) and persistent: the place is found by descent and
+  // only the path to it is copied (snapshot/rules-list.ts).
+  const rules = txn.rules.insertByPriority(rule);
   adoptRuleIndex(txn.rules, rules, rule, null);
   txn.rules = rules;
   txn.emit({ kind: 'rule-add', rule, cause: 'fib_nl_newrule', notified: true });
   return null;
 }
 
-function matches(r: FibRule, m: RuleMatch): boolean {
-  for (const [k, v] of Object.entries(m) as [keyof FibRule, unknown][]) {
-    if (v === undefined) continue;
+/** The attributes a delete request gives, each as fib_nl_delrule()'s rule_find() compares it. */
+function given(m: RuleMatch): [keyof FibRule, unknown][] {
+  return (Object.entries(m) as [keyof FibRule, unknown][]).filter(([, v]) => v !== undefined);
+}
+
+function matches(r: FibRule, given: readonly (readonly [keyof FibRule, unknown])[]): boolean {
+  for (const [k, v] of given) {
     // rule4->tclassid is 0 for a rule added without realms.
     const rv = k === 'flow' ? (r.flow ?? 0) : r[k];
     if (Array.isArray(v) && Array.isArray(rv)) {
@@ -70,13 +67,28 @@ function matches(r: FibRule, m: RuleMatch): boolean {
   return true;
 }
 
-/** fib_delrule(): the first rule matching every given attribute; ENOENT when none. */
+/**
+ * fib_delrule(): the first rule matching every given attribute; ENOENT when none. The
+ * kernel walks the whole list; with a priority given only rules of that priority can match,
+ * and the sorted list finds them by descent.
+ */
 export function fibDelRule(txn: Txn, m: RuleMatch): KernelError | null {
-  const i = txn.rules.findIndex((r) => matches(r, m));
+  const g = given(m);
+  const list = txn.rules;
+  let i = -1;
+  if (m.priority !== undefined) {
+    const end = list.upperBound(m.priority);
+    for (let k = list.lowerBound(m.priority); k < end; k++) {
+      if (matches(list.at(k)!, g)) {
+        i = k;
+        break;
+      }
+    }
+  } else i = list.findIndex((r) => matches(r, g));
   if (i < 0) return kerr('ENOENT');
-  const rule = txn.rules[i] as FibRule;
-  const rules = txn.rules.filter((_, j) => j !== i);
-  adoptRuleIndex(txn.rules, rules, null, rule);
+  const rule = list.at(i)!;
+  const rules = list.removeAt(i);
+  adoptRuleIndex(list, rules, null, rule);
   txn.rules = rules;
   // fib4_rule_delete(): fib_unmerge(), then fib_has_custom_rules = true, as for an add.
   txn.customRules = true;

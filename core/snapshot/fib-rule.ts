@@ -3,6 +3,7 @@
 // "detached" while no device has that name, and attaches when one appears.
 
 import type { FibRule } from '../events/rule.js';
+import { RulesList } from './rules-list.js';
 
 /** A rule with every selector empty. */
 export function blankRule(priority: number): FibRule {
@@ -71,10 +72,10 @@ function samePorts(a: readonly [number, number] | null, b: readonly [number, num
 }
 
 /** The three rules of a fresh namespace (fib_default_rules_init). */
-export function defaultRules(): readonly FibRule[] {
-  return [
+export function defaultRules(): RulesList {
+  return RulesList.from([
     { ...blankRule(0), table: 255, protocol: 2 },
     { ...blankRule(32766), table: 254, protocol: 2 },
     { ...blankRule(32767), table: 253, protocol: 2 },
-  ];
+  ]);
 }

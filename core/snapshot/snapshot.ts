@@ -6,7 +6,7 @@ import type { SaddrMark } from './saddr-mark.js';
 import type { NetDevice } from './net-device.js';
 import { initialDevconf, type DevConf } from './devconf.js';
 import type { FibTable } from './fib-table.js';
-import type { FibRule } from '../events/rule.js';
+import type { RulesList } from './rules-list.js';
 import { defaultRules } from './fib-rule.js';
 import type { NexthopObject } from './nexthop-object.js';
 import { FibLineage } from './fib-lineage.js';
@@ -21,7 +21,8 @@ export interface FibSnapshot {
   readonly confDefault: DevConf;
   /** Tables by id, in creation order (the dump of `table all` depends on it). */
   readonly tables: ReadonlyMap<number, FibTable>;
-  readonly rules: readonly FibRule[];
+  /** The rule list in the kernel's order (rules-list.ts: persistent, shared between snapshots). */
+  readonly rules: RulesList;
   /** fib_has_custom_rules: set by the first rule added, never cleared; until then local is merged into main for lookups. */
   readonly customRules: boolean;
   /** fib_has_custom_local_routes: a user added a `local` route (never cleared); source validation then takes the full path. */

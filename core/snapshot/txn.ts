@@ -9,7 +9,7 @@ import type { NetDevice } from './net-device.js';
 import type { DevConf } from './devconf.js';
 import { emptyTable, tableAliases, tableSetAliases, type FibTable } from './fib-table.js';
 import type { PMapEdit } from './persistent-map.js';
-import type { FibRule } from '../events/rule.js';
+import type { RulesList } from './rules-list.js';
 import type { NexthopObject } from './nexthop-object.js';
 import type { FibAlias } from './fib-info.js';
 import type { Ip4 } from '../net/ip4.js';
@@ -24,7 +24,7 @@ export class Txn {
   private tablesCopy: TableList | null = null;
   private nexthopsCopy: Map<number, NexthopObject> | null = null;
   // Read from the base by reset(), which the constructor calls.
-  rules!: readonly FibRule[];
+  rules!: RulesList;
   confAll!: DevConf;
   confDefault!: DevConf;
   customRules!: boolean;

@@ -212,10 +212,10 @@ export const INVARIANTS: readonly Invariant[] = [
   }),
   law('rule-pref', 'rules stay sorted by priority, and a rule added without pref gets the second rule\'s priority minus one, or 0 (fib_default_rule_pref)', (cmds) => {
     for (const { event, before, step } of modelRun(cmds).steps) {
-      if (!sortedByPriority(step.snapshot.rules)) fail(`after ${event.type}: rules not sorted`);
+      if (!sortedByPriority(step.snapshot.rules.toArray())) fail(`after ${event.type}: rules not sorted`);
       if (event.type !== 'rule-add' || step.error !== null || event.rule.priority !== null) continue;
       const added = step.snapshot.rules.find((r) => !before.rules.includes(r));
-      const want = naiveDefaultPref(before.rules);
+      const want = naiveDefaultPref(before.rules.toArray());
       if (added === undefined || added.priority !== want) fail(`automatic priority ${added?.priority ?? 'none'}, expected ${want}`);
     }
   }),

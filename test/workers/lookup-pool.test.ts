@@ -163,3 +163,31 @@ test('lookups before any publish, and versions that do not increase, are refused
     await fresh.close();
   }
 });
+
+test('a batch allocated in the table\'s memory is answered in place, as a copied batch is, on both kinds of table; after a publish into another memory it still is', async () => {
+  await fc.assert(
+    fc.asyncProperty(routeSet(), fc.array(ipv4Addr(), { maxLength: 40 }), fc.boolean(), async (routes, dsts, dir24) => {
+      const t: LpmTable = dir24 ? buildDir24(routes) : buildPoptrie(routes);
+      pool.publish(t, ++version);
+      const m = modelOf(routes);
+      const addrs = probeAddresses(m, dsts);
+      const b = pool.allocBatch(addrs.length);
+      b.addrs.set(addrs);
+      b.out.fill(0xdeadbeef);
+      const got = await pool.lookup(b.addrs, b.out);
+      assert.equal(got, b.out);
+      assert.deepEqual([...got], [...mainThread(t, addrs)]);
+      // Another table in its own memory: the same arrays are answered through the copies.
+      const other = buildPoptrie([{ prefix: 0, len: 0, value: 77 }]);
+      pool.publish(other, ++version);
+      assert.deepEqual([...(await pool.lookup(b.addrs, b.out))], addrs.length === 0 ? [] : [...addrs].map(() => 77));
+    }),
+    { numRuns: 20 },
+  );
+  const fresh = new LookupPool({ threads: 1 });
+  try {
+    assert.throws(() => fresh.allocBatch(4), /no table published/);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -92,7 +92,7 @@ export function compileProgram(s: FibSnapshot): LookupProgram {
     return k < 0 ? kept.length : k;
   };
   const rules = kept.map((k, at): CompiledRule => {
-    const r = s.rules[k.index]!;
+    const r = s.rules.at(k.index)!;
     const sel = { dst: k.dst, dstLen: k.dstLen, invert: k.invert };
     switch (r.action) {
       case 'lookup':

@@ -25,7 +25,7 @@ import {
   type PoptrieShared,
   type PoptrieTable,
 } from './poptrie.js';
-import { viewOf, type SharedHeap } from './_shared-heap.js';
+import { heapBuffer, viewOf, type SharedHeap } from './_shared-heap.js';
 import { wasmRunner, WASM_SCRATCH, type WasmRunner } from './wasm-lookup.js';
 
 /** A compiled table on the main thread. */
@@ -160,6 +160,23 @@ export function lookupViewsWasm(
     }
     out.set(scratchOut.subarray(0, n), s);
   }
+}
+
+/**
+ * Answers addresses that already live in the table's memory (byte offsets `addrsAt` and
+ * `outAt`, entries from..to): the WebAssembly loop reads and writes them in place, without
+ * the copies through the scratch space lookupViewsWasm() makes (LookupPool.allocBatch()).
+ */
+export function lookupInHeapWasm(r: WasmRunner, v: LpmViews, addrsAt: number, outAt: number, from: number, to: number): void {
+  const heap = heapBuffer(v.heap.memory);
+  if (v.kind === 'poptrie' && !wasmReaches(v.nodes)) {
+    lookupViews(v, new Uint32Array(heap, addrsAt, to), new Uint32Array(heap, outAt, to), from, to);
+    return;
+  }
+  const a = addrsAt + 4 * from;
+  const o = outAt + 4 * from;
+  if (v.kind === 'dir24-8') r.wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, a, o, to - from);
+  else r.wasm.poptrie(flatDirect(r, v.root, v.dirs, v.nodes).byteOffset, v.nodes.byteOffset, v.leaves.byteOffset, a, o, to - from);
 }
 
 /**
