@@ -164,6 +164,11 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
       todo = left;
     }
   };
+  // IPv6 was on if the dump has IPv6 gateways (the kernel refuses them otherwise): the
+  // model's namespace starts with net.ipv6.conf.all.disable_ipv6 = 1.
+  if (ipSnap.route.some((r) => r.via?.family === 'inet6' || (r.nexthops ?? []).some((l) => l.via?.family === 'inet6')) || ipSnap.nexthop.some((n) => (n.gateway ?? '').includes(':'))) {
+    b.apply({ type: 'net-sysctl', key: 'disable_ipv6', value: 0 });
+  }
   pass();
   for (const w of wanted) {
     if (!b.s.rules.some((r) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-add', rule: w });
@@ -188,7 +193,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     if (ev.type !== 'nexthop-add' || ev.kind !== 'single') continue;
     const d = b.s.devices.get(ev.dev);
     if (d === undefined || !d.up) continue;
-    const obj: NexthopObject = { kind: 'single', id: n.id, dev: ev.dev, gw: ev.gw, onlink: ev.onlink, scope: n.scope === undefined ? (ev.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK) : (scopeNumber(n.scope, names) ?? RT_SCOPE_LINK), protocol: ev.protocol, fdb: false };
+    const obj: NexthopObject = { kind: 'single', id: n.id, dev: ev.dev, gw: ev.gw, ...(ev.attrs?.family === 10 ? { v6: true, ...(ev.gw6 === undefined ? {} : { gw6: ev.gw6 }) } : {}), onlink: ev.onlink, scope: n.scope === undefined ? (ev.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK) : (scopeNumber(n.scope, names) ?? RT_SCOPE_LINK), protocol: ev.protocol, fdb: false };
     b.s = { ...b.s, nexthops: new Map(b.s.nexthops).set(n.id, obj) };
     constructed.push(`nexthop constructed (no request can re-create it now): ${JSON.stringify(n)}`);
     builtOne = true;
