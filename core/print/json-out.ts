@@ -24,7 +24,8 @@ function write(v: JsonValue, depth: number): string {
     return `[ ${arr.map((x) => write(x, depth + 1)).join(',')} ]`;
   }
   const entries = Object.entries(v as JsonObject);
-  if (entries.length === 0) return '{ }';
+  // jsonw_start_object() + jsonw_end_object() with nothing between: no separator, no newline.
+  if (entries.length === 0) return '{}';
   const body = entries.map(([k, x]) => `\n${pad(depth + 1)}${JSON.stringify(k)}: ${write(x, depth + 1)}`).join(',');
   return `{${body}\n${pad(depth)}}`;
 }
