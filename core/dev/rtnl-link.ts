@@ -15,6 +15,20 @@ import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
+/** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
+const USER_FLAG_BITS = 0x1000 | 0x80 | 0x200 | 0x100;
+
+/**
+ * The driver's validate (veth_validate(), br_validate(), dummy_validate()) on IFLA_ADDRESS:
+ * not six bytes is EINVAL, a multicast or all-zero address EADDRNOTAVAIL.
+ */
+function createAddressBad(spec: LinkSpec): KernelError | null {
+  if (spec.address === undefined) return null;
+  if (spec.address.split(':').length !== 6) return kerr('EINVAL');
+  if ((Number.parseInt(spec.address.slice(0, 2), 16) & 1) !== 0 || spec.address === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');
+  return null;
+}
+
 function createMtuBad(spec: LinkSpec): boolean {
   return spec.mtu !== undefined && (spec.kind === 'veth' || spec.kind === 'bridge') && (spec.mtu < 68 || spec.mtu > 65535);
 }
@@ -40,8 +54,14 @@ function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
     addrs: [],
     // inetdev_init(): the new device's devconf is a copy of default, set marks included.
     conf: txn.confDefault,
-    mac: spec.mac ?? 'xx:xx:xx:xx:xx:xx',
+    mac: spec.address ?? spec.mac ?? 'xx:xx:xx:xx:xx:xx',
+    ...(spec.address === undefined ? {} : { macSetByUser: true }),
     mtu: spec.mtu ?? 1500,
+    // rtnl_create_link(): IFLA_TXQLEN; rtnl_configure_link(): the flags of the request.
+    ...(spec.txqlen === undefined ? {} : { txqlen: spec.txqlen }),
+    ...(spec.flags === undefined || (spec.flags.mask & USER_FLAG_BITS) === 0
+      ? {}
+      : { userFlags: { mask: spec.flags.mask & USER_FLAG_BITS, value: spec.flags.value & spec.flags.mask & USER_FLAG_BITS } }),
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
   };
@@ -53,11 +73,16 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
     // rtnl_newlink(): a device of that name already there is EEXIST (NLM_F_EXCL) before
     // anything is created.
     for (const x of txn.devices.values()) if (x.name === e.link.name) return kerr('EEXIST');
-    // rtnl_newlink_create(): the device itself is made (rtnl_create_link: its MTU checked)
-    // before the driver's newlink registers a veth's peer.
+    // ops->validate() (the address), then rtnl_newlink_create(): the device itself is made
+    // (rtnl_create_link: its MTU checked) before the driver's newlink validates and
+    // registers a veth's peer.
+    const badAddress = createAddressBad(e.link);
+    if (badAddress !== null) return badAddress;
     if (createMtuBad(e.link)) return kerr('EINVAL');
     let peer: NetDevice | undefined;
     if (e.peer !== undefined) {
+      const badPeer = createAddressBad(e.peer);
+      if (badPeer !== null) return badPeer;
       const p = newDevice(txn, e.peer);
       if ('errno' in p) return p;
       // veth_newlink(): the peer is registered (its ifindex is spent for good) and
@@ -141,11 +166,38 @@ function devChangeFlags(txn: Txn, ifindex: number, up: boolean): void {
   else netdevDown(txn, ifindex);
 }
 
-/** do_setlink(): name, then master, then flags. */
+/**
+ * dev_set_mac_address() -> eth_mac_addr() (veth, bridge's br_set_mac_address(), dummy,
+ * loopback): a multicast or all-zero address is EADDRNOTAVAIL (is_valid_ether_addr()).
+ * A device of unknown kind is the caller's to refuse.
+ */
+function setMacAddress(txn: Txn, d: NetDevice, address0: string): KernelError | null {
+  // validate_linkmsg(): shorter than dev->addr_len is EINVAL; the first six bytes are used.
+  const bytes = address0.split(':');
+  if (bytes.length < 6) return kerr('EINVAL');
+  const address = bytes.slice(0, 6).join(':');
+  const first = Number.parseInt(address.slice(0, 2), 16);
+  if ((first & 1) !== 0 || address === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');
+  txn.setDevice({ ...d, mac: address, macSetByUser: true });
+  return null;
+}
+
+
+/**
+ * do_setlink(), in its order: IFLA_ADDRESS, IFLA_MTU, the name, IFLA_GROUP, IFLA_IFALIAS,
+ * IFLA_MASTER, the flags (netif_change_flags(): IFF_UP opens or closes; since 6.8 the
+ * master comes first so that a port can be enslaved and brought up in one message),
+ * IFLA_TXQLEN. The first error ends it; what came before stays (no rollback).
+ */
 export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
-    const d = txn.dev(e.ifindex);
-    if (d === undefined) return kerr('ENODEV');
+    const d0 = txn.dev(e.ifindex);
+    if (d0 === undefined) return kerr('ENODEV');
+    if (e.address !== undefined) {
+      const bad = setMacAddress(txn, d0, e.address);
+      if (bad !== null) return bad;
+    }
+    const d = txn.dev(e.ifindex) ?? d0;
     if (e.mtu !== undefined && e.mtu !== d.mtu) {
       const bad = mtuInvalid(d, e.mtu);
       if (bad !== null) return bad;
@@ -161,6 +213,14 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       const cur = txn.dev(e.ifindex);
       if (cur !== undefined) txn.setDevice({ ...cur, group: e.group });
     }
+    if (e.ifalias !== undefined) {
+      // dev_set_alias(): an empty alias clears it.
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) {
+        const { ifalias: _old, ...rest } = cur;
+        txn.setDevice(e.ifalias === '' ? rest : { ...rest, ifalias: e.ifalias });
+      }
+    }
     if (e.master !== undefined) {
       if (e.master !== null) {
         const b = txn.dev(e.master);
@@ -173,7 +233,19 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       }
       setMaster(txn, e.ifindex, e.master);
     }
+    if (e.flags !== undefined && (e.flags.mask & USER_FLAG_BITS) !== 0) {
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) {
+        const m = e.flags.mask & USER_FLAG_BITS;
+        const was = cur.userFlags ?? { mask: 0, value: 0 };
+        txn.setDevice({ ...cur, userFlags: { mask: was.mask | m, value: (was.value & ~m) | (e.flags.value & m) } });
+      }
+    }
     if (e.up !== undefined) devChangeFlags(txn, e.ifindex, e.up);
+    if (e.txqlen !== undefined) {
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined) txn.setDevice({ ...cur, txqlen: e.txqlen });
+    }
     settleCarriers(txn);
     return null;
   });

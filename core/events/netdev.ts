@@ -26,6 +26,12 @@ export interface LinkSpec {
    * kernel (IFLA_LINK: a veth's peer, a macvlan's or vlan's lower device), when known.
    */
   readonly lower?: number;
+  /** IFLA_ADDRESS given by the user, bytes as `aa:bb:…` (the driver's validate checks length and kind). */
+  readonly address?: string;
+  /** IFLA_TXQLEN (rtnl_create_link()). */
+  readonly txqlen?: number;
+  /** ifi_change / ifi_flags for IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC (rtnl_configure_link()). */
+  readonly flags?: { readonly mask: number; readonly value: number };
 }
 
 /** `ip link add … [type veth peer …]`: registers the device (and a veth's peer, first). */
@@ -46,6 +52,14 @@ export interface LinkSetEvent {
   readonly group?: number;
   /** IFLA_MTU (applied first, as do_setlink does). */
   readonly mtu?: number;
+  /** IFLA_ADDRESS: the link-layer address, six bytes as `aa:bb:cc:dd:ee:ff` (applied before the MTU). */
+  readonly address?: string;
+  /** IFLA_TXQLEN (the u32 iproute2 sends, as the int it parsed). */
+  readonly txqlen?: number;
+  /** IFLA_IFALIAS ('' clears it). */
+  readonly ifalias?: string;
+  /** ifi_change / ifi_flags for IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC (IFF_UP is `up`). */
+  readonly flags?: { readonly mask: number; readonly value: number };
 }
 
 /** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */

@@ -15,6 +15,9 @@ const uint =
 const int: Check = (v, p) => (typeof v === 'number' && Number.isInteger(v) ? null : `${p}: expected an integer`);
 const bool: Check = (v, p) => (typeof v === 'boolean' ? null : `${p}: expected true or false`);
 const str: Check = (v, p) => (typeof v === 'string' && v.length > 0 ? null : `${p}: expected a non-empty string`);
+const anyStr: Check = (v, p) => (typeof v === 'string' ? null : `${p}: expected a string`);
+const lladdrBytes: Check = (v, p) => (typeof v === 'string' && /^[0-9a-f]{2}(:[0-9a-f]{2})*$/.test(v) ? null : `${p}: expected link-layer address bytes like 02:00:00:00:00:01`);
+const lladdr: Check = (v, p) => (typeof v === 'string' && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v) ? null : `${p}: expected a link-layer address like 02:00:00:00:00:01`);
 const oneOf =
   (...xs: readonly string[]): Check =>
   (v, p) =>
@@ -57,7 +60,19 @@ function arr(c: Check): Check {
 const pair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && uint(65535)(v[0], p) === null && uint(65535)(v[1], p) === null ? null : `${p}: expected [low, high]`);
 const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'] as const;
 const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onlink: bool });
-const linkSpec = obj({ ifindex: optional(uint()), name: str, kind: oneOf('loopback', 'veth', 'bridge', 'dummy', 'other'), up: bool, master: optional(uint()), mtu: optional(uint()), driver: optional(str), lower: optional(uint()) });
+const linkSpec = obj({
+  ifindex: optional(uint()),
+  name: str,
+  kind: oneOf('loopback', 'veth', 'bridge', 'dummy', 'other'),
+  up: bool,
+  master: optional(uint()),
+  mtu: optional(uint()),
+  driver: optional(str),
+  lower: optional(uint()),
+  address: optional(lladdrBytes),
+  txqlen: optional(int),
+  flags: optional(obj({ mask: uint(), value: uint() })),
+});
 const routeCommon = {
   table: uint(),
   dst: ip4,
@@ -111,7 +126,18 @@ const devconfKey: Check = (v, p) => (typeof v === 'string' && isDevconfKey(v) ? 
 
 const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
   'link-add': obj({ link: linkSpec, peer: optional(linkSpec) }),
-  'link-set': obj({ ifindex: uint(), up: optional(bool), name: optional(str), master: optional(nullable(uint())), group: optional(uint()), mtu: optional(uint()) }),
+  'link-set': obj({
+    ifindex: uint(),
+    up: optional(bool),
+    name: optional(str),
+    master: optional(nullable(uint())),
+    group: optional(uint()),
+    mtu: optional(uint()),
+    address: optional(lladdr),
+    txqlen: optional(int),
+    ifalias: optional(anyStr),
+    flags: optional(obj({ mask: uint(), value: uint() })),
+  }),
   'link-carrier': obj({ ifindex: uint(), carrier: bool }),
   'link-del': obj({ ifindex: uint() }),
   'addr-add': obj({

@@ -211,7 +211,12 @@ export function linkListing(ctx: CommandContext, opts: GlobalOptions, a: Args): 
     }
     if (!selected) continue;
     if (v !== null) ctx.print(briefLinkText(v, d, true));
-    else ctx.print(`${linkHeader(ctx.snapshot, d, true, ctx.names)}${opts.oneline ? '\\' : '\n'}${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
+    else {
+      // print_linkinfo(): the alias line, for `ip link` only.
+      const sep = opts.oneline ? '\\' : '\n';
+      const alias = d.ifalias !== undefined ? `${sep}    alias ${d.ifalias}` : '';
+      ctx.print(`${linkHeader(ctx.snapshot, d, true, ctx.names)}${sep}${linkLayer(ctx.snapshot, d, ctx.names)}${alias}\n`);
+    }
   }
   if (opts.json) printJsonArray(ctx, opts, arr);
 }

@@ -4,6 +4,9 @@
 import type { NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { BUILTIN_NAMES, groupName, linkTypeName, type PrintNames } from '../uapi/rt-names.js';
+import { FLAG_WORDS, IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_NOARP, IFF_RUNNING, IFF_UP } from '../print/link-json.js';
+
+const IFF_MULTICAST = 0x1000;
 
 /** IF_OPER_* as iproute2 prints it. */
 export function operstate(s: FibSnapshot, d: NetDevice): string {
@@ -32,16 +35,29 @@ function running(s: FibSnapshot, d: NetDevice): boolean {
   return d.up && (st === 'UP' || st === 'UNKNOWN');
 }
 
-/** The <FLAGS> word list. */
+/**
+ * dev_get_flags(): the kind's flags (loopback_setup(): IFF_LOOPBACK; dummy_setup():
+ * IFF_BROADCAST | IFF_NOARP, IFF_MULTICAST cleared; ether_setup(): IFF_BROADCAST |
+ * IFF_MULTICAST) with what `ip link set … arp|multicast|allmulticast|promisc` changed,
+ * IFF_UP, IFF_RUNNING while netif_oper_up() (UP or UNKNOWN), IFF_LOWER_UP while the carrier is on.
+ */
+export function devFlags(s: FibSnapshot, d: NetDevice): number {
+  let f = d.kind === 'loopback' ? IFF_LOOPBACK : d.kind === 'dummy' ? IFF_BROADCAST | IFF_NOARP : IFF_BROADCAST | IFF_MULTICAST;
+  if (d.userFlags !== undefined) f = (f & ~d.userFlags.mask) | (d.userFlags.value & d.userFlags.mask);
+  if (d.up) {
+    f |= IFF_UP;
+    if (running(s, d)) f |= IFF_RUNNING;
+    if (d.carrier) f |= IFF_LOWER_UP;
+  }
+  return f;
+}
+
+/** The <FLAGS> word list (print_link_flags()): NO-CARRIER, the flag words in order, M-DOWN. */
 export function linkFlags(s: FibSnapshot, d: NetDevice): string {
+  const flags = devFlags(s, d);
   const f: string[] = [];
   if (d.up && !running(s, d)) f.push('NO-CARRIER');
-  if (d.kind === 'loopback') f.push('LOOPBACK');
-  // dummy_setup(): IFF_NOARP set, IFF_MULTICAST cleared
-  else if (d.kind === 'dummy') f.push('BROADCAST', 'NOARP');
-  else f.push('BROADCAST', 'MULTICAST');
-  if (d.up) f.push('UP');
-  if (d.up && d.carrier) f.push('LOWER_UP');
+  for (const [w, bit] of FLAG_WORDS) if ((flags & bit) !== 0) f.push(w);
   if (d.kind === 'veth' && d.peer !== null) {
     const p = s.devices.get(d.peer);
     if (p !== undefined && !p.up) f.push('M-DOWN');
@@ -57,12 +73,15 @@ export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean, name
   return (
     `${d.ifindex}: ${name}: ${linkFlags(s, d)} mtu ${d.mtu} qdisc ${d.everUp === true ? 'noqueue' : 'noop'} ` +
     `${master !== undefined ? `master ${master.name} ` : ''}state ${operstate(s, d)} ${withMode ? 'mode DEFAULT ' : ''}` +
-    `group ${groupName(d.group, names)} qlen 1000`
+    `group ${groupName(d.group, names)} qlen ${d.txqlen ?? 1000}`
   );
 }
 
 /** IFLA_ADDRESS. A bridge whose last port left has an all-zero address (br_stp_recalculate_bridge_id). */
 export function linkAddress(s: FibSnapshot, d: NetDevice): string {
+  // An address the user set prints as the scenario runner normalises every address that is
+  // not all-zero or all-ones (transcripts stay comparable); the device keeps the real one.
+  if (d.macSetByUser === true) return 'xx:xx:xx:xx:xx:xx';
   if (d.kind === 'loopback') return '00:00:00:00:00:00';
   if (d.kind === 'bridge' && d.hadPorts && ![...s.devices.values()].some((x) => x.master === d.ifindex)) return '00:00:00:00:00:00';
   return d.mac;
@@ -70,6 +89,6 @@ export function linkAddress(s: FibSnapshot, d: NetDevice): string {
 
 /** The link-layer line, without its newline (ll_type_n2a() names the type, `[N]` under -N). */
 export function linkLayer(s: FibSnapshot, d: NetDevice, names: PrintNames = BUILTIN_NAMES): string {
-  if (d.kind === 'loopback') return `    link/${linkTypeName(772, names)} 00:00:00:00:00:00 brd 00:00:00:00:00:00`;
+  if (d.kind === 'loopback') return `    link/${linkTypeName(772, names)} ${linkAddress(s, d)} brd 00:00:00:00:00:00`;
   return `    link/${linkTypeName(1, names)} ${linkAddress(s, d)} brd ff:ff:ff:ff:ff:ff`;
 }

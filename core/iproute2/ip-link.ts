@@ -36,6 +36,52 @@ interface LinkWords {
   carrier: boolean | undefined;
   /** IFLA_MTU. */
   mtu: number | undefined;
+  /** IFLA_ADDRESS as ll_addr_a2n() parsed it (bytes). */
+  address: number[] | undefined;
+  /** IFLA_TXQLEN. */
+  txqlen: number | undefined;
+  /** IFLA_IFALIAS. */
+  ifalias: string | undefined;
+  /** ifi_change / ifi_flags for the flags other than IFF_UP. */
+  flagMask: number;
+  flagValue: number;
+}
+
+/** The `on|off` flags of iplink_parse() other than `up`: the IFF_* bit each sets when on (`arp` clears IFF_NOARP). */
+const ON_OFF_FLAGS: Readonly<Record<string, { readonly bit: number; readonly onClears: boolean }>> = {
+  multicast: { bit: 0x1000, onClears: false },
+  allmulticast: { bit: 0x200, onClears: false },
+  promisc: { bit: 0x100, onClears: false },
+  arp: { bit: 0x80, onClears: true },
+};
+
+/**
+ * ll_addr_a2n() (lib/ll_addr.c): a dotted IPv4 address is 4 bytes; else colon-separated
+ * hex bytes (sscanf %x each: leading hex digits, at most 255), at most 32.
+ */
+function llAddrA2n(word: string): number[] {
+  const bad = (w: string): never => {
+    throw new CommandExit(`"${w}" is invalid lladdr.\n`, 1);
+  };
+  if (word.includes('.')) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(word);
+    if (m === null || m.slice(1).some((x) => Number(x) > 255)) bad(word);
+    return (m as RegExpExecArray).slice(1).map(Number);
+  }
+  const out: number[] = [];
+  let rest = word;
+  for (let i = 0; i < 32; i++) {
+    const c = rest.indexOf(':');
+    const part = c < 0 ? rest : rest.slice(0, c);
+    const m = /^\s*[+]?(?:0[xX])?([0-9a-fA-F]+)/.exec(part);
+    if (m === null) bad(rest);
+    const v = Number.parseInt((m as RegExpExecArray)[1] as string, 16);
+    if (v > 255) bad(rest);
+    out.push(v);
+    if (c < 0) break;
+    rest = rest.slice(c + 1);
+  }
+  return out;
 }
 
 /** strtol(v, &end, 0) consuming all of v: 0x hex, leading-0 octal, decimal, a sign. */
@@ -47,9 +93,30 @@ function strtolBase0(v: string): number | undefined {
   return m[1] === '-' ? -n : n;
 }
 
+/** iplink_parse(): duparg() when given twice, then get_integer(…, 0) (strtol base 0, an int) or invarg(). */
+function intOption(v: string, name: string, before: number | undefined): number {
+  if (before !== undefined) throw new CommandExit(`Error: duplicate "${name}": "${v}" is the second value.\n`, 255);
+  const n = strtolBase0(v);
+  if (n === undefined || n < -2147483648 || n > 2147483647) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "${name}" value\n\n`, 255);
+  return n;
+}
+
 /** The generic link options (iplink_parse) up to `type`. */
 function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): LinkWords {
-  const out: LinkWords = { dev: null, name: null, up: null, master: undefined, group: undefined, carrier: undefined, mtu: undefined };
+  const out: LinkWords = {
+    dev: null,
+    name: null,
+    up: null,
+    master: undefined,
+    group: undefined,
+    carrier: undefined,
+    mtu: undefined,
+    address: undefined,
+    txqlen: undefined,
+    ifalias: undefined,
+    flagMask: 0,
+    flagValue: 0,
+  };
   while (!a.done) {
     const w = a.cur;
     if (stopAtType && w === 'type') break;
@@ -74,13 +141,26 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "carrier" must be one of "off", "on", not "${v}"\n`, 22);
       out.carrier = v === 'on';
     } else if (w === 'mtu') {
-      // iplink_parse(): duparg(), then get_integer(…, 0) (strtol base 0, an int)
+      out.mtu = intOption(a.next(), 'mtu', out.mtu);
+    } else if (w === 'address') {
+      out.address = llAddrA2n(a.next());
+    } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
+      // The int goes out as the u32 IFLA_TXQLEN.
+      out.txqlen = intOption(a.next(), 'txqueuelen', out.txqlen);
+    } else if (w === 'alias') {
       const v = a.next();
-      if (out.mtu !== undefined) throw new CommandExit(`Error: duplicate "mtu": "${v}" is the second value.\n`, 255);
-      const n = strtolBase0(v);
-      if (n === undefined || n < -2147483648 || n > 2147483647) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "mtu" value\n\n`, 255);
-      out.mtu = n;
-    } else if (['address', 'txqueuelen', 'qlen', 'arp', 'multicast', 'allmulticast', 'promisc', 'trailers', 'dynamic', 'link', 'netns', 'alias', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
+      // IFALIASZ: 256 with the terminating NUL.
+      if (utf8Length(v) >= 256) throw new CommandExit(`Error: argument "${v}" is wrong: alias too long\n\n`, 255);
+      out.ifalias = v;
+    } else if (Object.hasOwn(ON_OFF_FLAGS, w)) {
+      const f = ON_OFF_FLAGS[w] as { bit: number; onClears: boolean };
+      const v = a.next();
+      // on_off(): the message, and iplink_parse() returns -1 (exit 1).
+      if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${w}" must be "on" or "off", not "${v}"\n`, 1);
+      out.flagMask |= f.bit;
+      if ((v === 'on') !== f.onClears) out.flagValue |= f.bit;
+      else out.flagValue &= ~f.bit;
+    } else if (['trailers', 'dynamic', 'link', 'netns', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
       notModelled(`ip link ${w}`);
     } else if (out.dev === null) out.dev = w;
     else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
@@ -103,18 +183,20 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     let peerName: string | null = null;
     let peerUp = false;
     let peerMtu: number | undefined;
+    let peerAttrs: Partial<LinkSpec> = {};
     if (!a.done) {
       if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
       a.advance();
       const p = parseLinkWords(ctx, a, false);
       peerName = p.name ?? p.dev;
       peerUp = p.up === true;
+      peerAttrs = createAttributes(p);
       peerMtu = p.mtu;
     }
     // A veth without a peer name gets "vethN" from the kernel; the model names it the same way.
     const pname = peerName ?? nextVethName(ctx);
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
-    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }) };
+    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs };
   } else if (type === 'bridge') {
     kind = 'bridge';
     if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
@@ -127,7 +209,15 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   }
   if (main.master !== undefined && main.master !== null) notModelled('ip link add master');
   if (main.carrier !== undefined) notModelled('ip link add carrier');
-  const link: LinkSpec = { ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1), name: main.name, kind, up: main.up === true, ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }) };
+
+  const link: LinkSpec = {
+    ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1),
+    name: main.name,
+    kind,
+    up: main.up === true,
+    ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }),
+    ...createAttributes(main),
+  };
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
 }
@@ -146,6 +236,34 @@ function mtuWord(mtu: number, kind: DeviceKind, creating: boolean): number {
   return mtu;
 }
 
+/** The length of a string in UTF-8 bytes (what strlen() sees in the argument). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/**
+ * The attributes a new device takes: IFLA_ADDRESS (no length check by iproute2 when
+ * creating: the driver's validate answers), IFLA_TXQLEN and the flags. IFLA_IFALIAS is sent
+ * but rtnl_create_link() does not read it: a new device has no alias.
+ */
+function createAttributes(w: LinkWords): Partial<LinkSpec> {
+  return {
+    ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
+    ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
+    ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+  };
+}
+
+/** The link-layer address length of a device kind (dev->addr_len), or null when the model does not know it. */
+function addrLen(kind: DeviceKind): number | null {
+  return kind === 'other' ? null : 6;
+}
+
 function nextVethName(ctx: CommandContext): string {
   for (let i = 0; ; i++) if (deviceByName(ctx.snapshot, `veth${i}`) === undefined) return `veth${i}`;
 }
@@ -154,6 +272,13 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, false);
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
+  const cur0 = deviceByName(ctx.snapshot, devName);
+  if (w.address !== undefined && cur0 !== undefined) {
+    // iplink_parse(): the length is checked against the device's before anything is sent.
+    const halen = addrLen(cur0.kind);
+    if (halen === null) notModelled('ip link address on a device of unknown kind');
+    if (w.address.length !== halen) throw new CommandExit(`Invalid address length ${w.address.length} - must be ${halen} bytes\n`, 1);
+  }
   const ifindex = devIndex(ctx, devName);
   const rename = w.dev !== null && w.name !== null ? w.name : undefined;
   let master: number | null | undefined;
@@ -169,6 +294,10 @@ function linkSet(ctx: CommandContext, a: Args): void {
     ...(master === undefined ? {} : { master }),
     ...(w.group === undefined ? {} : { group: w.group }),
     ...(rename === undefined ? {} : { name: rename }),
+    ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
+    ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
+    ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
+    ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
   });
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);

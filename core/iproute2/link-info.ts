@@ -8,24 +8,11 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { NetDevice } from '../snapshot/net-device.js';
-import { IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING, IFF_UP, type LinkInfo, type LinkTable } from '../print/link-json.js';
-import { linkAddress, operstate } from './ip-link-show.js';
+import type { LinkInfo, LinkTable } from '../print/link-json.js';
+import { devFlags, linkAddress, operstate } from './ip-link-show.js';
 
-const IFF_MULTICAST = 0x1000;
 const ARPHRD_ETHER = 1;
 const ARPHRD_LOOPBACK = 772;
-
-/** dev_get_flags(): IFF_RUNNING while netif_oper_up() (UP or UNKNOWN), IFF_LOWER_UP while the carrier is on. */
-function devFlags(s: FibSnapshot, d: NetDevice): number {
-  let f = d.kind === 'loopback' ? IFF_LOOPBACK : IFF_BROADCAST | IFF_MULTICAST;
-  if (d.up) {
-    f |= IFF_UP;
-    const st = operstate(s, d);
-    if (st === 'UP' || st === 'UNKNOWN') f |= IFF_RUNNING;
-    if (d.carrier) f |= IFF_LOWER_UP;
-  }
-  return f;
-}
 
 /** One device's link attributes. */
 export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
@@ -41,7 +28,8 @@ export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
     ifiType: lo ? ARPHRD_LOOPBACK : ARPHRD_ETHER,
     address: linkAddress(s, d),
     broadcast: lo ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff',
-    txqlen: 1000,
+    txqlen: d.txqlen ?? 1000,
+    ...(d.ifalias !== undefined ? { ifalias: d.ifalias } : {}),
     // veth_get_iflink(): the peer's ifindex (0, printed `@NONE`, once it is gone).
     ...(d.kind === 'veth' ? { link: d.peer ?? 0, kind: 'veth' } : d.kind === 'bridge' ? { kind: 'bridge' } : {}),
     ...(d.master !== null ? { master: d.master } : {}),

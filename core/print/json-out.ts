@@ -24,8 +24,7 @@ function write(v: JsonValue, depth: number): string {
     return `[ ${arr.map((x) => write(x, depth + 1)).join(',')} ]`;
   }
   const entries = Object.entries(v as JsonObject);
-  // jsonw_start_object() + jsonw_end_object() with nothing between: no separator, no newline.
-  if (entries.length === 0) return '{}';
+  if (entries.length === 0) return '{}'; // jsonw_end(): no newline and no space in an empty object
   const body = entries.map(([k, x]) => `\n${pad(depth + 1)}${JSON.stringify(k)}: ${write(x, depth + 1)}`).join(',');
   return `{${body}\n${pad(depth)}}`;
 }

@@ -43,6 +43,8 @@ export interface LinkInfo {
   /** IFLA_INFO_KIND: veth, bridge ... */
   readonly kind?: string;
   readonly txqlen: number;
+  /** IFLA_IFALIAS, when the device has one (printed by `ip link` only). */
+  readonly ifalias?: string;
 }
 
 export type LinkTable = ReadonlyMap<number, LinkInfo>;
@@ -117,10 +119,13 @@ export function linkCommon(v: LinkView, info: LinkInfo, withMode: boolean, linkL
   if (withMode) o['linkmode'] = 'DEFAULT';
   o['group'] = groupName(info.group, v.names);
   o['txqlen'] = info.txqlen;
-  if (!linkLayer) return o;
-  o['link_type'] = linkTypeName(info.ifiType, v.names);
-  o['address'] = info.address;
-  o['broadcast'] = info.broadcast;
+  if (linkLayer) {
+    o['link_type'] = linkTypeName(info.ifiType, v.names);
+    o['address'] = info.address;
+    o['broadcast'] = info.broadcast;
+  }
+  // print_linkinfo(): the alias for `ip link` (do_link) only.
+  if (withMode && info.ifalias !== undefined) o['ifalias'] = info.ifalias;
   return o;
 }
 

@@ -2,13 +2,14 @@
 // names defines: iproute2's rtnl_*_a2n() (lib/rt_names.c) would refuse them, so the replay
 // does too, naming each. Split from initial-state.ts.
 
-import { dsfieldNumber, protoNumber, scopeNumber, tableNumber, type PrintNames } from '../uapi/rt-names.js';
+import { dsfieldNumber, protoNumber, realmNumber, scopeNumber, tableNumber, type PrintNames } from '../uapi/rt-names.js';
 import type { IpSnapshot } from '../trace/ip-json.js';
-import type { SnapshotSources } from '../trace/ip-json-types.js';
+import type { IpFlow, SnapshotSources } from '../trace/ip-json-types.js';
 
 /** What a name word needs: a name some table defines, or a number (rtnl_*_a2n). */
-function unknownName(word: string | undefined, kind: 'table' | 'protocol' | 'scope' | 'dsfield', names: PrintNames): string | null {
+function unknownName(word: string | undefined, kind: 'table' | 'protocol' | 'scope' | 'dsfield' | 'realm', names: PrintNames): string | null {
   if (word === undefined) return null;
+  if (kind === 'realm') return realmNumber(word) !== undefined ? null : `unknown realm "${word}": not a number, "cosmos" or "unknown" (a host's rt_realms names are not read)`;
   const known =
     kind === 'table' ? tableNumber(word, names) : kind === 'protocol' ? protoNumber(word, names) : kind === 'scope' ? scopeNumber(word, names) : dsfieldNumber(word, names);
   if (known !== undefined) return null;
@@ -49,7 +50,7 @@ export function unknownNameEntries(snap: IpSnapshot, names: PrintNames, sources?
 export function withKnownNames(snap: IpSnapshot, names: PrintNames, sources?: SnapshotSources): { snap: IpSnapshot; errors: string[]; entries: UnknownNameEntry[] } {
   const errors: string[] = [];
   const entries: UnknownNameEntry[] = [];
-  const check = <T>(list: readonly T[], what: 'route' | 'rule' | 'nexthop', label: (x: T) => string, words: (x: T) => [string | undefined, 'table' | 'protocol' | 'scope' | 'dsfield'][]): T[] =>
+  const check = <T>(list: readonly T[], what: 'route' | 'rule' | 'nexthop', label: (x: T) => string, words: (x: T) => [string | undefined, 'table' | 'protocol' | 'scope' | 'dsfield' | 'realm'][]): T[] =>
     list.filter((x, i) => {
       const bad = words(x).map(([w, k]) => unknownName(w, k, names)).filter((m): m is string => m !== null);
       const at = sources?.[what][i];
@@ -61,8 +62,16 @@ export function withKnownNames(snap: IpSnapshot, names: PrintNames, sources?: Sn
       }
       return bad.length === 0;
     });
-  const route = check(snap.route, 'route', (r) => r.dst, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.scope, 'scope'], [r.tos, 'dsfield']]);
-  const rule = check(snap.rule, 'rule', (r) => `pref ${r.priority}`, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.tos, 'dsfield']]);
+  const realms = (f: IpFlow | undefined): [string | undefined, 'realm'][] => (f === undefined ? [] : [[f.from, 'realm'], [f.to, 'realm']]);
+  const route = check(snap.route, 'route', (r) => r.dst, (r) => [
+    [r.table, 'table'],
+    [r.protocol, 'protocol'],
+    [r.scope, 'scope'],
+    [r.tos, 'dsfield'],
+    ...realms(r.flow),
+    ...(r.nexthops ?? []).flatMap((n) => realms(n.flow)),
+  ]);
+  const rule = check(snap.rule, 'rule', (r) => `pref ${r.priority}`, (r) => [[r.table, 'table'], [r.protocol, 'protocol'], [r.tos, 'dsfield'], [r.flow_from, 'realm'], [r.flow_to, 'realm']]);
   const nexthop = check(snap.nexthop, 'nexthop', (n) => `id ${n.id}`, (n) => [[n.protocol, 'protocol'], [n.scope, 'scope']]);
   return { snap: { ...snap, route, rule, nexthop }, errors, entries };
 }

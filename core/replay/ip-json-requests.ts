@@ -8,7 +8,7 @@ import type { FibRule, RuleAction } from '../events/rule.js';
 import { blankRule, sameRule } from '../snapshot/fib-rule.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
 import { RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
-import { BUILTIN_NAMES, dsfieldNumber, protoNumber, scopeNumber, tableNumber, RTAX_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldNumber, protoNumber, realmNumber, scopeNumber, tableNumber, RTAX_NAMES, type PrintNames } from '../uapi/rt-names.js';
 import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
 import { ipprotoNumber } from '../iproute2/ip-proto.js';
 import type { IpRoute, IpRule, IpVia } from '../trace/ip-json.js';
@@ -56,6 +56,8 @@ export function ruleFromJson(r: IpRule, names: PrintNames = BUILTIN_NAMES): FibR
     suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : Number(r.suppress_ifgroup),
     protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol, names) ?? 0),
     l3mdev: r.l3mdev !== undefined,
+    // FRA_FLOW: "realms FROM/TO" (flow_from, flow_to).
+    ...(r.flow_from !== undefined || r.flow_to !== undefined ? { flow: realmsOf(r.flow_from, r.flow_to) } : {}),
   };
 }
 
@@ -89,11 +91,16 @@ export function jsonMetricAttrs(m: Readonly<Record<string, number | string | nul
   return out.length === 0 ? null : out;
 }
 
+/** Realms as print_rta_flow() and fib4_rule_fill()'s printer name them (names checked by ip-json-names.ts). */
+function realmsOf(from: string | undefined, to: string | undefined): number {
+  const realm = (w: string | undefined): number => (w === undefined ? 0 : (realmNumber(w) ?? 0));
+  return ((realm(from) << 16) | realm(to)) >>> 0;
+}
+
 /** RTA_FLOW from print_rta_flow()'s JSON ("cosmos" is realm 0 in rt_realms). */
 function flowOf(f: { readonly from?: string; readonly to: string } | undefined): { flow?: number } {
   if (f === undefined) return {};
-  const realm = (w: string | undefined): number => (w === undefined || w === 'cosmos' ? 0 : Number.parseInt(w, 10) & 0xffff);
-  return { flow: ((realm(f.from) << 16) | realm(f.to)) >>> 0 };
+  return { flow: realmsOf(f.from, f.to) };
 }
 
 /** `gateway`, or `via` (print_rta_via(): RTA_VIA of family inet6 or inet), as a nexthop spec's gateway. */
@@ -113,10 +120,12 @@ export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) 
     if (r.nexthops !== undefined) {
       multipath = true;
       nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), ...jsonGw(n.gateway, n.via), weight: n.weight ?? 1, onlink: n.flags.includes('onlink'), ...flowOf(n.flow) }));
+    } else if (type === 'blackhole' || type === 'unreachable' || type === 'prohibit' || type === 'throw') {
+      // An error type keeps its realms (fib_nh_init() fills them before fib_create_info()
+      // looks at the type): the request's one nexthop carries them, without device or gateway.
+      if (r.flow !== undefined) nhs = [{ dev: 0, gw: null, weight: 1, onlink: false, ...flowOf(r.flow) }];
     } else if (r.dev !== undefined || r.gateway !== undefined || r.via !== undefined) {
-      if (type !== 'blackhole' && type !== 'unreachable' && type !== 'prohibit' && type !== 'throw') {
-        nhs = [{ dev: dev(r.dev), ...jsonGw(r.gateway, r.via), weight: 1, onlink: r.flags.includes('onlink'), ...flowOf(r.flow) }];
-      }
+      nhs = [{ dev: dev(r.dev), ...jsonGw(r.gateway, r.via), weight: 1, onlink: r.flags.includes('onlink'), ...flowOf(r.flow) }];
     }
   }
   return {

@@ -7,10 +7,13 @@
 
 import { isLbcast, isLocalMulticast, isLoopback, isMulticast, isZeronet, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { fibTableLookup, type FibResult } from '../trie/fib-table-lookup.js';
+import { aliasNexthops, fibTableLookup, type FibResult, type ResolvedNh } from '../trie/fib-table-lookup.js';
+import { tableAliases } from '../snapshot/fib-table.js';
+import type { FibAlias } from '../snapshot/fib-info.js';
+import { fibSelectDefault, NO_NEIGHBOURS } from './fib-select-default.js';
 import { fibLookup } from './fib-lookup.js';
 import { inetSelectAddr } from '../snapshot/select-addr.js';
-import { makeFlow, LOOPBACK_IFINDEX, type Flow } from '../net/flow.js';
+import { makeFlow, LEGACY_TOS_MASK, LOOPBACK_IFINDEX, type Flow } from '../net/flow.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type RouteType } from '../uapi/rtnetlink.js';
 import { fibResultPrefsrc } from './prefsrc.js';
 import { NO_FLAGS, outputAnswer, selectPath, type CacheFlags, type HashNote, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
@@ -27,6 +30,29 @@ function ipDevFind(s: FibSnapshot, addr: Ip4): number | undefined {
   if (!s.tables.has(RT_TABLE_LOCAL)) return undefined;
   const out = fibTableLookup(s, RT_TABLE_LOCAL, makeFlow({ daddr: addr }));
   return out.ok && out.res.type === 'local' ? out.res.nh.dev : undefined;
+}
+
+/**
+ * fib_select_path(): a single-path unicast default route, in a table with more than one
+ * (tb_num_default), goes through fib_select_default(); neighbours are not modelled, so it
+ * keeps the lookup's route, as the kernel does while no gateway has a neighbour entry.
+ */
+function selectDefault(s: FibSnapshot, res: FibResult, tos: number): FibResult {
+  if (res.plen !== 0 || res.type !== 'unicast') return res;
+  const nhs = aliasNexthops(s, res.alias);
+  if (nhs === 'blackhole' || nhs.length > 1) return res;
+  const t = s.tables.get(res.table);
+  const leaf = t === undefined ? [] : tableAliases(t, 0, 0);
+  if (leaf.length <= 1) return res;
+  const first = (fa: FibAlias): ResolvedNh | undefined => {
+    const xs = aliasNexthops(s, fa);
+    return xs === 'blackhole' ? undefined : xs[0];
+  };
+  const choice = fibSelectDefault(leaf, leaf.indexOf(res.alias), tos & LEGACY_TOS_MASK, first, NO_NEIGHBOURS, -1);
+  const alias = leaf[choice.index];
+  if (alias === undefined || alias === res.alias) return res;
+  const nh = first(alias);
+  return nh === undefined ? res : { ...res, alias, nh, nhIndex: 0 };
 }
 
 /** The output path (a locally generated packet). */
@@ -87,7 +113,7 @@ function routeOutput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): Rou
     if (saddr === 0) saddr = res.alias.info.prefsrc !== 0 ? res.alias.info.prefsrc : req.dst;
     return finish(s, req, flow, res, 'local', LOOPBACK_IFINDEX, saddr, { ...NO_FLAGS, local: true });
   }
-  const sel = req.oif !== 0 ? res : selectPath(s, res, req.src, note);
+  const sel = req.oif !== 0 ? res : selectDefault(s, selectPath(s, res, req.src, note), flow.tos);
   let gap: string | undefined;
   if (saddr === 0) {
     const src = fibResultPrefsrc(s, sel);

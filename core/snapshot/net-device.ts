@@ -59,6 +59,19 @@ export interface NetDevice {
   readonly operKnown?: boolean;
   /** bridge: a port has been forwarding at some point (display only). */
   readonly sawForwardingPort?: boolean;
+  /** dev->tx_queue_len as iproute2 prints it (an int), when set by `ip link set … txqueuelen`; 1000 otherwise. */
+  readonly txqlen?: number;
+  /** dev->ifalias (`ip link set … alias NAME`), when set. */
+  readonly ifalias?: string;
+  /**
+   * The dev->flags bits among IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI and IFF_PROMISC that a
+   * user changed (`ip link set … multicast|arp|allmulticast|promisc on|off`): `mask` says
+   * which, `value` what they are; the others keep the kind's default (display only: no FIB
+   * code reads them).
+   */
+  readonly userFlags?: { readonly mask: number; readonly value: number };
+  /** The link-layer address was set by the user (a bridge then keeps it when its ports leave: br_stp_recalculate_bridge_id()). */
+  readonly macSetByUser?: boolean;
 }
 
 /** The subnet's primary address (inet_ifa_byprefix): the primary with this prefix and mask. */

@@ -310,6 +310,15 @@ export function scopeNumber(word: string, n: PrintNames = BUILTIN_NAMES): number
 export function tableNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
   return n.tableNums.get(word) ?? parseUnsigned(word);
 }
+/**
+ * rtnl_rtrealm_a2n: realm 0 is "unknown" in iproute2's built-in table and "cosmos" in its
+ * shipped rt_realms file; other names would come from a host's rt_realms, which the model
+ * does not carry (such a name is unknown, never a default); else a number up to 0xffff.
+ */
+export function realmNumber(word: string): number | undefined {
+  if (word === 'cosmos' || word === 'unknown') return 0;
+  return parseUnsigned(word, 0xffff);
+}
 /** rtnl_dsfield_a2n: names, or hex (base 16 always, as iproute2 parses it). */
 export function dsfieldNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
   const named = n.dsfieldNums.get(word);

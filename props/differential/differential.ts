@@ -147,13 +147,18 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
         const again = await pool.run(text, true);
         if (again === kernel) {
           const name = regressionName(diff.command, text);
-          regression = writeRegression(
-            o.regressionsDir,
-            name,
-            [`Found by \`kfib verify --kernel --seed ${details.seed}\` (fast-check path ${details.counterexamplePath ?? ''}).`, `First divergence: ${diff.command}`],
-            text,
-            kernel,
-          );
+          try {
+            regression = writeRegression(
+              o.regressionsDir,
+              name,
+              [`Found by \`kfib verify --kernel --seed ${details.seed}\` (fast-check path ${details.counterexamplePath ?? ''}).`, `First divergence: ${diff.command}`],
+              text,
+              kernel,
+            );
+          } catch (e) {
+            // The counterexample is still reported whole below: a folder that cannot be written loses nothing.
+            log(`  could not write the counterexample to ${o.regressionsDir}: ${e instanceof Error ? e.message : String(e)}`);
+          }
         } else log('  the kernel gave two different transcripts for the minimal script: not written as a regression');
       }
       const err = details.errorInstance;

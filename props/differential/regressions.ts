@@ -3,7 +3,7 @@
 // through the model.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +38,7 @@ export function regressionName(firstCommand: string, script: string): string {
 
 /** Writes NAME.ip (with a comment header) and NAME.expected; returns the .ip path. */
 export function writeRegression(dir: string, name: string, header: readonly string[], script: string, expected: string): string {
+  mkdirSync(dir, { recursive: true });
   const ip = join(dir, `${name}.ip`);
   writeFileSync(ip, `${header.map((l) => `# ${l}\n`).join('')}${script}`);
   writeFileSync(join(dir, `${name}.expected`), expected);
