@@ -227,7 +227,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     const info = m.alias.info;
     b.tryApply({
       type: 'route-del',
-      cfg: { table: m.table, dst: m.dst, plen: m.plen, tos: m.alias.tos, type: m.alias.type, scope: info.scope, protocol: info.protocol, priority: info.priority, prefsrc: info.prefsrc, nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink })), multipath: info.multipath, nhid: info.nhid },
+      cfg: { table: m.table, dst: m.dst, plen: m.plen, tos: m.alias.tos, type: m.alias.type, scope: info.scope, protocol: info.protocol, priority: info.priority, prefsrc: info.prefsrc, nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, onlink: nh.onlink })), multipath: info.multipath, nhid: info.nhid },
     });
   }
   const metrics = new Map<string, RouteMetrics>();
@@ -249,6 +249,19 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
         b.s = withTable(b.s, tableSetAliases(t, have.dst, have.plen, tableAliases(t, have.dst, have.plen).map((fa) => (fa === have.alias ? alias : fa))));
         route = { ...have, alias };
         constructed.push(`route flag linkdown set as dumped (it depends on the order the legs lost carrier): ${JSON.stringify(r)}`);
+      }
+      // A leg through an IPv6 gateway made on a device without carrier has no RTNH_F_LINKDOWN
+      // (fib_check_nh_v6_gw() copies only the device) until carrier comes and goes: as dumped.
+      const cur = route.alias.info;
+      const legFlags = (i: number): readonly string[] => (r.nexthops !== undefined ? (r.nexthops[i]?.flags ?? []) : r.flags);
+      if (cur.nhid === 0 && cur.nhs.some((nh, i) => nh.gw6 !== undefined && nh.linkdown !== legFlags(i).includes('linkdown'))) {
+        const nhs = cur.nhs.map((nh, i) => (nh.gw6 !== undefined ? { ...nh, linkdown: legFlags(i).includes('linkdown') } : nh));
+        const alias: FibAlias = { ...route.alias, info: fibInfo({ ...cur, nhs }) };
+        const t = b.s.tables.get(route.table) ?? emptyTable(route.table, b.s.lineage.sigs);
+        const old = route.alias;
+        b.s = withTable(b.s, tableSetAliases(t, route.dst, route.plen, tableAliases(t, route.dst, route.plen).map((fa) => (fa === old ? alias : fa))));
+        route = { ...route, alias };
+        constructed.push(`route leg through an IPv6 gateway: linkdown set as dumped (none when made without carrier): ${JSON.stringify(r)}`);
       }
     } else {
       // As the kernel holds it: the legs' RTNH_F_DEAD read back from the print (construct-alias.ts).
