@@ -22,6 +22,8 @@ const RANGE: Readonly<Record<NetSysctlEvent['key'], readonly [number, number]>> 
   fib_multipath_use_neigh: [0, 1],
   fib_multipath_hash_policy: [0, 3],
   fib_multipath_hash_fields: [1, HASH_FIELD_ALL_MASK],
+  // Other values are refused by the command layer (not modelled).
+  disable_ipv6: [0, 1],
 };
 
 /** The sysctl write, or EINVAL when the value is out of the handler's range. */

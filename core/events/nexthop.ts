@@ -36,7 +36,15 @@ export type NexthopAddEvent = {
   readonly protocol: number;
   readonly attrs?: NexthopRequestAttrs;
 } & (
-  | { readonly kind: 'single'; readonly dev: number; readonly gw: Ip4 | null; readonly onlink: boolean; readonly fdb?: boolean }
+  | {
+      readonly kind: 'single';
+      readonly dev: number;
+      readonly gw: Ip4 | null;
+      /** An IPv6 gateway (NHA_GATEWAY of an AF_INET6 request), canonical text; gw is then null. */
+      readonly gw6?: string;
+      readonly onlink: boolean;
+      readonly fdb?: boolean;
+    }
   | { readonly kind: 'blackhole' }
   | {
       readonly kind: 'group';

@@ -31,7 +31,7 @@ const optional =
   (v, p) =>
     v === undefined ? null : c(v, p);
 const ip4 = uint();
-const NET_SYSCTL_KEYS = ['nexthop_compat_mode', 'fib_multipath_use_neigh', 'fib_multipath_hash_policy', 'fib_multipath_hash_fields'] as const;
+const NET_SYSCTL_KEYS = ['nexthop_compat_mode', 'fib_multipath_use_neigh', 'fib_multipath_hash_policy', 'fib_multipath_hash_fields', 'disable_ipv6'] as const;
 const plen = uint(32);
 const u8 = uint(255);
 

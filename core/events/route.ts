@@ -9,6 +9,11 @@ export interface NexthopSpec {
   /** 0 when no device was given. */
   readonly dev: number;
   readonly gw: Ip4 | null;
+  /**
+   * RTA_VIA with AF_INET6 (`via inet6 fe80::1`, fib_gw_from_via(): fc_gw_family AF_INET6):
+   * the IPv6 gateway as canonical text (core/net/ip6.ts); gw is then null. Absent for none.
+   */
+  readonly gw6?: string;
   readonly weight: number;
   readonly onlink: boolean;
   /** RTA_FLOW (realms, `to | from << 16`): the route's for a single path, the leg's in RTA_MULTIPATH; 0 or absent for none. */

@@ -18,10 +18,14 @@ export interface IpForwardEvent {
   readonly value: number;
 }
 
-/** A namespace-wide net.ipv4 sysctl of the nexthop and multipath code (sysctl_net_ipv4.c). */
+/**
+ * A namespace-wide net.ipv4 sysctl of the nexthop and multipath code (sysctl_net_ipv4.c),
+ * or `disable_ipv6`: net.ipv6.conf.all.disable_ipv6, which addrconf_disable_ipv6() copies
+ * to conf.default and to every device, so one value stands for the namespace.
+ */
 export interface NetSysctlEvent {
   readonly type: 'net-sysctl';
-  readonly key: 'nexthop_compat_mode' | 'fib_multipath_use_neigh' | 'fib_multipath_hash_policy' | 'fib_multipath_hash_fields';
+  readonly key: 'nexthop_compat_mode' | 'fib_multipath_use_neigh' | 'fib_multipath_hash_policy' | 'fib_multipath_hash_fields' | 'disable_ipv6';
   readonly value: number;
 }
 

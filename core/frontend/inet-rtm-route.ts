@@ -12,7 +12,7 @@ import { noteNhSaddr } from '../route/nh-saddr.js';
 /** rtm_to_fib_config(): a nexthop id excludes a device, a gateway and RTA_MULTIPATH. */
 function nhidExclusive(cfg: Pick<RouteConfig, 'nhid' | 'multipath' | 'nhs'>): KernelError | null {
   if (cfg.nhid === 0) return null;
-  if (cfg.multipath || cfg.nhs.some((n) => n.dev !== 0 || n.gw !== null)) return kerr('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
+  if (cfg.multipath || cfg.nhs.some((n) => n.dev !== 0 || n.gw !== null || n.gw6 !== undefined)) return kerr('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
   return null;
 }
 

@@ -10,6 +10,7 @@ import type { GlobalOptions } from './global-options.js';
 
 export const AF_UNSPEC = 0;
 export const AF_INET = 2;
+export const AF_INET6 = 10;
 
 export function parseId(word: string): number {
   const n = parseUnsigned(word);
@@ -38,7 +39,8 @@ export function nhDumpFiltered(s: FibSnapshot, o: NexthopObject, f: DumpFilter, 
   if (f.groups && o.kind !== 'group') return true;
   if (f.dev === 0 && f.master === 0 && family === AF_UNSPEC) return false;
   if (o.kind === 'group') return true;
-  if (family !== AF_UNSPEC && family !== AF_INET) return true;
+  // nhi->family != family: a v6 nexthop (fib6_nh) is AF_INET6.
+  if (family !== AF_UNSPEC && (o.kind === 'single' && o.v6 === true ? AF_INET6 : AF_INET) !== family) return true;
   const dev = nhDev(o);
   if (f.dev !== 0 && dev !== f.dev) return true;
   if (f.master !== 0) {

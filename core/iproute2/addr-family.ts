@@ -6,6 +6,7 @@
 
 import { CommandExit, parseIp4Loose } from './command-context.js';
 import type { Ip4 } from '../net/ip4.js';
+import { canonicalIp6 } from '../net/ip6.js';
 
 export type Af = 'unspec' | 'inet' | 'inet6';
 
@@ -47,22 +48,22 @@ function familyWord(f: Af): string {
 }
 
 /** What a word is as an address of family `f`, or undefined when get_addr_1() fails. */
-function parse(word: string, f: Af): { family: 'inet'; addr: Ip4 } | { family: 'inet6' } | undefined {
+function parse(word: string, f: Af): { family: 'inet'; addr: Ip4 } | { family: 'inet6'; addr6: string } | undefined {
   if (f !== 'inet6') {
     const a = parseIp4Loose(word);
     if (a !== undefined && !word.includes(':')) return { family: 'inet', addr: a };
   }
-  if (f !== 'inet' && isIp6(word)) return { family: 'inet6' };
+  if (f !== 'inet' && isIp6(word)) return { family: 'inet6', addr6: canonicalIp6(word) ?? word };
   return undefined;
 }
 
-/** A parsed IPv4 address, or an IPv6 one (which the model does not hold). */
-export type AfAddr = { readonly family: 'inet'; readonly addr: Ip4 } | { readonly family: 'inet6' } | { readonly family: 'unspec' };
+/** A parsed IPv4 address, or an IPv6 one (its canonical text: the model keeps IPv6 gateways only). */
+export type AfAddr = { readonly family: 'inet'; readonly addr: Ip4 } | { readonly family: 'inet6'; readonly addr6: string } | { readonly family: 'unspec' };
 
 /** get_addr(): `default`/`any`/`all` are the family's zero address. */
 export function getAddrAf(word: string, st: AfState, settle = true): AfAddr {
   if (word === 'default' || word === 'any' || word === 'all') {
-    return st.family === 'inet6' ? { family: 'inet6' } : st.family === 'inet' ? { family: 'inet', addr: 0 } : { family: 'unspec' };
+    return st.family === 'inet6' ? { family: 'inet6', addr6: '::' } : st.family === 'inet' ? { family: 'inet', addr: 0 } : { family: 'unspec' };
   }
   const p = parse(word, st.family);
   if (p === undefined) throw new CommandExit(`Error: ${familyWord(st.family)} address is expected rather than "${word}".\n`, 1);

@@ -163,6 +163,15 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   // -N: lib/rt_names.c's `numeric`, read by every *_n2a() printer (parsing is unchanged).
   if (numeric) ctx.names = numericNames(ctx.names);
   if (family === 'packet' && name !== 'address' && name !== 'link') throw new CommandExit('', 2, 'ip -0 / -f link');
+  // With IPv6 enabled (sysctl net.ipv6.conf.all.disable_ipv6=0) a dump of every family
+  // shows addrconf's IPv6 addresses and routes (link-local, ::1, fe80::/64, ff00::/8),
+  // which the model does not keep: address listings and `table all` route dumps.
+  if (ctx.snapshot.ipv4Sysctl.disable_ipv6 === 0 && family === 'any') {
+    const verb = rest[0];
+    const dump = verb === undefined || ['show', 'list', 'lst', 'flush', 'save'].some((v) => matches(verb, v));
+    if (name === 'address' && dump) throw new CommandExit('', 2, 'ip address listings with IPv6 enabled (addrconf addresses)');
+    if (name === 'route' && dump && rest.includes('all')) throw new CommandExit('', 2, 'ip route table all with IPv6 enabled (addrconf routes)');
+  }
   switch (name) {
     case 'address':
       return ipAddr(ctx, opts, rest);

@@ -2,18 +2,20 @@
 // add_nh_group_attr()): the words to the RTM_NEWNEXTHOP/RTM_DELNEXTHOP request the kernel's
 // rtm_new_nexthop()/rtm_del_nexthop() receive. Split from ip-nexthop.ts.
 
-import { Args, CommandContext, CommandExit, failKernel, getAddr, invarg, matches, notModelled } from './command-context.js';
+import { Args, CommandContext, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { NexthopAddEvent } from '../events/nexthop.js';
 import { parseUnsigned, protoNumber } from '../uapi/rt-names.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
-import { AF_INET, AF_UNSPEC, parseId, usage } from './_ip-nexthop-args.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, parseId, usage } from './_ip-nexthop-args.js';
+import { AfState, getAddrAf } from './addr-family.js';
 
 /** ipnh_modify() building the request; for RTM_DELNEXTHOP only NHA_ID is accepted (nh_valid_get_del_req). */
 export function modify(ctx: CommandContext, a: Args, verb: 'add' | 'replace' | 'del'): void {
   let family = AF_UNSPEC;
   let id: number | undefined;
   let gw: number | null = null;
+  let gw6: string | undefined;
   let dev = 0;
   let blackhole = false;
   let fdb = false;
@@ -33,12 +35,22 @@ export function modify(ctx: CommandContext, a: Args, verb: 'add' | 'replace' | '
       if (family === AF_UNSPEC) family = AF_INET;
       extraAttr = true;
     } else if (w === 'via') {
+      // read_family(), get_addr() in that family or nh_family, then nh_family from the
+      // address: `via fe80::1` makes an AF_INET6 nexthop (a fib6_nh, usable by IPv4 routes).
       let v = a.next();
-      if (v === 'inet') v = a.next();
-      else if (v === 'inet6' || v.includes(':')) notModelled('ip nexthop via an IPv6 gateway');
-      if (family !== AF_UNSPEC && family !== AF_INET) invarg('address family mismatch\n', v);
-      gw = family === AF_INET ? getInetAddr(v) : getAddr(v);
-      family = AF_INET;
+      let f: 'inet' | 'inet6' | null = null;
+      if (v === 'inet' || v === 'inet6') {
+        f = v;
+        v = a.next();
+      } else if (v === 'link' || v === 'ipx' || v === 'mpls' || v === 'bridge') notModelled(`ip nexthop via ${v}`);
+      const x = getAddrAf(v, new AfState(f ?? (family === AF_INET ? 'inet' : family === AF_INET6 ? 'inet6' : 'unspec')));
+      const xf = x.family === 'inet6' ? AF_INET6 : AF_INET;
+      if (family === AF_UNSPEC) family = xf;
+      else if (family !== xf) invarg('address family mismatch\n', v);
+      if (x.family === 'inet6') {
+        gw6 = x.addr6;
+        gw = null;
+      } else gw = x.family === 'inet' ? x.addr : 0;
       extraAttr = true;
     } else if (w === 'encap') notModelled('ip nexthop encap');
     else if (w === 'blackhole') {
@@ -97,24 +109,14 @@ export function modify(ctx: CommandContext, a: Args, verb: 'add' | 'replace' | '
     if (step.error !== null) failKernel(step.error);
     return;
   }
-  const attrs = { family, oif: dev !== 0, gateway: gw !== null, blackhole, fdb, onlinkFlag: onlink };
+  const attrs = { family, oif: dev !== 0, gateway: gw !== null || gw6 !== undefined, blackhole, fdb, onlinkFlag: onlink };
   const base = { type: 'nexthop-add' as const, id: id ?? 0, replace: verb === 'replace', protocol, attrs };
   let ev: NexthopAddEvent;
   if (group !== null) ev = { ...base, kind: 'group', members: group, fdb, ...(res !== undefined ? { res } : {}) };
   else if (blackhole) ev = { ...base, kind: 'blackhole' };
-  else ev = { ...base, kind: 'single', dev, gw, onlink, fdb };
+  else ev = { ...base, kind: 'single', dev, gw, ...(gw6 === undefined ? {} : { gw6 }), onlink, fdb };
   const step = ctx.apply(ev);
   if (step.error !== null) failKernel(step.error);
-}
-
-/** get_addr() with the family settled on inet. */
-function getInetAddr(word: string): number {
-  try {
-    return getAddr(word);
-  } catch (e) {
-    if (e instanceof CommandExit) throw new CommandExit(`Error: inet address is expected rather than "${word}".\n`, 1);
-    throw e;
-  }
 }
 
 /** add_nh_group_attr(): `id[,weight]/…`, weights 1..256. */

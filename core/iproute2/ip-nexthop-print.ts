@@ -32,6 +32,8 @@ export function formatNexthop(s: FibSnapshot, o: NexthopObject, details = false,
     }
   } else if (o.kind === 'single') {
     if (o.gw !== null) t += `via ${formatIp4(o.gw)} `;
+    // NHA_GATEWAY of an AF_INET6 nexthop: printed in its family, without a family word.
+    if (o.gw6 !== undefined) t += `via ${o.gw6} `;
     if (o.dev !== 0) t += `dev ${s.devices.get(o.dev)?.name ?? o.dev} `;
     scope = o.scope;
   }
@@ -60,6 +62,7 @@ export function nexthopJson(s: FibSnapshot, o: NexthopObject, details = false, n
     }
   } else if (o.kind === 'single') {
     if (o.gw !== null) j['gateway'] = formatIp4(o.gw);
+    if (o.gw6 !== undefined) j['gateway'] = o.gw6;
     if (o.dev !== 0) j['dev'] = s.devices.get(o.dev)?.name ?? String(o.dev);
     scope = o.scope;
   }

@@ -122,7 +122,7 @@ export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): v
         protocol: info.protocol,
         priority: info.priority,
         prefsrc: info.prefsrc,
-        nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink, ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid } : {}) })),
+        nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, onlink: nh.onlink, ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid } : {}) })),
         multipath: info.multipath,
         nhid: info.nhid,
         mx: dumpedAttrs(info.metrics ?? null),
@@ -217,6 +217,7 @@ function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: '
     } else if (w === 'via') {
       let v = a.next();
       if (v === 'inet') v = a.next();
+      else if (v === 'inet6') notModelled('ip route show via inet6 (an RTA_VIA selector)');
       const p = sel(v);
       f.via = { addr: p.addr, len: p.len };
       if (p.len === 32) hide.via = true;

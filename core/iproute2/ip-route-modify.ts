@@ -27,6 +27,8 @@ import { routeTypeOf, startFamily } from './_ip-route-args.js';
 interface ParsedNh {
   dev: string | null;
   gw: Ip4 | null;
+  /** RTA_VIA (AF_INET6) inside the rtnexthop. */
+  gw6?: string;
   weight: number;
   onlink: boolean;
   /** RTA_FLOW inside the rtnexthop, when `realms` was given for the leg. */
@@ -36,6 +38,28 @@ interface ParsedNh {
 /** A gateway of 0.0.0.0 is no gateway: rtm_to_fib_config() sets fc_gw_family only for a non-zero RTA_GATEWAY. */
 function gwOrNull(gw: Ip4 | null): Ip4 | null {
   return gw === 0 ? null : gw;
+}
+
+/** What a `via` gave: RTA_GATEWAY of the route's family, or RTA_VIA of another. */
+type Via = { readonly kind: 'gateway'; readonly addr: AfAddr } | { readonly kind: 'via6'; readonly addr6: string } | { readonly kind: 'via4' };
+
+/**
+ * The words after `via` (iproute_modify() and parse_one_nh() alike): read_family() takes an
+ * optional family word, get_addr() parses the address in it (or in the route's family),
+ * the route takes the address's family if it has none yet, and the gateway goes out as
+ * RTA_GATEWAY when the families agree, as RTA_VIA (rtvia_family + address) otherwise.
+ * `a` is left on the address word.
+ */
+function parseVia(a: Args, st: AfState): Via {
+  let v = a.next();
+  let fam: 'inet' | 'inet6' | null = null;
+  if (v === 'inet' || v === 'inet6') fam = v;
+  else if (v === 'link' || v === 'ipx' || v === 'mpls' || v === 'bridge') notModelled(`ip route via ${v}`);
+  if (fam !== null) v = a.next();
+  const x = getAddrAf(v, fam === null ? st : new AfState(fam));
+  if (x.family !== 'unspec') st.settle(x.family);
+  if (x.family === 'unspec' || x.family === st.family) return { kind: 'gateway', addr: x };
+  return x.family === 'inet6' ? { kind: 'via6', addr6: x.addr6 } : { kind: 'via4' };
 }
 
 /** iproute_modify(). */
@@ -61,6 +85,8 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
   let dst: { addr: Ip4; len: number } | null = null;
   let dev: string | null = null;
   let gw: Ip4 | null = null;
+  let gw6: string | undefined;
+  let viaGiven = false;
   let onlink = false;
   let nhid = 0;
   const legs: ParsedNh[] = [];
@@ -71,12 +97,13 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
     const w = a.cur;
     if (w === 'src') prefsrc = in4(getAddrAf(a.next(), st));
     else if (w === 'via') {
-      if (gw !== null) invarg('use nexthop syntax to specify multiple via\n', w);
-      let v = a.next();
-      // read_family(): `via inet6 ADDR` is an RTA_VIA (an IPv4 route through an IPv6 gateway).
-      if (v === 'inet6') notModelled('ip route via inet6 (RTA_VIA)');
-      if (v === 'inet') v = a.next();
-      gw = in4(getAddrAf(v, st));
+      if (viaGiven) invarg('use nexthop syntax to specify multiple via\n', w);
+      viaGiven = true;
+      // `via inet6 ADDR` in an IPv4 route is an RTA_VIA: an IPv6 gateway (RFC 5549).
+      const via = parseVia(a, st);
+      if (via.kind === 'gateway') gw = in4(via.addr);
+      else if (via.kind === 'via6') gw6 = via.addr6;
+      else v6 = true;
     } else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
       const t = dsfieldNumber(v, ctx.names);
@@ -147,11 +174,12 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
     ? legs.map((l) => ({
         dev: l.dev === null ? 0 : devIndex(ctx, l.dev),
         gw: gwOrNull(l.gw),
+        ...(l.gw6 === undefined ? {} : { gw6: l.gw6 }),
         weight: l.weight,
         onlink: l.onlink,
         ...(l.flow === undefined ? {} : { flow: l.flow }),
       }))
-    : [{ dev: devIdx, gw: gwOrNull(gw), weight: 1, onlink, flow }];
+    : [{ dev: devIdx, gw: gwOrNull(gw), ...(gw6 === undefined ? {} : { gw6 }), weight: 1, onlink, flow }];
   const metrics = mx.result();
   if (!tableOk && (type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast')) table = RT_TABLE_LOCAL;
   if (!scopeOk) {
@@ -159,7 +187,7 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
     else if (type === 'broadcast' || type === 'multicast' || type === 'anycast') scope = RT_SCOPE_LINK;
     else if (type === 'unicast' || type === null) {
       if (del) scope = RT_SCOPE_NOWHERE;
-      else if (gw === null && !multipath && nhid === 0) scope = RT_SCOPE_LINK;
+      else if (!viaGiven && !multipath && nhid === 0) scope = RT_SCOPE_LINK;
     }
   }
   if (table === 0) table = RT_TABLE_MAIN;
@@ -192,10 +220,10 @@ function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[], st: AfSta
     while (!a.done && a.cur !== 'nexthop') {
       const w = a.cur;
       if (w === 'via') {
-        let v = a.next();
-        if (v === 'inet6') notModelled('ip route nexthop via inet6 (RTA_VIA)');
-        if (v === 'inet') v = a.next();
-        leg.gw = in4(getAddrAf(v, st));
+        const via = parseVia(a, st);
+        if (via.kind === 'gateway') leg.gw = in4(via.addr);
+        else if (via.kind === 'via6') leg.gw6 = via.addr6;
+        else in4({ family: 'inet6', addr6: '::' });
       } else if (w === 'dev') {
         leg.dev = a.next();
         // parse_one_nh(): nodev() returns -1, and parse_nexthops() exits with -1.

@@ -117,6 +117,7 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
     if (isWrite) {
       const raw = item.slice(eq + 1);
       if (target.kind === 'net') {
+        if (target.key === 'disable_ipv6' && raw.trim() !== '0' && raw.trim() !== '1') notModelled(`sysctl ${key}=${raw} (values other than 0 and 1)`);
         netSysctlWrite(ctx, o, key, target.key, raw);
         continue;
       }
@@ -149,6 +150,7 @@ function line(o: SysctlOptions, key: string, value: string): string {
 
 function resolve(ctx: CommandContext, key: string): Resolved | null {
   if (key === 'net.ipv4.ip_forward') return { kind: 'ip_forward' };
+  if (key === 'net.ipv6.conf.all.disable_ipv6') return { kind: 'net', key: 'disable_ipv6' };
   const net = /^net\.ipv4\.([a-z_]+)$/.exec(key);
   if (net !== null && NET_KEYS.has(net[1] as string)) return { kind: 'net', key: net[1] as NetSysctlEvent['key'] };
   const m = /^net\.ipv4\.conf\.([^.]+)\.([a-z_0-9]+)$/.exec(key);

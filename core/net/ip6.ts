@@ -42,6 +42,8 @@ export function formatIp6(g: readonly number[]): string {
   // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible form print a dotted tail.
   const dottedTail = (): string => `${(g[6] as number) >> 8}.${(g[6] as number) & 255}.${(g[7] as number) >> 8}.${(g[7] as number) & 255}`;
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `::ffff:${dottedTail()}`;
+  // glibc's inet_ntop6(): a leading zero run of exactly six groups (IPv4-compatible).
+  if (g.slice(0, 6).every((x) => x === 0) && g[6] !== 0) return `::${dottedTail()}`;
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -72,4 +74,37 @@ export function canonicalIp6(text: string): string | undefined {
 export function isLinkLocal6(text: string): boolean {
   const g = parseIp6(text);
   return g !== undefined && ((g[0] as number) & 0xffc0) === 0xfe80;
+}
+
+/**
+ * __ipv6_addr_type() reduced to what a gateway check asks (ip6_validate_gw()): `any` (::),
+ * `multicast` (ff00::/8), `linklocal` (fe80::/10), `loopback` (::1), `mapped`
+ * (::ffff:0:0/96, not IPV6_ADDR_UNICAST), or any other `unicast`.
+ */
+export type Ip6GwType = 'any' | 'multicast' | 'linklocal' | 'loopback' | 'mapped' | 'unicast';
+
+export function ip6GwType(text: string): Ip6GwType {
+  const g = parseIp6(text);
+  if (g === undefined) throw new RangeError(`not an IPv6 address: ${text}`);
+  const g0 = g[0] as number;
+  if ((g0 & 0xe000) !== 0 && (g0 & 0xe000) !== 0xe000) return 'unicast';
+  if ((g0 & 0xff00) === 0xff00) return 'multicast';
+  if ((g0 & 0xffc0) === 0xfe80) return 'linklocal';
+  if (g.slice(0, 5).every((x) => x === 0)) {
+    if (g[5] === 0 && g[6] === 0 && g[7] === 0) return 'any';
+    if (g[5] === 0 && g[6] === 0 && g[7] === 1) return 'loopback';
+    if (g[5] === 0xffff) return 'mapped';
+  }
+  return 'unicast';
+}
+
+/**
+ * The first 32 bits of an IPv6 address as an IPv4 address: what an IPv4 fib_nh's
+ * fib_nh_gw4 reads when its gateway is IPv6 (nhc_gw is a union of __be32 ipv4 and struct
+ * in6_addr ipv6), so what fib_info_update_nhc_saddr() passes to inet_select_addr().
+ */
+export function ip6Head4(text: string): number {
+  const g = parseIp6(text);
+  if (g === undefined) throw new RangeError(`not an IPv6 address: ${text}`);
+  return (((g[0] as number) << 16) | (g[1] as number)) >>> 0;
 }

@@ -16,6 +16,7 @@ import type { EffectCause } from '../snapshot/effects.js';
 import { resTableRebalance } from './resilient.js';
 import type { ResMember, ResTable } from '../snapshot/nexthop-object.js';
 import { fibCheckNexthop } from '../semantics/fib-check-nexthop.js';
+import { fib6NhInit, fib6NhInitNoGw } from '../semantics/fib6-nh-init.js';
 
 const AF_UNSPEC = 0;
 const AF_INET = 2;
@@ -27,9 +28,9 @@ const NH_RES_DEFAULT_IDLE_TIMER = 12000;
 function requestAttrs(e: NexthopAddEvent): Required<NonNullable<NexthopAddEvent['attrs']>> {
   if (e.attrs !== undefined) return { onlinkFlag: false, fdb: false, ...e.attrs };
   return {
-    family: e.kind === 'group' ? AF_UNSPEC : AF_INET,
+    family: e.kind === 'group' ? AF_UNSPEC : e.kind === 'single' && e.gw6 !== undefined ? AF_INET6 : AF_INET,
     oif: e.kind === 'single' && e.dev !== 0,
-    gateway: e.kind === 'single' && e.gw !== null,
+    gateway: e.kind === 'single' && (e.gw !== null || e.gw6 !== undefined),
     blackhole: e.kind === 'blackhole',
     fdb: e.kind !== 'blackhole' && e.fdb === true,
     onlinkFlag: e.kind === 'single' && e.onlink,
@@ -158,9 +159,19 @@ function nexthopCreate(txn: Txn, e: NexthopAddEvent, id: number, fdb: boolean): 
     if (lo === undefined || !lo.up) return kerr('ENETDOWN', 'Device for nexthop is not up');
     return { kind: 'blackhole', id, protocol: e.protocol };
   }
+  const v6 = requestAttrs(e).family === AF_INET6;
+  const gw6 = v6 ? { v6: true, ...(e.gw6 === undefined || e.gw6 === '::' ? {} : { gw6: e.gw6 }) } : {};
   if (fdb) {
-    // nh_create_ipv4(): an fdb nexthop is not checked against the FIB (no device).
-    return { kind: 'single', id, dev: 0, gw: e.gw, onlink: e.onlink, scope: RT_SCOPE_LINK, protocol: e.protocol, fdb: true };
+    // nh_create_ipv4() / fib6_nh_init(): an fdb nexthop is not checked against the FIB (no device).
+    return { kind: 'single', id, dev: 0, gw: v6 ? null : e.gw, ...gw6, onlink: e.onlink, scope: RT_SCOPE_LINK, protocol: e.protocol, fdb: true };
+  }
+  if (v6) {
+    // nh_create_ipv6(): fib6_nh_init(), with RTF_GATEWAY for a gateway other than ::.
+    // The nexthop is a fib6_nh: scope link, gateway or not (nh_fill_node()).
+    const gw = e.gw6 === undefined || e.gw6 === '::' ? undefined : e.gw6;
+    const r = gw === undefined ? fib6NhInitNoGw(txn.view(), e.dev) : fib6NhInit(txn.view(), { dev: e.dev, gw6: gw, onlink: e.onlink });
+    if (!r.ok) return r.err;
+    return { kind: 'single', id, dev: r.dev.ifindex, gw: null, ...gw6, onlink: e.onlink, scope: RT_SCOPE_LINK, protocol: e.protocol, fdb: false };
   }
   const r = fibCheckNh(txn.view(), { dev: e.dev, gw: e.gw, weight: 1, onlink: e.onlink }, RT_TABLE_MAIN, RT_SCOPE_UNIVERSE);
   if (!r.ok) return r.err;

@@ -30,6 +30,8 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNa
   if (a.from !== 0) out += `from ${formatIp4(a.from)} `;
   if (a.tos !== 0) out += `tos ${dsfieldName(a.tos, names)} `;
   if (a.gateway !== null) out += `via ${formatIp4(a.gateway)} `;
+  // print_rta_via(): RTA_VIA right after where RTA_GATEWAY would be.
+  if (a.gateway6 !== undefined) out += `via inet6 ${a.gateway6} `;
   out += `dev ${devName(s, a.dev)} `;
   if (a.table !== 0 && a.table !== RT_TABLE_MAIN) out += `table ${tableName(a.table, names)} `;
   // rt_fill_info(): RTA_PREFSRC only when the flow has a source (fl4->saddr != 0).
@@ -57,6 +59,7 @@ export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintName
   if (a.from !== 0) o['from'] = formatIp4(a.from);
   if (a.tos !== 0) o['tos'] = dsfieldName(a.tos, names);
   if (a.gateway !== null) o['gateway'] = formatIp4(a.gateway);
+  if (a.gateway6 !== undefined) o['via'] = { family: 'inet6', host: a.gateway6 };
   o['dev'] = devName(s, a.dev);
   if (a.table !== 0 && a.table !== RT_TABLE_MAIN) o['table'] = tableName(a.table, names);
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);

@@ -32,6 +32,8 @@ export interface RouteHide {
 
 interface NhView {
   readonly gw: number | null;
+  /** RTA_VIA (AF_INET6) of the leg. */
+  readonly gw6: string | undefined;
   readonly dev: number;
   readonly weight: number;
   readonly flags: readonly string[];
@@ -60,6 +62,8 @@ interface RouteView {
   readonly nhid: number;
   readonly tos: number;
   readonly gw: number | null;
+  /** RTA_VIA (AF_INET6): an IPv6 gateway, printed `via inet6 ADDR` (print_rta_via()). */
+  readonly gw6: string | undefined;
   readonly dev: number | null;
   readonly table: number;
   readonly protocol: number;
@@ -78,6 +82,7 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
   const nhs = aliasNexthops(s, r.alias);
   let type: string = r.alias.type;
   let gw: number | null = null;
+  let gw6: string | undefined;
   let dev: number | null = null;
   let flags: readonly string[] = [];
   let multipath: NhView[] | null = null;
@@ -98,6 +103,7 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     if (info.linkdown === true) flags = ['linkdown'];
     multipath = nhs.map((nh, i) => ({
       gw: nh.gw,
+      gw6: nh.gw6,
       dev: nh.dev,
       weight: nh.weight,
       flags: nhFlags(s, { ...nh, onlink: info.nhs[i]?.onlink ?? false }),
@@ -106,6 +112,7 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
   } else if (nhs.length === 1) {
     const nh = nhs[0] as ResolvedNh;
     gw = nh.gw;
+    gw6 = nh.gw6;
     dev = nh.dev;
     flow = nh.tclassid ?? 0;
     flags = nhFlags(s, { ...nh, onlink: info.nhs[0]?.onlink ?? (obj?.kind === 'single' && obj.onlink) });
@@ -118,6 +125,7 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     nhid: info.nhid,
     tos: r.alias.tos,
     gw,
+    gw6,
     dev,
     table: tableOverride ?? r.table,
     protocol: info.protocol,
@@ -141,6 +149,7 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
   if (v.nhid !== 0) out += `nhid ${v.nhid} `;
   if (v.tos !== 0 && hide.tos !== true) out += `tos ${dsfieldName(v.tos, names)} `;
   if (v.gw !== null && hide.via !== true) out += `via ${formatIp4(v.gw)} `;
+  if (v.gw6 !== undefined) out += `via inet6 ${v.gw6} `;
   if (v.dev !== null && hide.dev !== true) out += `dev ${devName(s, v.dev)} `;
   if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) out += `table ${tableName(v.table, names)} `;
   if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) out += `proto ${protoName(v.protocol, names)} `;
@@ -154,6 +163,7 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
     for (const nh of v.multipath) {
       out += '\n\tnexthop ';
       if (nh.gw !== null) out += `via ${formatIp4(nh.gw)} `;
+      if (nh.gw6 !== undefined) out += `via inet6 ${nh.gw6} `;
       if (nh.flow !== 0) out += formatFlow(nh.flow, names.numeric === true);
       out += `dev ${devName(s, nh.dev)} `;
       out += `weight ${nh.weight} `;
@@ -173,6 +183,7 @@ export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOve
   if (v.nhid !== 0) o['nhid'] = v.nhid;
   if (v.tos !== 0 && hide.tos !== true) o['tos'] = dsfieldName(v.tos, names);
   if (v.gw !== null && hide.via !== true) o['gateway'] = formatIp4(v.gw);
+  if (v.gw6 !== undefined) o['via'] = { family: 'inet6', host: v.gw6 };
   if (v.dev !== null && hide.dev !== true) o['dev'] = devName(s, v.dev);
   if (v.table !== 0 && (v.table !== RT_TABLE_MAIN || d) && hide.table !== true) o['table'] = tableName(v.table, names);
   if ((v.protocol !== RTPROT_BOOT || d) && hide.proto !== true) o['protocol'] = protoName(v.protocol, names);
@@ -187,6 +198,7 @@ export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOve
     o['nexthops'] = v.multipath.map((nh): JsonObject => {
       const x: Record<string, JsonValue> = {};
       if (nh.gw !== null) x['gateway'] = formatIp4(nh.gw);
+      if (nh.gw6 !== undefined) x['via'] = { family: 'inet6', host: nh.gw6 };
       if (nh.flow !== 0) x['flow'] = flowJson(nh.flow, names.numeric === true);
       x['dev'] = devName(s, nh.dev);
       x['weight'] = nh.weight;

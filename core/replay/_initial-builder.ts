@@ -4,6 +4,7 @@
 // nexthop-add an `ip -j nexthop` element stands for, and the aliases no request can make
 // now (inserted as fib_table_insert() would have). Internal to the replay's start.
 
+import { canonicalIp6 } from '../net/ip6.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { initialSnapshot } from '../snapshot/snapshot.js';
 import { reduceFib } from '../reduce/reduce.js';
@@ -116,8 +117,13 @@ export function nexthopEvent(n: IpNexthop, b: Builder, names: PrintNames): FibEv
     return { ...base, kind: 'group', members, fdb, ...res };
   }
   if (n.blackhole !== undefined) return { ...base, kind: 'blackhole' };
-  if (fdb) return { ...base, kind: 'single', dev: 0, gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink'), fdb: true };
-  return { ...base, kind: 'single', dev: b.ifindex(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), onlink: n.flags.includes('onlink') };
+  // A gateway in IPv6 text is an AF_INET6 nexthop's (nh_create_ipv6()), and so is a
+  // device-only one of scope link (nh_fill_node(): an AF_INET one without gateway is scope host).
+  const v6 = n.gateway !== undefined ? n.gateway.includes(':') : !fdb && n.dev !== undefined && n.scope === 'link';
+  const gw = v6 ? { gw: null, ...(n.gateway === undefined ? {} : { gw6: canonicalIp6(n.gateway) ?? n.gateway }) } : { gw: n.gateway === undefined ? null : ip(n.gateway) };
+  const attrs = v6 ? { attrs: { family: 10, oif: !fdb, gateway: n.gateway !== undefined, blackhole: false, fdb, onlinkFlag: n.flags.includes('onlink') } } : {};
+  if (fdb) return { ...base, ...attrs, kind: 'single', dev: 0, ...gw, onlink: n.flags.includes('onlink'), fdb: true };
+  return { ...base, ...attrs, kind: 'single', dev: b.ifindex(n.dev), ...gw, onlink: n.flags.includes('onlink') };
 }
 
 export function withTable(s: FibSnapshot, t: FibTable): FibSnapshot {

@@ -7,6 +7,8 @@ import type { FibRoute } from '../snapshot/fib-info.js';
 export interface NhIdentity {
   readonly dev: number;
   readonly gw: number | null;
+  /** An IPv6 gateway (RTA_VIA), canonical text. */
+  readonly gw6?: string;
 }
 
 /** The identity string of a route from its parts. */
@@ -22,8 +24,8 @@ export function routeKeyOf(
 ): string {
   let legs: string;
   if (nhid !== 0) legs = `nhid ${nhid}`;
-  else if (nhs.length === 1) legs = `${nhs[0]!.dev}:${nhs[0]!.gw ?? '-'}`;
-  else legs = nhs.map((n) => `${n.dev}:${n.gw ?? '-'}`).join(',');
+  else if (nhs.length === 1) legs = `${nhs[0]!.dev}:${nhs[0]!.gw ?? nhs[0]!.gw6 ?? '-'}`;
+  else legs = nhs.map((n) => `${n.dev}:${n.gw ?? n.gw6 ?? '-'}`).join(',');
   return `${table}|${dst}/${plen}|${tos}|${priority}|${type}|${legs}`;
 }
 

@@ -62,9 +62,11 @@ export function constructAlias(s: FibSnapshot, cfg: RouteConfig, legFlags: (i: n
     return {
       dev: n.dev,
       gw: n.gw,
+      // An IPv6 gateway (fib_check_nh_v6_gw(): scope link; its leg's LINKDOWN only as dumped).
+      ...(n.gw6 === undefined ? {} : { gw6: n.gw6 }),
       weight: n.weight,
       onlink: n.onlink,
-      scope: cfg.scope === RT_SCOPE_HOST ? RT_SCOPE_NOWHERE : n.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK,
+      scope: cfg.scope === RT_SCOPE_HOST ? RT_SCOPE_NOWHERE : n.gw === null && n.gw6 === undefined ? RT_SCOPE_HOST : RT_SCOPE_LINK,
       dead: dead !== false,
       linkdown: flags.includes('linkdown'),
       tclassid: n.flow ?? 0,

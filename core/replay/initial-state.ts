@@ -164,6 +164,11 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
       todo = left;
     }
   };
+  // IPv6 was on if the dump has IPv6 gateways (the kernel refuses them otherwise): the
+  // model's namespace starts with net.ipv6.conf.all.disable_ipv6 = 1.
+  if (ipSnap.route.some((r) => r.via?.family === 'inet6' || (r.nexthops ?? []).some((l) => l.via?.family === 'inet6')) || ipSnap.nexthop.some((n) => (n.gateway ?? '').includes(':'))) {
+    b.apply({ type: 'net-sysctl', key: 'disable_ipv6', value: 0 });
+  }
   pass();
   for (const w of wanted) {
     if (!b.s.rules.some((r) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-add', rule: w });
@@ -188,7 +193,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     if (ev.type !== 'nexthop-add' || ev.kind !== 'single') continue;
     const d = b.s.devices.get(ev.dev);
     if (d === undefined || !d.up) continue;
-    const obj: NexthopObject = { kind: 'single', id: n.id, dev: ev.dev, gw: ev.gw, onlink: ev.onlink, scope: n.scope === undefined ? (ev.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK) : (scopeNumber(n.scope, names) ?? RT_SCOPE_LINK), protocol: ev.protocol, fdb: false };
+    const obj: NexthopObject = { kind: 'single', id: n.id, dev: ev.dev, gw: ev.gw, ...(ev.attrs?.family === 10 ? { v6: true, ...(ev.gw6 === undefined ? {} : { gw6: ev.gw6 }) } : {}), onlink: ev.onlink, scope: n.scope === undefined ? (ev.gw === null ? RT_SCOPE_HOST : RT_SCOPE_LINK) : (scopeNumber(n.scope, names) ?? RT_SCOPE_LINK), protocol: ev.protocol, fdb: false };
     b.s = { ...b.s, nexthops: new Map(b.s.nexthops).set(n.id, obj) };
     constructed.push(`nexthop constructed (no request can re-create it now): ${JSON.stringify(n)}`);
     builtOne = true;
@@ -222,7 +227,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     const info = m.alias.info;
     b.tryApply({
       type: 'route-del',
-      cfg: { table: m.table, dst: m.dst, plen: m.plen, tos: m.alias.tos, type: m.alias.type, scope: info.scope, protocol: info.protocol, priority: info.priority, prefsrc: info.prefsrc, nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, weight: nh.weight, onlink: nh.onlink })), multipath: info.multipath, nhid: info.nhid },
+      cfg: { table: m.table, dst: m.dst, plen: m.plen, tos: m.alias.tos, type: m.alias.type, scope: info.scope, protocol: info.protocol, priority: info.priority, prefsrc: info.prefsrc, nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, onlink: nh.onlink })), multipath: info.multipath, nhid: info.nhid },
     });
   }
   const metrics = new Map<string, RouteMetrics>();
@@ -244,6 +249,19 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
         b.s = withTable(b.s, tableSetAliases(t, have.dst, have.plen, tableAliases(t, have.dst, have.plen).map((fa) => (fa === have.alias ? alias : fa))));
         route = { ...have, alias };
         constructed.push(`route flag linkdown set as dumped (it depends on the order the legs lost carrier): ${JSON.stringify(r)}`);
+      }
+      // A leg through an IPv6 gateway made on a device without carrier has no RTNH_F_LINKDOWN
+      // (fib_check_nh_v6_gw() copies only the device) until carrier comes and goes: as dumped.
+      const cur = route.alias.info;
+      const legFlags = (i: number): readonly string[] => (r.nexthops !== undefined ? (r.nexthops[i]?.flags ?? []) : r.flags);
+      if (cur.nhid === 0 && cur.nhs.some((nh, i) => nh.gw6 !== undefined && nh.linkdown !== legFlags(i).includes('linkdown'))) {
+        const nhs = cur.nhs.map((nh, i) => (nh.gw6 !== undefined ? { ...nh, linkdown: legFlags(i).includes('linkdown') } : nh));
+        const alias: FibAlias = { ...route.alias, info: fibInfo({ ...cur, nhs }) };
+        const t = b.s.tables.get(route.table) ?? emptyTable(route.table, b.s.lineage.sigs);
+        const old = route.alias;
+        b.s = withTable(b.s, tableSetAliases(t, route.dst, route.plen, tableAliases(t, route.dst, route.plen).map((fa) => (fa === old ? alias : fa))));
+        route = { ...route, alias };
+        constructed.push(`route leg through an IPv6 gateway: linkdown set as dumped (none when made without carrier): ${JSON.stringify(r)}`);
       }
     } else {
       // As the kernel holds it: the legs' RTNH_F_DEAD read back from the print (construct-alias.ts).

@@ -11,7 +11,8 @@ import { RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
 import { BUILTIN_NAMES, dsfieldNumber, protoNumber, realmNumber, scopeNumber, tableNumber, RTAX_NAMES, type PrintNames } from '../uapi/rt-names.js';
 import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
 import { ipprotoNumber } from '../iproute2/ip-proto.js';
-import type { IpRoute, IpRule } from '../trace/ip-json.js';
+import type { IpRoute, IpRule, IpVia } from '../trace/ip-json.js';
+import { canonicalIp6 } from '../net/ip6.js';
 import { ip, prefixOf } from './_initial-builder.js';
 
 const RULE_ACTIONS: readonly RuleAction[] = ['blackhole', 'unreachable', 'prohibit'];
@@ -102,6 +103,13 @@ function flowOf(f: { readonly from?: string; readonly to: string } | undefined):
   return { flow: realmsOf(f.from, f.to) };
 }
 
+/** `gateway`, or `via` (print_rta_via(): RTA_VIA of family inet6 or inet), as a nexthop spec's gateway. */
+function jsonGw(gateway: string | undefined, via: IpVia | undefined): { gw: number | null; gw6?: string } {
+  if (gateway !== undefined || via === undefined) return { gw: gateway === undefined ? null : ip(gateway) };
+  if (via.family === 'inet6') return { gw: null, gw6: canonicalIp6(via.host) ?? via.host };
+  return { gw: ip(via.host) };
+}
+
 export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) => number, s: FibSnapshot, names: PrintNames = BUILTIN_NAMES): RouteConfig {
   const p = prefixOf(r.dst);
   let type: RouteType = r.type !== undefined && (ROUTE_TYPES as readonly string[]).includes(r.type) ? (r.type as RouteType) : 'unicast';
@@ -111,13 +119,13 @@ export function routeConfigFromJson(r: IpRoute, dev: (name: string | undefined) 
   if (r.nhid === undefined) {
     if (r.nexthops !== undefined) {
       multipath = true;
-      nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), gw: n.gateway === undefined ? null : ip(n.gateway), weight: n.weight ?? 1, onlink: n.flags.includes('onlink'), ...flowOf(n.flow) }));
+      nhs = r.nexthops.map((n) => ({ dev: dev(n.dev), ...jsonGw(n.gateway, n.via), weight: n.weight ?? 1, onlink: n.flags.includes('onlink'), ...flowOf(n.flow) }));
     } else if (type === 'blackhole' || type === 'unreachable' || type === 'prohibit' || type === 'throw') {
       // An error type keeps its realms (fib_nh_init() fills them before fib_create_info()
       // looks at the type): the request's one nexthop carries them, without device or gateway.
       if (r.flow !== undefined) nhs = [{ dev: 0, gw: null, weight: 1, onlink: false, ...flowOf(r.flow) }];
-    } else if (r.dev !== undefined || r.gateway !== undefined) {
-      nhs = [{ dev: dev(r.dev), gw: r.gateway === undefined ? null : ip(r.gateway), weight: 1, onlink: r.flags.includes('onlink'), ...flowOf(r.flow) }];
+    } else if (r.dev !== undefined || r.gateway !== undefined || r.via !== undefined) {
+      nhs = [{ dev: dev(r.dev), ...jsonGw(r.gateway, r.via), weight: 1, onlink: r.flags.includes('onlink'), ...flowOf(r.flow) }];
     }
   }
   return {

@@ -18,6 +18,7 @@
 // Route notifications are built in route-notification.ts; the shared shape in
 // _notification-base.ts.
 
+import { canonicalIp6 } from '../net/ip6.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { Effect } from '../snapshot/effects.js';
 import type { InIfaddr } from '../snapshot/net-device.js';
@@ -98,6 +99,7 @@ export function ruleFromRecord(r: RuleRecord): Notification | null {
 function nexthopDesc(o: NexthopObject): string {
   if (o.kind === 'blackhole') return 'blackhole';
   if (o.kind === 'group') return `group ${o.members.map((m) => `${m.id},${m.weight}`).join('/')}`;
+  if (o.gw6 !== undefined) return `via ${o.gw6} dev ${o.dev}`;
   return `${o.gw === null ? '' : `via ${formatIp4(o.gw)} `}dev ${o.dev}`;
 }
 
@@ -113,7 +115,8 @@ export function nexthopFromRecord(r: NexthopRecord, resolve: ResolveDev): Notifi
   else {
     const d = r.oif ?? (r.dev !== undefined ? resolve(r.dev) : 0);
     if (d === undefined) return null;
-    desc = `${r.gateway === undefined ? '' : `via ${r.gateway} `}dev ${d}`;
+    const gw = r.gateway === undefined ? undefined : r.gateway.includes(':') ? (canonicalIp6(r.gateway) ?? r.gateway) : r.gateway;
+    desc = `${gw === undefined ? '' : `via ${gw} `}dev ${d}`;
   }
   return nexthopNotification(r.op, r.id, desc);
 }

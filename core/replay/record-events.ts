@@ -23,6 +23,7 @@
 // record-link-events.ts; this file holds addresses, rules and nexthops and is the one import.
 
 import type { FibEvent } from '../events/fib-event.js';
+import { canonicalIp6 } from '../net/ip6.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { FibRule, RuleAction } from '../events/rule.js';
 import type { NetlinkRecord, AddrRecord, NexthopRecord, RuleRecord } from '../trace/netlink-records.js';
@@ -121,6 +122,8 @@ export function ruleEvent(r: RuleRecord): FibEvent | Unconvertible {
   };
 }
 
+const AF_INET6 = 10;
+
 /** RTM_NEWNEXTHOP / RTM_DELNEXTHOP to nexthop-add / nexthop-del. */
 export function nexthopEvent(r: NexthopRecord, s: FibSnapshot, resolve: ResolveDev): FibEvent | Unconvertible {
   if (r.op === 'del') return { type: 'nexthop-del', id: r.id };
@@ -132,12 +135,35 @@ export function nexthopEvent(r: NexthopRecord, s: FibSnapshot, resolve: ResolveD
     const res = r.groupType === 1 ? { res: r.res ?? {} } : {};
     return { ...base, kind: 'group', members, fdb: r.fdb, ...res };
   }
-  if (r.blackhole) return { ...base, kind: 'blackhole' };
+  if (r.blackhole) {
+    if (r.family === AF_INET6) return new Unconvertible('an IPv6 blackhole nexthop (not modelled)');
+    return { ...base, kind: 'blackhole' };
+  }
+  // An AF_INET6 nexthop (nh_create_ipv6()): its IPv6 gateway, or none; the request's family says so.
+  const v6 = r.family === AF_INET6;
+  const gw = v6 ? { gw: null, ...(r.gateway === undefined ? {} : { gw6: canonicalIp6(r.gateway) ?? r.gateway }) } : { gw: ip(r.gateway) };
+  const attrs = v6 ? { attrs: { family: AF_INET6, oif: !r.fdb, gateway: r.gateway !== undefined, blackhole: false, fdb: r.fdb, onlinkFlag: (r.flags & RTNH_F_ONLINK) !== 0 } } : {};
   // An fdb nexthop has a gateway and no device.
-  if (r.fdb) return { ...base, kind: 'single', dev: 0, gw: ip(r.gateway), onlink: (r.flags & RTNH_F_ONLINK) !== 0, fdb: true };
+  if (r.fdb) return { ...base, ...attrs, kind: 'single', dev: 0, ...gw, onlink: (r.flags & RTNH_F_ONLINK) !== 0, fdb: true };
   const d = dev(r.oif, r.dev, resolve);
   if (isProblem(d)) return d;
-  return { ...base, kind: 'single', dev: d, gw: ip(r.gateway), onlink: (r.flags & RTNH_F_ONLINK) !== 0 };
+  return { ...base, ...attrs, kind: 'single', dev: d, ...gw, onlink: (r.flags & RTNH_F_ONLINK) !== 0 };
+}
+
+/** Whether an event gives an IPv6 gateway or makes a v6 nexthop (fib6_nh_init() runs for it). */
+export function usesIpv6(e: FibEvent): boolean {
+  if (e.type === 'route-new') return e.cfg.nhs.some((n) => n.gw6 !== undefined);
+  return e.type === 'nexthop-add' && e.kind === 'single' && (e.gw6 !== undefined || e.attrs?.family === AF_INET6);
+}
+
+/**
+ * Family from evidence: the kernel accepted an IPv6 gateway, so IPv6 was on (a capture
+ * says nothing else of net.ipv6.conf.all.disable_ipv6, which the model starts at 1): the
+ * write that turns it on goes first. It changes nothing else the model shows.
+ */
+function withIpv6On(s: FibSnapshot, e: FibEvent): FibEvent[] {
+  if (s.ipv4Sysctl.disable_ipv6 === 0 || !usesIpv6(e)) return [e];
+  return [{ type: 'net-sysctl', key: 'disable_ipv6', value: 0 }, e];
 }
 
 /** The events a record stands for, against a snapshot; a string says why there are none. */
@@ -149,7 +175,7 @@ export function recordEvents(r: NetlinkRecord, s: FibSnapshot, resolve: ResolveD
     }
     case 'route': {
       const e = routeEvent(r, s, resolve);
-      return isProblem(e) ? e.problem : [e];
+      return isProblem(e) ? e.problem : withIpv6On(s, e);
     }
     case 'addr': {
       const e = addrEvent(r, s, resolve);
@@ -161,7 +187,7 @@ export function recordEvents(r: NetlinkRecord, s: FibSnapshot, resolve: ResolveD
     }
     case 'nexthop': {
       const e = nexthopEvent(r, s, resolve);
-      return isProblem(e) ? e.problem : [e];
+      return isProblem(e) ? e.problem : withIpv6On(s, e);
     }
     case 'netconf':
       return netconfEvents(r, s, resolve);

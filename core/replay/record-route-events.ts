@@ -9,7 +9,8 @@ import { type RouteType } from '../uapi/rtnetlink.js';
 import { tableAliases } from '../snapshot/fib-table.js';
 import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
 import { RTAX_NAMES } from '../uapi/rt-names.js';
-import type { RouteNexthop, RouteRecord } from '../trace/netlink-records.js';
+import type { RouteNexthop, RouteRecord, RouteVia } from '../trace/netlink-records.js';
+import { canonicalIp6 } from '../net/ip6.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTNH_F_ONLINK, Unconvertible, dev, ip, isProblem, routeTypeOf, type ResolveDev } from './_record-convert.js';
 
 const NO_SPECS: readonly NexthopSpec[] = Object.freeze([]);
@@ -25,15 +26,22 @@ function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec
     for (const leg of r.multipath as readonly RouteNexthop[]) {
       const d = dev(leg.ifindex, leg.dev, resolve);
       if (isProblem(d)) return d;
-      nhs.push({ dev: d, gw: ip(leg.gateway), weight: leg.hops + 1, onlink: (leg.flags & RTNH_F_ONLINK) !== 0, ...(leg.flow === undefined ? {} : { flow: leg.flow }) });
+      nhs.push({ dev: d, ...specGw(leg.gateway, leg.via), weight: leg.hops + 1, onlink: (leg.flags & RTNH_F_ONLINK) !== 0, ...(leg.flow === undefined ? {} : { flow: leg.flow }) });
     }
     return nhs;
   }
   const d = dev(r.oif, r.dev, resolve);
   if (isProblem(d)) return d;
-  const gw = ip(r.gateway);
-  if (d === 0 && gw === null) return NO_SPECS;
-  return [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0, ...(r.flow === undefined ? {} : { flow: r.flow }) }];
+  const g = specGw(r.gateway, r.via);
+  if (d === 0 && g.gw === null && g.gw6 === undefined) return NO_SPECS;
+  return [{ dev: d, ...g, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0, ...(r.flow === undefined ? {} : { flow: r.flow }) }];
+}
+
+/** RTA_GATEWAY, or RTA_VIA (fib_gw_from_via(): AF_INET or AF_INET6), as a nexthop spec's gateway. */
+function specGw(gateway: string | undefined, via: RouteVia | undefined): { gw: number | null; gw6?: string } {
+  if (gateway !== undefined || via === undefined) return { gw: ip(gateway) };
+  if (via.family === 10) return { gw: null, gw6: canonicalIp6(via.address) ?? via.address };
+  return { gw: ip(via.address) };
 }
 
 /** The route type a request would give: a route using a blackhole nexthop object is unicast to the FIB. */

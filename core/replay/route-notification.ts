@@ -9,7 +9,10 @@ import type { FibRoute } from '../snapshot/fib-info.js';
 import { aliasNexthops } from '../trie/fib-table-lookup.js';
 import { RTN } from '../uapi/rtnetlink.js';
 import { formatIp4, formatPrefix, parseIp4 } from '../net/ip4.js';
-import type { RouteRecord } from '../trace/netlink-records.js';
+import type { RouteRecord, RouteVia } from '../trace/netlink-records.js';
+import { canonicalIp6 } from '../net/ip6.js';
+
+const AF_INET6 = 10;
 import { type ResolveDev } from './record-events.js';
 import { routeKeyOf } from './_route-key.js';
 import { RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTNH_MASK, type Notification } from './_notification-base.js';
@@ -25,6 +28,8 @@ function flagWords(f: number): string {
 interface NhView {
   readonly dev: number;
   readonly gw: number | null;
+  /** RTA_VIA (AF_INET6): the IPv6 gateway, canonical text. */
+  readonly gw6?: string;
   readonly weight: number;
   readonly flags: number;
 }
@@ -49,7 +54,7 @@ class RouteNotification implements Notification {
     let k = `${p.protocol}|${p.scope}|${p.prefsrc}|${p.flags}`;
     for (let i = 0; i < p.nhs.length; i++) {
       const n = p.nhs[i] as NhView;
-      k += `|${n.gw ?? '-'}:${n.dev}:${n.weight}:${n.flags}`;
+      k += `|${n.gw ?? n.gw6 ?? '-'}:${n.dev}:${n.weight}:${n.flags}`;
     }
     this.attrKey = k;
   }
@@ -79,9 +84,22 @@ function routeAttrs(p: RouteParts): Record<string, string> {
     flags: flagWords(p.flags),
   };
   p.nhs.forEach((n, i) => {
-    attrs[`nexthop ${i + 1}`] = `${n.gw === null ? '' : `via ${formatIp4(n.gw)} `}dev ${n.dev} weight ${n.weight}${n.flags !== 0 ? ` ${flagWords(n.flags)}` : ''}`;
+    attrs[`nexthop ${i + 1}`] = `${viaText(n)}dev ${n.dev} weight ${n.weight}${n.flags !== 0 ? ` ${flagWords(n.flags)}` : ''}`;
   });
   return attrs;
+}
+
+function viaText(n: NhView): string {
+  if (n.gw !== null) return `via ${formatIp4(n.gw)} `;
+  return n.gw6 === undefined ? '' : `via inet6 ${n.gw6} `;
+}
+
+/** RTA_GATEWAY, or RTA_VIA of either family, of a record (or one of its legs). */
+function recordGw(gateway: string | undefined, via: RouteVia | undefined): Pick<NhView, 'gw' | 'gw6'> {
+  if (gateway !== undefined) return { gw: parseIp4(gateway) ?? null };
+  if (via === undefined) return { gw: null };
+  if (via.family === AF_INET6) return { gw: null, gw6: canonicalIp6(via.address) ?? via.address };
+  return { gw: parseIp4(via.address) ?? null };
 }
 
 function routeText(op: 'new' | 'del', p: RouteParts): string {
@@ -90,8 +108,7 @@ function routeText(op: 'new' | 'del', p: RouteParts): string {
   if (p.tos !== 0) text += ` tos 0x${p.tos.toString(16)}`;
   if (p.nhs.length === 1) {
     const n = p.nhs[0] as NhView;
-    if (n.gw !== null) text += ` via ${formatIp4(n.gw)}`;
-    text += ` dev ${n.dev}`;
+    text += ` ${viaText(n)}dev ${n.dev}`;
   } else if (p.nhs.length > 1) text += ` (${p.nhs.length} nexthops)`;
   text += ` table ${p.table}`;
   if (p.priority !== 0) text += ` metric ${p.priority}`;
@@ -112,7 +129,7 @@ export function routeFromModel(s: FibSnapshot, r: FibRoute, op: 'new' | 'del'): 
       if (nh.dead || (nh.linkdown && ignoreLinkdown(s, nh.dev))) f |= RTNH_F_DEAD;
       if (nh.linkdown) f |= RTNH_F_LINKDOWN;
       if (own?.onlink === true) f |= RTNH_F_ONLINK;
-      return { dev: nh.dev, gw: nh.gw, weight: nh.weight, flags: f };
+      return { dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, flags: f };
     });
   }
   // fib_dump_info(): RTA_MULTIPATH only when fib_info_num_path() > 1.
@@ -162,13 +179,13 @@ export function routeFromRecord(r: RouteRecord, resolve: ResolveDev): Notificati
       for (const l of r.multipath) {
         const d = devOf(l.ifindex, l.dev);
         if (d === null) return null;
-        legs.push({ dev: d, gw: l.gateway === undefined ? null : (parseIp4(l.gateway) ?? null), weight: l.hops + 1, flags: l.flags & RTNH_MASK });
+        legs.push({ dev: d, ...recordGw(l.gateway, l.via), weight: l.hops + 1, flags: l.flags & RTNH_MASK });
       }
     } else {
       const d = devOf(r.oif, r.dev);
       if (d === null) return null;
-      const gw = r.gateway === undefined ? null : (parseIp4(r.gateway) ?? null);
-      if (d !== 0 || gw !== null) legs = [{ dev: d, gw, weight: 1, flags: r.flags & RTNH_MASK }];
+      const g = recordGw(r.gateway, r.via);
+      if (d !== 0 || g.gw !== null || g.gw6 !== undefined) legs = [{ dev: d, ...g, weight: 1, flags: r.flags & RTNH_MASK }];
     }
   }
   return routeNotification(r.op, {

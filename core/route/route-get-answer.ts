@@ -48,6 +48,8 @@ export interface RouteGetAnswer {
   readonly from: Ip4;
   readonly tos: number;
   readonly gateway: Ip4 | null;
+  /** RTA_VIA (AF_INET6): rt_gw6 when rt_gw_family is AF_INET6 (an IPv6 gateway); absent otherwise. */
+  readonly gateway6?: string;
   readonly dev: number;
   /** RTA_TABLE; 0 when no FIB result. */
   readonly table: number;
@@ -114,6 +116,7 @@ export function outputAnswer(
   let t = type;
   let f = flags;
   let gateway: Ip4 | null = null;
+  let gateway6: string | undefined;
   if (isLbcast(req.dst)) t = 'broadcast';
   else if (isMulticast(req.dst)) t = 'multicast';
   const out = s.devices.get(devOut);
@@ -122,7 +125,11 @@ export function outputAnswer(
   // __mkroute_output(): a multicast route is RTCF_LOCAL only if the device joined the group
   // (ip_check_mc_rcu); an up device has joined just 224.0.0.1 (ip_mc_up), lo included.
   else if (t === 'multicast') f = { ...f, multicast: true, local: req.dst === 0xe0000001 && out?.up === true };
-  else if (res !== null && res.nh.gw !== null && res.nh.scope === RT_SCOPE_LINK) gateway = res.nh.gw;
+  // rt_set_nexthop(): a gateway of a link-scope nexthop, of its family (rt_gw4 or rt_gw6).
+  else if (res !== null && res.nh.scope === RT_SCOPE_LINK) {
+    gateway = res.nh.gw;
+    gateway6 = res.nh.gw6;
+  }
   if (t === 'local') f = { ...f, local: true };
   // __mkroute_output(): no fib_info (so no metrics, no tclassid) for the limited broadcast,
   // for a multicast route shorter than /4, or for a local route reached with another oif.
@@ -146,6 +153,7 @@ export function outputAnswer(
       from: req.src,
       tos: res?.alias.tos ?? 0,
       gateway,
+      ...(gateway6 === undefined ? {} : { gateway6 }),
       dev: devOut,
       table: res?.table ?? 0,
       prefsrc: req.src !== 0 ? null : saddr,

@@ -172,6 +172,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
     answer: {
       ...base,
       gateway: nh.gw !== null && nh.scope === RT_SCOPE_LINK ? nh.gw : null,
+      ...(nh.gw6 !== undefined && nh.scope === RT_SCOPE_LINK ? { gateway6: nh.gw6 } : {}),
       dev: nh.dev,
       cache: { ...NO_FLAGS, redirect },
       // __mkroute_input() -> rt_set_nexthop(): the fib_info's metrics and the nexthop's realms.

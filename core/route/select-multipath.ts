@@ -19,6 +19,7 @@ import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import { inetSelectAddr } from '../snapshot/select-addr.js';
 import type { Ip4 } from '../net/ip4.js';
 import { nhSaddrKey } from '../snapshot/saddr-mark.js';
+import { nhGw4 } from './prefsrc.js';
 
 export type LegChoice =
   | { readonly kind: 'leg'; readonly index: number }
@@ -62,7 +63,7 @@ export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4): 
   // The legs' nh_saddr as fib_create_info() computed them (route_localnet of then).
   const owning = eligible.filter((i) => {
     const nh = nhs[i] as ResolvedNh;
-    return inetSelectAddr(s, nh.dev, nh.gw ?? 0, info.scope, mark.localnet[i]) === saddr;
+    return inetSelectAddr(s, nh.dev, nhGw4(nh), info.scope, mark.localnet[i]) === saddr;
   });
   if (owning.length === 1) return { kind: 'leg', index: owning[0] as number };
   if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };

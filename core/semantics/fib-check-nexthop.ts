@@ -9,7 +9,7 @@ import { RT_SCOPE_HOST, RT_SCOPE_LINK } from '../uapi/rtnetlink.js';
 /** nexthop_check_scope(): of a single (or blackhole) nexthop. */
 function nexthopCheckScope(o: NexthopObject, scope: number): KernelError | null {
   if (o.kind !== 'single') return null;
-  if (scope === RT_SCOPE_HOST && o.gw !== null) return kerr('EINVAL', 'Route with host scope can not have a gateway');
+  if (scope === RT_SCOPE_HOST && (o.gw !== null || o.gw6 !== undefined)) return kerr('EINVAL', 'Route with host scope can not have a gateway');
   if (o.onlink && scope >= RT_SCOPE_LINK) return kerr('EINVAL', 'Scope mismatch with nexthop');
   return null;
 }

@@ -4,7 +4,8 @@
 
 import { ignoreLinkdown, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
-import { fibRebalance, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
+import { fibRebalance, nhHasGw, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
+import { fib6NhInit } from './fib6-nh-init.js';
 import { infoProbe, type InfoHash } from '../snapshot/fib-info-hash.js';
 import { fibPropsError, fibPropsScope, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
@@ -37,7 +38,7 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     return fail(kerr('EINVAL', 'Nexthop class id does not match RTA_FLOW'));
   }
   if (fibPropsError(cfg.type) !== null) {
-    if (cfg.nhs.some((n) => n.gw !== null || n.dev !== 0) || cfg.multipath) {
+    if (cfg.nhs.some((n) => nhHasGw(n) || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
     }
     return { ok: true, info: infoOf(s.lineage.infos, cfg, NO_NHS, false, cfg.nhs[0]?.flow ?? 0) };
@@ -53,13 +54,13 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   } else if (cfg.scope === RT_SCOPE_HOST) {
     if (cfg.nhs.length !== 1) return fail(kerr('EINVAL', 'Route with host scope can not have multiple nexthops'));
     const spec = cfg.nhs[0] as NexthopSpec;
-    if (spec.gw !== null) return fail(kerr('EINVAL', 'Route with host scope can not have a gateway'));
+    if (nhHasGw(spec)) return fail(kerr('EINVAL', 'Route with host scope can not have a gateway'));
     if (spec.dev === 0 || !s.devices.has(spec.dev)) return fail(kerr('ENODEV'));
     nhs = [{ dev: spec.dev, gw: null, weight: spec.weight, onlink: spec.onlink, scope: RT_SCOPE_NOWHERE, dead: false, linkdown: false, tclassid: spec.flow ?? 0 }];
   } else {
     if (cfg.nhs.length === 0) return fail(kerr('EINVAL'));
     const one = cfg.nhs[0] as NexthopSpec;
-    if (cfg.nhs.length === 1 && one.gw === null) {
+    if (cfg.nhs.length === 1 && !nhHasGw(one)) {
       // The common case, a device route: checked into a scratch nexthop (internInfo copies
       // it when the info is new), so that a request like many before allocates nothing here.
       const err = checkNhNongw(s, one, SCRATCH_NH);
@@ -142,9 +143,24 @@ type CheckNh = { readonly ok: true; readonly nh: FibNh } | { readonly ok: false;
 /** fib_check_nh(): resolve and validate one nexthop. */
 export function fibCheckNh(s: FibSnapshot, spec: NexthopSpec, table: number, scope: number): CheckNh {
   if (spec.gw !== null) return fibCheckNhV4Gw(s, spec, table, scope);
+  if (spec.gw6 !== undefined) return fibCheckNhV6Gw(s, spec, spec.gw6);
   const nh: MutableNh = { dev: 0, gw: null, weight: 1, onlink: false, scope: 0, dead: false, linkdown: false, tclassid: 0 };
   const err = checkNhNongw(s, spec, nh);
   return err === null ? { ok: true, nh } : { ok: false, err };
+}
+
+/**
+ * fib_check_nh_v6_gw(): ipv6_stub->fib6_nh_init() checks the gateway (fib6-nh-init.ts); the
+ * nexthop takes its device, scope link, and none of its flags (so no RTNH_F_LINKDOWN on a
+ * device without carrier, unlike an IPv4 gateway).
+ */
+function fibCheckNhV6Gw(s: FibSnapshot, spec: NexthopSpec, gw6: string): CheckNh {
+  const r = fib6NhInit(s, { dev: spec.dev, gw6, onlink: spec.onlink });
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    nh: { dev: r.dev.ifindex, gw: null, gw6, weight: spec.weight, onlink: spec.onlink, scope: RT_SCOPE_LINK, dead: false, linkdown: false, tclassid: spec.flow ?? 0 },
+  };
 }
 
 function fibCheckNhV4Gw(s: FibSnapshot, spec: NexthopSpec, table: number, scope: number): CheckNh {

@@ -22,6 +22,13 @@ function mix(h: number, x: number): number {
   return Math.imul(h ^ (x | 0), 0x9e3779b1) ^ (h >>> 15);
 }
 
+/** A hash of an IPv6 gateway's text. */
+export function strHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
 /** Mixes into `h` what a lookup reads of an alias (see sameAlias). */
 export function aliasHash(h: number, a: FibAlias): number {
   const info = a.info;
@@ -33,6 +40,7 @@ export function aliasHash(h: number, a: FibAlias): number {
     const nh = nhs[i]!;
     x = mix(x, nh.dev | (nh.dead ? 1 << 24 : 0) | (nh.linkdown ? 1 << 25 : 0) | (nh.gw === null ? 1 << 26 : 0));
     x = mix(x, nh.gw ?? 0);
+    if (nh.gw6 !== undefined) x = mix(x, strHash(nh.gw6));
     x = mix(x, nh.scope);
   }
   return x;
@@ -41,7 +49,7 @@ export function aliasHash(h: number, a: FibAlias): number {
 /**
  * Whether two aliases answer alike under any devices, devconf and nexthop objects: equal
  * in everything a lookup reads (type, tos, prefsrc, scope, dead, nhid, table, protocol,
- * metric, metrics, and each nexthop's device, gateway, scope, dead, linkdown, realms,
+ * metric, metrics, and each nexthop's device, gateway of either family, scope, dead, linkdown, realms,
  * weight and onlink).
  */
 export function sameAlias(x: FibAlias, y: FibAlias): boolean {
@@ -58,7 +66,7 @@ export function sameAlias(x: FibAlias, y: FibAlias): boolean {
   for (let i = 0; i < a.nhs.length; i++) {
     const p = a.nhs[i]!;
     const q = b.nhs[i]!;
-    if (p.dev !== q.dev || p.gw !== q.gw || p.scope !== q.scope || p.dead !== q.dead || p.linkdown !== q.linkdown) return false;
+    if (p.dev !== q.dev || p.gw !== q.gw || (p.gw6 ?? null) !== (q.gw6 ?? null) || p.scope !== q.scope || p.dead !== q.dead || p.linkdown !== q.linkdown) return false;
     if ((p.tclassid ?? 0) !== (q.tclassid ?? 0) || p.weight !== q.weight || p.onlink !== q.onlink) return false;
   }
   return true;

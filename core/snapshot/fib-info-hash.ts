@@ -19,6 +19,7 @@
 import { fibInfo, type FibAlias, type FibInfo, type FibNh } from './fib-info.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
 import { sameMetrics } from './fib-metrics.js';
+import { strHash } from './alias-sig.js';
 
 /** What an interned info carries besides itself: its routes by (type, tos), each with its one-route leaf. */
 interface Entry {
@@ -44,6 +45,7 @@ function infoHash(x: FibInfo): number {
     const nh = x.nhs[i] as FibNh;
     h = mix(h, nh.dev | (nh.scope << 20) | (nh.dead ? 1 << 28 : 0) | (nh.linkdown ? 1 << 29 : 0) | (nh.onlink ? 1 << 30 : 0) | (nh.gw === null ? 1 << 31 : 0));
     h = mix(h, nh.gw ?? 0);
+    if (nh.gw6 !== undefined) h = mix(h, strHash(nh.gw6));
     h = mix(h, nh.weight);
   }
   return h;
@@ -53,6 +55,7 @@ function sameNh(a: FibNh, b: FibNh): boolean {
   return (
     a.dev === b.dev &&
     a.gw === b.gw &&
+    (a.gw6 ?? null) === (b.gw6 ?? null) &&
     a.weight === b.weight &&
     a.onlink === b.onlink &&
     a.scope === b.scope &&

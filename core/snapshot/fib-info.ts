@@ -12,6 +12,11 @@ export interface FibNh {
   readonly dev: number;
   /** Gateway, or null for a directly connected nexthop. */
   readonly gw: Ip4 | null;
+  /**
+   * An IPv6 gateway (fib_nh_gw_family AF_INET6, fib_nh_gw6: RFC 5549, `via inet6 fe80::1`)
+   * as canonical text; gw is then null. Absent for none.
+   */
+  readonly gw6?: string;
   /** Multipath weight (rtnh_hops + 1); 1 for single-path routes. */
   readonly weight: number;
   /** RTNH_F_ONLINK given by the user. */
@@ -128,7 +133,7 @@ export function sameNexthops(a: readonly FibNh[], b: readonly FibNh[]): boolean 
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as FibNh;
     const y = b[i] as FibNh;
-    if (x.dev !== y.dev || x.gw !== y.gw || x.weight !== y.weight || x.onlink !== y.onlink || (x.tclassid ?? 0) !== (y.tclassid ?? 0)) return false;
+    if (x.dev !== y.dev || x.gw !== y.gw || (x.gw6 ?? null) !== (y.gw6 ?? null) || x.weight !== y.weight || x.onlink !== y.onlink || (x.tclassid ?? 0) !== (y.tclassid ?? 0)) return false;
   }
   return true;
 }
@@ -146,6 +151,11 @@ export function sameFibInfo(a: FibInfo, b: FibInfo): boolean {
     (a.flow ?? 0) === (b.flow ?? 0) &&
     sameNexthops(a.nhs, b.nhs)
   );
+}
+
+/** nhc_gw_family != 0: the nexthop has a gateway of either family. */
+export function nhHasGw(nh: { readonly gw: Ip4 | null; readonly gw6?: string }): boolean {
+  return nh.gw !== null || nh.gw6 !== undefined;
 }
 
 /** Whether any nexthop of the route uses dev (fib_info_nh_uses_dev). */

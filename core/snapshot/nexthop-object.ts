@@ -29,6 +29,13 @@ export type NexthopObject =
       /** 0 for an fdb nexthop. */
       readonly dev: number;
       readonly gw: Ip4 | null;
+      /**
+       * nh_family AF_INET6 (a struct fib6_nh, made by nh_create_ipv6() -> fib6_nh_init()):
+       * IPv4 routes may use it since Linux 5.2; absent for AF_INET.
+       */
+      readonly v6?: boolean;
+      /** The IPv6 gateway (canonical text) of a v6 nexthop; gw is then null. Absent for none. */
+      readonly gw6?: string;
       readonly onlink: boolean;
       /** nh scope: LINK with a gateway, HOST without (printed `scope link`/`scope host`). */
       readonly scope: number;

@@ -12,6 +12,6 @@ export interface SaddrMark {
 /** What fib_find_info() compares of a fib_info (its flags aside): routes with equal keys share one. */
 export function nhSaddrKey(info: FibInfo): string {
   let k = `${info.tbId}|${info.protocol}|${info.scope}|${info.priority}|${info.prefsrc}`;
-  for (const nh of info.nhs) k += `|${nh.dev}:${nh.gw ?? 0}:${nh.weight}:${nh.onlink ? 1 : 0}`;
+  for (const nh of info.nhs) k += `|${nh.dev}:${nh.gw ?? nh.gw6 ?? 0}:${nh.weight}:${nh.onlink ? 1 : 0}`;
   return k;
 }

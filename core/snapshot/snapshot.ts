@@ -52,6 +52,13 @@ export interface Ipv4NetSysctl {
   readonly fib_multipath_use_neigh: number;
   readonly fib_multipath_hash_policy: number;
   readonly fib_multipath_hash_fields: number;
+  /**
+   * net.ipv6.conf.all.disable_ipv6 (copied to default and every device by
+   * addrconf_disable_ipv6()). 1 in the model's fresh namespace, as the kernel runner
+   * makes it (IPv6 routes and addresses are outside the model); what fib6_nh_init() checks
+   * for the IPv6 gateways of IPv4 routes and v6 nexthop objects (EACCES).
+   */
+  readonly disable_ipv6: number;
 }
 
 export const DEFAULT_IPV4_NET_SYSCTL: Ipv4NetSysctl = {
@@ -60,6 +67,7 @@ export const DEFAULT_IPV4_NET_SYSCTL: Ipv4NetSysctl = {
   fib_multipath_hash_policy: 0,
   // FIB_MULTIPATH_HASH_FIELD_DEFAULT_MASK: source and destination address, protocol.
   fib_multipath_hash_fields: 7,
+  disable_ipv6: 1,
 };
 
 /** A fresh network namespace as the scenario runner leaves it: lo (down, no address), table main, three rules. */

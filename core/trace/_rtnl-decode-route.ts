@@ -107,8 +107,9 @@ export function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
 
 export function decodeNexthop(r: Reader, meta: FrameMeta): DecodeOutcome {
   const family = r.u8(H);
-  // Groups are AF_UNSPEC whatever their members; AF_BRIDGE (fdb) and AF_INET6 are skipped.
-  if (family !== AF_INET && family !== AF_UNSPEC) return skipFamily(meta.nlmsgType, family);
+  // Groups are AF_UNSPEC whatever their members; AF_INET6 nexthops (fib6_nh) are kept, as
+  // IPv4 routes may use them (Linux >= 5.2); AF_BRIDGE (fdb) and others are skipped.
+  if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNSPEC) return skipFamily(meta.nlmsgType, family);
   let id: number | undefined;
   const rec: Mutable<NexthopRecord> = {
     offset: meta.offset, nlmsgType: meta.nlmsgType, nlmsgFlags: meta.nlmsgFlags,
@@ -143,7 +144,12 @@ export function decodeNexthop(r: Reader, meta: FrameMeta): DecodeOutcome {
       case NHA_GROUP_TYPE: rec.groupType = getU16(r, a, S); break;
       case NHA_BLACKHOLE: rec.blackhole = true; break;
       case NHA_OIF: rec.oif = getU32(r, a, S); break;
-      case NHA_GATEWAY: rec.gateway = getIpv4(r, a, S); break;
+      case NHA_GATEWAY:
+        if (family === AF_INET6) {
+          need(a, S, 16, true);
+          rec.gateway = ipv6At(r.bytes, r.base + a.start);
+        } else rec.gateway = getIpv4(r, a, S);
+        break;
       case NHA_FDB: rec.fdb = true; break;
       case 12: {
         // NHA_RES_GROUP (nested): BUCKETS u16, IDLE_TIMER u32, UNBALANCED_TIMER u32 (clock_t).

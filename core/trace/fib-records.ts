@@ -130,7 +130,7 @@ export interface NexthopGroupEntry {
 export interface NexthopRecord extends RecordMeta {
   readonly kind: 'nexthop';
   readonly op: Op;
-  /** nh_family: 2 for IPv4 nexthops and blackholes, 0 for groups. */
+  /** nh_family: 2 for IPv4 nexthops and blackholes, 10 for IPv6 ones (gateway in IPv6 text), 0 for groups. */
   readonly family: number;
   readonly scope: number;
   readonly protocol: number;

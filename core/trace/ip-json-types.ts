@@ -63,8 +63,15 @@ export interface IpFlow {
   readonly to: string;
 }
 
+/** print_rta_via() in JSON: RTA_VIA's family name and address. */
+export interface IpVia {
+  readonly family: string;
+  readonly host: string;
+}
+
 export interface IpRouteNexthop {
   readonly gateway?: string;
+  readonly via?: IpVia;
   readonly flow?: IpFlow;
   readonly dev?: string;
   readonly weight?: number;
@@ -79,6 +86,7 @@ export interface IpRoute {
   readonly nhid?: number;
   readonly tos?: string;
   readonly gateway?: string;
+  readonly via?: IpVia;
   readonly dev?: string;
   readonly table?: string;
   readonly protocol?: string;
@@ -178,6 +186,7 @@ export interface IpRouteGetResult {
   readonly dst: string;
   readonly from?: string;
   readonly gateway?: string;
+  readonly via?: IpVia;
   readonly dev?: string;
   readonly iif?: string;
   readonly table?: string;

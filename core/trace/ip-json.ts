@@ -24,10 +24,10 @@
 // The shapes are in ip-json-types.ts, the checking combinators in _json-check.ts.
 
 import type { Timestamp } from './netlink-records.js';
-import type { IpLink, IpAddrInfo, IpAddr, IpFlow, IpRouteNexthop, IpRoute, IpRule, IpNetconf, IpNexthopGroupMember, IpNexthop, IpNexthopResArgs, IpRouteGetResult, IpRouteGet, IpSnapshot, IpSnapshotResult, IpJsonOptions } from './ip-json-types.js';
+import type { IpLink, IpAddrInfo, IpAddr, IpFlow, IpVia, IpRouteNexthop, IpRoute, IpRule, IpNetconf, IpNexthopGroupMember, IpNexthop, IpNexthopResArgs, IpRouteGetResult, IpRouteGet, IpSnapshot, IpSnapshotResult, IpJsonOptions } from './ip-json-types.js';
 import { type Check, type Cx, INVALID, anyArray, arr, bool, fail, int, list, metricsRecord, nul, obj, skip, str, strOrInt, strOrNull } from './_json-check.js';
 
-export type { IpLink, IpAddrInfo, IpAddr, IpFlow, IpRouteNexthop, IpRoute, IpRule, IpNetconf, IpNexthopGroupMember, IpNexthop, IpNexthopResArgs, IpRouteGetResult, IpRouteGet, IpSnapshot, JsonPathError, IpSnapshotResult, IpJsonOptions } from './ip-json-types.js';
+export type { IpLink, IpAddrInfo, IpAddr, IpFlow, IpVia, IpRouteNexthop, IpRoute, IpRule, IpNetconf, IpNexthopGroupMember, IpNexthop, IpNexthopResArgs, IpRouteGetResult, IpRouteGet, IpSnapshot, JsonPathError, IpSnapshotResult, IpJsonOptions } from './ip-json-types.js';
 
 // ---- shapes ----
 
@@ -53,7 +53,10 @@ const addr: Check<IpAddr> = obj('addr', {
 }, linkOptional);
 
 const flowObj: Check<IpFlow> = obj('flow', { to: str }, { from: str });
-const routeNexthop: Check<IpRouteNexthop> = obj('nexthops', { flags }, { gateway: str, dev: str, weight: int, flow: flowObj });
+/** print_rta_via(): RTA_VIA, a gateway of another family (`via inet6 fe80::1`). */
+const viaObj: Check<IpVia> = obj('via', { family: str, host: str }, {});
+
+const routeNexthop: Check<IpRouteNexthop> = obj('nexthops', { flags }, { gateway: str, via: viaObj, dev: str, weight: int, flow: flowObj });
 
 /** IPv6 routes have a `pref` key; IPv4 routes never do (formats README section 4). */
 function ipv6Route(raw: unknown): boolean {
@@ -68,7 +71,7 @@ const route: Check<IpRoute> = (v, p, cx) => {
   return routeV4(v, p, cx);
 };
 const routeV4: Check<IpRoute> = obj('route', { dst: str, flags }, {
-  type: str, from: str, nhid: int, tos: str, gateway: str, dev: str, table: str, protocol: str,
+  type: str, from: str, nhid: int, tos: str, gateway: str, via: viaObj, dev: str, table: str, protocol: str,
   scope: str, prefsrc: str, metric: int, metrics: list(metricsRecord), nexthops: list(routeNexthop), flow: flowObj,
 });
 /** IPv6 routes are only checked for being objects; they are skipped. */
@@ -103,7 +106,7 @@ const nexthop: Check<IpNexthop> = obj('nexthop', { id: int, flags }, {
 });
 
 const routeGetResult: Check<IpRouteGetResult> = obj('route_get result', { dst: str, flags }, {
-  type: str, from: str, gateway: str, dev: str, iif: str, table: str, prefsrc: str, tos: str,
+  type: str, from: str, gateway: str, via: viaObj, dev: str, iif: str, table: str, prefsrc: str, tos: str,
   mark: int, uid: int, cache: anyArray,
 });
 
@@ -161,7 +164,8 @@ export function parseIpSnapshot(input: unknown, options: IpJsonOptions = {}): Ip
     route: field('route', arr(route, (raw) => (ipv6Route(raw) ? 'route/inet6' : undefined), sources.route)),
     rule: field('rule', arr(rule, (_raw, r) => ((r.src.includes(':') || (r.dst ?? '').includes(':')) ? 'rule/inet6' : undefined), sources.rule)),
     netconf: field('netconf', arr(netconf, (_raw, n) => (n.family === 'inet' ? undefined : `netconf/${n.family}`))),
-    nexthop: field('nexthop', arr(nexthop, (_raw, n) => ((n.gateway ?? '').includes(':') ? 'nexthop/inet6' : undefined), sources.nexthop)),
+    // An AF_INET6 nexthop (an IPv6 gateway) is kept: IPv4 routes may use it.
+    nexthop: field('nexthop', arr(nexthop, () => undefined, sources.nexthop)),
   };
   if (Object.hasOwn(src, 'route_get')) snapshot.route_get = field('route_get', arr(routeGet));
   if (Object.hasOwn(src, 'checkpoint')) {

@@ -1,10 +1,11 @@
 // `ip monitor` [NEXTHOP] records: the reverse of __print_nexthop_entry() (ip/ipnexthop.c).
 
-import { AF_INET, AF_UNSPEC } from '../uapi/socket.js';
-import { RTPROT_UNSPEC, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
+import { AF_INET, AF_INET6, AF_UNSPEC } from '../uapi/socket.js';
+import { RTPROT_UNSPEC, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
+import { canonicalIp6 } from '../net/ip6.js';
 import type { NexthopGroupEntry, NexthopRecord } from './netlink-records.js';
 import { PROTOCOL_NAMES, RT_FLAG_WORDS, SCOPE_NAMES } from '../uapi/rt-names.js';
-import { type Ctx, type Mutable, Skip, Tokens, hasIpv6, ipv4, named, num, withTime, words } from './_ip-monitor-text.js';
+import { type Ctx, type Mutable, Tokens, ipv4, named, num, withTime, words } from './_ip-monitor-text.js';
 
 /** A timer printed by print_tv() ("%g" seconds) back in clock_t (centiseconds). */
 function seconds(t: Tokens, key: string, word: string): number {
@@ -16,7 +17,6 @@ function seconds(t: Tokens, key: string, word: string): number {
 
 export function parseNexthop(s: string, ctx: Ctx): NexthopRecord {
   const ws = words(s);
-  if (hasIpv6(ws)) throw new Skip('[NEXTHOP]/inet6');
   const t = new Tokens(ws, ctx.line, 'nexthop');
   if (t.next() !== 'id') throw t.fault('id ID ...', 'does not start with "id"');
   const id = num(t, 'id', t.value('id'));
@@ -59,7 +59,17 @@ export function parseNexthop(s: string, ctx: Ctx): NexthopRecord {
       case 'idle_timer': rec.res = { ...rec.res, idleTimer: seconds(t, k, t.value(k)) }; break;
       case 'unbalanced_timer': rec.res = { ...rec.res, unbalancedTimer: seconds(t, k, t.value(k)) }; break;
       case 'unbalanced_time': t.value(k); break;
-      case 'via': rec.gateway = ipv4(t, k, t.value(k)); break;
+      case 'via': {
+        // An IPv6 gateway is an AF_INET6 nexthop's (IPv4 routes may use it).
+        const v = t.value(k);
+        if (v.includes(':')) {
+          const g = canonicalIp6(v);
+          if (g === undefined) throw t.fault('an IPv4 or IPv6 address after "via"', `bad gateway "${v}"`);
+          rec.gateway = g;
+          rec.family = AF_INET6;
+        } else rec.gateway = ipv4(t, k, v);
+        break;
+      }
       case 'dev': rec.dev = t.value(k); break;
       case 'scope': rec.scope = named(t, k, t.value(k), SCOPE_NAMES, ctx.names.scopes, 255, 'rt_scopes'); break;
       case 'blackhole': rec.blackhole = true; break;
@@ -69,7 +79,9 @@ export function parseNexthop(s: string, ctx: Ctx): NexthopRecord {
         throw t.fault('group, via, dev, scope, blackhole, proto, fdb or flags', `unexpected word "${k}"`);
     }
   }
-  // The text has no nh_family: groups are AF_UNSPEC, others (IPv4 here) AF_INET.
+  // The text has no nh_family: groups are AF_UNSPEC; an IPv6 gateway, or a device-only
+  // nexthop of scope link (nh_fill_node(): an IPv4 one without gateway is scope host), AF_INET6.
   if (rec.group !== undefined) rec.family = AF_UNSPEC;
+  else if (!rec.blackhole && !rec.fdb && rec.gateway === undefined && rec.scope === RT_SCOPE_LINK) rec.family = AF_INET6;
   return withTime(rec, ctx);
 }

@@ -131,8 +131,9 @@ function parseLeg(text: string, line: number, names: Iproute2Names): RouteNextho
 
 export function parseRoute(s: string, ctx: Ctx): RouteRecord {
   const ws = words(s);
-  // Every IPv6 route has an address with ':' or RTA_PREF ("pref medium"); IPv4 routes never do.
-  if (hasIpv6(ws) || (ws.length >= 2 && ws[ws.length - 2] === 'pref')) throw new Skip('[ROUTE]/inet6');
+  // Every IPv6 route has an address with ':' or RTA_PREF ("pref medium"); IPv4 routes never
+  // do, but for an IPv6 gateway of their own, printed `via inet6 ADDR` (print_rta_via()).
+  if (hasIpv6(ws.filter((w, i) => ws[i - 1] !== 'inet6')) || (ws.length >= 2 && ws[ws.length - 2] === 'pref')) throw new Skip('[ROUTE]/inet6');
   const t = new Tokens(ws, ctx.line, 'route');
   const rec: Mutable<RouteRecord> = {
     line: ctx.line, dump: false,

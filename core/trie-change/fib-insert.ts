@@ -124,19 +124,24 @@ function nhMatches(cfg: RouteDelConfig, fa: FibAlias): boolean {
       if (nh === undefined) return false;
       if (spec.dev !== 0 && spec.dev !== nh.dev) return false;
       if (spec.gw !== null && spec.gw !== nh.gw) return false;
+      // An RTA_VIA is compared against a leg with a gateway only (the switch on
+      // fib_nh_gw_family has no case for a leg without one).
+      if (spec.gw6 !== undefined && (nh.gw !== null || nh.gw6 !== undefined) && spec.gw6 !== nh.gw6) return false;
       // RTA_FLOW inside the rtnexthop: compared when given.
       if (spec.flow !== undefined && spec.flow !== (nh.tclassid ?? 0)) return false;
       return true;
     });
   }
   const spec = cfg.nhs[0];
-  if (spec !== undefined && (spec.dev !== 0 || spec.gw !== null)) {
+  if (spec !== undefined && (spec.dev !== 0 || spec.gw !== null || spec.gw6 !== undefined)) {
     const nh = info.nhs[0];
     if (nh === undefined) return false;
     // fc_flow is compared only when a device or gateway is given too.
     if ((spec.flow ?? 0) !== 0 && spec.flow !== (nh.tclassid ?? 0)) return false;
     if (spec.dev !== 0 && spec.dev !== nh.dev) return false;
     if (spec.gw !== null && spec.gw !== nh.gw) return false;
+    // fc_gw_family must equal fib_nh_gw_family, then the IPv6 gateways compare.
+    if (spec.gw6 !== undefined && spec.gw6 !== nh.gw6) return false;
   }
   return true;
 }

@@ -11,12 +11,16 @@ import { tableAliases, type FibTable } from '../snapshot/fib-table.js';
 import { fibPropsError, RT_TABLE_LOCAL, RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
 import type { Errno } from '../uapi/errno.js';
 import { LEGACY_TOS_MASK, type Flow } from '../net/flow.js';
-import { nexthopIsBlackhole } from '../snapshot/nexthop-object.js';
+import { nexthopIsBlackhole, type NexthopObject } from '../snapshot/nexthop-object.js';
 
 /** A nexthop as a lookup sees it: a route's own fib_nh, or a nexthop object's. */
 export interface ResolvedNh {
   readonly dev: number;
   readonly gw: Ip4 | null;
+  /** An IPv6 gateway (canonical text): a route's `via inet6`, or a v6 nexthop object's. */
+  readonly gw6?: string;
+  /** nhc_family AF_INET6: the nexthop is a v6 nexthop object's fib6_nh (fib_result_prefsrc() then selects with no gateway). */
+  readonly v6nhc?: boolean;
   readonly scope: number;
   readonly dead: boolean;
   readonly linkdown: boolean;
@@ -57,16 +61,21 @@ export function aliasNexthops(s: FibSnapshot, alias: FibAlias): readonly Resolve
   if (nexthopIsBlackhole(s.nexthops, obj)) return 'blackhole';
   if (obj.kind === 'blackhole') return [];
   if (obj.kind === 'single') {
-    return [{ dev: obj.dev, gw: obj.gw, scope: obj.scope, dead: false, linkdown: false, weight: 1 }];
+    return [objNh(obj, 1)];
   }
   const out: ResolvedNh[] = [];
   for (const m of obj.members) {
     const o = s.nexthops.get(m.id);
     if (o !== undefined && o.kind === 'single') {
-      out.push({ dev: o.dev, gw: o.gw, scope: o.scope, dead: false, linkdown: false, weight: m.weight });
+      out.push(objNh(o, m.weight));
     }
   }
   return out;
+}
+
+function objNh(o: NexthopObject & { readonly kind: 'single' }, weight: number): ResolvedNh {
+  if (o.v6 !== true) return { dev: o.dev, gw: o.gw, scope: o.scope, dead: false, linkdown: false, weight };
+  return { dev: o.dev, gw: null, ...(o.gw6 === undefined ? {} : { gw6: o.gw6 }), v6nhc: true, scope: o.scope, dead: false, linkdown: false, weight };
 }
 
 /**

@@ -9,7 +9,7 @@
 
 import fc from 'fast-check';
 import { cmd, maybe, type IpCommand } from './ip-command.js';
-import { deviceName, gateway } from './universe.js';
+import { deviceName, gateway, gateway6 } from './universe.js';
 
 interface Body {
   readonly id: string;
@@ -19,8 +19,18 @@ interface Body {
 
 function single(): fc.Arbitrary<Body> {
   return fc
-    .record({ id: fc.constantFrom('1', '2', '3', '4'), gw: fc.option(gateway(), { nil: null, freq: 4 }), dev: deviceName(), onlink: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) })
-    .map((r) => ({ id: r.id, words: [...(r.gw === null ? [] : ['via', r.gw]), 'dev', r.dev, ...(r.onlink ? ['onlink'] : [])], label: r.gw === null ? 'dev' : r.onlink ? 'onlink' : 'via' }));
+    .record({
+      id: fc.constantFrom('1', '2', '3', '4'),
+      // An IPv6 gateway makes an AF_INET6 nexthop (nh_create_ipv6()), which IPv4 routes use.
+      gw: fc.option(fc.oneof({ arbitrary: gateway(), weight: 3 }, { arbitrary: gateway6(), weight: 1 }), { nil: null, freq: 4 }),
+      dev: deviceName(),
+      onlink: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+    })
+    .map((r) => ({
+      id: r.id,
+      words: [...(r.gw === null ? [] : ['via', r.gw]), 'dev', r.dev, ...(r.onlink ? ['onlink'] : [])],
+      label: r.gw === null ? 'dev' : r.gw.includes(':') ? 'via6' : r.onlink ? 'onlink' : 'via',
+    }));
 }
 
 function blackhole(): fc.Arbitrary<Body> {

@@ -5,7 +5,12 @@
 import fc from 'fast-check';
 import { formatIp4 } from '../../core/net/ip4.js';
 import { cmd, maybe, type IpCommand } from './ip-command.js';
-import { deviceName, gateway, KNOWN_HOSTS, routePrefix, tableWord } from './universe.js';
+import { deviceName, gateway, gateway6, KNOWN_HOSTS, routePrefix, tableWord } from './universe.js';
+
+/** A gateway word list: IPv4 mostly, sometimes an IPv6 one (`via inet6 G`, an RTA_VIA). */
+function viaWords(): fc.Arbitrary<string[]> {
+  return fc.oneof({ arbitrary: gateway().map((g) => [g]), weight: 5 }, { arbitrary: gateway6().map((g) => ['inet6', g]), weight: 2 });
+}
 
 const ERROR_TYPES = ['blackhole', 'unreachable', 'prohibit', 'throw'] as const;
 
@@ -23,14 +28,14 @@ export function routeType(): fc.Arbitrary<string | null> {
 function leg(): fc.Arbitrary<string[]> {
   return fc
     .record({
-      gw: fc.option(gateway(), { nil: null, freq: 2 }),
+      gw: fc.option(viaWords(), { nil: null, freq: 2 }),
       dev: fc.option(deviceName(), { nil: null, freq: 8 }),
       weight: maybe(fc.constantFrom('2', '3'), 3),
       onlink: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
     })
     .map((l) => {
       const w = ['nexthop'];
-      if (l.gw !== null) w.push('via', l.gw);
+      if (l.gw !== null) w.push('via', ...l.gw);
       if (l.dev !== null || l.gw === null) w.push('dev', l.dev ?? 'veth0');
       if (l.weight !== null) w.push('weight', l.weight);
       if (l.onlink) w.push('onlink');
@@ -44,11 +49,11 @@ type Shape = { words: string[]; tail: string[]; labels: string[] };
 function routeShape(errorType: boolean): fc.Arbitrary<Shape> {
   const dev: fc.Arbitrary<Shape> = deviceName().map((d) => ({ words: ['dev', d], tail: [], labels: ['dev'] }));
   const via: fc.Arbitrary<Shape> = fc
-    .record({ gw: gateway(), dev: fc.option(deviceName(), { nil: null, freq: 4 }), onlink: fc.integer({ min: 0, max: 4 }).map((n) => n === 0) })
+    .record({ gw: viaWords(), dev: fc.option(deviceName(), { nil: null, freq: 4 }), onlink: fc.integer({ min: 0, max: 4 }).map((n) => n === 0) })
     .map((r) => ({
-      words: ['via', r.gw, ...(r.dev === null ? [] : ['dev', r.dev]), ...(r.onlink ? ['onlink'] : [])],
+      words: ['via', ...r.gw, ...(r.dev === null ? [] : ['dev', r.dev]), ...(r.onlink ? ['onlink'] : [])],
       tail: [],
-      labels: ['via', ...(r.dev === null ? [] : ['dev']), ...(r.onlink ? ['onlink'] : [])],
+      labels: [r.gw[0] === 'inet6' ? 'via-inet6' : 'via', ...(r.dev === null ? [] : ['dev']), ...(r.onlink ? ['onlink'] : [])],
     }));
   const multipath: fc.Arbitrary<Shape> = fc.array(leg(), { minLength: 1, maxLength: 3 }).map((legs) => ({
     words: [],

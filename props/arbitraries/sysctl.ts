@@ -58,6 +58,17 @@ function nexthopSysctl(): fc.Arbitrary<IpCommand> {
     );
 }
 
+/** net.ipv6.conf.all.disable_ipv6 (the one net.ipv6 key of the model): IPv6 on or off for IPv6 gateways. */
+function ipv6Sysctl(): fc.Arbitrary<IpCommand> {
+  return fc
+    .constantFrom('0', '1', 'read')
+    .map((v) =>
+      v === 'read'
+        ? cmd('sysctl read', [['sysctl', 'net.ipv6.conf.all.disable_ipv6']], ['disable_ipv6'])
+        : cmd('sysctl -w', [['sysctl', '-w', `net.ipv6.conf.all.disable_ipv6=${v}`]], ['disable_ipv6']),
+    );
+}
+
 export function sysctlCommand(): fc.Arbitrary<IpCommand> {
-  return fc.oneof({ arbitrary: sysctlWrite(), weight: 3 }, { arbitrary: sysctlRead(), weight: 1 }, { arbitrary: nexthopSysctl(), weight: 1 });
+  return fc.oneof({ arbitrary: sysctlWrite(), weight: 3 }, { arbitrary: sysctlRead(), weight: 1 }, { arbitrary: nexthopSysctl(), weight: 1 }, { arbitrary: ipv6Sysctl(), weight: 1 });
 }

@@ -85,6 +85,19 @@ export function gateway(): fc.Arbitrary<string> {
   );
 }
 
+/**
+ * IPv6 gateways of IPv4 routes and v6 nexthop objects (`via inet6 G`): link-local ones
+ * mostly (accepted with a device), then the kinds ip6_validate_gw() treats apart: global
+ * and IPv4-mapped (onlink only), ::1 (local while lo is up), multicast and :: (invalid).
+ */
+export function gateway6(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { arbitrary: fc.constantFrom('fe80::1', 'fe80::2', 'fe80::a:1', 'FE80::1'), weight: 6 },
+    { arbitrary: fc.constantFrom('2001:db8::1', '::ffff:192.0.2.1', '::1', '::192.0.2.9'), weight: 2 },
+    { arbitrary: fc.constantFrom('ff02::1', '::'), weight: 1 },
+  );
+}
+
 /** Route destinations: nested and overlapping prefixes, a /32, default; rarely host bits set. */
 export const ROUTE_PREFIXES = [
   'default',

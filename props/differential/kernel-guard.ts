@@ -90,7 +90,10 @@ function sysctlRefusal(args: readonly string[]): string | null {
     // procps: a key with a slash is a path under /proc/sys; otherwise dots separate.
     const parts = key.includes('/') ? key.split('/') : key.split('.');
     if (parts.some((p) => p === '' || p === '.' || p === '..' || !SEGMENT.test(p)) || (!key.includes('/') && parts.some((p) => p.includes('.')))) return `sysctl key ${key} (not a plain key)`;
-    if (parts[0] !== 'net' || parts[1] !== 'ipv4') return `sysctl key ${key} (only net.ipv4 keys, which belong to the network namespace, run in the kernel)`;
+    // net.ipv6.conf.all.disable_ipv6 belongs to the namespace too (the runner sets it to 1
+    // itself); it is the one net.ipv6 key the model knows (IPv6 gateways of IPv4 routes).
+    const v6all = parts.length === 5 && parts.join('.') === 'net.ipv6.conf.all.disable_ipv6';
+    if ((parts[0] !== 'net' || parts[1] !== 'ipv4') && !v6all) return `sysctl key ${key} (only net.ipv4 keys and net.ipv6.conf.all.disable_ipv6, which belong to the network namespace, run in the kernel)`;
   }
   return items === 0 ? 'sysctl without a key' : null;
 }

@@ -149,7 +149,7 @@ export function recordRuleKey(r: RuleRecord): RuleKey {
 export function nexthopDesc(o: NexthopObject): Py {
   if (o.kind === 'group') return ['group', ...o.members.map((m): Py => [m.id, m.weight]).sort(pyCompare)];
   if (o.kind === 'blackhole') return ['blackhole'];
-  return [o.gw === null ? '' : formatIp4(o.gw), o.dev];
+  return [o.gw !== null ? formatIp4(o.gw) : (o.gw6 ?? ''), o.dev];
 }
 
 function fmtRoute(v: RouteVal, names: ReadonlyMap<number, string>, withFlags: boolean): string {

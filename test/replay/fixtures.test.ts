@@ -88,10 +88,7 @@ function stepsBetween(fr: FixtureReplay, from: number, to: number): ReplayStep[]
 }
 
 /** Fixtures whose subject is not modelled yet: their tests are skipped with the reason. */
-const NOT_MODELLED: Readonly<Record<string, string>> = {
-  '12-ipv6-gateway': 'IPv4 routes via IPv6 gateways (RTA_VIA, IPv6 nexthop objects) are not modelled yet (issue 12 item 3)',
-  '13-nexthop-replace': 'a nexthop replaced by one with an IPv6 gateway is not modelled yet (issue 12 item 3)',
-};
+const NOT_MODELLED: Readonly<Record<string, string>> = {};
 
 for (const name of fixtureNames().filter((n) => NOT_MODELLED[n] === undefined)) {
   for (const form of FORMS) {

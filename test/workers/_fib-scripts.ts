@@ -75,10 +75,12 @@ function routeCommand(): fc.Arbitrary<string> {
   const shape = fc.oneof(
     { arbitrary: pick(DEVS).map((d) => `dev ${d}`), weight: 4 },
     { arbitrary: fc.tuple(pick(GWS), maybe(pick(DEVS).map((d) => `dev ${d}`), 2)).map(([g, d]) => `via ${g} ${d}`), weight: 5 },
+    // An IPv6 gateway (RTA_VIA): the answer carries it as `via inet6` (scripts with IPv6 on).
+    { arbitrary: fc.tuple(pick(['fe80::1', 'fe80::2', '2001:db8::1']), pick(DEVS)).map(([g, d]) => `via inet6 ${g} dev ${d}${g.startsWith('2001') ? ' onlink' : ''}`), weight: 2 },
     {
       arbitrary: fc
         .array(pick(GW_DEVS), { minLength: 1, maxLength: 3 })
-        .map((legs) => legs.map(([g, d]) => `nexthop via ${g} dev ${d}`).join(' ')),
+        .map((legs) => legs.map(([g, d], i) => (i === 1 ? `nexthop via inet6 fe80::${i} dev ${d}` : `nexthop via ${g} dev ${d}`)).join(' ')),
       weight: 2,
     },
     { arbitrary: pick(['1', '2', '3', '10']).map((id) => `nhid ${id}`), weight: 2 },
@@ -164,6 +166,7 @@ function otherCommand(): fc.Arbitrary<string> {
     {
       arbitrary: fc.oneof(
         fc.tuple(pick(['1', '2', '3']), pick(GW_DEVS)).map(([id, [g, d]]) => `ip nexthop add id ${id} via ${g} dev ${d}`),
+        fc.tuple(pick(['1', '2']), pick(['v0', 'v1'])).map(([id, d]) => `ip nexthop add id ${id} via fe80::${id} dev ${d}`),
         fc.tuple(pick(['1', '2']), pick(['v0', 'v1', 'lo'])).map(([id, d]) => `ip nexthop add id ${id} dev ${d}`),
         pick(['3']).map((id) => `ip nexthop add id ${id} blackhole`),
         pick(['1/2', '2/1', '1,2/3']).map((g) => `ip nexthop add id 10 group ${g}`),
@@ -194,7 +197,7 @@ export function fibScript(maxCommands = 14): fc.Arbitrary<string[]> {
         { minLength: 1, maxLength: maxCommands },
       ),
     )
-    .map(([lo, nh, body]) => [...(lo ? ['ip link set lo up'] : []), ...SETUP, ...(nh ? NEXTHOPS : []), ...body]);
+    .map(([lo, nh, body]) => [...(lo ? ['ip link set lo up', 'sysctl -w net.ipv6.conf.all.disable_ipv6=0'] : []), ...SETUP, ...(nh ? NEXTHOPS : []), ...body]);
 }
 
 /** The snapshot after each line of a script (the setup's included). */

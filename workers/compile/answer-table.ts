@@ -12,6 +12,7 @@ import { fibPropsError, RT_SCOPE_LINK, type RouteType } from '../../core/uapi/rt
 import type { Errno } from '../../core/uapi/errno.js';
 import { ignoreLinkdown } from '../../core/snapshot/snapshot.js';
 import { nhSaddr, type NhSaddr } from '../../core/route/nh-saddr.js';
+import { nhGw4 } from '../../core/route/prefsrc.js';
 import { outputTclassid, type OutputTclassid } from '../../core/route/rt-class-tag.js';
 import type { FibMetrics } from '../../core/snapshot/fib-metrics.js';
 import type { FibAlias } from '../../core/snapshot/fib-info.js';
@@ -37,6 +38,8 @@ export type CompiledAnswer =
       readonly localnetStrict: boolean;
       /** The nexthop's gateway when its scope is link (rt_fill_info() prints it), else null. */
       readonly gateway: Ip4 | null;
+      /** The nexthop's IPv6 gateway (RTA_VIA) when its scope is link; absent otherwise. */
+      readonly gateway6?: string;
       /** Source address (fib_result_prefsrc); for local routes without prefsrc, see srcIsDst. */
       readonly src: Ip4;
       /** Local route without prefsrc: the source is the destination itself. */
@@ -174,7 +177,7 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
   // ip_route_output_key_hash_rcu(): a local result goes out through lo.
   const dev = local ? LOOPBACK_IFINDEX : nh.dev;
   const out = s.devices.get(dev);
-  const saddr: NhSaddr = info.prefsrc !== 0 || local ? { addr: info.prefsrc } : nhSaddr(s, info, nhs.indexOf(nh), nh.dev, nh.gw ?? 0);
+  const saddr: NhSaddr = info.prefsrc !== 0 || local ? { addr: info.prefsrc } : nhSaddr(s, info, nhs.indexOf(nh), nh.dev, nhGw4(nh));
   return {
     kind: 'route',
     type: alias.type,
@@ -185,6 +188,7 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
     // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or conf/all's.
     localnetStrict: out !== undefined && out.conf.values.route_localnet === 0 && s.confAll.values.route_localnet === 0 && out.kind !== 'loopback',
     gateway: nh.gw !== null && nh.scope === RT_SCOPE_LINK ? nh.gw : null,
+    ...(nh.gw6 !== undefined && nh.scope === RT_SCOPE_LINK ? { gateway6: nh.gw6 } : {}),
     src: saddr.addr,
     srcIsDst: local && info.prefsrc === 0,
     group: groupDev === undefined ? null : groupDev.group,

@@ -22,6 +22,7 @@ export type CompiledOutcome =
       readonly table: number;
       readonly dev: number;
       readonly gateway: Ip4 | null;
+      readonly gateway6?: string;
       readonly src: Ip4;
       readonly srcIsDst: boolean;
       readonly loopbackDev: boolean;
@@ -50,6 +51,7 @@ export function outcomeOf(answers: readonly CompiledAnswer[], w: WalkResult): Co
     table: w.table,
     dev: a.dev,
     gateway: a.gateway,
+    ...(a.gateway6 === undefined ? {} : { gateway6: a.gateway6 }),
     src: a.src,
     srcIsDst: a.srcIsDst,
     loopbackDev: a.loopbackDev,
@@ -111,9 +113,13 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
   else if (isMulticast(dst)) type = 'multicast';
   let cache: RouteGetAnswer['cache'] = o.loopbackDev ? { ...NO_FLAGS, local: true } : NO_FLAGS;
   let gateway: Ip4 | null = null;
+  let gateway6: string | undefined;
   if (type === 'broadcast') cache = { ...cache, local: true, broadcast: true };
   else if (type === 'multicast') cache = { ...cache, multicast: true, local: dst === 0xe0000001 && o.devUp };
-  else gateway = o.gateway;
+  else {
+    gateway = o.gateway;
+    gateway6 = o.gateway6;
+  }
   if (type === 'local') cache = { ...cache, local: true };
   // __mkroute_output(): no fib_info for the limited broadcast or for a multicast route
   // shorter than /4; a route with one is cached unless it is a local multicast one; then
@@ -131,6 +137,7 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
       from: 0,
       tos: 0,
       gateway,
+      ...(gateway6 === undefined ? {} : { gateway6 }),
       dev: o.dev,
       table: o.table,
       prefsrc: saddr,
