@@ -17,7 +17,7 @@ import { initialSnapshot, ignoreLinkdown, type FibSnapshot } from '../../core/sn
 import { reduceFib } from '../../core/reduce/reduce.js';
 import { snapshots as replaySnapshots } from '../../core/stream/rx.js';
 import { fibLookup } from '../../core/route/fib-lookup.js';
-import { fibTableLookup, aliasNexthops } from '../../core/trie/fib-table-lookup.js';
+import { fibTableLookup, aliasNexthops, type ResolvedNh } from '../../core/trie/fib-table-lookup.js';
 import { makeFlow, type Flow } from '../../core/net/flow.js';
 import { parseIp4 } from '../../core/net/ip4.js';
 import { formatRouteLine } from '../../core/print/route-line.js';
@@ -243,7 +243,7 @@ function expectedView(s: FibSnapshot, r: FibRoute): unknown {
   let multipath = false;
   if (nhs === 'blackhole') {
     type = 'blackhole';
-    legs = [{ gw: null, dev: 'lo', weight: 1, flags: [] }];
+    legs = [{ gw: null, gw6: null, dev: 'lo', weight: 1, flags: [] }];
   } else {
     const flagsOf = (i: number): string[] => {
       const nh = nhs[i];
@@ -253,10 +253,10 @@ function expectedView(s: FibSnapshot, r: FibRoute): unknown {
     };
     multipath = nhs.length > 1;
     legs = multipath
-      ? nhs.map((nh, i) => ({ gw: nh.gw, dev: name(nh.dev), weight: nh.weight, flags: flagsOf(i) }))
+      ? nhs.map((nh, i) => ({ gw: nh.gw, gw6: nh.gw6 ?? null, dev: name(nh.dev), weight: nh.weight, flags: flagsOf(i) }))
       : nhs.length === 1
-        ? [{ gw: (nhs[0] as { gw: number | null }).gw, dev: name((nhs[0] as { dev: number }).dev), weight: 1, flags: flagsOf(0) }]
-        : [{ gw: null, dev: null, weight: 1, flags: [] }];
+        ? [{ gw: (nhs[0] as ResolvedNh).gw, gw6: (nhs[0] as ResolvedNh).gw6 ?? null, dev: name((nhs[0] as ResolvedNh).dev), weight: 1, flags: flagsOf(0) }]
+        : [{ gw: null, gw6: null, dev: null, weight: 1, flags: [] }];
   }
   return {
     type,

@@ -6,6 +6,8 @@ import { dsfieldNumber, protoNumber, scopeNumber, tableNumber } from '../../core
 
 export interface ParsedLeg {
   readonly gw: Ip4 | null;
+  /** `via inet6 ADDR` (RTA_VIA, an IPv6 gateway), as printed. */
+  readonly gw6: string | null;
   readonly dev: string | null;
   readonly weight: number;
   readonly flags: readonly string[];
@@ -62,6 +64,7 @@ export function parseRouteLine(text: string): ParsedRoute {
   }
   const r = { nhid: 0, tos: 0, table: 254, protocol: 3, scope: 0, prefsrc: 0, metric: 0 };
   let gw: Ip4 | null = null;
+  let gw6: string | null = null;
   let dev: string | null = null;
   const flags: string[] = [];
   const metricKeys: string[] = [];
@@ -92,7 +95,8 @@ export function parseRouteLine(text: string): ParsedRoute {
         r.tos = need(dsfieldNumber(v), 'tos', text);
         break;
       case 'via':
-        gw = need(parseIp4(v), 'gateway', text);
+        if (v === 'inet6') gw6 = need(w[i++], 'IPv6 gateway', text);
+        else gw = need(parseIp4(v), 'gateway', text);
         break;
       case 'dev':
         dev = v;
@@ -121,21 +125,25 @@ export function parseRouteLine(text: string): ParsedRoute {
     const lw = l.replace(/^\tnexthop /, '').split(' ').filter((x) => x !== '');
     if (!l.startsWith('\tnexthop ')) throw new Error(`Cannot parse route line: expected a nexthop line: ${JSON.stringify(l)}`);
     let lgw: Ip4 | null = null;
+    let lgw6: string | null = null;
     let ldev: string | null = null;
     let weight = 1;
     const lflags: string[] = [];
     for (let j = 0; j < lw.length; ) {
       const k = lw[j++] as string;
       if (FLAGS.has(k)) lflags.push(k);
-      else if (k === 'via') lgw = need(parseIp4(lw[j++] ?? ''), 'leg gateway', text);
+      else if (k === 'via' && lw[j] === 'inet6') {
+        lgw6 = need(lw[j + 1], 'leg IPv6 gateway', text);
+        j += 2;
+      } else if (k === 'via') lgw = need(parseIp4(lw[j++] ?? ''), 'leg gateway', text);
       else if (k === 'dev') ldev = need(lw[j++], 'leg dev', text);
       else if (k === 'weight') weight = Number(lw[j++]);
       else if (k === 'realm' || k === 'realms') j++;
       else throw new Error(`Cannot parse route line: unknown leg word ${JSON.stringify(k)}`);
     }
-    legs.push({ gw: lgw, dev: ldev, weight, flags: lflags });
+    legs.push({ gw: lgw, gw6: lgw6, dev: ldev, weight, flags: lflags });
   }
   const multipath = legs.length > 0;
-  if (!multipath) legs.push({ gw, dev, weight: 1, flags });
+  if (!multipath) legs.push({ gw, gw6, dev, weight: 1, flags });
   return { type, dst, plen, ...r, legs, multipath, routeFlags: flags, metricKeys };
 }
