@@ -3,11 +3,28 @@
 // it (rtmsg: AF_INET, scope link, proto boot, table main; RTA_TABLE, RTA_DST, RTA_OIF),
 // little-endian, the framing of ../shared/formats/README.md section 1.
 
+import { prng } from './_tables.js';
+
 /** One route event of the generated trace. */
 export interface GenEvent {
   readonly op: 'add' | 'del';
   readonly prefix: number;
   readonly len: number;
+}
+
+/**
+ * The generated workload of the replay and report benches: `entries` added in order, then
+ * random deletions and re-additions (seeded) up to `total` events.
+ */
+export function churnEvents(entries: readonly { readonly prefix: number; readonly len: number }[], total: number): GenEvent[] {
+  const events: GenEvent[] = entries.map((e) => ({ op: 'add', prefix: e.prefix, len: e.len }));
+  const rnd = prng(5);
+  while (events.length + 2 <= total) {
+    const e = entries[rnd() % entries.length];
+    if (e === undefined) break;
+    events.push({ op: 'del', prefix: e.prefix, len: e.len }, { op: 'add', prefix: e.prefix, len: e.len });
+  }
+  return events;
 }
 
 const STAMP_LEN = 24;

@@ -39,7 +39,7 @@ import type { FibSnapshot } from '../core/snapshot/snapshot.js';
 import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatPrefix, loadTable, prng } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
-import { rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
+import { churnEvents, rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
 import { defineCommand, parseCommand } from '../cli/command.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -216,15 +216,7 @@ function runChild(trace: string, initial: string, keep: boolean, check = false, 
 
 /** The generated workload: the full table added, then churn up to `total` events. */
 function generate(total: number, prefixes: number): GenEvent[] {
-  const table = loadTable(join(SHARED, 'data', 'ipv4-fulltable-iprbench.txt')).entries.slice(0, prefixes);
-  const events: GenEvent[] = table.map((e) => ({ op: 'add', prefix: e.prefix, len: e.len }));
-  const rnd = prng(5);
-  while (events.length + 2 <= total) {
-    const e = table[rnd() % table.length];
-    if (e === undefined) break;
-    events.push({ op: 'del', prefix: e.prefix, len: e.len }, { op: 'add', prefix: e.prefix, len: e.len });
-  }
-  return events;
+  return churnEvents(loadTable(join(SHARED, 'data', 'ipv4-fulltable-iprbench.txt')).entries.slice(0, prefixes), total);
 }
 
 function benchSnapshot(): IpSnapshot {

@@ -31,8 +31,8 @@ import { openReport } from '../core/report/report-model.js';
 import { deviceLanes } from '../core/report/device-lanes.js';
 import { routeCountSeries } from '../core/report/route-counts.js';
 import { defineCommand, intOption, parseCommand } from '../cli/command.js';
-import { loadTable, prng } from './_tables.js';
-import { rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
+import { loadTable } from './_tables.js';
+import { churnEvents, rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -81,13 +81,7 @@ function writeReport(w: Workload, out: string): { bytes: number; seconds: number
 /** A trace of `total` route events on the full table (every prefix added in order, then random deletions and re-additions), as bench/replay.bench.ts makes it. */
 function fullTableTrace(dir: string, total: number): { trace: string; initial: string } {
   const table = loadTable(resolve(ROOT, '..', 'shared', 'data', 'ipv4-fulltable-iprbench.txt')).entries.slice(0, Math.min(1000000, Math.floor(total * 0.9)));
-  const events: GenEvent[] = table.map((e) => ({ op: 'add', prefix: e.prefix, len: e.len }));
-  const rnd = prng(5);
-  while (events.length + 2 <= total) {
-    const e = table[rnd() % table.length];
-    if (e === undefined) break;
-    events.push({ op: 'del', prefix: e.prefix, len: e.len }, { op: 'add', prefix: e.prefix, len: e.len });
-  }
+  const events: GenEvent[] = churnEvents(table, total);
   const trace = join(dir, `full-${total}.rtmon`);
   writeFileSync(trace, rtmonRouteTrace(events, 3, 1795200000));
   const link = (ifindex: number, ifname: string): Record<string, unknown> => ({ ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'noqueue', operstate: 'UP', group: 'default', txqlen: 1000, link_type: 'ether', address: `02:00:00:00:00:0${ifindex}` });
