@@ -7,7 +7,7 @@ import type { RouteDelEvent, RouteNewEvent } from '../events/route.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { fibTableDelete, fibTableInsert, validKey } from '../trie-change/fib-insert.js';
 import type { RouteConfig } from '../events/route.js';
-import { noteNhSaddr } from '../route/nh-saddr.js';
+import { nhSaddrMayMatter, noteNhSaddr } from '../route/nh-saddr.js';
 
 /** rtm_to_fib_config(): a nexthop id excludes a device, a gateway and RTA_MULTIPATH. */
 function nhidExclusive(cfg: Pick<RouteConfig, 'nhid' | 'multipath' | 'nhs'>): KernelError | null {
@@ -27,7 +27,7 @@ export function inetRtmNewroute(txn: Txn, e: RouteNewEvent): KernelError | null 
   const err = fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
   // A user's local route switches source validation to the full check.
   if (err === null && e.cfg.type === 'local') txn.customLocalRoutes = true;
-  if (err === null && e.cfg.nhid === 0) noteNhSaddr(txn, txn.aliases(e.cfg.table, e.cfg.dst, e.cfg.plen));
+  if (err === null && nhSaddrMayMatter(txn, e.cfg)) noteNhSaddr(txn, txn.aliases(e.cfg.table, e.cfg.dst, e.cfg.plen));
   return err;
 }
 

@@ -235,6 +235,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   if (main.link !== undefined) {
     lower = devIndex(ctx, main.link);
     if (kind !== 'macvlan') notModelled(`ip link add link DEV type ${type}`);
+    // macvlan_common_newlink() wants an ARPHRD_ETHER lower; an imported device's type is not known.
+    if (ctx.snapshot.devices.get(lower)?.kind === 'other') notModelled('ip link add type macvlan on a device of unknown kind');
   }
   const link: LinkSpec = {
     ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1),

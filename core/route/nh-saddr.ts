@@ -55,6 +55,19 @@ function infoLive(s: Pick<FibSnapshot, 'tables'>, info: FibInfo, key: string): b
 }
 
 /**
+ * Whether a request can make a fib_info noteNhSaddr() marks (multipath, or a device with a
+ * host-scope address and no prefsrc): the reducer's hot path skips the leaf lookup otherwise.
+ */
+export function nhSaddrMayMatter(txn: Txn, cfg: { readonly nhid: number; readonly prefsrc: number; readonly nhs: readonly { readonly dev: number }[] }): boolean {
+  if (cfg.nhid !== 0 || cfg.nhs.length === 0) return false;
+  if (cfg.nhs.length > 1) return true;
+  if (cfg.prefsrc !== 0) return false;
+  // A gateway without `dev` is resolved to its device later (fib_check_nh()): any device then.
+  if (cfg.nhs.some((nh) => nh.dev === 0)) return [...txn.devices.keys()].some((i) => localnetMatters(txn, i));
+  return cfg.nhs.some((nh) => localnetMatters(txn, nh.dev));
+}
+
+/**
  * After a route insertion (fib_create_info() -> fib_info_update_nhc_saddr()): a fib_info
  * made now gets its mark; one that existed already (before this event) is shared and keeps
  * the nh_saddr it had.
