@@ -52,10 +52,11 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   while (!a.done) {
     const w = a.cur;
     if (w === 'peer' || w === 'remote') {
-      if (peer !== null) throw new CommandExit(`Error: either "peer" is duplicate, or "${a.peek() ?? ''}" is a garbage.\n`, 255);
+      if (peer !== null) throw new CommandExit(`Error: duplicate "peer": "${a.peek() ?? ''}" is the second value.\n`, 255);
       peer = in4(getPrefixAf(a.next(), st));
     } else if (matches(w, 'broadcast') || w === 'brd') {
       const v = a.next();
+      if (brd !== null || brdMode !== null) throw new CommandExit(`Error: duplicate "broadcast": "${v}" is the second value.\n`, 255);
       if (v === '+') brdMode = '+';
       else if (v === '-') brdMode = '-';
       else {
@@ -71,7 +72,7 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
       if (preferredLft !== null) throw new CommandExit(`Error: duplicate "preferred_lft": "${a.peek() ?? ''}" is the second value.\n`, 255);
       preferredLft = a.next();
       if (lifetime(preferredLft) === undefined) invarg('preferred_lft value', preferredLft);
-    } else if (matches(w, 'anycast') || matches(w, 'proto')) {
+    } else if (w === 'anycast' || matches(w, 'proto')) {
       notModelled(`ip address ${w}`);
     } else if (IFA_FLAG_WORDS.has(w)) {
       // ipaddr_modify()'s ifa_flag_data[]: read-only flags and IPv6-only flags are refused
@@ -82,7 +83,7 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
       else if (kind === 'v6only') v6 = true;
       else if (w === 'noprefixroute') noprefixroute = true;
       else autojoin = true;
-    } else if (matches(w, 'scope')) {
+    } else if (w === 'scope') {
       const v = a.next();
       const s = scopeNumber(v, ctx.names);
       if (s === undefined) invarg('invalid scope value.', v);
