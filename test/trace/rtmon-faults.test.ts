@@ -4,8 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRtmon } from '../../core/trace/rtmon-records.js';
-import { type TraceRecord } from '../../core/trace/netlink-records.js';
-import { readRtmon } from './_fixtures.js';
+import { readRtmon, lastRecord, withoutEnd } from './_fixtures.js';
 import {
   attr, concatBytes, ifinfomsg, ipv4, nlmsg, rtmsg, tinyCapture, tstamp, u32,
 } from './_netlink-builder.js';
@@ -13,15 +12,7 @@ import {
 const F01 = '01-addr-del-policy-route';
 const F10 = '10-nexthop-objects';
 
-function withoutEnd(rs: readonly TraceRecord[]): TraceRecord[] {
-  return rs.filter((r) => r.kind !== 'end');
-}
-
-function last(rs: readonly TraceRecord[]): TraceRecord {
-  const r = rs[rs.length - 1];
-  assert.ok(r !== undefined);
-  return r;
-}
+const last = lastRecord;
 
 
 test('a file cut inside a netlink header reports the offset and keeps the records before it', () => {

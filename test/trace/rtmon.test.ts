@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { RtmonDecoder } from '../../core/trace/rtmon.js';
 import { decodeRtmon, rtmonRecords } from '../../core/trace/rtmon-records.js';
 import { nlmsgTypeName, type TraceRecord } from '../../core/trace/netlink-records.js';
-import { fixtureNames, fixturePath, readRtmon } from './_fixtures.js';
+import { fixtureNames, fixturePath, readRtmon, lastRecord, withoutEnd } from './_fixtures.js';
 import { assertSameAsPython, pythonDecode } from './_python-decode.js';
 import {
   attr, concatBytes, cstr, fibRuleHdr, nlmsg, tstamp, u32,
@@ -15,15 +15,7 @@ import {
 const F01 = '01-addr-del-policy-route';
 const F10 = '10-nexthop-objects';
 
-function withoutEnd(rs: readonly TraceRecord[]): TraceRecord[] {
-  return rs.filter((r) => r.kind !== 'end');
-}
-
-function last(rs: readonly TraceRecord[]): TraceRecord {
-  const r = rs[rs.length - 1];
-  assert.ok(r !== undefined);
-  return r;
-}
+const last = lastRecord;
 
 /** The "Automatic summary" of a fixture's notes.md: dump size, notifications, per-type counts. */
 function notesSummary(name: string): { dump: number; notifications: number; all: Map<string, number>; inet: Map<string, number> } {
