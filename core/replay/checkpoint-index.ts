@@ -30,7 +30,7 @@ import type { ReplayView } from './ip-json-dump.js';
 import type { LinkTable } from './link-table.js';
 import { PackedEvents } from './packed-events.js';
 import type { TracePoint } from './replay-run.js';
-import type { ReplayStep } from './replay-step.js';
+import type { AppliedEvent, ReplayStep } from './replay-step.js';
 
 /**
  * Steps between checkpoints by default. Chosen by measurement on a million route events
@@ -59,16 +59,33 @@ export interface CheckpointIndexOptions {
   readonly change?: number;
 }
 
-/** A growable typed column. */
-class Column<A extends Int32Array | Float64Array> {
+/**
+ * A growable Float64Array column. One class per element type (not a generic over both):
+ * its push() then sees one array kind and stays monomorphic, as the per-step code must.
+ */
+class F64Column {
   length = 0;
-  constructor(
-    public data: A,
-    private readonly make: (n: number) => A,
-  ) {}
+  data = new Float64Array(4096);
   push(x: number): void {
     if (this.length === this.data.length) {
-      const d = this.make(this.data.length * 2);
+      const d = new Float64Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = x;
+  }
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+/** A growable Int32Array column (see F64Column). */
+class I32Column {
+  length = 0;
+  data = new Int32Array(4096);
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
       d.set(this.data);
       this.data = d;
     }
@@ -106,23 +123,28 @@ export class CheckpointIndex {
   private readonly change: number;
   private readonly events = new PackedEvents();
   /** Running maximum of the steps' seq (stepAfter for `@N`). */
-  private readonly seqMax = new Column(new Int32Array(4096), (n) => new Int32Array(n));
+  private readonly seqMax = new I32Column();
   /** Running maximum of the steps' time, sec and usec compared in that order; -1 before any time. */
-  private readonly secMax = new Column(new Float64Array(4096), (n) => new Float64Array(n));
-  private readonly usecMax = new Column(new Float64Array(4096), (n) => new Float64Array(n));
+  private readonly secMax = new F64Column();
+  private readonly usecMax = new F64Column();
   private readonly cps: Checkpoint[] = [];
   /** The link table after step i (1-based count of steps), for the steps that changed it. */
   private readonly linksAfter = new Map<number, LinkTable>();
   private readonly metricsAfter = new Map<number, ReadonlyMap<string, RouteMetrics>>();
-  private last: { snapshot: FibSnapshot; links: LinkTable; metrics: ReadonlyMap<string, RouteMetrics> };
+  /** The state after the last step added. */
+  private lastSnapshot: FibSnapshot;
+  private lastLinks: LinkTable;
+  private lastMetrics: ReadonlyMap<string, RouteMetrics>;
   private readonly names: ReplayView['names'];
 
   constructor(start: ReplayView, opts: CheckpointIndexOptions = {}) {
     this.every = Math.max(1, Math.floor(opts.every ?? DEFAULT_CHECKPOINT_EVERY));
     this.change = Math.max(1, Math.floor(opts.change ?? DEFAULT_CHECKPOINT_CHANGE));
     this.names = start.names;
-    this.last = { snapshot: start.snapshot, links: start.links, metrics: start.metrics };
-    this.cps.push({ step: 0, ...this.last });
+    this.lastSnapshot = start.snapshot;
+    this.lastLinks = start.links;
+    this.lastMetrics = start.metrics;
+    this.cps.push({ step: 0, snapshot: start.snapshot, links: start.links, metrics: start.metrics });
   }
 
   /** Steps indexed. */
@@ -148,7 +170,9 @@ export class CheckpointIndex {
   /** Records one step, in the order the replay made it. */
   add(st: ReplayStep): void {
     const n = this.events.steps;
-    this.events.append(st.applied.map((a) => a.event));
+    const applied = st.applied;
+    for (let i = 0; i < applied.length; i++) this.events.push((applied[i] as AppliedEvent).event);
+    this.events.endStep();
     const prevSeq = n === 0 ? -1 : (this.seqMax.data[n - 1] as number);
     this.seqMax.push(st.seq > prevSeq ? st.seq : prevSeq);
     let sec = n === 0 ? -1 : (this.secMax.data[n - 1] as number);
@@ -160,9 +184,12 @@ export class CheckpointIndex {
     }
     this.secMax.push(sec);
     this.usecMax.push(usec);
-    if (st.links !== this.last.links) this.linksAfter.set(n + 1, st.links);
-    if (st.metrics !== this.last.metrics) this.metricsAfter.set(n + 1, st.metrics);
-    this.last = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
+    if (st.links !== this.lastLinks) this.linksAfter.set(n + 1, st.links);
+    if (st.metrics !== this.lastMetrics) this.metricsAfter.set(n + 1, st.metrics);
+    // Three fields, not an object a step: a step is made per record.
+    this.lastSnapshot = st.snapshot;
+    this.lastLinks = st.links;
+    this.lastMetrics = st.metrics;
   }
 
   /**
@@ -177,7 +204,7 @@ export class CheckpointIndex {
     const lastCp = (this.cps[this.cps.length - 1] as Checkpoint).step;
     if (n === lastCp || (n - lastCp < this.every && change < this.change)) return;
     freeze();
-    this.cps.push({ step: n, ...this.last });
+    this.cps.push({ step: n, snapshot: this.lastSnapshot, links: this.lastLinks, metrics: this.lastMetrics });
   }
 
   /** How many steps lie at or before the point (the state at it is stateAfter(that)). */

@@ -13,7 +13,8 @@
 // struct fib_config has no identity.
 
 import type { FibEvent } from '../events/fib-event.js';
-import type { RouteDelEvent, RouteNewEvent } from '../events/route.js';
+import type { NexthopSpec, RouteConfig, RouteDelConfig, RouteDelEvent, RouteNewEvent } from '../events/route.js';
+import type { MetricAttr } from '../uapi/rtax.js';
 
 /** A growable Int32Array (the backing store doubles). */
 class IntColumn {
@@ -82,6 +83,83 @@ function routeShapeKey(e: RouteNewEvent | RouteDelEvent): string | null {
   return s;
 }
 
+/** Route shapes routeShape() compares before it writes a key. */
+const RECENT_SHAPES = 4;
+
+/** Own enumerable keys of an object (for-in: no array made). */
+function keyCount(o: object): number {
+  let n = 0;
+  for (const _k in o) n++;
+  return n;
+}
+
+/** Equal nexthop specs, field by field (and as many fields). */
+function sameSpecs(a: readonly NexthopSpec[], b: readonly NexthopSpec[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as NexthopSpec;
+    const y = b[i] as NexthopSpec;
+    if (x.dev !== y.dev || x.gw !== y.gw || x.gw6 !== y.gw6 || x.weight !== y.weight || x.onlink !== y.onlink || x.flow !== y.flow) return false;
+    if (keyCount(x) !== keyCount(y)) return false;
+  }
+  return true;
+}
+
+/** Equal RTA_METRICS as sent. */
+function sameMx(a: readonly MetricAttr[] | null | undefined, b: readonly MetricAttr[] | null | undefined): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as MetricAttr;
+    const y = b[i] as MetricAttr;
+    if (x.type !== y.type) return false;
+    if ('name' in x ? !('name' in y) || x.name !== y.name : 'name' in y || x.val !== y.val) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a route event has the shape of a template (routeShapeKey() would be equal): the
+ * same type and op, the cfg's keys in the same order (`keys`, the template's), and every
+ * field but dst and plen equal, read by name (a key read by a computed name was most of
+ * an indexed replay's time here). The order of a nexthop spec's keys is not compared: the
+ * template stands for an event equal to it field for field.
+ */
+function sameShape(e: RouteNewEvent | RouteDelEvent, t: RouteNewEvent | RouteDelEvent, keys: readonly string[]): boolean {
+  if (e.type !== t.type || (e.type === 'route-new' && e.op !== (t as RouteNewEvent).op)) return false;
+  for (const k in e) if (k !== 'type' && k !== 'op' && k !== 'cfg') return false;
+  const a: RouteConfig | RouteDelConfig = e.cfg;
+  const b: RouteConfig | RouteDelConfig = t.cfg;
+  let i = 0;
+  for (const k in a) if (keys[i++] !== k) return false;
+  if (i !== keys.length) return false;
+  return (
+    a.table === b.table &&
+    a.tos === b.tos &&
+    a.type === b.type &&
+    a.scope === b.scope &&
+    a.protocol === b.protocol &&
+    a.priority === b.priority &&
+    a.prefsrc === b.prefsrc &&
+    a.multipath === b.multipath &&
+    a.nhid === b.nhid &&
+    (a as RouteConfig).flow === (b as RouteConfig).flow &&
+    sameMx(a.mx, b.mx) &&
+    sameSpecs(a.nhs, b.nhs)
+  );
+}
+
+/**
+ * Every field of either fib_config, as sameShape() compares them: a field added to the
+ * types fails to compile here until sameShape() compares it too.
+ */
+const COMPARED: Record<keyof RouteConfig | keyof RouteDelConfig, true> & Record<keyof NexthopSpec, true> = {
+  table: true, dst: true, plen: true, tos: true, type: true, scope: true, protocol: true, priority: true, prefsrc: true,
+  nhs: true, multipath: true, nhid: true, mx: true, flow: true, dev: true, gw: true, gw6: true, weight: true, onlink: true,
+};
+void COMPARED;
+
 /**
  * The events of every step of a replay, in order.
  * @example
@@ -97,6 +175,10 @@ export class PackedEvents {
   private readonly templates: (RouteNewEvent | RouteDelEvent)[] = [];
   private readonly shapes = new Map<string, number>();
   private readonly others: FibEvent[] = [];
+  /** Per template: the keys of its cfg, in order (sameShape). */
+  private readonly cfgKeys: (readonly string[])[] = [];
+  /** Template indexes matched last, most recent first (at most RECENT_SHAPES). */
+  private readonly recent: number[] = [];
   private events = 0;
 
   constructor() {
@@ -110,30 +192,67 @@ export class PackedEvents {
 
   /** Appends one step's events. */
   append(events: readonly FibEvent[]): void {
-    for (const e of events) {
-      let shape: number;
-      const key = e.type === 'route-new' || e.type === 'route-del' ? routeShapeKey(e) : null;
-      if (key !== null && (e.type === 'route-new' || e.type === 'route-del') && e.cfg.dst >>> 0 === e.cfg.dst && (e.cfg.plen & 63) === e.cfg.plen) {
-        let id = this.shapes.get(key);
-        if (id === undefined) {
-          id = this.templates.length;
-          this.templates.push(e);
-          this.shapes.set(key, id);
-        }
-        shape = id;
-        this.cols.push(shape);
-        this.cols.push(e.cfg.dst | 0);
-        this.cols.push(e.cfg.plen);
-      } else {
-        shape = -1 - this.others.length;
-        this.others.push(e);
-        this.cols.push(shape);
-        this.cols.push(0);
-        this.cols.push(0);
-      }
-      this.events++;
+    for (const e of events) this.push(e);
+    this.endStep();
+  }
+
+  /** Appends one event to the step being made (endStep() ends it): append() without its array. */
+  push(e: FibEvent): void {
+    const shape = e.type === 'route-new' || e.type === 'route-del' ? this.routeShape(e) : -1;
+    if (shape >= 0 && (e.type === 'route-new' || e.type === 'route-del')) {
+      this.cols.push(shape);
+      this.cols.push(e.cfg.dst | 0);
+      this.cols.push(e.cfg.plen);
+    } else {
+      this.cols.push(-1 - this.others.length);
+      this.others.push(e);
+      this.cols.push(0);
+      this.cols.push(0);
     }
+    this.events++;
+  }
+
+  /** Ends the step whose events push() added. */
+  endStep(): void {
     this.starts.push(this.events);
+  }
+
+  /**
+   * The route shape of an event (its template's index), -1 when it is kept whole. The
+   * shapes matched last are tried first, compared field by field: a trace's route events
+   * come in runs of a few shapes, and writing the key of each event (routeShapeKey) was
+   * a third of an indexed replay's time and most of its garbage.
+   */
+  private routeShape(e: RouteNewEvent | RouteDelEvent): number {
+    const dst = e.cfg.dst;
+    const plen = e.cfg.plen;
+    if (dst >>> 0 !== dst || (plen & 63) !== plen) return -1;
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) {
+      const id = recent[i] as number;
+      if (!sameShape(e, this.templates[id] as RouteNewEvent | RouteDelEvent, this.cfgKeys[id] as readonly string[])) continue;
+      if (i > 0) {
+        recent[i] = recent[0] as number;
+        recent[0] = id;
+      }
+      return id;
+    }
+    const key = routeShapeKey(e);
+    if (key === null) return -1;
+    let id = this.shapes.get(key);
+    if (id === undefined) {
+      id = this.templates.length;
+      this.templates.push(e);
+      this.cfgKeys.push(Object.keys(e.cfg));
+      this.shapes.set(key, id);
+    }
+    if (recent.length < RECENT_SHAPES) recent.push(id);
+    else recent[recent.length - 1] = id;
+    for (let i = recent.length - 1; i > 0; i--) {
+      recent[i] = recent[i - 1] as number;
+    }
+    recent[0] = id;
+    return id;
   }
 
   /** The events of step i (0-based), equal to those appended for it. */

@@ -38,7 +38,7 @@ import { ruleFamily } from './rule-family.js';
 import { findCause, kernelOriginated } from './burst-cause.js';
 import { ReplayState, NO_STEPS } from './replay-state.js';
 import { causeStep, stateStep } from './cause-step.js';
-import { routeCauseStep, takesRouteFastPath } from './route-fast-path.js';
+import { routeCauseStep, routeFastPathEvent } from './route-fast-path.js';
 import type { CheckFinding, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
 
 export type { AppliedEvent, CheckFinding, RecordRole, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
@@ -142,9 +142,10 @@ export class TraceReplayer {
       this.queue.shift();
       return [stateStep(st, this.pending, q)];
     }
-    if (takesRouteFastPath(st, this.pending, q)) {
+    const fast = routeFastPathEvent(st, this.pending, q);
+    if (fast !== undefined) {
       this.queue.shift();
-      return [routeCauseStep(st, this.pending, q)];
+      return [routeCauseStep(st, this.pending, q, fast)];
     }
     const out: ReplayStep[] = [];
     const findings: CheckFinding[] = [];

@@ -13,7 +13,8 @@
 // | no IPv6 gateway while the model has IPv6 off    | recordEvents() turns IPv6 on first              |
 
 import type { Effect } from '../snapshot/effects.js';
-import { isProblem, routeEvent, usesIpv6 } from './record-events.js';
+import type { FibEvent } from '../events/fib-event.js';
+import { isProblem, routeEvent, usesIpv6, type Unconvertible } from './record-events.js';
 import { predictedNotifications } from './notification.js';
 import { trackMetrics } from './route-metrics-table.js';
 import { kernelOriginated } from './burst-cause.js';
@@ -22,25 +23,28 @@ import { matchPending, type PendingNotifications } from './pending-notifications
 import { NO_FINDINGS, NO_NOTES, NO_SILENT, type ReplayState } from './replay-state.js';
 import type { CheckFinding, ReplayStep } from './replay-step.js';
 
-/** Whether the record at the head of the queue takes the fast path (the table above). */
-export function takesRouteFastPath(st: ReplayState, pending: PendingNotifications, q: Queued): boolean {
+/**
+ * The event of the record at the head of the queue when it takes the fast path (the table
+ * above), or the reason it cannot be converted; undefined when it takes the general path.
+ * Converted once: routeCauseStep() applies what this returns.
+ */
+export function routeFastPathEvent(st: ReplayState, pending: PendingNotifications, q: Queued): FibEvent | Unconvertible | undefined {
   const r = q.record;
-  if (r.kind !== 'route' || pending.count !== 0 || q.applied || kernelOriginated(r, st.form)) return false;
-  if (st.snap.ipv4Sysctl.disable_ipv6 === 0) return true;
+  if (r.kind !== 'route' || pending.count !== 0 || q.applied || kernelOriginated(r, st.form)) return undefined;
   const ev = routeEvent(r, st.snap, st.resolve);
-  return isProblem(ev) || !usesIpv6(ev);
+  if (st.snap.ipv4Sysctl.disable_ipv6 !== 0 && !isProblem(ev) && usesIpv6(ev)) return undefined;
+  return ev;
 }
 
 /**
- * The step of a route request that takes the fast path.
+ * The step of a route request that takes the fast path, with its event from routeFastPathEvent().
  * 1. its event applied (a record the model cannot convert is ignored, with a note);
  * 2. when not checking and its one notified effect is its own add/replace/del: done;
  * 3. else its predictions are added and its own notification matched, the rest unexpected.
  */
-export function routeCauseStep(st: ReplayState, pending: PendingNotifications, q: Queued): ReplayStep {
+export function routeCauseStep(st: ReplayState, pending: PendingNotifications, q: Queued, ev: FibEvent | Unconvertible): ReplayStep {
   const r = q.record;
   if (r.kind !== 'route') throw new TypeError(`routeCauseStep: a route record expected, got ${r.kind}`);
-  const ev = routeEvent(r, st.snap, st.resolve);
   if (isProblem(ev)) return st.stepOf(q, 'ignored', [], [], [], [`not replayed: ${ev.problem}`]);
   // One event: applyEvents() without its copies.
   const before = st.snap;
