@@ -86,14 +86,7 @@ function routeShapeKey(e: RouteNewEvent | RouteDelEvent): string | null {
 /** Route shapes routeShape() compares before it writes a key. */
 const RECENT_SHAPES = 4;
 
-/** Own enumerable keys of an object (for-in: no array made). */
-function keyCount(o: object): number {
-  let n = 0;
-  for (const _k in o) n++;
-  return n;
-}
-
-/** Equal nexthop specs, field by field (and as many fields). */
+/** Equal nexthop specs, field by field. */
 function sameSpecs(a: readonly NexthopSpec[], b: readonly NexthopSpec[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -101,7 +94,6 @@ function sameSpecs(a: readonly NexthopSpec[], b: readonly NexthopSpec[]): boolea
     const x = a[i] as NexthopSpec;
     const y = b[i] as NexthopSpec;
     if (x.dev !== y.dev || x.gw !== y.gw || x.gw6 !== y.gw6 || x.weight !== y.weight || x.onlink !== y.onlink || x.flow !== y.flow) return false;
-    if (keyCount(x) !== keyCount(y)) return false;
   }
   return true;
 }
@@ -120,20 +112,17 @@ function sameMx(a: readonly MetricAttr[] | null | undefined, b: readonly MetricA
 }
 
 /**
- * Whether a route event has the shape of a template (routeShapeKey() would be equal): the
- * same type and op, the cfg's keys in the same order (`keys`, the template's), and every
- * field but dst and plen equal, read by name (a key read by a computed name was most of
- * an indexed replay's time here). The order of a nexthop spec's keys is not compared: the
- * template stands for an event equal to it field for field.
+ * Whether a route event has the shape of a template: the same type and op, and every field
+ * of its fib_config but dst and plen equal, read by name (walking the keys, as
+ * routeShapeKey() does, was most of an indexed replay's time here). Every field the types
+ * declare is compared (COMPARED below holds the list to the types); an optional field
+ * is absent exactly when it reads undefined (exactOptionalPropertyTypes), so equal fields
+ * mean equal keys.
  */
-function sameShape(e: RouteNewEvent | RouteDelEvent, t: RouteNewEvent | RouteDelEvent, keys: readonly string[]): boolean {
+function sameShape(e: RouteNewEvent | RouteDelEvent, t: RouteNewEvent | RouteDelEvent): boolean {
   if (e.type !== t.type || (e.type === 'route-new' && e.op !== (t as RouteNewEvent).op)) return false;
-  for (const k in e) if (k !== 'type' && k !== 'op' && k !== 'cfg') return false;
   const a: RouteConfig | RouteDelConfig = e.cfg;
   const b: RouteConfig | RouteDelConfig = t.cfg;
-  let i = 0;
-  for (const k in a) if (keys[i++] !== k) return false;
-  if (i !== keys.length) return false;
   return (
     a.table === b.table &&
     a.tos === b.tos &&
@@ -151,14 +140,29 @@ function sameShape(e: RouteNewEvent | RouteDelEvent, t: RouteNewEvent | RouteDel
 }
 
 /**
- * Every field of either fib_config, as sameShape() compares them: a field added to the
- * types fails to compile here until sameShape() compares it too.
+ * Every field of the events sameShape() compares, of either fib_config and of a nexthop
+ * spec: a field added to those types fails to compile here until sameShape() (and
+ * cfgWith()) handle it too.
  */
-const COMPARED: Record<keyof RouteConfig | keyof RouteDelConfig, true> & Record<keyof NexthopSpec, true> = {
+const COMPARED: Record<keyof RouteNewEvent | keyof RouteDelEvent | keyof RouteConfig | keyof RouteDelConfig | keyof NexthopSpec, true> = {
+  op: true, cfg: true,
   table: true, dst: true, plen: true, tos: true, type: true, scope: true, protocol: true, priority: true, prefsrc: true,
   nhs: true, multipath: true, nhid: true, mx: true, flow: true, dev: true, gw: true, gw6: true, weight: true, onlink: true,
 };
 void COMPARED;
+
+/** A template's fib_config with another prefix, written out (a spread copy takes V8's generic path). */
+function cfgWith<C extends RouteConfig | RouteDelConfig>(c: C, dst: number, plen: number): C {
+  // RouteDelConfig's fields are RouteConfig's, with a type that may be null: one literal serves both.
+  const o: { -readonly [K in keyof RouteDelConfig]: RouteDelConfig[K] } & { flow?: number } = {
+    table: c.table, dst, plen, tos: c.tos, type: c.type, scope: c.scope, protocol: c.protocol, priority: c.priority,
+    prefsrc: c.prefsrc, nhs: c.nhs, multipath: c.multipath, nhid: c.nhid,
+  };
+  if (c.mx !== undefined) o.mx = c.mx;
+  const flow = (c as RouteConfig).flow;
+  if (flow !== undefined) o.flow = flow;
+  return o as unknown as C;
+}
 
 /**
  * The events of every step of a replay, in order.
@@ -175,8 +179,6 @@ export class PackedEvents {
   private readonly templates: (RouteNewEvent | RouteDelEvent)[] = [];
   private readonly shapes = new Map<string, number>();
   private readonly others: FibEvent[] = [];
-  /** Per template: the keys of its cfg, in order (sameShape). */
-  private readonly cfgKeys: (readonly string[])[] = [];
   /** Template indexes matched last, most recent first (at most RECENT_SHAPES). */
   private readonly recent: number[] = [];
   private events = 0;
@@ -230,7 +232,7 @@ export class PackedEvents {
     const recent = this.recent;
     for (let i = 0; i < recent.length; i++) {
       const id = recent[i] as number;
-      if (!sameShape(e, this.templates[id] as RouteNewEvent | RouteDelEvent, this.cfgKeys[id] as readonly string[])) continue;
+      if (!sameShape(e, this.templates[id] as RouteNewEvent | RouteDelEvent)) continue;
       if (i > 0) {
         recent[i] = recent[0] as number;
         recent[0] = id;
@@ -243,7 +245,6 @@ export class PackedEvents {
     if (id === undefined) {
       id = this.templates.length;
       this.templates.push(e);
-      this.cfgKeys.push(Object.keys(e.cfg));
       this.shapes.set(key, id);
     }
     if (recent.length < RECENT_SHAPES) recent.push(id);
@@ -274,7 +275,7 @@ export class PackedEvents {
         out.push(t);
         continue;
       }
-      out.push(t.type === 'route-new' ? { type: 'route-new', op: t.op, cfg: { ...t.cfg, dst, plen } } : { type: 'route-del', cfg: { ...t.cfg, dst, plen } });
+      out.push(t.type === 'route-new' ? { type: 'route-new', op: t.op, cfg: cfgWith(t.cfg, dst, plen) } : { type: 'route-del', cfg: cfgWith(t.cfg, dst, plen) });
     }
     return out;
   }
