@@ -70,9 +70,14 @@ function copyChunk<V>(c: Chunk<V>): Chunk<V> {
   return { keys: c.keys.slice(), tags: c.tags.slice(), vals: c.vals.slice() };
 }
 
-/** A copy of an inner node, it and its separators the edit's (splitInPlace may add to them). */
+/**
+ * A copy of an inner node, the edit's, with its own child list (ownPath() writes copied
+ * children there). Its separators stay shared until splitInPlace() changes them (it copies
+ * them first): most copies never change them, and a time-travel replay copies an inner node
+ * after every checkpoint it touches.
+ */
 function ownedCopy<V>(n: Inner<V>, edit: PMapEdit): Inner<V> {
-  return edit.own({ seps: edit.own(n.seps.slice()), kids: n.kids.slice() });
+  return edit.own({ seps: n.seps, kids: n.kids.slice() });
 }
 
 /** Inserts x at i of an array, in place (a loop: splice() is a slow generic builtin). */
