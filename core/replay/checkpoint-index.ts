@@ -29,6 +29,7 @@ import type { RouteMetrics } from '../trace/netlink-records.js';
 import type { ReplayView } from './ip-json-dump.js';
 import type { LinkTable } from './link-table.js';
 import { PackedEvents } from './packed-events.js';
+import { F64Blocks, I32Blocks } from './_block-column.js';
 import type { TracePoint } from './replay-run.js';
 import type { AppliedEvent, ReplayStep } from './replay-step.js';
 
@@ -62,43 +63,6 @@ export interface CheckpointIndexOptions {
   readonly change?: number;
 }
 
-/**
- * A growable Float64Array column. One class per element type (not a generic over both):
- * its push() then sees one array kind and stays monomorphic, as the per-step code must.
- */
-class F64Column {
-  length = 0;
-  data = new Float64Array(4096);
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = x;
-  }
-  get bytes(): number {
-    return this.data.byteLength;
-  }
-}
-
-/** A growable Int32Array column (see F64Column). */
-class I32Column {
-  length = 0;
-  data = new Int32Array(4096);
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = x;
-  }
-  get bytes(): number {
-    return this.data.byteLength;
-  }
-}
-
 interface Checkpoint {
   /** Steps applied before it (0: the start). */
   readonly step: number;
@@ -126,10 +90,10 @@ export class CheckpointIndex {
   private readonly change: number;
   private readonly events = new PackedEvents();
   /** Running maximum of the steps' seq (stepAfter for `@N`). */
-  private readonly seqMax = new I32Column();
+  private readonly seqMax = new I32Blocks();
   /** Running maximum of the steps' time, sec and usec compared in that order; -1 before any time. */
-  private readonly secMax = new F64Column();
-  private readonly usecMax = new F64Column();
+  private readonly secMax = new F64Blocks();
+  private readonly usecMax = new F64Blocks();
   private readonly cps: Checkpoint[] = [];
   /** The link table after step i (1-based count of steps), for the steps that changed it. */
   private readonly linksAfter = new Map<number, LinkTable>();
@@ -176,10 +140,10 @@ export class CheckpointIndex {
     const applied = st.applied;
     for (let i = 0; i < applied.length; i++) this.events.push((applied[i] as AppliedEvent).event);
     this.events.endStep();
-    const prevSeq = n === 0 ? -1 : (this.seqMax.data[n - 1] as number);
+    const prevSeq = n === 0 ? -1 : this.seqMax.at(n - 1);
     this.seqMax.push(st.seq > prevSeq ? st.seq : prevSeq);
-    let sec = n === 0 ? -1 : (this.secMax.data[n - 1] as number);
-    let usec = n === 0 ? -1 : (this.usecMax.data[n - 1] as number);
+    let sec = n === 0 ? -1 : this.secMax.at(n - 1);
+    let usec = n === 0 ? -1 : this.usecMax.at(n - 1);
     const t = st.time;
     if (t !== undefined && (t.sec > sec || (t.sec === sec && t.usec > usec))) {
       sec = t.sec;
@@ -225,9 +189,9 @@ export class CheckpointIndex {
   }
 
   private afterAt(i: number, p: TracePoint): boolean {
-    if (p.kind === 'seq') return (this.seqMax.data[i] as number) > p.seq;
-    const sec = this.secMax.data[i] as number;
-    const usec = this.usecMax.data[i] as number;
+    if (p.kind === 'seq') return this.seqMax.at(i) > p.seq;
+    const sec = this.secMax.at(i);
+    const usec = this.usecMax.at(i);
     return sec > p.time.sec || (sec === p.time.sec && usec > p.time.usec);
   }
 

@@ -15,27 +15,7 @@
 import type { FibEvent } from '../events/fib-event.js';
 import type { NexthopSpec, RouteConfig, RouteDelConfig, RouteDelEvent, RouteNewEvent } from '../events/route.js';
 import type { MetricAttr } from '../uapi/rtax.js';
-
-/** A growable Int32Array (the backing store doubles). */
-class IntColumn {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity);
-  }
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = x;
-  }
-  /** Bytes held. */
-  get bytes(): number {
-    return this.data.byteLength;
-  }
-}
+import { I32Blocks } from './_block-column.js';
 
 /** A key that equals no other (a value an event never holds). */
 let unique = 0;
@@ -173,9 +153,9 @@ function cfgWith<C extends RouteConfig | RouteDelConfig>(c: C, dst: number, plen
  */
 export class PackedEvents {
   /** Per event: the shape (>= 0: a route template; < 0: -1 - index into `others`), dst, plen. */
-  private readonly cols = new IntColumn(3 * 4096);
+  private readonly cols = new I32Blocks();
   /** Per step: the index of its first event; one more entry than steps. */
-  private readonly starts = new IntColumn(4096);
+  private readonly starts = new I32Blocks();
   private readonly templates: (RouteNewEvent | RouteDelEvent)[] = [];
   private readonly shapes = new Map<string, number>();
   private readonly others: FibEvent[] = [];
@@ -258,19 +238,19 @@ export class PackedEvents {
 
   /** The events of step i (0-based), equal to those appended for it. */
   eventsOf(i: number): FibEvent[] {
-    const from = this.starts.data[i] as number;
-    const to = this.starts.data[i + 1] as number;
+    const from = this.starts.at(i);
+    const to = this.starts.at(i + 1);
     const out: FibEvent[] = [];
-    const d = this.cols.data;
+    const d = this.cols;
     for (let j = from; j < to; j++) {
-      const shape = d[3 * j] as number;
+      const shape = d.at(3 * j);
       if (shape < 0) {
         out.push(this.others[-1 - shape] as FibEvent);
         continue;
       }
       const t = this.templates[shape] as RouteNewEvent | RouteDelEvent;
-      const dst = (d[3 * j + 1] as number) >>> 0;
-      const plen = d[3 * j + 2] as number;
+      const dst = d.at(3 * j + 1) >>> 0;
+      const plen = d.at(3 * j + 2);
       if (t.cfg.dst === dst && t.cfg.plen === plen) {
         out.push(t);
         continue;
