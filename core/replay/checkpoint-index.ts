@@ -29,8 +29,9 @@ import type { RouteMetrics } from '../trace/netlink-records.js';
 import type { ReplayView } from './ip-json-dump.js';
 import type { LinkTable } from './link-table.js';
 import { PackedEvents } from './packed-events.js';
+import { F64Blocks, I32Blocks } from './_block-column.js';
 import type { TracePoint } from './replay-run.js';
-import type { ReplayStep } from './replay-step.js';
+import type { AppliedEvent, ReplayStep } from './replay-step.js';
 
 /**
  * Steps between checkpoints by default. Chosen by measurement on a million route events
@@ -44,11 +45,14 @@ export const DEFAULT_CHECKPOINT_EVERY = 1024;
 
 /**
  * Table nodes an in-place replay may copy before a checkpoint is due sooner than K steps
- * (settle()'s `change`). A step of random churn on a full table copies about 1.5 nodes
- * (measured: 768 nodes came every ~520 steps of it) and costs 2-5 µs to apply again; a step
- * of a table loaded in order copies a few hundredths of a node and costs under 1 µs. At
- * 384, churn gets a checkpoint every ~260 steps: the replay an instant needs is bounded by
- * its cost, not only by its steps.
+ * (settle()'s `change`). A step of random churn on a full table copies about one node (a
+ * chunk; an inner node on its path once per checkpoint, its separators shared since
+ * pmap-edit.ts ownedCopy()) and costs 2-5 µs to apply again; a step of a table loaded in
+ * order copies a few hundredths of a node and costs under 1 µs. At 384, churn gets a
+ * checkpoint every ~370 steps (the bench's 98,100 steps of churn: about 264 checkpoints,
+ * about 435 while separators were copied too): the replay an instant needs is bounded by its
+ * cost, not only by its steps. On that trace K = 256, 512 and 1024 answered instants alike
+ * (the worst ones are the garbage collections they meet, not the steps they replay).
  */
 export const DEFAULT_CHECKPOINT_CHANGE = 384;
 
@@ -57,26 +61,6 @@ export interface CheckpointIndexOptions {
   readonly every?: number;
   /** Nodes copied (settle()'s `change`) that make a checkpoint due; default DEFAULT_CHECKPOINT_CHANGE. */
   readonly change?: number;
-}
-
-/** A growable typed column. */
-class Column<A extends Int32Array | Float64Array> {
-  length = 0;
-  constructor(
-    public data: A,
-    private readonly make: (n: number) => A,
-  ) {}
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = this.make(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = x;
-  }
-  get bytes(): number {
-    return this.data.byteLength;
-  }
 }
 
 interface Checkpoint {
@@ -106,23 +90,28 @@ export class CheckpointIndex {
   private readonly change: number;
   private readonly events = new PackedEvents();
   /** Running maximum of the steps' seq (stepAfter for `@N`). */
-  private readonly seqMax = new Column(new Int32Array(4096), (n) => new Int32Array(n));
+  private readonly seqMax = new I32Blocks();
   /** Running maximum of the steps' time, sec and usec compared in that order; -1 before any time. */
-  private readonly secMax = new Column(new Float64Array(4096), (n) => new Float64Array(n));
-  private readonly usecMax = new Column(new Float64Array(4096), (n) => new Float64Array(n));
+  private readonly secMax = new F64Blocks();
+  private readonly usecMax = new F64Blocks();
   private readonly cps: Checkpoint[] = [];
   /** The link table after step i (1-based count of steps), for the steps that changed it. */
   private readonly linksAfter = new Map<number, LinkTable>();
   private readonly metricsAfter = new Map<number, ReadonlyMap<string, RouteMetrics>>();
-  private last: { snapshot: FibSnapshot; links: LinkTable; metrics: ReadonlyMap<string, RouteMetrics> };
+  /** The state after the last step added. */
+  private lastSnapshot: FibSnapshot;
+  private lastLinks: LinkTable;
+  private lastMetrics: ReadonlyMap<string, RouteMetrics>;
   private readonly names: ReplayView['names'];
 
   constructor(start: ReplayView, opts: CheckpointIndexOptions = {}) {
     this.every = Math.max(1, Math.floor(opts.every ?? DEFAULT_CHECKPOINT_EVERY));
     this.change = Math.max(1, Math.floor(opts.change ?? DEFAULT_CHECKPOINT_CHANGE));
     this.names = start.names;
-    this.last = { snapshot: start.snapshot, links: start.links, metrics: start.metrics };
-    this.cps.push({ step: 0, ...this.last });
+    this.lastSnapshot = start.snapshot;
+    this.lastLinks = start.links;
+    this.lastMetrics = start.metrics;
+    this.cps.push({ step: 0, snapshot: start.snapshot, links: start.links, metrics: start.metrics });
   }
 
   /** Steps indexed. */
@@ -148,11 +137,13 @@ export class CheckpointIndex {
   /** Records one step, in the order the replay made it. */
   add(st: ReplayStep): void {
     const n = this.events.steps;
-    this.events.append(st.applied.map((a) => a.event));
-    const prevSeq = n === 0 ? -1 : (this.seqMax.data[n - 1] as number);
+    const applied = st.applied;
+    for (let i = 0; i < applied.length; i++) this.events.push((applied[i] as AppliedEvent).event);
+    this.events.endStep();
+    const prevSeq = n === 0 ? -1 : this.seqMax.at(n - 1);
     this.seqMax.push(st.seq > prevSeq ? st.seq : prevSeq);
-    let sec = n === 0 ? -1 : (this.secMax.data[n - 1] as number);
-    let usec = n === 0 ? -1 : (this.usecMax.data[n - 1] as number);
+    let sec = n === 0 ? -1 : this.secMax.at(n - 1);
+    let usec = n === 0 ? -1 : this.usecMax.at(n - 1);
     const t = st.time;
     if (t !== undefined && (t.sec > sec || (t.sec === sec && t.usec > usec))) {
       sec = t.sec;
@@ -160,9 +151,12 @@ export class CheckpointIndex {
     }
     this.secMax.push(sec);
     this.usecMax.push(usec);
-    if (st.links !== this.last.links) this.linksAfter.set(n + 1, st.links);
-    if (st.metrics !== this.last.metrics) this.metricsAfter.set(n + 1, st.metrics);
-    this.last = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
+    if (st.links !== this.lastLinks) this.linksAfter.set(n + 1, st.links);
+    if (st.metrics !== this.lastMetrics) this.metricsAfter.set(n + 1, st.metrics);
+    // Three fields, not an object a step: a step is made per record.
+    this.lastSnapshot = st.snapshot;
+    this.lastLinks = st.links;
+    this.lastMetrics = st.metrics;
   }
 
   /**
@@ -177,7 +171,7 @@ export class CheckpointIndex {
     const lastCp = (this.cps[this.cps.length - 1] as Checkpoint).step;
     if (n === lastCp || (n - lastCp < this.every && change < this.change)) return;
     freeze();
-    this.cps.push({ step: n, ...this.last });
+    this.cps.push({ step: n, snapshot: this.lastSnapshot, links: this.lastLinks, metrics: this.lastMetrics });
   }
 
   /** How many steps lie at or before the point (the state at it is stateAfter(that)). */
@@ -195,9 +189,9 @@ export class CheckpointIndex {
   }
 
   private afterAt(i: number, p: TracePoint): boolean {
-    if (p.kind === 'seq') return (this.seqMax.data[i] as number) > p.seq;
-    const sec = this.secMax.data[i] as number;
-    const usec = this.usecMax.data[i] as number;
+    if (p.kind === 'seq') return this.seqMax.at(i) > p.seq;
+    const sec = this.secMax.at(i);
+    const usec = this.usecMax.at(i);
     return sec > p.time.sec || (sec === p.time.sec && usec > p.time.usec);
   }
 

@@ -3,7 +3,9 @@
 // (take); what is left when the cause's burst is over is reported missing (drain).
 
 import type { Timestamp } from '../trace/netlink-records.js';
-import type { Notification } from './notification.js';
+import { attrDiff, type Notification } from './notification.js';
+import type { Queued } from './record-queue.js';
+import type { CheckFinding } from './replay-step.js';
 
 /** One prediction and the record (sequence number, time) that caused it. */
 export interface Pending {
@@ -48,4 +50,34 @@ export class PendingNotifications {
     this.count = 0;
     return out;
   }
+}
+
+/**
+ * Matches a record's notifications against the pending predictions: each one predicted is
+ * taken (a `different` finding when its attributes differ); returns those left unmatched.
+ */
+export function matchPending(pending: PendingNotifications, q: Queued, ns: readonly Notification[], findings: CheckFinding[]): Notification[] {
+  const left: Notification[] = [];
+  for (const n of ns) {
+    const p = pending.take(n.id);
+    if (p === undefined) {
+      left.push(n);
+      continue;
+    }
+    const diff = attrDiff(n, p.n);
+    if (diff.length > 0) {
+      const r = q.record;
+      findings.push({ kind: 'different', captured: n, expected: p.n, seq: q.seq, ...(r.time !== undefined ? { time: r.time } : {}), fields: diff });
+    }
+  }
+  return left;
+}
+
+/** Every prediction never matched, removed, as `missing` findings (none when not checking). */
+export function missingFindings(pending: PendingNotifications, check: boolean): CheckFinding[] {
+  const out: CheckFinding[] = [];
+  for (const p of pending.drain()) {
+    out.push({ kind: 'missing', expected: p.n, causeSeq: p.causeSeq, ...(p.causeTime !== undefined ? { causeTime: p.causeTime } : {}) });
+  }
+  return check ? out : [];
 }

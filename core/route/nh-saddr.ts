@@ -39,7 +39,9 @@ export function routeLocalnet(s: LocalnetView, ifindex: number): boolean {
 /** Whether inet_select_addr() on this device can answer by route_localnet: it has a primary host-scope address. */
 function localnetMatters(s: LocalnetView, ifindex: number): boolean {
   const d = s.devices.get(ifindex);
-  return d !== undefined && d.addrs.some((a) => !a.secondary && a.scope === RT_SCOPE_HOST);
+  if (d === undefined) return false;
+  for (const a of d.addrs) if (!a.secondary && a.scope === RT_SCOPE_HOST) return true;
+  return false;
 }
 
 /** Whether some route of table `info.tbId` has a fib_info with this key. */
@@ -63,8 +65,14 @@ export function nhSaddrMayMatter(txn: Txn, cfg: { readonly nhid: number; readonl
   if (cfg.nhs.length > 1) return true;
   if (cfg.prefsrc !== 0) return false;
   // A gateway without `dev` is resolved to its device later (fib_check_nh()): any device then.
-  if (cfg.nhs.some((nh) => nh.dev === 0)) return [...txn.devices.keys()].some((i) => localnetMatters(txn, i));
-  return cfg.nhs.some((nh) => localnetMatters(txn, nh.dev));
+  // Loops, not some(): this runs on every route request and a closure is an allocation.
+  for (const nh of cfg.nhs) {
+    if (nh.dev !== 0) continue;
+    for (const i of txn.devices.keys()) if (localnetMatters(txn, i)) return true;
+    return false;
+  }
+  for (const nh of cfg.nhs) if (localnetMatters(txn, nh.dev)) return true;
+  return false;
 }
 
 /**

@@ -16,6 +16,9 @@ import {
 } from '../uapi/rtax.js';
 import { normaliseMetrics, type FibMetrics } from '../snapshot/fib-metrics.js';
 
+/** tcp_ca_get_key_by_name() for the built-in algorithms (a module constant: a default parameter's arrow was made on every call). */
+const builtinCa = (n: string): boolean => TCP_CA_BUILTIN.includes(n);
+
 export type MetricsError = { readonly errno: 'EINVAL'; readonly extack: string | null };
 
 /**
@@ -25,7 +28,7 @@ export type MetricsError = { readonly errno: 'EINVAL'; readonly extack: string |
  */
 export function ipMetricsConvert(
   attrs: readonly MetricAttr[] | null,
-  known: (name: string) => boolean = (n) => TCP_CA_BUILTIN.includes(n),
+  known: (name: string) => boolean = builtinCa,
 ): FibMetrics | null | MetricsError {
   if (attrs === null || attrs.length === 0) return null;
   const vals = new Array<number>(RTAX_MAX + 1).fill(0);

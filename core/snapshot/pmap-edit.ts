@@ -29,9 +29,20 @@ export class PMapEdit {
   /** @internal */ lastKey = 0;
   /** @internal */ lastChunk: unknown = null;
 
+  // The last two objects found owned: an in-place run asks about the same chunk and table
+  // counts event after event (a table loaded in order fills one chunk 32 times), and a
+  // WeakSet lookup each time was a few percent of a replay. An object stays owned for the
+  // edit's life, so a remembered answer never goes stale.
+  private seen0: object | null = null;
+  private seen1: object | null = null;
+
   /** Whether this edit may change `x` in place. */
   owns(x: object): boolean {
-    return this.owned.has(x);
+    if (x === this.seen0 || x === this.seen1) return true;
+    if (!this.owned.has(x)) return false;
+    this.seen1 = this.seen0;
+    this.seen0 = x;
+    return true;
   }
 
   /** Nodes this edit made its own (copied or new): how much an in-place run has changed, for a checkpoint index (core/replay/checkpoint-index.ts). */
@@ -70,9 +81,14 @@ function copyChunk<V>(c: Chunk<V>): Chunk<V> {
   return { keys: c.keys.slice(), tags: c.tags.slice(), vals: c.vals.slice() };
 }
 
-/** A copy of an inner node, it and its separators the edit's (splitInPlace may add to them). */
+/**
+ * A copy of an inner node, the edit's, with its own child list (ownPath() writes copied
+ * children there). Its separators stay shared until splitInPlace() changes them (it copies
+ * them first): most copies never change them, and a time-travel replay copies an inner node
+ * after every checkpoint it touches.
+ */
 function ownedCopy<V>(n: Inner<V>, edit: PMapEdit): Inner<V> {
-  return edit.own({ seps: edit.own(n.seps.slice()), kids: n.kids.slice() });
+  return edit.own({ seps: n.seps, kids: n.kids.slice() });
 }
 
 /** Inserts x at i of an array, in place (a loop: splice() is a slow generic builtin). */

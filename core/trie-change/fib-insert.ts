@@ -13,6 +13,8 @@ import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { EffectCause } from '../snapshot/effects.js';
 import { maskOf } from '../net/ip4.js';
 
+const NO_ALIASES: readonly FibAlias[] = Object.freeze([]);
+
 /** fib_valid_key_len(); since 6.x also checked by rtm_to_fib_config() before the table is looked up or made. */
 export function validKey(dst: number, plen: number): KernelError | null {
   if (plen > 32) return kerr('EINVAL', 'Invalid prefix length');
@@ -164,8 +166,9 @@ export function fibTableDelete(txn: Txn, cfg: RouteDelConfig, opts: InsertOption
     if (cfg.protocol !== 0 && fa.info.protocol !== cfg.protocol) continue;
     if (!nhMatches(cfg, fa)) continue;
     if (!fibMetricsMatch(cfg.mx ?? null, fa.info.metrics)) continue;
-    const next = list.slice();
-    next.splice(i, 1);
+    // The last alias of a prefix: the shared empty list (a delete of a route is mostly that).
+    const next = list.length === 1 ? NO_ALIASES : list.slice();
+    if (next !== NO_ALIASES) (next as FibAlias[]).splice(i, 1);
     txn.setAliases(cfg.table, cfg.dst, cfg.plen, next);
     txn.emit({
       kind: 'route-del',

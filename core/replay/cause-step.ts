@@ -1,0 +1,80 @@
+// The two steps that apply a record's events through the reducer: a state step (a link
+// record, rtmon's dump, a full RTM_NEWNETCONF: the model's devices follow the trace, no
+// matching) and a cause step (a request the trace stands for: older predictions reported
+// missing, a promote_secondaries the burst implies inferred, its events applied, their
+// predicted notifications left pending for the records that follow). Split from replayer.ts,
+// which decides which step a record takes.
+//
+// | step  | events                                   | predictions                     |
+// | ----- | ---------------------------------------- | ------------------------------- |
+// | state | recordEvents() + IFLA_INET_CONF writes   | added (kernel routes of a link) |
+// | cause | inferPromotion() + recordEvents()        | older ones missing, its added   |
+
+import type { FibEvent } from '../events/fib-event.js';
+import { notifiedEffects } from '../snapshot/info-changes.js';
+import { inetConfEvents, recordEvents } from './record-events.js';
+import { predictedNotifications } from './notification.js';
+import { linkFromRecord } from './link-table.js';
+import type { Queued, RecordQueue } from './record-queue.js';
+import { missingFindings, type PendingNotifications } from './pending-notifications.js';
+import { inferPromotion } from './promotion-inference.js';
+import { withinWindow } from './burst-cause.js';
+import type { ReplayState } from './replay-state.js';
+import type { CheckFinding, RecordRole, ReplayStep } from './replay-step.js';
+
+/** A link record, a dump record or a full netconf: state events, no matching (their predictions wait). */
+export function stateStep(st: ReplayState, pending: PendingNotifications, q: Queued): ReplayStep {
+  const r = q.record;
+  const events = recordEvents(r, st.snap, st.resolve);
+  const evs = typeof events === 'string' ? [] : [...events];
+  const notes: string[] = [];
+  if (r.kind === 'link') {
+    if (r.op === 'del') {
+      st.links = new Map(st.links);
+      st.links.delete(r.ifindex);
+      st.monitorNames.delete(r.ifindex);
+    } else if (r.family === 0) {
+      st.links = new Map(st.links);
+      st.links.set(r.ifindex, linkFromRecord(r, st.links.get(r.ifindex)));
+      if (!st.monitorNames.has(r.ifindex) && r.name !== undefined) st.monitorNames.set(r.ifindex, r.name);
+    }
+  }
+  const { applied, before, changes } = st.applyEvents(evs);
+  if (r.kind === 'link' && r.op === 'new' && r.inetConf !== undefined) {
+    const conf = inetConfEvents(r.ifindex, r.inetConf, st.snap);
+    if (conf.length > 0) {
+      const more = st.applyEvents(conf);
+      applied.push(...more.applied);
+      changes.push(...more.changes);
+      for (const c of conf) notes.push(`IFLA_INET_CONF of ${st.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
+    }
+  }
+  st.metrics = st.metricsAfter(changes, null);
+  const silent = st.silentOf(before, changes, applied.map((a) => a.event));
+  // Predictions of state events (kernel routes of a device coming up) are matched later.
+  const findings: CheckFinding[] = [];
+  if (q.seq !== 0) pending.add(predictedNotifications(before, st.snap, notifiedEffects(changes)), q.seq, r.time);
+  return st.stepOf(q, 'state', applied, silent, findings, notes);
+}
+
+/** Applies a record as a cause (flushing older predictions as missing); `pulledBy` when applied ahead of its consequence. */
+export function causeStep(st: ReplayState, pending: PendingNotifications, queue: RecordQueue, q: Queued, findings: CheckFinding[], role: RecordRole, pulledBy?: number): ReplayStep {
+  const r = q.record;
+  const notes: string[] = [];
+  const events = recordEvents(r, st.snap, st.resolve);
+  if (typeof events === 'string') {
+    notes.push(`not replayed: ${events}`);
+    return st.stepOf(q, 'ignored', [], [], findings, notes);
+  }
+  findings.push(...missingFindings(pending, st.check));
+  const inferred = inferPromotion(queue, q, st.snap, st.addrIfindex, (a, b) => withinWindow(a, b, st.windowUsec));
+  for (const e of inferred) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
+  const all: FibEvent[] = [...inferred, ...events];
+  const { applied, before, changes, error } = st.applyEvents(all);
+  st.metrics = st.metricsAfter(changes, r);
+  pending.add(predictedNotifications(before, st.snap, notifiedEffects(changes)), q.seq, r.time);
+  const silent = st.silentOf(before, changes, all);
+  q.applied = true;
+  if (error !== null) notes.push(`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`);
+  return st.stepOf(q, role, applied, silent, findings, notes, pulledBy);
+}
