@@ -155,8 +155,7 @@ export function lookupViewsWasm(
     if (v.kind === 'dir24-8') {
       wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, inAt, outAt, n);
     } else {
-      const direct = flatDirect(r, v.root, v.dirs, v.nodes).byteOffset;
-      wasm.poptrie(direct, v.nodes.byteOffset, v.leaves.byteOffset, inAt, outAt, n);
+      wasm.poptrie(flatNodes(r, v), v.nodes.byteOffset, v.leaves.byteOffset, inAt, outAt, n);
     }
     out.set(scratchOut.subarray(0, n), s);
   }
@@ -176,26 +175,33 @@ export function lookupInHeapWasm(r: WasmRunner, v: LpmViews, addrsAt: number, ou
   const a = addrsAt + 4 * from;
   const o = outAt + 4 * from;
   if (v.kind === 'dir24-8') r.wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, a, o, to - from);
-  else r.wasm.poptrie(flatDirect(r, v.root, v.dirs, v.nodes).byteOffset, v.nodes.byteOffset, v.leaves.byteOffset, a, o, to - from);
+  else r.wasm.poptrie(flatNodes(r, v), v.nodes.byteOffset, v.leaves.byteOffset, a, o, to - from);
 }
 
 /**
- * This thread's flattened copy of a poptrie version's 65,536 direct entries, in the
- * encoding of the WebAssembly loop (see wasm-lookup.ts), made on first use by the module's
- * flatten loop: ~50 us, once per version and thread. The root index identifies the version
- * within its heap: roots are never reused.
+ * This thread's flattened copy of a poptrie version's third-byte nodes (see wasm-lookup.ts),
+ * made on first use by the module's flatten loop and returned as its byte offset: from the
+ * least recently used copy, rewriting only the /16s whose direct entry differs (a few
+ * microseconds after a route event), or in full for a thread's first version of a heap. The
+ * root index identifies the version within its heap (one lineage per heap; roots, nodes and
+ * leaves are never reused or overwritten, so an unchanged entry means an unchanged subtree).
  */
-export function flatDirect(r: WasmRunner, root: number, dirs: Int32Array, nodes: Int32Array): Int32Array {
+export function flatNodes(r: WasmRunner, v: { readonly root: number; readonly dirs: Int32Array; readonly nodes: Int32Array; readonly leaves: Int32Array }): number {
   const slots = r.flat;
-  let i = slots.findIndex((s) => s.root === root);
+  let i = slots.findIndex((s) => s.root === v.root);
   if (i < 0) {
     i = slots.length - 1;
     const s = slots[i]!;
-    r.wasm.flatten(dirs.byteOffset, dirs.byteOffset + 4 * root, nodes.byteOffset, s.view.byteOffset);
-    s.root = root;
+    const dirs = v.dirs.byteOffset;
+    const all = s.root < 0;
+    const oldDirs = all ? dirs : s.dirsAt;
+    const oldRoot = all ? v.root : s.root;
+    r.wasm.flatten(oldDirs, oldDirs + 4 * oldRoot, dirs, dirs + 4 * v.root, v.nodes.byteOffset, v.leaves.byteOffset, s.pairs, s.values, all ? 1 : 0);
+    s.root = v.root;
+    s.dirsAt = dirs;
   }
   if (i > 0) slots.unshift(...slots.splice(i, 1));
-  return slots[0]!.view;
+  return slots[0]!.pairs;
 }
 
 /**
