@@ -319,13 +319,16 @@ export interface WasmRunner {
   readonly flat: FlatSlot[];
 }
 
+/** Bytes of the heap each thread that looks up a poptrie allocates for itself (wasmRunner()). */
+export const WASM_THREAD_BYTES = 4 * (2 * WASM_SCRATCH + FLAT_SLOTS * FLAT_WORDS);
+
 /**
  * Instantiates the loops for a heap and grows the heap by this thread's scratch space:
  * 2 x WASM_SCRATCH addresses and FLAT_SLOTS flat copies (4.25 MiB each).
  */
 export function wasmRunner(heap: SharedHeap): WasmRunner {
   const wasm = instantiateLookup(heap.memory);
-  const scratch = heapAlloc(heap, 2 * WASM_SCRATCH + FLAT_SLOTS * FLAT_WORDS);
+  const scratch = heapAlloc(heap, WASM_THREAD_BYTES / 4);
   const at = scratch.byteOffset;
   return {
     wasm,
