@@ -294,11 +294,11 @@ export function instantiateLookup(memory: WasmMemory): WasmLookup {
 /** Addresses copied into the heap per call of a loop (scratch: 2 x 32 KiB, which stay in the L1/L2 caches between the copies and the loop). */
 export const WASM_SCRATCH = 1 << 13;
 
-/** Flat copies a thread keeps per heap (two: a publish mid-batch). */
-const FLAT_SLOTS = 2;
+/** Flat copies a thread keeps per heap when it makes its own (two: a publish mid-batch). */
+export const FLAT_SLOTS = 2;
 
 /** Int32s of one flat copy: 65,536 x 8 word pairs, then 65,536 leaves (4.25 MiB). */
-const FLAT_WORDS = 2 * PAIRS * 65536 + 65536;
+export const FLAT_WORDS = 2 * PAIRS * 65536 + 65536;
 
 /** A flat copy of one version's third-byte nodes, keyed by the version's root index. */
 export interface FlatSlot {
@@ -310,33 +310,38 @@ export interface FlatSlot {
   readonly values: number;
 }
 
+/** Room for a flat copy in a heap (empty: the first flatten writes it whole). */
+export function newFlatSlot(heap: SharedHeap): FlatSlot {
+  const pairs = heapAlloc(heap, FLAT_WORDS).byteOffset;
+  return { root: -1, dirsAt: 0, pairs, values: pairs + 8 * PAIRS * 65536 };
+}
+
 /** A thread's lookup state for one heap: the instance and its scratch space. */
 export interface WasmRunner {
+  readonly heap: SharedHeap;
   readonly wasm: WasmLookup;
   readonly scratchIn: Uint32Array;
   readonly scratchOut: Uint32Array;
-  /** Most recently used first. */
+  /** Flat copies this thread made itself (up to FLAT_SLOTS), most recently used first. */
   readonly flat: FlatSlot[];
 }
 
-/** Bytes of the heap each thread that looks up a poptrie allocates for itself (wasmRunner()). */
-export const WASM_THREAD_BYTES = 4 * (2 * WASM_SCRATCH + FLAT_SLOTS * FLAT_WORDS);
+/** Bytes of the heap each thread that looks up a table allocates for itself (wasmRunner()). */
+export const WASM_THREAD_BYTES = 4 * 2 * WASM_SCRATCH;
 
 /**
  * Instantiates the loops for a heap and grows the heap by this thread's scratch space:
- * 2 x WASM_SCRATCH addresses and FLAT_SLOTS flat copies (4.25 MiB each).
+ * 2 x WASM_SCRATCH addresses (flat copies are allocated when the thread makes one).
  */
 export function wasmRunner(heap: SharedHeap): WasmRunner {
   const wasm = instantiateLookup(heap.memory);
   const scratch = heapAlloc(heap, WASM_THREAD_BYTES / 4);
   const at = scratch.byteOffset;
   return {
+    heap,
     wasm,
     scratchIn: new Uint32Array(scratch.buffer, at, WASM_SCRATCH),
     scratchOut: new Uint32Array(scratch.buffer, at + 4 * WASM_SCRATCH, WASM_SCRATCH),
-    flat: Array.from({ length: FLAT_SLOTS }, (_, i) => {
-      const pairs = at + 8 * WASM_SCRATCH + i * FLAT_WORDS * 4;
-      return { root: -1, dirsAt: 0, pairs, values: pairs + 8 * PAIRS * 65536 };
-    }),
+    flat: [],
   };
 }
