@@ -16,6 +16,7 @@
 // figures and ratios on stdout, and shows progress on stderr.
 //
 // The parts: _engine-options.ts (options, command line), _engine-table.ts (one table),
+// _engine-rows.ts (the competitors' rows on one workload), _engine-growth.ts (the growth rows),
 // _engine-results.ts (results, printing, chart).
 
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,9 @@ import { HOST_SCRIPT } from './_fib-snapshot.js';
 import { DEFAULTS, REPO, commandLine, engineBenchOptions, type Options, type EngineBenchOptions } from './_engine-options.js';
 import { ENGINE_BENCH_COMMAND, runLookupBenchMain } from './_bench-args.js';
 import { printResults, svgOf, targetsOf, type EngineBenchResults, type EngineTableResult, type GrowthRow } from './_engine-results.js';
-import { benchTable, benchGrowth, runKernelJobs, type Ctx } from './_engine-table.js';
+import { benchTable, runKernelJobs } from './_engine-table.js';
+import { benchGrowth } from './_engine-growth.js';
+import type { Ctx } from './_engine-rows.js';
 
 export { DEFAULT_TABLE, engineBenchOptions, QUICK, type EngineBenchOptions } from './_engine-options.js';
 export type { EngineBenchResults, EngineTableResult, GrowthRow, RateRow, Workload } from './_engine-results.js';

@@ -25,6 +25,7 @@ import {
 } from './lpm/lpm-table.js';
 import { parseLookupReply, type LookupFault, type LookupTask } from './protocol.js';
 import { heapAlloc } from './lpm/_shared-heap.js';
+import { FlatCopies } from './lpm/flat-copies.js';
 
 /** Where a fault may be injected: the chunk, its attempt (0 first) and its batch's version. */
 export interface ChunkAttempt {
@@ -69,6 +70,8 @@ export interface LookupPoolStats {
 interface Published {
   readonly version: number;
   readonly shared: LpmShared;
+  /** A poptrie's flattened copy for the WebAssembly loop (flat-copies.ts), as a byte offset. */
+  readonly flat?: number;
 }
 
 interface Pin {
@@ -118,6 +121,8 @@ export class LookupPool {
   private counters = { batches: 0, chunks: 0, answered: 0, retries: 0 };
   /** The buffers allocBatch() made, by the heap they live in. */
   private readonly batchHeaps = new WeakMap<ArrayBufferLike, number>();
+  /** The flattened poptrie copies the workers share. */
+  private readonly flatCopies = new FlatCopies();
 
   constructor(options: LookupPoolOptions = {}) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
@@ -175,7 +180,8 @@ export class LookupPool {
         `Cannot publish: version must increase: got ${version} after ${this.current.version}`,
       );
     }
-    this.current = { version, shared: lpmShared(table) };
+    const flat = table.kind === 'poptrie' && this.kernel === 'wasm' ? this.flatCopies.copyFor(table, version, (v) => this.pins.has(v)) : undefined;
+    this.current = { version, shared: lpmShared(table), ...(flat === undefined ? {} : { flat }) };
   }
 
   /**
@@ -249,6 +255,7 @@ export class LookupPool {
           to: Math.floor((n * (c + 1)) / chunks),
           kernel: this.kernel,
           ...(inHeap ? { inHeap: true as const } : {}),
+          ...(cur.flat === undefined ? {} : { flat: cur.flat }),
         };
         jobs.push(this.runChunk(c, task));
       }

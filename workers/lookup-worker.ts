@@ -64,8 +64,8 @@ function answer(
   to: number,
 ): void {
   if (task.kernel === 'js') lookupViews(v, addrs, out, from, to);
-  else if (task.inHeap === true) lookupInHeapWasm(runnerFor(v.heap, runners), v, task.addrsOffset, task.outOffset, from, to);
-  else lookupViewsWasm(runnerFor(v.heap, runners), v, addrs, out, from, to);
+  else if (task.inHeap === true) lookupInHeapWasm(runnerFor(v.heap, runners), v, task.addrsOffset, task.outOffset, from, to, task.flat);
+  else lookupViewsWasm(runnerFor(v.heap, runners), v, addrs, out, from, to, task.flat);
 }
 
 /**

@@ -9,6 +9,7 @@
 
 import type { HeapRegion, WasmMemory } from './lpm/_shared-heap.js';
 import type { LpmKernel, LpmShared } from './lpm/lpm-table.js';
+import { FLAT_WORDS } from './lpm/wasm-lookup.js';
 
 /** A test-only fault for one chunk: the worker exits its thread, or throws, mid-chunk. */
 export type LookupFault = 'exit' | 'throw';
@@ -33,6 +34,11 @@ export interface LookupTask {
    * offsets are then addresses the WebAssembly loop reads and writes in place.
    */
   readonly inHeap?: true;
+  /**
+   * A poptrie's flattened copy for the WebAssembly loop (lpm/flat-copies.ts), shared by the
+   * pool's workers: its byte offset in the table's memory. Absent: the worker makes its own.
+   */
+  readonly flat?: number;
   /** Test-only: set by the pool's `faults` hook. */
   readonly fault?: LookupFault;
 }
@@ -110,7 +116,7 @@ export function parseLookupTask(x: unknown): LookupTask {
   if (!isRecord(x)) return fail('an object');
   const table = parseLpmShared(x['table']);
   if (!table) return fail('table: a dir24-8 or poptrie descriptor');
-  const { version, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel, fault, inHeap } = x;
+  const { version, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel, fault, inHeap, flat } = x;
   if (!isIndex(version)) return fail('version: a non-negative integer');
   if (!isShared(addrs) || !isShared(out)) return fail('addrs and out: SharedArrayBuffers');
   if (!isIndex(addrsOffset) || !isIndex(addrsLength) || !isIndex(outOffset)) {
@@ -126,7 +132,14 @@ export function parseLookupTask(x: unknown): LookupTask {
   if (inHeap !== undefined && inHeap !== true) return fail('inHeap: true or absent');
   const end = Math.max(addrsOffset, outOffset) + 4 * addrsLength;
   if (inHeap === true && end > table.memory.buffer.byteLength) return fail(`inHeap: addrs and out inside the table's memory (they end at byte ${end})`);
-  const task = { version, table, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel, ...(inHeap === true ? { inHeap: true as const } : {}) };
+  if (flat !== undefined && !(table.kind === 'poptrie' && isIndex(flat) && flat + 4 * FLAT_WORDS <= table.memory.buffer.byteLength)) {
+    return fail("flat: absent, or the byte offset of a flat copy inside a poptrie's memory");
+  }
+  const task = {
+    version, table, addrs, addrsOffset, addrsLength, out, outOffset, from, to, kernel,
+    ...(inHeap === true ? { inHeap: true as const } : {}),
+    ...(flat === undefined ? {} : { flat }),
+  };
   return fault === undefined ? task : { ...task, fault };
 }
 

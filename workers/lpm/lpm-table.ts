@@ -26,7 +26,7 @@ import {
   type PoptrieTable,
 } from './poptrie.js';
 import { heapBuffer, viewOf, type SharedHeap } from './_shared-heap.js';
-import { wasmRunner, WASM_SCRATCH, type WasmRunner } from './wasm-lookup.js';
+import { FLAT_SLOTS, newFlatSlot, wasmRunner, WASM_SCRATCH, type FlatSlot, type WasmLookup, type WasmRunner } from './wasm-lookup.js';
 
 /** A compiled table on the main thread. */
 export type LpmTable = Dir24Table | PoptrieTable;
@@ -132,7 +132,8 @@ export function lookupViews(
 /**
  * Answers `addrs[from..to)` into `out[from..to)` with the WebAssembly loop: copies up to
  * WASM_SCRATCH addresses at a time into the runner's scratch space in the table's heap,
- * runs the loop there, and copies the answers out.
+ * runs the loop there, and copies the answers out. A poptrie's loop reads the flattened copy
+ * at byte offset `flat` (the one the pool shares, flat-copies.ts) or else the thread's own.
  */
 export function lookupViewsWasm(
   r: WasmRunner,
@@ -141,6 +142,7 @@ export function lookupViewsWasm(
   out: Uint32Array,
   from: number,
   to: number,
+  flat?: number,
 ): void {
   const { scratchIn, scratchOut, wasm } = r;
   const inAt = scratchIn.byteOffset;
@@ -155,8 +157,7 @@ export function lookupViewsWasm(
     if (v.kind === 'dir24-8') {
       wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, inAt, outAt, n);
     } else {
-      const direct = flatDirect(r, v.root, v.dirs, v.nodes).byteOffset;
-      wasm.poptrie(direct, v.nodes.byteOffset, v.leaves.byteOffset, inAt, outAt, n);
+      wasm.poptrie(flat ?? flatNodes(r, v), v.nodes.byteOffset, v.leaves.byteOffset, inAt, outAt, n);
     }
     out.set(scratchOut.subarray(0, n), s);
   }
@@ -166,8 +167,9 @@ export function lookupViewsWasm(
  * Answers addresses that already live in the table's memory (byte offsets `addrsAt` and
  * `outAt`, entries from..to): the WebAssembly loop reads and writes them in place, without
  * the copies through the scratch space lookupViewsWasm() makes (LookupPool.allocBatch()).
+ * `flat` as for lookupViewsWasm().
  */
-export function lookupInHeapWasm(r: WasmRunner, v: LpmViews, addrsAt: number, outAt: number, from: number, to: number): void {
+export function lookupInHeapWasm(r: WasmRunner, v: LpmViews, addrsAt: number, outAt: number, from: number, to: number, flat?: number): void {
   const heap = heapBuffer(v.heap.memory);
   if (v.kind === 'poptrie' && !wasmReaches(v.nodes)) {
     lookupViews(v, new Uint32Array(heap, addrsAt, to), new Uint32Array(heap, outAt, to), from, to);
@@ -176,26 +178,50 @@ export function lookupInHeapWasm(r: WasmRunner, v: LpmViews, addrsAt: number, ou
   const a = addrsAt + 4 * from;
   const o = outAt + 4 * from;
   if (v.kind === 'dir24-8') r.wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, a, o, to - from);
-  else r.wasm.poptrie(flatDirect(r, v.root, v.dirs, v.nodes).byteOffset, v.nodes.byteOffset, v.leaves.byteOffset, a, o, to - from);
+  else r.wasm.poptrie(flat ?? flatNodes(r, v), v.nodes.byteOffset, v.leaves.byteOffset, a, o, to - from);
+}
+
+/** What a flat copy is made from: one poptrie version's arrays. */
+export interface PoptrieArrays {
+  readonly root: number;
+  readonly dirs: Int32Array;
+  readonly nodes: Int32Array;
+  readonly leaves: Int32Array;
 }
 
 /**
- * This thread's flattened copy of a poptrie version's 65,536 direct entries, in the
- * encoding of the WebAssembly loop (see wasm-lookup.ts), made on first use by the module's
- * flatten loop: ~50 us, once per version and thread. The root index identifies the version
- * within its heap: roots are never reused.
+ * Makes `s` the flattened copy of version `v` (see wasm-lookup.ts) with the module's flatten
+ * loop: from the version the slot held, rewriting only the /16s whose direct entry differs (a
+ * few microseconds after a route event), or in full for an empty slot. The root index
+ * identifies the version within its heap (one lineage per heap; roots, nodes and leaves are
+ * never reused or overwritten, so an unchanged entry means an unchanged subtree).
  */
-export function flatDirect(r: WasmRunner, root: number, dirs: Int32Array, nodes: Int32Array): Int32Array {
+export function flattenSlot(wasm: WasmLookup, s: FlatSlot, v: PoptrieArrays): void {
+  const dirs = v.dirs.byteOffset;
+  const all = s.root < 0;
+  const oldDirs = all ? dirs : s.dirsAt;
+  const oldRoot = all ? v.root : s.root;
+  wasm.flatten(oldDirs, oldDirs + 4 * oldRoot, dirs, dirs + 4 * v.root, v.nodes.byteOffset, v.leaves.byteOffset, s.pairs, s.values, all ? 1 : 0);
+  s.root = v.root;
+  s.dirsAt = dirs;
+}
+
+/**
+ * This thread's own flattened copy of a poptrie version, made on first use (from the least
+ * recently used of FLAT_SLOTS copies) and returned as its byte offset. The workers use the
+ * copies their pool shares instead (flat-copies.ts); this is for the calling thread and for
+ * a task that brings none.
+ */
+export function flatNodes(r: WasmRunner, v: PoptrieArrays): number {
   const slots = r.flat;
-  let i = slots.findIndex((s) => s.root === root);
+  let i = slots.findIndex((s) => s.root === v.root);
   if (i < 0) {
+    if (slots.length < FLAT_SLOTS) slots.push(newFlatSlot(r.heap));
     i = slots.length - 1;
-    const s = slots[i]!;
-    r.wasm.flatten(dirs.byteOffset, dirs.byteOffset + 4 * root, nodes.byteOffset, s.view.byteOffset);
-    s.root = root;
+    flattenSlot(r.wasm, slots[i]!, v);
   }
   if (i > 0) slots.unshift(...slots.splice(i, 1));
-  return slots[0]!.view;
+  return slots[0]!.pairs;
 }
 
 /**

@@ -9,10 +9,11 @@
 //
 // Measured here (AMD EPYC, 2 cores; bench/lpm.bench.ts) on the full table of 901,899
 // prefixes: 7.1 bytes per prefix (6.1 MiB; DIR-24-8: 75.8), compile ~30-50 ms, one route
-// event ~20 us median, and with the WebAssembly loop ~150 M lookups/s on one thread for
-// table-drawn addresses, about DIR-24-8's rate, since it fits in the last-level cache. On a
+// event ~20 us median. The WebAssembly loop (wasm-lookup.ts) reads a per-thread flattened
+// copy of the third-byte nodes (4 MiB, not counted above), so a lookup is two dependent loads,
+// as DIR-24-8's is for a long prefix, and the whole fits in the last-level cache. On a
 // generated table whose prefixes are spread evenly over all /16s it needs 13.7 bytes per
-// prefix and runs at about half DIR-24-8's rate.
+// prefix (rates: bench/results/engine.json and lpm.json).
 //
 //   | array  | entry                                       | read with                        |
 //   |--------|---------------------------------------------|----------------------------------|

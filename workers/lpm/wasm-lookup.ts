@@ -8,24 +8,30 @@
 //   | export  | params (all i32; offsets are byte offsets in the memory)       | per address    |
 //   |---------|----------------------------------------------------------------|----------------|
 //   | dir24   | tbl24, tbl8, addrs, out, n                                     | as lookupDir24 |
-//   | poptrie | direct (flattened, see below), nodes, leaves, addrs, out, n   | as lookupPoptrie |
-//   | flatten | dirs, root (byte offset of the root), nodes, direct            | -              |
+//   | poptrie | flat (see below), nodes, leaves, addrs, out, n                 | as lookupPoptrie |
+//   | flatten | oldDirs, oldRoot, dirs, root, nodes, leaves, flat, values, all | -              |
 //
-// The poptrie loop reads a per-thread flattened copy of one version's 65,536 direct entries
-// (flatten; 256 KiB, made once per version and thread), encoded so that the common walk is
-// short: indexed by the complement of the address's top 16 bits, an entry is ~value (< 0) for
-// a /16 answered there, or for a /16 with a node the node's byte address + 56 (>= 0). With
-// the complemented address na = ~a, the node's word for byte b = (a >>> 8) & 255 is at
-// entry - ((na >>> 10) & 56), and the bits 0..b of its bitmap are those the shift
-// `bitmap << (na >>> 8)` keeps (shift counts are taken mod 32, and (na >>> 8) & 31 = 31 - b):
-// the lookup is two loads of the node's word pair, a popcount and the leaf load, about 20
-// instructions. 99% of the table-drawn addresses of the real table end there; a /25../32
-// leaf (~node) takes one more node step with the shared encoding.
+// The poptrie loop reads a per-thread flattened copy of one version's third-byte nodes: for
+// each of the 65,536 /16s, the 8 (bitmap, leaf base) word pairs of its node, at a place the
+// address alone gives (flatten; 4 MiB, plus 256 KiB of leaves for the /16s answered in the
+// direct level, which get a node with empty bitmaps whose base is that leaf). So the walk of
+// an address is two dependent loads, as a DIR-24-8 lookup of a long prefix is: the word pair
+// and the leaf. The pairs are stored in reverse order so that, with the complemented address
+// na = ~a, the pair for byte b = (a >>> 8) & 255 is at flat + ((na >>> 10) & -8), and the
+// bits 0..b of its bitmap are those the shift `bitmap << (na >>> 8)` keeps (shift counts are
+// taken mod 32, and (na >>> 8) & 31 = 31 - b); the pair's base is the byte address of the
+// node's leaves, so the leaf is at base + 4 * popcount: about 15 instructions. 99.9% of the
+// table-drawn addresses of the real table end there; a /25../32 leaf (~node) takes one step
+// through the shared nodes.
 //
-// It interleaves GROUP lookups stage by stage (load all direct entries, then all first nodes,
-// then all leaves), so the loads of different addresses overlap: the walk is a chain of
-// dependent loads, and one address alone leaves the memory system idle (group prefetching,
-// Chen et al., "Improving hash join performance through prefetching", 2004).
+// The lookups of a group of GROUP addresses are written out one after the other (no loop
+// branch or induction between them), so the out-of-order core overlaps the loads of
+// several addresses, as it does for the C baseline's loop.
+//
+// The flattened copy of a version is made from the last one the thread made when it can
+// (flatten with all = 0): versions of one lineage share every /16 whose entry in the direct
+// level is unchanged (subtrees are persistent, poptrie-update.ts), so only the /16s whose
+// entry differs are written again.
 
 import { heapAlloc, type SharedHeap, type WasmMemory } from './_shared-heap.js';
 import {
@@ -46,11 +52,11 @@ import {
   loop,
   ltS,
   name,
+  ne,
   or,
   orElse,
   popcnt,
   section,
-  select,
   set,
   shl,
   shrU,
@@ -86,50 +92,44 @@ function dir24Body(): Code[] {
   ];
 }
 
-// poptrie(direct, nodes, leaves, addrs, out, n): see the header for `direct`.
-const DIRECT = 0;
+// poptrie(flat, nodes, leaves, addrs, out, n): see the header for `flat`.
+const FLAT = 0;
 const NODES = 1;
 const LEAVES = 2;
 const ADDRS = 3;
 const OUT = 4;
 const N = 5;
-// Locals: byte index i, end, groupEnd, then per grouped lookup k: na (~address), e, w.
+// Locals: byte index i, end, groupEnd, then per grouped lookup k: na (~address), e.
 const I = 6;
 const END = 7;
 const GEND = 8;
-const NA = (k: number): number => 9 + 3 * k;
-const E = (k: number): number => 10 + 3 * k;
-const W = (k: number): number => 11 + 3 * k;
-const POPTRIE_LOCALS = 3 + 3 * GROUP;
+const NA = (k: number): number => 9 + 2 * k;
+const E = (k: number): number => 10 + 2 * k;
+const POPTRIE_LOCALS = 3 + 2 * GROUP;
 
 /** na = ~addrs[i + k]. */
 const loadAddr = (k: number): Code[] => [get(ADDRS), get(I), add, load(4 * k), i32(-1), xor, set(NA(k))];
 
-/** e = direct[na >>> 16]. */
-const directStep = (k: number): Code[] => [get(NA(k)), i32(16), shrU, i32(2), shl, get(DIRECT), add, load(), set(E(k))];
-
-/** Word pair w of node e (an address + 56) for the third byte; e = leaves[base + popcount(bits 0..b)]. */
+/** The third byte's word pair (bitmap, leaf base address) from the flat copy; e = the leaf. */
 const firstNode = (k: number): Code[] => [
-  get(E(k)), get(NA(k)), i32(10), shrU, i32(56), and, sub, tee(W(k)), load(4),
-  get(W(k)), load(), get(NA(k)), i32(8), shrU, shl, popcnt, add,
-  i32(2), shl, get(LEAVES), add, load(), set(E(k)),
+  get(NA(k)), i32(10), shrU, i32(-8), and, get(FLAT), add, tee(E(k)), load(4),
+  get(E(k)), load(), get(NA(k)), i32(8), shrU, shl, popcnt, i32(2), shl, add, load(), set(E(k)),
 ];
 
-/** The same for the fourth byte from a leaf ~node (the shared encoding): node byte address nodes + node * 64. */
+/** The same for the fourth byte from a leaf ~node (the shared nodes): node byte address nodes + node * 64. */
 const secondNode = (k: number): Code[] => [
   get(E(k)), i32(-1), xor, i32(6), shl, get(NODES), add, i32(56), add,
-  get(NA(k)), i32(2), shrU, i32(56), and, sub, tee(W(k)), load(4),
-  get(W(k)), load(), get(NA(k)), shl, popcnt, add,
+  get(NA(k)), i32(2), shrU, i32(56), and, sub, tee(E(k)), load(4),
+  get(E(k)), load(), get(NA(k)), shl, popcnt, add,
   i32(2), shl, get(LEAVES), add, load(), set(E(k)),
 ];
-
-/** A node entry (>= 0) walks the first node; a value (~value) is complemented back. */
-const stepOne = (k: number): Code[] => [get(E(k)), i32(0), geS, ifThen, firstNode(k), orElse, get(E(k)), i32(-1), xor, set(E(k)), end];
 
 /** A leaf that is a node (< 0) walks it. */
 const stepTwo = (k: number): Code[] => [get(E(k)), i32(0), ltS, ifThen, secondNode(k), end];
 
 const storeOut = (k: number): Code[] => [get(OUT), get(I), add, get(E(k)), store(4 * k)];
+
+const oneLookup = (k: number): Code[] => [loadAddr(k), firstNode(k), stepTwo(k), storeOut(k)];
 
 function poptrieBody(): Code[] {
   const ks = [...Array(GROUP).keys()];
@@ -140,11 +140,7 @@ function poptrieBody(): Code[] {
     get(END), i32(4 * GROUP), geU, ifThen,
     block, loop,
     get(I), get(GEND), gtU, brIf(1),
-    ks.map(loadAddr),
-    ks.map(directStep),
-    ks.map(stepOne),
-    ks.map(stepTwo),
-    ks.map(storeOut),
+    ks.map(oneLookup),
     get(I), i32(4 * GROUP), add, set(I),
     br(0),
     end, end,
@@ -152,7 +148,7 @@ function poptrieBody(): Code[] {
     // The remaining addresses, one at a time.
     block, loop,
     get(I), get(END), geU, brIf(1),
-    loadAddr(0), directStep(0), stepOne(0), stepTwo(0), storeOut(0),
+    oneLookup(0),
     get(I), i32(4), add, set(I),
     br(0),
     end, end,
@@ -160,31 +156,73 @@ function poptrieBody(): Code[] {
   ];
 }
 
-// flatten(dirs, root, nodes, direct); locals i, e.
-const F_DIRS = 0;
-const F_ROOT = 1;
-const F_NODES = 2;
-const F_DIRECT = 3;
-const F_I = 4;
-const F_E = 5;
+// flatten(oldDirs, oldRoot, dirs, root, nodes, leaves, flat, values, all): byte offsets (the
+// roots: of the root's first entry); locals h, nb, ob, l, e, p, q.
+const F_OLD_DIRS = 0;
+const F_OLD_ROOT = 1;
+const F_DIRS = 2;
+const F_ROOT = 3;
+const F_NODES = 4;
+const F_LEAVES = 5;
+const F_FLAT = 6;
+const F_VALUES = 7;
+const F_ALL = 8;
+const F_H = 9;
+const F_NB = 10;
+const F_OB = 11;
+const F_L = 12;
+const F_E = 13;
+const F_P = 14;
+const F_Q = 15;
+const FLATTEN_LOCALS = 7;
+const PAIRS = 8;
 
 /**
- * direct[65535 - i] = e >= 0 ? ~e : nodes + (~e << 6) + 56 for e = dirs[dirs[root + (i >>> 8)] + (i & 255)],
- * i = 0..65535: one version's direct entries in the poptrie loop's encoding.
+ * Writes /16 x = h << 8 | l with direct entry e: its PAIRS pairs, pair j at
+ * p + 8 * (7 - j) for p = flat + 4 MiB - 64 - 64 * x (the reverse order of the header).
+ * A value e: values[x] = e and pairs (0, &values[x]); a node ~e: its pairs with the base as a
+ * byte address in leaves.
+ */
+function writeSlot(): Code[] {
+  const ms = [...Array(PAIRS).keys()];
+  return [
+    get(F_FLAT), i32((1 << 22) - 64), add, get(F_H), i32(14), shl, sub, get(F_L), i32(6), shl, sub, set(F_P),
+    get(F_E), i32(0), geS, ifThen,
+    get(F_VALUES), get(F_H), i32(10), shl, add, get(F_L), i32(2), shl, add, tee(F_Q), get(F_E), store(),
+    ms.map((m) => [get(F_P), i32(0), store(8 * m), get(F_P), get(F_Q), store(8 * m + 4)]),
+    orElse,
+    get(F_NODES), get(F_E), i32(-1), xor, i32(6), shl, add, set(F_Q),
+    ms.map((j) => [
+      get(F_P), get(F_Q), load(8 * j), store(8 * (7 - j)),
+      get(F_P), get(F_LEAVES), get(F_Q), load(8 * j + 4), i32(2), shl, add, store(8 * (7 - j) + 4),
+    ]),
+    end,
+  ];
+}
+
+/**
+ * For each of the 256 blocks of the root, and each of their 256 entries: unless `all`, skip a
+ * block whose index is the old root's, and an entry equal to the old block's; write the rest.
  */
 function flattenBody(): Code[] {
   return [
     block, loop,
-    get(F_I), i32(65536), geU, brIf(1),
-    get(F_DIRS),
-    get(F_ROOT), get(F_I), i32(8), shrU, i32(2), shl, add, load(),
-    get(F_I), i32(255), and, add, i32(2), shl, add, load(), set(F_E),
-    get(F_DIRECT), i32(65535), get(F_I), sub, i32(2), shl, add,
-    get(F_E), i32(-1), xor,
-    get(F_NODES), get(F_E), i32(-1), xor, i32(6), shl, add, i32(56), add,
-    get(F_E), i32(0), geS, select,
-    store(),
-    get(F_I), i32(1), add, set(F_I),
+    get(F_H), i32(256), geU, brIf(1),
+    get(F_ROOT), get(F_H), i32(2), shl, add, load(), set(F_NB),
+    get(F_OLD_ROOT), get(F_H), i32(2), shl, add, load(), set(F_OB),
+    get(F_ALL), get(F_NB), get(F_OB), ne, or, ifThen,
+    i32(0), set(F_L),
+    block, loop,
+    get(F_L), i32(256), geU, brIf(1),
+    get(F_DIRS), get(F_NB), get(F_L), add, i32(2), shl, add, load(), set(F_E),
+    get(F_ALL), get(F_E), get(F_OLD_DIRS), get(F_OB), get(F_L), add, i32(2), shl, add, load(), ne, or, ifThen,
+    writeSlot(),
+    end,
+    get(F_L), i32(1), add, set(F_L),
+    br(0),
+    end, end,
+    end,
+    get(F_H), i32(1), add, set(F_H),
     br(0),
     end, end,
     end,
@@ -196,7 +234,7 @@ export function lookupWasmBytes(): Uint8Array {
   const params = (n: number): Code[][] => Array.from({ length: n }, () => [I32]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(params(5)), 0], [0x60, ...vec(params(6)), 0], [0x60, ...vec(params(4)), 0]])),
+    ...section(1, vec([[0x60, ...vec(params(5)), 0], [0x60, ...vec(params(6)), 0], [0x60, ...vec(params(9)), 0]])),
     // import env.mem: a shared memory (limits flag 3), 0..65536 pages.
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x03, ...uleb(0), ...uleb(65536)]])),
     ...section(3, vec([[0], [1], [2]])),
@@ -205,7 +243,7 @@ export function lookupWasmBytes(): Uint8Array {
       ...uleb(3),
       ...funcBody(4, dir24Body()),
       ...funcBody(POPTRIE_LOCALS, poptrieBody()),
-      ...funcBody(2, flattenBody()),
+      ...funcBody(FLATTEN_LOCALS, flattenBody()),
     ]),
   ];
   return Uint8Array.from(bytes);
@@ -214,8 +252,8 @@ export function lookupWasmBytes(): Uint8Array {
 /** The exported loops of one instance. */
 export interface WasmLookup {
   dir24(tbl24: number, tbl8: number, addrs: number, out: number, n: number): void;
-  poptrie(direct: number, nodes: number, leaves: number, addrs: number, out: number, n: number): void;
-  flatten(dirs: number, root: number, nodes: number, direct: number): void;
+  poptrie(flat: number, nodes: number, leaves: number, addrs: number, out: number, n: number): void;
+  flatten(oldDirs: number, oldRoot: number, dirs: number, root: number, nodes: number, leaves: number, flat: number, values: number, all: number): void;
 }
 
 interface WasmApi {
@@ -249,46 +287,61 @@ export function instantiateLookup(memory: WasmMemory): WasmLookup {
   return {
     dir24: (a, b, c, d, n) => void dir24(a, b, c, d, n),
     poptrie: (a, b, c, d, e, n) => void poptrie(a, b, c, d, e, n),
-    flatten: (a, b, c, d) => void flatten(a, b, c, d),
+    flatten: (a, b, c, d, e, f, g, h, i) => void flatten(a, b, c, d, e, f, g, h, i),
   };
 }
 
 /** Addresses copied into the heap per call of a loop (scratch: 2 x 32 KiB, which stay in the L1/L2 caches between the copies and the loop). */
 export const WASM_SCRATCH = 1 << 13;
 
-/** Flat copies of poptrie direct arrays a thread keeps per heap (two: a publish mid-batch). */
-const FLAT_SLOTS = 2;
+/** Flat copies a thread keeps per heap when it makes its own (two: a publish mid-batch). */
+export const FLAT_SLOTS = 2;
 
-/** A flat copy of one version's direct entries, keyed by the version's root index. */
+/** Int32s of one flat copy: 65,536 x 8 word pairs, then 65,536 leaves (4.25 MiB). */
+export const FLAT_WORDS = 2 * PAIRS * 65536 + 65536;
+
+/** A flat copy of one version's third-byte nodes, keyed by the version's root index. */
 export interface FlatSlot {
+  /** The version's root index (-1: none yet) and the byte offset of the dirs it was read from. */
   root: number;
-  readonly view: Int32Array;
+  dirsAt: number;
+  /** Byte offsets: the word pairs, and the leaves of the /16s answered in the direct level. */
+  readonly pairs: number;
+  readonly values: number;
+}
+
+/** Room for a flat copy in a heap (empty: the first flatten writes it whole). */
+export function newFlatSlot(heap: SharedHeap): FlatSlot {
+  const pairs = heapAlloc(heap, FLAT_WORDS).byteOffset;
+  return { root: -1, dirsAt: 0, pairs, values: pairs + 8 * PAIRS * 65536 };
 }
 
 /** A thread's lookup state for one heap: the instance and its scratch space. */
 export interface WasmRunner {
+  readonly heap: SharedHeap;
   readonly wasm: WasmLookup;
   readonly scratchIn: Uint32Array;
   readonly scratchOut: Uint32Array;
-  /** Most recently used first. */
+  /** Flat copies this thread made itself (up to FLAT_SLOTS), most recently used first. */
   readonly flat: FlatSlot[];
 }
 
+/** Bytes of the heap each thread that looks up a table allocates for itself (wasmRunner()). */
+export const WASM_THREAD_BYTES = 4 * 2 * WASM_SCRATCH;
+
 /**
  * Instantiates the loops for a heap and grows the heap by this thread's scratch space:
- * 2 x WASM_SCRATCH addresses and FLAT_SLOTS flat direct arrays (256 KiB each).
+ * 2 x WASM_SCRATCH addresses (flat copies are allocated when the thread makes one).
  */
 export function wasmRunner(heap: SharedHeap): WasmRunner {
   const wasm = instantiateLookup(heap.memory);
-  const scratch = heapAlloc(heap, 2 * WASM_SCRATCH + FLAT_SLOTS * 65536);
+  const scratch = heapAlloc(heap, WASM_THREAD_BYTES / 4);
   const at = scratch.byteOffset;
   return {
+    heap,
     wasm,
     scratchIn: new Uint32Array(scratch.buffer, at, WASM_SCRATCH),
     scratchOut: new Uint32Array(scratch.buffer, at + 4 * WASM_SCRATCH, WASM_SCRATCH),
-    flat: Array.from({ length: FLAT_SLOTS }, (_, i) => ({
-      root: -1,
-      view: new Int32Array(scratch.buffer, at + 8 * WASM_SCRATCH + i * 65536 * 4, 65536),
-    })),
+    flat: [],
   };
 }

@@ -184,3 +184,34 @@ test('changes to a table built from depth-first columns give what a full compile
     ),
     RUNS,
   ));
+
+test("the WebAssembly loop's per-thread copy of each version, patched from the last one it made, answers as the JavaScript loop, forward and back", () =>
+  fc.assert(
+    fc.property(
+      routeSet(40).chain((routes) => fc.tuple(fc.constant(routes), changesFor(routes))),
+      fc.array(ipv4Addr(), { maxLength: 30 }),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      ([routes, changes], dsts, revisits) => {
+        const addrs = probeAddresses(modelOf([...routes, ...changes.flatMap((c) => (c.type === 'insert' ? [c] : []))]), [
+          ...dsts,
+          ...changes.map((c) => c.prefix),
+        ]);
+        const m = modelOf(routes);
+        const versions: PoptrieTable[] = [buildPoptrie(routes)];
+        const expected: Uint32Array[] = [addrs.map((a) => naiveLongestMatch(m, a))];
+        for (const ch of changes) {
+          versions.push(applyPoptrieChanges(versions[versions.length - 1]!, [ch]));
+          applyModel(m, ch);
+          expected.push(addrs.map((a) => naiveLongestMatch(m, a)));
+        }
+        // Each version in turn (each copy patched from the one made before it), then earlier ones again.
+        const order = [...versions.keys(), ...revisits.map((r) => r % versions.length)];
+        for (const i of order) {
+          const got = new Uint32Array(addrs.length);
+          lookupLpmBatch(versions[i]!, addrs, got, 'wasm');
+          assert.deepEqual(got, expected[i], `version ${i}`);
+        }
+      },
+    ),
+    RUNS,
+  ));
