@@ -3,6 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseReportData, type ReportMoment } from '../../core/report/report-data.js';
+import { openReport, type ReportModel } from '../../core/report/report-model.js';
+import { fromBase64 } from '../../core/report/page-codec.js';
 
 const CMD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'replay-cmd.js');
 
@@ -24,4 +27,27 @@ export function reportDataOf(html: string): Record<string, unknown> {
   const m = /<script type="application\/json" id="kfib-data">([\s\S]*?)<\/script>/.exec(html);
   if (m === null) throw new Error('no data block in the report');
   return JSON.parse(m[1] as string) as Record<string, unknown>;
+}
+
+/** A written report opened as the page opens it (its data and packed blocks). */
+export function reportModelOf(html: string): ReportModel {
+  const data = parseReportData(reportDataOf(html));
+  if (typeof data === 'string') throw new Error(data);
+  const text = (id: string): string => {
+    const m = new RegExp(`<script type="[^"]+" id="${id}">([\\s\\S]*?)</script>`).exec(html);
+    if (m === null) throw new Error(`no ${id} block in the report`);
+    return m[1] as string;
+  };
+  const bytes = (id: string): Uint8Array => {
+    const b = fromBase64(text(id));
+    if (typeof b === 'string') throw new Error(`${id}: ${b}`);
+    return b;
+  };
+  return openReport(data, { moments: bytes('kfib-moments'), texts: text('kfib-texts'), events: bytes('kfib-events'), objects: text('kfib-objects') });
+}
+
+/** The moments of a written report. */
+export function reportMoments(html: string): ReportMoment[] {
+  const model = reportModelOf(html);
+  return Array.from({ length: model.count - 1 }, (_, i) => model.momentAt(i + 1) as ReportMoment);
 }
