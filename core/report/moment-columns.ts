@@ -16,7 +16,8 @@
 
 import type { FibEvent } from '../events/fib-event.js';
 import type { RouteDelEvent, RouteNewEvent } from '../events/route.js';
-import { decodeLog, encodeLogLine } from '../events/event-log.js';
+import { encodeLogLine } from '../events/event-log.js';
+import { decodeLogLine } from '../events/log-decoder.js';
 import { routeShapeKey } from '../replay/packed-events.js';
 import { ByteReader, type ByteWriter } from './page-codec.js';
 import { ROLES, type MomentRole, type ReportMoment } from './report-data.js';
@@ -187,11 +188,11 @@ export class PagedEvents {
     const from = this.lines[i];
     const to = this.lines[i + 1];
     if (from === undefined || to === undefined) throw new Error(`the embedded objects end before object ${i + 1}`);
-    const d = decodeLog(this.objects.slice(from, to));
-    const e = d.events[0];
-    if (e === undefined || d.error !== undefined || d.torn !== undefined) throw new Error(`embedded object ${i + 1}: ${d.error?.message ?? d.torn?.reason ?? 'no event'}`);
-    this.parsed.set(i, e.event);
-    return e.event;
+    // Object i is written as the log line of seq i + 1 (encodeLogLine), checked as the log reader checks a line.
+    const d = decodeLogLine(new TextEncoder().encode(this.objects.slice(from, to).replace(/\n$/, '')), i + 1);
+    if ('message' in d) throw new Error(`embedded object ${i + 1}: ${d.message}`);
+    this.parsed.set(i, d.event);
+    return d.event;
   }
 
   /** Event k (0-based), equal to the one the replay applied. */

@@ -18,14 +18,14 @@ for (const name of NAMES) {
   test(`${name}: the page's fold reaches the replay's FIB, rules and devconf at every moment`, () => {
     const { replay, model } = fixtureReport(name);
     const steps = replay.result.steps;
-    assert.equal(allStates(model).length, steps.length + 1);
+    assert.equal(model.count, steps.length + 1);
     assert.deepEqual(model.problems.filter((p) => p.fatal), []);
     // Large traces: 25 moments spread over the trace and the last; others: every moment.
     const every = steps.length > 500 ? Math.ceil(steps.length / 25) : 1;
     for (let i = 0; i < steps.length; i++) {
       if (i % every !== 0 && i !== steps.length - 1) continue;
       const st = steps[i];
-      const got = allStates(model)[i + 1];
+      const got = model.state(i + 1);
       assert.ok(st !== undefined && got !== undefined);
       const want = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
       const have = { snapshot: got.snapshot, links: st.links, metrics: got.metrics };
@@ -41,7 +41,7 @@ for (const name of NAMES) {
     let count = 0;
     for (let i = 0; i < steps.length; i++) {
       const st = steps[i];
-      const got = allStates(model)[i + 1];
+      const got = model.state(i + 1);
       assert.ok(st !== undefined && got !== undefined);
       const prev = (i === 0 ? replay.init.snapshot : steps[i - 1]?.snapshot) ?? replay.init.snapshot;
       const lines = (list: typeof st.silent, after: typeof st.snapshot): string[] => list.map((c) => `${describeSilent(c, prev, after)} (${mechanism(c.cause, c)})`);
@@ -59,8 +59,8 @@ test('a moment applies its events in log order, and carries the trace time', () 
   assert.equal(report.blocks?.objects.split('\n').filter((l) => l !== '').length, 3);
   assert.deepEqual(allStates(model).map((s) => s.events.length), [0, 1, 1, 1, 0, 0, 0]);
   assert.equal(model.timed, true);
-  assert.equal(allStates(model)[1]?.usec, 0);
-  assert.equal(allStates(model)[3]?.usec, 1081712);
+  assert.equal(model.state(1).usec, 0);
+  assert.equal(model.state(3).usec, 1081712);
 });
 
 test('an events block with fewer events than its moments name is a problem, not a failure', () => {
@@ -83,4 +83,21 @@ test('an empty trace opens on the initial state alone', () => {
   assert.equal(model.timed, false);
   assert.equal(model.silentCount, 0);
   assert.match(model.problems[0]?.message ?? '', /^no --initial snapshot/);
+});
+
+test('states asked out of order (back and forth over checkpoints) are the replay states', { skip: !fixtureNames().includes('08-batch-5000-routes') }, () => {
+  // A model of its own: its checkpoints are made by the requests below, not by earlier tests.
+  const { replay, report } = fixtureReport('08-batch-5000-routes');
+  assert.ok(report.blocks !== null);
+  const model = openReport(report.data, report.blocks);
+  const steps = replay.result.steps;
+  const order = [steps.length, 1, Math.floor(steps.length / 2), 2047, 2049, 3, steps.length - 1, 1025, 4000];
+  for (const i of order) {
+    const st = steps[i - 1];
+    assert.ok(st !== undefined);
+    const want = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
+    const have = { snapshot: model.state(i).snapshot, links: st.links, metrics: st.metrics };
+    assert.equal(showText(have, 'route'), showText(want, 'route'), `route after @${st.seq} (state ${i})`);
+  }
+  assert.ok(model.checkpoints > 2, `${model.checkpoints} checkpoints`);
 });
