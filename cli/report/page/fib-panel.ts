@@ -36,7 +36,7 @@ function rowsInto(pre: HTMLPreElement, rows: readonly (RouteRow | RuleRow)[]): v
     }
     flush();
     if (r.status === 'elided') {
-      pre.append(h('span', { class: 'row elided none', 'data-status': 'elided' }, `${r.text}\n`));
+      pre.append(h('span', { class: 'row elided none', 'data-status': 'elided' }, r.text));
       continue;
     }
     const label = STATUS_LABELS[r.status];

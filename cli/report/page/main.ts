@@ -15,7 +15,7 @@
 import { parseReportData, type ReportBlocks } from '../../../core/report/report-data.js';
 import { openReport } from '../../../core/report/report-model.js';
 import { fromBase64 } from '../../../core/report/page-codec.js';
-import { BLOCKS, DATA_ELEMENT_ID } from '../../../core/report/report-html.js';
+import { BLOCKS, DATA_ELEMENT_ID, type BlockKey } from '../../../core/report/report-html.js';
 import { ReportPage } from './report-page.js';
 import { h } from './_dom.js';
 
@@ -47,20 +47,20 @@ function start(): void {
       fail(app, data);
       return;
     }
-    const blocks: Record<string, string | Uint8Array> = {};
-    for (const b of BLOCKS) {
-      const text = document.getElementById(b.id)?.textContent ?? '';
-      if (b.type.endsWith(';base64')) {
-        const bytes = fromBase64(text);
-        if (typeof bytes === 'string') {
-          fail(app, `the embedded ${b.key} block is damaged: ${bytes}`);
-          return;
-        }
-        blocks[b.key] = bytes;
-      } else blocks[b.key] = text;
+    const text = (key: BlockKey): string => document.getElementById(BLOCKS.find((b) => b.key === key)?.id ?? '')?.textContent ?? '';
+    const bytes = (key: 'moments' | 'events'): Uint8Array | string => {
+      const b = fromBase64(text(key));
+      return typeof b === 'string' ? `the embedded ${key} block is damaged: ${b}` : b;
+    };
+    const moments = bytes('moments');
+    const events = bytes('events');
+    if (typeof moments === 'string' || typeof events === 'string') {
+      fail(app, typeof moments === 'string' ? moments : (events as string));
+      return;
     }
+    const blocks: ReportBlocks = { moments, texts: text('texts'), events, objects: text('objects') };
     const t1 = performance.now();
-    const model = openReport(data, blocks as unknown as ReportBlocks);
+    const model = openReport(data, blocks);
     const t2 = performance.now();
     const page = new ReportPage(app, model, { parse: t1 - t0, open: t2 - t1 });
     page.mount();
