@@ -2,18 +2,19 @@
 // compiled page entry (dist/cli/report/page/main.js) with the model it imports, bundled
 // by esbuild into one inline script; the data comes from core/report/report-recorder.ts,
 // whose packed blocks (moments, their summaries, events, event objects) are spilled to
-// temporary files as the replay goes and then streamed into the page (base64 for the binary
-// ones; core/report/report-html.ts reportFrame()): the document of a million-notification
+// temporary files as the replay goes and then streamed into the page, deflated and base64
+// (core/report/report-html.ts BLOCKS, reportFrame()): the document of a million-notification
 // trace is never held in memory.
 //
 // Why bundle here rather than in `npm run build`: the build is plain `tsc`, and the page
 // has to be one file; esbuild bundles the ~60 modules it needs in well under a second.
 
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { createDeflateRaw } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BLOCKS, reportFrame, scriptSafeJson } from '../core/report/report-html.js';
+import { BLOCKS, reportFrame } from '../core/report/report-html.js';
 import { PAGE_CSS } from './report/page-style.js';
 import type { RecordedReport, ReportSink } from '../core/report/report-recorder.js';
 
@@ -71,7 +72,7 @@ class SpillFile {
   }
   flush(): void {
     for (const b of this.buf) {
-      if (typeof b === 'string') writeSync(this.fd, b);
+      if (typeof b === 'string') writeSync(this.fd, b, null, 'utf8');
       else writeSync(this.fd, b);
     }
     this.buf = [];
@@ -102,15 +103,14 @@ export class ReportSpill implements ReportSink {
   moments(b: Uint8Array): void {
     this.files.moments.write(b);
   }
-  // JSON text made script-safe as it comes.
   texts(s: string): void {
-    this.files.texts.write(scriptSafeJson(s));
+    this.files.texts.write(s);
   }
   events(b: Uint8Array): void {
     this.files.events.write(b);
   }
   objects(s: string): void {
-    this.files.objects.write(scriptSafeJson(s));
+    this.files.objects.write(s);
   }
 
   close(): void {
@@ -126,28 +126,23 @@ export class ReportSpill implements ReportSink {
 /** Where the document goes: a file descriptor, or standard output (written as a stream, drained). */
 type Put = (b: Buffer) => Promise<void>;
 
-/** Copies a file out in reads of about 1 MiB (a multiple of 3 bytes: base64 needs no carry). */
-async function copyInto(put: Put, path: string, base64: boolean): Promise<number> {
-  const src = openSync(path, 'r');
+/** Copies a file out deflated (raw DEFLATE) and as base64, 3 bytes carried between chunks. */
+async function copyDeflated(put: Put, path: string): Promise<number> {
+  let carry: Buffer = Buffer.alloc(0);
   let total = 0;
-  try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(3 * 349525);
-      const n = readSync(src, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const out = base64 ? Buffer.from(buf.subarray(0, n).toString('base64')) : buf.subarray(0, n);
-      await put(out);
-      total += out.length;
-      // A short read before the end would leave a base64 carry: read on until full or done.
-      if (n < buf.length && base64) {
-        const more = readSync(src, Buffer.allocUnsafe(1), 0, 1, null);
-        if (more !== 0) throw new Error(`short read from ${path} in the middle of the file`);
-        break;
-      }
-    }
-  } finally {
-    closeSync(src);
+  const emit = async (b: Buffer): Promise<void> => {
+    if (b.length === 0) return;
+    const out = Buffer.from(b.toString('base64'));
+    await put(out);
+    total += out.length;
+  };
+  for await (const chunk of createReadStream(path).pipe(createDeflateRaw())) {
+    const all = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const n = all.length - (all.length % 3);
+    await emit(all.subarray(0, n));
+    carry = all.subarray(n);
   }
+  await emit(carry);
   return total;
 }
 
@@ -183,7 +178,7 @@ export async function writeReportStreamed(path: string, report: RecordedReport, 
     await text(f.data);
     for (const b of BLOCKS) {
       await text(f.open(b.key));
-      bytes += await copyInto(put, spill.files[b.key].path, b.key === 'moments' || b.key === 'events');
+      bytes += await copyDeflated(put, spill.files[b.key].path);
     }
     await text(f.tail);
     return bytes;

@@ -49,7 +49,8 @@ export function statePositions(model: Pick<ReportModel, 'count' | 'timed' | 'use
   // Positions in index order are usually sorted already (a million states: no sort needed).
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if ((pos[i] as number) < (pos[i - 1] as number)) sorted = false;
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   if (!sorted) order.sort((a, b) => (pos[a] as number) - (pos[b] as number) || a - b);
   let min = Infinity;
   let max = -Infinity;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseReportData, type ReportMoment } from '../../core/report/report-data.js';
 import { openReport, type ReportModel } from '../../core/report/report-model.js';
 import { fromBase64 } from '../../core/report/page-codec.js';
+import { inflateRawSync } from 'node:zlib';
 
 const CMD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'replay-cmd.js');
 
@@ -38,12 +39,14 @@ export function reportModelOf(html: string): ReportModel {
     if (m === null) throw new Error(`no ${id} block in the report`);
     return m[1] as string;
   };
+  // As the page reads them: base64, then raw DEFLATE.
   const bytes = (id: string): Uint8Array => {
     const b = fromBase64(text(id));
     if (typeof b === 'string') throw new Error(`${id}: ${b}`);
-    return b;
+    return new Uint8Array(inflateRawSync(b));
   };
-  return openReport(data, { moments: bytes('kfib-moments'), texts: text('kfib-texts'), events: bytes('kfib-events'), objects: text('kfib-objects') });
+  const utf8 = (id: string): string => new TextDecoder().decode(bytes(id));
+  return openReport(data, { moments: bytes('kfib-moments'), texts: utf8('kfib-texts'), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
 }
 
 /** The moments of a written report. */

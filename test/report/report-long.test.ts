@@ -71,7 +71,8 @@ describe('the report of a long trace in headless Chromium', { skip: browserMissi
     await page.waitForSelector('html[data-kfib-ready="true"]', { timeout: 120000 });
     assert.equal(await page.textContent('#fib-title'), `FIB after @${EVENTS}`);
     await page.evaluate(`location.hash = '#@${MIDDLE}'`);
-    await page.waitForFunction(`document.getElementById('fib-title')?.textContent === 'FIB after @${MIDDLE}'`, undefined, { timeout: 60000 });
+    // Selectors, not string predicates: the page's CSP forbids eval.
+    await page.waitForSelector(`#fib-title:text-is("FIB after @${MIDDLE}")`, { timeout: 60000 });
     assert.match((await page.textContent('#moment-record')) ?? '', /RTM_DELROUTE from pid 4242: \[ROUTE\] Deleted 10\.\d+\.\d+\.0\/24 dev v0 proto boot/);
 
     // The main table as the page lists it: every row the state holds (not the rows this
@@ -98,7 +99,7 @@ describe('the report of a long trace in headless Chromium', { skip: browserMissi
     for (const q of [`${deleted}.7`, '10.0.5.1', '10.3.9.200', '8.8.8.8']) {
       await page.fill('#lookup-to', q);
       await page.click('#lookup-go');
-      await page.waitForFunction(`document.querySelector('#lookup-answer .command')?.textContent?.startsWith('$ ip route get ${q} ')`);
+      await page.waitForSelector(`#lookup-answer pre.command:has-text("$ ip route get ${q} ")`);
       const got = { stdout: (await page.textContent('#lookup-stdout')) ?? '', stderr: (await page.textContent('#lookup-stderr')) ?? '' };
       const r = kfibReplay(['--initial', initial, '--at', `@${MIDDLE}`, '--get', q, trace]);
       const want = { stdout: r.stdout.split('\n').filter((l) => !l.startsWith('#')).join('\n').replace(/\n+$/, '\n').replace(/^\n$/, ''), stderr: r.stderr.split('\n').filter((l) => l.startsWith('RTNETLINK')).map((l) => `${l}\n`).join('') };

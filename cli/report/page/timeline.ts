@@ -43,6 +43,8 @@ export function tableColour(i: number): string {
 }
 
 const fmt = (x: number): string => (Math.round(x * 10) / 10).toString();
+/** fmt()'s rounding as a number (tenths of a pixel): compared without making a string. */
+const tenths = (x: number): number => Math.round(x * 10);
 
 /** The timeline of one report. */
 export class Timeline {
@@ -187,15 +189,15 @@ export class Timeline {
     // Notifications: one path per role (a mark drawn once per pixel column: a million
     // notifications draw as many marks as the plot has columns).
     const paths: Record<string, string[]> = { cause: [], consequence: [], state: [], ignored: [] };
-    const lastX: Record<string, string> = { cause: '', consequence: '', state: '', ignored: '' };
+    const lastX: Record<string, number> = { cause: NaN, consequence: NaN, state: NaN, ignored: NaN };
     for (let i = 1; i < n; i++) {
       const p = pos[i] as number;
       if (!visible(p)) continue;
       const role = model.roleAt(i);
-      const x = fmt(this.x(p));
+      const x = tenths(this.x(p));
       if (lastX[role] === x) continue;
       lastX[role] = x;
-      (paths[role] as string[]).push(`M${x} ${NOTIF_Y}v${ROW_H}`);
+      (paths[role] as string[]).push(`M${x / 10} ${NOTIF_Y}v${ROW_H}`);
     }
     for (const role of ROLE_ORDER) {
       const d = (paths[role] as string[]).join('');
@@ -250,22 +252,19 @@ export class Timeline {
     this.series.forEach((t, k) => {
       const parts: string[] = [];
       let lastY = NaN;
-      let lastX = '';
+      let lastX = NaN;
+      const counts = t.counts;
       for (let j = 0; j < order.length; j++) {
         const i = order[j] as number;
+        const yy = tenths(y(counts[i] ?? 0));
+        if (yy === lastY) continue;
         const p = i === 0 ? this.full.from : (pos[i] as number);
-        const yy = fmt(y(t.counts[i] ?? 0));
-        if (parts.length === 0) {
-          parts.push(`M${fmt(this.x(p))} ${yy}`);
-          lastY = Number(yy);
-          lastX = fmt(this.x(p));
-        } else if (Number(yy) !== lastY) {
-          // Within one pixel column only the vertical move is drawn (the same picture).
-          const xx = fmt(this.x(p));
-          parts.push(xx === lastX ? `V${yy}` : `H${xx}V${yy}`);
-          lastX = xx;
-          lastY = Number(yy);
-        }
+        const xx = tenths(this.x(p));
+        if (parts.length === 0) parts.push(`M${xx / 10} ${yy / 10}`);
+        // Within one pixel column only the vertical move is drawn (the same picture).
+        else parts.push(xx === lastX ? `V${yy / 10}` : `H${xx / 10}V${yy / 10}`);
+        lastX = xx;
+        lastY = yy;
       }
       let d = parts.join('');
       d += `H${fmt(this.x(this.full.to))}`;
