@@ -29,6 +29,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseReportData } from '../core/report/report-data.js';
 import { openReport } from '../core/report/report-model.js';
 import { fromBase64 } from '../core/report/page-codec.js';
+import { BLOCKS } from '../core/report/report-html.js';
+import { inflateRawSync } from 'node:zlib';
 import { defineCommand, intOption, parseCommand } from '../cli/command.js';
 import { loadTable } from './_tables.js';
 import { churnEvents, rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
@@ -112,7 +114,7 @@ function fullTableTrace(dir: string, total: number): { trace: string; initial: s
   return { trace, initial };
 }
 
-/** The same opening as the page, in Node: the blocks read into columns, then the FIB after the last moment (a fold from the start). */
+/** The same opening as the page, in Node (blocks found in the document, base64, inflated, read into columns), then the FIB after the last moment (a fold from the start). */
 function nodeOpenMs(file: string): { openMs: number; lastStateMs: number } {
   const html = readFileSync(file, 'utf8');
   const block = (id: string): string => {
@@ -122,12 +124,13 @@ function nodeOpenMs(file: string): { openMs: number; lastStateMs: number } {
   const bytes = (id: string): Uint8Array => {
     const b = fromBase64(block(id));
     if (typeof b === 'string') throw new Error(b);
-    return b;
+    return BLOCKS.find((x) => x.id === id)?.deflate === true ? new Uint8Array(inflateRawSync(b)) : b;
   };
+  const utf8 = (id: string): string => new TextDecoder().decode(bytes(id));
   const t0 = performance.now();
   const data = parseReportData(JSON.parse(block('kfib-data')));
   if (typeof data === 'string') throw new Error(data);
-  const model = openReport(data, { moments: bytes('kfib-moments'), texts: block('kfib-texts'), events: bytes('kfib-events'), objects: block('kfib-objects') });
+  const model = openReport(data, { moments: bytes('kfib-moments'), texts: utf8('kfib-texts'), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
   const t1 = performance.now();
   model.state(model.count - 1);
   return { openMs: t1 - t0, lastStateMs: performance.now() - t1 };

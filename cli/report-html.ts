@@ -126,8 +126,8 @@ export class ReportSpill implements ReportSink {
 /** Where the document goes: a file descriptor, or standard output (written as a stream, drained). */
 type Put = (b: Buffer) => Promise<void>;
 
-/** Copies a file out deflated (raw DEFLATE) and as base64, 3 bytes carried between chunks. */
-async function copyDeflated(put: Put, path: string): Promise<number> {
+/** Copies a file out as base64, deflated first (raw DEFLATE) when asked, 3 bytes carried between chunks. */
+async function copyBase64(put: Put, path: string, deflate: boolean): Promise<number> {
   let carry: Buffer = Buffer.alloc(0);
   let total = 0;
   const emit = async (b: Buffer): Promise<void> => {
@@ -136,7 +136,8 @@ async function copyDeflated(put: Put, path: string): Promise<number> {
     await put(out);
     total += out.length;
   };
-  for await (const chunk of createReadStream(path).pipe(createDeflateRaw())) {
+  const src = createReadStream(path, { highWaterMark: 1 << 20 });
+  for await (const chunk of deflate ? src.pipe(createDeflateRaw()) : src) {
     const all = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
     const n = all.length - (all.length % 3);
     await emit(all.subarray(0, n));
@@ -178,7 +179,7 @@ export async function writeReportStreamed(path: string, report: RecordedReport, 
     await text(f.data);
     for (const b of BLOCKS) {
       await text(f.open(b.key));
-      bytes += await copyDeflated(put, spill.files[b.key].path);
+      bytes += await copyBase64(put, spill.files[b.key].path, b.deflate);
     }
     await text(f.tail);
     return bytes;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseReportData, type ReportMoment } from '../../core/report/report-data.js';
 import { openReport, type ReportModel } from '../../core/report/report-model.js';
 import { fromBase64 } from '../../core/report/page-codec.js';
+import { BLOCKS } from '../../core/report/report-html.js';
 import { inflateRawSync } from 'node:zlib';
 
 const CMD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'replay-cmd.js');
@@ -43,7 +44,7 @@ export function reportModelOf(html: string): ReportModel {
   const bytes = (id: string): Uint8Array => {
     const b = fromBase64(text(id));
     if (typeof b === 'string') throw new Error(`${id}: ${b}`);
-    return new Uint8Array(inflateRawSync(b));
+    return BLOCKS.find((x) => x.id === id)?.deflate === true ? new Uint8Array(inflateRawSync(b)) : b;
   };
   const utf8 = (id: string): string => new TextDecoder().decode(bytes(id));
   return openReport(data, { moments: bytes('kfib-moments'), texts: utf8('kfib-texts'), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
