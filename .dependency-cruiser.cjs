@@ -35,8 +35,9 @@ const LAYERS = [
   'core/report/', //     the report's model (no DOM)
   'core/index.ts', //    the package's public API
   'cli/exit-status.ts', // the CLI's command helper (exit statuses, argv and --help, files and the
-  'cli/command.ts', //    terminal): below the benches, which declare and parse their options with
-  'cli/io.ts', //         it too; the rest of cli/ is the top layer
+  'cli/terminal.ts', //   terminal): below the benches, which declare and parse their options with
+  'cli/command.ts', //    it too; the rest of cli/ is the top layer
+  'cli/io.ts',
   'workers/lpm/', //     the engine's compiled lookup structures: shared memory, WebAssembly, dir24-8, poptrie
   'workers/compile/', // a snapshot compiled for destination-only lookups (route.c, fib_rules.c answers as outcome codes)
   'workers/protocol.ts', //     the messages between the lookup pool and its workers

@@ -3,6 +3,7 @@
 // a terminal; silent when stderr is not a terminal (CI logs, pipes), except for notes.
 
 import { formatSeconds } from '../cli/io.js';
+import { escapeControl, writeRawStderr } from '../cli/terminal.js';
 
 /** Reports steps of a run of known length. */
 export interface Progress {
@@ -26,13 +27,15 @@ export function progress(total: number, enabled: boolean): Progress {
       const s = seconds();
       const eta = n > 1 ? ` ETA ${formatSeconds((s / (n - 1)) * (total - n + 1))}` : '';
       last = `[${String(n).padStart(String(total).length)}/${total}] ${formatSeconds(s).padStart(6)}${eta} ${label}`;
-      process.stderr.write(`\r\x1b[2K${last}`);
+      // Raw: under `kfib bench` stderr is guarded, and the guard would print \r as \x0d.
+      writeRawStderr(`\r\x1b[2K${escapeControl(last)}`);
     },
     note(message: string): void {
-      process.stderr.write(tty ? `\r\x1b[2K  note: ${message}\n${last}` : `  note: ${message}\n`);
+      if (tty) writeRawStderr(`\r\x1b[2K${escapeControl(`  note: ${message}\n${last}`)}`);
+      else process.stderr.write(`  note: ${message}\n`);
     },
     done(): void {
-      if (tty) process.stderr.write(`\r\x1b[2K[done] ${formatSeconds(seconds())}\n`);
+      if (tty) writeRawStderr(`\r\x1b[2K[done] ${formatSeconds(seconds())}\n`);
     },
   };
 }

@@ -8,6 +8,7 @@
 import { accessSync, closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXIT } from './exit-status.js';
+import { escapeControl, writeRawStderr } from './terminal.js';
 
 /** An I/O failure on a named file: printed as "kfib: PATH: reason", exit 74. */
 export class IoError extends Error {
@@ -221,8 +222,13 @@ export function paint(on: boolean): { red(s: string): string; green(s: string): 
  * times a second, only on a terminal (silent when stderr is a file or a pipe, and with
  * `enabled` false).
  */
-export function progressLine(label: string, total: number, enabled = true): { update(done: number, note?: string): void; end(): void } {
-  const on = enabled && process.stderr.isTTY === true && total > 0;
+export function progressLine(
+  label: string,
+  total: number,
+  enabled = true,
+  sink: ProgressSink = { isTTY: process.stderr.isTTY === true, write: writeRawStderr },
+): { update(done: number, note?: string): void; end(): void } {
+  const on = enabled && sink.isTTY && total > 0;
   const t0 = Date.now();
   let last = 0;
   let drawn = false;
@@ -232,19 +238,28 @@ export function progressLine(label: string, total: number, enabled = true): { up
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
-      const frac = Math.min(1, done / total);
+      const frac = Number.isFinite(done) ? Math.max(0, Math.min(1, done / total)) : 0;
       const elapsed = (now - t0) / 1000;
       const eta = frac > 0.01 && elapsed > 0.5 ? Math.max(0, elapsed / frac - elapsed) : null;
       const width = 24;
       const fill = Math.round(frac * width);
-      process.stderr.write(`\r\x1b[2K${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(frac * 100).toFixed(0)}%${note === '' ? '' : ` ${note}`}${eta === null ? '' : ` ETA ${formatSeconds(eta)}`}`);
+      // The bar's own \r and erase-line go out raw (the terminal guard would print them as
+      // \x0d\x1b); the label and note may come from input, so they are escaped.
+      const text = `${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(frac * 100).toFixed(0)}%${note === '' ? '' : ` ${note}`}${eta === null ? '' : ` ETA ${formatSeconds(eta)}`}`;
+      sink.write(`\r\x1b[2K${escapeControl(text)}`);
       drawn = true;
     },
     end(): void {
-      if (drawn) process.stderr.write('\r\x1b[2K');
+      if (drawn) sink.write('\r\x1b[2K');
       drawn = false;
     },
   };
+}
+
+/** Where a progress bar is drawn: stderr when it is a terminal (tests pass their own). */
+export interface ProgressSink {
+  readonly isTTY: boolean;
+  write(s: string): void;
 }
 
 /** 75 → "1m15s", 8.2 → "8s". */

@@ -35,8 +35,9 @@ export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   const progress = o.progress ?? ((): void => undefined);
   const withKernel = o.kernel && (o.property === undefined || o.property === 'differential');
   const selected = INVARIANTS.filter((inv) => o.property === undefined || o.property === inv.id);
-  // The differential costs about as much as all the invariants together (a kernel run per script).
-  const total = selected.length * (withKernel ? 2 : 1);
+  // The differential costs about as much as all the invariants together (a kernel run per
+  // script); alone (--property differential) it is the whole bar, not 0 of 0.
+  const total = selected.length + (withKernel ? Math.max(1, selected.length) : 0);
   for (const inv of selected) {
     progress(inv.id, invariants.length / total);
     const t = Date.now();

@@ -13,6 +13,7 @@ import { fibDelIfaddr } from '../frontend/ifaddr-routes.js';
 import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
+import { devGetValidName } from './dev-valid-name.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
 /** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
@@ -33,8 +34,17 @@ function createMtuBad(spec: LinkSpec): boolean {
   return spec.mtu !== undefined && (spec.kind === 'veth' || spec.kind === 'bridge' || spec.kind === 'macvlan') && (spec.mtu < 68 || spec.mtu > 65535);
 }
 
-function newDevice(txn: Txn, spec: LinkSpec): NetDevice | KernelError {
-  for (const d of txn.devices.values()) if (d.name === spec.name) return kerr('EEXIST');
+/** Whether a device of the namespace has this name. */
+function nameInUse(txn: Txn, name: string): boolean {
+  for (const d of txn.devices.values()) if (d.name === name) return true;
+  return false;
+}
+
+function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
+  // register_netdevice(): dev_get_valid_name() before an ifindex is taken.
+  const name = devGetValidName(spec0.name, (n) => nameInUse(txn, n));
+  if (typeof name !== 'string') return name;
+  const spec = name === spec0.name ? spec0 : { ...spec0, name };
   const ifindex = spec.ifindex ?? txn.nextIfindex;
   if (txn.devices.has(ifindex)) return kerr('EEXIST');
   if (createMtuBad(spec)) return kerr('EINVAL');
@@ -96,12 +106,17 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       // ENOTCONN), a device name equal to the peer's fails to register (EEXIST); either
       // way the peer is unregistered again.
       if (e.peer.up) return kerr('ENOTCONN');
-      if (e.peer.name === e.link.name) return kerr('EEXIST');
+      if (e.peer.name === e.link.name && !e.link.name.includes('%')) return kerr('EEXIST');
       peer = p;
       txn.setDevice(p);
     }
     const d = newDevice(txn, link);
-    if ('errno' in d) return d;
+    if ('errno' in d) {
+      // veth_newlink(): the device failed to register (an invalid or taken name): the peer
+      // is unregistered again; its ifindex stays spent.
+      if (peer !== undefined) txn.deleteDevice(peer.ifindex);
+      return d;
+    }
     if (peer !== undefined) {
       txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
       txn.setDevice({ ...d, peer: peer.ifindex, carrier: false });
@@ -246,9 +261,11 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       setMtu(txn, d.ifindex, e.mtu, true);
     }
     if (e.name !== undefined && e.name !== d.name) {
-      // dev_change_name(): Linux 6.18 renames a running device too (no EBUSY).
-      for (const x of txn.devices.values()) if (x.name === e.name) return kerr('EEXIST');
-      txn.setDevice({ ...d, name: e.name, addrs: inetdevChangename(d.addrs, e.name) });
+      // dev_change_name(): Linux 6.18 renames a running device too (no EBUSY); the new name
+      // goes through dev_get_valid_name() (invalid: EINVAL, taken: EEXIST, `%d`: a number).
+      const name = devGetValidName(e.name, (n) => nameInUse(txn, n));
+      if (typeof name !== 'string') return name;
+      txn.setDevice({ ...d, name, addrs: inetdevChangename(d.addrs, name) });
       txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
     }
     if (e.group !== undefined) {

@@ -48,13 +48,15 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   let label: string | null = null;
   let metric = 0;
   let noprefixroute = false;
+  let autojoin = false;
   while (!a.done) {
     const w = a.cur;
     if (w === 'peer' || w === 'remote') {
-      if (peer !== null) throw new CommandExit(`Error: either "peer" is duplicate, or "${a.peek() ?? ''}" is a garbage.\n`, 255);
+      if (peer !== null) throw new CommandExit(`Error: duplicate "peer": "${a.peek() ?? ''}" is the second value.\n`, 255);
       peer = in4(getPrefixAf(a.next(), st));
     } else if (matches(w, 'broadcast') || w === 'brd') {
       const v = a.next();
+      if (brd !== null || brdMode !== null) throw new CommandExit(`Error: duplicate "broadcast": "${v}" is the second value.\n`, 255);
       if (v === '+') brdMode = '+';
       else if (v === '-') brdMode = '-';
       else {
@@ -70,16 +72,24 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
       if (preferredLft !== null) throw new CommandExit(`Error: duplicate "preferred_lft": "${a.peek() ?? ''}" is the second value.\n`, 255);
       preferredLft = a.next();
       if (lifetime(preferredLft) === undefined) invarg('preferred_lft value', preferredLft);
-    } else if (matches(w, 'anycast') || w === 'home' || w === 'nodad' || w === 'mngtmpaddr' || w === 'autojoin' || matches(w, 'proto')) {
+    } else if (w === 'anycast' || matches(w, 'proto')) {
       notModelled(`ip address ${w}`);
-    } else if (matches(w, 'scope')) {
+    } else if (IFA_FLAG_WORDS.has(w)) {
+      // ipaddr_modify()'s ifa_flag_data[]: read-only flags and IPv6-only flags are refused
+      // with a warning (the address is still added); autojoin is checked below.
+      const kind = IFA_FLAG_WORDS.get(w);
+      if (kind === 'readonly') ctx.warn(`Warning: ${w} option is not mutable from userspace\n`);
+      else if (kind === 'v6only' && st.family !== 'inet6' && !v6) ctx.warn(`Warning: ${w} option can be set only for IPv6 addresses\n`);
+      else if (kind === 'v6only') v6 = true;
+      else if (w === 'noprefixroute') noprefixroute = true;
+      else autojoin = true;
+    } else if (w === 'scope') {
       const v = a.next();
       const s = scopeNumber(v, ctx.names);
       if (s === undefined) invarg('invalid scope value.', v);
       scope = s;
     } else if (w === 'dev') dev = a.next();
     else if (w === 'label') label = a.next();
-    else if (w === 'noprefixroute') noprefixroute = true;
     else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
       const v = a.next();
       const m = parseUnsigned(v);
@@ -126,6 +136,11 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
     // Finite lifetimes expire by the clock (check_lifetime()), which the model has not.
     if (valid !== 0xffffffff || preferred !== 0xffffffff) notModelled('address lifetimes (valid_lft/preferred_lft)');
   }
+  if (autojoin) {
+    if (local.addr >>> 28 !== 0xe) throw new CommandExit('autojoin needs multicast address\n', 1);
+    // inet_rtm_newaddr(): IFA_F_MCAUTOJOIN joins the group (ip_mc_autojoin_config()).
+    notModelled('ip address autojoin (a multicast group joined)');
+  }
   if (cmd === 'delete') {
     const step = ctx.apply({
       type: 'addr-del',
@@ -160,6 +175,23 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
 export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): string {
   return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa, names)}\\       valid_lft forever preferred_lft forever\n`;
 }
+
+/** iproute2 6.1 ipaddress.c ifa_flag_data[]: the flag words of `ip address add|change|replace|del`. */
+const IFA_FLAG_WORDS: ReadonlyMap<string, 'readonly' | 'v6only' | 'settable'> = new Map([
+  ['secondary', 'readonly'],
+  ['temporary', 'readonly'],
+  ['nodad', 'v6only'],
+  ['optimistic', 'v6only'],
+  ['dadfailed', 'readonly'],
+  ['home', 'v6only'],
+  ['deprecated', 'readonly'],
+  ['tentative', 'readonly'],
+  ['permanent', 'readonly'],
+  ['mngtmpaddr', 'v6only'],
+  ['noprefixroute', 'settable'],
+  ['autojoin', 'settable'],
+  ['stable-privacy', 'readonly'],
+]);
 
 /** set_lifetime(): `forever` or a u32 number of seconds. */
 function lifetime(word: string): number | undefined {

@@ -1,9 +1,10 @@
 // `ip link` (iproute2 6.1 ip/iplink.c, link_veth.c): add (veth, bridge), set, delete.
 
-import { Args, CommandContext, CommandExit, devIndex, failKernel, matches, notModelled } from './command-context.js';
+import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { parseUnsigned } from '../uapi/rt-names.js';
+import { IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { derivedCarrierGap, linkChangeCarrier } from './ip-link-carrier.js';
@@ -125,8 +126,16 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     if (stopAtType && w === 'type') break;
     if (w === 'up') out.up = true;
     else if (w === 'down') out.up = false;
-    else if (w === 'name') out.name = a.next();
-    else if (w === 'dev') out.dev = a.next();
+    else if (w === 'name') {
+      const v = a.next();
+      if (out.name !== null) throw new CommandExit(`Error: duplicate "name": "${v}" is the second value.\n`, 255);
+      if (!checkIfname(v)) invarg('"name" not a valid ifname', v);
+      out.name = v;
+    } else if (w === 'dev') {
+      const v = a.next();
+      if (!checkAltifname(v)) invarg('"dev" not a valid ifname', v);
+      out.dev = v;
+    }
     else if (w === 'master') {
       out.master = a.next();
       // iplink_parse(): the master is looked up while parsing, an invarg() when missing.
@@ -167,8 +176,10 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       else out.flagValue &= ~f.bit;
     } else if (['trailers', 'dynamic', 'netns', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
       notModelled(`ip link ${w}`);
-    } else if (out.dev === null) out.dev = w;
-    else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
+    } else if (out.dev === null) {
+      if (!checkAltifname(w)) invarg('"dev" not a valid ifname', w);
+      out.dev = w;
+    } else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
     a.advance();
   }
   return out;
@@ -179,8 +190,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   if (a.done) throw new CommandExit('Not enough information: "type" argument is required\n', 255);
   const type = a.next();
   a.advance();
-  main.name = main.name ?? main.dev;
-  if (main.name === null) throw new CommandExit('Not enough information: "dev" argument is required.\n', 255);
+  // rtnl_newlink(): without IFLA_IFNAME the kernel names the device "<kind>%d".
+  main.name = main.name ?? main.dev ?? `${type}%d`;
   let kind: DeviceKind;
   let peer: LinkSpec | undefined;
   if (type === 'veth') {
@@ -199,8 +210,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
       if (p.link !== undefined) notModelled('ip link add type veth peer link DEV');
       peerMtu = p.mtu;
     }
-    // A veth without a peer name gets "vethN" from the kernel; the model names it the same way.
-    const pname = peerName ?? nextVethName(ctx);
+    // A veth without a peer name: veth_newlink() registers it as "veth%d" (the first free number).
+    const pname = peerName ?? 'veth%d';
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
     peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs };
   } else if (type === 'bridge') {
@@ -247,6 +258,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }),
     ...createAttributes(main),
   };
+  ifnamePolicyOk(link.name);
+  if (peer !== undefined) ifnamePolicyOk(peer.name);
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
 }
@@ -293,9 +306,21 @@ function addrLen(kind: DeviceKind): number | null {
   return kind === 'other' ? null : 6;
 }
 
-function nextVethName(ctx: CommandContext): string {
-  for (let i = 0; ; i++) if (deviceByName(ctx.snapshot, `veth${i}`) === undefined) return `veth${i}`;
+/** lib/utils.c check_altifname(): not empty, no '/' and no isspace() (the `dev` word). */
+function checkAltifname(name: string): boolean {
+  return name !== '' && !/[/ \t\n\v\f\r]/.test(name);
 }
+
+/** lib/utils.c check_ifname(): check_altifname() and shorter than IFNAMSIZ (the `name` word). */
+function checkIfname(name: string): boolean {
+  return checkAltifname(name) && Buffer.byteLength(name, 'utf8') < IFNAMSIZ;
+}
+
+/** The kernel's ifla_policy: IFLA_IFNAME is an NLA_STRING of at most IFNAMSIZ - 1 bytes. */
+function ifnamePolicyOk(name: string): void {
+  if (Buffer.byteLength(name, 'utf8') > IFNAMSIZ - 1) throw new CommandExit('Error: Attribute failed policy validation.\n', 2);
+}
+
 
 function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, false);

@@ -10,7 +10,7 @@ import { formatRouteLine, routeJson } from '../print/route-line.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { routeGet, routeGetHashDependence, type RouteGetRequest } from '../route/route-output.js';
 import { formatRouteGet, routeGetJson } from '../print/route-get.js';
-import { jsonCompact } from '../print/json-out.js';
+import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipprotoNumber } from './ip-proto.js';
 import { getPrefixAf, type AfPrefix } from './addr-family.js';
@@ -31,6 +31,8 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   let mark = 0;
   let uid: number | undefined;
   let fibmatch = false;
+  let connected = false;
+  let fromOk = false;
   let sport = 0;
   let dport = 0;
   let ipproto: number | undefined;
@@ -44,6 +46,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
       tos = t;
     } else if (matches(w, 'from')) {
       const v = a.next();
+      fromOk = true;
       src = inetPrefix(getPrefixAf(v, st)).addr;
     } else if (matches(w, 'iif')) idev = a.next();
     else if (matches(w, 'mark')) {
@@ -73,7 +76,9 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
       const n = ipprotoNumber(v);
       if (n === undefined) invarg('Invalid "ipproto" value\n', v);
       ipproto = n;
-    } else if (matches(w, 'notify') || matches(w, 'connected') || matches(w, 'vrf') || w === 'as') notModelled(`ip route get ${w}`);
+    } else if (matches(w, 'notify')) notModelled(`ip route get ${w}`);
+    else if (matches(w, 'connected')) connected = true;
+    else if (matches(w, 'vrf') || w === 'as') notModelled(`ip route get ${w}`);
     else {
       let word = w;
       if (word === 'to') word = a.next();
@@ -107,13 +112,41 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   // fib_select_multipath(): a leg the per-boot hash seed picks is named, never guessed.
   const hash = routeGetHashDependence(ctx.snapshot, req);
   if (hash !== null) notModelled(`multipath leg chosen by the flow hash (per-boot seed): ${hash}`);
+  let obj: JsonValue;
+  let text: string;
   if (out.answer.kind === 'fibmatch') {
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
-    if (opts.json) ctx.print(`${jsonCompact([routeJson(ctx.snapshot, r, {}, undefined, ctx.names)])}\n`);
-    else ctx.print(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names));
+    obj = routeJson(ctx.snapshot, r, {}, undefined, ctx.names);
+    text = formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names);
+  } else {
+    if (out.answer.gap !== undefined) notModelled(out.answer.gap);
+    obj = routeGetJson(ctx.snapshot, out.answer, ctx.names);
+    text = formatRouteGet(ctx.snapshot, out.answer, ctx.names);
+  }
+  const json = opts.pretty ? jsonPretty([obj]) : jsonCompact([obj]);
+  if (!connected || fromOk) {
+    ctx.print(opts.json ? `${json}\n` : text);
     return;
   }
-  if (out.answer.gap !== undefined) notModelled(out.answer.gap);
-  if (opts.json) ctx.print(`${jsonCompact([routeGetJson(ctx.snapshot, out.answer, ctx.names)])}\n`);
-  else ctx.print(formatRouteGet(ctx.snapshot, out.answer, ctx.names));
+  connectedGet(ctx, opts, obj, json, text);
+}
+
+/**
+ * iproute_get() with `connected` and no `from`: it prints the answer, then, when the answer
+ * has a source (RTA_PREFSRC, or RTA_SRC), asks again and prints that answer too. It edits
+ * the attributes of the answer it is about to free, not the request, so the second request
+ * is the first one again and the same answer comes back; by then the JSON array is closed,
+ * so the second answer is printed as text. Without a source: "Failed to connect the route",
+ * exit 1, and an open JSON array left unclosed.
+ */
+function connectedGet(ctx: CommandContext, opts: GlobalOptions, obj: JsonValue, json: string, text: string): void {
+  const hasSource = typeof obj === 'object' && obj !== null && !Array.isArray(obj) && ('prefsrc' in obj || 'src' in obj);
+  if (!hasSource) {
+    // The array's closing " ]" (pretty) or "]" is delete_json_obj()'s, which is not reached.
+    if (opts.json) ctx.print(json.slice(0, json.length - (opts.pretty ? 2 : 1)));
+    else ctx.print(text);
+    throw new CommandExit('Failed to connect the route\n', 1);
+  }
+  ctx.print(opts.json ? `${json}\n` : text);
+  ctx.print(text);
 }

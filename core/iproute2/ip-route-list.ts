@@ -35,6 +35,8 @@ interface RouteFilter {
   src?: { addr: Ip4; len: number };
   rdst?: { addr: Ip4; len: number };
   mdst?: { addr: Ip4; len: number };
+  /** filter.cloned (`cached`, `cloned`, `table cache`): RTM_F_CLONED, only exceptions are dumped. */
+  cloned?: boolean;
 }
 
 /** inet_addr_match(): the first `bits` bits equal. */
@@ -89,7 +91,8 @@ export function tablesInDumpOrder(tables: ReadonlyMap<number, FibTable>): FibTab
 
 /** iproute_list_flush_or_save() for `show`. */
 export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
-  const { routes, f } = selectRoutes(ctx, opts, a, 'Dump');
+  const f = parseSelectors(ctx, opts, a);
+  const routes = dumpRoutes(ctx, f, 'Dump');
   if (opts.details) {
     // print_route() with show_details: nh_info of a nexthop-object route is not modelled.
     if (routes.some((r) => r.alias.info.nhid !== 0)) notModelled('ip -details route show with nexthop objects');
@@ -103,33 +106,65 @@ export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): vo
   for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
 }
 
-/** iproute_flush(): dump with the selectors, then RTM_DELROUTE each route as dumped. */
+/**
+ * iproute_flush(): with `cached` (`flush cache`), the IPv4 route cache is flushed
+ * (/proc/sys/net/ipv4/route/flush: no FIB change) and an IPv4 flush ends there; otherwise
+ * rounds of a dump with the selectors and an RTM_DELROUTE per route dumped, until a dump
+ * finds nothing. -s reports the rounds; -s -s also prints each route as it is dumped.
+ */
 export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   if (a.done) throw new CommandExit('"ip route flush" requires arguments.\n', 1);
-  if (a.cur === 'cache') return;
-  const { routes } = selectRoutes(ctx, opts, a, 'Flush');
-  for (const r of routes) {
-    const info = r.alias.info;
-    const step = ctx.apply({
-      type: 'route-del',
-      cfg: {
-        table: r.table,
-        dst: r.dst,
-        plen: r.plen,
-        tos: r.alias.tos,
-        type: r.alias.type,
-        scope: info.scope,
-        protocol: info.protocol,
-        priority: info.priority,
-        prefsrc: info.prefsrc,
-        nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, onlink: nh.onlink, ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid } : {}) })),
-        multipath: info.multipath,
-        nhid: info.nhid,
-        mx: dumpedAttrs(info.metrics ?? null),
-      },
-    });
-    if (step.error !== null) failKernel(step.error);
+  const f = parseSelectors(ctx, opts, a);
+  const stats = opts.stats ?? 0;
+  // iproute_list_flush_or_save(): a dump of one table is an IPv4 dump even without -4.
+  const inetOnly = opts.family === 'inet' || f.tb !== 0;
+  if (f.cloned === true) {
+    if (stats > 0) ctx.print('*** IPv4 routing cache is flushed.\n');
+    if (inetOnly) return;
   }
+  if (stats > 1 && opts.json) notModelled('ip -j -s -s route flush (print_route() outside a JSON array)');
+  let round = 0;
+  for (;;) {
+    const routes = dumpRoutes(ctx, f, 'Flush');
+    if (routes.length === 0) {
+      if (stats > 0) {
+        if (round === 0 && f.cloned !== true) ctx.print('Nothing to flush.\n');
+        else ctx.print(`*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+      }
+      return;
+    }
+    if (stats > 1) for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
+    for (const r of routes) deleteDumped(ctx, r);
+    round++;
+    if (stats > 0) ctx.print(`\n*** Round ${round}, deleting ${routes.length} entries ***\n`);
+    // The kernel's RTM_DELROUTE of a dumped route cannot fail but for a route another
+    // delete took with it; a round that deletes nothing would loop (30 s in iproute2).
+    if (round >= 10) notModelled('ip route flush that does not end in 10 rounds');
+  }
+}
+
+/** One dumped route sent back as RTM_DELROUTE (iproute_flush() copies the dumped message). */
+function deleteDumped(ctx: CommandContext, r: FibRoute): void {
+  const info = r.alias.info;
+  const step = ctx.apply({
+    type: 'route-del',
+    cfg: {
+      table: r.table,
+      dst: r.dst,
+      plen: r.plen,
+      tos: r.alias.tos,
+      type: r.alias.type,
+      scope: info.scope,
+      protocol: info.protocol,
+      priority: info.priority,
+      prefsrc: info.prefsrc,
+      nhs: info.nhs.map((nh) => ({ dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, onlink: nh.onlink, ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid } : {}) })),
+      multipath: info.multipath,
+      nhid: info.nhid,
+      mx: dumpedAttrs(info.metrics ?? null),
+    },
+  });
+  if (step.error !== null) failKernel(step.error);
 }
 
 /** The RTA_METRICS of a dumped route, as a flush sends it back (rtnetlink_put_metrics order). */
@@ -139,8 +174,8 @@ function dumpedAttrs(m: Parameters<typeof dumpedMetrics>[0]): readonly MetricAtt
   return out.length === 0 ? null : out;
 }
 
-/** The selectors of show/flush (iproute_list_flush_or_save) and the routes they pick. */
-function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: 'Dump' | 'Flush'): { routes: FibRoute[]; f: RouteFilter } {
+/** The selectors of show/flush (iproute_list_flush_or_save()). */
+function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): RouteFilter {
   const st = startFamily(opts);
   let ipv6 = false;
   /** A selector address of the dump family (no settling: iproute2 keeps dump_family). */
@@ -162,10 +197,10 @@ function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: '
       const t = tableNumber(v, ctx.names);
       if (t === undefined) {
         if (v === 'all') f.tb = 0;
-        else if (v === 'cache') notModelled('ip route show table cache');
+        else if (v === 'cache') f.cloned = true;
         else invarg('table id value is invalid\n', v);
       } else f.tb = t;
-    } else if (matches(w, 'cached') || matches(w, 'cloned')) notModelled('ip route show cached');
+    } else if (matches(w, 'cached') || matches(w, 'cloned')) f.cloned = true;
     else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
       const t = dsfieldNumber(v, ctx.names);
@@ -251,15 +286,26 @@ function selectRoutes(ctx: CommandContext, opts: GlobalOptions, a: Args, what: '
   }
   if (f.tb !== 0) hide.table = true;
   f.hide = hide;
+  return f;
+}
+
+/**
+ * The routes a dump with these selectors returns (inet_dump_fib(), fib_table_dump()).
+ * With RTM_F_CLONED the kernel dumps only route exceptions (fnhe: learnt PMTU and
+ * redirects), which only received packets make; the model sends and receives none.
+ */
+function dumpRoutes(ctx: CommandContext, f: RouteFilter, what: 'Dump' | 'Flush'): FibRoute[] {
   let tables: FibTable[];
   if (f.tb !== 0) {
     const t = ctx.snapshot.tables.get(f.tb);
     // Before its first route main does not exist (a delete from it is "FIB table does not
-    // exist"), yet iproute2's dump of it succeeds, empty.
-    if (t === undefined && f.tb !== RT_TABLE_MAIN) throw new CommandExit(`Error: ipv4: FIB table does not exist.\n${what} terminated\n`, 2);
+    // exist"). iproute2's dump of it for `show` succeeds, empty (save_route_errhndlr()
+    // suppresses that ENOENT for main); the dump of a flush has no such handler.
+    if (t === undefined && (f.tb !== RT_TABLE_MAIN || what === 'Flush')) throw new CommandExit(`Error: ipv4: FIB table does not exist.\n${what} terminated\n`, 2);
     tables = t === undefined ? [] : [t];
   } else tables = tablesInDumpOrder(ctx.snapshot.tables);
+  if (f.cloned === true) return [];
   const routes: FibRoute[] = [];
   for (const t of tables) for (const r of tableRoutes(t)) if (routePasses(ctx, f, r)) routes.push(r);
-  return { routes, f };
+  return routes;
 }

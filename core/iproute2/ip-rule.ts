@@ -154,7 +154,9 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   if (badDst) failKernel({ errno: 'EINVAL', extack: 'Invalid dst address' });
   if (add) {
     const base = blankRule(0);
-    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev ? 0 : 254) : 0;
+    // iprule_modify(): main only when neither a table nor an action word was given; a table
+    // given with another action (`lookup 7 blackhole`) is kept, and `ip rule` prints it.
+    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev ? 0 : 254) : tableGiven ? (m.table ?? 0) : 0;
     const rule = { ...base, ...m, table, priority: m.priority ?? null };
     const step = ctx.apply({ type: 'rule-add', rule });
     if (step.error !== null) failKernel(step.error);

@@ -143,11 +143,29 @@ export function silentChanges(before: FibSnapshot, after: FibSnapshot, effects: 
       }
     }
   }
-  // 4. rules: detached / attached / unresolved.
-  if (opts.rules) {
-    const had = new Set(before.rules);
-    for (const r of after.rules) {
-      if (!had.has(r)) continue;
+  // 4. rules: detached / attached / unresolved. Only two things move these flags, so only
+  // their rules are looked at (a step costs what the kernel's does, not the length of the
+  // list): fib_rules_event() attaches or detaches the rules naming a device that came, went
+  // or was renamed (its rule-attach / rule-detach effects), and a goto's target appears or
+  // disappears with a rule of the target's priority (fib_nl_newrule() / fib_nl_delrule(),
+  // which walk the list only when ops->nr_goto_rules is not zero).
+  if (opts.rules && (before.rules !== after.rules || before.devices !== after.devices)) {
+    const candidates = new Set<FibRule>();
+    const prefs = new Set<number>();
+    for (const e of effects) {
+      if (e.kind === 'rule-attach' || e.kind === 'rule-detach') candidates.add(e.rule);
+      else if (e.kind === 'rule-add' || e.kind === 'rule-del') prefs.add(e.rule.priority);
+    }
+    if (prefs.size > 0 && (before.rules.gotoRules > 0 || after.rules.gotoRules > 0)) {
+      after.rules.forEach((r) => {
+        if (r.action === 'goto' && prefs.has(r.gotoTarget)) candidates.add(r);
+      });
+    }
+    const inOrder = [...candidates]
+      .map((r) => ({ r, at: after.rules.indexOf(r) }))
+      .filter(({ r, at }) => at >= 0 && before.rules.indexOf(r) >= 0)
+      .sort((x, y) => x.at - y.at);
+    for (const { r } of inOrder) {
       const b = ruleDisplayFlags(before, r);
       const a = ruleDisplayFlags(after, r);
       if (b.join() === a.join()) continue;

@@ -53,7 +53,9 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
 
 /** The attributes a delete request gives, each as fib_nl_delrule()'s rule_find() compares it. */
 function given(m: RuleMatch): [keyof FibRule, unknown][] {
-  return (Object.entries(m) as [keyof FibRule, unknown][]).filter(([, v]) => v !== undefined);
+  // rule_find() does not compare the goto target (`ip rule del pref 9 goto 51` deletes
+  // `9: goto 50`, as this kernel does).
+  return (Object.entries(m) as [keyof FibRule, unknown][]).filter(([k, v]) => v !== undefined && k !== 'gotoTarget');
 }
 
 function matches(r: FibRule, given: readonly (readonly [keyof FibRule, unknown])[]): boolean {
@@ -73,6 +75,11 @@ function matches(r: FibRule, given: readonly (readonly [keyof FibRule, unknown])
  * and the sorted list finds them by descent.
  */
 export function fibDelRule(txn: Txn, m: RuleMatch): KernelError | null {
+  // fib_nl2rule() checks a delete request as it checks an add: a goto not above the given
+  // priority (or fib_default_rule_pref() without one) is EINVAL.
+  if (m.action === 'goto' && m.gotoTarget !== undefined && m.gotoTarget <= (m.priority ?? defaultPref(txn.rules))) {
+    return kerr('EINVAL', 'Backward goto not supported');
+  }
   const g = given(m);
   const list = txn.rules;
   let i = -1;

@@ -202,6 +202,11 @@ export class RulesList implements Iterable<FibRule> {
     private readonly height: number,
     /** How many rules. */
     readonly length: number,
+    /**
+     * How many are goto rules: the kernel's ops->nr_goto_rules, which lets fib_nl_newrule()
+     * and fib_nl_delrule() skip the walk that (un)resolves gotos when there are none.
+     */
+    readonly gotoRules: number = 0,
   ) {}
 
   /** A list of these rules in this order, which must be by priority ascending (the kernel's). */
@@ -210,6 +215,7 @@ export class RulesList implements Iterable<FibRule> {
       if (rules[i]!.priority < rules[i - 1]!.priority) throw new Error(`Rules are not in priority order at ${i}: ${rules[i - 1]!.priority} then ${rules[i]!.priority}`);
     }
     if (rules.length === 0) return new RulesList(EMPTY, 0, 0);
+    const gotos = rules.reduce((n, r) => n + (r.action === 'goto' ? 1 : 0), 0);
     let level: Node[] = [];
     for (let i = 0; i < rules.length; i += LEAF) level.push(rules.slice(i, i + LEAF));
     let height = 0;
@@ -219,7 +225,7 @@ export class RulesList implements Iterable<FibRule> {
       for (let i = 0; i < level.length; i += FANOUT) up.push(innerOf(level.slice(i, i + FANOUT), height));
       level = up;
     }
-    return new RulesList(level[0]!, height, rules.length);
+    return new RulesList(level[0]!, height, rules.length, gotos);
   }
 
   /** The rule at position i (0 first), or undefined. */
@@ -260,13 +266,15 @@ export class RulesList implements Iterable<FibRule> {
   /** The list with `rule` after every rule of a priority at most its own (fib_nl_newrule()). */
   insertByPriority(rule: FibRule): RulesList {
     const g = insertInto(this.root, this.height, rule);
-    if (!isSplit(g)) return new RulesList(g, this.height, this.length + 1);
-    return new RulesList(innerOf([...g.split], this.height + 1), this.height + 1, this.length + 1);
+    const gotos = this.gotoRules + (rule.action === 'goto' ? 1 : 0);
+    if (!isSplit(g)) return new RulesList(g, this.height, this.length + 1, gotos);
+    return new RulesList(innerOf([...g.split], this.height + 1), this.height + 1, this.length + 1, gotos);
   }
 
   /** The list without the rule at position i. */
   removeAt(i: number): RulesList {
     if (i < 0 || i >= this.length) throw new RangeError(`No rule at position ${i} of ${this.length}`);
+    const gotos = this.gotoRules - (this.at(i)?.action === 'goto' ? 1 : 0);
     let root = removeFrom(this.root, this.height, i);
     let height = this.height;
     if (root === null) return new RulesList(EMPTY, 0, 0);
@@ -274,7 +282,7 @@ export class RulesList implements Iterable<FibRule> {
       root = (root as Inner).kids[0]!;
       height--;
     }
-    return new RulesList(root, height, this.length - 1);
+    return new RulesList(root, height, this.length - 1, gotos);
   }
 
   [Symbol.iterator](): IterableIterator<FibRule> {
@@ -317,6 +325,16 @@ export class RulesList implements Iterable<FibRule> {
 
   includes(rule: FibRule): boolean {
     return this.findIndex((r) => r === rule) >= 0;
+  }
+
+  /** The position of this very rule object, or -1: a descent to its priority, then the rules of that priority. */
+  indexOf(rule: FibRule): number {
+    for (let i = this.lowerBound(rule.priority); i < this.length; i++) {
+      const r = this.at(i)!;
+      if (r === rule) return i;
+      if (r.priority !== rule.priority) return -1;
+    }
+    return -1;
   }
 
   map<T>(fn: (r: FibRule, i: number) => T): T[] {

@@ -27,6 +27,7 @@ import { RTM_MAX } from '../uapi/rtnetlink.js';
 import type { Timestamp, TraceError, TraceRecord, TraceStats } from './netlink-records.js';
 import { align4, type FrameMeta } from './_rtnl-attrs.js';
 import { decodeMessage, locateCut } from './_rtnl-decode.js';
+import { PendingBytes } from './pending-bytes.js';
 
 /** Options of the rtmon reader. */
 export interface RtmonOptions {
@@ -49,7 +50,6 @@ export interface RtmonOptions {
 
 const HDR = 16;
 const DEFAULT_MAX_MESSAGE = 1 << 20;
-const SHRINK_ABOVE = 1 << 16;
 
 /** Whether a header looks like one rtmon writes: a sane length and a netlink or rtnetlink type. */
 function plausibleHeader(len: number, type: number, max: number): boolean {
@@ -82,9 +82,7 @@ export class RtmonDecoder {
   private readonly emitTimestamps: boolean;
 
   private le: boolean | undefined;
-  private buf = new Uint8Array(0);
-  private bufStart = 0;
-  private bufEnd = 0;
+  private readonly pending = new PendingBytes();
   /** Absolute offset of the next unread byte. */
   private pos = 0;
   private received = 0;
@@ -119,14 +117,15 @@ export class RtmonDecoder {
     const out: TraceRecord[] = [];
     if (this.halted || this.finished) return out;
     this.received += chunk.length;
-    if (this.bufEnd === this.bufStart) {
+    const p = this.pending;
+    if (p.length === 0) {
       const used = this.parse(chunk, 0, chunk.length, out);
-      if (!this.halted) this.keep(chunk.subarray(used));
+      if (!this.halted) p.keep(chunk.subarray(used));
     } else {
-      this.append(chunk);
-      this.bufStart = this.parse(this.buf, this.bufStart, this.bufEnd, out);
-      if (this.halted) this.bufStart = this.bufEnd;
-      this.shrink();
+      p.append(chunk);
+      p.start = this.parse(p.buf, p.start, p.end, out);
+      if (this.halted) p.start = p.end;
+      p.shrink();
     }
     return out;
   }
@@ -136,10 +135,10 @@ export class RtmonDecoder {
     const out: TraceRecord[] = [];
     if (this.finished) return out;
     this.finished = true;
-    const left = this.bufEnd - this.bufStart;
+    const left = this.pending.length;
     if (this.resyncing && left > 0) this.skipBytes(left);
     if (!this.halted && !this.resyncing && left > 0) {
-      const tail = this.buf.subarray(this.bufStart, this.bufEnd);
+      const tail = this.pending.view();
       if (left < HDR) {
         this.fault(out, {
           offset: this.pos,
@@ -162,8 +161,7 @@ export class RtmonDecoder {
       }
       this.pos += left;
     }
-    this.bufStart = this.bufEnd = 0;
-    this.buf = new Uint8Array(0);
+    this.pending.clear();
     out.push({ kind: 'end', offset: this.received, stats: this.stats() });
     return out;
   }
@@ -177,47 +175,6 @@ export class RtmonDecoder {
       errors: this.errors,
       stopped: this.halted,
     };
-  }
-
-  private keep(rest: Uint8Array): void {
-    if (rest.length === 0) {
-      this.bufStart = this.bufEnd = 0;
-      return;
-    }
-    if (this.buf.length < rest.length) this.buf = new Uint8Array(Math.max(rest.length, 4096));
-    this.buf.set(rest, 0);
-    this.bufStart = 0;
-    this.bufEnd = rest.length;
-  }
-
-  private append(chunk: Uint8Array): void {
-    const live = this.bufEnd - this.bufStart;
-    if (this.bufEnd + chunk.length > this.buf.length) {
-      const size = live + chunk.length;
-      if (size <= this.buf.length) {
-        this.buf.copyWithin(0, this.bufStart, this.bufEnd);
-      } else {
-        const next = new Uint8Array(Math.max(size, this.buf.length * 2));
-        next.set(this.buf.subarray(this.bufStart, this.bufEnd), 0);
-        this.buf = next;
-      }
-      this.bufStart = 0;
-      this.bufEnd = live;
-    }
-    this.buf.set(chunk, this.bufEnd);
-    this.bufEnd += chunk.length;
-  }
-
-  /** Gives back a buffer that a large chunk grew, keeping only the pending bytes. */
-  private shrink(): void {
-    const live = this.bufEnd - this.bufStart;
-    if (this.buf.length > SHRINK_ABOVE && this.buf.length > 4 * live) {
-      const next = new Uint8Array(Math.max(live, 4096));
-      next.set(this.buf.subarray(this.bufStart, this.bufEnd), 0);
-      this.buf = next;
-      this.bufStart = 0;
-      this.bufEnd = live;
-    }
   }
 
   private skipBytes(n: number): void {

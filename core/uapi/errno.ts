@@ -22,7 +22,8 @@ export type Errno =
   | 'EBUSY'
   | 'EOVERFLOW'
   | 'ENOTCONN'
-  | 'ELOOP';
+  | 'ELOOP'
+  | 'ENFILE';
 
 /** strerror() texts of glibc, as iproute2 prints them after "RTNETLINK answers: ". */
 export const STRERROR: Readonly<Record<Errno, string>> = {
@@ -45,6 +46,7 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   EOVERFLOW: 'Value too large for defined data type',
   ENOTCONN: 'Transport endpoint is not connected',
   ELOOP: 'Too many levels of symbolic links',
+  ENFILE: 'Too many open files in system',
 };
 
 /** A kernel error as a value: the errno and, when the kernel sets one, its extack message. */

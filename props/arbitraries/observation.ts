@@ -19,7 +19,8 @@ export function routeGet(): fc.Arbitrary<IpCommand> {
       tos: opt(fc.constantFrom('0x04', '0x08', '0x10', '0x1c', '0x20'), 6),
       uid: opt(fc.constantFrom('150', '1500'), 12),
       proto: opt(fc.constantFrom(['ipproto', 'tcp'], ['ipproto', 'udp', 'dport', '53'], ['dport', '1500']), 12),
-      global: opt(fc.constantFrom(['-N'], ['-j'], ['-N', '-j']), 6),
+      global: opt(fc.constantFrom(['-N'], ['-j'], ['-N', '-j'], ['-j', '-p']), 6),
+      connected: opt(fc.constant(['connected']), 8),
     })
     .map((r) => {
       const iif = r.dev !== null && r.dev[0] === 'iif';
@@ -35,8 +36,9 @@ export function routeGet(): fc.Arbitrary<IpCommand> {
           r.tos === null ? null : ['tos', r.tos],
           r.uid === null ? null : ['uid', r.uid],
           r.proto,
+          r.connected,
         ],
-        [from !== null && 'from', r.dev !== null && r.dev[0], r.mark !== null && 'mark', r.tos !== null && 'tos', r.uid !== null && 'uid', r.proto !== null && 'ipproto/dport', ...(r.global ?? [])],
+        [r.connected !== null && 'connected', from !== null && 'from', r.dev !== null && r.dev[0], r.mark !== null && 'mark', r.tos !== null && 'tos', r.uid !== null && 'uid', r.proto !== null && 'ipproto/dport', ...(r.global ?? [])],
       );
     });
 }

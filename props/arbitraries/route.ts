@@ -192,6 +192,24 @@ export function routeDel(): fc.Arbitrary<IpCommand> {
     );
 }
 
+/**
+ * `ip [-s [-s]] route flush SELECTORS` (iproute_flush(): rounds of dump and RTM_DELROUTE, the
+ * -s reports) and `flush cache` / `cached` (the IPv4 route cache, no FIB change).
+ */
+export function routeFlush(): fc.Arbitrary<IpCommand> {
+  return fc
+    .record({
+      stats: fc.constantFrom([] as string[], ['-s'], ['-s', '-s']),
+      sel: fc.oneof(
+        tableWord().map((t) => ['table', t ?? 'main']),
+        deviceName().map((d) => ['dev', d]),
+        routePrefix().map((p) => ['root', p === 'default' ? '0.0.0.0/0' : p]),
+        fc.constantFrom(['proto', 'static'], ['proto', 'boot'], ['table', 'all', 'proto', 'static'], ['scope', 'link'], ['type', 'blackhole', 'table', 'all'], ['cache'], ['cached', 'table', 'all'], ['table', 'cache']),
+      ),
+    })
+    .map((r) => cmd('ip route flush', [['ip', ...r.stats, 'route', 'flush'], r.sel], [r.sel[0] ?? null, r.stats.length > 0 && `stats:${r.stats.length}`]));
+}
+
 export function routeCommand(): fc.Arbitrary<IpCommand> {
-  return fc.oneof({ arbitrary: routeNew(), weight: 4 }, { arbitrary: routeDel(), weight: 1 });
+  return fc.oneof({ arbitrary: routeNew(), weight: 8 }, { arbitrary: routeDel(), weight: 2 }, { arbitrary: routeFlush(), weight: 1 });
 }

@@ -22,6 +22,13 @@ function ruleAction(): fc.Arbitrary<{ words: readonly string[]; label: string }>
     { arbitrary: fc.constantFrom(...PREFS).map((p) => ({ words: ['goto', p], label: 'goto' })), weight: 2 },
     { arbitrary: fc.constant({ words: ['nop'], label: 'nop' }), weight: 1 },
     { arbitrary: fc.constantFrom('unreachable', 'blackhole', 'prohibit').map((a) => ({ words: [a], label: a })), weight: 2 },
+    // A table with another action: kept by the kernel, printed before the action.
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom('10', '20', 'main'), fc.constantFrom(['blackhole'], ['unreachable'], ['nop'], ['goto', '1000'], ['goto', '32766']))
+        .map(([t, a]) => ({ words: ['table', t, ...a], label: `table+${a[0] ?? ''}` })),
+      weight: 1,
+    },
   );
 }
 
@@ -94,6 +101,13 @@ export function ruleDel(): fc.Arbitrary<IpCommand> {
     { arbitrary: fc.constant(cmd('ip rule flush', [['ip', 'rule', 'flush']])), weight: 1 },
     { arbitrary: fc.constantFrom(['protocol', 'static'], ['table', '10'], ['not']).map((sel) => cmd('ip rule flush', [['ip', 'rule', 'flush'], sel], [sel[0]])), weight: 1 },
     { arbitrary: fc.constantFrom('50', '100').map((p) => cmd('ip rule del', [['ip', 'rule', 'del', 'l3mdev', 'pref', p]], ['l3mdev'])), weight: 1 },
+    // fib_nl2rule() on a delete: the goto is checked against the (default) priority, the target not compared.
+    {
+      arbitrary: fc
+        .tuple(maybe(fc.constantFrom(...PREFS), 2), fc.constantFrom('50', '200', '1000', '32766'), fc.constantFrom([] as string[], ['blackhole'], ['table', '10']))
+        .map(([p, t, extra]) => cmd('ip rule del', [['ip', 'rule', 'del'], p === null ? null : ['pref', p], extra, extra[0] === 'blackhole' ? null : ['goto', t]], [extra[0] === 'blackhole' ? 'blackhole' : 'goto'])),
+      weight: 1,
+    },
   );
 }
 

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TraceRecord } from '../../core/trace/netlink-records.js';
 
 /** Absolute path of ../shared/traces, resolved from this file's location in dist/test/trace/. */
 export const TRACES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'traces');
@@ -52,4 +53,16 @@ export function checkpointFiles(name: string): string[] {
   const dir = fixturePath(name, 'checkpoints');
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join('checkpoints', f));
+}
+
+/** The records without the closing `end` record. */
+export function withoutEnd(rs: readonly TraceRecord[]): TraceRecord[] {
+  return rs.filter((r) => r.kind !== 'end');
+}
+
+/** The last record (a decode always ends with one). */
+export function lastRecord(rs: readonly TraceRecord[]): TraceRecord {
+  const r = rs[rs.length - 1];
+  if (r === undefined) throw new Error('no records');
+  return r;
 }

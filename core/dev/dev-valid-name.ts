@@ -1,0 +1,46 @@
+// The kernel's rules for device names (net/core/dev.c): dev_valid_name(), and
+// dev_get_valid_name() with __dev_alloc_name(), which turns a name with one `%d` into the
+// first free number ("veth%d" -> "veth0"). register_netdevice() and dev_change_name() call
+// them, so a link add, a veth peer and a rename all get the same answer.
+
+import { kerr, type KernelError } from '../uapi/errno.js';
+
+/** IFNAMSIZ: 16 bytes with the terminating NUL. */
+export const IFNAMSIZ = 16;
+
+/** The limit of __dev_alloc_name()'s bitmap (max_netdevices: PAGE_SIZE * 8). */
+const MAX_NETDEVICES = 32768;
+
+function byteLength(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** dev_valid_name(): not empty, shorter than IFNAMSIZ, not "." or "..", no '/', ':' or C isspace(). */
+export function devValidName(name: string): boolean {
+  if (name === '' || byteLength(name) >= IFNAMSIZ) return false;
+  if (name === '.' || name === '..') return false;
+  return !/[/: \t\n\v\f\r]/.test(name);
+}
+
+/** snprintf(buf, IFNAMSIZ, pattern, i) for a pattern with one %d: cut to 15 bytes. */
+function formatName(pattern: string, i: number): string {
+  const full = Buffer.from(pattern.replace('%d', String(i)), 'utf8');
+  return full.subarray(0, IFNAMSIZ - 1).toString('utf8');
+}
+
+/**
+ * dev_get_valid_name(): the name a device registers (or is renamed) under, or the errno:
+ * EINVAL for an invalid name or a `%` that is not one `%d`, EEXIST for a name in use,
+ * ENFILE when every number of a `%d` pattern is taken.
+ */
+export function devGetValidName(name: string, inUse: (n: string) => boolean): string | KernelError {
+  if (!devValidName(name)) return kerr('EINVAL');
+  const p = name.indexOf('%');
+  if (p < 0) return inUse(name) ? kerr('EEXIST') : name;
+  if (name[p + 1] !== 'd' || name.indexOf('%', p + 2) >= 0) return kerr('EINVAL');
+  for (let i = 0; i < MAX_NETDEVICES; i++) {
+    const n = formatName(name, i);
+    if (!inUse(n)) return n;
+  }
+  return kerr('ENFILE');
+}
