@@ -16,6 +16,7 @@ import { runCommand } from '../core/iproute2/ip-command.js';
 import { formatTimestamp } from '../core/trace/netlink-records.js';
 import { ReportRecorder } from '../core/report/report-recorder.js';
 import { EXIT } from './exit-status.js';
+import { DYNAMIC_ADDR_GAP } from '../core/print/addr-info.js';
 import { OutputFile } from './io.js';
 
 /** What the replay prints: standard output, unless an output file took it (`--out -`). */
@@ -28,8 +29,16 @@ export interface Outputs {
   readonly gets: readonly string[];
 }
 
-export function printState(print: Printer, v: ReplayView, out: Outputs, label: string): void {
+/**
+ * Prints the state asked for; returns the gaps of what it printed (a dynamic address's
+ * lifetimes, whose seconds left the model does not count down), one text per address.
+ */
+export function printState(print: Printer, v: ReplayView, out: Outputs, label: string): string[] {
   const shows = out.show.length === 0 && out.gets.length === 0 ? ['route'] : out.show;
+  const gaps: string[] = [];
+  if (shows.includes('addr') || shows.includes('json')) {
+    for (const d of v.snapshot.devices.values()) for (const a of d.addrs) if (a.lifetimes !== undefined) gaps.push(`not modelled: ${DYNAMIC_ADDR_GAP}`);
+  }
   if (label !== '') print(`# state ${label}\n`);
   for (const w of shows) {
     if (w === 'json') print(`${JSON.stringify(ipJsonDump(v))}\n`);
@@ -40,6 +49,7 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
     print(r.output.stdout);
     process.stderr.write(r.output.stderr);
   }
+  return gaps;
 }
 
 /** The replayed events as a kfib event log. */

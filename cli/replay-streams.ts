@@ -91,9 +91,9 @@ export async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtm
   if (ctx.at !== undefined && r.at === null) process.stderr.write('kfib replay: --at: the point is after the last notification; the state at the end is shown\n');
   const label = ctx.at !== undefined && r.at !== null ? 'at the point asked' : r.stopped ? 'at the --until point' : 'at the end';
   // With --json the state stays out of the JSON Lines unless asked for.
-  if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '');
+  const printed = !ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0 ? printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '') : [];
   // Without --lenient a bad record is not skipped but ends the replay (exit 2): not a gap.
-  const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps });
+  const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps, printed });
   if (r.fatal) {
     // Not "exact": the records after the bad one were never read.
     if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: false, stopped: 'a bad record (see stderr); the rest of the trace was not replayed' } })}\n`);
@@ -149,7 +149,7 @@ export async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSna
   if (replay.refused > 0) process.stderr.write(`kfib replay: ${name}: ${replay.refused} event(s) refused by the model (the kernel would have refused them: the log does not describe a kernel's history)\n`);
   printSummary({ ...ctx, check: false }, { findings: [], silentChanges: replay.silentCount });
   if (ctx.at?.kind === 'time') process.stderr.write('kfib replay: --at TIME: a kfib event log has no time stamps; use @N\n');
-  if (!ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0) printState(ctx.print, replay.atView ?? replay.view, ctx.outputs, '');
-  const gaps = printCompleteness(ctx, completeness({ initialSkipped: ctx.initialSkipped, initialDifferences: init.differences, hasInitial: ctx.hasInitial, steps: replay.refusedSteps }));
+  const printed = !ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0 ? printState(ctx.print, replay.atView ?? replay.view, ctx.outputs, '') : [];
+  const gaps = printCompleteness(ctx, completeness({ initialSkipped: ctx.initialSkipped, initialDifferences: init.differences, hasInitial: ctx.hasInitial, steps: replay.refusedSteps, printed }));
   return end.error !== undefined ? EXIT.usage : replay.refused > 0 && ctx.check ? EXIT.differs : gaps;
 }

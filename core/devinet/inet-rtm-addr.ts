@@ -7,6 +7,7 @@ import type { InIfaddr } from '../snapshot/net-device.js';
 import { devconfSetAll } from '../snapshot/devconf.js';
 import { inPrefix } from '../net/ip4.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
+import { IFA_F_DEPRECATED } from '../uapi/if-addr.js';
 import { fibModifyPrefixMetric } from '../frontend/ifaddr-routes.js';
 import { inetDelIfa, inetInsertIfa } from './inet-insert-ifa.js';
 
@@ -28,7 +29,7 @@ export function inetRtmNewaddr(txn: Txn, e: AddrAddEvent): KernelError | null {
     metric: e.metric,
     secondary: false,
     noprefixroute: e.noprefixroute,
-    extraFlags: 0,
+    ...setIfaLifetime(0, e.lifetimes),
   };
   // find_matching_ifa()
   const existing = d.addrs.find((a) => a.prefixlen === ifa.prefixlen && inPrefix(a.address, ifa.address, ifa.prefixlen) && a.local === ifa.local);
@@ -37,10 +38,27 @@ export function inetRtmNewaddr(txn: Txn, e: AddrAddEvent): KernelError | null {
   if (existing.metric !== e.metric) fibModifyPrefixMetric(txn, e.ifindex, existing, e.metric);
   const cur = txn.dev(e.ifindex);
   if (cur === undefined) return null;
-  const updated: InIfaddr = { ...existing, metric: e.metric };
+  // set_ifa_lifetime(): a replace sets the lifetimes again (forever when none are given).
+  const { lifetimes: _old, ...kept } = existing;
+  const updated: InIfaddr = { ...kept, metric: e.metric, ...setIfaLifetime(existing.extraFlags, e.lifetimes) };
   txn.setDevice({ ...cur, addrs: cur.addrs.map((a) => (a === existing ? updated : a)) });
   txn.emit({ kind: 'addr-add', ifindex: e.ifindex, addr: updated, cause: 'inet_insert_ifa', notified: true });
   return null;
+}
+
+const INFINITY_LIFE_TIME = 0xffffffff;
+
+/**
+ * set_ifa_lifetime(): a finite valid lifetime makes the address dynamic (not
+ * IFA_F_PERMANENT) with the lifetimes kept; a preferred lifetime of 0 sets IFA_F_DEPRECATED
+ * (forever otherwise clears it).
+ */
+function setIfaLifetime(extraFlags: number, l: AddrAddEvent['lifetimes']): Pick<InIfaddr, 'extraFlags' | 'lifetimes'> {
+  const flags = extraFlags & ~IFA_F_DEPRECATED;
+  if (l === undefined) return { extraFlags: flags };
+  const deprecated = l.preferred === 0 ? IFA_F_DEPRECATED : 0;
+  if (l.valid === INFINITY_LIFE_TIME) return { extraFlags: flags | deprecated };
+  return { extraFlags: flags | deprecated, lifetimes: { valid: l.valid, preferred: l.preferred } };
 }
 
 /** inet_rtm_deladdr(): the first address matching local, label and address/prefixlen. */

@@ -19,6 +19,8 @@ export interface AddrAddEvent {
   readonly noprefixroute: boolean;
   /** NLM_F_REPLACE (`ip address replace`): an existing address is updated instead of EEXIST. */
   readonly replace: boolean;
+  /** IFA_CACHEINFO's valid and preferred lifetimes in seconds; absent: forever (a permanent address). */
+  readonly lifetimes?: { readonly valid: number; readonly preferred: number };
 }
 
 /** `ip address del …`: deletes the first address matching every given field (inet_rtm_deladdr). */

@@ -6,6 +6,7 @@
 // that `primary` flushes one round only.
 
 import { Args, CommandContext, CommandExit, invarg, matches, notModelled } from './command-context.js';
+import { DYNAMIC_ADDR_GAP, lifetimeText } from '../print/addr-info.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import { scopeNumber } from '../uapi/rt-names.js';
@@ -184,7 +185,8 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, wor
     }
     if (victims.length === 0) return done();
     if (stats >= 2) {
-      for (const v of victims) ctx.print(`${v.dev.ifindex}: ${v.dev.name}    ${words(v.ifa)}\n       valid_lft forever preferred_lft forever\n`);
+      if (victims.some((v) => v.ifa.lifetimes !== undefined)) notModelled(DYNAMIC_ADDR_GAP);
+      for (const v of victims) ctx.print(`${v.dev.ifindex}: ${v.dev.name}    ${words(v.ifa)}\n       ${lifetimeText(v.ifa)}\n`);
     }
     round++;
     for (const { dev, ifa } of victims) {

@@ -22,6 +22,7 @@ import { deviceByName } from '../snapshot/snapshot.js';
 import { linkHeader, linkLayer } from './ip-link-show.js';
 import { addrJson, briefAddrJson, briefAddrText, briefLinkJson, briefLinkText, linkJson, listingView, printJsonArray } from './ip-link-list.js';
 import type { JsonValue } from '../print/json-out.js';
+import { DYNAMIC_ADDR_GAP, lifetimeText } from '../print/addr-info.js';
 
 /** ipaddress.c's `filter` as a listing uses it. */
 interface ListFilter extends AddrFilter {
@@ -189,9 +190,10 @@ export function addrListing(ctx: CommandContext, opts: GlobalOptions, a: Args, o
     if (res >= 0 && !packet) {
       // print_selected_addrinfo(): filter.up on the link, then print_addrinfo()'s selectors.
       const addrs = f.up && !d.up ? [] : d.addrs.filter((ifa) => addrMatches(f, d, ifa));
+      if (!brief && addrs.some((ifa) => ifa.lifetimes !== undefined)) notModelled(DYNAMIC_ADDR_GAP);
       if (opts.json) obj['addr_info'] = addrs.map((ifa) => (brief ? briefAddrJson(ifa) : addrJson(ctx, d, ifa, noLink)));
       else if (brief) ctx.print(`${addrs.map(briefAddrText).join('')}\n`);
-      else for (const ifa of addrs) ctx.print(opts.oneline ? oneline(d, ifa) : `    ${words(ifa)}\n       valid_lft forever preferred_lft forever\n`);
+      else for (const ifa of addrs) ctx.print(opts.oneline ? oneline(d, ifa) : `    ${words(ifa)}\n       ${lifetimeText(ifa)}\n`);
     }
     if (opts.json) arr.push(obj);
   }

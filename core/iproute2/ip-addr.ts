@@ -9,6 +9,7 @@ import { RT_SCOPE_HOST, RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { addrListing } from './ip-addr-list.js';
+import { ifaFlagWords, lifetimeText } from '../print/addr-info.js';
 
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -49,6 +50,7 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   let metric = 0;
   let noprefixroute = false;
   let autojoin = false;
+  let lifetimes: { valid: number; preferred: number } | undefined;
   while (!a.done) {
     const w = a.cur;
     if (w === 'peer' || w === 'remote') {
@@ -133,8 +135,10 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
     const preferred = preferredLft === null ? 0xffffffff : (lifetime(preferredLft) as number);
     if (valid === 0) throw new CommandExit('valid_lft is zero\n', 1);
     if (valid < preferred) throw new CommandExit('preferred_lft is greater than valid_lft\n', 1);
-    // Finite lifetimes expire by the clock (check_lifetime()), which the model has not.
-    if (valid !== 0xffffffff || preferred !== 0xffffffff) notModelled('address lifetimes (valid_lft/preferred_lft)');
+    // Finite lifetimes expire by the clock (check_lifetime()), which the model has not; with
+    // a valid lifetime of forever the address is permanent (preferred_lft 0: deprecated).
+    if (valid !== 0xffffffff) notModelled('address lifetimes (valid_lft/preferred_lft)');
+    lifetimes = { valid, preferred };
   }
   if (autojoin) {
     if (local.addr >>> 28 !== 0xe) throw new CommandExit('autojoin needs multicast address\n', 1);
@@ -167,13 +171,14 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
     metric,
     noprefixroute,
     replace: cmd === 'replace' || cmd === 'change',
+    ...(lifetimes === undefined ? {} : { lifetimes }),
   });
   if (step.error !== null) failKernel(step.error);
 }
 
 /** One address in `ip -o -4 address` form. */
 export function formatAddrOneline(dev: NetDevice, ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): string {
-  return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa, names)}\\       valid_lft forever preferred_lft forever\n`;
+  return `${dev.ifindex}: ${dev.name}    ${inetWords(ifa, names)}\\       ${lifetimeText(ifa)}\n`;
 }
 
 /** iproute2 6.1 ipaddress.c ifa_flag_data[]: the flag words of `ip address add|change|replace|del`. */
@@ -199,7 +204,7 @@ function lifetime(word: string): number | undefined {
   return parseUnsigned(word);
 }
 
-/** `inet LOCAL[ peer P]/LEN [metric N ][brd B ]scope S [secondary ][noprefixroute ]LABEL` (print_addrinfo). */
+/** `inet LOCAL[ peer P]/LEN [metric N ][brd B ]scope S [FLAGS ]LABEL` (print_addrinfo(), print_ifa_flags()). */
 export function inetWords(ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): string {
   let s = `inet ${formatIp4(ifa.local)}`;
   if (ifa.address !== ifa.local) s += ` peer ${formatIp4(ifa.address)}`;
@@ -207,8 +212,7 @@ export function inetWords(ifa: InIfaddr, names: PrintNames = BUILTIN_NAMES): str
   if (ifa.metric !== 0) s += `metric ${ifa.metric} `;
   if (ifa.broadcast !== 0) s += `brd ${formatIp4(ifa.broadcast)} `;
   s += `scope ${scopeName(ifa.scope, names)} `;
-  if (ifa.secondary) s += 'secondary ';
-  if (ifa.noprefixroute) s += 'noprefixroute ';
+  for (const f of ifaFlagWords(ifa)) s += `${f} `;
   return `${s}${ifa.label}`;
 }
 

@@ -10,6 +10,7 @@ import type { InIfaddr } from '../snapshot/net-device.js';
 import { formatIp4 } from '../net/ip4.js';
 import { BUILTIN_NAMES, groupName, linkTypeName, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonValue } from './json-out.js';
+import { addIfaFlagsJson, addLifetimesJson } from './addr-info.js';
 
 export const IFF_UP = 0x1;
 export const IFF_BROADCAST = 0x2;
@@ -129,7 +130,7 @@ export function linkCommon(v: LinkView, info: LinkInfo, withMode: boolean, linkL
   return o;
 }
 
-/** One `addr_info` element of `ip -j address show` (print_addrinfo(), IPv4, permanent). */
+/** One `addr_info` element of `ip -j address show` (print_addrinfo(), IPv4). */
 export function addrInfoJson(a: InIfaddr, names: PrintNames = BUILTIN_NAMES): JsonValue {
   const x: Record<string, JsonValue> = { family: 'inet', local: formatIp4(a.local) };
   if (a.address !== a.local) x['address'] = formatIp4(a.address);
@@ -137,11 +138,9 @@ export function addrInfoJson(a: InIfaddr, names: PrintNames = BUILTIN_NAMES): Js
   if (a.metric !== 0) x['metric'] = a.metric;
   if (a.broadcast !== 0) x['broadcast'] = formatIp4(a.broadcast);
   x['scope'] = scopeName(a.scope, names);
-  if (a.secondary) x['secondary'] = true;
-  if (a.noprefixroute) x['noprefixroute'] = true;
+  addIfaFlagsJson(a, x);
   x['label'] = a.label;
-  x['valid_life_time'] = 4294967295;
-  x['preferred_life_time'] = 4294967295;
+  addLifetimesJson(a, x);
   return x;
 }
 

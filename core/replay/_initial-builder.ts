@@ -148,6 +148,7 @@ export function addAddrs(b: Builder, a: IpSnapshot['addr'][number]): void {
       metric: x.metric ?? 0,
       noprefixroute: x.noprefixroute === true,
       replace: false,
+      ...(x.valid_life_time === undefined ? {} : { lifetimes: { valid: x.valid_life_time, preferred: x.preferred_life_time ?? x.valid_life_time } }),
     });
   }
 }

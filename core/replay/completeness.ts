@@ -56,6 +56,8 @@ export interface CompletenessInput {
   readonly place?: (seq: number) => string;
   /** Where the initial state's gaps are said to be (default "before the trace"). */
   readonly initialPlace?: string;
+  /** Gaps of what was printed (the state shown), each a `not modelled: …` text. */
+  readonly printed?: readonly string[];
 }
 
 const OUT_OF_SCOPE_READER: readonly RegExp[] = [
@@ -130,6 +132,7 @@ export function completeness(input: CompletenessInput): Completeness {
       add(gaps, g, 1, input.place === undefined ? `@${st.seq}` : input.place(st.seq));
     }
   }
+  for (const p of input.printed ?? []) add(gaps, p, 1, 'in the state shown');
   return { gaps: items(gaps), outOfScope: items(out), refused, hasInitial: input.hasInitial, initialDifferences: input.initialDifferences ?? [] };
 }
 

@@ -27,6 +27,7 @@ import { formatIp4 } from '../net/ip4.js';
 import { BUILTIN_NAMES, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 import { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
+import { ifaFlagWords, lifetimeText } from '../print/addr-info.js';
 export { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
 
 /** Everything a replay prints from: the FIB and what it carries beside it. */
@@ -195,9 +196,8 @@ export function showText(v: ReplayView, what: ShowWhat): string {
           if (a.metric !== 0) w += `metric ${a.metric} `;
           if (a.broadcast !== 0) w += `brd ${formatIp4(a.broadcast)} `;
           w += `scope ${scopeName(a.scope, v.names)} `;
-          if (a.secondary) w += 'secondary ';
-          if (a.noprefixroute) w += 'noprefixroute ';
-          out += `${w}${a.label}\n       valid_lft forever preferred_lft forever\n`;
+          for (const f of ifaFlagWords(a)) w += `${f} `;
+          out += `${w}${a.label}\n       ${lifetimeText(a)}\n`;
         }
       }
       return out;

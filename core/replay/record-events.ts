@@ -61,6 +61,8 @@ export function addrEvent(r: AddrRecord, s: FibSnapshot, resolve: ResolveDev): F
     metric: r.rtPriority ?? 0,
     noprefixroute: (r.flags & IFA_F_NOPREFIXROUTE) !== 0,
     replace: exists,
+    // IFA_CACHEINFO as the notification carried it (a DHCP renew re-announces the address with new lifetimes).
+    ...(r.validLft === undefined ? {} : { lifetimes: { valid: r.validLft, preferred: r.preferredLft ?? r.validLft } }),
   };
 }
 

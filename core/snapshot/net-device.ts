@@ -23,6 +23,18 @@ export interface InIfaddr {
   readonly noprefixroute: boolean;
   /** Any other IFA_F_* bits given by the user (nodad, home, …), kept for display. */
   readonly extraFlags: number;
+  /**
+   * A finite valid lifetime (IFA_CACHEINFO; the address is not IFA_F_PERMANENT: iproute2
+   * prints `dynamic`): the seconds as the address last got them. The kernel counts them
+   * down and deletes the address at 0 (check_lifetime()); the model has no clock.
+   */
+  readonly lifetimes?: AddrLifetimes;
+}
+
+/** Lifetimes in seconds (0xffffffff: forever), as set by set_ifa_lifetime(). */
+export interface AddrLifetimes {
+  readonly valid: number;
+  readonly preferred: number;
 }
 
 export interface NetDevice {
