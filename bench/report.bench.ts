@@ -28,8 +28,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseReportData } from '../core/report/report-data.js';
 import { openReport } from '../core/report/report-model.js';
-import { deviceLanes } from '../core/report/device-lanes.js';
-import { routeCountSeries } from '../core/report/route-counts.js';
+import { fromBase64 } from '../core/report/page-codec.js';
+import { BLOCKS } from '../core/report/report-html.js';
+import { inflateRawSync } from 'node:zlib';
 import { defineCommand, intOption, parseCommand } from '../cli/command.js';
 import { loadTable } from './_tables.js';
 import { churnEvents, rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
@@ -49,6 +50,15 @@ interface Workload {
 }
 
 interface Run {
+  /** The page's performance.now() when it is drawn and answers input (data-kfib-interactive-ms). */
+  readonly interactiveMs: number;
+  /** From page.goto() to that marker, as the driver saw it. */
+  readonly interactiveWallMs: number;
+  /** Selecting a moment in the middle (location.hash @N) until its FIB is drawn (driver), and the page's own time. */
+  readonly middleMs: number;
+  readonly middlePageMs: number;
+  /** The page's own split of interactiveMs (data-kfib-timings). */
+  readonly timings: Record<string, number>;
   readonly readyMs: number;
   readonly wallMs: number;
   readonly clickMs: number;
@@ -104,23 +114,29 @@ function fullTableTrace(dir: string, total: number): { trace: string; initial: s
   return { trace, initial };
 }
 
-/** The same fold as the page, in Node. */
-function nodeFoldMs(file: string): number {
+/** The same opening as the page, in Node (blocks found in the document, base64, inflated, read into columns), then the FIB after the last moment (a fold from the start). */
+function nodeOpenMs(file: string): { openMs: number; lastStateMs: number } {
   const html = readFileSync(file, 'utf8');
   const block = (id: string): string => {
     const m = new RegExp(`<script type="[^"]+" id="${id}">([\\s\\S]*?)</script>`).exec(html);
     return m?.[1] ?? '';
   };
+  const bytes = (id: string): Uint8Array => {
+    const b = fromBase64(block(id));
+    if (typeof b === 'string') throw new Error(b);
+    return BLOCKS.find((x) => x.id === id)?.deflate === true ? new Uint8Array(inflateRawSync(b)) : b;
+  };
+  const utf8 = (id: string): string => new TextDecoder().decode(bytes(id));
   const t0 = performance.now();
   const data = parseReportData(JSON.parse(block('kfib-data')));
   if (typeof data === 'string') throw new Error(data);
-  const model = openReport(data, block('kfib-log'));
-  deviceLanes(model.states);
-  routeCountSeries(model.states);
-  return performance.now() - t0;
+  const model = openReport(data, { moments: bytes('kfib-moments'), texts: utf8('kfib-texts'), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
+  const t1 = performance.now();
+  model.state(model.count - 1);
+  return { openMs: t1 - t0, lastStateMs: performance.now() - t1 };
 }
 
-async function openOnce(file: string): Promise<Run> {
+async function openOnce(file: string, lastIndex: number, middleSeq: number): Promise<Run> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'kfib-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 }, offline: true });
@@ -128,19 +144,20 @@ async function openOnce(file: string): Promise<Run> {
     const page = await context.newPage();
     const t0 = performance.now();
     await page.goto(pathToFileURL(file).href, { waitUntil: 'commit' });
-    await page.waitForSelector('html[data-kfib-ready]', { timeout: 60000 });
+    await page.waitForSelector('html[data-kfib-interactive-ms], html[data-kfib-ready="error"]', { timeout: 120000 });
+    const interactiveWallMs = performance.now() - t0;
+    const interactiveMs = Number(await page.getAttribute('html', 'data-kfib-interactive-ms'));
+    const timings = JSON.parse((await page.getAttribute('html', 'data-kfib-timings')) ?? '{}') as Record<string, number>;
+    await page.waitForSelector('html[data-kfib-ready]', { timeout: 120000 });
     const wallMs = performance.now() - t0;
     if ((await page.getAttribute('html', 'data-kfib-ready')) !== 'true') throw new Error(`the report ${file} did not open: ${(await page.textContent('#fatal')) ?? ''}`);
     const readyMs = Number(await page.getAttribute('html', 'data-kfib-ready-ms'));
     const t1 = performance.now();
     await page.keyboard.press('End');
     // Runs in the page: the selected moment is the last row of the nearby list.
-    await page.waitForFunction(`(() => {
-      const sel = document.documentElement.dataset.kfibSelected;
-      const rows = document.querySelectorAll('#nearby tr');
-      const lastRow = rows[rows.length - 1];
-      return sel !== undefined && lastRow !== undefined && lastRow.getAttribute('data-index') === sel;
-    })()`);
+    // The selected moment is the last, and the nearby list shows it (waited on with a selector:
+    // the page's CSP forbids the eval a string predicate would need).
+    await page.waitForSelector(`#nearby tr.selected[data-index="${lastIndex}"]`, { timeout: 120000 });
     const clickMs = performance.now() - t1;
     await page.fill('#lookup-to', '10.1.2.3');
     const t2 = performance.now();
@@ -149,7 +166,14 @@ async function openOnce(file: string): Promise<Run> {
     const lookupMs = performance.now() - t2;
     const selectMs = Number(await page.getAttribute('html', 'data-kfib-select-ms'));
     const lookupPageMs = Number(await page.getAttribute('html', 'data-kfib-lookup-ms'));
-    return { readyMs, wallMs, clickMs, selectMs, lookupMs, lookupPageMs };
+    // An instant in the middle: a checkpoint the page made on its way to the end, then a short replay.
+    if (middleSeq === 0) return { interactiveMs, interactiveWallMs, middleMs: 0, middlePageMs: 0, timings, readyMs, wallMs, clickMs, selectMs, lookupMs, lookupPageMs };
+    const t3 = performance.now();
+    await page.evaluate(`location.hash = '#@${middleSeq}'`);
+    await page.waitForSelector(`#fib-title:text-is("FIB after @${middleSeq}")`, { timeout: 120000 });
+    const middleMs = performance.now() - t3;
+    const middlePageMs = Number(await page.getAttribute('html', 'data-kfib-select-ms'));
+    return { interactiveMs, interactiveWallMs, middleMs, middlePageMs, timings, readyMs, wallMs, clickMs, selectMs, lookupMs, lookupPageMs };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -201,7 +225,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const loadAtStart = loadavg();
   // Generated full-table traces: the report written (its memory), and opened when asked.
   const large: { w: Workload; open: boolean }[] = [];
-  for (const [n, open] of [[openN, true], [writeN, false]] as const) {
+  // Both generated traces are opened (issue 13: the page of a 1M-event trace opens).
+  for (const [n, open] of [[openN, true], [writeN, true]] as const) {
     if (n === 0) continue;
     const g = fullTableTrace(dir, n);
     // --show rule: the route table printed at the end (900,000 lines) is not the report's cost.
@@ -233,20 +258,20 @@ async function main(argv: readonly string[]): Promise<void> {
       const written1 = writeReport(w, file);
       const html = readFileSync(file, 'utf8');
       const data = parseReportData(JSON.parse(/<script type="application\/json" id="kfib-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? 'null'));
-      const notifications = typeof data === 'string' ? 0 : data.moments.length;
-      const events = typeof data === 'string' ? 0 : data.moments.reduce((n, m) => n + m.n, 0);
+      const notifications = typeof data === 'string' ? 0 : data.moments;
+      const events = typeof data === 'string' ? 0 : data.events;
       const all: Run[] = [];
       const isLarge = large.some((l) => l.w === w);
       try {
         // A generated trace: two page loads at most (each a replay of the whole trace in the page).
-        for (let i = 0; i < (isLarge ? Math.min(runs, 2) : runs); i++) all.push(await openOnce(file));
+        for (let i = 0; i < (isLarge ? Math.min(runs, 2) : runs); i++) all.push(await openOnce(file, notifications, Math.floor(notifications / 2)));
       } catch (e) {
         const error = e instanceof Error ? e.message.split('\n')[0] : String(e);
         results.push({ workload: w.name, notifications, events, reportBytes: written1.bytes, writeSeconds: round(written1.seconds), writePeakRssMiB: written1.peakRssMiB, goalMs: w.goalMs, meetsGoal: false, error });
         process.stdout.write(`${w.name.padEnd(24)} ${String(notifications).padStart(6)} notifications ${String(written1.bytes).padStart(9)} bytes  NOT READY: ${error}\n`);
         continue;
       }
-      const folds = isLarge ? [nodeFoldMs(file)] : [nodeFoldMs(file), nodeFoldMs(file), nodeFoldMs(file)];
+      const folds = isLarge ? [nodeOpenMs(file)] : [nodeOpenMs(file), nodeOpenMs(file), nodeOpenMs(file)];
       const ready = median(all.map((r) => r.readyMs));
       const entry = {
         workload: w.name,
@@ -256,19 +281,24 @@ async function main(argv: readonly string[]): Promise<void> {
         writeSeconds: round(written1.seconds),
         writePeakRssMiB: written1.peakRssMiB,
         runs: all.length,
+        interactiveMs: { median: round(median(all.map((r) => r.interactiveMs))), max: round(Math.max(...all.map((r) => r.interactiveMs))), driver: round(median(all.map((r) => r.interactiveWallMs))) },
+        pageTimings: all[0]?.timings ?? null,
+        middleMs: { median: round(median(all.map((r) => r.middleMs))), inPage: round(median(all.map((r) => r.middlePageMs))) },
         readyMs: { median: round(ready), max: round(Math.max(...all.map((r) => r.readyMs))), all: all.map((r) => round(r.readyMs)) },
         wallMs: { median: round(median(all.map((r) => r.wallMs))), max: round(Math.max(...all.map((r) => r.wallMs))) },
         clickMs: { median: round(median(all.map((r) => r.clickMs))), inPage: round(median(all.map((r) => r.selectMs))) },
         lookupMs: { median: round(median(all.map((r) => r.lookupMs))), inPage: round(median(all.map((r) => r.lookupPageMs))) },
-        nodeFoldMs: round(median(folds)),
+        nodeOpenMs: round(median(folds.map((f) => f.openMs))),
+        nodeLastStateMs: round(median(folds.map((f) => f.lastStateMs))),
         goalMs: w.goalMs,
+        // Interactive: drawn and answering input (the FIB of the first selection may still be folding, the page says so).
         // Conservative: the slowest run, as the driver saw it (goto to the marker).
-        meetsGoal: w.goalMs === null ? null : Math.max(...all.map((r) => r.wallMs), ...all.map((r) => r.readyMs)) < w.goalMs,
+        meetsGoal: w.goalMs === null ? null : Math.max(...all.map((r) => r.interactiveWallMs), ...all.map((r) => r.interactiveMs)) < w.goalMs,
       };
       results.push(entry);
       process.stdout.write(
-        `${w.name.padEnd(24)} ${String(notifications).padStart(6)} notifications ${String(written1.bytes).padStart(9)} bytes  ready ${entry.readyMs.median} ms (max ${entry.readyMs.max}; driver ${entry.wallMs.median}, max ${entry.wallMs.max})` +
-          `  click ${entry.clickMs.median} ms (page ${entry.clickMs.inPage})  lookup ${entry.lookupMs.median} ms (page ${entry.lookupMs.inPage})  node fold ${entry.nodeFoldMs} ms${w.goalMs === null ? '' : `  goal < ${w.goalMs} ms: ${entry.meetsGoal === true ? 'met' : 'MISSED'}`}\n`,
+        `${w.name.padEnd(24)} ${String(notifications).padStart(6)} notifications ${String(written1.bytes).padStart(9)} bytes  interactive ${entry.interactiveMs.median} ms (max ${entry.interactiveMs.max}; driver ${entry.interactiveMs.driver}; ${JSON.stringify(entry.pageTimings)})  first FIB ${entry.readyMs.median} ms (driver ${entry.wallMs.median})` +
+          `  middle @N ${entry.middleMs.median} ms (page ${entry.middleMs.inPage})  click ${entry.clickMs.median} ms (page ${entry.clickMs.inPage})  lookup ${entry.lookupMs.median} ms (page ${entry.lookupMs.inPage})  node open ${entry.nodeOpenMs} ms, last state ${entry.nodeLastStateMs} ms${w.goalMs === null ? '' : `  goal < ${w.goalMs} ms: ${entry.meetsGoal === true ? 'met' : 'MISSED'}`}\n`,
       );
     }
   } finally {
@@ -278,14 +308,14 @@ async function main(argv: readonly string[]): Promise<void> {
   for (const r of results.slice(1)) {
     const ready = (r['readyMs'] as { median: number }).median;
     r['overEmptyReport'] = base === undefined ? null : round(ready / base.median);
-    r['browserOverNode'] = round(ready / (r['nodeFoldMs'] as number));
+    r['browserOverNodeLastState'] = round(ready / Math.max(1, r['nodeLastStateMs'] as number));
   }
   const chromium = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const out = {
     bench: 'report',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: totalmem() / (1 << 30), kernel: release(), node: process.version, chromium },
-    method: 'fresh headless Chromium per run (new profile, offline); readyMs = performance.now() when the page sets data-kfib-ready, from navigation start; writePeakRssMiB: GNU time %M of kfib replay --html',
+    method: 'fresh headless Chromium per run (new profile, offline); interactiveMs = performance.now() when the page is drawn and answers input (data-kfib-interactive-ms), readyMs = when the FIB of its first selection is drawn (data-kfib-ready), both from navigation start; middleMs: location.hash to a moment in the middle until its FIB is drawn; writePeakRssMiB: GNU time %M of kfib replay --html',
     loadAverage: { start: loadAtStart, end: loadavg() },
     results,
     written,

@@ -30,11 +30,11 @@ export async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtm
   let initialDifferences: readonly string[] = [];
   const text = new TextDecoder();
   const bar = progressLine('replay', total > 256 * 1024 ? total : 0);
-  // No history kept for a report either: its recorder reads only the devices of the state
-  // before each step (never changed in place) and writes each moment as it comes.
+  // No history kept; a report's recorder compares the states before and after each step
+  // (silent changes for its timeline), so with --html the replay does not run in place.
   const session = new ReplaySession(
     initial,
-    { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, ...(ctx.at === undefined ? {} : { at: ctx.at }), ...(ctx.until === undefined ? {} : { until: ctx.until }), keepHistory: false, names: ctx.names },
+    { form: format === 'rtmon' ? 'binary' : 'text', explain: ctx.explain, check: ctx.check, ...(ctx.at === undefined ? {} : { at: ctx.at }), ...(ctx.until === undefined ? {} : { until: ctx.until }), keepHistory: ctx.html !== null, names: ctx.names },
     {
       start(init, dump) {
         if (initial === null) process.stderr.write(`kfib replay: no --initial snapshot: starting from an empty namespace (only lo, down)${dump.length > 0 ? `, with the ${dump.length} links of the trace's link dump` : ''}; addresses, routes and rules that existed before the trace are unknown\n`);
@@ -119,7 +119,7 @@ export async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSna
     const { seq, event, before, step } = s;
     if (step.error !== null && replay.refused <= 20) process.stderr.write(`kfib replay: ${name}: event ${seq} (${event.type}) refused by the model: ${kernelErrorText(step.error).trim()}\n`);
     if (ctx.log !== null) ctx.log.write([event]);
-    ctx.html?.logEvent(seq, event, before);
+    ctx.html?.logEvent(seq, event, before, step);
     if (ctx.explain) {
       const silent = s.silent;
       if (silent.length > 0 && !ctx.json) ctx.print(`@${seq} ${describeEvent(event, before)}\n`);

@@ -1,18 +1,20 @@
 // `kfib replay --html FILE`: the report page written to disk. The page's script is the
 // compiled page entry (dist/cli/report/page/main.js) with the model it imports, bundled
 // by esbuild into one inline script; the data comes from core/report/report-recorder.ts,
-// whose moments and event log are spilled to temporary files as the replay goes and then
-// streamed into the page (core/report/report-html.ts reportFrame()): the document of a
-// million-notification trace is never held in memory.
+// whose packed blocks (moments, their summaries, events, event objects) are spilled to
+// temporary files as the replay goes and then streamed into the page, deflated and base64
+// (core/report/report-html.ts BLOCKS, reportFrame()): the document of a million-notification
+// trace is never held in memory.
 //
 // Why bundle here rather than in `npm run build`: the build is plain `tsc`, and the page
 // has to be one file; esbuild bundles the ~60 modules it needs in well under a second.
 
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { createDeflateRaw } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reportFrame, scriptSafeJson } from '../core/report/report-html.js';
+import { BLOCKS, reportFrame } from '../core/report/report-html.js';
 import { PAGE_CSS } from './report/page-style.js';
 import type { RecordedReport, ReportSink } from '../core/report/report-recorder.js';
 
@@ -54,22 +56,25 @@ export function pageScript(): Promise<string> {
   return bundle;
 }
 
-/** Buffered appends to a file (1 MiB of text at a time). */
+/** Buffered appends to a file (1 MiB at a time). */
 class SpillFile {
   private readonly fd: number;
-  private buf: string[] = [];
+  private buf: (string | Uint8Array)[] = [];
   private size = 0;
   private closed = false;
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
   }
-  write(s: string): void {
+  write(s: string | Uint8Array): void {
     this.buf.push(s);
     this.size += s.length;
     if (this.size >= 1 << 20) this.flush();
   }
   flush(): void {
-    if (this.buf.length > 0) writeSync(this.fd, this.buf.join(''));
+    for (const b of this.buf) {
+      if (typeof b === 'string') writeSync(this.fd, b, null, 'utf8');
+      else writeSync(this.fd, b);
+    }
     this.buf = [];
     this.size = 0;
   }
@@ -82,29 +87,38 @@ class SpillFile {
 }
 
 /**
- * A report's moments and log kept in temporary files while the replay runs, so that writing
- * the report of a long trace holds neither in memory: a ReportSink for ReportRecorder, then
- * writeReportStreamed() copies them into the page. dispose() removes the files.
+ * A report's packed blocks kept in temporary files while the replay runs, so that writing
+ * the report of a long trace holds none of them in memory: a ReportSink for ReportRecorder,
+ * then writeReportStreamed() copies them into the page. dispose() removes the files.
  */
 export class ReportSpill implements ReportSink {
   private readonly dir = mkdtempSync(join(tmpdir(), 'kfib-report-'));
-  readonly moments = new SpillFile(join(this.dir, 'moments.json'));
-  readonly log = new SpillFile(join(this.dir, 'log.jsonl'));
-  private first = true;
+  readonly files = {
+    moments: new SpillFile(join(this.dir, 'moments.bin')),
+    texts: new SpillFile(join(this.dir, 'texts.jsonl')),
+    events: new SpillFile(join(this.dir, 'events.bin')),
+    objects: new SpillFile(join(this.dir, 'objects.jsonl')),
+  };
 
-  moment(json: string): void {
-    // Comma-separated, as JSON.stringify writes an array's elements; script-safe as they come.
-    this.moments.write(this.first ? scriptSafeJson(json) : `,${scriptSafeJson(json)}`);
-    this.first = false;
+  moments(b: Uint8Array): void {
+    this.files.moments.write(b);
+  }
+  texts(s: string): void {
+    this.files.texts.write(s);
+  }
+  events(b: Uint8Array): void {
+    this.files.events.write(b);
+  }
+  objects(s: string): void {
+    this.files.objects.write(s);
   }
 
-  logLine(line: string): void {
-    this.log.write(scriptSafeJson(line));
+  close(): void {
+    for (const f of Object.values(this.files)) f.close();
   }
 
   dispose(): void {
-    this.moments.close();
-    this.log.close();
+    this.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -112,35 +126,37 @@ export class ReportSpill implements ReportSink {
 /** Where the document goes: a file descriptor, or standard output (written as a stream, drained). */
 type Put = (b: Buffer) => Promise<void>;
 
-/** Copies a file out in 1 MiB reads. */
-async function copyInto(put: Put, path: string): Promise<number> {
-  const src = openSync(path, 'r');
+/** Copies a file out as base64, deflated first (raw DEFLATE) when asked, 3 bytes carried between chunks. */
+async function copyBase64(put: Put, path: string, deflate: boolean): Promise<number> {
+  let carry: Buffer = Buffer.alloc(0);
   let total = 0;
-  try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      const n = readSync(src, buf, 0, buf.length, null);
-      if (n === 0) break;
-      await put(buf.subarray(0, n));
-      total += n;
-    }
-  } finally {
-    closeSync(src);
+  const emit = async (b: Buffer): Promise<void> => {
+    if (b.length === 0) return;
+    const out = Buffer.from(b.toString('base64'));
+    await put(out);
+    total += out.length;
+  };
+  const src = createReadStream(path, { highWaterMark: 1 << 20 });
+  for await (const chunk of deflate ? src.pipe(createDeflateRaw()) : src) {
+    const all = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const n = all.length - (all.length % 3);
+    await emit(all.subarray(0, n));
+    carry = all.subarray(n);
   }
+  await emit(carry);
   return total;
 }
 
 /**
- * Writes a report whose moments and log were spilled (ReportSpill) to `path` ('-': standard
- * output), the same bytes reportHtml() makes, without building the document in memory;
- * resolves to its size in bytes. The spill is disposed of.
+ * Writes a report whose blocks were spilled (ReportSpill) to `path` ('-': standard output),
+ * the same bytes reportHtml() makes, without building the document in memory; resolves to
+ * its size in bytes. The spill is disposed of.
  */
 export async function writeReportStreamed(path: string, report: RecordedReport, spill: ReportSpill): Promise<number> {
   let fd: number | null = null;
   try {
     const script = await pageScript();
-    spill.moments.close();
-    spill.log.close();
+    spill.close();
     let put: Put;
     if (path === '-') {
       put = (b) => (process.stdout.write(b) ? Promise.resolve() : new Promise((res) => process.stdout.once('drain', () => res())));
@@ -152,7 +168,7 @@ export async function writeReportStreamed(path: string, report: RecordedReport, 
         return Promise.resolve();
       };
     }
-    const f = reportFrame(report.data, report.moments, script, PAGE_CSS);
+    const f = reportFrame(report.data, script, PAGE_CSS);
     let bytes = 0;
     const text = async (s: string): Promise<void> => {
       const b = Buffer.from(s);
@@ -160,11 +176,11 @@ export async function writeReportStreamed(path: string, report: RecordedReport, 
       bytes += b.length;
     };
     await text(f.head);
-    await text(f.dataStart);
-    bytes += await copyInto(put, spill.moments.path);
-    await text(f.dataEnd);
-    await text(f.logStart);
-    bytes += await copyInto(put, spill.log.path);
+    await text(f.data);
+    for (const b of BLOCKS) {
+      await text(f.open(b.key));
+      bytes += await copyBase64(put, spill.files[b.key].path, b.deflate);
+    }
     await text(f.tail);
     return bytes;
   } finally {

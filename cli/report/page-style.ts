@@ -56,6 +56,7 @@ ul.events, ul.notes { margin: 2px 0; padding-left: 18px; }
 ul.silent-list { list-style: none; margin: 0; padding: 0; max-height: 360px; overflow-y: auto; }
 ul.silent-list li { padding: 1px 0; }
 .none { color: var(--muted); font-style: italic; }
+.pending { color: var(--muted); font-style: italic; }
 form.lookup { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)) auto; gap: 4px; align-items: end; }
 form.lookup label { display: flex; flex-direction: column; font-size: 11px; color: var(--muted); }
 form.lookup input { font: inherit; font-size: 12px; padding: 3px 4px; border: 1px solid var(--line); border-radius: 3px; min-width: 0; }

@@ -11,8 +11,11 @@ export const IFNAMSIZ = 16;
 /** The limit of __dev_alloc_name()'s bitmap (max_netdevices: PAGE_SIZE * 8). */
 const MAX_NETDEVICES = 32768;
 
-function byteLength(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
+const utf8 = new TextEncoder();
+
+/** UTF-8 bytes of a name (TextEncoder, not Node's Buffer: the report page runs this model in a browser). */
+export function byteLength(s: string): number {
+  return utf8.encode(s).length;
 }
 
 /** dev_valid_name(): not empty, shorter than IFNAMSIZ, not "." or "..", no '/', ':' or C isspace(). */
@@ -24,8 +27,8 @@ export function devValidName(name: string): boolean {
 
 /** snprintf(buf, IFNAMSIZ, pattern, i) for a pattern with one %d: cut to 15 bytes. */
 function formatName(pattern: string, i: number): string {
-  const full = Buffer.from(pattern.replace('%d', String(i)), 'utf8');
-  return full.subarray(0, IFNAMSIZ - 1).toString('utf8');
+  const full = utf8.encode(pattern.replace('%d', String(i)));
+  return new TextDecoder().decode(full.subarray(0, IFNAMSIZ - 1));
 }
 
 /**

@@ -4,7 +4,7 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { parseUnsigned } from '../uapi/rt-names.js';
-import { IFNAMSIZ } from '../dev/dev-valid-name.js';
+import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { derivedCarrierGap, linkChangeCarrier } from './ip-link-carrier.js';
@@ -313,12 +313,12 @@ function checkAltifname(name: string): boolean {
 
 /** lib/utils.c check_ifname(): check_altifname() and shorter than IFNAMSIZ (the `name` word). */
 function checkIfname(name: string): boolean {
-  return checkAltifname(name) && Buffer.byteLength(name, 'utf8') < IFNAMSIZ;
+  return checkAltifname(name) && byteLength(name) < IFNAMSIZ;
 }
 
 /** The kernel's ifla_policy: IFLA_IFNAME is an NLA_STRING of at most IFNAMSIZ - 1 bytes. */
 function ifnamePolicyOk(name: string): void {
-  if (Buffer.byteLength(name, 'utf8') > IFNAMSIZ - 1) throw new CommandExit('Error: Attribute failed policy validation.\n', 2);
+  if (byteLength(name) > IFNAMSIZ - 1) throw new CommandExit('Error: Attribute failed policy validation.\n', 2);
 }
 
 

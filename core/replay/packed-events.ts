@@ -48,8 +48,8 @@ function keyOf(v: unknown): string {
   }
 }
 
-/** The shape of a route event: everything but cfg.dst and cfg.plen. */
-function routeShapeKey(e: RouteNewEvent | RouteDelEvent): string | null {
+/** The shape of a route event: everything but cfg.dst and cfg.plen (null: a field it does not know). Also used by the report page (core/report/moment-columns.ts). */
+export function routeShapeKey(e: RouteNewEvent | RouteDelEvent): string | null {
   let s = e.type === 'route-new' ? `N${e.op}|` : 'D|';
   for (const k in e) if (k !== 'type' && k !== 'op' && k !== 'cfg') return null;
   const c = e.cfg as unknown as Record<string, unknown>;

@@ -12,6 +12,8 @@
 // | gone-silently      | a silent route removal (silentChanges: fib_flush, fib_disable_ip…)|
 // | replaced           | the old route of an NLM_F_REPLACE (implied by its RTM_NEWROUTE)   |
 // | changed-silently   | a silent flag change (dead, linkdown) or a change in how it is reported |
+// | elided             | "… N routes not listed": a table longer than `maxRows` lists its first |
+// |                    | maxRows routes and every route the moment changed, and says how many it left out |
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
@@ -19,7 +21,7 @@ import type { EffectCause } from '../snapshot/effects.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import type { FibRule } from '../events/rule.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
-import { prefixKey, tableRouteCount, tableRoutes } from '../snapshot/fib-table.js';
+import { prefixKey, tableAliases, tableRouteCount, tableRoutes } from '../snapshot/fib-table.js';
 import { tablesInDumpOrder } from '../iproute2/ip-route.js';
 import { formatRouteLine } from '../print/route-line.js';
 import { tableName } from '../uapi/rt-names.js';
@@ -30,7 +32,7 @@ import type { SilentChange } from '../replay/silent-changes.js';
 import { routeKey } from '../replay/_route-key.js';
 import type { MomentState } from './report-model.js';
 
-export type RowStatus = 'kept' | 'added' | 'deleted' | 'gone-silently' | 'replaced' | 'changed-silently';
+export type RowStatus = 'kept' | 'added' | 'deleted' | 'gone-silently' | 'replaced' | 'changed-silently' | 'elided';
 
 /** One route line of a table. */
 export interface RouteRow {
@@ -125,22 +127,61 @@ interface Removed {
   readonly row: RouteRow;
 }
 
-function tableRows(st: MomentState, id: number, marks: ReadonlyMap<string, Mark>, removed: readonly Removed[]): RouteRow[] {
+function tableRows(st: MomentState, id: number, marks: ReadonlyMap<string, Mark>, removed: readonly Removed[], maxRows: number, marked: readonly FibRoute[]): RouteRow[] {
   const t = st.snapshot.tables.get(id);
   const rows: RouteRow[] = [];
   const gone = [...removed].sort((a, b) => a.key - b.key);
   let g = 0;
+  let listed = 0;
+  let lastKey = -1;
+  let cut = false;
   if (t !== undefined) {
     for (const r of tableRoutes(t)) {
       const key = prefixKey(r.dst, r.plen);
+      if (listed >= maxRows) {
+        cut = true;
+        break;
+      }
       while (g < gone.length && (gone[g] as Removed).key < key) rows.push((gone[g++] as Removed).row);
       const mark = marks.get(routeKey(r));
       const text = strip(tableRouteLine(st.snapshot, st.metrics, r));
       rows.push(mark === undefined ? { text, status: 'kept' } : { text, ...mark });
+      listed++;
+      lastKey = key;
     }
+  }
+  if (cut && t !== undefined) {
+    // The rest: only the rows this moment changed, in dump order, and how many were left out.
+    const total = tableRouteCount(t);
+    const seen = new Set<string>();
+    const later: Removed[] = [];
+    for (const m of marked) {
+      const r = m.table === id && prefixKey(m.dst, m.plen) > lastKey ? findRoute(st.snapshot, m) : null;
+      const mark = r === null ? undefined : marks.get(routeKey(r));
+      if (r === null || mark === undefined || seen.has(routeKey(r))) continue;
+      seen.add(routeKey(r));
+      later.push({ key: prefixKey(r.dst, r.plen), row: { text: strip(tableRouteLine(st.snapshot, st.metrics, r)), ...mark } });
+    }
+    const rest = [...later, ...gone.slice(g)].sort((a, b) => a.key - b.key);
+    const shown = listed + later.length;
+    rows.push({ text: `… ${total - shown} of the table's ${total} routes not listed (the page lists the first ${maxRows} and every route this moment changed)`, status: 'elided' });
+    for (const x of rest) rows.push(x.row);
+    return rows;
   }
   while (g < gone.length) rows.push((gone[g++] as Removed).row);
   return rows;
+}
+
+/** The route of the state equal to `r` (same identity), if it is there. */
+function findRoute(s: FibSnapshot, r: FibRoute): FibRoute | null {
+  const t = s.tables.get(r.table);
+  if (t === undefined) return null;
+  const key = routeKey(r);
+  for (const alias of tableAliases(t, r.dst, r.plen)) {
+    const x: FibRoute = { table: r.table, dst: r.dst, plen: r.plen, alias };
+    if (routeKey(x) === key) return x;
+  }
+  return null;
 }
 
 function ruleRows(st: MomentState): RuleRow[] {
@@ -170,29 +211,33 @@ function ruleRows(st: MomentState): RuleRow[] {
 
 /**
  * The view of the state after `st`, with the changes `st` made marked.
- * @example momentView(model.states[3]).tables.find((t) => t.id === 10)?.rows
+ * @example momentView(model.state(3), { maxRows: 2000 }).tables.find((t) => t.id === 10)?.rows
  * 1. marks from the moment's effects (added, deleted with RTM_DELROUTE) and its silent
  *    changes (gone silently, replaced, changed silently), by route identity;
  * 2. each table of the state in `ip route show table all` order, rows in dump order, the
  *    routes that left it at this moment merged in where they stood;
  * 3. rules, devices and ignore_routes_with_linkdown from the state.
  */
-export function momentView(st: MomentState): MomentView {
+export function momentView(st: MomentState, opts: { readonly maxRows?: number } = {}): MomentView {
+  const maxRows = opts.maxRows ?? Infinity;
   const before = st.before;
   const after = st.snapshot;
   const marks = new Map<string, Mark>();
   const removed = new Map<number, Removed[]>();
-  const present = new Set<string>();
-  for (const t of after.tables.values()) for (const r of tableRoutes(t)) present.add(routeKey(r));
+  /** The routes of the state this moment marked (listed even past maxRows). */
+  const marked: FibRoute[] = [];
   const addRemoved = (r: FibRoute, row: RouteRow): void => {
-    if (present.has(routeKey(r))) return;
+    if (findRoute(after, r) !== null) return;
     let list = removed.get(r.table);
     if (list === undefined) removed.set(r.table, (list = []));
     list.push({ key: prefixKey(r.dst, r.plen), row });
   };
   const beforeLine = (r: FibRoute): string => strip(tableRouteLine(before, st.metricsBefore, r));
   for (const e of st.effects) {
-    if (e.kind === 'route-add' || e.kind === 'route-replace') marks.set(routeKey(e.route), { status: 'added' });
+    if (e.kind === 'route-add' || e.kind === 'route-replace') {
+      marks.set(routeKey(e.route), { status: 'added' });
+      marked.push(e.route);
+    }
     else if (e.kind === 'route-del' && e.notified) addRemoved(e.route, { text: beforeLine(e.route), status: 'deleted', cause: e.cause });
   }
   for (const c of st.silent) {
@@ -206,6 +251,7 @@ export function momentView(st: MomentState): MomentView {
         return Array.isArray(legs) ? legs.map((l: unknown) => `[${f((l as Record<string, unknown>)['flags'])}]`).join(' ') : `[${f(j['flags'])}]`;
       };
       marks.set(routeKey(c.route), { status: 'changed-silently', change: `flags ${flags(c.before)} → ${flags(c.after)}`, mechanism: mechanism(c.cause, c), cause: c.cause });
+      marked.push(c.route);
     }
   }
   const tables: TableView[] = [];
@@ -213,7 +259,7 @@ export function momentView(st: MomentState): MomentView {
   for (const id of removed.keys()) if (!ids.includes(id)) ids.push(id);
   for (const id of ids) {
     const t = after.tables.get(id);
-    tables.push({ id, name: tableName(id), rows: tableRows(st, id, marks, removed.get(id) ?? []), count: t === undefined ? 0 : tableRouteCount(t) });
+    tables.push({ id, name: tableName(id), rows: tableRows(st, id, marks, removed.get(id) ?? [], maxRows, marked), count: t === undefined ? 0 : tableRouteCount(t) });
   }
   const devices: DeviceRow[] = [...after.devices.values()].map((d) => ({
     ifindex: d.ifindex,

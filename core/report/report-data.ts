@@ -1,26 +1,33 @@
-// The data a `kfib replay --html` page carries: the replayed event log (kfib's JSON Lines,
-// core/events/event-log.ts) and, beside it, one entry per notification of the trace (its
-// time, its netlink type, who sent it, how the replay used it and how many events of the
-// log it applied), plus the state the replay started from (the `ip -j` snapshot and
-// rtmon's link dump). The page folds the log through the reducer itself: no answer is
-// precomputed here, so the page can show any moment and answer any lookup.
+// The data a `kfib replay --html` page carries (version 2): what the page needs up front, in
+// packed columns, and the events of the trace packed too, so that the page opens a trace of
+// a million notifications without a JSON object or a state per notification. The FIB at a
+// moment is computed only when the page shows it (report-model.ts: the nearest checkpoint the
+// page has folded to, plus a short replay), never stored per moment.
 //
-// | part            | where in the page                                  | what                                   |
-// | --------------- | -------------------------------------------------- | -------------------------------------- |
-// | ReportData      | `<script type="application/json" id="kfib-data">`  | moments, initial state, problems       |
-// | event log       | `<script type="application/x-ndjson" id="kfib-log">` | `{"v":1,"seq":N,"event":…}` per line |
+// | block (script element id) | content                                                        |
+// | ------------------------- | -------------------------------------------------------------- |
+// | kfib-data (JSON)          | ReportData: title, initial state, problems, string tables, the |
+// |                           | silent moments, device lanes and route counts (precomputed by  |
+// |                           | the writer from the replay: the timeline needs no fold)         |
+// | kfib-moments (base64)     | one record per notification (moment-columns.ts)                 |
+// | kfib-texts (JSON Lines)   | one JSON string per notification: its summary (record-summary)  |
+// | kfib-events (base64)      | one record per applied event (moment-columns.ts)                |
+// | kfib-objects (JSON Lines) | kfib event-log lines: the route templates and the other events  |
 //
-// Moment i applies the next `n` events of the log, in order; the log has exactly the
-// events of the moments, so `sum(n) === log length`.
+// Moment i (1-based; state 0 is the state before the trace) applies the next `n` events, in
+// order; the events block has exactly the events of the moments, so `sum(n) === events`.
 
 import type { IpSnapshot } from '../trace/ip-json.js';
-import type { LinkRecord, RouteMetrics } from '../trace/netlink-records.js';
+import type { LinkRecord } from '../trace/netlink-records.js';
+import type { DeviceLane } from './device-lanes.js';
 
 /** Version of the embedded data; the page refuses others. */
-export const REPORT_DATA_VERSION = 1;
+export const REPORT_DATA_VERSION = 2;
 
 /** How the replay used a notification (replayer.ts RecordRole). */
 export type MomentRole = 'state' | 'cause' | 'consequence' | 'ignored';
+
+export const ROLES: readonly MomentRole[] = ['state', 'cause', 'consequence', 'ignored'];
 
 /** One notification of the trace (or one event of a kfib log), as the page lists it. */
 export interface ReportMoment {
@@ -37,8 +44,6 @@ export interface ReportMoment {
   readonly text: string;
   /** How many events of the log this moment applied. */
   readonly n: number;
-  /** RTA_METRICS of the route this notification added (the FIB does not keep them). */
-  readonly metrics?: RouteMetrics;
   /** What the replay inferred or refused (replayer.ts ReplayStep.notes). */
   readonly notes?: readonly string[];
   /** Set when this cause was applied ahead of its turn for the consequence @pulledBy. */
@@ -52,7 +57,26 @@ export interface ReportProblem {
   readonly fatal: boolean;
 }
 
-/** Everything the page needs besides the event log. */
+/** The rare fields of a moment, kept beside the columns. */
+export interface MomentExtra {
+  /** The state index of the moment (1-based). */
+  readonly i: number;
+  readonly notes?: readonly string[];
+  readonly pulledBy?: number;
+}
+
+/** One table's route count after each state, as zigzag varint deltas (route-counts.ts). */
+export interface SeriesData {
+  readonly id: number;
+  readonly name: string;
+  readonly max: number;
+  /** The first state index the series covers (0 before it: the table did not exist). */
+  readonly from: number;
+  /** base64 of the deltas, one per state from `from` on. */
+  readonly deltas: string;
+}
+
+/** Everything the page needs up front besides the packed blocks. */
 export interface ReportData {
   readonly version: typeof REPORT_DATA_VERSION;
   /** The trace's file name, for the title. */
@@ -64,29 +88,54 @@ export interface ReportData {
   readonly initial: IpSnapshot | null;
   /** The link dump at the head of an rtmon file (initial-state.ts uses it). */
   readonly dump: readonly LinkRecord[];
-  readonly moments: readonly ReportMoment[];
   readonly problems: readonly ReportProblem[];
+  /** How many moments (notifications) and applied events the blocks hold. */
+  readonly moments: number;
+  readonly events: number;
+  /** The netlink type names the moment records index. */
+  readonly types: readonly string[];
+  /** The senders (`kernel`, `pid N`) the moment records index. */
+  readonly bys: readonly string[];
+  readonly extras: readonly MomentExtra[];
+  /** The moments with silent changes (state indexes, ascending) and how many each made. */
+  readonly silent: { readonly at: readonly number[]; readonly count: readonly number[] };
+  readonly lanes: readonly DeviceLane[];
+  readonly series: readonly SeriesData[];
 }
 
-const ROLES: readonly string[] = ['state', 'cause', 'consequence', 'ignored'];
+/** The packed blocks of a page, decoded from base64 (report-model.ts reads them). */
+export interface ReportBlocks {
+  readonly moments: Uint8Array;
+  /** One JSON string and a newline per moment. */
+  readonly texts: string;
+  readonly events: Uint8Array;
+  /** kfib JSON Lines event log of the templates and other events. */
+  readonly objects: string;
+}
 
 function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function momentProblem(v: unknown, i: number): string | null {
-  const where = `moments[${i}]`;
-  if (!isObject(v)) return `${where}: expected an object`;
-  if (typeof v['seq'] !== 'number' || !Number.isInteger(v['seq'])) return `${where}.seq: expected an integer`;
-  if (v['t'] !== undefined && (typeof v['t'] !== 'string' || !/^\d+\.\d{6}$/.test(v['t']))) return `${where}.t: expected "sec.usec"`;
-  if (typeof v['type'] !== 'string') return `${where}.type: expected a string`;
-  if (v['by'] !== undefined && typeof v['by'] !== 'string') return `${where}.by: expected a string`;
-  if (typeof v['role'] !== 'string' || !ROLES.includes(v['role'])) return `${where}.role: expected one of ${ROLES.join(', ')}`;
-  if (typeof v['text'] !== 'string') return `${where}.text: expected a string`;
-  if (typeof v['n'] !== 'number' || !Number.isInteger(v['n']) || v['n'] < 0) return `${where}.n: expected a count`;
-  if (v['metrics'] !== undefined && !isObject(v['metrics'])) return `${where}.metrics: expected an object`;
-  if (v['notes'] !== undefined && (!Array.isArray(v['notes']) || !v['notes'].every((x) => typeof x === 'string'))) return `${where}.notes: expected strings`;
-  if (v['pulledBy'] !== undefined && typeof v['pulledBy'] !== 'number') return `${where}.pulledBy: expected a number`;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function laneProblem(v: unknown, i: number): string | null {
+  if (!isObject(v) || !isCount(v['ifindex']) || !isStrings(v['names'])) return `lanes[${i}]: expected {ifindex, names, segments, marks}`;
+  const segs = v['segments'];
+  if (!Array.isArray(segs) || !segs.every((s) => isObject(s) && isCount(s['from']) && isCount(s['to']) && typeof s['up'] === 'boolean' && typeof s['carrier'] === 'boolean' && typeof s['name'] === 'string')) return `lanes[${i}].segments: expected {from, to, up, carrier, name}`;
+  if (!Array.isArray(v['marks']) || !v['marks'].every(isCount)) return `lanes[${i}].marks: expected state indexes`;
+  return null;
+}
+
+function extrasProblem(v: unknown): string | null {
+  if (!Array.isArray(v)) return 'extras: expected an array';
+  for (let k = 0; k < v.length; k++) {
+    const e: unknown = v[k];
+    if (!isObject(e) || !isCount(e['i'])) return `extras[${k}].i: expected a state index`;
+    if (e['notes'] !== undefined && !isStrings(e['notes'])) return `extras[${k}].notes: expected strings`;
+    if (e['pulledBy'] !== undefined && typeof e['pulledBy'] !== 'number') return `extras[${k}].pulledBy: expected a number`;
+  }
   return null;
 }
 
@@ -94,28 +143,37 @@ function momentProblem(v: unknown, i: number): string | null {
  * Checks the embedded data (the page reads it back as `unknown`); a string says what is wrong.
  * @example const d = parseReportData(JSON.parse(text)); if (typeof d === 'string') fail(d);
  * 1. the version and the top-level keys;
- * 2. every moment's fields (the snapshot is re-validated by the page with parseIpSnapshot);
- * 3. the link dump holds link records.
+ * 2. the string tables, extras, silent moments, lanes and series;
+ * 3. the link dump holds link records (the snapshot is re-validated by the page).
  */
 export function parseReportData(v: unknown): ReportData | string {
-  if (!isObject(v)) return 'Cannot read the report data: expected an object';
-  if (v['version'] !== REPORT_DATA_VERSION) return `Cannot read the report data: expected version ${REPORT_DATA_VERSION}, got ${JSON.stringify(v['version'])}`;
-  if (typeof v['title'] !== 'string') return 'Cannot read the report data: title: expected a string';
-  if (v['format'] !== 'rtmon' && v['format'] !== 'monitor' && v['format'] !== 'log') return 'Cannot read the report data: format: expected rtmon, monitor or log';
-  if (typeof v['traceBytes'] !== 'number') return 'Cannot read the report data: traceBytes: expected a number';
-  if (v['initial'] !== null && !isObject(v['initial'])) return 'Cannot read the report data: initial: expected a snapshot or null';
+  const bad = (what: string): string => `Cannot read the report data: ${what}`;
+  if (!isObject(v)) return bad('expected an object');
+  if (v['version'] !== REPORT_DATA_VERSION) return bad(`expected version ${REPORT_DATA_VERSION}, got ${JSON.stringify(v['version'])}`);
+  if (typeof v['title'] !== 'string') return bad('title: expected a string');
+  if (v['format'] !== 'rtmon' && v['format'] !== 'monitor' && v['format'] !== 'log') return bad('format: expected rtmon, monitor or log');
+  if (typeof v['traceBytes'] !== 'number') return bad('traceBytes: expected a number');
+  if (v['initial'] !== null && !isObject(v['initial'])) return bad('initial: expected a snapshot or null');
   const dump = v['dump'];
-  if (!Array.isArray(dump) || !dump.every((r) => isObject(r) && r['kind'] === 'link')) return 'Cannot read the report data: dump: expected link records';
-  const moments = v['moments'];
-  if (!Array.isArray(moments)) return 'Cannot read the report data: moments: expected an array';
-  for (let i = 0; i < moments.length; i++) {
-    const p = momentProblem(moments[i], i);
-    if (p !== null) return `Cannot read the report data: ${p}`;
-  }
+  if (!Array.isArray(dump) || !dump.every((r) => isObject(r) && r['kind'] === 'link')) return bad('dump: expected link records');
   const problems = v['problems'];
-  if (!Array.isArray(problems) || !problems.every((p) => isObject(p) && typeof p['message'] === 'string' && typeof p['fatal'] === 'boolean')) {
-    return 'Cannot read the report data: problems: expected {message, fatal} objects';
+  if (!Array.isArray(problems) || !problems.every((p) => isObject(p) && typeof p['message'] === 'string' && typeof p['fatal'] === 'boolean')) return bad('problems: expected {message, fatal} objects');
+  if (!isCount(v['moments'])) return bad('moments: expected a count');
+  if (!isCount(v['events'])) return bad('events: expected a count');
+  if (!isStrings(v['types'])) return bad('types: expected strings');
+  if (!isStrings(v['bys'])) return bad('bys: expected strings');
+  const ex = extrasProblem(v['extras']);
+  if (ex !== null) return bad(ex);
+  const silent = v['silent'];
+  if (!isObject(silent) || !Array.isArray(silent['at']) || !silent['at'].every(isCount) || !Array.isArray(silent['count']) || !silent['count'].every(isCount) || silent['at'].length !== silent['count'].length) return bad('silent: expected {at, count} of equal lengths');
+  const lanes = v['lanes'];
+  if (!Array.isArray(lanes)) return bad('lanes: expected an array');
+  for (let i = 0; i < lanes.length; i++) {
+    const p = laneProblem(lanes[i], i);
+    if (p !== null) return bad(p);
   }
+  const series = v['series'];
+  if (!Array.isArray(series) || !series.every((s) => isObject(s) && isCount(s['id']) && typeof s['name'] === 'string' && isCount(s['max']) && isCount(s['from']) && typeof s['deltas'] === 'string')) return bad('series: expected {id, name, max, from, deltas}');
   // The checks above cover every field the page reads.
   return v as unknown as ReportData;
 }

@@ -7,29 +7,53 @@
 // | --------------------------------------- | ------------------------------------------- |
 // | `<style>`                               | PAGE_CSS (cli/report/page-style.ts)         |
 // | `<script type="application/json" id="kfib-data">` | ReportData (report-data.ts)       |
-// | `<script type="application/x-ndjson" id="kfib-log">` | the event log, JSON Lines      |
-// | `<script>`                              | the bundle; it reads both blocks            |
+// | `<script type="…" id="kfib-moments">` and the three other blocks | BLOCKS below          |
+// | `<script>`                              | the bundle; it reads the blocks             |
 //
-// Inside a <script> element the HTML parser looks only for `</script`; JSON and JSON Lines
+// Inside a <script> element the HTML parser looks only for `</script`; base64 has no `<`; JSON and JSON Lines
 // escape `<` as \u003c (still the same JSON), and the bundle's own `</script` and `<!--`
 // (only possible inside its string literals) are escaped the same way.
 
-import type { ReportData } from './report-data.js';
+import type { ReportBlocks, ReportData } from './report-data.js';
+import { toBase64 } from './page-codec.js';
 
 /** What the page is made of. */
 export interface ReportParts {
   readonly data: ReportData;
-  /** kfib's JSON Lines event log. */
-  readonly log: string;
+  readonly blocks: ReportBlocks;
+  /** Raw DEFLATE (node:zlib deflateRawSync in Node; the core does not compress). */
+  readonly deflate: (b: Uint8Array) => Uint8Array;
   /** The bundled page script (an IIFE). */
   readonly script: string;
   readonly css: string;
 }
 
-/** The ids of the data blocks, shared with the page script. */
+/** The id of the data block, shared with the page script. */
 export const DATA_ELEMENT_ID = 'kfib-data';
-export const LOG_ELEMENT_ID = 'kfib-log';
 
+/**
+ * The packed blocks, in document order (report-data.ts), written as base64; all but the
+ * events are compressed with raw DEFLATE first (RFC 1951: the browser inflates it with
+ * DecompressionStream('deflate-raw'), no library). The summaries of a million route
+ * notifications are 43 MB of text and about a tenth of that deflated, and the HTML parser's
+ * time grows with the document; the events are mostly random addresses (deflate keeps three
+ * quarters of them) and inflating them cost more than parsing their base64 (measured on a
+ * million-event page: 761 ms to inflate, against about 220 ms for 2 MB more to parse).
+ * The text blocks (texts, objects) are their UTF-8 bytes.
+ */
+export const BLOCKS = [
+  { key: 'moments', id: 'kfib-moments', deflate: true },
+  { key: 'texts', id: 'kfib-texts', deflate: true },
+  { key: 'events', id: 'kfib-events', deflate: false },
+  { key: 'objects', id: 'kfib-objects', deflate: true },
+] as const;
+
+/** The type of a block element. */
+export function blockType(deflate: boolean): string {
+  return deflate ? 'application/octet-stream;deflate-raw;base64' : 'application/octet-stream;base64';
+}
+
+export type BlockKey = (typeof BLOCKS)[number]['key'];
 /** JSON text made safe inside a <script> element (`<` as \u003c; U+2028/9 escaped too). */
 export function scriptSafeJson(json: string): string {
   return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -47,27 +71,23 @@ function escapeHtml(s: string): string {
 /** The Content-Security-Policy of every report: inline script and style, nothing fetched. */
 export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-/** The parts of a report's document around its two big blocks, for a writer that streams them. */
+/** The parts of a report's document around its blocks, for a writer that streams them. */
 export interface ReportFrame {
   /** Everything up to the data block's JSON. */
   readonly head: string;
-  /** The data's JSON (script-safe) before its moments' elements. */
-  readonly dataStart: string;
-  /** The data's JSON after its moments' elements (`],"problems":…}`). */
-  readonly dataEnd: string;
-  /** Between the data block and the log's lines. */
-  readonly logStart: string;
-  /** After the log: the script and the end of the document. */
+  /** The data's JSON, script-safe. */
+  readonly data: string;
+  /** What comes before a block's content (after the previous block). */
+  open(key: BlockKey): string;
+  /** After the last block: the script and the end of the document. */
   readonly tail: string;
 }
 
 /**
- * The document of a report cut around its moments and its log, which a writer streams in
- * between (each moment's JSON script-safe and comma-separated, the log script-safe): the
- * concatenation is byte for byte reportHtml()'s. `data.moments` is ignored; `moments` is
- * how many there are (for the loading line).
+ * The document of a report cut around its blocks, which a writer streams in between (JSON
+ * blocks deflated and base64): the same document as reportHtml()'s (the DEFLATE bytes may differ).
  */
-export function reportFrame(data: ReportData, moments: number, script: string, css: string): ReportFrame {
+export function reportFrame(data: ReportData, script: string, css: string): ReportFrame {
   const title = `kfib report: ${data.title}`;
   const head = [
     '<!doctype html>',
@@ -81,31 +101,35 @@ export function reportFrame(data: ReportData, moments: number, script: string, c
     `<style>${css.replace(/<\/(style)/gi, '<\\/$1')}</style>`,
     '</head>',
     '<body>',
-    `<div id="app"><p class="loading">Replaying ${escapeHtml(data.title)} (${moments} notifications)…</p></div>`,
+    `<div id="app"><p class="loading">Opening ${escapeHtml(data.title)} (${data.moments} notifications)…</p></div>`,
     '<noscript><p class="problem fatal">This report replays the trace in the browser: it needs JavaScript.</p></noscript>',
     `<script type="application/json" id="${DATA_ELEMENT_ID}">`,
   ].join('\n');
-  // JSON.stringify of the data with its moments left empty, cut where they go: the same
-  // bytes as the whole data's JSON once the moments' JSON is put in between.
-  const json = scriptSafeJson(JSON.stringify({ ...data, moments: [] }));
-  const cut = json.indexOf('"moments":[]') + '"moments":['.length;
   return {
     head,
-    dataStart: json.slice(0, cut),
-    dataEnd: json.slice(cut),
-    logStart: `</script>\n<script type="application/x-ndjson" id="${LOG_ELEMENT_ID}">`,
+    data: scriptSafeJson(JSON.stringify(data)),
+    open: (key) => {
+      const b = BLOCKS.find((x) => x.key === key) ?? BLOCKS[0];
+      return `</script>\n<script type="${blockType(b.deflate)}" id="${b.id}">`;
+    },
     tail: [`</script>`, `<script>${scriptSafeCode(script)}</script>`, '</body>', '</html>', ''].join('\n'),
   };
 }
 
 /**
  * The HTML document of a report.
- * @example writeFileSync('report.html', reportHtml({ data, log, script, css }))
+ * @example writeFileSync('report.html', reportHtml({ data, blocks, deflate: deflateRawSync, script, css }))
  * 1. head: charset, CSP, viewport, title, the style;
  * 2. body: the page's root (a "loading" line, replaced by the script), a <noscript> note;
- * 3. the data blocks, then the script.
+ * 3. the data block and the packed blocks, then the script.
  */
 export function reportHtml(p: ReportParts): string {
-  const f = reportFrame(p.data, p.data.moments.length, p.script, p.css);
-  return `${f.head}${f.dataStart}${p.data.moments.map((m) => scriptSafeJson(JSON.stringify(m))).join(',')}${f.dataEnd}${f.logStart}${scriptSafeJson(p.log)}${f.tail}`;
+  const f = reportFrame(p.data, p.script, p.css);
+  let out = `${f.head}${f.data}`;
+  for (const b of BLOCKS) {
+    const v = p.blocks[b.key];
+    const bytes = typeof v === 'string' ? new TextEncoder().encode(v) : v;
+    out += f.open(b.key) + toBase64(b.deflate ? p.deflate(bytes) : bytes);
+  }
+  return out + f.tail;
 }

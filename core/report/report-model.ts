@@ -1,26 +1,30 @@
-// What the report page computes when it opens: the embedded event log folded through the
-// reducer from the embedded initial state, one state per moment, with the effects of each
-// moment and its silent changes, exactly as `kfib replay --explain` finds them (the same
-// reduceFib and silentChanges, over the same events grouped the same way).
+// What the report page holds once open: the packed moments read into columns (nothing per
+// moment as an object), the timeline's data as the writer made it, and the FIB at a moment
+// computed only when asked, from the nearest checkpoint (state-index.ts) plus the moment's
+// own events, exactly as `kfib replay --explain` finds them (the same reduceFib and
+// silentChanges over the same events grouped the same way).
 //
-// | state      | from                                                                |
-// | ---------- | ------------------------------------------------------------------- |
-// | states[0]  | initialState(data.initial, data.dump): the state before the trace   |
-// | states[i]  | states[i-1] with the n events of moment i-1 applied (reduceFib)     |
-// | silent     | silentChanges(before, after, effects, { rules }), as replayer.ts    |
-// | metrics    | RTA_METRICS carried beside the FIB as replayer.ts trackMetrics does |
+// | asked              | from                                                                |
+// | ------------------ | ------------------------------------------------------------------- |
+// | state 0            | initialState(data.initial, data.dump): the state before the trace   |
+// | state i (i ≥ 1)    | before = the FIB after moment i-1 (StateIndex), then moment i's     |
+// |                    | events through reduceFib: effects, refusals                          |
+// | silent             | silentChanges(before, after, effects, { rules }), as replayer.ts    |
+// | moment i           | the columns (moment-columns.ts), its text line, its extras          |
 
 import type { FibEvent } from '../events/fib-event.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { Effect } from '../snapshot/effects.js';
 import { reduceFib } from '../reduce/reduce.js';
-import { decodeLog } from '../events/event-log.js';
 import { parseIpSnapshot } from '../trace/ip-json.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
 import { initialState, type InitialState } from '../replay/initial-state.js';
 import { silentChanges, type SilentChange } from '../replay/silent-changes.js';
-import { routeKey } from '../replay/_route-key.js';
-import { momentUsec, type ReportData, type ReportMoment, type ReportProblem } from './report-data.js';
+import type { ReportBlocks, ReportData, ReportMoment, ReportProblem, MomentRole, MomentExtra } from './report-data.js';
+import { momentRole, momentTime, PagedEvents, readMoments, type MomentColumns } from './moment-columns.js';
+import { StateIndex } from './state-index.js';
+import type { DeviceLane } from './device-lanes.js';
+import { readSeries, type TableSeries } from './route-counts.js';
 
 /** The state after one moment (index 0: before the trace). */
 export interface MomentState {
@@ -35,18 +39,23 @@ export interface MomentState {
   readonly refused: readonly string[];
   readonly before: FibSnapshot;
   readonly snapshot: FibSnapshot;
+  /**
+   * RTA_METRICS beside the FIB: empty here, the routes' fib_info carries them (formatRouteLine
+   * prints them); kept for the callers of tableRouteLine().
+   */
   readonly metrics: ReadonlyMap<string, RouteMetrics>;
-  /** RTA_METRICS before the moment (to print the routes it removed). */
   readonly metricsBefore: ReadonlyMap<string, RouteMetrics>;
   readonly silent: readonly SilentChange[];
 }
 
+const NO_METRICS: ReadonlyMap<string, RouteMetrics> = new Map();
+
+const EMPTY_COLUMNS = (): MomentColumns => ({ count: 0, seq: new Int32Array(0), sec: new Float64Array(0), usec: new Int32Array(0), type: new Int32Array(0), by: new Int32Array(0), role: new Uint8Array(0), start: new Int32Array(1) });
+
 /** A report, opened. */
-export interface ReportModel {
-  readonly data: ReportData;
-  readonly init: InitialState;
-  /** states[0] is the initial state; states[i] follows data.moments[i-1]. */
-  readonly states: readonly MomentState[];
+export class ReportModel {
+  /** States: the initial one and one per moment. */
+  readonly count: number;
   /** The second of the first time stamp, or null without times (`usec` counts from that stamp). */
   readonly originSec: number | null;
   /** Every moment has a time stamp (a time axis is possible). */
@@ -54,36 +63,193 @@ export interface ReportModel {
   /** Indexes of the states whose moment made silent changes. */
   readonly silentMoments: readonly number[];
   readonly silentCount: number;
-  /** The data's problems and the page's own (a log that does not match its moments). */
+  /** The data's problems and the page's own (blocks that do not match the data). */
   readonly problems: readonly ReportProblem[];
-}
+  /** µs since the first time stamp, per state (NaN: none; state 0 has none). */
+  readonly usec: Float64Array;
+  readonly lanes: readonly DeviceLane[];
+  readonly series: readonly TableSeries[];
+  private readonly silentBy = new Map<number, number>();
+  private readonly extras = new Map<number, MomentExtra>();
+  private textStarts: Int32Array | null = null;
+  private readonly index: StateIndex;
+  private last: MomentState | null = null;
 
-function metricsAfter(prev: ReadonlyMap<string, RouteMetrics>, effects: readonly Effect[], m: ReportMoment): ReadonlyMap<string, RouteMetrics> {
-  let out: Map<string, RouteMetrics> | null = null;
-  const write = (): Map<string, RouteMetrics> => (out ??= new Map(prev));
-  if (prev.size > 0) {
-    for (const e of effects) {
-      const gone = e.kind === 'route-del' ? e.route : e.kind === 'route-replace' ? e.old : undefined;
-      if (gone !== undefined && prev.has(routeKey(gone))) write().delete(routeKey(gone));
+  constructor(
+    readonly data: ReportData,
+    readonly init: InitialState,
+    private readonly cols: MomentColumns,
+    private readonly texts: string,
+    private readonly events: PagedEvents | null,
+    problems: ReportProblem[],
+  ) {
+    this.count = cols.count + 1;
+    data.silent.at.forEach((i, k) => this.silentBy.set(i, data.silent.count[k] ?? 0));
+    this.silentMoments = data.silent.at.filter((i) => i < this.count);
+    this.silentCount = this.silentMoments.reduce((n, i) => n + (this.silentBy.get(i) ?? 0), 0);
+    for (const e of data.extras) this.extras.set(e.i, e);
+    const usec = new Float64Array(this.count).fill(NaN);
+    let first = -1;
+    for (let k = 0; k < cols.count; k++) {
+      if (!Number.isNaN(cols.sec[k] as number)) {
+        first = k;
+        break;
+      }
+    }
+    this.originSec = first < 0 ? null : (cols.sec[first] as number);
+    if (first >= 0) {
+      const origin = (cols.usec[first] as number);
+      const base = this.originSec as number;
+      for (let k = 0; k < cols.count; k++) {
+        const s = cols.sec[k] as number;
+        if (!Number.isNaN(s)) usec[k + 1] = (s - base) * 1e6 + (cols.usec[k] as number) - origin;
+      }
+    }
+    this.usec = usec;
+    let timed = cols.count > 0;
+    for (let k = 0; k < cols.count && timed; k++) if (Number.isNaN(cols.sec[k] as number)) timed = false;
+    this.timed = timed;
+    const series: TableSeries[] = [];
+    for (const s of data.series) {
+      const r = readSeries(s, this.count);
+      if (typeof r === 'string') problems.push({ message: `embedded route counts: ${r}`, fatal: false });
+      else series.push(r);
+    }
+    this.series = series;
+    this.lanes = data.lanes;
+    this.problems = problems;
+    const available = events?.count ?? 0;
+    this.index = new StateIndex(init.snapshot, {
+      states: this.count,
+      events: (i) => this.eventsOf(i),
+      count: (i) => Math.max(0, Math.min(available, cols.start[i] as number) - Math.min(available, cols.start[i - 1] as number)),
+    });
+  }
+
+  private eventsOf(i: number): FibEvent[] {
+    if (i <= 0 || this.events === null) return [];
+    return this.events.range(this.cols.start[i - 1] as number, this.cols.start[i] as number);
+  }
+
+  /** The seq of state i's moment (0 for the initial state). */
+  seqAt(i: number): number {
+    return i <= 0 ? 0 : (this.cols.seq[i - 1] as number);
+  }
+
+  roleAt(i: number): MomentRole {
+    return momentRole(this.cols, i - 1);
+  }
+
+  /** Silent changes made by state i's moment. */
+  silentAt(i: number): number {
+    return this.silentBy.get(i) ?? 0;
+  }
+
+  /** Events state i's moment applied. */
+  eventCount(i: number): number {
+    return i <= 0 ? 0 : (this.cols.start[i] as number) - (this.cols.start[i - 1] as number);
+  }
+
+  usecAt(i: number): number | null {
+    const u = this.usec[i];
+    return u === undefined || Number.isNaN(u) ? null : u;
+  }
+
+  private text(k: number): string {
+    if (this.textStarts === null) {
+      const starts = new Int32Array(this.cols.count + 1);
+      let p = 0;
+      for (let j = 0; j < this.cols.count; j++) {
+        const nl = this.texts.indexOf('\n', p);
+        p = nl < 0 ? this.texts.length : nl + 1;
+        starts[j + 1] = p;
+      }
+      this.textStarts = starts;
+    }
+    const line = this.texts.slice(this.textStarts[k] as number, (this.textStarts[k + 1] as number) - 1);
+    try {
+      const v: unknown = JSON.parse(line);
+      return typeof v === 'string' ? v : '(the embedded summary is not a string)';
+    } catch {
+      return '(the embedded summary is damaged)';
     }
   }
-  if (m.metrics !== undefined) {
-    for (const e of effects) if (e.kind === 'route-add' || e.kind === 'route-replace') write().set(routeKey(e.route), m.metrics);
+
+  /** The moment of state i (null for the initial state). */
+  momentAt(i: number): ReportMoment | null {
+    if (i <= 0 || i >= this.count) return null;
+    const k = i - 1;
+    const c = this.cols;
+    const t = momentTime(c, k);
+    const by = c.by[k] as number;
+    const ex = this.extras.get(i);
+    return {
+      seq: c.seq[k] as number,
+      ...(t === undefined ? {} : { t }),
+      type: this.data.types[c.type[k] as number] ?? '?',
+      ...(by < 0 ? {} : { by: this.data.bys[by] ?? '?' }),
+      role: momentRole(c, k),
+      text: this.text(k),
+      n: this.eventCount(i),
+      ...(ex?.notes === undefined ? {} : { notes: ex.notes }),
+      ...(ex?.pulledBy === undefined ? {} : { pulledBy: ex.pulledBy }),
+    };
   }
-  return out ?? prev;
+
+  /** Events to replay before state(i) is answered (0: at hand). */
+  pending(i: number): number {
+    if (this.last !== null && (this.last.index === i || this.last.index === i - 1)) return 0;
+    return this.index.cost(Math.max(0, i - 1));
+  }
+
+  /** Folds toward state i for about `budgetMs`; true once state(i) is cheap. */
+  foldToward(i: number, budgetMs: number): boolean {
+    return this.index.extend(Math.max(0, i - 1), budgetMs);
+  }
+
+  /** Checkpoints the page made so far. */
+  get checkpoints(): number {
+    return this.index.checkpoints;
+  }
+
+  /** The state after moment i (0: before the trace), with its effects and silent changes. */
+  state(index: number): MomentState {
+    const i = Math.max(0, Math.min(this.count - 1, index));
+    if (this.last?.index === i) return this.last;
+    let st: MomentState;
+    if (i === 0) {
+      const s = this.init.snapshot;
+      st = { index: 0, moment: null, usec: null, events: [], effects: [], refused: [], before: s, snapshot: s, metrics: NO_METRICS, metricsBefore: NO_METRICS, silent: [] };
+    } else {
+      const before = this.last?.index === i - 1 ? this.last.snapshot : this.index.snapshotAfter(i - 1);
+      const evs = this.eventsOf(i);
+      const effects: Effect[] = [];
+      const refused: string[] = [];
+      let snapshot = before;
+      let rules = false;
+      for (const event of evs) {
+        const r = reduceFib(snapshot, event);
+        snapshot = r.snapshot;
+        for (const e of r.effects) effects.push(e);
+        if (r.error !== null) refused.push(`${r.error.errno}${r.error.extack !== undefined ? ` (${r.error.extack})` : ''}`);
+        if (event.type.startsWith('rule') || event.type.startsWith('link')) rules = true;
+      }
+      const silent = evs.length === 0 ? [] : silentChanges(before, snapshot, effects, { rules });
+      st = { index: i, moment: this.momentAt(i), usec: this.usecAt(i), events: evs, effects, refused, before, snapshot, metrics: NO_METRICS, metricsBefore: NO_METRICS, silent };
+    }
+    this.last = st;
+    return st;
+  }
 }
 
 /**
- * Opens a report: rebuilds the initial state and folds the log, moment by moment.
- * @example const model = openReport(data, logText); model.states.at(-1)?.snapshot
+ * Opens a report: rebuilds the initial state and reads the packed blocks; folds nothing.
+ * @example const model = openReport(data, blocks); model.state(model.count - 1).snapshot
  * 1. the initial snapshot is validated again (parseIpSnapshot) and rebuilt (initialState);
- * 2. the log is decoded (decodeLog); a bad or short log is a problem, not a failure: the
- *    moments it cannot cover apply nothing;
- * 3. each moment applies its events with reduceFib and records effects, refusals,
- *    RTA_METRICS and its silent changes (silentChanges, rules looked at when a rule or
- *    link event was applied, as replayer.ts does).
+ * 2. the moment and event records are read into columns; damaged or short blocks are a
+ *    problem, not a failure: the moments they cannot cover apply nothing.
  */
-export function openReport(data: ReportData, log: string): ReportModel {
+export function openReport(data: ReportData, blocks: ReportBlocks): ReportModel {
   const problems: ReportProblem[] = [...data.problems];
   let ipSnap = null;
   if (data.initial !== null) {
@@ -92,51 +258,16 @@ export function openReport(data: ReportData, log: string): ReportModel {
     ipSnap = parsed.snapshot;
   }
   const init = initialState(ipSnap, data.dump);
-  const decoded = decodeLog(log);
-  if (decoded.error !== undefined) problems.push({ message: `embedded event log, line ${decoded.error.line} (byte ${decoded.error.offset}): ${decoded.error.message}`, fatal: true });
-  if (decoded.torn !== undefined) problems.push({ message: `embedded event log, line ${decoded.torn.line} (byte ${decoded.torn.offset}): ${decoded.torn.reason}`, fatal: true });
-  const events = decoded.events;
-  const wanted = data.moments.reduce((n, m) => n + m.n, 0);
-  if (wanted !== events.length) problems.push({ message: `the moments name ${wanted} events, the embedded log holds ${events.length}`, fatal: true });
-
-  const first = data.moments.find((m) => m.t !== undefined)?.t;
-  const originSec = first === undefined ? null : Number(first.slice(0, first.indexOf('.')));
-  // usec counts from the first time stamp itself.
-  const originUsec = first === undefined || originSec === null ? 0 : momentUsec(first, originSec);
-  const timed = data.moments.length > 0 && data.moments.every((m) => m.t !== undefined);
-
-  const states: MomentState[] = [];
-  let snapshot = init.snapshot;
-  let metrics: ReadonlyMap<string, RouteMetrics> = init.metrics;
-  states.push({ index: 0, moment: null, usec: null, events: [], effects: [], refused: [], before: snapshot, snapshot, metrics, metricsBefore: metrics, silent: [] });
-  const silentMoments: number[] = [];
-  let silentCount = 0;
-  let next = 0;
-  for (const m of data.moments) {
-    const before = snapshot;
-    const evs: FibEvent[] = [];
-    const effects: Effect[] = [];
-    const refused: string[] = [];
-    let rules = false;
-    for (let k = 0; k < m.n && next < events.length; k++) {
-      const event = (events[next++] as (typeof events)[number]).event;
-      const st = reduceFib(snapshot, event);
-      snapshot = st.snapshot;
-      evs.push(event);
-      for (const e of st.effects) effects.push(e);
-      if (st.error !== null) refused.push(`${st.error.errno}${st.error.extack !== undefined ? ` (${st.error.extack})` : ''}`);
-      if (event.type.startsWith('rule') || event.type.startsWith('link')) rules = true;
-    }
-    const metricsBefore = metrics;
-    metrics = metricsAfter(metrics, effects, m);
-    const silent = evs.length === 0 ? [] : silentChanges(before, snapshot, effects, { rules });
-    const index = states.length;
-    if (silent.length > 0) {
-      silentMoments.push(index);
-      silentCount += silent.length;
-    }
-    const usec = m.t === undefined || originSec === null ? null : momentUsec(m.t, originSec) - originUsec;
-    states.push({ index, moment: m, usec, events: evs, effects, refused, before, snapshot, metrics, metricsBefore, silent });
+  let cols = readMoments(blocks.moments, data.moments);
+  if (typeof cols === 'string') {
+    problems.push({ message: `embedded moments: ${cols}; the page shows the initial state only`, fatal: true });
+    cols = EMPTY_COLUMNS();
   }
-  return { data, init, states, originSec, timed, silentMoments, silentCount, problems };
+  const read = PagedEvents.read(blocks.events, data.events, blocks.objects);
+  let events: PagedEvents | null = null;
+  if (typeof read === 'string') problems.push({ message: `embedded events: ${read}; the moments apply nothing`, fatal: true });
+  else events = read;
+  const wanted = cols.start[cols.count] as number;
+  if (events !== null && wanted !== events.count) problems.push({ message: `the moments name ${wanted} events, the embedded log holds ${events.count}`, fatal: true });
+  return new ReportModel(data, init, cols, blocks.texts, events, problems);
 }

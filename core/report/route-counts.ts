@@ -9,7 +9,9 @@
 import type { Effect } from '../snapshot/effects.js';
 import { tableRouteCount } from '../snapshot/fib-table.js';
 import { tableName } from '../uapi/rt-names.js';
-import type { MomentState } from './report-model.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { ByteReader, ByteWriter, fromBase64, toBase64 } from './page-codec.js';
+import type { SeriesData } from './report-data.js';
 
 /** One table's route count after each state. */
 export interface TableSeries {
@@ -33,40 +35,61 @@ function delta(effects: readonly Effect[], add: (table: number, d: number) => vo
 }
 
 /**
- * Route counts per table over the states, tables in order of first appearance.
- * @example routeCountSeries(model.states).map((t) => `${t.name}: ${t.counts.at(-1)}`)
- * 1. walk the tables of states[0] once;
+ * Route counts per table over the states, tables in order of first appearance, built one
+ * state at a time by the report's writer and shipped as zigzag varint deltas (SeriesData).
+ * @example const b = new RouteCountBuilder(init.snapshot); b.add(effects, after.tables); b.finish()
+ * 1. walk the tables of the initial state once (state 0);
  * 2. for each later state, add the deltas of its effects;
  * 3. a table first seen later starts at 0 (fib_new_table creates it empty).
  */
-export function routeCountSeries(states: readonly MomentState[]): TableSeries[] {
-  const n = states.length;
-  const series = new Map<number, Int32Array>();
-  const current = new Map<number, number>();
-  const first = states[0];
-  if (first !== undefined) for (const t of first.snapshot.tables.values()) current.set(t.id, tableRouteCount(t));
-  const ensure = (id: number): Int32Array => {
-    let s = series.get(id);
-    if (s === undefined) {
-      s = new Int32Array(n);
-      series.set(id, s);
-    }
-    return s;
-  };
-  for (const id of current.keys()) ensure(id);
-  for (let i = 0; i < n; i++) {
-    const st = states[i] as MomentState;
-    if (i > 0) {
-      delta(st.effects, (table, d) => current.set(table, (current.get(table) ?? 0) + d));
-      for (const id of st.snapshot.tables.keys()) if (!current.has(id)) current.set(id, 0);
-    }
-    for (const [id, c] of current) ensure(id)[i] = c;
+export class RouteCountBuilder {
+  private readonly current = new Map<number, number>();
+  private readonly series = new Map<number, { from: number; last: number; max: number; w: ByteWriter }>();
+  private states = 0;
+
+  constructor(start: FibSnapshot) {
+    for (const t of start.tables.values()) this.current.set(t.id, tableRouteCount(t));
+    this.record();
   }
-  const out: TableSeries[] = [];
-  for (const [id, counts] of series) {
-    let max = 0;
-    for (const c of counts) if (c > max) max = c;
-    out.push({ id, name: tableName(id), counts, max });
+
+  private record(): void {
+    const i = this.states++;
+    for (const [id, c] of this.current) {
+      let s = this.series.get(id);
+      if (s === undefined) this.series.set(id, (s = { from: i, last: 0, max: 0, w: new ByteWriter() }));
+      s.w.int(c - s.last);
+      s.last = c;
+      if (c > s.max) s.max = c;
+    }
   }
-  return out;
+
+  /** The next state: its effects and the ids of its tables. */
+  add(effects: readonly Effect[], tables: Iterable<number>): void {
+    delta(effects, (table, d) => this.current.set(table, (this.current.get(table) ?? 0) + d));
+    for (const id of tables) if (!this.current.has(id)) this.current.set(id, 0);
+    this.record();
+  }
+
+  finish(): SeriesData[] {
+    return [...this.series].map(([id, s]) => ({ id, name: tableName(id), max: s.max, from: s.from, deltas: toBase64(s.w.bytes()) }));
+  }
+}
+
+/** A series read back: counts for every one of `states` states; a message when it is damaged. */
+export function readSeries(d: SeriesData, states: number): TableSeries | string {
+  const bytes = fromBase64(d.deltas);
+  if (typeof bytes === 'string') return `series of table ${d.name}: ${bytes}`;
+  const r = new ByteReader(bytes);
+  const counts = new Int32Array(states);
+  let c = 0;
+  try {
+    for (let i = d.from; i < states; i++) {
+      c += r.int();
+      counts[i] = c;
+    }
+  } catch (e) {
+    return `series of table ${d.name}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (!r.done) return `series of table ${d.name}: longer than the ${states} states`;
+  return { id: d.id, name: d.name, counts, max: d.max };
 }

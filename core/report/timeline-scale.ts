@@ -25,24 +25,33 @@ export interface Positions {
  * 2. time: a moment at its µs; the initial state a little before the first moment (2% of
  *    the span, at least 1 ms); a moment without time at its predecessor's position.
  */
-export function statePositions(model: ReportModel, axis: Axis): Positions {
-  const n = model.states.length;
+export function statePositions(model: Pick<ReportModel, 'count' | 'timed' | 'usec'>, axis: Axis): Positions {
+  const n = model.count;
   const pos = new Float64Array(n);
   if (axis === 'order' || !model.timed) {
     for (let i = 0; i < n; i++) pos[i] = i;
   } else {
     let first = Infinity;
     let last = -Infinity;
-    for (const st of model.states) {
-      if (st.usec === null) continue;
-      if (st.usec < first) first = st.usec;
-      if (st.usec > last) last = st.usec;
+    for (let i = 1; i < n; i++) {
+      const u = model.usec[i] as number;
+      if (Number.isNaN(u)) continue;
+      if (u < first) first = u;
+      if (u > last) last = u;
     }
     const pad = Math.max(1000, (last - first) * 0.02);
     pos[0] = first - pad;
-    for (let i = 1; i < n; i++) pos[i] = (model.states[i]?.usec ?? pos[i - 1]) as number;
+    for (let i = 1; i < n; i++) {
+      const u = model.usec[i] as number;
+      pos[i] = Number.isNaN(u) ? (pos[i - 1] as number) : u;
+    }
   }
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => (pos[a] as number) - (pos[b] as number) || a - b);
+  // Positions in index order are usually sorted already (a million states: no sort needed).
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if ((pos[i] as number) < (pos[i - 1] as number)) sorted = false;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (!sorted) order.sort((a, b) => (pos[a] as number) - (pos[b] as number) || a - b);
   let min = Infinity;
   let max = -Infinity;
   for (const p of pos) {

@@ -3,6 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseReportData, type ReportMoment } from '../../core/report/report-data.js';
+import { openReport, type ReportModel } from '../../core/report/report-model.js';
+import { fromBase64 } from '../../core/report/page-codec.js';
+import { BLOCKS } from '../../core/report/report-html.js';
+import { inflateRawSync } from 'node:zlib';
 
 const CMD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'replay-cmd.js');
 
@@ -24,4 +29,29 @@ export function reportDataOf(html: string): Record<string, unknown> {
   const m = /<script type="application\/json" id="kfib-data">([\s\S]*?)<\/script>/.exec(html);
   if (m === null) throw new Error('no data block in the report');
   return JSON.parse(m[1] as string) as Record<string, unknown>;
+}
+
+/** A written report opened as the page opens it (its data and packed blocks). */
+export function reportModelOf(html: string): ReportModel {
+  const data = parseReportData(reportDataOf(html));
+  if (typeof data === 'string') throw new Error(data);
+  const text = (id: string): string => {
+    const m = new RegExp(`<script type="[^"]+" id="${id}">([\\s\\S]*?)</script>`).exec(html);
+    if (m === null) throw new Error(`no ${id} block in the report`);
+    return m[1] as string;
+  };
+  // As the page reads them: base64, then raw DEFLATE.
+  const bytes = (id: string): Uint8Array => {
+    const b = fromBase64(text(id));
+    if (typeof b === 'string') throw new Error(`${id}: ${b}`);
+    return BLOCKS.find((x) => x.id === id)?.deflate === true ? new Uint8Array(inflateRawSync(b)) : b;
+  };
+  const utf8 = (id: string): string => new TextDecoder().decode(bytes(id));
+  return openReport(data, { moments: bytes('kfib-moments'), texts: utf8('kfib-texts'), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
+}
+
+/** The moments of a written report. */
+export function reportMoments(html: string): ReportMoment[] {
+  const model = reportModelOf(html);
+  return Array.from({ length: model.count - 1 }, (_, i) => model.momentAt(i + 1) as ReportMoment);
 }

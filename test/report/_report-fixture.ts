@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { LinkRecord } from '../../core/trace/netlink-records.js';
 import { parseIpSnapshot } from '../../core/trace/ip-json.js';
 import { ReportRecorder, type RecordedReport } from '../../core/report/report-recorder.js';
-import { openReport, type ReportModel } from '../../core/report/report-model.js';
+import { openReport, type MomentState, type ReportModel } from '../../core/report/report-model.js';
 import { replayFixture, type FixtureReplay } from '../replay/_replay-fixture.js';
 import { fixturePath, readJson } from '../trace/_fixtures.js';
 
@@ -31,7 +31,13 @@ export function fixtureReport(name: string): FixtureReport {
   const report = rec.finish();
   // Through JSON, as the page reads it.
   const data = JSON.parse(JSON.stringify(report.data)) as RecordedReport['data'];
-  const out = { replay, report, model: openReport(data, report.log) };
+  if (report.blocks === null) throw new Error('the recorder kept no blocks');
+  const out = { replay, report, model: openReport(data, report.blocks) };
   cache.set(name, out);
   return out;
+}
+
+/** Every state of a (small) report, each computed as the page computes the one it shows. */
+export function allStates(model: ReportModel): MomentState[] {
+  return Array.from({ length: model.count }, (_, i) => model.state(i));
 }

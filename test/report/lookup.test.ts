@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookup, lookupWords } from '../../core/report/lookup.js';
 import { fixtureNames, readJson, checkpointFiles } from '../trace/_fixtures.js';
-import { fixtureReport } from './_report-fixture.js';
+import { allStates, fixtureReport } from './_report-fixture.js';
 
 const F01 = '01-addr-del-policy-route';
 const has01 = fixtureNames().includes(F01);
@@ -24,7 +24,7 @@ function kernelAnswer(file: string, query: string): RouteGet {
 }
 
 test('after the address is deleted, 8.8.8.8 from 10.0.1.3 oif ens33 answers as after.json', { skip: !has01 }, () => {
-  const st = fixtureReport(F01).model.states[3];
+  const st = allStates(fixtureReport(F01).model)[3];
   assert.ok(st?.moment?.seq === 3);
   const a = lookup(st.snapshot, { to: '8.8.8.8', from: '10.0.1.3', oif: 'ens33' });
   assert.ok(typeof a !== 'string');
@@ -36,7 +36,7 @@ test('after the address is deleted, 8.8.8.8 from 10.0.1.3 oif ens33 answers as a
 test('at the checkpoint, the same query goes via 192.168.0.40 in table 10', { skip: !has01 }, () => {
   const file = checkpointFiles(F01)[0];
   assert.ok(file !== undefined);
-  const st = fixtureReport(F01).model.states[2];
+  const st = allStates(fixtureReport(F01).model)[2];
   assert.ok(st?.moment?.seq === 2);
   const a = lookup(st.snapshot, { to: '8.8.8.8', from: '10.0.1.3', oif: 'ens33', mark: '', tos: '' });
   assert.ok(typeof a !== 'string');
@@ -45,7 +45,7 @@ test('at the checkpoint, the same query goes via 192.168.0.40 in table 10', { sk
 });
 
 test('an unreachable destination prints the kernel error on stderr', { skip: !has01 }, () => {
-  const st = fixtureReport(F01).model.states[3];
+  const st = allStates(fixtureReport(F01).model)[3];
   assert.ok(st !== undefined);
   const a = lookup(st.snapshot, { to: '192.168.0.99' });
   assert.ok(typeof a !== 'string');
@@ -56,7 +56,7 @@ test('an unreachable destination prints the kernel error on stderr', { skip: !ha
 });
 
 test('mark and tos are passed on; iproute2 rejects bad values with its own message', { skip: !has01 }, () => {
-  const st = fixtureReport(F01).model.states[2];
+  const st = allStates(fixtureReport(F01).model)[2];
   assert.ok(st !== undefined);
   assert.deepEqual(lookupWords({ to: ' 8.8.8.8 ', from: '', oif: 'ens33', mark: '0x10', tos: '0x10' }), ['8.8.8.8', 'oif', 'ens33', 'mark', '0x10', 'tos', '0x10']);
   const bad = lookup(st.snapshot, { to: '8.8.8.8', mark: 'nope' });

@@ -8,13 +8,13 @@ import { runCommand } from '../../core/iproute2/ip-command.js';
 import { tableRoutes } from '../../core/snapshot/fib-table.js';
 import type { MomentState } from '../../core/report/report-model.js';
 import { fixtureNames } from '../trace/_fixtures.js';
-import { fixtureReport } from './_report-fixture.js';
+import { allStates, fixtureReport } from './_report-fixture.js';
 
 const has = (n: string): boolean => fixtureNames().includes(n);
 const F01 = '01-addr-del-policy-route';
 
 function at(name: string, seq: number): MomentState {
-  const st = fixtureReport(name).model.states.find((s) => s.moment?.seq === seq);
+  const st = allStates(fixtureReport(name).model).find((s) => s.moment?.seq === seq);
   assert.ok(st !== undefined, `no moment @${seq}`);
   return st;
 }
@@ -65,7 +65,7 @@ test('devices carry admin state, carrier, addresses and ignore_routes_with_linkd
 });
 
 test('silent flag changes (linkdown, dead) mark the surviving rows changed silently', { skip: !has('03-carrier-linkdown-ignore') }, () => {
-  const states = fixtureReport('03-carrier-linkdown-ignore').model.states;
+  const states = allStates(fixtureReport('03-carrier-linkdown-ignore').model);
   const st = states.find((s) => s.silent.some((c) => c.kind === 'route-changed' && c.cause === 'fib_sync_down_dev'));
   assert.ok(st !== undefined);
   const rows = momentView(st).tables.flatMap((t) => t.rows).filter((r) => r.status === 'changed-silently');
@@ -79,7 +79,7 @@ test('silent flag changes (linkdown, dead) mark the surviving rows changed silen
 });
 
 test('rules detached with their device are marked changed silently (fib_rules_event)', { skip: !has('06-device-unregister') }, () => {
-  const st = fixtureReport('06-device-unregister').model.states.find((s) => s.silent.some((c) => c.kind === 'rule-changed'));
+  const st = allStates(fixtureReport('06-device-unregister').model).find((s) => s.silent.some((c) => c.kind === 'rule-changed'));
   assert.ok(st !== undefined);
   const rows = momentView(st).rules.filter((r) => r.status === 'changed-silently');
   assert.deepEqual(rows.map((r) => r.text), ['500:\tfrom all iif wan0 [detached] lookup 60', '501:\tfrom all oif wan0 [detached] lookup 60']);
@@ -88,7 +88,7 @@ test('rules detached with their device are marked changed silently (fib_rules_ev
 });
 
 test('an NLM_F_REPLACE shows the old route as replaced, the new one as added', { skip: !has('09-rules-route-types') }, () => {
-  const st = fixtureReport('09-rules-route-types').model.states.find((s) => s.silent.some((c) => c.kind === 'route-removed' && c.implied));
+  const st = allStates(fixtureReport('09-rules-route-types').model).find((s) => s.silent.some((c) => c.kind === 'route-removed' && c.implied));
   assert.ok(st !== undefined);
   const rows = momentView(st).tables.flatMap((t) => t.rows);
   assert.ok(rows.some((r) => r.status === 'replaced' && r.text.startsWith('10.123.0.0/16 via 10.9.0.254 dev core0')));
@@ -97,7 +97,7 @@ test('an NLM_F_REPLACE shows the old route as replaced, the new one as added', {
 
 test('route lines keep RTA_METRICS where ip route prints them', { skip: !has('09-rules-route-types') }, () => {
   const { model } = fixtureReport('09-rules-route-types');
-  const st = model.states.find((s) => s.metrics.size > 0);
+  const st = allStates(model).find((s) => s.effects.some((e) => e.kind === 'route-add' && e.route.dst === 0x0a7c0500));
   assert.ok(st !== undefined);
   const lines = momentView(st).tables.flatMap((t) => t.rows.map((r) => r.text));
   assert.ok(lines.includes('10.124.5.0/24 via 10.9.0.254 dev core0 proto bgp mtu 1400 advmss 1360 '), lines.join('\n'));

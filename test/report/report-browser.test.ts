@@ -155,10 +155,10 @@ describe('the report in headless Chromium', { skip: missing ?? false }, () => {
   it('explains a damaged report instead of showing a blank page', async () => {
     const good = readFileSync(report('damaged', ['--initial', fixturePath(F01, 'before.json'), fixturePath(F01, 'trace.rtmon')]), 'utf8');
     const damaged = join(dir, 'damaged2.html');
-    writeFileSync(damaged, good.replace('"version":1', '"version":7'));
+    writeFileSync(damaged, good.replace('"version":2', '"version":7'));
     const page = await open(damaged);
     assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'error');
-    assert.equal(await page.textContent('#fatal'), 'This report cannot be shown: Cannot read the report data: expected version 1, got 7');
+    assert.equal(await page.textContent('#fatal'), 'This report cannot be shown: Cannot read the report data: expected version 2, got 7');
     await page.close();
   });
 

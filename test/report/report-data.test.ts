@@ -11,8 +11,15 @@ const good = {
   traceBytes: 10,
   initial: null,
   dump: [],
-  moments: [{ seq: 1, t: '1795236664.782905', type: 'RTM_NEWRULE', by: 'pid 7', role: 'cause', text: '[RULE] …', n: 1 }],
   problems: [{ message: 'x', fatal: false }],
+  moments: 1,
+  events: 1,
+  types: ['RTM_NEWRULE'],
+  bys: ['pid 7'],
+  extras: [{ i: 1, notes: ['a note'] }],
+  silent: { at: [1], count: [2] },
+  lanes: [{ ifindex: 1, names: ['lo'], segments: [{ from: 0, to: 2, up: true, carrier: true, name: 'lo' }], marks: [] }],
+  series: [{ id: 254, name: 'main', max: 1, from: 0, deltas: 'AAI=' }],
 };
 
 test('well-formed data is accepted as is', () => {
@@ -21,12 +28,14 @@ test('well-formed data is accepted as is', () => {
 
 test('each malformed part is named', () => {
   assert.equal(parseReportData(null), 'Cannot read the report data: expected an object');
-  assert.equal(parseReportData({ ...good, version: 2 }), 'Cannot read the report data: expected version 1, got 2');
+  assert.equal(parseReportData({ ...good, version: 1 }), 'Cannot read the report data: expected version 2, got 1');
   assert.equal(parseReportData({ ...good, format: 'pcap' }), 'Cannot read the report data: format: expected rtmon, monitor or log');
   assert.equal(parseReportData({ ...good, dump: [{ kind: 'route' }] }), 'Cannot read the report data: dump: expected link records');
-  assert.equal(parseReportData({ ...good, moments: [{ ...good.moments[0], t: '12.5' }] }), 'Cannot read the report data: moments[0].t: expected "sec.usec"');
-  assert.equal(parseReportData({ ...good, moments: [{ ...good.moments[0], role: 'x' }] }), 'Cannot read the report data: moments[0].role: expected one of state, cause, consequence, ignored');
-  assert.equal(parseReportData({ ...good, moments: [{ ...good.moments[0], n: -1 }] }), 'Cannot read the report data: moments[0].n: expected a count');
+  assert.equal(parseReportData({ ...good, moments: -1 }), 'Cannot read the report data: moments: expected a count');
+  assert.equal(parseReportData({ ...good, silent: { at: [1], count: [] } }), 'Cannot read the report data: silent: expected {at, count} of equal lengths');
+  assert.equal(parseReportData({ ...good, extras: [{ i: 1, notes: [3] }] }), 'Cannot read the report data: extras[0].notes: expected strings');
+  assert.equal(parseReportData({ ...good, lanes: [{ ifindex: 1, names: ['lo'], segments: [{ from: 0 }], marks: [] }] }), 'Cannot read the report data: lanes[0].segments: expected {from, to, up, carrier, name}');
+  assert.equal(parseReportData({ ...good, series: [{ id: 254 }] }), 'Cannot read the report data: series: expected {id, name, max, from, deltas}');
   assert.equal(parseReportData({ ...good, problems: [{}] }), 'Cannot read the report data: problems: expected {message, fatal} objects');
 });
 

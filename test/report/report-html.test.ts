@@ -3,8 +3,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_ELEMENT_ID, LOG_ELEMENT_ID, REPORT_CSP, reportHtml, scriptSafeCode, scriptSafeJson } from '../../core/report/report-html.js';
-import { REPORT_DATA_VERSION, type ReportData } from '../../core/report/report-data.js';
+import { BLOCKS, DATA_ELEMENT_ID, REPORT_CSP, reportHtml, scriptSafeCode, scriptSafeJson } from '../../core/report/report-html.js';
+import { REPORT_DATA_VERSION, type ReportBlocks, type ReportData } from '../../core/report/report-data.js';
+import { fromBase64 } from '../../core/report/page-codec.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 const data: ReportData = {
   version: REPORT_DATA_VERSION,
@@ -13,10 +15,23 @@ const data: ReportData = {
   traceBytes: 1,
   initial: null,
   dump: [],
-  moments: [{ seq: 1, type: 'RTM_NEWLINK', role: 'state', text: '[LINK] 2: </script><!--x: up, carrier', n: 0 }],
   problems: [],
+  moments: 1,
+  events: 1,
+  types: ['RTM_NEWLINK'],
+  bys: ['</script>'],
+  extras: [{ i: 1, notes: ['</script><!--'] }],
+  silent: { at: [], count: [] },
+  lanes: [],
+  series: [],
 };
-const log = '{"v":1,"seq":1,"event":{"type":"link-add","link":{"name":"</script>"}}}\n';
+const deflate = (b: Uint8Array): Uint8Array => new Uint8Array(deflateRawSync(b));
+const blocks: ReportBlocks = {
+  moments: Uint8Array.from([0, 2, 0, 0, 255, 1]),
+  texts: `${JSON.stringify('[LINK] 2: </script><!--x: up, carrier')}\n`,
+  events: Uint8Array.from([0]),
+  objects: '{"v":1,"seq":1,"event":{"type":"link-add","link":{"name":"</script>"}}}\n',
+};
 
 function block(html: string, id: string): string {
   const m = new RegExp(`<script type="[^"]+" id="${id}">([\\s\\S]*?)</script>`).exec(html);
@@ -24,17 +39,24 @@ function block(html: string, id: string): string {
   return m[1] as string;
 }
 
-test('data and log survive the trip through their script blocks unchanged', () => {
-  const html = reportHtml({ data, log, script: 'void 0;', css: 'body{}' });
+test('data and blocks (deflated, base64) survive the trip through their script blocks unchanged', () => {
+  const html = reportHtml({ data, blocks, deflate, script: 'void 0;', css: 'body{}' });
   assert.deepEqual(JSON.parse(block(html, DATA_ELEMENT_ID)), data);
-  assert.equal(block(html, LOG_ELEMENT_ID).split('\n').map((l) => (l === '' ? '' : JSON.stringify(JSON.parse(l)))).join('\n'), log);
-  // Four script elements would mean the trace's text ended one early.
-  assert.equal(html.match(/<script/g)?.length, 3);
-  assert.equal(html.match(/<\/script>/g)?.length, 3);
+  for (const b of BLOCKS) {
+    const v = blocks[b.key];
+    const raw = fromBase64(block(html, b.id));
+    assert.ok(typeof raw !== 'string', b.key);
+    const back = b.deflate ? new Uint8Array(inflateRawSync(raw)) : raw;
+    if (typeof v === 'string') assert.equal(new TextDecoder().decode(back), v, b.key);
+    else assert.deepEqual(back, v, b.key);
+  }
+  // Seven script elements would mean the trace's text ended one early.
+  assert.equal(html.match(/<script/g)?.length, 6);
+  assert.equal(html.match(/<\/script>/g)?.length, 6);
 });
 
 test('nothing is fetched: no URL in the document, and a CSP forbids it anyway', () => {
-  const html = reportHtml({ data, log, script: 'void 0;', css: 'body{}' });
+  const html = reportHtml({ data, blocks, deflate, script: 'void 0;', css: 'body{}' });
   assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`));
   assert.doesNotMatch(html, /\b(src|href)=/);
   assert.doesNotMatch(html, /https?:\/\//);

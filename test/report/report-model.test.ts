@@ -10,7 +10,7 @@ import { openReport } from '../../core/report/report-model.js';
 import { ReportRecorder } from '../../core/report/report-recorder.js';
 import { initialState } from '../../core/replay/initial-state.js';
 import { fixtureNames } from '../trace/_fixtures.js';
-import { fixtureReport } from './_report-fixture.js';
+import { allStates, fixtureReport } from './_report-fixture.js';
 
 const NAMES = fixtureNames();
 
@@ -18,14 +18,14 @@ for (const name of NAMES) {
   test(`${name}: the page's fold reaches the replay's FIB, rules and devconf at every moment`, () => {
     const { replay, model } = fixtureReport(name);
     const steps = replay.result.steps;
-    assert.equal(model.states.length, steps.length + 1);
+    assert.equal(model.count, steps.length + 1);
     assert.deepEqual(model.problems.filter((p) => p.fatal), []);
     // Large traces: 25 moments spread over the trace and the last; others: every moment.
     const every = steps.length > 500 ? Math.ceil(steps.length / 25) : 1;
     for (let i = 0; i < steps.length; i++) {
       if (i % every !== 0 && i !== steps.length - 1) continue;
       const st = steps[i];
-      const got = model.states[i + 1];
+      const got = model.state(i + 1);
       assert.ok(st !== undefined && got !== undefined);
       const want = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
       const have = { snapshot: got.snapshot, links: st.links, metrics: got.metrics };
@@ -41,7 +41,7 @@ for (const name of NAMES) {
     let count = 0;
     for (let i = 0; i < steps.length; i++) {
       const st = steps[i];
-      const got = model.states[i + 1];
+      const got = model.state(i + 1);
       assert.ok(st !== undefined && got !== undefined);
       const prev = (i === 0 ? replay.init.snapshot : steps[i - 1]?.snapshot) ?? replay.init.snapshot;
       const lines = (list: typeof st.silent, after: typeof st.snapshot): string[] => list.map((c) => `${describeSilent(c, prev, after)} (${mechanism(c.cause, c)})`);
@@ -49,24 +49,26 @@ for (const name of NAMES) {
       count += st.silent.length;
     }
     assert.equal(model.silentCount, count);
-    assert.equal(model.silentMoments.length, model.states.filter((s) => s.silent.length > 0).length);
+    assert.equal(model.silentMoments.length, allStates(model).filter((s) => s.silent.length > 0).length);
   });
 }
 
 test('a moment applies its events in log order, and carries the trace time', () => {
   const { model, report } = fixtureReport('01-addr-del-policy-route');
-  assert.equal(report.log.split('\n').filter((l) => l !== '').length, 3);
-  assert.deepEqual(model.states.map((s) => s.events.length), [0, 1, 1, 1, 0, 0, 0]);
+  assert.equal(report.data.events, 3);
+  assert.equal(report.blocks?.objects.split('\n').filter((l) => l !== '').length, 3);
+  assert.deepEqual(allStates(model).map((s) => s.events.length), [0, 1, 1, 1, 0, 0, 0]);
   assert.equal(model.timed, true);
-  assert.equal(model.states[1]?.usec, 0);
-  assert.equal(model.states[3]?.usec, 1081712);
+  assert.equal(model.state(1).usec, 0);
+  assert.equal(model.state(3).usec, 1081712);
 });
 
-test('a log with fewer events than its moments name is a problem, not a failure', () => {
+test('an events block with fewer events than its moments name is a problem, not a failure', () => {
   const { report } = fixtureReport('01-addr-del-policy-route');
-  const short = report.log.split('\n').slice(0, 1).join('\n') + '\n';
-  const model = openReport(report.data, short);
-  assert.equal(model.states.length, 7);
+  assert.ok(report.blocks !== null);
+  // The first event (a rule, kept whole) is one byte: its object index.
+  const model = openReport({ ...report.data, events: 1 }, { ...report.blocks, events: report.blocks.events.subarray(0, 1) });
+  assert.equal(allStates(model).length, 7);
   assert.ok(model.problems.some((p) => p.fatal && p.message === 'the moments name 3 events, the embedded log holds 1'));
 });
 
@@ -74,10 +76,28 @@ test('an empty trace opens on the initial state alone', () => {
   const init = initialState(null);
   const rec = new ReportRecorder({ title: 'empty', format: 'monitor', traceBytes: 0 });
   rec.begin(null, [], init);
-  const { data, log } = rec.finish();
-  const model = openReport(data, log);
-  assert.equal(model.states.length, 1);
+  const { data, blocks } = rec.finish();
+  assert.ok(blocks !== null);
+  const model = openReport(data, blocks);
+  assert.equal(allStates(model).length, 1);
   assert.equal(model.timed, false);
   assert.equal(model.silentCount, 0);
   assert.match(model.problems[0]?.message ?? '', /^no --initial snapshot/);
+});
+
+test('states asked out of order (back and forth over checkpoints) are the replay states', { skip: !fixtureNames().includes('08-batch-5000-routes') }, () => {
+  // A model of its own: its checkpoints are made by the requests below, not by earlier tests.
+  const { replay, report } = fixtureReport('08-batch-5000-routes');
+  assert.ok(report.blocks !== null);
+  const model = openReport(report.data, report.blocks);
+  const steps = replay.result.steps;
+  const order = [steps.length, 1, Math.floor(steps.length / 2), 2047, 2049, 3, steps.length - 1, 1025, 4000];
+  for (const i of order) {
+    const st = steps[i - 1];
+    assert.ok(st !== undefined);
+    const want = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
+    const have = { snapshot: model.state(i).snapshot, links: st.links, metrics: st.metrics };
+    assert.equal(showText(have, 'route'), showText(want, 'route'), `route after @${st.seq} (state ${i})`);
+  }
+  assert.ok(model.checkpoints > 2, `${model.checkpoints} checkpoints`);
 });

@@ -2,17 +2,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeLog } from '../../core/events/event-log.js';
 import { parseReportData } from '../../core/report/report-data.js';
 import { fixtureNames } from '../trace/_fixtures.js';
-import { fixtureReport } from './_report-fixture.js';
+import { allStates, fixtureReport } from './_report-fixture.js';
 
 const F01 = '01-addr-del-policy-route';
 
 test('a moment per notification, with time, type, sender, role and its events in the log', { skip: !fixtureNames().includes(F01) }, () => {
-  const { data, log } = fixtureReport(F01).report;
+  const { report: { data, blocks }, model } = fixtureReport(F01);
+  const moments = Array.from({ length: model.count - 1 }, (_, i) => model.momentAt(i + 1));
   assert.deepEqual(
-    data.moments.map((m) => [m.seq, m.t, m.type, m.by, m.role, m.n, m.text]),
+    moments.map((m) => [m?.seq, m?.t, m?.type, m?.by, m?.role, m?.n, m?.text]),
     [
       [1, '1795236664.783087', 'RTM_NEWRULE', 'pid 7442', 'cause', 1, '[RULE] 32765: from 10.0.1.3 oif ens33 lookup 10'],
       [2, '1795236664.785629', 'RTM_NEWROUTE', 'pid 7444', 'cause', 1, '[ROUTE] default via 192.168.0.40 dev ens33 table 10 proto boot'],
@@ -22,7 +22,8 @@ test('a moment per notification, with time, type, sender, role and its events in
       [6, '1795236665.864817', 'RTM_DELROUTE', 'kernel', 'consequence', 0, '[ROUTE] Deleted local 192.168.0.4 dev ens33 table local proto kernel'],
     ],
   );
-  assert.deepEqual(decodeLog(log).events.map((e) => e.event.type), ['rule-add', 'route-new', 'addr-del']);
+  assert.deepEqual(allStates(model).flatMap((s) => s.events.map((e) => e.type)), ['rule-add', 'route-new', 'addr-del']);
+  assert.equal(blocks?.objects.split('\n').filter((l) => l !== '').length, 3);
   assert.equal(data.initial?.route_get, undefined);
   assert.equal(data.dump.length, 3);
   assert.deepEqual(data.problems, []);

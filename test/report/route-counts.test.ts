@@ -1,8 +1,8 @@
-// Route counts per table over the moments, from effects, against a full count.
+// Route counts per table over the moments, made by the report's writer from effects
+// (RouteCountBuilder) and read back by the page, against a full count of the page's states.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { routeCountSeries } from '../../core/report/route-counts.js';
 import { tableRouteCount } from '../../core/snapshot/fib-table.js';
 import { fixtureNames } from '../trace/_fixtures.js';
 import { fixtureReport } from './_report-fixture.js';
@@ -10,10 +10,10 @@ import { fixtureReport } from './_report-fixture.js';
 for (const name of fixtureNames()) {
   test(`${name}: the count of each table follows the routes it holds`, () => {
     const { model } = fixtureReport(name);
-    const series = routeCountSeries(model.states);
-    const every = model.states.length > 500 ? Math.ceil(model.states.length / 40) : 1;
-    for (let i = 0; i < model.states.length; i += every) {
-      const st = model.states[i];
+    const series = model.series;
+    const every = model.count > 500 ? Math.ceil(model.count / 40) : 1;
+    for (let i = 0; i < model.count; i += every) {
+      const st = model.state(i);
       assert.ok(st !== undefined);
       for (const t of series) {
         const table = st.snapshot.tables.get(t.id);
@@ -25,7 +25,7 @@ for (const name of fixtureNames()) {
 }
 
 test('01: table 10 has its default route from @2 until the address goes', { skip: !fixtureNames().includes('01-addr-del-policy-route') }, () => {
-  const series = routeCountSeries(fixtureReport('01-addr-del-policy-route').model.states);
+  const series = fixtureReport('01-addr-del-policy-route').model.series;
   const t10 = series.find((t) => t.name === '10');
   assert.deepEqual([...(t10?.counts ?? [])], [0, 0, 1, 0, 0, 0, 0]);
   assert.equal(t10?.max, 1);

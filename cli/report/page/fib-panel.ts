@@ -15,6 +15,7 @@ const STATUS_LABELS: Readonly<Record<RouteRow['status'], string>> = {
   'gone-silently': 'gone silently',
   replaced: 'replaced (NLM_F_REPLACE)',
   'changed-silently': 'changed silently',
+  elided: 'not listed',
 };
 
 /** "1 route", "2 routes". */
@@ -34,6 +35,10 @@ function rowsInto(pre: HTMLPreElement, rows: readonly (RouteRow | RuleRow)[]): v
       continue;
     }
     flush();
+    if (r.status === 'elided') {
+      pre.append(h('span', { class: 'row elided none', 'data-status': 'elided' }, r.text));
+      continue;
+    }
     const label = STATUS_LABELS[r.status];
     pre.append(h('span', { class: `row ${r.status}`, 'data-status': r.status, title: r.mechanism ?? label }, r.text));
     const why = `${r.change !== undefined ? `: ${r.change}` : ''}${r.mechanism !== undefined ? ` (${mechanismName(r.mechanism)})` : ''}`;
@@ -46,7 +51,7 @@ export function renderFib(st: MomentState, view: ReturnType<typeof momentView>):
   byId('fib-title', HTMLHeadingElement).textContent = st.moment === null ? 'FIB before the trace' : `FIB after @${st.moment.seq}`;
   const tables = view.tables.map((t) => {
     const counts = new Map<string, number>();
-    for (const r of t.rows) if (r.status !== 'kept') counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    for (const r of t.rows) if (r.status !== 'kept' && r.status !== 'elided') counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     const extra = [...counts].map(([k, n]) => `${n} ${STATUS_LABELS[k as RouteRow['status']].replace(' at this moment', '').replace(/ \(.*\)$/, '')}`);
     const pre = h('pre', {});
     if (t.rows.length === 0) pre.append(h('span', { class: 'none' }, '(empty)'));

@@ -3,51 +3,60 @@
 // applied, its silent changes with their cause, a lookup box (`ip route get` at that
 // moment) and the FIB after it (tables, rules, devices with ignore_routes_with_linkdown).
 //
-// The FIB panel (tables, rules, devices) is rendered by fib-panel.ts.
+// The FIB at a moment is computed when the moment is selected (report-model.ts: the nearest
+// checkpoint the page has made, then a short replay). When that needs a long fold (the first
+// look at the end of a long trace), the page folds in slices of about 40 ms between frames,
+// so it keeps answering clicks and keys, and says what it is doing in the panel; the FIB is
+// drawn when the fold gets there. The panels: fib-panel.ts, moment-panel.ts.
 
-import type { ReportModel, MomentState } from '../../../core/report/report-model.js';
-import type { DeviceLane } from '../../../core/report/device-lanes.js';
-import type { TableSeries } from '../../../core/report/route-counts.js';
-import { momentView, type SilentLine } from '../../../core/report/moment-view.js';
+import type { ReportModel } from '../../../core/report/report-model.js';
+import { momentView } from '../../../core/report/moment-view.js';
 import { lookup, type LookupQuery } from '../../../core/report/lookup.js';
 import { formatClock } from '../../../core/report/timeline-scale.js';
 import { Timeline } from './timeline.js';
 import { byId, h } from './_dom.js';
 import { plural, renderFib } from './fib-panel.js';
+import { describeState, renderMoment, renderNearby } from './moment-panel.js';
 
 /** How long opening took, in milliseconds. */
 export interface Timings {
   readonly parse: number;
-  readonly fold: number;
+  readonly open: number;
 }
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = { rtmon: 'rtmon file', monitor: 'ip monitor log', log: 'kfib event log' };
 
-
-function offset(st: MomentState): string {
-  if (st.usec === null) return '';
-  return `+${(st.usec / 1e6).toFixed(6)} s`;
-}
+/** Events a selection may replay at once (tens of milliseconds); more are folded in slices. */
+const SYNC_EVENTS = 20000;
+/** Rows listed per routing table (with every row the moment changed, wherever it is). */
+export const TABLE_ROWS = 2000;
 
 /** A report page mounted in `root`. */
 export class ReportPage {
   private readonly root: HTMLElement;
   private readonly model: ReportModel;
-  private readonly lanes: readonly DeviceLane[];
   private readonly timings: Timings;
   private readonly timeline: Timeline;
   private selected = 0;
+  /** The state whose FIB is drawn (-1: none yet). */
+  private shown = -1;
+  private folding = false;
   private query: LookupQuery | null = null;
   /** What a moment is: a notification of a trace, an event of a kfib log. */
   private readonly unit: string;
+  private firstShown: (() => void) | null = null;
+  /** Resolves once the FIB of the first selection is drawn. */
+  readonly ready: Promise<void>;
 
-  constructor(root: HTMLElement, model: ReportModel, lanes: readonly DeviceLane[], series: readonly TableSeries[], timings: Timings) {
+  constructor(root: HTMLElement, model: ReportModel, timings: Timings) {
     this.root = root;
     this.model = model;
-    this.lanes = lanes;
     this.timings = timings;
     this.unit = model.data.format === 'log' ? 'event' : 'notification';
-    this.timeline = new Timeline(model, lanes, series, {
+    this.ready = new Promise((res) => {
+      this.firstShown = res;
+    });
+    this.timeline = new Timeline(model, model.lanes, model.series, {
       select: (i) => this.select(i),
       hover: (i) => this.hover(i),
     });
@@ -65,43 +74,81 @@ export class ReportPage {
     });
   }
 
-  /** Shows the state after moment `index` (0: before the trace). */
+  /** Selects the state after moment `index` (0: before the trace); its FIB now or once folded to. */
   select(index: number, updateHash = true): void {
     const t0 = performance.now();
-    const n = this.model.states.length;
-    const i = Math.max(0, Math.min(n - 1, index));
+    const i = Math.max(0, Math.min(this.model.count - 1, index));
     this.selected = i;
     this.timeline.setSelected(i);
-    const st = this.model.states[i] as MomentState;
-    const view = momentView(st);
-    this.renderMoment(st, view.events, view.silent);
-    renderFib(st, view);
-    this.renderNearby();
-    this.runLookup();
+    renderNearby(this.model, i, (k) => this.select(k));
     if (updateHash) {
       try {
-        history.replaceState(null, '', `#${st.moment === null ? 'start' : `@${st.moment.seq}`}`);
+        history.replaceState(null, '', `#${i === 0 ? 'start' : `@${this.model.seqAt(i)}`}`);
       } catch {
         // Some browsers refuse history changes on file:// pages; the selection still works.
       }
     }
     document.documentElement.dataset['kfibSelected'] = String(i);
+    if (this.model.pending(i) <= SYNC_EVENTS) {
+      this.show(i, t0);
+      return;
+    }
+    renderMoment(this.model, i, this.unit, null);
+    this.shown = -1;
+    this.foldInSlices(t0);
+  }
+
+  private show(i: number, t0: number): void {
+    const st = this.model.state(i);
+    const view = momentView(st, { maxRows: TABLE_ROWS });
+    renderMoment(this.model, i, this.unit, { st, events: view.events, silent: view.silent });
+    renderFib(st, view);
+    this.shown = i;
+    this.runLookup();
     document.documentElement.dataset['kfibSelectMs'] = (performance.now() - t0).toFixed(1);
+    const first = this.firstShown;
+    this.firstShown = null;
+    first?.();
+  }
+
+  /** Folds toward the selection a slice at a time, then draws it (the selection may change meanwhile). */
+  private foldInSlices(t0: number): void {
+    const title = byId('fib-title', HTMLHeadingElement);
+    const tick = (): void => {
+      const target = this.selected;
+      if (this.shown === target) {
+        this.folding = false;
+        return;
+      }
+      const done = this.model.foldToward(target, 40);
+      if (done) {
+        this.folding = false;
+        this.show(target, t0);
+        return;
+      }
+      title.textContent = `Replaying the trace up to @${this.model.seqAt(target)}: ${plural(this.model.pending(target), 'event')} to go…`;
+      setTimeout(tick, 0);
+    };
+    title.textContent = `Replaying the trace up to @${this.model.seqAt(this.selected)}: ${plural(this.model.pending(this.selected), 'event')} to go…`;
+    byId('tables', HTMLDivElement).replaceChildren();
+    if (this.folding) return;
+    this.folding = true;
+    setTimeout(tick, 0);
   }
 
   /** The time it took to open, shown at the bottom. */
-  showTimings(totalMs: number): void {
-    const events = this.model.states.reduce((n, st) => n + st.events.length, 0);
+  showTimings(interactiveMs: number, readyMs: number): void {
     byId('timing', HTMLParagraphElement).textContent =
-      `Replayed ${plural(events, 'event')} of ${plural(this.model.states.length - 1, this.unit)} in this page: ` +
-      `read in ${this.timings.parse.toFixed(0)} ms, folded in ${this.timings.fold.toFixed(0)} ms, interactive after ${totalMs.toFixed(0)} ms.`;
+      `${plural(this.model.data.events, 'event')} of ${plural(this.model.count - 1, this.unit)} in this page: ` +
+      `read in ${this.timings.parse.toFixed(0)} ms, opened in ${this.timings.open.toFixed(0)} ms, interactive after ${interactiveMs.toFixed(0)} ms, ` +
+      `first FIB after ${readyMs.toFixed(0)} ms (${plural(this.model.checkpoints, 'checkpoint')} folded so far).`;
   }
 
   private firstSelection(): number {
     const fromHash = this.fromHash();
     if (fromHash !== null) return fromHash;
     const silent = this.model.silentMoments[0];
-    return silent ?? this.model.states.length - 1;
+    return silent ?? this.model.count - 1;
   }
 
   private fromHash(): number | null {
@@ -110,30 +157,38 @@ export class ReportPage {
     const m = /^@(\d+)$/.exec(hash);
     if (m === null) return null;
     const seq = Number(m[1]);
-    const i = this.model.states.findIndex((st) => st.moment?.seq === seq);
-    return i < 0 ? null : i;
+    for (let i = 1; i < this.model.count; i++) if (this.model.seqAt(i) === seq) return i;
+    return null;
   }
 
   private header(): HTMLElement {
     const d = this.model.data;
-    const moments = d.moments;
-    const first = moments.find((m) => m.t !== undefined)?.t;
-    const last = [...moments].reverse().find((m) => m.t !== undefined)?.t;
-    const parts: string[] = [`${FORMAT_NAMES[d.format] ?? d.format}, ${d.traceBytes.toLocaleString('en')} bytes`, plural(moments.length, this.unit)];
-    if (first !== undefined && last !== undefined) {
-      const span = this.model.states.reduce((m, st) => Math.max(m, st.usec ?? 0), 0) / 1e6;
-      parts.push(`${formatClock(first)} → ${formatClock(last).slice(11)} (${span.toFixed(3)} s)`);
+    const model = this.model;
+    let firstI = -1;
+    let lastI = -1;
+    let span = 0;
+    for (let i = 1; i < model.count; i++) {
+      const u = model.usecAt(i);
+      if (u === null) continue;
+      if (firstI < 0) firstI = i;
+      lastI = i;
+      if (u > span) span = u;
     }
-    parts.push(this.model.silentCount === 0 ? 'no silent change' : `${plural(this.model.silentCount, 'silent change')} at ${plural(this.model.silentMoments.length, 'moment')}`);
-    parts.push(plural(this.lanes.length, 'device'));
+    const first = firstI < 0 ? undefined : model.momentAt(firstI)?.t;
+    const last = lastI < 0 ? undefined : model.momentAt(lastI)?.t;
+    const moments = model.count - 1;
+    const parts: string[] = [`${FORMAT_NAMES[d.format] ?? d.format}, ${d.traceBytes.toLocaleString('en')} bytes`, plural(moments, this.unit)];
+    if (first !== undefined && last !== undefined) parts.push(`${formatClock(first)} → ${formatClock(last).slice(11)} (${(span / 1e6).toFixed(3)} s)`);
+    parts.push(model.silentCount === 0 ? 'no silent change' : `${plural(model.silentCount, 'silent change')} at ${plural(model.silentMoments.length, 'moment')}`);
+    parts.push(plural(model.lanes.length, 'device'));
     parts.push(d.initial === null ? 'no initial snapshot (empty namespace)' : 'initial state from the --initial snapshot');
-    const problems = this.model.problems;
+    const problems = model.problems;
     return h(
       'header',
       {},
       h('h1', {}, `kfib report: ${d.title}`),
       h('p', { class: 'summary', id: 'summary' }, parts.join(' · ')),
-      moments.length === 0 ? h('p', { class: 'problem', id: 'empty' }, `The trace has no ${this.unit}s: the page shows the initial state only.`) : null,
+      moments === 0 ? h('p', { class: 'problem', id: 'empty' }, `The trace has no ${this.unit}s: the page shows the initial state only.`) : null,
       problems.length === 0 ? null : h('ul', { class: 'problems', id: 'problems' }, ...problems.map((p) => h('li', { class: p.fatal ? 'problem fatal' : 'problem' }, p.message))),
     );
   }
@@ -237,100 +292,25 @@ export class ReportPage {
         e.preventDefault();
         this.step(e.key === 'ArrowLeft' ? -1 : 1, e.shiftKey);
       } else if (e.key === 'Home') this.select(0);
-      else if (e.key === 'End') this.select(this.model.states.length - 1);
+      else if (e.key === 'End') this.select(this.model.count - 1);
     });
   }
 
-  private describe(st: MomentState): string {
-    if (st.moment === null) return 'start: the state before the trace';
-    const m = st.moment;
-    const silent = st.silent.length > 0 ? ` — ${plural(st.silent.length, 'silent change')}` : '';
-    return `@${m.seq} ${offset(st)} ${m.type}${m.by !== undefined ? ` (${m.by})` : ''} ${m.text}${silent}`;
-  }
-
   private hover(i: number | null): void {
-    const el = byId('hover', HTMLDivElement);
-    const st = i === null ? undefined : this.model.states[i];
-    el.textContent = st === undefined ? ' ' : this.describe(st);
-  }
-
-  private renderMoment(st: MomentState, events: readonly string[], silent: ReturnType<typeof momentView>['silent']): void {
-    const head = byId('moment-head', HTMLDivElement);
-    const total = this.model.states.length - 1;
-    const m = st.moment;
-    const nodes: (HTMLElement | null)[] = [];
-    if (m === null) {
-      nodes.push(h('h2', { id: 'moment-title' }, `Before the trace (${plural(total, this.unit)} follow)`));
-      nodes.push(h('p', { class: 'record' }, h('span', { class: 'role initial' }, 'initial'), this.model.data.initial === null ? 'an empty namespace: only lo, down' : 'the state of the --initial snapshot'));
-    } else {
-      nodes.push(h('h2', { id: 'moment-title' }, `Moment @${m.seq}`, h('span', { class: 'counts' }, ` (${st.index} of ${total})`)));
-      if (m.t !== undefined) nodes.push(h('p', { class: 'record' }, `${formatClock(m.t)} · ${offset(st)}`));
-      nodes.push(h('p', { class: 'record', id: 'moment-record' }, h('span', { class: `role ${m.role}` }, m.role), `${m.type}${m.by !== undefined ? ` from ${m.by}` : ''}: `, h('code', {}, m.text)));
-      if (m.pulledBy !== undefined) nodes.push(h('p', { class: 'record' }, `Applied ahead of its turn: @${m.pulledBy} was its consequence.`));
-      if (events.length > 0) nodes.push(h('div', {}, `Events applied (${events.length}):`, h('ul', { class: 'events', id: 'moment-events' }, ...events.map((e) => h('li', {}, e)))));
-      else nodes.push(h('p', { class: 'none' }, m.role === 'consequence' ? 'No event: a consequence the model predicted for an earlier cause (matched, not applied twice).' : 'No event applied.'));
-      const notes = [...(m.notes ?? []), ...st.refused.map((r) => `the model refused an event: ${r}`)];
-      if (notes.length > 0) nodes.push(h('ul', { class: 'notes' }, ...notes.map((x) => h('li', {}, x))));
-    }
-    head.replaceChildren(...nodes.filter((x): x is HTMLElement => x !== null));
-    byId('silent-title', HTMLHeadingElement).textContent = `Silent changes at this moment (${silent.length})`;
-    const box = byId('silent', HTMLDivElement);
-    if (silent.length === 0) {
-      const rest = this.model.silentCount === 0 ? 'The whole trace has no silent change: every change was notified.' : 'None at this moment (see the red marks on the timeline).';
-      box.replaceChildren(h('p', { class: 'none' }, rest));
-      return;
-    }
-    // Grouped by mechanism, as kfib replay --explain prints them.
-    const groups = new Map<string, SilentLine[]>();
-    for (const c of silent) {
-      const list = groups.get(c.mechanism);
-      if (list === undefined) groups.set(c.mechanism, [c]);
-      else list.push(c);
-    }
-    box.replaceChildren(
-      h(
-        'div',
-        { id: 'silent-list' },
-        ...[...groups].map(([mech, list]) =>
-          h(
-            'div',
-            { class: 'silent-group', 'data-cause': list[0]?.cause ?? '' },
-            h('p', { class: 'cause' }, `${mech} (${list.length})`),
-            h('ul', { class: 'silent-list' }, ...list.map((c) => h('li', { class: 'silent', 'data-kind': c.kind, 'data-cause': c.cause }, h('code', {}, c.text), c.implied ? ' (implied by NLM_F_REPLACE)' : ''))),
-          ),
-        ),
-      ),
-    );
-  }
-
-  private renderNearby(): void {
-    const n = this.model.states.length;
-    const from = Math.max(0, Math.min(this.selected - 6, n - 13));
-    const to = Math.min(n, from + 13);
-    const rows: HTMLTableRowElement[] = [];
-    for (let i = from; i < to; i++) {
-      const st = this.model.states[i] as MomentState;
-      const m = st.moment;
-      const tr = h(
-        'tr',
-        { 'data-index': i, class: i === this.selected ? 'selected' : undefined },
-        h('td', {}, m === null ? 'start' : `@${m.seq}`),
-        h('td', { class: 'nowrap' }, offset(st)),
-        h('td', {}, m === null ? '' : m.type.replace(/^RTM_/, '')),
-        h('td', { class: 'mono' }, m === null ? 'before the trace' : m.text),
-        h('td', { class: st.silent.length > 0 ? 'silent' : undefined }, st.silent.length > 0 ? `${st.silent.length} silent` : ''),
-      );
-      tr.addEventListener('click', () => this.select(i));
-      rows.push(tr);
-    }
-    byId('nearby', HTMLTableElement).replaceChildren(h('tbody', {}, ...rows));
+    byId('hover', HTMLDivElement).textContent = i === null || i < 0 || i >= this.model.count ? ' ' : describeState(this.model, i);
   }
 
   private runLookup(): void {
     const box = byId('lookup-answer', HTMLDivElement);
     if (this.query === null) return;
+    if (this.shown !== this.selected) {
+      // Asked while the page folds toward the selection: answered once the FIB is drawn.
+      box.hidden = false;
+      box.replaceChildren(h('p', { class: 'pending' }, 'Answered once the page has replayed the trace up to this moment.'));
+      return;
+    }
     const t0 = performance.now();
-    const st = this.model.states[this.selected] as MomentState;
+    const st = this.model.state(this.selected);
     const a = lookup(st.snapshot, this.query);
     document.documentElement.dataset['kfibLookupMs'] = (performance.now() - t0).toFixed(1);
     box.hidden = false;

@@ -43,6 +43,8 @@ export function tableColour(i: number): string {
 }
 
 const fmt = (x: number): string => (Math.round(x * 10) / 10).toString();
+/** fmt()'s rounding as a number (tenths of a pixel): compared without making a string. */
+const tenths = (x: number): number => Math.round(x * 10);
 
 /** The timeline of one report. */
 export class Timeline {
@@ -156,8 +158,8 @@ export class Timeline {
     this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     this.svg.setAttribute('height', String(H));
     const pos = this.positions.pos;
-    const states = this.model.states;
-    const n = states.length;
+    const model = this.model;
+    const n = model.count;
     const visible = (p: number): boolean => p >= this.win.from && p <= this.win.to;
     const clipId = 'plot-clip';
     const root: SVGElement[] = [];
@@ -184,29 +186,39 @@ export class Timeline {
     root.push(labels);
 
     const plot = s('g', { 'clip-path': `url(#${clipId})` });
-    // Notifications: one path per role.
+    // Notifications: one path per role (a mark drawn once per pixel column: a million
+    // notifications draw as many marks as the plot has columns).
     const paths: Record<string, string[]> = { cause: [], consequence: [], state: [], ignored: [] };
+    const lastX: Record<string, number> = { cause: NaN, consequence: NaN, state: NaN, ignored: NaN };
     for (let i = 1; i < n; i++) {
       const p = pos[i] as number;
       if (!visible(p)) continue;
-      const role = states[i]?.moment?.role ?? 'cause';
-      (paths[role] as string[]).push(`M${fmt(this.x(p))} ${NOTIF_Y}v${ROW_H}`);
+      const role = model.roleAt(i);
+      const x = tenths(this.x(p));
+      if (lastX[role] === x) continue;
+      lastX[role] = x;
+      (paths[role] as string[]).push(`M${x / 10} ${NOTIF_Y}v${ROW_H}`);
     }
     for (const role of ROLE_ORDER) {
       const d = (paths[role] as string[]).join('');
       if (d !== '') plot.append(s('path', { d, stroke: ROLE_COLOUR[role], 'stroke-width': 1.2, fill: 'none', 'data-role': role }));
     }
     // Silent changes: a diamond per moment.
+    // (Over 5,000 of them, one diamond per pixel column: the first moment of the column.)
+    const many = this.model.silentMoments.length > 5000;
+    let lastDiamond = '';
     for (const i of this.model.silentMoments) {
       const p = pos[i] as number;
       if (!visible(p)) continue;
-      const st = states[i];
       const x = this.x(p);
+      if (many && fmt(x) === lastDiamond) continue;
+      lastDiamond = fmt(x);
       const c = SILENT_Y + ROW_H / 2;
-      const count = st?.silent.length ?? 0;
+      const count = model.silentAt(i);
+      const seq = model.seqAt(i);
       plot.append(
-        s('path', { class: 'silent-mark', d: `M${fmt(x)} ${c - 7}l6 7l-6 7l-6 -7z`, 'data-index': i, 'data-seq': st?.moment?.seq ?? 0 },
-          s('title', {}, `@${st?.moment?.seq ?? '?'}: ${count} silent change${count === 1 ? '' : 's'}`)),
+        s('path', { class: 'silent-mark', d: `M${fmt(x)} ${c - 7}l6 7l-6 7l-6 -7z`, 'data-index': i, 'data-seq': seq },
+          s('title', {}, `@${seq}: ${count} silent change${count === 1 ? '' : 's'}`)),
       );
     }
     // Device lanes.
@@ -238,20 +250,23 @@ export class Timeline {
     plot.append(s('line', { x1: GUTTER, x2: W - RIGHT, y1: cy + CHART_H, y2: cy + CHART_H, stroke: 'var(--line)' }));
     const order = this.positions.order;
     this.series.forEach((t, k) => {
-      let d = '';
+      const parts: string[] = [];
       let lastY = NaN;
+      let lastX = NaN;
+      const counts = t.counts;
       for (let j = 0; j < order.length; j++) {
         const i = order[j] as number;
+        const yy = tenths(y(counts[i] ?? 0));
+        if (yy === lastY) continue;
         const p = i === 0 ? this.full.from : (pos[i] as number);
-        const yy = fmt(y(t.counts[i] ?? 0));
-        if (d === '') {
-          d = `M${fmt(this.x(p))} ${yy}`;
-          lastY = Number(yy);
-        } else if (Number(yy) !== lastY) {
-          d += `H${fmt(this.x(p))}V${yy}`;
-          lastY = Number(yy);
-        }
+        const xx = tenths(this.x(p));
+        if (parts.length === 0) parts.push(`M${xx / 10} ${yy / 10}`);
+        // Within one pixel column only the vertical move is drawn (the same picture).
+        else parts.push(xx === lastX ? `V${yy / 10}` : `H${xx / 10}V${yy / 10}`);
+        lastX = xx;
+        lastY = yy;
       }
+      let d = parts.join('');
       d += `H${fmt(this.x(this.full.to))}`;
       plot.append(s('path', { d, stroke: tableColour(k), 'stroke-width': 1.5, fill: 'none', 'data-table': t.id }));
     });
@@ -284,8 +299,7 @@ export class Timeline {
     const p = this.positions.pos[this.selected];
     const x = p === undefined ? -10 : this.x(p);
     const inView = x >= GUTTER - 1 && x <= this.width - RIGHT + 1;
-    const st = this.model.states[this.selected];
-    const label = st?.moment === null || st === undefined ? 'start' : `@${st.moment.seq}`;
+    const label = this.selected === 0 ? 'start' : `@${this.model.seqAt(this.selected)}`;
     this.cursor.replaceChildren(
       s('line', { class: 'cursor', x1: fmt(x), x2: fmt(x), y1: NOTIF_Y - 4, y2: this.height() - 4, visibility: inView ? 'visible' : 'hidden' }),
       s('text', { x: fmt(Math.min(this.width - RIGHT - 2, x + 3)), y: NOTIF_Y - 1, visibility: inView ? 'visible' : 'hidden', 'text-anchor': x > this.width - 60 ? 'end' : 'start' }, label),
