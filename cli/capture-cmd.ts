@@ -109,6 +109,10 @@ const RUNNER = String.raw`#!/usr/bin/env bash
 # kfib capture runner: sourced scenario in a fresh network namespace.
 set -u
 export LC_ALL=C TZ=UTC
+# Only as the first process of its own pid namespace (unshare -p -f, as kfib starts it): run
+# any other way (by hand, on the host) it would mount over the host's /tmp and configure the
+# host's network, so it refuses.
+[ $$ -eq 1 ] || { echo "kfib runner: not in its own namespaces (pid $$): refusing to run" >&2; exit 125; }
 OUT=.; SCRIPT=$1; SETTLE_END=$2; LO=$3; NOV6=$4
 for d in /tmp /var/tmp /dev/shm /run/lock; do [ -d $d ] && mount -t tmpfs -o mode=1777,size=64m kfib $d 2>/dev/null; done
 exec 9>>"$OUT/capture.log"

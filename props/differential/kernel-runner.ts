@@ -79,12 +79,17 @@ function probe(): { ok: true; mode: Containment } | { ok: false; why: string } {
   return { ok: true, mode: 'root' };
 }
 
-const RUNNER = String.raw`#!/usr/bin/env bash
+/** The runner's bash program (exported for the test that it refuses to run outside its namespaces). */
+export const RUNNER = String.raw`#!/usr/bin/env bash
 # kfib kernel runner: executes the script on standard input in this (fresh, private)
 # network namespace and prints the transcript: "$ CMD", stdout, stderr, "[exit N]".
 set -u
 set -f
 export LC_ALL=C
+# Only as the first process of its own pid namespace (unshare -p -f, as kfib starts it): run
+# any other way (by hand, on the host) it would mount over the host's /tmp and configure the
+# host's network, so it refuses.
+[ $$ -eq 1 ] || { echo "kfib runner: not in its own namespaces (pid $$): refusing to run" >&2; exit 125; }
 # Reads and writes /proc/sys with shell builtins (what sysctl does, without a process each).
 pin() { local f=/proc/sys/${"$"}{1//.//} cur; [ -r "$f" ] || return 0; IFS= read -r cur <"$f" || return 0; [ "$cur" = "$2" ] || { echo "$2" >"$f"; } 2>/dev/null; }
 for k in forwarding rp_filter proxy_arp ignore_routes_with_linkdown promote_secondaries accept_local src_valid_mark route_localnet; do
