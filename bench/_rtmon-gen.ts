@@ -73,3 +73,23 @@ export function rtmonRouteTrace(events: readonly GenEvent[], oif: number, t0: nu
   });
   return buf;
 }
+
+/**
+ * The `ip -j` snapshot (before.json) a generated trace starts from: lo with its local routes,
+ * the veth pair v0p (2) and v0 (3) up, the three default rules; the trace's routes go via v0.
+ */
+export function vethPairInitialJson(): string {
+  const link = (ifindex: number, ifname: string): Record<string, unknown> => ({ ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'noqueue', operstate: 'UP', group: 'default', txqlen: 1000, link_type: 'ether', address: `02:00:00:00:00:0${ifindex}` });
+  return JSON.stringify({
+    link: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, qdisc: 'noqueue', operstate: 'UNKNOWN', group: 'default', txqlen: 1000, link_type: 'loopback', address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00' }, link(2, 'v0p'), link(3, 'v0')],
+    addr: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo' }] }],
+    route: [
+      { type: 'local', dst: '127.0.0.0/8', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
+      { type: 'local', dst: '127.0.0.1', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
+      { type: 'broadcast', dst: '127.255.255.255', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'link', prefsrc: '127.0.0.1', flags: [] },
+    ],
+    rule: [{ priority: 0, src: 'all', table: 'local' }, { priority: 32766, src: 'all', table: 'main' }, { priority: 32767, src: 'all', table: 'default' }],
+    netconf: [],
+    nexthop: [],
+  });
+}

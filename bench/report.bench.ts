@@ -33,7 +33,7 @@ import { BLOCKS } from '../core/report/report-html.js';
 import { inflateRawSync } from 'node:zlib';
 import { defineCommand, intOption, parseCommand } from '../cli/command.js';
 import { loadTable } from './_tables.js';
-import { churnEvents, rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
+import { churnEvents, rtmonRouteTrace, type GenEvent, vethPairInitialJson } from './_rtmon-gen.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -94,23 +94,8 @@ function fullTableTrace(dir: string, total: number): { trace: string; initial: s
   const events: GenEvent[] = churnEvents(table, total);
   const trace = join(dir, `full-${total}.rtmon`);
   writeFileSync(trace, rtmonRouteTrace(events, 3, 1795200000));
-  const link = (ifindex: number, ifname: string): Record<string, unknown> => ({ ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'noqueue', operstate: 'UP', group: 'default', txqlen: 1000, link_type: 'ether', address: `02:00:00:00:00:0${ifindex}` });
   const initial = join(dir, 'full-initial.json');
-  writeFileSync(
-    initial,
-    JSON.stringify({
-      link: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, qdisc: 'noqueue', operstate: 'UNKNOWN', group: 'default', txqlen: 1000, link_type: 'loopback', address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00' }, link(2, 'v0p'), link(3, 'v0')],
-      addr: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo' }] }],
-      route: [
-        { type: 'local', dst: '127.0.0.0/8', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
-        { type: 'local', dst: '127.0.0.1', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
-        { type: 'broadcast', dst: '127.255.255.255', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'link', prefsrc: '127.0.0.1', flags: [] },
-      ],
-      rule: [{ priority: 0, src: 'all', table: 'local' }, { priority: 32766, src: 'all', table: 'main' }, { priority: 32767, src: 'all', table: 'default' }],
-      netconf: [],
-      nexthop: [],
-    }),
-  );
+  writeFileSync(initial, vethPairInitialJson());
   return { trace, initial };
 }
 

@@ -304,7 +304,12 @@ function dumpRoutes(ctx: CommandContext, f: RouteFilter, what: 'Dump' | 'Flush')
     if (t === undefined && (f.tb !== RT_TABLE_MAIN || what === 'Flush')) throw new CommandExit(`Error: ipv4: FIB table does not exist.\n${what} terminated\n`, 2);
     tables = t === undefined ? [] : [t];
   } else tables = tablesInDumpOrder(ctx.snapshot.tables);
-  if (f.cloned === true) return [];
+  if (f.cloned === true) {
+    // A dump of a real namespace (--initial) does not carry its exceptions (learnt PMTU,
+    // redirects): they are unknown, not absent.
+    if (ctx.snapshot.lineage.imported) notModelled('ip route show cached of an imported namespace (its route exceptions are not in the dump)');
+    return [];
+  }
   const routes: FibRoute[] = [];
   for (const t of tables) for (const r of tableRoutes(t)) if (routePasses(ctx, f, r)) routes.push(r);
   return routes;

@@ -20,7 +20,7 @@ export const IFF_UP = 0x1;
 export const IFF_LOWER_UP = 0x10000;
 
 export class Builder {
-  s: FibSnapshot = initialSnapshot();
+  s: FibSnapshot = initialSnapshot(true);
   readonly events: FibEvent[] = [];
   readonly problems: string[] = [];
   apply(e: FibEvent): boolean {

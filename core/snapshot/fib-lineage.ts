@@ -15,6 +15,12 @@ import { AliasSigs } from './alias-sig.js';
 import { InfoHash } from './fib-info-hash.js';
 
 export class FibLineage {
+  /**
+   * @param imported the lineage starts from a dump of a real namespace (replay/initial-state.ts),
+   *   not from a fresh one: what such a dump does not carry (the route exceptions that
+   *   `ip route show cached` lists) is unknown to the model, not empty.
+   */
+  constructor(readonly imported = false) {}
   /** The alias-list signatures the lineage's tables are tagged with. */
   readonly sigs = new AliasSigs();
   /** The lineage's fib_info hash (fib_find_info()). */

@@ -71,7 +71,8 @@ export const DEFAULT_IPV4_NET_SYSCTL: Ipv4NetSysctl = {
 };
 
 /** A fresh network namespace as the scenario runner leaves it: lo (down, no address), table main, three rules. */
-export function initialSnapshot(): FibSnapshot {
+/** A fresh namespace; `imported`: the start of a dump's import (FibLineage.imported). */
+export function initialSnapshot(imported = false): FibSnapshot {
   const lo: NetDevice = {
     ifindex: 1,
     name: 'lo',
@@ -105,7 +106,7 @@ export function initialSnapshot(): FibSnapshot {
     ipv4Sysctl: DEFAULT_IPV4_NET_SYSCTL,
     saddrMarks: new Map(),
     localnetChangedAt: new Map(),
-    lineage: new FibLineage(),
+    lineage: new FibLineage(imported),
   };
 }
 

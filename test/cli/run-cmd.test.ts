@@ -148,3 +148,12 @@ test('run --initial: what the snapshot holds that the model cannot import is nam
     '# run: 1 gap (IPv4 FIB content the model did not represent):\n#   1 × initial snapshot: not kept: unknown key route.frobnicate',
   );
 });
+
+test('ip route show cached: empty in a fresh namespace (no packet makes an exception), named as a gap on an imported one (a dump carries none)', () => {
+  const script = file('cached.ip', 'ip route show cached\n');
+  assert.equal(kfib(['run', script]).code, 0);
+  assert.equal(kfib(['run', script]).out, '$ ip route show cached\n');
+  const r = kfib(['run', '--initial', join(F11, 'before.json'), script]);
+  assert.equal(r.code, 3);
+  assert.match(r.out, /not modelled: ip route show cached of an imported namespace \(its route exceptions are not in the dump\)/);
+});

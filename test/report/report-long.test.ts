@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { churnEvents, rtmonRouteTrace } from '../../bench/_rtmon-gen.js';
+import { churnEvents, rtmonRouteTrace, vethPairInitialJson } from '../../bench/_rtmon-gen.js';
 import { kfibReplay } from './_report-cli.js';
 import { browserMissing, launchBrowser, type Browser } from './_browser.js';
 
@@ -20,21 +20,6 @@ const EVENTS = 60000;
 /** An instant between two checkpoints: the 31,337th notification deletes a route. */
 const MIDDLE = 31337;
 
-function initialJson(): string {
-  const link = (ifindex: number, ifname: string): Record<string, unknown> => ({ ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'noqueue', operstate: 'UP', group: 'default', txqlen: 1000, link_type: 'ether', address: `02:00:00:00:00:0${ifindex}` });
-  return JSON.stringify({
-    link: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, qdisc: 'noqueue', operstate: 'UNKNOWN', group: 'default', txqlen: 1000, link_type: 'loopback', address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00' }, link(2, 'v0p'), link(3, 'v0')],
-    addr: [{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo' }] }],
-    route: [
-      { type: 'local', dst: '127.0.0.0/8', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
-      { type: 'local', dst: '127.0.0.1', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
-      { type: 'broadcast', dst: '127.255.255.255', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'link', prefsrc: '127.0.0.1', flags: [] },
-    ],
-    rule: [{ priority: 0, src: 'all', table: 'local' }, { priority: 32766, src: 'all', table: 'main' }, { priority: 32767, src: 'all', table: 'default' }],
-    netconf: [],
-    nexthop: [],
-  });
-}
 
 describe('the report of a long trace in headless Chromium', { skip: browserMissing() ?? false }, () => {
   let dir = '';
@@ -48,7 +33,7 @@ describe('the report of a long trace in headless Chromium', { skip: browserMissi
     trace = join(dir, 'long.rtmon');
     writeFileSync(trace, rtmonRouteTrace(churnEvents(entries, EVENTS), 3, 1795200000));
     initial = join(dir, 'initial.json');
-    writeFileSync(initial, initialJson());
+    writeFileSync(initial, vethPairInitialJson());
     browser = await launchBrowser();
   });
 
