@@ -122,6 +122,7 @@ function reportJson(r: VerifyReport): unknown {
             same: d.same,
             tolerated: d.tolerated,
             pinned: d.pinned,
+            withheld: d.withheld,
             seconds: d.seconds,
             scriptsPerSecond: d.scriptsPerSecond,
             coverage: d.coverage.toJSON(),
@@ -148,6 +149,9 @@ function reportText(r: VerifyReport, kernel: boolean, colour: boolean): string {
     const tol = Object.entries(d.tolerated);
     out += `${d.failure === null ? c.green('ok  ') : c.red('FAIL')}  ${'differential'.padEnd(16)} ${String(d.runs).padStart(6)} runs  ${d.seconds.toFixed(1).padStart(5)} s  model transcript = kernel transcript, byte for byte\n`;
     out += `      ${d.same} identical, ${tol.reduce((n, [, c]) => n + c, 0)} tolerated (known divergences${tol.length === 0 ? '' : `: ${tol.map(([k, c]) => `${k} ${c}`).join(', ')}`}), ${d.pinned} route gets pinned with fibmatch, ${d.scriptsPerSecond.toFixed(2)} scripts/s\n`;
+    const gaps = Object.entries(d.withheld);
+    // Generated lines the model names as a gap run on neither side (as in kfib run --kernel).
+    if (gaps.length > 0) out += `      ${gaps.reduce((n, [, k]) => n + k, 0)} generated lines withheld from both sides as named gaps: ${gaps.map(([why, k]) => `${k} × ${why}`).join('; ')}\n`;
     out += `\n  generator coverage (${d.coverage.scripts} scripts, ${d.coverage.commands} commands):\n`;
     out += d.coverage.table().replace(/^/gm, '    ');
     const f = d.failure;

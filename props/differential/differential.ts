@@ -11,6 +11,7 @@ import { transcript } from '../../core/script/run-script.js';
 import { multipathGuard, multipathGuardLines } from './multipath-guard.js';
 import { judge, type Verdict } from './judge.js';
 import { KernelPool } from './kernel-pool.js';
+import { kernelScript } from './kernel-guard.js';
 import { Coverage } from './coverage.js';
 import { regressionName, writeRegression } from './regressions.js';
 import type { EntryDiff } from './transcript-diff.js';
@@ -48,6 +49,11 @@ export interface DifferentialReport {
   readonly tolerated: Readonly<Record<string, number>>;
   /** `ip route get` lines given `fibmatch` by the multipath guard. */
   readonly pinned: number;
+  /**
+   * Generated lines the model names as not modelled (a gap, e.g. realms on the input path),
+   * withheld from both sides as `kfib run --kernel` withholds them, by reason.
+   */
+  readonly withheld: Readonly<Record<string, number>>;
   readonly seconds: number;
   readonly scriptsPerSecond: number;
   readonly coverage: Coverage;
@@ -59,7 +65,19 @@ export function differentialScripts(maxCommands?: number): fc.Arbitrary<IpComman
   return ipScript(maxCommands === undefined ? {} : { maxCommands }).map(multipathGuard);
 }
 
-const lines = (cmds: readonly IpCommand[]): string[] => cmds.map((c) => c.toString());
+/**
+ * The script both sides run: the generated one without the lines the model names as a gap
+ * (kernel-guard.ts kernelScript(); the kernel runner refuses such a script), and its lines.
+ */
+export function comparedScript(cmds: readonly IpCommand[]): { text: string; lines: string[]; withheld: string[] } {
+  const k = kernelScript(scriptText(cmds));
+  return { text: k.script, lines: k.script.split('\n').filter((l) => l !== ''), withheld: k.withheld.map((w) => w.why) };
+}
+
+/** A kernel run that failed (the runner could not start, a refused line): a value, never an unhandled rejection. */
+class KernelRunError {
+  constructor(readonly message: string) {}
+}
 
 /** fast-check shrink candidates tried against the kernel before the line-removal pass takes over. */
 const SHRINK_BUDGET = 80;
@@ -71,12 +89,15 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
   const pool = new KernelPool(o.concurrency ?? 6);
   const started = Date.now();
   const coverage = new Coverage();
-  const prefetch = new Map<string, Promise<string | null>>();
+  const prefetch = new Map<string, Promise<string | null | KernelRunError>>();
+  // Prefetched runs are awaited only when fast-check reaches their script: a failure is kept
+  // as a value until then (a rejection nobody awaits yet would end the process).
+  const settled = (p: Promise<string | null>): Promise<string | null | KernelRunError> => p.catch((e: unknown) => new KernelRunError(e instanceof Error ? e.message : String(e)));
   if (o.path === undefined) {
     for (const cmds of fc.sample(arb, { seed: o.seed, numRuns: o.runs })) {
       coverage.add(cmds);
-      const text = scriptText(cmds);
-      if (!prefetch.has(text)) prefetch.set(text, pool.run(text));
+      const { text } = comparedScript(cmds);
+      if (!prefetch.has(text)) prefetch.set(text, settled(pool.run(text)));
     }
   }
   let failing = false;
@@ -85,21 +106,23 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
   let pinned = 0;
   let shrinks = 0;
   const tolerated: Record<string, number> = {};
+  const withheld: Record<string, number> = {};
   const last = new Map<string, { model: string; kernel: string; verdict: Verdict }>();
   const kernelOf = async (text: string): Promise<string> => {
     const p = failing ? undefined : prefetch.get(text);
-    const k = (await p) ?? (await pool.run(text, true));
+    const k = (await p) ?? (await settled(pool.run(text, true)));
     if (k === null) throw new Error('kernel job cancelled');
+    if (k instanceof KernelRunError) throw new Error(`the kernel run failed: ${k.message}`);
     return k;
   };
   const property = fc.asyncProperty(arb, async (cmds) => {
     // Each shrink candidate costs a kernel run: past the budget, stop shrinking (the
     // candidate "passes") and leave the rest to the line-removal pass below.
     if (failing && shrinks >= SHRINK_BUDGET) return true;
-    const text = scriptText(cmds);
+    const { text, lines, withheld: gaps } = comparedScript(cmds);
     const kernel = await kernelOf(text);
     const model = transcript(text);
-    const verdict = judge(model, kernel, lines(cmds));
+    const verdict = judge(model, kernel, lines);
     last.set(text, { model, kernel, verdict });
     if (failing) {
       shrinks++;
@@ -108,6 +131,7 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
       runs++;
       if (o.path !== undefined) coverage.add(cmds);
       pinned += cmds.filter((c) => c.options.includes('pinned:fibmatch')).length;
+      for (const why of gaps) withheld[why] = (withheld[why] ?? 0) + 1;
       if (verdict.kind === 'same') same++;
       if (verdict.kind === 'tolerated') for (const k of verdict.known) tolerated[k.id] = (tolerated[k.id] ?? 0) + 1;
       o.onRun?.(runs);
@@ -131,7 +155,7 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
     });
     if (details.failed) {
       const cex = details.counterexample?.[0];
-      let text = scriptText(cex ?? []);
+      let text = comparedScript(cex ?? []).text;
       // fast-check cannot drop setup commands below the generator's minimum: finish with
       // a greedy pass that removes single lines while the divergence stays.
       if (last.get(text)?.verdict.kind === 'diverged') {
@@ -178,7 +202,7 @@ export async function runDifferential(o: DifferentialOptions): Promise<Different
     pool.close();
   }
   const seconds = (Date.now() - started) / 1000;
-  return { runs, same, tolerated, pinned, seconds, scriptsPerSecond: runs / seconds, coverage, failure };
+  return { runs, same, tolerated, pinned, withheld, seconds, scriptsPerSecond: runs / seconds, coverage, failure };
 }
 
 /** Removes single lines of a diverging script while it still diverges (1-minimal by lines). */
@@ -192,6 +216,11 @@ async function minimiseLines(
   for (let i = 0; i < cur.length; ) {
     const cand = multipathGuardLines([...cur.slice(0, i), ...cur.slice(i + 1)]);
     const t = cand.map((l) => `${l}\n`).join('');
+    // Without that line a later one may become a gap of the model: not a candidate.
+    if (kernelScript(t).withheld.length > 0) {
+      i++;
+      continue;
+    }
     const kernel = await pool.run(t, true);
     if (kernel === null) break;
     const model = transcript(t);

@@ -19,7 +19,7 @@ test(
     const r = await runDifferential({ runs: RUNS, seed, concurrency: 6, regressionsDir: null });
     const tol = Object.entries(r.tolerated).map(([id, n]) => `${id} ${n}`);
     console.log(
-      `differential: seed ${seed}, ${r.runs} scripts, ${r.same} identical, tolerated [${tol.join(', ')}], ${r.pinned} route gets pinned, ${r.scriptsPerSecond.toFixed(2)} scripts/s`,
+      `differential: seed ${seed}, ${r.runs} scripts, ${r.same} identical, tolerated [${tol.join(', ')}], ${r.pinned} route gets pinned, withheld as named gaps ${JSON.stringify(r.withheld)}, ${r.scriptsPerSecond.toFixed(2)} scripts/s`,
     );
     const f = r.failure;
     if (f !== null) {
