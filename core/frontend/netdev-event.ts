@@ -55,7 +55,7 @@ export function settleCarriers(txn: Txn): void {
   const changed: number[] = [];
   const devices = txn.devices;
   for (const d of [...devices.values()]) {
-    const c = expectedCarrier(d, devices);
+    const c = expectedCarrier(d, devices, txn.base.devices);
     if (c !== d.carrier) changed.push(d.ifindex);
   }
   for (const i of changed) {

@@ -106,11 +106,18 @@ agree() {
     IFS=, read -r -a fl <<<"$flags"
     for f in "${"$"}{fl[@]}"; do [ "$f" = UP ] && up=1; [ "$f" = LOWER_UP ] && lower=1; done
     if [ $up = 1 ] && [ $lower = 1 ]; then
-      case $state in UP) ;; UNKNOWN) fwd_pending "$line" && return 1 ;; *) return 1 ;; esac
+      case $state in UP) ;; UNKNOWN) stacked "$line" && return 1; fwd_pending "$line" && return 1 ;; *) return 1 ;; esac
     elif [ $up = 1 ]; then case $state in UP|UNKNOWN) return 1 ;; esac
     else [ "$state" = DOWN ] || return 1; fi
   done < <(ip -o link show 2>/dev/null)
   return 0
+}
+# A stacked device (NAME@LOWER: a macvlan, a veth) has a linkwatch event queued from its
+# creation (macvlan_common_newlink() fires one; veth's carrier changes do): once it has run,
+# rfc2863_policy() leaves UP or (LOWERLAYER)DOWN, so UNKNOWN with carrier is not settled yet.
+stacked() {
+  local name=${"$"}{1#*: }; name=${"$"}{name%%: *}
+  [[ $name == *@* ]]
 }
 # A bridge that has a forwarding port is UP once linkwatch has run (non-urgent linkwatch
 # events may wait up to a second): UNKNOWN then is not settled yet.
