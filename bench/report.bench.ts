@@ -30,6 +30,7 @@ import { parseReportData } from '../core/report/report-data.js';
 import { openReport } from '../core/report/report-model.js';
 import { fromBase64 } from '../core/report/page-codec.js';
 import { BLOCKS } from '../core/report/report-html.js';
+import { PagedTexts } from '../core/report/text-pages.js';
 import { inflateRawSync } from 'node:zlib';
 import { defineCommand, intOption, parseCommand } from '../cli/command.js';
 import { loadTable } from './_tables.js';
@@ -115,7 +116,7 @@ function nodeOpenMs(file: string): { openMs: number; lastStateMs: number } {
   const t0 = performance.now();
   const data = parseReportData(JSON.parse(block('kfib-data')));
   if (typeof data === 'string') throw new Error(data);
-  const model = openReport(data, { moments: bytes('kfib-moments'), texts: utf8('kfib-texts'), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
+  const model = openReport(data, { moments: bytes('kfib-moments'), texts: new PagedTexts(block('kfib-texts'), (b) => new Uint8Array(inflateRawSync(b))), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
   const t1 = performance.now();
   model.state(model.count - 1);
   return { openMs: t1 - t0, lastStateMs: performance.now() - t1 };

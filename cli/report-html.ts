@@ -10,11 +10,12 @@
 // has to be one file; esbuild bundles the ~60 modules it needs in well under a second.
 
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { createDeflateRaw } from 'node:zlib';
+import { createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCKS, reportFrame } from '../core/report/report-html.js';
+import { encodeTextPage, TEXT_PAGE, TEXT_PAGE_SEPARATOR } from '../core/report/text-pages.js';
 import { PAGE_CSS } from './report/page-style.js';
 import type { RecordedReport, ReportSink } from '../core/report/report-recorder.js';
 
@@ -61,7 +62,7 @@ class SpillFile {
   private readonly fd: number;
   private buf: (string | Uint8Array)[] = [];
   private size = 0;
-  private closed = false;
+  closed = false;
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
   }
@@ -103,8 +104,24 @@ export class ReportSpill implements ReportSink {
   moments(b: Uint8Array): void {
     this.files.moments.write(b);
   }
+  /** Summaries arrive as whole lines; they leave as pages of TEXT_PAGE lines (text-pages.ts). */
   texts(s: string): void {
-    this.files.texts.write(s);
+    let from = 0;
+    for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', from)) {
+      this.lines.push(s.slice(from, nl + 1));
+      from = nl + 1;
+      if (this.lines.length === TEXT_PAGE) this.textPage();
+    }
+  }
+
+  private lines: string[] = [];
+  private pagesWritten = 0;
+
+  private textPage(): void {
+    if (this.lines.length === 0) return;
+    if (this.pagesWritten++ > 0) this.files.texts.write(TEXT_PAGE_SEPARATOR);
+    this.files.texts.write(encodeTextPage(this.lines, (b) => deflateRawSync(b)));
+    this.lines = [];
   }
   events(b: Uint8Array): void {
     this.files.events.write(b);
@@ -114,6 +131,7 @@ export class ReportSpill implements ReportSink {
   }
 
   close(): void {
+    if (!this.files.texts.closed) this.textPage();
     for (const f of Object.values(this.files)) f.close();
   }
 
@@ -144,6 +162,16 @@ async function copyBase64(put: Put, path: string, deflate: boolean): Promise<num
     carry = all.subarray(n);
   }
   await emit(carry);
+  return total;
+}
+
+/** Copies a file out as it is. */
+async function copyRaw(put: Put, path: string): Promise<number> {
+  let total = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    await put(chunk as Buffer);
+    total += (chunk as Buffer).length;
+  }
   return total;
 }
 
@@ -179,7 +207,9 @@ export async function writeReportStreamed(path: string, report: RecordedReport, 
     await text(f.data);
     for (const b of BLOCKS) {
       await text(f.open(b.key));
-      bytes += await copyBase64(put, spill.files[b.key].path, b.deflate);
+      // The texts are spilled as the block's own text already (pages, each deflated and base64).
+      if (b.paged) bytes += await copyRaw(put, spill.files[b.key].path);
+      else bytes += await copyBase64(put, spill.files[b.key].path, b.deflate);
     }
     await text(f.tail);
     return bytes;

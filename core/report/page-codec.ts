@@ -79,6 +79,12 @@ export class ByteReader {
   }
 
   uint(): number {
+    // Most values are one byte (deltas of seq, counts, types): no loop, no bounds call.
+    const b0 = this.buf[this.pos];
+    if (b0 !== undefined && b0 < 0x80) {
+      this.pos++;
+      return b0;
+    }
     let v = 0;
     let mul = 1;
     for (;;) {

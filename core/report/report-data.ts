@@ -1,4 +1,4 @@
-// The data a `kfib replay --html` page carries (version 2): what the page needs up front, in
+// The data a `kfib replay --html` page carries (version 3): what the page needs up front, in
 // packed columns, and the events of the trace packed too, so that the page opens a trace of
 // a million notifications without a JSON object or a state per notification. The FIB at a
 // moment is computed only when the page shows it (report-model.ts: the nearest checkpoint the
@@ -10,7 +10,8 @@
 // |                           | silent moments, device lanes and route counts (precomputed by  |
 // |                           | the writer from the replay: the timeline needs no fold)         |
 // | kfib-moments (base64)     | one record per notification (moment-columns.ts)                 |
-// | kfib-texts (JSON Lines)   | one JSON string per notification: its summary (record-summary)  |
+// | kfib-texts (paged)        | one JSON string per notification: its summary (record-summary), |
+// |                           | in pages deflated on their own (text-pages.ts)                  |
 // | kfib-events (base64)      | one record per applied event (moment-columns.ts)                |
 // | kfib-objects (JSON Lines) | kfib event-log lines: the route templates and the other events  |
 //
@@ -20,9 +21,10 @@
 import type { IpSnapshot } from '../trace/ip-json.js';
 import type { LinkRecord } from '../trace/netlink-records.js';
 import type { DeviceLane } from './device-lanes.js';
+import type { MomentTexts } from './text-pages.js';
 
 /** Version of the embedded data; the page refuses others. */
-export const REPORT_DATA_VERSION = 2;
+export const REPORT_DATA_VERSION = 3;
 
 /** How the replay used a notification (replayer.ts RecordRole). */
 export type MomentRole = 'state' | 'cause' | 'consequence' | 'ignored';
@@ -102,6 +104,9 @@ export interface ReportData {
   readonly lanes: readonly DeviceLane[];
   readonly series: readonly SeriesData[];
 }
+
+/** The blocks as the page opens them: the summaries read a page at a time (text-pages.ts). */
+export type PageBlocks = Omit<ReportBlocks, 'texts'> & { readonly texts: MomentTexts };
 
 /** The packed blocks of a page, decoded from base64 (report-model.ts reads them). */
 export interface ReportBlocks {

@@ -16,6 +16,7 @@
 
 import type { ReportBlocks, ReportData } from './report-data.js';
 import { toBase64 } from './page-codec.js';
+import { encodeTextPages, TEXT_PAGE } from './text-pages.js';
 
 /** What the page is made of. */
 export interface ReportParts {
@@ -33,24 +34,25 @@ export const DATA_ELEMENT_ID = 'kfib-data';
 
 /**
  * The packed blocks, in document order (report-data.ts), written as base64; all but the
- * events are compressed with raw DEFLATE first (RFC 1951: the browser inflates it with
- * DecompressionStream('deflate-raw'), no library). The summaries of a million route
+ * events are compressed with raw DEFLATE first (RFC 1951; the page inflates it with fflate, synchronously). The summaries of a million route
  * notifications are 43 MB of text and about a tenth of that deflated, and the HTML parser's
  * time grows with the document; the events are mostly random addresses (deflate keeps three
  * quarters of them) and inflating them cost more than parsing their base64 (measured on a
  * million-event page: 761 ms to inflate, against about 220 ms for 2 MB more to parse).
- * The text blocks (texts, objects) are their UTF-8 bytes.
+ * The text blocks (texts, objects) are their UTF-8 bytes; the texts are paged (text-pages.ts:
+ * each page of summaries deflated on its own, inflated by the page only when shown).
  */
 export const BLOCKS = [
-  { key: 'moments', id: 'kfib-moments', deflate: true },
-  { key: 'texts', id: 'kfib-texts', deflate: true },
-  { key: 'events', id: 'kfib-events', deflate: false },
-  { key: 'objects', id: 'kfib-objects', deflate: true },
+  { key: 'moments', id: 'kfib-moments', deflate: true, paged: false },
+  { key: 'texts', id: 'kfib-texts', deflate: true, paged: true },
+  { key: 'events', id: 'kfib-events', deflate: false, paged: false },
+  { key: 'objects', id: 'kfib-objects', deflate: true, paged: false },
 ] as const;
 
-/** The type of a block element. */
-export function blockType(deflate: boolean): string {
-  return deflate ? 'application/octet-stream;deflate-raw;base64' : 'application/octet-stream;base64';
+/** The type of a block element (a paged block: text-pages.ts). */
+export function blockType(b: { readonly deflate: boolean; readonly paged: boolean }): string {
+  if (b.paged) return `application/octet-stream;deflate-raw;base64;pages=${TEXT_PAGE}`;
+  return b.deflate ? 'application/octet-stream;deflate-raw;base64' : 'application/octet-stream;base64';
 }
 
 export type BlockKey = (typeof BLOCKS)[number]['key'];
@@ -110,7 +112,7 @@ export function reportFrame(data: ReportData, script: string, css: string): Repo
     data: scriptSafeJson(JSON.stringify(data)),
     open: (key) => {
       const b = BLOCKS.find((x) => x.key === key) ?? BLOCKS[0];
-      return `</script>\n<script type="${blockType(b.deflate)}" id="${b.id}">`;
+      return `</script>\n<script type="${blockType(b)}" id="${b.id}">`;
     },
     tail: [`</script>`, `<script>${scriptSafeCode(script)}</script>`, '</body>', '</html>', ''].join('\n'),
   };
@@ -129,7 +131,8 @@ export function reportHtml(p: ReportParts): string {
   for (const b of BLOCKS) {
     const v = p.blocks[b.key];
     const bytes = typeof v === 'string' ? new TextEncoder().encode(v) : v;
-    out += f.open(b.key) + toBase64(b.deflate ? p.deflate(bytes) : bytes);
+    if (b.paged && typeof v === 'string') out += f.open(b.key) + encodeTextPages(v, p.deflate);
+    else out += f.open(b.key) + toBase64(b.deflate ? p.deflate(bytes) : bytes);
   }
   return out + f.tail;
 }

@@ -20,11 +20,12 @@ import { parseIpSnapshot } from '../trace/ip-json.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
 import { initialState, type InitialState } from '../replay/initial-state.js';
 import { silentChanges, type SilentChange } from '../replay/silent-changes.js';
-import type { ReportBlocks, ReportData, ReportMoment, ReportProblem, MomentRole, MomentExtra } from './report-data.js';
+import type { PageBlocks, ReportBlocks, ReportData, ReportMoment, ReportProblem, MomentRole, MomentExtra } from './report-data.js';
 import { momentRole, momentTime, PagedEvents, readMoments, type MomentColumns } from './moment-columns.js';
 import { StateIndex } from './state-index.js';
 import type { DeviceLane } from './device-lanes.js';
 import { readSeries, type TableSeries } from './route-counts.js';
+import { JoinedTexts, TEXT_PAGE, type MomentTexts } from './text-pages.js';
 
 /** The state after one moment (index 0: before the trace). */
 export interface MomentState {
@@ -71,7 +72,6 @@ export class ReportModel {
   readonly series: readonly TableSeries[];
   private readonly silentBy = new Map<number, number>();
   private readonly extras = new Map<number, MomentExtra>();
-  private textStarts: Int32Array | null = null;
   private readonly index: StateIndex;
   private last: MomentState | null = null;
 
@@ -79,7 +79,7 @@ export class ReportModel {
     readonly data: ReportData,
     readonly init: InitialState,
     private readonly cols: MomentColumns,
-    private readonly texts: string,
+    private readonly texts: MomentTexts,
     private readonly events: PagedEvents | null,
     problems: ReportProblem[],
   ) {
@@ -155,26 +155,6 @@ export class ReportModel {
     return u === undefined || Number.isNaN(u) ? null : u;
   }
 
-  private text(k: number): string {
-    if (this.textStarts === null) {
-      const starts = new Int32Array(this.cols.count + 1);
-      let p = 0;
-      for (let j = 0; j < this.cols.count; j++) {
-        const nl = this.texts.indexOf('\n', p);
-        p = nl < 0 ? this.texts.length : nl + 1;
-        starts[j + 1] = p;
-      }
-      this.textStarts = starts;
-    }
-    const line = this.texts.slice(this.textStarts[k] as number, (this.textStarts[k + 1] as number) - 1);
-    try {
-      const v: unknown = JSON.parse(line);
-      return typeof v === 'string' ? v : '(the embedded summary is not a string)';
-    } catch {
-      return '(the embedded summary is damaged)';
-    }
-  }
-
   /** The moment of state i (null for the initial state). */
   momentAt(i: number): ReportMoment | null {
     if (i <= 0 || i >= this.count) return null;
@@ -189,7 +169,7 @@ export class ReportModel {
       type: this.data.types[c.type[k] as number] ?? '?',
       ...(by < 0 ? {} : { by: this.data.bys[by] ?? '?' }),
       role: momentRole(c, k),
-      text: this.text(k),
+      text: this.texts.line(k),
       n: this.eventCount(i),
       ...(ex?.notes === undefined ? {} : { notes: ex.notes }),
       ...(ex?.pulledBy === undefined ? {} : { pulledBy: ex.pulledBy }),
@@ -247,9 +227,10 @@ export class ReportModel {
  * @example const model = openReport(data, blocks); model.state(model.count - 1).snapshot
  * 1. the initial snapshot is validated again (parseIpSnapshot) and rebuilt (initialState);
  * 2. the moment and event records are read into columns; damaged or short blocks are a
- *    problem, not a failure: the moments they cannot cover apply nothing.
+ *    problem, not a failure: the moments they cannot cover apply nothing;
+ * 3. the summaries are read when a moment is shown (a page's texts: text-pages.ts).
  */
-export function openReport(data: ReportData, blocks: ReportBlocks): ReportModel {
+export function openReport(data: ReportData, blocks: ReportBlocks | PageBlocks): ReportModel {
   const problems: ReportProblem[] = [...data.problems];
   let ipSnap = null;
   if (data.initial !== null) {
@@ -269,5 +250,8 @@ export function openReport(data: ReportData, blocks: ReportBlocks): ReportModel 
   else events = read;
   const wanted = cols.start[cols.count] as number;
   if (events !== null && wanted !== events.count) problems.push({ message: `the moments name ${wanted} events, the embedded log holds ${events.count}`, fatal: true });
-  return new ReportModel(data, init, cols, blocks.texts, events, problems);
+  const texts = typeof blocks.texts === 'string' ? new JoinedTexts(blocks.texts) : blocks.texts;
+  const pages = Math.ceil(data.moments / TEXT_PAGE);
+  if (texts.pages !== null && texts.pages !== pages) problems.push({ message: `the embedded summaries hold ${texts.pages} pages of ${TEXT_PAGE} moments, the report has ${data.moments} moments (${pages} pages)`, fatal: false });
+  return new ReportModel(data, init, cols, texts, events, problems);
 }

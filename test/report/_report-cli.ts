@@ -7,6 +7,7 @@ import { parseReportData, type ReportMoment } from '../../core/report/report-dat
 import { openReport, type ReportModel } from '../../core/report/report-model.js';
 import { fromBase64 } from '../../core/report/page-codec.js';
 import { BLOCKS } from '../../core/report/report-html.js';
+import { PagedTexts } from '../../core/report/text-pages.js';
 import { inflateRawSync } from 'node:zlib';
 
 const CMD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'replay-cmd.js');
@@ -47,7 +48,7 @@ export function reportModelOf(html: string): ReportModel {
     return BLOCKS.find((x) => x.id === id)?.deflate === true ? new Uint8Array(inflateRawSync(b)) : b;
   };
   const utf8 = (id: string): string => new TextDecoder().decode(bytes(id));
-  return openReport(data, { moments: bytes('kfib-moments'), texts: utf8('kfib-texts'), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
+  return openReport(data, { moments: bytes('kfib-moments'), texts: new PagedTexts(text('kfib-texts'), (b) => new Uint8Array(inflateRawSync(b))), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
 }
 
 /** The moments of a written report. */

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { fixtureNames, fixturePath, readJson } from '../trace/_fixtures.js';
 import { kfibReplay } from './_report-cli.js';
 import { browserMissing, launchBrowser, type Browser } from './_browser.js';
+import { REPORT_DATA_VERSION } from '../../core/report/report-data.js';
 
 const F01 = '01-addr-del-policy-route';
 const F04 = '04-secondary-promotion';
@@ -155,10 +156,12 @@ describe('the report in headless Chromium', { skip: missing ?? false }, () => {
   it('explains a damaged report instead of showing a blank page', async () => {
     const good = readFileSync(report('damaged', ['--initial', fixturePath(F01, 'before.json'), fixturePath(F01, 'trace.rtmon')]), 'utf8');
     const damaged = join(dir, 'damaged2.html');
-    writeFileSync(damaged, good.replace('"version":2', '"version":7'));
+    const edited = good.replace(`"version":${REPORT_DATA_VERSION}`, '"version":7');
+    assert.notEqual(edited, good);
+    writeFileSync(damaged, edited);
     const page = await open(damaged);
     assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'error');
-    assert.equal(await page.textContent('#fatal'), 'This report cannot be shown: Cannot read the report data: expected version 2, got 7');
+    assert.equal(await page.textContent('#fatal'), `This report cannot be shown: Cannot read the report data: expected version ${REPORT_DATA_VERSION}, got 7`);
     await page.close();
   });
 

@@ -28,7 +28,7 @@ test('well-formed data is accepted as is', () => {
 
 test('each malformed part is named', () => {
   assert.equal(parseReportData(null), 'Cannot read the report data: expected an object');
-  assert.equal(parseReportData({ ...good, version: 1 }), 'Cannot read the report data: expected version 2, got 1');
+  assert.equal(parseReportData({ ...good, version: 1 }), 'Cannot read the report data: expected version 3, got 1');
   assert.equal(parseReportData({ ...good, format: 'pcap' }), 'Cannot read the report data: format: expected rtmon, monitor or log');
   assert.equal(parseReportData({ ...good, dump: [{ kind: 'route' }] }), 'Cannot read the report data: dump: expected link records');
   assert.equal(parseReportData({ ...good, moments: -1 }), 'Cannot read the report data: moments: expected a count');
