@@ -104,6 +104,10 @@ export class ReportSpill implements ReportSink {
   moments(b: Uint8Array): void {
     this.files.moments.write(b);
   }
+  /** Summary lines waiting for their page, and the pages written so far. */
+  private lines: string[] = [];
+  private pagesWritten = 0;
+
   /** Summaries arrive as whole lines; they leave as pages of TEXT_PAGE lines (text-pages.ts). */
   texts(s: string): void {
     let from = 0;
@@ -113,9 +117,6 @@ export class ReportSpill implements ReportSink {
       if (this.lines.length === TEXT_PAGE) this.textPage();
     }
   }
-
-  private lines: string[] = [];
-  private pagesWritten = 0;
 
   private textPage(): void {
     if (this.lines.length === 0) return;

@@ -20,15 +20,12 @@ import { fromBase64 } from '../../../core/report/page-codec.js';
 import { BLOCKS, DATA_ELEMENT_ID, type BlockKey } from '../../../core/report/report-html.js';
 import { PagedTexts } from '../../../core/report/text-pages.js';
 
-/**
- * Raw DEFLATE undone synchronously (fflate: a page of summaries is inflated the moment it is
- * shown, inside a click's handler; the browser's DecompressionStream is asynchronous only, and
- * its chunks handed over between tasks made three blocks of a million-notification page take
- * 2.4 s together).
+/*
+ * Raw DEFLATE is undone synchronously with fflate's inflateSync: a page of summaries is
+ * inflated the moment it is shown, inside a click's handler; the browser's
+ * DecompressionStream is asynchronous only, and its chunks handed over between tasks made
+ * three blocks of a million-notification page take 2.4 s together.
  */
-function inflate(bytes: Uint8Array): Uint8Array {
-  return inflateSync(bytes);
-}
 
 /** The browser's own base64 decoder when it has one (Uint8Array.fromBase64), else the model's; a bad block gets the model's message (with its offset). */
 function base64(text: string): Uint8Array | string {
@@ -56,7 +53,7 @@ function readBlocks(times: Record<string, number>): PageBlocks | string {
     if (typeof bytes === 'string') return `the embedded ${b.key} block is damaged: ${bytes}`;
     const t1 = performance.now();
     try {
-      out.set(b.key, b.deflate ? inflate(bytes) : bytes);
+      out.set(b.key, b.deflate ? inflateSync(bytes) : bytes);
     } catch (e) {
       return `the embedded ${b.key} block is damaged: ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -64,7 +61,7 @@ function readBlocks(times: Record<string, number>): PageBlocks | string {
     times[`${b.key}Inflate`] = Math.round(performance.now() - t1);
   }
   const get = (k: BlockKey): Uint8Array => out.get(k) ?? new Uint8Array(0);
-  const texts = new PagedTexts(document.getElementById('kfib-texts')?.textContent ?? '', inflate);
+  const texts = new PagedTexts(document.getElementById('kfib-texts')?.textContent ?? '', inflateSync);
   return { moments: get('moments'), texts, events: get('events'), objects: new TextDecoder().decode(get('objects')) };
 }
 import { ReportPage } from './report-page.js';
