@@ -36,6 +36,7 @@ import { TraceReplayer } from '../core/replay/replayer.js';
 import { CheckpointIndex, DEFAULT_CHECKPOINT_EVERY } from '../core/replay/checkpoint-index.js';
 import { runCommand } from '../core/iproute2/ip-command.js';
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
+import type { ReplayView } from '../core/replay/ip-json-dump.js';
 import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatPrefix, loadTable, prng } from './_tables.js';
 import { kernelUnavailable } from './_kernel.js';
@@ -150,6 +151,9 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
   let events = 0;
   let records = 0;
   let findings = 0;
+  // The index's checkpoint hook, made once: a closure made in onRecord would capture r0,
+  // and V8 would allocate its context on every record, indexed or not.
+  const settle = (): ReplayView => (rp as TraceReplayer).checkpoint();
   const onRecord = (r: TraceRecord): void => {
     if (r.kind === 'link' && r.dump && rp === null) {
       dump.push(r);
@@ -172,7 +176,7 @@ function replayOnce(trace: string, bytes: Uint8Array, ipSnap: IpSnapshot, keep: 
       idx?.add(st);
       if ((records & 0xffff) === 0) sample();
     }
-    idx?.settle(() => r0.checkpoint(), r0.changeSinceCheckpoint);
+    idx?.settle(settle, r0.changeSinceCheckpoint);
   };
   // The chunk size kfib replay reads with (cli/replay-cmd.ts): records of a chunk stay young.
   const CHUNK = 1 << 16;

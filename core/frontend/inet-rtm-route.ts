@@ -5,9 +5,13 @@
 import type { Txn } from '../snapshot/txn.js';
 import type { RouteDelEvent, RouteNewEvent } from '../events/route.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
-import { fibTableDelete, fibTableInsert, validKey } from '../trie-change/fib-insert.js';
+import { fibTableDelete, fibTableInsert, validKey, type InsertOptions } from '../trie-change/fib-insert.js';
 import type { RouteConfig } from '../events/route.js';
 import { nhSaddrMayMatter, noteNhSaddr } from '../route/nh-saddr.js';
+
+// Made once: a literal per request was an allocation on every route event.
+const INSERT_OPTS: InsertOptions = { cause: 'fib_table_insert', notify: true };
+const DELETE_OPTS: InsertOptions = { cause: 'fib_table_delete', notify: true };
 
 /** rtm_to_fib_config(): a nexthop id excludes a device, a gateway and RTA_MULTIPATH. */
 function nhidExclusive(cfg: Pick<RouteConfig, 'nhid' | 'multipath' | 'nhs'>): KernelError | null {
@@ -24,7 +28,7 @@ export function inetRtmNewroute(txn: Txn, e: RouteNewEvent): KernelError | null 
   const bad = validKey(e.cfg.dst, e.cfg.plen) ?? nhidExclusive(e.cfg);
   if (bad !== null) return bad;
   txn.ensureTable(e.cfg.table);
-  const err = fibTableInsert(txn, e.cfg, e.op, { cause: 'fib_table_insert', notify: true });
+  const err = fibTableInsert(txn, e.cfg, e.op, INSERT_OPTS);
   // A user's local route switches source validation to the full check.
   if (err === null && e.cfg.type === 'local') txn.customLocalRoutes = true;
   if (err === null && nhSaddrMayMatter(txn, e.cfg)) noteNhSaddr(txn, txn.aliases(e.cfg.table, e.cfg.dst, e.cfg.plen));
@@ -36,5 +40,5 @@ export function inetRtmDelroute(txn: Txn, e: RouteDelEvent): KernelError | null 
   const bad = validKey(e.cfg.dst, e.cfg.plen) ?? nhidExclusive(e.cfg);
   if (bad !== null) return bad;
   if (!txn.tables.has(e.cfg.table)) return kerr('ESRCH', 'FIB table does not exist');
-  return fibTableDelete(txn, e.cfg, { cause: 'fib_table_delete', notify: true });
+  return fibTableDelete(txn, e.cfg, DELETE_OPTS);
 }

@@ -8,6 +8,7 @@ import type { Change, Effect } from '../snapshot/effects.js';
 import { expandChanges } from '../snapshot/info-changes.js';
 import { Txn, txnChanged } from '../snapshot/txn.js';
 import { assertNever, type FibEvent } from '../events/fib-event.js';
+import type { RuleAddEvent } from '../events/rule.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { doSetlink, linkwatchCarrier, rtnlNewlink, unregisterNetdevice } from '../dev/rtnl-link.js';
 import { inetRtmDeladdr, inetRtmNewaddr } from '../devinet/inet-rtm-addr.js';
@@ -86,6 +87,14 @@ function stepOf(txn: Txn, s: FibSnapshot, error: KernelError | null): Step {
   return new ReducedStep(txn.commit(), txn.effects, error);
 }
 
+/**
+ * fib_nl_newrule() under fib_rules_event(). Its own function: a closure in apply() would
+ * make V8 allocate a context for txn and e on every event, route events included.
+ */
+function ruleAdd(txn: Txn, e: RuleAddEvent): KernelError | null {
+  return fibRulesEvent(txn, () => fibNewRule(txn, e));
+}
+
 function apply(txn: Txn, e: FibEvent): KernelError | null {
   switch (e.type) {
     case 'link-add':
@@ -105,7 +114,7 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
     case 'route-del':
       return inetRtmDelroute(txn, e);
     case 'rule-add':
-      return fibRulesEvent(txn, () => fibNewRule(txn, e));
+      return ruleAdd(txn, e);
     case 'rule-del':
       return fibDelRule(txn, e.match);
     case 'nexthop-add':

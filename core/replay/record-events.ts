@@ -154,7 +154,11 @@ export function nexthopEvent(r: NexthopRecord, s: FibSnapshot, resolve: ResolveD
 
 /** Whether an event gives an IPv6 gateway or makes a v6 nexthop (fib6_nh_init() runs for it). */
 export function usesIpv6(e: FibEvent): boolean {
-  if (e.type === 'route-new') return e.cfg.nhs.some((n) => n.gw6 !== undefined);
+  if (e.type === 'route-new') {
+    // A loop, not some(): this runs on every route request and a closure is an allocation.
+    for (const n of e.cfg.nhs) if (n.gw6 !== undefined) return true;
+    return false;
+  }
   return e.type === 'nexthop-add' && e.kind === 'single' && (e.gw6 !== undefined || e.attrs?.family === AF_INET6);
 }
 

@@ -16,6 +16,20 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTNH_F_ONLINK, U
 const NO_SPECS: readonly NexthopSpec[] = Object.freeze([]);
 
 /**
+ * The one nexthop of a plain request (a device and/or an IPv4 gateway): the list made for
+ * the request before when it names the same, since routes of a table usually share their
+ * nexthop (a full table through one uplink). Specs are read-only, so a shared list answers
+ * as a fresh one; remembering the last saves two objects per route record.
+ */
+function oneSpec(dev: number, gw: number | null, onlink: boolean): readonly NexthopSpec[] {
+  const last = lastSpec[0] as NexthopSpec;
+  if (last.dev === dev && last.gw === gw && last.onlink === onlink) return lastSpec;
+  lastSpec = [{ dev, gw, weight: 1, onlink }];
+  return lastSpec;
+}
+let lastSpec: readonly NexthopSpec[] = [{ dev: 0, gw: null, weight: 1, onlink: false }];
+
+/**
  * The nexthops a route record names, as a request would give them (RTA_MULTIPATH given:
  * r.multipath, see routeConfig).
  */
@@ -37,7 +51,7 @@ function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec
     // spreads below took V8's generic copy and ~200 bytes a record.
     const gw = ip(r.gateway);
     if (d === 0 && gw === null) return NO_SPECS;
-    return [{ dev: d, gw, weight: 1, onlink: (r.flags & RTNH_F_ONLINK) !== 0 }];
+    return oneSpec(d, gw, (r.flags & RTNH_F_ONLINK) !== 0);
   }
   const g = specGw(r.gateway, r.via);
   if (d === 0 && g.gw === null && g.gw6 === undefined) return NO_SPECS;

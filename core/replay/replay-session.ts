@@ -116,8 +116,11 @@ export class ReplaySession {
     }
     const rp = this.started();
     for (const st of rp.push(r)) this.onStep(st);
-    this.index?.settle(() => rp.checkpoint(), rp.changeSinceCheckpoint);
+    this.index?.settle(this.checkpoint, rp.changeSinceCheckpoint);
   }
+
+  /** The index's checkpoint hook, made once (a closure per record was an allocation each). */
+  private readonly checkpoint = (): ReplayView => (this.replayer as TraceReplayer).checkpoint();
 
   /** Ends the replay: pending steps, unmatched predictions, the states asked for. */
   finish(): ReplayEnd {
@@ -175,9 +178,11 @@ export class ReplaySession {
     if (this.index === null && this.o.at !== undefined && this.atView === null && stepAfter(st, this.o.at)) this.atView = before;
     this.index?.add(st);
     if (this.o.explain) this.silent += st.silent.length;
-    this.findings.push(...st.findings);
+    for (const f of st.findings) this.findings.push(f);
     this.listener.step?.(st, before.snapshot);
-    this.view = { snapshot: st.snapshot, links: st.links, metrics: st.metrics, ...this.namesPart() };
+    // Written out, not spread: this runs on every record.
+    const names = this.o.names;
+    this.view = names === undefined ? { snapshot: st.snapshot, links: st.links, metrics: st.metrics } : { snapshot: st.snapshot, links: st.links, metrics: st.metrics, names };
   }
 
   private namesPart(): { names?: PrintNames } {

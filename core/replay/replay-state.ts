@@ -32,7 +32,10 @@ import type { Queued } from './record-queue.js';
 import type { AppliedEvent, CheckFinding, RecordRole, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
 
 /** Shared empty results (frozen: nothing may add to them). */
-export const NO_STEPS: readonly ReplayStep[] = Object.freeze([]);
+// Not frozen: a frozen array has another elements kind, and a caller's for-of over push()'s
+// results then met two kinds and took V8's generic iteration (an object per element).
+// Typed readonly, so nothing adds to it.
+export const NO_STEPS: readonly ReplayStep[] = [];
 export const NO_SILENT: readonly SilentChange[] = Object.freeze([]);
 export const NO_NOTES: readonly string[] = Object.freeze([]);
 export const NO_FINDINGS: readonly CheckFinding[] = Object.freeze([]);

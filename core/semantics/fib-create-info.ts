@@ -16,9 +16,18 @@ import { fibCheckNexthop } from './fib-check-nexthop.js';
 import { ipMetricsConvert, isMetricsError } from './fib-metrics.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 
-export type CreateInfoResult = { readonly ok: true; readonly info: FibInfo } | { readonly ok: false; readonly err: KernelError };
+/** fib_create_info() refused the request: its errno and extack. */
+export class InfoRefused {
+  constructor(readonly err: KernelError) {}
+}
 
-const fail = (err: KernelError): CreateInfoResult => ({ ok: false, err });
+/**
+ * The fib_info, or why not. The info itself on success, not wrapped: a wrapper was an
+ * allocation on every route request.
+ */
+export type CreateInfoResult = FibInfo | InfoRefused;
+
+const fail = (err: KernelError): InfoRefused => new InfoRefused(err);
 
 /**
  * fib_create_info(): validate a route request against the current state and build its
@@ -41,7 +50,7 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
     if (cfg.nhs.some((n) => nhHasGw(n) || n.dev !== 0) || cfg.multipath) {
       return fail(kerr('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
     }
-    return { ok: true, info: infoOf(s.lineage.infos, cfg, NO_NHS, false, cfg.nhs[0]?.flow ?? 0) };
+    return infoOf(s.lineage.infos, cfg, NO_NHS, false, cfg.nhs[0]?.flow ?? 0);
   }
   if (cfg.scope > RT_SCOPE_HOST) return fail(kerr('EINVAL', 'Invalid scope'));
   let nhs: readonly FibNh[] = NO_NHS;
@@ -87,7 +96,7 @@ function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): Create
   for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
   // fib_create_info() ends with fib_rebalance(fi).
   const balanced = nhs.length < 2 ? nhs : fibRebalance(nhs, (dev) => ignoreLinkdown(s, dev));
-  return { ok: true, info: infoOf(s.lineage.infos, cfg, balanced, linkdown) };
+  return infoOf(s.lineage.infos, cfg, balanced, linkdown);
 }
 
 type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };

@@ -5,13 +5,14 @@
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../uapi/socket.js';
 import { nlmsgTypeName } from './netlink-records.js';
 import { RTA_DST, RTA_SRC, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC, RTA_METRICS, RTA_MULTIPATH, RTA_FLOW, RTA_TABLE, RTA_VIA, RTA_NH_ID, RTM_F_CLONED, RTM_NEWNEXTHOP, RTM_NEWROUTE } from '../uapi/rtnetlink.js';
-import type { NexthopGroupEntry, NexthopRecord, RouteNexthop, RouteRecord, RouteVia } from './netlink-records.js';
+import type { NexthopGroupEntry, NexthopRecord, Op, RouteNexthop, RouteRecord, RouteVia } from './netlink-records.js';
 import { RTAX_NAMES } from '../uapi/rt-names.js';
 import {
   NHA_ID, NHA_GROUP, NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_OIF, NHA_GATEWAY, NHA_FDB,
 } from '../uapi/nexthop.js';
 import { type Attr, type DecodeOutcome, Fault, type FrameMeta, type Mutable, ROUTE_ATTRS, Reader, align4, attrName, getIpv4, getString, getU16, getU32, ipv4At, ipv6At, need, walkAttrs, withTime } from './_rtnl-attrs.js';
 import { H, opOf, skipFamily } from './_rtnl-msg.js';
+import { plainRoute } from './_rtnl-route-plain.js';
 
 function getVia(r: Reader, a: Attr, space: string): RouteVia {
   need(a, space, 2, false);
@@ -52,11 +53,24 @@ export function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
   // Cached (RTM_F_CLONED) routes are answers of the route cache, not FIB changes; ip monitor
   // does not print them either (accept_msg() in ip/ipmonitor.c).
   if ((flags & RTM_F_CLONED) !== 0) return { ok: 'skip', reason: `${nlmsgTypeName(meta.nlmsgType)}/cloned` };
+  const op = opOf(meta.nlmsgType, RTM_NEWROUTE);
+  // The commonest message as one object (_rtnl-route-plain.ts); null: the general path below.
+  const plain = plainRoute(r, meta, op, family, flags);
+  if (plain !== null) return { ok: true, record: plain };
+  return { ok: true, record: routeFromAttrs(r, meta, op, family, flags) };
+}
+
+/**
+ * The general path of decodeRoute(): the header fields, then each attribute as it comes
+ * (throws a Fault on a malformed one). Exported for the test that compares it with
+ * plainRoute().
+ */
+export function routeFromAttrs(r: Reader, meta: FrameMeta, op: Op, family: number, flags: number): RouteRecord {
   const rec: Mutable<RouteRecord> = {
     offset: meta.offset, nlmsgType: meta.nlmsgType, nlmsgFlags: meta.nlmsgFlags,
     nlmsgSeq: meta.nlmsgSeq, nlmsgPid: meta.nlmsgPid, dump: meta.dump,
     kind: 'route',
-    op: opOf(meta.nlmsgType, RTM_NEWROUTE),
+    op,
     family,
     dstLen: r.u8(H + 1),
     srcLen: r.u8(H + 2),
@@ -102,7 +116,7 @@ export function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
       default: break;
     }
   }
-  return { ok: true, record: withTime(rec, meta) };
+  return withTime(rec, meta);
 }
 
 export function decodeNexthop(r: Reader, meta: FrameMeta): DecodeOutcome {

@@ -7,7 +7,7 @@ import type { FibAlias, FibInfo, FibRoute } from '../snapshot/fib-info.js';
 import { sameFibInfo } from '../snapshot/fib-info.js';
 import { fibMetricsMatch } from '../semantics/fib-metrics.js';
 import type { RouteConfig, RouteDelConfig, RouteOp } from '../events/route.js';
-import { fibCreateInfo } from '../semantics/fib-create-info.js';
+import { fibCreateInfo, InfoRefused } from '../semantics/fib-create-info.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { EffectCause } from '../snapshot/effects.js';
@@ -59,9 +59,9 @@ export function fibTableInsert(txn: Txn, cfg: RouteConfig, op: RouteOp, opts: In
   const bad = validKey(cfg.dst, cfg.plen);
   if (bad !== null) return bad;
   const created = fibCreateInfo(txn.current, cfg);
-  if (!created.ok) return created.err;
+  if (created instanceof InfoRefused) return created.err;
   // fib_find_info(): routes with equal attributes share one info (and here one alias).
-  const shared = txn.base.lineage.infos.sharedRoute(cfg.type, cfg.tos, created.info);
+  const shared = txn.base.lineage.infos.sharedRoute(cfg.type, cfg.tos, created);
   const newAlias: FibAlias = shared.alias;
   const info: FibInfo = newAlias.info;
   const list = txn.aliases(cfg.table, cfg.dst, cfg.plen);
