@@ -65,7 +65,9 @@ export function tableAliases(t: FibTable, dst: Ip4, plen: number, edit: PMapEdit
 /**
  * The table with a prefix's alias list replaced (empty list removes the prefix). With an
  * edit (a replay keeping no history: persistent-map.ts, PMapEdit), the nodes and counts
- * that edit owns are changed in place, and only the newest table of that edit is valid.
+ * that edit owns are changed in place, and so is the table object itself when that edit
+ * made it (the same object is returned, changed: Txn.setAliases() notes it); only the
+ * newest table of that edit is valid.
  */
 export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: readonly FibAlias[], edit: PMapEdit | null = null): FibTable {
   const key = prefixKey(dst, plen);
@@ -79,15 +81,29 @@ export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: re
   if (edit === null) leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, t.sigs.sig(aliases));
   else leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, t.sigs.sig(aliases), edit);
   if (leaves === t.leaves) return t;
-  if (leaves.size === t.leaves.size) return { id: t.id, leaves, lenCounts: t.lenCounts, versions: t.versions, index: t.index, sigs: t.sigs };
-  let counts: number[];
-  if (edit !== null && edit.owns(t.lenCounts)) counts = t.lenCounts as number[];
-  else {
-    counts = t.lenCounts.slice();
-    if (edit !== null) edit.own(counts);
+  let counts = t.lenCounts;
+  if (leaves.size !== t.leaves.size) {
+    let own: number[];
+    if (edit !== null && edit.owns(t.lenCounts)) own = t.lenCounts as number[];
+    else {
+      own = t.lenCounts.slice();
+      if (edit !== null) edit.own(own);
+    }
+    own[plen] = (own[plen] ?? 0) + (leaves.size - t.leaves.size);
+    counts = own;
   }
-  counts[plen] = (counts[plen] ?? 0) + (leaves.size - t.leaves.size);
-  return { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index, sigs: t.sigs };
+  if (edit === null) return { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index, sigs: t.sigs };
+  // In place: the table this edit made at its last update is changed, not copied (only
+  // the newest table of an edit is valid, as for its nodes); else a new one, the edit's.
+  if (edit.table === t) {
+    const m = t as { -readonly [K in keyof FibTable]: FibTable[K] };
+    m.leaves = leaves;
+    m.lenCounts = counts;
+    return t;
+  }
+  const nt: FibTable = { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index, sigs: t.sigs };
+  edit.table = nt;
+  return nt;
 }
 
 /** Every route of the table in dump order (fib_table_dump). */

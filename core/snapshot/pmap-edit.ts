@@ -48,6 +48,13 @@ export class PMapEdit {
   /** Nodes this edit made its own (copied or new): how much an in-place run has changed, for a checkpoint index (core/replay/checkpoint-index.ts). */
   copies = 0;
 
+  /**
+   * The table object (fib-table.ts, FibTable) an update with this edit made last: the next
+   * update of that table changes it in place rather than making another (and another table
+   * set above it). Not counted in `copies`: a table object is one per update, not a node.
+   */
+  table: object | null = null;
+
   /** Marks `x` (just made by the caller) as this edit's. */
   own<T extends object>(x: T): T {
     this.owned.add(x);

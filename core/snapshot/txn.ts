@@ -43,6 +43,8 @@ export class Txn {
    * (setAliases() then copies, as without an edit).
    */
   private keepTables = false;
+  /** A table this working copy's edit made was changed in place (setAliases()): the event changed the state. */
+  changedInPlace = false;
 
   /**
    * @param edit set when the caller keeps no earlier snapshot (a replay without history):
@@ -67,6 +69,7 @@ export class Txn {
     this.nexthopsCopy = null;
     this.effectList = null;
     this.keepTables = false;
+    this.changedInPlace = false;
     this.rules = base.rules;
     this.confAll = base.confAll;
     this.confDefault = base.confDefault;
@@ -156,8 +159,13 @@ export class Txn {
 
   setAliases(table: number, dst: Ip4, plen: number, aliases: readonly FibAlias[]): void {
     const t = this.ensureTable(table);
+    const leaves = t.leaves;
     const nt = tableSetAliases(t, dst, plen, aliases, this.keepTables ? null : this.edit);
-    if (nt === t) return;
+    if (nt === t) {
+      // The edit's own table changed in place (fib-table.ts): the table set stays, the step changed.
+      if (t.leaves !== leaves) this.changedInPlace = true;
+      return;
+    }
     this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(table, nt);
   }
 
@@ -215,6 +223,7 @@ export class Txn {
 export function txnChanged(txn: Txn): boolean {
   const b = txn.base;
   return (
+    txn.changedInPlace ||
     txn.devices !== b.devices ||
     txn.tables !== b.tables ||
     txn.nexthops !== b.nexthops ||
