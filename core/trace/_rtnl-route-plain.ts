@@ -17,9 +17,13 @@ import { ipv4At, type FrameMeta, type Reader } from './_rtnl-attrs.js';
 import { H } from './_rtnl-msg.js';
 import type { Op } from './netlink-records.js';
 
-/** The attribute of type `type` with a 4-byte payload at `pos`, else false (then the general path decides). */
+/**
+ * The attribute of type `type` with a 4-byte payload at `pos`, else false (then the general
+ * path decides). Read through the view directly: the 8 bytes are checked to be inside the
+ * message first, as the Reader's methods would check each read.
+ */
 function attr4(r: Reader, pos: number, type: number): boolean {
-  return r.length - pos >= 8 && r.u16(pos) === 8 && (r.u16(pos + 2) & 0x3fff) === type;
+  return r.length - pos >= 8 && r.view.getUint16(r.base + pos, r.le) === 8 && (r.view.getUint16(r.base + pos + 2, r.le) & 0x3fff) === type;
 }
 
 /**
@@ -29,7 +33,9 @@ function attr4(r: Reader, pos: number, type: number): boolean {
 export function plainRoute(r: Reader, meta: FrameMeta, op: Op, family: number, flags: number): RouteRecord | null {
   let pos = H + 12;
   if (!attr4(r, pos, RTA_TABLE)) return null;
-  const table = r.u32(pos + 4);
+  const v = r.view;
+  const base = r.base;
+  const table = v.getUint32(base + pos + 4, r.le);
   pos += 8;
   if (!attr4(r, pos, RTA_DST)) return null;
   const dstAt = pos + 4;
@@ -40,27 +46,28 @@ export function plainRoute(r: Reader, meta: FrameMeta, op: Op, family: number, f
     pos += 8;
   }
   if (!attr4(r, pos, RTA_OIF)) return null;
-  const oif = r.u32(pos + 4);
+  const oif = v.getUint32(base + pos + 4, r.le);
   pos += 8;
   // Fewer than 4 bytes left are ignored, as the general path (RTA_OK()) ignores them.
   if (r.length - pos >= 4) return null;
-  const dst = ipv4At(r.bytes, r.base + dstAt);
+  const dst = ipv4At(r.bytes, base + dstAt);
   // Network order to a number, as the general path reads it.
-  const dstAddr = r.view.getUint32(r.base + dstAt, false);
+  const dstAddr = v.getUint32(base + dstAt, false);
   const time = meta.time;
-  const dstLen = r.u8(H + 1);
-  const srcLen = r.u8(H + 2);
-  const tos = r.u8(H + 3);
-  const protocol = r.u8(H + 5);
-  const scope = r.u8(H + 6);
-  const type = r.u8(H + 7);
+  // The rtmsg (inside the message: its attributes follow it).
+  const dstLen = v.getUint8(base + H + 1);
+  const srcLen = v.getUint8(base + H + 2);
+  const tos = v.getUint8(base + H + 3);
+  const protocol = v.getUint8(base + H + 5);
+  const scope = v.getUint8(base + H + 6);
+  const type = v.getUint8(base + H + 7);
   const { offset, nlmsgType, nlmsgFlags, nlmsgSeq, nlmsgPid, dump } = meta;
   if (gwAt < 0) {
     return time === undefined
       ? { offset, nlmsgType, nlmsgFlags, nlmsgSeq, nlmsgPid, dump, kind: 'route', op, family, dstLen, srcLen, tos, table, protocol, scope, type, flags, dst, dstAddr, oif }
       : { offset, nlmsgType, nlmsgFlags, nlmsgSeq, nlmsgPid, dump, kind: 'route', op, family, dstLen, srcLen, tos, table, protocol, scope, type, flags, dst, dstAddr, oif, time };
   }
-  const gateway = ipv4At(r.bytes, r.base + gwAt);
+  const gateway = ipv4At(r.bytes, base + gwAt);
   return time === undefined
     ? { offset, nlmsgType, nlmsgFlags, nlmsgSeq, nlmsgPid, dump, kind: 'route', op, family, dstLen, srcLen, tos, table, protocol, scope, type, flags, dst, dstAddr, gateway, oif }
     : { offset, nlmsgType, nlmsgFlags, nlmsgSeq, nlmsgPid, dump, kind: 'route', op, family, dstLen, srcLen, tos, table, protocol, scope, type, flags, dst, dstAddr, gateway, oif, time };

@@ -118,16 +118,36 @@ export class RtmonDecoder {
     if (this.halted || this.finished) return out;
     this.received += chunk.length;
     const p = this.pending;
-    if (p.length === 0) {
-      const used = this.parse(chunk, 0, chunk.length, out);
-      if (!this.halted) p.keep(chunk.subarray(used));
-    } else {
-      p.append(chunk);
+    // A record the last chunk cut is completed first, with only the bytes it lacks (the
+    // rest of the chunk is then read in place, not copied behind it).
+    let at = 0;
+    while (p.length > 0 && at < chunk.length && !this.halted) {
+      const take = Math.min(chunk.length - at, this.pendingNeeds());
+      p.append(chunk.subarray(at, at + take));
+      at += take;
       p.start = this.parse(p.buf, p.start, p.end, out);
-      if (this.halted) p.start = p.end;
-      p.shrink();
     }
+    if (this.halted) p.start = p.end;
+    else if (p.length === 0 && at < chunk.length) {
+      const used = this.parse(chunk, at, chunk.length, out);
+      if (!this.halted) p.keep(chunk.subarray(used));
+    }
+    p.shrink();
     return out;
+  }
+
+  /**
+   * How many more bytes the pending record needs to be complete: the rest of its header,
+   * then the rest of its nlmsg_len. Unbounded when that is not known (resynchronising, the
+   * byte order not yet decided, a length the parser will refuse): the whole chunk then.
+   */
+  private pendingNeeds(): number {
+    const p = this.pending;
+    if (this.resyncing || this.le === undefined || this.pos === 0) return Infinity;
+    if (p.length < HDR) return HDR - p.length;
+    const len = new DataView(p.buf.buffer, p.buf.byteOffset + p.start, 4).getUint32(0, this.le);
+    if (len < HDR || len > this.max || len <= p.length) return Infinity;
+    return len - p.length;
   }
 
   /** Ends the input: reports a record cut by the end of the file, then the `end` record. */
