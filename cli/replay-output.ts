@@ -10,7 +10,7 @@ import { type PrintNames } from '../core/uapi/rt-names.js';
 import type { CheckFinding } from '../core/replay/replayer.js';
 import type { TracePoint } from '../core/replay/replay-run.js';
 import { type ReplayEnd } from '../core/replay/replay-session.js';
-import { ipJsonDump, showText, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
+import { ipJsonDump, showTextInPieces, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
 import { formatFinding } from '../core/replay/explain.js';
 import { runCommand } from '../core/iproute2/ip-command.js';
 import { formatTimestamp } from '../core/trace/netlink-records.js';
@@ -42,7 +42,7 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
   if (label !== '') print(`# state ${label}\n`);
   for (const w of shows) {
     if (w === 'json') print(`${JSON.stringify(ipJsonDump(v))}\n`);
-    else print(showText(v, w as ShowWhat));
+    else showTextInPieces(v, w as ShowWhat, print);
   }
   for (const q of out.gets) {
     const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)], v.names);

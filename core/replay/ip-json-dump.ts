@@ -152,6 +152,35 @@ function linkLayer(info: LinkInfo): string {
   return `    link/${info.ifiType === 772 ? 'loopback' : 'ether'} ${info.address} brd ${info.broadcast}\n`;
 }
 
+/** About how long a piece of routeTextInPieces() is, in characters. */
+const PIECE = 1 << 16;
+
+/**
+ * The text of `ip route show table all`, handed to `emit` in pieces of about 64 KiB in
+ * dump order (fib_table_dump() per table): a full table's text (50 MB for 900,000 routes)
+ * is never built whole, and its routes and lines are not all kept at once (those kept
+ * for a whole dump outlived every young-generation collection while it was being built).
+ */
+export function routeTextInPieces(v: ReplayView, emit: (text: string) => void): void {
+  let piece = '';
+  for (const t of tablesInDumpOrder(v.snapshot.tables)) {
+    for (const r of tableRoutes(t)) {
+      piece += routeLineWithMetrics(v, r);
+      if (piece.length >= PIECE) {
+        emit(piece);
+        piece = '';
+      }
+    }
+  }
+  if (piece !== '') emit(piece);
+}
+
+/** showText(), the route dump in pieces (routeTextInPieces()), everything else whole. */
+export function showTextInPieces(v: ReplayView, what: ShowWhat, emit: (text: string) => void): void {
+  if (what === 'route') routeTextInPieces(v, emit);
+  else emit(showText(v, what));
+}
+
 /** What `--show` can print. */
 export type ShowWhat = 'route' | 'rule' | 'addr' | 'link' | 'netconf' | 'nexthop';
 
@@ -159,8 +188,11 @@ export type ShowWhat = 'route' | 'rule' | 'addr' | 'link' | 'netconf' | 'nexthop
 export function showText(v: ReplayView, what: ShowWhat): string {
   const s = v.snapshot;
   switch (what) {
-    case 'route':
-      return routesInDumpOrder(s).map((r) => routeLineWithMetrics(v, r)).join('');
+    case 'route': {
+      const pieces: string[] = [];
+      routeTextInPieces(v, (t) => void pieces.push(t));
+      return pieces.join('');
+    }
     case 'rule':
       return s.rules.map((r) => formatRule(s, r, false, v.names)).join('');
     case 'netconf': {

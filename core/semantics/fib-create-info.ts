@@ -95,8 +95,16 @@ function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): Create
   let linkdown = nhs.length > 0;
   for (let i = 0; i < nhs.length && linkdown; i++) linkdown = (nhs[i] as FibNh).linkdown;
   // fib_create_info() ends with fib_rebalance(fi).
-  const balanced = nhs.length < 2 ? nhs : fibRebalance(nhs, (dev) => ignoreLinkdown(s, dev));
+  const balanced = nhs.length < 2 ? nhs : rebalance(s, nhs);
   return infoOf(s.lineage.infos, cfg, balanced, linkdown);
+}
+
+/**
+ * fib_rebalance() of a multipath info. Its own function: a closure over `s` in finish()
+ * would make V8 allocate a context for `s` on every route request, single paths included.
+ */
+function rebalance(s: FibSnapshot, nhs: readonly FibNh[]): readonly FibNh[] {
+  return fibRebalance(nhs, (dev) => ignoreLinkdown(s, dev));
 }
 
 type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };
