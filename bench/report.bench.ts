@@ -116,7 +116,7 @@ function nodeOpenMs(file: string): { openMs: number; lastStateMs: number } {
   const t0 = performance.now();
   const data = parseReportData(JSON.parse(block('kfib-data')));
   if (typeof data === 'string') throw new Error(data);
-  const model = openReport(data, { moments: bytes('kfib-moments'), texts: new PagedTexts(block('kfib-texts'), (b) => new Uint8Array(inflateRawSync(b))), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
+  const model = openReport(data, { moments: bytes('kfib-moments'), texts: new PagedTexts(block('kfib-texts'), (b) => new Uint8Array(inflateRawSync(b))), events: bytes('kfib-events'), objects: utf8('kfib-objects') }, (b) => new Uint8Array(inflateRawSync(b)));
   const t1 = performance.now();
   model.state(model.count - 1);
   return { openMs: t1 - t0, lastStateMs: performance.now() - t1 };

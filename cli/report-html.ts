@@ -197,7 +197,7 @@ export async function writeReportStreamed(path: string, report: RecordedReport, 
         return Promise.resolve();
       };
     }
-    const f = reportFrame(report.data, script, PAGE_CSS);
+    const f = reportFrame(report.data, script, PAGE_CSS, (b) => deflateRawSync(b));
     let bytes = 0;
     const text = async (s: string): Promise<void> => {
       const b = Buffer.from(s);

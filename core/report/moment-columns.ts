@@ -4,10 +4,18 @@
 //
 // | record | fields (varints, ByteWriter)                                               |
 // | ------ | -------------------------------------------------------------------------- |
-// | moment | flags (bit0: a time, bit1: a sender, bits 2-3: the role), seq − previous   |
-// |        | seq (zigzag), type index, sender index (if bit1), n, and with a time: sec − |
-// |        | previous sec (zigzag) and usec                                              |
+// | moments| chunks of up to MOMENT_CHUNK moments: the count, then six columns, each    |
+// |        | run-length coded as (value, run) pairs: flags (bit0: a time, bit1: a       |
+// |        | sender, bits 2-3: the role), seq − previous seq (zigzag), type index, n,   |
+// |        | then the sender index of the moments with one, and for the moments with a  |
+// |        | time: sec − previous sec (zigzag), usec − previous usec (zigzag)            |
 // | event  | object index × 2 + packed; packed: dst (4 bytes) and plen (1 byte)          |
+//
+// The moments are columns, run-length coded, because the page reads every one of them
+// before it is drawn (the timeline), and a trace repeats itself: the same sender, type and
+// count, seq going up by one, second after second unchanged. A million moments were 9 MB
+// of records, a third of a second to inflate and as much to read in the page; as columns
+// they are a few bytes a moment where times differ, and runs filled at once elsewhere.
 //
 // An event is "packed" when it is a route event: its object is a template (the first route
 // event of its shape, core/replay/packed-events.ts routeShapeKey(): every field but dst and
@@ -22,26 +30,74 @@ import { routeShapeKey } from '../replay/packed-events.js';
 import { ByteReader, type ByteWriter } from './page-codec.js';
 import { ROLES, type MomentRole, type ReportMoment } from './report-data.js';
 
-/** What the writer remembers between moment records (the deltas' bases). */
-export interface MomentCursor {
-  seq: number;
-  sec: number;
+/** Moments per chunk of the moments block (the writer holds one chunk's columns). */
+export const MOMENT_CHUNK = 65536;
+
+/** Writes a column of `n` values as (value, run) pairs; `signed`: values zigzag coded. */
+function writeRuns(w: ByteWriter, col: Float64Array, n: number, signed: boolean): void {
+  let i = 0;
+  while (i < n) {
+    const v = col[i] as number;
+    let j = i + 1;
+    while (j < n && col[j] === v) j++;
+    if (signed) w.int(v);
+    else w.uint(v);
+    w.uint(j - i);
+    i = j;
+  }
 }
 
-/** Writes one moment record; `type` and `by` are indexes into the data's tables (by: -1 none). */
-export function writeMoment(w: ByteWriter, c: MomentCursor, m: ReportMoment, type: number, by: number): void {
-  const dot = m.t === undefined ? -1 : m.t.indexOf('.');
-  w.uint((m.t !== undefined ? 1 : 0) | (by >= 0 ? 2 : 0) | (ROLES.indexOf(m.role) << 2));
-  w.int(m.seq - c.seq);
-  c.seq = m.seq;
-  w.uint(type);
-  if (by >= 0) w.uint(by);
-  w.uint(m.n);
-  if (m.t !== undefined) {
-    const sec = Number(m.t.slice(0, dot));
-    w.int(sec - c.sec);
-    c.sec = sec;
-    w.uint(Number(m.t.slice(dot + 1)));
+/** Writes the moment records, a chunk of columns at a time (bounded memory). */
+export class MomentWriter {
+  private n = 0;
+  private timed = 0;
+  private sent = 0;
+  private seq = 0;
+  private sec = 0;
+  private usec = 0;
+  private readonly flags = new Float64Array(MOMENT_CHUNK);
+  private readonly seqDelta = new Float64Array(MOMENT_CHUNK);
+  private readonly type = new Float64Array(MOMENT_CHUNK);
+  private readonly count = new Float64Array(MOMENT_CHUNK);
+  private readonly by = new Float64Array(MOMENT_CHUNK);
+  private readonly secDelta = new Float64Array(MOMENT_CHUNK);
+  private readonly usecDelta = new Float64Array(MOMENT_CHUNK);
+
+  /** Adds one moment; `type` and `by` are indexes into the data's tables (by: -1 none). A full chunk is written to `w`. */
+  add(w: ByteWriter, m: ReportMoment, type: number, by: number): void {
+    const k = this.n++;
+    this.flags[k] = (m.t !== undefined ? 1 : 0) | (by >= 0 ? 2 : 0) | (ROLES.indexOf(m.role) << 2);
+    this.seqDelta[k] = m.seq - this.seq;
+    this.seq = m.seq;
+    this.type[k] = type;
+    this.count[k] = m.n;
+    if (by >= 0) this.by[this.sent++] = by;
+    if (m.t !== undefined) {
+      const dot = m.t.indexOf('.');
+      const sec = Number(m.t.slice(0, dot));
+      const usec = Number(m.t.slice(dot + 1));
+      this.secDelta[this.timed] = sec - this.sec;
+      this.usecDelta[this.timed++] = usec - this.usec;
+      this.sec = sec;
+      this.usec = usec;
+    }
+    if (this.n === MOMENT_CHUNK) this.flush(w);
+  }
+
+  /** Writes the moments not yet written as one chunk (none: nothing). */
+  flush(w: ByteWriter): void {
+    if (this.n === 0) return;
+    w.uint(this.n);
+    writeRuns(w, this.flags, this.n, false);
+    writeRuns(w, this.seqDelta, this.n, true);
+    writeRuns(w, this.type, this.n, false);
+    writeRuns(w, this.count, this.n, false);
+    writeRuns(w, this.by, this.sent, false);
+    writeRuns(w, this.secDelta, this.timed, true);
+    writeRuns(w, this.usecDelta, this.timed, true);
+    this.n = 0;
+    this.sent = 0;
+    this.timed = 0;
   }
 }
 
@@ -78,9 +134,17 @@ export class EventPacker {
 export interface MomentColumns {
   readonly count: number;
   readonly seq: Int32Array;
-  /** Seconds of the time stamp; NaN without one. */
-  readonly sec: Float64Array;
-  readonly usec: Int32Array;
+  /**
+   * Per state (count + 1 entries; state k+1 is moment k, state 0 has none): µs since the
+   * first time stamp of the trace, NaN without one. Exact: integers below 2^53.
+   */
+  readonly usec: Float64Array;
+  /** The first time stamp (its second and µs), or null when no moment has one. */
+  readonly origin: { readonly sec: number; readonly usec: number } | null;
+  /** Moments with a time stamp. */
+  readonly timed: number;
+  /** The latest of `usec` (0 without times): times go up in steps, so the ends of each step. */
+  readonly latest: number;
   readonly type: Int32Array;
   /** -1: no sender. */
   readonly by: Int32Array;
@@ -89,45 +153,131 @@ export interface MomentColumns {
   readonly start: Int32Array;
 }
 
-/** Reads `count` moment records; a message names the first bad one. */
+/** No moments. */
+export function emptyMoments(): MomentColumns {
+  return { count: 0, seq: new Int32Array(0), usec: new Float64Array(1).fill(NaN), origin: null, timed: 0, latest: 0, type: new Int32Array(0), by: new Int32Array(0), role: new Uint8Array(0), start: new Int32Array(1) };
+}
+
+/** One column's runs: values and lengths (a run past the column's end is damage). */
+function readRuns(r: ByteReader, n: number, signed: boolean, what: string): { values: number[]; runs: number[] } {
+  const values: number[] = [];
+  const runs: number[] = [];
+  let i = 0;
+  while (i < n) {
+    values.push(signed ? r.int() : r.uint());
+    const run = r.uint();
+    if (run === 0 || i + run > n) throw new RangeError(`the ${what} column has a run of ${run} where ${n - i} moments are left`);
+    runs.push(run);
+    i += run;
+  }
+  return { values, runs };
+}
+
+/**
+ * Reads `count` moments (chunks of columns); a message names the first bad chunk. Runs are
+ * filled at once, and the loops that remain touch each moment once (the page reads a
+ * million moments before it is drawn).
+ */
 export function readMoments(bytes: Uint8Array, count: number): MomentColumns | string {
   const r = new ByteReader(bytes);
   const seq = new Int32Array(count);
-  const sec = new Float64Array(count);
-  const usec = new Int32Array(count);
+  const usec = new Float64Array(count + 1);
+  usec[0] = NaN;
   const type = new Int32Array(count);
   const by = new Int32Array(count);
   const role = new Uint8Array(count);
   const start = new Int32Array(count + 1);
+  // Per chunk: the moments (indexes in the chunk) that have a sender, a time.
+  const sentAt = new Int32Array(Math.min(count, MOMENT_CHUNK));
+  const timedAt = new Int32Array(Math.min(count, MOMENT_CHUNK));
   let s = 0;
-  let t = 0;
+  let e = 0;
+  let sec = 0;
+  let us = 0;
+  let off = 0;
+  let latest = 0;
+  let origin: { sec: number; usec: number } | null = null;
+  let timedAll = 0;
   let k = 0;
   try {
-    for (; k < count; k++) {
-      const flags = r.uint();
-      s += r.int();
-      seq[k] = s;
-      type[k] = r.uint();
-      by[k] = (flags & 2) !== 0 ? r.uint() : -1;
-      start[k + 1] = (start[k] as number) + r.uint();
-      role[k] = (flags >> 2) & 3;
-      if ((flags & 1) !== 0) {
-        t += r.int();
-        sec[k] = t;
-        usec[k] = r.uint();
-      } else sec[k] = NaN;
+    while (k < count) {
+      const n = r.uint();
+      if (n === 0 || n > MOMENT_CHUNK || k + n > count) throw new RangeError(`a chunk of ${n} moments where ${count - k} are left (at most ${MOMENT_CHUNK} a chunk)`);
+      let timed = 0;
+      let sent = 0;
+      const flags = readRuns(r, n, false, 'flags');
+      for (let j = 0, i = 0; j < flags.runs.length; j++) {
+        const v = flags.values[j] as number;
+        const end = i + (flags.runs[j] as number);
+        if (v > 15) throw new RangeError(`flags ${v}: expected at most 15`);
+        role.fill(v >> 2, k + i, k + end);
+        if ((v & 2) === 0) by.fill(-1, k + i, k + end);
+        else for (let x = i; x < end; x++) sentAt[sent++] = x;
+        if ((v & 1) === 0) usec.fill(NaN, k + i + 1, k + end + 1);
+        else for (let x = i; x < end; x++) timedAt[timed++] = x;
+        i = end;
+      }
+      const seqs = readRuns(r, n, true, 'seq');
+      for (let j = 0, i = k; j < seqs.runs.length; j++) {
+        const v = seqs.values[j] as number;
+        for (const end = i + (seqs.runs[j] as number); i < end; i++) seq[i] = s += v;
+      }
+      const types = readRuns(r, n, false, 'type');
+      for (let j = 0, i = k; j < types.runs.length; j++) type.fill(types.values[j] as number, i, (i += types.runs[j] as number));
+      const counts = readRuns(r, n, false, 'event count');
+      for (let j = 0, i = k; j < counts.runs.length; j++) {
+        const v = counts.values[j] as number;
+        for (const end = i + (counts.runs[j] as number); i < end; i++) start[i + 1] = e += v;
+      }
+      const senders = readRuns(r, sent, false, 'sender');
+      for (let j = 0, x = 0; j < senders.runs.length; j++) {
+        const v = senders.values[j] as number;
+        for (const end = x + (senders.runs[j] as number); x < end; x++) by[k + (sentAt[x] as number)] = v;
+      }
+      const secs = readRuns(r, timed, true, 'sec');
+      const usecs = readRuns(r, timed, true, 'usec');
+      // Two columns of runs walked together, a stretch at a time where neither changes: each
+      // moment's (sec, usec) as µs since the first time stamp, `off` going up by `step`.
+      let js = 0;
+      let ju = 0;
+      let leftS = 0;
+      let leftU = 0;
+      for (let x = 0; x < timed; ) {
+        if (leftS === 0) leftS = secs.runs[js++] as number;
+        if (leftU === 0) leftU = usecs.runs[ju++] as number;
+        const ds = secs.values[js - 1] as number;
+        const du = usecs.values[ju - 1] as number;
+        if (origin === null) {
+          origin = { sec: sec + ds, usec: us + du };
+          off = -(ds * 1e6 + du);
+        }
+        const len = Math.min(leftS, leftU);
+        const step = ds * 1e6 + du;
+        if (off + step > latest) latest = off + step;
+        for (const end = x + len; x < end; x++) usec[k + (timedAt[x] as number) + 1] = off += step;
+        if (off > latest) latest = off;
+        sec += ds * len;
+        us += du * len;
+        leftS -= len;
+        leftU -= len;
+      }
+      timedAll += timed;
+      k += n;
     }
-  } catch (e) {
-    return `moment record ${k + 1} of ${count}: ${e instanceof Error ? e.message : String(e)}`;
+  } catch (err) {
+    return `moments ${k + 1} and on (of ${count}): ${err instanceof Error ? err.message : String(err)}`;
   }
   if (!r.done) return `the moment records go on after the ${count} moments the data names`;
-  return { count, seq, sec, usec, type, by, role, start };
+  return { count, seq, usec, origin, timed: timedAll, latest, type, by, role, start };
 }
 
-/** "sec.usec" of moment k, or undefined. */
+/** "sec.usec" of moment k, or undefined (from the first time stamp and the µs since it). */
 export function momentTime(c: MomentColumns, k: number): string | undefined {
-  const sec = c.sec[k] as number;
-  return Number.isNaN(sec) ? undefined : `${sec}.${String(c.usec[k]).padStart(6, '0')}`;
+  const u = c.usec[k + 1] as number;
+  if (Number.isNaN(u) || c.origin === null) return undefined;
+  const total = c.origin.usec + u;
+  const sec = Math.floor(total / 1e6);
+  return `${c.origin.sec + sec}.${String(total - sec * 1e6).padStart(6, '0')}`;
 }
 
 export function momentRole(c: MomentColumns, k: number): MomentRole {

@@ -24,7 +24,7 @@ import type { DeviceLane } from './device-lanes.js';
 import type { MomentTexts } from './text-pages.js';
 
 /** Version of the embedded data; the page refuses others. */
-export const REPORT_DATA_VERSION = 3;
+export const REPORT_DATA_VERSION = 4;
 
 /** How the replay used a notification (replayer.ts RecordRole). */
 export type MomentRole = 'state' | 'cause' | 'consequence' | 'ignored';
@@ -67,15 +67,21 @@ export interface MomentExtra {
   readonly pulledBy?: number;
 }
 
-/** One table's route count after each state, as zigzag varint deltas (route-counts.ts). */
+/** One table's route count after each state, as runs of zigzag varint deltas (route-counts.ts). */
 export interface SeriesData {
   readonly id: number;
   readonly name: string;
   readonly max: number;
   /** The first state index the series covers (0 before it: the table did not exist). */
   readonly from: number;
-  /** base64 of the deltas, one per state from `from` on. */
+  /** base64 of the deltas, one per state from `from` on, as (delta, run) pairs (raw DEFLATE first when `deflated`). */
   readonly deltas: string;
+  /**
+   * The deltas are deflated: so in a written page (report-html.ts reportFrame()), where a
+   * million states' deltas are 2.6 MB of base64 the HTML parser would read before the
+   * page's script, and about 1 KB deflated. The recorder's own data is not.
+   */
+  readonly deflated?: true;
 }
 
 /** Everything the page needs up front besides the packed blocks. */
@@ -106,7 +112,11 @@ export interface ReportData {
 }
 
 /** The blocks as the page opens them: the summaries read a page at a time (text-pages.ts). */
-export type PageBlocks = Omit<ReportBlocks, 'texts'> & { readonly texts: MomentTexts };
+export type PageBlocks = Omit<ReportBlocks, 'texts' | 'events'> & {
+  readonly texts: MomentTexts;
+  /** null: not read yet (the page reads them after it is drawn: ReportModel.attachEvents()). */
+  readonly events: Uint8Array | null;
+};
 
 /** The packed blocks of a page, decoded from base64 (report-model.ts reads them). */
 export interface ReportBlocks {
@@ -178,7 +188,7 @@ export function parseReportData(v: unknown): ReportData | string {
     if (p !== null) return bad(p);
   }
   const series = v['series'];
-  if (!Array.isArray(series) || !series.every((s) => isObject(s) && isCount(s['id']) && typeof s['name'] === 'string' && isCount(s['max']) && isCount(s['from']) && typeof s['deltas'] === 'string')) return bad('series: expected {id, name, max, from, deltas}');
+  if (!Array.isArray(series) || !series.every((s) => isObject(s) && isCount(s['id']) && typeof s['name'] === 'string' && isCount(s['max']) && isCount(s['from']) && typeof s['deltas'] === 'string' && (s['deflated'] === undefined || s['deflated'] === true))) return bad('series: expected {id, name, max, from, deltas, deflated?}');
   // The checks above cover every field the page reads.
   return v as unknown as ReportData;
 }

@@ -7,15 +7,23 @@
 // | --------------------------------------- | ------------------------------------------- |
 // | `<style>`                               | PAGE_CSS (cli/report/page-style.ts)         |
 // | `<script type="application/json" id="kfib-data">` | ReportData (report-data.ts)       |
-// | `<script type="…" id="kfib-moments">` and the three other blocks | BLOCKS below          |
-// | `<script>`                              | the bundle; it reads the blocks             |
+// | `<script type="…" id="kfib-moments">`, texts, objects | BLOCKS below (early ones)     |
+// | `<script>`                              | the bundle; it reads the blocks above       |
+// | `<script type="…" id="kfib-events">`    | the events (a late block)                   |
+//
+// The events come after the script because the page needs them only to fold the FIB, not
+// to draw: the HTML parser's time grows with the characters it scans (about 12 MB/s in
+// headless Chromium here), and the events of a million notifications are 8 MB of base64,
+// half the document. Placed after the script, they are parsed while the page is already
+// drawn and answering clicks (the parser yields between chunks); the page reads them at
+// DOMContentLoaded and draws the FIB then.
 //
 // Inside a <script> element the HTML parser looks only for `</script`; base64 has no `<`; JSON and JSON Lines
 // escape `<` as \u003c (still the same JSON), and the bundle's own `</script` and `<!--`
 // (only possible inside its string literals) are escaped the same way.
 
-import type { ReportBlocks, ReportData } from './report-data.js';
-import { toBase64 } from './page-codec.js';
+import type { ReportBlocks, ReportData, SeriesData } from './report-data.js';
+import { fromBase64, toBase64 } from './page-codec.js';
 import { encodeTextPages, TEXT_PAGE } from './text-pages.js';
 
 /** What the page is made of. */
@@ -43,10 +51,10 @@ export const DATA_ELEMENT_ID = 'kfib-data';
  * each page of summaries deflated on its own, inflated by the page only when shown).
  */
 export const BLOCKS = [
-  { key: 'moments', id: 'kfib-moments', deflate: true, paged: false },
-  { key: 'texts', id: 'kfib-texts', deflate: true, paged: true },
-  { key: 'events', id: 'kfib-events', deflate: false, paged: false },
-  { key: 'objects', id: 'kfib-objects', deflate: true, paged: false },
+  { key: 'moments', id: 'kfib-moments', deflate: true, paged: false, late: false },
+  { key: 'texts', id: 'kfib-texts', deflate: true, paged: true, late: false },
+  { key: 'objects', id: 'kfib-objects', deflate: true, paged: false, late: false },
+  { key: 'events', id: 'kfib-events', deflate: false, paged: false, late: true },
 ] as const;
 
 /** The type of a block element (a paged block: text-pages.ts). */
@@ -56,6 +64,9 @@ export function blockType(b: { readonly deflate: boolean; readonly paged: boolea
 }
 
 export type BlockKey = (typeof BLOCKS)[number]['key'];
+
+/** The first block after the page's script (the blocks are in document order, early ones first). */
+const FIRST_LATE: BlockKey = BLOCKS.find((b) => b.late)?.key ?? 'events';
 /** JSON text made safe inside a <script> element (`<` as \u003c; U+2028/9 escaped too). */
 export function scriptSafeJson(json: string): string {
   return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -79,17 +90,26 @@ export interface ReportFrame {
   readonly head: string;
   /** The data's JSON, script-safe. */
   readonly data: string;
-  /** What comes before a block's content (after the previous block). */
+  /** What comes before a block's content (after the previous block; before the first late block, the script). */
   open(key: BlockKey): string;
-  /** After the last block: the script and the end of the document. */
+  /** After the last block: the end of the document. */
   readonly tail: string;
+}
+
+/** A route-count series with its deltas deflated (SeriesData.deflated) when that is shorter, as a page holds it. */
+function deflatedSeries(s: SeriesData, deflate: (b: Uint8Array) => Uint8Array): SeriesData {
+  if (s.deflated === true) return s;
+  const raw = fromBase64(s.deltas);
+  if (typeof raw === 'string') return s;
+  const deltas = toBase64(deflate(raw));
+  return deltas.length < s.deltas.length ? { ...s, deltas, deflated: true } : s;
 }
 
 /**
  * The document of a report cut around its blocks, which a writer streams in between (JSON
  * blocks deflated and base64): the same document as reportHtml()'s (the DEFLATE bytes may differ).
  */
-export function reportFrame(data: ReportData, script: string, css: string): ReportFrame {
+export function reportFrame(data: ReportData, script: string, css: string, deflate: (b: Uint8Array) => Uint8Array): ReportFrame {
   const title = `kfib report: ${data.title}`;
   const head = [
     '<!doctype html>',
@@ -109,12 +129,13 @@ export function reportFrame(data: ReportData, script: string, css: string): Repo
   ].join('\n');
   return {
     head,
-    data: scriptSafeJson(JSON.stringify(data)),
+    data: scriptSafeJson(JSON.stringify({ ...data, series: data.series.map((s) => deflatedSeries(s, deflate)) })),
     open: (key) => {
       const b = BLOCKS.find((x) => x.key === key) ?? BLOCKS[0];
-      return `</script>\n<script type="${blockType(b)}" id="${b.id}">`;
+      const bundle = b.key === FIRST_LATE ? `\n<script>${scriptSafeCode(script)}</script>` : '';
+      return `</script>${bundle}\n<script type="${blockType(b)}" id="${b.id}">`;
     },
-    tail: [`</script>`, `<script>${scriptSafeCode(script)}</script>`, '</body>', '</html>', ''].join('\n'),
+    tail: [`</script>`, '</body>', '</html>', ''].join('\n'),
   };
 }
 
@@ -123,10 +144,10 @@ export function reportFrame(data: ReportData, script: string, css: string): Repo
  * @example writeFileSync('report.html', reportHtml({ data, blocks, deflate: deflateRawSync, script, css }))
  * 1. head: charset, CSP, viewport, title, the style;
  * 2. body: the page's root (a "loading" line, replaced by the script), a <noscript> note;
- * 3. the data block and the packed blocks, then the script.
+ * 3. the data block and the early packed blocks, the script, then the late blocks (the events).
  */
 export function reportHtml(p: ReportParts): string {
-  const f = reportFrame(p.data, p.script, p.css);
+  const f = reportFrame(p.data, p.script, p.css, p.deflate);
   let out = `${f.head}${f.data}`;
   for (const b of BLOCKS) {
     const v = p.blocks[b.key];

@@ -21,10 +21,10 @@ import type { RouteMetrics } from '../trace/netlink-records.js';
 import { initialState, type InitialState } from '../replay/initial-state.js';
 import { silentChanges, type SilentChange } from '../replay/silent-changes.js';
 import type { PageBlocks, ReportBlocks, ReportData, ReportMoment, ReportProblem, MomentRole, MomentExtra } from './report-data.js';
-import { momentRole, momentTime, PagedEvents, readMoments, type MomentColumns } from './moment-columns.js';
+import { emptyMoments, momentRole, momentTime, PagedEvents, readMoments, type MomentColumns } from './moment-columns.js';
 import { StateIndex } from './state-index.js';
 import type { DeviceLane } from './device-lanes.js';
-import { readSeries, type TableSeries } from './route-counts.js';
+import { readSeries, type Inflate, type TableSeries } from './route-counts.js';
 import { JoinedTexts, TEXT_PAGE, type MomentTexts } from './text-pages.js';
 
 /** The state after one moment (index 0: before the trace). */
@@ -51,7 +51,6 @@ export interface MomentState {
 
 const NO_METRICS: ReadonlyMap<string, RouteMetrics> = new Map();
 
-const EMPTY_COLUMNS = (): MomentColumns => ({ count: 0, seq: new Int32Array(0), sec: new Float64Array(0), usec: new Int32Array(0), type: new Int32Array(0), by: new Int32Array(0), role: new Uint8Array(0), start: new Int32Array(1) });
 
 /** A report, opened. */
 export class ReportModel {
@@ -64,8 +63,8 @@ export class ReportModel {
   /** Indexes of the states whose moment made silent changes. */
   readonly silentMoments: readonly number[];
   readonly silentCount: number;
-  /** The data's problems and the page's own (blocks that do not match the data). */
-  readonly problems: readonly ReportProblem[];
+  /** The latest of `usec` (0 without times). */
+  readonly latestUsec: number;
   /** µs since the first time stamp, per state (NaN: none; state 0 has none). */
   readonly usec: Float64Array;
   readonly lanes: readonly DeviceLane[];
@@ -74,56 +73,75 @@ export class ReportModel {
   private readonly extras = new Map<number, MomentExtra>();
   private readonly index: StateIndex;
   private last: MomentState | null = null;
+  private events: PagedEvents | null = null;
+  /** False until the events block is read (attachEvents()): no state after 0 is folded before. */
+  private eventsRead = false;
+  private readonly problemList: ReportProblem[];
 
   constructor(
     readonly data: ReportData,
     readonly init: InitialState,
     private readonly cols: MomentColumns,
     private readonly texts: MomentTexts,
-    private readonly events: PagedEvents | null,
+    private readonly objects: string,
     problems: ReportProblem[],
+    inflate?: Inflate,
   ) {
     this.count = cols.count + 1;
     data.silent.at.forEach((i, k) => this.silentBy.set(i, data.silent.count[k] ?? 0));
     this.silentMoments = data.silent.at.filter((i) => i < this.count);
     this.silentCount = this.silentMoments.reduce((n, i) => n + (this.silentBy.get(i) ?? 0), 0);
     for (const e of data.extras) this.extras.set(e.i, e);
-    const usec = new Float64Array(this.count).fill(NaN);
-    let first = -1;
-    for (let k = 0; k < cols.count; k++) {
-      if (!Number.isNaN(cols.sec[k] as number)) {
-        first = k;
-        break;
-      }
-    }
-    this.originSec = first < 0 ? null : (cols.sec[first] as number);
-    if (first >= 0) {
-      const origin = (cols.usec[first] as number);
-      const base = this.originSec as number;
-      for (let k = 0; k < cols.count; k++) {
-        const s = cols.sec[k] as number;
-        if (!Number.isNaN(s)) usec[k + 1] = (s - base) * 1e6 + (cols.usec[k] as number) - origin;
-      }
-    }
-    this.usec = usec;
-    let timed = cols.count > 0;
-    for (let k = 0; k < cols.count && timed; k++) if (Number.isNaN(cols.sec[k] as number)) timed = false;
-    this.timed = timed;
+    this.originSec = cols.origin?.sec ?? null;
+    this.usec = cols.usec;
+    this.latestUsec = cols.latest;
+    this.timed = cols.count > 0 && cols.timed === cols.count;
     const series: TableSeries[] = [];
     for (const s of data.series) {
-      const r = readSeries(s, this.count);
+      const r = readSeries(s, this.count, inflate);
       if (typeof r === 'string') problems.push({ message: `embedded route counts: ${r}`, fatal: false });
       else series.push(r);
     }
     this.series = series;
     this.lanes = data.lanes;
-    this.problems = problems;
-    const available = events?.count ?? 0;
+    this.problemList = problems;
     this.index = new StateIndex(init.snapshot, {
       states: this.count,
       events: (i) => this.eventsOf(i),
-      count: (i) => Math.max(0, Math.min(available, cols.start[i] as number) - Math.min(available, cols.start[i - 1] as number)),
+      count: (i) => {
+        const available = this.events?.count ?? 0;
+        return Math.max(0, Math.min(available, cols.start[i] as number) - Math.min(available, cols.start[i - 1] as number));
+      },
     });
+  }
+
+  /** The data's problems and the page's own (blocks that do not match the data). */
+  get problems(): readonly ReportProblem[] {
+    return this.problemList;
+  }
+
+  /** The events block has been read: every state can be folded (before, only state 0). */
+  get eventsReady(): boolean {
+    return this.eventsRead;
+  }
+
+  /**
+   * Reads the events block (once; later calls change nothing) and returns the problems it
+   * has: damaged or short, it is a problem, not a failure — the moments it cannot cover
+   * apply nothing. The page calls it when the document is parsed (the block follows its
+   * script), with a message instead of bytes when the block could not be decoded at all.
+   */
+  attachEvents(bytes: Uint8Array | string): readonly ReportProblem[] {
+    if (this.eventsRead) return [];
+    this.eventsRead = true;
+    const found: ReportProblem[] = [];
+    const read = typeof bytes === 'string' ? bytes : PagedEvents.read(bytes, this.data.events, this.objects);
+    if (typeof read === 'string') found.push({ message: `${typeof bytes === 'string' ? read : `embedded events: ${read}`}; the moments apply nothing`, fatal: true });
+    else this.events = read;
+    const wanted = this.cols.start[this.cols.count] as number;
+    if (this.events !== null && wanted !== this.events.count) found.push({ message: `the moments name ${wanted} events, the embedded log holds ${this.events.count}`, fatal: true });
+    for (const p of found) this.problemList.push(p);
+    return found;
   }
 
   private eventsOf(i: number): FibEvent[] {
@@ -176,14 +194,16 @@ export class ReportModel {
     };
   }
 
-  /** Events to replay before state(i) is answered (0: at hand). */
+  /** Events to replay before state(i) is answered (0: at hand; Infinity: the events are not read yet). */
   pending(i: number): number {
+    if (i > 0 && !this.eventsRead) return Infinity;
     if (this.last !== null && (this.last.index === i || this.last.index === i - 1)) return 0;
     return this.index.cost(Math.max(0, i - 1));
   }
 
-  /** Folds toward state i for about `budgetMs`; true once state(i) is cheap. */
+  /** Folds toward state i for about `budgetMs`; true once state(i) is cheap (never before the events are read). */
   foldToward(i: number, budgetMs: number): boolean {
+    if (i > 0 && !this.eventsRead) return false;
     return this.index.extend(Math.max(0, i - 1), budgetMs);
   }
 
@@ -195,6 +215,8 @@ export class ReportModel {
   /** The state after moment i (0: before the trace), with its effects and silent changes. */
   state(index: number): MomentState {
     const i = Math.max(0, Math.min(this.count - 1, index));
+    // A state folded without its events would be wrong, and the index would keep it.
+    if (i > 0 && !this.eventsRead) throw new Error(`state ${i} asked before the events block was read`);
     if (this.last?.index === i) return this.last;
     let st: MomentState;
     if (i === 0) {
@@ -228,9 +250,11 @@ export class ReportModel {
  * 1. the initial snapshot is validated again (parseIpSnapshot) and rebuilt (initialState);
  * 2. the moment and event records are read into columns; damaged or short blocks are a
  *    problem, not a failure: the moments they cannot cover apply nothing;
- * 3. the summaries are read when a moment is shown (a page's texts: text-pages.ts).
+ * 3. the summaries are read when a moment is shown (a page's texts: text-pages.ts);
+ * 4. the events may come later (`events: null`, then attachEvents()): the page draws first;
+ * 5. `inflate` reads the deflated route counts of a written page (SeriesData.deflated).
  */
-export function openReport(data: ReportData, blocks: ReportBlocks | PageBlocks): ReportModel {
+export function openReport(data: ReportData, blocks: ReportBlocks | PageBlocks, inflate?: Inflate): ReportModel {
   const problems: ReportProblem[] = [...data.problems];
   let ipSnap = null;
   if (data.initial !== null) {
@@ -242,16 +266,12 @@ export function openReport(data: ReportData, blocks: ReportBlocks | PageBlocks):
   let cols = readMoments(blocks.moments, data.moments);
   if (typeof cols === 'string') {
     problems.push({ message: `embedded moments: ${cols}; the page shows the initial state only`, fatal: true });
-    cols = EMPTY_COLUMNS();
+    cols = emptyMoments();
   }
-  const read = PagedEvents.read(blocks.events, data.events, blocks.objects);
-  let events: PagedEvents | null = null;
-  if (typeof read === 'string') problems.push({ message: `embedded events: ${read}; the moments apply nothing`, fatal: true });
-  else events = read;
-  const wanted = cols.start[cols.count] as number;
-  if (events !== null && wanted !== events.count) problems.push({ message: `the moments name ${wanted} events, the embedded log holds ${events.count}`, fatal: true });
   const texts = typeof blocks.texts === 'string' ? new JoinedTexts(blocks.texts) : blocks.texts;
   const pages = Math.ceil(data.moments / TEXT_PAGE);
   if (texts.pages !== null && texts.pages !== pages) problems.push({ message: `the embedded summaries hold ${texts.pages} pages of ${TEXT_PAGE} moments, the report has ${data.moments} moments (${pages} pages)`, fatal: false });
-  return new ReportModel(data, init, cols, texts, events, problems);
+  const model = new ReportModel(data, init, cols, texts, blocks.objects, problems, inflate);
+  if (blocks.events !== null) model.attachEvents(blocks.events);
+  return model;
 }

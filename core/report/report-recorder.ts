@@ -23,7 +23,7 @@ import { silentChanges } from '../replay/silent-changes.js';
 import { REPORT_DATA_VERSION, type MomentExtra, type ReportBlocks, type ReportData, type ReportMoment, type ReportProblem } from './report-data.js';
 import { recordSummary } from './record-summary.js';
 import { ByteWriter } from './page-codec.js';
-import { EventPacker, writeMoment, type MomentCursor } from './moment-columns.js';
+import { EventPacker, MomentWriter } from './moment-columns.js';
 import { LaneBuilder } from './device-lanes.js';
 import { RouteCountBuilder } from './route-counts.js';
 
@@ -113,7 +113,7 @@ export class ReportRecorder {
   private readonly extras: MomentExtra[] = [];
   private readonly silentAt: number[] = [];
   private readonly silentCount: number[] = [];
-  private readonly cursor: MomentCursor = { seq: 0, sec: 0 };
+  private readonly momentCols = new MomentWriter();
   private readonly momentW = new ByteWriter();
   private readonly eventW = new ByteWriter();
   private texts: string[] = [];
@@ -189,7 +189,7 @@ export class ReportRecorder {
       by = this.bys.get(m.by) ?? -1;
       if (by < 0) this.bys.set(m.by, (by = this.bys.size));
     }
-    writeMoment(this.momentW, this.cursor, m, type, by);
+    this.momentCols.add(this.momentW, m, type, by);
     const line = `${JSON.stringify(m.text)}\n`;
     this.texts.push(line);
     this.textChars += line.length;
@@ -226,6 +226,7 @@ export class ReportRecorder {
 
   /** The data; the blocks too when the sink kept them in memory. */
   finish(): RecordedReport {
+    this.momentCols.flush(this.momentW);
     this.flush();
     const data: ReportData = {
       version: REPORT_DATA_VERSION,

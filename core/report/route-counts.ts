@@ -36,7 +36,8 @@ function delta(effects: readonly Effect[], add: (table: number, d: number) => vo
 
 /**
  * Route counts per table over the states, tables in order of first appearance, built one
- * state at a time by the report's writer and shipped as zigzag varint deltas (SeriesData).
+ * state at a time by the report's writer and shipped as runs of equal deltas: (zigzag delta,
+ * run) varint pairs (SeriesData); a table unchanged for a million states is two bytes.
  * @example const b = new RouteCountBuilder(init.snapshot); b.add(effects, after.tables); b.finish()
  * 1. walk the tables of the initial state once (state 0);
  * 2. for each later state, add the deltas of its effects;
@@ -44,7 +45,7 @@ function delta(effects: readonly Effect[], add: (table: number, d: number) => vo
  */
 export class RouteCountBuilder {
   private readonly current = new Map<number, number>();
-  private readonly series = new Map<number, { from: number; last: number; max: number; w: ByteWriter }>();
+  private readonly series = new Map<number, { from: number; last: number; max: number; w: ByteWriter; delta: number; run: number }>();
   private states = 0;
 
   constructor(start: FibSnapshot) {
@@ -56,8 +57,16 @@ export class RouteCountBuilder {
     const i = this.states++;
     for (const [id, c] of this.current) {
       let s = this.series.get(id);
-      if (s === undefined) this.series.set(id, (s = { from: i, last: 0, max: 0, w: new ByteWriter() }));
-      s.w.int(c - s.last);
+      if (s === undefined) this.series.set(id, (s = { from: i, last: 0, max: 0, w: new ByteWriter(), delta: 0, run: 0 }));
+      // Runs of equal deltas: (delta, run) pairs, the last one written by finish().
+      const d = c - s.last;
+      if (s.run > 0 && d !== s.delta) {
+        s.w.int(s.delta);
+        s.w.uint(s.run);
+        s.run = 0;
+      }
+      s.delta = d;
+      s.run++;
       s.last = c;
       if (c > s.max) s.max = c;
     }
@@ -70,22 +79,48 @@ export class RouteCountBuilder {
     this.record();
   }
 
+  /** The series as the data holds them (deltas not deflated: reportFrame() deflates them for a page). */
   finish(): SeriesData[] {
-    return [...this.series].map(([id, s]) => ({ id, name: tableName(id), max: s.max, from: s.from, deltas: toBase64(s.w.bytes()) }));
+    return [...this.series].map(([id, s]) => {
+      if (s.run > 0) {
+        s.w.int(s.delta);
+        s.w.uint(s.run);
+        s.run = 0;
+      }
+      return { id, name: tableName(id), max: s.max, from: s.from, deltas: toBase64(s.w.bytes()) };
+    });
   }
 }
 
+/** Raw DEFLATE undone (fflate in the page, node:zlib in Node); throws on damaged input. */
+export type Inflate = (b: Uint8Array) => Uint8Array;
+
 /** A series read back: counts for every one of `states` states; a message when it is damaged. */
-export function readSeries(d: SeriesData, states: number): TableSeries | string {
-  const bytes = fromBase64(d.deltas);
-  if (typeof bytes === 'string') return `series of table ${d.name}: ${bytes}`;
+export function readSeries(d: SeriesData, states: number, inflate?: Inflate): TableSeries | string {
+  const base64 = fromBase64(d.deltas);
+  if (typeof base64 === 'string') return `series of table ${d.name}: ${base64}`;
+  let bytes = base64;
+  if (d.deflated === true) {
+    if (inflate === undefined) return `series of table ${d.name}: deflated, and nothing to inflate it with`;
+    try {
+      bytes = inflate(base64);
+    } catch (e) {
+      return `series of table ${d.name}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
   const r = new ByteReader(bytes);
   const counts = new Int32Array(states);
   let c = 0;
   try {
-    for (let i = d.from; i < states; i++) {
-      c += r.int();
-      counts[i] = c;
+    let i = d.from;
+    while (i < states) {
+      const delta = r.int();
+      const run = r.uint();
+      if (run === 0 || i + run > states) throw new RangeError(`a run of ${run} where ${states - i} states are left`);
+      const end = i + run;
+      if (delta === 0) counts.fill(c, i, end);
+      else for (; i < end; i++) counts[i] = c += delta;
+      i = end;
     }
   } catch (e) {
     return `series of table ${d.name}: ${e instanceof Error ? e.message : String(e)}`;

@@ -54,7 +54,8 @@ export function statePositions(model: Pick<ReportModel, 'count' | 'timed' | 'use
   if (!sorted) order.sort((a, b) => (pos[a] as number) - (pos[b] as number) || a - b);
   let min = Infinity;
   let max = -Infinity;
-  for (const p of pos) {
+  for (let i = 0; i < n; i++) {
+    const p = pos[i] as number;
     if (p < min) min = p;
     if (p > max) max = p;
   }

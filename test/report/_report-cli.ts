@@ -48,7 +48,7 @@ export function reportModelOf(html: string): ReportModel {
     return BLOCKS.find((x) => x.id === id)?.deflate === true ? new Uint8Array(inflateRawSync(b)) : b;
   };
   const utf8 = (id: string): string => new TextDecoder().decode(bytes(id));
-  return openReport(data, { moments: bytes('kfib-moments'), texts: new PagedTexts(text('kfib-texts'), (b) => new Uint8Array(inflateRawSync(b))), events: bytes('kfib-events'), objects: utf8('kfib-objects') });
+  return openReport(data, { moments: bytes('kfib-moments'), texts: new PagedTexts(text('kfib-texts'), (b) => new Uint8Array(inflateRawSync(b))), events: bytes('kfib-events'), objects: utf8('kfib-objects') }, (b) => new Uint8Array(inflateRawSync(b)));
 }
 
 /** The moments of a written report. */

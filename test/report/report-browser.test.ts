@@ -165,6 +165,20 @@ describe('the report in headless Chromium', { skip: missing ?? false }, () => {
     await page.close();
   });
 
+  it('names a damaged events block (read after the page is drawn) and shows the moments without their events', async () => {
+    const good = readFileSync(report('damaged-events', ['--initial', fixturePath(F01, 'before.json'), fixturePath(F01, 'trace.rtmon')]), 'utf8');
+    const damaged = join(dir, 'damaged-events2.html');
+    const edited = good.replace(/(<script type="[^"]+" id="kfib-events">)([A-Za-z0-9+/=]{4})/, '$1!!!!');
+    assert.notEqual(edited, good);
+    writeFileSync(damaged, edited);
+    const page = await open(damaged);
+    assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'true');
+    assert.match((await page.textContent('#problems .fatal')) ?? '', /^the embedded events block is damaged: .*offset 0.*; the moments apply nothing$/);
+    // The page was drawn before the events were read, and kept answering: the FIB is the initial one.
+    assert.ok(Number(await page.getAttribute('html', 'data-kfib-interactive-ms')) > 0);
+    await page.close();
+  });
+
   it('asked for nothing but its own file', () => {
     assert.ok(requests.length > 0);
     assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), []);

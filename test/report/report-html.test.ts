@@ -76,3 +76,19 @@ test('script text cannot close its element or open an HTML comment', () => {
   assert.equal(scriptSafeCode('a="</script>";b="<!--"'), 'a="<\\/script>";b="<\\!--"');
   assert.equal(JSON.parse(scriptSafeJson(JSON.stringify({ s: '</script><!--\u2028' }))).s, '</script><!--\u2028');
 });
+
+test('the events block follows the page script, every other block precedes it', () => {
+  const html = reportHtml({ data, blocks, deflate, script: 'window.kfibBundle = 1;', css: 'body{}' });
+  const at = (s: string): number => {
+    const i = html.indexOf(s);
+    assert.ok(i >= 0, s);
+    return i;
+  };
+  const script = at('<script>window.kfibBundle = 1;</script>');
+  for (const b of BLOCKS) {
+    const i = at(`id="${b.id}"`);
+    assert.equal(i > script, b.late, `${b.id} at ${i}, the script at ${script}`);
+  }
+  assert.deepEqual(BLOCKS.filter((b) => b.late).map((b) => b.key), ['events']);
+  assert.ok(html.endsWith('</script>\n</body>\n</html>\n'));
+});

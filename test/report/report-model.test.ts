@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { showText } from '../../core/replay/ip-json-dump.js';
 import { describeSilent, mechanism } from '../../core/replay/explain.js';
 import { openReport } from '../../core/report/report-model.js';
+import { JoinedTexts } from '../../core/report/text-pages.js';
 import { ReportRecorder } from '../../core/report/report-recorder.js';
 import { initialState } from '../../core/replay/initial-state.js';
 import { fixtureNames } from '../trace/_fixtures.js';
@@ -100,4 +101,41 @@ test('states asked out of order (back and forth over checkpoints) are the replay
     assert.equal(showText(have, 'route'), showText(want, 'route'), `route after @${st.seq} (state ${i})`);
   }
   assert.ok(model.checkpoints > 2, `${model.checkpoints} checkpoints`);
+});
+
+test('events read after the page is drawn: nothing is folded before, and the same states after', { skip: !fixtureNames().includes('08-batch-5000-routes') }, () => {
+  // The page reads its events block after it is drawn (it follows the script): until then
+  // only the initial state is at hand, and no checkpoint may be made without the events.
+  const { replay, report } = fixtureReport('08-batch-5000-routes');
+  assert.ok(report.blocks !== null);
+  const late = openReport(report.data, { ...report.blocks, texts: new JoinedTexts(report.blocks.texts), events: null });
+  const steps = replay.result.steps;
+  assert.equal(late.eventsReady, false);
+  assert.equal(late.pending(steps.length), Infinity);
+  assert.equal(late.foldToward(steps.length, 1000), false);
+  assert.equal(late.checkpoints, 1);
+  assert.throws(() => late.state(1), /before the events block was read/);
+  assert.equal(late.state(0).snapshot, late.init.snapshot);
+  assert.deepEqual(late.attachEvents(report.blocks.events), []);
+  assert.equal(late.eventsReady, true);
+  for (const i of [steps.length, 1, 2049, Math.floor(steps.length / 2)]) {
+    const st = steps[i - 1];
+    assert.ok(st !== undefined);
+    const want = { snapshot: st.snapshot, links: st.links, metrics: st.metrics };
+    const have = { snapshot: late.state(i).snapshot, links: st.links, metrics: st.metrics };
+    assert.equal(showText(have, 'route'), showText(want, 'route'), `route after @${st.seq} (state ${i})`);
+  }
+  // A second block changes nothing.
+  assert.deepEqual(late.attachEvents(new Uint8Array(0)), []);
+});
+
+test('an events block that cannot be decoded is a fatal problem, and the moments apply nothing', () => {
+  const { report } = fixtureReport('01-addr-del-policy-route');
+  assert.ok(report.blocks !== null);
+  const model = openReport(report.data, { ...report.blocks, texts: new JoinedTexts(report.blocks.texts), events: null });
+  const found = model.attachEvents('the embedded events block is damaged: offset 4: expected base64, got "!"');
+  assert.deepEqual(found, [{ message: 'the embedded events block is damaged: offset 4: expected base64, got "!"; the moments apply nothing', fatal: true }]);
+  assert.deepEqual(model.problems.filter((p) => p.fatal), found);
+  assert.deepEqual(allStates(model).map((s) => s.events.length), [0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(model.state(6).snapshot, model.init.snapshot);
 });

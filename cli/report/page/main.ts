@@ -1,13 +1,15 @@
 // The report page's script (bundled into the HTML by cli/report-html.ts with esbuild):
 // reads the embedded data and packed blocks (report-data.ts) into columns (report-model.ts),
-// draws the page, and marks the document for tests and benches:
+// draws the page, and marks the document for tests and benches. The events block follows
+// this script (core/report/report-html.ts): the page is drawn and answers clicks while the
+// parser reads it, and the FIB is drawn once it is read, at DOMContentLoaded.
 //
 // | attribute on <html>    | meaning                                                 |
 // | ---------------------- | ------------------------------------------------------- |
 // | data-kfib-interactive-ms | the page is drawn and answers clicks (ms from navigation start) |
 // | data-kfib-ready="true" | …and the FIB of the first selection is drawn            |
 // | data-kfib-ready="error"| the data could not be read; the page says why           |
-// | data-kfib-timings      | ms: document parsed (before the script), blocks read, model opened, page drawn |
+// | data-kfib-timings      | ms: document parsed (before the script), blocks read, model opened, page drawn; then when the events were parsed and read |
 // | data-kfib-ready-ms     | milliseconds from navigation start (performance.now())  |
 // | data-kfib-selected     | the index of the selected state                         |
 // | data-kfib-select-ms    | how long drawing the last selected moment took          |
@@ -40,29 +42,49 @@ function base64(text: string): Uint8Array | string {
   return fromBase64(text);
 }
 
+type Block = (typeof BLOCKS)[number];
+
+/** One block, base64 decoded and inflated; a message names a damaged block. */
+function readBlock(b: Block, times: Record<string, number>): Uint8Array | string {
+  const t0 = performance.now();
+  const bytes = base64(document.getElementById(b.id)?.textContent ?? '');
+  if (typeof bytes === 'string') return `the embedded ${b.key} block is damaged: ${bytes}`;
+  const t1 = performance.now();
+  let out: Uint8Array;
+  try {
+    out = b.deflate ? inflateSync(bytes) : bytes;
+  } catch (e) {
+    return `the embedded ${b.key} block is damaged: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  times[`${b.key}Base64`] = Math.round(t1 - t0);
+  times[`${b.key}Inflate`] = Math.round(performance.now() - t1);
+  return out;
+}
+
 /**
- * The blocks, base64 decoded and inflated, but the summaries, which are read a page at a
- * time when shown (text-pages.ts); a message names a damaged block.
+ * The blocks before the script, base64 decoded and inflated, but the summaries, which are
+ * read a page at a time when shown (text-pages.ts); the events follow the script and are
+ * read at DOMContentLoaded (events: null). A message names a damaged block.
  */
 function readBlocks(times: Record<string, number>): PageBlocks | string {
   const out = new Map<BlockKey, Uint8Array>();
   for (const b of BLOCKS) {
-    if (b.paged) continue;
-    const t0 = performance.now();
-    const bytes = base64(document.getElementById(b.id)?.textContent ?? '');
-    if (typeof bytes === 'string') return `the embedded ${b.key} block is damaged: ${bytes}`;
-    const t1 = performance.now();
-    try {
-      out.set(b.key, b.deflate ? inflateSync(bytes) : bytes);
-    } catch (e) {
-      return `the embedded ${b.key} block is damaged: ${e instanceof Error ? e.message : String(e)}`;
-    }
-    times[`${b.key}Base64`] = Math.round(t1 - t0);
-    times[`${b.key}Inflate`] = Math.round(performance.now() - t1);
+    if (b.paged || b.late) continue;
+    const bytes = readBlock(b, times);
+    if (typeof bytes === 'string') return bytes;
+    out.set(b.key, bytes);
   }
   const get = (k: BlockKey): Uint8Array => out.get(k) ?? new Uint8Array(0);
   const texts = new PagedTexts(document.getElementById('kfib-texts')?.textContent ?? '', inflateSync);
-  return { moments: get('moments'), texts, events: get('events'), objects: new TextDecoder().decode(get('objects')) };
+  return { moments: get('moments'), texts, events: null, objects: new TextDecoder().decode(get('objects')) };
+}
+
+/** The events block (after the script: complete once the document is parsed). */
+function readEvents(times: Record<string, number>): Uint8Array | string {
+  const b = BLOCKS.find((x) => x.key === 'events');
+  if (b === undefined) return new Uint8Array(0);
+  if (document.getElementById(b.id) === null) return 'the embedded events block is missing: the file may be truncated';
+  return readBlock(b, times);
 }
 import { ReportPage } from './report-page.js';
 import { h } from './_dom.js';
@@ -102,14 +124,25 @@ function start(): void {
       return;
     }
     const t1 = performance.now();
-    const model = openReport(data, blocks);
+    const model = openReport(data, blocks, inflateSync);
     const t2 = performance.now();
     const page = new ReportPage(app, model, { parse: t1 - t0, open: t2 - t1 });
     page.mount();
     const interactive = performance.now();
     document.documentElement.dataset['kfibInteractiveMs'] = interactive.toFixed(1);
     // Where the time went: the document parsed up to this script, the blocks read, the model opened, the page drawn.
-    document.documentElement.dataset['kfibTimings'] = JSON.stringify({ document: Math.round(t0), read: Math.round(t1 - t0), ...times, open: Math.round(t2 - t1), draw: Math.round(interactive - t2) });
+    const timings = { document: Math.round(t0), read: Math.round(t1 - t0), ...times, open: Math.round(t2 - t1), draw: Math.round(interactive - t2) };
+    document.documentElement.dataset['kfibTimings'] = JSON.stringify(timings);
+    // The events block follows this script: the parser goes on with it while the page answers.
+    const attach = (): void => {
+      const t3 = performance.now();
+      const events = readEvents(times);
+      page.eventsRead(model.attachEvents(events));
+      const t4 = performance.now();
+      document.documentElement.dataset['kfibTimings'] = JSON.stringify({ ...timings, ...times, eventsParsed: Math.round(t3), eventsOpen: Math.round(t4 - t3) });
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', attach, { once: true });
+    else attach();
     void page.ready.then(() => {
       const ready = performance.now();
       page.showTimings(interactive, ready);

@@ -7,9 +7,12 @@
 // checkpoint the page has made, then a short replay). When that needs a long fold (the first
 // look at the end of a long trace), the page folds in slices of about 40 ms between frames,
 // so it keeps answering clicks and keys, and says what it is doing in the panel; the FIB is
-// drawn when the fold gets there. The panels: fib-panel.ts, moment-panel.ts.
+// drawn when the fold gets there. Before the events block is read (it follows the page's
+// script in the document) only the moments are drawn; eventsRead() draws the FIB.
+// The panels: fib-panel.ts, moment-panel.ts.
 
 import type { ReportModel } from '../../../core/report/report-model.js';
+import type { ReportProblem } from '../../../core/report/report-data.js';
 import { momentView } from '../../../core/report/moment-view.js';
 import { lookup, type LookupQuery } from '../../../core/report/lookup.js';
 import { formatClock } from '../../../core/report/timeline-scale.js';
@@ -89,6 +92,14 @@ export class ReportPage {
       }
     }
     document.documentElement.dataset['kfibSelected'] = String(i);
+    if (i > 0 && !this.model.eventsReady) {
+      // The events block follows the page's script; the FIB is drawn once it is read (eventsRead()).
+      renderMoment(this.model, i, this.unit, null);
+      this.shown = -1;
+      byId('fib-title', HTMLHeadingElement).textContent = `Reading the trace's ${plural(this.model.data.events, 'event')}…`;
+      byId('tables', HTMLDivElement).replaceChildren();
+      return;
+    }
     if (this.model.pending(i) <= SYNC_EVENTS) {
       this.show(i, t0);
       return;
@@ -136,6 +147,15 @@ export class ReportPage {
     setTimeout(tick, 0);
   }
 
+  /**
+   * The events block has been read (ReportModel.attachEvents(), with the problems it had):
+   * the problems join the header, and the selection's FIB is drawn (or folded to).
+   */
+  eventsRead(problems: readonly ReportProblem[]): void {
+    if (problems.length > 0) this.root.querySelector('header')?.replaceWith(this.header());
+    if (this.shown !== this.selected) this.select(this.selected, false);
+  }
+
   /** The time it took to open, shown at the bottom. */
   showTimings(interactiveMs: number, readyMs: number): void {
     byId('timing', HTMLParagraphElement).textContent =
@@ -164,16 +184,15 @@ export class ReportPage {
   private header(): HTMLElement {
     const d = this.model.data;
     const model = this.model;
-    let firstI = -1;
-    let lastI = -1;
-    let span = 0;
-    for (let i = 1; i < model.count; i++) {
-      const u = model.usecAt(i);
-      if (u === null) continue;
-      if (firstI < 0) firstI = i;
-      lastI = i;
-      if (u > span) span = u;
-    }
+    // The first and last moments with a time (searched from either end), and the latest time.
+    const usec = model.usec;
+    let firstI = 1;
+    while (firstI < model.count && Number.isNaN(usec[firstI] as number)) firstI++;
+    if (firstI >= model.count) firstI = -1;
+    let lastI = model.count - 1;
+    while (lastI > 0 && Number.isNaN(usec[lastI] as number)) lastI--;
+    if (lastI <= 0) lastI = -1;
+    const span = model.latestUsec;
     const first = firstI < 0 ? undefined : model.momentAt(firstI)?.t;
     const last = lastI < 0 ? undefined : model.momentAt(lastI)?.t;
     const moments = model.count - 1;
