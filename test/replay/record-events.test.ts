@@ -62,6 +62,24 @@ test('a text route line over an existing (table, prefix, tos, metric) is taken a
   assert.ok('problem' in routeEvent(r, s, noDev));
 });
 
+test('a plain request names its one nexthop, whether or not the request before named the same (the list is shared then)', () => {
+  const s = withDevice(true, true);
+  const base: RouteRecord = { kind: 'route', op: 'new', family: 2, dstLen: 24, srcLen: 0, tos: 0, table: 254, protocol: 3, scope: 253, type: 1, flags: 0, dst: '10.1.0.0', oif: 3, nlmsgType: 24, nlmsgFlags: 0x600, dump: false };
+  const nhs = (r: RouteRecord): unknown => {
+    const e = routeEvent(r, s, noDev);
+    assert.ok(!('problem' in e) && e.type === 'route-new');
+    return e.type === 'route-new' ? e.cfg.nhs : null;
+  };
+  const dev3 = [{ dev: 3, gw: null, weight: 1, onlink: false }];
+  // In turn: the same, then a gateway, the same gateway, onlink, a device alone again.
+  assert.deepEqual(nhs(base), dev3);
+  assert.deepEqual(nhs({ ...base, dst: '10.2.0.0' }), dev3);
+  assert.deepEqual(nhs({ ...base, gateway: '192.0.2.1' }), [{ dev: 3, gw: 0xc0000201, weight: 1, onlink: false }]);
+  assert.deepEqual(nhs({ ...base, dst: '10.3.0.0', gateway: '192.0.2.1' }), [{ dev: 3, gw: 0xc0000201, weight: 1, onlink: false }]);
+  assert.deepEqual(nhs({ ...base, gateway: '192.0.2.1', flags: 4 }), [{ dev: 3, gw: 0xc0000201, weight: 1, onlink: true }]);
+  assert.deepEqual(nhs(base), dev3);
+});
+
 test('a partial RTM_NEWNETCONF is a sysctl write of what differs', () => {
   const s = withDevice(true, true);
   const r: NetconfRecord = { kind: 'netconf', op: 'new', family: 2, ifindex: 3, ignoreRoutesWithLinkdown: 1, nlmsgType: 80, dump: false };
