@@ -192,8 +192,6 @@ export function readMoments(bytes: Uint8Array, count: number): MomentColumns | s
   const timedAt = new Int32Array(Math.min(count, MOMENT_CHUNK));
   let s = 0;
   let e = 0;
-  let sec = 0;
-  let us = 0;
   let off = 0;
   let latest = 0;
   let origin: { sec: number; usec: number } | null = null;
@@ -247,17 +245,19 @@ export function readMoments(bytes: Uint8Array, count: number): MomentColumns | s
         if (leftU === 0) leftU = usecs.runs[ju++] as number;
         const ds = secs.values[js - 1] as number;
         const du = usecs.values[ju - 1] as number;
+        // The first time stamp is the first steps themselves (from 0): µs 0 from there.
         if (origin === null) {
-          origin = { sec: sec + ds, usec: us + du };
+          origin = { sec: ds, usec: du };
           off = -(ds * 1e6 + du);
         }
         const len = Math.min(leftS, leftU);
         const step = ds * 1e6 + du;
+        // A stretch goes one way: its ends bound it. Beyond 2^53 µs a double is no longer exact.
+        const last = off + step * len;
+        if (!Number.isSafeInteger(last) || !Number.isSafeInteger(off + step)) throw new RangeError(`a time stamp ${Math.round(last / 1e6)} s from the first: beyond exact microseconds`);
         if (off + step > latest) latest = off + step;
+        if (last > latest) latest = last;
         for (const end = x + len; x < end; x++) usec[k + (timedAt[x] as number) + 1] = off += step;
-        if (off > latest) latest = off;
-        sec += ds * len;
-        us += du * len;
         leftS -= len;
         leftU -= len;
       }

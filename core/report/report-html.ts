@@ -6,6 +6,7 @@
 // | block                                   | content                                     |
 // | --------------------------------------- | ------------------------------------------- |
 // | `<style>`                               | PAGE_CSS (cli/report/page-style.ts)         |
+// | `<script>` (a few lines)                | TRUNCATION_GUARD: a file cut before the bundle says so |
 // | `<script type="application/json" id="kfib-data">` | ReportData (report-data.ts)       |
 // | `<script type="…" id="kfib-moments">`, texts, objects | BLOCKS below (early ones)     |
 // | `<script>`                              | the bundle; it reads the blocks above       |
@@ -65,8 +66,26 @@ export function blockType(b: { readonly deflate: boolean; readonly paged: boolea
 
 export type BlockKey = (typeof BLOCKS)[number]['key'];
 
-/** The first block after the page's script (the blocks are in document order, early ones first). */
-const FIRST_LATE: BlockKey = BLOCKS.find((b) => b.late)?.key ?? 'events';
+/** The first block after the page's script (the blocks are in document order, early ones first); null: the script ends the document. */
+const FIRST_LATE: BlockKey | null = BLOCKS.find((b) => b.late)?.key ?? null;
+
+/**
+ * A few lines run before everything else: when the document is parsed and the page's
+ * script has neither drawn the page nor named a fault, the script never ran (the file ends
+ * before it: cut short), and the page says so instead of "Opening…" for ever.
+ */
+export const TRUNCATION_GUARD = [
+  "document.addEventListener('DOMContentLoaded', function () {",
+  '  var d = document.documentElement.dataset, app = document.getElementById("app");',
+  '  if (d.kfibInteractiveMs !== undefined || d.kfibReady !== undefined || app === null) return;',
+  '  var p = document.createElement("p");',
+  '  p.className = "problem fatal"; p.id = "fatal";',
+  '  p.textContent = "This report cannot be shown: the file ends before the page script (it may be truncated); write it again with kfib replay --html.";',
+  '  app.replaceChildren(p);',
+  '  d.kfibReady = "error";',
+  '});',
+].join('\n');
+
 /** JSON text made safe inside a <script> element (`<` as \u003c; U+2028/9 escaped too). */
 export function scriptSafeJson(json: string): string {
   return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -125,6 +144,7 @@ export function reportFrame(data: ReportData, script: string, css: string, defla
     '<body>',
     `<div id="app"><p class="loading">Opening ${escapeHtml(data.title)} (${data.moments} notifications)…</p></div>`,
     '<noscript><p class="problem fatal">This report replays the trace in the browser: it needs JavaScript.</p></noscript>',
+    `<script>${TRUNCATION_GUARD}</script>`,
     `<script type="application/json" id="${DATA_ELEMENT_ID}">`,
   ].join('\n');
   return {
@@ -135,7 +155,7 @@ export function reportFrame(data: ReportData, script: string, css: string, defla
       const bundle = b.key === FIRST_LATE ? `\n<script>${scriptSafeCode(script)}</script>` : '';
       return `</script>${bundle}\n<script type="${blockType(b)}" id="${b.id}">`;
     },
-    tail: [`</script>`, '</body>', '</html>', ''].join('\n'),
+    tail: [`</script>`, ...(FIRST_LATE === null ? [`<script>${scriptSafeCode(script)}</script>`] : []), '</body>', '</html>', ''].join('\n'),
   };
 }
 
@@ -143,7 +163,8 @@ export function reportFrame(data: ReportData, script: string, css: string, defla
  * The HTML document of a report.
  * @example writeFileSync('report.html', reportHtml({ data, blocks, deflate: deflateRawSync, script, css }))
  * 1. head: charset, CSP, viewport, title, the style;
- * 2. body: the page's root (a "loading" line, replaced by the script), a <noscript> note;
+ * 2. body: the page's root (a "loading" line, replaced by the script), a <noscript> note,
+ *    the truncation guard;
  * 3. the data block and the early packed blocks, the script, then the late blocks (the events).
  */
 export function reportHtml(p: ReportParts): string {

@@ -93,3 +93,13 @@ test('damaged moments are named, never read as other moments', () => {
   assert.equal(readMoments(longRun, 3), 'moments 1 and on (of 3): the flags column has a run of 4 where 3 moments are left');
   assert.equal(readMoments(Uint8Array.from([...bytes, 0]), 3), 'the moment records go on after the 3 moments the data names');
 });
+
+test('times too far apart for exact microseconds are refused by name, not rounded', () => {
+  // 10^10 s after the first: 10^16 µs, past 2^53, where a double skips odd microseconds.
+  const at = (seq: number, t: string): Written => ({ m: { seq, t, type: '?', role: 'cause', text: '', n: 1 }, type: 0, by: 0 });
+  const far = [at(1, '0.000001'), at(2, '10000000000.000003')];
+  assert.equal(readMoments(write(far), 2), 'moments 1 and on (of 2): a time stamp 10000000000 s from the first: beyond exact microseconds');
+  // Just inside: 2^33 s (the largest u32 second of an rtmon time stamp is below it) reads back exactly.
+  const near = [at(1, '0.000001'), at(2, '8589934592.999999')];
+  assert.deepEqual(readBack(write(near), 2), expected(near));
+});

@@ -179,6 +179,19 @@ describe('the report in headless Chromium', { skip: missing ?? false }, () => {
     await page.close();
   });
 
+  it('names a file cut before its script instead of saying "Opening…" for ever', async () => {
+    const good = readFileSync(report('cut-early', ['--initial', fixturePath(F01, 'before.json'), fixturePath(F01, 'trace.rtmon')]), 'utf8');
+    const cut = join(dir, 'cut-early2.html');
+    // Cut inside the summaries, before the page's script.
+    const at = good.indexOf('id="kfib-texts">') + 40;
+    assert.ok(at > 40 && at < good.indexOf('<script>', good.indexOf('id="kfib-objects"')));
+    writeFileSync(cut, good.slice(0, at));
+    const page = await open(cut);
+    assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'error');
+    assert.equal(await page.textContent('#fatal'), 'This report cannot be shown: the file ends before the page script (it may be truncated); write it again with kfib replay --html.');
+    await page.close();
+  });
+
   it('asked for nothing but its own file', () => {
     assert.ok(requests.length > 0);
     assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), []);

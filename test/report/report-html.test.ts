@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOCKS, DATA_ELEMENT_ID, REPORT_CSP, reportHtml, scriptSafeCode, scriptSafeJson } from '../../core/report/report-html.js';
+import { BLOCKS, DATA_ELEMENT_ID, REPORT_CSP, reportHtml, scriptSafeCode, scriptSafeJson, TRUNCATION_GUARD } from '../../core/report/report-html.js';
 import { REPORT_DATA_VERSION, type ReportBlocks, type ReportData } from '../../core/report/report-data.js';
 import { fromBase64 } from '../../core/report/page-codec.js';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -58,9 +58,10 @@ test('data and blocks (deflated, base64) survive the trip through their script b
     if (typeof v === 'string') assert.equal(new TextDecoder().decode(back), v, b.key);
     else assert.deepEqual(back, v, b.key);
   }
-  // Seven script elements would mean the trace's text ended one early.
-  assert.equal(html.match(/<script/g)?.length, 6);
-  assert.equal(html.match(/<\/script>/g)?.length, 6);
+  // The guard, the data, four blocks and the bundle: eight script elements would mean the trace's text ended one early.
+  assert.equal(html.match(/<script/g)?.length, 7);
+  assert.equal(html.match(/<\/script>/g)?.length, 7);
+  assert.ok(html.indexOf(`<script>${TRUNCATION_GUARD}</script>`) < html.indexOf(`id="${DATA_ELEMENT_ID}"`), 'the guard comes first');
 });
 
 test('nothing is fetched: no URL in the document, and a CSP forbids it anyway', () => {

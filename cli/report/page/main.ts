@@ -21,6 +21,8 @@ import { openReport } from '../../../core/report/report-model.js';
 import { fromBase64 } from '../../../core/report/page-codec.js';
 import { BLOCKS, DATA_ELEMENT_ID, type BlockKey } from '../../../core/report/report-html.js';
 import { PagedTexts } from '../../../core/report/text-pages.js';
+import { ReportPage } from './report-page.js';
+import { h } from './_dom.js';
 
 /*
  * Raw DEFLATE is undone synchronously with fflate's inflateSync: a page of summaries is
@@ -82,12 +84,10 @@ function readBlocks(times: Record<string, number>): PageBlocks | string {
 /** The events block (after the script: complete once the document is parsed). */
 function readEvents(times: Record<string, number>): Uint8Array | string {
   const b = BLOCKS.find((x) => x.key === 'events');
-  if (b === undefined) return new Uint8Array(0);
+  if (b === undefined) return 'the page knows no events block';
   if (document.getElementById(b.id) === null) return 'the embedded events block is missing: the file may be truncated';
   return readBlock(b, times);
 }
-import { ReportPage } from './report-page.js';
-import { h } from './_dom.js';
 
 function fail(app: HTMLElement, message: string): void {
   app.replaceChildren(
@@ -135,11 +135,15 @@ function start(): void {
     document.documentElement.dataset['kfibTimings'] = JSON.stringify(timings);
     // The events block follows this script: the parser goes on with it while the page answers.
     const attach = (): void => {
-      const t3 = performance.now();
-      const events = readEvents(times);
-      page.eventsRead(model.attachEvents(events));
-      const t4 = performance.now();
-      document.documentElement.dataset['kfibTimings'] = JSON.stringify({ ...timings, ...times, eventsParsed: Math.round(t3), eventsOpen: Math.round(t4 - t3) });
+      try {
+        const t3 = performance.now();
+        page.eventsRead(model.attachEvents(readEvents(times)));
+        const t4 = performance.now();
+        document.documentElement.dataset['kfibTimings'] = JSON.stringify({ ...timings, ...times, eventsParsed: Math.round(t3), eventsOpen: Math.round(t4 - t3) });
+      } catch (e) {
+        // Outside start()'s try (a listener): a fault here is named as one there is.
+        fail(app, e instanceof Error ? `${e.message}${e.stack !== undefined ? `\n${e.stack}` : ''}` : String(e));
+      }
     };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', attach, { once: true });
     else attach();
