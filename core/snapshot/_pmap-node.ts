@@ -20,6 +20,38 @@ export interface Inner<V> {
 }
 export type Tree<V> = Chunk<V> | Inner<V>;
 
+// Nodes are made by `new`, never as object literals. Why: V8 tracks an allocation site per
+// literal and, when most objects from a site outlive a scavenge, allocates that site's
+// objects straight in the old generation from then on (allocation-site pretenuring). The
+// same node-copying code makes long-lived nodes while a checkpoint index is built and
+// short-lived ones when an instant is replayed from a checkpoint later; with literals the
+// second kind inherited the first kind's old-generation placement, and every young array
+// such a node held survived the scavenges until a full collection (scavenges of 10-15 ms,
+// and full collections, in the middle of instants). Constructor calls carry no such site.
+class ChunkNode<V> implements Chunk<V> {
+  constructor(
+    public keys: readonly number[],
+    public tags: readonly number[],
+    public vals: readonly V[],
+  ) {}
+}
+class InnerNode<V> implements Inner<V> {
+  constructor(
+    public seps: readonly number[],
+    public kids: readonly Tree<V>[],
+  ) {}
+}
+
+/** A chunk node (see ChunkNode for why not a literal). */
+export function chunk<V>(keys: readonly number[], tags: readonly number[], vals: readonly V[]): Chunk<V> {
+  return new ChunkNode(keys, tags, vals);
+}
+
+/** An inner node (see ChunkNode for why not a literal). */
+export function inner<V>(seps: readonly number[], kids: readonly Tree<V>[]): Inner<V> {
+  return new InnerNode(seps, kids);
+}
+
 /** The map: a root, its height (inner levels above the chunks) and a size, all immutable. */
 export interface PMap<V> {
   readonly root: Tree<V>;
@@ -27,14 +59,22 @@ export interface PMap<V> {
   readonly size: number;
 }
 
-export const EMPTY_CHUNK: Chunk<never> = { keys: [], tags: [], vals: [] };
+export const EMPTY_CHUNK: Chunk<never> = chunk<never>([], [], []);
 
 export function rootOf<V>(m: PMap<V>): Tree<V> {
   return m.root;
 }
 
+class PMapHead<V> implements PMap<V> {
+  constructor(
+    readonly root: Tree<V>,
+    readonly height: number,
+    readonly size: number,
+  ) {}
+}
+
 export function mk<V>(root: Tree<V>, height: number, size: number): PMap<V> {
-  return { root, height, size };
+  return new PMapHead(root, height, size);
 }
 
 /** The empty map. */
@@ -106,11 +146,11 @@ export function join<V>(a: Tree<V>, b: Tree<V>, depth: number, sepB: number): Tr
   if (depth === 0) {
     const x = a as Chunk<V>;
     const y = b as Chunk<V>;
-    return { keys: x.keys.concat(y.keys), tags: x.tags.concat(y.tags), vals: x.vals.concat(y.vals) };
+    return chunk(x.keys.concat(y.keys), x.tags.concat(y.tags), x.vals.concat(y.vals));
   }
   const x = a as Inner<V>;
   const y = b as Inner<V>;
   const seps = x.seps.concat(y.seps);
   seps[x.seps.length] = sepB;
-  return { seps, kids: x.kids.concat(y.kids) };
+  return inner(seps, x.kids.concat(y.kids));
 }

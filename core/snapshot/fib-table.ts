@@ -27,6 +27,24 @@ export interface FibTable {
   readonly sigs: AliasSigs;
 }
 
+/**
+ * Tables are made by `new`, never as object literals: an in-place replay changes the table
+ * object it made (tableSetAliases with an edit), and V8 places the objects of a literal site
+ * whose objects tend to live long (a checkpoint index keeps one table per checkpoint) in the
+ * old generation, where such a change keeps every young node it points to alive until a full
+ * collection (see _pmap-node.ts ChunkNode). Constructor calls are not placed so.
+ */
+class Table implements FibTable {
+  constructor(
+    readonly id: number,
+    public leaves: PMap<readonly FibAlias[]>,
+    public lenCounts: readonly number[],
+    readonly versions: InfoVersions,
+    readonly index: InfoIndex,
+    readonly sigs: AliasSigs,
+  ) {}
+}
+
 /** The map key: dst then 32-plen, so ascending keys are the dump order. */
 export function prefixKey(dst: Ip4, plen: number): number {
   return dst * 256 + (32 - plen);
@@ -39,18 +57,18 @@ function keyToPrefix(key: number): [Ip4, number] {
 
 /** A new empty table (fib_trie_table). */
 export function emptyTable(id: number, sigs: AliasSigs): FibTable {
-  return { id, leaves: pmapEmpty(), lenCounts: new Array<number>(33).fill(0), versions: InfoVersions.EMPTY, index: new InfoIndex(), sigs };
+  return new Table(id, pmapEmpty(), new Array<number>(33).fill(0), InfoVersions.EMPTY, new InfoIndex(), sigs);
 }
 
 /** The table with other versions of its infos (a device event: fib_sync_down_dev(), fib_sync_up()). */
 export function tableWithVersions(t: FibTable, versions: InfoVersions): FibTable {
   if (versions === t.versions) return t;
-  return { id: t.id, leaves: t.leaves, lenCounts: t.lenCounts, versions, index: t.index, sigs: t.sigs };
+  return new Table(t.id, t.leaves, t.lenCounts, versions, t.index, t.sigs);
 }
 
 /** A table of the given leaves, versions and index (a rebuilt table: fib_table_flush()). */
 export function tableOf(id: number, leaves: PMap<readonly FibAlias[]>, lenCounts: readonly number[], versions: InfoVersions, index: InfoIndex, sigs: AliasSigs): FibTable {
-  return { id, leaves, lenCounts, versions, index, sigs };
+  return new Table(id, leaves, lenCounts, versions, index, sigs);
 }
 
 const NO_ALIASES: readonly FibAlias[] = Object.freeze([]);
@@ -92,7 +110,7 @@ export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: re
     own[plen] = (own[plen] ?? 0) + (leaves.size - t.leaves.size);
     counts = own;
   }
-  if (edit === null) return { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index, sigs: t.sigs };
+  if (edit === null) return new Table(t.id, leaves, counts, t.versions, t.index, t.sigs);
   // In place: the table this edit made at its last update is changed, not copied (only
   // the newest table of an edit is valid, as for its nodes); else a new one, the edit's.
   if (edit.table === t) {
@@ -101,7 +119,7 @@ export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: re
     m.lenCounts = counts;
     return t;
   }
-  const nt: FibTable = { id: t.id, leaves, lenCounts: counts, versions: t.versions, index: t.index, sigs: t.sigs };
+  const nt: FibTable = new Table(t.id, leaves, counts, t.versions, t.index, t.sigs);
   edit.table = nt;
   return nt;
 }

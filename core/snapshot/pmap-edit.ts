@@ -1,7 +1,7 @@
 // The persistent map's in-place updates (a transient), owned by a PMapEdit: for a replay
 // that keeps no history, as the kernel's fib_table_insert() changes its trie in place.
 
-import { CHUNK, FANOUT, chunkAt, childIndex, lowerBound, mk, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
+import { CHUNK, FANOUT, chunk, inner as innerNode, chunkAt, childIndex, lowerBound, mk, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
 import { pmapDelete, pmapSet } from './pmap-update.js';
 
 // In-place updates for a replay that keeps no history (a "transient", as Clojure calls it).
@@ -85,7 +85,7 @@ function ownPath<V>(m: PMap<V>, key: number, edit: PMapEdit): { root: Tree<V>; c
 }
 
 function copyChunk<V>(c: Chunk<V>): Chunk<V> {
-  return { keys: c.keys.slice(), tags: c.tags.slice(), vals: c.vals.slice() };
+  return chunk(c.keys.slice(), c.tags.slice(), c.vals.slice());
 }
 
 /**
@@ -95,7 +95,7 @@ function copyChunk<V>(c: Chunk<V>): Chunk<V> {
  * after every checkpoint it touches.
  */
 function ownedCopy<V>(n: Inner<V>, edit: PMapEdit): Inner<V> {
-  return edit.own({ seps: n.seps, kids: n.kids.slice() });
+  return edit.own(innerNode(n.seps, n.kids.slice()));
 }
 
 /** Inserts x at i of an array, in place (a loop: splice() is a slow generic builtin). */
@@ -212,7 +212,7 @@ function splitInPlace<V>(m: PMap<V>, key: number, value: V, tag: number, edit: P
   // A full parent splits too: the copying path (ownPath's copies, if any, changed nothing of m).
   if (p.kids.length >= FANOUT) return null;
   const at = i >= n - 8 ? i : n >>> 1;
-  const right: Chunk<V> = edit.own({ keys: keys.slice(at), tags: c.tags.slice(at), vals: c.vals.slice(at) });
+  const right: Chunk<V> = edit.own(chunk(keys.slice(at), c.tags.slice(at), c.vals.slice(at)));
   keys.length = at;
   (c.tags as number[]).length = at;
   (c.vals as V[]).length = at;

@@ -3,7 +3,7 @@
 // every earlier version stays intact. fib_trie.c's fib_insert_alias()/fib_remove_alias()
 // change the trie in place under RCU; the model keeps each snapshot instead.
 
-import { CHUNK, EMPTY_CHUNK, FANOUT, chunkAt, copying, entriesOf, insertAt, join, lowerBound, childIndex, mk, pmapEmpty, removeAt, replaceAt, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
+import { CHUNK, EMPTY_CHUNK, FANOUT, chunk, inner as innerNode, chunkAt, copying, entriesOf, insertAt, join, lowerBound, childIndex, mk, pmapEmpty, removeAt, replaceAt, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
 
 /** The value stored under key, or undefined. */
 export function pmapGet<V>(m: PMap<V>, key: number): V | undefined {
@@ -35,10 +35,10 @@ function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number, last: bool
   const i = lowerBound(keys, key);
   if (i < n && keys[i] === key) {
     if (c.vals[i] === value && c.tags[i] === tag) return c;
-    return { keys, tags: c.tags[i] === tag ? c.tags : replaceAt(c.tags, i, tag), vals: replaceAt(c.vals, i, value) };
+    return chunk(keys, c.tags[i] === tag ? c.tags : replaceAt(c.tags, i, tag), replaceAt(c.vals, i, value));
   }
   added = true;
-  if (n < CHUNK) return { keys: insertAt(keys, i, key), tags: insertAt(c.tags, i, tag), vals: insertAt(c.vals, i, value) };
+  if (n < CHUNK) return chunk(insertAt(keys, i, key), insertAt(c.tags, i, tag), insertAt(c.vals, i, value));
   // Full: split where the chunks stay full when keys come mostly in order, as when a table
   // is loaded in address order (longer prefixes at one address go a few keys before the
   // last). A key that goes among the last 8: the chunk keeps all but its last entry when it
@@ -50,13 +50,13 @@ function setChunk<V>(c: Chunk<V>, key: number, value: V, tag: number, last: bool
   const ks = insertAt(keys, i, key);
   const ts = insertAt(c.tags, i, tag);
   const vs = insertAt(c.vals, i, value);
-  const right: Chunk<V> = { keys: ks.slice(at), tags: ts.slice(at), vals: vs.slice(at) };
+  const right: Chunk<V> = chunk(ks.slice(at), ts.slice(at), vs.slice(at));
   splitRight = right;
   splitKey = ks[at]!;
   ks.length = at;
   ts.length = at;
   vs.length = at;
-  return { keys: ks, tags: ts, vals: vs };
+  return chunk(ks, ts, vs);
 }
 
 function setIn<V>(node: Tree<V>, depth: number, key: number, value: V, tag: number, last: boolean): Tree<V> {
@@ -69,24 +69,24 @@ function setIn<V>(node: Tree<V>, depth: number, key: number, value: V, tag: numb
   const spill = depth === 1 ? (last && lastKid) || (!lastKid && (inner.kids[c + 1] as Chunk<V>).keys.length < CHUNK) : last && lastKid;
   const sub = setIn(kid, depth - 1, key, value, tag, spill);
   if (sub === kid) return node;
-  if (splitRight === null) return { seps: inner.seps, kids: replaceAt(inner.kids, c, sub) };
+  if (splitRight === null) return innerNode(inner.seps, replaceAt(inner.kids, c, sub));
   const right = splitRight as Tree<V>;
   splitRight = null;
   const next = inner.kids[c + 1];
   if (next !== undefined && entriesOf(right, depth - 1) + entriesOf(next, depth - 1) <= (depth === 1 ? CHUNK : FANOUT)) {
     // The right half fits with its next sibling: join them rather than add a child.
     const joined = join(right, next, depth - 1, inner.seps[c + 1]!);
-    return { seps: replaceAt(inner.seps, c + 1, splitKey), kids: copying(inner.kids).toSpliced(c, 2, sub, joined) };
+    return innerNode(replaceAt(inner.seps, c + 1, splitKey), copying(inner.kids).toSpliced(c, 2, sub, joined));
   }
   const kids = copying(inner.kids).toSpliced(c, 1, sub, right);
   const seps = insertAt(inner.seps, c + 1, splitKey);
-  if (kids.length <= FANOUT) return { seps, kids };
+  if (kids.length <= FANOUT) return innerNode(seps, kids);
   const at = last ? kids.length - 1 : c + 1 >= kids.length - 3 ? c + 1 : kids.length >>> 1;
-  splitRight = { seps: seps.slice(at), kids: kids.slice(at) };
+  splitRight = innerNode(seps.slice(at), kids.slice(at));
   splitKey = seps[at]!;
   seps.length = at;
   kids.length = at;
-  return { seps, kids };
+  return innerNode(seps, kids);
 }
 
 /** A map with key set to value (and tag, default 0); the same map when nothing changes. */
@@ -98,7 +98,7 @@ export function pmapSet<V>(m: PMap<V>, key: number, value: V, tag = 0): PMap<V> 
   if (root === old) return m;
   let height = m.height;
   if (splitRight !== null) {
-    root = { seps: [0, splitKey], kids: [root, splitRight as Tree<V>] };
+    root = innerNode([0, splitKey], [root, splitRight as Tree<V>]);
     splitRight = null;
     height++;
   }
@@ -111,7 +111,7 @@ function deleteIn<V>(node: Tree<V>, depth: number, key: number): Tree<V> | undef
     const c = node as Chunk<V>;
     const i = lowerBound(c.keys, key);
     if (c.keys[i] !== key) return undefined;
-    return { keys: removeAt(c.keys, i), tags: removeAt(c.tags, i), vals: removeAt(c.vals, i) };
+    return chunk(removeAt(c.keys, i), removeAt(c.tags, i), removeAt(c.vals, i));
   }
   const inner = node as Inner<V>;
   const c = childIndex(inner.seps, key);
@@ -120,17 +120,17 @@ function deleteIn<V>(node: Tree<V>, depth: number, key: number): Tree<V> | undef
   const kids = inner.kids;
   const n = entriesOf(sub, depth - 1);
   const cap = depth === 1 ? CHUNK : FANOUT;
-  if (n === 0) return { seps: removeAt(inner.seps, c), kids: removeAt(kids, c) };
+  if (n === 0) return innerNode(removeAt(inner.seps, c), removeAt(kids, c));
   if (n < cap >>> 2 && kids.length > 1) {
     // Underfull: join with a neighbour when both fit in one node (else leave it, smaller).
     const lo = c + 1 < kids.length ? c : c - 1;
     const left = lo === c ? sub : kids[lo]!;
     const right = lo === c ? kids[lo + 1]! : sub;
     if (entriesOf(left, depth - 1) + entriesOf(right, depth - 1) <= cap) {
-      return { seps: removeAt(inner.seps, lo + 1), kids: copying(kids).toSpliced(lo, 2, join(left, right, depth - 1, inner.seps[lo + 1]!)) };
+      return innerNode(removeAt(inner.seps, lo + 1), copying(kids).toSpliced(lo, 2, join(left, right, depth - 1, inner.seps[lo + 1]!)));
     }
   }
-  return { seps: inner.seps, kids: replaceAt(kids, c, sub) };
+  return innerNode(inner.seps, replaceAt(kids, c, sub));
 }
 
 /** A map without key; the same map when key is absent. */
@@ -160,7 +160,7 @@ export function pmapFromSorted<V>(keys: readonly number[], tags: readonly number
   let mins: number[] = [];
   for (let i = 0; i < n; i += CHUNK) {
     const j = Math.min(n, i + CHUNK);
-    level.push({ keys: keys.slice(i, j), tags: tags.slice(i, j), vals: vals.slice(i, j) });
+    level.push(chunk(keys.slice(i, j), tags.slice(i, j), vals.slice(i, j)));
     mins.push(keys[i]!);
   }
   let height = 0;
@@ -169,7 +169,7 @@ export function pmapFromSorted<V>(keys: readonly number[], tags: readonly number
     const nextMins: number[] = [];
     for (let i = 0; i < level.length; i += FANOUT) {
       const j = Math.min(level.length, i + FANOUT);
-      next.push({ seps: mins.slice(i, j), kids: level.slice(i, j) });
+      next.push(innerNode(mins.slice(i, j), level.slice(i, j)));
       nextMins.push(mins[i]!);
     }
     level = next;
