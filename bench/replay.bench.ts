@@ -16,8 +16,8 @@
 // Each replay runs in a child process, with and without time travel, so that peak
 // memory (maxRSS) is its own; the main figure replays without --explain and --check
 // (causes applied, consequences matched), one more run adds --check. With time travel the
-// child then asks the index for 450 instants (the state there and `ip route get`): 200 of
-// the worst kind (the step just before a checkpoint) and 200 random, after 50 not counted.
+// child then asks the index for 2,050 instants (the state there and `ip route get`): 1,000 of
+// the worst kind (the step just before a checkpoint) and 1,000 random, after 50 not counted.
 // Needs root for the kernel baseline (skipped otherwise).
 //
 // Run: node dist/bench/replay.bench.js [--quick] [--out DIR] [--no-kernel] [--no-check] [--every K]
@@ -85,6 +85,9 @@ interface InstantFigures {
  * then `ip route get` of an address of the table): first the worst kind (the step before a
  * checkpoint: K-1 steps replayed), spread over the trace, then random steps.
  */
+/** Instants of each kind asked (the worst kind, then random ones): enough that a rare pause shows. */
+const INSTANTS = 1000;
+
 function askInstants(idx: CheckpointIndex, every: number): InstantFigures {
   // (`every` is only recorded: checkpoints also come sooner with the change, see checkpoint-index.ts.)
   const n = idx.steps;
@@ -100,9 +103,9 @@ function askInstants(idx: CheckpointIndex, every: number): InstantFigures {
   // The worst kind: the step just before a checkpoint (or the last step), the most steps to apply again.
   const ends = [...idx.checkpointSteps().slice(1).map((c) => c - 1), n];
   const worst: number[] = [];
-  for (let i = 0; i < 200; i++) worst.push(ask(ends[rnd() % ends.length] as number));
+  for (let i = 0; i < INSTANTS; i++) worst.push(ask(ends[rnd() % ends.length] as number));
   const random: number[] = [];
-  for (let i = 0; i < 200; i++) random.push(ask(rnd() % (n + 1)));
+  for (let i = 0; i < INSTANTS; i++) random.push(ask(rnd() % (n + 1)));
   const all = [...worst, ...random].sort((a, b) => a - b);
   const w = [...worst].sort((a, b) => a - b);
   const at = (xs: readonly number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] as number;
