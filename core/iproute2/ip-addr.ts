@@ -26,6 +26,8 @@ export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
     return addrFlush(ctx, opts, a, (ifa) => inetWords(ifa, ctx.names));
   }
   if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump')) notModelled(`ip address ${verb}`);
+  // do_ipaddr(): after every command word, `help` (or a prefix of it) prints the usage.
+  if (matches(verb, 'help')) notModelled('ip address help');
   throw new CommandExit(`Command "${verb}" is unknown, try "ip address help".\n`, 255);
 }
 
@@ -44,6 +46,7 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   let peer: { addr: Ip4; len: number; lenGiven: boolean } | null = null;
   let brd: Ip4 | null = null;
   let brdMode: '+' | '-' | null = null;
+  let anycast = false;
   let scope: number | null = null;
   let dev: string | null = null;
   let label: string | null = null;
@@ -66,6 +69,12 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
         if (p.family === 'inet6') v6 = true;
         brd = p.family === 'inet' ? p.addr : 0;
       }
+    } else if (matches(w, 'metric') || matches(w, 'priority') || matches(w, 'preference')) {
+      // Before the lifetimes, as in ipaddr_modify(): `pref` is a metric, not preferred_lft.
+      const v = a.next();
+      const m = parseUnsigned(v);
+      if (m === undefined) invarg('"metric" value is invalid\n', v);
+      metric = m;
     } else if (matches(w, 'valid_lft')) {
       if (validLft !== null) throw new CommandExit(`Error: duplicate "valid_lft": "${a.peek() ?? ''}" is the second value.\n`, 255);
       validLft = a.next();
@@ -74,8 +83,14 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
       if (preferredLft !== null) throw new CommandExit(`Error: duplicate "preferred_lft": "${a.peek() ?? ''}" is the second value.\n`, 255);
       preferredLft = a.next();
       if (lifetime(preferredLft) === undefined) invarg('preferred_lft value', preferredLft);
-    } else if (w === 'anycast' || matches(w, 'proto')) {
-      notModelled(`ip address ${w}`);
+    } else if (w === 'anycast') {
+      // IFA_ANYCAST: parsed and sent as iproute2 6.1 does (one, an address of the request's
+      // family), then ignored: IPv4's inet_rtm_newaddr() and inet_rtm_deladdr() read no such
+      // attribute (ifa_ipv4_policy has none), so the address is added or deleted as without it.
+      const v = a.next();
+      if (anycast) throw new CommandExit(`Error: duplicate "anycast": "${v}" is the second value.\n`, 255);
+      if (getAddrAf(v, st).family === 'inet6') v6 = true;
+      anycast = true;
     } else if (IFA_FLAG_WORDS.has(w)) {
       // ipaddr_modify()'s ifa_flag_data[]: read-only flags and IPv6-only flags are refused
       // with a warning (the address is still added); autojoin is checked below.
@@ -92,14 +107,10 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
       scope = s;
     } else if (w === 'dev') dev = a.next();
     else if (w === 'label') label = a.next();
-    else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
-      const v = a.next();
-      const m = parseUnsigned(v);
-      if (m === undefined) invarg('"metric" value is invalid\n', v);
-      metric = m;
-    } else {
+    else {
       let word = w;
-      if (matches(word, 'local')) word = a.next();
+      if (word === 'local') word = a.next();
+      if (matches(word, 'help')) notModelled('ip address help');
       if (local !== null) throw new CommandExit(`Error: either "local" is duplicate, or "${word}" is a garbage.\n`, 255);
       local = { ...in4(getPrefixAf(word, st)), word };
     }

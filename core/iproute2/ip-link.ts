@@ -24,6 +24,9 @@ export function ipLink(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (matches(verb, 'set') || matches(verb, 'change')) return linkSet(ctx, a);
   if (matches(verb, 'delete')) return linkDel(ctx, a);
   if (matches(verb, 'show') || matches(verb, 'list') || matches(verb, 'lst')) return linkShow(ctx, opts, a);
+  // do_iplink(): the other commands of iproute2 6.1, and `help` (or a prefix of it), which prints the usage.
+  if (matches(verb, 'replace') || matches(verb, 'xstats') || matches(verb, 'afstats') || matches(verb, 'property')) notModelled(`ip link ${verb}`);
+  if (matches(verb, 'help')) notModelled('ip link help');
   throw new CommandExit(`Command "${verb}" is unknown, try "ip link help".\n`, 255);
 }
 
@@ -131,12 +134,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (out.name !== null) throw new CommandExit(`Error: duplicate "name": "${v}" is the second value.\n`, 255);
       if (!checkIfname(v)) invarg('"name" not a valid ifname', v);
       out.name = v;
-    } else if (w === 'dev') {
-      const v = a.next();
-      if (!checkAltifname(v)) invarg('"dev" not a valid ifname', v);
-      out.dev = v;
-    }
-    else if (w === 'master') {
+    } else if (w === 'master') {
       out.master = a.next();
       // iplink_parse(): the master is looked up while parsing, an invarg() when missing.
       if (deviceByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
@@ -176,10 +174,15 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       else out.flagValue &= ~f.bit;
     } else if (['trailers', 'dynamic', 'netns', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
       notModelled(`ip link ${w}`);
-    } else if (out.dev === null) {
-      if (!checkAltifname(w)) invarg('"dev" not a valid ifname', w);
-      out.dev = w;
-    } else throw new CommandExit(`Error: either "dev" is duplicate, or "${w}" is a garbage.\n`, 255);
+    } else {
+      // iplink_parse()'s last branch: `help` (or a prefix of it) prints the usage; else the
+      // device, after an optional `dev`, given once.
+      if (matches(w, 'help')) notModelled('ip link help');
+      const v = w === 'dev' ? a.next() : w;
+      if (out.dev !== null) throw new CommandExit(`Error: either "dev" is duplicate, or "${v}" is a garbage.\n`, 255);
+      if (!checkAltifname(v)) invarg('"dev" not a valid ifname', v);
+      out.dev = v;
+    }
     a.advance();
   }
   return out;

@@ -46,6 +46,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
       tos = t;
     } else if (matches(w, 'from')) {
       const v = a.next();
+      if (matches(v, 'help')) notModelled('ip route help');
       fromOk = true;
       src = inetPrefix(getPrefixAf(v, st)).addr;
     } else if (matches(w, 'iif')) idev = a.next();
@@ -82,6 +83,8 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
     else {
       let word = w;
       if (word === 'to') word = a.next();
+      // iproute_get(): `help` (or a prefix of it) where the destination goes prints the usage.
+      if (matches(word, 'help')) notModelled('ip route help');
       const p = inetPrefix(getPrefixAf(word, st));
       if (p.len !== 32 && st.family === 'inet') ctx.warn(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.\n`);
       dst = p.addr;

@@ -27,6 +27,8 @@ export function ipRoute(ctx: CommandContext, opts: GlobalOptions, argv: readonly
   if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump') || matches(verb, 'test')) {
     notModelled(`ip route ${verb}`);
   }
+  // do_iproute(): after every command word, `help` (or a prefix of it) prints the usage.
+  if (matches(verb, 'help')) notModelled('ip route help');
   throw new CommandExit(`Command "${verb}" is unknown, try "ip route help".\n`, 255);
 }
 

@@ -27,6 +27,8 @@ export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return ruleList(ctx, opts, a);
   if (matches(verb, 'flush')) return ruleFlush(ctx, a);
   if (matches(verb, 'save') || matches(verb, 'restore')) notModelled(`ip rule ${verb}`);
+  // do_iprule(): after every command word, `help` (or a prefix of it) prints the usage.
+  if (matches(verb, 'help')) notModelled('ip rule help');
   throw new CommandExit(`Command "${verb}" is unknown, try "ip rule help".\n`, 255);
 }
 
@@ -132,6 +134,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       m.ipproto = n;
     } else if (matches(w, 'sport')) m.sport = portRange(a.next(), 'sport');
     else if (matches(w, 'dport')) m.dport = portRange(a.next(), 'dport');
+    else if (matches(w, 'help')) notModelled('ip rule help');
     else if (matches(w, 'goto')) {
       const v = a.next();
       const n = parseUnsigned(v);
@@ -142,6 +145,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
     else if (w === 'blackhole' || w === 'unreachable' || w === 'prohibit') action = w;
     else if (w === 'type') {
       const v = a.next();
+      if (matches(v, 'help')) notModelled('ip rule help');
       if (v !== 'blackhole' && v !== 'unreachable' && v !== 'prohibit' && v !== 'unicast') invarg('Failed to parse rule type', v);
       action = v === 'unicast' ? 'lookup' : v;
     } else throw new CommandExit(`Error: argument "${w}" is wrong: Failed to parse rule type\n`, 255);
