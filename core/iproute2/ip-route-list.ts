@@ -7,7 +7,7 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import { RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
 import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
-import { formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
+import { dumpedGateway, formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
 import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
@@ -65,8 +65,12 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
   if (f.rdst !== undefined && (f.rdst.len > r.plen || !prefixMatch(r.dst, f.rdst.addr, f.rdst.len))) return false;
   if (f.mdst !== undefined && (f.mdst.len < r.plen || !prefixMatch(r.dst, f.mdst.addr, r.plen))) return false;
   if (f.via !== undefined) {
-    const gw = info.nhs[0]?.gw ?? null;
-    if (gw === null || !prefixMatch(gw, f.via.addr, f.via.len)) return false;
+    // filter_nlmsg(): a route whose RTA_VIA is of another family fails; else the selector is
+    // matched against RTA_GATEWAY, 0.0.0.0 when the dump has none (a multipath route, a route
+    // without a gateway): `via 10.1.0.2` leaves out a multipath route through it, `via 0/0`
+    // keeps every route.
+    const g = dumpedGateway(ctx.snapshot, r);
+    if (g.gw6 !== undefined || !prefixMatch(g.gw ?? 0, f.via.addr, f.via.len)) return false;
   }
   if (f.src !== undefined && (info.prefsrc === 0 || !prefixMatch(info.prefsrc, f.src.addr, f.src.len))) return false;
   if (f.realmmask !== undefined && f.realmmask !== 0) {

@@ -140,6 +140,16 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
 }
 
 /** One route in `ip route show` text, ending in " \n" (multipath legs on tab-indented lines). */
+/**
+ * The gateway a dump of the route carries at its top level (fib_dump_info()): RTA_GATEWAY
+ * (gw) or RTA_VIA (gw6) of a single-path route, none for a multipath one (its legs' are
+ * inside RTA_MULTIPATH) or a route without a gateway.
+ */
+export function dumpedGateway(s: FibSnapshot, r: FibRoute): { readonly gw: number | null; readonly gw6: string | undefined } {
+  const v = view(s, r);
+  return { gw: v.gw, gw6: v.gw6 };
+}
+
 export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): string {
   const v = view(s, r, tableOverride);
   const d = hide.details === true;
