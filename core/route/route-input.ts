@@ -3,10 +3,10 @@
 // forwarding), as inet_rtm_getroute() runs it for a packet from src arriving on iif.
 // Split from route-output.ts.
 
-import { isLbcast, isLoopback, isMulticast, type Ip4 } from '../net/ip4.js';
+import { isLbcast, isLoopback, isMulticast, maskOf, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { NetDevice } from '../snapshot/net-device.js';
-import { type ResolvedNh } from '../trie/fib-table-lookup.js';
+import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { fibLookup, isLocalAddress } from './fib-lookup.js';
 import { makeFlow, LOOPBACK_IFINDEX } from '../net/flow.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
@@ -50,23 +50,78 @@ export function routeInput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote
 }
 
 /**
- * fib_validate_source() with rp_filter off: may `src` arrive on inDev?
- * 1. fast path (unless the route goes back out of inDev with redirects on): accept_local
- *    accepts; without custom rules or user local routes, a source that is one of our
- *    addresses is a martian (inet_lookup_ifaddr_rcu), anything else is fine;
- * 2. __fib_validate_source(): look the source up; no route is fine, a route that is not
- *    unicast (or local with accept_local) makes it a martian.
+ * fib_rules_require_fldissect: some rule selects on ipproto or ports and not on iif lo
+ * (fib_rule_requires_fldissect()); only then does the reverse lookup carry the protocol and
+ * the swapped ports (fib4_rules_early_flow_dissect()).
  */
-function fibValidateSource(s: FibSnapshot, src: Ip4, dst: Ip4, tos: number, oif: number, inDev: NetDevice): boolean {
-  const orconf = (k: 'accept_local' | 'send_redirects'): boolean => inDev.conf.values[k] !== 0 || s.confAll.values[k] !== 0;
+function rulesRequireFldissect(s: FibSnapshot): boolean {
+  if (!s.customRules) return false;
+  for (const r of s.rules) if (r.iifName !== 'lo' && (r.ipproto !== 0 || r.sport !== null || r.dport !== null)) return true;
+  return false;
+}
+
+/** The packet fib_validate_source() checks: its source, destination, tos, mark and ports as inet_rtm_getroute() built it. */
+interface SourceCheck {
+  readonly src: Ip4;
+  readonly dst: Ip4;
+  readonly tos: number;
+  readonly mark: number;
+  readonly proto: number;
+  readonly sport: number;
+  readonly dport: number;
+}
+
+/**
+ * fib_validate_source(): may a packet from `src` arrive on inDev, to be sent out of `oif`
+ * (0: delivered locally)? null when it is a martian (the caller's EINVAL), else whether the
+ * source is directly reachable on inDev (RTCF_DIRECTSRC: the reverse route's nexthop has
+ * host scope), which __mkroute_input() needs for a redirect.
+ * 1. rp_filter is IN_DEV_RPFILTER: the larger of the device's and `all`'s values.
+ * 2. Fast path, with rp_filter 0 and unless the packet goes back out of inDev with
+ *    send_redirects on (either value): accept_local accepts; without custom rules or user
+ *    local routes a source that is one of our addresses is a martian
+ *    (inet_lookup_ifaddr_rcu), anything else passes (not direct).
+ * 3. __fib_validate_source(): the reverse lookup (src and dst swapped, iif the out device or
+ *    lo, the mark with src_valid_mark, protocol and swapped ports only when rules need
+ *    them). No route: martian with rp_filter, else passes. A route that is not unicast (or
+ *    local with accept_local) is a martian. A route through inDev (any leg), or local when
+ *    inDev is lo, passes (direct if its nexthop has host scope). Then an inDev without
+ *    addresses goes as "no route"; strict rp_filter (1) is a martian; loose (2) passes,
+ *    direct if a lookup restricted to inDev (link state ignored) finds a unicast route
+ *    with a host-scope nexthop.
+ */
+function fibValidateSource(s: FibSnapshot, pkt: SourceCheck, oif: number, inDev: NetDevice): { readonly direct: boolean } | null {
+  const all = s.confAll.values;
+  const dev = inDev.conf.values;
+  const orconf = (k: 'accept_local' | 'send_redirects' | 'src_valid_mark'): boolean => dev[k] !== 0 || all[k] !== 0;
+  const rpf = Math.max(dev.rp_filter ?? 0, all.rp_filter ?? 0);
   const acceptLocal = orconf('accept_local');
-  if (inDev.ifindex !== oif || !orconf('send_redirects')) {
-    if (acceptLocal) return true;
-    if (!s.customRules && !s.customLocalRoutes) return !isLocalAddress(s, src);
+  const PASS = { direct: false };
+  if (rpf === 0 && (inDev.ifindex !== oif || !orconf('send_redirects'))) {
+    if (acceptLocal) return PASS;
+    if (!s.customRules && !s.customLocalRoutes) return isLocalAddress(s, pkt.src) ? null : PASS;
   }
-  const rev = fibLookup(s, makeFlow({ daddr: src, saddr: dst, tos, iif: oif !== 0 ? oif : LOOPBACK_IFINDEX }));
-  if (!rev.ok) return true;
-  return rev.res.type === 'unicast' || (rev.res.type === 'local' && acceptLocal);
+  const dissect = rulesRequireFldissect(s);
+  const flow = makeFlow({
+    daddr: pkt.src,
+    saddr: pkt.dst,
+    tos: pkt.tos,
+    iif: oif !== 0 ? oif : LOOPBACK_IFINDEX,
+    mark: orconf('src_valid_mark') ? pkt.mark : 0,
+    ...(dissect ? { proto: pkt.proto, sport: pkt.dport, dport: pkt.sport } : {}),
+  });
+  const lastResort = rpf !== 0 ? null : PASS;
+  const rev = fibLookup(s, flow);
+  if (!rev.ok) return lastResort;
+  const res = rev.res;
+  if (res.type !== 'unicast' && (res.type !== 'local' || !acceptLocal)) return null;
+  const nhs = aliasNexthops(s, res.alias);
+  const devMatch = (nhs !== 'blackhole' && nhs.some((nh) => nh.dev === inDev.ifindex)) || (res.type === 'local' && inDev.ifindex === LOOPBACK_IFINDEX);
+  if (devMatch) return { direct: res.nh.scope >= RT_SCOPE_HOST };
+  if (inDev.addrs.length === 0) return lastResort;
+  if (rpf === 1) return null;
+  const loose = fibLookup(s, { ...flow, oif: inDev.ifindex }, { ignoreLinkstate: true });
+  return { direct: loose.ok && loose.res.type === 'unicast' && loose.res.nh.scope >= RT_SCOPE_HOST };
 }
 
 /** An input packet delivered through lo without a FIB result (ip_route_input_mc, brd_input). */
@@ -91,6 +146,20 @@ function localDelivery(req: RouteGetRequest, type: RouteType, cache: CacheFlags)
   };
 }
 
+/** The packet of an `ip route get ... iif` request as fib_validate_source() sees it (daddr 0 for broadcast and multicast input). */
+function sourceCheck(req: RouteGetRequest, dst: Ip4): SourceCheck {
+  return { src: req.src, dst, tos: req.tos, mark: req.mark, proto: req.ipproto, sport: req.sport, dport: req.dport };
+}
+
+/** inet_addr_onlink(): some address of the device has a subnet holding `a`, and `b` too unless b is 0. */
+function addrOnlink(dev: NetDevice, a: Ip4, b: Ip4): boolean {
+  for (const ifa of dev.addrs) {
+    const m = maskOf(ifa.prefixlen);
+    if (((a ^ ifa.address) & m) === 0 && (b === 0 || ((b ^ ifa.address) & m) === 0)) return true;
+  }
+  return false;
+}
+
 /** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
 function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
   const inDev = s.devices.get(req.iif);
@@ -103,13 +172,13 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
     // ip_route_input_mc() then delivers it locally through lo.
     if (dst !== 0xe0000001 || !inDev.up) return { ok: false, errno: 'EINVAL' };
     if (isMulticast(src) || isLbcast(src) || isLoopback(src)) return { ok: false, errno: 'EINVAL' };
-    if (src !== 0 && !fibValidateSource(s, src, 0, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
+    if (src !== 0 && fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return localDelivery(req, 'multicast', { ...NO_FLAGS, local: true, multicast: true });
   }
   if (isLbcast(dst) || (src === 0 && dst === 0)) {
     // brd_input: no FIB lookup; a non-zero source must pass fib_validate_source() (its
     // fast path: not one of our addresses).
-    if (src !== 0 && !fibValidateSource(s, src, 0, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
+    if (src !== 0 && fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return localDelivery(req, 'broadcast', { ...NO_FLAGS, local: true, broadcast: true });
   }
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") only a zero source or a zero
@@ -151,22 +220,26 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
     iif: req.iif,
     ...gap,
   };
-  if (res.type === 'broadcast') return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true } } };
+  if (res.type === 'broadcast') {
+    // ip_route_input_slow(): brd_input validates a non-zero source (daddr 0, no out device).
+    if (fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
+    return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true } } };
+  }
   if (res.type === 'local') {
-    if (!fibValidateSource(s, src, dst, req.tos, 0, inDev)) return { ok: false, errno: 'EINVAL' };
+    if (fibValidateSource(s, sourceCheck(req, dst), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true } } };
   }
   if (!forwarding) return { ok: false, errno: 'EHOSTUNREACH' };
   if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
   // ip_mkroute_input(): fib_select_multipath() without a flow, so the hash alone decides.
   const nh: ResolvedNh = selectPath(s, res, 0, note).nh;
-  if (!fibValidateSource(s, src, dst, req.tos, nh.dev, inDev)) return { ok: false, errno: 'EINVAL' };
-  let redirect = false;
-  if (nh.dev === req.iif && inDev.conf.values.send_redirects !== 0 && s.confAll.values.send_redirects !== 0) {
-    // __fib_validate_source(): the reverse route uses the same device with a host-scope nexthop.
-    const rev = fibLookup(s, makeFlow({ daddr: src, saddr: dst, tos: req.tos, iif: req.iif, mark: 0 }));
-    if (rev.ok && rev.res.type === 'unicast' && rev.res.nh.dev === req.iif && rev.res.nh.scope >= RT_SCOPE_HOST) redirect = true;
-  }
+  const valid = fibValidateSource(s, sourceCheck(req, dst), nh.dev, inDev);
+  if (valid === null) return { ok: false, errno: 'EINVAL' };
+  // __mkroute_input(): back out of the device it came in on, from a directly reachable
+  // source, with send_redirects (device or all) and shared_media (device or all) or the
+  // source and gateway on one of the device's subnets (inet_addr_onlink()).
+  const orconf = (k: 'send_redirects' | 'shared_media'): boolean => inDev.conf.values[k] !== 0 || s.confAll.values[k] !== 0;
+  const redirect = nh.dev === req.iif && valid.direct && orconf('send_redirects') && (orconf('shared_media') || addrOnlink(inDev, src, nh.gw ?? 0));
   return {
     ok: true,
     answer: {

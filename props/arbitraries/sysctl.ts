@@ -1,4 +1,5 @@
-// `sysctl -w net.ipv4.conf.{all,default,DEV}.{ignore_routes_with_linkdown,promote_secondaries,route_localnet}=0|1`,
+// `sysctl -w net.ipv4.conf.{all,default,DEV}.{ignore_routes_with_linkdown,promote_secondaries,route_localnet,
+// rp_filter,accept_local,src_valid_mark,send_redirects,shared_media,forwarding}=0|1 (rp_filter also 2)`,
 // in procps-ng's option forms (-w, -q -w, -qw, -wq, -n, -e, bare KEY=VALUE, several items), and reads;
 // the nexthop sysctls net.ipv4.{nexthop_compat_mode, fib_multipath_*}, in range and out of it.
 
@@ -6,12 +7,19 @@ import fc from 'fast-check';
 import { cmd, type IpCommand } from './ip-command.js';
 import { deviceName } from './universe.js';
 
+// The keys fib_validate_source() reads (rp_filter 0/1/2, accept_local, src_valid_mark,
+// send_redirects, shared_media) and forwarding go with the `ip route get ... iif` observations.
 const item = (): fc.Arbitrary<{ key: string; value: string; target: string }> =>
-  fc.record({
-    target: fc.oneof({ arbitrary: fc.constantFrom('all', 'default'), weight: 2 }, { arbitrary: deviceName(), weight: 3 }, { arbitrary: fc.constant('nosuch'), weight: 1 }),
-    key: fc.constantFrom('ignore_routes_with_linkdown', 'ignore_routes_with_linkdown', 'promote_secondaries', 'route_localnet'),
-    value: fc.constantFrom('0', '1', '1'),
-  });
+  fc
+    .record({
+      target: fc.oneof({ arbitrary: fc.constantFrom('all', 'default'), weight: 2 }, { arbitrary: deviceName(), weight: 3 }, { arbitrary: fc.constant('nosuch'), weight: 1 }),
+      key: fc.oneof(
+        { arbitrary: fc.constantFrom('ignore_routes_with_linkdown', 'ignore_routes_with_linkdown', 'promote_secondaries', 'route_localnet'), weight: 4 },
+        { arbitrary: fc.constantFrom('rp_filter', 'rp_filter', 'accept_local', 'src_valid_mark', 'send_redirects', 'shared_media', 'forwarding'), weight: 2 },
+      ),
+      value: fc.constantFrom('0', '1', '1', '2'),
+    })
+    .map((i) => (i.value === '2' && i.key !== 'rp_filter' ? { ...i, value: '1' } : i));
 
 /** The option words procps-ng sysctl takes for a write. */
 const writeOptions = (): fc.Arbitrary<string[]> => fc.constantFrom(['-w'], ['-w'], ['-w'], ['-q', '-w'], ['-qw'], ['-wq'], ['-n', '-w'], ['-ew'], []);
