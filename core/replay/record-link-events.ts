@@ -52,6 +52,7 @@ const INET_CONF_INDEX: readonly (readonly [DevconfKey, number])[] = [
   ['forwarding', 1],
   ['proxy_arp', 3],
   ['send_redirects', 6],
+  ['shared_media', 7],
   ['rp_filter', 8],
   ['promote_secondaries', 20],
   ['accept_local', 23],

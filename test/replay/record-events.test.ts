@@ -95,6 +95,7 @@ test('IFLA_INET_CONF reveals sysctls no netconf message announces (promote_secon
   conf[0] = v.forwarding;
   conf[2] = v.proxy_arp;
   conf[5] = v.send_redirects;
+  conf[6] = v.shared_media;
   conf[7] = v.rp_filter;
   conf[19] = 1;
   conf[22] = v.accept_local;
@@ -103,6 +104,9 @@ test('IFLA_INET_CONF reveals sysctls no netconf message announces (promote_secon
   conf[28] = v.ignore_routes_with_linkdown;
   conf[31] = v.bc_forwarding;
   assert.deepEqual(inetConfEvents(3, conf, s).map((e) => [e.key, e.value]), [['promote_secondaries', 1]]);
+  // shared_media (IPV4_DEVCONF_SHARED_MEDIA, 7) decides a <redirect> on the input path.
+  conf[6] = 0;
+  assert.deepEqual(inetConfEvents(3, conf, s).map((e) => [e.key, e.value]), [['shared_media', 0], ['promote_secondaries', 1]]);
 });
 
 test('a goto rule and its deletion', () => {
