@@ -4,7 +4,7 @@
 // doit handler of the message type); the handlers live in the folders of their kernel files.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { Change, Effect } from '../snapshot/effects.js';
+import { isInfoChange, type Change, type Effect } from '../snapshot/effects.js';
 import { expandChanges } from '../snapshot/info-changes.js';
 import { Txn, txnChanged } from '../snapshot/txn.js';
 import { assertNever, type FibEvent } from '../events/fib-event.js';
@@ -37,20 +37,67 @@ export interface Step {
   readonly error: KernelError | null;
 }
 
-/** A step whose effects are listed from its changes when first read. */
-class ReducedStep implements Step {
+/** One event with what the reducer made of it (the replay's AppliedEvent has this shape). */
+export interface ReducedEvent {
+  readonly event: FibEvent;
+  readonly step: Step;
+}
+
+/**
+ * A step whose effects are listed from its changes when first read. It is also the pair
+ * (event, step) a replay reports (ReducedEvent: `step` is itself), and holds a single
+ * change without a list (most events make one): a replay of a million route events then
+ * makes one object per reduction, not three.
+ */
+class ReducedStep implements Step, ReducedEvent {
   private listed: readonly Effect[] | null = null;
+  private list: readonly Change[] | null;
   constructor(
     readonly snapshot: FibSnapshot,
-    readonly changes: readonly Change[],
+    /** The only change, when there is exactly one and no list was made. */
+    private readonly one: Change | null,
+    list: readonly Change[] | null,
     readonly error: KernelError | null,
-  ) {}
+    readonly event: FibEvent,
+  ) {
+    this.list = list;
+  }
+  get changes(): readonly Change[] {
+    if (this.list === null) this.list = this.one === null ? NO_CHANGES : [this.one];
+    return this.list;
+  }
   get effects(): readonly Effect[] {
     return (this.listed ??= expandChanges(this.changes));
+  }
+  get step(): Step {
+    return this;
+  }
+  /** The effect when the step made exactly one change and it is an effect (not a per-fib_info change), else null. */
+  get singleEffect(): Effect | null {
+    const c = this.list === null ? this.one : this.list.length === 1 ? (this.list[0] as Change) : null;
+    return c === null || isInfoChange(c) ? null : c;
   }
 }
 
 const NO_CHANGES: readonly Change[] = Object.freeze([]);
+
+/**
+ * The step of a reduction as the pair (event, step): the step itself when the reducer made
+ * it for that event (no object more), else a new pair.
+ */
+export function reducedEvent(step: Step, event: FibEvent): ReducedEvent {
+  return step instanceof ReducedStep && step.event === event ? step : { event, step };
+}
+
+/**
+ * The effect of a step that made exactly one change, an effect (not a per-fib_info change);
+ * null otherwise (then read step.effects). Reads it without listing the step's effects.
+ */
+export function singleEffect(step: Step): Effect | null {
+  if (step instanceof ReducedStep) return step.singleEffect;
+  const es = step.effects;
+  return es.length === 1 ? (es[0] as Effect) : null;
+}
 
 /**
  * Applies one event the way the kernel would.
@@ -76,15 +123,16 @@ export function reduceFib(s: FibSnapshot, e: FibEvent): Step {
 
 /** One reduction on a working copy already reset to s (the runner's entry). */
 export function reduceWith(txn: Txn, s: FibSnapshot, e: FibEvent): Step {
-  return stepOf(txn, s, apply(txn, e));
+  return stepOf(txn, s, apply(txn, e), e);
 }
 
-function stepOf(txn: Txn, s: FibSnapshot, error: KernelError | null): Step {
-  if (!txnChanged(txn) && (error !== null || txn.effects.length === 0)) {
-    return new ReducedStep(s, error === null ? txn.effects : NO_CHANGES, error);
+function stepOf(txn: Txn, s: FibSnapshot, error: KernelError | null, e: FibEvent): Step {
+  const changed = txnChanged(txn);
+  if (!changed && (error !== null || txn.firstChange === null)) {
+    return error === null ? new ReducedStep(s, txn.firstChange, txn.effectList, null, e) : new ReducedStep(s, null, NO_CHANGES, error, e);
   }
-  if (error !== null && !txnChanged(txn)) return new ReducedStep(s, NO_CHANGES, error);
-  return new ReducedStep(txn.commit(), txn.effects, error);
+  if (error !== null && !changed) return new ReducedStep(s, null, NO_CHANGES, error, e);
+  return new ReducedStep(txn.commit(), txn.firstChange, txn.effectList, error, e);
 }
 
 /**
@@ -96,7 +144,13 @@ function ruleAdd(txn: Txn, e: RuleAddEvent): KernelError | null {
 }
 
 function apply(txn: Txn, e: FibEvent): KernelError | null {
+  // Route requests first: a switch on strings is a chain of comparisons, and a replay's
+  // events are mostly route requests.
   switch (e.type) {
+    case 'route-new':
+      return inetRtmNewroute(txn, e);
+    case 'route-del':
+      return inetRtmDelroute(txn, e);
     case 'link-add':
       return rtnlNewlink(txn, e);
     case 'link-set':
@@ -109,10 +163,6 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
       return inetRtmNewaddr(txn, e);
     case 'addr-del':
       return inetRtmDeladdr(txn, e);
-    case 'route-new':
-      return inetRtmNewroute(txn, e);
-    case 'route-del':
-      return inetRtmDelroute(txn, e);
     case 'rule-add':
       return ruleAdd(txn, e);
     case 'rule-del':

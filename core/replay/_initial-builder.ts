@@ -6,7 +6,7 @@
 
 import { canonicalIp6 } from '../net/ip6.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { initialSnapshot } from '../snapshot/snapshot.js';
+import { initialSnapshot, snapshotOf } from '../snapshot/snapshot.js';
 import { reduceFib } from '../reduce/reduce.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { SysctlTarget } from '../events/sysctl.js';
@@ -129,7 +129,7 @@ export function nexthopEvent(n: IpNexthop, b: Builder, names: PrintNames): FibEv
 export function withTable(s: FibSnapshot, t: FibTable): FibSnapshot {
   const tables = new Map(s.tables);
   tables.set(t.id, t);
-  return { ...s, tables };
+  return snapshotOf({ ...s, tables });
 }
 
 /** addr-add of every IPv4 address of one `ip -j addr` element, in dump order (refusals ignored). */

@@ -17,6 +17,7 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { FibRunner } from '../reduce/fib-runner.js';
+import { reducedEvent } from '../reduce/reduce.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Change } from '../snapshot/effects.js';
 import { expandChanges } from '../snapshot/info-changes.js';
@@ -141,7 +142,8 @@ export class ReplayState {
   reduceOne(event: FibEvent): AppliedEvent {
     const step = this.runner.reduce(this.snap, event);
     this.snap = step.snapshot;
-    return { event, step };
+    // The reducer's step is the pair itself (reduce.ts, reducedEvent()): no object more.
+    return reducedEvent(step, event);
   }
 
   /**

@@ -97,7 +97,7 @@ export class TraceReplayer {
   push(r: TraceRecord): readonly ReplayStep[] {
     if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return NO_STEPS;
     const seq = r.dump ? 0 : ++this.seq;
-    this.queue.push({ record: r, seq, applied: false });
+    this.queue.add(r, seq);
     if (this.queue.length <= this.st.lookahead) return NO_STEPS;
     // Usually one record leaves the queue: its steps are returned as they are.
     let out = this.next();

@@ -17,6 +17,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { isProblem, routeEvent, usesIpv6, type Unconvertible } from './record-events.js';
 import { predictedNotifications } from './notification.js';
 import { trackMetrics } from './route-metrics-table.js';
+import { singleEffect } from '../reduce/reduce.js';
 import { kernelOriginated } from './burst-cause.js';
 import type { Queued } from './record-queue.js';
 import { matchPending, type PendingNotifications } from './pending-notifications.js';
@@ -50,24 +51,33 @@ export function routeCauseStep(st: ReplayState, pending: PendingNotifications, q
   const before = st.snap;
   const a = st.reduceOne(ev);
   const applied = [a];
-  const effects = a.step.effects;
-  const error = a.step.error;
-  if (st.metrics.size > 0 || r.metrics !== undefined) st.metrics = trackMetrics(st.metrics, effects, r);
-  const silent = st.explain ? st.silentOf(before, effects, [ev]) : NO_SILENT;
+  const step = a.step;
+  const error = step.error;
+  if (st.metrics.size > 0 || r.metrics !== undefined) st.metrics = trackMetrics(st.metrics, step.effects, r);
+  const silent = st.explain ? st.silentOf(before, step.effects, [ev]) : NO_SILENT;
   q.applied = true;
   const notes: readonly string[] = error === null ? NO_NOTES : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
   let notified = 0;
   let own: Effect | undefined;
-  for (const e of effects) {
-    if (!e.notified || e.kind === 'link') continue;
-    notified++;
-    own = e;
+  // The one effect of a plain route request, read without listing the step's effects.
+  const one = singleEffect(step);
+  if (one !== null) {
+    if (one.notified && one.kind !== 'link') {
+      notified = 1;
+      own = one;
+    }
+  } else {
+    for (const e of step.effects) {
+      if (!e.notified || e.kind === 'link') continue;
+      notified++;
+      own = e;
+    }
   }
   const selfMatch = notified === 1 && own !== undefined && (r.op === 'new' ? own.kind === 'route-add' || own.kind === 'route-replace' : own.kind === 'route-del');
   // Nothing will be added to this step's findings: the shared empty list.
   if (selfMatch && !st.check) return st.stepOf(q, 'cause', applied, silent, NO_FINDINGS as CheckFinding[], notes);
   const findings: CheckFinding[] = [];
-  pending.add(predictedNotifications(before, st.snap, effects), q.seq, r.time);
+  pending.add(predictedNotifications(before, st.snap, step.effects), q.seq, r.time);
   const left = matchPending(pending, q, st.notificationsOf(r), findings);
   for (const n of left) {
     findings.push({ kind: 'unexpected', captured: n, seq: q.seq, ...(r.time !== undefined ? { time: r.time } : {}), why: notes[0] ?? 'the model did not predict this notification for the request it stands for' });

@@ -14,7 +14,11 @@ import { tableRoutes } from '../snapshot/fib-table.js';
 import { rulesHaveRealms } from './rt-class-tag.js';
 import { NO_FLAGS, selectPath, type CacheFlags, type HashNote, type RouteGetAnswer, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
 
-const tclassidUsers = new WeakMap<FibSnapshot, boolean>();
+/**
+ * By snapshot, with the generation it was found at: a replay without history moves its
+ * newest snapshot on in place (txn.ts, Txn.commit()), so the object alone does not name a state.
+ */
+const tclassidUsers = new WeakMap<FibSnapshot, { readonly generation: number; readonly users: boolean }>();
 
 /**
  * fib_num_tclassid_users() > 0: some route or rule (fib4_rule_configure()) has realms. fib_validate_source() then always
@@ -22,19 +26,18 @@ const tclassidUsers = new WeakMap<FibSnapshot, boolean>();
  * route's tclassid, which the model does not compute.
  */
 function hasTclassidUsers(s: FibSnapshot): boolean {
-  let v = tclassidUsers.get(s);
-  if (v === undefined) {
-    v = rulesHaveRealms(s);
-    outer: for (const t of v ? [] : s.tables.values()) {
-      for (const r of tableRoutes(t)) {
-        if (r.alias.info.nhs.some((nh) => (nh.tclassid ?? 0) !== 0)) {
-          v = true;
-          break outer;
-        }
+  const known = tclassidUsers.get(s);
+  if (known !== undefined && known.generation === s.generation) return known.users;
+  let v = rulesHaveRealms(s);
+  outer: for (const t of v ? [] : s.tables.values()) {
+    for (const r of tableRoutes(t)) {
+      if (r.alias.info.nhs.some((nh) => (nh.tclassid ?? 0) !== 0)) {
+        v = true;
+        break outer;
       }
     }
-    tclassidUsers.set(s, v);
   }
+  tclassidUsers.set(s, { generation: s.generation, users: v });
   return v;
 }
 

@@ -3,6 +3,7 @@
 // Checks run in the kernel's order; the first failure is the answer.
 
 import { ignoreLinkdown, type FibSnapshot } from '../snapshot/snapshot.js';
+import type { NetDevice } from '../snapshot/net-device.js';
 import type { RouteConfig, NexthopSpec } from '../events/route.js';
 import { fibRebalance, nhHasGw, type FibInfo, type FibNh } from '../snapshot/fib-info.js';
 import { fib6NhInit } from './fib6-nh-init.js';
@@ -34,6 +35,8 @@ const fail = (err: KernelError): InfoRefused => new InfoRefused(err);
  * fib_info. Nexthops start `linkdown` on a device without carrier.
  */
 export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResult {
+  const known = sameDeviceRoute(s, cfg);
+  if (known !== null) return known;
   if (fibPropsScope(cfg.type) > cfg.scope) return fail(kerr('EINVAL', 'Invalid scope'));
   if (cfg.nhid !== 0) {
     if (!s.nexthops.has(cfg.nhid)) return fail(kerr('EINVAL', 'Nexthop id does not exist'));
@@ -74,7 +77,9 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
       // it when the info is new), so that a request like many before allocates nothing here.
       const err = checkNhNongw(s, one, SCRATCH_NH);
       if (err !== null) return fail(err);
-      return finish(s, cfg, SCRATCH_NHS);
+      const info = finish(s, cfg, SCRATCH_NHS);
+      if (!(info instanceof InfoRefused)) rememberDeviceRoute(s, cfg, one, info);
+      return info;
     }
     // Sized up front: push() into an empty array would give it 17 slots.
     const checked = new Array<FibNh>(cfg.nhs.length);
@@ -105,6 +110,50 @@ function finish(s: FibSnapshot, cfg: RouteConfig, nhs: readonly FibNh[]): Create
  */
 function rebalance(s: FibSnapshot, nhs: readonly FibNh[]): readonly FibNh[] {
   return fibRebalance(nhs, (dev) => ignoreLinkdown(s, dev));
+}
+
+// The last device route made (a request with one nexthop, a device and no gateway, no
+// prefsrc, no metrics, no nexthop object), and what its fib_info depended on: the request's
+// fields but the prefix, its nexthop spec (the very object: record-route-events.ts gives
+// requests through one device the same one; specs are immutable), the device object (devices
+// are immutable: a change makes a new one) and the lineage's fib_info hash. The kernel builds
+// a fib_info for each request and finds it in fib_info_hash (fib_find_info()); a request
+// equal in all of these gives the same checks and an identical info, so the one found last
+// is given without the checks and the hash lookup: a table loaded through one uplink is a
+// million such requests, and fib_create_info() was ~6% of a replay. Kept by the lineage's
+// hash (InfoHash.memo), so it goes with the lineage's last snapshot.
+// A class, not a literal: a memo lives long (V8 would place a literal site's objects in the
+// old generation, see snapshot.ts, Snapshot).
+class DeviceRouteMemo {
+  constructor(
+    readonly info: FibInfo,
+    readonly spec: NexthopSpec,
+    readonly dev: NetDevice,
+    readonly type: RouteConfig['type'],
+    readonly scope: number,
+    readonly protocol: number,
+    readonly priority: number,
+    readonly table: number,
+    readonly multipath: boolean,
+    readonly flow: number,
+  ) {}
+}
+/** The info of the last device route when `cfg` against `s` is the same request (see DeviceRouteMemo), else null. */
+function sameDeviceRoute(s: FibSnapshot, cfg: RouteConfig): FibInfo | null {
+  const m = s.lineage.infos.memo as DeviceRouteMemo | null;
+  if (m === null || cfg.nhs.length !== 1 || cfg.nhs[0] !== m.spec) return null;
+  if (cfg.nhid !== 0 || cfg.prefsrc !== 0 || (cfg.mx ?? null) !== null) return null;
+  if (cfg.type !== m.type || cfg.scope !== m.scope || cfg.protocol !== m.protocol || cfg.priority !== m.priority || cfg.table !== m.table) return null;
+  if (cfg.multipath !== m.multipath || (cfg.flow ?? 0) !== m.flow) return null;
+  if (s.devices.get(m.spec.dev) !== m.dev) return null;
+  return m.info;
+}
+
+function rememberDeviceRoute(s: FibSnapshot, cfg: RouteConfig, spec: NexthopSpec, info: FibInfo): void {
+  if (cfg.nhid !== 0 || cfg.prefsrc !== 0 || (cfg.mx ?? null) !== null) return;
+  const dev = s.devices.get(spec.dev);
+  if (dev === undefined) return;
+  s.lineage.infos.memo = new DeviceRouteMemo(info, spec, dev, cfg.type, cfg.scope, cfg.protocol, cfg.priority, cfg.table, cfg.multipath, cfg.flow ?? 0);
 }
 
 type MutableNh = { -readonly [K in keyof FibNh]: FibNh[K] };

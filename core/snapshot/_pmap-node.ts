@@ -13,10 +13,19 @@ export interface Chunk<V> {
   readonly keys: readonly number[];
   readonly tags: readonly number[];
   readonly vals: readonly V[];
+  /**
+   * The edit (pmap-edit.ts, PMapEdit) that may change this node in place, or null: set when
+   * an edit makes or copies the node, never by the copying updates. A field rather than a
+   * WeakSet of the edit's nodes: an in-place update asks about the nodes of its path, and a
+   * WeakSet lookup (or add) each was a few percent of a replay.
+   */
+  readonly owner: object | null;
 }
 export interface Inner<V> {
   readonly seps: readonly number[];
   readonly kids: readonly Tree<V>[];
+  /** As Chunk.owner. */
+  readonly owner: object | null;
 }
 export type Tree<V> = Chunk<V> | Inner<V>;
 
@@ -29,6 +38,7 @@ export type Tree<V> = Chunk<V> | Inner<V>;
 // such a node held survived the scavenges until a full collection (scavenges of 10-15 ms,
 // and full collections, in the middle of instants). Constructor calls carry no such site.
 class ChunkNode<V> implements Chunk<V> {
+  owner: object | null = null;
   constructor(
     public keys: readonly number[],
     public tags: readonly number[],
@@ -36,6 +46,7 @@ class ChunkNode<V> implements Chunk<V> {
   ) {}
 }
 class InnerNode<V> implements Inner<V> {
+  owner: object | null = null;
   constructor(
     public seps: readonly number[],
     public kids: readonly Tree<V>[],

@@ -97,6 +97,13 @@ export class InfoHash {
   private lastEntry: Entry | null = null;
 
   /**
+   * What fib_create_info() (semantics/fib-create-info.ts) remembers of the last device
+   * route it made, with the info: kept here, by the lineage's hash, so that it is one
+   * lineage's and goes with it. Opaque to this module.
+   */
+  memo: unknown = null;
+
+  /**
    * The shared info equal to `info` in every field (fib_find_info()): `info` itself the
    * first time.
    *

@@ -94,20 +94,27 @@ export function tableSetAliases(t: FibTable, dst: Ip4, plen: number, aliases: re
     t.index.addList(aliases);
   }
   // One traversal: the map is returned unchanged when nothing changes, and its size tells
-  // whether the prefix was new or went.
+  // whether the prefix was new or went. With an edit, the map may come back the same object
+  // changed in place (PMapEdit.map): the edit's count of changes tells.
   let leaves: PMap<readonly FibAlias[]>;
-  if (edit === null) leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, t.sigs.sig(aliases));
-  else leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, t.sigs.sig(aliases), edit);
-  if (leaves === t.leaves) return t;
+  const size0 = t.leaves.size;
+  if (edit === null) {
+    leaves = aliases.length === 0 ? pmapDelete(t.leaves, key) : pmapSet(t.leaves, key, aliases, t.sigs.sig(aliases));
+    if (leaves === t.leaves) return t;
+  } else {
+    const updates0 = edit.updates;
+    leaves = aliases.length === 0 ? pmapDeleteIn(t.leaves, key, edit) : pmapSetIn(t.leaves, key, aliases, t.sigs.sig(aliases), edit);
+    if (edit.updates === updates0) return t;
+  }
   let counts = t.lenCounts;
-  if (leaves.size !== t.leaves.size) {
+  if (leaves.size !== size0) {
     let own: number[];
     if (edit !== null && edit.owns(t.lenCounts)) own = t.lenCounts as number[];
     else {
       own = t.lenCounts.slice();
       if (edit !== null) edit.own(own);
     }
-    own[plen] = (own[plen] ?? 0) + (leaves.size - t.leaves.size);
+    own[plen] = (own[plen] ?? 0) + (leaves.size - size0);
     counts = own;
   }
   if (edit === null) return new Table(t.id, leaves, counts, t.versions, t.index, t.sigs);

@@ -1,7 +1,7 @@
 // The persistent map's in-place updates (a transient), owned by a PMapEdit: for a replay
 // that keeps no history, as the kernel's fib_table_insert() changes its trie in place.
 
-import { CHUNK, FANOUT, chunk, inner as innerNode, chunkAt, childIndex, lowerBound, mk, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
+import { CHUNK, FANOUT, chunk, inner as innerNode, childIndex, lowerBound, mk, rootOf, type Chunk, type Inner, type PMap, type Tree } from './_pmap-node.js';
 import { pmapDelete, pmapSet } from './pmap-update.js';
 
 // In-place updates for a replay that keeps no history (a "transient", as Clojure calls it).
@@ -17,6 +17,7 @@ import { pmapDelete, pmapSet } from './pmap-update.js';
 
 /** The owner of nodes updated in place (see pmapSetIn). */
 export class PMapEdit {
+  /** The arrays this edit owns (separators it copied, fib-table.ts's counts); its nodes say so themselves (Chunk.owner). */
   private readonly owned = new WeakSet<object>();
   /** Counts the updates made with this edit by whole steps (reduceFib() bumps it per event): what a step read before is stale once it moved. */
   steps = 0;
@@ -29,14 +30,13 @@ export class PMapEdit {
   /** @internal */ lastKey = 0;
   /** @internal */ lastChunk: unknown = null;
 
-  // The last two objects found owned: an in-place run asks about the same chunk and table
-  // counts event after event (a table loaded in order fills one chunk 32 times), and a
-  // WeakSet lookup each time was a few percent of a replay. An object stays owned for the
-  // edit's life, so a remembered answer never goes stale.
+  // The last two arrays found owned: an in-place run asks about the same table counts event
+  // after event, and a WeakSet lookup each time was a few percent of a replay. An array
+  // stays owned for the edit's life, so a remembered answer never goes stale.
   private seen0: object | null = null;
   private seen1: object | null = null;
 
-  /** Whether this edit may change `x` in place. */
+  /** Whether this edit may change array `x` in place (a node: its owner field). */
   owns(x: object): boolean {
     if (x === this.seen0 || x === this.seen1) return true;
     if (!this.owned.has(x)) return false;
@@ -55,12 +55,86 @@ export class PMapEdit {
    */
   table: object | null = null;
 
-  /** Marks `x` (just made by the caller) as this edit's. */
+  /**
+   * The snapshot (snapshot.ts, FibSnapshot) the working copy of this edit made last
+   * (txn.ts, Txn.commit()): an event that changes only its tables in place moves it on a
+   * generation rather than making another. Owned like `table`: a new edit (a checkpoint,
+   * FibRunner.freeze()) leaves it intact.
+   */
+  snapshot: object | null = null;
+
+  /**
+   * The map object (PMap) an update with this edit returned last: the next update of that
+   * map changes it in place rather than making another (madeBy()). Only the newest map of
+   * an edit is valid, as for its nodes.
+   */
+  map: object | null = null;
+
+  /**
+   * Counts the changes made with this edit: a caller that gets the same map object back
+   * (changed in place) tells a change from no change by this count moving.
+   */
+  updates = 0;
+
+  /**
+   * Marks a node just made (by a copying update or the caller) as this edit's: its owner
+   * field (Chunk.owner), not the WeakSet, which holds the arrays this edit owns.
+   */
+  ownNode<T extends Tree<unknown>>(n: T): T {
+    (n as { owner: object | null }).owner = this;
+    this.copies++;
+    // A node made or copied: the tree's shape may have changed (see chunkIn()).
+    this.shape++;
+    return n;
+  }
+
+  /** Marks an array (just made by the caller) as this edit's. */
   own<T extends object>(x: T): T {
     this.owned.add(x);
     this.copies++;
     return x;
   }
+
+  // The finger (chunkIn()): the chunk the last descent found, the keys [fingerLo, fingerHi)
+  // that lead there from root `fingerRoot`, and the shape count it was found at. A table
+  // loaded in order asks for the chunk it asked for last, event after event, and a descent
+  // of four levels was a few percent of a replay.
+  /** @internal Moves whenever a node is made or copied, or separators change (splits): the finger is then stale. */
+  shape = 0;
+  /** @internal */ fingerRoot: object | null = null;
+  /** @internal */ fingerShape = -1;
+  /** @internal */ fingerLo = 0;
+  /** @internal */ fingerHi = 0;
+  /** @internal */ fingerChunk: unknown = null;
+}
+
+/**
+ * The chunk of `m` that holds (or would hold) key: the finger's when key lies in its range
+ * under the same root and nothing changed the tree's shape since (in place, only chunks'
+ * entries change between shape changes, and those do not move a range); else found by
+ * descending, the range of keys routed there noted as the new finger.
+ */
+function chunkIn<V>(m: PMap<V>, key: number, edit: PMapEdit): Chunk<V> {
+  const root = rootOf(m);
+  if (root === edit.fingerRoot && edit.fingerShape === edit.shape && key >= edit.fingerLo && key < edit.fingerHi) return edit.fingerChunk as Chunk<V>;
+  let node = root;
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (let d = m.height; d > 0; d--) {
+    const inner = node as Inner<V>;
+    const seps = inner.seps;
+    const c = childIndex(seps, key);
+    // Child c holds [seps[c], seps[c + 1]) (seps[0] unused: the parent's bound).
+    if (c > 0 && seps[c]! > lo) lo = seps[c]!;
+    if (c + 1 < seps.length && seps[c + 1]! < hi) hi = seps[c + 1]!;
+    node = inner.kids[c]!;
+  }
+  edit.fingerRoot = root;
+  edit.fingerShape = edit.shape;
+  edit.fingerLo = lo;
+  edit.fingerHi = hi;
+  edit.fingerChunk = node;
+  return node as Chunk<V>;
 }
 
 /**
@@ -69,14 +143,14 @@ export class PMapEdit {
  */
 function ownPath<V>(m: PMap<V>, key: number, edit: PMapEdit): { root: Tree<V>; chunk: Chunk<V> } {
   let node = rootOf(m);
-  if (!edit.owns(node)) node = m.height === 0 ? edit.own(copyChunk(node as Chunk<V>)) : ownedCopy(node as Inner<V>, edit);
+  if (node.owner !== edit) node = m.height === 0 ? copyChunk(node as Chunk<V>, edit) : ownedCopy(node as Inner<V>, edit);
   const root = node;
   for (let d = m.height; d > 0; d--) {
     const inner = node as Inner<V>;
     const c = childIndex(inner.seps, key);
     let kid = inner.kids[c]!;
-    if (!edit.owns(kid)) {
-      kid = d === 1 ? edit.own(copyChunk(kid as Chunk<V>)) : ownedCopy(kid as Inner<V>, edit);
+    if (kid.owner !== edit) {
+      kid = d === 1 ? copyChunk(kid as Chunk<V>, edit) : ownedCopy(kid as Inner<V>, edit);
       (inner.kids as Tree<V>[])[c] = kid;
     }
     node = kid;
@@ -84,8 +158,36 @@ function ownPath<V>(m: PMap<V>, key: number, edit: PMapEdit): { root: Tree<V>; c
   return { root, chunk: node as Chunk<V> };
 }
 
-function copyChunk<V>(c: Chunk<V>): Chunk<V> {
-  return chunk(c.keys.slice(), c.tags.slice(), c.vals.slice());
+/**
+ * The result of an update with `edit` of map `m`: `m` itself changed in place when the edit
+ * made it (PMapEdit.map: a million route events then make no map object each), else a new
+ * map, the edit's from now on. Either way the edit counts the change (PMapEdit.updates).
+ */
+function madeBy<V>(edit: PMapEdit, m: PMap<V>, root: Tree<V>, height: number, size: number): PMap<V> {
+  edit.updates++;
+  if (edit.map === m) {
+    const own = m as { -readonly [K in keyof PMap<V>]: PMap<V>[K] };
+    own.root = root;
+    own.height = height;
+    own.size = size;
+    return m;
+  }
+  const n = mk(root, height, size);
+  edit.map = n;
+  return n;
+}
+
+/** A map made by a copying update (pmapSet/pmapDelete: a new object no one else holds), made the edit's. */
+function adopt<V>(edit: PMapEdit, m: PMap<V>): PMap<V> {
+  edit.updates++;
+  edit.shape++;
+  edit.map = m;
+  return m;
+}
+
+/** A copy of a chunk, the edit's. */
+function copyChunk<V>(c: Chunk<V>, edit: PMapEdit): Chunk<V> {
+  return edit.ownNode(chunk(c.keys.slice(), c.tags.slice(), c.vals.slice()));
 }
 
 /**
@@ -95,16 +197,48 @@ function copyChunk<V>(c: Chunk<V>): Chunk<V> {
  * after every checkpoint it touches.
  */
 function ownedCopy<V>(n: Inner<V>, edit: PMapEdit): Inner<V> {
-  return edit.own(innerNode(n.seps, n.kids.slice()));
+  return edit.ownNode(innerNode(n.seps, n.kids.slice()));
 }
 
-/** Inserts x at i of an array, in place (a loop: splice() is a slow generic builtin). */
-function insertInPlace<T>(xs: T[], i: number, x: T): void {
+// Inserts and removals in place: loops (splice() is a slow generic builtin), one function per
+// kind of array. Why not one generic function: V8's store inside it then sees arrays of
+// doubles (keys, separators: 40-bit keys are not small integers), of small integers (tags)
+// and of objects (values, children), and a keyed store that has seen several elements kinds
+// moves every array it meets to the most general one: the keys and tags of every chunk
+// became arrays of objects, each key a boxed number of 16 bytes of its own (13.8 MB on a
+// full table) that a lookup's binary search had to follow, a cache miss each.
+
+/** Inserts key x at i of a key or separator array (doubles), in place. */
+function insertKey(xs: number[], i: number, x: number): void {
   for (let j = xs.length; j > i; j--) xs[j] = xs[j - 1]!;
   xs[i] = x;
 }
 
-function removeInPlace<T>(xs: T[], i: number): void {
+/** Inserts tag x at i of a tag array (small integers), in place. */
+function insertTag(xs: number[], i: number, x: number): void {
+  for (let j = xs.length; j > i; j--) xs[j] = xs[j - 1]!;
+  xs[i] = x;
+}
+
+/** Inserts x at i of an array of values or children (objects), in place. */
+function insertRef<T>(xs: T[], i: number, x: T): void {
+  for (let j = xs.length; j > i; j--) xs[j] = xs[j - 1]!;
+  xs[i] = x;
+}
+
+function removeKey(xs: number[], i: number): void {
+  const n = xs.length - 1;
+  for (let j = i; j < n; j++) xs[j] = xs[j + 1]!;
+  xs.length = n;
+}
+
+function removeTag(xs: number[], i: number): void {
+  const n = xs.length - 1;
+  for (let j = i; j < n; j++) xs[j] = xs[j + 1]!;
+  xs.length = n;
+}
+
+function removeRef<T>(xs: T[], i: number): void {
   const n = xs.length - 1;
   for (let j = i; j < n; j++) xs[j] = xs[j + 1]!;
   xs.length = n;
@@ -112,7 +246,7 @@ function removeInPlace<T>(xs: T[], i: number): void {
 
 /** pmapGet() that remembers the chunk it found in `edit`, for a pmapSetIn() of the same key that follows. */
 export function pmapGetIn<V>(m: PMap<V>, key: number, edit: PMapEdit): V | undefined {
-  const c = chunkAt(m, key);
+  const c = chunkIn(m, key, edit);
   edit.lastMap = m;
   edit.lastKey = key;
   edit.lastChunk = c;
@@ -128,10 +262,10 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
   // A node an edit owns is reachable only from versions that edit made, of which only the
   // newest is valid: its chunk can be changed in place whoever owns the nodes above it.
   let root = rootOf(m);
-  let c = m === edit.lastMap && key === edit.lastKey ? (edit.lastChunk as Chunk<V>) : chunkAt(m, key);
+  let c = m === edit.lastMap && key === edit.lastKey ? (edit.lastChunk as Chunk<V>) : chunkIn(m, key, edit);
   edit.lastMap = null;
   edit.lastChunk = null;
-  if (!edit.owns(c)) {
+  if (c.owner !== edit) {
     const c0 = c;
     const i0 = lowerBound(c0.keys, key);
     const found0 = c0.keys[i0] === key;
@@ -148,13 +282,13 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
     if (c.vals[i] === value && c.tags[i] === tag) return m;
     (c.vals as V[])[i] = value;
     (c.tags as number[])[i] = tag;
-    return mk(root, m.height, m.size);
+    return madeBy(edit, m, root, m.height, m.size);
   }
   if (keys.length >= CHUNK) return splitInPlace(m, key, value, tag, edit) ?? splitIn(m, key, value, tag, edit);
-  insertInPlace(keys, i, key);
-  insertInPlace(c.tags as number[], i, tag);
-  insertInPlace(c.vals as V[], i, value);
-  return mk(root, m.height, m.size + 1);
+  insertKey(keys, i, key);
+  insertTag(c.tags as number[], i, tag);
+  insertRef(c.vals as V[], i, value);
+  return madeBy(edit, m, root, m.height, m.size + 1);
 }
 
 /**
@@ -168,6 +302,8 @@ export function pmapSetIn<V>(m: PMap<V>, key: number, value: V, tag: number, edi
  */
 function splitInPlace<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEdit): PMap<V> | null {
   if (m.height === 0) return null;
+  // Separators move below (a spill changes them without making a node): the finger is stale.
+  edit.shape++;
   // The whole path the edit's (copied where it was not), then the chunk's parent.
   const root = ownPath(m, key, edit).root;
   let node = root;
@@ -190,40 +326,49 @@ function splitInPlace<V>(m: PMap<V>, key: number, value: V, tag: number, edit: P
     // Among the chunk's last 8 (or past its end), and its next sibling has room: the key
     // and the entries after it go to the front of the sibling, whose separator comes down
     // to the key (a table loaded in order keeps filling its chunks).
-    const nx = edit.owns(next) ? next : edit.own(copyChunk(next));
+    const nx = next.owner === edit ? next : copyChunk(next, edit);
     (p.kids as Tree<V>[])[ci + 1] = nx;
     const nk = nx.keys as number[];
     const nt = nx.tags as number[];
     const nv = nx.vals as V[];
     for (let j = n - 1; j >= i; j--) {
-      insertInPlace(nk, 0, keys[j]!);
-      insertInPlace(nt, 0, c.tags[j]!);
-      insertInPlace(nv, 0, c.vals[j]!);
+      insertKey(nk, 0, keys[j]!);
+      insertTag(nt, 0, c.tags[j]!);
+      insertRef(nv, 0, c.vals[j]!);
     }
-    insertInPlace(nk, 0, key);
-    insertInPlace(nt, 0, tag);
-    insertInPlace(nv, 0, value);
+    insertKey(nk, 0, key);
+    insertTag(nt, 0, tag);
+    insertRef(nv, 0, value);
     keys.length = i;
     (c.tags as number[]).length = i;
     (c.vals as V[]).length = i;
     (p.seps as number[])[ci + 1] = key;
-    return mk(root, m.height, m.size + 1);
+    return madeBy(edit, m, root, m.height, m.size + 1);
   }
   // A full parent splits too: the copying path (ownPath's copies, if any, changed nothing of m).
   if (p.kids.length >= FANOUT) return null;
   const at = i >= n - 8 ? i : n >>> 1;
-  const right: Chunk<V> = edit.own(chunk(keys.slice(at), c.tags.slice(at), c.vals.slice(at)));
+  const right: Chunk<V> = edit.ownNode(chunk(keys.slice(at), c.tags.slice(at), c.vals.slice(at)));
   keys.length = at;
   (c.tags as number[]).length = at;
   (c.vals as V[]).length = at;
+  if (i >= at) {
+    // The left half stays as it is (keys coming in order fill chunks one after another):
+    // its arrays copied to their size, V8 having grown them with room to spare (40 slots for
+    // 32 entries), so that a full table keeps 8 bytes an entry less in each.
+    const left = c as { -readonly [K in keyof Chunk<V>]: Chunk<V>[K] };
+    left.keys = keys.slice();
+    left.tags = c.tags.slice();
+    left.vals = c.vals.slice();
+  }
   const side = i < at ? c : right;
   const j = i < at ? i : i - at;
-  insertInPlace(side.keys as number[], j, key);
-  insertInPlace(side.tags as number[], j, tag);
-  insertInPlace(side.vals as V[], j, value);
-  insertInPlace(p.kids as Tree<V>[], ci + 1, right);
-  insertInPlace(p.seps as number[], ci + 1, right.keys[0]!);
-  return mk(root, m.height, m.size + 1);
+  insertKey(side.keys as number[], j, key);
+  insertTag(side.tags as number[], j, tag);
+  insertRef(side.vals as V[], j, value);
+  insertRef(p.kids as Tree<V>[], ci + 1, right);
+  insertKey(p.seps as number[], ci + 1, right.keys[0]!);
+  return madeBy(edit, m, root, m.height, m.size + 1);
 }
 
 /**
@@ -232,13 +377,13 @@ function splitInPlace<V>(m: PMap<V>, key: number, value: V, tag: number, edit: P
  * (the in-place updates change nothing else), so the next inserts there need no copy.
  */
 function splitIn<V>(m: PMap<V>, key: number, value: V, tag: number, edit: PMapEdit): PMap<V> {
-  const r = pmapSet(m, key, value, tag);
+  const r = adopt(edit, pmapSet(m, key, value, tag));
   let node = rootOf(r);
-  edit.own(node);
+  edit.ownNode(node);
   for (let d = r.height; d > 0; d--) {
     const inner = node as Inner<V>;
     node = inner.kids[childIndex(inner.seps, key)]!;
-    edit.own(node);
+    edit.ownNode(node);
   }
   return r;
 }
@@ -248,18 +393,18 @@ export function pmapDeleteIn<V>(m: PMap<V>, key: number, edit: PMapEdit): PMap<V
   edit.lastMap = null;
   edit.lastChunk = null;
   let root = rootOf(m);
-  let c = chunkAt(m, key);
+  let c = chunkIn(m, key, edit);
   const i = lowerBound(c.keys, key);
   if (c.keys[i] !== key) return m;
   // A chunk that would be underfull or empty is joined or dropped: the copying path.
-  if (m.height > 0 && c.keys.length - 1 < CHUNK >>> 2) return pmapDelete(m, key);
-  if (!edit.owns(c)) {
+  if (m.height > 0 && c.keys.length - 1 < CHUNK >>> 2) return adopt(edit, pmapDelete(m, key));
+  if (c.owner !== edit) {
     const path = ownPath(m, key, edit);
     root = path.root;
     c = path.chunk;
   }
-  removeInPlace(c.keys as number[], i);
-  removeInPlace(c.tags as number[], i);
-  removeInPlace(c.vals as V[], i);
-  return mk(root, m.height, m.size - 1);
+  removeKey(c.keys as number[], i);
+  removeTag(c.tags as number[], i);
+  removeRef(c.vals as V[], i);
+  return madeBy(edit, m, root, m.height, m.size - 1);
 }

@@ -46,6 +46,42 @@ export interface FibSnapshot {
   readonly lineage: FibLineage;
 }
 
+/**
+ * Snapshots are made by `new` (snapshotOf()), never as object literals. Why: V8 tracks an
+ * allocation site per literal and, when most of a site's objects outlive a scavenge, places
+ * its later objects straight in the old generation (allocation-site pretenuring). A replay
+ * without history makes a snapshot only when an event changes more than tables in place
+ * (Txn.commit()), and a checkpoint index keeps those: with a literal, a snapshot made later
+ * for an instant replayed from a checkpoint was then placed in the old generation, and kept
+ * every young table and node it pointed to alive until a full collection (see
+ * _pmap-node.ts, ChunkNode). Constructor calls carry no such site.
+ */
+export class Snapshot implements FibSnapshot {
+  constructor(
+    public generation: number,
+    readonly devices: ReadonlyMap<number, NetDevice>,
+    readonly nextIfindex: number,
+    readonly confAll: DevConf,
+    readonly confDefault: DevConf,
+    readonly tables: ReadonlyMap<number, FibTable>,
+    readonly rules: RulesList,
+    readonly customRules: boolean,
+    readonly customLocalRoutes: boolean,
+    readonly nexthops: ReadonlyMap<number, NexthopObject>,
+    readonly nexthopLastId: number,
+    readonly addrGenid: number,
+    readonly ipv4Sysctl: Ipv4NetSysctl,
+    readonly saddrMarks: ReadonlyMap<string, SaddrMark>,
+    readonly localnetChangedAt: ReadonlyMap<number, number>,
+    readonly lineage: FibLineage,
+  ) {}
+}
+
+/** A snapshot of these parts (see Snapshot for why not a literal). */
+export function snapshotOf(p: FibSnapshot): FibSnapshot {
+  return new Snapshot(p.generation, p.devices, p.nextIfindex, p.confAll, p.confDefault, p.tables, p.rules, p.customRules, p.customLocalRoutes, p.nexthops, p.nexthopLastId, p.addrGenid, p.ipv4Sysctl, p.saddrMarks, p.localnetChangedAt, p.lineage);
+}
+
 /** net.ipv4.{nexthop_compat_mode, fib_multipath_*} (sysctl_net_ipv4.c), with their defaults. */
 export interface Ipv4NetSysctl {
   readonly nexthop_compat_mode: number;
@@ -88,7 +124,7 @@ export function initialSnapshot(imported = false): FibSnapshot {
     mac: '00:00:00:00:00:00',
     mtu: 65536,
   };
-  return {
+  return snapshotOf({
     generation: 0,
     devices: new Map([[1, lo]]),
     nextIfindex: 2,
@@ -107,7 +143,7 @@ export function initialSnapshot(imported = false): FibSnapshot {
     saddrMarks: new Map(),
     localnetChangedAt: new Map(),
     lineage: new FibLineage(imported),
-  };
+  });
 }
 
 /** The device with this name, if any. */

@@ -3,7 +3,7 @@
 // always an immutable FibSnapshot that shares every untouched object with its parent.
 
 import type { SaddrMark } from './saddr-mark.js';
-import type { FibSnapshot, Ipv4NetSysctl } from './snapshot.js';
+import { Snapshot, type FibSnapshot, type Ipv4NetSysctl } from './snapshot.js';
 import { isInfoChange, type Change } from './effects.js';
 import type { NetDevice } from './net-device.js';
 import type { DevConf } from './devconf.js';
@@ -35,8 +35,14 @@ export class Txn {
   ipv4Sysctl!: Ipv4NetSysctl;
   saddrMarks!: ReadonlyMap<string, SaddrMark>;
   localnetChangedAt!: ReadonlyMap<number, number>;
-  /** What the event did so far (emit() adds); one array only once there is something. */
-  private effectList: Change[] | null = null;
+  /**
+   * What the event did so far (emit() adds): the first change alone, then a list once there
+   * is a second (most events make one change: a route event's one route effect, with no
+   * one-element array each; the reducer's step takes them as they are, reduce.ts).
+   */
+  firstChange: Change | null = null;
+  /** Every change, once there are two or someone read `effects`; else null. */
+  effectList: Change[] | null = null;
   /**
    * Set once a per-fib_info change is recorded: it keeps the tables before and after it to
    * list its routes on demand, so the rest of the event must not update their nodes in place
@@ -67,6 +73,7 @@ export class Txn {
     this.devicesCopy = null;
     this.tablesCopy = null;
     this.nexthopsCopy = null;
+    this.firstChange = null;
     this.effectList = null;
     this.keepTables = false;
     this.changedInPlace = false;
@@ -86,15 +93,18 @@ export class Txn {
   /** Records an effect, or a per-fib_info change (effects.ts, InfoChange). */
   emit(e: Change): void {
     if (isInfoChange(e)) this.keepTables = true;
-    // `[e]` rather than push() into an empty array: V8 grows that to 17 slots, and a
-    // reducer makes one such array per event.
-    if (this.effectList === null) this.effectList = [e];
+    if (this.firstChange === null) this.firstChange = e;
+    // `[a, b]` rather than push() into an empty array: V8 grows that to 17 slots.
+    else if (this.effectList === null) this.effectList = [this.firstChange, e];
     else this.effectList.push(e);
   }
 
   /** The effects and changes so far, in order (a shared empty list when none). */
   get effects(): readonly Change[] {
-    return this.effectList ?? NO_EFFECTS;
+    if (this.effectList !== null) return this.effectList;
+    if (this.firstChange === null) return NO_EFFECTS;
+    this.effectList = [this.firstChange];
+    return this.effectList;
   }
 
   /** The generation of the base (a working copy reads as its base's generation). */
@@ -159,11 +169,12 @@ export class Txn {
 
   setAliases(table: number, dst: Ip4, plen: number, aliases: readonly FibAlias[]): void {
     const t = this.ensureTable(table);
-    const leaves = t.leaves;
-    const nt = tableSetAliases(t, dst, plen, aliases, this.keepTables ? null : this.edit);
+    const edit = this.keepTables ? null : this.edit;
+    const updates0 = edit === null ? 0 : edit.updates;
+    const nt = tableSetAliases(t, dst, plen, aliases, edit);
     if (nt === t) {
       // The edit's own table changed in place (fib-table.ts): the table set stays, the step changed.
-      if (t.leaves !== leaves) this.changedInPlace = true;
+      if (edit !== null && edit.updates !== updates0) this.changedInPlace = true;
       return;
     }
     this.tablesCopy = (this.tablesCopy ?? TableList.from(this.base.tables)).with(table, nt);
@@ -189,41 +200,61 @@ export class Txn {
     return this.snapshotAt(this.base.generation);
   }
 
-  /** The next snapshot: what view() shows, one generation on. */
+  /**
+   * The next snapshot: what view() shows, one generation on. In an in-place replay (an
+   * edit), when the base is the snapshot this edit made last and the event changed only
+   * tables in place (the table set and every other part the same objects), that snapshot is
+   * moved on a generation and returned rather than copied: it differs from the next in
+   * nothing else, and only the newest snapshot of an edit is valid anyway (fib-runner.ts).
+   * A million route events then make no snapshot object each.
+   */
   commit(): FibSnapshot {
-    return this.snapshotAt(this.base.generation + 1);
+    const edit = this.edit;
+    if (edit === null) return this.snapshotAt(this.base.generation + 1);
+    if (edit.snapshot === this.base && this.changedInPlace && !changedBesidesTables(this)) {
+      const own = this.base as { -readonly [K in keyof FibSnapshot]: FibSnapshot[K] };
+      own.generation++;
+      return own;
+    }
+    const s = this.snapshotAt(this.base.generation + 1);
+    edit.snapshot = s;
+    return s;
   }
 
   // Field by field, not by spread: a spread copy of a snapshot took a slow generic path
   // on every event.
   private snapshotAt(generation: number): FibSnapshot {
-    return {
+    return new Snapshot(
       generation,
-      devices: this.devices,
-      nextIfindex: this.nextIfindex,
-      confAll: this.confAll,
-      confDefault: this.confDefault,
-      tables: this.tables,
-      rules: this.rules,
-      customRules: this.customRules,
-      customLocalRoutes: this.customLocalRoutes,
-      nexthops: this.nexthops,
-      nexthopLastId: this.nexthopLastId,
-      addrGenid: this.addrGenid,
-      ipv4Sysctl: this.ipv4Sysctl,
-      saddrMarks: this.saddrMarks,
-      localnetChangedAt: this.localnetChangedAt,
-      lineage: this.lineage,
-    };
+      this.devices,
+      this.nextIfindex,
+      this.confAll,
+      this.confDefault,
+      this.tables,
+      this.rules,
+      this.customRules,
+      this.customLocalRoutes,
+      this.nexthops,
+      this.nexthopLastId,
+      this.addrGenid,
+      this.ipv4Sysctl,
+      this.saddrMarks,
+      this.localnetChangedAt,
+      this.lineage,
+    );
   }
 
 }
 
 /** Whether the working copy differs from its base at all. */
 export function txnChanged(txn: Txn): boolean {
+  return txn.changedInPlace || changedBesidesTables(txn);
+}
+
+/** Whether the working copy differs from its base in anything but tables changed in place. */
+function changedBesidesTables(txn: Txn): boolean {
   const b = txn.base;
   return (
-    txn.changedInPlace ||
     txn.devices !== b.devices ||
     txn.tables !== b.tables ||
     txn.nexthops !== b.nexthops ||

@@ -50,8 +50,23 @@ export class Fault {
 
 export type DecodeOutcome =
   | { readonly ok: true; readonly record: NetlinkRecord }
+  | DecodeFailure;
+
+/** A message not decoded: skipped (not modelled) or malformed. */
+export type DecodeFailure =
   | { readonly ok: 'skip'; readonly reason: string }
   | { readonly ok: false; readonly fault: Fault };
+
+/**
+ * The record itself, or why there is none: what rtmon's reader takes (decodeRecord() in
+ * _rtnl-decode.ts), without the wrapper of a DecodeOutcome (an object per record).
+ */
+export type DecodeResult = NetlinkRecord | DecodeFailure;
+
+/** Whether a DecodeResult is a failure (a record has no `ok`). */
+export function isDecodeFailure(x: DecodeResult): x is DecodeFailure {
+  return (x as { readonly ok?: unknown }).ok !== undefined;
+}
 
 /** The parts of RecordMeta the framing layer knows. */
 export interface FrameMeta {

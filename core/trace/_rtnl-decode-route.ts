@@ -10,7 +10,7 @@ import { RTAX_NAMES } from '../uapi/rt-names.js';
 import {
   NHA_ID, NHA_GROUP, NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_OIF, NHA_GATEWAY, NHA_FDB,
 } from '../uapi/nexthop.js';
-import { type Attr, type DecodeOutcome, Fault, type FrameMeta, type Mutable, ROUTE_ATTRS, Reader, align4, attrName, getIpv4, getString, getU16, getU32, ipv4At, ipv6At, need, walkAttrs, withTime } from './_rtnl-attrs.js';
+import { type Attr, type DecodeOutcome, type DecodeResult, Fault, type FrameMeta, type Mutable, ROUTE_ATTRS, Reader, align4, attrName, getIpv4, getString, getU16, getU32, ipv4At, ipv6At, need, walkAttrs, withTime } from './_rtnl-attrs.js';
 import { H, opOf, skipFamily } from './_rtnl-msg.js';
 import { plainRoute } from './_rtnl-route-plain.js';
 
@@ -46,7 +46,8 @@ export function decodeMultipath(r: Reader, a: Attr): RouteNexthop[] {
   return legs;
 }
 
-export function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
+/** A route message's record (not wrapped: see DecodeResult), or why none. */
+export function decodeRoute(r: Reader, meta: FrameMeta): DecodeResult {
   const family = r.u8(H);
   if (family !== AF_INET) return skipFamily(meta.nlmsgType, family);
   const flags = r.u32(H + 8);
@@ -56,8 +57,8 @@ export function decodeRoute(r: Reader, meta: FrameMeta): DecodeOutcome {
   const op = opOf(meta.nlmsgType, RTM_NEWROUTE);
   // The commonest message as one object (_rtnl-route-plain.ts); null: the general path below.
   const plain = plainRoute(r, meta, op, family, flags);
-  if (plain !== null) return { ok: true, record: plain };
-  return { ok: true, record: routeFromAttrs(r, meta, op, family, flags) };
+  if (plain !== null) return plain;
+  return routeFromAttrs(r, meta, op, family, flags);
 }
 
 /**

@@ -20,7 +20,7 @@
 
 import { nlmsgTypeName } from './netlink-records.js';
 import { RTM_DELADDR, RTM_DELLINK, RTM_DELNETCONF, RTM_DELROUTE, RTM_DELRULE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWROUTE, RTM_NEWRULE } from '../uapi/rtnetlink.js';
-import { type DecodeOutcome, FIXED_HEADER_NAMES, Fault, type FrameMeta, NLMSG_HDRLEN, Reader, SHARED_READER, align4, attrName, attrSpace, fixedHeaderSize } from './_rtnl-attrs.js';
+import { type DecodeOutcome, type DecodeResult, FIXED_HEADER_NAMES, Fault, isDecodeFailure, type FrameMeta, NLMSG_HDRLEN, Reader, SHARED_READER, align4, attrName, attrSpace, fixedHeaderSize } from './_rtnl-attrs.js';
 import { decodeAddr, decodeLink, decodeNetconf } from './_rtnl-decode-link.js';
 import { decodeNexthop, decodeRoute } from './_rtnl-decode-route.js';
 import { decodeRule } from './_rtnl-decode-rule.js';
@@ -46,6 +46,22 @@ export function decodeMessage(
   length: number = bytes.length - base,
   view?: DataView,
 ): DecodeOutcome {
+  const r = decodeRecord(bytes, le, meta, base, length, view);
+  return isDecodeFailure(r) ? r : { ok: true, record: r };
+}
+
+/**
+ * decodeMessage() giving the record itself on success (a DecodeResult): what rtmon's reader
+ * calls for every record, where the wrapper was an object per record.
+ */
+export function decodeRecord(
+  bytes: Uint8Array,
+  le: boolean,
+  meta: FrameMeta,
+  base = 0,
+  length: number = bytes.length - base,
+  view?: DataView,
+): DecodeResult {
   const type = meta.nlmsgType;
   const fixed = fixedHeaderSize(type);
   if (fixed === undefined) return { ok: 'skip', reason: nlmsgTypeName(type) };
@@ -61,12 +77,12 @@ export function decodeMessage(
   const r = view === undefined ? new Reader(bytes, le, base, length) : SHARED_READER.reset(bytes, le, base, length, view);
   try {
     switch (type) {
-      case RTM_NEWLINK: case RTM_DELLINK: return decodeLink(r, meta);
-      case RTM_NEWADDR: case RTM_DELADDR: return decodeAddr(r, meta);
+      case RTM_NEWLINK: case RTM_DELLINK: return unwrap(decodeLink(r, meta));
+      case RTM_NEWADDR: case RTM_DELADDR: return unwrap(decodeAddr(r, meta));
       case RTM_NEWROUTE: case RTM_DELROUTE: return decodeRoute(r, meta);
-      case RTM_NEWRULE: case RTM_DELRULE: return decodeRule(r, meta);
-      case RTM_NEWNETCONF: case RTM_DELNETCONF: return decodeNetconf(r, meta);
-      default: return decodeNexthop(r, meta);
+      case RTM_NEWRULE: case RTM_DELRULE: return unwrap(decodeRule(r, meta));
+      case RTM_NEWNETCONF: case RTM_DELNETCONF: return unwrap(decodeNetconf(r, meta));
+      default: return unwrap(decodeNexthop(r, meta));
     }
   } catch (e) {
     if (e instanceof Fault) return { ok: false, fault: e };
@@ -74,6 +90,10 @@ export function decodeMessage(
     // rather than throwing out of a reader.
     return { ok: false, fault: new Fault(0, 'a well-formed message', `internal bounds error: ${String(e)}`) };
   }
+}
+
+function unwrap(o: DecodeOutcome): DecodeResult {
+  return o.ok === true ? o.record : o;
 }
 
 /**

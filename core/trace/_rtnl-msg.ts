@@ -4,13 +4,13 @@
 
 import { familyName, nlmsgTypeName } from './netlink-records.js';
 import type { Op } from './netlink-records.js';
-import { type DecodeOutcome, NLMSG_HDRLEN } from './_rtnl-attrs.js';
+import { type DecodeFailure, NLMSG_HDRLEN } from './_rtnl-attrs.js';
 
 export function opOf(type: number, newType: number): Op {
   return type === newType ? 'new' : 'del';
 }
 
-export function skipFamily(type: number, family: number): DecodeOutcome {
+export function skipFamily(type: number, family: number): DecodeFailure {
   return { ok: 'skip', reason: `${nlmsgTypeName(type)}/${familyName(family)}` };
 }
 

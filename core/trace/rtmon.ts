@@ -25,8 +25,8 @@ import { nlmsgTypeName } from './netlink-records.js';
 import { NLM_F_MULTI, NLMSG_TSTAMP } from '../uapi/netlink.js';
 import { RTM_MAX } from '../uapi/rtnetlink.js';
 import type { Timestamp, TraceError, TraceRecord, TraceStats } from './netlink-records.js';
-import { align4, type FrameMeta } from './_rtnl-attrs.js';
-import { decodeMessage, locateCut } from './_rtnl-decode.js';
+import { align4, isDecodeFailure, type FrameMeta } from './_rtnl-attrs.js';
+import { decodeRecord, locateCut } from './_rtnl-decode.js';
 import { PendingBytes } from './pending-bytes.js';
 
 /** Options of the rtmon reader. */
@@ -93,6 +93,8 @@ export class RtmonDecoder {
   private time: Timestamp | undefined;
   private stamps = 0;
   private readonly counts = new Map<string, number>();
+  private runKind: string | null = null;
+  private runCount = 0;
   private readonly skippedCounts: Record<string, number> = {};
   private errors = 0;
   private readonly meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { offset: 0, nlmsgType: 0, nlmsgFlags: 0, nlmsgSeq: 0, nlmsgPid: 0, dump: false };
@@ -190,11 +192,17 @@ export class RtmonDecoder {
   stats(): TraceStats {
     return {
       consumed: this.pos,
-      records: Object.fromEntries([...this.counts].map(([k, n]) => [k, k === 'timestamp' ? this.stamps : n])),
+      records: Object.fromEntries([...this.flushedCounts()].map(([k, n]) => [k, k === 'timestamp' ? this.stamps : n])),
       skipped: { ...this.skippedCounts },
       errors: this.errors,
       stopped: this.halted,
     };
+  }
+
+  /** The counts by kind, the current run included. */
+  private flushedCounts(): Map<string, number> {
+    this.flushRun();
+    return this.counts;
   }
 
   private skipBytes(n: number): void {
@@ -202,8 +210,28 @@ export class RtmonDecoder {
     this.skippedCounts[k] = (this.skippedCounts[k] ?? 0) + n;
   }
 
+  /**
+   * Counts a record of a kind. Runs of one kind (a table load is a million route records)
+   * are counted in `runKind`/`runCount` and added to the map when the kind changes or the
+   * totals are read: a map update per record was a few percent of the reader.
+   */
   private count(kind: string): void {
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    if (kind === this.runKind) {
+      this.runCount++;
+      return;
+    }
+    this.flushRun();
+    // The map keeps the kinds in the order they first came.
+    if (!this.counts.has(kind)) this.counts.set(kind, 0);
+    this.runKind = kind;
+    this.runCount = 1;
+  }
+
+  private flushRun(): void {
+    if (this.runKind === null) return;
+    this.counts.set(this.runKind, (this.counts.get(this.runKind) ?? 0) + this.runCount);
+    this.runKind = null;
+    this.runCount = 0;
   }
 
   private skip(out: TraceRecord[], reason: string, offset: number, nlmsgType: number): void {
@@ -373,10 +401,10 @@ export class RtmonDecoder {
     meta.dump = this.stamps <= 1 || (flags & NLM_F_MULTI) !== 0;
     // Once set, the time stamp is never unset (each later NLMSG_TSTAMP replaces it).
     if (this.time !== undefined) meta.time = this.time;
-    const r = decodeMessage(data, le, meta, at, len, view);
-    if (r.ok === true) {
-      this.count(r.record.kind);
-      out.push(r.record);
+    const r = decodeRecord(data, le, meta, at, len, view);
+    if (!isDecodeFailure(r)) {
+      this.count(r.kind);
+      out.push(r);
     } else if (r.ok === 'skip') {
       this.skip(out, r.reason, offset, type);
     } else {

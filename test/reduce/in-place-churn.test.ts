@@ -55,18 +55,22 @@ function churn(): FibEvent[] {
 test('in place, a load and a churn of 15,000 route events answer as the pure reducer, event by event', () => {
   const start = after('ip link add name v0 up type veth peer name v0p\nip link set dev v0p up');
   const startDump = dump(start);
+  const startGeneration = start.generation;
   const events = churn();
   const runner = new FibRunner({ inPlace: true });
   let pure = start;
   let inPlace = start;
   let frozen: FibSnapshot | null = null;
   let frozenDump = '';
+  let frozenGeneration = -1;
   let refused = 0;
   events.forEach((e, i) => {
     const a = reduceFib(pure, e);
     const b = runner.reduce(inPlace, e);
     assert.deepEqual(b.error, a.error, `event ${i}: error`);
     assert.deepEqual(effectsOf(b.effects), effectsOf(a.effects), `event ${i}: effects`);
+    // The newest snapshot may be moved on in place (Txn.commit()): its generation still counts every event.
+    assert.equal(b.snapshot.generation, a.snapshot.generation, `event ${i}: generation`);
     if (a.error !== null) refused++;
     pure = a.snapshot;
     inPlace = b.snapshot;
@@ -75,6 +79,7 @@ test('in place, a load and a churn of 15,000 route events answer as the pure red
       runner.freeze();
       frozen = inPlace;
       frozenDump = dump(frozen);
+      frozenGeneration = frozen.generation;
     }
     if (i % 1500 === 0) assert.equal(dump(inPlace), dump(pure), `event ${i}: state`);
   });
@@ -82,4 +87,6 @@ test('in place, a load and a churn of 15,000 route events answer as the pure red
   assert.ok(refused > 100, `some events refused: ${refused}`);
   assert.equal(dump(start), startDump, 'the start is untouched');
   assert.equal(dump(frozen as unknown as FibSnapshot), frozenDump, 'the frozen snapshot is untouched');
+  assert.equal((frozen as unknown as FibSnapshot).generation, frozenGeneration, 'the frozen snapshot keeps its generation');
+  assert.equal(start.generation, startGeneration, 'the start keeps its generation');
 });

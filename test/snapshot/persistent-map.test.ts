@@ -11,6 +11,7 @@ import {
   pmapForEachChunk,
   pmapForEachRange,
   pmapGet,
+  pmapGetIn,
   pmapGetTag,
   pmapDeleteIn,
   pmapSet,
@@ -262,10 +263,17 @@ test('updates in place (pmapSetIn/pmapDeleteIn) give the same maps as copying on
           const before = inPlace;
           const had = pmapGet(before, k);
           const hadTag = pmapGetTag(before, k);
+          const updates0 = edit.updates;
           inPlace = del ? pmapDeleteIn(inPlace, k, edit) : pmapSetIn(inPlace, k, k * 2 + tag, tag, edit);
-          // A change is a new map object, a no-op the same one (as for the copying functions).
+          // A change moves the edit's count (the map may be the same object, changed in place:
+          // PMapEdit.map); a no-op does not, and gives the same map back.
           const changed = del ? had !== undefined : had !== k * 2 + tag || hadTag !== tag;
-          assert.equal(inPlace !== before, changed);
+          assert.equal(edit.updates !== updates0, changed);
+          if (!changed) assert.equal(inPlace, before);
+          // Reads through the edit (its finger: the chunk found last, PMapEdit) answer as plain
+          // reads, for the key just changed, one near it and one elsewhere; and a read then
+          // leads the next update of that key (pmapSetIn() takes the chunk it found).
+          for (const q of [k, k + 1, (k * 7919) % 3000]) assert.equal(pmapGetIn(inPlace, q, edit), pmapGet(inPlace, q), `read ${q} after op ${i}`);
         });
         assert.equal(inPlace.size, copied.size);
         const got: [number, number, number][] = [];
