@@ -38,15 +38,8 @@ export { decodeRoute } from './_rtnl-decode-route.js';
  * 2. Skip (with a reason) families and types that are not modelled.
  * 3. Walk the attributes; a malformed one is a Fault at its offset.
  */
-export function decodeMessage(
-  bytes: Uint8Array,
-  le: boolean,
-  meta: FrameMeta,
-  base = 0,
-  length: number = bytes.length - base,
-  view?: DataView,
-): DecodeOutcome {
-  const r = decodeRecord(bytes, le, meta, base, length, view);
+export function decodeMessage(...args: Parameters<typeof decodeRecord>): DecodeOutcome {
+  const r = decodeRecord(...args);
   return isDecodeFailure(r) ? r : { ok: true, record: r };
 }
 
