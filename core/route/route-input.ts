@@ -3,7 +3,8 @@
 // forwarding), as inet_rtm_getroute() runs it for a packet from src arriving on iif.
 // Split from route-output.ts.
 
-import { isLbcast, isLoopback, isMulticast, maskOf, type Ip4 } from '../net/ip4.js';
+import { inPrefix, isLbcast, isLoopback, isMulticast, type Ip4 } from '../net/ip4.js';
+import { inDevMaxconf, inDevOrconf } from '../snapshot/devconf.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { NetDevice } from '../snapshot/net-device.js';
 import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
@@ -94,13 +95,11 @@ interface SourceCheck {
  *    with a host-scope nexthop.
  */
 function fibValidateSource(s: FibSnapshot, pkt: SourceCheck, oif: number, inDev: NetDevice): { readonly direct: boolean } | null {
-  const all = s.confAll.values;
-  const dev = inDev.conf.values;
-  const orconf = (k: 'accept_local' | 'send_redirects' | 'src_valid_mark'): boolean => dev[k] !== 0 || all[k] !== 0;
-  const rpf = Math.max(dev.rp_filter ?? 0, all.rp_filter ?? 0);
-  const acceptLocal = orconf('accept_local');
+  const rpf = inDevMaxconf(s.confAll, inDev.conf, 'rp_filter');
+  const acceptLocal = inDevOrconf(s.confAll, inDev.conf, 'accept_local');
   const PASS = { direct: false };
-  if (rpf === 0 && (inDev.ifindex !== oif || !orconf('send_redirects'))) {
+  // fib_num_tclassid_users() > 0 (a route or rule has realms) always takes the full check.
+  if (rpf === 0 && !hasTclassidUsers(s) && (inDev.ifindex !== oif || !inDevOrconf(s.confAll, inDev.conf, 'send_redirects'))) {
     if (acceptLocal) return PASS;
     if (!s.customRules && !s.customLocalRoutes) return isLocalAddress(s, pkt.src) ? null : PASS;
   }
@@ -110,7 +109,7 @@ function fibValidateSource(s: FibSnapshot, pkt: SourceCheck, oif: number, inDev:
     saddr: pkt.dst,
     tos: pkt.tos,
     iif: oif !== 0 ? oif : LOOPBACK_IFINDEX,
-    mark: orconf('src_valid_mark') ? pkt.mark : 0,
+    mark: inDevOrconf(s.confAll, inDev.conf, 'src_valid_mark') ? pkt.mark : 0,
     ...(dissect ? { proto: pkt.proto, sport: pkt.dport, dport: pkt.sport } : {}),
   });
   const lastResort = rpf !== 0 ? null : PASS;
@@ -127,8 +126,15 @@ function fibValidateSource(s: FibSnapshot, pkt: SourceCheck, oif: number, inDev:
   return { direct: loose.ok && loose.res.type === 'unicast' && loose.res.nh.scope >= RT_SCOPE_HOST };
 }
 
-/** An input packet delivered through lo without a FIB result (ip_route_input_mc, brd_input). */
-function localDelivery(req: RouteGetRequest, type: RouteType, cache: CacheFlags): RouteGetOutcome {
+/** What the model does not compute while some route or rule has realms: the route's tclassid from fib_validate_source()'s itag. */
+const ITAG_GAP = 'realms on the input path (the itag of fib_validate_source)';
+
+/**
+ * An input packet delivered through lo without a FIB result (ip_route_input_mc, brd_input).
+ * Its tclassid is the itag of the source's validation (`realms` in the answer), so with
+ * realms in use and a source to validate the answer is a gap.
+ */
+function localDelivery(s: FibSnapshot, req: RouteGetRequest, type: RouteType, cache: CacheFlags): RouteGetOutcome {
   return {
     ok: true,
     answer: {
@@ -145,6 +151,7 @@ function localDelivery(req: RouteGetRequest, type: RouteType, cache: CacheFlags)
       uid: req.uid ?? null,
       cache,
       iif: req.iif,
+      ...(req.src !== 0 && hasTclassidUsers(s) ? { gap: ITAG_GAP } : {}),
     },
   };
 }
@@ -156,11 +163,7 @@ function sourceCheck(req: RouteGetRequest, dst: Ip4): SourceCheck {
 
 /** inet_addr_onlink(): some address of the device has a subnet holding `a`, and `b` too unless b is 0. */
 function addrOnlink(dev: NetDevice, a: Ip4, b: Ip4): boolean {
-  for (const ifa of dev.addrs) {
-    const m = maskOf(ifa.prefixlen);
-    if (((a ^ ifa.address) & m) === 0 && (b === 0 || ((b ^ ifa.address) & m) === 0)) return true;
-  }
-  return false;
+  return dev.addrs.some((ifa) => inPrefix(a, ifa.address, ifa.prefixlen) && (b === 0 || inPrefix(b, ifa.address, ifa.prefixlen)));
 }
 
 /** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
@@ -176,20 +179,19 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
     if (dst !== 0xe0000001 || !inDev.up) return { ok: false, errno: 'EINVAL' };
     if (isMulticast(src) || isLbcast(src) || isLoopback(src)) return { ok: false, errno: 'EINVAL' };
     if (src !== 0 && fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
-    return localDelivery(req, 'multicast', { ...NO_FLAGS, local: true, multicast: true });
+    return localDelivery(s, req, 'multicast', { ...NO_FLAGS, local: true, multicast: true });
   }
   if (isLbcast(dst) || (src === 0 && dst === 0)) {
-    // brd_input: no FIB lookup; a non-zero source must pass fib_validate_source() (its
-    // fast path: not one of our addresses).
+    // brd_input: no FIB lookup; a non-zero source must pass fib_validate_source().
     if (src !== 0 && fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
-    return localDelivery(req, 'broadcast', { ...NO_FLAGS, local: true, broadcast: true });
+    return localDelivery(s, req, 'broadcast', { ...NO_FLAGS, local: true, broadcast: true });
   }
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") only a zero source or a zero
   // destination is a martian on input; other 0.x addresses go to the FIB like any other.
   if (src === 0 || dst === 0) return { ok: false, errno: 'EINVAL' };
   // ip_route_input_slow(): IN_DEV_NET_ROUTE_LOCALNET(in_dev, net) is the device's value
   // ORed with `all` (IN_DEV_ORCONF), not the device's alone.
-  const localnet = inDev.conf.values.route_localnet !== 0 || s.confAll.values.route_localnet !== 0;
+  const localnet = inDevOrconf(s.confAll, inDev.conf, 'route_localnet');
   if (!localnet && (isLoopback(dst) || isLoopback(src))) return { ok: false, errno: 'EINVAL' };
   const flow = makeFlow({
     daddr: dst,
@@ -203,7 +205,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
     dport: req.dport,
   });
   const forwarding = inDev.conf.values.forwarding !== 0;
-  const gap = hasTclassidUsers(s) ? { gap: 'realms on the input path (the itag of fib_validate_source)' } : {};
+  const gap = hasTclassidUsers(s) ? { gap: ITAG_GAP } : {};
   const out = fibLookup(s, flow);
   if (!out.ok) return { ok: false, errno: forwarding ? out.errno : 'EHOSTUNREACH' };
   const res = out.res;
@@ -241,8 +243,11 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
   // __mkroute_input(): back out of the device it came in on, from a directly reachable
   // source, with send_redirects (device or all) and shared_media (device or all) or the
   // source and gateway on one of the device's subnets (inet_addr_onlink()).
-  const orconf = (k: 'send_redirects' | 'shared_media'): boolean => inDev.conf.values[k] !== 0 || s.confAll.values[k] !== 0;
-  const redirect = nh.dev === req.iif && valid.direct && orconf('send_redirects') && (orconf('shared_media') || addrOnlink(inDev, src, nh.gw ?? 0));
+  const redirect =
+    nh.dev === req.iif &&
+    valid.direct &&
+    inDevOrconf(s.confAll, inDev.conf, 'send_redirects') &&
+    (inDevOrconf(s.confAll, inDev.conf, 'shared_media') || addrOnlink(inDev, src, nh.gw ?? 0));
   return {
     ok: true,
     answer: {

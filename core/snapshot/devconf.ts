@@ -10,6 +10,19 @@ export interface DevConf {
   readonly set: ReadonlySet<DevconfKey>;
 }
 
+/**
+ * IN_DEV_ORCONF(): a device's value or conf/all's is non-zero (accept_local, send_redirects,
+ * shared_media, src_valid_mark, route_localnet, ... in include/linux/inetdevice.h).
+ */
+export function inDevOrconf(all: DevConf, dev: DevConf, key: DevconfKey): boolean {
+  return dev.values[key] !== 0 || all.values[key] !== 0;
+}
+
+/** IN_DEV_MAXCONF(): the larger of a device's value and conf/all's (rp_filter). */
+export function inDevMaxconf(all: DevConf, dev: DevConf, key: DevconfKey): number {
+  return Math.max(dev.values[key], all.values[key]);
+}
+
 /** The kernel's built-in devconf, nothing marked set. */
 export function initialDevconf(): DevConf {
   return { values: { ...DEVCONF_DEFAULTS }, set: new Set() };
