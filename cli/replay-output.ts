@@ -33,11 +33,17 @@ export interface Outputs {
  * Prints the state asked for; returns the gaps of what it printed (a dynamic address's
  * lifetimes, whose seconds left the model does not count down), one text per address.
  */
-export function printState(print: Printer, v: ReplayView, out: Outputs, label: string): string[] {
+export function printState(print: Printer, v: ReplayView, out: Outputs, label: string, qdiscMessages = 0): string[] {
   const shows = out.show.length === 0 && out.gets.length === 0 ? ['route'] : out.show;
   const gaps: string[] = [];
   if (shows.includes('addr') || shows.includes('json')) {
     for (const d of v.snapshot.devices.values()) for (const a of d.addrs) if (a.lifetimes !== undefined) gaps.push(`not modelled: ${DYNAMIC_ADDR_GAP}`);
+  }
+  // link-table.ts: an ip monitor log never prints txqlen or the alias (link, addr and json print them).
+  if (shows.includes('link') || shows.includes('addr') || shows.includes('json')) {
+    for (const l of v.links.values()) if (l.unseen === true) gaps.push(`not modelled: the txqlen and alias of ${l.name}, which ip monitor does not print (a [LINK] line without a visible change, or a device new in the log)`);
+    // tc changes a device's qdisc without an RTM_NEWLINK; its RTM_NEWQDISC/DELQDISC are not read.
+    if (qdiscMessages > 0) gaps.push(`not modelled: qdisc changes (${qdiscMessages} RTM_NEWQDISC/RTM_DELQDISC in the trace): the qdisc a link shows may be an earlier one`);
   }
   if (label !== '') print(`# state ${label}\n`);
   for (const w of shows) {
