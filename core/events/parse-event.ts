@@ -58,7 +58,7 @@ function arr(c: Check): Check {
 }
 
 const pair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && uint(65535)(v[0], p) === null && uint(65535)(v[1], p) === null ? null : `${p}: expected [low, high]`);
-const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'] as const;
+const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'] as const;
 const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onlink: bool });
 const linkSpec = obj({
   ifindex: optional(uint()),

@@ -4,7 +4,7 @@
 // Split from ip-route.ts.
 
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
-import { RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
+import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import { dumpedGateway, formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
@@ -17,7 +17,8 @@ import { getPrefixAf } from './addr-family.js';
 import { getRtRealmsOrRaw } from './route-metrics.js';
 import { dumpedMetrics } from '../snapshot/fib-metrics.js';
 import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
-import { routeTypeOf, startFamily } from './_ip-route-args.js';
+import { startFamily } from './_ip-route-args.js';
+import { rtnlRtntypeA2n, routeTypemask, typemaskHas } from './rtm-map.js';
 
 interface RouteFilter {
   tb: number; // 0 = all
@@ -27,7 +28,8 @@ interface RouteFilter {
   realmmask?: number;
   protocol?: number;
   scope?: number;
-  type?: RouteType;
+  /** filter.typemask (rtm-map.ts). */
+  typemask?: number;
   tos?: number;
   metric?: number;
   oif?: number;
@@ -59,7 +61,7 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
   if (f.protocol !== undefined && info.protocol !== f.protocol) return false;
   if (f.scope !== undefined && info.scope !== f.scope) return false;
   // fib_dump_info(): a route on a blackhole nexthop object is dumped as type blackhole.
-  if (f.type !== undefined && (info.nhid !== 0 && aliasNexthops(ctx.snapshot, r.alias) === 'blackhole' ? 'blackhole' : r.alias.type) !== f.type) return false;
+  if (f.typemask !== undefined && f.typemask !== 0 && !typemaskHas(f.typemask, info.nhid !== 0 && aliasNexthops(ctx.snapshot, r.alias) === 'blackhole' ? 'blackhole' : r.alias.type)) return false;
   if (f.tos !== undefined && r.alias.tos !== f.tos) return false;
   if (f.metric !== undefined && info.priority !== f.metric) return false;
   if (f.rdst !== undefined && (f.rdst.len > r.plen || !prefixMatch(r.dst, f.rdst.addr, f.rdst.len))) return false;
@@ -231,9 +233,9 @@ function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): Rout
       }
     } else if (matches(w, 'type')) {
       const v = a.next();
-      const t = routeTypeOf(v);
+      const t = rtnlRtntypeA2n(v);
       if (t === undefined) invarg('node type value is invalid\n', v);
-      f.type = t;
+      f.typemask = routeTypemask(t);
     } else if (w === 'dev' || w === 'oif') od = a.next();
     else if (matches(w, 'realms')) {
       // iproute_list_flush_or_save(): a half left empty ("5/" or "/5") is not compared.

@@ -65,7 +65,7 @@ export function sameRuleIgnoringProto(a: FibRule, b: FibRule): boolean {
   return sameRule({ ...a, protocol: 0 }, { ...b, protocol: 0 });
 }
 
-const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'];
+const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
 
 /** An `ip -j route` element as a route request (names resolved by `dev`). */
 /**
