@@ -3,6 +3,7 @@
 
 import type { FibEvent, FibEventType } from './fib-event.js';
 import { isDevconfKey } from '../uapi/ip-devconf.js';
+import { isRuleAction } from './rule.js';
 
 type Check = (v: unknown, path: string) => string | null;
 
@@ -102,7 +103,7 @@ const ruleFields: Readonly<Record<string, Check>> = {
   ipproto: u8,
   sport: nullable(pair),
   dport: nullable(pair),
-  action: oneOf('lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'),
+  action: (v, p) => (typeof v === 'string' && isRuleAction(v) ? null : `${p}: expected one of lookup, goto, nop, blackhole, unreachable, prohibit, action N (0, 4, 5, 9..255)`),
   table: uint(),
   gotoTarget: uint(),
   suppressPrefixlen: int,

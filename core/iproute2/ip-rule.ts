@@ -2,8 +2,9 @@
 
 import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { blankRule } from '../snapshot/fib-rule.js';
-import { type FibRule, type RuleAction } from '../events/rule.js';
-import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, rtntypeName, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
+import { frAction, ruleActionOf, type FibRule, type RuleAction } from '../events/rule.js';
+import { rtnlRtntypeA2n } from './rtm-map.js';
+import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, RTN_TYPE_NAMES, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
@@ -50,7 +51,10 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   const st = new AfState(opts.family === 'inet' ? 'inet' : 'unspec');
   let badSrc = false;
   let badDst = false;
-  let action: RuleAction | undefined = add ? 'lookup' : undefined;
+  // req.frh.action: FR_ACT_TO_TBL for an add, 0 (any) for a delete, until a word sets it.
+  let act = add ? 1 : 0;
+  let gotoGiven = false;
+  let typeGiven = false;
   let tableGiven = false;
   let l3mdev = false;
   while (!a.done) {
@@ -135,33 +139,46 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
     } else if (matches(w, 'sport')) m.sport = portRange(a.next(), 'sport');
     else if (matches(w, 'dport')) m.dport = portRange(a.next(), 'dport');
     else if (matches(w, 'help')) notModelled('ip rule help');
-    else if (matches(w, 'goto')) {
-      const v = a.next();
-      const n = parseUnsigned(v);
-      if (n === undefined) invarg('invalid goto index\n', v);
-      m.gotoTarget = n;
-      action = 'goto';
-    } else if (matches(w, 'nop')) action = 'nop';
-    else if (w === 'blackhole' || w === 'unreachable' || w === 'prohibit') action = w;
-    else if (w === 'type') {
-      const v = a.next();
+    else {
+      // iprule_modify()'s last branch: `type` is optional before goto, nop and a route type
+      // word (rtnl_rtntype_a2n(), rtm-map.ts), whose number becomes frh.action; each of them
+      // means table_ok, so `unicast` without a table is table 0 (fib_empty_table()).
+      let v = w;
+      if (w === 'type') v = a.next();
       if (matches(v, 'help')) notModelled('ip rule help');
-      if (v !== 'blackhole' && v !== 'unreachable' && v !== 'prohibit' && v !== 'unicast') invarg('Failed to parse rule type', v);
-      action = v === 'unicast' ? 'lookup' : v;
-    } else throw new CommandExit(`Error: argument "${w}" is wrong: Failed to parse rule type\n`, 255);
+      else if (matches(v, 'goto')) {
+        const t = a.next();
+        const n = parseUnsigned(t);
+        if (n === undefined) invarg('invalid target\n', t);
+        m.gotoTarget = n;
+        gotoGiven = true;
+        act = 2;
+      } else if (matches(v, 'nop')) act = 3;
+      else {
+        const n = rtnlRtntypeA2n(v);
+        if (n === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Failed to parse rule type\n`, 255);
+        act = n;
+      }
+      typeGiven = true;
+    }
     a.advance();
   }
   // iprule_modify(): an l3mdev rule takes its table from the VRF device, never from the user.
   if (l3mdev && tableGiven && m.table !== 0) throw new CommandExit('table can not be specified for l3mdev rules\n', 22);
+  const action: RuleAction | undefined = act === 0 && !add ? undefined : ruleActionOf(act);
   if (action !== undefined) m.action = action;
   if (badSrc) failKernel({ errno: 'EINVAL', extack: 'Invalid source address' });
   if (badDst) failKernel({ errno: 'EINVAL', extack: 'Invalid dst address' });
+  // fib_nl2rule(): FRA_GOTO only with FR_ACT_GOTO, and FR_ACT_GOTO only with FRA_GOTO
+  // (`ip rule add … local` is action 2, a goto without a target).
+  if (gotoGiven && action !== 'goto') failKernel({ errno: 'EINVAL', extack: 'Unexpected goto' });
+  if (!gotoGiven && action === 'goto') failKernel({ errno: 'EINVAL', extack: 'Missing goto target for action goto' });
   if (add) {
     const base = blankRule(0);
     // iprule_modify(): main only when neither a table nor an action word was given; a table
     // given with another action (`lookup 7 blackhole`) is kept, and `ip rule` prints it.
-    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev ? 0 : 254) : tableGiven ? (m.table ?? 0) : 0;
-    const rule = { ...base, ...m, table, priority: m.priority ?? null };
+    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev || typeGiven ? 0 : 254) : tableGiven ? (m.table ?? 0) : 0;
+    const rule = { ...base, ...m, action: action ?? 'lookup', table, priority: m.priority ?? null };
     const step = ctx.apply({ type: 'rule-add', rule });
     if (step.error !== null) failKernel(step.error);
     return;
@@ -179,6 +196,16 @@ function ruleFlush(ctx: CommandContext, a: Args): void {
     const step = ctx.apply({ type: 'rule-del', match: r });
     if (step.error !== null) failKernel(step.error);
   }
+}
+
+/**
+ * print_rule(): an action other than lookup, goto, nop and RTN_NAT (10: `masquerade`, as no
+ * FRA_GATEWAY is ever sent) is printed by rtnl_rtntype_n2a() (0 is `none`, 12..255 numbers).
+ */
+function ruleActionName(a: RuleAction, names: PrintNames): string {
+  const n = frAction(a);
+  if (names.numeric === true) return String(n);
+  return Object.entries(RTN_TYPE_NAMES).find(([, v]) => v === n)?.[0].replace('unspec', 'none') ?? String(n);
 }
 
 /** print_rule() text. */
@@ -215,7 +242,8 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false, names: P
     t += ` goto ${r.gotoTarget}`;
     if (gotoTarget(s.rules, r) === null) t += ' [unresolved]';
   } else if (r.action === 'nop') t += ' nop';
-  else if (r.action !== 'lookup') t += ` ${rtntypeName(r.action, names)}`;
+  else if (r.action === 'action 10') t += ' masquerade';
+  else if (r.action !== 'lookup') t += ` ${ruleActionName(r.action, names)}`;
   // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel (always with -d).
   if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) t += ` proto ${protoName(r.protocol, names)}`;
   return `${t}\n`;
@@ -283,7 +311,8 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false, names: Pri
     o['goto'] = r.gotoTarget;
     if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
   } else if (r.action === 'nop') o['nop'] = null;
-  else if (r.action !== 'lookup') o['action'] = rtntypeName(r.action, names);
+  else if (r.action === 'action 10') o['masquerade'] = null;
+  else if (r.action !== 'lookup') o['action'] = ruleActionName(r.action, names);
   if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) o['protocol'] = protoName(r.protocol, names);
   return o;
 }
