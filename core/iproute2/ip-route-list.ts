@@ -39,6 +39,8 @@ interface RouteFilter {
   mdst?: { addr: Ip4; len: number };
   /** filter.cloned (`cached`, `cloned`, `table cache`): RTM_F_CLONED, only exceptions are dumped. */
   cloned?: boolean;
+  /** A `from` selector that no IPv4 route (source prefix 0.0.0.0/0) passes. */
+  noSource?: boolean;
 }
 
 /** inet_addr_match(): the first `bits` bits equal. */
@@ -58,6 +60,7 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
       if (f.oif !== 1) return false;
     } else if (info.multipath || obj?.kind === 'group' || nhs.length !== 1 || nhs[0]?.dev !== f.oif) return false;
   }
+  if (f.noSource === true) return false;
   if (f.protocol !== undefined && info.protocol !== f.protocol) return false;
   if (f.scope !== undefined && info.scope !== f.scope) return false;
   // fib_dump_info(): a route on a blackhole nexthop object is dumped as type blackhole.
@@ -74,7 +77,9 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
     const g = dumpedGateway(ctx.snapshot, r);
     if (g.gw6 !== undefined || !prefixMatch(g.gw ?? 0, f.via.addr, f.via.len)) return false;
   }
-  if (f.src !== undefined && (info.prefsrc === 0 || !prefixMatch(info.prefsrc, f.src.addr, f.src.len))) return false;
+  // filter_nlmsg(): a route without RTA_PREFSRC is compared as 0.0.0.0 (`src 0/0` keeps
+  // every route, `src 0.0.0.0` the ones without a preferred source).
+  if (f.src !== undefined && !prefixMatch(info.prefsrc, f.src.addr, f.src.len)) return false;
   if (f.realmmask !== undefined && f.realmmask !== 0) {
     // RTA_FLOW is a single-path route's (a multipath route carries it per leg).
     const realms = !info.multipath && info.nhs.length === 1 ? (info.nhs[0]?.tclassid ?? 0) : 0;
@@ -248,7 +253,23 @@ function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): Rout
       if ((r & 0xffff0000) === 0 && (!v.includes('/') || v.startsWith('/'))) mask = (mask & 0xffff) >>> 0;
       f.realmmask = mask;
       if (mask === 0xffffffff) hide.realms = true;
-    } else if (w === 'iif' || w === 'mark' || matches(w, 'vrf') || matches(w, 'from')) notModelled(`ip route show ${w}`);
+    } else if (matches(w, 'from')) {
+      // filter.rsrc / filter.msrc. An IPv4 route has no source prefix (rtm_src_len 0, no
+      // RTA_SRC), which filter_nlmsg() compares as 0.0.0.0/0: `root P` and `exact P` keep every
+      // route when P is a /0 and none otherwise; `match P` keeps every route; `any`
+      // and `all` without a family compare nothing.
+      let v = a.next();
+      let kind: 'root' | 'match' | 'exact' = 'exact';
+      if (matches(v, 'root')) {
+        kind = 'root';
+        v = a.next();
+      } else if (matches(v, 'match')) {
+        kind = 'match';
+        v = a.next();
+      } else if (matches(v, 'exact')) v = a.next();
+      const p = sel(v);
+      if (kind !== 'match' && p.len !== 0) f.noSource = true;
+    } else if (w === 'iif' || w === 'mark' || matches(w, 'vrf')) notModelled(`ip route show ${w}`);
     else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
       const v = a.next();
       const m = parseUnsigned(v);
@@ -263,23 +284,32 @@ function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): Rout
       f.via = { addr: p.addr, len: p.len };
       if (p.len === 32) hide.via = true;
     } else if (w === 'src') {
-      const p = sel(a.next());
-      f.src = { addr: p.addr, len: p.len };
+      const v = a.next();
+      const p = sel(v);
+      if (!((v === 'any' || v === 'all') && st.family === 'unspec')) f.src = { addr: p.addr, len: p.len };
       if (p.len === 32) hide.src = true;
     } else {
       let word = w;
       if (matches(word, 'to')) word = a.next();
+      // get_prefix_1(): `any` and `all` are the dump family's zero prefix *without*
+      // PREFIXLEN_SPECIFIED, so with no family (no -4) filter_nlmsg() compares nothing:
+      // `ip route show all` lists every route, `ip -4 route show all` the /0 ones.
+      const unfiltered = (x: string): boolean => (x === 'any' || x === 'all') && st.family === 'unspec';
       if (matches(word, 'root')) {
-        const p = sel(a.next());
-        f.rdst = { addr: p.addr, len: p.len };
+        const v = a.next();
+        const p = sel(v);
+        if (!unfiltered(v)) f.rdst = { addr: p.addr, len: p.len };
       } else if (matches(word, 'match')) {
-        const p = sel(a.next());
-        f.mdst = { addr: p.addr, len: p.len };
+        const v = a.next();
+        const p = sel(v);
+        if (!unfiltered(v)) f.mdst = { addr: p.addr, len: p.len };
       } else {
         if (matches(word, 'exact')) word = a.next();
         const p = sel(word);
-        f.mdst = { addr: p.addr, len: p.len };
-        f.rdst = { addr: p.addr, len: p.len };
+        if (!unfiltered(word)) {
+          f.mdst = { addr: p.addr, len: p.len };
+          f.rdst = { addr: p.addr, len: p.len };
+        }
       }
     }
     a.advance();
