@@ -14,7 +14,7 @@
 import { Args, CommandContext, CommandExit, invarg, matches, notModelled } from './command-context.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { addrMatches, getFilter, scopeSelector, type AddrFilter } from './ip-addr-flush.js';
-import { GROUP_NAMES, parseUnsigned } from '../uapi/rt-names.js';
+import { groupNumber } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
@@ -85,7 +85,7 @@ function parseFilter(ctx: CommandContext, opts: GlobalOptions, a: Args, link: bo
     } else if (w === 'label') label = a.next();
     else if (w === 'group') {
       const v = a.next();
-      const g = GROUP_NAMES[v] ?? parseUnsigned(v);
+      const g = groupNumber(v);
       if (g === undefined) invarg('Invalid "group" value\n', v);
       group = g;
     } else if (w === 'master') {

@@ -3,7 +3,7 @@
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { parseUnsigned } from '../uapi/rt-names.js';
+import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
@@ -142,7 +142,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     else if (matches(w, 'nomaster')) out.master = null;
     else if (w === 'group') {
       const v = a.next();
-      const g = v === 'default' ? 0 : parseUnsigned(v);
+      const g = groupNumber(v);
       if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
       out.group = g;
     } else if (w === 'carrier') {

@@ -4,7 +4,7 @@ import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notMode
 import { blankRule } from '../snapshot/fib-rule.js';
 import { frAction, ruleActionOf, type FibRule, type RuleAction } from '../events/rule.js';
 import { rtnlRtntypeA2n } from './rtm-map.js';
-import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, RTN_TYPE_NAMES, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, getS32, groupName, groupNumber, protoName, protoNumber, RTN_TYPE_NAMES, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
@@ -113,14 +113,15 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       if (t === undefined) invarg('invalid table ID\n', v);
       m.table = t;
       tableGiven = true;
-    } else if (matches(w, 'suppress_prefixlength')) {
+    } else if (matches(w, 'suppress_prefixlength') || w === 'sup_pl') {
+      // get_s32(), refused when negative.
       const v = a.next();
-      const n = parseUnsigned(v);
-      if (n === undefined) invarg('suppress_prefixlength value is invalid\n', v);
+      const n = getS32(v);
+      if (n === undefined || n < 0) invarg('suppress_prefixlength value is invalid\n', v);
       m.suppressPrefixlen = n;
-    } else if (matches(w, 'suppress_ifgroup')) {
+    } else if (matches(w, 'suppress_ifgroup') || w === 'sup_group') {
       const v = a.next();
-      const n = parseUnsigned(v);
+      const n = groupNumber(v);
       if (n === undefined) invarg('Invalid "suppress_ifgroup" value\n', v);
       m.suppressIfgroup = n;
     } else if (matches(w, 'dev') || matches(w, 'iif')) m.iifName = a.next();
@@ -229,7 +230,7 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false, names: P
   if (r.table !== 0) {
     t += ` lookup ${tableName(r.table, names)}`;
     if (r.suppressPrefixlen !== -1) t += ` suppress_prefixlength ${r.suppressPrefixlen}`;
-    if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${r.suppressIfgroup}`;
+    if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${groupName(r.suppressIfgroup, names)}`;
   }
   // FRA_FLOW, dumped only when not 0 (fib4_rule_fill()): " realms FROM/TO", or " realms TO".
   const flow = r.flow ?? 0;
@@ -300,7 +301,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false, names: Pri
   if (r.table !== 0) {
     o['table'] = tableName(r.table, names);
     if (r.suppressPrefixlen !== -1) o['suppress_prefixlen'] = r.suppressPrefixlen;
-    if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = String(r.suppressIfgroup);
+    if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = groupName(r.suppressIfgroup, names);
   }
   const flow = r.flow ?? 0;
   if (flow !== 0) {
