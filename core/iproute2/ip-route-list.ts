@@ -145,6 +145,7 @@ export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): v
       return;
     }
     if (stats > 1) for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
+    refusedCopies(ctx, routes);
     for (const r of routes) deleteDumped(ctx, r);
     round++;
     if (stats > 0) ctx.print(`\n*** Round ${round}, deleting ${routes.length} entries ***\n`);
@@ -152,6 +153,37 @@ export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): v
     // delete took with it; a round that deletes nothing would loop (30 s in iproute2).
     if (round >= 10) notModelled('ip route flush that does not end in 10 rounds');
   }
+}
+
+/** iproute_list_flush_or_save()'s flushb: the copies are sent when 3584 bytes are full. */
+const FLUSH_BUFFER = 4096 - 512;
+
+/** An upper bound of a dumped route's netlink message (nlmsghdr, rtmsg and every attribute it can carry). */
+function dumpedMessageBound(ctx: CommandContext, r: FibRoute): number {
+  const nhs = aliasNexthops(ctx.snapshot, r.alias);
+  const legs = nhs === 'blackhole' ? 1 : nhs.length;
+  // TABLE, DST, PRIORITY, PREFSRC, NH_ID, FLOW, OIF (8 each), GATEWAY or VIA (24), METRICS
+  // (4 + 17 × 8 + a congestion control name), MULTIPATH (4 + per leg rtnexthop, VIA, FLOW).
+  return 16 + 12 + 7 * 8 + 24 + (r.alias.info.metrics != null ? 4 + 17 * 8 + 20 : 0) + 4 + legs * (8 + 24 + 8);
+}
+
+/**
+ * A flush copies each dumped route into an RTM_DELROUTE. With nexthop_compat_mode=1 the dump
+ * of a route on a nexthop object carries RTA_NH_ID *and* the nexthop's RTA_OIF (a blackhole
+ * object's is lo), RTA_GATEWAY or RTA_MULTIPATH, which rtm_to_fib_config() refuses as
+ * mutually exclusive: the other copies sent in the same buffer are deleted, then
+ * flush_update()'s rtnl_send_check() finds the EINVAL and iproute2 stops there.
+ */
+function refusedCopies(ctx: CommandContext, routes: readonly FibRoute[]): void {
+  if (ctx.snapshot.ipv4Sysctl.nexthop_compat_mode === 0) return;
+  const refused = routes.filter((r) => r.alias.info.nhid !== 0);
+  if (refused.length === 0) return;
+  let bytes = 0;
+  for (const r of routes) bytes += (dumpedMessageBound(ctx, r) + 3) & ~3;
+  // Several buffers: which copies went before the failing one depends on message sizes.
+  if (bytes > FLUSH_BUFFER) notModelled('ip route flush of nexthop-object routes beyond one flush buffer (nexthop_compat_mode=1)');
+  for (const r of routes) if (r.alias.info.nhid === 0) deleteDumped(ctx, r);
+  throw new CommandExit('Failed to send flush request: Invalid argument\n', 2);
 }
 
 /** One dumped route sent back as RTM_DELROUTE (iproute_flush() copies the dumped message). */
