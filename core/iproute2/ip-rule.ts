@@ -42,6 +42,19 @@ function portRange(word: string, what: string): readonly [number, number] {
   return [lo, hi];
 }
 
+/**
+ * fib_nl2rule(): FRA_UID_RANGE through make_kuid(current_user_ns(), …): 4294967295 is
+ * INVALID_UID in every namespace, and a range with an invalid end or start above end is
+ * EINVAL. Whether 2147483647..4294967294 are uids depends on the caller's user namespace
+ * (the kernel runner's maps 0..2147483646; a host's initial one maps them all).
+ */
+function uidRangeCheck(start: number, end: number): void {
+  if (start === INVALID_UID || end === INVALID_UID || start > end) failKernel({ errno: 'EINVAL', extack: 'Invalid uid range' });
+  if (end > 2147483646) notModelled('uidrange above 2147483646 (valid or not by the user namespace of the caller)');
+}
+
+const INVALID_UID = 0xffffffff;
+
 /** iprule_modify(). For delete, only the fields given are compared (rule_find). */
 function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: boolean): void {
   const m: { -readonly [K in keyof FibRule]?: FibRule[K] } = {};
@@ -174,6 +187,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   // (`ip rule add … local` is action 2, a goto without a target).
   if (gotoGiven && action !== 'goto') failKernel({ errno: 'EINVAL', extack: 'Unexpected goto' });
   if (!gotoGiven && action === 'goto') failKernel({ errno: 'EINVAL', extack: 'Missing goto target for action goto' });
+  if (m.uidStart !== undefined && m.uidEnd !== undefined && m.uidStart !== null && m.uidEnd !== null) uidRangeCheck(m.uidStart, m.uidEnd);
   if (add) {
     const base = blankRule(0);
     // iprule_modify(): main only when neither a table nor an action word was given; a table
