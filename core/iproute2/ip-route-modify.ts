@@ -194,10 +194,12 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
   // ECN bits are refused by rtm_to_fib_config(), for a delete as for an add, before any
   // other check and before the table is made.
   if ((tos & 3) !== 0) failKernel({ errno: 'EINVAL', extack: 'Invalid dsfield (tos): ECN bits must be 0' });
+  // RTA_OIF and RTA_GATEWAY/RTA_VIA sent beside RTA_MULTIPATH (`via A dev D nexthop …`).
+  const top = multipath && (devIdx !== 0 || gwOrNull(gw) !== null || gw6 !== undefined) ? { mpTop: { oif: devIdx, gw: gwOrNull(gw), ...(gw6 === undefined ? {} : { gw6 }) } } : {};
   if (del) {
     const step = ctx.apply({
       type: 'route-del',
-      cfg: { table, dst: dst.addr, plen: dst.len, tos, type, scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics },
+      cfg: { table, dst: dst.addr, plen: dst.len, tos, type, scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...top },
     });
     if (step.error !== null) failKernel(step.error);
     return;
@@ -205,7 +207,7 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
   const step = ctx.apply({
     type: 'route-new',
     op: op as RouteOp,
-    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...(multipath && flow !== 0 ? { flow } : {}) },
+    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...(multipath && flow !== 0 ? { flow } : {}), ...top },
   });
   if (step.error !== null) failKernel(step.error);
 }
