@@ -8,7 +8,7 @@ import { ruleActionOf, type FibRule, type RuleAction } from '../events/rule.js';
 import { blankRule, sameRule } from '../snapshot/fib-rule.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
 import { RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
-import { BUILTIN_NAMES, dsfieldNumber, protoNumber, realmNumber, scopeNumber, tableNumber, RTAX_NAMES, RTN_TYPE_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldNumber, protoNumber, realmNumber, scopeNumber, tableNumber, RTAX_NAMES, RTN_TYPE_NAMES, groupNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
 import { ipprotoNumber } from '../iproute2/ip-proto.js';
 import type { IpRoute, IpRule, IpVia } from '../trace/ip-json.js';
@@ -62,7 +62,8 @@ export function ruleFromJson(r: IpRule, names: PrintNames = BUILTIN_NAMES): FibR
     table: r.table !== undefined ? (tableNumber(r.table, names) ?? (action === 'lookup' ? RT_TABLE_MAIN : 0)) : action === 'lookup' ? RT_TABLE_MAIN : 0,
     gotoTarget: r.goto === undefined ? 0 : Number(r.goto),
     suppressPrefixlen: r.suppress_prefixlen ?? -1,
-    suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : Number(r.suppress_ifgroup),
+    // rtnl_group_n2a(): group 0 is printed `default`.
+    suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : (groupNumber(r.suppress_ifgroup) ?? Number(r.suppress_ifgroup)),
     protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol, names) ?? 0),
     l3mdev: r.l3mdev !== undefined,
     // FRA_FLOW: "realms FROM/TO" (flow_from, flow_to).
