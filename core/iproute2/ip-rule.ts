@@ -14,7 +14,7 @@ import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { ipprotoName, ipprotoNumber } from './ip-proto.js';
 import type { RuleMatch } from '../events/rule.js';
-import { parseRuleFilter, ruleFlushed, ruleSelected } from './ip-rule-filter.js';
+import { parseRuleFilter, ruleFlushed, ruleSelected, sscanfPortRange } from './ip-rule-filter.js';
 import { getRtRealmsOrRaw } from './route-metrics.js';
 import { realmN2a } from '../print/rta-metrics.js';
 
@@ -33,13 +33,11 @@ export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   throw new CommandExit(`Command "${verb}" is unknown, try "ip rule help".\n`, 255);
 }
 
-function portRange(word: string, what: string): readonly [number, number] {
-  const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(word);
-  if (m === null) invarg(`invalid ${what}\n`, word);
-  const lo = Number(m[1]);
-  const hi = m[2] === undefined ? lo : Number(m[2]);
-  if (lo > 65535 || hi > 65535) invarg(`invalid ${what}\n`, word);
-  return [lo, hi];
+/** iprule_modify()'s sport/dport: sscanf("%hu-%hu") (70000 is 4464, `5-` is 5). */
+function portRange(word: string, message: string): readonly [number, number] {
+  const r = sscanfPortRange(word);
+  if (r === undefined) invarg(message, word);
+  return r;
 }
 
 /**
@@ -57,6 +55,7 @@ const INVALID_UID = 0xffffffff;
 
 /** iprule_modify(). For delete, only the fields given are compared (rule_find). */
 function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: boolean): void {
+  if (a.done) throw new CommandExit(`"ip rule ${add ? 'add' : 'del'}" requires arguments.\n`, 1);
   const m: { -readonly [K in keyof FibRule]?: FibRule[K] } = {};
   // iprule_modify() parses addresses in req.frh.family, which stays preferred_family (it
   // becomes AF_INET only at the end): an IPv6 prefix passes iproute2 and fib_nl2rule()
@@ -88,7 +87,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       const n = parseUnsigned(v);
       if (n === undefined) invarg('preference value is invalid\n', v);
       m.priority = n;
-    } else if (w === 'tos' || w === 'dsfield') {
+    } else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
       const t = dsfieldNumber(v, ctx.names);
       if (t === undefined) invarg('TOS value is invalid\n', v);
@@ -118,7 +117,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       const f = getRtRealmsOrRaw(v);
       if (f === undefined) invarg('invalid realms\n', v);
       m.flow = f;
-    } else if (matches(w, 'nat') || matches(w, 'map-to') || matches(w, 'tun_id')) {
+    } else if (w === 'nat' || matches(w, 'map-to') || matches(w, 'tun_id')) {
       notModelled(`ip rule ${w}`);
     } else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
@@ -137,21 +136,21 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       const n = groupNumber(v);
       if (n === undefined) invarg('Invalid "suppress_ifgroup" value\n', v);
       m.suppressIfgroup = n;
-    } else if (matches(w, 'dev') || matches(w, 'iif')) m.iifName = a.next();
-    else if (matches(w, 'oif')) m.oifName = a.next();
-    else if (matches(w, 'uidrange')) {
+    } else if (w === 'dev' || w === 'iif') m.iifName = a.next();
+    else if (w === 'oif') m.oifName = a.next();
+    else if (w === 'uidrange') {
       const v = a.next();
       const r = /^([0-9]+)-([0-9]+)$/.exec(v);
       if (r === null) invarg('invalid UID range\n', v);
       m.uidStart = Number(r[1]);
       m.uidEnd = Number(r[2]);
-    } else if (matches(w, 'ipproto')) {
+    } else if (w === 'ipproto') {
       const v = a.next();
       const n = ipprotoNumber(v);
       if (n === undefined) invarg('Invalid "ipproto" value\n', v);
       m.ipproto = n;
-    } else if (matches(w, 'sport')) m.sport = portRange(a.next(), 'sport');
-    else if (matches(w, 'dport')) m.dport = portRange(a.next(), 'dport');
+    } else if (w === 'sport') m.sport = portRange(a.next(), 'invalid port range\n');
+    else if (w === 'dport') m.dport = portRange(a.next(), 'invalid dport range\n');
     else if (matches(w, 'help')) notModelled('ip rule help');
     else {
       // iprule_modify()'s last branch: `type` is optional before goto, nop and a route type
@@ -188,6 +187,10 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   if (gotoGiven && action !== 'goto') failKernel({ errno: 'EINVAL', extack: 'Unexpected goto' });
   if (!gotoGiven && action === 'goto') failKernel({ errno: 'EINVAL', extack: 'Missing goto target for action goto' });
   if (m.uidStart !== undefined && m.uidEnd !== undefined && m.uidStart !== null && m.uidEnd !== null) uidRangeCheck(m.uidStart, m.uidEnd);
+  // fib_rule_port_range_valid(): 0 < start <= end < 65535.
+  const portOk = (r: readonly [number, number]): boolean => r[0] !== 0 && r[1] !== 0 && r[1] < 0xffff && r[0] <= r[1];
+  if (m.sport !== undefined && m.sport !== null && !portOk(m.sport)) failKernel({ errno: 'EINVAL', extack: 'Invalid sport range' });
+  if (m.dport !== undefined && m.dport !== null && !portOk(m.dport)) failKernel({ errno: 'EINVAL', extack: 'Invalid dport range' });
   if (add) {
     const base = blankRule(0);
     // iprule_modify(): main only when neither a table nor an action word was given; a table
