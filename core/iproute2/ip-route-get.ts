@@ -6,7 +6,7 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import { STRERROR } from '../uapi/errno.js';
 import { dsfieldNumber, parseUnsigned } from '../uapi/rt-names.js';
 import { type Ip4 } from '../net/ip4.js';
-import { formatRouteLine, routeJson } from '../print/route-line.js';
+import { formatRouteLine, oneline, routeJson } from '../print/route-line.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { routeGet, routeGetHashDependence, type RouteGetRequest } from '../route/route-output.js';
 import { formatRouteGet, routeGetJson } from '../print/route-get.js';
@@ -132,11 +132,11 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   if (out.answer.kind === 'fibmatch') {
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
     obj = routeJson(ctx.snapshot, r, {}, undefined, ctx.names);
-    text = formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names);
+    text = oneline(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names), opts.oneline);
   } else {
     if (out.answer.gap !== undefined) notModelled(out.answer.gap);
     obj = routeGetJson(ctx.snapshot, out.answer, ctx.names);
-    text = formatRouteGet(ctx.snapshot, out.answer, ctx.names);
+    text = oneline(formatRouteGet(ctx.snapshot, out.answer, ctx.names), opts.oneline);
   }
   const json = opts.pretty ? jsonPretty([obj]) : jsonCompact([obj]);
   if (!connected || fromOk) {

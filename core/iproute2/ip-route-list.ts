@@ -7,7 +7,7 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
-import { dumpedGateway, formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
+import { dumpedGateway, formatRouteLine, oneline, routeJson, type RouteHide } from '../print/route-line.js';
 import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
@@ -114,7 +114,7 @@ export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): vo
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;
   }
-  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
+  for (const r of routes) ctx.print(oneline(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names), opts.oneline));
 }
 
 /**
@@ -144,7 +144,7 @@ export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): v
       }
       return;
     }
-    if (stats > 1) for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
+    if (stats > 1) for (const r of routes) ctx.print(oneline(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names), opts.oneline));
     refusedCopies(ctx, routes);
     for (const r of routes) deleteDumped(ctx, r);
     round++;
