@@ -7,7 +7,7 @@ import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
-import { derivedCarrierGap, linkChangeCarrier } from './ip-link-carrier.js';
+import { derivedCarrierGap, linkChangeCarrier, stackedCarrierGap } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
 
 /** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
@@ -360,7 +360,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);
   if (w.up !== null && after !== undefined && upBefore !== after.up) {
-    const gap = derivedCarrierGap(ctx.snapshot.devices, after);
+    const gap = derivedCarrierGap(ctx.snapshot.devices, after) ?? stackedCarrierGap(ctx.snapshot.devices, after);
     if (gap !== null) notModelled(gap);
   }
   if (w.carrier !== undefined) {
