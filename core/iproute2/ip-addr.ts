@@ -1,5 +1,6 @@
 // `ip address` (iproute2 6.1 ip/ipaddress.c): ipaddr_modify and `-o` listings.
 
+import { byteLength } from '../dev/dev-valid-name.js';
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { AfState, getAddrAf, getPrefixAf, type AfPrefix } from './addr-family.js';
 import { addrFlush } from './ip-addr-flush.js';
@@ -158,7 +159,7 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   // ifa_ipv4_policy: IFA_LABEL is an NLA_STRING of at most IFNAMSIZ - 1 bytes, checked by
   // nlmsg_parse() before inet_rtm_newaddr()/inet_rtm_deladdr() look at anything. iproute2
   // 6.1 no longer requires the label to start with the device name.
-  if (label !== null && Buffer.byteLength(label) > 15) failKernel({ errno: 'ERANGE', extack: 'Attribute failed policy validation' });
+  if (label !== null && byteLength(label) > 15) failKernel({ errno: 'ERANGE', extack: 'Attribute failed policy validation' });
   if (cmd === 'delete') {
     const step = ctx.apply({
       type: 'addr-del',
