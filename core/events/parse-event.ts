@@ -3,6 +3,7 @@
 
 import type { FibEvent, FibEventType } from './fib-event.js';
 import { isDevconfKey } from '../uapi/ip-devconf.js';
+import { isRuleAction } from './rule.js';
 
 type Check = (v: unknown, path: string) => string | null;
 
@@ -58,7 +59,7 @@ function arr(c: Check): Check {
 }
 
 const pair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && uint(65535)(v[0], p) === null && uint(65535)(v[1], p) === null ? null : `${p}: expected [low, high]`);
-const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'] as const;
+const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'] as const;
 const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onlink: bool });
 const linkSpec = obj({
   ifindex: optional(uint()),
@@ -102,7 +103,7 @@ const ruleFields: Readonly<Record<string, Check>> = {
   ipproto: u8,
   sport: nullable(pair),
   dport: nullable(pair),
-  action: oneOf('lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'),
+  action: (v, p) => (typeof v === 'string' && isRuleAction(v) ? null : `${p}: expected one of lookup, goto, nop, blackhole, unreachable, prohibit, action N (0, 4, 5, 9..255)`),
   table: uint(),
   gotoTarget: uint(),
   suppressPrefixlen: int,

@@ -41,6 +41,11 @@ export interface RouteConfig {
   readonly mx?: readonly MetricAttr[] | null;
   /** A route-level RTA_FLOW beside RTA_MULTIPATH (fc_flow), which the first leg's must equal. */
   readonly flow?: number;
+  /**
+   * A route-level RTA_OIF (fc_oif, 0 when none) and RTA_GATEWAY/RTA_VIA beside RTA_MULTIPATH
+   * (`via A dev D nexthop …`), which the first leg's must equal (fib_get_nhs()).
+   */
+  readonly mpTop?: { readonly oif: number; readonly gw: Ip4 | null; readonly gw6?: string };
 }
 
 /** `add` = CREATE|EXCL, `replace` = CREATE|REPLACE, `change` = REPLACE, `prepend` = CREATE, `append` = CREATE|APPEND. */
@@ -69,6 +74,8 @@ export interface RouteDelConfig {
   readonly nhid: number;
   /** RTA_METRICS of the delete: each given attribute must match (fib_metrics_match). */
   readonly mx?: readonly MetricAttr[] | null;
+  /** As RouteConfig.mpTop: with it, fib_nh_match() compares the first nexthop only. */
+  readonly mpTop?: RouteConfig['mpTop'];
 }
 
 export interface RouteDelEvent {

@@ -3,7 +3,41 @@
 import type { Ip4 } from '../net/ip4.js';
 
 /** A rule's selectors and action as a request carries them (struct fib_rule_hdr + FRA_*; struct fib_rule). */
-export type RuleAction = 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
+export type RuleAction = 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit' | OtherRuleAction;
+
+/**
+ * A frh.action without an FR_ACT_* meaning (0, 4, 5, 9..255): fib_nl2rule() takes any u8,
+ * `ip rule add … type anycast|multicast|throw|nat|xresolve|N` sends one, and
+ * fib4_rule_action() answers EINVAL for it, as for blackhole.
+ */
+export type OtherRuleAction = `action ${number}`;
+
+const NAMED_ACTIONS: readonly (readonly [number, RuleAction])[] = [
+  [1, 'lookup'],
+  [2, 'goto'],
+  [3, 'nop'],
+  [6, 'blackhole'],
+  [7, 'unreachable'],
+  [8, 'prohibit'],
+];
+
+/** frh.action (a u8) to the model's action. */
+export function ruleActionOf(n: number): RuleAction {
+  return NAMED_ACTIONS.find(([k]) => k === n)?.[1] ?? `action ${n}`;
+}
+
+/** The model's action to frh.action. */
+export function frAction(a: RuleAction): number {
+  const named = NAMED_ACTIONS.find(([, v]) => v === a);
+  return named !== undefined ? named[0] : Number(a.slice('action '.length));
+}
+
+/** Whether a string is a RuleAction (event logs). */
+export function isRuleAction(v: string): v is RuleAction {
+  if (NAMED_ACTIONS.some(([, a]) => a === v)) return true;
+  const m = /^action (0|[1-9][0-9]{0,2})$/.exec(v);
+  return m !== null && Number(m[1]) <= 255 && ruleActionOf(Number(m[1])) === v;
+}
 
 export interface FibRule {
   readonly priority: number;

@@ -35,10 +35,14 @@ export function inetRtmNewroute(txn: Txn, e: RouteNewEvent): KernelError | null 
   return err;
 }
 
-/** inet_rtm_delroute(): the prefix, then the table (ESRCH when it does not exist), then fib_table_delete(). */
+/**
+ * inet_rtm_delroute(): the prefix, a nexthop id that must exist (EINVAL), then the table
+ * (ESRCH when it does not exist), then fib_table_delete().
+ */
 export function inetRtmDelroute(txn: Txn, e: RouteDelEvent): KernelError | null {
   const bad = validKey(e.cfg.dst, e.cfg.plen) ?? nhidExclusive(e.cfg);
   if (bad !== null) return bad;
+  if (e.cfg.nhid !== 0 && !txn.nexthops.has(e.cfg.nhid)) return kerr('EINVAL', 'Nexthop id does not exist');
   if (!txn.tables.has(e.cfg.table)) return kerr('ESRCH', 'FIB table does not exist');
   return fibTableDelete(txn, e.cfg, DELETE_OPTS);
 }

@@ -14,7 +14,7 @@
 import { Args, CommandContext, CommandExit, invarg, matches, notModelled } from './command-context.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { addrMatches, getFilter, scopeSelector, type AddrFilter } from './ip-addr-flush.js';
-import { GROUP_NAMES, parseUnsigned } from '../uapi/rt-names.js';
+import { groupNumber } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
@@ -85,7 +85,7 @@ function parseFilter(ctx: CommandContext, opts: GlobalOptions, a: Args, link: bo
     } else if (w === 'label') label = a.next();
     else if (w === 'group') {
       const v = a.next();
-      const g = GROUP_NAMES[v] ?? parseUnsigned(v);
+      const g = groupNumber(v);
       if (g === undefined) invarg('Invalid "group" value\n', v);
       group = g;
     } else if (w === 'master') {
@@ -180,7 +180,10 @@ export function addrListing(ctx: CommandContext, opts: GlobalOptions, a: Args, o
         if (v !== null && brief) {
           if (opts.json) Object.assign(obj, briefLinkJson(v, d, packet));
           else ctx.print(briefLinkText(v, d, packet));
-        } else if (v !== null) Object.assign(obj, linkJson(v, opts, d, false, packet));
+        } else if (v !== null) {
+          // print_linkinfo() reads filter.family, which a `to` prefix settles as -4 does.
+          Object.assign(obj, linkJson(v, f.family === 'inet' ? { ...opts, family: 'inet' } : opts, d, false, packet));
+        }
         else {
           ctx.print(`${linkHeader(ctx.snapshot, d, false, ctx.names)}\n`);
           if (f.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
@@ -191,7 +194,9 @@ export function addrListing(ctx: CommandContext, opts: GlobalOptions, a: Args, o
       // print_selected_addrinfo(): filter.up on the link, then print_addrinfo()'s selectors.
       const addrs = f.up && !d.up ? [] : d.addrs.filter((ifa) => addrMatches(f, d, ifa));
       if (!brief && addrs.some((ifa) => ifa.lifetimes !== undefined)) notModelled(DYNAMIC_ADDR_GAP);
-      if (opts.json) obj['addr_info'] = addrs.map((ifa) => (brief ? briefAddrJson(ifa) : addrJson(ctx, d, ifa, noLink)));
+      // print_selected_addrinfo() opens a JSON object for every address of the family before
+      // print_addrinfo() applies the selectors: an address they refuse is `{}`.
+      if (opts.json) obj['addr_info'] = f.up && !d.up ? [] : d.addrs.map((ifa) => (!addrMatches(f, d, ifa) ? {} : brief ? briefAddrJson(ifa) : addrJson(ctx, d, ifa, noLink)));
       else if (brief) ctx.print(`${addrs.map(briefAddrText).join('')}\n`);
       else for (const ifa of addrs) ctx.print(opts.oneline ? oneline(d, ifa) : `    ${words(ifa)}\n       ${lifetimeText(ifa)}\n`);
     }

@@ -1,5 +1,6 @@
 // `ip address` (iproute2 6.1 ip/ipaddress.c): ipaddr_modify and `-o` listings.
 
+import { byteLength } from '../dev/dev-valid-name.js';
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { AfState, getAddrAf, getPrefixAf, type AfPrefix } from './addr-family.js';
 import { addrFlush } from './ip-addr-flush.js';
@@ -118,7 +119,6 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   }
   if (dev === null) throw new CommandExit('Not enough information: "dev" argument is required.\n', 1);
   if (st.family === 'inet6' || v6) notModelled('IPv6 addresses');
-  if (label !== null && !label.startsWith(dev)) throw new CommandExit(`"dev" (${dev}) must match "label" (${label}).\n`, 1);
   if (local === null) {
     if (cmd === 'delete') notModelled('ip address del without an address');
     throw new CommandExit('', 1, 'ip address without an address');
@@ -156,6 +156,10 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
     // inet_rtm_newaddr(): IFA_F_MCAUTOJOIN joins the group (ip_mc_autojoin_config()).
     notModelled('ip address autojoin (a multicast group joined)');
   }
+  // ifa_ipv4_policy: IFA_LABEL is an NLA_STRING of at most IFNAMSIZ - 1 bytes, checked by
+  // nlmsg_parse() before inet_rtm_newaddr()/inet_rtm_deladdr() look at anything. iproute2
+  // 6.1 no longer requires the label to start with the device name.
+  if (label !== null && byteLength(label) > 15) failKernel({ errno: 'ERANGE', extack: 'Attribute failed policy validation' });
   if (cmd === 'delete') {
     const step = ctx.apply({
       type: 'addr-del',

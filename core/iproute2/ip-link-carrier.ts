@@ -67,3 +67,17 @@ export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: Ne
   }
   return null;
 }
+
+/**
+ * An imported device whose carrier the kernel takes from its IFLA_LINK device (a veth from
+ * its peer, a macvlan or vlan from its lower device: netif_stacked_transfer_operstate())
+ * came up: the model keeps the carrier it was imported with, which is the kernel's only
+ * while that device is up with carrier (a device dumped down shows no LOWER_UP to go by).
+ * Otherwise named; null when the kept carrier is the kernel's or no device is followed.
+ */
+export function stackedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: NetDevice): string | null {
+  if (d.kind !== 'other' || !d.up || !d.carrier || d.lower === undefined) return null;
+  const lower = devices.get(d.lower);
+  if (lower !== undefined && lower.up && lower.carrier) return null;
+  return `the carrier of ${d.name} follows ${lower?.name ?? `ifindex ${d.lower}`} in the kernel (${d.driver ?? 'IFLA_LINK'}), which is not up with carrier: not for devices imported from a snapshot`;
+}

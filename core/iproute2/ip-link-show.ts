@@ -26,7 +26,9 @@ export function operstate(s: FibSnapshot, d: NetDevice): string {
       if (d.operKnown !== true) return 'UNKNOWN';
       return d.carrier ? 'UP' : 'DOWN';
     case 'other':
-      return d.carrier ? 'UP' : 'DOWN';
+      // default_operstate(): without carrier, LOWERLAYERDOWN when the device has an
+      // IFLA_LINK other than itself (an imported dump's `link`), else DOWN.
+      return d.carrier ? 'UP' : d.lower !== undefined ? 'LOWERLAYERDOWN' : 'DOWN';
   }
   void s;
 }
@@ -69,10 +71,14 @@ export function linkFlags(s: FibSnapshot, d: NetDevice): string {
   return `<${f.join(',')}>`;
 }
 
-/** IFLA_LINK of a device the model makes: a veth's peer, a macvlan's lower device; null for none. */
+/**
+ * IFLA_LINK: a veth's peer, a macvlan's lower device, and for an imported device the `link`
+ * its dump named (print_linkinfo() prints NAME@LINK and M-DOWN from it whatever the kind);
+ * null for none.
+ */
 export function linkOf(d: NetDevice): number | null {
   if (d.kind === 'veth') return d.peer;
-  if (d.kind === 'macvlan') return d.lower ?? null;
+  if (d.kind === 'macvlan' || d.kind === 'other') return d.lower ?? null;
   return null;
 }
 

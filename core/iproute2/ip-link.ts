@@ -3,11 +3,11 @@
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { parseUnsigned } from '../uapi/rt-names.js';
+import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
-import { derivedCarrierGap, linkChangeCarrier } from './ip-link-carrier.js';
+import { derivedCarrierGap, linkChangeCarrier, stackedCarrierGap } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
 
 /** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
@@ -193,7 +193,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       out.ifalias = v;
     } else if (w === 'group') {
       const v = a.next();
-      const g = v === 'default' ? 0 : parseUnsigned(v);
+      const g = groupNumber(v);
       if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
       out.group = g;
     } else if (w === 'mode' || w === 'state') notModelled(`ip link ${w}`);
@@ -387,7 +387,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);
   if (w.up !== null && after !== undefined && upBefore !== after.up) {
-    const gap = derivedCarrierGap(ctx.snapshot.devices, after);
+    const gap = derivedCarrierGap(ctx.snapshot.devices, after) ?? stackedCarrierGap(ctx.snapshot.devices, after);
     if (gap !== null) notModelled(gap);
   }
   if (w.carrier !== undefined) {

@@ -9,7 +9,8 @@ import { jsonCompact, jsonPretty } from '../print/json-out.js';
 
 function netconfLine(name: string, c: DevConf): string {
   const onoff = (v: number): string => (v !== 0 ? 'on' : 'off');
-  const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : 'unknown mode';
+  // print_netconf(): rp_filter_names[] for 0..2, else the number (devinet_conf_proc() takes any int).
+  const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : String(c.values.rp_filter >>> 0);
   return `inet ${name} forwarding ${onoff(c.values.forwarding)} rp_filter ${rp} mc_forwarding ${onoff(c.values.mc_forwarding)} proxy_neigh ${onoff(c.values.proxy_arp)} ignore_routes_with_linkdown ${onoff(c.values.ignore_routes_with_linkdown)} \n`;
 }
 

@@ -4,10 +4,10 @@
 // Split from ip-route.ts.
 
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
-import { RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
+import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
-import { dumpedGateway, formatRouteLine, routeJson, type RouteHide } from '../print/route-line.js';
+import { dumpedGateway, formatRouteLine, oneline, routeJson, type RouteHide } from '../print/route-line.js';
 import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
@@ -17,7 +17,8 @@ import { getPrefixAf } from './addr-family.js';
 import { getRtRealmsOrRaw } from './route-metrics.js';
 import { dumpedMetrics } from '../snapshot/fib-metrics.js';
 import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
-import { routeTypeName, rtntypeA2n, startFamily } from './_ip-route-args.js';
+import { startFamily } from './_ip-route-args.js';
+import { rtnlRtntypeA2n, routeTypemask, typemaskHas } from './rtm-map.js';
 
 interface RouteFilter {
   tb: number; // 0 = all
@@ -27,7 +28,8 @@ interface RouteFilter {
   realmmask?: number;
   protocol?: number;
   scope?: number;
-  type?: RouteType;
+  /** filter.typemask (rtm-map.ts). */
+  typemask?: number;
   tos?: number;
   metric?: number;
   oif?: number;
@@ -37,6 +39,8 @@ interface RouteFilter {
   mdst?: { addr: Ip4; len: number };
   /** filter.cloned (`cached`, `cloned`, `table cache`): RTM_F_CLONED, only exceptions are dumped. */
   cloned?: boolean;
+  /** A `from` selector that no IPv4 route (source prefix 0.0.0.0/0) passes. */
+  noSource?: boolean;
 }
 
 /** inet_addr_match(): the first `bits` bits equal. */
@@ -56,10 +60,11 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
       if (f.oif !== 1) return false;
     } else if (info.multipath || obj?.kind === 'group' || nhs.length !== 1 || nhs[0]?.dev !== f.oif) return false;
   }
+  if (f.noSource === true) return false;
   if (f.protocol !== undefined && info.protocol !== f.protocol) return false;
   if (f.scope !== undefined && info.scope !== f.scope) return false;
   // fib_dump_info(): a route on a blackhole nexthop object is dumped as type blackhole.
-  if (f.type !== undefined && (info.nhid !== 0 && aliasNexthops(ctx.snapshot, r.alias) === 'blackhole' ? 'blackhole' : r.alias.type) !== f.type) return false;
+  if (f.typemask !== undefined && f.typemask !== 0 && !typemaskHas(f.typemask, info.nhid !== 0 && aliasNexthops(ctx.snapshot, r.alias) === 'blackhole' ? 'blackhole' : r.alias.type)) return false;
   if (f.tos !== undefined && r.alias.tos !== f.tos) return false;
   if (f.metric !== undefined && info.priority !== f.metric) return false;
   if (f.rdst !== undefined && (f.rdst.len > r.plen || !prefixMatch(r.dst, f.rdst.addr, f.rdst.len))) return false;
@@ -72,7 +77,9 @@ function routePasses(ctx: CommandContext, f: RouteFilter, r: FibRoute): boolean 
     const g = dumpedGateway(ctx.snapshot, r);
     if (g.gw6 !== undefined || !prefixMatch(g.gw ?? 0, f.via.addr, f.via.len)) return false;
   }
-  if (f.src !== undefined && (info.prefsrc === 0 || !prefixMatch(info.prefsrc, f.src.addr, f.src.len))) return false;
+  // filter_nlmsg(): a route without RTA_PREFSRC is compared as 0.0.0.0 (`src 0/0` keeps
+  // every route, `src 0.0.0.0` the ones without a preferred source).
+  if (f.src !== undefined && !prefixMatch(info.prefsrc, f.src.addr, f.src.len)) return false;
   if (f.realmmask !== undefined && f.realmmask !== 0) {
     // RTA_FLOW is a single-path route's (a multipath route carries it per leg).
     const realms = !info.multipath && info.nhs.length === 1 ? (info.nhs[0]?.tclassid ?? 0) : 0;
@@ -107,7 +114,7 @@ export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): vo
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;
   }
-  for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
+  for (const r of routes) ctx.print(oneline(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names), opts.oneline));
 }
 
 /**
@@ -137,7 +144,8 @@ export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): v
       }
       return;
     }
-    if (stats > 1) for (const r of routes) ctx.print(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names));
+    if (stats > 1) for (const r of routes) ctx.print(oneline(formatRouteLine(ctx.snapshot, r, f.hide, undefined, ctx.names), opts.oneline));
+    refusedCopies(ctx, routes);
     for (const r of routes) deleteDumped(ctx, r);
     round++;
     if (stats > 0) ctx.print(`\n*** Round ${round}, deleting ${routes.length} entries ***\n`);
@@ -145,6 +153,37 @@ export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): v
     // delete took with it; a round that deletes nothing would loop (30 s in iproute2).
     if (round >= 10) notModelled('ip route flush that does not end in 10 rounds');
   }
+}
+
+/** iproute_list_flush_or_save()'s flushb: the copies are sent when 3584 bytes are full. */
+const FLUSH_BUFFER = 4096 - 512;
+
+/** An upper bound of a dumped route's netlink message (nlmsghdr, rtmsg and every attribute it can carry). */
+function dumpedMessageBound(ctx: CommandContext, r: FibRoute): number {
+  const nhs = aliasNexthops(ctx.snapshot, r.alias);
+  const legs = nhs === 'blackhole' ? 1 : nhs.length;
+  // TABLE, DST, PRIORITY, PREFSRC, NH_ID, FLOW, OIF (8 each), GATEWAY or VIA (24), METRICS
+  // (4 + 17 × 8 + a congestion control name), MULTIPATH (4 + per leg rtnexthop, VIA, FLOW).
+  return 16 + 12 + 7 * 8 + 24 + (r.alias.info.metrics != null ? 4 + 17 * 8 + 20 : 0) + 4 + legs * (8 + 24 + 8);
+}
+
+/**
+ * A flush copies each dumped route into an RTM_DELROUTE. With nexthop_compat_mode=1 the dump
+ * of a route on a nexthop object carries RTA_NH_ID *and* the nexthop's RTA_OIF (a blackhole
+ * object's is lo), RTA_GATEWAY or RTA_MULTIPATH, which rtm_to_fib_config() refuses as
+ * mutually exclusive: the other copies sent in the same buffer are deleted, then
+ * flush_update()'s rtnl_send_check() finds the EINVAL and iproute2 stops there.
+ */
+function refusedCopies(ctx: CommandContext, routes: readonly FibRoute[]): void {
+  if (ctx.snapshot.ipv4Sysctl.nexthop_compat_mode === 0) return;
+  const refused = routes.filter((r) => r.alias.info.nhid !== 0);
+  if (refused.length === 0) return;
+  let bytes = 0;
+  for (const r of routes) bytes += (dumpedMessageBound(ctx, r) + 3) & ~3;
+  // Several buffers: which copies went before the failing one depends on message sizes.
+  if (bytes > FLUSH_BUFFER) notModelled('ip route flush of nexthop-object routes beyond one flush buffer (nexthop_compat_mode=1)');
+  for (const r of routes) if (r.alias.info.nhid === 0) deleteDumped(ctx, r);
+  throw new CommandExit('Failed to send flush request: Invalid argument\n', 2);
 }
 
 /** One dumped route sent back as RTM_DELROUTE (iproute_flush() copies the dumped message). */
@@ -231,12 +270,9 @@ function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): Rout
       }
     } else if (matches(w, 'type')) {
       const v = a.next();
-      const n = rtntypeA2n(v);
-      if (n === undefined) invarg('node type value is invalid\n', v);
-      const t = routeTypeName(n);
-      // A number no route type has (0, xresolve, 12..255): iproute2's mask is 1 << n in an int.
-      if (t === undefined) notModelled(`ip route show type ${v}`);
-      f.type = t;
+      const t = rtnlRtntypeA2n(v);
+      if (t === undefined) invarg('node type value is invalid\n', v);
+      f.typemask = routeTypemask(t);
     } else if (w === 'dev' || w === 'oif') od = a.next();
     else if (matches(w, 'realms')) {
       // iproute_list_flush_or_save(): a half left empty ("5/" or "/5") is not compared.
@@ -249,7 +285,23 @@ function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): Rout
       if ((r & 0xffff0000) === 0 && (!v.includes('/') || v.startsWith('/'))) mask = (mask & 0xffff) >>> 0;
       f.realmmask = mask;
       if (mask === 0xffffffff) hide.realms = true;
-    } else if (w === 'iif' || w === 'mark' || matches(w, 'vrf') || matches(w, 'from')) notModelled(`ip route show ${w}`);
+    } else if (matches(w, 'from')) {
+      // filter.rsrc / filter.msrc. An IPv4 route has no source prefix (rtm_src_len 0, no
+      // RTA_SRC), which filter_nlmsg() compares as 0.0.0.0/0: `root P` and `exact P` keep every
+      // route when P is a /0 and none otherwise; `match P` keeps every route; `any`
+      // and `all` without a family compare nothing.
+      let v = a.next();
+      let kind: 'root' | 'match' | 'exact' = 'exact';
+      if (matches(v, 'root')) {
+        kind = 'root';
+        v = a.next();
+      } else if (matches(v, 'match')) {
+        kind = 'match';
+        v = a.next();
+      } else if (matches(v, 'exact')) v = a.next();
+      const p = sel(v);
+      if (kind !== 'match' && p.len !== 0) f.noSource = true;
+    } else if (w === 'iif' || w === 'mark' || matches(w, 'vrf')) notModelled(`ip route show ${w}`);
     else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') {
       const v = a.next();
       const m = parseUnsigned(v);
@@ -264,23 +316,32 @@ function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): Rout
       f.via = { addr: p.addr, len: p.len };
       if (p.len === 32) hide.via = true;
     } else if (w === 'src') {
-      const p = sel(a.next());
-      f.src = { addr: p.addr, len: p.len };
+      const v = a.next();
+      const p = sel(v);
+      if (!((v === 'any' || v === 'all') && st.family === 'unspec')) f.src = { addr: p.addr, len: p.len };
       if (p.len === 32) hide.src = true;
     } else {
       let word = w;
       if (matches(word, 'to')) word = a.next();
+      // get_prefix_1(): `any` and `all` are the dump family's zero prefix *without*
+      // PREFIXLEN_SPECIFIED, so with no family (no -4) filter_nlmsg() compares nothing:
+      // `ip route show all` lists every route, `ip -4 route show all` the /0 ones.
+      const unfiltered = (x: string): boolean => (x === 'any' || x === 'all') && st.family === 'unspec';
       if (matches(word, 'root')) {
-        const p = sel(a.next());
-        f.rdst = { addr: p.addr, len: p.len };
+        const v = a.next();
+        const p = sel(v);
+        if (!unfiltered(v)) f.rdst = { addr: p.addr, len: p.len };
       } else if (matches(word, 'match')) {
-        const p = sel(a.next());
-        f.mdst = { addr: p.addr, len: p.len };
+        const v = a.next();
+        const p = sel(v);
+        if (!unfiltered(v)) f.mdst = { addr: p.addr, len: p.len };
       } else {
         if (matches(word, 'exact')) word = a.next();
         const p = sel(word);
-        f.mdst = { addr: p.addr, len: p.len };
-        f.rdst = { addr: p.addr, len: p.len };
+        if (!unfiltered(word)) {
+          f.mdst = { addr: p.addr, len: p.len };
+          f.rdst = { addr: p.addr, len: p.len };
+        }
       }
     }
     a.advance();

@@ -22,7 +22,7 @@ import type { GlobalOptions } from './global-options.js';
 import { AfState, getAddrAf, getPrefixAf, type AfAddr } from './addr-family.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { getRtRealmsOrRaw, MetricsBuilder, parseFastopenNoCookie, parseMetricWord } from './route-metrics.js';
-import { routeTypeName, rtntypeA2n, startFamily } from './_ip-route-args.js';
+import { routeTypeOf, startFamily } from './_ip-route-args.js';
 
 interface ParsedNh {
   dev: string | null;
@@ -156,12 +156,8 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
     else {
       let word = w;
       if (word === 'to') word = a.next();
-      // iproute_modify(): a word not starting with a digit that rtnl_rtntype_a2n() takes
-      // (`u`, `un`: unreachable; `b`: broadcast; `bl`: blackhole) is the type, the prefix follows.
-      const n = !/^[0-9]/.test(word) ? rtntypeA2n(word) : undefined;
-      if (n !== undefined) {
-        const t = routeTypeName(n);
-        if (t === undefined) notModelled(`ip route ${word} (route type ${n})`);
+      const t = !/^[0-9]/.test(word) ? routeTypeOf(word) : undefined;
+      if (t !== undefined) {
         type = t;
         word = a.next();
       }
@@ -199,10 +195,12 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
   // ECN bits are refused by rtm_to_fib_config(), for a delete as for an add, before any
   // other check and before the table is made.
   if ((tos & 3) !== 0) failKernel({ errno: 'EINVAL', extack: 'Invalid dsfield (tos): ECN bits must be 0' });
+  // RTA_OIF and RTA_GATEWAY/RTA_VIA sent beside RTA_MULTIPATH (`via A dev D nexthop …`).
+  const top = multipath && (devIdx !== 0 || gwOrNull(gw) !== null || gw6 !== undefined) ? { mpTop: { oif: devIdx, gw: gwOrNull(gw), ...(gw6 === undefined ? {} : { gw6 }) } } : {};
   if (del) {
     const step = ctx.apply({
       type: 'route-del',
-      cfg: { table, dst: dst.addr, plen: dst.len, tos, type, scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics },
+      cfg: { table, dst: dst.addr, plen: dst.len, tos, type, scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...top },
     });
     if (step.error !== null) failKernel(step.error);
     return;
@@ -210,7 +208,7 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
   const step = ctx.apply({
     type: 'route-new',
     op: op as RouteOp,
-    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...(multipath && flow !== 0 ? { flow } : {}) },
+    cfg: { table, dst: dst.addr, plen: dst.len, tos, type: type ?? 'unicast', scope, protocol, priority, prefsrc, nhs, multipath, nhid, mx: metrics, ...(multipath && flow !== 0 ? { flow } : {}), ...top },
   });
   if (step.error !== null) failKernel(step.error);
 }

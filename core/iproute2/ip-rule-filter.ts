@@ -39,12 +39,30 @@ function validIfname(name: string): boolean {
 }
 
 /** sscanf("%hu-%hu"): one or two numbers (each taken modulo 65536, as %hu stores it). */
-function portRange(word: string, what: string): readonly [number, number] {
+/** One %hu of sscanf(): strtoul() (a sign allowed, ULONG_MAX on overflow) cut to 16 bits. */
+function hu(digits: string): number {
+  const neg = digits.startsWith('-');
+  let v = BigInt(digits.replace(/^[+-]/, ''));
+  if (v > 0xffffffffffffffffn) v = 0xffffffffffffffffn;
+  if (neg) v = -v;
+  return Number(BigInt.asUintN(16, v));
+}
+
+/**
+ * sscanf(word, "%hu-%hu"): a port, or a range when `-` and a second number follow; what
+ * comes after is not read. Undefined when not even the first number is there.
+ */
+export function sscanfPortRange(word: string): readonly [number, number] | undefined {
   const m = /^\s*([+-]?[0-9]+)(?:-\s*([+-]?[0-9]+))?/.exec(word);
-  if (m === null) invarg(`invalid ${what} range\n`, word);
-  const lo = ((Number(m[1]) % 65536) + 65536) % 65536;
-  const hi = m[2] === undefined ? lo : ((Number(m[2]) % 65536) + 65536) % 65536;
-  return [lo, hi];
+  if (m === null) return undefined;
+  const lo = hu(m[1] as string);
+  return [lo, m[2] === undefined ? lo : hu(m[2])];
+}
+
+function portRange(word: string, what: string): readonly [number, number] {
+  const r = sscanfPortRange(word);
+  if (r === undefined) invarg(`invalid ${what} range\n`, word);
+  return r;
 }
 
 /** get_prefix() with the family the list settled on (AF_INET when none was given). */

@@ -2,8 +2,9 @@
 
 import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { blankRule } from '../snapshot/fib-rule.js';
-import { type FibRule, type RuleAction } from '../events/rule.js';
-import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, protoName, protoNumber, rtntypeName, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
+import { frAction, ruleActionOf, type FibRule, type RuleAction } from '../events/rule.js';
+import { rtnlRtntypeA2n } from './rtm-map.js';
+import { BUILTIN_NAMES, dsfieldName, dsfieldNumber, parseUnsigned, getS32, groupName, groupNumber, protoName, protoNumber, RTN_TYPE_NAMES, tableName, tableNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
@@ -13,9 +14,8 @@ import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { ipprotoName, ipprotoNumber } from './ip-proto.js';
 import type { RuleMatch } from '../events/rule.js';
-import { parseRuleFilter, ruleFlushed, ruleSelected } from './ip-rule-filter.js';
+import { parseRuleFilter, ruleFlushed, ruleSelected, sscanfPortRange } from './ip-rule-filter.js';
 import { getRtRealmsOrRaw } from './route-metrics.js';
-import { rtntypeA2n } from './_ip-route-args.js';
 import { realmN2a } from '../print/rta-metrics.js';
 
 export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
@@ -33,26 +33,29 @@ export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   throw new CommandExit(`Command "${verb}" is unknown, try "ip rule help".\n`, 255);
 }
 
-function portRange(word: string, what: string): readonly [number, number] {
-  const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(word);
-  if (m === null) invarg(`invalid ${what}\n`, word);
-  const lo = Number(m[1]);
-  const hi = m[2] === undefined ? lo : Number(m[2]);
-  if (lo > 65535 || hi > 65535) invarg(`invalid ${what}\n`, word);
-  return [lo, hi];
+/** iprule_modify()'s sport/dport: sscanf("%hu-%hu") (70000 is 4464, `5-` is 5). */
+function portRange(word: string, message: string): readonly [number, number] {
+  const r = sscanfPortRange(word);
+  if (r === undefined) invarg(message, word);
+  return r;
 }
 
-/** FR_ACT_* numbers (include/uapi/linux/fib_rules.h) the model's rule actions stand for. */
-const FR_ACTIONS: ReadonlyMap<number, RuleAction> = new Map<number, RuleAction>([
-  [1, 'lookup'],
-  [3, 'nop'],
-  [6, 'blackhole'],
-  [7, 'unreachable'],
-  [8, 'prohibit'],
-]);
+/**
+ * fib_nl2rule(): FRA_UID_RANGE through make_kuid(current_user_ns(), …): 4294967295 is
+ * INVALID_UID in every namespace, and a range with an invalid end or start above end is
+ * EINVAL. Whether 2147483647..4294967294 are uids depends on the caller's user namespace
+ * (the kernel runner's maps 0..2147483646; a host's initial one maps them all).
+ */
+function uidRangeCheck(start: number, end: number): void {
+  if (start === INVALID_UID || end === INVALID_UID || start > end) failKernel({ errno: 'EINVAL', extack: 'Invalid uid range' });
+  if (end > 2147483646) notModelled('uidrange above 2147483646 (valid or not by the user namespace of the caller)');
+}
+
+const INVALID_UID = 0xffffffff;
 
 /** iprule_modify(). For delete, only the fields given are compared (rule_find). */
 function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: boolean): void {
+  if (a.done) throw new CommandExit(`"ip rule ${add ? 'add' : 'del'}" requires arguments.\n`, 1);
   const m: { -readonly [K in keyof FibRule]?: FibRule[K] } = {};
   // iprule_modify() parses addresses in req.frh.family, which stays preferred_family (it
   // becomes AF_INET only at the end): an IPv6 prefix passes iproute2 and fib_nl2rule()
@@ -60,9 +63,11 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   const st = new AfState(opts.family === 'inet' ? 'inet' : 'unspec');
   let badSrc = false;
   let badDst = false;
-  let action: RuleAction | undefined = add ? 'lookup' : undefined;
+  // req.frh.action: FR_ACT_TO_TBL for an add, 0 (any) for a delete, until a word sets it.
+  let act = add ? 1 : 0;
+  let gotoGiven = false;
+  let typeGiven = false;
   let tableGiven = false;
-  let actionWord = false;
   let l3mdev = false;
   while (!a.done) {
     const w = a.cur;
@@ -98,91 +103,100 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
         if (k === undefined) invarg('fwmask value is invalid\n', mask);
         m.fwmask = k;
       } else m.fwmask = n !== 0 ? 0xffffffff : 0;
+    } else if (w === 'l3mdev') {
+      m.l3mdev = true;
+      l3mdev = true;
+    } else if (matches(w, 'protocol')) {
+      const v = a.next();
+      const p = protoNumber(v);
+      if (p === undefined) invarg('"protocol" value is invalid\n', v);
+      m.protocol = p;
     } else if (matches(w, 'realms')) {
       // get_rt_realms_or_raw(): FRA_FLOW, sent even when 0.
       const v = a.next();
       const f = getRtRealmsOrRaw(v);
       if (f === undefined) invarg('invalid realms\n', v);
       m.flow = f;
-    } else if (matches(w, 'protocol')) {
-      const v = a.next();
-      const p = protoNumber(v);
-      if (p === undefined) invarg('"protocol" value is invalid\n', v);
-      m.protocol = p;
-    } else if (matches(w, 'tun_id')) notModelled(`ip rule ${w}`);
-    else if (matches(w, 'table') || w === 'lookup') {
+    } else if (w === 'nat' || matches(w, 'map-to') || matches(w, 'tun_id')) {
+      notModelled(`ip rule ${w}`);
+    } else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
       const t = tableNumber(v, ctx.names);
       if (t === undefined) invarg('invalid table ID\n', v);
       m.table = t;
       tableGiven = true;
     } else if (matches(w, 'suppress_prefixlength') || w === 'sup_pl') {
+      // get_s32(), refused when negative.
       const v = a.next();
-      const n = parseUnsigned(v);
-      if (n === undefined) invarg('suppress_prefixlength value is invalid\n', v);
+      const n = getS32(v);
+      if (n === undefined || n < 0) invarg('suppress_prefixlength value is invalid\n', v);
       m.suppressPrefixlen = n;
     } else if (matches(w, 'suppress_ifgroup') || w === 'sup_group') {
       const v = a.next();
-      const n = parseUnsigned(v);
+      const n = groupNumber(v);
       if (n === undefined) invarg('Invalid "suppress_ifgroup" value\n', v);
       m.suppressIfgroup = n;
     } else if (w === 'dev' || w === 'iif') m.iifName = a.next();
     else if (w === 'oif') m.oifName = a.next();
-    else if (w === 'l3mdev') {
-      m.l3mdev = true;
-      l3mdev = true;
-    } else if (w === 'uidrange') {
+    else if (w === 'uidrange') {
       const v = a.next();
       const r = /^([0-9]+)-([0-9]+)$/.exec(v);
       if (r === null) invarg('invalid UID range\n', v);
       m.uidStart = Number(r[1]);
       m.uidEnd = Number(r[2]);
-    } else if (w === 'nat' || matches(w, 'map-to')) notModelled(`ip rule ${w}`);
-    else if (w === 'ipproto') {
+    } else if (w === 'ipproto') {
       const v = a.next();
       const n = ipprotoNumber(v);
       if (n === undefined) invarg('Invalid "ipproto" value\n', v);
       m.ipproto = n;
-    } else if (w === 'sport') m.sport = portRange(a.next(), 'sport');
-    else if (w === 'dport') m.dport = portRange(a.next(), 'dport');
+    } else if (w === 'sport') m.sport = portRange(a.next(), 'invalid port range\n');
+    else if (w === 'dport') m.dport = portRange(a.next(), 'invalid dport range\n');
+    else if (matches(w, 'help')) notModelled('ip rule help');
     else {
-      // iprule_modify()'s last branch: an optional `type`, then help, goto, nop (any prefix),
-      // else a route type for rtnl_rtntype_a2n() (`u` is unreachable, `b` broadcast, `bl`
-      // blackhole, a number up to 255) taken as the FR_ACT_* number: 1 to-table, 3 nop,
-      // 6 blackhole, 7 unreachable, 8 prohibit; the other numbers are not modelled.
-      const v = w === 'type' ? a.next() : w;
+      // iprule_modify()'s last branch: `type` is optional before goto, nop and a route type
+      // word (rtnl_rtntype_a2n(), rtm-map.ts), whose number becomes frh.action; each of them
+      // means table_ok, so `unicast` without a table is table 0 (fib_empty_table()).
+      let v = w;
+      if (w === 'type') v = a.next();
       if (matches(v, 'help')) notModelled('ip rule help');
-      actionWord = true;
-      if (matches(v, 'goto')) {
+      else if (matches(v, 'goto')) {
         const t = a.next();
         const n = parseUnsigned(t);
         if (n === undefined) invarg('invalid target\n', t);
         m.gotoTarget = n;
-        action = 'goto';
-      } else if (matches(v, 'nop')) action = 'nop';
+        gotoGiven = true;
+        act = 2;
+      } else if (matches(v, 'nop')) act = 3;
       else {
-        const n = rtntypeA2n(v);
+        const n = rtnlRtntypeA2n(v);
         if (n === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Failed to parse rule type\n`, 255);
-        const act = FR_ACTIONS.get(n);
-        if (act === undefined) notModelled(`ip rule action ${n} (${v})`);
-        action = act;
+        act = n;
       }
+      typeGiven = true;
     }
     a.advance();
   }
   // iprule_modify(): an l3mdev rule takes its table from the VRF device, never from the user.
   if (l3mdev && tableGiven && m.table !== 0) throw new CommandExit('table can not be specified for l3mdev rules\n', 22);
+  const action: RuleAction | undefined = act === 0 && !add ? undefined : ruleActionOf(act);
   if (action !== undefined) m.action = action;
   if (badSrc) failKernel({ errno: 'EINVAL', extack: 'Invalid source address' });
   if (badDst) failKernel({ errno: 'EINVAL', extack: 'Invalid dst address' });
+  // fib_nl2rule(): FRA_GOTO only with FR_ACT_GOTO, and FR_ACT_GOTO only with FRA_GOTO
+  // (`ip rule add … local` is action 2, a goto without a target).
+  if (gotoGiven && action !== 'goto') failKernel({ errno: 'EINVAL', extack: 'Unexpected goto' });
+  if (!gotoGiven && action === 'goto') failKernel({ errno: 'EINVAL', extack: 'Missing goto target for action goto' });
+  if (m.uidStart !== undefined && m.uidEnd !== undefined && m.uidStart !== null && m.uidEnd !== null) uidRangeCheck(m.uidStart, m.uidEnd);
+  // fib_rule_port_range_valid(): 0 < start <= end < 65535.
+  const portOk = (r: readonly [number, number]): boolean => r[0] !== 0 && r[1] !== 0 && r[1] < 0xffff && r[0] <= r[1];
+  if (m.sport !== undefined && m.sport !== null && !portOk(m.sport)) failKernel({ errno: 'EINVAL', extack: 'Invalid sport range' });
+  if (m.dport !== undefined && m.dport !== null && !portOk(m.dport)) failKernel({ errno: 'EINVAL', extack: 'Invalid dport range' });
   if (add) {
     const base = blankRule(0);
-    // A table given with another action (`lookup 7 blackhole`) is kept, and `ip rule` prints it.
-    // iprule_modify(): table_ok is set by `table`/`lookup`, by l3mdev and by an action word
-    // (even `unicast`, `type unicast` or `1`: table 0 then, and fib4_rule_configure() gives
-    // the rule the lowest unused table id, as for `lookup 0`); without it, main.
-    const table = tableGiven ? (m.table ?? 0) : actionWord || l3mdev ? 0 : 254;
-    const rule = { ...base, ...m, table, priority: m.priority ?? null };
+    // iprule_modify(): main only when neither a table nor an action word was given; a table
+    // given with another action (`lookup 7 blackhole`) is kept, and `ip rule` prints it.
+    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev || typeGiven ? 0 : 254) : tableGiven ? (m.table ?? 0) : 0;
+    const rule = { ...base, ...m, action: action ?? 'lookup', table, priority: m.priority ?? null };
     const step = ctx.apply({ type: 'rule-add', rule });
     if (step.error !== null) failKernel(step.error);
     return;
@@ -200,6 +214,16 @@ function ruleFlush(ctx: CommandContext, a: Args): void {
     const step = ctx.apply({ type: 'rule-del', match: r });
     if (step.error !== null) failKernel(step.error);
   }
+}
+
+/**
+ * print_rule(): an action other than lookup, goto, nop and RTN_NAT (10: `masquerade`, as no
+ * FRA_GATEWAY is ever sent) is printed by rtnl_rtntype_n2a() (0 is `none`, 12..255 numbers).
+ */
+function ruleActionName(a: RuleAction, names: PrintNames): string {
+  const n = frAction(a);
+  if (names.numeric === true) return String(n);
+  return Object.entries(RTN_TYPE_NAMES).find(([, v]) => v === n)?.[0].replace('unspec', 'none') ?? String(n);
 }
 
 /** print_rule() text. */
@@ -223,7 +247,7 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false, names: P
   if (r.table !== 0) {
     t += ` lookup ${tableName(r.table, names)}`;
     if (r.suppressPrefixlen !== -1) t += ` suppress_prefixlength ${r.suppressPrefixlen}`;
-    if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${r.suppressIfgroup}`;
+    if (r.suppressIfgroup !== -1) t += ` suppress_ifgroup ${groupName(r.suppressIfgroup, names)}`;
   }
   // FRA_FLOW, dumped only when not 0 (fib4_rule_fill()): " realms FROM/TO", or " realms TO".
   const flow = r.flow ?? 0;
@@ -236,7 +260,8 @@ export function formatRule(s: FibSnapshot, r: FibRule, details = false, names: P
     t += ` goto ${r.gotoTarget}`;
     if (gotoTarget(s.rules, r) === null) t += ' [unresolved]';
   } else if (r.action === 'nop') t += ' nop';
-  else if (r.action !== 'lookup') t += ` ${rtntypeName(r.action, names)}`;
+  else if (r.action === 'action 10') t += ' masquerade';
+  else if (r.action !== 'lookup') t += ` ${ruleActionName(r.action, names)}`;
   // print_rule(): FRA_PROTOCOL last, only when it is neither unspec nor kernel (always with -d).
   if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) t += ` proto ${protoName(r.protocol, names)}`;
   return `${t}\n`;
@@ -293,7 +318,7 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false, names: Pri
   if (r.table !== 0) {
     o['table'] = tableName(r.table, names);
     if (r.suppressPrefixlen !== -1) o['suppress_prefixlen'] = r.suppressPrefixlen;
-    if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = String(r.suppressIfgroup);
+    if (r.suppressIfgroup !== -1) o['suppress_ifgroup'] = groupName(r.suppressIfgroup, names);
   }
   const flow = r.flow ?? 0;
   if (flow !== 0) {
@@ -304,7 +329,8 @@ export function ruleJson(s: FibSnapshot, r: FibRule, details = false, names: Pri
     o['goto'] = r.gotoTarget;
     if (gotoTarget(s.rules, r) === null) o['unresolved'] = null;
   } else if (r.action === 'nop') o['nop'] = null;
-  else if (r.action !== 'lookup') o['action'] = rtntypeName(r.action, names);
+  else if (r.action === 'action 10') o['masquerade'] = null;
+  else if (r.action !== 'lookup') o['action'] = ruleActionName(r.action, names);
   if ((r.protocol !== 0 && r.protocol !== RTPROT_KERNEL) || details) o['protocol'] = protoName(r.protocol, names);
   return o;
 }

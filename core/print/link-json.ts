@@ -157,7 +157,7 @@ function onoff(v: number): boolean {
 }
 
 function rpFilter(v: number): JsonValue {
-  return v === 0 ? 'off' : v === 1 ? 'strict' : v === 2 ? 'loose' : v;
+  return v === 0 ? 'off' : v === 1 ? 'strict' : v === 2 ? 'loose' : v >>> 0;
 }
 
 function netconfEntry(name: string, c: DevConf): JsonValue {

@@ -9,6 +9,9 @@ import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import type { JsonValue } from './json-out.js';
 import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
 
+/** INVALID_UID: (kuid_t){ -1 }. */
+const INVALID_UID = 0xffffffff;
+
 function devName(s: FibSnapshot, i: number): string {
   return s.devices.get(i)?.name ?? `if${i}`;
 }
@@ -42,7 +45,8 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNa
   if (a.mark !== 0) out += a.mark >= 16 ? `mark 0x${a.mark.toString(16)} ` : `mark ${a.mark} `;
   if ((a.flow ?? 0) !== 0) out += formatFlow(a.flow ?? 0, names.numeric === true);
   // RTA_UID: the caller's uid on output; on input only when the request gave one.
-  if (a.uid !== null) out += `uid ${a.uid} `;
+  // rt_fill_info(): no RTA_UID for INVALID_UID, which `uid 4294967295` asks for.
+  if (a.uid !== null && a.uid !== INVALID_UID) out += `uid ${a.uid} `;
   out += '\n    cache ';
   const w = cacheWords(a);
   if (w.length > 0) out += `<${w.join(',')}> `;
@@ -66,7 +70,7 @@ export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintName
   o['flags'] = a.cache.multicast ? ['rt_offload_failed'] : [];
   if (a.mark !== 0) o['mark'] = a.mark;
   if ((a.flow ?? 0) !== 0) o['flow'] = flowJson(a.flow ?? 0, names.numeric === true);
-  if (a.uid !== null) o['uid'] = a.uid;
+  if (a.uid !== null && a.uid !== INVALID_UID) o['uid'] = a.uid;
   o['cache'] = cacheWords(a);
   const mx = metricsJson(a.metrics);
   if (mx !== null) o['metrics'] = [mx];

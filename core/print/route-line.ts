@@ -150,6 +150,14 @@ export function dumpedGateway(s: FibSnapshot, r: FibRoute): { readonly gw: numbe
   return { gw: v.gw, gw6: v.gw6 };
 }
 
+/**
+ * `ip -o`: iproute2 writes _SL_ ("\\" instead of "\n") where a route's text breaks a line
+ * (before each multipath leg, before route get's `cache`), so a route stays on one line.
+ */
+export function oneline(text: string, on: boolean): string {
+  return on ? `${text.slice(0, -1).replaceAll('\n', '\\')}\n` : text;
+}
+
 export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): string {
   const v = view(s, r, tableOverride);
   const d = hide.details === true;

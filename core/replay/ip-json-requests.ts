@@ -4,18 +4,25 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { NexthopSpec, RouteConfig } from '../events/route.js';
-import type { FibRule, RuleAction } from '../events/rule.js';
+import { ruleActionOf, type FibRule, type RuleAction } from '../events/rule.js';
 import { blankRule, sameRule } from '../snapshot/fib-rule.js';
 import type { RouteType } from '../uapi/rtnetlink.js';
 import { RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
-import { BUILTIN_NAMES, dsfieldNumber, protoNumber, realmNumber, scopeNumber, tableNumber, RTAX_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, dsfieldNumber, protoNumber, realmNumber, scopeNumber, tableNumber, RTAX_NAMES, RTN_TYPE_NAMES, groupNumber, type PrintNames } from '../uapi/rt-names.js';
 import { RTAX_CC_ALGO, RTAX_FEATURES, RTAX_FEATURE_ECN, type MetricAttr } from '../uapi/rtax.js';
 import { ipprotoNumber } from '../iproute2/ip-proto.js';
 import type { IpRoute, IpRule, IpVia } from '../trace/ip-json.js';
 import { canonicalIp6 } from '../net/ip6.js';
 import { ip, prefixOf } from './_initial-builder.js';
 
-const RULE_ACTIONS: readonly RuleAction[] = ['blackhole', 'unreachable', 'prohibit'];
+/**
+ * print_rule()'s "action": rtnl_rtntype_n2a() of frh.action (`none` for 0, a number for
+ * 12..255 or under -N), as ruleActionOf() reads it.
+ */
+function actionOf(word: string): RuleAction | undefined {
+  const n = word === 'none' ? 0 : word !== 'unspec' && Object.hasOwn(RTN_TYPE_NAMES, word) ? RTN_TYPE_NAMES[word] : /^[0-9]+$/.test(word) ? Number(word) : undefined;
+  return n === undefined || n > 255 ? undefined : ruleActionOf(n);
+}
 
 function portsOf(single: number | undefined, start: number | undefined, end: number | undefined): readonly [number, number] | null {
   if (single !== undefined) return [single, single];
@@ -30,7 +37,8 @@ export function ruleFromJson(r: IpRule, names: PrintNames = BUILTIN_NAMES): FibR
   let action: RuleAction = 'lookup';
   if (r.goto !== undefined) action = 'goto';
   else if (r.nop !== undefined) action = 'nop';
-  else if (r.action !== undefined && (RULE_ACTIONS as readonly string[]).includes(r.action)) action = r.action as RuleAction;
+  else if (r.masquerade !== undefined) action = ruleActionOf(10);
+  else if (r.action !== undefined) action = actionOf(r.action) ?? 'lookup';
   const fwmark = r.fwmark === undefined ? 0 : Number(r.fwmark);
   return {
     ...blankRule(r.priority),
@@ -50,10 +58,12 @@ export function ruleFromJson(r: IpRule, names: PrintNames = BUILTIN_NAMES): FibR
     sport: portsOf(r.sport, r.sport_start, r.sport_end),
     dport: portsOf(r.dport, r.dport_start, r.dport_end),
     action,
-    table: action === 'lookup' ? (r.table === undefined ? RT_TABLE_MAIN : (tableNumber(r.table, names) ?? RT_TABLE_MAIN)) : 0,
+    // print_rule() prints a non-zero table whatever the action (`lookup 7 blackhole`).
+    table: r.table !== undefined ? (tableNumber(r.table, names) ?? (action === 'lookup' ? RT_TABLE_MAIN : 0)) : action === 'lookup' ? RT_TABLE_MAIN : 0,
     gotoTarget: r.goto === undefined ? 0 : Number(r.goto),
     suppressPrefixlen: r.suppress_prefixlen ?? -1,
-    suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : Number(r.suppress_ifgroup),
+    // rtnl_group_n2a(): group 0 is printed `default`.
+    suppressIfgroup: r.suppress_ifgroup === undefined ? -1 : (groupNumber(r.suppress_ifgroup) ?? Number(r.suppress_ifgroup)),
     protocol: r.protocol === undefined ? 0 : (protoNumber(r.protocol, names) ?? 0),
     l3mdev: r.l3mdev !== undefined,
     // FRA_FLOW: "realms FROM/TO" (flow_from, flow_to).
@@ -65,7 +75,7 @@ export function sameRuleIgnoringProto(a: FibRule, b: FibRule): boolean {
   return sameRule({ ...a, protocol: 0 }, { ...b, protocol: 0 });
 }
 
-const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat'];
+const ROUTE_TYPES: readonly RouteType[] = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
 
 /** An `ip -j route` element as a route request (names resolved by `dev`). */
 /**

@@ -114,9 +114,16 @@ function sameShape(e: RouteNewEvent | RouteDelEvent, t: RouteNewEvent | RouteDel
     a.multipath === b.multipath &&
     a.nhid === b.nhid &&
     (a as RouteConfig).flow === (b as RouteConfig).flow &&
+    sameTop((a as RouteConfig).mpTop, (b as RouteConfig).mpTop) &&
     sameMx(a.mx, b.mx) &&
     sameSpecs(a.nhs, b.nhs)
   );
+}
+
+/** RouteConfig.mpTop of two events alike. */
+function sameTop(a: RouteConfig['mpTop'], b: RouteConfig['mpTop']): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.oif === b.oif && a.gw === b.gw && a.gw6 === b.gw6;
 }
 
 /**
@@ -127,20 +134,22 @@ function sameShape(e: RouteNewEvent | RouteDelEvent, t: RouteNewEvent | RouteDel
 const COMPARED: Record<keyof RouteNewEvent | keyof RouteDelEvent | keyof RouteConfig | keyof RouteDelConfig | keyof NexthopSpec, true> = {
   op: true, cfg: true,
   table: true, dst: true, plen: true, tos: true, type: true, scope: true, protocol: true, priority: true, prefsrc: true,
-  nhs: true, multipath: true, nhid: true, mx: true, flow: true, dev: true, gw: true, gw6: true, weight: true, onlink: true,
+  nhs: true, multipath: true, nhid: true, mx: true, flow: true, mpTop: true, dev: true, gw: true, gw6: true, weight: true, onlink: true,
 };
 void COMPARED;
 
 /** A template's fib_config with another prefix, written out (a spread copy takes V8's generic path). */
 function cfgWith<C extends RouteConfig | RouteDelConfig>(c: C, dst: number, plen: number): C {
   // RouteDelConfig's fields are RouteConfig's, with a type that may be null: one literal serves both.
-  const o: { -readonly [K in keyof RouteDelConfig]: RouteDelConfig[K] } & { flow?: number } = {
+  const o: { -readonly [K in keyof RouteDelConfig]: RouteDelConfig[K] } & { flow?: number; mpTop?: RouteConfig['mpTop'] } = {
     table: c.table, dst, plen, tos: c.tos, type: c.type, scope: c.scope, protocol: c.protocol, priority: c.priority,
     prefsrc: c.prefsrc, nhs: c.nhs, multipath: c.multipath, nhid: c.nhid,
   };
   if (c.mx !== undefined) o.mx = c.mx;
   const flow = (c as RouteConfig).flow;
   if (flow !== undefined) o.flow = flow;
+  const top = (c as RouteConfig).mpTop;
+  if (top !== undefined) o.mpTop = top;
   return o as unknown as C;
 }
 

@@ -25,7 +25,7 @@
 import type { FibEvent } from '../events/fib-event.js';
 import { canonicalIp6 } from '../net/ip6.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { FibRule, RuleAction } from '../events/rule.js';
+import { ruleActionOf, type FibRule } from '../events/rule.js';
 import type { NetlinkRecord, AddrRecord, NexthopRecord, RuleRecord } from '../trace/netlink-records.js';
 import { FIB_RULE_INVERT, IFA_F_NOPREFIXROUTE, NLM_F_REPLACE, RTNH_F_ONLINK, Unconvertible, dev, ip, isProblem, type ResolveDev } from './_record-convert.js';
 import { routeEvent } from './record-route-events.js';
@@ -66,12 +66,12 @@ export function addrEvent(r: AddrRecord, s: FibSnapshot, resolve: ResolveDev): F
   };
 }
 
-const RULE_ACTIONS: Readonly<Record<number, RuleAction>> = { 1: 'lookup', 2: 'goto', 3: 'nop', 6: 'blackhole', 7: 'unreachable', 8: 'prohibit' };
 
 /** The fib_rule a rule record describes. */
 export function ruleOf(r: RuleRecord): FibRule | Unconvertible {
-  const action = RULE_ACTIONS[r.action];
-  if (action === undefined) return new Unconvertible(`unknown rule action ${r.action}`);
+  // frh.action is a u8 the kernel keeps whatever it is (fib_nl2rule()).
+  if (!Number.isInteger(r.action) || r.action < 0 || r.action > 255) return new Unconvertible(`unknown rule action ${r.action}`);
+  const action = ruleActionOf(r.action);
   return {
     priority: r.priority ?? 0,
     not: (r.flags & FIB_RULE_INVERT) !== 0,
@@ -90,7 +90,8 @@ export function ruleOf(r: RuleRecord): FibRule | Unconvertible {
     sport: r.sportRange === undefined ? null : [r.sportRange.start, r.sportRange.end],
     dport: r.dportRange === undefined ? null : [r.dportRange.start, r.dportRange.end],
     action,
-    table: action === 'lookup' ? r.table : 0,
+    // fib_nl_fill_rule() dumps the table whatever the action (`lookup 7 blackhole`).
+    table: r.table,
     gotoTarget: r.goto ?? 0,
     suppressPrefixlen: r.suppressPrefixlen ?? -1,
     suppressIfgroup: r.suppressIfgroup ?? -1,

@@ -81,11 +81,12 @@ export function fibRulesLookup(s: FibSnapshot, flow: Flow, flags: LookupFlags = 
           return { ok: false, errno: 'ENETUNREACH' };
         case 'prohibit':
           return { ok: false, errno: 'EACCES' };
-        case 'blackhole':
-          return { ok: false, errno: 'EINVAL' };
         case 'lookup':
           out = s.tables.has(r.table) ? fibTableLookup(s, r.table, flow, flags) : { ok: false, errno: 'EAGAIN' };
           break;
+        default:
+          // fib4_rule_action(): blackhole and every action without a meaning (`action N`).
+          return { ok: false, errno: 'EINVAL' };
       }
       if (out.ok && suppressed(s, r, out.res)) break;
       if (!out.ok && out.errno === 'EAGAIN') break;

@@ -45,7 +45,14 @@ export function fibCreateInfo(s: FibSnapshot, cfg: RouteConfig): CreateInfoResul
   const metrics = ipMetricsConvert(cfg.mx ?? null);
   if (isMetricsError(metrics)) return fail(metrics.extack === null ? kerr('EINVAL') : kerr('EINVAL', metrics.extack));
   probeMetrics = metrics;
-  // fib_get_nhs(): a route-level RTA_FLOW must be the first nexthop's class id.
+  // fib_get_nhs(): a route-level RTA_OIF, RTA_GATEWAY/RTA_VIA and RTA_FLOW must be the first
+  // nexthop's as given (its rtnh_ifindex, not the device fib_check_nh() resolves later).
+  const first = cfg.nhs[0];
+  const top = cfg.multipath && cfg.nhid === 0 ? cfg.mpTop : undefined;
+  if (top !== undefined && top.oif !== 0 && (first?.dev ?? 0) !== top.oif) return fail(kerr('EINVAL', 'Nexthop device index does not match RTA_OIF'));
+  if (top !== undefined && (top.gw !== null || top.gw6 !== undefined) && ((first?.gw ?? null) !== top.gw || first?.gw6 !== top.gw6)) {
+    return fail(kerr('EINVAL', 'Nexthop gateway does not match RTA_GATEWAY or RTA_VIA'));
+  }
   if (cfg.multipath && cfg.nhid === 0 && (cfg.flow ?? 0) !== 0 && (cfg.nhs[0]?.flow ?? 0) !== cfg.flow) {
     return fail(kerr('EINVAL', 'Nexthop class id does not match RTA_FLOW'));
   }

@@ -137,6 +137,8 @@ export interface IpRule {
   readonly unresolved?: null;
   readonly nop?: null;
   readonly action?: string;
+  /** print_rule() of action RTN_NAT (10) without FRA_GATEWAY. */
+  readonly masquerade?: null;
   readonly protocol?: string;
 }
 

@@ -86,7 +86,7 @@ const rule: Check<IpRule> = obj('rule', { priority: int, src: str }, {
   ipproto: str, sport: int, sport_start: int, sport_end: int, dport: int, dport_start: int,
   dport_end: int, tun_id: int, table: str, suppress_prefixlen: int, suppress_ifgroup: str,
   flow_from: str, flow_to: str, goto: strOrInt, unresolved: nul, nop: nul, action: str,
-  protocol: str,
+  masquerade: nul, protocol: str,
 });
 
 const netconf: Check<IpNetconf> = obj('netconf', { family: str, interface: str }, {

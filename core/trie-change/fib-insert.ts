@@ -119,6 +119,17 @@ function nhMatches(cfg: RouteDelConfig, fa: FibAlias): boolean {
   const info = fa.info;
   if (cfg.priority !== 0 && cfg.priority !== info.priority) return false;
   if (cfg.nhid !== 0) return info.nhid === cfg.nhid;
+  // A route-level RTA_OIF or RTA_GATEWAY beside RTA_MULTIPATH: fib_nh_match() compares them
+  // with the first nexthop and returns, the legs unread.
+  const top = cfg.multipath ? cfg.mpTop : undefined;
+  if (top !== undefined) {
+    const nh = info.nhs[0];
+    if (nh === undefined) return false;
+    if (top.oif !== 0 && top.oif !== nh.dev) return false;
+    if (top.gw !== null && top.gw !== nh.gw) return false;
+    if (top.gw6 !== undefined && top.gw6 !== nh.gw6) return false;
+    return true;
+  }
   if (cfg.multipath) {
     if (info.nhs.length !== cfg.nhs.length) return false;
     return cfg.nhs.every((spec, i) => {

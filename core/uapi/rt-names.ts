@@ -288,6 +288,40 @@ export const tableName = (t: number, n: PrintNames = BUILTIN_NAMES): string => n
 /** rtnl_dsfield_n2a. */
 export const dsfieldName = (t: number, n: PrintNames = BUILTIN_NAMES): string => n.dsfields.get(t) ?? hex2(t);
 
+/**
+ * strtol(word, &end, 0) of glibc on a 64-bit long, the whole word read: leading blanks and a
+ * sign allowed, an overflow saturating to LONG_MIN/LONG_MAX; undefined when not a number.
+ */
+export function strtolLong(word: string): bigint | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(word);
+  if (m === null) return undefined;
+  const digits = m[2] as string;
+  let v = /^0[xX]/.test(digits) ? BigInt(digits) : digits.length > 1 && digits.startsWith('0') ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  if (m[1] === '-') v = -v;
+  const max = (1n << 63n) - 1n;
+  return v > max ? max : v < -max - 1n ? -max - 1n : v;
+}
+
+/** get_s32() (lib/utils.c): strtol() within INT32_MIN..INT32_MAX. */
+export function getS32(word: string): number | undefined {
+  if (word === '') return undefined;
+  const v = strtolLong(word);
+  return v === undefined || v > 2147483647n || v < -2147483648n ? undefined : Number(v);
+}
+
+/**
+ * rtnl_group_a2n() (lib/rt_names.c): a name of rt_group (only `default` here), else
+ * `int i = strtol(…)`, the long truncated to an int, refused when negative (so 4294967295
+ * is invalid and 4294967296 is group 0).
+ */
+export function groupNumber(word: string): number | undefined {
+  if (Object.hasOwn(GROUP_NAMES, word)) return GROUP_NAMES[word];
+  const v = strtolLong(word);
+  if (v === undefined) return undefined;
+  const i = Number(BigInt.asIntN(32, v));
+  return i < 0 ? undefined : i;
+}
+
 /** get_unsigned-style number: decimal, 0x hex or 0 octal; undefined if not a number. */
 export function parseUnsigned(word: string, max = 0xffffffff): number | undefined {
   let n: number;

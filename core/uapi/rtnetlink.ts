@@ -86,7 +86,8 @@ export type RouteType =
   | 'unreachable'
   | 'prohibit'
   | 'throw'
-  | 'nat';
+  | 'nat'
+  | 'xresolve';
 
 /** RTN_* numbers, for JSON logs and netlink traces. */
 export const RTN: Readonly<Record<RouteType, number>> = {
@@ -100,6 +101,7 @@ export const RTN: Readonly<Record<RouteType, number>> = {
   prohibit: 8,
   throw: 9,
   nat: 10,
+  xresolve: 11,
 };
 
 /** fib_props[type].error: what a lookup that hits an alias of this type returns. */
@@ -114,6 +116,7 @@ export function fibPropsError(type: RouteType): Errno | null {
     case 'throw':
       return 'EAGAIN';
     case 'nat':
+    case 'xresolve':
       return 'EINVAL';
     default:
       return null;
@@ -129,6 +132,7 @@ export function fibPropsScope(type: RouteType): number {
     case 'anycast':
       return RT_SCOPE_LINK;
     case 'nat':
+    case 'xresolve':
       return RT_SCOPE_NOWHERE;
     default:
       return RT_SCOPE_UNIVERSE;

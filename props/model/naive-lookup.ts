@@ -13,7 +13,7 @@ import { aliasNexthops } from '../../core/trie/fib-table-lookup.js';
 
 export type NaiveOutcome = { readonly ok: true; readonly route: FibRoute; readonly nhIndex: number } | { readonly ok: false; readonly errno: string };
 
-const ERRORS: Readonly<Record<string, string>> = { blackhole: 'EINVAL', unreachable: 'EHOSTUNREACH', prohibit: 'EACCES', throw: 'EAGAIN', nat: 'EINVAL' };
+const ERRORS: Readonly<Record<string, string>> = { blackhole: 'EINVAL', unreachable: 'EHOSTUNREACH', prohibit: 'EACCES', throw: 'EAGAIN', nat: 'EINVAL', xresolve: 'EINVAL' };
 
 /** The routes a lookup in `table` sees: main and local together until the first rule. */
 function visibleRoutes(s: FibSnapshot, table: number): FibRoute[] | null {

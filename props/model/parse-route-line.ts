@@ -36,7 +36,7 @@ export interface ParsedRoute {
 // print_rta_metrics()'s names; realm words (print_rta_flow) are read and not kept.
 const METRICS = new Set(['mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features', 'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie']);
 
-const TYPES = new Set(['local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'unicast']);
+const TYPES = new Set(['local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve', 'unicast']);
 const FLAGS = new Set(['dead', 'onlink', 'pervasive', 'offload', 'trap', 'notify', 'linkdown', 'unresolved']);
 
 function need<T>(v: T | undefined, what: string, line: string): T {

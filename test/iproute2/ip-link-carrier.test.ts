@@ -96,3 +96,17 @@ test('an imported device whose carrier follows another (IFLA_LINK): changing the
     null,
   ]);
 });
+
+test('an imported device coming up whose IFLA_LINK device is not up with carrier is named (the kernel gives it no carrier); with it up, the kept carrier stands', () => {
+  let s = initialSnapshot();
+  // As `ip -j link` dumps a macvlan and its lower veth, both down (no LOWER_UP to go by).
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 2, name: 'd2p', kind: 'other', up: false, driver: 'veth' } }).snapshot;
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 3, name: 'mv0', kind: 'other', up: false, driver: 'macvlan', lower: 2 } }).snapshot;
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 4, name: 'eth0', kind: 'other', up: true } }).snapshot;
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 5, name: 'mv1', kind: 'other', up: false, driver: 'macvlan', lower: 4 } }).snapshot;
+  const lines = [...runScript('ip link set mv0 up\nip link set mv1 up\n', s)];
+  assert.deepEqual(lines.map((l) => l.problem ?? null), [
+    'not modelled: the carrier of mv0 follows d2p in the kernel (macvlan), which is not up with carrier: not for devices imported from a snapshot',
+    null,
+  ]);
+});

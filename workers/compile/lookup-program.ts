@@ -117,12 +117,13 @@ export function compileProgram(s: FibSnapshot): LookupProgram {
       }
       case 'nop':
         return { ...sel, action: { kind: 'nop' } };
-      case 'blackhole':
-        return { ...sel, action: { kind: 'error', errno: 'EINVAL' } };
       case 'unreachable':
         return { ...sel, action: { kind: 'error', errno: 'ENETUNREACH' } };
       case 'prohibit':
         return { ...sel, action: { kind: 'error', errno: 'EACCES' } };
+      default:
+        // fib4_rule_action(): blackhole and every action without a meaning (`action N`).
+        return { ...sel, action: { kind: 'error', errno: 'EINVAL' } };
     }
   });
   return { kind: 'rules', rules };
