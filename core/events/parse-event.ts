@@ -176,9 +176,11 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
         : `${p}: expected {kind:"all"|"default"} or {kind:"dev",ifindex}`,
     key: devconfKey,
     value: int,
+    observed: optional((v, p) => (v === true ? null : `${p}: expected true`)),
   }),
   'ip-forward': obj({ value: int }),
   'net-sysctl': obj({ key: oneOf(...NET_SYSCTL_KEYS), value: int }),
+  'devconf-unknown': obj({}),
 };
 
 /** The event, or a message saying which field was not what was expected. */

@@ -111,6 +111,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
     fibmatch,
   };
   const out = routeGet(ctx.snapshot, req);
+  if (!out.ok && out.gap !== undefined) notModelled(out.gap);
   if (!out.ok) throw new CommandExit(`RTNETLINK answers: ${STRERROR[out.errno]}\n`, 2);
   // fib_select_multipath(): a leg the per-boot hash seed picks is named, never guessed.
   const hash = routeGetHashDependence(ctx.snapshot, req);
@@ -118,6 +119,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   let obj: JsonValue;
   let text: string;
   if (out.answer.kind === 'fibmatch') {
+    if (out.answer.gap !== undefined) notModelled(out.answer.gap);
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
     obj = routeJson(ctx.snapshot, r, {}, undefined, ctx.names);
     text = formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names);

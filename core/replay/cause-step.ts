@@ -42,11 +42,13 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
   const { applied, before, changes } = st.applyEvents(evs);
   if (r.kind === 'link' && r.op === 'new' && r.inetConf !== undefined) {
     const conf = inetConfEvents(r.ifindex, r.inetConf, st.snap);
+    const known = st.snap.devices.get(r.ifindex)?.conf;
     if (conf.length > 0) {
       const more = st.applyEvents(conf);
       applied.push(...more.applied);
       changes.push(...more.changes);
-      for (const c of conf) notes.push(`IFLA_INET_CONF of ${st.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
+      // A value the model did not know is learnt silently; a known one that differs is noted.
+      for (const c of conf) if (known !== undefined && !known.unknown.has(c.key)) notes.push(`IFLA_INET_CONF of ${st.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
     }
   }
   st.metrics = st.metricsAfter(changes, null);

@@ -81,11 +81,13 @@ export function describeEvent(e: FibEvent, s: FibSnapshot): string {
     case 'nexthop-del':
       return `nexthop del id ${e.id}`;
     case 'sysctl':
-      return `sysctl net.ipv4.conf.${e.target.kind === 'dev' ? dev(e.target.ifindex) : e.target.kind}.${e.key} = ${e.value}`;
+      return `sysctl net.ipv4.conf.${e.target.kind === 'dev' ? dev(e.target.ifindex) : e.target.kind}.${e.key} ${e.observed === true ? 'seen' : '='} ${e.value}`;
     case 'ip-forward':
       return `sysctl net.ipv4.ip_forward = ${e.value}`;
     case 'net-sysctl':
       return `sysctl net.ipv4.${e.key} = ${e.value}`;
+    case 'devconf-unknown':
+      return 'devconf unknown (imported state)';
   }
 }
 
