@@ -152,7 +152,7 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
     noprefixroute: bool,
     replace: bool,
   }),
-  'addr-del': obj({ ifindex: uint(), local: optional(ip4), address: optional(ip4), prefixlen: plen, label: optional(str) }),
+  'addr-del': obj({ ifindex: uint(), local: optional(ip4), address: optional(ip4), prefixlen: plen, label: optional(str), promote: optional(bool) }),
   'route-new': obj({ op: oneOf('add', 'replace', 'change', 'prepend', 'append'), cfg: obj({ ...routeCommon, type: oneOf(...ROUTE_TYPES) }) }),
   'route-del': obj({ cfg: obj({ ...routeCommon, type: nullable(oneOf(...ROUTE_TYPES)) }) }),
   'rule-add': obj({ rule: obj({ ...ruleFields, priority: nullable(uint()) }) }),

@@ -1,7 +1,8 @@
 // `ip -4 netconf show` (ip/ipnetconf.c); `ip nexthop` is ip-nexthop.ts.
 
 import { Args, CommandContext, CommandExit, matches, notModelled } from './command-context.js';
-import type { DevConf } from '../snapshot/devconf.js';
+import { devconfName, type DevConf } from '../snapshot/devconf.js';
+import type { DevconfKey } from '../uapi/ip-devconf.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { netconfJson } from '../print/link-json.js';
@@ -11,6 +12,16 @@ function netconfLine(name: string, c: DevConf): string {
   const onoff = (v: number): string => (v !== 0 ? 'on' : 'off');
   const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : 'unknown mode';
   return `inet ${name} forwarding ${onoff(c.values.forwarding)} rp_filter ${rp} mc_forwarding ${onoff(c.values.mc_forwarding)} proxy_neigh ${onoff(c.values.proxy_arp)} ignore_routes_with_linkdown ${onoff(c.values.ignore_routes_with_linkdown)} \n`;
+}
+
+/** The keys an inet netconf line shows (inet_netconf_fill_devconf() with NETCONFA_ALL). */
+const SHOWN: readonly DevconfKey[] = ['forwarding', 'rp_filter', 'mc_forwarding', 'proxy_arp', 'ignore_routes_with_linkdown'];
+
+/** Refuses by name a listing that would show a value the model does not know (an imported state). */
+function checkKnown(blocks: readonly (readonly [string, DevConf])[]): void {
+  const missing: string[] = [];
+  for (const [name, c] of blocks) for (const k of SHOWN) if (c.unknown.has(k)) missing.push(devconfName(name, k));
+  if (missing.length > 0) notModelled(`ip netconf showing values the imported state does not give: ${missing.join(', ')}`);
 }
 
 export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
@@ -30,9 +41,11 @@ export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readon
   if (dev !== null) {
     const d = deviceByName(s, dev);
     if (d === undefined) throw new CommandExit(`Device "${dev}" does not exist.\n`, 1);
+    checkKnown([[d.name, d.conf]]);
     ctx.print(netconfLine(d.name, d.conf));
     return;
   }
+  checkKnown([...[...s.devices.values()].map((d) => [d.name, d.conf] as const), ['all', s.confAll], ['default', s.confDefault]]);
   if (opts.json) {
     const arr = netconfJson(s);
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);

@@ -70,8 +70,10 @@ export function causeStep(st: ReplayState, pending: PendingNotifications, queue:
   }
   findings.push(...missingFindings(pending, st.check));
   const inferred = inferPromotion(queue, q, st.snap, st.addrIfindex, (a, b) => withinWindow(a, b, st.windowUsec));
-  for (const e of inferred) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
-  const all: FibEvent[] = [...inferred, ...events];
+  for (const e of inferred.events) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
+  const seen = inferred.promote;
+  if (seen !== null) notes.push(`promote_secondaries not known: the records that follow show the secondaries ${seen ? 'promoted' : 'deleted'}`);
+  const all: FibEvent[] = [...inferred.events, ...(seen === null ? events : events.map((e) => (e.type === 'addr-del' ? { ...e, promote: seen } : e)))];
   const { applied, before, changes, error } = st.applyEvents(all);
   st.metrics = st.metricsAfter(changes, r);
   pending.add(predictedNotifications(before, st.snap, notifiedEffects(changes)), q.seq, r.time);

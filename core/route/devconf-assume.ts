@@ -65,6 +65,11 @@ export class DevconfAssume {
     return this.need === null;
   }
 
+  /** The value assumed for an id, if any. */
+  value(id: string): number | undefined {
+    return this.fixed.get(id);
+  }
+
   /** The assumptions plus one more value. */
   with(id: string, v: number): DevconfAssume {
     return new DevconfAssume(new Map(this.fixed).set(id, v));
@@ -99,40 +104,47 @@ export const UNKNOWN_GAP = 'an answer that depends on values the model does not 
 /**
  * Runs `run` under every combination of the unknown values it reads (depth first, each run
  * naming at most one more), and returns its answer if every combination gives the same one
- * (by `same`), else a gap naming the values read.
+ * (by `same`), else a gap naming the values on which two different answers' combinations
+ * differ (what the answer depends on, not everything it read).
  */
 export function explore<T>(run: (a: DevconfAssume) => T, same: (x: T, y: T) => boolean): { readonly value: T } | { readonly gap: string } {
   const first = new DevconfAssume();
   const v0 = run(first);
   if (first.complete) return { value: v0 };
-  const names = new Set<string>();
-  let answer: { value: T } | null = null;
-  let differs = false;
-  const stack: DevconfAssume[] = [first];
+  const names = new Map<string, readonly string[]>();
+  const leaves: { readonly a: DevconfAssume; readonly v: T }[] = [];
+  const stack: { readonly a: DevconfAssume; readonly v: T }[] = [{ a: first, v: v0 }];
   let runs = 1;
-  // The first run is a run under the placeholders: its need is expanded like any other.
-  const results = new Map<DevconfAssume, T>([[first, v0]]);
   while (stack.length > 0) {
-    const a = stack.pop() as DevconfAssume;
-    const v = results.get(a) as T;
-    if (a.need === null) {
-      if (answer === null) answer = { value: v };
-      else if (!same(answer.value, v)) differs = true;
+    const { a, v } = stack.pop() as { a: DevconfAssume; v: T };
+    const need = a.need;
+    if (need === null) {
+      leaves.push({ a, v });
       continue;
     }
-    for (const n of a.need.names) names.add(n);
-    for (const c of a.need.choices) {
-      if (++runs > MAX_RUNS) return { gap: gapText(names) };
-      const b = a.with(a.need.id, c);
-      results.set(b, run(b));
-      stack.push(b);
+    names.set(need.id, need.names);
+    for (const c of need.choices) {
+      if (++runs > MAX_RUNS) return { gap: gapText([...names.values()].flat()) };
+      const b = a.with(need.id, c);
+      stack.push({ a: b, v: run(b) });
     }
-    results.delete(a);
   }
-  if (differs || answer === null) return { gap: gapText(names) };
-  return answer;
+  const base = leaves[0] as { a: DevconfAssume; v: T };
+  if (leaves.every((l) => same(base.v, l.v))) return { value: base.v };
+  // For each combination, the fewest values in which one with another answer differs.
+  const decisive = new Set<string>();
+  for (const l of leaves) {
+    let best: string[] | null = null;
+    for (const m of leaves) {
+      if (same(l.v, m.v)) continue;
+      const diff = [...names.keys()].filter((id) => l.a.value(id) !== undefined && m.a.value(id) !== undefined && l.a.value(id) !== m.a.value(id));
+      if (best === null || diff.length < best.length) best = diff;
+    }
+    for (const id of best ?? []) for (const n of names.get(id) ?? []) decisive.add(n);
+  }
+  return { gap: gapText([...decisive]) };
 }
 
-function gapText(names: ReadonlySet<string>): string {
-  return `${UNKNOWN_GAP}: ${[...names].sort().join(', ')}`;
+function gapText(names: readonly string[]): string {
+  return `${UNKNOWN_GAP}: ${[...new Set(names)].sort().join(', ')}`;
 }
