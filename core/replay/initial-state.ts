@@ -47,6 +47,11 @@ import { withKnownNames } from './ip-json-names.js';
 export interface InitialOptions {
   /** Device name → IFLA_INFO_KIND (`kfib snapshot`'s "link_kinds", from `ip -d -j link`). */
   readonly linkKinds?: Readonly<Record<string, string>>;
+  /**
+   * Without a snapshot, start from the model's own fresh namespace (a kfib event log, which
+   * carries its own start) rather than from a host whose devconf is unknown (a trace).
+   */
+  readonly fresh?: boolean;
 }
 
 /** Where a replay starts, and how it got there. */
@@ -83,7 +88,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
   const constructed: string[] = [];
   const links = new Map<number, LinkInfo>();
   // A host's devconf is unknown but for what the dump shows (netconf, IFLA_INET_CONF).
-  forgetDevconf(b);
+  if (ipSnap !== null || opts.fresh !== true) forgetDevconf(b);
   if (ipSnap === null) {
     for (const r of dump) {
       for (const e of linkEvents(r, b.s)) b.apply(e);
