@@ -31,7 +31,8 @@ export interface Outputs {
 
 /**
  * Prints the state asked for; returns the gaps of what it printed (a dynamic address's
- * lifetimes, whose seconds left the model does not count down), one text per address.
+ * lifetimes, whose seconds left the model does not count down, one text per address; an
+ * `ip route get` the model cannot answer).
  */
 export function printState(print: Printer, v: ReplayView, out: Outputs, label: string): string[] {
   const shows = out.show.length === 0 && out.gets.length === 0 ? ['route'] : out.show;
@@ -48,6 +49,12 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
     const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)], v.names);
     print(r.output.stdout);
     process.stderr.write(r.output.stderr);
+    // A query whose answer the model cannot give (it depends on what the model does not
+    // know): named on stderr and counted as a gap, never dropped.
+    if (r.output.notModelled !== undefined) {
+      process.stderr.write(`kfib replay: --get ${q.trim()}: not modelled: ${r.output.notModelled}\n`);
+      gaps.push(`not modelled: ${r.output.notModelled}`);
+    }
   }
   return gaps;
 }

@@ -119,11 +119,10 @@ interface SourceCheck {
  */
 function fibValidateSource(s: FibSnapshot, a: DevconfAssume, pkt: SourceCheck, oif: number, inDev: NetDevice): { readonly direct: boolean } | null {
   const rpf = a.maxconf(s, inDev, 'rp_filter');
-  const acceptLocal = a.orconf(s, inDev, 'accept_local');
   const PASS = { direct: false };
   // fib_num_tclassid_users() > 0 (a route or rule has realms) always takes the full check.
   if (rpf === 0 && !tclassidUsers(s, a) && (inDev.ifindex !== oif || !a.orconf(s, inDev, 'send_redirects'))) {
-    if (acceptLocal) return PASS;
+    if (a.orconf(s, inDev, 'accept_local')) return PASS;
     if (!s.customRules && !s.customLocalRoutes) return isLocalAddress(s, pkt.src) ? null : PASS;
   }
   const dissect = rulesRequireFldissect(s);
@@ -139,7 +138,7 @@ function fibValidateSource(s: FibSnapshot, a: DevconfAssume, pkt: SourceCheck, o
   const rev = fibLookup(s, flow);
   if (!rev.ok) return lastResort;
   const res = rev.res;
-  if (res.type !== 'unicast' && (res.type !== 'local' || !acceptLocal)) return null;
+  if (res.type !== 'unicast' && (res.type !== 'local' || !a.orconf(s, inDev, 'accept_local'))) return null;
   const nhs = aliasNexthops(s, res.alias);
   const devMatch = (nhs !== 'blackhole' && nhs.some((nh) => nh.dev === inDev.ifindex)) || (res.type === 'local' && inDev.ifindex === LOOPBACK_IFINDEX);
   if (devMatch) return { direct: res.nh.scope >= RT_SCOPE_HOST };
@@ -214,8 +213,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
   if (src === 0 || dst === 0) return { ok: false, errno: 'EINVAL' };
   // ip_route_input_slow(): IN_DEV_NET_ROUTE_LOCALNET(in_dev, net) is the device's value
   // ORed with `all` (IN_DEV_ORCONF), not the device's alone.
-  const localnet = a.orconf(s, inDev, 'route_localnet');
-  if (!localnet && (isLoopback(dst) || isLoopback(src))) return { ok: false, errno: 'EINVAL' };
+  if ((isLoopback(dst) || isLoopback(src)) && !a.orconf(s, inDev, 'route_localnet')) return { ok: false, errno: 'EINVAL' };
   const flow = makeFlow({
     daddr: dst,
     saddr: src,
@@ -227,10 +225,9 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
     sport: req.sport,
     dport: req.dport,
   });
-  const forwarding = a.conf(inDev, 'forwarding');
   const gap = hasTclassidUsers(s) ? { gap: ITAG_GAP } : {};
   const out = fibLookup(s, flow);
-  if (!out.ok) return { ok: false, errno: forwarding ? out.errno : 'EHOSTUNREACH' };
+  if (!out.ok) return { ok: false, errno: a.conf(inDev, 'forwarding') ? out.errno : 'EHOSTUNREACH' };
   const res = out.res;
   const base: RouteGetAnswer = {
     kind: 'route',
@@ -257,7 +254,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
     if (fibValidateSource(s, a, sourceCheck(req, dst), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true } } };
   }
-  if (!forwarding) return { ok: false, errno: 'EHOSTUNREACH' };
+  if (!a.conf(inDev, 'forwarding')) return { ok: false, errno: 'EHOSTUNREACH' };
   if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
   // ip_mkroute_input(): fib_select_multipath() without a flow, so the hash alone decides.
   const nh: ResolvedNh = selectPath(s, res, 0, note).nh;
