@@ -17,6 +17,7 @@ import { formatTimestamp } from '../core/trace/netlink-records.js';
 import { ReportRecorder } from '../core/report/report-recorder.js';
 import { EXIT } from './exit-status.js';
 import { DYNAMIC_ADDR_GAP } from '../core/print/addr-info.js';
+import { netconfBlocks, netconfUnknownNames } from '../core/snapshot/devconf.js';
 import { OutputFile } from './io.js';
 
 /** What the replay prints: standard output, unless an output file took it (`--out -`). */
@@ -39,6 +40,11 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
   const gaps: string[] = [];
   if (shows.includes('addr') || shows.includes('json')) {
     for (const d of v.snapshot.devices.values()) for (const a of d.addrs) if (a.lifetimes !== undefined) gaps.push(`not modelled: ${DYNAMIC_ADDR_GAP}`);
+  }
+  if (shows.includes('netconf') || shows.includes('json')) {
+    // A netconf value the import did not give (a trace without before.json: all and default).
+    const unknown = netconfUnknownNames(netconfBlocks(v.snapshot));
+    if (unknown.length > 0) gaps.push(`not modelled: netconf values the imported state does not give: ${unknown.join(', ')}`);
   }
   if (label !== '') print(`# state ${label}\n`);
   for (const w of shows) {

@@ -1,8 +1,7 @@
 // `ip -4 netconf show` (ip/ipnetconf.c); `ip nexthop` is ip-nexthop.ts.
 
 import { Args, CommandContext, CommandExit, matches, notModelled } from './command-context.js';
-import { devconfName, type DevConf } from '../snapshot/devconf.js';
-import type { DevconfKey } from '../uapi/ip-devconf.js';
+import { netconfBlocks, netconfUnknownNames, type DevConf } from '../snapshot/devconf.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { netconfJson } from '../print/link-json.js';
@@ -14,13 +13,9 @@ function netconfLine(name: string, c: DevConf): string {
   return `inet ${name} forwarding ${onoff(c.values.forwarding)} rp_filter ${rp} mc_forwarding ${onoff(c.values.mc_forwarding)} proxy_neigh ${onoff(c.values.proxy_arp)} ignore_routes_with_linkdown ${onoff(c.values.ignore_routes_with_linkdown)} \n`;
 }
 
-/** The keys an inet netconf line shows (inet_netconf_fill_devconf() with NETCONFA_ALL). */
-const SHOWN: readonly DevconfKey[] = ['forwarding', 'rp_filter', 'mc_forwarding', 'proxy_arp', 'ignore_routes_with_linkdown'];
-
 /** Refuses by name a listing that would show a value the model does not know (an imported state). */
 function checkKnown(blocks: readonly (readonly [string, DevConf])[]): void {
-  const missing: string[] = [];
-  for (const [name, c] of blocks) for (const k of SHOWN) if (c.unknown.has(k)) missing.push(devconfName(name, k));
+  const missing = netconfUnknownNames(blocks);
   if (missing.length > 0) notModelled(`ip netconf showing values the imported state does not give: ${missing.join(', ')}`);
 }
 
@@ -45,7 +40,7 @@ export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readon
     ctx.print(netconfLine(d.name, d.conf));
     return;
   }
-  checkKnown([...[...s.devices.values()].map((d) => [d.name, d.conf] as const), ['all', s.confAll], ['default', s.confDefault]]);
+  checkKnown(netconfBlocks(s));
   if (opts.json) {
     const arr = netconfJson(s);
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);

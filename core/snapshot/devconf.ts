@@ -95,3 +95,18 @@ export function devconfSetAll(c: DevConf): DevConf {
 export function devconfName(block: string, key: DevconfKey): string {
   return `net.ipv4.conf.${block}.${key}`;
 }
+
+/** The keys an inet netconf entry shows (inet_netconf_fill_devconf() with NETCONFA_ALL): forwarding, rp_filter, mc_forwarding, proxy_neigh, ignore_routes_with_linkdown. */
+export const NETCONF_SHOWN: readonly DevconfKey[] = ['forwarding', 'rp_filter', 'mc_forwarding', 'proxy_arp', 'ignore_routes_with_linkdown'];
+
+/** The net.ipv4.conf names of the values an `ip -4 netconf` listing of these blocks would show that are unknown. */
+export function netconfUnknownNames(blocks: Iterable<readonly [string, DevConf]>): string[] {
+  const out: string[] = [];
+  for (const [name, c] of blocks) for (const k of NETCONF_SHOWN) if (c.unknown.has(k)) out.push(devconfName(name, k));
+  return out;
+}
+
+/** The blocks of a namespace in `ip -4 netconf show`'s order: devices, then all and default. */
+export function netconfBlocks(s: { readonly devices: ReadonlyMap<number, { readonly name: string; readonly conf: DevConf }>; readonly confAll: DevConf; readonly confDefault: DevConf }): (readonly [string, DevConf])[] {
+  return [...[...s.devices.values()].map((d) => [d.name, d.conf] as const), ['all', s.confAll], ['default', s.confDefault]];
+}
