@@ -20,7 +20,7 @@ export function missingDeviceHint(stderr: string, hinted: Set<string>, fromIniti
   if (names.length === 0) return null;
   const dev = names[0] as string;
   const where = fromInitial ? 'the --initial snapshot has no such device' : "the model starts from a fresh namespace, where only lo exists";
-  return `hint: device "${dev}" does not exist (${where}); declare it first: ip link add ${dev} type veth peer name ${peerName(dev)}${fromInitial ? '' : ', or start from your host\'s state with --initial host.json (see kfib run --help)'}`;
+  return `hint: device "${dev}" does not exist (${where}); declare it first: ip link add name ${dev} type veth peer name ${peerName(dev)}${fromInitial ? '' : ', or start from your host\'s state with --initial host.json (see kfib run --help)'}`;
 }
 
 /** A peer name within IFNAMSIZ (15 characters): NAME-p, shortened when needed. */

@@ -60,6 +60,22 @@ const OBJECTS = [
 ] as const;
 
 /** Runs one argv (argv[0] is `ip` or `sysctl`). */
+type ColorOpt = 'always' | 'auto' | 'never';
+
+/**
+ * matches_color() (lib/color.c): the part before `=` a prefix of `-color` (`-c`, `-col`), the
+ * part after it empty or `always`, `auto` or `never`; undefined when the option is not that.
+ */
+export function matchesColor(opt: string): ColorOpt | undefined {
+  const eq = opt.indexOf('=');
+  const name = eq < 0 ? opt : opt.slice(0, eq);
+  const value = eq < 0 ? '' : opt.slice(eq + 1);
+  if (!matches(name, '-color')) return undefined;
+  if (value === '' || value === 'always') return 'always';
+  if (value === 'auto' || value === 'never') return value;
+  return undefined;
+}
+
 export function runCommand(snapshot: FibSnapshot, argv: readonly string[], names: PrintNames = BUILTIN_NAMES): CommandResult {
   const ctx = new CommandContext(snapshot, names);
   try {
@@ -98,6 +114,7 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   let stats = 0;
   let brief = false;
   let numeric = false;
+  let color: ColorOpt = 'never';
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i] as string;
@@ -135,7 +152,7 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
     else if (m('-json')) json = true;
     else if (m('-pretty')) pretty = true;
     else if (m('-rcvbuf')) i++;
-    else if (m('-color') || opt.startsWith('-color=') || opt === '-c') throw new CommandExit('', 2, 'ip -color');
+    else if (matchesColor(opt) !== undefined) color = matchesColor(opt) as ColorOpt;
     else if (m('-help')) throw new CommandExit('', 255, 'ip usage');
     else if (m('-netns')) throw new CommandExit('', 2, 'ip -netns');
     else if (m('-Numeric')) numeric = true;
@@ -143,6 +160,9 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
     else if (opt === '-echo') throw new CommandExit('', 2, 'ip -echo');
     else throw new CommandExit(`Option "${opt}" is unknown, try "ip -help".\n`, 255);
   }
+  // check_enable_color(): never with -json or `never`; `auto` only on a terminal, and the
+  // transcript is not one (the kernel runner's ip writes to a pipe too).
+  if (color === 'always' && !json) throw new CommandExit('', 2, 'ip -color (colored output)');
   if (family === 'inet6' || family === 'other') throw new CommandExit('', 2, 'ip -6 / non-IPv4 families');
   const obj = args[i];
   if (obj === undefined) throw new CommandExit('', 255, 'ip usage');

@@ -49,7 +49,7 @@ export function briefLinkText(v: LinkView, d: NetDevice, packet: boolean): strin
   if (info === undefined) return '';
   const peer = peerName(info, v.links);
   let t = `${(peer !== null ? `${info.name}@${peer}` : info.name).padEnd(16)} ${info.operstate.padEnd(14)} `;
-  if (packet) t += `${info.address} <${flagWords(info, v.links).join(',')}> \n`;
+  if (packet) t += `${info.address === undefined ? '' : `${info.address} `}<${flagWords(info, v.links).join(',')}> \n`;
   return t;
 }
 
@@ -63,7 +63,7 @@ export function briefLinkJson(v: LinkView, d: NetDevice, packet: boolean): Recor
   o['ifname'] = info.name;
   o['operstate'] = info.operstate;
   if (packet) {
-    o['address'] = info.address;
+    if (info.address !== undefined) o['address'] = info.address;
     o['flags'] = flagWords(info, v.links);
   }
   return o;

@@ -107,6 +107,13 @@ function intOption(v: string, name: string, before: number | undefined): number 
   return n;
 }
 
+/** `trailers`/`dynamic` on|off (IFF_NOTRAILERS, IFF_DYNAMIC): a wrong value is on_off()'s error (exit 1), a right one not modelled. */
+function onOffGap(a: Args, w: string): never {
+  const v = a.next();
+  if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${w}" must be "on" or "off", not "${v}"\n`, 1);
+  notModelled(`ip link ${w}`);
+}
+
 /** The generic link options (iplink_parse) up to `type`. */
 function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): LinkWords {
   const out: LinkWords = {
@@ -124,9 +131,12 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     flagMask: 0,
     flagValue: 0,
   };
+  // iplink_parse()'s chain, in its order: a word is compared with strcmp() or matches() (any
+  // non-empty prefix of the keyword) as iproute2 6.1 does, and the first branch that takes it
+  // wins; only a word no branch takes is the device. So a device named `a` is `address`, `b`
+  // `broadcast`, `m` `master`, `t` `txqueuelen` and `ty` `type`, as with the real ip.
   while (!a.done) {
     const w = a.cur;
-    if (stopAtType && w === 'type') break;
     if (w === 'up') out.up = true;
     else if (w === 'down') out.up = false;
     else if (w === 'name') {
@@ -134,36 +144,21 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (out.name !== null) throw new CommandExit(`Error: duplicate "name": "${v}" is the second value.\n`, 255);
       if (!checkIfname(v)) invarg('"name" not a valid ifname', v);
       out.name = v;
-    } else if (w === 'master') {
-      out.master = a.next();
-      // iplink_parse(): the master is looked up while parsing, an invarg() when missing.
-      if (deviceByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
-    }
-    else if (matches(w, 'nomaster')) out.master = null;
-    else if (w === 'group') {
-      const v = a.next();
-      const g = v === 'default' ? 0 : parseUnsigned(v);
-      if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
-      out.group = g;
-    } else if (w === 'carrier') {
-      // parse_on_off(): anything but on/off is -EINVAL, which ip exits with.
-      const v = a.next();
-      if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "carrier" must be one of "off", "on", not "${v}"\n`, 22);
-      out.carrier = v === 'on';
-    } else if (w === 'mtu') {
-      out.mtu = intOption(a.next(), 'mtu', out.mtu);
-    } else if (w === 'address') {
-      out.address = llAddrA2n(a.next());
-    } else if (w === 'link') {
+    } else if (w === 'index') notModelled('ip link index');
+    else if (matches(w, 'link')) {
       out.link = a.next();
+    } else if (matches(w, 'address')) {
+      out.address = llAddrA2n(a.next());
+    } else if (matches(w, 'broadcast') || w === 'brd') {
+      llAddrA2n(a.next());
+      notModelled('ip link broadcast');
     } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
       // The int goes out as the u32 IFLA_TXQLEN.
       out.txqlen = intOption(a.next(), 'txqueuelen', out.txqlen);
-    } else if (w === 'alias') {
-      const v = a.next();
-      // IFALIASZ: 256 with the terminating NUL.
-      if (utf8Length(v) >= 256) throw new CommandExit(`Error: argument "${v}" is wrong: alias too long\n\n`, 255);
-      out.ifalias = v;
+    } else if (w === 'mtu') {
+      out.mtu = intOption(a.next(), 'mtu', out.mtu);
+    } else if (w === 'xdpgeneric' || w === 'xdpdrv' || w === 'xdpoffload' || w === 'xdp' || w === 'netns') {
+      notModelled(`ip link ${w}`);
     } else if (Object.hasOwn(ON_OFF_FLAGS, w)) {
       const f = ON_OFF_FLAGS[w] as { bit: number; onClears: boolean };
       const v = a.next();
@@ -172,7 +167,39 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       out.flagMask |= f.bit;
       if ((v === 'on') !== f.onClears) out.flagValue |= f.bit;
       else out.flagValue &= ~f.bit;
-    } else if (['trailers', 'dynamic', 'netns', 'vf', 'xdp', 'protodown', 'numtxqueues', 'numrxqueues', 'addrgenmode', 'gso_max_size', 'gso_max_segs', 'mode', 'state', 'index'].includes(w)) {
+    } else if (w === 'trailers') onOffGap(a, w);
+    else if (w === 'carrier') {
+      // parse_on_off(): anything but on/off is -EINVAL, which ip exits with.
+      const v = a.next();
+      if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "carrier" must be one of "off", "on", not "${v}"\n`, 22);
+      out.carrier = v === 'on';
+    } else if (w === 'vf') notModelled('ip link vf');
+    else if (matches(w, 'master')) {
+      out.master = a.next();
+      // iplink_parse(): the master is looked up while parsing, an invarg() when missing.
+      if (deviceByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
+    } else if (w === 'vrf') notModelled('ip link vrf');
+    else if (matches(w, 'nomaster')) out.master = null;
+    else if (matches(w, 'dynamic')) onOffGap(a, 'dynamic');
+    else if (matches(w, 'type')) {
+      // `type KIND` ends the generic words (ip link add); after `peer` (link_veth.c) a second
+      // type is iproute2's duplicate-argument error, not modelled.
+      if (stopAtType) break;
+      notModelled('ip link add type veth peer ... type');
+    } else if (matches(w, 'alias')) {
+      const v = a.next();
+      // IFALIASZ: 256 with the terminating NUL.
+      if (utf8Length(v) >= 256) throw new CommandExit(`Error: argument "${v}" is wrong: alias too long\n\n`, 255);
+      out.ifalias = v;
+    } else if (w === 'group') {
+      const v = a.next();
+      const g = v === 'default' ? 0 : parseUnsigned(v);
+      if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
+      out.group = g;
+    } else if (w === 'mode' || w === 'state') notModelled(`ip link ${w}`);
+    else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues') || matches(w, 'addrgenmode') || matches(w, 'link-netns') || matches(w, 'link-netnsid')) {
+      notModelled(`ip link ${w}`);
+    } else if (['protodown', 'protodown_reason', 'gso_max_size', 'gso_max_segs', 'gro_max_size', 'parentdev'].includes(w)) {
       notModelled(`ip link ${w}`);
     } else {
       // iplink_parse()'s last branch: `help` (or a prefix of it) prints the usage; else the

@@ -17,7 +17,7 @@ import { getPrefixAf } from './addr-family.js';
 import { getRtRealmsOrRaw } from './route-metrics.js';
 import { dumpedMetrics } from '../snapshot/fib-metrics.js';
 import { RTAX_CC_ALGO, type MetricAttr } from '../uapi/rtax.js';
-import { routeTypeOf, startFamily } from './_ip-route-args.js';
+import { routeTypeName, rtntypeA2n, startFamily } from './_ip-route-args.js';
 
 interface RouteFilter {
   tb: number; // 0 = all
@@ -231,8 +231,11 @@ function parseSelectors(ctx: CommandContext, opts: GlobalOptions, a: Args): Rout
       }
     } else if (matches(w, 'type')) {
       const v = a.next();
-      const t = routeTypeOf(v);
-      if (t === undefined) invarg('node type value is invalid\n', v);
+      const n = rtntypeA2n(v);
+      if (n === undefined) invarg('node type value is invalid\n', v);
+      const t = routeTypeName(n);
+      // A number no route type has (0, xresolve, 12..255): iproute2's mask is 1 << n in an int.
+      if (t === undefined) notModelled(`ip route show type ${v}`);
       f.type = t;
     } else if (w === 'dev' || w === 'oif') od = a.next();
     else if (matches(w, 'realms')) {

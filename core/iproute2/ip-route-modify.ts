@@ -22,7 +22,7 @@ import type { GlobalOptions } from './global-options.js';
 import { AfState, getAddrAf, getPrefixAf, type AfAddr } from './addr-family.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { getRtRealmsOrRaw, MetricsBuilder, parseFastopenNoCookie, parseMetricWord } from './route-metrics.js';
-import { routeTypeOf, startFamily } from './_ip-route-args.js';
+import { routeTypeName, rtntypeA2n, startFamily } from './_ip-route-args.js';
 
 interface ParsedNh {
   dev: string | null;
@@ -149,14 +149,19 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
       table = t;
       tableOk = true;
     } else if (w === 'dev' || w === 'oif') dev = a.next();
-    else if (['encap', 'expires', 'as', 'from', 'pref', 'ttl-propagate', 'vrf'].includes(w)) {
+    // iproute_modify(): `vrf` and `pref` are matches() (any prefix: `v`, `pre`), the others strcmp().
+    else if (['encap', 'expires', 'as', 'from', 'ttl-propagate'].includes(w) || matches(w, 'vrf') || matches(w, 'pref')) {
       notModelled(`ip route ${w}`);
     } else if (matches(w, 'fastopen_no_cookie')) parseFastopenNoCookie(a, mx);
     else {
       let word = w;
       if (word === 'to') word = a.next();
-      const t = !/^[0-9]/.test(word) ? routeTypeOf(word) : undefined;
-      if (t !== undefined) {
+      // iproute_modify(): a word not starting with a digit that rtnl_rtntype_a2n() takes
+      // (`u`, `un`: unreachable; `b`: broadcast; `bl`: blackhole) is the type, the prefix follows.
+      const n = !/^[0-9]/.test(word) ? rtntypeA2n(word) : undefined;
+      if (n !== undefined) {
+        const t = routeTypeName(n);
+        if (t === undefined) notModelled(`ip route ${word} (route type ${n})`);
         type = t;
         word = a.next();
       }

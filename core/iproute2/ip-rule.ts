@@ -15,6 +15,7 @@ import { ipprotoName, ipprotoNumber } from './ip-proto.js';
 import type { RuleMatch } from '../events/rule.js';
 import { parseRuleFilter, ruleFlushed, ruleSelected } from './ip-rule-filter.js';
 import { getRtRealmsOrRaw } from './route-metrics.js';
+import { rtntypeA2n } from './_ip-route-args.js';
 import { realmN2a } from '../print/rta-metrics.js';
 
 export function ipRule(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
@@ -41,6 +42,15 @@ function portRange(word: string, what: string): readonly [number, number] {
   return [lo, hi];
 }
 
+/** FR_ACT_* numbers (include/uapi/linux/fib_rules.h) the model's rule actions stand for. */
+const FR_ACTIONS: ReadonlyMap<number, RuleAction> = new Map<number, RuleAction>([
+  [1, 'lookup'],
+  [3, 'nop'],
+  [6, 'blackhole'],
+  [7, 'unreachable'],
+  [8, 'prohibit'],
+]);
+
 /** iprule_modify(). For delete, only the fields given are compared (rule_find). */
 function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: boolean): void {
   const m: { -readonly [K in keyof FibRule]?: FibRule[K] } = {};
@@ -52,6 +62,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   let badDst = false;
   let action: RuleAction | undefined = add ? 'lookup' : undefined;
   let tableGiven = false;
+  let actionWord = false;
   let l3mdev = false;
   while (!a.done) {
     const w = a.cur;
@@ -71,7 +82,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       const n = parseUnsigned(v);
       if (n === undefined) invarg('preference value is invalid\n', v);
       m.priority = n;
-    } else if (w === 'tos' || w === 'dsfield') {
+    } else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
       const t = dsfieldNumber(v, ctx.names);
       if (t === undefined) invarg('TOS value is invalid\n', v);
@@ -87,68 +98,76 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
         if (k === undefined) invarg('fwmask value is invalid\n', mask);
         m.fwmask = k;
       } else m.fwmask = n !== 0 ? 0xffffffff : 0;
-    } else if (w === 'l3mdev') {
-      m.l3mdev = true;
-      l3mdev = true;
-    } else if (matches(w, 'protocol')) {
-      const v = a.next();
-      const p = protoNumber(v);
-      if (p === undefined) invarg('"protocol" value is invalid\n', v);
-      m.protocol = p;
     } else if (matches(w, 'realms')) {
       // get_rt_realms_or_raw(): FRA_FLOW, sent even when 0.
       const v = a.next();
       const f = getRtRealmsOrRaw(v);
       if (f === undefined) invarg('invalid realms\n', v);
       m.flow = f;
-    } else if (matches(w, 'nat') || matches(w, 'map-to') || matches(w, 'tun_id')) {
-      notModelled(`ip rule ${w}`);
-    } else if (matches(w, 'table') || w === 'lookup') {
+    } else if (matches(w, 'protocol')) {
+      const v = a.next();
+      const p = protoNumber(v);
+      if (p === undefined) invarg('"protocol" value is invalid\n', v);
+      m.protocol = p;
+    } else if (matches(w, 'tun_id')) notModelled(`ip rule ${w}`);
+    else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
       const t = tableNumber(v, ctx.names);
       if (t === undefined) invarg('invalid table ID\n', v);
       m.table = t;
       tableGiven = true;
-    } else if (matches(w, 'suppress_prefixlength')) {
+    } else if (matches(w, 'suppress_prefixlength') || w === 'sup_pl') {
       const v = a.next();
       const n = parseUnsigned(v);
       if (n === undefined) invarg('suppress_prefixlength value is invalid\n', v);
       m.suppressPrefixlen = n;
-    } else if (matches(w, 'suppress_ifgroup')) {
+    } else if (matches(w, 'suppress_ifgroup') || w === 'sup_group') {
       const v = a.next();
       const n = parseUnsigned(v);
       if (n === undefined) invarg('Invalid "suppress_ifgroup" value\n', v);
       m.suppressIfgroup = n;
-    } else if (matches(w, 'dev') || matches(w, 'iif')) m.iifName = a.next();
-    else if (matches(w, 'oif')) m.oifName = a.next();
-    else if (matches(w, 'uidrange')) {
+    } else if (w === 'dev' || w === 'iif') m.iifName = a.next();
+    else if (w === 'oif') m.oifName = a.next();
+    else if (w === 'l3mdev') {
+      m.l3mdev = true;
+      l3mdev = true;
+    } else if (w === 'uidrange') {
       const v = a.next();
       const r = /^([0-9]+)-([0-9]+)$/.exec(v);
       if (r === null) invarg('invalid UID range\n', v);
       m.uidStart = Number(r[1]);
       m.uidEnd = Number(r[2]);
-    } else if (matches(w, 'ipproto')) {
+    } else if (w === 'nat' || matches(w, 'map-to')) notModelled(`ip rule ${w}`);
+    else if (w === 'ipproto') {
       const v = a.next();
       const n = ipprotoNumber(v);
       if (n === undefined) invarg('Invalid "ipproto" value\n', v);
       m.ipproto = n;
-    } else if (matches(w, 'sport')) m.sport = portRange(a.next(), 'sport');
-    else if (matches(w, 'dport')) m.dport = portRange(a.next(), 'dport');
-    else if (matches(w, 'help')) notModelled('ip rule help');
-    else if (matches(w, 'goto')) {
-      const v = a.next();
-      const n = parseUnsigned(v);
-      if (n === undefined) invarg('invalid goto index\n', v);
-      m.gotoTarget = n;
-      action = 'goto';
-    } else if (matches(w, 'nop')) action = 'nop';
-    else if (w === 'blackhole' || w === 'unreachable' || w === 'prohibit') action = w;
-    else if (w === 'type') {
-      const v = a.next();
+    } else if (w === 'sport') m.sport = portRange(a.next(), 'sport');
+    else if (w === 'dport') m.dport = portRange(a.next(), 'dport');
+    else {
+      // iprule_modify()'s last branch: an optional `type`, then help, goto, nop (any prefix),
+      // else a route type for rtnl_rtntype_a2n() (`u` is unreachable, `b` broadcast, `bl`
+      // blackhole, a number up to 255) taken as the FR_ACT_* number: 1 to-table, 3 nop,
+      // 6 blackhole, 7 unreachable, 8 prohibit; the other numbers are not modelled.
+      const v = w === 'type' ? a.next() : w;
       if (matches(v, 'help')) notModelled('ip rule help');
-      if (v !== 'blackhole' && v !== 'unreachable' && v !== 'prohibit' && v !== 'unicast') invarg('Failed to parse rule type', v);
-      action = v === 'unicast' ? 'lookup' : v;
-    } else throw new CommandExit(`Error: argument "${w}" is wrong: Failed to parse rule type\n`, 255);
+      actionWord = true;
+      if (matches(v, 'goto')) {
+        const t = a.next();
+        const n = parseUnsigned(t);
+        if (n === undefined) invarg('invalid target\n', t);
+        m.gotoTarget = n;
+        action = 'goto';
+      } else if (matches(v, 'nop')) action = 'nop';
+      else {
+        const n = rtntypeA2n(v);
+        if (n === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Failed to parse rule type\n`, 255);
+        const act = FR_ACTIONS.get(n);
+        if (act === undefined) notModelled(`ip rule action ${n} (${v})`);
+        action = act;
+      }
+    }
     a.advance();
   }
   // iprule_modify(): an l3mdev rule takes its table from the VRF device, never from the user.
@@ -158,9 +177,11 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   if (badDst) failKernel({ errno: 'EINVAL', extack: 'Invalid dst address' });
   if (add) {
     const base = blankRule(0);
-    // iprule_modify(): main only when neither a table nor an action word was given; a table
-    // given with another action (`lookup 7 blackhole`) is kept, and `ip rule` prints it.
-    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev ? 0 : 254) : tableGiven ? (m.table ?? 0) : 0;
+    // A table given with another action (`lookup 7 blackhole`) is kept, and `ip rule` prints it.
+    // iprule_modify(): table_ok is set by `table`/`lookup`, by l3mdev and by an action word
+    // (even `unicast`, `type unicast` or `1`: table 0 then, and fib4_rule_configure() gives
+    // the rule the lowest unused table id, as for `lookup 0`); without it, main.
+    const table = tableGiven ? (m.table ?? 0) : actionWord || l3mdev ? 0 : 254;
     const rule = { ...base, ...m, table, priority: m.priority ?? null };
     const step = ctx.apply({ type: 'rule-add', rule });
     if (step.error !== null) failKernel(step.error);

@@ -33,8 +33,9 @@ export interface LinkInfo {
   readonly group: number;
   /** ARPHRD: 1 ether, 772 loopback. */
   readonly ifiType: number;
-  readonly address: string;
-  readonly broadcast: string;
+  /** IFLA_ADDRESS / IFLA_BROADCAST; absent for a device without a link-layer address (tun: addr_len 0). */
+  readonly address?: string;
+  readonly broadcast?: string;
   /** IFLA_LINK (veth peer) ifindex; 0 for none; undefined when unknown. */
   readonly link?: number;
   /** The peer's name when the link is known only by name (text traces, before.json). */
@@ -46,6 +47,10 @@ export interface LinkInfo {
   readonly txqlen: number;
   /** IFLA_IFALIAS, when the device has one (printed by `ip link` only). */
   readonly ifalias?: string;
+  /** The link_type word of an imported device whose ARPHRD number the model does not know. */
+  readonly linkTypeWord?: string;
+  /** A replay of an ip monitor log cannot know txqlen and the alias now (replay/link-table.ts). */
+  readonly unseen?: boolean;
 }
 
 export type LinkTable = ReadonlyMap<number, LinkInfo>;
@@ -121,9 +126,12 @@ export function linkCommon(v: LinkView, info: LinkInfo, withMode: boolean, linkL
   o['group'] = groupName(info.group, v.names);
   o['txqlen'] = info.txqlen;
   if (linkLayer) {
-    o['link_type'] = linkTypeName(info.ifiType, v.names);
-    o['address'] = info.address;
-    o['broadcast'] = info.broadcast;
+    o['link_type'] = info.linkTypeWord ?? linkTypeName(info.ifiType, v.names);
+    if (info.address !== undefined) o['address'] = info.address;
+    if (info.broadcast !== undefined) {
+      if ((info.flags & IFF_POINTOPOINT) !== 0) o['link_pointtopoint'] = true;
+      o['broadcast'] = info.broadcast;
+    }
   }
   // print_linkinfo(): the alias for `ip link` (do_link) only.
   if (withMode && info.ifalias !== undefined) o['ifalias'] = info.ifalias;

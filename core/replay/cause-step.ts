@@ -14,7 +14,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { notifiedEffects } from '../snapshot/info-changes.js';
 import { inetConfEvents, recordEvents } from './record-events.js';
 import { predictedNotifications } from './notification.js';
-import { linkFromRecord } from './link-table.js';
+import { linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js';
 import type { Queued, RecordQueue } from './record-queue.js';
 import { missingFindings, type PendingNotifications } from './pending-notifications.js';
 import { inferPromotion } from './promotion-inference.js';
@@ -35,7 +35,9 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
       st.monitorNames.delete(r.ifindex);
     } else if (r.family === 0) {
       st.links = new Map(st.links);
-      st.links.set(r.ifindex, linkFromRecord(r, st.links.get(r.ifindex)));
+      st.links.set(r.ifindex, withPeerIndex(linkFromRecord(r, st.links.get(r.ifindex)), st.links));
+      const peer = vethPeerBackfill(r, st.links);
+      if (peer !== null) st.links.set(peer.ifindex, peer);
       if (!st.monitorNames.has(r.ifindex) && r.name !== undefined) st.monitorNames.set(r.ifindex, r.name);
     }
   }

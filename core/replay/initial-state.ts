@@ -131,7 +131,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     }
   }
   for (const r of dump) {
-    if (r.op === 'new' && r.family === 0) links.set(r.ifindex, { ...linkFromRecord(r, links.get(r.ifindex)), txqlen: links.get(r.ifindex)?.txqlen ?? 1000 });
+    if (r.op === 'new' && r.family === 0) links.set(r.ifindex, linkFromRecord(r, links.get(r.ifindex)));
   }
   const isUp = new Map(jsonLinks.map((l) => [l.ifindex, l.flags.includes('UP')]));
   // Loopback addresses before lo comes up: inetdev_event(NETDEV_UP) adds 127.0.0.1/8 then,

@@ -24,8 +24,8 @@ import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
 import { formatNexthop, nexthopJson as ipNexthopJson } from '../iproute2/ip-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, scopeName, type PrintNames } from '../uapi/rt-names.js';
-import { flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
+import { BUILTIN_NAMES, linkTypeName, scopeName, type PrintNames } from '../uapi/rt-names.js';
+import { IFF_POINTOPOINT, flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
 import { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
 import { ifaFlagWords, lifetimeText } from '../print/addr-info.js';
 export { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
@@ -148,8 +148,17 @@ function linkHeader(v: ReplayView, info: LinkInfo, withMode: boolean): string {
   );
 }
 
-function linkLayer(info: LinkInfo): string {
-  return `    link/${info.ifiType === 772 ? 'loopback' : 'ether'} ${info.address} brd ${info.broadcast}\n`;
+/**
+ * print_linkinfo()'s link-layer line: `link/TYPE `, the address and ` brd ` (` peer ` on a
+ * point-to-point device) and the broadcast address when the kernel sent them (a tun has
+ * neither: `    link/none `), then for `ip link` the alias on a line of its own.
+ */
+function linkLayer(v: ReplayView, info: LinkInfo, withAlias: boolean): string {
+  let t = `    link/${info.linkTypeWord ?? linkTypeName(info.ifiType, v.names)} `;
+  if (info.address !== undefined) t += info.address;
+  if (info.broadcast !== undefined) t += `${(info.flags & IFF_POINTOPOINT) !== 0 ? ' peer ' : ' brd '}${info.broadcast}`;
+  if (withAlias && info.ifalias !== undefined) t += `\n    alias ${info.ifalias}`;
+  return `${t}\n`;
 }
 
 /** About how long a piece of routeTextInPieces() is, in characters. */
@@ -211,7 +220,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
       let out = '';
       for (const i of s.devices.keys()) {
         const info = infoOf(v, i);
-        if (info !== undefined) out += linkHeader(v, info, true) + linkLayer(info);
+        if (info !== undefined) out += linkHeader(v, info, true) + linkLayer(v, info, true);
       }
       return out;
     }

@@ -9,8 +9,9 @@
 // in ip/ipaddress.c).
 
 import type { IpLink } from '../trace/ip-json.js';
+import { LINK_TYPE_NAMES } from '../uapi/rt-names.js';
 import type { LinkRecord } from '../trace/netlink-records.js';
-import { FLAG_WORDS, IFF_RUNNING, IFF_UP, type LinkInfo } from '../print/link-json.js';
+import { FLAG_WORDS, IFF_RUNNING, IFF_UP, type LinkInfo, type LinkTable } from '../print/link-json.js';
 
 // The link attributes and their printers live in ../print/link-json.ts (below the ip
 // commands, which print them too); re-exported for the replay's readers.
@@ -45,13 +46,16 @@ export function linkFromJson(l: IpLink): LinkInfo {
     qdisc: l.qdisc ?? 'noop',
     operstate: l.operstate ?? 'UNKNOWN',
     group: l.group === undefined || l.group === 'default' ? 0 : Number(l.group),
-    ifiType: l.link_type === 'loopback' ? 772 : 1,
-    address: l.address ?? '00:00:00:00:00:00',
-    broadcast: l.broadcast ?? 'ff:ff:ff:ff:ff:ff',
+    ifiType: l.link_type === undefined ? 1 : (LINK_TYPE_NAMES[l.link_type] ?? -1),
     txqlen: l.txqlen ?? 1000,
   };
   return {
     ...base,
+    // A link type ll_type_n2a() has no word for here: printed as before.json said it.
+    ...(l.link_type !== undefined && LINK_TYPE_NAMES[l.link_type] === undefined ? { linkTypeWord: l.link_type } : {}),
+    ...(l.address !== undefined ? { address: l.address } : {}),
+    ...(l.broadcast !== undefined ? { broadcast: l.broadcast } : {}),
+    ...(l.ifalias !== undefined ? { ifalias: l.ifalias } : {}),
     ...(l.link === null ? { link: 0 } : {}),
     ...(l.link_index !== undefined ? { link: l.link_index } : {}),
     ...(typeof l.link === 'string' ? { linkName: l.link } : {}),
@@ -59,8 +63,16 @@ export function linkFromJson(l: IpLink): LinkInfo {
   };
 }
 
-/** The LinkInfo after an RTM_NEWLINK (fields the record lacks are kept from `prev`). */
+/**
+ * The LinkInfo after an RTM_NEWLINK. A binary record is the whole of rtnl_fill_ifinfo(): its
+ * IFLA_TXQLEN, and IFLA_IFALIAS and IFLA_MASTER present only while the device has them. A
+ * text record (ip monitor) lacks qlen and alias, and fields it lacks are kept from `prev`:
+ * when it shows nothing that differs from `prev` (something it does not print changed, such
+ * as txqlen or the alias), or the device is new in the trace, txqlen and alias become unknown
+ * (`unseen`), which `--show link|json` names as a gap.
+ */
 export function linkFromRecord(r: LinkRecord, prev: LinkInfo | undefined): LinkInfo {
+  const binary = r.txqlen !== undefined;
   const name = r.name ?? prev?.name ?? `if${r.ifindex}`;
   const next: LinkInfo = {
     ifindex: r.ifindex,
@@ -71,21 +83,70 @@ export function linkFromRecord(r: LinkRecord, prev: LinkInfo | undefined): LinkI
     operstate: r.operstate !== undefined ? operstateName(r.operstate) : (prev?.operstate ?? 'UNKNOWN'),
     group: r.group ?? prev?.group ?? 0,
     ifiType: r.ifiType ?? prev?.ifiType ?? 1,
-    address: r.address ?? prev?.address ?? '00:00:00:00:00:00',
-    broadcast: r.broadcast ?? prev?.broadcast ?? 'ff:ff:ff:ff:ff:ff',
-    txqlen: prev?.txqlen ?? 1000,
+    txqlen: r.txqlen ?? prev?.txqlen ?? 1000,
   };
+  // A device without a link-layer address (tun) has neither attribute, nor the text line.
+  const address = binary ? r.address : (r.address ?? prev?.address);
+  const broadcast = binary ? r.broadcast : (r.broadcast ?? prev?.broadcast);
   const link = r.link ?? prev?.link;
   const linkName = r.linkName ?? (r.link === undefined ? prev?.linkName : undefined);
-  const master = r.master ?? prev?.master;
+  const master = binary ? r.master : (r.master ?? prev?.master);
   const kind = r.linkKind ?? prev?.kind;
-  return {
+  const ifalias = binary ? r.ifalias : prev?.ifalias;
+  const out: LinkInfo = {
     ...next,
     ...(link !== undefined ? { link } : {}),
     ...(linkName !== undefined ? { linkName } : {}),
     ...(master !== undefined ? { master } : {}),
     ...(r.masterName !== undefined ? { masterName: r.masterName } : {}),
     ...(kind !== undefined ? { kind } : {}),
+    ...(r.ifiType === undefined && prev?.linkTypeWord !== undefined ? { linkTypeWord: prev.linkTypeWord } : {}),
+    ...(address !== undefined ? { address } : {}),
+    ...(broadcast !== undefined ? { broadcast } : {}),
+    ...(ifalias !== undefined ? { ifalias } : {}),
   };
+  if (binary || r.op !== 'new') return out;
+  const unseen = prev === undefined || prev.unseen === true || sameVisible(prev, out);
+  return unseen ? { ...out, unseen: true } : out;
 }
 
+/**
+ * veth_newlink() registers the peer first: the peer's RTM_NEWLINK says IFLA_LINK 0 (the device
+ * it pairs with has no ifindex yet) and no later notification corrects it, while `ip link`
+ * afterwards shows the pair (`late0-p@late0`, M-DOWN from the other end). So a veth whose
+ * record names as its link a veth that says 0 is that veth's peer: the peer's entry with the
+ * link filled in, or null when there is nothing to fill.
+ */
+export function vethPeerBackfill(r: LinkRecord, links: LinkTable): LinkInfo | null {
+  if (r.op !== 'new' || r.linkNetnsid !== undefined) return null;
+  if (r.linkKind === 'veth' && r.link !== undefined && r.link !== 0) {
+    const peer = links.get(r.link);
+    if (peer === undefined || peer.kind !== 'veth' || peer.link !== 0) return null;
+    return { ...peer, link: r.ifindex };
+  }
+  // An ip monitor log has no kinds: the pair's signature instead, both new in the log (their
+  // txqlen unknown, so printing them is a named gap anyway), the peer one ifindex below.
+  if (r.txqlen === undefined && r.linkName !== undefined) {
+    const peer = links.get(r.ifindex - 1);
+    if (peer === undefined || peer.name !== r.linkName || peer.link !== 0 || peer.unseen !== true) return null;
+    return { ...peer, link: r.ifindex };
+  }
+  return null;
+}
+
+/**
+ * A link an ip monitor line named only by its peer's name (`late0@late0-p`): with the peer's
+ * ifindex too, found by name (names are unique at any moment), so that M-DOWN (the peer is
+ * down) is derived as for the others. Unchanged when the index is known or the name is not.
+ */
+export function withPeerIndex(l: LinkInfo, links: LinkTable): LinkInfo {
+  if (l.link !== undefined || l.linkName === undefined || l.linkName === 'NONE') return l;
+  for (const o of links.values()) if (o.name === l.linkName && o.ifindex !== l.ifindex) return { ...l, link: o.ifindex };
+  return l;
+}
+
+/** Whether two states of a link print alike in an ip monitor [LINK] line (print_linkinfo()). */
+function sameVisible(a: LinkInfo, b: LinkInfo): boolean {
+  return a.name === b.name && a.flags === b.flags && a.mtu === b.mtu && a.qdisc === b.qdisc && a.operstate === b.operstate && a.group === b.group &&
+    a.address === b.address && a.broadcast === b.broadcast && a.masterName === b.masterName && a.master === b.master && a.link === b.link && a.linkName === b.linkName;
+}

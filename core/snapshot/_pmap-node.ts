@@ -70,7 +70,21 @@ export interface PMap<V> {
   readonly size: number;
 }
 
-export const EMPTY_CHUNK: Chunk<never> = chunk<never>([], [], []);
+/**
+ * An empty array whose elements are already of the kind `sample` has (V8's elements kinds only
+ * ever widen: small integers, then doubles, then objects). Why: the in-place inserts
+ * (pmap-edit.ts insertKey/insertRef) are compiled for arrays of doubles and of objects; the
+ * first key put into a copy of an empty chunk made of `[]` literals (small integers) met them
+ * with another array shape and threw their compiled code away, a few ms each time (seen as
+ * the slowest instants of time travel, long after the indexing pass).
+ */
+function emptyOfKind<T>(sample: T): T[] {
+  const xs = [sample];
+  xs.length = 0;
+  return xs;
+}
+
+export const EMPTY_CHUNK: Chunk<never> = chunk<never>(emptyOfKind(0.5), [], emptyOfKind<never>({} as never));
 
 export function rootOf<V>(m: PMap<V>): Tree<V> {
   return m.root;

@@ -6,7 +6,7 @@ import { AF_INET, AF_UNSPEC } from '../uapi/socket.js';
 import { RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF } from '../uapi/rtnetlink.js';
 import type { AddrRecord, LinkRecord, NetconfRecord } from './netlink-records.js';
 import {
-  IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_QDISC, IFLA_MASTER,
+  IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_QDISC, IFLA_MASTER, IFLA_TXQLEN, IFLA_IFALIAS,
   IFLA_OPERSTATE, IFLA_LINKINFO, IFLA_AF_SPEC, IFLA_GROUP, IFLA_CARRIER, IFLA_LINK_NETNSID,
   IFLA_PROTO_DOWN, IFLA_EVENT, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_INET_CONF,
 } from '../uapi/if-link.js';
@@ -45,6 +45,8 @@ export function decodeLink(r: Reader, meta: FrameMeta): DecodeOutcome {
       case IFLA_LINK: rec.link = getI32(r, a, S); break;
       case IFLA_QDISC: rec.qdisc = getString(r, a); break;
       case IFLA_MASTER: rec.master = getI32(r, a, S); break;
+      case IFLA_TXQLEN: rec.txqlen = getU32(r, a, S); break;
+      case IFLA_IFALIAS: rec.ifalias = getString(r, a); break;
       case IFLA_OPERSTATE: rec.operstate = getU8(r, a, S); break;
       case IFLA_LINKINFO:
         for (const i of walkAttrs(r, a.start, a.start + a.len, 'IFLA_INFO')) {

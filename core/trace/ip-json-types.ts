@@ -16,6 +16,8 @@ export interface IpLink {
   readonly linkmode?: string;
   readonly group?: string;
   readonly txqlen?: number;
+  /** IFLA_IFALIAS (`ip link` prints it only while the device has one). */
+  readonly ifalias?: string;
   readonly link_type?: string;
   readonly address?: string;
   readonly broadcast?: string;

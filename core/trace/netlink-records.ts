@@ -84,6 +84,10 @@ export interface LinkRecord extends RecordMeta {
   readonly protoDown?: boolean;
   /** IFLA_EVENT (2 = features changed ...). */
   readonly event?: number;
+  /** IFLA_TXQLEN; binary only (ip monitor does not print it), and in every binary RTM_NEWLINK. */
+  readonly txqlen?: number;
+  /** IFLA_IFALIAS: present only while the device has an alias; binary only. */
+  readonly ifalias?: string;
   /** IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: element i-1 is IPV4_DEVCONF_i; binary only. */
   readonly inetConf?: readonly number[];
 }

@@ -12,7 +12,7 @@
 // The second check holds even where the model's answer is wrong: `sysctl -w
 // kernel.hostname=x` is "cannot stat" in the model, but it never reaches the kernel.
 
-import { runCommand } from '../../core/iproute2/ip-command.js';
+import { matchesColor, runCommand } from '../../core/iproute2/ip-command.js';
 import { matches } from '../../core/iproute2/command-context.js';
 import { scriptCommands } from '../../core/script/run-script.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
@@ -54,6 +54,8 @@ function ipRefusal(args: readonly string[]): string | null {
     // Options that change only how ip prints (stats, time stamps, numbers), never what it
     // touches: the generator and users combine them. -r (-resolve) stays out: it asks DNS.
     if (PRINT_ONLY_IP_OPTIONS.has(opt)) continue;
+    // -color[=always|auto|never] (matches_color()): colours only.
+    if (matchesColor(`-${opt}`) !== undefined) continue;
     // -br … -brief (ip.c tests -batch first, so -b alone is -batch and stays out).
     if (opt.length >= 2 && matches(opt, 'brief')) continue;
     if (opt.length >= 1 && (matches(opt, 'json') || matches(opt, 'pretty') || matches(opt, 'oneline') || matches(opt, 'details'))) continue;
@@ -61,7 +63,7 @@ function ipRefusal(args: readonly string[]): string | null {
       i++;
       continue;
     }
-    return `ip option ${a} (only -4, -j, -p, -o, -d, -f inet and the print-only -s, -t, -ts, -0, -N, -br, -human, -iec run in the kernel)`;
+    return `ip option ${a} (only -4, -j, -p, -o, -d, -f inet and the print-only -s, -t, -ts, -0, -N, -br, -c, -human, -iec run in the kernel)`;
   }
   const obj = args[i];
   if (obj === undefined) return 'ip without an object';

@@ -130,5 +130,5 @@ test('a missing device gets a hint once per device, on stderr; the transcript st
   assert.equal(r.code, 0);
   assert.equal(r.out, '$ ip addr add 10.0.0.1/24 dev ens33\nCannot find device "ens33"\n[exit 1]\n$ ip link set dev ens33 up\nCannot find device "ens33"\n[exit 1]\n');
   assert.equal(r.err.split('\n').filter((l) => l.includes('hint:')).length, 1);
-  assert.match(r.err, /hint: device "ens33" does not exist .*declare it first: ip link add ens33 type veth peer name ens33-p, or start from your host's state with --initial/);
+  assert.match(r.err, /hint: device "ens33" does not exist .*declare it first: ip link add name ens33 type veth peer name ens33-p, or start from your host's state with --initial/);
 });
