@@ -17,6 +17,7 @@ import { formatTimestamp } from '../core/trace/netlink-records.js';
 import { ReportRecorder } from '../core/report/report-recorder.js';
 import { EXIT } from './exit-status.js';
 import { DYNAMIC_ADDR_GAP } from '../core/print/addr-info.js';
+import { netconfBlocks, netconfUnknownNames } from '../core/snapshot/devconf.js';
 import { OutputFile } from './io.js';
 
 /** What the replay prints: standard output, unless an output file took it (`--out -`). */
@@ -31,13 +32,19 @@ export interface Outputs {
 
 /**
  * Prints the state asked for; returns the gaps of what it printed (a dynamic address's
- * lifetimes, whose seconds left the model does not count down), one text per address.
+ * lifetimes, whose seconds left the model does not count down, one text per address; an
+ * `ip route get` the model cannot answer).
  */
 export function printState(print: Printer, v: ReplayView, out: Outputs, label: string, qdiscMessages = 0): string[] {
   const shows = out.show.length === 0 && out.gets.length === 0 ? ['route'] : out.show;
   const gaps: string[] = [];
   if (shows.includes('addr') || shows.includes('json')) {
     for (const d of v.snapshot.devices.values()) for (const a of d.addrs) if (a.lifetimes !== undefined) gaps.push(`not modelled: ${DYNAMIC_ADDR_GAP}`);
+  }
+  if (shows.includes('netconf') || shows.includes('json')) {
+    // A netconf value the import did not give (a trace without before.json: all and default).
+    const unknown = netconfUnknownNames(netconfBlocks(v.snapshot));
+    if (unknown.length > 0) gaps.push(`not modelled: netconf values the imported state does not give: ${unknown.join(', ')}`);
   }
   // link-table.ts: an ip monitor log never prints txqlen or the alias (link, addr and json print them).
   if (shows.includes('link') || shows.includes('addr') || shows.includes('json')) {
@@ -54,6 +61,12 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
     const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)], v.names);
     print(r.output.stdout);
     process.stderr.write(r.output.stderr);
+    // A query whose answer the model cannot give (it depends on what the model does not
+    // know): named on stderr and counted as a gap, never dropped.
+    if (r.output.notModelled !== undefined) {
+      process.stderr.write(`kfib replay: --get ${q.trim()}: not modelled: ${r.output.notModelled}\n`);
+      gaps.push(`not modelled: ${r.output.notModelled}`);
+    }
   }
   return gaps;
 }

@@ -108,7 +108,7 @@ export async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSna
   // Streamed: one event at a time, whatever the log's length (core/events/log-decoder.ts).
   const decoder = new EventLogDecoder();
   if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare (events the model refuses are reported)\n');
-  const init = initialState(initial, [], ctx.names);
+  const init = initialState(initial, [], ctx.names, { fresh: true });
   ctx.html?.begin(initial, [], init);
   for (const d of init.differences) process.stderr.write(`kfib replay: initial state differs from the snapshot: ${d}\n`);
   const replay = new LogReplay(init, { explain: ctx.explain, names: ctx.names, at: ctx.at, until: ctx.until });

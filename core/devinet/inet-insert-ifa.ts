@@ -7,6 +7,8 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { InIfaddr } from '../snapshot/net-device.js';
+import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { devconfName, inDevOrconf } from '../snapshot/devconf.js';
 import { inPrefix } from '../net/ip4.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { fibAddIfaddr, fibDelIfaddr } from '../frontend/ifaddr-routes.js';
@@ -67,6 +69,24 @@ function inetaddrDown(txn: Txn, ifindex: number, ifa: InIfaddr): void {
 }
 
 /**
+ * Whether deleting ifa from the device would promote or delete secondaries by a
+ * promote_secondaries the model does not know (device or all): a primary with secondaries
+ * of its subnet.
+ */
+export function promotionUnknown(s: FibSnapshot, ifindex: number, ifa: InIfaddr): boolean {
+  const d = s.devices.get(ifindex);
+  if (d === undefined || ifa.secondary || inDevOrconf(s.confAll, d.conf, 'promote_secondaries') !== null) return false;
+  return d.addrs.some((a) => a.secondary && sameSubnet(a, ifa));
+}
+
+/** The gap of an address deletion that promotionUnknown() says depends on an unknown promote_secondaries. */
+export function promotionGap(s: FibSnapshot, ifindex: number): string {
+  const d = s.devices.get(ifindex);
+  const names = [...(d?.conf.unknown.has('promote_secondaries') === true ? [d.name] : []), ...(s.confAll.unknown.has('promote_secondaries') ? ['all'] : [])];
+  return `deleting a primary address with secondaries: promoted or deleted by ${names.map((n) => `${devconfName(n, 'promote_secondaries')}`).join(', ')}, which the imported state does not give`;
+}
+
+/**
  * __inet_del_ifa(): delete one address.
  * 1. a primary takes the secondaries of its subnet with it, unless promote_secondaries
  *    (device OR all): then the first of them is promoted and their routes re-made;
@@ -74,10 +94,12 @@ function inetaddrDown(txn: Txn, ifindex: number, ifa: InIfaddr): void {
  * 3. a promoted address moves after the last primary of equal or wider scope and gets
  *    NEWADDR and fresh kernel routes.
  */
-export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr): void {
+export function inetDelIfa(txn: Txn, ifindex: number, ifa1: InIfaddr, seen?: boolean): void {
   const dev0 = txn.dev(ifindex);
   if (dev0 === undefined) return;
-  const doPromote = dev0.conf.values.promote_secondaries !== 0 || txn.confAll.values.promote_secondaries !== 0;
+  // Unknown (an imported state): what the event says was seen, else off (a script's line
+  // is refused by name before it gets here: promotionUnknown()).
+  const doPromote = inDevOrconf(txn.confAll, dev0.conf, 'promote_secondaries') ?? seen ?? false;
   let promote: InIfaddr | undefined;
   let prevProm: InIfaddr | undefined;
   let lastPrimIdx = -1; // the primary after which a promoted address goes; -1: where ifa1 was

@@ -62,16 +62,21 @@ function setIfaLifetime(extraFlags: number, l: AddrAddEvent['lifetimes']): Pick<
 }
 
 /** inet_rtm_deladdr(): the first address matching local, label and address/prefixlen. */
-export function inetRtmDeladdr(txn: Txn, e: AddrDelEvent): KernelError | null {
-  const d = txn.dev(e.ifindex);
-  if (d === undefined) return kerr('ENODEV');
-  const ifa = d.addrs.find(
+/** inet_rtm_deladdr(): the first address matching every field the request gives. */
+export function delTarget(addrs: readonly InIfaddr[], e: AddrDelEvent): InIfaddr | undefined {
+  return addrs.find(
     (a) =>
       (e.local === undefined || a.local === e.local) &&
       (e.label === undefined || a.label === e.label) &&
       (e.address === undefined || (e.prefixlen === a.prefixlen && inPrefix(e.address, a.address, a.prefixlen))),
   );
+}
+
+export function inetRtmDeladdr(txn: Txn, e: AddrDelEvent): KernelError | null {
+  const d = txn.dev(e.ifindex);
+  if (d === undefined) return kerr('ENODEV');
+  const ifa = delTarget(d.addrs, e);
   if (ifa === undefined) return kerr('EADDRNOTAVAIL', 'ipv4: Address not found');
-  inetDelIfa(txn, e.ifindex, ifa);
+  inetDelIfa(txn, e.ifindex, ifa, e.promote);
   return null;
 }

@@ -33,6 +33,12 @@ export interface AddrDelEvent {
   readonly address?: Ip4;
   readonly prefixlen: number;
   readonly label?: string;
+  /**
+   * What inet_del_ifa() was seen doing with a deleted primary's secondaries (true: the first
+   * promoted), where promote_secondaries is not known (an imported state): a replay infers
+   * it from the records that follow. Ignored where the model knows the value.
+   */
+  readonly promote?: boolean;
 }
 
 export type InetaddrEvent = AddrAddEvent | AddrDelEvent;

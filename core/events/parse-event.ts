@@ -153,7 +153,7 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
     noprefixroute: bool,
     replace: bool,
   }),
-  'addr-del': obj({ ifindex: uint(), local: optional(ip4), address: optional(ip4), prefixlen: plen, label: optional(str) }),
+  'addr-del': obj({ ifindex: uint(), local: optional(ip4), address: optional(ip4), prefixlen: plen, label: optional(str), promote: optional(bool) }),
   'route-new': obj({ op: oneOf('add', 'replace', 'change', 'prepend', 'append'), cfg: obj({ ...routeCommon, type: oneOf(...ROUTE_TYPES) }) }),
   'route-del': obj({ cfg: obj({ ...routeCommon, type: nullable(oneOf(...ROUTE_TYPES)) }) }),
   'rule-add': obj({ rule: obj({ ...ruleFields, priority: nullable(uint()) }) }),
@@ -177,9 +177,11 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
         : `${p}: expected {kind:"all"|"default"} or {kind:"dev",ifindex}`,
     key: devconfKey,
     value: int,
+    observed: optional((v, p) => (v === true ? null : `${p}: expected true`)),
   }),
   'ip-forward': obj({ value: int }),
   'net-sysctl': obj({ key: oneOf(...NET_SYSCTL_KEYS), value: int }),
+  'devconf-unknown': obj({}),
 };
 
 /** The event, or a message saying which field was not what was expected. */

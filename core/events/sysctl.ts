@@ -10,6 +10,12 @@ export interface SysctlEvent {
   readonly target: SysctlTarget;
   readonly key: DevconfKey;
   readonly value: number;
+  /**
+   * A value read from the kernel (an imported dump, a trace's IFLA_INET_CONF), not a write:
+   * the model learns it (no longer unknown) and nothing else happens (no set mark, no copy
+   * from default, no notification).
+   */
+  readonly observed?: true;
 }
 
 /** net.ipv4.ip_forward: the same switch as conf.all.forwarding. */
@@ -29,4 +35,13 @@ export interface NetSysctlEvent {
   readonly value: number;
 }
 
-export type SysctlWriteEvent = SysctlEvent | IpForwardEvent | NetSysctlEvent;
+/**
+ * The start of an imported state (a host's dump, a trace): every IPv4 devconf value of
+ * conf/all, conf/default and the devices that exist, and their set bits, are unknown until
+ * a value is seen (an observed SysctlEvent). Not a kernel event: what the model knows.
+ */
+export interface DevconfUnknownEvent {
+  readonly type: 'devconf-unknown';
+}
+
+export type SysctlWriteEvent = SysctlEvent | IpForwardEvent | NetSysctlEvent | DevconfUnknownEvent;

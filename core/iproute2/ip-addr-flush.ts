@@ -8,7 +8,8 @@
 import { Args, CommandContext, CommandExit, invarg, matches, notModelled } from './command-context.js';
 import { DYNAMIC_ADDR_GAP, lifetimeText } from '../print/addr-info.js';
 import { AfState, getPrefixAf } from './addr-family.js';
-import { maskOf, type Ip4 } from '../net/ip4.js';
+import { inPrefix, maskOf, type Ip4 } from '../net/ip4.js';
+import { promotionGap, promotionUnknown } from '../devinet/inet-insert-ifa.js';
 import { scopeNumber } from '../uapi/rt-names.js';
 import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
@@ -189,6 +190,12 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, wor
       for (const v of victims) ctx.print(`${v.dev.ifindex}: ${v.dev.name}    ${words(v.ifa)}\n       ${lifetimeText(v.ifa)}\n`);
     }
     round++;
+    // A primary whose secondaries the flush leaves: whether they are promoted or deleted
+    // with it rests on a promote_secondaries the model does not know (an imported state).
+    for (const { dev, ifa } of victims) {
+      if (!promotionUnknown(ctx.snapshot, dev.ifindex, ifa)) continue;
+      if (dev.addrs.some((a) => a.secondary && a.prefixlen === ifa.prefixlen && inPrefix(a.address, ifa.address, ifa.prefixlen) && !victims.some((v) => v.ifa === a))) notModelled(promotionGap(ctx.snapshot, dev.ifindex));
+    }
     for (const { dev, ifa } of victims) {
       // The RTM_DELADDR is the dumped RTM_NEWADDR: IFA_LOCAL, IFA_ADDRESS, IFA_LABEL and the
       // prefix length all given; errors (EADDRNOTAVAIL) do not stop the flush.

@@ -11,6 +11,9 @@ import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { addrListing } from './ip-addr-list.js';
 import { ifaFlagWords, lifetimeText } from '../print/addr-info.js';
+import { delTarget } from '../devinet/inet-rtm-addr.js';
+import { promotionGap, promotionUnknown } from '../devinet/inet-insert-ifa.js';
+import type { AddrDelEvent } from '../events/inetaddr.js';
 
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
@@ -161,14 +164,17 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   // 6.1 no longer requires the label to start with the device name.
   if (label !== null && byteLength(label) > 15) failKernel({ errno: 'ERANGE', extack: 'Attribute failed policy validation' });
   if (cmd === 'delete') {
-    const step = ctx.apply({
+    const del: AddrDelEvent = {
       type: 'addr-del',
       ifindex,
       local: local.addr,
       ...(address === undefined ? {} : { address }),
       prefixlen,
       ...(label === null ? {} : { label }),
-    });
+    };
+    const target = delTarget(ctx.snapshot.devices.get(ifindex)?.addrs ?? [], del);
+    if (target !== undefined && promotionUnknown(ctx.snapshot, ifindex, target)) notModelled(promotionGap(ctx.snapshot, ifindex));
+    const step = ctx.apply(del);
     if (step.error !== null) failKernel(step.error);
     return;
   }

@@ -1,7 +1,7 @@
 // `ip -4 netconf show` (ip/ipnetconf.c); `ip nexthop` is ip-nexthop.ts.
 
 import { Args, CommandContext, CommandExit, matches, notModelled } from './command-context.js';
-import type { DevConf } from '../snapshot/devconf.js';
+import { netconfBlocks, netconfUnknownNames, type DevConf } from '../snapshot/devconf.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { netconfJson } from '../print/link-json.js';
@@ -12,6 +12,12 @@ function netconfLine(name: string, c: DevConf): string {
   // print_netconf(): rp_filter_names[] for 0..2, else the number (devinet_conf_proc() takes any int).
   const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : String(c.values.rp_filter >>> 0);
   return `inet ${name} forwarding ${onoff(c.values.forwarding)} rp_filter ${rp} mc_forwarding ${onoff(c.values.mc_forwarding)} proxy_neigh ${onoff(c.values.proxy_arp)} ignore_routes_with_linkdown ${onoff(c.values.ignore_routes_with_linkdown)} \n`;
+}
+
+/** Refuses by name a listing that would show a value the model does not know (an imported state). */
+function checkKnown(blocks: readonly (readonly [string, DevConf])[]): void {
+  const missing = netconfUnknownNames(blocks);
+  if (missing.length > 0) notModelled(`ip netconf showing values the imported state does not give: ${missing.join(', ')}`);
 }
 
 export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
@@ -31,9 +37,11 @@ export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readon
   if (dev !== null) {
     const d = deviceByName(s, dev);
     if (d === undefined) throw new CommandExit(`Device "${dev}" does not exist.\n`, 1);
+    checkKnown([[d.name, d.conf]]);
     ctx.print(netconfLine(d.name, d.conf));
     return;
   }
+  checkKnown(netconfBlocks(s));
   if (opts.json) {
     const arr = netconfJson(s);
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);

@@ -123,6 +123,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   // rtm_getroute_parse_ip_proto(): an IPv4 flow is TCP, UDP or ICMP.
   if (ipproto !== undefined && ipproto !== 6 && ipproto !== 17 && ipproto !== 1) failKernel({ errno: 'EOPNOTSUPP', extack: 'Unsupported ip proto' });
   const out = routeGet(ctx.snapshot, req);
+  if (!out.ok && out.gap !== undefined) notModelled(out.gap);
   if (!out.ok) throw new CommandExit(`RTNETLINK answers: ${STRERROR[out.errno]}\n`, 2);
   // fib_select_multipath(): a leg the per-boot hash seed picks is named, never guessed.
   const hash = routeGetHashDependence(ctx.snapshot, req);
@@ -130,6 +131,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   let obj: JsonValue;
   let text: string;
   if (out.answer.kind === 'fibmatch') {
+    if (out.answer.gap !== undefined) notModelled(out.answer.gap);
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
     obj = routeJson(ctx.snapshot, r, {}, undefined, ctx.names);
     text = oneline(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names), opts.oneline);

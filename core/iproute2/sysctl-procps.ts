@@ -8,6 +8,7 @@
 import { CommandContext, notModelled } from './command-context.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { isDevconfKey, DEVCONF_READONLY, type DevconfKey } from '../uapi/ip-devconf.js';
+import { devConfGet } from '../snapshot/devconf.js';
 import type { NetSysctlEvent, SysctlTarget } from '../events/sysctl.js';
 
 export interface SysctlOptions {
@@ -136,7 +137,9 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
       }
       if (!o.quiet) ctx.print(line(o, key, String(value)));
     } else {
-      ctx.print(line(o, key, String(read(ctx, target))));
+      const v = read(ctx, target);
+      if (v === null) notModelled(`sysctl read of ${key}: its value is not in the imported state`);
+      ctx.print(line(o, key, String(v)));
     }
   }
 }
@@ -160,7 +163,11 @@ function resolve(ctx: CommandContext, key: string): Resolved | null {
   }
   const devName = m[1] as string;
   const k = m[2] as string;
-  if (!isDevconfKey(k)) return null;
+  // Keys the kernel has that the model does not (igmpv2/igmpv3_unsolicited_report_interval).
+  if (!isDevconfKey(k)) {
+    if (UNMODELLED_KEYS.has(k)) notModelled(`sysctl net.ipv4.conf.*.${k}`);
+    return null;
+  }
   if (devName === 'all') return { kind: 'conf', target: { kind: 'all' }, key: k };
   if (devName === 'default') return { kind: 'conf', target: { kind: 'default' }, key: k };
   const d = deviceByName(ctx.snapshot, devName);
@@ -168,13 +175,17 @@ function resolve(ctx: CommandContext, key: string): Resolved | null {
   return { kind: 'conf', target: { kind: 'dev', ifindex: d.ifindex }, key: k };
 }
 
-function read(ctx: CommandContext, r: Resolved): number {
+/** IPV4_DEVCONF_IGMPV2/IGMPV3_UNSOLICITED_REPORT_INTERVAL: files under net.ipv4.conf.* the model has no key for. */
+const UNMODELLED_KEYS: ReadonlySet<string> = new Set(['igmpv2_unsolicited_report_interval', 'igmpv3_unsolicited_report_interval']);
+
+/** The value a read prints; null when the model does not know it (an imported state). */
+function read(ctx: CommandContext, r: Resolved): number | null {
   const s = ctx.snapshot;
-  if (r.kind === 'ip_forward') return s.confAll.values.forwarding;
+  if (r.kind === 'ip_forward') return devConfGet(s.confAll, 'forwarding');
   if (r.kind === 'net') return s.ipv4Sysctl[r.key];
   const t = r.target;
-  if (t.kind === 'all') return s.confAll.values[r.key];
-  if (t.kind === 'default') return s.confDefault.values[r.key];
+  if (t.kind === 'all') return devConfGet(s.confAll, r.key);
+  if (t.kind === 'default') return devConfGet(s.confDefault, r.key);
   const d = s.devices.get(t.ifindex);
-  return d === undefined ? 0 : d.conf.values[r.key];
+  return d === undefined ? 0 : devConfGet(d.conf, r.key);
 }

@@ -16,7 +16,7 @@ import { inetRtmDelroute, inetRtmNewroute } from '../frontend/inet-rtm-route.js'
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { fibDelRule, fibNewRule } from '../rules/rules-change.js';
 import { rtmDelNexthop, rtmNewNexthop } from '../nexthop/nexthop-change.js';
-import { sysctlWrite } from '../devinet/sysctl.js';
+import { devconfUnknown, sysctlWrite } from '../devinet/sysctl.js';
 import { netSysctlWrite } from '../devinet/net-sysctl.js';
 
 /** What one event did. */
@@ -180,6 +180,9 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
       return null;
     case 'net-sysctl':
       return netSysctlWrite(txn, e);
+    case 'devconf-unknown':
+      devconfUnknown(txn);
+      return null;
     default:
       return assertNever(e);
   }

@@ -57,6 +57,7 @@ export function prefixOf(dst: string): { addr: Ip4; len: number } {
 export const NETCONF_KEYS: readonly (readonly [keyof IpNetconf, DevconfKey])[] = [
   ['forwarding', 'forwarding'],
   ['rp_filter', 'rp_filter'],
+  ['mc_forwarding', 'mc_forwarding'],
   ['proxy_neigh', 'proxy_arp'],
   ['ignore_routes_with_linkdown', 'ignore_routes_with_linkdown'],
 ];
@@ -71,14 +72,25 @@ export function netconfValue(n: IpNetconf, k: keyof IpNetconf): number | undefin
   return undefined;
 }
 
+/** The values an `ip -j netconf` element shows, learnt as observed (SysctlEvent.observed): they mark nothing set and copy nothing. */
 export function netconfWrites(b: Builder, n: IpNetconf, target: SysctlTarget): void {
   const conf = target.kind === 'all' ? b.s.confAll : target.kind === 'default' ? b.s.confDefault : b.s.devices.get(target.ifindex)?.conf;
   if (conf === undefined) return;
   for (const [jk, key] of NETCONF_KEYS) {
     const v = netconfValue(n, jk);
-    if (v === undefined || conf.values[key] === v) continue;
-    b.apply({ type: 'sysctl', target, key, value: v });
+    if (v === undefined || (conf.values[key] === v && !conf.unknown.has(key))) continue;
+    b.apply({ type: 'sysctl', target, key, value: v, observed: true });
   }
+}
+
+/**
+ * What a host's state does not show of devconf: every value of conf/all, conf/default and
+ * the devices there are (lo), and their set bits, until a value is seen (a netconf element,
+ * a link's IFLA_INET_CONF). A device made later copies default's, unknowns included
+ * (inetdev_init()).
+ */
+export function forgetDevconf(b: Builder): void {
+  b.apply({ type: 'devconf-unknown' });
 }
 
 /** JSON with object keys sorted (arrays keep their order): equal for equal content. */

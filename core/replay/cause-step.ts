@@ -44,11 +44,13 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
   const { applied, before, changes } = st.applyEvents(evs);
   if (r.kind === 'link' && r.op === 'new' && r.inetConf !== undefined) {
     const conf = inetConfEvents(r.ifindex, r.inetConf, st.snap);
+    const known = st.snap.devices.get(r.ifindex)?.conf;
     if (conf.length > 0) {
       const more = st.applyEvents(conf);
       applied.push(...more.applied);
       changes.push(...more.changes);
-      for (const c of conf) notes.push(`IFLA_INET_CONF of ${st.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
+      // A value the model did not know is learnt silently; a known one that differs is noted.
+      for (const c of conf) if (known !== undefined && !known.unknown.has(c.key)) notes.push(`IFLA_INET_CONF of ${st.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
     }
   }
   st.metrics = st.metricsAfter(changes, null);
@@ -70,8 +72,10 @@ export function causeStep(st: ReplayState, pending: PendingNotifications, queue:
   }
   findings.push(...missingFindings(pending, st.check));
   const inferred = inferPromotion(queue, q, st.snap, st.addrIfindex, (a, b) => withinWindow(a, b, st.windowUsec));
-  for (const e of inferred) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
-  const all: FibEvent[] = [...inferred, ...events];
+  for (const e of inferred.events) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
+  const seen = inferred.promote;
+  if (seen !== null) notes.push(`promote_secondaries not known: the records that follow show the secondaries ${seen ? 'promoted' : 'deleted'}`);
+  const all: FibEvent[] = [...inferred.events, ...(seen === null ? events : events.map((e) => (e.type === 'addr-del' ? { ...e, promote: seen } : e)))];
   const { applied, before, changes, error } = st.applyEvents(all);
   st.metrics = st.metricsAfter(changes, r);
   pending.add(predictedNotifications(before, st.snap, notifiedEffects(changes)), q.seq, r.time);

@@ -81,11 +81,13 @@ export function describeEvent(e: FibEvent, s: FibSnapshot): string {
     case 'nexthop-del':
       return `nexthop del id ${e.id}`;
     case 'sysctl':
-      return `sysctl net.ipv4.conf.${e.target.kind === 'dev' ? dev(e.target.ifindex) : e.target.kind}.${e.key} = ${e.value}`;
+      return `sysctl net.ipv4.conf.${e.target.kind === 'dev' ? dev(e.target.ifindex) : e.target.kind}.${e.key} ${e.observed === true ? 'seen' : '='} ${e.value}`;
     case 'ip-forward':
       return `sysctl net.ipv4.ip_forward = ${e.value}`;
     case 'net-sysctl':
       return `sysctl net.ipv4.${e.key} = ${e.value}`;
+    case 'devconf-unknown':
+      return 'devconf unknown (imported state)';
   }
 }
 
@@ -123,7 +125,11 @@ function when(t: Timestamp | undefined): string {
 export function stepHeader(st: ReplayStep, prev: FibSnapshot): string {
   const r = st.record;
   const who = r.nlmsgPid === undefined ? '' : r.nlmsgPid === 0 ? ', kernel' : `, pid ${r.nlmsgPid}`;
-  const what = st.applied.map((a) => describeEvent(a.event, prev)).join('; ');
+  // Values learnt from the record (IFLA_INET_CONF, a full netconf) that the model did not
+  // know are counted, not listed: a device's first link record teaches up to 31.
+  const seen = st.applied.filter((a) => a.event.type === 'sysctl' && a.event.observed === true).length;
+  const told = st.applied.filter((a) => a.event.type !== 'sysctl' || a.event.observed !== true).map((a) => describeEvent(a.event, prev));
+  const what = [...told, ...(seen > 0 ? [`${seen} devconf value${seen === 1 ? '' : 's'} seen`] : [])].join('; ');
   return `${when(st.time)} @${st.seq} ${nlmsgTypeName(r.nlmsgType)}${who}: ${what}${st.pulledBy !== undefined ? ` (applied early: @${st.pulledBy} was its consequence)` : ''}`;
 }
 

@@ -5,8 +5,9 @@
 // | before.json part           | how                                                             |
 // | -------------------------- | --------------------------------------------------------------- |
 // | link                       | link-add (explicit ifindex, kind 'other', lo kept), brought up with carrier |
-// | netconf all/default, device| sysctl writes of the values that differ (all and default first) |
-// | rtmon link dump            | IFLA_INET_CONF values (promote_secondaries ...) as sysctl writes |
+// | devconf                    | all, default and lo unknown (DevConf.unknown) until a value is seen |
+// | netconf all/default, device| observed sysctl values (all and default first)                  |
+// | rtmon link dump            | IFLA_INET_CONF values (every modelled key) as observed sysctls  |
 // | addr (inet)                | addr-add in dump order (peer, brd, scope, label, metric, noprefixroute) |
 // | rule                       | rule-del of absent default rules, rule-add with priority         |
 // | nexthop                    | nexthop-add, single ones and blackholes before groups            |
@@ -37,7 +38,7 @@ import type { LinkRecord, RouteMetrics } from '../trace/netlink-records.js';
 import { inetConfEvents, linkEvents } from './record-events.js';
 import { linkFromJson, linkFromRecord, type LinkInfo } from './link-table.js';
 import { ipJsonDump, routesInDumpOrder } from './ip-json-dump.js';
-import { Builder, IFF_LOWER_UP, IFF_UP, addAddrs, canonicalJson, netconfWrites, nexthopEvent, sig, withTable } from './_initial-builder.js';
+import { Builder, IFF_LOWER_UP, IFF_UP, addAddrs, canonicalJson, forgetDevconf, netconfWrites, nexthopEvent, sig, withTable } from './_initial-builder.js';
 import { constructAlias } from './construct-alias.js';
 import { routeConfigFromJson, ruleFromJson, sameRuleIgnoringProto } from './ip-json-requests.js';
 import { withKnownNames } from './ip-json-names.js';
@@ -46,6 +47,11 @@ import { withKnownNames } from './ip-json-names.js';
 export interface InitialOptions {
   /** Device name → IFLA_INFO_KIND (`kfib snapshot`'s "link_kinds", from `ip -d -j link`). */
   readonly linkKinds?: Readonly<Record<string, string>>;
+  /**
+   * Without a snapshot, start from the model's own fresh namespace (a kfib event log, which
+   * carries its own start) rather than from a host whose devconf is unknown (a trace).
+   */
+  readonly fresh?: boolean;
 }
 
 /** Where a replay starts, and how it got there. */
@@ -81,6 +87,8 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
   const { snap: ipSnap, errors } = ipSnapIn === null ? { snap: null, errors: [] } : withKnownNames(ipSnapIn, names);
   const constructed: string[] = [];
   const links = new Map<number, LinkInfo>();
+  // A host's devconf is unknown but for what the dump shows (netconf, IFLA_INET_CONF).
+  if (ipSnap !== null || opts.fresh !== true) forgetDevconf(b);
   if (ipSnap === null) {
     for (const r of dump) {
       for (const e of linkEvents(r, b.s)) b.apply(e);

@@ -4,32 +4,47 @@
 // DELADDR; the replay sets the model's devconf to match. Split from replayer.ts.
 
 import type { FibEvent } from '../events/fib-event.js';
+import type { SysctlTarget } from '../events/sysctl.js';
+import { inDevOrconf } from '../snapshot/devconf.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { AddrRecord, NetlinkRecord } from '../trace/netlink-records.js';
 import { inPrefix, parseIp4 } from '../net/ip4.js';
 import { IFA_F_SECONDARY } from '../uapi/if-addr.js';
 import type { Queued, RecordQueue } from './record-queue.js';
 
-/** For an address deletion: the promote_secondaries write a promotion that follows in the trace implies (none when it agrees). */
+/**
+ * For an address deletion: what the records that follow show inet_del_ifa() did.
+ * `events`: the promote_secondaries write a promotion implies (none when it agrees with a
+ * known value; when the value is unknown and the secondaries were deleted, both device and
+ * all are 0, observed). `promote`: for an unknown value, what was seen (the addr-del event
+ * carries it: AddrDelEvent.promote), else null.
+ */
+export interface Promotion {
+  readonly events: FibEvent[];
+  readonly promote: boolean | null;
+}
+
+const NONE: Promotion = { events: [], promote: null };
+
 export function inferPromotion(
   queue: RecordQueue,
   q: Queued,
   snap: FibSnapshot,
   addrIfindex: (r: AddrRecord) => number,
   withinWindow: (a: NetlinkRecord, b: NetlinkRecord) => boolean,
-): FibEvent[] {
+): Promotion {
   const at = queue.indexOf(q);
   const r = q.record;
-  if (r.kind !== 'addr' || r.op !== 'del' || (r.flags & IFA_F_SECONDARY) !== 0) return [];
+  if (r.kind !== 'addr' || r.op !== 'del' || (r.flags & IFA_F_SECONDARY) !== 0) return NONE;
   const ifindex = addrIfindex(r);
   const d = snap.devices.get(ifindex);
   const local = parseIp4(r.local ?? '');
-  if (d === undefined || local === undefined) return [];
+  if (d === undefined || local === undefined) return NONE;
   const prim = d.addrs.find((a) => a.local === local && a.prefixlen === r.prefixlen && !a.secondary);
-  if (prim === undefined) return [];
+  if (prim === undefined) return NONE;
   const secs = d.addrs.filter((a) => a.secondary && a.prefixlen === prim.prefixlen && inPrefix(a.address, prim.address, prim.prefixlen));
-  if (secs.length === 0) return [];
-  const on = d.conf.values.promote_secondaries !== 0 || snap.confAll.values.promote_secondaries !== 0;
+  if (secs.length === 0) return NONE;
+  const on = inDevOrconf(snap.confAll, d.conf, 'promote_secondaries');
   for (let i = at + 1; i < queue.length; i++) {
     const c = queue.at(i);
     if (!withinWindow(r, c.record)) break;
@@ -37,12 +52,18 @@ export function inferPromotion(
     if (x.kind !== 'addr' || addrIfindex(x) !== ifindex) continue;
     const xl = parseIp4(x.local ?? '');
     if (!secs.some((a) => a.local === xl)) continue;
-    if (x.op === 'new' && (x.flags & IFA_F_SECONDARY) === 0 && !on) {
-      return [{ type: 'sysctl', target: { kind: 'dev', ifindex }, key: 'promote_secondaries', value: 1 }];
+    const promoted = x.op === 'new' && (x.flags & IFA_F_SECONDARY) === 0;
+    if (on === null && (promoted || x.op === 'del')) {
+      if (promoted) return { events: [], promote: true };
+      const zero = (target: SysctlTarget): FibEvent => ({ type: 'sysctl', target, key: 'promote_secondaries', value: 0, observed: true });
+      return { events: [...(d.conf.unknown.has('promote_secondaries') ? [zero({ kind: 'dev', ifindex })] : []), ...(snap.confAll.unknown.has('promote_secondaries') ? [zero({ kind: 'all' })] : [])], promote: false };
     }
-    if (x.op === 'del' && on) {
-      return [{ type: 'sysctl', target: { kind: 'dev', ifindex }, key: 'promote_secondaries', value: 0 }];
+    if (promoted && on === false) {
+      return { events: [{ type: 'sysctl', target: { kind: 'dev', ifindex }, key: 'promote_secondaries', value: 1 }], promote: null };
+    }
+    if (x.op === 'del' && on === true) {
+      return { events: [{ type: 'sysctl', target: { kind: 'dev', ifindex }, key: 'promote_secondaries', value: 0 }], promote: null };
     }
   }
-  return [];
+  return NONE;
 }

@@ -35,42 +35,74 @@ export function netconfTarget(r: NetconfRecord, resolve: ResolveDev): SysctlTarg
   return { kind: 'dev', ifindex: i };
 }
 
-/** RTM_NEWNETCONF to the sysctl writes that give the values it reports (only those that differ). */
+/**
+ * RTM_NEWNETCONF to the sysctl events that give the values it reports (those that differ,
+ * and those the model did not know). A full record (a device's registration or rename)
+ * reports state, not a write: its values are observed (no set mark, no copy).
+ */
 export function netconfEvents(r: NetconfRecord, s: FibSnapshot, resolve: ResolveDev): SysctlEvent[] {
   if (r.op === 'del') return [];
   const target = netconfTarget(r, resolve);
   if (target === undefined) return [];
   const conf = target.kind === 'all' ? s.confAll : target.kind === 'default' ? s.confDefault : s.devices.get(target.ifindex)?.conf;
   if (conf === undefined) return [];
+  const observed = netconfIsFull(r) ? { observed: true as const } : {};
   return netconfValues(r)
-    .filter(([k, v]) => conf.values[k] !== v)
-    .map(([key, value]) => ({ type: 'sysctl', target, key, value }));
+    .filter(([k, v]) => conf.values[k] !== v || conf.unknown.has(k))
+    .map(([key, value]) => ({ type: 'sysctl', target, key, value, ...observed }));
 }
 
-/** IPV4_DEVCONF_* index (1-based) of the devconf keys a link's IFLA_INET_CONF updates. */
-const INET_CONF_INDEX: readonly (readonly [DevconfKey, number])[] = [
+/**
+ * IPV4_DEVCONF_* (include/uapi/linux/ip.h, 1-based: IFLA_INET_CONF's element i is index
+ * i + 1) of every devconf key the model has. 27 and 28 (igmpv2/igmpv3
+ * unsolicited_report_interval) are not modelled keys.
+ */
+export const INET_CONF_INDEX: readonly (readonly [DevconfKey, number])[] = [
   ['forwarding', 1],
+  ['mc_forwarding', 2],
   ['proxy_arp', 3],
+  ['accept_redirects', 4],
+  ['secure_redirects', 5],
   ['send_redirects', 6],
   ['shared_media', 7],
   ['rp_filter', 8],
+  ['accept_source_route', 9],
+  ['bootp_relay', 10],
+  ['log_martians', 11],
+  ['tag', 12],
+  ['arp_filter', 13],
+  ['medium_id', 14],
+  ['disable_xfrm', 15],
+  ['disable_policy', 16],
+  ['force_igmp_version', 17],
+  ['arp_announce', 18],
+  ['arp_ignore', 19],
   ['promote_secondaries', 20],
+  ['arp_accept', 21],
+  ['arp_notify', 22],
   ['accept_local', 23],
   ['src_valid_mark', 24],
+  ['proxy_arp_pvlan', 25],
   ['route_localnet', 26],
   ['ignore_routes_with_linkdown', 29],
+  ['drop_unicast_in_l2_multicast', 30],
+  ['drop_gratuitous_arp', 31],
   ['bc_forwarding', 32],
+  ['arp_evict_nocarrier', 33],
 ];
 
-/** IFLA_INET_CONF (a device's IPv4 sysctls, in every binary RTM_NEWLINK) to writes of the values that differ. */
+/**
+ * IFLA_INET_CONF (a device's IPv4 sysctls, in every binary RTM_NEWLINK: inet_fill_link_af())
+ * to observed values: those that differ from the model's and those it did not know.
+ */
 export function inetConfEvents(ifindex: number, conf: readonly number[], s: FibSnapshot): SysctlEvent[] {
   const d = s.devices.get(ifindex);
   if (d === undefined || conf.length === 0) return [];
   const out: SysctlEvent[] = [];
   for (const [key, i] of INET_CONF_INDEX) {
     const v = conf[i - 1];
-    if (v === undefined || d.conf.values[key] === v) continue;
-    out.push({ type: 'sysctl', target: { kind: 'dev', ifindex }, key, value: v });
+    if (v === undefined || (d.conf.values[key] === v && !d.conf.unknown.has(key))) continue;
+    out.push({ type: 'sysctl', target: { kind: 'dev', ifindex }, key, value: v, observed: true });
   }
   return out;
 }

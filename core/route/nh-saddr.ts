@@ -19,10 +19,10 @@ import type { Txn } from '../snapshot/txn.js';
 import type { FibAlias, FibInfo } from '../snapshot/fib-info.js';
 import { nhSaddrKey, type SaddrMark } from '../snapshot/saddr-mark.js';
 import { tableForEachLeaf } from '../snapshot/fib-table.js';
-import { inetSelectAddr } from '../snapshot/select-addr.js';
+import { inetSelectAddr, inetSelectAddrKnown, localnetGap } from '../snapshot/select-addr.js';
 import type { Ip4 } from '../net/ip4.js';
 import { RT_SCOPE_HOST } from '../uapi/rtnetlink.js';
-import type { DevConf } from '../snapshot/devconf.js';
+import { inDevOrconf, initialDevconf, type DevConf } from '../snapshot/devconf.js';
 import type { NetDevice } from '../snapshot/net-device.js';
 
 interface LocalnetView {
@@ -30,11 +30,13 @@ interface LocalnetView {
   readonly confAll: DevConf;
 }
 
-/** IN_DEV_ROUTE_LOCALNET(): the device's route_localnet or conf/all's (IN_DEV_ORCONF). */
-export function routeLocalnet(s: LocalnetView, ifindex: number): boolean {
+/** IN_DEV_ROUTE_LOCALNET(): the device's route_localnet or conf/all's (IN_DEV_ORCONF); null when that rests on a value the model does not know. */
+export function routeLocalnet(s: LocalnetView, ifindex: number): boolean | null {
   const d = s.devices.get(ifindex);
-  return (d !== undefined && d.conf.values.route_localnet !== 0) || s.confAll.values.route_localnet !== 0;
+  return inDevOrconf(s.confAll, d?.conf ?? KNOWN_OFF, 'route_localnet');
 }
+
+const KNOWN_OFF = initialDevconf();
 
 /** Whether inet_select_addr() on this device can answer by route_localnet: it has a primary host-scope address. */
 function localnetMatters(s: LocalnetView, ifindex: number): boolean {
@@ -120,8 +122,15 @@ export function nhSaddr(s: FibSnapshot, info: FibInfo, index: number, dev: numbe
   if (info.nhid !== 0 || !localnetMatters(s, dev)) return { addr: inetSelectAddr(s, dev, gw, info.scope) };
   const mark = s.saddrMarks.get(nhSaddrKey(info));
   const at = mark?.localnet[index];
-  if (mark !== undefined && at !== undefined && mark.genid === s.addrGenid) return { addr: inetSelectAddr(s, dev, gw, info.scope, at) };
-  const addr = inetSelectAddr(s, dev, gw, info.scope);
+  if (mark !== undefined && at !== undefined && mark.genid === s.addrGenid) {
+    if (at !== null) return { addr: inetSelectAddr(s, dev, gw, info.scope, at) };
+    // Made while route_localnet was not known (an imported state): known only if both values give one address.
+    const off = inetSelectAddr(s, dev, gw, info.scope, false);
+    return off === inetSelectAddr(s, dev, gw, info.scope, true) ? { addr: off } : { addr: off, gap: localnetGap(s, dev) };
+  }
+  const now = inetSelectAddrKnown(s, dev, gw, info.scope);
+  if (now.gap !== undefined) return now;
+  const addr = now.addr;
   if (s.localnetChangedAt.get(dev) === s.addrGenid || s.localnetChangedAt.get(0) === s.addrGenid) {
     return { addr, gap: 'the source address a route caches (nh_saddr) was computed by an earlier lookup, before route_localnet changed (fib_result_prefsrc)' };
   }

@@ -73,11 +73,14 @@ export interface RouteGetAnswer {
 export interface RouteGetFibMatch {
   readonly kind: 'fibmatch';
   readonly res: FibResult;
+  /** Set when the answer depends on something the model does not reproduce. */
+  readonly gap?: string;
 }
 
+/** An errno, or with `gap` an answer the model cannot give (it depends on what it does not know). */
 export type RouteGetOutcome =
   | { readonly ok: true; readonly answer: RouteGetAnswer | RouteGetFibMatch }
-  | { readonly ok: false; readonly errno: Errno };
+  | { readonly ok: false; readonly errno: Errno; readonly gap?: string };
 
 export const NO_FLAGS: CacheFlags = { local: false, broadcast: false, multicast: false, redirect: false };
 

@@ -4,7 +4,7 @@
 // Split from route-output.ts.
 
 import { inPrefix, isLbcast, isLoopback, isMulticast, type Ip4 } from '../net/ip4.js';
-import { inDevMaxconf, inDevOrconf } from '../snapshot/devconf.js';
+import { DevconfAssume, explore } from './devconf-assume.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { NetDevice } from '../snapshot/net-device.js';
 import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
@@ -19,7 +19,7 @@ import { NO_FLAGS, selectPath, type CacheFlags, type HashNote, type RouteGetAnsw
  * By snapshot, with the generation it was found at: a replay without history moves its
  * newest snapshot on in place (txn.ts, Txn.commit()), so the object alone does not name a state.
  */
-const tclassidUsers = new WeakMap<FibSnapshot, { readonly generation: number; readonly users: boolean }>();
+const tclassidCache = new WeakMap<FibSnapshot, { readonly generation: number; readonly users: boolean }>();
 
 /**
  * fib_num_tclassid_users() > 0: some route or rule (fib4_rule_configure()) has realms. fib_validate_source() then always
@@ -27,7 +27,7 @@ const tclassidUsers = new WeakMap<FibSnapshot, { readonly generation: number; re
  * route's tclassid, which the model does not compute.
  */
 function hasTclassidUsers(s: FibSnapshot): boolean {
-  const known = tclassidUsers.get(s);
+  const known = tclassidCache.get(s);
   if (known !== undefined && known.generation === s.generation) return known.users;
   let v = rulesHaveRealms(s);
   outer: for (const t of v ? [] : s.tables.values()) {
@@ -38,8 +38,29 @@ function hasTclassidUsers(s: FibSnapshot): boolean {
       }
     }
   }
-  tclassidUsers.set(s, { generation: s.generation, users: v });
+  tclassidCache.set(s, { generation: s.generation, users: v });
   return v;
+}
+
+/** What names the RCU-deferred count (Snapshot.tclassidFreeing). */
+const TCLASSID_FREEING = 'fib_num_tclassid_users after the last route with realms went (counted out only when its fib_info is freed, after an RCU grace period)';
+
+/**
+ * fib_num_tclassid_users() > 0 as the kernel may see it: some route or rule has realms now,
+ * or the last route with realms went and its RCU-deferred free (fib_nh_release() in
+ * free_fib_info_rcu()) may not have run yet: then either, by the clock (captured: right
+ * after `ip route del` of it, `ip route get` gave EINVAL in some runs and passed in others).
+ * A rule's realms are counted out at once (fib4_rule_delete()).
+ */
+function tclassidUsers(s: FibSnapshot, a: DevconfAssume): boolean {
+  if (hasTclassidUsers(s)) return true;
+  if (!s.tclassidFreeing) return false;
+  return a.ask('tclassid', [TCLASSID_FREEING], [0, 1]) !== 0;
+}
+
+/** Whether two outcomes of one request are the same answer. */
+function sameOutcome(x: RouteGetOutcome, y: RouteGetOutcome): boolean {
+  return JSON.stringify(x) === JSON.stringify(y);
 }
 
 /**
@@ -47,10 +68,12 @@ function hasTclassidUsers(s: FibSnapshot): boolean {
  * input route succeeded and came from the FIB (`if (fibmatch && res.fi)`).
  */
 export function routeInput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
-  const out = routeInputSlow(s, req, note);
+  const r = explore((a) => routeInputSlow(s, req, a, note), sameOutcome);
+  if ('gap' in r) return { ok: false, errno: 'EINVAL', gap: r.gap };
+  const out = r.value;
   if (!out.ok || !req.fibmatch || out.answer.kind !== 'route' || out.answer.table === 0) return out;
   const fib = fibLookup(s, makeFlow({ daddr: req.dst, saddr: req.src, tos: req.tos, iif: req.iif, mark: req.mark, uid: req.uid ?? 0, proto: req.ipproto, sport: req.sport, dport: req.dport }));
-  return fib.ok ? { ok: true, answer: { kind: 'fibmatch', res: fib.res } } : out;
+  return fib.ok ? { ok: true, answer: { kind: 'fibmatch', res: fib.res, ...(out.answer.gap !== undefined ? { gap: out.answer.gap } : {}) } } : out;
 }
 
 /**
@@ -94,13 +117,12 @@ interface SourceCheck {
  *    direct if a lookup restricted to inDev (link state ignored) finds a unicast route
  *    with a host-scope nexthop.
  */
-function fibValidateSource(s: FibSnapshot, pkt: SourceCheck, oif: number, inDev: NetDevice): { readonly direct: boolean } | null {
-  const rpf = inDevMaxconf(s.confAll, inDev.conf, 'rp_filter');
-  const acceptLocal = inDevOrconf(s.confAll, inDev.conf, 'accept_local');
+function fibValidateSource(s: FibSnapshot, a: DevconfAssume, pkt: SourceCheck, oif: number, inDev: NetDevice): { readonly direct: boolean } | null {
+  const rpf = a.maxconf(s, inDev, 'rp_filter');
   const PASS = { direct: false };
   // fib_num_tclassid_users() > 0 (a route or rule has realms) always takes the full check.
-  if (rpf === 0 && !hasTclassidUsers(s) && (inDev.ifindex !== oif || !inDevOrconf(s.confAll, inDev.conf, 'send_redirects'))) {
-    if (acceptLocal) return PASS;
+  if (rpf === 0 && !tclassidUsers(s, a) && (inDev.ifindex !== oif || !a.orconf(s, inDev, 'send_redirects'))) {
+    if (a.orconf(s, inDev, 'accept_local')) return PASS;
     if (!s.customRules && !s.customLocalRoutes) return isLocalAddress(s, pkt.src) ? null : PASS;
   }
   const dissect = rulesRequireFldissect(s);
@@ -109,14 +131,14 @@ function fibValidateSource(s: FibSnapshot, pkt: SourceCheck, oif: number, inDev:
     saddr: pkt.dst,
     tos: pkt.tos,
     iif: oif !== 0 ? oif : LOOPBACK_IFINDEX,
-    mark: inDevOrconf(s.confAll, inDev.conf, 'src_valid_mark') ? pkt.mark : 0,
+    mark: a.orconf(s, inDev, 'src_valid_mark') ? pkt.mark : 0,
     ...(dissect ? { proto: pkt.proto, sport: pkt.dport, dport: pkt.sport } : {}),
   });
   const lastResort = rpf !== 0 ? null : PASS;
   const rev = fibLookup(s, flow);
   if (!rev.ok) return lastResort;
   const res = rev.res;
-  if (res.type !== 'unicast' && (res.type !== 'local' || !acceptLocal)) return null;
+  if (res.type !== 'unicast' && (res.type !== 'local' || !a.orconf(s, inDev, 'accept_local'))) return null;
   const nhs = aliasNexthops(s, res.alias);
   const devMatch = (nhs !== 'blackhole' && nhs.some((nh) => nh.dev === inDev.ifindex)) || (res.type === 'local' && inDev.ifindex === LOOPBACK_IFINDEX);
   if (devMatch) return { direct: res.nh.scope >= RT_SCOPE_HOST };
@@ -167,7 +189,7 @@ function addrOnlink(dev: NetDevice, a: Ip4, b: Ip4): boolean {
 }
 
 /** ip_route_input_slow(): a packet from `src` arriving on `iif`. */
-function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
+function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, note?: HashNote): RouteGetOutcome {
   const inDev = s.devices.get(req.iif);
   if (inDev === undefined) return { ok: false, errno: 'ENODEV' };
   const { dst, src } = req;
@@ -178,12 +200,12 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
     // ip_route_input_mc() then delivers it locally through lo.
     if (dst !== 0xe0000001 || !inDev.up) return { ok: false, errno: 'EINVAL' };
     if (isMulticast(src) || isLbcast(src) || isLoopback(src)) return { ok: false, errno: 'EINVAL' };
-    if (src !== 0 && fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
+    if (src !== 0 && fibValidateSource(s, a, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return localDelivery(s, req, 'multicast', { ...NO_FLAGS, local: true, multicast: true });
   }
   if (isLbcast(dst) || (src === 0 && dst === 0)) {
     // brd_input: no FIB lookup; a non-zero source must pass fib_validate_source().
-    if (src !== 0 && fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
+    if (src !== 0 && fibValidateSource(s, a, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return localDelivery(s, req, 'broadcast', { ...NO_FLAGS, local: true, broadcast: true });
   }
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") only a zero source or a zero
@@ -191,8 +213,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
   if (src === 0 || dst === 0) return { ok: false, errno: 'EINVAL' };
   // ip_route_input_slow(): IN_DEV_NET_ROUTE_LOCALNET(in_dev, net) is the device's value
   // ORed with `all` (IN_DEV_ORCONF), not the device's alone.
-  const localnet = inDevOrconf(s.confAll, inDev.conf, 'route_localnet');
-  if (!localnet && (isLoopback(dst) || isLoopback(src))) return { ok: false, errno: 'EINVAL' };
+  if ((isLoopback(dst) || isLoopback(src)) && !a.orconf(s, inDev, 'route_localnet')) return { ok: false, errno: 'EINVAL' };
   const flow = makeFlow({
     daddr: dst,
     saddr: src,
@@ -204,10 +225,9 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
     sport: req.sport,
     dport: req.dport,
   });
-  const forwarding = inDev.conf.values.forwarding !== 0;
   const gap = hasTclassidUsers(s) ? { gap: ITAG_GAP } : {};
   const out = fibLookup(s, flow);
-  if (!out.ok) return { ok: false, errno: forwarding ? out.errno : 'EHOSTUNREACH' };
+  if (!out.ok) return { ok: false, errno: a.conf(inDev, 'forwarding') ? out.errno : 'EHOSTUNREACH' };
   const res = out.res;
   const base: RouteGetAnswer = {
     kind: 'route',
@@ -227,18 +247,18 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
   };
   if (res.type === 'broadcast') {
     // ip_route_input_slow(): brd_input validates a non-zero source (daddr 0, no out device).
-    if (fibValidateSource(s, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
+    if (fibValidateSource(s, a, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true } } };
   }
   if (res.type === 'local') {
-    if (fibValidateSource(s, sourceCheck(req, dst), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
+    if (fibValidateSource(s, a, sourceCheck(req, dst), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
     return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true } } };
   }
-  if (!forwarding) return { ok: false, errno: 'EHOSTUNREACH' };
+  if (!a.conf(inDev, 'forwarding')) return { ok: false, errno: 'EHOSTUNREACH' };
   if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
   // ip_mkroute_input(): fib_select_multipath() without a flow, so the hash alone decides.
   const nh: ResolvedNh = selectPath(s, res, 0, note).nh;
-  const valid = fibValidateSource(s, sourceCheck(req, dst), nh.dev, inDev);
+  const valid = fibValidateSource(s, a, sourceCheck(req, dst), nh.dev, inDev);
   if (valid === null) return { ok: false, errno: 'EINVAL' };
   // __mkroute_input(): back out of the device it came in on, from a directly reachable
   // source, with send_redirects (device or all) and shared_media (device or all) or the
@@ -246,8 +266,8 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): 
   const redirect =
     nh.dev === req.iif &&
     valid.direct &&
-    inDevOrconf(s.confAll, inDev.conf, 'send_redirects') &&
-    (inDevOrconf(s.confAll, inDev.conf, 'shared_media') || addrOnlink(inDev, src, nh.gw ?? 0));
+    a.orconf(s, inDev, 'send_redirects') &&
+    (a.orconf(s, inDev, 'shared_media') || addrOnlink(inDev, src, nh.gw ?? 0));
   return {
     ok: true,
     answer: {

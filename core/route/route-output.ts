@@ -12,7 +12,8 @@ import { tableAliases } from '../snapshot/fib-table.js';
 import type { FibAlias } from '../snapshot/fib-info.js';
 import { fibSelectDefault, NO_NEIGHBOURS } from './fib-select-default.js';
 import { fibLookup } from './fib-lookup.js';
-import { inetSelectAddr } from '../snapshot/select-addr.js';
+import { inetSelectAddrKnown, localnetGap, type SelectedAddr } from '../snapshot/select-addr.js';
+import { inDevOrconf } from '../snapshot/devconf.js';
 import { makeFlow, LEGACY_TOS_MASK, LOOPBACK_IFINDEX, type Flow } from '../net/flow.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type RouteType } from '../uapi/rtnetlink.js';
 import { fibResultPrefsrc } from './prefsrc.js';
@@ -55,8 +56,27 @@ function selectDefault(s: FibSnapshot, res: FibResult, tos: number): FibResult {
   return nh === undefined ? res : { ...res, alias, nh, nhIndex: 0 };
 }
 
-/** The output path (a locally generated packet). */
+/** Why an answer depends on what the model does not know (the first reason found), or null. */
+interface GapNote {
+  why: string | null;
+}
+
+/** The output path (a locally generated packet); an answer that depended on an unknown value carries the gap. */
 function routeOutput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
+  const g: GapNote = { why: null };
+  const out = routeOutputSlow(s, req, g, note);
+  if (g.why === null) return out;
+  if (!out.ok) return { ...out, gap: out.gap ?? g.why };
+  return out.answer.gap !== undefined ? out : { ok: true, answer: { ...out.answer, gap: g.why } };
+}
+
+/** An address inet_select_addr() chose, noting in g when it depends on an unknown route_localnet. */
+function picked(g: GapNote, a: SelectedAddr): Ip4 {
+  if (a.gap !== undefined && g.why === null) g.why = a.gap;
+  return a.addr;
+}
+
+function routeOutputSlow(s: FibSnapshot, req: RouteGetRequest, g: GapNote, note?: HashNote): RouteGetOutcome {
   const flow = makeFlow({
     daddr: req.dst,
     saddr: req.src,
@@ -87,11 +107,11 @@ function routeOutput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): Rou
     if (dev === undefined) return { ok: false, errno: 'ENODEV' };
     if (!dev.up) return { ok: false, errno: 'ENETUNREACH' };
     if (isLocalMulticast(req.dst) || isLbcast(req.dst)) {
-      if (saddr === 0) saddr = inetSelectAddr(s, req.oif, 0, RT_SCOPE_LINK);
+      if (saddr === 0) saddr = picked(g, inetSelectAddrKnown(s, req.oif, 0, RT_SCOPE_LINK));
       return outputAnswer(s, req, flow, null, 'unicast', req.oif, saddr, NO_FLAGS);
     }
-    if (saddr === 0 && isMulticast(req.dst)) saddr = inetSelectAddr(s, req.oif, 0, flow.scope);
-    else if (saddr === 0 && req.dst === 0) saddr = inetSelectAddr(s, req.oif, 0, RT_SCOPE_HOST);
+    if (saddr === 0 && isMulticast(req.dst)) saddr = picked(g, inetSelectAddrKnown(s, req.oif, 0, flow.scope));
+    else if (saddr === 0 && req.dst === 0) saddr = picked(g, inetSelectAddrKnown(s, req.oif, 0, RT_SCOPE_HOST));
   }
   if (req.dst === 0) {
     const src = saddr !== 0 ? saddr : 0x7f000001;
@@ -102,7 +122,7 @@ function routeOutput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): Rou
   if (!out.ok) {
     if (req.oif !== 0) {
       // "Apparently, routing tables are wrong. Assume, that the destination is on link."
-      if (saddr === 0) saddr = inetSelectAddr(s, req.oif, 0, RT_SCOPE_LINK);
+      if (saddr === 0) saddr = picked(g, inetSelectAddrKnown(s, req.oif, 0, RT_SCOPE_LINK));
       return finish(s, req, flow, null, 'unicast', req.oif, saddr, NO_FLAGS);
     }
     return { ok: false, errno: out.errno };
@@ -139,8 +159,10 @@ function finish(
   const out = s.devices.get(devOut);
   if (out === undefined) return { ok: false, errno: 'EINVAL' };
   // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or `all`.
-  if (out.conf.values.route_localnet === 0 && s.confAll.values.route_localnet === 0 && isLoopback(saddr) && out.kind !== 'loopback') {
-    return { ok: false, errno: 'EINVAL' };
+  if (isLoopback(saddr) && out.kind !== 'loopback') {
+    const localnet = inDevOrconf(s.confAll, out.conf, 'route_localnet');
+    if (localnet === null) return { ok: false, errno: 'EINVAL', gap: localnetGap(s, devOut) };
+    if (!localnet) return { ok: false, errno: 'EINVAL' };
   }
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") a 0.x destination is no
   // martian here either (0.0.0.0 itself went the local way above).

@@ -61,9 +61,17 @@ export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4): 
     return { kind: 'hash', why: "an address changed since the route was made, so the legs' nh_saddr depend on earlier lookups" };
   }
   // The legs' nh_saddr as fib_create_info() computed them (route_localnet of then).
+  // A leg made while route_localnet was not known (an imported state): its nh_saddr is
+  // known only if both values give the same address.
+  for (const i of eligible) {
+    const nh = nhs[i] as ResolvedNh;
+    if (mark.localnet[i] === null && inetSelectAddr(s, nh.dev, nhGw4(nh), info.scope, false) !== inetSelectAddr(s, nh.dev, nhGw4(nh), info.scope, true)) {
+      return { kind: 'hash', why: "the legs' nh_saddr were computed under a route_localnet the imported state does not give" };
+    }
+  }
   const owning = eligible.filter((i) => {
     const nh = nhs[i] as ResolvedNh;
-    return inetSelectAddr(s, nh.dev, nhGw4(nh), info.scope, mark.localnet[i]) === saddr;
+    return inetSelectAddr(s, nh.dev, nhGw4(nh), info.scope, mark.localnet[i] ?? false) === saddr;
   });
   if (owning.length === 1) return { kind: 'leg', index: owning[0] as number };
   if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };

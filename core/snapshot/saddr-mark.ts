@@ -3,10 +3,10 @@
 
 import type { FibInfo } from './fib-info.js';
 
-/** The nh_saddr state of one fib_info at its creation: the dev_addr_genid and each leg's route_localnet. */
+/** The nh_saddr state of one fib_info at its creation: the dev_addr_genid and each leg's route_localnet (null: not known, an imported state). */
 export interface SaddrMark {
   readonly genid: number;
-  readonly localnet: readonly boolean[];
+  readonly localnet: readonly (boolean | null)[];
 }
 
 /** What fib_find_info() compares of a fib_info (its flags aside): routes with equal keys share one. */

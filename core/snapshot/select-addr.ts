@@ -3,6 +3,7 @@
 import { inPrefix, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from './snapshot.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK } from '../uapi/rtnetlink.js';
+import { devconfName, inDevOrconf } from './devconf.js';
 
 /**
  * inet_select_addr(dev, dst, scope):
@@ -18,8 +19,9 @@ export function inetSelectAddr(s: FibSnapshot, ifindex: number, dst: Ip4, scope:
   const dev = s.devices.get(ifindex);
   let addr = 0;
   if (dev !== undefined) {
-    // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or conf/all's.
-    const orconf = localnetAt ?? (dev.conf.values.route_localnet !== 0 || s.confAll.values.route_localnet !== 0);
+    // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or conf/all's (an
+    // unknown one taken as 0 here: inetSelectAddrKnown() says when that matters).
+    const orconf = localnetAt ?? inDevOrconf(s.confAll, dev.conf, 'route_localnet') === true;
     const localnet = orconf ? RT_SCOPE_LINK : RT_SCOPE_HOST;
     for (const a of dev.addrs) {
       if (a.secondary) continue;
@@ -39,4 +41,30 @@ export function inetSelectAddr(s: FibSnapshot, ifindex: number, dst: Ip4, scope:
     }
   }
   return 0;
+}
+
+/** An address inet_select_addr() gives and, when it depends on a route_localnet the model does not know, the gap. */
+export interface SelectedAddr {
+  readonly addr: Ip4;
+  readonly gap?: string;
+}
+
+/**
+ * inetSelectAddr() with route_localnet as it stands now; when that value is unknown (an
+ * imported state) and the two values it can have give different addresses, the gap.
+ */
+export function inetSelectAddrKnown(s: FibSnapshot, ifindex: number, dst: Ip4, scope: number): SelectedAddr {
+  const dev = s.devices.get(ifindex);
+  const localnet = dev === undefined ? false : inDevOrconf(s.confAll, dev.conf, 'route_localnet');
+  if (localnet !== null) return { addr: inetSelectAddr(s, ifindex, dst, scope, localnet) };
+  const off = inetSelectAddr(s, ifindex, dst, scope, false);
+  if (inetSelectAddr(s, ifindex, dst, scope, true) === off) return { addr: off };
+  return { addr: off, gap: localnetGap(s, ifindex) };
+}
+
+/** The gap of an answer that depends on a route_localnet (device or all) the imported state does not give. */
+export function localnetGap(s: FibSnapshot, ifindex: number): string {
+  const dev = s.devices.get(ifindex);
+  const names = [...(dev?.conf.unknown.has('route_localnet') === true ? [devconfName(dev.name, 'route_localnet')] : []), ...(s.confAll.unknown.has('route_localnet') ? [devconfName('all', 'route_localnet')] : [])];
+  return `an answer that depends on values the model does not know: ${names.map((n) => `${n} (not in the imported state)`).join(', ')}`;
 }

@@ -42,6 +42,15 @@ export interface FibSnapshot {
   readonly saddrMarks: ReadonlyMap<string, SaddrMark>;
   /** By ifindex (0 for conf/all): the addrGenid when its route_localnet last changed (route/nh-saddr.ts). */
   readonly localnetChangedAt: ReadonlyMap<number, number>;
+  /**
+   * A fib_info whose nexthop had realms has been released (a route with realms deleted,
+   * replaced or flushed) and none is in use now: the kernel frees it after an RCU grace
+   * period (free_fib_info() -> call_rcu(free_fib_info_rcu) -> fib_nh_release()), and only
+   * then does net->ipv4.fib_num_tclassid_users count it out. Until then
+   * fib_validate_source() may still take its full path; the model has no clock, so once
+   * set this stays (route/route-input.ts names an answer that depends on it).
+   */
+  readonly tclassidFreeing: boolean;
   /** What every snapshot made from the same initial snapshot shares (fib-lineage.ts): its fib_info hash and signature registry. */
   readonly lineage: FibLineage;
 }
@@ -73,13 +82,14 @@ export class Snapshot implements FibSnapshot {
     readonly ipv4Sysctl: Ipv4NetSysctl,
     readonly saddrMarks: ReadonlyMap<string, SaddrMark>,
     readonly localnetChangedAt: ReadonlyMap<number, number>,
+    readonly tclassidFreeing: boolean,
     readonly lineage: FibLineage,
   ) {}
 }
 
 /** A snapshot of these parts (see Snapshot for why not a literal). */
 export function snapshotOf(p: FibSnapshot): FibSnapshot {
-  return new Snapshot(p.generation, p.devices, p.nextIfindex, p.confAll, p.confDefault, p.tables, p.rules, p.customRules, p.customLocalRoutes, p.nexthops, p.nexthopLastId, p.addrGenid, p.ipv4Sysctl, p.saddrMarks, p.localnetChangedAt, p.lineage);
+  return new Snapshot(p.generation, p.devices, p.nextIfindex, p.confAll, p.confDefault, p.tables, p.rules, p.customRules, p.customLocalRoutes, p.nexthops, p.nexthopLastId, p.addrGenid, p.ipv4Sysctl, p.saddrMarks, p.localnetChangedAt, p.tclassidFreeing, p.lineage);
 }
 
 /** net.ipv4.{nexthop_compat_mode, fib_multipath_*} (sysctl_net_ipv4.c), with their defaults. */
@@ -142,6 +152,7 @@ export function initialSnapshot(imported = false): FibSnapshot {
     ipv4Sysctl: DEFAULT_IPV4_NET_SYSCTL,
     saddrMarks: new Map(),
     localnetChangedAt: new Map(),
+    tclassidFreeing: false,
     lineage: new FibLineage(imported),
   });
 }

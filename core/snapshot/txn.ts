@@ -11,7 +11,7 @@ import { emptyTable, tableAliases, tableSetAliases, type FibTable } from './fib-
 import type { PMapEdit } from './persistent-map.js';
 import type { RulesList } from './rules-list.js';
 import type { NexthopObject } from './nexthop-object.js';
-import type { FibAlias } from './fib-info.js';
+import type { FibAlias, FibInfo } from './fib-info.js';
 import type { Ip4 } from '../net/ip4.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { TableList } from './table-list.js';
@@ -35,6 +35,7 @@ export class Txn {
   ipv4Sysctl!: Ipv4NetSysctl;
   saddrMarks!: ReadonlyMap<string, SaddrMark>;
   localnetChangedAt!: ReadonlyMap<number, number>;
+  tclassidFreeing!: boolean;
   /**
    * What the event did so far (emit() adds): the first change alone, then a list once there
    * is a second (most events make one change: a route event's one route effect, with no
@@ -88,11 +89,13 @@ export class Txn {
     this.ipv4Sysctl = base.ipv4Sysctl;
     this.saddrMarks = base.saddrMarks;
     this.localnetChangedAt = base.localnetChangedAt;
+    this.tclassidFreeing = base.tclassidFreeing;
   }
 
   /** Records an effect, or a per-fib_info change (effects.ts, InfoChange). */
   emit(e: Change): void {
     if (isInfoChange(e)) this.keepTables = true;
+    if (!this.tclassidFreeing && releasesRealms(e)) this.tclassidFreeing = true;
     if (this.firstChange === null) this.firstChange = e;
     // `[a, b]` rather than push() into an empty array: V8 grows that to 17 slots.
     else if (this.effectList === null) this.effectList = [this.firstChange, e];
@@ -240,10 +243,36 @@ export class Txn {
       this.ipv4Sysctl,
       this.saddrMarks,
       this.localnetChangedAt,
+      this.tclassidFreeing,
       this.lineage,
     );
   }
 
+}
+
+/** Whether a fib_info with realms (nh_tclassid) on some nexthop. */
+function infoHasRealms(info: FibInfo): boolean {
+  for (const nh of info.nhs) if ((nh.tclassid ?? 0) !== 0) return true;
+  return false;
+}
+
+/**
+ * Whether a change lets go of a fib_info with realms (a route deleted, replaced, flushed):
+ * its fib_num_tclassid_users count goes only when the RCU-deferred free runs
+ * (Snapshot.tclassidFreeing). Conservative: a fib_info another route still shares is not
+ * freed, which only makes the model name a gap where the answer could have been given.
+ */
+function releasesRealms(e: Change): boolean {
+  switch (e.kind) {
+    case 'route-del':
+      return infoHasRealms(e.route.alias.info);
+    case 'route-replace':
+      return infoHasRealms(e.old.alias.info);
+    case 'info-flush':
+      return infoHasRealms(e.old);
+    default:
+      return false;
+  }
 }
 
 /** Whether the working copy differs from its base at all. */
@@ -268,6 +297,7 @@ function changedBesidesTables(txn: Txn): boolean {
     txn.addrGenid !== b.addrGenid ||
     txn.ipv4Sysctl !== b.ipv4Sysctl ||
     txn.saddrMarks !== b.saddrMarks ||
-    txn.localnetChangedAt !== b.localnetChangedAt
+    txn.localnetChangedAt !== b.localnetChangedAt ||
+    txn.tclassidFreeing !== b.tclassidFreeing
   );
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkEvents, routeEvent, routeOp, netconfEvents, inetConfEvents, ruleEvent } from '../../core/replay/record-events.js';
+import { INET_CONF_INDEX } from '../../core/replay/record-link-events.js';
+import { DEVCONF_DEFAULTS } from '../../core/uapi/ip-devconf.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
 import { reduceFib } from '../../core/reduce/reduce.js';
 import type { LinkRecord, NetconfRecord, RouteRecord, RuleRecord } from '../../core/trace/netlink-records.js';
@@ -87,26 +89,40 @@ test('a partial RTM_NEWNETCONF is a sysctl write of what differs', () => {
   assert.deepEqual(netconfEvents({ ...r, ignoreRoutesWithLinkdown: 0 }, s, noDev), []);
 });
 
-test('IFLA_INET_CONF reveals sysctls no netconf message announces (promote_secondaries)', () => {
+test('IFLA_INET_CONF reveals sysctls no netconf message announces (promote_secondaries), every modelled key by its IPV4_DEVCONF_* index', () => {
   const s = withDevice(true, true);
   const v = s.devices.get(3)?.conf.values;
   assert.ok(v !== undefined);
-  const conf = new Array<number>(33).fill(0);
-  conf[0] = v.forwarding;
-  conf[2] = v.proxy_arp;
-  conf[5] = v.send_redirects;
-  conf[6] = v.shared_media;
-  conf[7] = v.rp_filter;
+  // igmpv2/igmpv3_unsolicited_report_interval (27, 28) are no keys of the model: any value.
+  const conf = new Array<number>(33).fill(12345);
+  for (const [key, i] of INET_CONF_INDEX) conf[i - 1] = v[key];
+  assert.deepEqual(inetConfEvents(3, conf, s), []);
   conf[19] = 1;
-  conf[22] = v.accept_local;
-  conf[23] = v.src_valid_mark;
-  conf[25] = v.route_localnet;
-  conf[28] = v.ignore_routes_with_linkdown;
-  conf[31] = v.bc_forwarding;
-  assert.deepEqual(inetConfEvents(3, conf, s).map((e) => [e.key, e.value]), [['promote_secondaries', 1]]);
-  // shared_media (IPV4_DEVCONF_SHARED_MEDIA, 7) decides a <redirect> on the input path.
+  assert.deepEqual(inetConfEvents(3, conf, s), [{ type: 'sysctl', target: { kind: 'dev', ifindex: 3 }, key: 'promote_secondaries', value: 1, observed: true }]);
+  // shared_media (IPV4_DEVCONF_SHARED_MEDIA, 7) decides a <redirect> on the input path;
+  // arp_evict_nocarrier is the last (33).
   conf[6] = 0;
-  assert.deepEqual(inetConfEvents(3, conf, s).map((e) => [e.key, e.value]), [['shared_media', 0], ['promote_secondaries', 1]]);
+  conf[32] = 0;
+  assert.deepEqual(inetConfEvents(3, conf, s).map((e) => [e.key, e.value]), [['shared_media', 0], ['promote_secondaries', 1], ['arp_evict_nocarrier', 0]]);
+  // The index list is the uapi enum: 31 keys, 1..33 without 27 and 28, in the order of DEVCONF_DEFAULTS.
+  assert.deepEqual(INET_CONF_INDEX.map(([k]) => k), Object.keys(DEVCONF_DEFAULTS));
+  assert.deepEqual(INET_CONF_INDEX.map(([, i]) => i), [...Array.from({ length: 26 }, (_, i) => i + 1), 29, 30, 31, 32, 33]);
+});
+
+test('IFLA_INET_CONF teaches a device the values an import did not know, equal ones included', () => {
+  const s0 = withDevice(true, true);
+  const s = reduceFib(s0, { type: 'devconf-unknown' }).snapshot;
+  assert.equal(s.devices.get(3)?.conf.unknown.size, 31);
+  const conf = new Array<number>(33).fill(0);
+  for (const [key, i] of INET_CONF_INDEX) conf[i - 1] = DEVCONF_DEFAULTS[key];
+  const evs = inetConfEvents(3, conf, s);
+  assert.equal(evs.length, 31);
+  let t = s;
+  for (const e of evs) t = reduceFib(t, e).snapshot;
+  assert.equal(t.devices.get(3)?.conf.unknown.size, 0);
+  // Observed values mark nothing set (a later write to default still reaches the device).
+  assert.equal(t.devices.get(3)?.conf.set.size, s.devices.get(3)?.conf.set.size);
+  assert.equal(t.confAll.unknown.size, 31);
 });
 
 test('a goto rule and its deletion', () => {
