@@ -7,7 +7,8 @@ import type { GlobalOptions } from './global-options.js';
 import { netconfJson } from '../print/link-json.js';
 import { jsonCompact, jsonPretty } from '../print/json-out.js';
 
-function netconfLine(name: string, c: DevConf): string {
+/** One line of `ip -4 netconf show` (print_netconf()); the replay prints its state with it too. */
+export function netconfLine(name: string, c: DevConf): string {
   const onoff = (v: number): string => (v !== 0 ? 'on' : 'off');
   // print_netconf(): rp_filter_names[] for 0..2, else the number (devinet_conf_proc() takes any int).
   const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : String(c.values.rp_filter >>> 0);

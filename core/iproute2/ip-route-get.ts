@@ -113,13 +113,8 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
     dport,
     fibmatch,
   };
-  // ip_route_input_slow() looks up with sock_net_uid(net, NULL) (the namespace's root), not
-  // with RTA_UID, which only goes into the answer; route-input.ts uses the request's uid, so
-  // an input question whose uid a uidrange rule could tell apart is refused (see the report
-  // of probe7 for the owner of route-input.ts).
-  if (idev !== null && uid !== undefined && uid !== 0 && ctx.snapshot.rules.some((r) => r.uidStart !== null)) {
-    notModelled('ip route get iif … uid N with uidrange rules (the input path looks up as uid 0)');
-  }
+  // (An input question's RTA_UID only goes into the answer: route-input.ts looks up as the
+  // namespace's root, as ip_route_input_slow() does.)
   // rtm_getroute_parse_ip_proto(): an IPv4 flow is TCP, UDP or ICMP.
   if (ipproto !== undefined && ipproto !== 6 && ipproto !== 17 && ipproto !== 1) failKernel({ errno: 'EOPNOTSUPP', extack: 'Unsupported ip proto' });
   const out = routeGet(ctx.snapshot, req);

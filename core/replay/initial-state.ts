@@ -321,6 +321,15 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
   cmp('rule', got.rule, ipSnap.rule);
   if (ipSnap.netconf.length > 0) cmp('netconf', got.netconf, ipSnap.netconf);
   cmp('nexthop', got.nexthop, ipSnap.nexthop);
+  // print_rta_metrics() writes `lock` in text only: an `ip -j` route with metrics may have
+  // been `mtu lock N`, and the model imports it unlocked (jsonMetricAttrs()). Its JSON prints
+  // the same either way; its text (`ip route`, `ip route get`) would not.
+  for (const r of target) {
+    const m = r.metrics?.[0];
+    if (m !== undefined && Object.keys(m).some((k) => k !== 'congestion' && k !== 'features' && k !== 'ecn')) {
+      ambiguous.push(`ambiguous route metrics, locked or not (ip -j never prints \`lock\`; imported unlocked, where text would print \`mtu lock N\`): ${JSON.stringify(r)}`);
+    }
+  }
   // Named, and counted as gaps (completeness.ts), though the dump above came out identical.
   differences.push(...ambiguous);
   return { snapshot: b.s, links, metrics, events: b.events, constructed, differences, errors };

@@ -14,7 +14,6 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
-import type { DevConf } from '../snapshot/devconf.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
 import { tableRoutes } from '../snapshot/fib-table.js';
@@ -22,6 +21,7 @@ import { tablesInDumpOrder } from '../iproute2/ip-route.js';
 import { formatRouteLine, routeJson } from '../print/route-line.js';
 import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
 import { formatNexthop, nexthopJson as ipNexthopJson } from '../iproute2/ip-nexthop.js';
+import { netconfLine } from '../iproute2/ip-netconf-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
 import { BUILTIN_NAMES, linkTypeName, scopeName, type PrintNames } from '../uapi/rt-names.js';
@@ -205,11 +205,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
     case 'rule':
       return s.rules.map((r) => formatRule(s, r, false, v.names)).join('');
     case 'netconf': {
-      const line = (name: string, c: DevConf): string => {
-        const rp = c.values.rp_filter === 0 ? 'off' : c.values.rp_filter === 1 ? 'strict' : c.values.rp_filter === 2 ? 'loose' : 'unknown mode';
-        const oo = (x: number): string => (x !== 0 ? 'on' : 'off');
-        return `inet ${name} forwarding ${oo(c.values.forwarding)} rp_filter ${rp} mc_forwarding ${oo(c.values.mc_forwarding)} proxy_neigh ${oo(c.values.proxy_arp)} ignore_routes_with_linkdown ${oo(c.values.ignore_routes_with_linkdown)} \n`;
-      };
+      const line = netconfLine;
       let out = '';
       for (const d of s.devices.values()) out += line(d.name, d.conf);
       return out + line('all', s.confAll) + line('default', s.confDefault);

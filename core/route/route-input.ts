@@ -58,6 +58,13 @@ function tclassidUsers(s: FibSnapshot, a: DevconfAssume): boolean {
   return a.ask('tclassid', [TCLASSID_FREEING], [0, 1]) !== 0;
 }
 
+/**
+ * The uid an input route is looked up with: ip_route_input_slow() and fib_validate_source()
+ * set flowi4_uid to sock_net_uid(net, NULL), the namespace's root, whatever RTA_UID the
+ * question carried (that one only goes into the answer, inet_rtm_getroute()).
+ */
+const INPUT_UID = 0;
+
 /** Whether two outcomes of one request are the same answer. */
 function sameOutcome(x: RouteGetOutcome, y: RouteGetOutcome): boolean {
   return JSON.stringify(x) === JSON.stringify(y);
@@ -72,7 +79,7 @@ export function routeInput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote
   if ('gap' in r) return { ok: false, errno: 'EINVAL', gap: r.gap };
   const out = r.value;
   if (!out.ok || !req.fibmatch || out.answer.kind !== 'route' || out.answer.table === 0) return out;
-  const fib = fibLookup(s, makeFlow({ daddr: req.dst, saddr: req.src, tos: req.tos, iif: req.iif, mark: req.mark, uid: req.uid ?? 0, proto: req.ipproto, sport: req.sport, dport: req.dport }));
+  const fib = fibLookup(s, makeFlow({ daddr: req.dst, saddr: req.src, tos: req.tos, iif: req.iif, mark: req.mark, uid: INPUT_UID, proto: req.ipproto, sport: req.sport, dport: req.dport }));
   return fib.ok ? { ok: true, answer: { kind: 'fibmatch', res: fib.res, ...(out.answer.gap !== undefined ? { gap: out.answer.gap } : {}) } } : out;
 }
 
@@ -220,7 +227,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
     tos: req.tos,
     iif: req.iif,
     mark: req.mark,
-    uid: req.uid ?? 0,
+    uid: INPUT_UID,
     proto: req.ipproto,
     sport: req.sport,
     dport: req.dport,

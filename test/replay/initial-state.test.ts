@@ -43,3 +43,22 @@ test('canonical JSON ignores key order, not array order', () => {
   assert.equal(canonicalJson({ b: 1, a: [2, 1] }), canonicalJson({ a: [2, 1], b: 1 }));
   assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]));
 });
+
+test('a route with metrics from ip -j is named ambiguous: ip -j never prints `lock`, so `mtu lock N` cannot be told from `mtu N`', () => {
+  const link = [
+    { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, operstate: 'UNKNOWN', link_type: 'loopback' },
+    { ifindex: 2, ifname: 'e0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, operstate: 'UP', link_type: 'ether' },
+  ];
+  const addr = [{ ifindex: 2, ifname: 'e0', addr_info: [{ family: 'inet', local: '10.0.0.1', prefixlen: 24, scope: 'global', label: 'e0' }] }];
+  const base = [
+    { dst: '10.0.0.0/24', dev: 'e0', protocol: 'kernel', scope: 'link', prefsrc: '10.0.0.1', flags: [] },
+    { type: 'local', dst: '10.0.0.1', dev: 'e0', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '10.0.0.1', flags: [] },
+    { type: 'broadcast', dst: '10.0.0.255', dev: 'e0', table: 'local', protocol: 'kernel', scope: 'link', prefsrc: '10.0.0.1', flags: [] },
+  ];
+  const withRoute = (extra: Record<string, unknown>): string[] =>
+    [...initialState(parseIpSnapshot({ link, addr, route: [extra, ...base], rule: [], netconf: [], nexthop: [] }).snapshot).differences];
+  const locked = withRoute({ dst: '10.5.0.0/16', gateway: '10.0.0.2', dev: 'e0', flags: [], metrics: [{ mtu: 1400 }] });
+  assert.equal(locked.filter((d) => d.startsWith('ambiguous route metrics, locked or not')).length, 1);
+  const plain = withRoute({ dst: '10.5.0.0/16', gateway: '10.0.0.2', dev: 'e0', flags: [] });
+  assert.deepEqual(plain.filter((d) => d.startsWith('ambiguous route metrics')), []);
+});
