@@ -235,7 +235,11 @@ function setMacAddress(txn: Txn, d: NetDevice, address0: string): KernelError | 
   const address = bytes.slice(0, 6).join(':');
   const first = Number.parseInt(address.slice(0, 2), 16);
   if ((first & 1) !== 0 || address === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');
-  txn.setDevice({ ...d, mac: address, macSetByUser: true });
+  // br_set_mac_address(): a new address goes through br_stp_change_bridge_id(), whose
+  // br_port_state_selection() sets the bridge's carrier from its forwarding ports (off
+  // without one), as a port joining or leaving does.
+  const selected = d.kind === 'bridge' && address !== d.mac ? { stpSelected: true } : {};
+  txn.setDevice({ ...d, mac: address, macSetByUser: true, ...selected });
   return null;
 }
 

@@ -25,7 +25,8 @@ export function expectedCarrier(d: NetDevice, devices: ReadonlyMap<number, NetDe
       // had a port never ran it: its carrier stays on from registration, up or down (seen
       // through a macvlan on it: LOWER_UP while the bridge is down). Once it had ports, a
       // down bridge's ports are all disabled, so its carrier is off.
-      if (!d.hadPorts) return true;
+      // A new address runs it too (br_set_mac_address(), rtnl-link.ts setMacAddress()).
+      if (!d.hadPorts && d.stpSelected !== true) return true;
       if (!d.up) return false;
       for (const x of devices.values()) {
         if (x.master === d.ifindex && x.up && expectedCarrier(x, devices)) return true;

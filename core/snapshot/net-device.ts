@@ -51,6 +51,8 @@ export interface NetDevice {
   readonly carrier: boolean;
   /** bridge: has it ever had a port (a portless fresh bridge has carrier when up). */
   readonly hadPorts: boolean;
+  /** bridge: br_port_state_selection() ran without a port ever joining (its address was changed: br_stp_change_bridge_id()). */
+  readonly stpSelected?: boolean;
   /** Interface group (suppress_ifgroup). */
   readonly group: number;
   /** Address list in the kernel's order (primaries by scope, then secondaries). */
