@@ -125,6 +125,7 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
     if (!a.startsWith('-')) break;
     const opt = a.startsWith('--') ? a.slice(1) : a;
     const m = (word: string): boolean => matches(opt, word);
+    let asked: ColorOpt | undefined;
     if (m('-loops')) throw new CommandExit('', 2, 'ip -loops');
     else if (m('-family')) {
       const f = args[++i];
@@ -152,7 +153,7 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
     else if (m('-json')) json = true;
     else if (m('-pretty')) pretty = true;
     else if (m('-rcvbuf')) i++;
-    else if (matchesColor(opt) !== undefined) color = matchesColor(opt) as ColorOpt;
+    else if ((asked = matchesColor(opt)) !== undefined) color = asked;
     else if (m('-help')) throw new CommandExit('', 255, 'ip usage');
     else if (m('-netns')) throw new CommandExit('', 2, 'ip -netns');
     else if (m('-Numeric')) numeric = true;

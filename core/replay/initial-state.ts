@@ -326,7 +326,8 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
   // the same either way; its text (`ip route`, `ip route get`) would not.
   for (const r of target) {
     const m = r.metrics?.[0];
-    if (m !== undefined && Object.keys(m).some((k) => k !== 'congestion' && k !== 'features' && k !== 'ecn')) {
+    // Every metric iproute2 can lock (`congctl lock cubic` too); only `features`/`ecn` cannot be.
+    if (m !== undefined && Object.keys(m).some((k) => k !== 'features' && k !== 'ecn')) {
       ambiguous.push(`ambiguous route metrics, locked or not (ip -j never prints \`lock\`; imported unlocked, where text would print \`mtu lock N\`): ${JSON.stringify(r)}`);
     }
   }

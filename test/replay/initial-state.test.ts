@@ -59,6 +59,9 @@ test('a route with metrics from ip -j is named ambiguous: ip -j never prints `lo
     [...initialState(parseIpSnapshot({ link, addr, route: [extra, ...base], rule: [], netconf: [], nexthop: [] }).snapshot).differences];
   const locked = withRoute({ dst: '10.5.0.0/16', gateway: '10.0.0.2', dev: 'e0', flags: [], metrics: [{ mtu: 1400 }] });
   assert.equal(locked.filter((d) => d.startsWith('ambiguous route metrics, locked or not')).length, 1);
+  // Captured: `congctl lock cubic` prints in ip -j as "congestion":"cubic", no lock either.
+  const cc = withRoute({ dst: '10.5.0.0/16', gateway: '10.0.0.2', dev: 'e0', flags: [], metrics: [{ congestion: 'cubic' }] });
+  assert.equal(cc.filter((d) => d.startsWith('ambiguous route metrics, locked or not')).length, 1);
   const plain = withRoute({ dst: '10.5.0.0/16', gateway: '10.0.0.2', dev: 'e0', flags: [] });
   assert.deepEqual(plain.filter((d) => d.startsWith('ambiguous route metrics')), []);
 });
