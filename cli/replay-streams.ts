@@ -53,12 +53,12 @@ export async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtm
         ctx.html?.step(st);
         if (!ctx.explain || st.silent.length === 0) return;
         if (!ctx.json) {
-          for (const l of explainStep(st, before)) ctx.print(`${l}\n`);
+          for (const l of explainStep(st, before, ctx.names)) ctx.print(`${l}\n`);
           return;
         }
         const header = stepHeader(st, before);
         for (const c of st.silent) {
-          ctx.print(`${JSON.stringify({ seq: st.seq, time: st.time === undefined ? null : formatTimestamp(st.time), event: header, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, st.snapshot) })}\n`);
+          ctx.print(`${JSON.stringify({ seq: st.seq, time: st.time === undefined ? null : formatTimestamp(st.time), event: header, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, st.snapshot, ctx.names) })}\n`);
         }
       },
       problem(message, fatal) {
@@ -124,8 +124,8 @@ export async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSna
       const silent = s.silent;
       if (silent.length > 0 && !ctx.json) ctx.print(`@${seq} ${describeEvent(event, before)}\n`);
       for (const c of silent) {
-        if (ctx.json) ctx.print(`${JSON.stringify({ seq, time: null, event: `@${seq} ${describeEvent(event, before)}`, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, step.snapshot) })}\n`);
-        else ctx.print(`  ${describeSilent(c, before, step.snapshot)}   (${mechanism(c.cause, c)})\n`);
+        if (ctx.json) ctx.print(`${JSON.stringify({ seq, time: null, event: `@${seq} ${describeEvent(event, before)}`, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, step.snapshot, ctx.names) })}\n`);
+        else ctx.print(`  ${describeSilent(c, before, step.snapshot, ctx.names)}   (${mechanism(c.cause, c)})\n`);
       }
     }
   };

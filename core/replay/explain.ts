@@ -10,6 +10,7 @@ import { formatRouteLine } from '../print/route-line.js';
 import { formatRule } from '../iproute2/ip-rule.js';
 import { formatIp4, formatPrefix } from '../net/ip4.js';
 import { formatTimestamp, nlmsgTypeName, type Timestamp } from '../trace/netlink-records.js';
+import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
 import type { CheckFinding, ReplayStep } from './replayer.js';
 import type { SilentChange } from './silent-changes.js';
 
@@ -98,16 +99,20 @@ function flagsOf(j: Readonly<Record<string, JsonValue>>): string {
   return `[${f(j['flags'])}]`;
 }
 
-/** One line per silent change (`prev` is the state before the step). */
-export function describeSilent(c: SilentChange, prev: FibSnapshot, after: FibSnapshot): string {
-  const route = (s: FibSnapshot, r: Parameters<typeof formatRouteLine>[1]): string => formatRouteLine(s, r, {}).trimEnd().replace(/\n\t/g, ' | ');
+/**
+ * One line per silent change (`prev` is the state before the step), routes and rules printed
+ * with the capture's names (table, protocol, scope, dsfield), as `ip route` and `ip rule` print
+ * them on that host.
+ */
+export function describeSilent(c: SilentChange, prev: FibSnapshot, after: FibSnapshot, names: PrintNames = BUILTIN_NAMES): string {
+  const route = (s: FibSnapshot, r: Parameters<typeof formatRouteLine>[1]): string => formatRouteLine(s, r, {}, undefined, names).trimEnd().replace(/\n\t/g, ' | ');
   switch (c.kind) {
     case 'route-removed':
       return `route removed    ${route(prev, c.route)}`;
     case 'route-changed':
       return `route ${c.reportOnly ? 'reported' : 'changed'}   ${route(after, c.route)}   flags ${flagsOf(c.before)} -> ${flagsOf(c.after)}`;
     case 'rule-changed':
-      return `rule changed     ${formatRule(after, c.rule).trimEnd()}   (${c.before.join(' ') || 'attached'} -> ${c.after.join(' ') || (c.before.some((x) => x === 'unresolved') ? 'resolved' : 'attached')})`;
+      return `rule changed     ${formatRule(after, c.rule, false, names).trimEnd()}   (${c.before.join(' ') || 'attached'} -> ${c.after.join(' ') || (c.before.some((x) => x === 'unresolved') ? 'resolved' : 'attached')})`;
     case 'nexthop-removed':
       return `nexthop removed  id ${c.nexthop.id}`;
     case 'nexthop-changed':
@@ -134,7 +139,7 @@ export function stepHeader(st: ReplayStep, prev: FibSnapshot): string {
 }
 
 /** The --explain block of one step: a header and one line per silent change, or nothing. */
-export function explainStep(st: ReplayStep, prev: FibSnapshot): string[] {
+export function explainStep(st: ReplayStep, prev: FibSnapshot, names: PrintNames = BUILTIN_NAMES): string[] {
   if (st.silent.length === 0) return [];
   const out = [stepHeader(st, prev)];
   const byCause = new Map<string, SilentChange[]>();
@@ -146,7 +151,7 @@ export function explainStep(st: ReplayStep, prev: FibSnapshot): string[] {
   }
   for (const [m, list] of byCause) {
     out.push(`  ${m}:`);
-    for (const c of list) out.push(`    ${describeSilent(c, prev, st.snapshot)}${c.kind === 'route-removed' && c.implied ? '   (implied by NLM_F_REPLACE)' : ''}`);
+    for (const c of list) out.push(`    ${describeSilent(c, prev, st.snapshot, names)}${c.kind === 'route-removed' && c.implied ? '   (implied by NLM_F_REPLACE)' : ''}`);
   }
   return out;
 }
