@@ -15,6 +15,9 @@ import { delTarget } from '../devinet/inet-rtm-addr.js';
 import { promotionGap, promotionUnknown } from '../devinet/inet-insert-ifa.js';
 import type { AddrDelEvent } from '../events/inetaddr.js';
 
+/** The shortest finite address lifetime modelled (seconds): see the lifetimes in ipaddr_modify() below. */
+const MIN_MODELLED_LIFETIME = 60;
+
 export function ipAddr(ctx: CommandContext, opts: GlobalOptions, argv: readonly string[]): void {
   const a = new Args(argv);
   if (a.done) return addrList(ctx, opts, a);
@@ -149,9 +152,14 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
     const preferred = preferredLft === null ? 0xffffffff : (lifetime(preferredLft) as number);
     if (valid === 0) throw new CommandExit('valid_lft is zero\n', 1);
     if (valid < preferred) throw new CommandExit('preferred_lft is greater than valid_lft\n', 1);
-    // Finite lifetimes expire by the clock (check_lifetime()), which the model has not; with
-    // a valid lifetime of forever the address is permanent (preferred_lft 0: deprecated).
-    if (valid !== 0xffffffff) notModelled('address lifetimes (valid_lft/preferred_lft)');
+    // set_ifa_lifetime(): a finite valid lifetime makes the address dynamic, preferred_lft 0
+    // deprecated at once; both are modelled (inet-rtm-addr.ts). They then run out by the
+    // clock: check_lifetime() deprecates and deletes the address once a lifetime is over,
+    // which the model has not. A script takes well under a minute, so a lifetime of a minute
+    // or more does not run out during it; a shorter one may, and is named. (What `ip address`
+    // prints of a dynamic address, the seconds left, is named where it is printed.)
+    const short = (n: number): boolean => n !== 0xffffffff && n !== 0 && n < MIN_MODELLED_LIFETIME;
+    if (short(valid) || short(preferred)) notModelled(`address lifetimes under ${MIN_MODELLED_LIFETIME} seconds (check_lifetime() may deprecate or delete the address during the script)`);
     lifetimes = { valid, preferred };
   }
   if (autojoin) {
