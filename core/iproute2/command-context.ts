@@ -8,7 +8,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
 import { STRERROR, type KernelError } from '../uapi/errno.js';
 import type { Ip4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, parseUnsigned, type PrintNames } from '../uapi/rt-names.js';
 
 /** stdout, stderr and exit status of one command, as the transcript records them. */
 export interface CommandOutput {
@@ -148,6 +148,25 @@ export function parseIp4Loose(text: string): Ip4 | undefined {
   return ((bytes[0] as number) * 2 ** 24 + (bytes[1] as number) * 2 ** 16 + (bytes[2] as number) * 256 + (bytes[3] as number)) >>> 0;
 }
 
+/**
+ * get_netmask() of lib/utils.c, the part of a prefix after '/': a strtoul(…, 0) number (so
+ * "024" is octal 20 and "0x18" is 24), else an IPv4 netmask read by get_addr_1() (the loose
+ * dotted form, so "255.255" is 255.255.0.0, and `default`/`any`/`all` are 0.0.0.0) that
+ * mask2bits() accepts (contiguous ones: "255.255.255.0" is 24, "255.0.255.0" is refused).
+ * Undefined when it is neither, or longer than `max` (get_prefix_1()'s check).
+ */
+export function getNetmask(text: string, max: number): number | undefined {
+  let len = parseUnsigned(text);
+  if (len === undefined) {
+    const m = text === 'default' || text === 'any' || text === 'all' ? 0 : text.includes(':') ? undefined : parseIp4Loose(text);
+    if (m === undefined) return undefined;
+    const host = ~m >>> 0;
+    if (((host & (host + 1)) >>> 0) !== 0) return undefined;
+    len = 32 - Math.log2(host + 1);
+  }
+  return len <= max ? len : undefined;
+}
+
 /** get_prefix() for IPv4: A.B.C.D[/len], `default`/`any`/`all`; exits like iproute2 on garbage. */
 export function getPrefix(word: string): { addr: Ip4; len: number; lenGiven: boolean } {
   if (word === 'default' || word === 'any' || word === 'all') return { addr: 0, len: 0, lenGiven: true };
@@ -156,9 +175,9 @@ export function getPrefix(word: string): { addr: Ip4; len: number; lenGiven: boo
   let len = 32;
   let ok = a !== undefined;
   if (ok && slash >= 0) {
-    const l = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(l) || Number(l) > 32) ok = false;
-    else len = Number(l);
+    const l = getNetmask(word.slice(slash + 1), 32);
+    if (l === undefined) ok = false;
+    else len = l;
   }
   if (!ok || a === undefined) throw new CommandExit(`Error: any valid prefix is expected rather than "${word}".\n`, 1);
   return { addr: a, len, lenGiven: slash >= 0 };
