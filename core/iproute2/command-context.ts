@@ -134,11 +134,13 @@ export function parseIp4Loose(text: string): Ip4 | undefined {
   const bytes = [0, 0, 0, 0];
   let rest = text;
   for (let i = 0; i < 4; i++) {
-    const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(rest);
+    // strtoul() takes leading blanks and a sign ('+10' is 10, '-0' is 0, '-1' is beyond 255).
+    const m = /^([ \t\n\v\f\r]*[+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(rest);
     if (m === null) return undefined;
-    const tok = m[1] as string;
+    const tok = m[2] as string;
     const n = /^0[xX]/.test(tok) ? parseInt(tok.slice(2), 16) : tok.length > 1 && tok.startsWith('0') ? parseInt(tok, 8) : parseInt(tok, 10);
-    if (n > 255) return undefined;
+    if (n > 255 || ((m[1] as string).endsWith('-') && n !== 0)) return undefined;
+    rest = rest.slice((m[1] as string).length);
     bytes[i] = n;
     rest = rest.slice(tok.length);
     if (rest === '') break;
