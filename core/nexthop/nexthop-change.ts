@@ -304,7 +304,12 @@ export function removeNexthop(txn: Txn, id: number, cause: EffectCause, notified
     else {
       // replace_nexthop_grp_res(): the member's buckets are emptied and refilled.
       const res = g.res === null ? null : { ...g.res, buckets: resTableRebalance(g.res.buckets, g.res.numBuckets, members) };
-      txn.setNexthop({ ...g, members, res });
+      const smaller = { ...g, members, res };
+      txn.setNexthop(smaller);
+      // remove_nh_grp_entry(): `if (nlinfo) nexthop_notify(RTM_NEWNEXTHOP, nhp, nlinfo)`: the
+      // smaller group is announced after a user's delete ("id 20 group 11"), silent under
+      // nexthop_flush_dev(); the routes using it are not announced (no fib_info notify).
+      txn.emit({ kind: 'nexthop-add', nexthop: smaller, cause, notified });
     }
   }
 }
