@@ -366,8 +366,10 @@ export function realmNumber(word: string): number | undefined {
 export function dsfieldNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
   const named = n.dsfieldNums.get(word);
   if (named !== undefined) return named;
-  const m = /^(0[xX])?([0-9a-fA-F]+)$/.exec(word);
+  // strtoul(word, &end, 16): blanks and a sign first ('+10' is 0x10, '-0' is 0, '-N' is out of range).
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX])?([0-9a-fA-F]+)$/.exec(word);
   if (m === null) return undefined;
-  const v = parseInt(m[2] as string, 16);
+  const v = parseInt(m[3] as string, 16);
+  if (m[1] === '-' && v !== 0) return undefined;
   return v <= 255 ? v : undefined;
 }
