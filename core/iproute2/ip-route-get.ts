@@ -14,7 +14,7 @@ import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipprotoNumber } from './ip-proto.js';
 import { getPrefixAf, type AfPrefix } from './addr-family.js';
-import { startFamily } from './_ip-route-args.js';
+import { startFamily, vrfArg } from './_ip-route-args.js';
 
 /** iproute_get(). */
 export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
@@ -92,7 +92,8 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
       ipproto = n;
     } else if (matches(w, 'notify')) notModelled(`ip route get ${w}`);
     else if (matches(w, 'connected')) connected = true;
-    else if (matches(w, 'vrf') || w === 'as') notModelled(`ip route get ${w}`);
+    else if (matches(w, 'vrf')) vrfArg(ctx, 'ip route get', a.next());
+    else if (w === 'as') notModelled(`ip route get ${w}`);
     else {
       let word = w;
       if (word === 'to') word = a.next();
