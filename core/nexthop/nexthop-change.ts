@@ -260,6 +260,9 @@ function replaceNexthop(txn: Txn, old: NexthopObject, neu: NexthopObject, e: Nex
  * first within a bucket) and each table in key order (test/fixtures/traces/13).
  */
 function nexthopReplaceNotify(txn: Txn, id: number): void {
+  // insert_nexthop(): `if (replace_notify && READ_ONCE(net->ipv4.sysctl_nexthop_compat_mode))`:
+  // with the mode off no route is announced again (the routes' dumps carry only RTA_NH_ID).
+  if (txn.ipv4Sysctl.nexthop_compat_mode === 0) return;
   const ids = [id];
   const groups = [...txn.nexthops.values()].filter((g) => g.kind === 'group' && g.members.some((m) => m.id === id)).map((g) => g.id);
   ids.push(...groups.reverse());

@@ -12,8 +12,16 @@
 //   replace` and predicted a route re-announcement the kernel never sends;
 // - the flush's second deletion (of the address promoted by the first) was taken as evidence
 //   that promote_secondaries was 0, and the model predicted "Deleted … secondary".
-// Replayed from trace.rtmon and from monitor.txt: --check finds nothing, and the IPv4 routes,
-// rules and nexthop objects at each checkpoint and at the end are the kernel's.
+//
+// test/fixtures/traces/nexthop-compat-mode-off (kfib capture): net.ipv4.nexthop_compat_mode
+// written to 0 and back to 1 during the capture (no notification says so) around routes on
+// a single nexthop and a group, nexthop replaces and carrier changes. With the mode off,
+// fib_dump_info() sends a route on a nexthop object with RTA_NH_ID only, and insert_nexthop()
+// announces no route after a replace; the model of before this change printed and predicted
+// the nexthops (`ip -j route` at the checkpoints, --check: 2 different, 2 missing).
+//
+// Each replayed from trace.rtmon and from monitor.txt: --check finds nothing, and the IPv4
+// routes, rules and nexthop objects at each checkpoint and at the end are the kernel's.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,11 +30,11 @@ import { stateAt } from '../../core/replay/replay-run.js';
 import { ipJsonDump } from '../../core/replay/ip-json-dump.js';
 import { canonicalJson } from '../../core/replay/initial-state.js';
 
-const NAME = 'promote-flush-nexthop-group';
+const FIXTURES = { 'promote-flush-nexthop-group': 4, 'nexthop-compat-mode-off': 4 } as const;
 
 const canon = (xs: readonly unknown[]): string[] => xs.map((v) => canonicalJson(v));
 
-for (const form of ['rtmon', 'monitor'] as const satisfies readonly Form[]) {
+for (const [NAME, count] of Object.entries(FIXTURES)) for (const form of ['rtmon', 'monitor'] as const satisfies readonly Form[]) {
   test(`${NAME} (${form}): --check finds every notification predicted and nothing else`, () => {
     const fr = replayFixture(NAME, form);
     const findings = fr.result.steps.flatMap((st) => st.findings).concat(fr.result.missing);
@@ -35,7 +43,7 @@ for (const form of ['rtmon', 'monitor'] as const satisfies readonly Form[]) {
 
   test(`${NAME} (${form}): routes, rules and nexthops equal every checkpoint and after.json`, () => {
     const fr = replayFixture(NAME, form);
-    assert.equal(fr.snapshots.length, 4);
+    assert.equal(fr.snapshots.length, count);
     for (const snap of fr.snapshots) {
       const st = stateAt({ snapshot: fr.init.snapshot, links: fr.init.links, metrics: fr.init.metrics, names: fr.names }, fr.result.steps, { kind: 'time', time: snap.time });
       const got = ipJsonDump(st);
