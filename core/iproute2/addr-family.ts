@@ -4,7 +4,7 @@
 // (`if (req.r.rtm_family == AF_UNSPEC) req.r.rtm_family = addr.family`), and every later
 // address must be of that family: "Error: inet address is expected rather than …".
 
-import { CommandExit, parseIp4Loose } from './command-context.js';
+import { CommandExit, getNetmask, parseIp4Loose } from './command-context.js';
 import type { Ip4 } from '../net/ip4.js';
 import { canonicalIp6 } from '../net/ip6.js';
 
@@ -87,9 +87,9 @@ export function getPrefixAf(word: string, st: AfState, settle = true): AfPrefix 
   let len = max;
   let ok = p !== undefined;
   if (ok && slash >= 0) {
-    const l = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(l) || Number(l) > max) ok = false;
-    else len = Number(l);
+    const l = getNetmask(word.slice(slash + 1), max);
+    if (l === undefined) ok = false;
+    else len = l;
   }
   if (!ok || p === undefined) throw new CommandExit(`Error: ${familyWord(st.family)} prefix is expected rather than "${word}".\n`, 1);
   if (settle) st.settle(p.family);

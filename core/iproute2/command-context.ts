@@ -8,7 +8,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
 import { STRERROR, type KernelError } from '../uapi/errno.js';
 import type { Ip4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, parseUnsigned, type PrintNames } from '../uapi/rt-names.js';
 
 /** stdout, stderr and exit status of one command, as the transcript records them. */
 export interface CommandOutput {
@@ -134,11 +134,13 @@ export function parseIp4Loose(text: string): Ip4 | undefined {
   const bytes = [0, 0, 0, 0];
   let rest = text;
   for (let i = 0; i < 4; i++) {
-    const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(rest);
+    // strtoul() takes leading blanks and a sign ('+10' is 10, '-0' is 0, '-1' is beyond 255).
+    const m = /^([ \t\n\v\f\r]*[+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(rest);
     if (m === null) return undefined;
-    const tok = m[1] as string;
+    const tok = m[2] as string;
     const n = /^0[xX]/.test(tok) ? parseInt(tok.slice(2), 16) : tok.length > 1 && tok.startsWith('0') ? parseInt(tok, 8) : parseInt(tok, 10);
-    if (n > 255) return undefined;
+    if (n > 255 || ((m[1] as string).endsWith('-') && n !== 0)) return undefined;
+    rest = rest.slice((m[1] as string).length);
     bytes[i] = n;
     rest = rest.slice(tok.length);
     if (rest === '') break;
@@ -146,6 +148,25 @@ export function parseIp4Loose(text: string): Ip4 | undefined {
     rest = rest.slice(1);
   }
   return ((bytes[0] as number) * 2 ** 24 + (bytes[1] as number) * 2 ** 16 + (bytes[2] as number) * 256 + (bytes[3] as number)) >>> 0;
+}
+
+/**
+ * get_netmask() of lib/utils.c, the part of a prefix after '/': a strtoul(…, 0) number (so
+ * "024" is octal 20 and "0x18" is 24), else an IPv4 netmask read by get_addr_1() (the loose
+ * dotted form, so "255.255" is 255.255.0.0, and `default`/`any`/`all` are 0.0.0.0) that
+ * mask2bits() accepts (contiguous ones: "255.255.255.0" is 24, "255.0.255.0" is refused).
+ * Undefined when it is neither, or longer than `max` (get_prefix_1()'s check).
+ */
+export function getNetmask(text: string, max: number): number | undefined {
+  let len = parseUnsigned(text);
+  if (len === undefined) {
+    const m = text === 'default' || text === 'any' || text === 'all' ? 0 : text.includes(':') ? undefined : parseIp4Loose(text);
+    if (m === undefined) return undefined;
+    const host = ~m >>> 0;
+    if (((host & (host + 1)) >>> 0) !== 0) return undefined;
+    len = 32 - Math.log2(host + 1);
+  }
+  return len <= max ? len : undefined;
 }
 
 /** get_prefix() for IPv4: A.B.C.D[/len], `default`/`any`/`all`; exits like iproute2 on garbage. */
@@ -156,9 +177,9 @@ export function getPrefix(word: string): { addr: Ip4; len: number; lenGiven: boo
   let len = 32;
   let ok = a !== undefined;
   if (ok && slash >= 0) {
-    const l = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(l) || Number(l) > 32) ok = false;
-    else len = Number(l);
+    const l = getNetmask(word.slice(slash + 1), 32);
+    if (l === undefined) ok = false;
+    else len = l;
   }
   if (!ok || a === undefined) throw new CommandExit(`Error: any valid prefix is expected rather than "${word}".\n`, 1);
   return { addr: a, len, lenGiven: slash >= 0 };

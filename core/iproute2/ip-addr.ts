@@ -129,7 +129,10 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
     if (cmd === 'delete') notModelled('ip address del without an address');
     throw new CommandExit('', 1, 'ip address without an address');
   }
+  // ipaddr_modify(): `peer P[/N]` sets ifa_prefixlen to P's length (32 without /N), and only
+  // a length of 0 falls back to the local address's: `10.8.0.6/24 peer 10.8.0.5` is a /32.
   let prefixlen = peer !== null ? peer.len : local.len;
+  if (prefixlen === 0) prefixlen = local.len;
   let address: Ip4 | undefined = peer !== null ? peer.addr : undefined;
   if (peer === null) {
     if (cmd === 'delete' && !local.lenGiven) {
@@ -138,13 +141,13 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
       );
     } else address = local.addr;
   }
-  if (peer !== null && local.lenGiven) prefixlen = local.len;
   let broadcast = brd ?? 0;
   // ipaddr_modify(): `brd +`/`brd -` is computed from the peer (or local) prefix, and only
   // for a prefix length up to 30; a /31 or /32 sends no IFA_BROADCAST at all.
-  if (brdMode !== null && cmd !== 'delete' && (peer ?? local).len <= 30) {
-    const base = address ?? local.addr;
-    broadcast = brdMode === '+' ? (base | ~maskOf(prefixlen)) >>> 0 : (base & maskOf(prefixlen)) >>> 0;
+  // The bits come from that prefix's own length (peer.bitlen), not from ifa_prefixlen.
+  const brdFrom = peer ?? local;
+  if (brdMode !== null && cmd !== 'delete' && brdFrom.len <= 30) {
+    broadcast = brdMode === '+' ? (brdFrom.addr | ~maskOf(brdFrom.len)) >>> 0 : (brdFrom.addr & maskOf(brdFrom.len)) >>> 0;
   }
   const ifindex = devIndex(ctx, dev);
   if (validLft !== null || preferredLft !== null) {

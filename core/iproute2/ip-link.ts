@@ -185,7 +185,9 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       // `type KIND` ends the generic words (ip link add); after `peer` (link_veth.c) a second
       // type is iproute2's duplicate-argument error, not modelled.
       if (stopAtType) break;
-      notModelled('ip link add type veth peer ... type');
+      // `ip link set DEV type KIND …` (link-type options: bridge stp_state, …), or a second
+      // type after a veth's peer.
+      notModelled(`ip link … type ${a.peek() ?? ''} (type options outside ip link add)`);
     } else if (matches(w, 'alias')) {
       const v = a.next();
       // IFALIASZ: 256 with the terminating NUL.

@@ -14,7 +14,7 @@ import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipprotoNumber } from './ip-proto.js';
 import { getPrefixAf, type AfPrefix } from './addr-family.js';
-import { startFamily } from './_ip-route-args.js';
+import { startFamily, vrfArg } from './_ip-route-args.js';
 
 /** iproute_get(). */
 export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
@@ -33,6 +33,8 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   let fibmatch = false;
   let connected = false;
   let fromOk = false;
+  let srcLen = 0;
+  let srcAttr = false;
   let sport = 0;
   let dport = 0;
   let ipproto: number | undefined;
@@ -48,7 +50,15 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
       const v = a.next();
       if (matches(v, 'help')) notModelled('ip route help');
       fromOk = true;
-      src = inetPrefix(getPrefixAf(v, st)).addr;
+      // get_prefix(): `any`/`all` carry no address (bytelen 0), `default` one only once a
+      // family is settled (af_byte_len()); the length is the given one, else 32 (0 for those).
+      const carried = v === 'any' || v === 'all' ? false : v === 'default' ? st.family !== 'unspec' : true;
+      const p = inetPrefix(getPrefixAf(v, st));
+      srcLen = p.len;
+      if (carried) {
+        srcAttr = true;
+        src = p.addr;
+      }
     } else if (matches(w, 'iif')) idev = a.next();
     else if (matches(w, 'mark')) {
       const v = a.next();
@@ -82,7 +92,8 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
       ipproto = n;
     } else if (matches(w, 'notify')) notModelled(`ip route get ${w}`);
     else if (matches(w, 'connected')) connected = true;
-    else if (matches(w, 'vrf') || w === 'as') notModelled(`ip route get ${w}`);
+    else if (matches(w, 'vrf')) vrfArg(ctx, 'ip route get', a.next());
+    else if (w === 'as') notModelled(`ip route get ${w}`);
     else {
       let word = w;
       if (word === 'to') word = a.next();
@@ -115,6 +126,12 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   };
   // (An input question's RTA_UID only goes into the answer: route-input.ts looks up as the
   // namespace's root, as ip_route_input_slow() does.)
+  // inet_rtm_valid_getroute_req() (iproute2 asks with strict checking): rtm_src_len must be
+  // 0 or 32 (`from 10.0.0.1/24` is refused), and an RTA_SRC needs a non-zero one (`from
+  // 0.0.0.0/0`, or `from default` after the destination). rtm_dst_len is always 32 or 0 here:
+  // iproute_get() forces 32 on an IPv4 destination with another length (the warning above).
+  if (srcLen !== 0 && srcLen !== 32) failKernel({ errno: 'EINVAL', extack: 'ipv4: Invalid values in header for route get request' });
+  if (srcAttr && srcLen === 0) failKernel({ errno: 'EINVAL', extack: 'ipv4: rtm_src_len and rtm_dst_len must be 32 for IPv4' });
   // rtm_getroute_parse_ip_proto(): an IPv4 flow is TCP, UDP or ICMP.
   if (ipproto !== undefined && ipproto !== 6 && ipproto !== 17 && ipproto !== 1) failKernel({ errno: 'EOPNOTSUPP', extack: 'Unsupported ip proto' });
   const out = routeGet(ctx.snapshot, req);

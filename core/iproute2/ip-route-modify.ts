@@ -22,7 +22,7 @@ import type { GlobalOptions } from './global-options.js';
 import { AfState, getAddrAf, getPrefixAf, type AfAddr } from './addr-family.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { getRtRealmsOrRaw, MetricsBuilder, parseFastopenNoCookie, parseMetricWord } from './route-metrics.js';
-import { routeTypeOf, startFamily } from './_ip-route-args.js';
+import { routeTypeOf, startFamily, vrfArg } from './_ip-route-args.js';
 
 interface ParsedNh {
   dev: string | null;
@@ -150,7 +150,8 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
       tableOk = true;
     } else if (w === 'dev' || w === 'oif') dev = a.next();
     // iproute_modify(): `vrf` and `pref` are matches() (any prefix: `v`, `pre`), the others strcmp().
-    else if (['encap', 'expires', 'as', 'from', 'ttl-propagate'].includes(w) || matches(w, 'vrf') || matches(w, 'pref')) {
+    else if (matches(w, 'vrf')) vrfArg(ctx, 'ip route', a.next());
+    else if (['encap', 'expires', 'as', 'from', 'ttl-propagate'].includes(w) || matches(w, 'pref')) {
       notModelled(`ip route ${w}`);
     } else if (matches(w, 'fastopen_no_cookie')) parseFastopenNoCookie(a, mx);
     else {

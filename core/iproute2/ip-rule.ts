@@ -1,6 +1,6 @@
 // `ip rule` (iproute2 6.1 ip/iprule.c): iprule_modify, iprule_list, flush.
 
-import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled } from './command-context.js';
+import { Args, CommandContext, CommandExit, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import { blankRule } from '../snapshot/fib-rule.js';
 import { frAction, ruleActionOf, type FibRule, type RuleAction } from '../events/rule.js';
 import { rtnlRtntypeA2n } from './rtm-map.js';
@@ -69,6 +69,7 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   let typeGiven = false;
   let tableGiven = false;
   let l3mdev = false;
+  let natGiven = false;
   while (!a.done) {
     const w = a.cur;
     if (w === 'not') m.not = true;
@@ -117,8 +118,20 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       const f = getRtRealmsOrRaw(v);
       if (f === undefined) invarg('invalid realms\n', v);
       m.flow = f;
-    } else if (w === 'nat' || matches(w, 'map-to') || matches(w, 'tun_id')) {
+    } else if (matches(w, 'tun_id')) {
       notModelled(`ip rule ${w}`);
+    } else if (w === 'nat' || matches(w, 'map-to')) {
+      // iprule_modify(): the warning first, then get_addr32() (exit 1 on a bad address), an
+      // RTA_GATEWAY that fib rules do not read (type 5 is FRA_UNUSED2), and action RTN_NAT
+      // without table_ok (no table given is main). The kernel keeps the action; a lookup
+      // through it is EINVAL, and `ip rule` prints `masquerade` (no gateway comes back).
+      const v = a.next();
+      ctx.warn('Warning: route NAT is deprecated\n');
+      if (v !== 'default' && v !== 'any' && v !== 'all' && (v.includes(':') || parseIp4Loose(v) === undefined)) {
+        throw new CommandExit(`Error: an IP address is expected rather than "${v}"\n`, 1);
+      }
+      act = 10;
+      natGiven = true;
     } else if (matches(w, 'table') || w === 'lookup') {
       const v = a.next();
       const t = tableNumber(v, ctx.names);
@@ -195,7 +208,9 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
     const base = blankRule(0);
     // iprule_modify(): main only when neither a table nor an action word was given; a table
     // given with another action (`lookup 7 blackhole`) is kept, and `ip rule` prints it.
-    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev || typeGiven ? 0 : 254) : tableGiven ? (m.table ?? 0) : 0;
+    // `nat`/`map-to` set the action without table_ok: main when no table was given.
+    const natMain = natGiven && !typeGiven && !l3mdev ? 254 : 0;
+    const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev || typeGiven ? 0 : 254) : tableGiven ? (m.table ?? 0) : natMain;
     const rule = { ...base, ...m, action: action ?? 'lookup', table, priority: m.priority ?? null };
     const step = ctx.apply({ type: 'rule-add', rule });
     if (step.error !== null) failKernel(step.error);

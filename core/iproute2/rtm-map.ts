@@ -22,8 +22,8 @@ export function rtnlRtntypeA2n(word: string): number | undefined {
   if (matches(word, 'xresolve')) return RTN.xresolve;
   if (matches(word, 'unicast')) return RTN.unicast;
   if (word === 'throw') return RTN.throw;
-  // strtoul() also takes a '+' sign; 0 (RTN_UNSPEC) and 12..255 have no name.
-  return parseUnsigned(word.startsWith('+') ? word.slice(1) : word, 255);
+  // strtoul() (a '+' sign too); 0 (RTN_UNSPEC) and 12..255 have no name.
+  return parseUnsigned(word, 255);
 }
 
 const BY_NUMBER: ReadonlyMap<number, RouteType> = new Map(Object.entries(RTN).map(([k, v]) => [v, k as RouteType]));

@@ -260,6 +260,9 @@ function replaceNexthop(txn: Txn, old: NexthopObject, neu: NexthopObject, e: Nex
  * first within a bucket) and each table in key order (test/fixtures/traces/13).
  */
 function nexthopReplaceNotify(txn: Txn, id: number): void {
+  // insert_nexthop(): `if (replace_notify && READ_ONCE(net->ipv4.sysctl_nexthop_compat_mode))`:
+  // with the mode off no route is announced again (the routes' dumps carry only RTA_NH_ID).
+  if (txn.ipv4Sysctl.nexthop_compat_mode === 0) return;
   const ids = [id];
   const groups = [...txn.nexthops.values()].filter((g) => g.kind === 'group' && g.members.some((m) => m.id === id)).map((g) => g.id);
   ids.push(...groups.reverse());
@@ -304,7 +307,12 @@ export function removeNexthop(txn: Txn, id: number, cause: EffectCause, notified
     else {
       // replace_nexthop_grp_res(): the member's buckets are emptied and refilled.
       const res = g.res === null ? null : { ...g.res, buckets: resTableRebalance(g.res.buckets, g.res.numBuckets, members) };
-      txn.setNexthop({ ...g, members, res });
+      const smaller = { ...g, members, res };
+      txn.setNexthop(smaller);
+      // remove_nh_grp_entry(): `if (nlinfo) nexthop_notify(RTM_NEWNEXTHOP, nhp, nlinfo)`: the
+      // smaller group is announced after a user's delete ("id 20 group 11"), silent under
+      // nexthop_flush_dev(); the routes using it are not announced (no fib_info notify).
+      txn.emit({ kind: 'nexthop-add', nexthop: smaller, cause, notified });
     }
   }
 }

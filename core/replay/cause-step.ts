@@ -8,7 +8,8 @@
 // | step  | events                                   | predictions                     |
 // | ----- | ---------------------------------------- | ------------------------------- |
 // | state | recordEvents() + IFLA_INET_CONF writes   | added (kernel routes of a link) |
-// | cause | inferPromotion() + recordEvents()        | older ones missing, its added   |
+// | cause | inferCompatMode() + inferPromotion() +   | older ones missing, its added   |
+// |       | recordEvents()                           |                                 |
 
 import type { FibEvent } from '../events/fib-event.js';
 import { notifiedEffects } from '../snapshot/info-changes.js';
@@ -18,6 +19,7 @@ import { linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js
 import type { Queued, RecordQueue } from './record-queue.js';
 import { missingFindings, type PendingNotifications } from './pending-notifications.js';
 import { inferPromotion } from './promotion-inference.js';
+import { inferCompatMode } from './compat-mode-inference.js';
 import { withinWindow } from './burst-cause.js';
 import type { ReplayState } from './replay-state.js';
 import type { CheckFinding, RecordRole, ReplayStep } from './replay-step.js';
@@ -73,9 +75,11 @@ export function causeStep(st: ReplayState, pending: PendingNotifications, queue:
   findings.push(...missingFindings(pending, st.check));
   const inferred = inferPromotion(queue, q, st.snap, st.addrIfindex, (a, b) => withinWindow(a, b, st.windowUsec));
   for (const e of inferred.events) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
+  const compat = inferCompatMode(queue, q, st.snap, (a, b) => withinWindow(a, b, st.windowUsec));
+  for (const e of compat) notes.push(`inferred from the route notifications of its burst: ${e.type === 'net-sysctl' ? `${e.key} = ${e.value}` : e.type}`);
   const seen = inferred.promote;
   if (seen !== null) notes.push(`promote_secondaries not known: the records that follow show the secondaries ${seen ? 'promoted' : 'deleted'}`);
-  const all: FibEvent[] = [...inferred.events, ...(seen === null ? events : events.map((e) => (e.type === 'addr-del' ? { ...e, promote: seen } : e)))];
+  const all: FibEvent[] = [...compat, ...inferred.events, ...(seen === null ? events : events.map((e) => (e.type === 'addr-del' ? { ...e, promote: seen } : e)))];
   const { applied, before, changes, error } = st.applyEvents(all);
   st.metrics = st.metricsAfter(changes, r);
   pending.add(predictedNotifications(before, st.snap, notifiedEffects(changes)), q.seq, r.time);

@@ -64,6 +64,10 @@ export function inferPromotion(
     if (x.op === 'del' && on === true) {
       return { events: [{ type: 'sysctl', target: { kind: 'dev', ifindex }, key: 'promote_secondaries', value: 0 }], promote: null };
     }
+    // The first record about a secondary is what inet_del_ifa() did; one that agrees with the
+    // known value ends the search (a later deletion of the promoted address, e.g. the next
+    // step of `ip address flush`, is a cause of its own, not evidence of no promotion).
+    if (promoted || x.op === 'del') return NONE;
   }
   return NONE;
 }

@@ -11,6 +11,7 @@
 // | not applied ahead (q.applied)                   | pulled by an earlier consequence: match only    |
 // | not kernel-originated (burst-cause.ts)          | a consequence may come before its cause         |
 // | no IPv6 gateway while the model has IPv6 off    | recordEvents() turns IPv6 on first              |
+// | an nhid route in the model's compat mode        | cause-step.ts infers nexthop_compat_mode first  |
 
 import type { Effect } from '../snapshot/effects.js';
 import type { FibEvent } from '../events/fib-event.js';
@@ -19,6 +20,7 @@ import { predictedNotifications } from './notification.js';
 import { trackMetrics } from './route-metrics-table.js';
 import { singleEffect } from '../reduce/reduce.js';
 import { kernelOriginated } from './burst-cause.js';
+import { compatModeShown } from './compat-mode-inference.js';
 import type { Queued } from './record-queue.js';
 import { matchPending, type PendingNotifications } from './pending-notifications.js';
 import { NO_FINDINGS, NO_NOTES, NO_SILENT, type ReplayState } from './replay-state.js';
@@ -32,6 +34,9 @@ import type { CheckFinding, ReplayStep } from './replay-step.js';
 export function routeFastPathEvent(st: ReplayState, pending: PendingNotifications, q: Queued): FibEvent | Unconvertible | undefined {
   const r = q.record;
   if (r.kind !== 'route' || pending.count !== 0 || q.applied || kernelOriginated(r, st.form)) return undefined;
+  // A route on a nexthop object printed in another nexthop_compat_mode: the general path infers it.
+  const mode = compatModeShown(r);
+  if (mode !== null && mode !== st.snap.ipv4Sysctl.nexthop_compat_mode) return undefined;
   const ev = routeEvent(r, st.snap, st.resolve);
   if (st.snap.ipv4Sysctl.disable_ipv6 !== 0 && !isProblem(ev) && usesIpv6(ev)) return undefined;
   return ev;

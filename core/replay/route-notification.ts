@@ -122,6 +122,10 @@ export function routeFromModel(s: FibSnapshot, r: FibRoute, op: 'new' | 'del'): 
   let type: string = r.alias.type;
   let legs: NhView[] = [];
   if (nhs === 'blackhole') type = 'blackhole';
+  // fib_dump_info(): with nexthop_compat_mode 0 a route on a nexthop object carries RTA_NH_ID
+  // and no nexthop attribute or flag (`goto offload`); its type is still RTN_BLACKHOLE for a
+  // blackhole nexthop.
+  else if (info.nhid !== 0 && s.ipv4Sysctl.nexthop_compat_mode === 0) legs = [];
   else {
     legs = nhs.map((nh, i) => {
       const own = info.nhs[i];

@@ -11,7 +11,7 @@ import { fibSelectMultipath } from './select-multipath.js';
 import { RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
 import { type Errno } from '../uapi/errno.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
-import { outputTclassid } from './rt-class-tag.js';
+import { CACHED_REALMS_GAP, outputTclassid } from './rt-class-tag.js';
 
 /** The question `ip route get` asks (RTM_GETROUTE). */
 export interface RouteGetRequest {
@@ -170,4 +170,13 @@ export function outputAnswer(
       ...('gap' in tc ? { gap: tc.gap } : {}),
     },
   };
+}
+
+/** The fibmatch answer for FIB result `res`, from the route answer made for it. */
+export function fibMatchOf(res: FibResult, made: RouteGetOutcome): RouteGetOutcome {
+  if (!made.ok || made.answer.kind !== 'route') return made;
+  const typed = made.answer.type === res.alias.type ? res : { ...res, alias: { ...res.alias, type: made.answer.type } };
+  // The entry printed never shows the route's realms: a gap about them does not apply.
+  const gap = made.answer.gap === CACHED_REALMS_GAP ? undefined : made.answer.gap;
+  return { ok: true, answer: { kind: 'fibmatch', res: typed, ...(gap !== undefined ? { gap } : {}) } };
 }

@@ -13,7 +13,7 @@ import { makeFlow, LOOPBACK_IFINDEX } from '../net/flow.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
 import { tableRoutes } from '../snapshot/fib-table.js';
 import { rulesHaveRealms } from './rt-class-tag.js';
-import { NO_FLAGS, selectPath, type CacheFlags, type HashNote, type RouteGetAnswer, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
+import { fibMatchOf, NO_FLAGS, selectPath, type CacheFlags, type HashNote, type RouteGetAnswer, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
 
 /**
  * By snapshot, with the generation it was found at: a replay without history moves its
@@ -80,7 +80,7 @@ export function routeInput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote
   const out = r.value;
   if (!out.ok || !req.fibmatch || out.answer.kind !== 'route' || out.answer.table === 0) return out;
   const fib = fibLookup(s, makeFlow({ daddr: req.dst, saddr: req.src, tos: req.tos, iif: req.iif, mark: req.mark, uid: INPUT_UID, proto: req.ipproto, sport: req.sport, dport: req.dport }));
-  return fib.ok ? { ok: true, answer: { kind: 'fibmatch', res: fib.res, ...(out.answer.gap !== undefined ? { gap: out.answer.gap } : {}) } } : out;
+  return fib.ok ? fibMatchOf(fib.res, out) : out;
 }
 
 /**

@@ -17,7 +17,7 @@ import { inDevOrconf } from '../snapshot/devconf.js';
 import { makeFlow, LEGACY_TOS_MASK, LOOPBACK_IFINDEX, type Flow } from '../net/flow.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type RouteType } from '../uapi/rtnetlink.js';
 import { fibResultPrefsrc } from './prefsrc.js';
-import { NO_FLAGS, outputAnswer, selectPath, type CacheFlags, type HashNote, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
+import { fibMatchOf, NO_FLAGS, outputAnswer, selectPath, type CacheFlags, type HashNote, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
 import { routeInput } from './route-input.js';
 
 export type { CacheFlags, RouteGetAnswer, RouteGetFibMatch, RouteGetOutcome, RouteGetRequest } from './route-get-answer.js';
@@ -128,7 +128,10 @@ function routeOutputSlow(s: FibSnapshot, req: RouteGetRequest, g: GapNote, note?
     return { ok: false, errno: out.errno };
   }
   const res = out.res;
-  if (req.fibmatch) return { ok: true, answer: { kind: 'fibmatch', res } };
+  // inet_rtm_getroute(): fibmatch still makes the route first (__mkroute_output()'s refusals
+  // stand), then prints the FIB entry with the route's own type (fri.type = rt->rt_type:
+  // `broadcast default …` for 255.255.255.255 through a default route).
+  if (req.fibmatch) return fibMatchOf(res, routeOutputSlow(s, { ...req, fibmatch: false }, g, note));
   if (res.type === 'local') {
     if (saddr === 0) saddr = res.alias.info.prefsrc !== 0 ? res.alias.info.prefsrc : req.dst;
     return finish(s, req, flow, res, 'local', LOOPBACK_IFINDEX, saddr, { ...NO_FLAGS, local: true });
@@ -171,7 +174,20 @@ function finish(
 
 /** inet_rtm_getroute(). */
 export function routeGet(s: FibSnapshot, req: RouteGetRequest): RouteGetOutcome {
-  return req.iif !== 0 ? routeInput(s, req) : routeOutput(s, req);
+  return fibMatchWithoutFi(req, req.iif !== 0 ? routeInput(s, req) : routeOutput(s, req));
+}
+
+/**
+ * inet_rtm_getroute(): `fibmatch` of a route made without a fib_info (res.fi NULL: the output
+ * path's "routing tables are wrong" on-link guess with an oif, a multicast or limited
+ * broadcast sent out of an oif or by its source, destination 0.0.0.0; the input path's
+ * limited broadcast and multicast) is fib_props[res.type].error, which is 0 for every type
+ * that gets this far, so EHOSTUNREACH. Every route answer that reaches here under fibmatch
+ * is one of those (a FIB result is already a `fibmatch` answer).
+ */
+function fibMatchWithoutFi(req: RouteGetRequest, out: RouteGetOutcome): RouteGetOutcome {
+  if (!req.fibmatch || !out.ok || out.answer.kind !== 'route') return out;
+  return out.answer.gap !== undefined ? { ok: false, errno: 'EHOSTUNREACH', gap: out.answer.gap } : { ok: false, errno: 'EHOSTUNREACH' };
 }
 
 /**

@@ -33,6 +33,9 @@ export interface CacheOwner {
   readonly nexthopObject: boolean;
 }
 
+/** The gap of an answer whose realms (RTA_FLOW) depend on the per-CPU route cache. */
+export const CACHED_REALMS_GAP = "ip route get whose cached output route may carry a rule's realms (per-CPU route cache; rt_set_nexthop, set_class_tag)";
+
 /**
  * rt_set_nexthop() on the output path. `nhTclassid` is the nexthop's realms when the route
  * has a fib_info (0 otherwise), `ruleTclassid` the realms of the rule that gave the result,
@@ -49,7 +52,7 @@ export function outputTclassid(s: FibSnapshot, nhTclassid: number, ruleTclassid:
     if (r.action !== 'lookup' || (!owner.nexthopObject && r.table !== owner.table)) continue;
     const f = r.flow ?? 0;
     if (f !== 0 && setClassTag(nhTclassid, f) !== nhTclassid) {
-      return { gap: "ip route get whose cached output route may carry a rule's realms (per-CPU route cache; rt_set_nexthop, set_class_tag)" };
+      return { gap: CACHED_REALMS_GAP };
     }
   }
   return { flow: nhTclassid };

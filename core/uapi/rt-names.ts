@@ -322,13 +322,22 @@ export function groupNumber(word: string): number | undefined {
   return i < 0 ? undefined : i;
 }
 
-/** get_unsigned-style number: decimal, 0x hex or 0 octal; undefined if not a number. */
+/**
+ * get_unsigned()/get_u32()/get_u16()/get_u8() and the a2n fallbacks of lib/: strtoul(word,
+ * &end, 0) over the whole word, at most `max`; undefined if not a number. strtoul() takes
+ * leading blanks and a sign: '+24' is 24, and '-N' is N negated modulo 2^64, which is 0 for
+ * '-0' and beyond every `max` otherwise.
+ */
 export function parseUnsigned(word: string, max = 0xffffffff): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(.*)$/s.exec(word);
+  const sign = m?.[1] ?? '';
+  const w = m?.[2] ?? word;
   let n: number;
-  if (/^0[xX][0-9a-fA-F]+$/.test(word)) n = parseInt(word.slice(2), 16);
-  else if (/^0[0-7]*$/.test(word)) n = parseInt(word, 8);
-  else if (/^[1-9][0-9]*$/.test(word)) n = parseInt(word, 10);
+  if (/^0[xX][0-9a-fA-F]+$/.test(w)) n = parseInt(w.slice(2), 16);
+  else if (/^0[0-7]*$/.test(w)) n = parseInt(w, 8);
+  else if (/^[1-9][0-9]*$/.test(w)) n = parseInt(w, 10);
   else return undefined;
+  if (sign === '-' && n !== 0) return undefined;
   return n <= max ? n : undefined;
 }
 
@@ -357,8 +366,10 @@ export function realmNumber(word: string): number | undefined {
 export function dsfieldNumber(word: string, n: PrintNames = BUILTIN_NAMES): number | undefined {
   const named = n.dsfieldNums.get(word);
   if (named !== undefined) return named;
-  const m = /^(0[xX])?([0-9a-fA-F]+)$/.exec(word);
+  // strtoul(word, &end, 16): blanks and a sign first ('+10' is 0x10, '-0' is 0, '-N' is out of range).
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX])?([0-9a-fA-F]+)$/.exec(word);
   if (m === null) return undefined;
-  const v = parseInt(m[2] as string, 16);
+  const v = parseInt(m[3] as string, 16);
+  if (m[1] === '-' && v !== 0) return undefined;
   return v <= 255 ? v : undefined;
 }
