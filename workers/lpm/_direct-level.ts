@@ -7,9 +7,9 @@
 // one load into its 64 MiB tbl24; this level is the same single load into 32 MiB (codes fit
 // 16 bits: 1,038 on the real table). A /24 that holds longer prefixes (451 of them on the
 // real table), or whose code is 16 bits or more, is DIRECT_MISS, and its lookup walks the
-// pairs as before. Only copies of tables with DIRECT_MIN_LEAVES leaves or more have it: a
-// small table's pairs stay in the caches, and 32 MiB of fresh pages cost ~100 ms to fault in
-// on this VM.
+// pairs as before. Only some copies have it: see DIRECT_MIN_LEAVES and DIRECT_MAX_NODES in
+// wasm-lookup.ts (small tables, and tables whose longer prefixes spread over most /16s, keep
+// the pairs).
 
 import { DIRECT_AT, DIRECT_MISS } from './_flat-layout.js';
 

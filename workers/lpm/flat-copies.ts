@@ -60,7 +60,7 @@ export class FlatCopies {
     }
     let free: Copy | undefined;
     for (const c of this.copies) if (!busy(c.version) && (free === undefined || c.version > free.version)) free = c;
-    const direct = wantsDirect(t.leaves.length, this.directMinLeaves);
+    const direct = wantsDirect(t, this.directMinLeaves);
     if (free === undefined) {
       free = { slot: newFlatSlot(t.heap, direct), version };
       this.copies.push(free);

@@ -223,7 +223,7 @@ export function flatNodes(r: WasmRunner, v: PoptrieArrays): number {
   const slots = r.flat;
   let i = slots.findIndex((s) => s.root === v.root);
   if (i < 0) {
-    const direct = wantsDirect(v.leaves.length);
+    const direct = wantsDirect(v);
     if (slots.length < FLAT_SLOTS) slots.push(newFlatSlot(r.heap, direct));
     i = slots.length - 1;
     // A table grown past DIRECT_MIN_LEAVES gets a copy with the direct level in place of the least recently used one.

@@ -7,6 +7,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { applyPoptrieChanges, buildPoptrie, type PoptrieTable } from '../../../workers/lpm/poptrie.js';
 import { FlatCopies } from '../../../workers/lpm/flat-copies.js';
+import { FLAG_AT } from '../../../workers/lpm/_flat-layout.js';
+import { heapBuffer } from '../../../workers/lpm/_shared-heap.js';
+import { DIRECT_MAX_NODES } from '../../../workers/lpm/wasm-lookup.js';
 import { lookupViewsWasm, lpmViews, runnerFor } from '../../../workers/lpm/lpm-table.js';
 import { applyModel, changesFor, ipv4Addr, modelOf, naiveLongestMatch, probeAddresses, routeSet } from './_lpm-model.js';
 
@@ -87,3 +90,15 @@ test('copies with the direct level (an entry per /24; longer prefixes and codes 
     ),
     { numRuns: 12 },
   ));
+
+test('a table whose longer prefixes spread over more than DIRECT_MAX_NODES /16s keeps the pairs; one at the limit gets the direct level', () => {
+  for (const [nodes, direct] of [[DIRECT_MAX_NODES + 1, 0], [DIRECT_MAX_NODES, 1]] as const) {
+    // One /24 in each of `nodes` /16s: each /16 holds a prefix longer than /16.
+    const t = buildPoptrie(Array.from({ length: nodes }, (_, i) => ({ prefix: ((i << 16) | (7 << 8)) >>> 0, len: 24, value: 1 + (i % 5) })));
+    const flat = new FlatCopies(0).copyFor(t, 1, () => false);
+    assert.equal(new Int32Array(heapBuffer(t.heap.memory))[(flat + FLAG_AT) >>> 2], direct, `${nodes} node /16s`);
+    const addrs = Uint32Array.from([0x00000700, 0x00010701, ((nodes - 1) << 16) | 0x07ff, ((nodes - 1) << 16) | 0x0800, 0xffffffff]);
+    const want = addrs.map((a) => (a >>> 16 < nodes && ((a >>> 8) & 255) === 7 ? 1 + ((a >>> 16) % 5) : 0));
+    assert.deepEqual(viaCopy(t, flat, addrs), want);
+  }
+});
