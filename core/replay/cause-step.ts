@@ -14,7 +14,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { notifiedEffects } from '../snapshot/info-changes.js';
 import { inetConfEvents, recordEvents } from './record-events.js';
 import { predictedNotifications } from './notification.js';
-import { linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js';
+import { linkAfterQdisc, linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js';
 import type { Queued, RecordQueue } from './record-queue.js';
 import { missingFindings, type PendingNotifications } from './pending-notifications.js';
 import { inferPromotion } from './promotion-inference.js';
@@ -22,7 +22,7 @@ import { withinWindow } from './burst-cause.js';
 import type { ReplayState } from './replay-state.js';
 import type { CheckFinding, RecordRole, ReplayStep } from './replay-step.js';
 
-/** A link record, a dump record or a full netconf: state events, no matching (their predictions wait). */
+/** A link record, a root qdisc, a dump record or a full netconf: state events, no matching (their predictions wait). */
 export function stateStep(st: ReplayState, pending: PendingNotifications, q: Queued): ReplayStep {
   const r = q.record;
   const events = recordEvents(r, st.snap, st.resolve);
@@ -40,6 +40,12 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
       if (peer !== null) st.links.set(peer.ifindex, peer);
       if (!st.monitorNames.has(r.ifindex) && r.name !== undefined) st.monitorNames.set(r.ifindex, r.name);
     }
+  }
+  if (r.kind === 'qdisc') {
+    // A root qdisc changes what `ip link` prints (no RTM_NEWLINK says it): link-table.ts.
+    const info = st.links.get(r.ifindex);
+    const next = info === undefined ? info : linkAfterQdisc(info, r);
+    if (next !== undefined && next !== info) st.links = new Map(st.links).set(r.ifindex, next);
   }
   const { applied, before, changes } = st.applyEvents(evs);
   if (r.kind === 'link' && r.op === 'new' && r.inetConf !== undefined) {
