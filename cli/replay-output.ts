@@ -10,7 +10,8 @@ import { type PrintNames } from '../core/uapi/rt-names.js';
 import type { CheckFinding } from '../core/replay/replayer.js';
 import type { TracePoint } from '../core/replay/replay-run.js';
 import { type ReplayEnd } from '../core/replay/replay-session.js';
-import { ipJsonDump, showTextInPieces, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
+import { ipJsonDump, routesInDumpOrder, showTextInPieces, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
+import { deadFlagUnknown } from '../core/print/route-line.js';
 import { formatFinding } from '../core/replay/explain.js';
 import { runCommand } from '../core/iproute2/ip-command.js';
 import { formatTimestamp } from '../core/trace/netlink-records.js';
@@ -52,6 +53,13 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
     // A root qdisc deleted on an up device: the default the kernel attached is not notified
     // (link-table.ts linkAfterQdisc()).
     for (const l of v.links.values()) if (l.qdiscUnknown === true) gaps.push(`not modelled: the qdisc of ${l.name}: its root qdisc was deleted while up, and the default the kernel attached then (net.core.default_qdisc, or mq with several tx queues) is not notified`);
+  }
+  if (shows.includes('route') || shows.includes('json')) {
+    // A linkdown nexthop's `dead` (ignore_routes_with_linkdown, unknown without before.json).
+    for (const r of routesInDumpOrder(v.snapshot)) {
+      const why = deadFlagUnknown(v.snapshot, r);
+      if (why !== null) gaps.push(`not modelled: ${why}`);
+    }
   }
   if (label !== '') print(`# state ${label}\n`);
   for (const w of shows) {
