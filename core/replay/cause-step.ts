@@ -17,7 +17,7 @@ import { predictedNotifications } from './notification.js';
 import { linkAfterQdisc, linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js';
 import type { Queued, RecordQueue } from './record-queue.js';
 import { missingFindings, type PendingNotifications } from './pending-notifications.js';
-import { inferPromotion } from './promotion-inference.js';
+import { inferPromotion, unseenPromotion } from './promotion-inference.js';
 import { withinWindow } from './burst-cause.js';
 import type { ReplayState } from './replay-state.js';
 import type { CheckFinding, RecordRole, ReplayStep } from './replay-step.js';
@@ -81,6 +81,10 @@ export function causeStep(st: ReplayState, pending: PendingNotifications, queue:
   for (const e of inferred.events) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
   const seen = inferred.promote;
   if (seen !== null) notes.push(`promote_secondaries not known: the records that follow show the secondaries ${seen ? 'promoted' : 'deleted'}`);
+  else if (inferred.events.length === 0) {
+    const unseen = unseenPromotion(st.snap, r, st.addrIfindex);
+    if (unseen !== null) notes.push(`not modelled: ${unseen}`);
+  }
   const all: FibEvent[] = [...inferred.events, ...(seen === null ? events : events.map((e) => (e.type === 'addr-del' ? { ...e, promote: seen } : e)))];
   const { applied, before, changes, error } = st.applyEvents(all);
   st.metrics = st.metricsAfter(changes, r);
