@@ -57,6 +57,8 @@ export const tee = (i: number): Code => [0x22, ...uleb(i)];
 export const i32 = (v: number): Code => [0x41, ...sleb(v)];
 export const load = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
 export const store = (offset = 0): Code => [0x36, 2, ...uleb(offset)];
+/** i32.load16_u (alignment hint 2^1). */
+export const load16u = (offset = 0): Code => [0x2f, 1, ...uleb(offset)];
 export const add = 0x6a;
 export const sub = 0x6b;
 export const and = 0x71;

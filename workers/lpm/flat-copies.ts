@@ -2,7 +2,7 @@
 // WebAssembly loop reads: wasm-lookup.ts), made on the main thread when a version is
 // published.
 //
-// Why: a copy is 4.25 MiB; one per worker thread would multiply what the lookups keep in the
+// Why: a copy is 4.25 MiB (36.25 MiB with the direct level of a large table); one per worker thread would multiply what the lookups keep in the
 // last-level cache by the number of workers, the way per-CPU copies of fib_trie would. So the
 // pool keeps a few copies in the table's heap, shared by every worker, and writes the one a
 // new version uses at publish time, from a copy no running batch reads. As with the kernel's
@@ -12,10 +12,10 @@
 
 import type { PoptrieTable } from './_poptrie-arena.js';
 import { flattenSlot, runnerFor } from './lpm-table.js';
-import { newFlatSlot, type FlatSlot } from './wasm-lookup.js';
+import { DIRECT_MIN_LEAVES, newFlatSlot, wantsDirect, type FlatSlot } from './wasm-lookup.js';
 
 interface Copy {
-  readonly slot: FlatSlot;
+  slot: FlatSlot;
   /** The pool version that reads it. */
   version: number;
 }
@@ -31,7 +31,10 @@ export class FlatCopies {
   private heapId = -1;
   private copies: Copy[] = [];
 
-  /** Copies held in the current heap (each 4.25 MiB). */
+  /** @param directMinLeaves leaves from which a copy has the direct level (_direct-level.ts). */
+  constructor(private readonly directMinLeaves = DIRECT_MIN_LEAVES) {}
+
+  /** Copies held in the current heap (each 4.25 MiB, or 36.25 MiB with the direct level). */
   get count(): number {
     return this.copies.length;
   }
@@ -57,11 +60,15 @@ export class FlatCopies {
     }
     let free: Copy | undefined;
     for (const c of this.copies) if (!busy(c.version) && (free === undefined || c.version > free.version)) free = c;
+    const direct = wantsDirect(t.leaves.length, this.directMinLeaves);
     if (free === undefined) {
-      free = { slot: newFlatSlot(t.heap), version };
+      free = { slot: newFlatSlot(t.heap, direct), version };
       this.copies.push(free);
+    } else if (direct && !free.slot.direct) {
+      // The table grew past the threshold: a copy with the direct level replaces the free one.
+      free.slot = newFlatSlot(t.heap, true);
     }
-    flattenSlot(runnerFor(t.heap).wasm, free.slot, t);
+    flattenSlot(runnerFor(t.heap), free.slot, t);
     free.version = version;
     return free.slot.pairs;
   }

@@ -26,7 +26,8 @@ import {
   type PoptrieTable,
 } from './poptrie.js';
 import { heapBuffer, viewOf, type SharedHeap } from './_shared-heap.js';
-import { FLAT_SLOTS, newFlatSlot, wasmRunner, WASM_SCRATCH, type FlatSlot, type WasmLookup, type WasmRunner } from './wasm-lookup.js';
+import { updateDirect } from './_direct-level.js';
+import { FLAT_SLOTS, newFlatSlot, wantsDirect, wasmRunner, WASM_SCRATCH, type FlatSlot, type WasmRunner } from './wasm-lookup.js';
 
 /** A compiled table on the main thread. */
 export type LpmTable = Dir24Table | PoptrieTable;
@@ -196,12 +197,18 @@ export interface PoptrieArrays {
  * identifies the version within its heap (one lineage per heap; roots, nodes and leaves are
  * never reused or overwritten, so an unchanged entry means an unchanged subtree).
  */
-export function flattenSlot(wasm: WasmLookup, s: FlatSlot, v: PoptrieArrays): void {
+export function flattenSlot(r: WasmRunner, s: FlatSlot, v: PoptrieArrays): void {
+  const wasm = r.wasm;
   const dirs = v.dirs.byteOffset;
   const all = s.root < 0;
   const oldDirs = all ? dirs : s.dirsAt;
   const oldRoot = all ? v.root : s.root;
   wasm.flatten(oldDirs, oldDirs + 4 * oldRoot, dirs, dirs + 4 * v.root, v.nodes.byteOffset, v.leaves.byteOffset, s.pairs, s.values, all ? 1 : 0);
+  if (s.direct) {
+    // The heap's buffer now: a view made before the copy was allocated ends short of it.
+    const buffer = heapBuffer(r.heap.memory);
+    updateDirect(new Int32Array(buffer), new Uint16Array(buffer), s.pairs, dirs >>> 2, v.root, oldDirs >>> 2, oldRoot, all);
+  }
   s.root = v.root;
   s.dirsAt = dirs;
 }
@@ -216,9 +223,12 @@ export function flatNodes(r: WasmRunner, v: PoptrieArrays): number {
   const slots = r.flat;
   let i = slots.findIndex((s) => s.root === v.root);
   if (i < 0) {
-    if (slots.length < FLAT_SLOTS) slots.push(newFlatSlot(r.heap));
+    const direct = wantsDirect(v.leaves.length);
+    if (slots.length < FLAT_SLOTS) slots.push(newFlatSlot(r.heap, direct));
     i = slots.length - 1;
-    flattenSlot(r.wasm, slots[i]!, v);
+    // A table grown past DIRECT_MIN_LEAVES gets a copy with the direct level in place of the least recently used one.
+    if (direct && !slots[i]!.direct) slots[i] = newFlatSlot(r.heap, true);
+    flattenSlot(r, slots[i]!, v);
   }
   if (i > 0) slots.unshift(...slots.splice(i, 1));
   return slots[0]!.pairs;

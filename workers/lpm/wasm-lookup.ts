@@ -34,6 +34,9 @@
 // entry differs are written again.
 
 import { heapAlloc, type SharedHeap, type WasmMemory } from './_shared-heap.js';
+import { DIRECT_AT, DIRECT_MISS, FLAG_AT, FLAT_DIRECT_WORDS, FLAT_WORDS, PAIRS } from './_flat-layout.js';
+
+export { FLAT_DIRECT_WORDS, FLAT_WORDS } from './_flat-layout.js';
 import {
   add,
   and,
@@ -49,6 +52,7 @@ import {
   i32,
   ifThen,
   load,
+  load16u,
   loop,
   ltS,
   name,
@@ -66,6 +70,7 @@ import {
   uleb,
   vec,
   xor,
+  eq,
   I32,
   type Code,
 } from './_wasm-encode.js';
@@ -129,26 +134,51 @@ const stepTwo = (k: number): Code[] => [get(E(k)), i32(0), ltS, ifThen, secondNo
 
 const storeOut = (k: number): Code[] => [get(OUT), get(I), add, get(E(k)), store(4 * k)];
 
-const oneLookup = (k: number): Code[] => [loadAddr(k), firstNode(k), stepTwo(k), storeOut(k)];
+/** One address through the pairs (a copy without a direct level, and a batch's remainder). */
+const pairLookup = (k: number): Code[] => [loadAddr(k), firstNode(k), stepTwo(k), storeOut(k)];
+
+/**
+ * One address: its /24's entry in the direct level (_direct-level.ts), one load; only the
+ * entry DIRECT_MISS (a /24 that holds longer prefixes, or a code of 16 bits or more) walks
+ * the word pair, the leaf and perhaps the fourth byte's node.
+ */
+const directLookup = (k: number): Code[] => [
+  get(ADDRS), get(I), add, load(4 * k), tee(NA(k)),
+  i32(7), shrU, i32(-2), and, get(FLAT), add, load16u(DIRECT_AT), tee(E(k)),
+  i32(DIRECT_MISS), eq, ifThen,
+  get(NA(k)), i32(-1), xor, set(NA(k)),
+  firstNode(k), stepTwo(k),
+  end,
+  storeOut(k),
+];
+
+/** The loop over whole groups, with one kind of lookup. */
+const groupLoop = (one: (k: number) => Code[]): Code[] => [
+  block, loop,
+  get(I), get(GEND), gtU, brIf(1),
+  [...Array(GROUP).keys()].map(one),
+  get(I), i32(4 * GROUP), add, set(I),
+  br(0),
+  end, end,
+];
 
 function poptrieBody(): Code[] {
-  const ks = [...Array(GROUP).keys()];
   return [
     get(N), i32(2), shl, set(END),
     // groupEnd = end - 4*GROUP, compared unsigned after a guard for short batches.
     get(END), i32(4 * GROUP), sub, set(GEND),
     get(END), i32(4 * GROUP), geU, ifThen,
-    block, loop,
-    get(I), get(GEND), gtU, brIf(1),
-    ks.map(oneLookup),
-    get(I), i32(4 * GROUP), add, set(I),
-    br(0),
-    end, end,
+    // The copy's header says whether it has the direct level.
+    get(FLAT), load(FLAG_AT), ifThen,
+    groupLoop(directLookup),
+    orElse,
+    groupLoop(pairLookup),
+    end,
     end,
     // The remaining addresses, one at a time.
     block, loop,
     get(I), get(END), geU, brIf(1),
-    oneLookup(0),
+    pairLookup(0),
     get(I), i32(4), add, set(I),
     br(0),
     end, end,
@@ -175,7 +205,6 @@ const F_E = 13;
 const F_P = 14;
 const F_Q = 15;
 const FLATTEN_LOCALS = 7;
-const PAIRS = 8;
 
 /**
  * Writes /16 x = h << 8 | l with direct entry e: its PAIRS pairs, pair j at
@@ -297,23 +326,34 @@ export const WASM_SCRATCH = 1 << 13;
 /** Flat copies a thread keeps per heap when it makes its own (two: a publish mid-batch). */
 export const FLAT_SLOTS = 2;
 
-/** Int32s of one flat copy: 65,536 x 8 word pairs, then 65,536 leaves (4.25 MiB). */
-export const FLAT_WORDS = 2 * PAIRS * 65536 + 65536;
+/**
+ * Leaves from which a version's copy gets the direct level (_direct-level.ts). A small
+ * table's pairs and leaves stay in the caches, and the level's 32 MiB would only add pages to
+ * fault in (~100 ms on this VM) and entries to write.
+ */
+export const DIRECT_MIN_LEAVES = 1 << 16;
+
+/** Whether a version with `leaves` leaves wants a copy with the direct level (from `min` leaves). */
+export const wantsDirect = (leaves: number, min = DIRECT_MIN_LEAVES): boolean => leaves >= min;
 
 /** A flat copy of one version's third-byte nodes, keyed by the version's root index. */
 export interface FlatSlot {
   /** The version's root index (-1: none yet) and the byte offset of the dirs it was read from. */
   root: number;
   dirsAt: number;
+  /** Whether it has the direct level (FLAT_DIRECT_WORDS long). */
+  readonly direct: boolean;
   /** Byte offsets: the word pairs, and the leaves of the /16s answered in the direct level. */
   readonly pairs: number;
   readonly values: number;
 }
 
-/** Room for a flat copy in a heap (empty: the first flatten writes it whole). */
-export function newFlatSlot(heap: SharedHeap): FlatSlot {
-  const pairs = heapAlloc(heap, FLAT_WORDS).byteOffset;
-  return { root: -1, dirsAt: 0, pairs, values: pairs + 8 * PAIRS * 65536 };
+/** Room for a flat copy in a heap, with or without the direct level (empty: the first flatten writes it whole). */
+export function newFlatSlot(heap: SharedHeap, direct: boolean): FlatSlot {
+  const words = heapAlloc(heap, direct ? FLAT_DIRECT_WORDS : FLAT_WORDS);
+  words[FLAG_AT / 4] = direct ? 1 : 0;
+  const pairs = words.byteOffset;
+  return { root: -1, dirsAt: 0, direct, pairs, values: pairs + 8 * PAIRS * 65536 };
 }
 
 /** A thread's lookup state for one heap: the instance and its scratch space. */

@@ -52,3 +52,38 @@ test('a copy that a running batch reads is never written; a free one is patched 
     ),
     { numRuns: 40 },
   ));
+
+test('copies with the direct level (an entry per /24; longer prefixes and codes of 16 bits or more through the pairs) answer as the model for every version, patched forward and back', () =>
+  fc.assert(
+    fc.property(
+      routeSet(40).chain((routes) => fc.tuple(fc.constant(routes), changesFor(routes, 8))),
+      fc.array(ipv4Addr(), { maxLength: 30 }),
+      fc.array(fc.constantFrom(0xfffe, 0xffff, 0x10000, 3), { minLength: 1, maxLength: 4 }),
+      ([routes, changes], dsts, edgeValues) => {
+        // Values at the direct level's edge: the last 16-bit code, its miss marker, the first code past it.
+        const edged = routes.map((r, i) => (i < edgeValues.length ? { ...r, value: edgeValues[i]! } : r));
+        const addrs = probeAddresses(modelOf([...edged, ...changes.flatMap((c) => (c.type === 'insert' ? [c] : []))]), [...dsts, ...changes.map((c) => c.prefix)]);
+        const m = modelOf(edged);
+        // Two copies, both with the direct level whatever the table's size; each version is
+        // written over the copy of the version before the last (only the /16s that differ).
+        const copies = new FlatCopies(0);
+        const versions: { t: PoptrieTable; want: Uint32Array }[] = [];
+        let t = buildPoptrie(edged);
+        for (let i = 0; i <= changes.length; i++) {
+          if (i > 0) {
+            t = applyPoptrieChanges(t, [changes[i - 1]!]);
+            applyModel(m, changes[i - 1]!);
+          }
+          const want = addrs.map((a) => naiveLongestMatch(m, a));
+          versions.push({ t, want });
+          const flat = copies.copyFor(t, i + 1, (v) => v === i);
+          assert.deepEqual(viaCopy(t, flat, addrs), want, `version ${i + 1}`);
+        }
+        assert.ok(copies.count <= 2 || versions.some((v) => v.t.heap !== t.heap), 'two copies suffice when the previous version alone is read');
+        // Back to the first version: its copy is patched from the newest free one.
+        const first = versions[0]!;
+        if (first.t.heap === t.heap) assert.deepEqual(viaCopy(first.t, copies.copyFor(first.t, changes.length + 2, () => false), addrs), first.want, 'the first version again');
+      },
+    ),
+    { numRuns: 12 },
+  ));
