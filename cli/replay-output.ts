@@ -10,7 +10,8 @@ import { type PrintNames } from '../core/uapi/rt-names.js';
 import type { CheckFinding } from '../core/replay/replayer.js';
 import type { TracePoint } from '../core/replay/replay-run.js';
 import { type ReplayEnd } from '../core/replay/replay-session.js';
-import { ipJsonDump, showTextInPieces, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
+import { ipJsonDump, routesInDumpOrder, showTextInPieces, type ReplayView, type ShowWhat } from '../core/replay/ip-json-dump.js';
+import { deadFlagUnknown } from '../core/print/route-line.js';
 import { formatFinding } from '../core/replay/explain.js';
 import { runCommand } from '../core/iproute2/ip-command.js';
 import { formatTimestamp } from '../core/trace/netlink-records.js';
@@ -35,7 +36,7 @@ export interface Outputs {
  * lifetimes, whose seconds left the model does not count down, one text per address; an
  * `ip route get` the model cannot answer).
  */
-export function printState(print: Printer, v: ReplayView, out: Outputs, label: string, qdiscMessages = 0): string[] {
+export function printState(print: Printer, v: ReplayView, out: Outputs, label: string): string[] {
   const shows = out.show.length === 0 && out.gets.length === 0 ? ['route'] : out.show;
   const gaps: string[] = [];
   if (shows.includes('addr') || shows.includes('json')) {
@@ -49,8 +50,16 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
   // link-table.ts: an ip monitor log never prints txqlen or the alias (link, addr and json print them).
   if (shows.includes('link') || shows.includes('addr') || shows.includes('json')) {
     for (const l of v.links.values()) if (l.unseen === true) gaps.push(`not modelled: the txqlen and alias of ${l.name}, which ip monitor does not print (a [LINK] line without a visible change, or a device new in the log)`);
-    // tc changes a device's qdisc without an RTM_NEWLINK; its RTM_NEWQDISC/DELQDISC are not read.
-    if (qdiscMessages > 0) gaps.push(`not modelled: qdisc changes (${qdiscMessages} RTM_NEWQDISC/RTM_DELQDISC in the trace): the qdisc a link shows may be an earlier one`);
+    // A root qdisc deleted on an up device: the default the kernel attached is not notified
+    // (link-table.ts linkAfterQdisc()).
+    for (const l of v.links.values()) if (l.qdiscUnknown === true) gaps.push(`not modelled: the qdisc of ${l.name}: its root qdisc was deleted while up, and the default the kernel attached then (net.core.default_qdisc, or mq with several tx queues) is not notified`);
+  }
+  if (shows.includes('route') || shows.includes('json')) {
+    // A linkdown nexthop's `dead` (ignore_routes_with_linkdown, unknown without before.json).
+    for (const r of routesInDumpOrder(v.snapshot)) {
+      const why = deadFlagUnknown(v.snapshot, r);
+      if (why !== null) gaps.push(`not modelled: ${why}`);
+    }
   }
   if (label !== '') print(`# state ${label}\n`);
   for (const w of shows) {

@@ -91,7 +91,7 @@ export async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtm
   if (ctx.at !== undefined && r.at === null) process.stderr.write('kfib replay: --at: the point is after the last notification; the state at the end is shown\n');
   const label = ctx.at !== undefined && r.at !== null ? 'at the point asked' : r.stopped ? 'at the --until point' : 'at the end';
   // With --json the state stays out of the JSON Lines unless asked for.
-  const printed = !ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0 ? printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '', (r.stats?.skipped['RTM_NEWQDISC'] ?? 0) + (r.stats?.skipped['RTM_DELQDISC'] ?? 0)) : [];
+  const printed = !ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0 ? printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '') : [];
   // Without --lenient a bad record is not skipped but ends the replay (exit 2): not a gap.
   const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps, printed });
   if (r.fatal) {

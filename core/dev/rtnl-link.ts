@@ -6,7 +6,7 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { LinkAddEvent, LinkCarrierEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
-import type { NetDevice } from '../snapshot/net-device.js';
+import { qdiscOnOpen, type NetDevice } from '../snapshot/net-device.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { fibDisableIp, netdevChange, netdevDown, netdevUp, settleCarriers } from '../frontend/netdev-event.js';
 import { fibDelIfaddr } from '../frontend/ifaddr-routes.js';
@@ -74,6 +74,7 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
       : { userFlags: { mask: spec.flags.mask & USER_FLAG_BITS, value: spec.flags.value & spec.flags.mask & USER_FLAG_BITS } }),
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
+    ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
   };
 }
 
@@ -200,7 +201,8 @@ function macvlanMtuFollow(txn: Txn, lower: number, mtu: number): void {
 /** br_mtu_auto_adjust(): unless the user set it, the bridge takes its smallest port's MTU (1500 with none). */
 function brMtuAutoAdjust(txn: Txn, bridge: number): void {
   const b = txn.dev(bridge);
-  if (b === undefined || b.mtuSetByUser === true) return;
+  // An imported master (kind 'other'): whether its MTU was set by the user is not in a dump.
+  if (b === undefined || b.kind !== 'bridge' || b.mtuSetByUser === true) return;
   let min = 0;
   for (const x of txn.devices.values()) if (x.master === bridge && (min === 0 || x.mtu < min)) min = x.mtu;
   const mtu = min === 0 ? 1500 : min;
@@ -214,7 +216,9 @@ function brMtuAutoAdjust(txn: Txn, bridge: number): void {
 function devChangeFlags(txn: Txn, ifindex: number, up: boolean): void {
   const d = txn.dev(ifindex);
   if (d === undefined || d.up === up) return;
-  txn.setDevice(up ? { ...d, up, everUp: true } : { ...d, up });
+  // dev_open() -> dev_activate(): a device whose qdisc is noop gets its default (qdiscOnOpen).
+  const qdisc = qdiscOnOpen(d);
+  txn.setDevice(up ? { ...d, up, everUp: true, ...(qdisc === undefined ? {} : { qdisc }) } : { ...d, up });
   txn.emit({ kind: 'link', ifindex, change: up ? 'up' : 'down', cause: 'inetdev_event', notified: true });
   if (up) {
     inetdevUp(txn, ifindex);
@@ -289,7 +293,9 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
         const b = txn.dev(e.master);
         // do_set_master(): a master without ndo_add_slave is EOPNOTSUPP; br_add_if()
         // refuses loopback (EINVAL) and bridges (ELOOP, with a message).
-        if (b === undefined || b.kind !== 'bridge') return kerr('EOPNOTSUPP');
+        // An imported master (kind 'other', a dump's `master`) is taken as the dump says;
+        // a script's `master` of one is named by ip-link.ts before it gets here.
+        if (b === undefined || (b.kind !== 'bridge' && b.kind !== 'other')) return kerr('EOPNOTSUPP');
         const cur = txn.dev(e.ifindex);
         if (cur?.kind === 'loopback') return kerr('EINVAL');
         if (cur?.kind === 'bridge') return kerr('ELOOP', 'Can not enslave a bridge to a bridge');
@@ -364,10 +370,13 @@ export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | nu
 export function linkwatchCarrier(txn: Txn, e: LinkCarrierEvent): KernelError | null {
   const d = txn.dev(e.ifindex);
   if (d === undefined) return kerr('ENODEV');
-  if (d.carrier === e.carrier) return null;
+  if (d.carrier === e.carrier) {
+    if (d.carrierUnknown === true) txn.setDevice({ ...d, carrierUnknown: false });
+    return null;
+  }
   // linkwatch_do_dev() -> rfc2863_policy(): from the first carrier change on, operstate is
   // UP or DOWN rather than the UNKNOWN of a driver that never reports one.
-  txn.setDevice({ ...d, carrier: e.carrier, operKnown: true });
+  txn.setDevice({ ...d, carrier: e.carrier, operKnown: true, carrierUnknown: false });
   netdevChange(txn, e.ifindex);
   return null;
 }

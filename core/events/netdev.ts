@@ -26,6 +26,8 @@ export interface LinkSpec {
    * kernel (IFLA_LINK: a veth's peer, a macvlan's or vlan's lower device), when known.
    */
   readonly lower?: number;
+  /** For a device of kind 'other': its root qdisc's kind as a dump printed it (IFLA_QDISC: `noqueue`, `fq_codel`, `mq` …); null when the dump had none. */
+  readonly qdisc?: string | null;
   /** IFLA_ADDRESS given by the user, bytes as `aa:bb:…` (the driver's validate checks length and kind). */
   readonly address?: string;
   /** IFLA_TXQLEN (rtnl_create_link()). */

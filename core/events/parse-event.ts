@@ -70,6 +70,7 @@ const linkSpec = obj({
   mtu: optional(uint()),
   driver: optional(str),
   lower: optional(uint()),
+  qdisc: optional(nullable(str)),
   address: optional(lladdrBytes),
   txqlen: optional(int),
   flags: optional(obj({ mask: uint(), value: uint() })),

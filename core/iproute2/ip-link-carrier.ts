@@ -60,12 +60,35 @@ export function linkChangeCarrier(d: NetDevice, on: boolean): CarrierChange {
  * was dumped of the other, which did not change.) The model keeps imported carriers as dumped, so it names the
  * device instead of going on quietly wrong; null when nothing depends on `d`.
  */
-export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: NetDevice): string | null {
+export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: NetDevice, deleted = false): string | null {
+  // A bridge's carrier follows its ports' STP state (br_port_state_selection()), which a dump
+  // does not show: for an imported bridge (kind 'other', a dump's `master`), a port's or its
+  // own admin change is named.
+  const m = d.master === null ? undefined : devices.get(d.master);
+  if (m !== undefined && m.kind === 'other') return importedBridgeGap(m);
   if (d.kind !== 'other') return null;
   for (const x of devices.values()) {
-    if (x.kind === 'other' && x.lower === d.ifindex) return `the carrier of ${x.name} follows ${d.name} in the kernel (${x.driver ?? 'IFLA_LINK'}), not for devices imported from a snapshot`;
+    // A down veth has no carrier whatever its peer does (veth_close()).
+    if (x.kind === 'other' && x.lower === d.ifindex && !(x.driver === 'veth' && !x.up)) return `the carrier of ${x.name} follows ${d.name} in the kernel (${x.driver ?? 'IFLA_LINK'}), not for devices imported from a snapshot`;
+    // A bridge deleted takes its carrier along (its ports only leave: br_dev_delete()).
+    if (x.master === d.ifindex && !deleted) return importedBridgeGap(d);
   }
   return null;
+}
+
+/** The gap of an imported bridge whose ports changed. */
+export function importedBridgeGap(bridge: NetDevice): string {
+  return `the carrier of ${bridge.name} follows its ports' STP state in the kernel (br_port_state_selection()), not for a bridge imported from a snapshot`;
+}
+
+/**
+ * An imported device dumped down came up: its carrier is then its driver's (a tap with no
+ * process has none, a NIC its cable's), which a dump of a down device does not show (no
+ * LOWER_UP to go by). null when the carrier is known (seen while up, or set since).
+ */
+export function unknownCarrierGap(d: NetDevice): string | null {
+  if (d.kind !== 'other' || !d.up || d.carrierUnknown !== true) return null;
+  return `the carrier of ${d.name} once up is its driver's (${d.driver ?? 'unknown kind'}); a snapshot of a down device does not show it`;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import { addrInfoJson, flagWords, linkCommon, peerName, type LinkView } from '../print/link-json.js';
 import { linkTableOf } from './link-info.js';
+import { checkLinkPrintable } from './ip-link-show.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
 
@@ -34,6 +35,7 @@ export function printJsonArray(ctx: CommandContext, opts: GlobalOptions, arr: Js
 export function linkJson(v: LinkView, opts: GlobalOptions, d: NetDevice, link: boolean, packet: boolean): Record<string, JsonValue> {
   const info = v.links.get(d.ifindex);
   if (info === undefined) return {};
+  checkLinkPrintable(d);
   return linkCommon(v, info, link, packet || opts.family !== 'inet');
 }
 

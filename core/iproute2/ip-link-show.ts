@@ -1,7 +1,8 @@
 // `ip link show` and the link part of `ip address show` (ip/ipaddress.c print_linkinfo,
 // print_link_flags): flags as dev_get_flags() reports them, operstate as linkwatch sets it.
 
-import type { NetDevice } from '../snapshot/net-device.js';
+import { qdiscOf, type NetDevice } from '../snapshot/net-device.js';
+import { notModelled } from './command-context.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { BUILTIN_NAMES, groupName, linkTypeName, type PrintNames } from '../uapi/rt-names.js';
 import { FLAG_WORDS, IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_NOARP, IFF_RUNNING, IFF_UP } from '../print/link-json.js';
@@ -27,7 +28,9 @@ export function operstate(s: FibSnapshot, d: NetDevice): string {
       return d.carrier ? 'UP' : 'DOWN';
     case 'other':
       // default_operstate(): without carrier, LOWERLAYERDOWN when the device has an
-      // IFLA_LINK other than itself (an imported dump's `link`), else DOWN.
+      // IFLA_LINK other than itself (an imported dump's `link`), else DOWN; IF_OPER_UNKNOWN
+      // while linkwatch never ran for it (dumped UNKNOWN: ../replay/link-display.ts).
+      if (d.carrier && d.operKnown === false) return 'UNKNOWN';
       return d.carrier ? 'UP' : d.lower !== undefined ? 'LOWERLAYERDOWN' : 'DOWN';
   }
   void s;
@@ -82,6 +85,31 @@ export function linkOf(d: NetDevice): number | null {
   return null;
 }
 
+/**
+ * The qdisc word of print_linkinfo() (IFLA_QDISC), or the command is not modelled: an
+ * imported device whose default qdisc came from its host's net.core.default_qdisc or queue
+ * count (qdiscOnOpen() in ../snapshot/net-device.ts).
+ */
+export function knownQdisc(d: NetDevice): string {
+  const q = qdiscOf(d);
+  if (q === null) notModelled(`the qdisc of ${d.name} (an imported device brought up from noop gets its host's net.core.default_qdisc, or mq with several tx queues; neither is in the dump)`);
+  return q;
+}
+
+/**
+ * The link-layer words of an imported device the model cannot print (a link type other than
+ * ether with an address: its broadcast or peer form is not kept), or the command is not modelled.
+ */
+export function knownLinkLayer(d: NetDevice): void {
+  if (d.linkTypeWord !== undefined && d.noLinkAddress !== true) notModelled(`the link layer of ${d.name} (link/${d.linkTypeWord} with an address, imported from a snapshot)`);
+}
+
+/** What a link listing prints of `d` that the model may not know: named (not modelled) before printing. */
+export function checkLinkPrintable(d: NetDevice): void {
+  knownQdisc(d);
+  knownLinkLayer(d);
+}
+
 /** The first line of a link record, without its newline; `mode` only in `ip link`. */
 export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean, names: PrintNames = BUILTIN_NAMES): string {
   const link = linkOf(d);
@@ -89,7 +117,7 @@ export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean, name
   const name = peer !== undefined ? `${d.name}@${peer.name}` : d.name;
   const master = d.master !== null ? s.devices.get(d.master) : undefined;
   return (
-    `${d.ifindex}: ${name}: ${linkFlags(s, d)} mtu ${d.mtu} qdisc ${d.everUp === true ? 'noqueue' : 'noop'} ` +
+    `${d.ifindex}: ${name}: ${linkFlags(s, d)} mtu ${d.mtu} qdisc ${knownQdisc(d)} ` +
     `${master !== undefined ? `master ${master.name} ` : ''}state ${operstate(s, d)} ${withMode ? 'mode DEFAULT ' : ''}` +
     `group ${groupName(d.group, names)} qlen ${d.txqlen ?? 1000}`
   );
@@ -107,6 +135,9 @@ export function linkAddress(s: FibSnapshot, d: NetDevice): string {
 
 /** The link-layer line, without its newline (ll_type_n2a() names the type, `[N]` under -N). */
 export function linkLayer(s: FibSnapshot, d: NetDevice, names: PrintNames = BUILTIN_NAMES): string {
+  // print_linkinfo(): "    link/%s " and the address only when IFLA_ADDRESS is there (a tun: none).
+  if (d.noLinkAddress === true) return `    link/${d.linkTypeWord ?? linkTypeName(1, names)} `;
+  knownLinkLayer(d);
   if (d.kind === 'loopback') return `    link/${linkTypeName(772, names)} ${linkAddress(s, d)} brd 00:00:00:00:00:00`;
   return `    link/${linkTypeName(1, names)} ${linkAddress(s, d)} brd ff:ff:ff:ff:ff:ff`;
 }

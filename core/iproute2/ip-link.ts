@@ -7,7 +7,7 @@ import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
-import { derivedCarrierGap, linkChangeCarrier, stackedCarrierGap } from './ip-link-carrier.js';
+import { derivedCarrierGap, importedBridgeGap, linkChangeCarrier, stackedCarrierGap, unknownCarrierGap } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
 
 /** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
@@ -371,6 +371,11 @@ function linkSet(ctx: CommandContext, a: Args): void {
   let master: number | null | undefined;
   if (w.master !== undefined) master = w.master === null ? null : devIndex(ctx, w.master);
   const cur = ctx.snapshot.devices.get(ifindex);
+  // An imported master (a dump's `master`, kind 'other'): whether its driver takes the port
+  // (ndo_add_slave) and what the bridge's carrier becomes are not in the dump.
+  const newMaster = master === undefined || master === null ? undefined : ctx.snapshot.devices.get(master);
+  if (newMaster?.kind === 'other') notModelled(`ip link set master ${newMaster.name}: a device imported from a snapshot (its driver decides)`);
+  const oldMaster = master === undefined || cur?.master == null ? undefined : ctx.snapshot.devices.get(cur.master);
   const upBefore = cur?.up;
   const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false);
   const step = ctx.apply({
@@ -388,8 +393,9 @@ function linkSet(ctx: CommandContext, a: Args): void {
   });
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);
+  if (oldMaster?.kind === 'other' && after?.master !== oldMaster.ifindex) notModelled(importedBridgeGap(oldMaster));
   if (w.up !== null && after !== undefined && upBefore !== after.up) {
-    const gap = derivedCarrierGap(ctx.snapshot.devices, after) ?? stackedCarrierGap(ctx.snapshot.devices, after);
+    const gap = derivedCarrierGap(ctx.snapshot.devices, after) ?? stackedCarrierGap(ctx.snapshot.devices, after) ?? unknownCarrierGap(after);
     if (gap !== null) notModelled(gap);
   }
   if (w.carrier !== undefined) {
@@ -413,7 +419,7 @@ function linkDel(ctx: CommandContext, a: Args): void {
   const gone = ctx.snapshot.devices.get(ifindex);
   // veth_dellink(): the peer goes too, which an imported veth (kind 'other') does not know.
   const peer = gone?.kind === 'other' && gone.driver === 'veth' && gone.lower !== undefined ? ctx.snapshot.devices.get(gone.lower) : undefined;
-  const gap = gone === undefined ? null : peer !== undefined ? `ip link del of an imported veth: the kernel deletes its peer ${peer.name} too` : derivedCarrierGap(ctx.snapshot.devices, gone);
+  const gap = gone === undefined ? null : peer !== undefined ? `ip link del of an imported veth: the kernel deletes its peer ${peer.name} too` : derivedCarrierGap(ctx.snapshot.devices, gone, true);
   const step = ctx.apply({ type: 'link-del', ifindex });
   if (step.error !== null) failKernel(step.error);
   if (gap !== null) notModelled(gap);

@@ -7,7 +7,7 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
-import { dumpedGateway, formatRouteLine, oneline, routeJson, type RouteHide } from '../print/route-line.js';
+import { deadFlagUnknown, dumpedGateway, formatRouteLine, oneline, routeJson, type RouteHide } from '../print/route-line.js';
 import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
@@ -108,6 +108,11 @@ export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): vo
     // print_route() with show_details: nh_info of a nexthop-object route is not modelled.
     if (routes.some((r) => r.alias.info.nhid !== 0)) notModelled('ip -details route show with nexthop objects');
     f.hide = { ...f.hide, details: true };
+  }
+  // A linkdown nexthop's `dead` depends on ignore_routes_with_linkdown, which an imported state may not give.
+  for (const r of routes) {
+    const unknown = deadFlagUnknown(ctx.snapshot, r);
+    if (unknown !== null) notModelled(unknown);
   }
   if (opts.json) {
     const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide, undefined, ctx.names));

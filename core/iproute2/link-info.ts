@@ -9,6 +9,7 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { NetDevice } from '../snapshot/net-device.js';
 import type { LinkInfo, LinkTable } from '../print/link-json.js';
+import { qdiscOf } from '../snapshot/net-device.js';
 import { devFlags, linkAddress, operstate } from './ip-link-show.js';
 
 const ARPHRD_ETHER = 1;
@@ -22,12 +23,13 @@ export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
     name: d.name,
     flags: devFlags(s, d),
     mtu: d.mtu,
-    qdisc: d.everUp === true ? 'noqueue' : 'noop',
+    // Not knowable (null): the listings that print it call knownQdisc() first (ip-link-list.ts).
+    qdisc: qdiscOf(d) ?? '?',
     operstate: operstate(s, d),
     group: d.group,
     ifiType: lo ? ARPHRD_LOOPBACK : ARPHRD_ETHER,
-    address: linkAddress(s, d),
-    broadcast: lo ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff',
+    ...(d.noLinkAddress === true ? {} : { address: linkAddress(s, d), broadcast: lo ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff' }),
+    ...(d.linkTypeWord === undefined ? {} : { linkTypeWord: d.linkTypeWord }),
     txqlen: d.txqlen ?? 1000,
     ...(d.ifalias !== undefined ? { ifalias: d.ifalias } : {}),
     // veth_get_iflink(): the peer's ifindex (0, printed `@NONE`, once it is gone).
@@ -37,7 +39,10 @@ export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
         ? { link: d.lower ?? 0, kind: 'macvlan' }
         : d.kind === 'bridge'
           ? { kind: 'bridge' }
-          : {}),
+          : // An imported device's dumped IFLA_LINK (print_linkinfo(): NAME@LINK, as linkOf()).
+            d.kind === 'other' && d.lower !== undefined
+            ? { link: d.lower }
+            : {}),
     ...(d.master !== null ? { master: d.master } : {}),
   };
 }

@@ -49,6 +49,12 @@ export interface LinkInfo {
   readonly ifalias?: string;
   /** The link_type word of an imported device whose ARPHRD number the model does not know. */
   readonly linkTypeWord?: string;
+  /**
+   * A binary trace deleted the root qdisc of an up device whose default the model cannot
+   * tell (net.core.default_qdisc or mq; dev_activate() attaches it without a notification):
+   * `qdisc` is then not the kernel's (replay/link-table.ts linkAfterQdisc()).
+   */
+  readonly qdiscUnknown?: boolean;
   /** A replay of an ip monitor log cannot know txqlen and the alias now (replay/link-table.ts). */
   readonly unseen?: boolean;
 }

@@ -4,7 +4,7 @@
 
 import { formatIp4, formatPrefix } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { ignoreLinkdown } from '../snapshot/snapshot.js';
+import { ignoreLinkdown, ignoreLinkdownKnown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
@@ -43,6 +43,22 @@ interface NhView {
 
 function devName(s: FibSnapshot, i: number): string {
   return s.devices.get(i)?.name ?? `if${i}`;
+}
+
+/**
+ * Why the `dead` flag of a route's linkdown nexthop is not knowable (fib_nexthop_info(): a
+ * linkdown nexthop is dumped dead while ignore_routes_with_linkdown applies, a value an
+ * imported state may not give; printed as stored), or null.
+ */
+export function deadFlagUnknown(s: FibSnapshot, r: FibRoute): string | null {
+  const nhs = aliasNexthops(s, r.alias);
+  if (nhs === 'blackhole') return null;
+  for (const nh of nhs) {
+    if (nh.dead || !nh.linkdown || ignoreLinkdownKnown(s, nh.dev) !== null) continue;
+    const name = s.devices.get(nh.dev)?.name ?? `if${nh.dev}`;
+    return `the dead flag of a linkdown nexthop on ${name}: net.ipv4.conf.all/${name}.ignore_routes_with_linkdown are not known (an imported state without them)`;
+  }
+  return null;
 }
 
 /** fib_nexthop_info() flags of one nexthop, in print_rt_flags order. */

@@ -15,16 +15,16 @@ import type { FibEvent } from '../events/fib-event.js';
 import { notifiedEffects } from '../snapshot/info-changes.js';
 import { inetConfEvents, recordEvents } from './record-events.js';
 import { predictedNotifications } from './notification.js';
-import { linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js';
+import { linkAfterQdisc, linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js';
 import type { Queued, RecordQueue } from './record-queue.js';
 import { missingFindings, type PendingNotifications } from './pending-notifications.js';
-import { inferPromotion } from './promotion-inference.js';
+import { inferPromotion, unseenPromotion } from './promotion-inference.js';
 import { inferCompatMode } from './compat-mode-inference.js';
 import { withinWindow } from './burst-cause.js';
 import type { ReplayState } from './replay-state.js';
 import type { CheckFinding, RecordRole, ReplayStep } from './replay-step.js';
 
-/** A link record, a dump record or a full netconf: state events, no matching (their predictions wait). */
+/** A link record, a root qdisc, a dump record or a full netconf: state events, no matching (their predictions wait). */
 export function stateStep(st: ReplayState, pending: PendingNotifications, q: Queued): ReplayStep {
   const r = q.record;
   const events = recordEvents(r, st.snap, st.resolve);
@@ -42,6 +42,12 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
       if (peer !== null) st.links.set(peer.ifindex, peer);
       if (!st.monitorNames.has(r.ifindex) && r.name !== undefined) st.monitorNames.set(r.ifindex, r.name);
     }
+  }
+  if (r.kind === 'qdisc') {
+    // A root qdisc changes what `ip link` prints (no RTM_NEWLINK says it): link-table.ts.
+    const info = st.links.get(r.ifindex);
+    const next = info === undefined ? info : linkAfterQdisc(info, r);
+    if (next !== undefined && next !== info) st.links = new Map(st.links).set(r.ifindex, next);
   }
   const { applied, before, changes } = st.applyEvents(evs);
   if (r.kind === 'link' && r.op === 'new' && r.inetConf !== undefined) {
@@ -79,6 +85,10 @@ export function causeStep(st: ReplayState, pending: PendingNotifications, queue:
   for (const e of compat) notes.push(`inferred from the route notifications of its burst: ${e.type === 'net-sysctl' ? `${e.key} = ${e.value}` : e.type}`);
   const seen = inferred.promote;
   if (seen !== null) notes.push(`promote_secondaries not known: the records that follow show the secondaries ${seen ? 'promoted' : 'deleted'}`);
+  else if (inferred.events.length === 0) {
+    const unseen = unseenPromotion(st.snap, r, st.addrIfindex);
+    if (unseen !== null) notes.push(`not modelled: ${unseen}`);
+  }
   const all: FibEvent[] = [...compat, ...inferred.events, ...(seen === null ? events : events.map((e) => (e.type === 'addr-del' ? { ...e, promote: seen } : e)))];
   const { applied, before, changes, error } = st.applyEvents(all);
   st.metrics = st.metricsAfter(changes, r);

@@ -13,6 +13,7 @@
 // `ip address show`, and the `addr` array holds only `inet` entries.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { qdiscOf } from '../snapshot/net-device.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
@@ -92,7 +93,8 @@ function infoOf(v: ReplayView, ifindex: number): LinkInfo | undefined {
     name: d.name,
     flags: (d.kind === 'loopback' ? 0x8 : 0x1002) | up,
     mtu: d.mtu,
-    qdisc: d.everUp === true ? 'noqueue' : 'noop',
+    // A device the trace never described was made by the model's own events: derived.
+    qdisc: qdiscOf(d) ?? 'noop',
     operstate: !d.up ? 'DOWN' : d.kind === 'loopback' ? 'UNKNOWN' : d.carrier ? 'UP' : 'LOWERLAYERDOWN',
     group: d.group,
     ifiType: d.kind === 'loopback' ? 772 : 1,

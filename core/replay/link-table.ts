@@ -10,7 +10,9 @@
 
 import type { IpLink } from '../trace/ip-json.js';
 import { LINK_TYPE_NAMES } from '../uapi/rt-names.js';
-import type { LinkRecord } from '../trace/netlink-records.js';
+import type { LinkRecord, QdiscRecord } from '../trace/netlink-records.js';
+import { TC_H_ROOT } from '../uapi/rtnetlink.js';
+import { noQueueDriver } from '../snapshot/net-device.js';
 import { FLAG_WORDS, IFF_RUNNING, IFF_UP, type LinkInfo, type LinkTable } from '../print/link-json.js';
 
 // The link attributes and their printers live in ../print/link-json.ts (below the ip
@@ -104,6 +106,8 @@ export function linkFromRecord(r: LinkRecord, prev: LinkInfo | undefined): LinkI
     ...(address !== undefined ? { address } : {}),
     ...(broadcast !== undefined ? { broadcast } : {}),
     ...(ifalias !== undefined ? { ifalias } : {}),
+    // A record without IFLA_QDISC (ip monitor text) leaves an unknown qdisc unknown.
+    ...(r.qdisc === undefined && prev?.qdiscUnknown === true ? { qdiscUnknown: true } : {}),
   };
   if (binary || r.op !== 'new') return out;
   const unseen = prev === undefined || prev.unseen === true || sameVisible(prev, out);
@@ -149,4 +153,24 @@ export function withPeerIndex(l: LinkInfo, links: LinkTable): LinkInfo {
 function sameVisible(a: LinkInfo, b: LinkInfo): boolean {
   return a.name === b.name && a.flags === b.flags && a.mtu === b.mtu && a.qdisc === b.qdisc && a.operstate === b.operstate && a.group === b.group &&
     a.address === b.address && a.broadcast === b.broadcast && a.masterName === b.masterName && a.master === b.master && a.link === b.link && a.linkName === b.linkName;
+}
+
+/**
+ * The link after an RTM_NEWQDISC/DELQDISC. Only a root qdisc (tcm_parent TC_H_ROOT) is
+ * dev->qdisc, the `qdisc` of `ip link`; a new one is its TCA_KIND. A deleted root
+ * (qdisc_graft() with no new qdisc) leaves noop on a down device; on an up one
+ * dev_activate() attaches the default without a notification: noqueue for an IFF_NO_QUEUE
+ * driver (lo, veth, bridge, macvlan, vxlan: ../snapshot/net-device.ts), else
+ * net.core.default_qdisc, or mq on a multiqueue device, which the trace does not tell
+ * (`qdiscUnknown`, named where links are printed). Captured: adding a root qdisc notifies
+ * DELQDISC of the old one, then NEWQDISC; deleting it, one DELQDISC
+ * (test/fixtures/traces/17-root-qdisc).
+ */
+export function linkAfterQdisc(info: LinkInfo, r: QdiscRecord): LinkInfo {
+  if (r.parent !== TC_H_ROOT) return info;
+  const { qdiscUnknown: _was, ...known } = info;
+  if (r.op === 'new') return r.qdiscKind === undefined ? { ...info, qdiscUnknown: true } : { ...known, qdisc: r.qdiscKind };
+  if ((info.flags & IFF_UP) === 0) return { ...known, qdisc: 'noop' };
+  if (info.ifiType === 772 || (info.kind !== undefined && noQueueDriver(info.kind))) return { ...known, qdisc: 'noqueue' };
+  return { ...info, qdiscUnknown: true };
 }

@@ -225,6 +225,7 @@ export function recordNotifications(r: NetlinkRecord, resolve: ResolveDev, ifind
       return t === undefined ? [] : netconfFromRecord(r, t);
     }
     case 'link':
+    case 'qdisc':
       return [];
   }
 }

@@ -10,6 +10,7 @@ import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { AddrRecord, NetlinkRecord } from '../trace/netlink-records.js';
 import { inPrefix, parseIp4 } from '../net/ip4.js';
 import { IFA_F_SECONDARY } from '../uapi/if-addr.js';
+import { promotionGap, promotionUnknown } from '../devinet/inet-insert-ifa.js';
 import type { Queued, RecordQueue } from './record-queue.js';
 
 /**
@@ -70,4 +71,18 @@ export function inferPromotion(
     if (promoted || x.op === 'del') return NONE;
   }
   return NONE;
+}
+
+/**
+ * A primary's deletion whose secondaries the unknown promote_secondaries promotes or deletes,
+ * when the records that follow showed neither (inferPromotion() gave null: the trace ended,
+ * or the records fell outside the window): the gap, else null. The model then deletes them.
+ */
+export function unseenPromotion(snap: FibSnapshot, r: NetlinkRecord, addrIfindex: (r: AddrRecord) => number): string | null {
+  if (r.kind !== 'addr' || r.op !== 'del' || (r.flags & IFA_F_SECONDARY) !== 0) return null;
+  const ifindex = addrIfindex(r);
+  const local = parseIp4(r.local ?? '');
+  const prim = snap.devices.get(ifindex)?.addrs.find((a) => a.local === local && a.prefixlen === r.prefixlen && !a.secondary);
+  if (prim === undefined || !promotionUnknown(snap, ifindex, prim)) return null;
+  return `${promotionGap(snap, ifindex)}; the records that follow show neither a promotion nor the secondaries deleted (taken as deleted)`;
 }

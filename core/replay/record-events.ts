@@ -198,6 +198,9 @@ export function recordEvents(r: NetlinkRecord, s: FibSnapshot, resolve: ResolveD
     }
     case 'netconf':
       return netconfEvents(r, s, resolve);
+    case 'qdisc':
+      // Nothing the FIB reads: the link table follows it (cause-step.ts).
+      return [];
   }
 }
 

@@ -95,7 +95,7 @@ export class TraceReplayer {
 
   /** Feeds one record; returns the steps it completes. */
   push(r: TraceRecord): readonly ReplayStep[] {
-    if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop') return NO_STEPS;
+    if (r.kind !== 'link' && r.kind !== 'addr' && r.kind !== 'route' && r.kind !== 'rule' && r.kind !== 'netconf' && r.kind !== 'nexthop' && r.kind !== 'qdisc') return NO_STEPS;
     const seq = r.dump ? 0 : ++this.seq;
     this.queue.add(r, seq);
     if (this.queue.length <= this.st.lookahead) return NO_STEPS;
@@ -138,7 +138,7 @@ export class TraceReplayer {
     const q = this.queue.at(0);
     const r = q.record;
     const st = this.st;
-    if (r.kind === 'link' || q.seq === 0 || (r.kind === 'netconf' && netconfIsFull(r))) {
+    if (r.kind === 'link' || r.kind === 'qdisc' || q.seq === 0 || (r.kind === 'netconf' && netconfIsFull(r))) {
       this.queue.shift();
       return [stateStep(st, this.pending, q)];
     }

@@ -86,5 +86,8 @@ export function recordSummary(r: NetlinkRecord, names: DevName): string {
       }
       return out;
     }
+    case 'qdisc':
+      // tc monitor's words: "qdisc KIND HANDLE: dev NAME root" (parent TC_H_ROOT).
+      return `[QDISC] ${del}${r.qdiscKind ?? '?'} ${(r.handle >>> 16).toString(16)}: dev ${devOf(names, r.ifindex, undefined)} ${r.parent === 0xffffffff ? 'root' : `parent ${(r.parent >>> 16).toString(16)}:${(r.parent & 0xffff).toString(16)}`}`;
   }
 }

@@ -60,6 +60,16 @@ export class DevconfAssume {
     return this.ask(`dev:${dev.ifindex}:${key}`, [unknownName(dev.name, key)], [0, 1]) !== 0;
   }
 
+  /**
+   * IN_DEV_IGNORE_ROUTES_WITH_LINKDOWN(dev) where ignoreLinkdownKnown() could not tell (a
+   * linkdown nexthop met by fib_lookup_good_nhc()): all OR dev, the unknown ones assumed.
+   */
+  ignoreLinkdown(s: FibSnapshot, ifindex: number): boolean {
+    const dev = s.devices.get(ifindex);
+    if (dev === undefined) return false;
+    return this.orconf(s, dev, 'ignore_routes_with_linkdown');
+  }
+
   /** Whether any assumption was asked for (an answer that read no unknown value). */
   get complete(): boolean {
     return this.need === null;

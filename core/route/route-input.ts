@@ -66,7 +66,7 @@ function tclassidUsers(s: FibSnapshot, a: DevconfAssume): boolean {
 const INPUT_UID = 0;
 
 /** Whether two outcomes of one request are the same answer. */
-function sameOutcome(x: RouteGetOutcome, y: RouteGetOutcome): boolean {
+export function sameOutcome(x: RouteGetOutcome, y: RouteGetOutcome): boolean {
   return JSON.stringify(x) === JSON.stringify(y);
 }
 
@@ -142,7 +142,7 @@ function fibValidateSource(s: FibSnapshot, a: DevconfAssume, pkt: SourceCheck, o
     ...(dissect ? { proto: pkt.proto, sport: pkt.dport, dport: pkt.sport } : {}),
   });
   const lastResort = rpf !== 0 ? null : PASS;
-  const rev = fibLookup(s, flow);
+  const rev = fibLookup(s, flow, { linkdownUnknown: (dev) => a.ignoreLinkdown(s, dev) });
   if (!rev.ok) return lastResort;
   const res = rev.res;
   if (res.type !== 'unicast' && (res.type !== 'local' || !a.orconf(s, inDev, 'accept_local'))) return null;
@@ -233,7 +233,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
     dport: req.dport,
   });
   const gap = hasTclassidUsers(s) ? { gap: ITAG_GAP } : {};
-  const out = fibLookup(s, flow);
+  const out = fibLookup(s, flow, { linkdownUnknown: (dev) => a.ignoreLinkdown(s, dev) });
   if (!out.ok) return { ok: false, errno: a.conf(inDev, 'forwarding') ? out.errno : 'EHOSTUNREACH' };
   const res = out.res;
   const base: RouteGetAnswer = {

@@ -18,7 +18,8 @@ import { makeFlow, LEGACY_TOS_MASK, LOOPBACK_IFINDEX, type Flow } from '../net/f
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_TABLE_LOCAL, type RouteType } from '../uapi/rtnetlink.js';
 import { fibResultPrefsrc } from './prefsrc.js';
 import { fibMatchOf, NO_FLAGS, outputAnswer, selectPath, type CacheFlags, type HashNote, type RouteGetOutcome, type RouteGetRequest } from './route-get-answer.js';
-import { routeInput } from './route-input.js';
+import { routeInput, sameOutcome } from './route-input.js';
+import { explore, type DevconfAssume } from './devconf-assume.js';
 
 export type { CacheFlags, RouteGetAnswer, RouteGetFibMatch, RouteGetOutcome, RouteGetRequest } from './route-get-answer.js';
 
@@ -63,8 +64,15 @@ interface GapNote {
 
 /** The output path (a locally generated packet); an answer that depended on an unknown value carries the gap. */
 function routeOutput(s: FibSnapshot, req: RouteGetRequest, note?: HashNote): RouteGetOutcome {
+  // Under every value of an unknown ignore_routes_with_linkdown the lookup met (explore()):
+  // a gap only when the answers differ.
+  const r = explore((a) => routeOutputNoted(s, req, a, note), sameOutcome);
+  return 'gap' in r ? { ok: false, errno: 'EINVAL', gap: r.gap } : r.value;
+}
+
+function routeOutputNoted(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, note?: HashNote): RouteGetOutcome {
   const g: GapNote = { why: null };
-  const out = routeOutputSlow(s, req, g, note);
+  const out = routeOutputSlow(s, req, g, a, note);
   if (g.why === null) return out;
   if (!out.ok) return { ...out, gap: out.gap ?? g.why };
   return out.answer.gap !== undefined ? out : { ok: true, answer: { ...out.answer, gap: g.why } };
@@ -76,7 +84,7 @@ function picked(g: GapNote, a: SelectedAddr): Ip4 {
   return a.addr;
 }
 
-function routeOutputSlow(s: FibSnapshot, req: RouteGetRequest, g: GapNote, note?: HashNote): RouteGetOutcome {
+function routeOutputSlow(s: FibSnapshot, req: RouteGetRequest, g: GapNote, a: DevconfAssume, note?: HashNote): RouteGetOutcome {
   const flow = makeFlow({
     daddr: req.dst,
     saddr: req.src,
@@ -118,7 +126,7 @@ function routeOutputSlow(s: FibSnapshot, req: RouteGetRequest, g: GapNote, note?
     const a = outputAnswer(s, req, flow, null, 'local', LOOPBACK_IFINDEX, src, { ...NO_FLAGS, local: true });
     return a;
   }
-  const out = fibLookup(s, flow);
+  const out = fibLookup(s, flow, { linkdownUnknown: (dev) => a.ignoreLinkdown(s, dev) });
   if (!out.ok) {
     if (req.oif !== 0) {
       // "Apparently, routing tables are wrong. Assume, that the destination is on link."
@@ -131,7 +139,7 @@ function routeOutputSlow(s: FibSnapshot, req: RouteGetRequest, g: GapNote, note?
   // inet_rtm_getroute(): fibmatch still makes the route first (__mkroute_output()'s refusals
   // stand), then prints the FIB entry with the route's own type (fri.type = rt->rt_type:
   // `broadcast default …` for 255.255.255.255 through a default route).
-  if (req.fibmatch) return fibMatchOf(res, routeOutputSlow(s, { ...req, fibmatch: false }, g, note));
+  if (req.fibmatch) return fibMatchOf(res, routeOutputSlow(s, { ...req, fibmatch: false }, g, a, note));
   if (res.type === 'local') {
     if (saddr === 0) saddr = res.alias.info.prefsrc !== 0 ? res.alias.info.prefsrc : req.dst;
     return finish(s, req, flow, res, 'local', LOOPBACK_IFINDEX, saddr, { ...NO_FLAGS, local: true });

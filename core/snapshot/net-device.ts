@@ -67,6 +67,19 @@ export interface NetDevice {
   readonly lower?: number;
   /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
   readonly everUp?: boolean;
+  /**
+   * The root qdisc's kind (dev->qdisc, IFLA_QDISC) of a device imported from a dump: a
+   * string as dumped (and as dev_activate() left it since), null when the kernel's is not
+   * knowable (see qdiscOnOpen()). Undefined for a device the model made: derived from
+   * everUp (qdiscOf()).
+   */
+  readonly qdisc?: string | null;
+  /** Imported (kind 'other'): the dump's link_type word when not `ether` (`none` for a tun). */
+  readonly linkTypeWord?: string;
+  /** Imported (kind 'other'): the dump had no address (IFLA_ADDRESS absent: dev->addr_len 0, a tun). */
+  readonly noLinkAddress?: boolean;
+  /** Imported down (kind 'other'): its carrier once up is its driver's, not in the dump; cleared by a carrier change seen. */
+  readonly carrierUnknown?: boolean;
   /** bridge: the MTU was set by the user (BROPT_MTU_SET_BY_USER): ports no longer adjust it. */
   readonly mtuSetByUser?: boolean;
   /** linkwatch has set operstate (a carrier change was seen): UP/DOWN, no longer UNKNOWN (display only). */
@@ -97,4 +110,41 @@ export function ifaByPrefix(dev: NetDevice, prefix: Ip4, prefixlen: number): InI
 
 function maskBits(len: number): number {
   return len <= 0 ? 0 : len >= 32 ? 0xffffffff : (0xffffffff << (32 - len)) >>> 0;
+}
+
+/**
+ * Drivers that set IFF_NO_QUEUE, checked in a namespace of Linux 6.18 (`ip link` after the
+ * first `up`: qdisc noqueue): loopback_setup(), veth_setup(), br_dev_setup(),
+ * macvlan_common_setup(), vxlan_setup(); and dummy_setup() (the model's dummy kind). tun,
+ * tap and ifb get net.core.default_qdisc instead (pfifo_fast there).
+ */
+const NO_QUEUE_DRIVERS: ReadonlySet<string> = new Set(['veth', 'bridge', 'macvlan', 'vxlan', 'dummy']);
+
+/**
+ * The qdisc kind iproute2 prints for the device (rtnl_fill_ifinfo(): dev->qdisc->ops->id),
+ * or null when it is not knowable. A device the model made has IFF_NO_QUEUE (every model
+ * kind does): `noop` until its first open, `noqueue` from then on (dev_deactivate() keeps
+ * dev->qdisc).
+ */
+export function qdiscOf(d: NetDevice): string | null {
+  if (d.qdisc !== undefined) return d.qdisc;
+  return d.everUp === true ? 'noqueue' : 'noop';
+}
+
+/**
+ * dev_activate() on open (net/sched/sch_generic.c): only a device whose qdisc is noop gets
+ * one, attach_default_qdiscs(): noqueue for an IFF_NO_QUEUE driver, otherwise
+ * net.core.default_qdisc (mq first on a multiqueue device): for an imported device whose
+ * driver does not say IFF_NO_QUEUE, what the host's sysctl and queue count make, which a
+ * dump does not tell (null). Every other qdisc stays as it was.
+ */
+export function qdiscOnOpen(d: NetDevice): string | null | undefined {
+  if (d.qdisc === undefined || d.qdisc !== 'noop') return d.qdisc;
+  if (d.kind === 'loopback' || noQueueDriver(d.kind) || (d.kind === 'other' && d.driver !== undefined && noQueueDriver(d.driver))) return 'noqueue';
+  return null;
+}
+
+/** Whether a driver (IFLA_INFO_KIND, or a model kind) sets IFF_NO_QUEUE: its default qdisc is noqueue. */
+export function noQueueDriver(kind: string): boolean {
+  return NO_QUEUE_DRIVERS.has(kind);
 }

@@ -163,7 +163,24 @@ export function deviceByName(s: FibSnapshot, name: string): NetDevice | undefine
   return undefined;
 }
 
-/** The effective ignore_routes_with_linkdown of a device (IN_DEV_IGNORE_ROUTES_WITH_LINKDOWN: all OR dev). */
+/**
+ * IN_DEV_IGNORE_ROUTES_WITH_LINKDOWN() (all OR dev), or null when it depends on a value an
+ * imported state does not give (devconf.ts `unknown`: a trace without before.json).
+ */
+export function ignoreLinkdownKnown(s: FibSnapshot, ifindex: number): boolean | null {
+  const d = s.devices.get(ifindex);
+  if (d === undefined) return false;
+  const all = s.confAll.unknown.has('ignore_routes_with_linkdown') ? null : s.confAll.values.ignore_routes_with_linkdown !== 0;
+  const dev = d.conf.unknown.has('ignore_routes_with_linkdown') ? null : d.conf.values.ignore_routes_with_linkdown !== 0;
+  if (all === true || dev === true) return true;
+  return all === null || dev === null ? null : false;
+}
+
+/**
+ * The effective ignore_routes_with_linkdown of a device (IN_DEV_IGNORE_ROUTES_WITH_LINKDOWN:
+ * all OR dev), an unknown value taken as stored (0): for the reducer's own bookkeeping
+ * (fib_rebalance()); answers read ignoreLinkdownKnown() and name what they cannot know.
+ */
 export function ignoreLinkdown(s: FibSnapshot, ifindex: number): boolean {
   const d = s.devices.get(ifindex);
   if (d === undefined) return false;

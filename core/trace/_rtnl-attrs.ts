@@ -9,7 +9,7 @@ import {
   RTA_DST, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_METRICS, RTA_MULTIPATH, RTA_NH_ID, RTA_OIF,
   RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_VIA, RTM_DELADDR, RTM_DELLINK, RTM_DELNETCONF,
   RTM_DELNEXTHOP, RTM_DELROUTE, RTM_DELRULE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF,
-  RTM_NEWNEXTHOP, RTM_NEWROUTE, RTM_NEWRULE,
+  RTM_NEWNEXTHOP, RTM_NEWROUTE, RTM_NEWRULE, RTM_NEWQDISC, RTM_DELQDISC, TCA_KIND,
 } from '../uapi/rtnetlink.js';
 import type { NetlinkRecord, Timestamp } from './netlink-records.js';
 import { RTAX_NAMES } from '../uapi/rt-names.js';
@@ -102,6 +102,7 @@ export function fixedHeaderSize(type: number): number | undefined {
     case RTM_NEWRULE: case RTM_DELRULE: return 12; // fib_rule_hdr
     case RTM_NEWNETCONF: case RTM_DELNETCONF: return 1; // netconfmsg (attributes at 4)
     case RTM_NEWNEXTHOP: case RTM_DELNEXTHOP: return 8; // nhmsg
+    case RTM_NEWQDISC: case RTM_DELQDISC: return 20; // tcmsg
     default: return undefined;
   }
 }
@@ -109,7 +110,7 @@ export function fixedHeaderSize(type: number): number | undefined {
 export const FIXED_HEADER_NAMES: Readonly<Record<number, string>> = {
   16: 'ifinfomsg', 17: 'ifinfomsg', 20: 'ifaddrmsg', 21: 'ifaddrmsg', 24: 'rtmsg', 25: 'rtmsg',
   32: 'fib_rule_hdr', 33: 'fib_rule_hdr', 80: 'netconfmsg', 81: 'netconfmsg', 104: 'nhmsg',
-  105: 'nhmsg',
+  105: 'nhmsg', 36: 'tcmsg', 37: 'tcmsg',
 };
 
 /** { NAME: number } -> { number: 'NAME' }: a name table from the constants themselves. */
@@ -128,6 +129,7 @@ const ATTR_NAMES: Readonly<Record<string, Readonly<Record<number, string>>>> = {
   RTAX: Object.fromEntries(RTAX_NAMES.flatMap((n, i) => (n === undefined ? [] : [[i, `RTAX_${n.toUpperCase()}`]]))),
   FRA: byNumber({ FRA_DST, FRA_SRC, FRA_IIFNAME, FRA_GOTO, FRA_PRIORITY, FRA_FWMARK, FRA_FLOW, FRA_TUN_ID, FRA_SUPPRESS_IFGROUP, FRA_SUPPRESS_PREFIXLEN, FRA_TABLE, FRA_FWMASK, FRA_OIFNAME, FRA_L3MDEV, FRA_UID_RANGE, FRA_PROTOCOL, FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE, FRA_DSCP, FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK }),
   NETCONFA: byNumber({ NETCONFA_IFINDEX, NETCONFA_FORWARDING, NETCONFA_RP_FILTER, NETCONFA_MC_FORWARDING, NETCONFA_PROXY_NEIGH, NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN, NETCONFA_INPUT, NETCONFA_BC_FORWARDING }),
+  TCA: byNumber({ TCA_KIND }),
   NHA: byNumber({ NHA_ID, NHA_GROUP, NHA_GROUP_TYPE, NHA_BLACKHOLE, NHA_OIF, NHA_GATEWAY, NHA_FDB }),
 };
 
@@ -140,6 +142,7 @@ export function attrSpace(type: number): string {
     case RTM_NEWRULE: case RTM_DELRULE: return 'FRA';
     case RTM_NEWNETCONF: case RTM_DELNETCONF: return 'NETCONFA';
     case RTM_NEWNEXTHOP: case RTM_DELNEXTHOP: return 'NHA';
+    case RTM_NEWQDISC: case RTM_DELQDISC: return 'TCA';
     default: return 'attribute';
   }
 }

@@ -16,14 +16,16 @@
 // `decodeMessage`, which never throws.
 //
 // One module per message family: _rtnl-decode-link.ts (link, addr, netconf),
-// _rtnl-decode-route.ts (route, nexthop), _rtnl-decode-rule.ts (rule).
+// _rtnl-decode-route.ts (route, nexthop), _rtnl-decode-rule.ts (rule), _rtnl-decode-qdisc.ts
+// (root qdiscs: the `qdisc` of a link).
 
 import { nlmsgTypeName } from './netlink-records.js';
-import { RTM_DELADDR, RTM_DELLINK, RTM_DELNETCONF, RTM_DELROUTE, RTM_DELRULE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWROUTE, RTM_NEWRULE } from '../uapi/rtnetlink.js';
+import { RTM_DELADDR, RTM_DELLINK, RTM_DELNETCONF, RTM_DELQDISC, RTM_DELROUTE, RTM_DELRULE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWQDISC, RTM_NEWROUTE, RTM_NEWRULE } from '../uapi/rtnetlink.js';
 import { type DecodeOutcome, type DecodeResult, FIXED_HEADER_NAMES, Fault, isDecodeFailure, type FrameMeta, NLMSG_HDRLEN, Reader, SHARED_READER, align4, attrName, attrSpace, fixedHeaderSize } from './_rtnl-attrs.js';
 import { decodeAddr, decodeLink, decodeNetconf } from './_rtnl-decode-link.js';
 import { decodeNexthop, decodeRoute } from './_rtnl-decode-route.js';
 import { decodeRule } from './_rtnl-decode-rule.js';
+import { decodeQdisc } from './_rtnl-decode-qdisc.js';
 
 export { decodeRoute } from './_rtnl-decode-route.js';
 
@@ -75,6 +77,7 @@ export function decodeRecord(
       case RTM_NEWROUTE: case RTM_DELROUTE: return decodeRoute(r, meta);
       case RTM_NEWRULE: case RTM_DELRULE: return unwrap(decodeRule(r, meta));
       case RTM_NEWNETCONF: case RTM_DELNETCONF: return unwrap(decodeNetconf(r, meta));
+      case RTM_NEWQDISC: case RTM_DELQDISC: return unwrap(decodeQdisc(r, meta));
       default: return unwrap(decodeNexthop(r, meta));
     }
   } catch (e) {

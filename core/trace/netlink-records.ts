@@ -191,6 +191,23 @@ export interface EndRecord {
   readonly stats: TraceStats;
 }
 
+/**
+ * RTM_NEWQDISC / RTM_DELQDISC (tcmsg, tc_fill_qdisc()): what `ip link` prints as `qdisc` is
+ * the root one's TCA_KIND (parent TC_H_ROOT); binary only (ip monitor does not show qdiscs).
+ */
+export interface QdiscRecord extends RecordMeta {
+  readonly kind: 'qdisc';
+  readonly op: Op;
+  /** tcm_ifindex. */
+  readonly ifindex: number;
+  /** tcm_handle. */
+  readonly handle: number;
+  /** tcm_parent: TC_H_ROOT (0xffffffff) for a root qdisc. */
+  readonly parent: number;
+  /** TCA_KIND; absent when the message had none. */
+  readonly qdiscKind?: string;
+}
+
 /** Everything a reader can deliver. */
 export type TraceRecord =
   | TimestampRecord
@@ -200,6 +217,7 @@ export type TraceRecord =
   | RuleRecord
   | NetconfRecord
   | NexthopRecord
+  | QdiscRecord
   | SkippedRecord
   | TraceError
   | EndRecord;
@@ -211,7 +229,8 @@ export type NetlinkRecord =
   | RouteRecord
   | RuleRecord
   | NetconfRecord
-  | NexthopRecord;
+  | NexthopRecord
+  | QdiscRecord;
 
 /** True for link/addr/route/rule/netconf/nexthop records. */
 export function isNetlinkRecord(r: TraceRecord): r is NetlinkRecord {
@@ -222,6 +241,7 @@ export function isNetlinkRecord(r: TraceRecord): r is NetlinkRecord {
     case 'rule':
     case 'netconf':
     case 'nexthop':
+    case 'qdisc':
       return true;
     case 'timestamp':
     case 'skipped':

@@ -5,7 +5,7 @@
 
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { ignoreLinkdown } from '../snapshot/snapshot.js';
+import { ignoreLinkdown, ignoreLinkdownKnown } from '../snapshot/snapshot.js';
 import type { FibAlias } from '../snapshot/fib-info.js';
 import { tableAliases, type FibTable } from '../snapshot/fib-table.js';
 import { fibPropsError, RT_TABLE_LOCAL, RT_TABLE_MAIN, type RouteType } from '../uapi/rtnetlink.js';
@@ -50,6 +50,12 @@ export type LookupOutcome = { readonly ok: true; readonly res: FibResult } | { r
 export interface LookupFlags {
   /** FIB_LOOKUP_IGNORE_LINKSTATE: linkdown nexthops count as good even where ignore_routes_with_linkdown applies. */
   readonly ignoreLinkstate?: boolean;
+  /**
+   * The value to take for a device whose ignore_routes_with_linkdown is not known (an
+   * imported state): the caller's assumption (route/devconf-assume.ts), which records that
+   * the answer read it. Without it the stored value (0) is taken.
+   */
+  readonly linkdownUnknown?: (dev: number) => boolean;
 }
 
 /** The nexthops of a route, resolving a nexthop object (group members in order). */
@@ -97,7 +103,10 @@ function lookupView(s: FibSnapshot, tableId: number): FibTable[] | undefined {
 /** fib_lookup_good_nhc(). */
 function goodNh(s: FibSnapshot, nh: ResolvedNh, flow: Flow, flags: LookupFlags): boolean {
   if (nh.dead) return false;
-  if (nh.linkdown && !flags.ignoreLinkstate && ignoreLinkdown(s, nh.dev)) return false;
+  if (nh.linkdown && !flags.ignoreLinkstate) {
+    const known = ignoreLinkdownKnown(s, nh.dev);
+    if (known ?? (flags.linkdownUnknown !== undefined ? flags.linkdownUnknown(nh.dev) : ignoreLinkdown(s, nh.dev))) return false;
+  }
   if (flow.oif !== 0 && flow.oif !== nh.dev) return false;
   return true;
 }

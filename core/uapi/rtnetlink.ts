@@ -31,6 +31,13 @@ export const RTM_NEWRULE = 32;
 export const RTM_DELRULE = 33;
 export const RTM_NEWNETCONF = 80;
 export const RTM_DELNETCONF = 81;
+/** Traffic control (include/uapi/linux/rtnetlink.h): a qdisc added, changed or deleted (tc_modify_qdisc(), tc_get_qdisc()). */
+export const RTM_NEWQDISC = 36;
+export const RTM_DELQDISC = 37;
+/** tcmsg.tcm_parent of a root qdisc (include/uapi/linux/pkt_sched.h). */
+export const TC_H_ROOT = 0xffffffff;
+/** TCA_KIND: the qdisc's ops->id (`pfifo`, `noqueue`, `fq_codel` …). */
+export const TCA_KIND = 1;
 export const RTM_NEWNEXTHOP = 104;
 export const RTM_DELNEXTHOP = 105;
 /** RTM_MAX of Linux 6.18 (after RTM_GETTUNNEL 122): types above it are not rtnetlink. */

@@ -141,7 +141,7 @@ test('unknown attribute types and unmodelled rtnetlink types are skipped, not er
   const bytes = concatBytes(
     tstamp(e, 1, 0),
     tstamp(e, 2, 0),
-    nlmsg(e, 36, new Uint8Array(20)), // RTM_NEWQDISC
+    nlmsg(e, 40, new Uint8Array(20)), // RTM_NEWTCLASS
     tstamp(e, 3, 0),
     nlmsg(e, 24, concatBytes(rtmsg(e, { dstLen: 8 }), attr(e, 99, u32(e, 7)), attr(e, 1, ipv4('10.0.0.0')), attr(e, 0x8000 | 77, new Uint8Array(0)))),
   );
@@ -149,7 +149,7 @@ test('unknown attribute types and unmodelled rtnetlink types are skipped, not er
   const end = last(rs);
   assert.ok(end.kind === 'end');
   assert.equal(end.stats.errors, 0);
-  assert.deepEqual(end.stats.skipped, { RTM_NEWQDISC: 1 });
+  assert.deepEqual(end.stats.skipped, { RTM_NEWTCLASS: 1 });
   const route = rs.find((r) => r.kind === 'route');
   assert.ok(route !== undefined && route.kind === 'route');
   assert.equal(route.dst, '10.0.0.0');

@@ -10,7 +10,9 @@ import { tableAliases, type FibTable } from '../../core/snapshot/fib-table.js';
 import { aliasHash, sameAlias } from '../../core/snapshot/alias-sig.js';
 import { fibPropsError, RT_SCOPE_LINK, type RouteType } from '../../core/uapi/rtnetlink.js';
 import type { Errno } from '../../core/uapi/errno.js';
-import { ignoreLinkdown } from '../../core/snapshot/snapshot.js';
+import { ignoreLinkdown, ignoreLinkdownKnown } from '../../core/snapshot/snapshot.js';
+import { inDevOrconf } from '../../core/snapshot/devconf.js';
+import { localnetGap } from '../../core/snapshot/select-addr.js';
 import { nhSaddr, type NhSaddr } from '../../core/route/nh-saddr.js';
 import { nhGw4 } from '../../core/route/prefsrc.js';
 import { outputTclassid, type OutputTclassid } from '../../core/route/rt-class-tag.js';
@@ -36,6 +38,11 @@ export type CompiledAnswer =
       readonly devUp: boolean;
       /** A loopback source is EINVAL on this device (route_localnet 0, not a loopback). */
       readonly localnetStrict: boolean;
+      /**
+       * route_localnet of the output device is not known (an imported state): a loopback
+       * source is then a named gap, as route-output.ts finish() names it.
+       */
+      readonly localnetUnknown?: string;
       /** The nexthop's gateway when its scope is link (rt_fill_info() prints it), else null. */
       readonly gateway: Ip4 | null;
       /** The nexthop's IPv6 gateway (RTA_VIA) when its scope is link; absent otherwise. */
@@ -167,6 +174,10 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
   const nhs = aliasNexthops(s, alias);
   if (nhs === 'blackhole') return { kind: 'error', errno: 'EINVAL' };
   const nh = nhs.find((n: ResolvedNh) => !n.dead && !(n.linkdown && ignoreLinkdown(s, n.dev)));
+  // fib_lookup_good_nhc() read an ignore_routes_with_linkdown the imported state does not
+  // give (taken as stored, 0): the answer is named, as routeGet() names it.
+  const linkdownRead = nhs.find((n: ResolvedNh) => !n.dead && n.linkdown && ignoreLinkdownKnown(s, n.dev) === null && (nh === undefined || nhs.indexOf(n) <= nhs.indexOf(nh)));
+  const linkdownGap = linkdownRead === undefined ? undefined : `an answer that depends on values the model does not know: net.ipv4.conf.all/${s.devices.get(linkdownRead.dev)?.name ?? linkdownRead.dev}.ignore_routes_with_linkdown (not in the imported state)`;
   if (nh === undefined) return null;
   // fib_result_prefsrc(): prefsrc, else the nexthop's nh_saddr (nh-saddr.ts); local routes
   // use prefsrc or the destination (ip_route_output_key_hash_rcu()).
@@ -177,6 +188,7 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
   // ip_route_output_key_hash_rcu(): a local result goes out through lo.
   const dev = local ? LOOPBACK_IFINDEX : nh.dev;
   const out = s.devices.get(dev);
+  const localnet = out === undefined || out.kind === 'loopback' ? true : inDevOrconf(s.confAll, out.conf, 'route_localnet');
   const saddr: NhSaddr = info.prefsrc !== 0 || local ? { addr: info.prefsrc } : nhSaddr(s, info, nhs.indexOf(nh), nh.dev, nhGw4(nh));
   return {
     kind: 'route',
@@ -185,8 +197,9 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
     devExists: out !== undefined,
     loopbackDev: out?.kind === 'loopback',
     devUp: out?.up === true,
-    // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or conf/all's.
-    localnetStrict: out !== undefined && out.conf.values.route_localnet === 0 && s.confAll.values.route_localnet === 0 && out.kind !== 'loopback',
+    // IN_DEV_ROUTE_LOCALNET() is IN_DEV_ORCONF(): the device's value or conf/all's (null: not known).
+    localnetStrict: localnet === false,
+    ...(localnet === null ? { localnetUnknown: localnetGap(s, dev) } : {}),
     gateway: nh.gw !== null && nh.scope === RT_SCOPE_LINK ? nh.gw : null,
     ...(nh.gw6 !== undefined && nh.scope === RT_SCOPE_LINK ? { gateway6: nh.gw6 } : {}),
     src: saddr.addr,
@@ -196,6 +209,6 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
     nhFlow: nh.tclassid ?? 0,
     // rt_set_nexthop() for a route __mkroute_output() caches (rt-class-tag.ts).
     cachedFlow: outputTclassid(s, nh.tclassid ?? 0, 0, true, { table: info.tbId, nexthopObject: info.nhid !== 0 }),
-    ...(saddr.gap === undefined ? {} : { gap: saddr.gap }),
+    ...(saddr.gap !== undefined ? { gap: saddr.gap } : linkdownGap !== undefined ? { gap: linkdownGap } : {}),
   };
 }

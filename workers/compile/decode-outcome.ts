@@ -28,6 +28,8 @@ export type CompiledOutcome =
       readonly loopbackDev: boolean;
       readonly devUp: boolean;
       readonly localnetStrict: boolean;
+      /** route_localnet not known: a loopback source is a named gap (answer-table.ts). */
+      readonly localnetUnknown?: string;
       /** The answering prefix is shorter than /4 (a multicast destination then has no fib_info). */
       readonly short: boolean;
       readonly metrics: FibMetrics | null;
@@ -57,6 +59,7 @@ export function outcomeOf(answers: readonly CompiledAnswer[], w: WalkResult): Co
     loopbackDev: a.loopbackDev,
     devUp: a.devUp,
     localnetStrict: a.localnetStrict,
+    ...(a.localnetUnknown === undefined ? {} : { localnetUnknown: a.localnetUnknown }),
     short: w.plen < 4,
     metrics: a.metrics,
     nhFlow: a.nhFlow,
@@ -108,6 +111,7 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
   // Since 5.3 ("Allow 0.0.0.0/8 as a valid address range") a 0.x destination is no martian.
   const saddr = o.srcIsDst ? dst : o.src;
   if (o.localnetStrict && isLoopback(saddr)) return { ok: false, errno: 'EINVAL' };
+  if (o.localnetUnknown !== undefined && isLoopback(saddr)) return { ok: false, errno: 'EINVAL', gap: o.localnetUnknown };
   let type = o.type;
   if (isLbcast(dst)) type = 'broadcast';
   else if (isMulticast(dst)) type = 'multicast';
