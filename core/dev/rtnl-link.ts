@@ -75,7 +75,28 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
     ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
+    ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
   };
+}
+
+/** IFF_POINTOPOINT, IFF_NOARP, IFF_MULTICAST, IFF_BROADCAST: the dev->flags bits a tun or tap device is made with. */
+const IFF_BROADCAST = 0x2;
+const IFF_POINTOPOINT = 0x10;
+const IFF_NOARP = 0x80;
+const IFF_MULTICAST = 0x1000;
+
+/**
+ * What tun_set_iff() makes of a new persistent device (drivers/net/tun.c): tun_net_init()
+ * gives a tun IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST, no link-layer address
+ * (ARPHRD_NONE: `link/none`) and tx_queue_len 500, a tap ether_setup() (a random address);
+ * `ip tuntap add` closes the file after TUNSETPERSIST, so no queue is attached and
+ * tun_detach() has turned the carrier off; the root qdisc is noop until the first open.
+ */
+function tunDevice(t: 'tun' | 'tap'): Partial<NetDevice> {
+  const flags = t === 'tun' ? IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST : IFF_BROADCAST | IFF_MULTICAST;
+  const base = { tun: t, carrier: false, qdisc: 'noop' };
+  if (t === 'tap') return base;
+  return { ...base, userFlags: { mask: IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST | IFF_BROADCAST, value: flags }, txqlen: 500, linkTypeWord: 'none', noLinkAddress: true };
 }
 
 /** rtnl_newlink(): register (a veth's peer first), then bring up what was asked up. */

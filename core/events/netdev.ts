@@ -26,6 +26,13 @@ export interface LinkSpec {
    * kernel (IFLA_LINK: a veth's peer, a macvlan's or vlan's lower device), when known.
    */
   readonly lower?: number;
+  /**
+   * A persistent tun or tap device made by `ip tuntap add` (tun_set_iff() in
+   * drivers/net/tun.c, with driver 'tun'): tun_net_init() sets a tun's IFF_POINTOPOINT |
+   * IFF_NOARP | IFF_MULTICAST, ARPHRD_NONE and a queue of 500, a tap's ether_setup(); no
+   * process has it open, so its carrier is off (tun_detach() of the last queue).
+   */
+  readonly tun?: 'tun' | 'tap';
   /** For a device of kind 'other': its root qdisc's kind as a dump printed it (IFLA_QDISC: `noqueue`, `fq_codel`, `mq` …); null when the dump had none. */
   readonly qdisc?: string | null;
   /** IFLA_ADDRESS given by the user, bytes as `aa:bb:…` (the driver's validate checks length and kind). */

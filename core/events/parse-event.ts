@@ -71,6 +71,7 @@ const linkSpec = obj({
   driver: optional(str),
   lower: optional(uint()),
   qdisc: optional(nullable(str)),
+  tun: optional(oneOf('tun', 'tap')),
   address: optional(lladdrBytes),
   txqlen: optional(int),
   flags: optional(obj({ mask: uint(), value: uint() })),

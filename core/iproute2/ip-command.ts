@@ -12,6 +12,7 @@ import { ipLink } from './ip-link.js';
 import { ipRule } from './ip-rule.js';
 import { ipNetconf } from './ip-netconf-nexthop.js';
 import { ipNexthop } from './ip-nexthop.js';
+import { ipTuntap } from './ip-tuntap.js';
 import { sysctlCmd } from './sysctl-procps.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Step } from '../reduce/reduce.js';
@@ -206,6 +207,10 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
       return ipNetconf(ctx, opts, rest);
     case 'nexthop':
       return ipNexthop(ctx, opts, rest);
+    // ip.c: `tap` is do_iptuntap too.
+    case 'tuntap':
+    case 'tap':
+      return ipTuntap(ctx, rest);
     case undefined:
       throw new CommandExit(`Object "${obj}" is unknown, try "ip help".\n`, 1);
     default:

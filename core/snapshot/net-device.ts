@@ -76,6 +76,8 @@ export interface NetDevice {
   readonly qdisc?: string | null;
   /** Imported (kind 'other'): the dump's link_type word when not `ether` (`none` for a tun). */
   readonly linkTypeWord?: string;
+  /** A tun or tap device made by `ip tuntap add` (LinkSpec.tun). */
+  readonly tun?: 'tun' | 'tap';
   /** Imported (kind 'other'): the dump had no address (IFLA_ADDRESS absent: dev->addr_len 0, a tun). */
   readonly noLinkAddress?: boolean;
   /** Imported down (kind 'other'): its carrier once up is its driver's, not in the dump; cleared by a carrier change seen. */

@@ -5,7 +5,7 @@
 //     know, such as `ip netns`, `ip -batch`, `ip monitor`, ever runs), and
 //  2. it passes a syntactic check independent of the model: ip with only the global options
 //     the model has (-4 -j -p -o -d, -f inet), an object among address/route/rule/link/
-//     netconf/nexthop, no word naming another namespace (netns, link-netns, exec); sysctl
+//     netconf/nexthop/tuntap (tap), no word naming another namespace (netns, link-netns, exec); sysctl
 //     with only -w/-q/-n and keys under net.ipv4 (per network namespace in the kernel:
 //     net/ipv4/devinet.c devinet_sysctl_register, net/ipv4/sysctl_net_ipv4.c
 //     ipv4_net_table), never a path with `.` or `..` components.
@@ -31,7 +31,9 @@ export interface KernelScript {
   readonly withheld: readonly WithheldLine[];
 }
 
-const IP_OBJECTS = ['address', 'route', 'rule', 'link', 'netconf', 'nexthop'] as const;
+// tuntap/tap: /dev/net/tun makes and removes devices in the opener's own network namespace
+// (tun_set_iff(): the tun file's socket is the caller's netns), so the runner's private one.
+const IP_OBJECTS = ['address', 'route', 'rule', 'link', 'netconf', 'nexthop', 'tuntap', 'tap'] as const;
 // ip.c's object table order up to nexthop, so that an abbreviation resolves as ip does.
 const IP_TABLE = ['address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'link', 'l2tp', 'fou', 'ila', 'macsec', 'tunnel', 'tunl', 'tuntap', 'tap', 'token', 'tcpmetrics', 'tcp_metrics', 'monitor', 'xfrm', 'mroute', 'mrule', 'netns', 'netconf', 'vrf', 'sr', 'nexthop'];
 
