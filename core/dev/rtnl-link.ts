@@ -168,10 +168,16 @@ function setMaster(txn: Txn, ifindex: number, master: number | null): void {
 
 /**
  * dev_validate_mtu(): the driver's min_mtu/max_mtu (veth_setup, br_dev_setup, ether_setup for
- * a macvlan: ETH_MIN_MTU..ETH_MAX_MTU); then a macvlan's ndo_change_mtu refuses more than
+ * a macvlan: ETH_MIN_MTU..ETH_MAX_MTU; tun_net_init() for a tun/tap); then a macvlan's ndo_change_mtu refuses more than
  * its lower device's MTU (macvlan_change_mtu(), a bare EINVAL).
  */
 export function mtuInvalid(d: NetDevice, mtu: number, devices?: ReadonlyMap<number, NetDevice>): KernelError | null {
+  if (d.tun !== undefined) {
+    // tun_net_init(): MIN_MTU..MAX_MTU, a tap's less its Ethernet header (65521), as ip -d link shows.
+    if (mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');
+    if (mtu > (d.tun === 'tun' ? 65535 : 65521)) return kerr('EINVAL', 'mtu greater than device maximum');
+    return null;
+  }
   if (d.kind !== 'veth' && d.kind !== 'bridge' && d.kind !== 'macvlan') return null;
   if (mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');
   if (mtu > 65535) return kerr('EINVAL', 'mtu greater than device maximum');

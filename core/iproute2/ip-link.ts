@@ -303,8 +303,10 @@ function linkAdd(ctx: CommandContext, a: Args): void {
  * (inetdev_destroy: its addresses, routes and conf go silently): not modelled. At creation
  * (rtnl_create_link) the message is not passed on.
  */
-function mtuWord(mtu: number, kind: DeviceKind, creating: boolean): number {
+function mtuWord(mtu: number, kind: DeviceKind, creating: boolean, tun?: 'tun' | 'tap'): number {
   if (mtu < 0) failKernel(creating ? { errno: 'EINVAL' } : { errno: 'EINVAL', extack: 'mtu less than device minimum' });
+  // A tun/tap of `ip tuntap add` has its bounds (mtuInvalid() in rtnl-link.ts): the reducer answers.
+  if (tun !== undefined) return mtu;
   if (kind === 'other') notModelled('ip link mtu on a device of unknown kind');
   if (mtu < 68 && kind !== 'veth' && kind !== 'bridge' && kind !== 'macvlan') notModelled('an MTU below 68 (inetdev_destroy: IPv4 leaves the device)');
   return mtu;
@@ -377,7 +379,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
   if (newMaster?.kind === 'other') notModelled(`ip link set master ${newMaster.name}: a device imported from a snapshot (its driver decides)`);
   const oldMaster = master === undefined || cur?.master == null ? undefined : ctx.snapshot.devices.get(cur.master);
   const upBefore = cur?.up;
-  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false);
+  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun);
   const step = ctx.apply({
     type: 'link-set',
     ifindex,
