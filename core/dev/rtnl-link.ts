@@ -8,6 +8,7 @@ import type { Txn } from '../snapshot/txn.js';
 import type { LinkAddEvent, LinkCarrierEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
 import { qdiscOnOpen, type NetDevice } from '../snapshot/net-device.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
+import { IFF_BROADCAST, IFF_MULTICAST, IFF_NOARP, IFF_POINTOPOINT } from '../uapi/if.js';
 import { fibDisableIp, netdevChange, netdevDown, netdevUp, settleCarriers } from '../frontend/netdev-event.js';
 import { fibDelIfaddr } from '../frontend/ifaddr-routes.js';
 import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
@@ -78,12 +79,6 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
   };
 }
-
-/** IFF_POINTOPOINT, IFF_NOARP, IFF_MULTICAST, IFF_BROADCAST: the dev->flags bits a tun or tap device is made with. */
-const IFF_BROADCAST = 0x2;
-const IFF_POINTOPOINT = 0x10;
-const IFF_NOARP = 0x80;
-const IFF_MULTICAST = 0x1000;
 
 /**
  * What tun_set_iff() makes of a new persistent device (drivers/net/tun.c): tun_net_init()

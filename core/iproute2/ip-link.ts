@@ -345,8 +345,8 @@ function checkAltifname(name: string): boolean {
   return name !== '' && !/[/ \t\n\v\f\r]/.test(name);
 }
 
-/** lib/utils.c check_ifname(): check_altifname() and shorter than IFNAMSIZ (the `name` word). */
-function checkIfname(name: string): boolean {
+/** lib/utils.c check_ifname(): check_altifname() and shorter than IFNAMSIZ (the `name` word; get_ifname() of ip tuntap). */
+export function checkIfname(name: string): boolean {
   return checkAltifname(name) && byteLength(name) < IFNAMSIZ;
 }
 

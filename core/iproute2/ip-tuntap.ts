@@ -15,15 +15,10 @@
 // name (whether it is a tun the dump does not say).
 
 import { STRERROR, type KernelError } from '../uapi/errno.js';
-import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import { Args, CommandExit, duparg2, invarg, matches, notModelled, type CommandContext } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
+import { checkIfname } from './ip-link.js';
 
-
-/** lib/utils.c get_ifname() -> check_ifname(): not empty, no '/' or blank, shorter than IFNAMSIZ. */
-function getIfname(name: string): boolean {
-  return name !== '' && !/[/ \t\n\v\f\r]/.test(name) && byteLength(name) < IFNAMSIZ;
-}
 
 interface TuntapArgs {
   name: string;
@@ -54,14 +49,14 @@ function parseArgs(argv: readonly string[], add: boolean): TuntapArgs {
       out.multiQueue = true;
     } else if (matches(w, 'dev')) {
       const v = a.next();
-      if (!getIfname(v)) invarg('"dev" not a valid ifname', v);
+      if (!checkIfname(v)) invarg('"dev" not a valid ifname', v);
       out.name = v;
     } else {
       let v = w;
       if (matches(w, 'name')) v = a.next();
       else if (matches(w, 'help')) throw new CommandExit('', 255, 'ip tuntap help (its usage text)');
       if (out.name !== '') duparg2('name', v);
-      if (!getIfname(v)) invarg('"name" not a valid ifname', v);
+      if (!checkIfname(v)) invarg('"name" not a valid ifname', v);
       out.name = v;
     }
   }
@@ -124,10 +119,10 @@ export function ipTuntap(ctx: CommandContext, argv: readonly string[]): void {
     }
     if (t.multiQueue) notModelled('ip tuntap multi_queue (256 queues)');
     // No such device: TUNSETIFF makes one, TUNSETPERSIST 0 and close() unregister it.
-    const made = ctx.apply({ type: 'link-add', link: newTun(ctx, t) });
+    const link = newTun(ctx, t);
+    const made = ctx.apply({ type: 'link-add', link });
     if (made.error !== null) ioctlFailed(made.error);
-    const gone = [...made.snapshot.devices.values()].find((d) => d.ifindex === made.snapshot.nextIfindex - 1);
-    if (gone !== undefined) ctx.apply({ type: 'link-del', ifindex: gone.ifindex });
+    ctx.apply({ type: 'link-del', ifindex: link.ifindex as number });
     return;
   }
   if (matches(verb, 'help')) throw new CommandExit('', 255, 'ip tuntap help (its usage text)');

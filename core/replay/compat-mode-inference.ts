@@ -24,6 +24,9 @@ export function compatModeShown(r: NetlinkRecord): number | null {
  * implies, when it differs from the model's; none otherwise.
  */
 export function inferCompatMode(queue: RecordQueue, q: Queued, snap: FibSnapshot, withinWindow: (a: NetlinkRecord, b: NetlinkRecord) => boolean): FibEvent[] {
+  // No nhid route can follow while no nexthop object exists and q makes none: skip the scan
+  // of the burst (every cause step of a route-only trace would pay it).
+  if (snap.nexthops.size === 0 && q.record.kind !== 'nexthop') return [];
   let shown = compatModeShown(q.record);
   if (shown === null) {
     // q may already be off the queue (-1): the records after it start at the head then.

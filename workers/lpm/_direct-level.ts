@@ -12,13 +12,7 @@
 // the pairs).
 
 import { DIRECT_AT, DIRECT_MISS } from './_flat-layout.js';
-
-/** Number of set bits of a uint32. */
-function popcount(v: number): number {
-  let x = v - ((v >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
+import { popcount } from './poptrie-lookup.js';
 
 /** The entry of a leaf: the code, or DIRECT_MISS for a node (< 0) or a code of 16 bits or more. */
 const entryOf = (leaf: number): number => (leaf < 0 || leaf >= DIRECT_MISS ? DIRECT_MISS : leaf);

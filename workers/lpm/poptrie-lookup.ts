@@ -8,7 +8,8 @@
 import { regionOf } from './_shared-heap.js';
 import type { PoptrieShared, PoptrieTable } from './_poptrie-arena.js';
 
-function popcount(x: number): number {
+/** Number of set bits of a uint32 (also the direct level's writer, _direct-level.ts). */
+export function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   x = (x + (x >>> 4)) & 0x0f0f0f0f;
