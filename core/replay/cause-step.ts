@@ -78,7 +78,8 @@ export function causeStep(st: ReplayState, pending: PendingNotifications, queue:
     notes.push(`not replayed: ${events}`);
     return st.stepOf(q, 'ignored', [], [], findings, notes);
   }
-  findings.push(...missingFindings(pending, st.check));
+  // Always listed: a prediction that never came is a disagreement, a gap (replay-state.ts).
+  findings.push(...missingFindings(pending, true));
   const inferred = inferPromotion(queue, q, st.snap, st.addrIfindex, (a, b) => withinWindow(a, b, st.windowUsec));
   for (const e of inferred.events) notes.push(`inferred from the promotion that follows: ${e.type === 'sysctl' ? `${e.key} = ${e.value}` : e.type}`);
   const compat = inferCompatMode(queue, q, st.snap, (a, b) => withinWindow(a, b, st.windowUsec));

@@ -97,6 +97,7 @@ function stepGap(note: string): string | null {
   if (refused !== null) return `refused by the model: ${refused[1] as string}`;
   if (note.startsWith('ambiguous family')) return 'ambiguous family (ip monitor text: a rule with no address; applied as IPv4)';
   if (note.startsWith('not modelled: ')) return note;
+  if (note.startsWith('trace disagrees: ')) return note;
   return null;
 }
 

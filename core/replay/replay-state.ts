@@ -41,6 +41,30 @@ export const NO_SILENT: readonly SilentChange[] = Object.freeze([]);
 export const NO_NOTES: readonly string[] = Object.freeze([]);
 export const NO_FINDINGS: readonly CheckFinding[] = Object.freeze([]);
 
+/** The gap notes of a step's disagreements with the trace, by kind (completeness.ts counts them). */
+const DISAGREEMENT: Readonly<Record<CheckFinding['kind'], string>> = {
+  different: 'a notification differs from the model\'s prediction',
+  unexpected: 'a notification the model did not predict',
+  missing: 'a notification the model predicted never came',
+};
+
+/**
+ * A step's notes with one gap note per kind of disagreement among `findings`: the kernel
+ * notified something other than the model predicted, so the model's state is not the
+ * kernel's from here on (a cause the trace does not carry, such as the carrier, admin or
+ * address changes a route-only `ip monitor` leaves out). --check lists each one. A step
+ * already named as a gap (not replayed, refused) gets no second note.
+ */
+export function withDisagreements(notes: readonly string[], findings: readonly CheckFinding[]): readonly string[] {
+  if (notes.some((n) => n.startsWith('not replayed: ') || n.startsWith('the model refused it'))) return notes;
+  const kinds = new Set(findings.map((f) => f.kind));
+  const out = [...notes];
+  for (const k of ['different', 'unexpected', 'missing'] as const) {
+    if (kinds.has(k)) out.push(`trace disagrees: ${DISAGREEMENT[k]}: a change the trace does not carry (a carrier, admin or address change left out of a filtered monitor?); --check lists each`);
+  }
+  return out;
+}
+
 /** What applyEvents() did: the events with their reducer steps, the state before, the changes, the last error. */
 export interface AppliedBatch {
   readonly applied: AppliedEvent[];
@@ -186,11 +210,13 @@ export class ReplayState {
     // Written out rather than spread: a step is made per record, and a spread copy took
     // V8's slow generic path every time.
     const findingsOut = this.check || findings.length === 0 ? findings : [];
+    // Whatever --check says, a disagreement between the trace and the model is a gap.
+    const notesOut = findings.length === 0 ? notes : withDisagreements(notes, findings);
     // The time in the literal when there is one (an added property costs a second object).
     const step: { -readonly [K in keyof ReplayStep]: ReplayStep[K] } =
       r.time !== undefined
-        ? { seq: q.seq, time: r.time, record: r, role, applied, snapshot: this.snap, links: this.links, metrics: this.metrics, silent, findings: findingsOut, notes }
-        : { seq: q.seq, record: r, role, applied, snapshot: this.snap, links: this.links, metrics: this.metrics, silent, findings: findingsOut, notes };
+        ? { seq: q.seq, time: r.time, record: r, role, applied, snapshot: this.snap, links: this.links, metrics: this.metrics, silent, findings: findingsOut, notes: notesOut }
+        : { seq: q.seq, record: r, role, applied, snapshot: this.snap, links: this.links, metrics: this.metrics, silent, findings: findingsOut, notes: notesOut };
     if (pulledBy !== undefined) step.pulledBy = pulledBy;
     return step;
   }

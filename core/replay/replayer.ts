@@ -36,7 +36,7 @@ import { RecordQueue, type Queued } from './record-queue.js';
 import { matchPending, missingFindings, PendingNotifications } from './pending-notifications.js';
 import { ruleFamily } from './rule-family.js';
 import { findCause, kernelOriginated } from './burst-cause.js';
-import { ReplayState, NO_STEPS } from './replay-state.js';
+import { ReplayState, NO_STEPS, withDisagreements } from './replay-state.js';
 import { causeStep, stateStep } from './cause-step.js';
 import { routeCauseStep, routeFastPathEvent } from './route-fast-path.js';
 import type { CheckFinding, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
@@ -180,9 +180,11 @@ export class TraceReplayer {
     }
     this.queue.shift();
     const step = this.causeStep(q, findings);
-    const stillLeft = matchPending(this.pending, q, left, step.findings as CheckFinding[]);
+    // The record's own notifications, matched against what its cause predicted.
+    const late: CheckFinding[] = [];
+    const stillLeft = matchPending(this.pending, q, left, late);
     for (const n of stillLeft) {
-      (step.findings as CheckFinding[]).push({
+      late.push({
         kind: 'unexpected',
         captured: n,
         seq: q.seq,
@@ -190,7 +192,7 @@ export class TraceReplayer {
         why: step.notes.find((x) => x.startsWith('the model refused')) ?? 'the model did not predict this notification for the request it stands for',
       });
     }
-    out.push(step);
+    out.push(late.length === 0 ? step : { ...step, findings: st.check ? [...step.findings, ...late] : step.findings, notes: withDisagreements(step.notes, late) });
     return out;
   }
 }

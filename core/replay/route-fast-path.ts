@@ -17,6 +17,7 @@ import type { Effect } from '../snapshot/effects.js';
 import type { FibEvent } from '../events/fib-event.js';
 import { isProblem, routeEvent, usesIpv6, type Unconvertible } from './record-events.js';
 import { predictedNotifications } from './notification.js';
+import { stateFlagsAgree } from './route-notification.js';
 import { trackMetrics } from './route-metrics-table.js';
 import { singleEffect } from '../reduce/reduce.js';
 import { kernelOriginated } from './burst-cause.js';
@@ -79,8 +80,13 @@ export function routeCauseStep(st: ReplayState, pending: PendingNotifications, q
     }
   }
   const selfMatch = notified === 1 && own !== undefined && (r.op === 'new' ? own.kind === 'route-add' || own.kind === 'route-replace' : own.kind === 'route-del');
-  // Nothing will be added to this step's findings: the shared empty list.
-  if (selfMatch && !st.check) return st.stepOf(q, 'cause', applied, silent, NO_FINDINGS as CheckFinding[], notes);
+  // Nothing will be added to this step's findings (the shared empty list), unless the flags
+  // the kernel set from its devices' state differ from the model's: then the matching below
+  // reports the difference, which the step names as a gap (replay-state.ts).
+  const ownRoute = own !== undefined && (own.kind === 'route-add' || own.kind === 'route-replace' || own.kind === 'route-del') ? own.route : undefined;
+  if (selfMatch && !st.check && ownRoute !== undefined && stateFlagsAgree(st.snap, ownRoute, r)) {
+    return st.stepOf(q, 'cause', applied, silent, NO_FINDINGS as CheckFinding[], notes);
+  }
   const findings: CheckFinding[] = [];
   pending.add(predictedNotifications(before, st.snap, step.effects), q.seq, r.time);
   const left = matchPending(pending, q, st.notificationsOf(r), findings);

@@ -6,10 +6,10 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
-import { aliasNexthops } from '../trie/fib-table-lookup.js';
+import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RTN } from '../uapi/rtnetlink.js';
 import { formatIp4, formatPrefix, parseIp4 } from '../net/ip4.js';
-import type { RouteRecord, RouteVia } from '../trace/netlink-records.js';
+import type { RouteNexthop, RouteRecord, RouteVia } from '../trace/netlink-records.js';
 import { canonicalIp6 } from '../net/ip6.js';
 
 const AF_INET6 = 10;
@@ -115,6 +115,56 @@ function routeText(op: 'new' | 'del', p: RouteParts): string {
   return text;
 }
 
+/**
+ * A nexthop's RTNH_F_DEAD and RTNH_F_LINKDOWN as fib_dump_info() reports them: set by the
+ * kernel from device state the request does not carry (fib_check_nh() on a device without
+ * carrier, fib_sync_down_dev()), DEAD also for LINKDOWN while ip_ignore_linkdown() holds.
+ */
+function stateFlags(s: FibSnapshot, nh: ResolvedNh): number {
+  let f = 0;
+  if (nh.dead || (nh.linkdown && ignoreLinkdown(s, nh.dev))) f |= RTNH_F_DEAD;
+  if (nh.linkdown) f |= RTNH_F_LINKDOWN;
+  return f;
+}
+
+/** fib_dump_info(): RTA_MULTIPATH only when fib_info_num_path() > 1. */
+function isMultipath(s: FibSnapshot, r: FibRoute, legs: number): boolean {
+  const info = r.alias.info;
+  return (info.multipath || (info.nhid !== 0 && s.nexthops.get(info.nhid)?.kind === 'group')) && legs > 1;
+}
+
+/** A multipath route's rtm_flags carry LINKDOWN/DEAD only when every nexthop has it. */
+function multipathFlags(legs: readonly number[]): number {
+  let flags = 0;
+  if (legs.every((f) => (f & RTNH_F_DEAD) !== 0)) flags |= RTNH_F_DEAD;
+  if (legs.every((f) => (f & RTNH_F_LINKDOWN) !== 0)) flags |= RTNH_F_LINKDOWN;
+  return flags;
+}
+
+const STATE_FLAGS = RTNH_F_DEAD | RTNH_F_LINKDOWN;
+
+/**
+ * Whether a captured route notification reports the DEAD/LINKDOWN flags the model's route
+ * has (routeFromModel() without building the notification: the replay's fast path asks this
+ * of every route request it pairs with its own effect). These are the attributes of a
+ * request's own notification that the request does not set: they differ when the kernel's
+ * devices were in another state than the model's, e.g. a carrier loss that a route-only
+ * `ip monitor` never showed.
+ */
+export function stateFlagsAgree(s: FibSnapshot, route: FibRoute, r: RouteRecord): boolean {
+  const info = route.alias.info;
+  const nhs = aliasNexthops(s, route.alias);
+  if (nhs === 'blackhole' || (info.nhid !== 0 && s.ipv4Sysctl.nexthop_compat_mode === 0)) return (r.flags & STATE_FLAGS) === 0;
+  // The common case first, without an array: one nexthop.
+  if (nhs.length === 1 && !isMultipath(s, route, 1)) return (r.flags & STATE_FLAGS) === stateFlags(s, nhs[0] as ResolvedNh);
+  const legs = nhs.map((nh) => stateFlags(s, nh));
+  if (!isMultipath(s, route, legs.length)) return (r.flags & STATE_FLAGS) === (legs.length === 0 ? 0 : multipathFlags(legs));
+  const got = r.multipath;
+  if (got === undefined || got.length !== legs.length) return false;
+  for (let i = 0; i < legs.length; i++) if (((got[i] as RouteNexthop).flags & STATE_FLAGS) !== legs[i]) return false;
+  return (r.flags & STATE_FLAGS) === multipathFlags(legs);
+}
+
 /** What the kernel would send for a route of the model (fib_dump_info(), compat-mode nexthop expansion). */
 export function routeFromModel(s: FibSnapshot, r: FibRoute, op: 'new' | 'del'): Notification {
   const info = r.alias.info;
@@ -128,23 +178,14 @@ export function routeFromModel(s: FibSnapshot, r: FibRoute, op: 'new' | 'del'): 
   else if (info.nhid !== 0 && s.ipv4Sysctl.nexthop_compat_mode === 0) legs = [];
   else {
     legs = nhs.map((nh, i) => {
-      const own = info.nhs[i];
-      let f = 0;
-      if (nh.dead || (nh.linkdown && ignoreLinkdown(s, nh.dev))) f |= RTNH_F_DEAD;
-      if (nh.linkdown) f |= RTNH_F_LINKDOWN;
-      if (own?.onlink === true) f |= RTNH_F_ONLINK;
+      const f = stateFlags(s, nh) | (info.nhs[i]?.onlink === true ? RTNH_F_ONLINK : 0);
       return { dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, flags: f };
     });
   }
-  // fib_dump_info(): RTA_MULTIPATH only when fib_info_num_path() > 1.
-  const multipath = (info.multipath || (info.nhid !== 0 && s.nexthops.get(info.nhid)?.kind === 'group')) && legs.length > 1;
+  const multipath = isMultipath(s, r, legs.length);
   let flags = 0;
   if (legs.length === 1 && !multipath) flags = (legs[0] as NhView).flags;
-  else if (legs.length > 0) {
-    // A multipath route carries LINKDOWN/DEAD only when every nexthop has it.
-    if (legs.every((l) => (l.flags & RTNH_F_DEAD) !== 0)) flags |= RTNH_F_DEAD;
-    if (legs.every((l) => (l.flags & RTNH_F_LINKDOWN) !== 0)) flags |= RTNH_F_LINKDOWN;
-  }
+  else if (legs.length > 0) flags = multipathFlags(legs.map((l) => l.flags));
   if (!multipath) legs = legs.map((l) => ({ ...l, weight: 1 }));
   return routeNotification(op, {
     table: r.table,
