@@ -8,6 +8,7 @@ import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { aliasNexthops, type FibResult } from '../trie/fib-table-lookup.js';
 import { type Flow } from '../net/flow.js';
 import { fibSelectMultipath } from './select-multipath.js';
+import type { DevconfAssume } from './devconf-assume.js';
 import { RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
 import { type Errno } from '../uapi/errno.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
@@ -93,8 +94,8 @@ export interface HashNote {
  * fib_select_path() / ip_mkroute_input(): the multipath leg (fib_select_multipath()). When
  * the per-boot hash decides, the first usable leg stands in and `note` says so.
  */
-export function selectPath(s: FibSnapshot, res: FibResult, saddr: Ip4, note: HashNote | undefined): FibResult {
-  const choice = fibSelectMultipath(s, res, saddr);
+export function selectPath(s: FibSnapshot, res: FibResult, saddr: Ip4, note: HashNote | undefined, a?: DevconfAssume): FibResult {
+  const choice = fibSelectMultipath(s, res, saddr, a);
   if (choice.kind === 'hash') {
     if (note !== undefined) note.why = choice.why;
     return res;

@@ -264,7 +264,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
   if (!a.conf(inDev, 'forwarding')) return { ok: false, errno: 'EHOSTUNREACH' };
   if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
   // ip_mkroute_input(): fib_select_multipath() without a flow, so the hash alone decides.
-  const nh: ResolvedNh = selectPath(s, res, 0, note).nh;
+  const nh: ResolvedNh = selectPath(s, res, 0, note, a).nh;
   const valid = fibValidateSource(s, a, sourceCheck(req, dst), nh.dev, inDev);
   if (valid === null) return { ok: false, errno: 'EINVAL' };
   // __mkroute_input(): back out of the device it came in on, from a directly reachable

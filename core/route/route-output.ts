@@ -144,7 +144,7 @@ function routeOutputSlow(s: FibSnapshot, req: RouteGetRequest, g: GapNote, a: De
     if (saddr === 0) saddr = res.alias.info.prefsrc !== 0 ? res.alias.info.prefsrc : req.dst;
     return finish(s, req, flow, res, 'local', LOOPBACK_IFINDEX, saddr, { ...NO_FLAGS, local: true });
   }
-  const sel = req.oif !== 0 ? res : selectDefault(s, selectPath(s, res, req.src, note), flow.tos);
+  const sel = req.oif !== 0 ? res : selectDefault(s, selectPath(s, res, req.src, note, a), flow.tos);
   let gap: string | undefined;
   if (saddr === 0) {
     const src = fibResultPrefsrc(s, sel);

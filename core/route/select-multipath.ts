@@ -15,7 +15,8 @@
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { aliasNexthops, type FibResult, type ResolvedNh } from '../trie/fib-table-lookup.js';
-import { ignoreLinkdown } from '../snapshot/snapshot.js';
+import { ignoreLinkdown, ignoreLinkdownKnown } from '../snapshot/snapshot.js';
+import type { DevconfAssume } from './devconf-assume.js';
 import { inetSelectAddr } from '../snapshot/select-addr.js';
 import type { Ip4 } from '../net/ip4.js';
 import { nhSaddrKey } from '../snapshot/saddr-mark.js';
@@ -26,8 +27,14 @@ export type LegChoice =
   /** The leg depends on the flow hash and its per-boot seed. */
   | { readonly kind: 'hash'; readonly why: string };
 
-/** fib_nh_upper_bound == -1 as the last fib_rebalance() left it. */
-function outOfRebalance(s: FibSnapshot, nh: ResolvedNh): boolean {
+/**
+ * fib_nh_upper_bound == -1 as the last fib_rebalance() left it. A linkdown leg on a device
+ * whose ignore_routes_with_linkdown an imported state does not give: the kernel's last
+ * rebalance read the value the model does not know (the model's own took it as 0), so it
+ * is asked of `a`, and explore() (devconf-assume.ts) runs the lookup under both values.
+ */
+function outOfRebalance(s: FibSnapshot, nh: ResolvedNh, a: DevconfAssume | undefined): boolean {
+  if (a !== undefined && nh.linkdown && !nh.dead && ignoreLinkdownKnown(s, nh.dev) === null) return a.ignoreLinkdown(s, nh.dev);
   if (nh.lbExcluded !== undefined) return nh.lbExcluded;
   return nh.dead || (nh.linkdown && ignoreLinkdown(s, nh.dev));
 }
@@ -36,7 +43,7 @@ function outOfRebalance(s: FibSnapshot, nh: ResolvedNh): boolean {
  * The leg the kernel takes for this result, given the flow's source address (0 when the
  * flow has none, as on the input path, where ip_mkroute_input() passes no flow).
  */
-export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4): LegChoice {
+export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4, a?: DevconfAssume): LegChoice {
   const info = res.alias.info;
   const nhs = aliasNexthops(s, res.alias);
   if (nhs === 'blackhole' || nhs.length <= 1) return { kind: 'leg', index: res.nhIndex };
@@ -49,7 +56,7 @@ export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4): 
     return { kind: 'hash', why: `nexthop group ${info.nhid} chooses its member by the flow hash` };
   }
   const eligible: number[] = [];
-  for (let i = 0; i < nhs.length; i++) if (!outOfRebalance(s, nhs[i] as ResolvedNh)) eligible.push(i);
+  for (let i = 0; i < nhs.length; i++) if (!outOfRebalance(s, nhs[i] as ResolvedNh, a)) eligible.push(i);
   if (eligible.length === 0) return { kind: 'leg', index: res.nhIndex };
   if (saddr === 0) {
     if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };
