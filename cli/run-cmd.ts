@@ -90,11 +90,11 @@ function jsonEntry(l: ScriptLine, changes: readonly string[] | null): string {
   })}\n`;
 }
 
-/** The "link_kinds" member `kfib snapshot` writes (device name → IFLA_INFO_KIND), when valid. */
-function linkKindsOf(json: unknown): Readonly<Record<string, string>> {
-  if (typeof json !== 'object' || json === null) return {};
+/** The "link_kinds" member `kfib snapshot` writes (device name → IFLA_INFO_KIND), when valid; undefined when the snapshot has none (an `ip -j` dump). */
+function linkKindsOf(json: unknown): Readonly<Record<string, string>> | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
   const k = (json as Readonly<Record<string, unknown>>)['link_kinds'];
-  if (typeof k !== 'object' || k === null || Array.isArray(k)) return {};
+  if (typeof k !== 'object' || k === null || Array.isArray(k)) return undefined;
   return Object.fromEntries(Object.entries(k).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
@@ -128,7 +128,8 @@ function readInitial(path: string, namesDir: string | undefined): InitialRead | 
   // A name no name table defines is an error, never table main (rtnl_rttable_a2n fails).
   const bad = unknownNameEntries(r.snapshot, names, r.sources);
   if (bad.length > 0) return bad.map((e) => placeMessage(e.message, displayName(path, 'in'), e.path, place)).join('\n');
-  const init = initialState(r.snapshot, [], names, { linkKinds: linkKindsOf(json) });
+  const kinds = linkKindsOf(json);
+  const init = initialState(r.snapshot, [], names, kinds === undefined ? {} : { linkKinds: kinds });
   return { start: init.snapshot, names, skipped: r.skipped, differences: init.differences };
 }
 

@@ -60,7 +60,7 @@ export function linkChangeCarrier(d: NetDevice, on: boolean): CarrierChange {
  * was dumped of the other, which did not change.) The model keeps imported carriers as dumped, so it names the
  * device instead of going on quietly wrong; null when nothing depends on `d`.
  */
-export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: NetDevice, deleted = false): string | null {
+export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: NetDevice, deleted = false, except?: number): string | null {
   // A bridge's carrier follows its ports' STP state (br_port_state_selection()), which a dump
   // does not show: for an imported bridge (kind 'other', a dump's `master`), a port's or its
   // own admin change is named.
@@ -68,6 +68,7 @@ export function derivedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: Ne
   if (m !== undefined && m.kind === 'other') return importedBridgeGap(m);
   if (d.kind !== 'other') return null;
   for (const x of devices.values()) {
+    if (x.ifindex === except) continue;
     // A down veth has no carrier whatever its peer does (veth_close()).
     if (x.kind === 'other' && x.lower === d.ifindex && !(x.driver === 'veth' && !x.up)) return `the carrier of ${x.name} follows ${d.name} in the kernel (${x.driver ?? 'IFLA_LINK'}), not for devices imported from a snapshot`;
     // A bridge deleted takes its carrier along (its ports only leave: br_dev_delete()).
@@ -103,4 +104,29 @@ export function stackedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: Ne
   const lower = devices.get(d.lower);
   if (lower !== undefined && lower.up && lower.carrier) return null;
   return `the carrier of ${d.name} follows ${lower?.name ?? `ifindex ${d.lower}`} in the kernel (${d.driver ?? 'IFLA_LINK'}), which is not up with carrier: not for devices imported from a snapshot`;
+}
+
+/**
+ * The peer of an imported veth: two imported devices each naming the other as IFLA_LINK in
+ * this namespace (a dump's `link`), of kind veth or unknown (a dump without link_kinds). Only
+ * a pair device does that (veth; netkit and vxcan pairs alike, and their carrier follows the
+ * same rule): a macvlan's or vlan's lower device names none back. undefined when `d` has none.
+ */
+export function importedVethPeer(devices: ReadonlyMap<number, NetDevice>, d: NetDevice): NetDevice | undefined {
+  if (d.kind !== 'other' || d.lower === undefined || (d.driver !== undefined && d.driver !== 'veth')) return undefined;
+  const x = devices.get(d.lower);
+  if (x === undefined || x.kind !== 'other' || x.lower !== d.ifindex || (x.driver !== undefined && x.driver !== 'veth')) return undefined;
+  return x;
+}
+
+/**
+ * The carriers of a veth pair after one end's admin change (veth_open(): both on when the
+ * peer is up; veth_close(): both off), as [ifindex, carrier] for each end whose carrier
+ * differs from `d`'s and its peer's now (or is not known: imported down).
+ */
+export function vethPairCarriers(d: NetDevice, peer: NetDevice): [number, boolean][] {
+  const on = d.up && peer.up;
+  const out: [number, boolean][] = [];
+  for (const x of [d, peer]) if (x.carrier !== on || x.carrierUnknown === true) out.push([x.ifindex, on]);
+  return out;
 }

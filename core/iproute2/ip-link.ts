@@ -7,7 +7,7 @@ import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
-import { derivedCarrierGap, importedBridgeGap, linkChangeCarrier, stackedCarrierGap, unknownCarrierGap } from './ip-link-carrier.js';
+import { derivedCarrierGap, importedBridgeGap, importedVethPeer, linkChangeCarrier, stackedCarrierGap, unknownCarrierGap, vethPairCarriers } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
 
 /** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
@@ -397,8 +397,22 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const after = ctx.snapshot.devices.get(ifindex);
   if (oldMaster?.kind === 'other' && after?.master !== oldMaster.ifindex) notModelled(importedBridgeGap(oldMaster));
   if (w.up !== null && after !== undefined && upBefore !== after.up) {
-    const gap = derivedCarrierGap(ctx.snapshot.devices, after) ?? stackedCarrierGap(ctx.snapshot.devices, after) ?? unknownCarrierGap(after);
-    if (gap !== null) notModelled(gap);
+    const peer = importedVethPeer(ctx.snapshot.devices, after);
+    if (peer !== undefined) {
+      // An imported veth pair: veth_open()/veth_close() set both ends' carrier.
+      for (const [i, carrier] of vethPairCarriers(after, peer)) {
+        const st = ctx.apply({ type: 'link-carrier', ifindex: i, carrier });
+        if (st.error !== null) failKernel(st.error);
+      }
+      // What else follows either end (a macvlan on it, an imported bridge it is a port of).
+      const devs = ctx.snapshot.devices;
+      const now = devs.get(peer.ifindex);
+      const gap = derivedCarrierGap(devs, after, false, peer.ifindex) ?? (now === undefined ? null : derivedCarrierGap(devs, now, false, after.ifindex));
+      if (gap !== null) notModelled(gap);
+    } else {
+      const gap = derivedCarrierGap(ctx.snapshot.devices, after) ?? stackedCarrierGap(ctx.snapshot.devices, after) ?? unknownCarrierGap(after);
+      if (gap !== null) notModelled(gap);
+    }
   }
   if (w.carrier !== undefined) {
     // do_setlink(): IFLA_CARRIER after the flags; dev_change_carrier() per driver
@@ -419,10 +433,15 @@ function linkDel(ctx: CommandContext, a: Args): void {
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
   const ifindex = devIndex(ctx, devName);
   const gone = ctx.snapshot.devices.get(ifindex);
-  // veth_dellink(): the peer goes too, which an imported veth (kind 'other') does not know.
-  const peer = gone?.kind === 'other' && gone.driver === 'veth' && gone.lower !== undefined ? ctx.snapshot.devices.get(gone.lower) : undefined;
-  const gap = gone === undefined ? null : peer !== undefined ? `ip link del of an imported veth: the kernel deletes its peer ${peer.name} too` : derivedCarrierGap(ctx.snapshot.devices, gone, true);
+  // veth_dellink(): an imported veth's peer goes too (unregistered after it).
+  const peer = gone === undefined ? undefined : importedVethPeer(ctx.snapshot.devices, gone);
+  const devs = ctx.snapshot.devices;
+  const gap = gone === undefined ? null : derivedCarrierGap(devs, gone, true, peer?.ifindex) ?? (peer === undefined ? null : derivedCarrierGap(devs, peer, true, gone.ifindex));
   const step = ctx.apply({ type: 'link-del', ifindex });
   if (step.error !== null) failKernel(step.error);
+  if (peer !== undefined) {
+    const st = ctx.apply({ type: 'link-del', ifindex: peer.ifindex });
+    if (st.error !== null) failKernel(st.error);
+  }
   if (gap !== null) notModelled(gap);
 }

@@ -115,8 +115,11 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
       // The driver (`kfib snapshot`'s link_kinds) and the device named by IFLA_LINK in this
       // namespace (a veth's peer, a macvlan's lower device): what `ip link set … carrier`
       // and admin changes in a script need (core/iproute2/ip-link-carrier.ts).
-      const driver = opts.linkKinds?.[l.ifname];
-      const lower = typeof l.link === 'string' ? jsonLinks.find((x) => x.ifname === l.link)?.ifindex : undefined;
+      const lowerLink = typeof l.link === 'string' ? jsonLinks.find((x) => x.ifname === l.link) : undefined;
+      const lower = lowerLink?.ifindex;
+      // Without link_kinds, two devices naming each other as IFLA_LINK are a pair device, whose
+      // IFF_NO_QUEUE and carrier rules are a veth's (ip-link-carrier.ts importedVethPeer()).
+      const driver = opts.linkKinds !== undefined ? opts.linkKinds[l.ifname] : lowerLink?.link === l.ifname ? 'veth' : undefined;
       b.apply({ type: 'link-add', link: { ifindex: l.ifindex, name: l.ifname, kind: l.flags.includes('LOOPBACK') ? 'loopback' : 'other', up: false, ...(l.address !== undefined ? { mac: l.address } : {}), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}), ...(driver === undefined ? {} : { driver }), ...(lower === undefined ? {} : { lower }), qdisc: l.qdisc ?? null } });
     } else if (existing.name !== l.ifname) {
       b.apply({ type: 'link-set', ifindex: l.ifindex, name: l.ifname });

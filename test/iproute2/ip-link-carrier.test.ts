@@ -81,20 +81,27 @@ test('ip link set dev X carrier off on a dummy drops its routes to linkdown (fib
   assert.deepEqual(lines.map((l) => l.problem ?? null), [null, null, null, null, null]);
 });
 
-test('an imported device whose carrier follows another (IFLA_LINK): changing the other\'s admin state or deleting a veth is named, not quietly wrong', () => {
+test('an imported device whose carrier follows another (IFLA_LINK): changing the other\'s admin state is named, not quietly wrong; an imported veth pair is modelled (veth_close(), veth_dellink())', () => {
   let s = initialSnapshot();
   s = reduceFib(s, { type: 'link-add', link: { ifindex: 2, name: 'eth0', kind: 'other', up: true } }).snapshot;
   s = reduceFib(s, { type: 'link-add', link: { ifindex: 3, name: 'mv0', kind: 'other', up: true, driver: 'macvlan', lower: 2 } }).snapshot;
   s = reduceFib(s, { type: 'link-add', link: { ifindex: 4, name: 'v0p', kind: 'other', up: true, driver: 'veth', lower: 5 } }).snapshot;
   s = reduceFib(s, { type: 'link-add', link: { ifindex: 5, name: 'v0', kind: 'other', up: true, driver: 'veth', lower: 4 } }).snapshot;
-  const lines = [...runScript('ip link set eth0 down\nip link set eth0 down\nip link set v0p down\nip link del v0\nip link set mv0 group 3\n', s)];
+  s = reduceFib(s, { type: 'link-add', link: { ifindex: 6, name: 'mv1', kind: 'other', up: true, driver: 'macvlan', lower: 5 } }).snapshot;
+  const lines = [...runScript('ip link set eth0 down\nip link set eth0 down\nip link set v0p down\nip link show v0\nip link del v0\nip link set mv0 group 3\n', s)];
   assert.deepEqual(lines.map((l) => l.problem ?? null), [
     'not modelled: the carrier of mv0 follows eth0 in the kernel (macvlan), not for devices imported from a snapshot',
     null,
-    'not modelled: the carrier of v0 follows v0p in the kernel (veth), not for devices imported from a snapshot',
-    'not modelled: ip link del of an imported veth: the kernel deletes its peer v0p too',
+    // v0 loses its carrier with its peer; a macvlan on v0 follows v0, which stays named.
+    'not modelled: the carrier of mv1 follows v0 in the kernel (macvlan), not for devices imported from a snapshot',
+    null,
+    'not modelled: the carrier of mv1 follows v0 in the kernel (macvlan), not for devices imported from a snapshot',
     null,
   ]);
+  assert.match(lines[3]?.stdout ?? '', /^5: v0@v0p: <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN> mtu 1500 qdisc noqueue state LOWERLAYERDOWN /);
+  const end = lines[lines.length - 1]?.snapshot;
+  assert.ok(end !== undefined);
+  assert.deepEqual([...end.devices.values()].map((d) => d.name).sort(), ['eth0', 'lo', 'mv0', 'mv1']);
 });
 
 test('an imported device coming up whose IFLA_LINK device is not up with carrier is named (the kernel gives it no carrier); with it up, the kept carrier stands', () => {
