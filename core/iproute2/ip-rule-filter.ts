@@ -11,6 +11,7 @@ import type { FibRule } from '../events/rule.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
 import { dsfieldNumber, parseUnsigned, protoNumber, tableNumber } from '../uapi/rt-names.js';
 import { ipprotoNumber } from './ip-proto.js';
+import { checkIfname } from './ip-link.js';
 
 export interface RuleFilter {
   readonly pref: number | null;
@@ -33,10 +34,8 @@ export interface RuleFilter {
   readonly dport: readonly [number, number] | null;
 }
 
-/** get_ifname(): at most 15 bytes, no '/', ':' or blank. */
-function validIfname(name: string): boolean {
-  return name.length > 0 && name.length < 16 && !/[/:\s]/.test(name);
-}
+/** get_ifname(): lib/utils.c check_ifname(), which allows ':' (the kernel's dev_valid_name() does not, but a filter only compares names). */
+const validIfname = checkIfname;
 
 /** sscanf("%hu-%hu"): one or two numbers (each taken modulo 65536, as %hu stores it). */
 /** One %hu of sscanf(): strtoul() (a sign allowed, ULONG_MAX on overflow) cut to 16 bits. */
