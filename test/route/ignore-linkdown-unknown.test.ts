@@ -24,8 +24,9 @@ ip route add 10.9.0.0/16 via 10.2.0.2 dev b0 metric 10
 ip link set a1 down
 `;
 
-function imported(): FibSnapshot {
-  const all = [...runScript(SETUP)];
+/** The state after `script`, then every devconf value made unknown (as an imported state that does not give them). */
+function imported(script = SETUP): FibSnapshot {
+  const all = [...runScript(script)];
   const last = all[all.length - 1];
   assert.ok(last !== undefined);
   return reduceFib(last.snapshot, { type: 'devconf-unknown' }).snapshot;
@@ -78,21 +79,14 @@ ip route add 10.8.0.0/16 nexthop via 10.1.0.2 dev a0 nexthop via 10.2.0.2 dev b0
 ip link set a1 down
 `;
 
-function importedMultipath(): FibSnapshot {
-  const all = [...runScript(MULTIPATH)];
-  const last = all[all.length - 1];
-  assert.ok(last !== undefined);
-  return reduceFib(last.snapshot, { type: 'devconf-unknown' }).snapshot;
-}
-
 test('a multipath leg chosen by its source address, the other leg linkdown: the legs in the rebalance depend on the unknown value, named', () => {
-  const r = runCommand(importedMultipath(), ['ip', 'route', 'get', '10.8.0.1', 'from', '10.1.0.1']);
+  const r = runCommand(imported(MULTIPATH), ['ip', 'route', 'get', '10.8.0.1', 'from', '10.1.0.1']);
   assert.equal(r.output.stdout, '');
   assert.match(r.output.notModelled ?? '', /^an answer that depends on values the model does not know: net\.ipv4\.conf\.a0\.ignore_routes_with_linkdown/);
 });
 
 test('a multipath flow whose leg is the same under both values is answered', () => {
-  const r = runCommand(importedMultipath(), ['ip', 'route', 'get', '10.8.0.1', 'from', '10.2.0.1']);
+  const r = runCommand(imported(MULTIPATH), ['ip', 'route', 'get', '10.8.0.1', 'from', '10.2.0.1']);
   assert.equal(r.output.notModelled, undefined);
   assert.equal(r.output.stdout, '10.8.0.1 from 10.2.0.1 via 10.2.0.2 dev b0 uid 0 \n    cache \n');
 });
