@@ -255,7 +255,7 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
   // The moments and the log go to temporary files as the replay makes them, and are then
   // streamed into the page: the report of a long trace is written in bounded memory.
   const spill = values.html === undefined ? null : new ReportSpill();
-  const html = spill === null ? null : new ReportRecorder({ title: file === '-' ? name : basename(file), format, traceBytes: trace.total }, spill);
+  const html = spill === null ? null : new ReportRecorder({ title: file === '-' ? name : basename(file), format, traceBytes: trace.total, names }, spill);
   // An output sent to standard output takes it: the state and timelines are not printed.
   const stdoutTaken = values.out === '-' || values.html === '-';
   const print: Printer = stdoutTaken ? () => undefined : (t) => void process.stdout.write(t);

@@ -56,7 +56,7 @@ export async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtm
           for (const l of explainStep(st, before, ctx.names)) ctx.print(`${l}\n`);
           return;
         }
-        const header = stepHeader(st, before);
+        const header = stepHeader(st, before, ctx.names);
         for (const c of st.silent) {
           ctx.print(`${JSON.stringify({ seq: st.seq, time: st.time === undefined ? null : formatTimestamp(st.time), event: header, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, st.snapshot, ctx.names) })}\n`);
         }
@@ -122,9 +122,9 @@ export async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSna
     ctx.html?.logEvent(seq, event, before, step);
     if (ctx.explain) {
       const silent = s.silent;
-      if (silent.length > 0 && !ctx.json) ctx.print(`@${seq} ${describeEvent(event, before)}\n`);
+      if (silent.length > 0 && !ctx.json) ctx.print(`@${seq} ${describeEvent(event, before, ctx.names)}\n`);
       for (const c of silent) {
-        if (ctx.json) ctx.print(`${JSON.stringify({ seq, time: null, event: `@${seq} ${describeEvent(event, before)}`, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, step.snapshot, ctx.names) })}\n`);
+        if (ctx.json) ctx.print(`${JSON.stringify({ seq, time: null, event: `@${seq} ${describeEvent(event, before, ctx.names)}`, mechanism: mechanism(c.cause, c), change: describeSilent(c, before, step.snapshot, ctx.names) })}\n`);
         else ctx.print(`  ${describeSilent(c, before, step.snapshot, ctx.names)}   (${mechanism(c.cause, c)})\n`);
       }
     }

@@ -10,7 +10,7 @@ import { formatRouteLine } from '../print/route-line.js';
 import { formatRule } from '../iproute2/ip-rule.js';
 import { formatIp4, formatPrefix } from '../net/ip4.js';
 import { formatTimestamp, nlmsgTypeName, type Timestamp } from '../trace/netlink-records.js';
-import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { CheckFinding, ReplayStep } from './replayer.js';
 import type { SilentChange } from './silent-changes.js';
 
@@ -47,8 +47,11 @@ export function mechanism(cause: EffectCause, c?: SilentChange): string {
   }
 }
 
-/** A FibEvent in a few words, with device names from `s`. */
-export function describeEvent(e: FibEvent, s: FibSnapshot): string {
+/**
+ * A FibEvent in a few words, with device names from `s` and table names from `names` (the
+ * capture's, as rtnl_rttable_n2a() prints them: `table isp1`, `table main`).
+ */
+export function describeEvent(e: FibEvent, s: FibSnapshot, names: PrintNames = BUILTIN_NAMES): string {
   const dev = (i: number): string => s.devices.get(i)?.name ?? `if${i}`;
   switch (e.type) {
     case 'link-add':
@@ -70,9 +73,9 @@ export function describeEvent(e: FibEvent, s: FibSnapshot): string {
     case 'addr-del':
       return `address ${e.local === undefined ? '?' : formatIp4(e.local)}/${e.prefixlen} deleted from ${dev(e.ifindex)}`;
     case 'route-new':
-      return `route ${e.op} ${formatPrefix(e.cfg.dst, e.cfg.plen)} table ${e.cfg.table}`;
+      return `route ${e.op} ${formatPrefix(e.cfg.dst, e.cfg.plen)} table ${tableName(e.cfg.table, names)}`;
     case 'route-del':
-      return `route del ${formatPrefix(e.cfg.dst, e.cfg.plen)} table ${e.cfg.table}`;
+      return `route del ${formatPrefix(e.cfg.dst, e.cfg.plen)} table ${tableName(e.cfg.table, names)}`;
     case 'rule-add':
       return `rule add pref ${e.rule.priority ?? '(auto)'}`;
     case 'rule-del':
@@ -126,14 +129,14 @@ function when(t: Timestamp | undefined): string {
   return t === undefined ? '-' : formatTimestamp(t);
 }
 
-/** What caused a step, as a header line. */
-export function stepHeader(st: ReplayStep, prev: FibSnapshot): string {
+/** What caused a step, as a header line (tables named with `names`). */
+export function stepHeader(st: ReplayStep, prev: FibSnapshot, names: PrintNames = BUILTIN_NAMES): string {
   const r = st.record;
   const who = r.nlmsgPid === undefined ? '' : r.nlmsgPid === 0 ? ', kernel' : `, pid ${r.nlmsgPid}`;
   // Values learnt from the record (IFLA_INET_CONF, a full netconf) that the model did not
   // know are counted, not listed: a device's first link record teaches up to 31.
   const seen = st.applied.filter((a) => a.event.type === 'sysctl' && a.event.observed === true).length;
-  const told = st.applied.filter((a) => a.event.type !== 'sysctl' || a.event.observed !== true).map((a) => describeEvent(a.event, prev));
+  const told = st.applied.filter((a) => a.event.type !== 'sysctl' || a.event.observed !== true).map((a) => describeEvent(a.event, prev, names));
   const what = [...told, ...(seen > 0 ? [`${seen} devconf value${seen === 1 ? '' : 's'} seen`] : [])].join('; ');
   return `${when(st.time)} @${st.seq} ${nlmsgTypeName(r.nlmsgType)}${who}: ${what}${st.pulledBy !== undefined ? ` (applied early: @${st.pulledBy} was its consequence)` : ''}`;
 }
@@ -141,7 +144,7 @@ export function stepHeader(st: ReplayStep, prev: FibSnapshot): string {
 /** The --explain block of one step: a header and one line per silent change, or nothing. */
 export function explainStep(st: ReplayStep, prev: FibSnapshot, names: PrintNames = BUILTIN_NAMES): string[] {
   if (st.silent.length === 0) return [];
-  const out = [stepHeader(st, prev)];
+  const out = [stepHeader(st, prev, names)];
   const byCause = new Map<string, SilentChange[]>();
   for (const c of st.silent) {
     const k = mechanism(c.cause, c);

@@ -24,7 +24,7 @@ import type { RouteMetrics } from '../trace/netlink-records.js';
 import { prefixKey, tableAliases, tableRouteCount, tableRoutes } from '../snapshot/fib-table.js';
 import { tablesInDumpOrder } from '../iproute2/ip-route.js';
 import { formatRouteLine } from '../print/route-line.js';
-import { tableName } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, tableName, type PrintNames } from '../uapi/rt-names.js';
 import { formatRule } from '../iproute2/ip-rule.js';
 import { formatIp4 } from '../net/ip4.js';
 import { describeEvent, describeSilent, mechanism } from '../replay/explain.js';
@@ -112,12 +112,12 @@ export function mechanismName(mechanism: string): string {
 
 type Mark = Omit<RouteRow, 'text'>;
 
-/** A route line as `ip route show table T` prints it (no `table` word), RTA_METRICS included. */
-export function tableRouteLine(s: FibSnapshot, metrics: ReadonlyMap<string, RouteMetrics>, r: FibRoute): string {
+/** A route line as `ip route show table T` prints it (no `table` word), RTA_METRICS included, with the capture's names. */
+export function tableRouteLine(s: FibSnapshot, metrics: ReadonlyMap<string, RouteMetrics>, r: FibRoute, names: PrintNames = BUILTIN_NAMES): string {
   // The model's fib_info carries the metrics (print_rta_metrics() prints them with the
   // line); the side table is no longer needed for them.
   void metrics;
-  return formatRouteLine(s, r, { table: true });
+  return formatRouteLine(s, r, { table: true }, undefined, names);
 }
 
 const strip = (line: string): string => (line.endsWith('\n') ? line.slice(0, -1) : line);
@@ -144,7 +144,7 @@ function tableRows(st: MomentState, id: number, marks: ReadonlyMap<string, Mark>
       }
       while (g < gone.length && (gone[g] as Removed).key < key) rows.push((gone[g++] as Removed).row);
       const mark = marks.get(routeKey(r));
-      const text = strip(tableRouteLine(st.snapshot, st.metrics, r));
+      const text = strip(tableRouteLine(st.snapshot, st.metrics, r, st.names));
       rows.push(mark === undefined ? { text, status: 'kept' } : { text, ...mark });
       listed++;
       lastKey = key;
@@ -160,7 +160,7 @@ function tableRows(st: MomentState, id: number, marks: ReadonlyMap<string, Mark>
       const mark = r === null ? undefined : marks.get(routeKey(r));
       if (r === null || mark === undefined || seen.has(routeKey(r))) continue;
       seen.add(routeKey(r));
-      later.push({ key: prefixKey(r.dst, r.plen), row: { text: strip(tableRouteLine(st.snapshot, st.metrics, r)), ...mark } });
+      later.push({ key: prefixKey(r.dst, r.plen), row: { text: strip(tableRouteLine(st.snapshot, st.metrics, r, st.names)), ...mark } });
     }
     const rest = [...later, ...gone.slice(g)].sort((a, b) => a.key - b.key);
     const shown = listed + later.length;
@@ -200,12 +200,12 @@ function ruleRows(st: MomentState): RuleRow[] {
     changed.set(c.rule, { change: `${c.before.join(' ') || 'attached'} → ${c.after.join(' ') || resolved}`, mechanism: mechanism(c.cause, c) });
   }
   const rows: RuleRow[] = after.rules.map((r) => {
-    const text = strip(formatRule(after, r));
+    const text = strip(formatRule(after, r, false, st.names));
     const ch = changed.get(r);
     if (ch !== undefined) return { text, status: 'changed-silently', ...ch };
     return { text, status: added.has(r) ? 'added' : 'kept' };
   });
-  for (const r of deleted) if (!after.rules.includes(r)) rows.push({ text: strip(formatRule(before, r)), status: 'deleted' });
+  for (const r of deleted) if (!after.rules.includes(r)) rows.push({ text: strip(formatRule(before, r, false, st.names)), status: 'deleted' });
   return rows;
 }
 
@@ -216,7 +216,9 @@ function ruleRows(st: MomentState): RuleRow[] {
  *    changes (gone silently, replaced, changed silently), by route identity;
  * 2. each table of the state in `ip route show table all` order, rows in dump order, the
  *    routes that left it at this moment merged in where they stood;
- * 3. rules, devices and ignore_routes_with_linkdown from the state.
+ * 3. rules, devices and ignore_routes_with_linkdown from the state;
+ * 4. tables, protocols, scopes and dsfields named with the report's names (st.names), as
+ *    `kfib replay --show` and `--explain` name them.
  */
 export function momentView(st: MomentState, opts: { readonly maxRows?: number } = {}): MomentView {
   const maxRows = opts.maxRows ?? Infinity;
@@ -232,7 +234,8 @@ export function momentView(st: MomentState, opts: { readonly maxRows?: number } 
     if (list === undefined) removed.set(r.table, (list = []));
     list.push({ key: prefixKey(r.dst, r.plen), row });
   };
-  const beforeLine = (r: FibRoute): string => strip(tableRouteLine(before, st.metricsBefore, r));
+  const names = st.names;
+  const beforeLine = (r: FibRoute): string => strip(tableRouteLine(before, st.metricsBefore, r, names));
   for (const e of st.effects) {
     if (e.kind === 'route-add' || e.kind === 'route-replace') {
       marks.set(routeKey(e.route), { status: 'added' });
@@ -259,7 +262,7 @@ export function momentView(st: MomentState, opts: { readonly maxRows?: number } 
   for (const id of removed.keys()) if (!ids.includes(id)) ids.push(id);
   for (const id of ids) {
     const t = after.tables.get(id);
-    tables.push({ id, name: tableName(id), rows: tableRows(st, id, marks, removed.get(id) ?? [], maxRows, marked), count: t === undefined ? 0 : tableRouteCount(t) });
+    tables.push({ id, name: tableName(id, names), rows: tableRows(st, id, marks, removed.get(id) ?? [], maxRows, marked), count: t === undefined ? 0 : tableRouteCount(t) });
   }
   const devices: DeviceRow[] = [...after.devices.values()].map((d) => ({
     ifindex: d.ifindex,
@@ -272,7 +275,7 @@ export function momentView(st: MomentState, opts: { readonly maxRows?: number } 
   }));
   const silent: SilentLine[] = st.silent.map((c) => ({
     kind: c.kind,
-    text: describeSilent(c, before, after),
+    text: describeSilent(c, before, after, names),
     cause: c.cause,
     mechanism: mechanism(c.cause, c),
     implied: c.kind === 'route-removed' && c.implied,
@@ -284,6 +287,6 @@ export function momentView(st: MomentState, opts: { readonly maxRows?: number } 
     ignoreAll: after.confAll.values.ignore_routes_with_linkdown !== 0,
     ignoreDefault: after.confDefault.values.ignore_routes_with_linkdown !== 0,
     silent,
-    events: st.events.map((e) => describeEvent(e, before)),
+    events: st.events.map((e) => describeEvent(e, before, names)),
   };
 }

@@ -13,7 +13,7 @@
 // | nexthop | `[NEXTHOP] Deleted? id N via GW dev NAME / group …`              |
 
 import type { NetlinkRecord } from '../trace/netlink-records.js';
-import { protoName, tableName } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, protoName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import { routeTypeOf } from '../replay/record-events.js';
 
 const IFF_UP = 0x1;
@@ -30,10 +30,12 @@ function devOf(names: DevName, ifindex: number | undefined, name: string | undef
 }
 
 /**
- * The summary of one record; binary records name devices by ifindex, `names` resolves them.
+ * The summary of one record; binary records name devices by ifindex, `names` resolves them;
+ * tables and protocols are named with `rt` (the capture's names: rtnl_rttable_n2a(),
+ * rtnl_rtprot_n2a()).
  * @example recordSummary(addrDel, (i) => s.devices.get(i)?.name) // "[ADDR] Deleted 192.168.0.4/24 dev ens33"
  */
-export function recordSummary(r: NetlinkRecord, names: DevName): string {
+export function recordSummary(r: NetlinkRecord, names: DevName, rt: PrintNames = BUILTIN_NAMES): string {
   const del = r.op === 'del' ? 'Deleted ' : '';
   switch (r.kind) {
     case 'link': {
@@ -51,8 +53,8 @@ export function recordSummary(r: NetlinkRecord, names: DevName): string {
       if (r.gateway !== undefined) out += ` via ${r.gateway}`;
       if (r.oif !== undefined || r.dev !== undefined) out += ` dev ${devOf(names, r.oif, r.dev)}`;
       if (r.multipath !== undefined) out += ` (${r.multipath.length} nexthops)`;
-      if (r.table !== 254) out += ` table ${tableName(r.table)}`;
-      out += ` proto ${protoName(r.protocol)}`;
+      if (r.table !== 254) out += ` table ${tableName(r.table, rt)}`;
+      out += ` proto ${protoName(r.protocol, rt)}`;
       if (r.priority !== undefined) out += ` metric ${r.priority}`;
       return out;
     }
@@ -64,7 +66,7 @@ export function recordSummary(r: NetlinkRecord, names: DevName): string {
       if (r.oifName !== undefined) out += ` oif ${r.oifName}`;
       if (r.fwmark !== undefined) out += ` fwmark 0x${r.fwmark.toString(16)}`;
       const action = RULE_ACTIONS[r.action] ?? `action ${r.action}`;
-      out += action === 'lookup' ? ` lookup ${tableName(r.table)}` : action === 'goto' ? ` goto ${r.goto ?? '?'}` : ` ${action}`;
+      out += action === 'lookup' ? ` lookup ${tableName(r.table, rt)}` : action === 'goto' ? ` goto ${r.goto ?? '?'}` : ` ${action}`;
       return out;
     }
     case 'netconf': {

@@ -22,6 +22,7 @@ import type { IpSnapshot } from '../trace/ip-json.js';
 import type { LinkRecord } from '../trace/netlink-records.js';
 import type { DeviceLane } from './device-lanes.js';
 import type { MomentTexts } from './text-pages.js';
+import { namesProblem, type ReportNames } from './report-names.js';
 
 /** Version of the embedded data; the page refuses others. */
 export const REPORT_DATA_VERSION = 4;
@@ -109,6 +110,12 @@ export interface ReportData {
   readonly silent: { readonly at: readonly number[]; readonly count: readonly number[] };
   readonly lanes: readonly DeviceLane[];
   readonly series: readonly SeriesData[];
+  /**
+   * The capture's names of tables, protocols, scopes and dsfields, as the replay printed
+   * with them (report-names.ts: what differs from iproute2's built-ins); absent in data
+   * written before they were carried, which means the built-in names.
+   */
+  readonly names?: ReportNames;
 }
 
 /** The blocks as the page opens them: the summaries read a page at a time (text-pages.ts). */
@@ -158,7 +165,7 @@ function extrasProblem(v: unknown): string | null {
  * Checks the embedded data (the page reads it back as `unknown`); a string says what is wrong.
  * @example const d = parseReportData(JSON.parse(text)); if (typeof d === 'string') fail(d);
  * 1. the version and the top-level keys;
- * 2. the string tables, extras, silent moments, lanes and series;
+ * 2. the string tables, extras, silent moments, lanes, series and names;
  * 3. the link dump holds link records (the snapshot is re-validated by the page).
  */
 export function parseReportData(v: unknown): ReportData | string {
@@ -189,6 +196,8 @@ export function parseReportData(v: unknown): ReportData | string {
   }
   const series = v['series'];
   if (!Array.isArray(series) || !series.every((s) => isObject(s) && isCount(s['id']) && typeof s['name'] === 'string' && isCount(s['max']) && isCount(s['from']) && typeof s['deltas'] === 'string' && (s['deflated'] === undefined || s['deflated'] === true))) return bad('series: expected {id, name, max, from, deltas, deflated?}');
+  const names = namesProblem(v['names']);
+  if (names !== null) return bad(names);
   // The checks above cover every field the page reads.
   return v as unknown as ReportData;
 }

@@ -23,6 +23,8 @@ import { silentChanges, type SilentChange } from '../replay/silent-changes.js';
 import type { PageBlocks, ReportBlocks, ReportData, ReportMoment, ReportProblem, MomentRole, MomentExtra } from './report-data.js';
 import { emptyMoments, momentRole, momentTime, PagedEvents, readMoments, type MomentColumns } from './moment-columns.js';
 import { StateIndex } from './state-index.js';
+import type { PrintNames } from '../uapi/rt-names.js';
+import { printNamesOf } from './report-names.js';
 import type { DeviceLane } from './device-lanes.js';
 import { readSeries, type Inflate, type TableSeries } from './route-counts.js';
 import { JoinedTexts, TEXT_PAGE, type MomentTexts } from './text-pages.js';
@@ -47,6 +49,8 @@ export interface MomentState {
   readonly metrics: ReadonlyMap<string, RouteMetrics>;
   readonly metricsBefore: ReadonlyMap<string, RouteMetrics>;
   readonly silent: readonly SilentChange[];
+  /** The report's names (ReportModel.names: one object for every state), for printing the state. */
+  readonly names: PrintNames;
 }
 
 const NO_METRICS: ReadonlyMap<string, RouteMetrics> = new Map();
@@ -69,6 +73,8 @@ export class ReportModel {
   readonly usec: Float64Array;
   readonly lanes: readonly DeviceLane[];
   readonly series: readonly TableSeries[];
+  /** The capture's names of tables, protocols, scopes and dsfields (ReportData.names; the built-ins without). */
+  readonly names: PrintNames;
   private readonly silentBy = new Map<number, number>();
   private readonly extras = new Map<number, MomentExtra>();
   private readonly index: StateIndex;
@@ -81,6 +87,7 @@ export class ReportModel {
   constructor(
     readonly data: ReportData,
     readonly init: InitialState,
+    names: PrintNames,
     private readonly cols: MomentColumns,
     private readonly texts: MomentTexts,
     private readonly objects: string,
@@ -88,6 +95,7 @@ export class ReportModel {
     inflate?: Inflate,
   ) {
     this.count = cols.count + 1;
+    this.names = names;
     data.silent.at.forEach((i, k) => this.silentBy.set(i, data.silent.count[k] ?? 0));
     this.silentMoments = data.silent.at.filter((i) => i < this.count);
     this.silentCount = this.silentMoments.reduce((n, i) => n + (this.silentBy.get(i) ?? 0), 0);
@@ -221,7 +229,7 @@ export class ReportModel {
     let st: MomentState;
     if (i === 0) {
       const s = this.init.snapshot;
-      st = { index: 0, moment: null, usec: null, events: [], effects: [], refused: [], before: s, snapshot: s, metrics: NO_METRICS, metricsBefore: NO_METRICS, silent: [] };
+      st = { index: 0, moment: null, usec: null, events: [], effects: [], refused: [], before: s, snapshot: s, metrics: NO_METRICS, metricsBefore: NO_METRICS, silent: [], names: this.names };
     } else {
       const before = this.last?.index === i - 1 ? this.last.snapshot : this.index.snapshotAfter(i - 1);
       const evs = this.eventsOf(i);
@@ -237,7 +245,7 @@ export class ReportModel {
         if (event.type.startsWith('rule') || event.type.startsWith('link')) rules = true;
       }
       const silent = evs.length === 0 ? [] : silentChanges(before, snapshot, effects, { rules });
-      st = { index: i, moment: this.momentAt(i), usec: this.usecAt(i), events: evs, effects, refused, before, snapshot, metrics: NO_METRICS, metricsBefore: NO_METRICS, silent };
+      st = { index: i, moment: this.momentAt(i), usec: this.usecAt(i), events: evs, effects, refused, before, snapshot, metrics: NO_METRICS, metricsBefore: NO_METRICS, silent, names: this.names };
     }
     this.last = st;
     return st;
@@ -247,7 +255,9 @@ export class ReportModel {
 /**
  * Opens a report: rebuilds the initial state and reads the packed blocks; folds nothing.
  * @example const model = openReport(data, blocks); model.state(model.count - 1).snapshot
- * 1. the initial snapshot is validated again (parseIpSnapshot) and rebuilt (initialState);
+ * 1. the initial snapshot is validated again (parseIpSnapshot) and rebuilt (initialState)
+ *    with the report's names (ReportData.names); its entries that name what no name table
+ *    defines are problems;
  * 2. the moment and event records are read into columns; damaged or short blocks are a
  *    problem, not a failure: the moments they cannot cover apply nothing;
  * 3. the summaries are read when a moment is shown (a page's texts: text-pages.ts);
@@ -262,7 +272,11 @@ export function openReport(data: ReportData, blocks: ReportBlocks | PageBlocks, 
     for (const e of parsed.errors) problems.push({ message: e.message, fatal: false });
     ipSnap = parsed.snapshot;
   }
-  const init = initialState(ipSnap, data.dump);
+  // The capture's names, as the replay read the snapshot with them (`"table": "isp1"`).
+  const names = printNamesOf(data.names);
+  const init = initialState(ipSnap, data.dump, names);
+  // Entries no name table defines (a --lenient replay left them out too): named, not hidden.
+  for (const e of init.errors) problems.push({ message: `initial state: ${e}`, fatal: false });
   let cols = readMoments(blocks.moments, data.moments);
   if (typeof cols === 'string') {
     problems.push({ message: `embedded moments: ${cols}; the page shows the initial state only`, fatal: true });
@@ -271,7 +285,7 @@ export function openReport(data: ReportData, blocks: ReportBlocks | PageBlocks, 
   const texts = typeof blocks.texts === 'string' ? new JoinedTexts(blocks.texts) : blocks.texts;
   const pages = Math.ceil(data.moments / TEXT_PAGE);
   if (texts.pages !== null && texts.pages !== pages) problems.push({ message: `the embedded summaries hold ${texts.pages} pages of ${TEXT_PAGE} moments, the report has ${data.moments} moments (${pages} pages)`, fatal: false });
-  const model = new ReportModel(data, init, cols, texts, blocks.objects, problems, inflate);
+  const model = new ReportModel(data, init, names, cols, texts, blocks.objects, problems, inflate);
   if (blocks.events !== null) model.attachEvents(blocks.events);
   return model;
 }

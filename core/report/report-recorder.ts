@@ -20,6 +20,8 @@ import type { InitialState } from '../replay/initial-state.js';
 import type { ReplayStep } from '../replay/replay-step.js';
 import { describeEvent } from '../replay/explain.js';
 import { silentChanges } from '../replay/silent-changes.js';
+import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
+import { reportNames } from './report-names.js';
 import { REPORT_DATA_VERSION, type MomentExtra, type ReportBlocks, type ReportData, type ReportMoment, type ReportProblem } from './report-data.js';
 import { recordSummary } from './record-summary.js';
 import { ByteWriter } from './page-codec.js';
@@ -33,6 +35,12 @@ export interface ReportMeta {
   readonly title: string;
   readonly format: ReportData['format'];
   readonly traceBytes: number;
+  /**
+   * The names the replay prints with (--names DIR, the trace folder's names/, the snapshot's
+   * "names"; the built-ins when absent): the summaries and the route-count series use them,
+   * and the data carries them for the page (ReportData.names).
+   */
+  readonly names?: PrintNames;
 }
 
 /** Where a recorder sends the packed blocks as they grow (in pieces, in order). */
@@ -122,10 +130,12 @@ export class ReportRecorder {
   private readonly packer = new EventPacker();
   private readonly lanes = new LaneBuilder();
   private counts: RouteCountBuilder | null = null;
+  private readonly names: PrintNames;
 
   constructor(meta: ReportMeta, sink: ReportSink = new MemorySink()) {
     this.meta = meta;
     this.sink = sink;
+    this.names = meta.names ?? BUILTIN_NAMES;
   }
 
   /** The state the replay starts from. */
@@ -140,7 +150,7 @@ export class ReportRecorder {
     this.dump = dump;
     this.prev = init.snapshot;
     this.lanes.add({ index: 0, effects: [], devices: init.snapshot.devices });
-    this.counts = new RouteCountBuilder(init.snapshot);
+    this.counts = new RouteCountBuilder(init.snapshot, this.names);
     if (initial === null) {
       this.problem(`no --initial snapshot: the replay starts from an empty namespace (only lo, down)${dump.length > 0 ? `, with the ${dump.length} links of the trace's link dump` : ''}; addresses, routes and rules that existed before the trace are unknown`, false);
     }
@@ -158,7 +168,7 @@ export class ReportRecorder {
       seq: st.seq,
       type: nlmsgTypeName(r.nlmsgType),
       role: st.role,
-      text: recordSummary(r, names),
+      text: recordSummary(r, names, this.names),
       n: events.length,
     };
     if (st.time !== undefined) m.t = formatTimestamp(st.time);
@@ -172,7 +182,7 @@ export class ReportRecorder {
 
   /** One event of a kfib log, applied to `before` (the reducer's step). */
   logEvent(seq: number, event: FibEvent, before: FibSnapshot, step: Step): void {
-    this.add({ seq, type: 'event', role: 'cause', text: describeEvent(event, before), n: 1 }, [event], before, step.snapshot, step.effects);
+    this.add({ seq, type: 'event', role: 'cause', text: describeEvent(event, before, this.names), n: 1 }, [event], before, step.snapshot, step.effects);
   }
 
   /** A problem met while reading; `fatal` when reading stopped there. */
@@ -244,6 +254,7 @@ export class ReportRecorder {
       silent: { at: this.silentAt, count: this.silentCount },
       lanes: this.lanes.finish(this.moments + 1),
       series: this.counts?.finish() ?? [],
+      names: reportNames(this.names),
     };
     return { data, blocks: this.sink instanceof MemorySink ? this.sink.blocks() : null };
   }

@@ -8,7 +8,7 @@
 
 import type { Effect } from '../snapshot/effects.js';
 import { tableRouteCount } from '../snapshot/fib-table.js';
-import { tableName } from '../uapi/rt-names.js';
+import { BUILTIN_NAMES, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ByteReader, ByteWriter, fromBase64, toBase64 } from './page-codec.js';
 import type { SeriesData } from './report-data.js';
@@ -16,7 +16,7 @@ import type { SeriesData } from './report-data.js';
 /** One table's route count after each state. */
 export interface TableSeries {
   readonly id: number;
-  /** iproute2's name (`main`, `local`, `10`). */
+  /** The table's name as the capture's rt_tables names it (`main`, `local`, `isp1`, `10`). */
   readonly name: string;
   /** counts[i]: routes in the table after states[i] (0 while the table does not exist). */
   readonly counts: Int32Array;
@@ -38,7 +38,7 @@ function delta(effects: readonly Effect[], add: (table: number, d: number) => vo
  * Route counts per table over the states, tables in order of first appearance, built one
  * state at a time by the report's writer and shipped as runs of equal deltas: (zigzag delta,
  * run) varint pairs (SeriesData); a table unchanged for a million states is two bytes.
- * @example const b = new RouteCountBuilder(init.snapshot); b.add(effects, after.tables); b.finish()
+ * @example const b = new RouteCountBuilder(init.snapshot, names); b.add(effects, after.tables); b.finish()
  * 1. walk the tables of the initial state once (state 0);
  * 2. for each later state, add the deltas of its effects;
  * 3. a table first seen later starts at 0 (fib_new_table creates it empty).
@@ -48,7 +48,8 @@ export class RouteCountBuilder {
   private readonly series = new Map<number, { from: number; last: number; max: number; w: ByteWriter; delta: number; run: number }>();
   private states = 0;
 
-  constructor(start: FibSnapshot) {
+  /** `names`: the capture's, for each series' name (rtnl_rttable_n2a()). */
+  constructor(start: FibSnapshot, private readonly names: PrintNames = BUILTIN_NAMES) {
     for (const t of start.tables.values()) this.current.set(t.id, tableRouteCount(t));
     this.record();
   }
@@ -87,7 +88,7 @@ export class RouteCountBuilder {
         s.w.uint(s.run);
         s.run = 0;
       }
-      return { id, name: tableName(id), max: s.max, from: s.from, deltas: toBase64(s.w.bytes()) };
+      return { id, name: tableName(id, this.names), max: s.max, from: s.from, deltas: toBase64(s.w.bytes()) };
     });
   }
 }

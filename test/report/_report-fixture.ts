@@ -23,7 +23,7 @@ export function fixtureReport(name: string): FixtureReport {
   const hit = cache.get(name);
   if (hit !== undefined) return hit;
   const replay = replayFixture(name, 'rtmon');
-  const rec = new ReportRecorder({ title: 'trace.rtmon', format: 'rtmon', traceBytes: statSync(fixturePath(name, 'trace.rtmon')).size });
+  const rec = new ReportRecorder({ title: 'trace.rtmon', format: 'rtmon', traceBytes: statSync(fixturePath(name, 'trace.rtmon')).size, names: replay.names });
   const before = parseIpSnapshot(readJson(name, 'before.json')).snapshot;
   const dump = replay.records.filter((r): r is LinkRecord => r.kind === 'link' && r.dump);
   rec.begin(before, dump, replay.init);

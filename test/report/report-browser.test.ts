@@ -1,8 +1,8 @@
 // The report as a person uses it, in headless Chromium: open the report of
 // ../shared/traces/01-addr-del-policy-route from a file:// URL, click the moment the
 // address of ens33 is deleted, see the table-10 default route gone silently, and ask the
-// lookup box what the kernel answered at that moment (after.json's route_get); then the
-// edge cases: a trace without silent changes, an empty trace, a trace that fails to
+// lookup box what the kernel answered at that moment (after.json's route_get); a capture
+// whose names/ names its tables (isp1, isp2), shown with those names; then the edge cases: a trace without silent changes, an empty trace, a trace that fails to
 // parse, and a damaged report. A screenshot of each page is saved in a temporary folder.
 
 import { after, before, describe, it } from 'node:test';
@@ -12,13 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { fixtureNames, fixturePath, readJson } from '../trace/_fixtures.js';
+import { fixtureDir, fixtureNames, fixturePath, readJson } from '../trace/_fixtures.js';
 import { kfibReplay } from './_report-cli.js';
 import { browserMissing, launchBrowser, type Browser } from './_browser.js';
 import { REPORT_DATA_VERSION } from '../../core/report/report-data.js';
 
 const F01 = '01-addr-del-policy-route';
 const F04 = '04-secondary-promotion';
+/** Tables isp1 = 101 and isp2 = 102 named by the capture's names/rt_tables (test/fixtures/traces). */
+const NAMED = 'named-tables-explain';
 const missing = browserMissing() ?? (fixtureNames().includes(F01) && fixtureNames().includes(F04) ? null : 'the shared trace fixtures are missing');
 
 interface RouteGet {
@@ -121,6 +123,36 @@ describe('the report in headless Chromium', { skip: missing ?? false }, () => {
     // A click on the timeline itself picks the nearest moment.
     await page.click('#timeline-svg', { position: { x: 1300, y: 30 } });
     assert.match((await page.textContent('#moment-title')) ?? '', /^Moment @6 /);
+    await page.close();
+  });
+
+  it('names tables as the capture names them (isp1 = 101 from its names/), in the FIB, the rules, the silent changes, the legend and the lookup box', async () => {
+    const page = await open(report('named', [fixtureDir(NAMED)]));
+    assert.equal(await page.getAttribute('html', 'data-kfib-ready'), 'true');
+    await page.keyboard.press('Home');
+    assert.match((await page.textContent('#fib [data-table="101"] summary')) ?? '', /^table isp1\s*2 routes$/);
+    assert.match((await page.textContent('#rules')) ?? '', /100:\tfrom 10\.0\.1\.50 lookup isp1\n101:\tfrom 10\.0\.2\.77 lookup isp2\n/);
+    assert.equal(await page.textContent('#timeline-svg text[data-table="101"]'), 'isp1: 2');
+    // The address goes: the isp1 routes are flushed without a word.
+    await page.click('#timeline-svg .silent-mark[data-seq="3"]');
+    assert.deepEqual(await page.locator('#silent-list li.silent code').allTextContents(), [
+      'route removed    default via 10.0.1.1 dev eth0 table isp1 linkdown',
+      'route removed    10.0.1.0/24 dev eth0 table isp1 scope link src 10.0.1.50 linkdown',
+    ]);
+    assert.equal(await page.locator('#fib [data-table="101"] .row.gone-silently').count(), 2);
+    // The lookup box: the kernel's answer at the checkpoint after the lease was lost, isp2 by name.
+    await page.fill('#lookup-to', '8.8.8.8');
+    await page.fill('#lookup-from', '10.0.2.77');
+    await page.click('#lookup-go');
+    const kernel = (readJson(NAMED, 'checkpoints/02-lease-lost.json') as { route_get: RouteGet[] }).route_get.find((q) => q.query === 'ip route get 8.8.8.8 from 10.0.2.77');
+    assert.deepEqual(JSON.parse((await page.textContent('#lookup-json')) ?? 'null'), kernel?.result);
+    assert.equal(await page.textContent('#lookup-stdout'), '8.8.8.8 from 10.0.2.77 via 10.0.2.1 dev wlan0 table isp2 uid 0 \n    cache \n');
+    // The last notification: the isp1 default route back, named in its record and its event.
+    await page.keyboard.press('End');
+    assert.match((await page.textContent('#moment-record')) ?? '', /\[ROUTE\] default via 10\.0\.1\.1 dev eth0 table isp1 proto boot$/);
+    assert.deepEqual(await page.locator('#moment-events li').allTextContents(), ['route add default table isp1']);
+    assert.doesNotMatch((await page.textContent('#app')) ?? '', /\b(table|lookup) 10[12]\b/);
+    await shot(page, 'named-tables');
     await page.close();
   });
 

@@ -330,7 +330,7 @@ export class ReportPage {
     }
     const t0 = performance.now();
     const st = this.model.state(this.selected);
-    const a = lookup(st.snapshot, this.query);
+    const a = lookup(st.snapshot, this.query, st.names);
     document.documentElement.dataset['kfibLookupMs'] = (performance.now() - t0).toFixed(1);
     box.hidden = false;
     if (typeof a === 'string') {
