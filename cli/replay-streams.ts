@@ -109,7 +109,7 @@ export async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSna
   const decoder = new EventLogDecoder();
   if (ctx.check) process.stderr.write('kfib replay: --check: a kfib event log records causes only; there are no captured notifications to compare (events the model refuses are reported)\n');
   const init = initialState(initial, [], ctx.names, { fresh: true });
-  ctx.html?.begin(initial, [], init);
+  ctx.html?.begin(initial, [], init, true);
   for (const d of init.differences) process.stderr.write(`kfib replay: initial state differs from the snapshot: ${d}\n`);
   const replay = new LogReplay(init, { explain: ctx.explain, names: ctx.names, at: ctx.at, until: ctx.until });
   if (ctx.log !== null) ctx.log.write(init.events);

@@ -116,6 +116,12 @@ export interface ReportData {
    * written before they were carried, which means the built-in names.
    */
   readonly names?: ReportNames;
+  /**
+   * true for a kfib event log replayed without --initial: it starts from the model's own
+   * fresh namespace (every devconf value known), not from an unknown empty one
+   * (initialState()'s `fresh`). Absent otherwise.
+   */
+  readonly fresh?: true;
 }
 
 /** The blocks as the page opens them: the summaries read a page at a time (text-pages.ts). */
@@ -198,6 +204,7 @@ export function parseReportData(v: unknown): ReportData | string {
   if (!Array.isArray(series) || !series.every((s) => isObject(s) && isCount(s['id']) && typeof s['name'] === 'string' && isCount(s['max']) && isCount(s['from']) && typeof s['deltas'] === 'string' && (s['deflated'] === undefined || s['deflated'] === true))) return bad('series: expected {id, name, max, from, deltas, deflated?}');
   const names = namesProblem(v['names']);
   if (names !== null) return bad(names);
+  if (v['fresh'] !== undefined && v['fresh'] !== true) return bad('fresh: expected true or absent');
   // The checks above cover every field the page reads.
   return v as unknown as ReportData;
 }

@@ -274,7 +274,8 @@ export function openReport(data: ReportData, blocks: ReportBlocks | PageBlocks, 
   }
   // The capture's names, as the replay read the snapshot with them (`"table": "isp1"`).
   const names = printNamesOf(data.names);
-  const init = initialState(ipSnap, data.dump, names);
+  // A kfib event log without --initial: the model's fresh namespace, as the replay started from.
+  const init = initialState(ipSnap, data.dump, names, data.fresh === true ? { fresh: true } : {});
   // Entries no name table defines (a --lenient replay left them out too): named, not hidden.
   for (const e of init.errors) problems.push({ message: `initial state: ${e}`, fatal: false });
   let cols = readMoments(blocks.moments, data.moments);

@@ -111,6 +111,7 @@ export class ReportRecorder {
   private readonly meta: ReportMeta;
   private readonly sink: ReportSink;
   private initial: IpSnapshot | null = null;
+  private fresh = false;
   private dump: readonly LinkRecord[] = [];
   private readonly problems: ReportProblem[] = [];
   private prev: FibSnapshot | null = null;
@@ -139,7 +140,9 @@ export class ReportRecorder {
   }
 
   /** The state the replay starts from. */
-  begin(initial: IpSnapshot | null, dump: readonly LinkRecord[], init: InitialState): void {
+  begin(initial: IpSnapshot | null, dump: readonly LinkRecord[], init: InitialState, fresh = false): void {
+    // A kfib event log without --initial starts from the model's fresh namespace (initialState()'s `fresh`).
+    this.fresh = fresh && initial === null;
     if (initial === null) {
       this.initial = null;
     } else {
@@ -151,7 +154,7 @@ export class ReportRecorder {
     this.prev = init.snapshot;
     this.lanes.add({ index: 0, effects: [], devices: init.snapshot.devices });
     this.counts = new RouteCountBuilder(init.snapshot, this.names);
-    if (initial === null) {
+    if (initial === null && !this.fresh) {
       this.problem(`no --initial snapshot: the replay starts from an empty namespace (only lo, down)${dump.length > 0 ? `, with the ${dump.length} links of the trace's link dump` : ''}; addresses, routes and rules that existed before the trace are unknown`, false);
     }
     for (const d of init.differences) this.problem(`initial state differs from the snapshot: ${d}`, false);
@@ -255,6 +258,7 @@ export class ReportRecorder {
       lanes: this.lanes.finish(this.moments + 1),
       series: this.counts?.finish() ?? [],
       names: reportNames(this.names),
+      ...(this.fresh ? { fresh: true as const } : {}),
     };
     return { data, blocks: this.sink instanceof MemorySink ? this.sink.blocks() : null };
   }
