@@ -15,6 +15,7 @@ import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
 import { devGetValidName } from './dev-valid-name.js';
+import { vxlanMtuInvalid, vxlanNewlink, vxlansOn } from './vxlan.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
 /** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
@@ -77,6 +78,8 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
     ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
     ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
+    // A vxlan never reports carrier: IF_OPER_UNKNOWN once up (vxlan.ts).
+    ...(spec.vxlan === undefined ? {} : { vxlan: spec.vxlan, operKnown: false }),
   };
 }
 
@@ -111,6 +114,11 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       const m = macvlanNewlink(txn, link);
       if ('errno' in m) return m;
       link = m;
+    }
+    if (link.vxlan !== undefined) {
+      const v = vxlanNewlink(txn, link);
+      if ('errno' in v) return v;
+      link = v;
     }
     let peer: NetDevice | undefined;
     if (e.peer !== undefined) {
@@ -173,6 +181,7 @@ export function mtuInvalid(d: NetDevice, mtu: number, devices?: ReadonlyMap<numb
     if (mtu > (d.tun === 'tun' ? 65535 : 65521)) return kerr('EINVAL', 'mtu greater than device maximum');
     return null;
   }
+  if (d.vxlan !== undefined) return vxlanMtuInvalid(d, mtu, devices);
   if (d.kind !== 'veth' && d.kind !== 'bridge' && d.kind !== 'macvlan') return null;
   if (mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');
   if (mtu > 65535) return kerr('EINVAL', 'mtu greater than device maximum');
@@ -353,8 +362,12 @@ export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | nu
     if (d.kind === 'loopback') return kerr('EOPNOTSUPP');
     const victims = [d.ifindex];
     if (d.peer !== null && txn.dev(d.peer) !== undefined) victims.push(d.peer);
-    // macvlan_device_event(NETDEV_UNREGISTER): the macvlans on a device that goes go too.
-    for (const v of victims.flatMap((i) => macvlansOn(txn, i))) victims.push(v.ifindex);
+    // macvlan_device_event(NETDEV_UNREGISTER): the macvlans on a device that goes go too;
+    // vxlan_handle_lowerdev_unregister(): so do the vxlans on it (and what is on those).
+    for (let k = 0; k < victims.length; k++) {
+      const i = victims[k] as number;
+      for (const v of [...macvlansOn(txn, i), ...vxlansOn(txn.devices, i)]) if (!victims.includes(v.ifindex)) victims.push(v.ifindex);
+    }
     const masters = victims.map((i) => txn.dev(i)?.master ?? null).filter((m): m is number => m !== null);
     for (const i of victims) devChangeFlags(txn, i, false);
     for (const i of victims) {

@@ -6,6 +6,21 @@
 /** 'dummy': drivers/net/dummy.c (carrier on from registration, changed only by `ip link set carrier`). */
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'macvlan' | 'other';
 
+/**
+ * What the model keeps of a vxlan device's struct vxlan_config (drivers/net/vxlan/): the VNI
+ * and UDP destination port that vxlan_vni_in_use() compares, and the lower device
+ * (IFLA_VXLAN_LINK, remote_ifindex) whose MTU bounds the vxlan's and whose unregistration
+ * takes the vxlan with it. Only IPv4 devices without receive flags (GBP, GPE, remote
+ * checksum, external) are made by the model.
+ */
+export interface VxlanConfig {
+  readonly vni: number;
+  /** The destination port after vxlan_config_validate(): 8472 (vxlan_port) when 0 or not given. */
+  readonly port: number;
+  /** remote_ifindex, or null without `dev`. */
+  readonly link: number | null;
+}
+
 /** One device being registered. ifindex is taken from the event when given (traces), else allocated. */
 export interface LinkSpec {
   readonly ifindex?: number;
@@ -33,6 +48,8 @@ export interface LinkSpec {
    * process has it open, so its carrier is off (tun_detach() of the last queue).
    */
   readonly tun?: 'tun' | 'tap';
+  /** A vxlan device made by `ip link add … type vxlan` (driver 'vxlan'): its configuration (VxlanConfig). */
+  readonly vxlan?: VxlanConfig;
   /** For a device of kind 'other': its root qdisc's kind as a dump printed it (IFLA_QDISC: `noqueue`, `fq_codel`, `mq` …); null when the dump had none. */
   readonly qdisc?: string | null;
   /** IFLA_ADDRESS given by the user, bytes as `aa:bb:…` (the driver's validate checks length and kind). */

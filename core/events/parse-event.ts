@@ -72,6 +72,7 @@ const linkSpec = obj({
   lower: optional(uint()),
   qdisc: optional(nullable(str)),
   tun: optional(oneOf('tun', 'tap')),
+  vxlan: optional(obj({ vni: uint(), port: uint(), link: nullable(uint()) })),
   address: optional(lladdrBytes),
   txqlen: optional(int),
   flags: optional(obj({ mask: uint(), value: uint() })),

@@ -5,7 +5,8 @@ import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
-import type { DeviceKind } from '../events/netdev.js';
+import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
+import { vxlanParseOpt } from './iplink-vxlan.js';
 import type { GlobalOptions } from './global-options.js';
 import { derivedCarrierGap, importedBridgeGap, linkChangeCarrier, stackedCarrierGap, unknownCarrierGap } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
@@ -226,6 +227,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   main.name = main.name ?? main.dev ?? `${type}%d`;
   let kind: DeviceKind;
   let peer: LinkSpec | undefined;
+  let vxlan: VxlanConfig | undefined;
   if (type === 'veth') {
     kind = 'veth';
     let peerName: string | null = null;
@@ -263,6 +265,17 @@ function linkAdd(ctx: CommandContext, a: Args): void {
         a.advance();
       } else notModelled(`ip link add type macvlan ${a.cur}`);
     }
+  } else if (type === 'vxlan') {
+    // iplink_vxlan.c: the IPv4 subset the model makes (iplink-vxlan.ts); the driver's
+    // newlink is vxlan_newlink() (../dev/vxlan.ts).
+    kind = 'other';
+    vxlan = vxlanParseOpt(ctx, a);
+    // vxlan_vni_in_use() compares every vxlan's VNI and port, which a dump does not carry.
+    for (const d of ctx.snapshot.devices.values()) {
+      if (d.driver === 'vxlan' && d.vxlan === undefined) notModelled(`ip link add type vxlan beside ${d.name}, a vxlan imported from a snapshot (its VNI and port are not in the dump)`);
+    }
+    if (main.mtu !== undefined) notModelled('ip link add mtu … type vxlan (vxlan_config_apply() clamps it to the lower device)');
+    if (main.address !== undefined) notModelled('ip link add address … type vxlan (vxlan_validate()\'s own messages)');
   } else if (type === 'dummy') {
     // drivers/net/dummy.c: no link options (iproute2 has no dummy link_util)
     kind = 'dummy';
@@ -289,6 +302,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     up: main.up === true,
     ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }),
     ...createAttributes(main),
+    ...(vxlan === undefined ? {} : { driver: 'vxlan', vxlan }),
   };
   ifnamePolicyOk(link.name);
   if (peer !== undefined) ifnamePolicyOk(peer.name);
@@ -303,10 +317,10 @@ function linkAdd(ctx: CommandContext, a: Args): void {
  * (inetdev_destroy: its addresses, routes and conf go silently): not modelled. At creation
  * (rtnl_create_link) the message is not passed on.
  */
-function mtuWord(mtu: number, kind: DeviceKind, creating: boolean, tun?: 'tun' | 'tap'): number {
+function mtuWord(mtu: number, kind: DeviceKind, creating: boolean, tun?: 'tun' | 'tap', vxlan?: VxlanConfig): number {
   if (mtu < 0) failKernel(creating ? { errno: 'EINVAL' } : { errno: 'EINVAL', extack: 'mtu less than device minimum' });
-  // A tun/tap of `ip tuntap add` has its bounds (mtuInvalid() in rtnl-link.ts): the reducer answers.
-  if (tun !== undefined) return mtu;
+  // A tun/tap of `ip tuntap add`, a vxlan of `ip link add`, have their bounds (mtuInvalid() in rtnl-link.ts): the reducer answers.
+  if (tun !== undefined || vxlan !== undefined) return mtu;
   if (kind === 'other') notModelled('ip link mtu on a device of unknown kind');
   if (mtu < 68 && kind !== 'veth' && kind !== 'bridge' && kind !== 'macvlan') notModelled('an MTU below 68 (inetdev_destroy: IPv4 leaves the device)');
   return mtu;
@@ -379,7 +393,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
   if (newMaster?.kind === 'other') notModelled(`ip link set master ${newMaster.name}: a device imported from a snapshot (its driver decides)`);
   const oldMaster = master === undefined || cur?.master == null ? undefined : ctx.snapshot.devices.get(cur.master);
   const upBefore = cur?.up;
-  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun);
+  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan);
   const step = ctx.apply({
     type: 'link-set',
     ifindex,
