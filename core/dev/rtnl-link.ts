@@ -15,7 +15,7 @@ import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
 import { devGetValidName } from './dev-valid-name.js';
-import { vxlanMtuInvalid, vxlanNewlink, vxlansOn } from './vxlan.js';
+import { vxlanMtuInvalid, vxlanNewlink, vxlansOn, vxlanValidate } from './vxlan.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
 /** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
@@ -100,8 +100,11 @@ function tunDevice(t: 'tun' | 'tap'): Partial<NetDevice> {
 /** rtnl_newlink(): register (a veth's peer first), then bring up what was asked up. */
 export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
-    // rtnl_newlink(): a device of that name already there is EEXIST (NLM_F_EXCL) before
-    // anything is created.
+    // rtnl_newlink(): the driver's ops->validate() on IFLA_INFO_DATA comes first
+    // (vxlan_validate(): the source port range); then a device of that name already there
+    // is EEXIST (NLM_F_EXCL) before anything is created.
+    const badData = vxlanValidate(e.link);
+    if (badData !== null) return badData;
     for (const x of txn.devices.values()) if (x.name === e.link.name) return kerr('EEXIST');
     // ops->validate() (the address), then rtnl_newlink_create(): the device itself is made
     // (rtnl_create_link: its MTU checked) before the driver's newlink validates and

@@ -3,6 +3,7 @@
 //
 // | step                          | kernel function                   | what the model does                          |
 // | ----------------------------- | --------------------------------- | -------------------------------------------- |
+// | the netlink data              | vxlan_validate() (before the name is looked up) | a source port range whose MAX is below MIN: "Invalid source port range" |
 // | the lower device (`dev`)      | vxlan_config_validate()           | gone: ENODEV "Invalid local interface, device not found" |
 // | the VNI                       | vxlan_vni_in_use()                | another vxlan with the same VNI and port: EEXIST "A VXLAN device with the specified VNI already exists" (before register_netdevice(): no ifindex spent) |
 // | the MTU                       | vxlan_config_apply()              | the lower's less VXLAN_HEADROOM (50), at least 68; 1500 (ether_setup()) without one |
@@ -24,6 +25,18 @@ const VXLAN_HEADROOM = 50;
 /** ETH_MIN_MTU, ETH_MAX_MTU: vxlan_setup()'s min_mtu and max_mtu. */
 const ETH_MIN_MTU = 68;
 const ETH_MAX_MTU = 65535;
+
+/**
+ * vxlan_validate(): the checks on IFLA_INFO_DATA that rtnl_newlink() runs before it looks
+ * the name up; of what the model carries, only the source port range can fail.
+ *
+ * @example vxlanValidate({ …, vxlan: { vni: 1, port: 8472, link: null, srcPort: { low: 100, high: 50 } } }) // EINVAL
+ */
+export function vxlanValidate(spec: LinkSpec): KernelError | null {
+  const r = spec.vxlan?.srcPort;
+  if (r !== undefined && r.high < r.low) return kerr('EINVAL', 'Invalid source port range');
+  return null;
+}
 
 /**
  * vxlan_config_validate() and vxlan_config_apply() of a new device: the spec as the kernel

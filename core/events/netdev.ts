@@ -19,6 +19,8 @@ export interface VxlanConfig {
   readonly port: number;
   /** remote_ifindex, or null without `dev`. */
   readonly link: number | null;
+  /** IFLA_VXLAN_PORT_RANGE (`srcport MIN MAX`), when sent: vxlan_validate() refuses MAX below MIN. */
+  readonly srcPort?: { readonly low: number; readonly high: number };
 }
 
 /** One device being registered. ifindex is taken from the event when given (traces), else allocated. */

@@ -72,7 +72,7 @@ const linkSpec = obj({
   lower: optional(uint()),
   qdisc: optional(nullable(str)),
   tun: optional(oneOf('tun', 'tap')),
-  vxlan: optional(obj({ vni: uint(), port: uint(), link: nullable(uint()) })),
+  vxlan: optional(obj({ vni: uint(), port: uint(), link: nullable(uint()), srcPort: optional(obj({ low: uint(0xffff), high: uint(0xffff) })) })),
   address: optional(lladdrBytes),
   txqlen: optional(int),
   flags: optional(obj({ mask: uint(), value: uint() })),

@@ -1,29 +1,35 @@
 // `ip link add NAME type vxlan …`: vxlan_parse_opt() of iproute2 6.1 (ip/iplink_vxlan.c), for
-// the IPv4 devices the model makes (dev/vxlan.ts): `id`/`vni`, `dev`, `local`, `remote`,
-// `dstport`, `[no]learning` and `ttl`. The words are matched in iplink_vxlan.c's order with
-// matches() (so `d` is `dev`, `l` is `local`); each may come once (check_duparg()).
+// the IPv4 devices the model makes (dev/vxlan.ts). The words are matched in iplink_vxlan.c's
+// order with matches() (so `d` is `dev`, `l` is `local`); each may come once (check_duparg():
+// "either "id" is duplicate, or "6" is a garbage", exit 255). Numbers are strtoul(…, 0)
+// readings (get_u32(), get_u16(), get_unsigned(): hex, octal, a sign).
 //
-// | word            | read as                                   | refused by iproute2                       |
-// | --------------- | ----------------------------------------- | ----------------------------------------- |
-// | id / vni N      | get_u32(), below 2^24                     | invarg("invalid id"), exit 255            |
-// | dev NAME        | ll_name_to_index()                        | exit(nodev()): `Cannot find device`, 255  |
-// | local A         | get_addr(), not multicast                 | invarg("invalid local address")           |
-// | remote A        | get_addr(), not multicast                 | invarg("invalid remote address")          |
-// | dstport P       | get_u16()                                 | invarg("dst port")                        |
-// | ttl N / auto    | get_unsigned(), at most 255               | invarg("invalid TTL" / "TTL must be <= 255") |
-// | an unknown word | -                                         | `vxlan: unknown command "W"?` and the usage, exit 1 |
+// | word                 | read as                              | refused by iproute2 (exit 255 unless said)  |
+// | -------------------- | ------------------------------------ | ------------------------------------------- |
+// | id / vni N           | get_u32(), below 2^24                | invarg("invalid id")                        |
+// | dev NAME             | ll_name_to_index()                   | exit(nodev()): `Cannot find device`         |
+// | local A, remote A    | get_addr(), not multicast            | invarg("invalid local/remote address")      |
+// | ttl / hoplimit N     | get_unsigned(), at most 255; auto, inherit | invarg("invalid TTL" / "TTL must be <= 255") |
+// | tos / dsfield T      | rtnl_dsfield_a2n(); inherit          | invarg("bad TOS value")                     |
+// | ageing S, maxaddress N | get_u32(); none, unlimited          | invarg("ageing timer" / "max addresses")    |
+// | srcport MIN MAX      | get_be16() each                      | invarg("min port" / "max port")             |
+// | dstport P            | get_u16()                            | invarg("dst port")                          |
+// | [no]learning, [no]proxy, [no]rsc, [no]l2miss, [no]l3miss, [no]udpcsum | flags | -               |
+// | an unknown word      | -                                    | `vxlan: unknown command "W"?` and the usage, exit 1 |
 //
 // Without `id`: "vxlan: missing virtual network identifier", exit 1. Without `dstport`, the
-// warning about the kernel's default port (8472) on stderr, and the device is made. Only the
-// `ip -d link` output would show local, remote, learning and ttl, and it is not modelled;
-// the kernel's checks on them (vxlan_config_validate()) pass for IPv4 unicast addresses.
-// Not modelled, by name: `group` (multicast: the IGMP join on open), IPv6 addresses, `tos`,
-// `df`, `flowlabel`, `ageing`, `maxaddress`, `srcport`, the proxy/rsc/miss/checksum flags,
-// `external`, `gbp`, `gpe`, `vnifilter`, `ttl inherit`, and addresses or numbers in the
-// forms other than plain decimal (hex, octal, `any`).
+// warning about the kernel's default port (8472) on stderr, and the device is made. Only
+// `ip -d link` would show the flags, addresses, ttl, tos, ageing and limit, and it is not
+// modelled; none of them is a receive flag that vxlan_vni_in_use() compares, and the kernel
+// checks them no further for IPv4 unicast addresses; the source port range is checked by
+// vxlan_validate() (dev/vxlan.ts). Not modelled, by name: `group` (multicast: the IGMP join
+// on open), IPv6 addresses and the udp6zerocsum flags, `df`, `flowlabel`, the remote
+// checksum flags, `external`, `gbp`, `gpe`, `vnifilter`, and addresses other than
+// dotted quads (`any`, loose forms).
 
 import { CommandExit, duparg2, invarg, matches, notModelled, type Args, type CommandContext } from './command-context.js';
 import { deviceByName } from '../snapshot/snapshot.js';
+import { dsfieldNumber, parseUnsigned } from '../uapi/rt-names.js';
 import { isMulticast, parseIp4 } from '../net/ip4.js';
 import type { VxlanConfig } from '../events/netdev.js';
 
@@ -78,29 +84,23 @@ const WORDS = [
 /** The attribute each word sets, for check_duparg() (words sharing one clash). */
 const ATTR: Readonly<Partial<Record<(typeof WORDS)[number], string>>> = {
   id: 'ID', vni: 'ID', group: 'GROUP', remote: 'GROUP', local: 'LOCAL', dev: 'LINK', ttl: 'TTL', hoplimit: 'TTL',
-  dstport: 'PORT', nolearning: 'LEARNING', learning: 'LEARNING',
+  dstport: 'PORT', nolearning: 'LEARNING', learning: 'LEARNING', tos: 'TOS', dsfield: 'TOS', ageing: 'AGEING',
+  maxaddress: 'LIMIT', port: 'PORT_RANGE', srcport: 'PORT_RANGE', noproxy: 'PROXY', proxy: 'PROXY', norsc: 'RSC',
+  rsc: 'RSC', nol2miss: 'L2MISS', l2miss: 'L2MISS', nol3miss: 'L3MISS', l3miss: 'L3MISS', udpcsum: 'UDP_CSUM',
+  noudpcsum: 'UDP_CSUM',
 };
+
+/** The flag words: no value, the word typed is check_duparg()'s key. */
+const FLAG_WORDS: ReadonlySet<string> = new Set(['nolearning', 'learning', 'noproxy', 'proxy', 'norsc', 'rsc', 'nol2miss', 'l2miss', 'nol3miss', 'l3miss', 'udpcsum', 'noudpcsum']);
 
 /** The key check_duparg() names: `ttl` for hoplimit, `id` for vni, `remote` for remote, else the word typed. */
 function dupKey(w: (typeof WORDS)[number], typed: string): string {
   if (w === 'id' || w === 'vni') return 'id';
   if (w === 'ttl' || w === 'hoplimit') return 'ttl';
-  if (w === 'nolearning' || w === 'learning') return typed;
+  if (w === 'tos' || w === 'dsfield') return 'tos';
+  if (w === 'port' || w === 'srcport') return 'srcport';
+  if (FLAG_WORDS.has(w)) return typed;
   return w;
-}
-
-/** A plain decimal number (what get_u32()/get_u16()/get_unsigned() with base 0 read alike), or undefined for other forms. */
-function decimal(v: string): number | undefined {
-  return /^[1-9][0-9]{0,15}$|^0$/.test(v) ? Number(v) : undefined;
-}
-
-/** A number word: decimal, or refused as get_u32() refuses it (no digits at all), else named. */
-function numberWord(v: string, what: string, bad: () => never): number {
-  const n = decimal(v);
-  if (n !== undefined) return n;
-  // strtoul(…, 0) reads hex, octal, signs and leading blanks too: not modelled.
-  if (/^[ \t\n\v\f\r]*[+-]?[0-9]/.test(v)) notModelled(`ip link add type vxlan ${what} ${v} (a number not in plain decimal)`);
-  return bad();
 }
 
 /** get_addr() of an IPv4 address in dotted-quad form; other forms (`any`, IPv6, loose) named. */
@@ -126,6 +126,7 @@ export function vxlanParseOpt(ctx: CommandContext, a: Args): VxlanConfig {
   let port = 0;
   let portGiven = false;
   let link: number | null = null;
+  let srcPort: { low: number; high: number } | undefined;
   for (; !a.done; a.advance()) {
     const typed = a.cur;
     const w = WORDS.find((x) => matches(typed, x));
@@ -138,7 +139,7 @@ export function vxlanParseOpt(ctx: CommandContext, a: Args): VxlanConfig {
     const attr = ATTR[w];
     if (attr === undefined) notModelled(`ip link add type vxlan ${w}`);
     if (w === 'group') notModelled('ip link add type vxlan group (a multicast group: its IGMP join on open)');
-    if (w === 'nolearning' || w === 'learning') {
+    if (FLAG_WORDS.has(w)) {
       if (seen.has(attr)) duparg2(dupKey(w, typed), typed);
       seen.add(attr);
       continue;
@@ -149,8 +150,8 @@ export function vxlanParseOpt(ctx: CommandContext, a: Args): VxlanConfig {
     switch (w) {
       case 'id':
       case 'vni': {
-        const n = numberWord(v, 'id', () => invarg('invalid id', v));
-        if (n >= 1 << 24) invarg('invalid id', v);
+        const n = parseUnsigned(v);
+        if (n === undefined || n >= 1 << 24) invarg('invalid id', v);
         vni = n;
         break;
       }
@@ -169,15 +170,37 @@ export function vxlanParseOpt(ctx: CommandContext, a: Args): VxlanConfig {
       }
       case 'ttl':
       case 'hoplimit': {
-        if (v === 'inherit') notModelled('ip link add type vxlan ttl inherit');
-        if (v === 'auto') break;
-        const n = numberWord(v, 'ttl', () => invarg('invalid TTL', v));
+        // strcmp() for inherit and auto; get_unsigned() otherwise.
+        if (v === 'inherit' || v === 'auto') break;
+        const n = parseUnsigned(v);
+        if (n === undefined) invarg('invalid TTL', v);
         if (n > 255) invarg('TTL must be <= 255', v);
         break;
       }
+      case 'tos':
+      case 'dsfield':
+        if (v !== 'inherit' && dsfieldNumber(v, ctx.names) === undefined) invarg('bad TOS value', v);
+        break;
+      case 'ageing':
+        if (v !== 'none' && parseUnsigned(v) === undefined) invarg('ageing timer', v);
+        break;
+      case 'maxaddress':
+        if (v !== 'unlimited' && parseUnsigned(v) === undefined) invarg('max addresses', v);
+        break;
+      case 'port':
+      case 'srcport': {
+        const low = parseUnsigned(v, 0xffff);
+        if (low === undefined) invarg('min port', v);
+        const hv = a.next();
+        const high = parseUnsigned(hv, 0xffff);
+        if (high === undefined) invarg('max port', hv);
+        // `if (range.low || range.high)`: 0 0 sends nothing.
+        if (low !== 0 || high !== 0) srcPort = { low, high };
+        break;
+      }
       case 'dstport': {
-        const n = numberWord(v, 'dstport', () => invarg('dst port', v));
-        if (n > 0xffff) invarg('dst port', v);
+        const n = parseUnsigned(v, 0xffff);
+        if (n === undefined) invarg('dst port', v);
         port = n;
         portGiven = true;
         break;
@@ -193,5 +216,5 @@ export function vxlanParseOpt(ctx: CommandContext, a: Args): VxlanConfig {
         "Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n",
     );
   }
-  return { vni, port: port === 0 ? VXLAN_DEFAULT_PORT : port, link };
+  return { vni, port: port === 0 ? VXLAN_DEFAULT_PORT : port, link, ...(srcPort === undefined ? {} : { srcPort }) };
 }
