@@ -16,6 +16,7 @@ import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
 import { devGetValidName } from './dev-valid-name.js';
 import { vxlanMtuInvalid, vxlanNewlink, vxlansOn, vxlanValidate } from './vxlan.js';
+import { brChangelink } from './br-changelink.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
 /** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
@@ -144,6 +145,12 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       // is unregistered again; its ifindex stays spent.
       if (peer !== undefined) txn.deleteDevice(peer.ifindex);
       return d;
+    }
+    // br_dev_newlink(): register_netdevice(), then br_changelink() on the options; a refusal
+    // deletes the bridge again (br_dev_delete()), its ifindex spent.
+    if (link.kind === 'bridge' && link.bridge !== undefined) {
+      const bad = brChangelink(link.bridge);
+      if (bad !== null) return bad;
     }
     if (peer !== undefined) {
       txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
@@ -292,6 +299,13 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
     const d0 = txn.dev(e.ifindex);
     if (d0 === undefined) return kerr('ENODEV');
+    // rtnl_changelink(): IFLA_INFO_DATA goes to the device's own changelink first: another
+    // kind's device is EOPNOTSUPP, a bridge's br_changelink() may refuse; nothing else applies then.
+    if (e.bridge !== undefined) {
+      if (d0.kind !== 'bridge') return kerr('EOPNOTSUPP');
+      const bad = brChangelink(e.bridge);
+      if (bad !== null) return bad;
+    }
     if (e.address !== undefined) {
       const bad = setMacAddress(txn, d0, e.address);
       if (bad !== null) return bad;

@@ -7,6 +7,8 @@ import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
 import { vxlanParseOpt } from './iplink-vxlan.js';
+import { bridgeParseOpt } from './iplink-bridge.js';
+import type { BridgeData } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { derivedCarrierGap, importedBridgeGap, linkChangeCarrier, stackedCarrierGap, unknownCarrierGap } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
@@ -228,6 +230,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   let kind: DeviceKind;
   let peer: LinkSpec | undefined;
   let vxlan: VxlanConfig | undefined;
+  let bridge: BridgeData | undefined;
   if (type === 'veth') {
     kind = 'veth';
     let peerName: string | null = null;
@@ -249,8 +252,9 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
     peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs };
   } else if (type === 'bridge') {
+    // iplink_bridge.c: the options br_changelink() checks (iplink-bridge.ts).
     kind = 'bridge';
-    if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
+    bridge = bridgeParseOpt(a) ?? undefined;
   } else if (type === 'macvlan') {
     // link_macvlan.c: `mode private|vepa|bridge` (no visible difference without `-d`);
     // passthru, source and the other options are not modelled.
@@ -303,6 +307,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }),
     ...createAttributes(main),
     ...(vxlan === undefined ? {} : { driver: 'vxlan', vxlan }),
+    ...(bridge === undefined ? {} : { bridge }),
   };
   ifnamePolicyOk(link.name);
   if (peer !== undefined) ifnamePolicyOk(peer.name);
@@ -371,7 +376,16 @@ function ifnamePolicyOk(name: string): void {
 
 
 function linkSet(ctx: CommandContext, a: Args): void {
-  const w = parseLinkWords(ctx, a, false);
+  const w = parseLinkWords(ctx, a, true);
+  // iplink_parse(): `type KIND` ends the generic words; the rest is the kind's parse_opt(),
+  // sent as IFLA_INFO_DATA for the device's changelink (bridge only here).
+  let bridge: BridgeData | null = null;
+  if (!a.done) {
+    const kind = a.next();
+    a.advance();
+    if (kind !== 'bridge') notModelled(`ip link set … type ${kind} (type options other than a bridge's)`);
+    bridge = bridgeParseOpt(a);
+  }
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
   if (w.link !== undefined) notModelled('ip link set link');
@@ -392,6 +406,8 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const newMaster = master === undefined || master === null ? undefined : ctx.snapshot.devices.get(master);
   if (newMaster?.kind === 'other') notModelled(`ip link set master ${newMaster.name}: a device imported from a snapshot (its driver decides)`);
   const oldMaster = master === undefined || cur?.master == null ? undefined : ctx.snapshot.devices.get(cur.master);
+  // An imported device (kind 'other'): whether it is a bridge, and its STP state, are not in the dump.
+  if (bridge !== null && cur?.kind === 'other') notModelled(`ip link set ${cur.name} type bridge: a device imported from a snapshot`);
   const upBefore = cur?.up;
   const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan);
   const step = ctx.apply({
@@ -406,6 +422,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
     ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
     ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
     ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+    ...(bridge === null ? {} : { bridge }),
   });
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);
