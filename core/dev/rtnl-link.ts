@@ -15,6 +15,8 @@ import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
 import { devGetValidName } from './dev-valid-name.js';
+import { vxlanMtuInvalid, vxlanNewlink, vxlansOn, vxlanValidate } from './vxlan.js';
+import { brChangelink } from './br-changelink.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
 /** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
@@ -77,6 +79,8 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
     ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
     ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
+    // A vxlan never reports carrier: IF_OPER_UNKNOWN once up (vxlan.ts).
+    ...(spec.vxlan === undefined ? {} : { vxlan: spec.vxlan, operKnown: false }),
   };
 }
 
@@ -97,8 +101,11 @@ function tunDevice(t: 'tun' | 'tap'): Partial<NetDevice> {
 /** rtnl_newlink(): register (a veth's peer first), then bring up what was asked up. */
 export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
-    // rtnl_newlink(): a device of that name already there is EEXIST (NLM_F_EXCL) before
-    // anything is created.
+    // rtnl_newlink(): the driver's ops->validate() on IFLA_INFO_DATA comes first
+    // (vxlan_validate(): the source port range); then a device of that name already there
+    // is EEXIST (NLM_F_EXCL) before anything is created.
+    const badData = vxlanValidate(e.link);
+    if (badData !== null) return badData;
     for (const x of txn.devices.values()) if (x.name === e.link.name) return kerr('EEXIST');
     // ops->validate() (the address), then rtnl_newlink_create(): the device itself is made
     // (rtnl_create_link: its MTU checked) before the driver's newlink validates and
@@ -111,6 +118,11 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       const m = macvlanNewlink(txn, link);
       if ('errno' in m) return m;
       link = m;
+    }
+    if (link.vxlan !== undefined) {
+      const v = vxlanNewlink(txn, link);
+      if ('errno' in v) return v;
+      link = v;
     }
     let peer: NetDevice | undefined;
     if (e.peer !== undefined) {
@@ -133,6 +145,12 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       // is unregistered again; its ifindex stays spent.
       if (peer !== undefined) txn.deleteDevice(peer.ifindex);
       return d;
+    }
+    // br_dev_newlink(): register_netdevice(), then br_changelink() on the options; a refusal
+    // deletes the bridge again (br_dev_delete()), its ifindex spent.
+    if (link.kind === 'bridge' && link.bridge !== undefined) {
+      const bad = brChangelink(link.bridge);
+      if (bad !== null) return bad;
     }
     if (peer !== undefined) {
       txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
@@ -173,6 +191,7 @@ export function mtuInvalid(d: NetDevice, mtu: number, devices?: ReadonlyMap<numb
     if (mtu > (d.tun === 'tun' ? 65535 : 65521)) return kerr('EINVAL', 'mtu greater than device maximum');
     return null;
   }
+  if (d.vxlan !== undefined) return vxlanMtuInvalid(d, mtu, devices);
   if (d.kind !== 'veth' && d.kind !== 'bridge' && d.kind !== 'macvlan') return null;
   if (mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');
   if (mtu > 65535) return kerr('EINVAL', 'mtu greater than device maximum');
@@ -280,6 +299,13 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
     const d0 = txn.dev(e.ifindex);
     if (d0 === undefined) return kerr('ENODEV');
+    // rtnl_changelink(): IFLA_INFO_DATA goes to the device's own changelink first: another
+    // kind's device is EOPNOTSUPP, a bridge's br_changelink() may refuse; nothing else applies then.
+    if (e.bridge !== undefined) {
+      if (d0.kind !== 'bridge') return kerr('EOPNOTSUPP');
+      const bad = brChangelink(e.bridge);
+      if (bad !== null) return bad;
+    }
     if (e.address !== undefined) {
       const bad = setMacAddress(txn, d0, e.address);
       if (bad !== null) return bad;
@@ -353,8 +379,12 @@ export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | nu
     if (d.kind === 'loopback') return kerr('EOPNOTSUPP');
     const victims = [d.ifindex];
     if (d.peer !== null && txn.dev(d.peer) !== undefined) victims.push(d.peer);
-    // macvlan_device_event(NETDEV_UNREGISTER): the macvlans on a device that goes go too.
-    for (const v of victims.flatMap((i) => macvlansOn(txn, i))) victims.push(v.ifindex);
+    // macvlan_device_event(NETDEV_UNREGISTER): the macvlans on a device that goes go too;
+    // vxlan_handle_lowerdev_unregister(): so do the vxlans on it (and what is on those).
+    for (let k = 0; k < victims.length; k++) {
+      const i = victims[k] as number;
+      for (const v of [...macvlansOn(txn, i), ...vxlansOn(txn.devices, i)]) if (!victims.includes(v.ifindex)) victims.push(v.ifindex);
+    }
     const masters = victims.map((i) => txn.dev(i)?.master ?? null).filter((m): m is number => m !== null);
     for (const i of victims) devChangeFlags(txn, i, false);
     for (const i of victims) {

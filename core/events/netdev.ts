@@ -6,6 +6,36 @@
 /** 'dummy': drivers/net/dummy.c (carrier on from registration, changed only by `ip link set carrier`). */
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'macvlan' | 'other';
 
+/**
+ * What the model keeps of a vxlan device's struct vxlan_config (drivers/net/vxlan/): the VNI
+ * and UDP destination port that vxlan_vni_in_use() compares, and the lower device
+ * (IFLA_VXLAN_LINK, remote_ifindex) whose MTU bounds the vxlan's and whose unregistration
+ * takes the vxlan with it. Only IPv4 devices without receive flags (GBP, GPE, remote
+ * checksum, external) are made by the model.
+ */
+export interface VxlanConfig {
+  readonly vni: number;
+  /** The destination port after vxlan_config_validate(): 8472 (vxlan_port) when 0 or not given. */
+  readonly port: number;
+  /** remote_ifindex, or null without `dev`. */
+  readonly link: number | null;
+  /** IFLA_VXLAN_PORT_RANGE (`srcport MIN MAX`), when sent: vxlan_validate() refuses MAX below MIN. */
+  readonly srcPort?: { readonly low: number; readonly high: number };
+}
+
+/**
+ * The IFLA_INFO_DATA of a bridge request (`ip link add|set … type bridge OPTIONS`) that
+ * br_changelink() can refuse, as clock_t values and the raw mask: hello_time, max_age
+ * (ERANGE outside 1..10 s and 6..40 s) and group_fwd_mask (EINVAL with a restricted bit,
+ * BR_GROUPFWD_RESTRICTED). The other options the model accepts change nothing it shows
+ * (../dev/br-changelink.ts). Present (possibly empty) when the request carried options.
+ */
+export interface BridgeData {
+  readonly helloTime?: number;
+  readonly maxAge?: number;
+  readonly groupFwdMask?: number;
+}
+
 /** One device being registered. ifindex is taken from the event when given (traces), else allocated. */
 export interface LinkSpec {
   readonly ifindex?: number;
@@ -33,6 +63,10 @@ export interface LinkSpec {
    * process has it open, so its carrier is off (tun_detach() of the last queue).
    */
   readonly tun?: 'tun' | 'tap';
+  /** A bridge's `ip link add … type bridge OPTIONS` data, checked by br_changelink() after registration. */
+  readonly bridge?: BridgeData;
+  /** A vxlan device made by `ip link add … type vxlan` (driver 'vxlan'): its configuration (VxlanConfig). */
+  readonly vxlan?: VxlanConfig;
   /** For a device of kind 'other': its root qdisc's kind as a dump printed it (IFLA_QDISC: `noqueue`, `fq_codel`, `mq` …); null when the dump had none. */
   readonly qdisc?: string | null;
   /** IFLA_ADDRESS given by the user, bytes as `aa:bb:…` (the driver's validate checks length and kind). */
@@ -69,6 +103,8 @@ export interface LinkSetEvent {
   readonly ifalias?: string;
   /** ifi_change / ifi_flags for IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC (IFF_UP is `up`). */
   readonly flags?: { readonly mask: number; readonly value: number };
+  /** `type bridge OPTIONS`: IFLA_INFO_DATA for the device's changelink, applied before everything else (rtnl_changelink()). */
+  readonly bridge?: BridgeData;
 }
 
 /** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */

@@ -61,6 +61,7 @@ function arr(c: Check): Check {
 const pair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && uint(65535)(v[0], p) === null && uint(65535)(v[1], p) === null ? null : `${p}: expected [low, high]`);
 const ROUTE_TYPES = ['unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'] as const;
 const nexthopSpec = obj({ dev: uint(), gw: nullable(ip4), weight: uint(256), onlink: bool });
+const bridgeData = obj({ helloTime: optional(uint()), maxAge: optional(uint()), groupFwdMask: optional(uint(0xffff)) });
 const linkSpec = obj({
   ifindex: optional(uint()),
   name: str,
@@ -72,6 +73,8 @@ const linkSpec = obj({
   lower: optional(uint()),
   qdisc: optional(nullable(str)),
   tun: optional(oneOf('tun', 'tap')),
+  bridge: optional(bridgeData),
+  vxlan: optional(obj({ vni: uint(), port: uint(), link: nullable(uint()), srcPort: optional(obj({ low: uint(0xffff), high: uint(0xffff) })) })),
   address: optional(lladdrBytes),
   txqlen: optional(int),
   flags: optional(obj({ mask: uint(), value: uint() })),
@@ -140,6 +143,7 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
     txqlen: optional(int),
     ifalias: optional(anyStr),
     flags: optional(obj({ mask: uint(), value: uint() })),
+    bridge: optional(bridgeData),
   }),
   'link-carrier': obj({ ifindex: uint(), carrier: bool }),
   'link-del': obj({ ifindex: uint() }),

@@ -5,7 +5,10 @@ import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
-import type { DeviceKind } from '../events/netdev.js';
+import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
+import { vxlanParseOpt } from './iplink-vxlan.js';
+import { bridgeParseOpt } from './iplink-bridge.js';
+import type { BridgeData } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { derivedCarrierGap, importedBridgeGap, importedVethPeer, linkChangeCarrier, stackedCarrierGap, unknownCarrierGap, vethPairCarriers } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
@@ -226,6 +229,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   main.name = main.name ?? main.dev ?? `${type}%d`;
   let kind: DeviceKind;
   let peer: LinkSpec | undefined;
+  let vxlan: VxlanConfig | undefined;
+  let bridge: BridgeData | undefined;
   if (type === 'veth') {
     kind = 'veth';
     let peerName: string | null = null;
@@ -247,8 +252,9 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
     peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs };
   } else if (type === 'bridge') {
+    // iplink_bridge.c: the options br_changelink() checks (iplink-bridge.ts).
     kind = 'bridge';
-    if (!a.done) notModelled(`ip link add type bridge ${a.cur}`);
+    bridge = bridgeParseOpt(a) ?? undefined;
   } else if (type === 'macvlan') {
     // link_macvlan.c: `mode private|vepa|bridge` (no visible difference without `-d`);
     // passthru, source and the other options are not modelled.
@@ -263,6 +269,17 @@ function linkAdd(ctx: CommandContext, a: Args): void {
         a.advance();
       } else notModelled(`ip link add type macvlan ${a.cur}`);
     }
+  } else if (type === 'vxlan') {
+    // iplink_vxlan.c: the IPv4 subset the model makes (iplink-vxlan.ts); the driver's
+    // newlink is vxlan_newlink() (../dev/vxlan.ts).
+    kind = 'other';
+    vxlan = vxlanParseOpt(ctx, a);
+    // vxlan_vni_in_use() compares every vxlan's VNI and port, which a dump does not carry.
+    for (const d of ctx.snapshot.devices.values()) {
+      if (d.driver === 'vxlan' && d.vxlan === undefined) notModelled(`ip link add type vxlan beside ${d.name}, a vxlan imported from a snapshot (its VNI and port are not in the dump)`);
+    }
+    if (main.mtu !== undefined) notModelled('ip link add mtu … type vxlan (vxlan_config_apply() clamps it to the lower device)');
+    if (main.address !== undefined) notModelled('ip link add address … type vxlan (vxlan_validate()\'s own messages)');
   } else if (type === 'dummy') {
     // drivers/net/dummy.c: no link options (iproute2 has no dummy link_util)
     kind = 'dummy';
@@ -289,6 +306,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     up: main.up === true,
     ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }),
     ...createAttributes(main),
+    ...(vxlan === undefined ? {} : { driver: 'vxlan', vxlan }),
+    ...(bridge === undefined ? {} : { bridge }),
   };
   ifnamePolicyOk(link.name);
   if (peer !== undefined) ifnamePolicyOk(peer.name);
@@ -303,10 +322,10 @@ function linkAdd(ctx: CommandContext, a: Args): void {
  * (inetdev_destroy: its addresses, routes and conf go silently): not modelled. At creation
  * (rtnl_create_link) the message is not passed on.
  */
-function mtuWord(mtu: number, kind: DeviceKind, creating: boolean, tun?: 'tun' | 'tap'): number {
+function mtuWord(mtu: number, kind: DeviceKind, creating: boolean, tun?: 'tun' | 'tap', vxlan?: VxlanConfig): number {
   if (mtu < 0) failKernel(creating ? { errno: 'EINVAL' } : { errno: 'EINVAL', extack: 'mtu less than device minimum' });
-  // A tun/tap of `ip tuntap add` has its bounds (mtuInvalid() in rtnl-link.ts): the reducer answers.
-  if (tun !== undefined) return mtu;
+  // A tun/tap of `ip tuntap add`, a vxlan of `ip link add`, have their bounds (mtuInvalid() in rtnl-link.ts): the reducer answers.
+  if (tun !== undefined || vxlan !== undefined) return mtu;
   if (kind === 'other') notModelled('ip link mtu on a device of unknown kind');
   if (mtu < 68 && kind !== 'veth' && kind !== 'bridge' && kind !== 'macvlan') notModelled('an MTU below 68 (inetdev_destroy: IPv4 leaves the device)');
   return mtu;
@@ -357,7 +376,16 @@ function ifnamePolicyOk(name: string): void {
 
 
 function linkSet(ctx: CommandContext, a: Args): void {
-  const w = parseLinkWords(ctx, a, false);
+  const w = parseLinkWords(ctx, a, true);
+  // iplink_parse(): `type KIND` ends the generic words; the rest is the kind's parse_opt(),
+  // sent as IFLA_INFO_DATA for the device's changelink (bridge only here).
+  let bridge: BridgeData | null = null;
+  if (!a.done) {
+    const kind = a.next();
+    a.advance();
+    if (kind !== 'bridge') notModelled(`ip link set … type ${kind} (type options other than a bridge's)`);
+    bridge = bridgeParseOpt(a);
+  }
   const devName = w.dev ?? w.name;
   if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
   if (w.link !== undefined) notModelled('ip link set link');
@@ -378,8 +406,10 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const newMaster = master === undefined || master === null ? undefined : ctx.snapshot.devices.get(master);
   if (newMaster?.kind === 'other') notModelled(`ip link set master ${newMaster.name}: a device imported from a snapshot (its driver decides)`);
   const oldMaster = master === undefined || cur?.master == null ? undefined : ctx.snapshot.devices.get(cur.master);
+  // An imported device (kind 'other'): whether it is a bridge, and its STP state, are not in the dump.
+  if (bridge !== null && cur?.kind === 'other') notModelled(`ip link set ${cur.name} type bridge: a device imported from a snapshot`);
   const upBefore = cur?.up;
-  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun);
+  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan);
   const step = ctx.apply({
     type: 'link-set',
     ifindex,
@@ -392,6 +422,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
     ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
     ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
     ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+    ...(bridge === null ? {} : { bridge }),
   });
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);

@@ -166,7 +166,8 @@ function rpFilter(v: number): JsonValue {
   return v === 0 ? 'off' : v === 1 ? 'strict' : v === 2 ? 'loose' : v >>> 0;
 }
 
-function netconfEntry(name: string, c: DevConf): JsonValue {
+/** One inet entry of `ip -j netconf show` (print_netconf()). */
+export function netconfEntry(name: string, c: DevConf): JsonValue {
   return {
     family: 'inet',
     interface: name,
@@ -176,6 +177,11 @@ function netconfEntry(name: string, c: DevConf): JsonValue {
     proxy_neigh: onoff(c.values.proxy_arp),
     ignore_routes_with_linkdown: onoff(c.values.ignore_routes_with_linkdown),
   };
+}
+
+/** One inet6 entry of `ip -j netconf show` (print_netconf()): the IPv6 devconf's values, off in the model (ip-netconf-nexthop.ts). */
+export function netconf6Entry(name: string): JsonValue {
+  return { family: 'inet6', interface: name, forwarding: false, proxy_neigh: false, ignore_routes_with_linkdown: false };
 }
 
 /** `ip -j -4 netconf show`: devices in ifindex order, then all and default. */

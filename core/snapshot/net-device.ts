@@ -4,7 +4,7 @@
 
 import type { Ip4 } from '../net/ip4.js';
 import type { DevConf } from './devconf.js';
-import type { DeviceKind } from '../events/netdev.js';
+import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
 
 /** One IPv4 address (struct in_ifaddr). */
 export interface InIfaddr {
@@ -78,6 +78,8 @@ export interface NetDevice {
   readonly linkTypeWord?: string;
   /** A tun or tap device made by `ip tuntap add` (LinkSpec.tun). */
   readonly tun?: 'tun' | 'tap';
+  /** A vxlan device made by `ip link add … type vxlan` (LinkSpec.vxlan). */
+  readonly vxlan?: VxlanConfig;
   /** Imported (kind 'other'): the dump had no address (IFLA_ADDRESS absent: dev->addr_len 0, a tun). */
   readonly noLinkAddress?: boolean;
   /** Imported down (kind 'other'): its carrier once up is its driver's, not in the dump; cleared by a carrier change seen. */
