@@ -1,4 +1,4 @@
-// The real-host-shaped captures 25-35 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
+// The real-host-shaped captures 25-36 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
 // FRR, flannel, multi-WAN, DHCP clients) replayed by the CLI from trace.rtmon and from
 // monitor.txt: the summary lines say exactly which gaps there are, and the exit status
 // follows (0 exact, 3 named gaps). The only gaps are the rules an `ip monitor` line prints
@@ -38,6 +38,7 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '33-multi-wan-linkdown-toggle': { rtmon: EXACT, monitor: EXACT },
   '34-frr-nexthop-lifecycle': { rtmon: EXACT, monitor: EXACT },
   '35-tailscale-nonpersistent-tun': { rtmon: EXACT, monitor: rulesGap(4, 7) },
+  '36-dhcp-address-replace': { rtmon: EXACT, monitor: EXACT },
 };
 
 for (const [name, want] of Object.entries(EXPECTED)) {
