@@ -117,7 +117,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
       // and admin changes in a script need (core/iproute2/ip-link-carrier.ts).
       const driver = opts.linkKinds?.[l.ifname];
       const lower = typeof l.link === 'string' ? jsonLinks.find((x) => x.ifname === l.link)?.ifindex : undefined;
-      b.apply({ type: 'link-add', link: { ifindex: l.ifindex, name: l.ifname, kind: l.flags.includes('LOOPBACK') ? 'loopback' : 'other', up: false, ...(l.address !== undefined ? { mac: l.address } : {}), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}), ...(driver === undefined ? {} : { driver }), ...(lower === undefined ? {} : { lower }), qdisc: l.qdisc ?? null } });
+      b.apply({ type: 'link-add', link: { ifindex: l.ifindex, name: l.ifname, kind: l.flags.includes('LOOPBACK') ? 'loopback' : 'other', up: false, ...(l.address !== undefined ? { mac: l.address } : {}), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}), ...(driver === undefined ? {} : { driver }), ...(lower === undefined ? {} : { lower }), ...(l.link_index !== undefined && l.link_netnsid !== undefined ? { netnsLink: { ifindex: l.link_index, nsid: l.link_netnsid } } : {}), qdisc: l.qdisc ?? null } });
     } else if (existing.name !== l.ifname) {
       b.apply({ type: 'link-set', ifindex: l.ifindex, name: l.ifname });
     }
