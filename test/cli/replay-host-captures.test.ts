@@ -1,4 +1,4 @@
-// The real-host-shaped captures 25-41 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
+// The real-host-shaped captures 25-44 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
 // FRR, flannel, multi-WAN, DHCP clients) replayed by the CLI from trace.rtmon and from
 // monitor.txt: the summary lines say exactly which gaps there are, and the exit status
 // follows (0 exact, 3 named gaps). The only gaps are the rules an `ip monitor` line prints
@@ -49,6 +49,8 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '39-vpn-app-rules': { rtmon: EXACT, monitor: rulesGap(12, 9) },
   '40-cloud-route-metrics': { rtmon: EXACT, monitor: EXACT },
   '41-docker-netns': { rtmon: EXACT, monitor: EXACT },
+  '42-bird-realms': { rtmon: EXACT, monitor: EXACT },
+  '44-router-rpfilter': { rtmon: EXACT, monitor: EXACT },
 };
 
 for (const [name, want] of Object.entries(EXPECTED)) {
