@@ -77,6 +77,7 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
       : { userFlags: { mask: spec.flags.mask & USER_FLAG_BITS, value: spec.flags.value & spec.flags.mask & USER_FLAG_BITS } }),
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
+    ...(spec.netnsLink === undefined ? {} : { netnsLink: spec.netnsLink }),
     ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
     ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
     // A vxlan never reports carrier: IF_OPER_UNKNOWN once up (vxlan.ts).

@@ -57,6 +57,12 @@ export interface LinkSpec {
    */
   readonly lower?: number;
   /**
+   * For a device of kind 'other' imported from a dump: IFLA_LINK and IFLA_LINK_NETNSID of a
+   * device whose peer lives in another network namespace (a container's end of a veth pair):
+   * the peer's ifindex there and that namespace's nsid, printed `NAME@ifN … link-netnsid M`.
+   */
+  readonly netnsLink?: { readonly ifindex: number; readonly nsid: number };
+  /**
    * A persistent tun or tap device made by `ip tuntap add` (tun_set_iff() in
    * drivers/net/tun.c, with driver 'tun'): tun_net_init() sets a tun's IFF_POINTOPOINT |
    * IFF_NOARP | IFF_MULTICAST, ARPHRD_NONE and a queue of 500, a tap's ether_setup(); no

@@ -71,6 +71,7 @@ const linkSpec = obj({
   mtu: optional(uint()),
   driver: optional(str),
   lower: optional(uint()),
+  netnsLink: optional(obj({ ifindex: uint(), nsid: uint() })),
   qdisc: optional(nullable(str)),
   tun: optional(oneOf('tun', 'tap')),
   bridge: optional(bridgeData),

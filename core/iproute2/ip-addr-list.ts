@@ -19,7 +19,7 @@ import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { deviceByName } from '../snapshot/snapshot.js';
-import { linkHeader, linkLayer } from './ip-link-show.js';
+import { linkHeader, linkLayer, linkNetnsidText } from './ip-link-show.js';
 import { addrJson, briefAddrJson, briefAddrText, briefLinkJson, briefLinkText, linkJson, listingView, printJsonArray } from './ip-link-list.js';
 import type { JsonValue } from '../print/json-out.js';
 import { DYNAMIC_ADDR_GAP, lifetimeText } from '../print/addr-info.js';
@@ -185,7 +185,7 @@ export function addrListing(ctx: CommandContext, opts: GlobalOptions, a: Args, o
           Object.assign(obj, linkJson(v, f.family === 'inet' ? { ...opts, family: 'inet' } : opts, d, false, packet));
         }
         else {
-          ctx.print(`${linkHeader(ctx.snapshot, d, false, ctx.names)}\n`);
+          ctx.print(`${linkHeader(ctx.snapshot, d, false, ctx.names)}${f.family === 'inet' ? linkNetnsidText(d) : ''}\n`);
           if (f.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
         }
       }

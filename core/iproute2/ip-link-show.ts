@@ -118,7 +118,8 @@ export function checkLinkPrintable(d: NetDevice): void {
 export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean, names: PrintNames = BUILTIN_NAMES): string {
   const link = linkOf(d);
   const peer = link !== null ? s.devices.get(link) : undefined;
-  const name = peer !== undefined ? `${d.name}@${peer.name}` : d.name;
+  // print_linkinfo(): a peer in another namespace is `@if<its ifindex there>`.
+  const name = d.netnsLink !== undefined ? `${d.name}@if${d.netnsLink.ifindex}` : peer !== undefined ? `${d.name}@${peer.name}` : d.name;
   const master = d.master !== null ? s.devices.get(d.master) : undefined;
   return (
     `${d.ifindex}: ${name}: ${linkFlags(s, d)} mtu ${d.mtu} qdisc ${knownQdisc(d)} ` +
@@ -143,5 +144,10 @@ export function linkLayer(s: FibSnapshot, d: NetDevice, names: PrintNames = BUIL
   if (d.noLinkAddress === true) return `    link/${d.linkTypeWord ?? linkTypeName(1, names)} `;
   knownLinkLayer(d);
   if (d.kind === 'loopback') return `    link/${linkTypeName(772, names)} ${linkAddress(s, d)} brd 00:00:00:00:00:00`;
-  return `    link/${linkTypeName(1, names)} ${linkAddress(s, d)} brd ff:ff:ff:ff:ff:ff`;
+  return `    link/${linkTypeName(1, names)} ${linkAddress(s, d)} brd ff:ff:ff:ff:ff:ff${linkNetnsidText(d)}`;
+}
+
+/** print_linkinfo()'s ` link-netnsid N` of a device whose peer is in another namespace (after the link-layer line's address, or at the end of the first line under -4). */
+export function linkNetnsidText(d: NetDevice): string {
+  return d.netnsLink === undefined ? '' : ` link-netnsid ${d.netnsLink.nsid}`;
 }

@@ -39,10 +39,13 @@ export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
         ? { link: d.lower ?? 0, kind: 'macvlan' }
         : d.kind === 'bridge'
           ? { kind: 'bridge' }
-          : // An imported device's dumped IFLA_LINK (print_linkinfo(): NAME@LINK, as linkOf()).
-            d.kind === 'other' && d.lower !== undefined
-            ? { link: d.lower }
-            : {}),
+          : // An imported device's peer in another namespace: IFLA_LINK there and IFLA_LINK_NETNSID.
+            d.kind === 'other' && d.netnsLink !== undefined
+            ? { link: d.netnsLink.ifindex, linkNetnsid: d.netnsLink.nsid }
+            : // An imported device's dumped IFLA_LINK (print_linkinfo(): NAME@LINK, as linkOf()).
+              d.kind === 'other' && d.lower !== undefined
+              ? { link: d.lower }
+              : {}),
     ...(d.master !== null ? { master: d.master } : {}),
   };
 }

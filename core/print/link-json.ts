@@ -40,6 +40,11 @@ export interface LinkInfo {
   readonly link?: number;
   /** The peer's name when the link is known only by name (text traces, before.json). */
   readonly linkName?: string;
+  /**
+   * IFLA_LINK_NETNSID: the peer lives in another namespace (a container's end of a veth
+   * pair), whose nsid this is; `link` is then an ifindex of that namespace, not of this one.
+   */
+  readonly linkNetnsid?: number;
   readonly master?: number;
   readonly masterName?: string;
   /** IFLA_INFO_KIND: veth, bridge ... */
@@ -94,7 +99,9 @@ export function flagWords(info: LinkInfo, table: LinkTable): string[] {
   const out: string[] = [];
   if ((info.flags & IFF_UP) !== 0 && (info.flags & IFF_RUNNING) === 0) out.push('NO-CARRIER');
   for (const [w, bit] of FLAG_WORDS) if ((info.flags & bit) !== 0) out.push(w);
-  const peer = info.link !== undefined && info.link !== 0 ? table.get(info.link) : undefined;
+  // print_linkinfo(): M-DOWN from the peer's flags, looked up here only when the peer is
+  // in this namespace (no IFLA_LINK_NETNSID).
+  const peer = info.link !== undefined && info.link !== 0 && info.linkNetnsid === undefined ? table.get(info.link) : undefined;
   if (peer !== undefined && (peer.flags & IFF_UP) === 0) out.push('M-DOWN');
   return out;
 }
@@ -102,6 +109,8 @@ export function flagWords(info: LinkInfo, table: LinkTable): string[] {
 /** The peer's name as iproute2 prints it after `@` (`NONE` for IFLA_LINK 0), or null for no `@`. */
 export function peerName(info: LinkInfo, table: LinkTable): string | null {
   if (info.link === 0) return info.kind === 'veth' || info.linkName === 'NONE' ? 'NONE' : null;
+  // print_linkinfo(): a peer in another namespace is `@if<its ifindex there>`.
+  if (info.link !== undefined && info.linkNetnsid !== undefined) return `if${info.link}`;
   if (info.link !== undefined) return table.get(info.link)?.name ?? `if${info.link}`;
   return info.linkName ?? null;
 }
@@ -120,7 +129,9 @@ export function masterName(info: LinkInfo, table: LinkTable): string | null {
 export function linkCommon(v: LinkView, info: LinkInfo, withMode: boolean, linkLayer = true): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { ifindex: info.ifindex };
   const peer = peerName(info, v.links);
-  if (peer !== null) o['link'] = peer === 'NONE' ? null : peer;
+  // print_linkinfo(): with IFLA_LINK_NETNSID the JSON carries the peer's ifindex ("link_index").
+  if (peer !== null && info.linkNetnsid !== undefined && info.link !== undefined && info.link !== 0) o['link_index'] = info.link;
+  else if (peer !== null) o['link'] = peer === 'NONE' ? null : peer;
   o['ifname'] = info.name;
   o['flags'] = flagWords(info, v.links);
   o['mtu'] = info.mtu;
@@ -139,6 +150,8 @@ export function linkCommon(v: LinkView, info: LinkInfo, withMode: boolean, linkL
       o['broadcast'] = info.broadcast;
     }
   }
+  // print_linkinfo(): the peer's nsid after the link-layer part (or in its place with -4).
+  if (info.linkNetnsid !== undefined) o['link_netnsid'] = info.linkNetnsid;
   // print_linkinfo(): the alias for `ip link` (do_link) only.
   if (withMode && info.ifalias !== undefined) o['ifalias'] = info.ifalias;
   return o;

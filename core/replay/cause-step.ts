@@ -49,14 +49,18 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
     const next = info === undefined ? info : linkAfterQdisc(info, r);
     if (next !== undefined && next !== info) st.links = new Map(st.links).set(r.ifindex, next);
   }
-  const { applied, before, changes } = st.applyEvents(evs);
+  const first = st.applyEvents(evs);
+  const { applied, before } = first;
+  let changes = first.changes;
   if (r.kind === 'link' && r.op === 'new' && r.inetConf !== undefined) {
     const conf = inetConfEvents(r.ifindex, r.inetConf, st.snap);
     const known = st.snap.devices.get(r.ifindex)?.conf;
     if (conf.length > 0) {
-      const more = st.applyEvents(conf);
+      // The first batch's changes are carried: applied in place, its per-fib_info changes
+      // are listed before the conf events reduce (replay-state.ts, applyEvents()).
+      const more = st.applyEvents(conf, changes);
       applied.push(...more.applied);
-      changes.push(...more.changes);
+      changes = more.changes;
       // A value the model did not know is learnt silently; a known one that differs is noted.
       for (const c of conf) if (known !== undefined && !known.unknown.has(c.key)) notes.push(`IFLA_INET_CONF of ${st.snap.devices.get(r.ifindex)?.name ?? r.ifindex}: ${c.key} = ${c.value}`);
     }

@@ -30,7 +30,13 @@ export function mechanism(cause: EffectCause, c?: SilentChange): string {
     case 'nexthop_flush_dev':
       return 'nexthop_flush_dev: nexthop objects on the device are removed with the routes using them, and groups shrink, without RTM_DELNEXTHOP';
     case 'rtm_del_nexthop':
-      return 'remove_nexthop: routes using the deleted nexthop object go with it, without RTM_DELROUTE';
+      return c?.kind === 'route-changed'
+        ? 'remove_nh_grp_entry: a group lost the deleted nexthop (announced by RTM_NEWNEXTHOP); the routes using the group are not announced again'
+        : 'remove_nexthop: routes using the deleted nexthop object go with it, without RTM_DELROUTE';
+    case 'rtm_new_nexthop':
+      return c?.kind === 'route-removed' && c.implied
+        ? 'nexthop_replace_notify: each route using the replaced nexthop is announced again (RTM_NEWROUTE, NLM_F_REPLACE); its old form goes without RTM_DELROUTE'
+        : 'rtm_new_nexthop';
     case 'devinet_conf_proc':
       return 'ignore_routes_with_linkdown changed: fib_dump_info() reports linkdown nexthops as dead, and lookups skip them, only while it is on';
     case 'fib_rules_event':

@@ -146,7 +146,9 @@ function linkHeader(v: ReplayView, info: LinkInfo, withMode: boolean): string {
   return (
     `${info.ifindex}: ${info.name}${peer !== null ? `@${peer}` : ''}: <${flagWords(info, v.links).join(',')}> mtu ${info.mtu} qdisc ${info.qdisc} ` +
     `${master !== null ? `master ${master} ` : ''}state ${info.operstate} ${withMode ? 'mode DEFAULT ' : ''}` +
-    `group ${info.group === 0 ? 'default' : String(info.group)} qlen ${info.txqlen}\n`
+    `group ${info.group === 0 ? 'default' : String(info.group)} qlen ${info.txqlen}` +
+    // print_linkinfo(): without the link-layer line (ip -4 address) the peer's nsid ends this one.
+    `${!withMode && info.linkNetnsid !== undefined ? ` link-netnsid ${info.linkNetnsid}` : ''}\n`
   );
 }
 
@@ -159,6 +161,7 @@ function linkLayer(v: ReplayView, info: LinkInfo, withAlias: boolean): string {
   let t = `    link/${info.linkTypeWord ?? linkTypeName(info.ifiType, v.names)} `;
   if (info.address !== undefined) t += info.address;
   if (info.broadcast !== undefined) t += `${(info.flags & IFF_POINTOPOINT) !== 0 ? ' peer ' : ' brd '}${info.broadcast}`;
+  if (info.linkNetnsid !== undefined) t += ` link-netnsid ${info.linkNetnsid}`;
   if (withAlias && info.ifalias !== undefined) t += `\n    alias ${info.ifalias}`;
   return `${t}\n`;
 }

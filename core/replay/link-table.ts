@@ -60,6 +60,7 @@ export function linkFromJson(l: IpLink): LinkInfo {
     ...(l.ifalias !== undefined ? { ifalias: l.ifalias } : {}),
     ...(l.link === null ? { link: 0 } : {}),
     ...(l.link_index !== undefined ? { link: l.link_index } : {}),
+    ...(l.link_netnsid !== undefined ? { linkNetnsid: l.link_netnsid } : {}),
     ...(typeof l.link === 'string' ? { linkName: l.link } : {}),
     ...(l.master !== undefined ? { masterName: l.master } : {}),
   };
@@ -95,9 +96,13 @@ export function linkFromRecord(r: LinkRecord, prev: LinkInfo | undefined): LinkI
   const master = binary ? r.master : (r.master ?? prev?.master);
   const kind = r.linkKind ?? prev?.kind;
   const ifalias = binary ? r.ifalias : prev?.ifalias;
+  // IFLA_LINK_NETNSID: a binary record has it whenever the peer is elsewhere; a text record
+  // prints it on its link-layer line (`link-netnsid N`), so one with that line says it.
+  const linkNetnsid = binary || r.ifiType !== undefined ? r.linkNetnsid : prev?.linkNetnsid;
   const out: LinkInfo = {
     ...next,
     ...(link !== undefined ? { link } : {}),
+    ...(linkNetnsid !== undefined ? { linkNetnsid } : {}),
     ...(linkName !== undefined ? { linkName } : {}),
     ...(master !== undefined ? { master } : {}),
     ...(r.masterName !== undefined ? { masterName: r.masterName } : {}),

@@ -46,9 +46,21 @@ export function inferPromotion(
   const secs = d.addrs.filter((a) => a.secondary && a.prefixlen === prim.prefixlen && inPrefix(a.address, prim.address, prim.prefixlen));
   if (secs.length === 0) return NONE;
   const on = inDevOrconf(snap.confAll, d.conf, 'promote_secondaries');
-  for (let i = at + 1; i < queue.length; i++) {
+  // __inet_del_ifa() without promotion announces each secondary's RTM_DELADDR before the
+  // primary's own (it unlinks them in its first loop, then the primary): when the first of
+  // those pulled the primary's deletion ahead (burst-cause.ts), they are the records before
+  // it that are still waiting. A promotion's RTM_NEWADDR comes after the primary's.
+  const order: number[] = [];
+  for (let i = at - 1; i >= 0; i--) {
     const c = queue.at(i);
-    if (!withinWindow(r, c.record)) break;
+    if (c.applied || !withinWindow(c.record, r)) break;
+    order.push(i);
+  }
+  for (let i = at + 1; i < queue.length; i++) order.push(i);
+  for (const i of order) {
+    const c = queue.at(i);
+    if (i > at && !withinWindow(r, c.record)) break;
+    if (i < at && c.record.kind === 'addr' && c.record.op !== 'del') continue;
     const x = c.record;
     if (x.kind !== 'addr' || addrIfindex(x) !== ifindex) continue;
     const xl = parseIp4(x.local ?? '');

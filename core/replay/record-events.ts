@@ -72,6 +72,12 @@ export function ruleOf(r: RuleRecord): FibRule | Unconvertible {
   // frh.action is a u8 the kernel keeps whatever it is (fib_nl2rule()).
   if (!Number.isInteger(r.action) || r.action < 0 || r.action > 255) return new Unconvertible(`unknown rule action ${r.action}`);
   const action = ruleActionOf(r.action);
+  // Selectors the model's fib_rule does not hold (fib_rule_match(): tun_id, the port masks;
+  // fib4_rule_match(): dscp): a rule made without them would match what the kernel's does
+  // not, so the record is not replayed, by name.
+  if (r.tunId !== undefined && r.tunId !== '0') return new Unconvertible(`a rule with tun_id ${r.tunId} (FRA_TUN_ID)`);
+  if (r.dscp !== undefined) return new Unconvertible(`a rule with dscp ${r.dscp} (FRA_DSCP)`);
+  if ((r.sportMask !== undefined && r.sportMask !== 0xffff) || (r.dportMask !== undefined && r.dportMask !== 0xffff)) return new Unconvertible('a rule with a port mask (FRA_SPORT_MASK / FRA_DPORT_MASK)');
   return {
     priority: r.priority ?? 0,
     not: (r.flags & FIB_RULE_INVERT) !== 0,
@@ -97,6 +103,8 @@ export function ruleOf(r: RuleRecord): FibRule | Unconvertible {
     suppressIfgroup: r.suppressIfgroup ?? -1,
     protocol: r.protocol ?? 0,
     l3mdev: (r.l3mdev ?? 0) !== 0,
+    // FRA_FLOW (realms): fib4_rule_fill() dumps it only when not 0.
+    ...(r.flow !== undefined && r.flow !== 0 ? { flow: r.flow } : {}),
   };
 }
 
@@ -121,6 +129,7 @@ export function ruleEvent(r: RuleRecord): FibEvent | Unconvertible {
       action: rule.action,
       table: rule.table,
       gotoTarget: rule.gotoTarget,
+      ...(rule.flow !== undefined ? { flow: rule.flow } : {}),
     },
   };
 }

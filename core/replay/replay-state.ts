@@ -19,7 +19,7 @@ import { deviceByName } from '../snapshot/snapshot.js';
 import { FibRunner } from '../reduce/fib-runner.js';
 import { reducedEvent } from '../reduce/reduce.js';
 import type { FibEvent } from '../events/fib-event.js';
-import type { Change } from '../snapshot/effects.js';
+import { isInfoChange, type Change } from '../snapshot/effects.js';
 import { expandChanges } from '../snapshot/info-changes.js';
 import type { KernelError } from '../uapi/errno.js';
 import type { RouteMetrics, NetlinkRecord, AddrRecord, NetconfRecord } from '../trace/netlink-records.js';
@@ -177,18 +177,28 @@ export class ReplayState {
    * beside routes, notified flushes): a carrier flap or an admin-down flush of a full table
    * costs the fib_infos on the device, not a route effect each.
    */
-  applyEvents(events: readonly FibEvent[]): AppliedBatch {
+  applyEvents(events: readonly FibEvent[], carried: readonly Change[] = []): AppliedBatch {
     const before = this.snap;
     const applied: AppliedEvent[] = [];
-    const changes: Change[] = [];
+    let changes: Change[] = [...carried];
     let error: KernelError | null = null;
     for (const event of events) {
+      // A per-fib_info change made in place lists its routes only until the next reduction
+      // (info-changes.ts, checkFresh): when they will be read after this batch (metrics kept
+      // beside routes, a notified flush's predictions), they are listed before it goes on.
+      if (this.routesRead(changes)) changes = [...expandChanges(changes)];
       const a = this.reduceOne(event);
       applied.push(a);
       for (const c of a.step.changes ?? a.step.effects) changes.push(c);
       if (a.step.error !== null) error = a.step.error;
     }
     return { applied, before, changes, error };
+  }
+
+  /** Whether the routes of an in-place per-fib_info change among changes will be read (metricsAfter(), notifiedEffects()). */
+  private routesRead(changes: readonly Change[]): boolean {
+    for (const c of changes) if (isInfoChange(c) && c.edit !== null && (this.metrics.size > 0 || c.notified)) return true;
+    return false;
   }
 
   /** The silent changes between `before` and now (none unless explaining). */

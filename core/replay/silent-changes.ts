@@ -87,6 +87,10 @@ export function silentChanges(before: FibSnapshot, after: FibSnapshot, effects: 
   const changed = new Map<string, { orig: FibRoute; final: FibRoute; cause: EffectCause }>();
   const notifiedNh = new Set<string>();
   const silentNhCause = new Map<number, EffectCause>();
+  const notifiedNhCause = new Map<number, EffectCause>();
+  // Routes announced again in this step (nexthop_replace_notify(): RTM_NEWROUTE with
+  // NLM_F_REPLACE): their new expansion is not silent.
+  const reannounced = new Set<string>();
   for (const e of effects) {
     switch (e.kind) {
       case 'route-flags': {
@@ -105,11 +109,14 @@ export function silentChanges(before: FibSnapshot, after: FibSnapshot, effects: 
       }
       case 'route-replace':
         out.push({ kind: 'route-removed', route: e.old, json: routeJson(before, e.old, {}), cause: e.cause, implied: true });
+        if (e.notified) reannounced.add(routeKey(e.route));
         break;
       case 'nexthop-add':
       case 'nexthop-del':
-        if (e.notified) notifiedNh.add(`${e.kind} ${e.nexthop.id}`);
-        else silentNhCause.set(e.nexthop.id, e.cause);
+        if (e.notified) {
+          notifiedNh.add(`${e.kind} ${e.nexthop.id}`);
+          notifiedNhCause.set(e.nexthop.id, e.cause);
+        } else silentNhCause.set(e.nexthop.id, e.cause);
         break;
       case 'netconf':
         if (!e.notified) out.push({ kind: 'netconf-changed', target: e.target, key: e.key, value: e.value, cause: e.cause });
@@ -173,25 +180,29 @@ export function silentChanges(before: FibSnapshot, after: FibSnapshot, effects: 
       out.push({ kind: 'rule-changed', rule: r, json: ruleJson(after, r), before: b, after: a, cause: detach ? 'fib_rules_event' : 'fib_nl_newrule' });
     }
   }
-  // 5. nexthop objects.
+  // 5. nexthop objects, and the routes using one that changed: a group that lost a member
+  // is announced after a user's `ip nexthop del` (remove_nh_grp_entry() with nlinfo) but
+  // its routes are not (no fib_info notify), so their expanded nexthops change silently
+  // either way; a replace announces them again (reannounced).
   if (before.nexthops !== after.nexthops) {
-    const touched = new Set<number>();
+    const touched = new Map<number, EffectCause>();
     for (const [id, o] of before.nexthops) {
       const n = after.nexthops.get(id);
       if (n === undefined) {
         if (!notifiedNh.has(`nexthop-del ${id}`)) out.push({ kind: 'nexthop-removed', nexthop: o, json: nexthopJson(before, o), cause: silentNhCause.get(id) ?? 'nexthop_flush_dev' });
       } else if (n !== o && !notifiedNh.has(`nexthop-add ${id}`)) {
         out.push({ kind: 'nexthop-changed', before: o, after: n, json: nexthopJson(after, n), cause: silentNhCause.get(id) ?? 'nexthop_flush_dev' });
-        touched.add(id);
-      }
+        touched.set(id, silentNhCause.get(id) ?? 'nexthop_flush_dev');
+      } else if (n !== o) touched.set(id, notifiedNhCause.get(id) ?? 'rtm_new_nexthop');
     }
     if (touched.size > 0) {
       for (const t of after.tables.values()) {
         for (const r of tableRoutes(t)) {
-          if (!touched.has(r.alias.info.nhid)) continue;
+          const cause = touched.get(r.alias.info.nhid);
+          if (cause === undefined || reannounced.has(routeKey(r))) continue;
           const b = routeJson(before, r, {});
           const a = routeJson(after, r, {});
-          if (!sameJson(a, b)) out.push({ kind: 'route-changed', route: r, before: b, after: a, cause: 'nexthop_flush_dev', reportOnly: false });
+          if (!sameJson(a, b)) out.push({ kind: 'route-changed', route: r, before: b, after: a, cause, reportOnly: false });
         }
       }
     }

@@ -3,7 +3,7 @@
 // answer built from a FIB result, as __mkroute_output()/rt_set_nexthop() fill the dst.
 // Split from route-output.ts.
 
-import { isLbcast, isMulticast, type Ip4 } from '../net/ip4.js';
+import { formatIp4, isLbcast, isMulticast, type Ip4 } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { aliasNexthops, type FibResult } from '../trie/fib-table-lookup.js';
 import { type Flow } from '../net/flow.js';
@@ -91,13 +91,31 @@ export interface HashNote {
 }
 
 /**
+ * The legs the hash can land on, as `ip route` prints a leg ("via GW dev DEV", "dev DEV"),
+ * so that the gap names every answer the kernel may give.
+ */
+function describeLegs(s: FibSnapshot, res: FibResult, legs: readonly number[]): string {
+  const nhs = aliasNexthops(s, res.alias);
+  if (nhs === 'blackhole') return '';
+  return legs
+    .map((i) => {
+      const nh = nhs[i];
+      if (nh === undefined) return '';
+      const dev = `dev ${s.devices.get(nh.dev)?.name ?? `if${nh.dev}`}`;
+      if (nh.gw6 !== undefined) return `via inet6 ${nh.gw6} ${dev}`;
+      return nh.gw !== null && nh.gw !== 0 ? `via ${formatIp4(nh.gw)} ${dev}` : dev;
+    })
+    .join(', ');
+}
+
+/**
  * fib_select_path() / ip_mkroute_input(): the multipath leg (fib_select_multipath()). When
  * the per-boot hash decides, the first usable leg stands in and `note` says so.
  */
 export function selectPath(s: FibSnapshot, res: FibResult, saddr: Ip4, note: HashNote | undefined, a?: DevconfAssume): FibResult {
   const choice = fibSelectMultipath(s, res, saddr, a);
   if (choice.kind === 'hash') {
-    if (note !== undefined) note.why = choice.why;
+    if (note !== undefined) note.why = choice.legs === undefined ? choice.why : `${choice.why}; the hash takes one of: ${describeLegs(s, res, choice.legs)}`;
     return res;
   }
   if (choice.index === res.nhIndex) return res;

@@ -24,8 +24,12 @@ import { nhGw4 } from './prefsrc.js';
 
 export type LegChoice =
   | { readonly kind: 'leg'; readonly index: number }
-  /** The leg depends on the flow hash and its per-boot seed. */
-  | { readonly kind: 'hash'; readonly why: string };
+  /**
+   * The leg depends on the flow hash and its per-boot seed. `legs`: the indices the hash can
+   * land on (upper bound not -1), for a route's own legs; absent for a nexthop group, whose
+   * member also depends on its neighbours' state (nexthop_select_path_hthr()).
+   */
+  | { readonly kind: 'hash'; readonly why: string; readonly legs?: readonly number[] };
 
 /**
  * fib_nh_upper_bound == -1 as the last fib_rebalance() left it. A linkdown leg on a device
@@ -60,12 +64,12 @@ export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4, a
   if (eligible.length === 0) return { kind: 'leg', index: res.nhIndex };
   if (saddr === 0) {
     if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };
-    return { kind: 'hash', why: 'a multipath route with several usable legs and no source address in the flow' };
+    return { kind: 'hash', why: 'a multipath route with several usable legs and no source address in the flow', legs: eligible };
   }
   const mark = s.saddrMarks.get(nhSaddrKey(info));
   if (mark === undefined || mark.genid !== s.addrGenid) {
     if (eligible.length === 1) return { kind: 'leg', index: eligible[0] as number };
-    return { kind: 'hash', why: "an address changed since the route was made, so the legs' nh_saddr depend on earlier lookups" };
+    return { kind: 'hash', why: "an address changed since the route was made, so the legs' nh_saddr depend on earlier lookups", legs: eligible };
   }
   // The legs' nh_saddr as fib_create_info() computed them (route_localnet of then).
   // A leg made while route_localnet was not known (an imported state): its nh_saddr is
@@ -73,7 +77,7 @@ export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4, a
   for (const i of eligible) {
     const nh = nhs[i] as ResolvedNh;
     if (mark.localnet[i] === null && inetSelectAddr(s, nh.dev, nhGw4(nh), info.scope, false) !== inetSelectAddr(s, nh.dev, nhGw4(nh), info.scope, true)) {
-      return { kind: 'hash', why: "the legs' nh_saddr were computed under a route_localnet the imported state does not give" };
+      return { kind: 'hash', why: "the legs' nh_saddr were computed under a route_localnet the imported state does not give", legs: eligible };
     }
   }
   const owning = eligible.filter((i) => {
@@ -85,5 +89,6 @@ export function fibSelectMultipath(s: FibSnapshot, res: FibResult, saddr: Ip4, a
   return {
     kind: 'hash',
     why: owning.length === 0 ? 'no usable leg has the source address, so the flow hash decides' : 'several usable legs have the source address',
+    legs: eligible,
   };
 }

@@ -65,6 +65,8 @@ export interface NetDevice {
   readonly driver?: string;
   /** LinkSpec.lower: the device this imported one's carrier follows in the kernel. */
   readonly lower?: number;
+  /** LinkSpec.netnsLink: an imported device's peer in another namespace (its ifindex there, the nsid). */
+  readonly netnsLink?: { readonly ifindex: number; readonly nsid: number };
   /** The device has been up at least once, so it has a qdisc (`noqueue` instead of `noop`). */
   readonly everUp?: boolean;
   /**

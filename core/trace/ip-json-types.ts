@@ -200,6 +200,10 @@ export interface IpRouteGetResult {
   readonly uid?: number;
   readonly flags: readonly string[];
   readonly cache?: readonly unknown[];
+  /** rt_fill_info()'s RTA_METRICS: the route's metrics (print_rta_metrics(), as a route's). */
+  readonly metrics?: readonly Readonly<Record<string, number | string | null>>[];
+  /** RTA_FLOW: the realms. */
+  readonly flow?: IpFlow;
 }
 
 /** One `route_get` entry: the query, and the result or the error line. */

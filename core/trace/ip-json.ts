@@ -107,7 +107,7 @@ const nexthop: Check<IpNexthop> = obj('nexthop', { id: int, flags }, {
 
 const routeGetResult: Check<IpRouteGetResult> = obj('route_get result', { dst: str, flags }, {
   type: str, from: str, gateway: str, via: viaObj, dev: str, iif: str, table: str, prefsrc: str, tos: str,
-  mark: int, uid: int, cache: anyArray,
+  mark: int, uid: int, cache: anyArray, metrics: list(metricsRecord), flow: flowObj,
 });
 
 const routeGetResults: Check<readonly IpRouteGetResult[] | null> = (v, p, cx) =>

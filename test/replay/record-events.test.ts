@@ -132,3 +132,25 @@ test('a goto rule and its deletion', () => {
   const del = ruleEvent({ ...r, op: 'del' });
   assert.ok(!('problem' in del) && del.type === 'rule-del' && del.match.priority === 190);
 });
+
+test('a rule record keeps its realms (FRA_FLOW), in the rule and in its deletion', () => {
+  const r: RuleRecord = { kind: 'rule', op: 'new', family: 2, dstLen: 10, srcLen: 0, tos: 0, table: 254, action: 1, flags: 0, priority: 500, dst: '100.64.0.0', flow: 7, nlmsgType: 32, dump: false };
+  const add = ruleEvent(r);
+  assert.ok(!('problem' in add) && add.type === 'rule-add');
+  assert.equal(add.rule.flow, 7);
+  const del = ruleEvent({ ...r, op: 'del' });
+  assert.ok(!('problem' in del) && del.type === 'rule-del');
+  assert.equal(del.match.flow, 7);
+});
+
+test('a rule record with a selector the model lacks (tun_id, dscp, a port mask) is not replayed, by name', () => {
+  const r: RuleRecord = { kind: 'rule', op: 'new', family: 2, dstLen: 0, srcLen: 0, tos: 0, table: 100, action: 1, flags: 0, priority: 600, nlmsgType: 32, dump: false };
+  const problem = (x: RuleRecord): string => {
+    const e = ruleEvent(x);
+    return 'problem' in e ? e.problem : 'replayed';
+  };
+  assert.equal(problem({ ...r, tunId: '5' }), 'a rule with tun_id 5 (FRA_TUN_ID)');
+  assert.equal(problem({ ...r, dscp: 10 }), 'a rule with dscp 10 (FRA_DSCP)');
+  assert.equal(problem({ ...r, sportMask: 0xff00 }), 'a rule with a port mask (FRA_SPORT_MASK / FRA_DPORT_MASK)');
+  assert.equal(problem({ ...r, tunId: '0' }), 'replayed');
+});
