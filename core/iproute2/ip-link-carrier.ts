@@ -109,8 +109,10 @@ export function stackedCarrierGap(devices: ReadonlyMap<number, NetDevice>, d: Ne
 /**
  * The peer of an imported veth: two imported devices each naming the other as IFLA_LINK in
  * this namespace (a dump's `link`), of kind veth or unknown (a dump without link_kinds). Only
- * a pair device does that (veth; netkit and vxcan pairs alike, and their carrier follows the
- * same rule): a macvlan's or vlan's lower device names none back. undefined when `d` has none.
+ * a pair device does that: a macvlan's or vlan's lower device names none back. Of the pair
+ * kinds, veth is the one this kernel has and the one compared (test/fixtures/initial/
+ * veth-pair-admin*); a netkit or vxcan pair in a dump without link_kinds is taken as a veth,
+ * not compared. undefined when `d` has none.
  */
 export function importedVethPeer(devices: ReadonlyMap<number, NetDevice>, d: NetDevice): NetDevice | undefined {
   if (d.kind !== 'other' || d.lower === undefined || (d.driver !== undefined && d.driver !== 'veth')) return undefined;

@@ -34,8 +34,6 @@ export interface RuleFilter {
   readonly dport: readonly [number, number] | null;
 }
 
-/** get_ifname(): lib/utils.c check_ifname(), which allows ':' (the kernel's dev_valid_name() does not, but a filter only compares names). */
-const validIfname = checkIfname;
 
 /** sscanf("%hu-%hu"): one or two numbers (each taken modulo 65536, as %hu stores it). */
 /** One %hu of sscanf(): strtoul() (a sign allowed, ULONG_MAX on overflow) cut to 16 bits. */
@@ -123,11 +121,12 @@ export function parseRuleFilter(a: Args): RuleFilter {
       }
     } else if (w === 'dev' || w === 'iif') {
       const v = a.next();
-      if (!validIfname(v)) invarg('"iif"/"dev" not a valid ifname', v);
+      // get_ifname(): check_ifname() allows ':' (the kernel's dev_valid_name() does not; a filter only compares names).
+      if (!checkIfname(v)) invarg('"iif"/"dev" not a valid ifname', v);
       f.iif = v;
     } else if (w === 'oif') {
       const v = a.next();
-      if (!validIfname(v)) invarg('"oif" not a valid ifname', v);
+      if (!checkIfname(v)) invarg('"oif" not a valid ifname', v);
       f.oif = v;
     } else if (w === 'l3mdev') f.l3mdev = true;
     else if (w === 'uidrange') {

@@ -117,8 +117,8 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
       // and admin changes in a script need (core/iproute2/ip-link-carrier.ts).
       const lowerLink = typeof l.link === 'string' ? jsonLinks.find((x) => x.ifname === l.link) : undefined;
       const lower = lowerLink?.ifindex;
-      // Without link_kinds, two devices naming each other as IFLA_LINK are a pair device, whose
-      // IFF_NO_QUEUE and carrier rules are a veth's (ip-link-carrier.ts importedVethPeer()).
+      // Without link_kinds, two devices naming each other as IFLA_LINK are a pair device, taken
+      // as a veth (its IFF_NO_QUEUE and carrier rules: ip-link-carrier.ts importedVethPeer()).
       const driver = opts.linkKinds !== undefined ? opts.linkKinds[l.ifname] : lowerLink?.link === l.ifname ? 'veth' : undefined;
       b.apply({ type: 'link-add', link: { ifindex: l.ifindex, name: l.ifname, kind: l.flags.includes('LOOPBACK') ? 'loopback' : 'other', up: false, ...(l.address !== undefined ? { mac: l.address } : {}), ...(l.mtu !== undefined ? { mtu: l.mtu } : {}), ...(driver === undefined ? {} : { driver }), ...(lower === undefined ? {} : { lower }), ...(l.link_index !== undefined && l.link_netnsid !== undefined ? { netnsLink: { ifindex: l.link_index, nsid: l.link_netnsid } } : {}), qdisc: l.qdisc ?? null } });
     } else if (existing.name !== l.ifname) {

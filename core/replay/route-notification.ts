@@ -153,15 +153,10 @@ const STATE_FLAGS = RTNH_F_DEAD | RTNH_F_LINKDOWN;
  */
 export function stateFlagsAgree(s: FibSnapshot, route: FibRoute, r: RouteRecord): boolean {
   const info = route.alias.info;
-  // The bulk of a table load first: one nexthop of the route's own, up.
-  if (info.nhid === 0 && info.nhs.length === 1) {
-    const nh = info.nhs[0] as ResolvedNh;
-    if (!nh.dead && !nh.linkdown) return (r.flags & STATE_FLAGS) === 0;
-  }
+  // The bulk of a table load first, without an array: one nexthop of the route's own.
+  if (info.nhid === 0 && info.nhs.length === 1) return (r.flags & STATE_FLAGS) === stateFlags(s, info.nhs[0] as ResolvedNh);
   const nhs = aliasNexthops(s, route.alias);
   if (nhs === 'blackhole' || (info.nhid !== 0 && s.ipv4Sysctl.nexthop_compat_mode === 0)) return (r.flags & STATE_FLAGS) === 0;
-  // The common case first, without an array: one nexthop.
-  if (nhs.length === 1 && !isMultipath(s, route, 1)) return (r.flags & STATE_FLAGS) === stateFlags(s, nhs[0] as ResolvedNh);
   const legs = nhs.map((nh) => stateFlags(s, nh));
   if (!isMultipath(s, route, legs.length)) return (r.flags & STATE_FLAGS) === (legs.length === 0 ? 0 : multipathFlags(legs));
   const got = r.multipath;
