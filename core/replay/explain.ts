@@ -108,6 +108,28 @@ function flagsOf(j: Readonly<Record<string, JsonValue>>): string {
   return `[${f(j['flags'])}]`;
 }
 
+/** A route's nexthops as `via GW dev DEV` (ip -j's gateway and dev, per leg of a multipath route). */
+function legsOf(j: Readonly<Record<string, JsonValue>>): string {
+  const one = (l: Readonly<Record<string, JsonValue>>): string => {
+    const gw = l['gateway'];
+    const dev = l['dev'];
+    return [typeof gw === 'string' ? `via ${gw}` : '', typeof dev === 'string' ? `dev ${dev}` : ''].filter((x) => x !== '').join(' ') || '-';
+  };
+  const legs = j['nexthops'] as readonly Readonly<Record<string, JsonValue>>[] | undefined;
+  return legs === undefined ? one(j) : legs.map(one).join(', ');
+}
+
+/**
+ * What changed on a route the kernel did not announce: its nexthops' flags, or its nexthops
+ * themselves (a group that lost a member, remove_nh_grp_entry()), before -> after.
+ */
+export function routeChange(before: Readonly<Record<string, JsonValue>>, after: Readonly<Record<string, JsonValue>>, arrow = '->'): string {
+  const flags = `flags ${flagsOf(before)} ${arrow} ${flagsOf(after)}`;
+  const was = legsOf(before);
+  const now = legsOf(after);
+  return was === now ? flags : `nexthops ${was} ${arrow} ${now}; ${flags}`;
+}
+
 /**
  * One line per silent change (`prev` is the state before the step), routes and rules printed
  * with the capture's names (table, protocol, scope, dsfield), as `ip route` and `ip rule` print
@@ -119,7 +141,7 @@ export function describeSilent(c: SilentChange, prev: FibSnapshot, after: FibSna
     case 'route-removed':
       return `route removed    ${route(prev, c.route)}`;
     case 'route-changed':
-      return `route ${c.reportOnly ? 'reported' : 'changed'}   ${route(after, c.route)}   flags ${flagsOf(c.before)} -> ${flagsOf(c.after)}`;
+      return `route ${c.reportOnly ? 'reported' : 'changed'}   ${route(after, c.route)}   ${routeChange(c.before, c.after)}`;
     case 'rule-changed':
       return `rule changed     ${formatRule(after, c.rule, false, names).trimEnd()}   (${c.before.join(' ') || 'attached'} -> ${c.after.join(' ') || (c.before.some((x) => x === 'unresolved') ? 'resolved' : 'attached')})`;
     case 'nexthop-removed':

@@ -27,7 +27,7 @@ import { formatRouteLine } from '../print/route-line.js';
 import { BUILTIN_NAMES, tableName, type PrintNames } from '../uapi/rt-names.js';
 import { formatRule } from '../iproute2/ip-rule.js';
 import { formatIp4 } from '../net/ip4.js';
-import { describeEvent, describeSilent, mechanism } from '../replay/explain.js';
+import { describeEvent, describeSilent, mechanism, routeChange } from '../replay/explain.js';
 import type { SilentChange } from '../replay/silent-changes.js';
 import { routeKey } from '../replay/_route-key.js';
 import type { MomentState } from './report-model.js';
@@ -39,7 +39,7 @@ export interface RouteRow {
   /** The line as `ip route show table T` prints it, without its final newline. */
   readonly text: string;
   readonly status: RowStatus;
-  /** What changed on a surviving row: `flags [-] → [linkdown]`. */
+  /** What changed on a surviving row: `flags [-] → [linkdown]`, or its nexthops and their flags (explain.ts routeChange()). */
   readonly change?: string;
   /** For silent changes: the kernel mechanism (explain.ts mechanism()). */
   readonly mechanism?: string;
@@ -248,12 +248,7 @@ export function momentView(st: MomentState, opts: { readonly maxRows?: number } 
       const m = mechanism(c.cause, c);
       addRemoved(c.route, { text: beforeLine(c.route), status: c.implied ? 'replaced' : 'gone-silently', mechanism: m, cause: c.cause });
     } else if (c.kind === 'route-changed') {
-      const flags = (j: Readonly<Record<string, unknown>>): string => {
-        const legs = j['nexthops'];
-        const f = (x: unknown): string => (Array.isArray(x) && x.length > 0 ? x.join(' ') : '-');
-        return Array.isArray(legs) ? legs.map((l: unknown) => `[${f((l as Record<string, unknown>)['flags'])}]`).join(' ') : `[${f(j['flags'])}]`;
-      };
-      marks.set(routeKey(c.route), { status: 'changed-silently', change: `flags ${flags(c.before)} → ${flags(c.after)}`, mechanism: mechanism(c.cause, c), cause: c.cause });
+      marks.set(routeKey(c.route), { status: 'changed-silently', change: routeChange(c.before, c.after, '→'), mechanism: mechanism(c.cause, c), cause: c.cause });
       marked.push(c.route);
     }
   }

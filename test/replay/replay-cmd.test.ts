@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixturePath, fixtureNames } from '../trace/_fixtures.js';
+import { allFixtureNames, fixturePath, fixtureNames } from '../trace/_fixtures.js';
 
 const CMD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'replay-cmd.js');
 
@@ -236,4 +236,28 @@ test('an empty trace says so on stdout', { skip: !has01 }, () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// A group that lost a member to `ip nexthop del` (remove_nh_grp_entry()): the routes on it
+// change their nexthops without a notification. --explain says which nexthops they had and
+// have, as the capture's own notes.md (written from the kernel's notifications before and
+// after) lists them: every such route of notes.md, with the same gateways in the same order.
+const F34 = '34-frr-nexthop-lifecycle';
+test('--explain names the nexthops a shrunk group\'s routes had and have, as the kernel\'s notifications show them', { skip: !allFixtureNames().includes(F34) }, () => {
+  const r = kfibReplay(['--explain', join(fixturePath(F34, 'trace.rtmon'), '..')]);
+  assert.equal(r.status, 0, r.stderr);
+  const gws = (s: string): string => [...s.matchAll(/\((\d+\.\d+\.\d+\.\d+) \d+ \d+\)/g)].map((m) => m[1]).join(',');
+  const want = new Set<string>();
+  for (const l of readFileSync(fixturePath(F34, 'notes.md'), 'utf8').split('\n')) {
+    const m = /^- route flags\/nexthops changed silently: `(\S+) .*`: last notified \[[^\]]*\] expanded nexthops (.*), now \[[^\]]*\] expanded nexthops (.*)$/.exec(l);
+    if (m !== null && gws(m[2] as string) !== gws(m[3] as string)) want.add(`${m[1]} ${gws(m[2] as string)} -> ${gws(m[3] as string)}`);
+  }
+  const got = new Set<string>();
+  for (const l of r.stdout.split('\n')) {
+    const m = /^\s+route changed\s+(\S+) .*\s{3}nexthops (.*) -> (.*); flags /.exec(l);
+    const via = (s: string): string => [...s.matchAll(/via (\S+)/g)].map((x) => x[1]).join(',');
+    if (m !== null) got.add(`${m[1]} ${via(m[2] as string)} -> ${via(m[3] as string)}`);
+  }
+  assert.ok(want.size >= 3, `notes.md lists ${want.size} such routes`);
+  assert.deepEqual([...got].sort(), [...want].sort());
 });
