@@ -66,7 +66,7 @@ export function parseSysctlArgs(argv: readonly string[]): SysctlOptions {
   return { write, quiet, valuesOnly, namesOnly, ignoreUnknown, items };
 }
 
-type Resolved = { kind: 'ip_forward' } | { kind: 'conf'; target: SysctlTarget; key: DevconfKey } | { kind: 'net'; key: NetSysctlEvent['key'] };
+type Resolved = { kind: 'ip_forward' } | { kind: 'route_flush' } | { kind: 'conf'; target: SysctlTarget; key: DevconfKey } | { kind: 'net'; key: NetSysctlEvent['key'] };
 
 const NET_KEYS: ReadonlySet<string> = new Set(['nexthop_compat_mode', 'fib_multipath_use_neigh', 'fib_multipath_hash_policy', 'fib_multipath_hash_fields']);
 
@@ -85,7 +85,7 @@ function netSysctlWrite(ctx: CommandContext, o: SysctlOptions, name: string, key
     ctx.out.exit = 1;
     return;
   }
-  if (!o.quiet) ctx.print(line(o, name, raw));
+  if (!o.quiet) ctx.print(line(o, name, raw, true));
 }
 
 /** procps-ng sysctl over the modelled keys. */
@@ -115,6 +115,14 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
       ctx.out.exit = isWrite ? Math.max(ctx.out.exit, 1) : ctx.out.exit + 1;
       continue;
     }
+    if (target.kind === 'route_flush') {
+      // ipv4_sysctl_rtcache_flush(): a write of anything flushes the route cache
+      // (rt_cache_flush(), fnhe_genid_bump(): cached routes and exceptions, which the model
+      // does not hold: nothing of the FIB changes); procps echoes the text as given. The file
+      // is write-only (0200): ReadSetting() skips it, printing nothing, with exit 0.
+      if (isWrite && !o.quiet) ctx.print(line(o, key, item.slice(eq + 1), true));
+      continue;
+    }
     if (isWrite) {
       const raw = item.slice(eq + 1);
       if (target.kind === 'net') {
@@ -135,7 +143,7 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
         if (DEVCONF_READONLY.has(target.key)) notModelled(`sysctl write of read-only ${key}`);
         ctx.apply({ type: 'sysctl', target: target.target, key: target.key, value });
       }
-      if (!o.quiet) ctx.print(line(o, key, String(value)));
+      if (!o.quiet) ctx.print(line(o, key, String(value), true));
     } else {
       const v = read(ctx, target);
       if (v === null) notModelled(`sysctl read of ${key}: its value is not in the imported state`);
@@ -144,15 +152,19 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
   }
 }
 
-/** How procps-ng prints one setting under -n / -N. */
-function line(o: SysctlOptions, key: string, value: string): string {
-  if (o.namesOnly) return `${key}\n`;
+/**
+ * How procps-ng prints one setting under -n / -N: ReadSetting() prints the name alone under
+ * -N; WriteSetting() echoes the value alone under -N as under -n (seen on procps-ng here).
+ */
+function line(o: SysctlOptions, key: string, value: string, write = false): string {
+  if (o.namesOnly) return write ? `${value}\n` : `${key}\n`;
   if (o.valuesOnly) return `${value}\n`;
   return `${key} = ${value}\n`;
 }
 
 function resolve(ctx: CommandContext, key: string): Resolved | null {
   if (key === 'net.ipv4.ip_forward') return { kind: 'ip_forward' };
+  if (key === 'net.ipv4.route.flush') return { kind: 'route_flush' };
   if (key === 'net.ipv6.conf.all.disable_ipv6') return { kind: 'net', key: 'disable_ipv6' };
   const net = /^net\.ipv4\.([a-z_]+)$/.exec(key);
   if (net !== null && NET_KEYS.has(net[1] as string)) return { kind: 'net', key: net[1] as NetSysctlEvent['key'] };
@@ -179,7 +191,7 @@ function resolve(ctx: CommandContext, key: string): Resolved | null {
 const UNMODELLED_KEYS: ReadonlySet<string> = new Set(['igmpv2_unsolicited_report_interval', 'igmpv3_unsolicited_report_interval']);
 
 /** The value a read prints; null when the model does not know it (an imported state). */
-function read(ctx: CommandContext, r: Resolved): number | null {
+function read(ctx: CommandContext, r: Exclude<Resolved, { kind: 'route_flush' }>): number | null {
   const s = ctx.snapshot;
   if (r.kind === 'ip_forward') return devConfGet(s.confAll, 'forwarding');
   if (r.kind === 'net') return s.ipv4Sysctl[r.key];
