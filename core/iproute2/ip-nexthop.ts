@@ -15,6 +15,7 @@ import { printList } from './ip-nexthop-print.js';
 import { modify } from './ip-nexthop-modify.js';
 import { bucketGet, bucketList } from './ip-nexthop-bucket.js';
 
+export { formatNexthop, nexthopJson } from './ip-nexthop-print.js';
 
 /** RTM_GETNEXTHOP for one id (rtm_get_nexthop). */
 function getNexthop(ctx: CommandContext, opts: GlobalOptions, id: number): void {

@@ -107,6 +107,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   }
   if (dst === null) throw new CommandExit('need at least a destination address\n', 1);
   if (st.family === 'inet6' || v6) notModelled('IPv6 routes');
+  if (opts.details) notModelled('ip -details route get');
   const iif = idev === null ? 0 : devIndex(ctx, idev);
   const oif = odev === null ? 0 : devIndex(ctx, odev);
   const req: RouteGetRequest = {
@@ -144,14 +145,12 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   if (out.answer.kind === 'fibmatch') {
     if (out.answer.gap !== undefined) notModelled(out.answer.gap);
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
-    // ip -d: print_route() as for ip -d route show (type, table, proto, scope, nh_info).
-    const hide = opts.details ? { details: true } : {};
-    obj = routeJson(ctx.snapshot, r, hide, undefined, ctx.names);
-    text = oneline(formatRouteLine(ctx.snapshot, r, hide, undefined, ctx.names), opts.oneline);
+    obj = routeJson(ctx.snapshot, r, {}, undefined, ctx.names);
+    text = oneline(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names), opts.oneline);
   } else {
     if (out.answer.gap !== undefined) notModelled(out.answer.gap);
-    obj = routeGetJson(ctx.snapshot, out.answer, ctx.names, opts.details);
-    text = oneline(formatRouteGet(ctx.snapshot, out.answer, ctx.names, opts.details), opts.oneline);
+    obj = routeGetJson(ctx.snapshot, out.answer, ctx.names);
+    text = oneline(formatRouteGet(ctx.snapshot, out.answer, ctx.names), opts.oneline);
   }
   const json = opts.pretty ? jsonPretty([obj]) : jsonCompact([obj]);
   if (!connected || fromOk) {

@@ -6,13 +6,12 @@ import { formatIp4, formatPrefix } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown, ignoreLinkdownKnown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
-import { aliasNexthops, aliasNexthopsOnlink, type ResolvedNh } from '../trie/fib-table-lookup.js';
+import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
 import { BUILTIN_NAMES, dsfieldName, protoName, rtntypeName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
-import { formatNexthop, nexthopJson } from './nexthop-entry.js';
 
 /** Which fields a `ip route show` selector pins, and so hides (filter.*mask == -1). */
 export interface RouteHide {
@@ -118,13 +117,12 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     // reported like a single nexthop, since fib_info_num_path() is 1 (shared/traces/10).
     // fib_dump_info(): rtm_flags are the route's fib_flags (RTNH_F_LINKDOWN when every leg was).
     if (info.linkdown === true) flags = ['linkdown'];
-    const onlink = aliasNexthopsOnlink(s, r.alias);
     multipath = nhs.map((nh, i) => ({
       gw: nh.gw,
       gw6: nh.gw6,
       dev: nh.dev,
       weight: nh.weight,
-      flags: nhFlags(s, { ...nh, onlink: onlink[i] === true }),
+      flags: nhFlags(s, { ...nh, onlink: info.nhs[i]?.onlink ?? false }),
       flow: nh.tclassid ?? 0,
     }));
   } else if (nhs.length === 1) {
@@ -133,7 +131,7 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     gw6 = nh.gw6;
     dev = nh.dev;
     flow = nh.tclassid ?? 0;
-    flags = nhFlags(s, { ...nh, onlink: aliasNexthopsOnlink(s, r.alias)[0] === true });
+    flags = nhFlags(s, { ...nh, onlink: info.nhs[0]?.onlink ?? (obj?.kind === 'single' && obj.onlink) });
   }
   // A route of an error type keeps its realms in the fib_info (fib_nh_init ran for it).
   if (multipath === null && (info.flow ?? 0) !== 0) flow = info.flow ?? 0;
@@ -171,10 +169,9 @@ export function dumpedGateway(s: FibSnapshot, r: FibRoute): { readonly gw: numbe
 /**
  * `ip -o`: iproute2 writes _SL_ ("\\" instead of "\n") where a route's text breaks a line
  * (before each multipath leg, before route get's `cache`), so a route stays on one line.
- * Not before -d's nh_info: print_cache_nexthop_id() is given a literal "\n\tnh_info ".
  */
 export function oneline(text: string, on: boolean): string {
-  return on ? `${text.slice(0, -1).replace(/\n(?!\tnh_info )/g, '\\')}\n` : text;
+  return on ? `${text.slice(0, -1).replaceAll('\n', '\\')}\n` : text;
 }
 
 export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): string {
@@ -196,10 +193,6 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
   for (const f of v.flags) out += `${f} `;
   if (v.flow !== 0 && hide.realms !== true) out += formatFlow(v.flow, names.numeric === true);
   out += formatMetrics(v.metrics);
-  // print_route(): with -d, a route on a nexthop object is followed by the object itself
-  // (print_cache_nexthop_id(), "nh_info"), before the legs of RTA_MULTIPATH.
-  const nhObject = d && v.nhid !== 0 ? s.nexthops.get(v.nhid) : undefined;
-  if (nhObject !== undefined) out += `\n\tnh_info ${formatNexthop(s, nhObject, true, names).slice(0, -1)}`;
   if (v.multipath !== null) {
     for (const nh of v.multipath) {
       out += '\n\tnexthop ';
@@ -235,8 +228,6 @@ export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOve
   if (v.flow !== 0 && hide.realms !== true) o['flow'] = flowJson(v.flow, names.numeric === true);
   const mx = metricsJson(v.metrics);
   if (mx !== null) o['metrics'] = [mx];
-  const nhObject = d && v.nhid !== 0 ? s.nexthops.get(v.nhid) : undefined;
-  if (nhObject !== undefined) o['nh_info'] = nexthopJson(s, nhObject, true, names);
   if (v.multipath !== null) {
     o['nexthops'] = v.multipath.map((nh): JsonObject => {
       const x: Record<string, JsonValue> = {};

@@ -21,7 +21,7 @@ import { tableRoutes } from '../snapshot/fib-table.js';
 import { tablesInDumpOrder } from '../iproute2/ip-route.js';
 import { formatRouteLine, routeJson } from '../print/route-line.js';
 import { formatRule, ruleJson } from '../iproute2/ip-rule.js';
-import { formatNexthop, nexthopJson as ipNexthopJson } from '../print/nexthop-entry.js';
+import { formatNexthop, nexthopJson as ipNexthopJson } from '../iproute2/ip-nexthop.js';
 import { netconfLine } from '../iproute2/ip-netconf-nexthop.js';
 import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
