@@ -6,7 +6,7 @@ import { formatIp4, formatPrefix } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown, ignoreLinkdownKnown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
-import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
+import { aliasNexthops, aliasNexthopsOnlink, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
 import { BUILTIN_NAMES, dsfieldName, protoName, rtntypeName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
@@ -117,12 +117,13 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     // reported like a single nexthop, since fib_info_num_path() is 1 (shared/traces/10).
     // fib_dump_info(): rtm_flags are the route's fib_flags (RTNH_F_LINKDOWN when every leg was).
     if (info.linkdown === true) flags = ['linkdown'];
+    const onlink = aliasNexthopsOnlink(s, r.alias);
     multipath = nhs.map((nh, i) => ({
       gw: nh.gw,
       gw6: nh.gw6,
       dev: nh.dev,
       weight: nh.weight,
-      flags: nhFlags(s, { ...nh, onlink: info.nhs[i]?.onlink ?? false }),
+      flags: nhFlags(s, { ...nh, onlink: onlink[i] === true }),
       flow: nh.tclassid ?? 0,
     }));
   } else if (nhs.length === 1) {
@@ -131,7 +132,7 @@ function view(s: FibSnapshot, r: FibRoute, tableOverride?: number): RouteView {
     gw6 = nh.gw6;
     dev = nh.dev;
     flow = nh.tclassid ?? 0;
-    flags = nhFlags(s, { ...nh, onlink: info.nhs[0]?.onlink ?? (obj?.kind === 'single' && obj.onlink) });
+    flags = nhFlags(s, { ...nh, onlink: aliasNexthopsOnlink(s, r.alias)[0] === true });
   }
   // A route of an error type keeps its realms in the fib_info (fib_nh_init ran for it).
   if (multipath === null && (info.flow ?? 0) !== 0) flow = info.flow ?? 0;

@@ -6,7 +6,7 @@
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
-import { aliasNexthops, type ResolvedNh } from '../trie/fib-table-lookup.js';
+import { aliasNexthops, aliasNexthopsOnlink, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RTN } from '../uapi/rtnetlink.js';
 import { formatIp4, formatPrefix, parseIp4 } from '../net/ip4.js';
 import type { RouteNexthop, RouteRecord, RouteVia } from '../trace/netlink-records.js';
@@ -177,8 +177,9 @@ export function routeFromModel(s: FibSnapshot, r: FibRoute, op: 'new' | 'del'): 
   // blackhole nexthop.
   else if (info.nhid !== 0 && s.ipv4Sysctl.nexthop_compat_mode === 0) legs = [];
   else {
+    const onlink = aliasNexthopsOnlink(s, r.alias);
     legs = nhs.map((nh, i) => {
-      const f = stateFlags(s, nh) | (info.nhs[i]?.onlink === true ? RTNH_F_ONLINK : 0);
+      const f = stateFlags(s, nh) | (onlink[i] === true ? RTNH_F_ONLINK : 0);
       return { dev: nh.dev, gw: nh.gw, ...(nh.gw6 === undefined ? {} : { gw6: nh.gw6 }), weight: nh.weight, flags: f };
     });
   }

@@ -79,6 +79,25 @@ export function aliasNexthops(s: FibSnapshot, alias: FibAlias): readonly Resolve
   return out;
 }
 
+/**
+ * RTNH_F_ONLINK of each of aliasNexthops()'s nexthops, in the same order: a route's own
+ * nexthop's, or the nexthop object's (a group's members', each its own: nh_fill_node()/
+ * fib_add_nexthop() dump a member's nhc_flags with its leg).
+ */
+export function aliasNexthopsOnlink(s: FibSnapshot, alias: FibAlias): readonly boolean[] {
+  const info = alias.info;
+  if (info.nhid === 0) return info.nhs.map((nh) => nh.onlink === true);
+  const obj = s.nexthops.get(info.nhid);
+  if (obj === undefined || obj.kind === 'blackhole') return [];
+  if (obj.kind === 'single') return [obj.onlink];
+  const out: boolean[] = [];
+  for (const m of obj.members) {
+    const o = s.nexthops.get(m.id);
+    if (o !== undefined && o.kind === 'single') out.push(o.onlink);
+  }
+  return out;
+}
+
 function objNh(o: NexthopObject & { readonly kind: 'single' }, weight: number): ResolvedNh {
   if (o.v6 !== true) return { dev: o.dev, gw: o.gw, scope: o.scope, dead: false, linkdown: false, weight };
   return { dev: o.dev, gw: null, ...(o.gw6 === undefined ? {} : { gw6: o.gw6 }), v6nhc: true, scope: o.scope, dead: false, linkdown: false, weight };
