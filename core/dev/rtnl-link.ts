@@ -63,7 +63,7 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     // turns it off (veth_open/veth_close drive it; dummy never does).
     carrier: spec.kind === 'bridge' || spec.kind === 'other' || spec.kind === 'dummy',
     hadPorts: false,
-    group: 0,
+    group: spec.group ?? 0,
     addrs: [],
     // inetdev_init(): the new device's devconf is a copy of default, set marks included.
     conf: txn.confDefault,
