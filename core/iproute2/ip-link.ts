@@ -291,9 +291,10 @@ function linkAdd(ctx: CommandContext, a: Args): void {
       peerMtu = p.mtu;
     } else {
       // veth_newlink() without VETH_INFO_PEER: the peer is made from the device's own
-      // attributes (tbp = tb: MTU, queue length, group, address), with no ifinfomsg (its
-      // flags, `up` included, are not applied: rtnl_configure_link(peer, NULL)).
-      peerAttrs = createAttributes({ ...main, flagMask: 0, flagValue: 0 });
+      // attributes (tbp = tb: MTU, queue length, group), with no ifinfomsg (its flags, `up`
+      // included, are not applied: rtnl_configure_link(peer, NULL)); its address is a
+      // random one all the same (checked on Linux 6.18).
+      peerAttrs = createAttributes({ ...main, address: undefined, flagMask: 0, flagValue: 0 });
       peerMtu = main.mtu;
     }
     // A veth without a peer name: veth_newlink() registers it as "veth%d" (the first free number).
