@@ -122,26 +122,39 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
         netSysctlWrite(ctx, o, key, target.key, raw);
         continue;
       }
-      // proc_dointvec(): an optionally signed decimal integer, anything else is EINVAL.
-      if (!/^[+-]?[0-9]+$/.test(raw)) {
+      const value = procDointvecValue(raw);
+      if (value === null) {
         ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
         ctx.out.exit = Math.max(ctx.out.exit, 1);
         continue;
       }
-      const value = Number(raw);
-      if (!Number.isSafeInteger(value) || value > 0x7fffffff || value < -0x80000000) notModelled(`sysctl value ${raw}`);
       if (target.kind === 'ip_forward') ctx.apply({ type: 'ip-forward', value });
       else {
         if (DEVCONF_READONLY.has(target.key)) notModelled(`sysctl write of read-only ${key}`);
         ctx.apply({ type: 'sysctl', target: target.target, key: target.key, value });
       }
-      if (!o.quiet) ctx.print(line(o, key, String(value)));
+      // procps-ng echoes the value as it was given (`0x2`, `010`), not as the kernel read it.
+      if (!o.quiet) ctx.print(line(o, key, raw));
     } else {
       const v = read(ctx, target);
       if (v === null) notModelled(`sysctl read of ${key}: its value is not in the imported state`);
       ctx.print(line(o, key, String(v)));
     }
   }
+}
+
+/**
+ * The int a proc_dointvec() write stores (kernel/sysctl.c: proc_get_long() and
+ * do_proc_dointvec_conv()), or null for EINVAL: an optional '-', then an unsigned number in
+ * base 0 (`0x` hex, a leading 0 octal: `010` is 8, `08` is refused), nothing after it; the
+ * magnitude at most INT_MAX, or INT_MAX + 1 when negative. No '+'.
+ */
+export function procDointvecValue(raw: string): number | null {
+  const m = /^(-?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(raw);
+  if (m === null) return null;
+  const mag = m[2] !== undefined ? parseInt(m[2], 16) : m[3] !== undefined ? parseInt(m[3], 8) : Number(m[4]);
+  if (m[1] === '-') return mag > 2147483648 ? null : mag === 0 ? 0 : -mag;
+  return mag > 2147483647 ? null : mag;
 }
 
 /** How procps-ng prints one setting under -n / -N. */
