@@ -1,6 +1,6 @@
 // `ip link` (iproute2 6.1 ip/iplink.c, link_veth.c): add (veth, bridge), set, delete.
 
-import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
+import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { groupNumber } from '../uapi/rt-names.js';
@@ -78,9 +78,12 @@ function llAddrA2n(word: string): number[] {
     throw new CommandExit(`"${w}" is invalid lladdr.\n`, 1);
   };
   if (word.includes('.')) {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(word);
-    if (m === null || m.slice(1).some((x) => Number(x) > 255)) bad(word);
-    return (m as RegExpExecArray).slice(1).map(Number);
+    // get_addr_1(…, AF_INET): get_addr_ipv4()'s loose dotted form (strtoul base 0 parts,
+    // missing ones 0: "0200.0000.0001" is 128.0.1.0), four bytes.
+    const a = parseIp4Loose(word);
+    if (a === undefined) bad(word);
+    const v = a as number;
+    return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
   }
   const out: number[] = [];
   let rest = word;
