@@ -14,7 +14,7 @@ import { fibDelIfaddr } from '../frontend/ifaddr-routes.js';
 import { nexthopFlushDev } from '../nexthop/nexthop-change.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
 import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
-import { devGetValidName } from './dev-valid-name.js';
+import { devGetValidName, sysctlDevNameIsAllowed } from './dev-valid-name.js';
 import { vxlanMtuInvalid, vxlanNewlink, vxlansOn, vxlanValidate } from './vxlan.js';
 import { brChangelink } from './br-changelink.js';
 
@@ -52,6 +52,8 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
   if (txn.devices.has(ifindex)) return kerr('EEXIST');
   if (createMtuBad(spec)) return kerr('EINVAL');
   txn.nextIfindex = Math.max(txn.nextIfindex, ifindex + 1);
+  // register_netdevice(): the ifindex is taken, then inetdev_init() refuses the name.
+  if (!sysctlDevNameIsAllowed(spec.name)) return kerr('EINVAL');
   return {
     ifindex,
     name: spec.name,
@@ -63,7 +65,7 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     // turns it off (veth_open/veth_close drive it; dummy never does).
     carrier: spec.kind === 'bridge' || spec.kind === 'other' || spec.kind === 'dummy',
     hadPorts: false,
-    group: 0,
+    group: spec.group ?? 0,
     addrs: [],
     // inetdev_init(): the new device's devconf is a copy of default, set marks included.
     conf: txn.confDefault,
@@ -322,6 +324,7 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       // goes through dev_get_valid_name() (invalid: EINVAL, taken: EEXIST, `%d`: a number).
       const name = devGetValidName(e.name, (n) => nameInUse(txn, n));
       if (typeof name !== 'string') return name;
+      if (!sysctlDevNameIsAllowed(name) && d.mtu >= 1280) return kerr('EINVAL');
       txn.setDevice({ ...d, name, addrs: inetdevChangename(d.addrs, name) });
       txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
     }

@@ -79,6 +79,8 @@ export interface LinkSpec {
   readonly address?: string;
   /** IFLA_TXQLEN (rtnl_create_link()). */
   readonly txqlen?: number;
+  /** IFLA_GROUP (rtnl_create_link(): dev_set_group()); 0, the default group, when absent. */
+  readonly group?: number;
   /** ifi_change / ifi_flags for IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC (rtnl_configure_link()). */
   readonly flags?: { readonly mask: number; readonly value: number };
 }

@@ -126,8 +126,9 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
   if (dev === null) throw new CommandExit('Not enough information: "dev" argument is required.\n', 1);
   if (st.family === 'inet6' || v6) notModelled('IPv6 addresses');
   if (local === null) {
-    if (cmd === 'delete') notModelled('ip address del without an address');
-    throw new CommandExit('', 1, 'ip address without an address');
+    if (cmd !== 'delete') throw new CommandExit('', 1, 'ip address without an address');
+    delWithoutAddress(ctx, opts.family, dev, peer !== null, label);
+    return;
   }
   // ipaddr_modify(): `peer P[/N]` sets ifa_prefixlen to P's length (32 without /N), and only
   // a length of 0 falls back to the local address's: `10.8.0.6/24 peer 10.8.0.5` is a /32.
@@ -205,6 +206,25 @@ function addrModify(ctx: CommandContext, opts: GlobalOptions, a: Args, cmd: 'add
     replace: cmd === 'replace' || cmd === 'change',
     ...(lifetimes === undefined ? {} : { lifetimes }),
   });
+  if (step.error !== null) failKernel(step.error);
+}
+
+/**
+ * `ip address del dev D [label L]` without an address: ipaddr_modify() sends the family of
+ * -4/-6 (none: AF_UNSPEC, 'any', for which rtnetlink has no RTM_DELADDR handler: EOPNOTSUPP) and
+ * neither IFA_LOCAL nor IFA_ADDRESS, so inet_rtm_deladdr() deletes the first address of the
+ * device's list (with that label, when given).
+ */
+function delWithoutAddress(ctx: CommandContext, family: string, dev: string, peer: boolean, label: string | null): void {
+  if (peer) notModelled('ip address del with a peer and no address');
+  const ifindex = devIndex(ctx, dev);
+  if (family !== 'inet' && family !== 'any') notModelled(`ip address del without an address in family ${family}`);
+  if (family === 'any') failKernel({ errno: 'EOPNOTSUPP' });
+  if (label !== null && byteLength(label) > 15) failKernel({ errno: 'ERANGE', extack: 'Attribute failed policy validation' });
+  const del: AddrDelEvent = { type: 'addr-del', ifindex, prefixlen: 0, ...(label === null ? {} : { label }) };
+  const target = delTarget(ctx.snapshot.devices.get(ifindex)?.addrs ?? [], del);
+  if (target !== undefined && promotionUnknown(ctx.snapshot, ifindex, target)) notModelled(promotionGap(ctx.snapshot, ifindex));
+  const step = ctx.apply(del);
   if (step.error !== null) failKernel(step.error);
 }
 

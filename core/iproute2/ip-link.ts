@@ -1,6 +1,6 @@
 // `ip link` (iproute2 6.1 ip/iplink.c, link_veth.c): add (veth, bridge), set, delete.
 
-import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled } from './command-context.js';
+import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { groupNumber } from '../uapi/rt-names.js';
@@ -35,6 +35,11 @@ export function ipLink(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
 
 interface LinkWords {
   dev: string | null;
+  /**
+   * iplink_parse()'s `dev` pointer is the `name` one (`name N` before any device word sets
+   * both): a device word may still follow, and the two are then one name.
+   */
+  devFromName: boolean;
   name: string | null;
   up: boolean | null;
   master: string | null | undefined;
@@ -73,9 +78,12 @@ function llAddrA2n(word: string): number[] {
     throw new CommandExit(`"${w}" is invalid lladdr.\n`, 1);
   };
   if (word.includes('.')) {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(word);
-    if (m === null || m.slice(1).some((x) => Number(x) > 255)) bad(word);
-    return (m as RegExpExecArray).slice(1).map(Number);
+    // get_addr_1(…, AF_INET): get_addr_ipv4()'s loose dotted form (strtoul base 0 parts,
+    // missing ones 0: "0200.0000.0001" is 128.0.1.0), four bytes.
+    const a = parseIp4Loose(word);
+    if (a === undefined) bad(word);
+    const v = a as number;
+    return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
   }
   const out: number[] = [];
   let rest = word;
@@ -121,6 +129,7 @@ function onOffGap(a: Args, w: string): never {
 function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): LinkWords {
   const out: LinkWords = {
     dev: null,
+    devFromName: false,
     name: null,
     up: null,
     master: undefined,
@@ -147,6 +156,10 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (out.name !== null) throw new CommandExit(`Error: duplicate "name": "${v}" is the second value.\n`, 255);
       if (!checkIfname(v)) invarg('"name" not a valid ifname', v);
       out.name = v;
+      if (out.dev === null) {
+        out.dev = v;
+        out.devFromName = true;
+      }
     } else if (w === 'index') notModelled('ip link index');
     else if (matches(w, 'link')) {
       out.link = a.next();
@@ -198,6 +211,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       out.ifalias = v;
     } else if (w === 'group') {
       const v = a.next();
+      if (out.group !== undefined) throw new CommandExit(`Error: duplicate "group": "${v}" is the second value.\n`, 255);
       const g = groupNumber(v);
       if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
       out.group = g;
@@ -211,17 +225,46 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       // device, after an optional `dev`, given once.
       if (matches(w, 'help')) notModelled('ip link help');
       const v = w === 'dev' ? a.next() : w;
-      if (out.dev !== null) throw new CommandExit(`Error: either "dev" is duplicate, or "${v}" is a garbage.\n`, 255);
+      // duparg2() when `dev != name`: a device word was given before, not `name`'s.
+      if (out.dev !== null && !out.devFromName) throw new CommandExit(`Error: either "dev" is duplicate, or "${v}" is a garbage.\n`, 255);
       if (!checkAltifname(v)) invarg('"dev" not a valid ifname', v);
       out.dev = v;
+      out.devFromName = false;
     }
     a.advance();
   }
   return out;
 }
 
+/** iplink_parse() after its loop: `name N` and the device word are one name unless both were given and differ. */
+function namesDiffer(w: LinkWords): boolean {
+  return w.name !== null && !w.devFromName && w.name !== w.dev;
+}
+
+/**
+ * iplink_parse() after its loop: `group G` without a device is the group form. Nothing may
+ * follow `type KIND` there (the kind itself is dropped), and it cannot create a device.
+ * True when the request is the group form (an RTM_NEWLINK or RTM_DELLINK without ifindex
+ * or name: rtnl_group_changelink(), rtnl_group_dellink()).
+ */
+function groupForm(w: LinkWords, a: Args, creating: boolean): boolean {
+  if (w.group === undefined || w.dev !== null) return false;
+  if (!a.done) a.next();
+  a.advance();
+  if (!a.done) throw new CommandExit(`Garbage instead of arguments "${a.cur} ...". Try "ip link help".\n`, 255);
+  if (creating) throw new CommandExit('group cannot be used when creating devices.\n', 255);
+  return true;
+}
+
+/** iplink_parse(), creating: one name for the new device. */
+function checkCreateNames(w: LinkWords): void {
+  if (namesDiffer(w)) throw new CommandExit('both "name" and "dev" cannot be used when creating devices.\n', 255);
+}
+
 function linkAdd(ctx: CommandContext, a: Args): void {
   const main = parseLinkWords(ctx, a, true);
+  groupForm(main, a, true);
+  checkCreateNames(main);
   if (a.done) throw new CommandExit('Not enough information: "type" argument is required\n', 255);
   const type = a.next();
   a.advance();
@@ -240,12 +283,22 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     if (!a.done) {
       if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
       a.advance();
+      // veth_parse_opt(): iplink_parse() again for the peer, creating.
       const p = parseLinkWords(ctx, a, false);
+      groupForm(p, a, true);
+      checkCreateNames(p);
       peerName = p.name ?? p.dev;
       peerUp = p.up === true;
       peerAttrs = createAttributes(p);
       if (p.link !== undefined) notModelled('ip link add type veth peer link DEV');
       peerMtu = p.mtu;
+    } else {
+      // veth_newlink() without VETH_INFO_PEER: the peer is made from the device's own
+      // attributes (tbp = tb: MTU, queue length, group), with no ifinfomsg (its flags, `up`
+      // included, are not applied: rtnl_configure_link(peer, NULL)); its address is a
+      // random one all the same (checked on Linux 6.18).
+      peerAttrs = createAttributes({ ...main, address: undefined, flagMask: 0, flagValue: 0 });
+      peerMtu = main.mtu;
     }
     // A veth without a peer name: veth_newlink() registers it as "veth%d" (the first free number).
     const pname = peerName ?? 'veth%d';
@@ -348,6 +401,8 @@ function utf8Length(s: string): number {
  */
 function createAttributes(w: LinkWords): Partial<LinkSpec> {
   return {
+    // rtnl_create_link(): IFLA_GROUP (dev_set_group()).
+    ...(w.group === undefined ? {} : { group: w.group }),
     ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
     ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
     ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
@@ -377,8 +432,22 @@ function ifnamePolicyOk(name: string): void {
 
 function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, true);
-  // iplink_parse(): `type KIND` ends the generic words; the rest is the kind's parse_opt(),
-  // sent as IFLA_INFO_DATA for the device's changelink (bridge only here).
+  const devName = w.dev;
+  const cur0 = devName === null ? undefined : deviceByName(ctx.snapshot, devName);
+  if (w.address !== undefined && cur0 !== undefined) {
+    // iplink_parse(): the length is checked against the device's before anything is sent.
+    const halen = addrLen(cur0.kind);
+    if (halen === null) notModelled('ip link address on a device of unknown kind');
+    if (w.address.length !== halen) throw new CommandExit(`Invalid address length ${w.address.length} - must be ${halen} bytes\n`, 1);
+  }
+  if (groupForm(w, a, false)) {
+    linkSetGroup(ctx, w);
+    return;
+  }
+  if (devName === null) throw new CommandExit('Not enough information: "dev" argument is required.\n', 255);
+  const ifindex = devIndex(ctx, devName);
+  // iplink_modify(): `type KIND` ended the generic words; the rest is the kind's
+  // parse_opt(), sent as IFLA_INFO_DATA for the device's changelink (bridge only here).
   let bridge: BridgeData | null = null;
   if (!a.done) {
     const kind = a.next();
@@ -386,18 +455,27 @@ function linkSet(ctx: CommandContext, a: Args): void {
     if (kind !== 'bridge') notModelled(`ip link set … type ${kind} (type options other than a bridge's)`);
     bridge = bridgeParseOpt(a);
   }
-  const devName = w.dev ?? w.name;
-  if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
-  if (w.link !== undefined) notModelled('ip link set link');
-  const cur0 = deviceByName(ctx.snapshot, devName);
-  if (w.address !== undefined && cur0 !== undefined) {
-    // iplink_parse(): the length is checked against the device's before anything is sent.
-    const halen = addrLen(cur0.kind);
-    if (halen === null) notModelled('ip link address on a device of unknown kind');
-    if (w.address.length !== halen) throw new CommandExit(`Invalid address length ${w.address.length} - must be ${halen} bytes\n`, 1);
+  // iplink_parse(): not renaming when `name` is the device (`ip link set name N` alone).
+  setOne(ctx, w, ifindex, namesDiffer(w) ? (w.name ?? undefined) : undefined, bridge);
+}
+
+/**
+ * rtnl_group_changelink(): without ifindex or name, RTM_NEWLINK with IFLA_GROUP applies the
+ * request (validate_linkmsg(), do_setlink()) to each device of the group in the order of
+ * the namespace's list, stopping at the first error; a group without devices is no error.
+ */
+function linkSetGroup(ctx: CommandContext, w: LinkWords): void {
+  if (w.address !== undefined) notModelled('ip link set group G address (validate_linkmsg() per device)');
+  const members = [...ctx.snapshot.devices.values()].filter((d) => d.group === w.group).map((d) => d.ifindex).sort((x, y) => x - y);
+  for (const i of members) {
+    if (ctx.snapshot.devices.get(i)?.group !== w.group) continue;
+    setOne(ctx, w, i, undefined, null);
   }
-  const ifindex = devIndex(ctx, devName);
-  const rename = w.dev !== null && w.name !== null ? w.name : undefined;
+}
+
+/** do_setlink() on one device: the request's attributes, then what follows from them. */
+function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: string | undefined, bridge: BridgeData | null): void {
+  if (w.link !== undefined) notModelled('ip link set link');
   let master: number | null | undefined;
   if (w.master !== undefined) master = w.master === null ? null : devIndex(ctx, w.master);
   const cur = ctx.snapshot.devices.get(ifindex);
@@ -460,9 +538,30 @@ function linkSet(ctx: CommandContext, a: Args): void {
 
 function linkDel(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, false);
-  const devName = w.dev ?? w.name;
-  if (devName === null) throw new CommandExit('Not enough of information: "dev" argument is required.\n', 255);
-  const ifindex = devIndex(ctx, devName);
+  if (groupForm(w, a, false)) {
+    linkDelGroup(ctx, w.group ?? 0);
+    return;
+  }
+  const devName = w.dev;
+  if (devName === null) throw new CommandExit('Not enough information: "dev" argument is required.\n', 255);
+  delOne(ctx, devIndex(ctx, devName));
+}
+
+/**
+ * rtnl_group_dellink(): every device of the group must have rtnl_link_ops (lo has none:
+ * EOPNOTSUPP, nothing deleted), none is ENODEV; then each one's dellink, in list order (a
+ * veth's takes its peer along).
+ */
+function linkDelGroup(ctx: CommandContext, group: number): void {
+  const members = [...ctx.snapshot.devices.values()].filter((d) => d.group === group).sort((x, y) => x.ifindex - y.ifindex);
+  if (members.length === 0) failKernel({ errno: 'ENODEV' });
+  // An imported device: whether its driver has rtnl_link_ops (a NIC has none) is not in the dump.
+  for (const d of members) if (d.kind === 'other' && d.tun === undefined && d.vxlan === undefined) notModelled(`ip link del group ${group}: ${d.name}, a device imported from a snapshot (whether it has rtnl_link_ops)`);
+  if (members.some((d) => d.kind === 'loopback')) failKernel({ errno: 'EOPNOTSUPP' });
+  for (const d of members) if (ctx.snapshot.devices.has(d.ifindex)) delOne(ctx, d.ifindex);
+}
+
+function delOne(ctx: CommandContext, ifindex: number): void {
   const gone = ctx.snapshot.devices.get(ifindex);
   // veth_dellink(): an imported veth's peer goes too (unregistered after it).
   const peer = gone === undefined ? undefined : importedVethPeer(ctx.snapshot.devices, gone);

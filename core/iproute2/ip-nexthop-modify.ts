@@ -122,12 +122,16 @@ export function modify(ctx: CommandContext, a: Args, verb: 'add' | 'replace' | '
 /** add_nh_group_attr(): `id[,weight]/…`, weights 1..256. */
 function parseGroup(v: string): { id: number; weight: number }[] {
   if (v === '') invarg('"group" value is invalid\n', v);
+  // add_nh_group_attr() writes a NUL over the first '/' and then over the first ',' before
+  // it, in the argument itself: the failure ipnh_modify() reports names what is left of it.
+  const cut = v.search(/[/,]/);
+  const shown = cut < 0 ? v : v.slice(0, cut);
   const out: { id: number; weight: number }[] = [];
   for (const part of v.split('/')) {
     const comma = part.indexOf(',');
     const idText = comma < 0 ? part : part.slice(0, comma);
     const id = parseUnsigned(idText);
-    if (id === undefined) invarg('"group" value is invalid\n', v);
+    if (id === undefined) invarg('"group" value is invalid\n', shown);
     let weight = 1;
     if (comma >= 0) {
       const wt = part.slice(comma + 1);

@@ -1,78 +1,11 @@
-// A nexthop object printed as `ip nexthop` does: __print_nexthop_entry() (iproute2 6.1
-// ip/ipnexthop.c), in text and JSON. Split from ip-nexthop.ts.
+// `ip nexthop` lists: each object as __print_nexthop_entry() (iproute2 6.1 ip/ipnexthop.c)
+// prints it (print/nexthop-entry.ts). Split from ip-nexthop.ts.
 
 import { CommandContext } from './command-context.js';
-import { type FibSnapshot } from '../snapshot/snapshot.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
-import { formatIp4 } from '../net/ip4.js';
-import { BUILTIN_NAMES, protoName, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
-import { jsonCompact, jsonPretty, type JsonObject, type JsonValue } from '../print/json-out.js';
-import { RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
-
-/** print_tv() of a clock_t value read as jiffies at USER_HZ (__jiffies_to_tv): seconds, "%g". */
-function clockSeconds(v: number): number {
-  return Math.round(v) / 100;
-}
-
-/** "%g" of a small non-negative number (six significant digits, no trailing zeros). */
-function fmtG(x: number): string {
-  return Number(x.toPrecision(6)).toString();
-}
-
-/** __print_nexthop_entry(), text. */
-export function formatNexthop(s: FibSnapshot, o: NexthopObject, details = false, names: PrintNames = BUILTIN_NAMES): string {
-  let t = `id ${o.id} `;
-  let scope = RT_SCOPE_UNIVERSE;
-  if (o.kind === 'group') {
-    t += `group ${o.members.map((m) => (m.weight === 1 ? `${m.id}` : `${m.id},${m.weight}`)).join('/')} `;
-    if (o.res !== null) {
-      t += 'type resilient ';
-      t += `buckets ${o.res.numBuckets} idle_timer ${fmtG(clockSeconds(o.res.idleTimer))} unbalanced_timer ${fmtG(clockSeconds(o.res.unbalancedTimer))} unbalanced_time 0 `;
-    }
-  } else if (o.kind === 'single') {
-    if (o.gw !== null) t += `via ${formatIp4(o.gw)} `;
-    // NHA_GATEWAY of an AF_INET6 nexthop: printed in its family, without a family word.
-    if (o.gw6 !== undefined) t += `via ${o.gw6} `;
-    if (o.dev !== 0) t += `dev ${s.devices.get(o.dev)?.name ?? o.dev} `;
-    scope = o.scope;
-  }
-  if (scope !== RT_SCOPE_UNIVERSE || details) t += `scope ${scopeName(scope, names)} `;
-  if (o.kind === 'blackhole') t += 'blackhole ';
-  if (o.protocol !== 0 || details) t += `proto ${protoName(o.protocol, names)} `;
-  if (o.kind === 'single' && o.onlink) t += 'onlink ';
-  if (o.kind !== 'blackhole' && o.fdb) t += 'fdb';
-  return `${t}\n`;
-}
-
-/** __print_nexthop_entry(), JSON. */
-export function nexthopJson(s: FibSnapshot, o: NexthopObject, details = false, names: PrintNames = BUILTIN_NAMES): JsonObject {
-  const j: Record<string, JsonValue> = { id: o.id };
-  let scope = RT_SCOPE_UNIVERSE;
-  if (o.kind === 'group') {
-    j['group'] = o.members.map((m): JsonObject => (m.weight === 1 ? { id: m.id } : { id: m.id, weight: m.weight }));
-    if (o.res !== null) {
-      j['type'] = 'resilient';
-      j['resilient_args'] = {
-        buckets: o.res.numBuckets,
-        idle_timer: clockSeconds(o.res.idleTimer),
-        unbalanced_timer: clockSeconds(o.res.unbalancedTimer),
-        unbalanced_time: 0,
-      };
-    }
-  } else if (o.kind === 'single') {
-    if (o.gw !== null) j['gateway'] = formatIp4(o.gw);
-    if (o.gw6 !== undefined) j['gateway'] = o.gw6;
-    if (o.dev !== 0) j['dev'] = s.devices.get(o.dev)?.name ?? String(o.dev);
-    scope = o.scope;
-  }
-  if (scope !== RT_SCOPE_UNIVERSE || details) j['scope'] = scopeName(scope, names);
-  if (o.kind === 'blackhole') j['blackhole'] = null;
-  if (o.protocol !== 0 || details) j['protocol'] = protoName(o.protocol, names);
-  j['flags'] = o.kind === 'single' && o.onlink ? ['onlink'] : [];
-  if (o.kind !== 'blackhole' && o.fdb) j['fdb'] = null;
-  return j;
-}
+import { jsonCompact, jsonPretty } from '../print/json-out.js';
+import { formatNexthop, nexthopJson } from '../print/nexthop-entry.js';
 
 export function printList(ctx: CommandContext, opts: GlobalOptions, list: readonly NexthopObject[]): void {
   if (opts.json) {

@@ -2,8 +2,9 @@
 // ipnh_get, ipnh_flush, do_ipnh_bucket; the dump filtering is the kernel's
 // (nh_dump_filtered, rtm_dump_nexthop_bucket in net/ipv4/nexthop.c).
 //
-// The parts: ip-nexthop-print.ts (__print_nexthop_entry), ip-nexthop-modify.ts (ipnh_modify),
-// ip-nexthop-bucket.ts (the bucket verbs), _ip-nexthop-args.ts (ids, dump filter).
+// The parts: ip-nexthop-print.ts (the lists; ../print/nexthop-entry.ts is
+// __print_nexthop_entry), ip-nexthop-modify.ts (ipnh_modify), ip-nexthop-bucket.ts (the
+// bucket verbs), _ip-nexthop-args.ts (ids, dump filter).
 
 import { Args, CommandContext, CommandExit, failKernel, invarg, kernelErrorText, matches, notModelled } from './command-context.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
@@ -15,7 +16,7 @@ import { printList } from './ip-nexthop-print.js';
 import { modify } from './ip-nexthop-modify.js';
 import { bucketGet, bucketList } from './ip-nexthop-bucket.js';
 
-export { formatNexthop, nexthopJson } from './ip-nexthop-print.js';
+export { formatNexthop, nexthopJson } from '../print/nexthop-entry.js';
 
 /** RTM_GETNEXTHOP for one id (rtm_get_nexthop). */
 function getNexthop(ctx: CommandContext, opts: GlobalOptions, id: number): void {

@@ -107,7 +107,6 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   }
   if (dst === null) throw new CommandExit('need at least a destination address\n', 1);
   if (st.family === 'inet6' || v6) notModelled('IPv6 routes');
-  if (opts.details) notModelled('ip -details route get');
   const iif = idev === null ? 0 : devIndex(ctx, idev);
   const oif = odev === null ? 0 : devIndex(ctx, odev);
   const req: RouteGetRequest = {
@@ -145,12 +144,14 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
   if (out.answer.kind === 'fibmatch') {
     if (out.answer.gap !== undefined) notModelled(out.answer.gap);
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
-    obj = routeJson(ctx.snapshot, r, {}, undefined, ctx.names);
-    text = oneline(formatRouteLine(ctx.snapshot, r, {}, undefined, ctx.names), opts.oneline);
+    // fibmatch answers with fib_dump_info(): a route as `ip route show` prints it.
+    const hide = opts.details ? { details: true } : {};
+    obj = routeJson(ctx.snapshot, r, hide, undefined, ctx.names);
+    text = oneline(formatRouteLine(ctx.snapshot, r, hide, undefined, ctx.names), opts.oneline);
   } else {
     if (out.answer.gap !== undefined) notModelled(out.answer.gap);
-    obj = routeGetJson(ctx.snapshot, out.answer, ctx.names);
-    text = oneline(formatRouteGet(ctx.snapshot, out.answer, ctx.names), opts.oneline);
+    obj = routeGetJson(ctx.snapshot, out.answer, ctx.names, opts.details);
+    text = oneline(formatRouteGet(ctx.snapshot, out.answer, ctx.names, opts.details), opts.oneline);
   }
   const json = opts.pretty ? jsonPretty([obj]) : jsonCompact([obj]);
   if (!connected || fromOk) {

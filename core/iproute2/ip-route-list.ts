@@ -104,11 +104,9 @@ export function tablesInDumpOrder(tables: ReadonlyMap<number, FibTable>): FibTab
 export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   const f = parseSelectors(ctx, opts, a);
   const routes = dumpRoutes(ctx, f, 'Dump');
-  if (opts.details) {
-    // print_route() with show_details: nh_info of a nexthop-object route is not modelled.
-    if (routes.some((r) => r.alias.info.nhid !== 0)) notModelled('ip -details route show with nexthop objects');
-    f.hide = { ...f.hide, details: true };
-  }
+  // print_route() with show_details: the type, table, proto and scope always, and a
+  // nexthop-object route's nh_info.
+  if (opts.details) f.hide = { ...f.hide, details: true };
   // A linkdown nexthop's `dead` depends on ignore_routes_with_linkdown, which an imported state may not give.
   for (const r of routes) {
     const unknown = deadFlagUnknown(ctx.snapshot, r);
@@ -139,6 +137,8 @@ export function routeFlush(ctx: CommandContext, opts: GlobalOptions, a: Args): v
     if (inetOnly) return;
   }
   if (stats > 1 && opts.json) notModelled('ip -j -s -s route flush (print_route() outside a JSON array)');
+  // iproute_flush() prints each dumped route (-s -s) with print_route(), -details included.
+  if (opts.details) f.hide = { ...f.hide, details: true };
   let round = 0;
   for (;;) {
     const routes = dumpRoutes(ctx, f, 'Flush');

@@ -95,9 +95,13 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
       m.tos = t;
     } else if (w === 'fwmark') {
       const v = a.next();
-      const [mk, mask] = v.split('/');
-      const n = parseUnsigned(mk ?? '');
-      if (n === undefined) invarg('fwmark value is invalid\n', v);
+      // iprule_modify(): the word is cut at its first '/' (what an error names is the part
+      // before it), and the rest, further slashes included, is the mask.
+      const slash = v.indexOf('/');
+      const mk = slash < 0 ? v : v.slice(0, slash);
+      const mask = slash < 0 ? undefined : v.slice(slash + 1);
+      const n = parseUnsigned(mk);
+      if (n === undefined) invarg('fwmark value is invalid\n', mk);
       m.fwmark = n;
       if (mask !== undefined) {
         const k = parseUnsigned(mask);

@@ -99,18 +99,19 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
   for (const item of o.items) {
     const eq = item.indexOf('=');
     const isWrite = o.write || eq >= 0;
-    // The key is printed with dots whatever separator the user gave (procps-ng).
-    const key = (eq >= 0 ? item.slice(0, eq) : item).replace(/\//g, '.');
+    // procps-ng: the key is printed in its dotted form, /proc/sys is read at its path.
+    const key = displayName(eq >= 0 ? item.slice(0, eq) : item);
+    const path = swapSlashDot(key);
     if (isWrite && eq < 0) {
       // WriteSetting(): "KEY" without "=" under -w.
       ctx.warn('sysctl: command line(0): invalid syntax, continuing...\n');
       ctx.out.exit = Math.max(ctx.out.exit, 1);
       continue;
     }
-    const target = resolve(ctx, key);
+    const target = resolve(ctx, path, key);
     if (target === null) {
       if (o.ignoreUnknown) continue;
-      ctx.warn(`sysctl: cannot stat /proc/sys/${key.replace(/\./g, '/')}: No such file or directory\n`);
+      ctx.warn(`sysctl: cannot stat /proc/sys/${path}: No such file or directory\n`);
       // Reads add up their failures; writes only say that one failed (seen on procps-ng here).
       ctx.out.exit = isWrite ? Math.max(ctx.out.exit, 1) : ctx.out.exit + 1;
       continue;
@@ -130,26 +131,39 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
         netSysctlWrite(ctx, o, key, target.key, raw);
         continue;
       }
-      // proc_dointvec(): an optionally signed decimal integer, anything else is EINVAL.
-      if (!/^[+-]?[0-9]+$/.test(raw)) {
+      const value = procDointvecValue(raw);
+      if (value === null) {
         ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
         ctx.out.exit = Math.max(ctx.out.exit, 1);
         continue;
       }
-      const value = Number(raw);
-      if (!Number.isSafeInteger(value) || value > 0x7fffffff || value < -0x80000000) notModelled(`sysctl value ${raw}`);
       if (target.kind === 'ip_forward') ctx.apply({ type: 'ip-forward', value });
       else {
         if (DEVCONF_READONLY.has(target.key)) notModelled(`sysctl write of read-only ${key}`);
         ctx.apply({ type: 'sysctl', target: target.target, key: target.key, value });
       }
-      if (!o.quiet) ctx.print(line(o, key, String(value), true));
+      // procps-ng echoes the value as it was given (`0x2`, `010`), not as the kernel read it.
+      if (!o.quiet) ctx.print(line(o, key, raw, true));
     } else {
       const v = read(ctx, target);
       if (v === null) notModelled(`sysctl read of ${key}: its value is not in the imported state`);
       ctx.print(line(o, key, String(v)));
     }
   }
+}
+
+/**
+ * The int a proc_dointvec() write stores (kernel/sysctl.c: proc_get_long() and
+ * do_proc_dointvec_conv()), or null for EINVAL: an optional '-', then an unsigned number in
+ * base 0 (`0x` hex, a leading 0 octal: `010` is 8, `08` is refused), nothing after it; the
+ * magnitude at most INT_MAX, or INT_MAX + 1 when negative. No '+'.
+ */
+export function procDointvecValue(raw: string): number | null {
+  const m = /^(-?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(raw);
+  if (m === null) return null;
+  const mag = m[2] !== undefined ? parseInt(m[2], 16) : m[3] !== undefined ? parseInt(m[3], 8) : Number(m[4]);
+  if (m[1] === '-') return mag > 2147483648 ? null : mag === 0 ? 0 : -mag;
+  return mag > 2147483647 ? null : mag;
 }
 
 /**
@@ -162,15 +176,34 @@ function line(o: SysctlOptions, key: string, value: string, write = false): stri
   return `${key} = ${value}\n`;
 }
 
-function resolve(ctx: CommandContext, key: string): Resolved | null {
-  if (key === 'net.ipv4.ip_forward') return { kind: 'ip_forward' };
-  if (key === 'net.ipv4.route.flush') return { kind: 'route_flush' };
-  if (key === 'net.ipv6.conf.all.disable_ipv6') return { kind: 'net', key: 'disable_ipv6' };
-  const net = /^net\.ipv4\.([a-z_]+)$/.exec(key);
+/** '.' and '/' exchanged: procps-ng's slashdot() between a key and its /proc/sys path. */
+function swapSlashDot(s: string): string {
+  return s.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
+
+/**
+ * procps-ng: a name whose first separator is '/' is a path (`net/ipv4/conf/eth0.100/rp_filter`)
+ * and is shown as a key, '/' and '.' exchanged (`net.ipv4.conf.eth0/100.rp_filter`); a key
+ * is shown as given. A device name with a dot is written with '/' in a key.
+ */
+function displayName(name: string): string {
+  const i = name.search(/[./]/);
+  return i >= 0 && name[i] === '/' ? swapSlashDot(name) : name;
+}
+
+/** The modelled file at a /proc/sys path (separated by '/'; a device name may hold dots). */
+function resolve(ctx: CommandContext, path: string, key: string): Resolved | null {
+  if (path === 'net/ipv4/ip_forward') return { kind: 'ip_forward' };
+  if (path === 'net/ipv4/route/flush') return { kind: 'route_flush' };
+  if (path === 'net/ipv6/conf/all/disable_ipv6') return { kind: 'net', key: 'disable_ipv6' };
+  const net = /^net\/ipv4\/([a-z_]+)$/.exec(path);
   if (net !== null && NET_KEYS.has(net[1] as string)) return { kind: 'net', key: net[1] as NetSysctlEvent['key'] };
-  const m = /^net\.ipv4\.conf\.([^.]+)\.([a-z_0-9]+)$/.exec(key);
+  const m = /^net\/ipv4\/conf\/([^/]+)\/([a-z_0-9]+)$/.exec(path);
   if (m === null) {
-    if (key.startsWith('net.')) notModelled(`sysctl ${key}`);
+    // Below a device's directory there are only files: a deeper path does not exist (a
+    // device with a dot written with dots, `net.ipv4.conf.eth0.100.rp_filter`).
+    if (/^net\/ipv4\/conf\/[^/]+\/[^/]+\/./.test(path)) return null;
+    if (path.startsWith('net/')) notModelled(`sysctl ${key}`);
     return null;
   }
   const devName = m[1] as string;

@@ -25,10 +25,14 @@ function cacheWords(a: RouteGetAnswer): string[] {
   return w;
 }
 
-/** Two lines: the route, then "    cache [<flags> ][iif D ]". */
-export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES): string {
+/**
+ * Two lines: the route, then "    cache [<flags> ][iif D ]". With -details (print_route()'s
+ * show_details) the type is printed even when unicast and the table even when main; the
+ * answer is RTM_F_CLONED, so proto and scope stay out.
+ */
+export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES, details = false): string {
   let out = '';
-  if (a.type !== 'unicast') out += `${rtntypeName(a.type, names)} `;
+  if (a.type !== 'unicast' || details) out += `${rtntypeName(a.type, names)} `;
   out += `${formatIp4(a.dst)} `;
   if (a.from !== 0) out += `from ${formatIp4(a.from)} `;
   if (a.tos !== 0) out += `tos ${dsfieldName(a.tos, names)} `;
@@ -36,7 +40,7 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNa
   // print_rta_via(): RTA_VIA right after where RTA_GATEWAY would be.
   if (a.gateway6 !== undefined) out += `via inet6 ${a.gateway6} `;
   out += `dev ${devName(s, a.dev)} `;
-  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) out += `table ${tableName(a.table, names)} `;
+  if (a.table !== 0 && (a.table !== RT_TABLE_MAIN || details)) out += `table ${tableName(a.table, names)} `;
   // rt_fill_info(): RTA_PREFSRC only when the flow has a source (fl4->saddr != 0).
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) out += `src ${formatIp4(a.prefsrc)} `;
   // rtm_flags carries the cache flags: RTCF_MULTICAST is the bit iproute2 prints as the
@@ -56,16 +60,16 @@ export function formatRouteGet(s: FibSnapshot, a: RouteGetAnswer, names: PrintNa
 }
 
 /** The same answer as `ip -j route get` prints it. */
-export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES): Record<string, JsonValue> {
+export function routeGetJson(s: FibSnapshot, a: RouteGetAnswer, names: PrintNames = BUILTIN_NAMES, details = false): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = {};
-  if (a.type !== 'unicast') o['type'] = rtntypeName(a.type, names);
+  if (a.type !== 'unicast' || details) o['type'] = rtntypeName(a.type, names);
   o['dst'] = formatIp4(a.dst);
   if (a.from !== 0) o['from'] = formatIp4(a.from);
   if (a.tos !== 0) o['tos'] = dsfieldName(a.tos, names);
   if (a.gateway !== null) o['gateway'] = formatIp4(a.gateway);
   if (a.gateway6 !== undefined) o['via'] = { family: 'inet6', host: a.gateway6 };
   o['dev'] = devName(s, a.dev);
-  if (a.table !== 0 && a.table !== RT_TABLE_MAIN) o['table'] = tableName(a.table, names);
+  if (a.table !== 0 && (a.table !== RT_TABLE_MAIN || details)) o['table'] = tableName(a.table, names);
   if (a.prefsrc !== null && a.prefsrc !== 0 && a.iif === 0) o['prefsrc'] = formatIp4(a.prefsrc);
   o['flags'] = a.cache.multicast ? ['rt_offload_failed'] : [];
   if (a.mark !== 0) o['mark'] = a.mark;

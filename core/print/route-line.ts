@@ -6,12 +6,14 @@ import { formatIp4, formatPrefix } from '../net/ip4.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { ignoreLinkdown, ignoreLinkdownKnown } from '../snapshot/snapshot.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
+import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import { aliasNexthops, aliasNexthopsOnlink, type ResolvedNh } from '../trie/fib-table-lookup.js';
 import { RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTPROT_BOOT } from '../uapi/rtnetlink.js';
 import { BUILTIN_NAMES, dsfieldName, protoName, rtntypeName, scopeName, tableName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 import { flowJson, formatFlow, formatMetrics, metricsJson } from './rta-metrics.js';
+import { formatNexthop, nexthopJson } from './nexthop-entry.js';
 
 /** Which fields a `ip route show` selector pins, and so hides (filter.*mask == -1). */
 export interface RouteHide {
@@ -172,7 +174,18 @@ export function dumpedGateway(s: FibSnapshot, r: FibRoute): { readonly gw: numbe
  * (before each multipath leg, before route get's `cache`), so a route stays on one line.
  */
 export function oneline(text: string, on: boolean): string {
-  return on ? `${text.slice(0, -1).replaceAll('\n', '\\')}\n` : text;
+  // print_cache_nexthop_id() writes its "\n\tnh_info " prefix as it is, not as _SL_.
+  return on ? `${text.slice(0, -1).replace(/\n(?!\tnh_info )/g, '\\')}\n` : text;
+}
+
+/**
+ * print_route() with -details, for a route with RTA_NH_ID: print_cache_nexthop_id() asks the
+ * kernel for the object (RTM_GETNEXTHOP) and prints it as `ip -d nexthop` would, after the
+ * metrics and before the multipath legs. The object of a route's nhid always exists
+ * (nexthop deletion takes its routes with it: remove_nexthop() -> __remove_nexthop_fib()).
+ */
+function nhInfoObject(s: FibSnapshot, r: FibRoute, d: boolean): NexthopObject | undefined {
+  return d && r.alias.info.nhid !== 0 ? s.nexthops.get(r.alias.info.nhid) : undefined;
 }
 
 export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOverride?: number, names: PrintNames = BUILTIN_NAMES): string {
@@ -194,6 +207,8 @@ export function formatRouteLine(s: FibSnapshot, r: FibRoute, hide: RouteHide, ta
   for (const f of v.flags) out += `${f} `;
   if (v.flow !== 0 && hide.realms !== true) out += formatFlow(v.flow, names.numeric === true);
   out += formatMetrics(v.metrics);
+  const nhInfo = nhInfoObject(s, r, d);
+  if (nhInfo !== undefined) out += `\n\tnh_info ${formatNexthop(s, nhInfo, true, names).slice(0, -1)}`;
   if (v.multipath !== null) {
     for (const nh of v.multipath) {
       out += '\n\tnexthop ';
@@ -229,6 +244,8 @@ export function routeJson(s: FibSnapshot, r: FibRoute, hide: RouteHide, tableOve
   if (v.flow !== 0 && hide.realms !== true) o['flow'] = flowJson(v.flow, names.numeric === true);
   const mx = metricsJson(v.metrics);
   if (mx !== null) o['metrics'] = [mx];
+  const nhInfo = nhInfoObject(s, r, d);
+  if (nhInfo !== undefined) o['nh_info'] = nexthopJson(s, nhInfo, true, names);
   if (v.multipath !== null) {
     o['nexthops'] = v.multipath.map((nh): JsonObject => {
       const x: Record<string, JsonValue> = {};

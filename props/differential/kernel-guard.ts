@@ -91,9 +91,12 @@ function sysctlRefusal(args: readonly string[]): string | null {
     items++;
     const eq = w.indexOf('=');
     const key = eq >= 0 ? w.slice(0, eq) : w;
-    // procps: a key with a slash is a path under /proc/sys; otherwise dots separate.
-    const parts = key.includes('/') ? key.split('/') : key.split('.');
-    if (parts.some((p) => p === '' || p === '.' || p === '..' || !SEGMENT.test(p)) || (!key.includes('/') && parts.some((p) => p.includes('.')))) return `sysctl key ${key} (not a plain key)`;
+    // procps-ng: a key whose first separator is '/' is a path under /proc/sys; otherwise
+    // dots separate and a '/' stands for a dot inside a part (a device named eth0.100).
+    const first = key.search(/[./]/);
+    const path = first >= 0 && key[first] === '/' ? key : key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+    const parts = path.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..' || !SEGMENT.test(p))) return `sysctl key ${key} (not a plain key)`;
     // net.ipv6.conf.all.disable_ipv6 belongs to the namespace too (the runner sets it to 1
     // itself); it is the one net.ipv6 key the model knows (IPv6 gateways of IPv4 routes).
     const v6all = parts.length === 5 && parts.join('.') === 'net.ipv6.conf.all.disable_ipv6';
