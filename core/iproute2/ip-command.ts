@@ -171,8 +171,10 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   const rest = args.slice(i + 1);
   const opts: GlobalOptions = { family, json, pretty, oneline, details, stats, brief };
   const name = OBJECTS.find((o) => matches(obj, o));
-  // -details changes `ip route` (print_route()), `ip rule` and `ip nexthop` (protocol, scope always) output.
-  if (details && name !== 'route' && name !== 'rule' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -details');
+  // -details changes `ip route` (print_route()), `ip rule` and `ip nexthop` (protocol, scope
+  // always) output, and nothing of `ip netconf` (print_netconf() does not read show_details);
+  // link and address listings get the device's driver details, which are not modelled.
+  if (details && name !== 'route' && name !== 'rule' && name !== 'nexthop' && name !== 'netconf') throw new CommandExit('', 2, 'ip -details');
   // -s prints link counters for link and address listings (traffic); print_route() and a
   // flush use it otherwise. print_rta_cacheinfo() adds RTA_CACHEINFO's users (the dst's
   // refcount), used and age (jiffies since the dst was made: a clock reading) to `ip route

@@ -7,7 +7,7 @@ import { formatIp4 } from '../../core/net/ip4.js';
 import { cmd, maybe, type IpCommand } from './ip-command.js';
 import { deviceName, KNOWN_HOSTS, lookupAddress } from './universe.js';
 
-/** `ip route get ADDR [from S] [iif D] [oif D] [mark M] [tos T] [uid U] [ipproto P dport N]`. */
+/** `ip [-N] [-d] [-j] route get ADDR [from S] [iif D] [oif D] [mark M] [tos T] [uid U] [ipproto P dport N]`. */
 export function routeGet(): fc.Arbitrary<IpCommand> {
   const opt = maybe;
   return fc
@@ -19,7 +19,7 @@ export function routeGet(): fc.Arbitrary<IpCommand> {
       tos: opt(fc.constantFrom('0x04', '0x08', '0x10', '0x1c', '0x20'), 6),
       uid: opt(fc.constantFrom('150', '1500'), 12),
       proto: opt(fc.constantFrom(['ipproto', 'tcp'], ['ipproto', 'udp', 'dport', '53'], ['dport', '1500']), 12),
-      global: opt(fc.constantFrom(['-N'], ['-j'], ['-N', '-j'], ['-j', '-p']), 6),
+      global: opt(fc.constantFrom(['-N'], ['-j'], ['-N', '-j'], ['-j', '-p'], ['-d'], ['-d', '-j']), 6),
       connected: opt(fc.constant(['connected']), 8),
     })
     .map((r) => {
