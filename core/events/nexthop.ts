@@ -42,6 +42,8 @@ export type NexthopAddEvent = {
       readonly gw: Ip4 | null;
       /** An IPv6 gateway (NHA_GATEWAY of an AF_INET6 request), canonical text; gw is then null. */
       readonly gw6?: string;
+      /** As NexthopSpec.gw6Routed (events/route.ts): the kernel accepted this IPv6 gateway (a record or a dump). */
+      readonly gw6Routed?: boolean;
       readonly onlink: boolean;
       readonly fdb?: boolean;
     }

@@ -14,6 +14,13 @@ export interface NexthopSpec {
    * the IPv6 gateway as canonical text (core/net/ip6.ts); gw is then null. Absent for none.
    */
   readonly gw6?: string;
+  /**
+   * The kernel accepted this IPv6 gateway (a trace's record, or a dump of the host): its
+   * ip6_route_check_nh() found a route to it through dev. The model has no IPv6 FIB to look
+   * it up again, so fib6_nh_init() takes that as given (semantics/fib6-nh-init.ts). Absent
+   * in a script's requests.
+   */
+  readonly gw6Routed?: boolean;
   readonly weight: number;
   readonly onlink: boolean;
   /** RTA_FLOW (realms, `to | from << 16`): the route's for a single path, the leg's in RTA_MULTIPATH; 0 or absent for none. */

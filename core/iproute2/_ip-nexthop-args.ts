@@ -40,7 +40,7 @@ export function nhDumpFiltered(s: FibSnapshot, o: NexthopObject, f: DumpFilter, 
   if (f.dev === 0 && f.master === 0 && family === AF_UNSPEC) return false;
   if (o.kind === 'group') return true;
   // nhi->family != family: a v6 nexthop (fib6_nh) is AF_INET6.
-  if (family !== AF_UNSPEC && (o.kind === 'single' && o.v6 === true ? AF_INET6 : AF_INET) !== family) return true;
+  if (family !== AF_UNSPEC && (o.v6 === true ? AF_INET6 : AF_INET) !== family) return true;
   const dev = nhDev(o);
   if (f.dev !== 0 && dev !== f.dev) return true;
   if (f.master !== 0) {

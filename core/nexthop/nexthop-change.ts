@@ -157,7 +157,8 @@ function nexthopCreate(txn: Txn, e: NexthopAddEvent, id: number, fdb: boolean): 
     // nexthop_create(): a blackhole's device is the loopback, checked like a device nexthop.
     const lo = txn.dev(1);
     if (lo === undefined || !lo.up) return kerr('ENETDOWN', 'Device for nexthop is not up');
-    return { kind: 'blackhole', id, protocol: e.protocol };
+    // nh_create_ipv6() for an AF_INET6 request: the same blackhole to IPv4 routes, of family AF_INET6 in a dump.
+    return { kind: 'blackhole', id, protocol: e.protocol, ...(requestAttrs(e).family === AF_INET6 ? { v6: true } : {}) };
   }
   const v6 = requestAttrs(e).family === AF_INET6;
   const gw6 = v6 ? { v6: true, ...(e.gw6 === undefined || e.gw6 === '::' ? {} : { gw6: e.gw6 }) } : {};
@@ -169,7 +170,7 @@ function nexthopCreate(txn: Txn, e: NexthopAddEvent, id: number, fdb: boolean): 
     // nh_create_ipv6(): fib6_nh_init(), with RTF_GATEWAY for a gateway other than ::.
     // The nexthop is a fib6_nh: scope link, gateway or not (nh_fill_node()).
     const gw = e.gw6 === undefined || e.gw6 === '::' ? undefined : e.gw6;
-    const r = gw === undefined ? fib6NhInitNoGw(txn.view(), e.dev) : fib6NhInit(txn.view(), { dev: e.dev, gw6: gw, onlink: e.onlink });
+    const r = gw === undefined ? fib6NhInitNoGw(txn.view(), e.dev) : fib6NhInit(txn.view(), { dev: e.dev, gw6: gw, onlink: e.onlink, ...(e.gw6Routed === true ? { routed: true } : {}) });
     if (!r.ok) return r.err;
     return { kind: 'single', id, dev: r.dev.ifindex, gw: null, ...gw6, onlink: e.onlink, scope: RT_SCOPE_LINK, protocol: e.protocol, fdb: false };
   }

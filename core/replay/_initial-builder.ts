@@ -132,7 +132,8 @@ export function nexthopEvent(n: IpNexthop, b: Builder, names: PrintNames): FibEv
   // A gateway in IPv6 text is an AF_INET6 nexthop's (nh_create_ipv6()), and so is a
   // device-only one of scope link (nh_fill_node(): an AF_INET one without gateway is scope host).
   const v6 = n.gateway !== undefined ? n.gateway.includes(':') : !fdb && n.dev !== undefined && n.scope === 'link';
-  const gw = v6 ? { gw: null, ...(n.gateway === undefined ? {} : { gw6: canonicalIp6(n.gateway) ?? n.gateway }) } : { gw: n.gateway === undefined ? null : ip(n.gateway) };
+  // The dump is the kernel's: it found the IPv6 gateway reachable (gw6Routed).
+  const gw = v6 ? { gw: null, ...(n.gateway === undefined ? {} : { gw6: canonicalIp6(n.gateway) ?? n.gateway, gw6Routed: true }) } : { gw: n.gateway === undefined ? null : ip(n.gateway) };
   const attrs = v6 ? { attrs: { family: 10, oif: !fdb, gateway: n.gateway !== undefined, blackhole: false, fdb, onlinkFlag: n.flags.includes('onlink') } } : {};
   if (fdb) return { ...base, ...attrs, kind: 'single', dev: 0, ...gw, onlink: n.flags.includes('onlink'), fdb: true };
   return { ...base, ...attrs, kind: 'single', dev: b.ifindex(n.dev), ...gw, onlink: n.flags.includes('onlink') };

@@ -114,9 +114,10 @@ function flowOf(f: { readonly from?: string; readonly to: string } | undefined):
 }
 
 /** `gateway`, or `via` (print_rta_via(): RTA_VIA of family inet6 or inet), as a nexthop spec's gateway. */
-function jsonGw(gateway: string | undefined, via: IpVia | undefined): { gw: number | null; gw6?: string } {
+function jsonGw(gateway: string | undefined, via: IpVia | undefined): { gw: number | null; gw6?: string; gw6Routed?: boolean } {
   if (gateway !== undefined || via === undefined) return { gw: gateway === undefined ? null : ip(gateway) };
-  if (via.family === 'inet6') return { gw: null, gw6: canonicalIp6(via.host) ?? via.host };
+  // The dump is the kernel's: it found the IPv6 gateway reachable (gw6Routed).
+  if (via.family === 'inet6') return { gw: null, gw6: canonicalIp6(via.host) ?? via.host, gw6Routed: true };
   return { gw: ip(via.host) };
 }
 

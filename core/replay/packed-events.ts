@@ -73,7 +73,7 @@ function sameSpecs(a: readonly NexthopSpec[], b: readonly NexthopSpec[]): boolea
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as NexthopSpec;
     const y = b[i] as NexthopSpec;
-    if (x.dev !== y.dev || x.gw !== y.gw || x.gw6 !== y.gw6 || x.weight !== y.weight || x.onlink !== y.onlink || x.flow !== y.flow) return false;
+    if (x.dev !== y.dev || x.gw !== y.gw || x.gw6 !== y.gw6 || x.gw6Routed !== y.gw6Routed || x.weight !== y.weight || x.onlink !== y.onlink || x.flow !== y.flow) return false;
   }
   return true;
 }
@@ -134,7 +134,7 @@ function sameTop(a: RouteConfig['mpTop'], b: RouteConfig['mpTop']): boolean {
 const COMPARED: Record<keyof RouteNewEvent | keyof RouteDelEvent | keyof RouteConfig | keyof RouteDelConfig | keyof NexthopSpec, true> = {
   op: true, cfg: true,
   table: true, dst: true, plen: true, tos: true, type: true, scope: true, protocol: true, priority: true, prefsrc: true,
-  nhs: true, multipath: true, nhid: true, mx: true, flow: true, mpTop: true, dev: true, gw: true, gw6: true, weight: true, onlink: true,
+  nhs: true, multipath: true, nhid: true, mx: true, flow: true, mpTop: true, dev: true, gw: true, gw6: true, gw6Routed: true, weight: true, onlink: true,
 };
 void COMPARED;
 

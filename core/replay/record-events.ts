@@ -148,12 +148,14 @@ export function nexthopEvent(r: NexthopRecord, s: FibSnapshot, resolve: ResolveD
     return { ...base, kind: 'group', members, fdb: r.fdb, ...res };
   }
   if (r.blackhole) {
-    if (r.family === AF_INET6) return new Unconvertible('an IPv6 blackhole nexthop (not modelled)');
+    // An AF_INET6 one (a fib6_nh with reject_nh): the request's family says so.
+    if (r.family === AF_INET6) return { ...base, kind: 'blackhole', attrs: { family: AF_INET6, oif: false, gateway: false, blackhole: true } };
     return { ...base, kind: 'blackhole' };
   }
   // An AF_INET6 nexthop (nh_create_ipv6()): its IPv6 gateway, or none; the request's family says so.
   const v6 = r.family === AF_INET6;
-  const gw = v6 ? { gw: null, ...(r.gateway === undefined ? {} : { gw6: canonicalIp6(r.gateway) ?? r.gateway }) } : { gw: ip(r.gateway) };
+  // The record is the kernel's: it found the IPv6 gateway reachable (gw6Routed).
+  const gw = v6 ? { gw: null, ...(r.gateway === undefined ? {} : { gw6: canonicalIp6(r.gateway) ?? r.gateway, gw6Routed: true }) } : { gw: ip(r.gateway) };
   const attrs = v6 ? { attrs: { family: AF_INET6, oif: !r.fdb, gateway: r.gateway !== undefined, blackhole: false, fdb: r.fdb, onlinkFlag: (r.flags & RTNH_F_ONLINK) !== 0 } } : {};
   // An fdb nexthop has a gateway and no device.
   if (r.fdb) return { ...base, ...attrs, kind: 'single', dev: 0, ...gw, onlink: (r.flags & RTNH_F_ONLINK) !== 0, fdb: true };

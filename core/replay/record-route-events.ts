@@ -59,9 +59,10 @@ function nexthopSpecs(r: RouteRecord, resolve: ResolveDev): readonly NexthopSpec
 }
 
 /** RTA_GATEWAY, or RTA_VIA (fib_gw_from_via(): AF_INET or AF_INET6), as a nexthop spec's gateway. */
-function specGw(gateway: string | undefined, via: RouteVia | undefined): { gw: number | null; gw6?: string } {
+function specGw(gateway: string | undefined, via: RouteVia | undefined): { gw: number | null; gw6?: string; gw6Routed?: boolean } {
   if (gateway !== undefined || via === undefined) return { gw: ip(gateway) };
-  if (via.family === 10) return { gw: null, gw6: canonicalIp6(via.address) ?? via.address };
+  // The record is the kernel's: it found the IPv6 gateway reachable (gw6Routed).
+  if (via.family === 10) return { gw: null, gw6: canonicalIp6(via.address) ?? via.address, gw6Routed: true };
   return { gw: ip(via.address) };
 }
 

@@ -228,7 +228,7 @@ export function fibCheckNh(s: FibSnapshot, spec: NexthopSpec, table: number, sco
  * device without carrier, unlike an IPv4 gateway).
  */
 function fibCheckNhV6Gw(s: FibSnapshot, spec: NexthopSpec, gw6: string): CheckNh {
-  const r = fib6NhInit(s, { dev: spec.dev, gw6, onlink: spec.onlink });
+  const r = fib6NhInit(s, { dev: spec.dev, gw6, onlink: spec.onlink, ...(spec.gw6Routed === true ? { routed: true } : {}) });
   if (!r.ok) return r;
   return {
     ok: true,

@@ -9,7 +9,8 @@
 // fe80::/64 route with a link-local address on each up device. So a link-local gateway
 // skips the route checks; any other unicast one finds no IPv6 route but lo's ::1
 // (EHOSTUNREACH, or lo as the egress device), unless `onlink` asks the main table only,
-// which holds just the fe80::/64 routes. One thing the model cannot know: a link-local
+// which holds just the fe80::/64 routes. A replay knows better: a record (or a dump) of the
+// kernel's own shows that the gateway had a route through the record's device (routed). One thing the model cannot know: a link-local
 // gateway equal to the device's own link-local address (derived from a random MAC), which
 // the kernel refuses as local.
 
@@ -38,6 +39,12 @@ export interface Fib6NhRequest {
   readonly dev: number;
   readonly gw6: string;
   readonly onlink: boolean;
+  /**
+   * The kernel accepted the gateway (a trace's record or a dump: NexthopSpec.gw6Routed):
+   * ip6_route_check_nh() found a route to it through dev, which the model, with no IPv6
+   * FIB, takes as given instead of looking it up.
+   */
+  readonly routed?: boolean;
 }
 
 export type Fib6NhResult = { readonly ok: true; readonly dev: NetDevice } | { readonly ok: false; readonly err: KernelError };
@@ -89,7 +96,7 @@ function ip6ValidateGw(s: FibSnapshot, req: Fib6NhRequest, given: NetDevice | un
   let dev = given;
   if (type !== 'linklocal') {
     if (type === 'any' || type === 'multicast') return fail(kerr('EINVAL', 'Invalid gateway address'));
-    if (!req.onlink) {
+    if (!req.onlink && !(req.routed === true && dev !== undefined)) {
       // ip6_route_check_nh(): a lookup of the gateway; only ::1 (a local route on lo)
       // resolves, with no gateway, and must then be on the given device, if any.
       if (!local) return fail(kerr('EHOSTUNREACH'));

@@ -43,7 +43,17 @@ export type NexthopObject =
       /** NHA_FDB. */
       readonly fdb: boolean;
     }
-  | { readonly kind: 'blackhole'; readonly id: number; readonly protocol: number }
+  | {
+      readonly kind: 'blackhole';
+      readonly id: number;
+      readonly protocol: number;
+      /**
+       * nh_family AF_INET6 (`ip -6 nexthop add id N blackhole`: nexthop_create() makes a
+       * fib6_nh on the loopback, reject_nh set). To IPv4 routes it is the same blackhole;
+       * only a dump filtered by family (nh_dump_filtered()) tells. Absent for AF_INET.
+       */
+      readonly v6?: boolean;
+    }
   | {
       readonly kind: 'group';
       readonly id: number;
