@@ -15,6 +15,7 @@ import type { GlobalOptions } from './global-options.js';
 import { ipprotoNumber } from './ip-proto.js';
 import { getPrefixAf, type AfPrefix } from './addr-family.js';
 import { startFamily, vrfArg } from './_ip-route-args.js';
+import { nhInfoJsonCheck } from './ip-route-list.js';
 
 /** iproute_get(). */
 export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
@@ -146,6 +147,7 @@ export function routeGetCmd(ctx: CommandContext, opts: GlobalOptions, a: Args): 
     const r: FibRoute = { table: out.answer.res.table, dst: out.answer.res.dst, plen: out.answer.res.plen, alias: out.answer.res.alias };
     // fibmatch answers with fib_dump_info(): a route as `ip route show` prints it.
     const hide = opts.details ? { details: true } : {};
+    if (opts.details && opts.json) nhInfoJsonCheck(ctx, [r]);
     obj = routeJson(ctx.snapshot, r, hide, undefined, ctx.names);
     text = oneline(formatRouteLine(ctx.snapshot, r, hide, undefined, ctx.names), opts.oneline);
   } else {

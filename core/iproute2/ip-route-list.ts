@@ -7,6 +7,8 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import { RT_TABLE_MAIN } from '../uapi/rtnetlink.js';
 import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } from '../uapi/rt-names.js';
 import { maskOf, type Ip4 } from '../net/ip4.js';
+import { resTimersJsonExact } from '../print/nexthop-entry.js';
+import { RES_TIMER_JSON_GAP } from './ip-nexthop-print.js';
 import { deadFlagUnknown, dumpedGateway, formatRouteLine, oneline, routeJson, type RouteHide } from '../print/route-line.js';
 import { tableRoutes, type FibTable } from '../snapshot/fib-table.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
@@ -100,6 +102,14 @@ export function tablesInDumpOrder(tables: ReadonlyMap<number, FibTable>): FibTab
   });
 }
 
+/** The nh_info of `ip -d -j` routes, printed as `ip -j nexthop` prints the object. */
+export function nhInfoJsonCheck(ctx: CommandContext, routes: readonly FibRoute[]): void {
+  for (const r of routes) {
+    const o = r.alias.info.nhid === 0 ? undefined : ctx.snapshot.nexthops.get(r.alias.info.nhid);
+    if (o !== undefined && !resTimersJsonExact(o)) notModelled(RES_TIMER_JSON_GAP);
+  }
+}
+
 /** iproute_list_flush_or_save() for `show`. */
 export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   const f = parseSelectors(ctx, opts, a);
@@ -113,6 +123,7 @@ export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): vo
     if (unknown !== null) notModelled(unknown);
   }
   if (opts.json) {
+    if (opts.details) nhInfoJsonCheck(ctx, routes);
     const arr: JsonValue[] = routes.map((r) => routeJson(ctx.snapshot, r, f.hide, undefined, ctx.names));
     ctx.print(`${opts.pretty ? jsonPretty(arr) : jsonCompact(arr)}\n`);
     return;

@@ -9,15 +9,21 @@ import { formatIp4 } from '../net/ip4.js';
 import { BUILTIN_NAMES, protoName, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import type { JsonObject, JsonValue } from './json-out.js';
 import { RT_SCOPE_UNIVERSE } from '../uapi/rtnetlink.js';
+import { formatG } from './rta-metrics.js';
 
 /** print_tv() of a clock_t value read as jiffies at USER_HZ (__jiffies_to_tv): seconds, "%g". */
 function clockSeconds(v: number): number {
   return Math.round(v) / 100;
 }
 
-/** "%g" of a small non-negative number (six significant digits, no trailing zeros). */
-function fmtG(x: number): string {
-  return Number(x.toPrecision(6)).toString();
+/**
+ * Whether `ip -j nexthop` prints a resilient group's timers as JSON numbers would: print_tv()
+ * writes them with "%g" in JSON too (jsonw_float()), so a timer of a million seconds or more
+ * is `4.29497e+06` there, which a JSON number of this writer does not print.
+ */
+export function resTimersJsonExact(o: NexthopObject): boolean {
+  if (o.kind !== 'group' || o.res === null) return true;
+  return [o.res.idleTimer, o.res.unbalancedTimer].every((t) => formatG(clockSeconds(t)) === String(clockSeconds(t)));
 }
 
 /** __print_nexthop_entry(), text. */
@@ -28,7 +34,7 @@ export function formatNexthop(s: FibSnapshot, o: NexthopObject, details = false,
     t += `group ${o.members.map((m) => (m.weight === 1 ? `${m.id}` : `${m.id},${m.weight}`)).join('/')} `;
     if (o.res !== null) {
       t += 'type resilient ';
-      t += `buckets ${o.res.numBuckets} idle_timer ${fmtG(clockSeconds(o.res.idleTimer))} unbalanced_timer ${fmtG(clockSeconds(o.res.unbalancedTimer))} unbalanced_time 0 `;
+      t += `buckets ${o.res.numBuckets} idle_timer ${formatG(clockSeconds(o.res.idleTimer))} unbalanced_timer ${formatG(clockSeconds(o.res.unbalancedTimer))} unbalanced_time 0 `;
     }
   } else if (o.kind === 'single') {
     if (o.gw !== null) t += `via ${formatIp4(o.gw)} `;
