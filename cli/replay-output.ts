@@ -14,6 +14,7 @@ import { ipJsonDump, routesInDumpOrder, showTextInPieces, type ReplayView, type 
 import { deadFlagUnknown } from '../core/print/route-line.js';
 import { formatFinding } from '../core/replay/explain.js';
 import { runCommand } from '../core/iproute2/ip-command.js';
+import type { LinkTable } from '../core/print/link-json.js';
 import { formatTimestamp } from '../core/trace/netlink-records.js';
 import { ReportRecorder } from '../core/report/report-recorder.js';
 import { EXIT } from './exit-status.js';
@@ -67,7 +68,7 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
     else showTextInPieces(v, w as ShowWhat, print);
   }
   for (const q of out.gets) {
-    const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...q.trim().split(/\s+/)], v.names);
+    const r = runCommand(v.snapshot, ['ip', 'route', 'get', ...withPrimaryNames(q.trim().split(/\s+/), v.links)], v.names);
     print(r.output.stdout);
     process.stderr.write(r.output.stderr);
     // A query whose answer the model cannot give (it depends on what the model does not
@@ -78,6 +79,23 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
     }
   }
   return gaps;
+}
+
+/**
+ * The words of a --get query with each device name that is an alternative name (altname) of
+ * a device replaced by that device's name: iproute2 resolves `iif`/`oif`/`dev NAME` with
+ * ll_name_to_index() -> if_nametoindex(), which the kernel answers through dev_get_by_name(),
+ * finding alternative names too, and the answer names the device by its name. The model's
+ * devices know only their names (the link table keeps the altnames a trace showed).
+ */
+export function withPrimaryNames(words: readonly string[], links: LinkTable): string[] {
+  const all = [...links.values()];
+  return words.map((w, i) => {
+    const k = i === 0 ? '' : (words[i - 1] as string);
+    if (k !== 'iif' && k !== 'oif' && k !== 'dev') return w;
+    if (all.some((l) => l.name === w)) return w;
+    return all.find((l) => (l.altnames ?? []).includes(w))?.name ?? w;
+  });
 }
 
 /** The replayed events as a kfib event log. */

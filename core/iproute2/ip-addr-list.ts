@@ -187,6 +187,8 @@ export function addrListing(ctx: CommandContext, opts: GlobalOptions, a: Args, o
         else {
           ctx.print(`${linkHeader(ctx.snapshot, d, false, ctx.names)}${f.family === 'inet' ? linkNetnsidText(d) : ''}\n`);
           if (f.family !== 'inet') ctx.print(`${linkLayer(ctx.snapshot, d, ctx.names)}\n`);
+          // print_linkinfo(): the alternative names, with -4 too.
+          for (const n of d.altnames ?? []) ctx.print(`    altname ${n}\n`);
         }
       }
     }
@@ -223,7 +225,7 @@ export function linkListing(ctx: CommandContext, opts: GlobalOptions, a: Args): 
     else {
       // print_linkinfo(): the alias line, for `ip link` only.
       const sep = opts.oneline ? '\\' : '\n';
-      const alias = d.ifalias !== undefined ? `${sep}    alias ${d.ifalias}` : '';
+      const alias = (d.ifalias !== undefined ? `${sep}    alias ${d.ifalias}` : '') + (d.altnames ?? []).map((n) => `${sep}    altname ${n}`).join('');
       ctx.print(`${linkHeader(ctx.snapshot, d, true, ctx.names)}${sep}${linkLayer(ctx.snapshot, d, ctx.names)}${alias}\n`);
     }
   }

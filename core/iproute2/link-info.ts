@@ -32,6 +32,7 @@ export function linkInfoOf(s: FibSnapshot, d: NetDevice): LinkInfo {
     ...(d.linkTypeWord === undefined ? {} : { linkTypeWord: d.linkTypeWord }),
     txqlen: d.txqlen ?? 1000,
     ...(d.ifalias !== undefined ? { ifalias: d.ifalias } : {}),
+    ...(d.altnames !== undefined && d.altnames.length > 0 ? { altnames: d.altnames } : {}),
     // veth_get_iflink(): the peer's ifindex (0, printed `@NONE`, once it is gone).
     ...(d.kind === 'veth'
       ? { link: d.peer ?? 0, kind: 'veth' }

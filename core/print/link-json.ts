@@ -52,6 +52,8 @@ export interface LinkInfo {
   readonly txqlen: number;
   /** IFLA_IFALIAS, when the device has one (printed by `ip link` only). */
   readonly ifalias?: string;
+  /** The alternative names (`altname`), when the device has any, in the kernel's order. */
+  readonly altnames?: readonly string[];
   /** The link_type word of an imported device whose ARPHRD number the model does not know. */
   readonly linkTypeWord?: string;
   /**
@@ -154,6 +156,8 @@ export function linkCommon(v: LinkView, info: LinkInfo, withMode: boolean, linkL
   if (info.linkNetnsid !== undefined) o['link_netnsid'] = info.linkNetnsid;
   // print_linkinfo(): the alias for `ip link` (do_link) only.
   if (withMode && info.ifalias !== undefined) o['ifalias'] = info.ifalias;
+  // print_linkinfo(): IFLA_PROP_LIST's names, for `ip link` and `ip address` alike.
+  if (info.altnames !== undefined && info.altnames.length > 0) o['altnames'] = [...info.altnames];
   return o;
 }
 

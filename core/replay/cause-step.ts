@@ -73,11 +73,32 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
   return st.stepOf(q, 'state', applied, silent, findings, notes);
 }
 
+/**
+ * A rule naming a device by one of its alternative names: fib_nl_newrule() looks the name up
+ * with __dev_get_by_name(), which finds alternative names too, so the kernel attaches the
+ * rule to that device, while the model's devices have only their names and leave it
+ * detached (it neither prints nor matches it as the kernel does). Null when no name given is
+ * an alternative name the trace showed.
+ */
+function altnameRule(st: ReplayState, names: readonly (string | undefined)[]): string | null {
+  for (const n of names) {
+    if (n === undefined || n === '') continue;
+    for (const l of st.links.values()) {
+      if (l.name !== n && (l.altnames ?? []).includes(n)) return `a rule naming ${n}, an alternative name of ${l.name}, which the kernel attaches to that device (__dev_get_by_name() finds alternative names)`;
+    }
+  }
+  return null;
+}
+
 /** Applies a record as a cause (flushing older predictions as missing); `pulledBy` when applied ahead of its consequence. */
 export function causeStep(st: ReplayState, pending: PendingNotifications, queue: RecordQueue, q: Queued, findings: CheckFinding[], role: RecordRole, pulledBy?: number): ReplayStep {
   const r = q.record;
   const notes: string[] = [];
   const events = recordEvents(r, st.snap, st.resolve);
+  if (r.kind === 'rule' && r.op === 'new') {
+    const alt = altnameRule(st, [r.iifName, r.oifName]);
+    if (alt !== null) notes.push(`not modelled: ${alt}`);
+  }
   if (typeof events === 'string') {
     notes.push(`not replayed: ${events}`);
     return st.stepOf(q, 'ignored', [], [], findings, notes);

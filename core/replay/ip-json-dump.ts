@@ -163,7 +163,14 @@ function linkLayer(v: ReplayView, info: LinkInfo, withAlias: boolean): string {
   if (info.broadcast !== undefined) t += `${(info.flags & IFF_POINTOPOINT) !== 0 ? ' peer ' : ' brd '}${info.broadcast}`;
   if (info.linkNetnsid !== undefined) t += ` link-netnsid ${info.linkNetnsid}`;
   if (withAlias && info.ifalias !== undefined) t += `\n    alias ${info.ifalias}`;
-  return `${t}\n`;
+  return `${t}\n${altnameLines(info)}`;
+}
+
+/** print_linkinfo()'s `    altname X` lines (after the alias; `ip -4 address` prints them too). */
+function altnameLines(info: LinkInfo): string {
+  let t = '';
+  for (const n of info.altnames ?? []) t += `    altname ${n}\n`;
+  return t;
 }
 
 /** About how long a piece of routeTextInPieces() is, in characters. */
@@ -230,7 +237,7 @@ export function showText(v: ReplayView, what: ShowWhat): string {
       for (const d of s.devices.values()) {
         const info = infoOf(v, d.ifindex);
         if (info === undefined || d.addrs.length === 0) continue;
-        out += linkHeader(v, info, false);
+        out += linkHeader(v, info, false) + altnameLines(info);
         for (const a of d.addrs) {
           let w = `    inet ${formatIp4(a.local)}`;
           if (a.address !== a.local) w += ` peer ${formatIp4(a.address)}`;

@@ -29,6 +29,8 @@ export function linkDisplayAsDumped(d: NetDevice, l: IpLink, knownCarrier: boole
     out[k] = v;
     changed = true;
   };
+  // print_linkinfo()'s IFLA_PROP_LIST: any kind of device may have alternative names.
+  if (l.altnames !== undefined && l.altnames.length > 0) set('altnames', l.altnames);
   if (d.kind === 'loopback') {
     // lo: every display bit is the model's own; only its qdisc may differ (never up: noop).
     if (d.everUp !== true || q !== 'noqueue') set('qdisc', q);

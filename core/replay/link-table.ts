@@ -58,6 +58,7 @@ export function linkFromJson(l: IpLink): LinkInfo {
     ...(l.address !== undefined ? { address: l.address } : {}),
     ...(l.broadcast !== undefined ? { broadcast: l.broadcast } : {}),
     ...(l.ifalias !== undefined ? { ifalias: l.ifalias } : {}),
+    ...(l.altnames !== undefined && l.altnames.length > 0 ? { altnames: l.altnames } : {}),
     ...(l.link === null ? { link: 0 } : {}),
     ...(l.link_index !== undefined ? { link: l.link_index } : {}),
     ...(l.link_netnsid !== undefined ? { linkNetnsid: l.link_netnsid } : {}),
@@ -96,6 +97,8 @@ export function linkFromRecord(r: LinkRecord, prev: LinkInfo | undefined): LinkI
   const master = binary ? r.master : (r.master ?? prev?.master);
   const kind = r.linkKind ?? prev?.kind;
   const ifalias = binary ? r.ifalias : prev?.ifalias;
+  // Every RTM_NEWLINK, binary or text, carries all of the device's alternative names.
+  const altnames = r.altnames ?? prev?.altnames;
   // IFLA_LINK_NETNSID: a binary record has it whenever the peer is elsewhere; a text record
   // prints it on its link-layer line (`link-netnsid N`), so one with that line says it.
   const linkNetnsid = binary || r.ifiType !== undefined ? r.linkNetnsid : prev?.linkNetnsid;
@@ -111,6 +114,7 @@ export function linkFromRecord(r: LinkRecord, prev: LinkInfo | undefined): LinkI
     ...(address !== undefined ? { address } : {}),
     ...(broadcast !== undefined ? { broadcast } : {}),
     ...(ifalias !== undefined ? { ifalias } : {}),
+    ...(altnames !== undefined && altnames.length > 0 ? { altnames } : {}),
     // A record without IFLA_QDISC (ip monitor text) leaves an unknown qdisc unknown.
     ...(r.qdisc === undefined && prev?.qdiscUnknown === true ? { qdiscUnknown: true } : {}),
   };
@@ -157,7 +161,8 @@ export function withPeerIndex(l: LinkInfo, links: LinkTable): LinkInfo {
 /** Whether two states of a link print alike in an ip monitor [LINK] line (print_linkinfo()). */
 function sameVisible(a: LinkInfo, b: LinkInfo): boolean {
   return a.name === b.name && a.flags === b.flags && a.mtu === b.mtu && a.qdisc === b.qdisc && a.operstate === b.operstate && a.group === b.group &&
-    a.address === b.address && a.broadcast === b.broadcast && a.masterName === b.masterName && a.master === b.master && a.link === b.link && a.linkName === b.linkName;
+    a.address === b.address && a.broadcast === b.broadcast && a.masterName === b.masterName && a.master === b.master && a.link === b.link && a.linkName === b.linkName &&
+    (a.altnames ?? []).join(' ') === (b.altnames ?? []).join(' ');
 }
 
 /**

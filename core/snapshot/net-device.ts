@@ -96,6 +96,8 @@ export interface NetDevice {
   readonly txqlen?: number;
   /** dev->ifalias (`ip link set … alias NAME`), when set. */
   readonly ifalias?: string;
+  /** The alternative names an imported device was dumped with (`altname`, IFLA_PROP_LIST), in order. */
+  readonly altnames?: readonly string[];
   /**
    * The dev->flags bits among IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI and IFF_PROMISC that a
    * user changed (`ip link set … multicast|arp|allmulticast|promisc on|off`): `mask` says

@@ -8,7 +8,7 @@ import type { AddrRecord, LinkRecord, NetconfRecord } from './netlink-records.js
 import {
   IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_QDISC, IFLA_MASTER, IFLA_TXQLEN, IFLA_IFALIAS,
   IFLA_OPERSTATE, IFLA_LINKINFO, IFLA_AF_SPEC, IFLA_GROUP, IFLA_CARRIER, IFLA_LINK_NETNSID,
-  IFLA_PROTO_DOWN, IFLA_EVENT, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_INET_CONF,
+  IFLA_PROTO_DOWN, IFLA_EVENT, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_INET_CONF, IFLA_PROP_LIST, IFLA_ALT_IFNAME,
 } from '../uapi/if-link.js';
 import {
   IFA_ADDRESS, IFA_LOCAL, IFA_LABEL, IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_RT_PRIORITY,
@@ -36,8 +36,13 @@ export function decodeLink(r: Reader, meta: FrameMeta): DecodeOutcome {
     change: r.u32(H + 12),
   };
   const S = 'IFLA';
+  // rtnl_fill_prop_list(): every alternative name, none when the nest is absent.
+  const altnames: string[] = [];
   for (const a of walkAttrs(r, H + 16, r.length, S)) {
     switch (a.type) {
+      case IFLA_PROP_LIST:
+        for (const p of walkAttrs(r, a.start, a.start + a.len, 'IFLA_PROP')) if (p.type === IFLA_ALT_IFNAME) altnames.push(getString(r, p));
+        break;
       case IFLA_ADDRESS: rec.address = getMac(r, a); break;
       case IFLA_BROADCAST: rec.broadcast = getMac(r, a); break;
       case IFLA_IFNAME: rec.name = getString(r, a); break;
@@ -73,6 +78,7 @@ export function decodeLink(r: Reader, meta: FrameMeta): DecodeOutcome {
       default: break; // unknown or unneeded: skipped by length
     }
   }
+  if (rec.op === 'new') rec.altnames = altnames;
   return { ok: true, record: withTime(rec, meta) };
 }
 

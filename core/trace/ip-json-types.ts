@@ -18,6 +18,8 @@ export interface IpLink {
   readonly txqlen?: number;
   /** IFLA_IFALIAS (`ip link` prints it only while the device has one). */
   readonly ifalias?: string;
+  /** print_linkinfo()'s alternative names. */
+  readonly altnames?: readonly string[];
   readonly link_type?: string;
   readonly address?: string;
   readonly broadcast?: string;

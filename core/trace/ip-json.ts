@@ -37,7 +37,7 @@ const linkRequired = { ifindex: int, ifname: str, flags };
 const linkOptional = {
   mtu: int, qdisc: str, operstate: str, linkmode: str, group: str, txqlen: int, link_type: str,
   address: str, broadcast: str, permaddr: str, link: strOrNull, link_index: int, link_netnsid: int,
-  master: str, link_pointtopoint: bool, proto_down: bool, event: str, ifalias: str,
+  master: str, link_pointtopoint: bool, proto_down: bool, event: str, ifalias: str, altnames: list(str),
 };
 const link: Check<IpLink> = obj('link', linkRequired, linkOptional);
 

@@ -100,6 +100,23 @@ export function parseLink(s: string, ctx: Ctx): LinkRecord {
       }
     }
   }
+  // print_linkinfo(): with IFLA_LINK_NETNSID the peer is printed `@if<N>`, N its ifindex in
+  // the other namespace (no name lookup), which the JSON gives as link_index.
+  const peerIndex = rec.linkNetnsid !== undefined && rec.linkName !== undefined ? /^if(\d+)$/.exec(rec.linkName) : null;
+  if (peerIndex !== null) {
+    rec.link = Number(peerIndex[1]);
+    delete rec.linkName;
+  }
+  // print_linkinfo(): after the link-layer line (and the alias of `ip link`), one
+  // `    altname X` line per alternative name; a [LINK] line prints all of them.
+  if (ctx.op === 'new') {
+    const altnames: string[] = [];
+    for (const c of ctx.cont.slice(1)) {
+      const am = /^\s+altname (\S+)\s*$/.exec(c.text);
+      if (am !== null) altnames.push(am[1] ?? '');
+    }
+    rec.altnames = altnames;
+  }
   // AF_BRIDGE (and AF_INET6) link messages have no IFLA_GROUP: only AF_UNSPEC ones describe the device.
   if (rec.group === undefined) throw new Skip('[LINK] without group (AF_BRIDGE or AF_INET6 link message)');
   return withTime(rec, ctx);

@@ -88,6 +88,12 @@ export interface LinkRecord extends RecordMeta {
   readonly txqlen?: number;
   /** IFLA_IFALIAS: present only while the device has an alias; binary only. */
   readonly ifalias?: string;
+  /**
+   * The alternative names (IFLA_PROP_LIST's IFLA_ALT_IFNAME; text: the `    altname X` lines),
+   * in the kernel's order; every RTM_NEWLINK carries all of them (rtnl_fill_prop_list()),
+   * so an empty list is none. Absent on a deletion.
+   */
+  readonly altnames?: readonly string[];
   /** IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: element i-1 is IPV4_DEVCONF_i; binary only. */
   readonly inetConf?: readonly number[];
 }

@@ -13,6 +13,9 @@ export const IFLA_TXQLEN = 13;
 export const IFLA_OPERSTATE = 16;
 export const IFLA_LINKINFO = 18;
 export const IFLA_IFALIAS = 20;
+/** IFLA_PROP_LIST (nested) of IFLA_ALT_IFNAME strings: the device's alternative names (`ip link property add … altname`). */
+export const IFLA_PROP_LIST = 52;
+export const IFLA_ALT_IFNAME = 53;
 export const IFLA_AF_SPEC = 26;
 export const IFLA_GROUP = 27;
 export const IFLA_CARRIER = 33;

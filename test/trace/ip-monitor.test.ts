@@ -110,6 +110,8 @@ test('a link record and its link/ether line make one record (fixture 03)', () =>
     // NO-CARRIER,BROADCAST,MULTICAST,UP: UP without RUNNING
     flags: 0x1003, mtu: 1500, qdisc: 'noqueue', operstate: 3, group: 0, ifiType: 1,
     address: '1e:b3:c0:47:6d:40', broadcast: 'ff:ff:ff:ff:ff:ff',
+    // No `    altname X` line: the device has none (a [LINK] line prints all of them).
+    altnames: [],
   });
 });
 
