@@ -3,6 +3,7 @@
 // rtm_new_nexthop()/rtm_del_nexthop() receive. Split from ip-nexthop.ts.
 
 import { Args, CommandContext, failKernel, invarg, matches, notModelled } from './command-context.js';
+import { ip6GatewayOnImported } from './ip6-gateway-unknown.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import type { NexthopAddEvent } from '../events/nexthop.js';
 import { parseUnsigned, protoNumber } from '../uapi/rt-names.js';
@@ -114,7 +115,10 @@ export function modify(ctx: CommandContext, a: Args, verb: 'add' | 'replace' | '
   let ev: NexthopAddEvent;
   if (group !== null) ev = { ...base, kind: 'group', members: group, fdb, ...(res !== undefined ? { res } : {}) };
   else if (blackhole) ev = { ...base, kind: 'blackhole' };
-  else ev = { ...base, kind: 'single', dev, gw, ...(gw6 === undefined ? {} : { gw6 }), onlink, fdb };
+  else {
+    if (!fdb) ip6GatewayOnImported(ctx, gw6);
+    ev = { ...base, kind: 'single', dev, gw, ...(gw6 === undefined ? {} : { gw6 }), onlink, fdb };
+  }
   const step = ctx.apply(ev);
   if (step.error !== null) failKernel(step.error);
 }

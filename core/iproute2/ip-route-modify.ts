@@ -23,6 +23,7 @@ import { AfState, getAddrAf, getPrefixAf, type AfAddr } from './addr-family.js';
 import { deviceByName } from '../snapshot/snapshot.js';
 import { getRtRealmsOrRaw, MetricsBuilder, parseFastopenNoCookie, parseMetricWord } from './route-metrics.js';
 import { routeTypeOf, startFamily, vrfArg } from './_ip-route-args.js';
+import { ip6GatewayOnImported } from './ip6-gateway-unknown.js';
 
 interface ParsedNh {
   dev: string | null;
@@ -182,6 +183,7 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
         ...(l.flow === undefined ? {} : { flow: l.flow }),
       }))
     : [{ dev: devIdx, gw: gwOrNull(gw), ...(gw6 === undefined ? {} : { gw6 }), weight: 1, onlink, flow }];
+  if (op !== 'delete') for (const nh of nhs) ip6GatewayOnImported(ctx, nh.gw6);
   const metrics = mx.result();
   if (!tableOk && (type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast')) table = RT_TABLE_LOCAL;
   if (!scopeOk) {
