@@ -70,13 +70,16 @@ export function aliasNexthops(s: FibSnapshot, alias: FibAlias): readonly Resolve
     return [objNh(obj, 1)];
   }
   const out: ResolvedNh[] = [];
-  for (const m of obj.members) {
-    const o = s.nexthops.get(m.id);
-    if (o !== undefined && o.kind === 'single') {
-      out.push(objNh(o, m.weight));
-    }
-  }
+  eachGroupSingle(s, obj, (o, weight) => out.push(objNh(o, weight)));
   return out;
+}
+
+/** A group's members that are single nexthops, in order, with their weights (the legs of aliasNexthops()). */
+function eachGroupSingle(s: FibSnapshot, group: NexthopObject & { readonly kind: 'group' }, f: (o: NexthopObject & { readonly kind: 'single' }, weight: number) => void): void {
+  for (const m of group.members) {
+    const o = s.nexthops.get(m.id);
+    if (o !== undefined && o.kind === 'single') f(o, m.weight);
+  }
 }
 
 /**
@@ -91,10 +94,7 @@ export function aliasNexthopsOnlink(s: FibSnapshot, alias: FibAlias): readonly b
   if (obj === undefined || obj.kind === 'blackhole') return [];
   if (obj.kind === 'single') return [obj.onlink];
   const out: boolean[] = [];
-  for (const m of obj.members) {
-    const o = s.nexthops.get(m.id);
-    if (o !== undefined && o.kind === 'single') out.push(o.onlink);
-  }
+  eachGroupSingle(s, obj, (o) => out.push(o.onlink));
   return out;
 }
 
