@@ -72,14 +72,14 @@ const NET_KEYS: ReadonlySet<string> = new Set(['nexthop_compat_mode', 'fib_multi
 
 /**
  * A write to a namespace-wide key of the nexthop/multipath code: the proc handler parses
- * the number (base 0, as proc_get_long() does) and checks its range; procps echoes the
- * value as it was given.
+ * the number (base 0, as proc_get_long() does: procDointvecValue()), refuses a sign (the
+ * unsigned handlers, proc_dou8vec_minmax() and proc_douintvec_minmax(), take no '-') and
+ * checks its range; procps echoes the value as it was given.
  */
 function netSysctlWrite(ctx: CommandContext, o: SysctlOptions, name: string, key: NetSysctlEvent['key'], raw: string): void {
   const t = raw.trim();
-  const m = /^(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(t);
-  const value = m === null ? NaN : m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(m[2], 8) : Number(m[3]);
-  const step = Number.isNaN(value) ? null : ctx.apply({ type: 'net-sysctl', key, value });
+  const value = t.startsWith('-') ? null : procDointvecValue(t);
+  const step = value === null ? null : ctx.apply({ type: 'net-sysctl', key, value });
   if (step === null || step.error !== null) {
     ctx.warn(`sysctl: setting key "${name}": Invalid argument\n`);
     ctx.out.exit = 1;
