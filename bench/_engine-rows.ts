@@ -11,8 +11,8 @@ import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import type { RouteGetOutcome } from '../core/route/route-output.js';
 import type { FibSnapshot } from '../core/snapshot/snapshot.js';
-import type { FibLpmCompiler } from '../workers/compile/fib-lpm.js';
-import type { FibEngine } from '../workers/fib-engine.js';
+import { FibLpmCompiler } from '../workers/compile/fib-lpm.js';
+import { FibEngine } from '../workers/fib-engine.js';
 import { runC, writeAddrFile, type CBuild } from './_c-baseline.js';
 import type { Progress } from './_progress.js';
 import { checksum, prng, tableAddrs, uniformAddrs, type BenchTable } from './_tables.js';
@@ -177,8 +177,16 @@ export async function timeWorkers(ctx: Ctx, addrs: Uint32Array, rows: RateRow[])
  * round. Load from other processes on a shared machine comes and goes within seconds; the
  * ratio of two rates measured in the same round shares it, and the median over rounds
  * leaves out the rounds it hit hardest. Replaces the rows' rates with the medians.
+ *
+ * Each round the engine is compiled afresh (a new FibEngine with its own compiler, so a new
+ * WebAssembly memory), as C runs in a new process with a new table each round. Why: on a VM
+ * the same lookups run up to 2.3x faster or slower from one placement of a 32-64 MiB table in
+ * memory to the next (the same C binary ran at 121-281 M/s from process to process). An
+ * engine placed once per run drew one placement against C's five, and its ratio followed that
+ * draw; now both sides draw one placement per round. Each fresh engine's answers are checked
+ * over every address (gateway values equal to the checked engine's) before it is timed.
  */
-export async function headToHead(ctx: Ctx, addrs: Uint32Array, prefixFile: string, addrFile: string, rows: RateRow[], label: string): Promise<HeadToHead | null> {
+export async function headToHead(ctx: Ctx, s: FibSnapshot, addrs: Uint32Array, values: Uint32Array, prefixFile: string, addrFile: string, rows: RateRow[], label: string): Promise<HeadToHead | null> {
   const { o, p } = ctx;
   if (!('binary' in ctx.c)) return null;
   const threads = o.threads.filter((n) => rows.some((r) => r.competitor === ENGINE && r.threads === n && r.note === undefined));
@@ -191,10 +199,19 @@ export async function headToHead(ctx: Ctx, addrs: Uint32Array, prefixFile: strin
     p.step(`${label}: engine vs C, round ${r + 1} of ${o.rounds}`);
     load.push(Math.round((loadavg()[0] ?? 0) * 100) / 100);
     for (const n of threads) {
-      const e = ctx.engines.get(n)!;
-      const b = batchIn(e, addrs);
-      const rate = await mlpsOf(() => e.lookup(b.addrs, b.out).then(() => undefined), addrs.length, o.minMs);
-      (engine[String(n)] ??= []).push(rate.mlps);
+      const e = new FibEngine({ threads: n, compiler: new FibLpmCompiler(), prepare: 'lazy' });
+      try {
+        e.publish(s);
+        const b = e.allocBatch(addrs.length);
+        b.addrs.set(addrs);
+        await e.lookup(b.addrs, b.out);
+        const chk = compareAnswers(engineValues(e, b.out), values, `round ${r + 1}, ${n} worker(s): every answer (gateway index) vs the checked engine`);
+        if (!chk.ok) throw new Error(`${label}: ${chk.text}`);
+        const rate = await mlpsOf(() => e.lookup(b.addrs, b.out).then(() => undefined), addrs.length, o.minMs);
+        (engine[String(n)] ??= []).push(rate.mlps);
+      } finally {
+        await e.close();
+      }
     }
     c.push(runC(ctx.c.binary, prefixFile, addrFile, o.minMs / 1000, 0).bestLookupsPerSec / 1e6);
   }

@@ -78,7 +78,7 @@ export async function benchTable(ctx: Ctx, bt: BenchTable): Promise<EngineTableR
     const c = cRow(ctx, prefixFile, addrs, values, wantValues, `${bt.name}-${kind}`);
     cBuildMs = c.buildMs;
     rows.push(c.row);
-    const h2h = c.addrFile === null ? null : await headToHead(ctx, addrs, prefixFile, c.addrFile, rows, label);
+    const h2h = c.addrFile === null ? null : await headToHead(ctx, s, addrs, values, prefixFile, c.addrFile, rows, label);
     if (npmBuild) {
       p.step(`${label}: npm longest-prefix-match`);
       const n = Math.min(o.npmQueries, sample.length);

@@ -99,7 +99,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         'mlps: million lookups per second in the fastest of the passes timed for at least minMs (and 3 passes), for the engine, ' +
         'the npm package and the C baseline alike (its own loop); mlpsMedian: the median pass; reference and kernel: one pass. ' +
         'The engine on worker threads and C (in workloads with headToHead): rounds alternating engine on each worker count and C, ' +
-        'each the fastest pass of the round; mlps is the median over rounds, and the ratio to C the median of the per-round ratios. ' +
+        'each the fastest pass of the round, the engine compiled afresh into new memory each round as C runs in a new process (both draw one placement of their table in memory per round); ' +
+        'mlps is the median over rounds, and the ratio to C the median of the per-round ratios. ' +
         'Compile times: median of compileRuns compiles, each after a full garbage collection and a pause for its sweeping (settle()); ' +
         'cold compiles (a new compiler each) after one more, timed apart as firstMs (the JIT warming up).',
       options: { ...o, tablePath: o.tablePath === null ? null : relative(REPO, o.tablePath), outDir: relative(REPO, o.outDir) },

@@ -17,7 +17,8 @@
 // memory (maxRSS) is its own; the main figure replays without --explain and --check
 // (causes applied, consequences matched), one more run adds --check. With time travel the
 // child then asks the index for 2,050 instants (the state there and `ip route get`): 1,000 of
-// the worst kind (the step just before a checkpoint) and 1,000 random, after 50 not counted.
+// the worst kind (the step just before a checkpoint) and 1,000 random, after a full garbage
+// collection and 50 not counted (see askInstants).
 // Needs root for the kernel baseline (skipped otherwise).
 //
 // Run: node dist/bench/replay.bench.js [--quick] [--out DIR] [--no-kernel] [--no-check] [--every K]
@@ -39,6 +40,7 @@ import type { FibSnapshot } from '../core/snapshot/snapshot.js';
 import type { ReplayView } from '../core/replay/ip-json-dump.js';
 import { tableRouteCount } from '../core/snapshot/fib-table.js';
 import { formatPrefix, loadTable, prng } from './_tables.js';
+import { collectGarbage } from './_harness.js';
 import { kernelUnavailable } from './_kernel.js';
 import { churnEvents, rtmonRouteTrace, type GenEvent } from './_rtmon-gen.js';
 import { defineCommand, parseCommand } from '../cli/command.js';
@@ -80,18 +82,32 @@ interface InstantFigures {
   readonly worstKindMedianMs: number;
 }
 
+/** Instants of each kind asked (the worst kind, then random ones): enough that a rare pause shows. */
+const INSTANTS = 1000;
+
+/** The pause after the full collection before the instants (settle() in _harness.ts: 400 ms). */
+const SETTLE_MS = 400;
+
 /**
  * Asks the index for instants, each answered as `kfib replay --at` would (the state there,
  * then `ip route get` of an address of the table): first the worst kind (the step before a
  * checkpoint: K-1 steps replayed), spread over the trace, then random steps.
+ *
+ * Before them the heap is settled (a full collection, then a pause for the collector's
+ * concurrent sweeping, as the engine bench settles before it times a compile), then 50
+ * instants warm the code up, not counted. Why: the indexing pass leaves a heap of 300 MiB
+ * whose garbage the collector has not yet reclaimed; unsettled, the first ~60 instants paid
+ * for it (a mark-compact of 6-13 ms, scavenges of 10-22 ms while the young generation grew
+ * back, seen with a PerformanceObserver on 'gc' entries), and so did the worst instant of a
+ * run, where every later instant took under 8 ms.
  */
-/** Instants of each kind asked (the worst kind, then random ones): enough that a rare pause shows. */
-const INSTANTS = 1000;
 
 function askInstants(idx: CheckpointIndex, every: number): InstantFigures {
   // (`every` is only recorded: checkpoints also come sooner with the change, see checkpoint-index.ts.)
   const n = idx.steps;
   const rnd = prng(11);
+  collectGarbage();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
   const ask = (k: number): number => {
     const t0 = performance.now();
     const v = idx.stateAfter(k);
