@@ -10,7 +10,7 @@ export type { NexthopAddEvent, NexthopDelEvent, NexthopEvent } from './events/ne
 export type { SysctlEvent, IpForwardEvent, SysctlTarget } from './events/sysctl.js';
 
 export type { FibSnapshot } from './snapshot/snapshot.js';
-export { initialSnapshot, deviceByName, ignoreLinkdown } from './snapshot/snapshot.js';
+export { initialSnapshot, deviceByName, devGetByName, ignoreLinkdown } from './snapshot/snapshot.js';
 export type { Effect, EffectCause } from './snapshot/effects.js';
 export { reduceFib, type Step } from './reduce/reduce.js';
 export { snapshots, scriptLines, decoded, fold, type ReplayStep, type ChunkDecoder } from './stream/rx.js';

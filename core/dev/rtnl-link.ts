@@ -37,9 +37,13 @@ function createMtuBad(spec: LinkSpec): boolean {
   return spec.mtu !== undefined && (spec.kind === 'veth' || spec.kind === 'bridge' || spec.kind === 'macvlan') && (spec.mtu < 68 || spec.mtu > 65535);
 }
 
-/** Whether a device of the namespace has this name. */
-function nameInUse(txn: Txn, name: string): boolean {
-  for (const d of txn.devices.values()) if (d.name === name) return true;
+/**
+ * netdev_name_in_use(): whether a device of the namespace has this name or alternative name
+ * (a new device, a veth peer or a rename to a name one of them holds is EEXIST, the
+ * device's own alternative names included).
+ */
+export function nameInUse(txn: Txn, name: string): boolean {
+  for (const d of txn.devices.values()) if (d.name === name || (d.altnames !== undefined && d.altnames.includes(name))) return true;
   return false;
 }
 
@@ -106,10 +110,11 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
     // rtnl_newlink(): the driver's ops->validate() on IFLA_INFO_DATA comes first
     // (vxlan_validate(): the source port range); then a device of that name already there
-    // is EEXIST (NLM_F_EXCL) before anything is created.
+    // is EEXIST (NLM_F_EXCL) before anything is created: __dev_get_by_name() finds it by its
+    // name or an alternative name (no ifindex is taken: seen on Linux 6.18).
     const badData = vxlanValidate(e.link);
     if (badData !== null) return badData;
-    for (const x of txn.devices.values()) if (x.name === e.link.name) return kerr('EEXIST');
+    if (nameInUse(txn, e.link.name)) return kerr('EEXIST');
     // ops->validate() (the address), then rtnl_newlink_create(): the device itself is made
     // (rtnl_create_link: its MTU checked) before the driver's newlink validates and
     // registers a veth's peer.

@@ -128,4 +128,15 @@ export interface LinkDelEvent {
   readonly ifindex: number;
 }
 
-export type NetdevEvent = LinkAddEvent | LinkSetEvent | LinkCarrierEvent | LinkDelEvent;
+/**
+ * `ip link property add|del dev X altname N …`: RTM_NEWLINKPROP / RTM_DELLINKPROP, the
+ * alternative names of IFLA_PROP_LIST in order (rtnl_linkprop()).
+ */
+export interface LinkPropEvent {
+  readonly type: 'link-prop';
+  readonly ifindex: number;
+  readonly op: 'add' | 'del';
+  readonly altnames: readonly string[];
+}
+
+export type NetdevEvent = LinkAddEvent | LinkSetEvent | LinkCarrierEvent | LinkDelEvent | LinkPropEvent;

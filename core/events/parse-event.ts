@@ -19,6 +19,8 @@ const str: Check = (v, p) => (typeof v === 'string' && v.length > 0 ? null : `${
 const anyStr: Check = (v, p) => (typeof v === 'string' ? null : `${p}: expected a string`);
 const lladdrBytes: Check = (v, p) => (typeof v === 'string' && /^[0-9a-f]{2}(:[0-9a-f]{2})*$/.test(v) ? null : `${p}: expected link-layer address bytes like 02:00:00:00:00:01`);
 const lladdr: Check = (v, p) => (typeof v === 'string' && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v) ? null : `${p}: expected a link-layer address like 02:00:00:00:00:01`);
+/** An alternative name as iproute2 sends it (check_altifname(): not empty, no '/' or white space). */
+const altname: Check = (v, p) => (typeof v === 'string' && v.length > 0 && !/[/ \t\n\v\f\r]/.test(v) ? null : `${p}: expected an alternative name (not empty, no '/' or white space)`);
 const oneOf =
   (...xs: readonly string[]): Check =>
   (v, p) =>
@@ -148,6 +150,7 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
   }),
   'link-carrier': obj({ ifindex: uint(), carrier: bool }),
   'link-del': obj({ ifindex: uint() }),
+  'link-prop': obj({ ifindex: uint(), op: oneOf('add', 'del'), altnames: arr(altname) }),
   'addr-add': obj({
     ifindex: uint(),
     local: ip4,

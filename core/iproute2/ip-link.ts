@@ -2,7 +2,7 @@
 
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { devGetByName } from '../snapshot/snapshot.js';
 import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
@@ -12,6 +12,7 @@ import type { BridgeData } from '../events/netdev.js';
 import type { GlobalOptions } from './global-options.js';
 import { derivedCarrierGap, importedBridgeGap, importedVethPeer, linkChangeCarrier, stackedCarrierGap, unknownCarrierGap, vethPairCarriers } from './ip-link-carrier.js';
 import { linkListing } from './ip-addr-list.js';
+import { linkProperty } from './ip-link-property.js';
 
 /** `ip link show [dev] [NAME] [SELECTORS]` (ip-addr-list.ts). */
 function linkShow(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
@@ -28,7 +29,8 @@ export function ipLink(ctx: CommandContext, opts: GlobalOptions, argv: readonly 
   if (matches(verb, 'delete')) return linkDel(ctx, a);
   if (matches(verb, 'show') || matches(verb, 'list') || matches(verb, 'lst')) return linkShow(ctx, opts, a);
   // do_iplink(): the other commands of iproute2 6.1, and `help` (or a prefix of it), which prints the usage.
-  if (matches(verb, 'replace') || matches(verb, 'xstats') || matches(verb, 'afstats') || matches(verb, 'property')) notModelled(`ip link ${verb}`);
+  if (matches(verb, 'property')) return linkProperty(ctx, a);
+  if (matches(verb, 'replace') || matches(verb, 'xstats') || matches(verb, 'afstats')) notModelled(`ip link ${verb}`);
   if (matches(verb, 'help')) notModelled('ip link help');
   throw new CommandExit(`Command "${verb}" is unknown, try "ip link help".\n`, 255);
 }
@@ -193,7 +195,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     else if (matches(w, 'master')) {
       out.master = a.next();
       // iplink_parse(): the master is looked up while parsing, an invarg() when missing.
-      if (deviceByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
+      if (devGetByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
     } else if (w === 'vrf') notModelled('ip link vrf');
     else if (matches(w, 'nomaster')) out.master = null;
     else if (matches(w, 'dynamic')) onOffGap(a, 'dynamic');
@@ -415,7 +417,7 @@ function addrLen(kind: DeviceKind): number | null {
 }
 
 /** lib/utils.c check_altifname(): not empty, no '/' and no isspace() (the `dev` word). */
-function checkAltifname(name: string): boolean {
+export function checkAltifname(name: string): boolean {
   return name !== '' && !/[/ \t\n\v\f\r]/.test(name);
 }
 
@@ -433,7 +435,7 @@ function ifnamePolicyOk(name: string): void {
 function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, true);
   const devName = w.dev;
-  const cur0 = devName === null ? undefined : deviceByName(ctx.snapshot, devName);
+  const cur0 = devName === null ? undefined : devGetByName(ctx.snapshot, devName);
   if (w.address !== undefined && cur0 !== undefined) {
     // iplink_parse(): the length is checked against the device's before anything is sent.
     const halen = addrLen(cur0.kind);

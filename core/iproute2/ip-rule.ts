@@ -9,7 +9,7 @@ import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
 import { ruleDevIndex, gotoTarget } from '../rules/fib-rules-lookup.js';
-import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { deviceByName, devGetByName, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { ipprotoName, ipprotoNumber } from './ip-proto.js';
@@ -216,6 +216,10 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
     const natMain = natGiven && !typeGiven && !l3mdev ? 254 : 0;
     const table = action === 'lookup' ? (tableGiven ? (m.table ?? 254) : l3mdev || typeGiven ? 0 : 254) : tableGiven ? (m.table ?? 0) : natMain;
     const rule = { ...base, ...m, action: action ?? 'lookup', table, priority: m.priority ?? null };
+    for (const n of [rule.iifName, rule.oifName]) {
+      const gap = n === null ? null : altnameRuleGap(ctx.snapshot, n);
+      if (gap !== null) notModelled(gap);
+    }
     const step = ctx.apply({ type: 'rule-add', rule });
     if (step.error !== null) failKernel(step.error);
     return;
@@ -223,6 +227,19 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   const match: RuleMatch = m;
   const step = ctx.apply({ type: 'rule-del', match });
   if (step.error !== null) failKernel(step.error);
+}
+
+/**
+ * A rule naming a device by one of its alternative names: fib_nl2rule() finds the device
+ * with __dev_get_by_name() (alternative names too) and keeps its ifindex, while the model
+ * attaches a rule by the devices' own names, as attach_rules() does on NETDEV_REGISTER and
+ * NETDEV_CHANGENAME. The kernel then keeps that ifindex when the name goes or moves to
+ * another device (seen on Linux 6.18): not modelled.
+ */
+function altnameRuleGap(s: FibSnapshot, name: string): string | null {
+  if (deviceByName(s, name) !== undefined) return null;
+  const d = devGetByName(s, name);
+  return d === undefined ? null : `ip rule naming ${name}, an alternative name of ${d.name} (the kernel attaches the rule to that device's ifindex)`;
 }
 
 /** `ip rule flush [SELECTOR]` (flush_rule()): every selected rule with a priority is deleted whole, one by one. */

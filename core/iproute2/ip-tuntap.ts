@@ -18,6 +18,7 @@ import { STRERROR, type KernelError } from '../uapi/errno.js';
 import { Args, CommandExit, duparg2, invarg, matches, notModelled, type CommandContext } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { checkIfname } from './ip-link.js';
+import { devGetByName } from '../snapshot/snapshot.js';
 
 
 interface TuntapArgs {
@@ -75,8 +76,9 @@ function ioctlFailed(err: KernelError): never {
  */
 function existing(ctx: CommandContext, name: string): { readonly kind: 'none' } | { readonly kind: 'tun'; readonly ifindex: number; readonly mode: 'tun' | 'tap' } | { readonly kind: 'other' } {
   if (name === '' || name.includes('%')) return { kind: 'none' };
-  for (const d of ctx.snapshot.devices.values()) {
-    if (d.name !== name) continue;
+  // __dev_get_by_name(): the name or an alternative name.
+  const d = devGetByName(ctx.snapshot, name);
+  if (d !== undefined) {
     // A tun has no link-layer address (ARPHRD_NONE), a tap an Ethernet one: so an imported one's mode.
     if (d.kind === 'other' && d.driver === 'tun') return { kind: 'tun', ifindex: d.ifindex, mode: d.tun ?? (d.noLinkAddress === true ? 'tun' : 'tap') };
     if (d.kind === 'other' && d.driver === undefined) notModelled(`ip tuntap on ${name}, a device imported of unknown kind (a tun/tap or not)`);
@@ -100,7 +102,7 @@ export function ipTuntap(ctx: CommandContext, argv: readonly string[]): void {
     const t = parseArgs(rest, true);
     if (t.multiQueue) notModelled('ip tuntap multi_queue (256 queues: the qdisc its first open attaches is mq)');
     // tun_set_iff(): IFF_TUN_EXCL makes any device of that name EBUSY, before its kind is asked.
-    if (t.name !== '' && !t.name.includes('%') && [...ctx.snapshot.devices.values()].some((d) => d.name === t.name)) ioctlFailed({ errno: 'EBUSY' });
+    if (t.name !== '' && !t.name.includes('%') && devGetByName(ctx.snapshot, t.name) !== undefined) ioctlFailed({ errno: 'EBUSY' });
     const step = ctx.apply({ type: 'link-add', link: newTun(ctx, t) });
     if (step.error !== null) ioctlFailed(step.error);
     return;

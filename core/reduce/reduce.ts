@@ -11,6 +11,7 @@ import { assertNever, type FibEvent } from '../events/fib-event.js';
 import type { RuleAddEvent } from '../events/rule.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { doSetlink, linkwatchCarrier, rtnlNewlink, unregisterNetdevice } from '../dev/rtnl-link.js';
+import { rtnlLinkprop } from '../dev/rtnl-linkprop.js';
 import { inetRtmDeladdr, inetRtmNewaddr } from '../devinet/inet-rtm-addr.js';
 import { inetRtmDelroute, inetRtmNewroute } from '../frontend/inet-rtm-route.js';
 import { fibRulesEvent } from '../rules/fib-rules-event.js';
@@ -159,6 +160,8 @@ function apply(txn: Txn, e: FibEvent): KernelError | null {
       return linkwatchCarrier(txn, e);
     case 'link-del':
       return unregisterNetdevice(txn, e);
+    case 'link-prop':
+      return rtnlLinkprop(txn, e);
     case 'addr-add':
       return inetRtmNewaddr(txn, e);
     case 'addr-del':

@@ -74,6 +74,8 @@ export function describeEvent(e: FibEvent, s: FibSnapshot, names: PrintNames = B
       return `link ${dev(e.ifindex)} carrier ${e.carrier ? 'on' : 'off'}`;
     case 'link-del':
       return `link ${dev(e.ifindex)} deleted`;
+    case 'link-prop':
+      return `link ${dev(e.ifindex)} altname ${e.op} ${e.altnames.join(' ')}`;
     case 'addr-add':
       return `address ${formatIp4(e.local)}/${e.prefixlen} added on ${dev(e.ifindex)}`;
     case 'addr-del':

@@ -157,9 +157,23 @@ export function initialSnapshot(imported = false): FibSnapshot {
   });
 }
 
-/** The device with this name, if any. */
+/**
+ * The device whose primary name is this one, if any: what matches a device by dev->name
+ * (its /proc/sys directory, fib_rules' attach_rules()), not a lookup by name.
+ */
 export function deviceByName(s: FibSnapshot, name: string): NetDevice | undefined {
   for (const d of s.devices.values()) if (d.name === name) return d;
+  return undefined;
+}
+
+/**
+ * __dev_get_by_name() (net/core/dev.c): the device with this name or alternative name
+ * (netdev_name_node_lookup() hashes both), as every lookup by name finds it: iproute2's
+ * ll_name_to_index() (if_nametoindex(), or RTM_GETLINK with IFLA_ALT_IFNAME for a longer
+ * name) and the kernel's own (a rule's iif/oif at creation).
+ */
+export function devGetByName(s: FibSnapshot, name: string): NetDevice | undefined {
+  for (const d of s.devices.values()) if (d.name === name || (d.altnames !== undefined && d.altnames.includes(name))) return d;
   return undefined;
 }
 
