@@ -13,7 +13,7 @@
 // `ip address show`, and the `addr` array holds only `inet` entries.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { qdiscOf } from '../snapshot/net-device.js';
+import { linkInfoOf } from '../iproute2/link-info.js';
 import type { FibRoute } from '../snapshot/fib-info.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import type { RouteMetrics } from '../trace/netlink-records.js';
@@ -81,31 +81,30 @@ function nexthopIds(s: FibSnapshot): number[] {
   return [...s.nexthops.keys()].sort((a, b) => a - b);
 }
 
-/** The device's LinkInfo, or one made up from the model when the trace never described it. */
+/**
+ * The view with a LinkInfo for every device of the snapshot: a device no record of the
+ * trace described (one a kfib event log's events made) gets the model's own, what
+ * rtnl_fill_ifinfo() would carry for it (../iproute2/link-info.ts linkInfoOf(), the
+ * attributes `kfib run` prints `ip link` from: a veth's peer, M-DOWN, altnames, txqlen).
+ * Before, such a device was printed from a few derived fields (no `@peer`, no M-DOWN).
+ */
+function withModelLinks(v: ReplayView): ReplayView {
+  let links: Map<number, LinkInfo> | null = null;
+  for (const d of v.snapshot.devices.values()) if (!v.links.has(d.ifindex)) (links ??= new Map(v.links)).set(d.ifindex, linkInfoOf(v.snapshot, d));
+  return links === null ? v : { ...v, links };
+}
+
+/** The device's LinkInfo (from withModelLinks()'s table), under its current name. */
 function infoOf(v: ReplayView, ifindex: number): LinkInfo | undefined {
   const known = v.links.get(ifindex);
   const d = v.snapshot.devices.get(ifindex);
-  if (d === undefined) return undefined;
-  if (known !== undefined) return known.name === d.name ? known : { ...known, name: d.name };
-  const up = d.up ? 0x1 | (d.carrier ? 0x10040 : 0) : 0;
-  return {
-    ifindex,
-    name: d.name,
-    flags: (d.kind === 'loopback' ? 0x8 : 0x1002) | up,
-    mtu: d.mtu,
-    // A device the trace never described was made by the model's own events: derived.
-    qdisc: qdiscOf(d) ?? 'noop',
-    operstate: !d.up ? 'DOWN' : d.kind === 'loopback' ? 'UNKNOWN' : d.carrier ? 'UP' : 'LOWERLAYERDOWN',
-    group: d.group,
-    ifiType: d.kind === 'loopback' ? 772 : 1,
-    address: d.kind === 'loopback' ? '00:00:00:00:00:00' : d.mac,
-    broadcast: d.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff',
-    txqlen: 1000,
-  };
+  if (d === undefined || known === undefined) return undefined;
+  return known.name === d.name ? known : { ...known, name: d.name };
 }
 
 /** `ip -j link show`. */
-export function linksJson(v: ReplayView): JsonValue[] {
+export function linksJson(v0: ReplayView): JsonValue[] {
+  const v = withModelLinks(v0);
   const out: JsonValue[] = [];
   for (const i of v.snapshot.devices.keys()) {
     const info = infoOf(v, i);
@@ -115,7 +114,8 @@ export function linksJson(v: ReplayView): JsonValue[] {
 }
 
 /** `ip -j addr show`, IPv4 entries only. */
-export function addrsJson(v: ReplayView): JsonValue[] {
+export function addrsJson(v0: ReplayView): JsonValue[] {
+  const v = withModelLinks(v0);
   const out: JsonValue[] = [];
   for (const d of v.snapshot.devices.values()) {
     const info = infoOf(v, d.ifindex);
@@ -206,7 +206,8 @@ export function showTextInPieces(v: ReplayView, what: ShowWhat, emit: (text: str
 export type ShowWhat = 'route' | 'rule' | 'addr' | 'link' | 'netconf' | 'nexthop';
 
 /** The text of `ip route show table all`, `ip rule show`, `ip -4 address show`, `ip link show`, `ip -4 netconf show` or `ip nexthop show`. */
-export function showText(v: ReplayView, what: ShowWhat): string {
+export function showText(v0: ReplayView, what: ShowWhat): string {
+  const v = what === 'link' || what === 'addr' ? withModelLinks(v0) : v0;
   const s = v.snapshot;
   switch (what) {
     case 'route': {
