@@ -21,6 +21,8 @@ import { EXIT } from './exit-status.js';
 import { DYNAMIC_ADDR_GAP } from '../core/print/addr-info.js';
 import { netconfBlocks, netconfUnknownNames } from '../core/snapshot/devconf.js';
 import { OutputFile } from './io.js';
+import { qdiscOf } from '../core/snapshot/net-device.js';
+import { qdiscUnknownWhy } from '../core/iproute2/ip-link-show.js';
 
 /** What the replay prints: standard output, unless an output file took it (`--out -`). */
 export interface Printer {
@@ -54,6 +56,8 @@ export function printState(print: Printer, v: ReplayView, out: Outputs, label: s
     // A root qdisc deleted on an up device: the default the kernel attached is not notified
     // (link-table.ts linkAfterQdisc()).
     for (const l of v.links.values()) if (l.qdiscUnknown === true) gaps.push(`not modelled: the qdisc of ${l.name}: its root qdisc was deleted while up, and the default the kernel attached then (net.core.default_qdisc, or mq with several tx queues) is not notified`);
+    // A device no record described (a kfib event log's) is printed from the model (ip-json-dump.ts withModelLinks()), whose qdisc may not be known.
+    for (const d of v.snapshot.devices.values()) if (!v.links.has(d.ifindex) && qdiscOf(d) === null) gaps.push(`not modelled: ${qdiscUnknownWhy(d)}`);
   }
   if (shows.includes('route') || shows.includes('json')) {
     // A linkdown nexthop's `dead` (ignore_routes_with_linkdown, unknown without before.json).

@@ -118,6 +118,8 @@ const ruleFields: Readonly<Record<string, Check>> = {
   suppressIfgroup: int,
   protocol: u8,
   l3mdev: bool,
+  // FRA_FLOW (`realms`): optional in both forms, a delete request's included.
+  flow: optional(uint()),
 };
 const partial =
   (fields: Readonly<Record<string, Check>>): Check =>

@@ -92,12 +92,15 @@ export function linkOf(d: NetDevice): number | null {
  */
 export function knownQdisc(d: NetDevice): string {
   const q = qdiscOf(d);
-  if (q === null) {
-    // A tun/tap of `ip tuntap add` (one queue) gets net.core.default_qdisc, a host-wide sysctl.
-    if (d.tun !== undefined) notModelled(`the qdisc of ${d.name} (a ${d.tun} device brought up from noop gets the host's net.core.default_qdisc)`);
-    notModelled(`the qdisc of ${d.name} (an imported device brought up from noop gets its host's net.core.default_qdisc, or mq with several tx queues; neither is in the dump)`);
-  }
+  if (q === null) notModelled(qdiscUnknownWhy(d));
   return q;
+}
+
+/** Why a device's qdisc is not known (qdiscOf() is null): what `not modelled` names. */
+export function qdiscUnknownWhy(d: NetDevice): string {
+  // A tun/tap of `ip tuntap add` (one queue) gets net.core.default_qdisc, a host-wide sysctl.
+  if (d.tun !== undefined) return `the qdisc of ${d.name} (a ${d.tun} device brought up from noop gets the host's net.core.default_qdisc)`;
+  return `the qdisc of ${d.name} (an imported device brought up from noop gets its host's net.core.default_qdisc, or mq with several tx queues; neither is in the dump)`;
 }
 
 /**
