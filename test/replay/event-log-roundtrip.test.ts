@@ -1,8 +1,8 @@
 // Every kernel fixture's and golden scenario's event log, as `kfib run --log` writes it (the events the model
 // accepted, in order), read back through the log decoder and replayed as `kfib replay LOG`
 // does, must print the state the model printed at the end of the run: `ip route show table
-// all`, `ip rule show`, `ip nexthop show`, `ip link show`, `ip -4 address show` against the
-// replay's --show route|rule|nexthop|link|addr. A show the model named as a gap is not
+// all`, `ip rule show`, `ip nexthop show`, `ip link show`, `ip -4 address show`, `ip -4 netconf show` against the
+// replay's --show route|rule|nexthop|link|addr|netconf. A show the model named as a gap is not
 // compared. Found this way: a rule-del with `realms` (FRA_FLOW) that kfib wrote and could
 // not read back ("unknown rule field"), and devices printed from derived fields.
 
@@ -30,6 +30,7 @@ const SHOWS: readonly (readonly [string, ShowWhat])[] = [
   ['ip nexthop show', 'nexthop'],
   ['ip link show', 'link'],
   ['ip -4 address show', 'addr'],
+  ['ip -4 netconf show', 'netconf'],
 ];
 
 /** The kernel fixtures and the golden scenarios (../shared/scenarios). */
