@@ -1,4 +1,4 @@
-// The real-host-shaped captures 25-44 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
+// The real-host-shaped captures 25-44 and 52-54 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
 // FRR, flannel, multi-WAN, DHCP clients) replayed by the CLI from trace.rtmon and from
 // monitor.txt: the summary lines say exactly which gaps there are, and the exit status
 // follows (0 exact, 3 named gaps). The only gaps are the rules an `ip monitor` line prints
@@ -26,7 +26,7 @@ const TRACES = join(resolve(here, '../../..'), 'test', 'fixtures', 'traces');
 
 const EXACT = ['# replay: exact (every IPv4 FIB record of the trace and the initial state was modelled)'];
 const rulesGap = (n: number, first: number): string[] => [
-  `# replay: ${n} gaps (IPv4 FIB content the model did not represent):`,
+  `# replay: ${n} gap${n === 1 ? '' : 's'} (IPv4 FIB content the model did not represent):`,
   `#   ${n} × ambiguous family (ip monitor text: a rule with no address; applied as IPv4) (first @${first})`,
 ];
 
@@ -51,6 +51,9 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '41-docker-netns': { rtmon: EXACT, monitor: EXACT },
   '42-bird-realms': { rtmon: EXACT, monitor: EXACT },
   '44-router-rpfilter': { rtmon: EXACT, monitor: EXACT },
+  '52-lvs-dsr-keepalived': { rtmon: EXACT, monitor: rulesGap(1, 6) },
+  '53-dhcp-expiry-promote': { rtmon: EXACT, monitor: EXACT },
+  '54-strongswan-mullvad-vpn': { rtmon: EXACT, monitor: rulesGap(6, 5) },
 };
 
 for (const [name, want] of Object.entries(EXPECTED)) {
