@@ -1,4 +1,4 @@
-// The real-host-shaped captures 25-44 and 52-58 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
+// The real-host-shaped captures 25-44 and 52-59 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
 // FRR, flannel, multi-WAN, DHCP clients) replayed by the CLI from trace.rtmon and from
 // monitor.txt: the summary lines say exactly which gaps there are, and the exit status
 // follows (0 exact, 3 named gaps). The only gaps are the rules an `ip monitor` line prints
@@ -58,6 +58,7 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '56-dual-stack-cpe': { rtmon: EXACT, monitor: rulesGap(4, 18) },
   '57-veth-peer-netns': { rtmon: EXACT, monitor: EXACT },
   '58-rename-labels': { rtmon: EXACT, monitor: EXACT },
+  '59-rule-flush': { rtmon: EXACT, monitor: rulesGap(6, 8) },
 };
 
 for (const [name, want] of Object.entries(EXPECTED)) {
