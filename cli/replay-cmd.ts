@@ -58,7 +58,8 @@ starts from an empty namespace (lo down) and says so.`,
       arg: 'POINT',
       help: `print --show / --get at POINT: "sec.usec" (the trace's clock), an ISO
 time (2026-11-21T04:51:05.864831Z; UTC unless a zone is given), or @N
-(after the N-th notification; the N-th event of a kfib log).`,
+(after the N-th notification; the N-th event of a kfib log, which has
+no time stamps: only @N there, a time is refused).`,
     },
     until: { type: 'string', arg: 'POINT', help: 'stop reading the trace at POINT (everything after it is ignored).' },
     show: {
@@ -241,6 +242,16 @@ export async function replayMain(argv: readonly string[]): Promise<number> {
     const seen = [...trace.head.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     process.stderr.write(`kfib replay: ${name}: not a trace kfib reads (first bytes: ${seen}); expected an rtmon file (rtmon file F), \`ip monitor\` text, or a kfib event log\n`);
     return EXIT.usage;
+  }
+  // A kfib event log numbers its events but has no time stamps: a TIME point cannot say
+  // which event it means, so it is refused rather than answered at another moment.
+  if (format === 'log') {
+    for (const [opt, p, v] of [['--at', at, values.at], ['--until', until, values.until]] as const) {
+      if (p !== undefined && typeof p !== 'string' && p.kind === 'time') {
+        process.stderr.write(`kfib replay: ${opt} ${String(v)}: a kfib event log has no time stamps; give the point as @N (after the N-th event)\n`);
+        return EXIT.usage;
+      }
+    }
   }
   let log: LogWriter | null = null;
   if (values.out === '-') log = new LogWriter(new OutputFile('-'));

@@ -148,7 +148,6 @@ export async function replayLog(input: AsyncIterable<Uint8Array>, initial: IpSna
   }
   if (replay.refused > 0) process.stderr.write(`kfib replay: ${name}: ${replay.refused} event(s) refused by the model (the kernel would have refused them: the log does not describe a kernel's history)\n`);
   printSummary({ ...ctx, check: false }, { findings: [], silentChanges: replay.silentCount });
-  if (ctx.at?.kind === 'time') process.stderr.write('kfib replay: --at TIME: a kfib event log has no time stamps; use @N\n');
   const printed = !ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0 ? printState(ctx.print, replay.atView ?? replay.view, ctx.outputs, '') : [];
   const gaps = printCompleteness(ctx, completeness({ initialSkipped: ctx.initialSkipped, initialDifferences: init.differences, hasInitial: ctx.hasInitial, steps: replay.refusedSteps, printed }));
   return end.error !== undefined ? EXIT.usage : replay.refused > 0 && ctx.check ? EXIT.differs : gaps;

@@ -15,7 +15,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { notifiedEffects } from '../snapshot/info-changes.js';
 import { inetConfEvents, recordEvents } from './record-events.js';
 import { predictedNotifications } from './notification.js';
-import { linkAfterQdisc, linkFromRecord, vethPeerBackfill, withPeerIndex } from './link-table.js';
+import { linkAfterQdisc, linkFromRecord, vethPeerAcrossNetns, vethPeerBackfill, withPeerIndex } from './link-table.js';
 import type { Queued, RecordQueue } from './record-queue.js';
 import { missingFindings, type PendingNotifications } from './pending-notifications.js';
 import { inferPromotion, unseenPromotion } from './promotion-inference.js';
@@ -32,14 +32,19 @@ export function stateStep(st: ReplayState, pending: PendingNotifications, q: Que
   const notes: string[] = [];
   if (r.kind === 'link') {
     if (r.op === 'del') {
+      const peer = vethPeerAcrossNetns(r, st.links, false);
       st.links = new Map(st.links);
+      if (peer !== null) st.links.set(peer.ifindex, peer);
       st.links.delete(r.ifindex);
       st.monitorNames.delete(r.ifindex);
     } else if (r.family === 0) {
+      const isNew = !st.links.has(r.ifindex);
       st.links = new Map(st.links);
       st.links.set(r.ifindex, withPeerIndex(linkFromRecord(r, st.links.get(r.ifindex)), st.links));
       const peer = vethPeerBackfill(r, st.links);
       if (peer !== null) st.links.set(peer.ifindex, peer);
+      const back = vethPeerAcrossNetns(r, st.links, isNew);
+      if (back !== null) st.links.set(back.ifindex, back);
       if (!st.monitorNames.has(r.ifindex) && r.name !== undefined) st.monitorNames.set(r.ifindex, r.name);
     }
   }

@@ -95,6 +95,7 @@ function stepGap(note: string): string | null {
   if (note.startsWith('not replayed: ')) return `not replayed: ${note.slice('not replayed: '.length).replace(/"[^"]*"/g, '"…"')}`;
   const refused = /^the model refused it: (\w+)/.exec(note);
   if (refused !== null) return `refused by the model: ${refused[1] as string}`;
+  if (note.startsWith('ambiguous twin')) return 'ambiguous family (ip monitor text: a rule line identical to an IPv4 rule: its IPv6 twin, or an IPv4 duplicate added without NLM_F_EXCL; not applied)';
   if (note.startsWith('ambiguous family')) return 'ambiguous family (ip monitor text: a rule with no address; applied as IPv4)';
   if (note.startsWith('not modelled: ')) return note;
   if (note.startsWith('trace disagrees: ')) return note;

@@ -148,6 +148,42 @@ export function vethPeerBackfill(r: LinkRecord, links: LinkTable): LinkInfo | nu
 }
 
 /**
+ * The other end of a veth pair whose end crossed namespaces, which no record of its own says
+ * (it gets an RTM_NEWLINK only when its carrier changes, and a peer that was down takes none
+ * with it). veth_get_iflink() is the peer's ifindex in the peer's namespace, and
+ * rtnl_fill_link_netnsid() adds IFLA_LINK_NETNSID while the peer is elsewhere. Two devices
+ * that name each other in this namespace are a veth pair (no other kind links back).
+ * - An RTM_DELLINK with IFLA_NEW_NETNSID/IFLA_NEW_IFINDEX (dev_change_net_namespace()): the
+ *   end left; the other end's link is now that ifindex in that namespace (the same id: both
+ *   are peernet2id() of this namespace).
+ * - An RTM_NEWLINK of a veth (binary: IFLA_INFO_KIND) whose link is a device here that links
+ *   into another namespace: its peer came back. A text record has no kind: a device new in
+ *   the log naming such a device is taken as its peer (a new device's link attributes are a
+ *   named gap in a text replay anyway: `unseen`).
+ * The other end's entry after the record, or null when none changes. `links` is the table
+ * before a deletion, after an addition.
+ */
+export function vethPeerAcrossNetns(r: LinkRecord, links: LinkTable, isNew: boolean): LinkInfo | null {
+  if (r.op === 'del') {
+    const self = links.get(r.ifindex);
+    if (r.newNetnsid === undefined || r.newIfindex === undefined || self === undefined) return null;
+    if (self.link === undefined || self.link === 0 || self.linkNetnsid !== undefined) return null;
+    const peer = links.get(self.link);
+    if (peer === undefined || peer.link !== r.ifindex || peer.linkNetnsid !== undefined) return null;
+    const { linkName: _, ...rest } = peer;
+    return { ...rest, link: r.newIfindex, linkNetnsid: r.newNetnsid };
+  }
+  const self = links.get(r.ifindex);
+  if (self === undefined || self.link === undefined || self.link === 0 || self.linkNetnsid !== undefined) return null;
+  const binary = r.txqlen !== undefined;
+  if (binary ? r.linkKind !== 'veth' : !isNew) return null;
+  const peer = links.get(self.link);
+  if (peer === undefined || peer.linkNetnsid === undefined) return null;
+  const { linkNetnsid: _, linkName: __, ...rest } = peer;
+  return { ...rest, link: r.ifindex };
+}
+
+/**
  * A link an ip monitor line named only by its peer's name (`late0@late0-p`): with the peer's
  * ifindex too, found by name (names are unique at any moment), so that M-DOWN (the peer is
  * down) is derived as for the others. Unchanged when the index is known or the name is not.

@@ -125,7 +125,11 @@ export class TraceReplayer {
       const fam = ruleFamily(r, this.st.snap, this.ipv6Rules);
       if (fam === 'ipv6') {
         this.queue.shift();
-        return [this.st.stepOf(q, 'ignored', [], [], [], [`IPv6 rule (out of scope): family from evidence: ${r.op === 'new' ? 'an identical IPv4 rule exists, so the kernel accepted this one in the other family' : 'no IPv4 rule matches this deletion'}`])];
+        return [this.st.stepOf(q, 'ignored', [], [], [], ['IPv6 rule (out of scope): family from evidence: no IPv4 rule matches this deletion'])];
+      }
+      if (fam === 'twin') {
+        this.queue.shift();
+        return [this.st.stepOf(q, 'ignored', [], [], [], ['ambiguous twin: a rule line identical to an IPv4 rule that exists: its IPv6 twin, or an IPv4 duplicate added without NLM_F_EXCL; not applied'])];
       }
       if (fam === 'ambiguous') {
         return this.nextRecord().map((st) => (st.record === r ? { ...st, notes: [...st.notes, 'ambiguous family: a rule line with no address (ip -6 rule prints alike); applied as IPv4'] } : st));

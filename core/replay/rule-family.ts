@@ -11,13 +11,16 @@ import { isProblem, ruleEvent } from './record-events.js';
 
 /**
  * The family of an `ip monitor` rule line with no address (AF_UNSPEC from the reader: `ip
- * -6 rule` prints alike). Proven IPv6: an add of a rule identical to an IPv4 rule that
- * exists (`ip rule add` asks NLM_F_EXCL: fib_nl_newrule() would have said EEXIST), or a
- * delete of a rule no IPv4 rule matches. Otherwise the line is applied as IPv4 and said
- * to be of ambiguous family (counted by completeness.ts).
- * ipv6Rules counts, per printed rule, the rules proven IPv6 (the replay's own table).
+ * -6 rule` prints alike). Proven IPv6: a delete of a rule no IPv4 rule matches
+ * (fib_nl_delrule() would have said ENOENT). An add of a rule identical to an IPv4 rule
+ * that exists is a `twin`: the IPv6 twin of that rule, or an IPv4 duplicate, which
+ * fib_nl_newrule() accepts from a request without NLM_F_EXCL (iproute2 6.1's `ip rule add`
+ * asks it; older iproute2 and other netlink clients need not): not applied, and named as a
+ * gap (completeness.ts). Otherwise the line is applied as IPv4 and said to be of ambiguous
+ * family (counted by completeness.ts).
+ * ipv6Rules counts, per printed rule, the twins taken as IPv6 (the replay's own table).
  */
-export function ruleFamily(r: RuleRecord, snap: FibSnapshot, ipv6Rules: Map<string, number>): 'ipv6' | 'ambiguous' | 'ipv4' {
+export function ruleFamily(r: RuleRecord, snap: FibSnapshot, ipv6Rules: Map<string, number>): 'ipv6' | 'twin' | 'ambiguous' | 'ipv4' {
   if (r.family !== AF_UNSPEC) return 'ipv4';
   const add = ruleEvent({ ...r, op: 'new' });
   const ev = ruleEvent(r);
@@ -29,7 +32,7 @@ export function ruleFamily(r: RuleRecord, snap: FibSnapshot, ipv6Rules: Map<stri
   if (r.op === 'new') {
     if (err?.errno === 'EEXIST') {
       ipv6Rules.set(key, (ipv6Rules.get(key) ?? 0) + 1);
-      return 'ipv6';
+      return 'twin';
     }
     return 'ambiguous';
   }

@@ -8,7 +8,7 @@ import type { AddrRecord, LinkRecord, NetconfRecord } from './netlink-records.js
 import {
   IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_QDISC, IFLA_MASTER, IFLA_TXQLEN, IFLA_IFALIAS,
   IFLA_OPERSTATE, IFLA_LINKINFO, IFLA_AF_SPEC, IFLA_GROUP, IFLA_CARRIER, IFLA_LINK_NETNSID,
-  IFLA_PROTO_DOWN, IFLA_EVENT, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_INET_CONF, IFLA_PROP_LIST, IFLA_ALT_IFNAME,
+  IFLA_PROTO_DOWN, IFLA_EVENT, IFLA_NEW_NETNSID, IFLA_NEW_IFINDEX, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_INET_CONF, IFLA_PROP_LIST, IFLA_ALT_IFNAME,
 } from '../uapi/if-link.js';
 import {
   IFA_ADDRESS, IFA_LOCAL, IFA_LABEL, IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_RT_PRIORITY,
@@ -75,6 +75,8 @@ export function decodeLink(r: Reader, meta: FrameMeta): DecodeOutcome {
       case IFLA_LINK_NETNSID: rec.linkNetnsid = getI32(r, a, S); break;
       case IFLA_PROTO_DOWN: rec.protoDown = getU8(r, a, S) !== 0; break;
       case IFLA_EVENT: rec.event = getU32(r, a, S); break;
+      case IFLA_NEW_NETNSID: rec.newNetnsid = getI32(r, a, S); break;
+      case IFLA_NEW_IFINDEX: rec.newIfindex = getI32(r, a, S); break;
       default: break; // unknown or unneeded: skipped by length
     }
   }

@@ -85,9 +85,11 @@ export function parseLink(s: string, ctx: Ctx): LinkRecord {
       const k = u.next() ?? '';
       switch (k) {
         case 'brd': case 'peer': rec.broadcast = u.value(k); break;
-        case 'permaddr': case 'link-netns': case 'new-netns': case 'new-netnsid': case 'new-ifindex':
+        case 'permaddr': case 'link-netns': case 'new-netns':
           u.value(k);
           break;
+        case 'new-netnsid': rec.newNetnsid = num(u, k, u.value(k), 0x7fffffff); break;
+        case 'new-ifindex': rec.newIfindex = num(u, k, u.value(k), 0x7fffffff); break;
         case 'link-netnsid': {
           const v = u.value(k);
           if (v !== 'unknown') rec.linkNetnsid = num(u, k, v, 0x7fffffff);

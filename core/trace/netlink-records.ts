@@ -72,6 +72,13 @@ export interface LinkRecord extends RecordMeta {
   readonly linkName?: string;
   /** IFLA_LINK_NETNSID: IFLA_LINK is in another namespace. */
   readonly linkNetnsid?: number;
+  /**
+   * IFLA_NEW_NETNSID and IFLA_NEW_IFINDEX (text: `new-netnsid N new-ifindex I`): an RTM_DELLINK
+   * of a device leaving for another namespace (dev_change_net_namespace()), the id this
+   * namespace gives that one and the ifindex the device has there.
+   */
+  readonly newNetnsid?: number;
+  readonly newIfindex?: number;
   /** Text only: `M-DOWN`, the IFLA_LINK device is down. */
   readonly linkDown?: boolean;
   /** IFLA_GROUP. */

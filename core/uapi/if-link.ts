@@ -22,6 +22,9 @@ export const IFLA_CARRIER = 33;
 export const IFLA_LINK_NETNSID = 37;
 export const IFLA_PROTO_DOWN = 39;
 export const IFLA_EVENT = 44;
+/** RTM_DELLINK of a device moving to another namespace (rtnl_fill_ifinfo(), new_nsid): its id there as this namespace knows it, and its ifindex there. */
+export const IFLA_NEW_NETNSID = 45;
+export const IFLA_NEW_IFINDEX = 49;
 
 /** IFLA_LINKINFO nested attributes. */
 export const IFLA_INFO_KIND = 1;

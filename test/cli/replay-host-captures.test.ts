@@ -1,8 +1,11 @@
-// The real-host-shaped captures 25-44 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
+// The real-host-shaped captures 25-44 and 52-61 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
 // FRR, flannel, multi-WAN, DHCP clients) replayed by the CLI from trace.rtmon and from
 // monitor.txt: the summary lines say exactly which gaps there are, and the exit status
 // follows (0 exact, 3 named gaps). The only gaps are the rules an `ip monitor` line prints
-// without an address (wg-quick's and Tailscale's `from all` rules: the text gives no family).
+// without an address (wg-quick's and Tailscale's `from all` rules: the text gives no family);
+// a line identical to an IPv4 rule that exists is named too, not applied (an IPv6 twin, or
+// an IPv4 duplicate added without NLM_F_EXCL, as 60 and 61 show: it used to be taken for
+// IPv6, and 61's text replay said `exact`).
 // 32-dhcp-lease-expiry: the lease's primary expires with a secondary on the subnet and
 // promote_secondaries off; __inet_del_ifa() announces the secondary's deletion before the
 // primary's, which the replay of before this change did not read as the evidence it is
@@ -25,10 +28,20 @@ const KFIB = resolve(here, '../../cli/kfib.js');
 const TRACES = join(resolve(here, '../../..'), 'test', 'fixtures', 'traces');
 
 const EXACT = ['# replay: exact (every IPv4 FIB record of the trace and the initial state was modelled)'];
-const rulesGap = (n: number, first: number): string[] => [
-  `# replay: ${n} gaps (IPv4 FIB content the model did not represent):`,
-  `#   ${n} × ambiguous family (ip monitor text: a rule with no address; applied as IPv4) (first @${first})`,
-];
+const TWIN = 'ambiguous family (ip monitor text: a rule line identical to an IPv4 rule: its IPv6 twin, or an IPv4 duplicate added without NLM_F_EXCL; not applied)';
+/**
+ * The summary of a text replay whose gaps are rule lines without an address: n applied as
+ * IPv4 (first at @first), and `twins` lines identical to an IPv4 rule that exists (its IPv6
+ * twin or an IPv4 duplicate added without NLM_F_EXCL: not applied).
+ */
+const rulesGap = (n: number, first: number, twins?: readonly [number, number]): string[] => {
+  const total = n + (twins?.[0] ?? 0);
+  return [
+    `# replay: ${total} gap${total === 1 ? '' : 's'} (IPv4 FIB content the model did not represent):`,
+    `#   ${n} × ambiguous family (ip monitor text: a rule with no address; applied as IPv4) (first @${first})`,
+    ...(twins === undefined ? [] : [`#   ${twins[0]} × ${TWIN} (first @${twins[1]})`]),
+  ];
+};
 
 /** Per capture: the summary lines of the rtmon replay and of the monitor.txt replay. */
 const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; readonly monitor: readonly string[] }>> = {
@@ -51,6 +64,26 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '41-docker-netns': { rtmon: EXACT, monitor: EXACT },
   '42-bird-realms': { rtmon: EXACT, monitor: EXACT },
   '44-router-rpfilter': { rtmon: EXACT, monitor: EXACT },
+  '52-lvs-dsr-keepalived': { rtmon: EXACT, monitor: rulesGap(1, 6, [1, 7]) },
+  '53-dhcp-expiry-promote': { rtmon: EXACT, monitor: EXACT },
+  '54-strongswan-mullvad-vpn': { rtmon: EXACT, monitor: rulesGap(6, 5, [3, 6]) },
+  '55-lxc-netns-devices': { rtmon: EXACT, monitor: rulesGap(2, 25) },
+  '56-dual-stack-cpe': { rtmon: EXACT, monitor: rulesGap(4, 18, [1, 19]) },
+  '57-veth-peer-netns': { rtmon: EXACT, monitor: EXACT },
+  '58-rename-labels': { rtmon: EXACT, monitor: EXACT },
+  '59-rule-flush': { rtmon: EXACT, monitor: rulesGap(6, 8) },
+  // A duplicate IPv4 rule added without NLM_F_EXCL: not modelled, named in both forms (the
+  // text form takes the duplicate's line for an IPv6 twin; the first line is ambiguous).
+  '60-rule-duplicate-noexcl': {
+    rtmon: ['# replay: 2 gaps (IPv4 FIB content the model did not represent):', '#   1 × refused by the model: EEXIST (first @2)', '#   1 × refused by the model: ENOENT (first @5)'],
+    monitor: rulesGap(4, 1, [2, 2]),
+  },
+  // The same with the first rule in before.json: the text replay took the duplicate's line
+  // for an IPv6 twin and said `exact` (exit 0); it is now named.
+  '61-rule-duplicate-restart': {
+    rtmon: ['# replay: 1 gap (IPv4 FIB content the model did not represent):', '#   1 × refused by the model: EEXIST (first @1)'],
+    monitor: ['# replay: 1 gap (IPv4 FIB content the model did not represent):', `#   1 × ${TWIN} (first @1)`],
+  },
 };
 
 for (const [name, want] of Object.entries(EXPECTED)) {

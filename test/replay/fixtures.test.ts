@@ -37,6 +37,20 @@ const TEXT_LIMITS: Readonly<Record<string, readonly string[]>> = {
     'route missing: {"dev":"core0","dst":"10.130.0.0/16","flags":[],"gateway":"10.9.0.250"}',
     'route missing: {"dev":"edge0","dst":"10.130.0.0/16","flags":[],"gateway":"10.8.0.250"}',
   ],
+  // 56: `ip -6 rule add pref 110 lookup 110` has no IPv4 twin, and its line is the one an
+  // IPv4 rule prints: applied as IPv4 (named: ambiguous family), so an IPv4 rule 110 is
+  // extra until `ip -6 rule del pref 110` takes it away; that deletion and the one of the
+  // IPv6 `fwmark 0x10 lookup 100` come after the IPv4 twin of the latter exists, so the
+  // second is applied as IPv4 too and the IPv4 rule 100 is missing at the end, with the
+  // `mark 0x10` answer that went through table 100.
+  '56-dual-stack-cpe': [
+    'checkpoints/01-dual-stack.json: rule extra: {"priority":110,"src":"all","table":"110"}',
+    'checkpoints/02-v6-flushed.json: rule extra: {"priority":110,"src":"all","table":"110"}',
+    'checkpoints/03-wan-carrier-lost.json: rule extra: {"priority":110,"src":"all","table":"110"}',
+    'checkpoints/04-wan-down.json: rule extra: {"priority":110,"src":"all","table":"110"}',
+    'after.json: rule missing: {"fwmark":"0x10","priority":100,"src":"all","table":"100"}',
+    'after.json: ip route get 8.8.8.8 mark 0x10: expected [{"dst":"8.8.8.8","flags":[],"dev":"wan0","table":"100","prefsrc":"100.72.1.2","mark":16,"uid":0,"cache":[]}], got [{"dst":"8.8.8.8","gateway":"100.72.1.1","dev":"wan0","prefsrc":"100.72.1.2","flags":[],"mark":16,"uid":0,"cache":[]}]',
+  ],
 };
 
 function diffLines(what: string, got: readonly unknown[], want: readonly unknown[]): string[] {
@@ -144,7 +158,11 @@ function stepsBetween(fr: FixtureReplay, from: number, to: number): ReplayStep[]
 }
 
 /** Fixtures whose subject is not modelled yet: their tests are skipped with the reason. */
-const NOT_MODELLED: Readonly<Record<string, string>> = {};
+const NOT_MODELLED: Readonly<Record<string, string>> = {
+  '60-rule-duplicate-noexcl':
+    'an IPv4 rule identical to an existing one, added without NLM_F_EXCL (fib_nl_newrule() accepts it): the model refuses every identical rule add with EEXIST, as `ip rule add` asks; named (refused by the model: EEXIST, then ENOENT for the second delete; test/cli/replay-host-captures.test.ts)',
+  '61-rule-duplicate-restart': 'as 60: the duplicate of a rule that existed when the capture started (named: EEXIST from rtmon; from monitor.txt its line is a twin, not applied)',
+};
 
 for (const name of fixtureNames().filter((n) => NOT_MODELLED[n] === undefined)) {
   for (const form of FORMS) {
@@ -161,7 +179,7 @@ for (const name of fixtureNames().filter((n) => NOT_MODELLED[n] === undefined)) 
         const v = stateAt(start, fr.result.steps, { kind: 'time', time: s.time });
         for (const d of stateDiff(v, s.parsed)) problems.push(`${s.label}: ${d}`);
       }
-      const limits = form === 'monitor' ? (TEXT_LIMITS[name] ?? []) : [];
+      const limits = form === 'monitor' ? (TEXT_LIMITS[name] ?? []).filter((l) => !l.includes('ip route get')) : [];
       const unexpected = problems.filter((p) => !limits.some((l) => p.endsWith(l)));
       assert.deepEqual(unexpected, []);
       if (limits.length > 0) for (const l of limits) assert.ok(problems.some((p) => p.endsWith(l)), `documented limit no longer seen: ${l}`);
@@ -178,7 +196,9 @@ for (const name of fixtureNames().filter((n) => NOT_MODELLED[n] === undefined)) 
           if (p !== null) problems.push(`${s.label}: ${p}`);
         }
       }
-      assert.deepEqual(problems, []);
+      const limits = form === 'monitor' ? (TEXT_LIMITS[name] ?? []).filter((l) => l.includes('ip route get')) : [];
+      assert.deepEqual(problems.filter((p) => !limits.some((l) => p.endsWith(l))), []);
+      for (const l of limits) assert.ok(problems.some((p) => p.endsWith(l)), `documented limit no longer seen: ${l}`);
     });
 
     test(`${name} (${form}): --check finds every notification predicted`, () => {
