@@ -273,13 +273,16 @@ function devChangeFlags(txn: Txn, ifindex: number, up: boolean): void {
 
 /**
  * dev_set_mac_address() -> eth_mac_addr() (veth, bridge's br_set_mac_address(), dummy,
- * loopback): a multicast or all-zero address is EADDRNOTAVAIL (is_valid_ether_addr()).
- * A device of unknown kind is the caller's to refuse.
+ * loopback, and tun_net_init()'s tap and vxlan_setup(), both IFF_LIVE_ADDR_CHANGE: up or
+ * not): a multicast or all-zero address is EADDRNOTAVAIL (is_valid_ether_addr()). A tun
+ * (tun_netdev_ops) has no ndo_set_mac_address: EOPNOTSUPP, checked in a namespace of
+ * Linux 6.18. A device of unknown kind is the caller's to refuse.
  */
 function setMacAddress(txn: Txn, d: NetDevice, address0: string): KernelError | null {
-  // validate_linkmsg(): shorter than dev->addr_len is EINVAL; the first six bytes are used.
+  // validate_linkmsg(): shorter than dev->addr_len (0 for a tun) is EINVAL; the first six bytes are used.
   const bytes = address0.split(':');
-  if (bytes.length < 6) return kerr('EINVAL');
+  if (bytes.length < (d.tun === 'tun' ? 0 : 6)) return kerr('EINVAL');
+  if (d.tun === 'tun') return kerr('EOPNOTSUPP');
   const address = bytes.slice(0, 6).join(':');
   const first = Number.parseInt(address.slice(0, 2), 16);
   if ((first & 1) !== 0 || address === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');
