@@ -19,8 +19,11 @@ import { vxlanMtuInvalid, vxlanNewlink, vxlansOn, vxlanValidate } from './vxlan.
 import { brChangelink } from './br-changelink.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
-/** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
-const USER_FLAG_BITS = 0x1000 | 0x80 | 0x200 | 0x100;
+/**
+ * The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI,
+ * IFF_PROMISC, IFF_DYNAMIC and IFF_NOTRAILERS (__dev_change_flags()).
+ */
+const USER_FLAG_BITS = 0x1000 | 0x80 | 0x200 | 0x100 | 0x8000 | 0x20;
 
 /**
  * The driver's validate (veth_validate(), br_validate(), dummy_validate()) on IFLA_ADDRESS:

@@ -68,6 +68,10 @@ const ON_OFF_FLAGS: Readonly<Record<string, { readonly bit: number; readonly onC
   allmulticast: { bit: 0x200, onClears: false },
   promisc: { bit: 0x100, onClears: false },
   arp: { bit: 0x80, onClears: true },
+  // IFF_NOTRAILERS and IFF_DYNAMIC: __dev_change_flags() takes both from the request (display
+  // only: no FIB code reads them); `dynamic` is matched as a prefix (matches()), the others whole.
+  trailers: { bit: 0x20, onClears: true },
+  dynamic: { bit: 0x8000, onClears: false },
 };
 
 /** MAX_ADDR_LEN (include/linux/netdevice.h): the kernel's ifla_policy bound on IFLA_ADDRESS, and iproute2's buffer. */
@@ -134,11 +138,15 @@ function intOption(v: string, name: string, before: number | undefined): number 
   return n;
 }
 
-/** `trailers`/`dynamic` on|off (IFF_NOTRAILERS, IFF_DYNAMIC): a wrong value is on_off()'s error (exit 1), a right one not modelled. */
-function onOffGap(a: Args, w: string): never {
+
+/** An IFF_* flag word of ON_OFF_FLAGS and its on|off (on_off(): another value is its message, and iplink_parse() returns -1: exit 1). */
+function onOffFlag(out: LinkWords, a: Args, name: string): void {
+  const f = ON_OFF_FLAGS[name] as { bit: number; onClears: boolean };
   const v = a.next();
-  if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${w}" must be "on" or "off", not "${v}"\n`, 1);
-  notModelled(`ip link ${w}`);
+  if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${name}" must be "on" or "off", not "${v}"\n`, 1);
+  out.flagMask |= f.bit;
+  if ((v === 'on') !== f.onClears) out.flagValue |= f.bit;
+  else out.flagValue &= ~f.bit;
 }
 
 /** The generic link options (iplink_parse) up to `type`. */
@@ -191,15 +199,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       out.mtu = intOption(a.next(), 'mtu', out.mtu);
     } else if (w === 'xdpgeneric' || w === 'xdpdrv' || w === 'xdpoffload' || w === 'xdp' || w === 'netns') {
       notModelled(`ip link ${w}`);
-    } else if (Object.hasOwn(ON_OFF_FLAGS, w)) {
-      const f = ON_OFF_FLAGS[w] as { bit: number; onClears: boolean };
-      const v = a.next();
-      // on_off(): the message, and iplink_parse() returns -1 (exit 1).
-      if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${w}" must be "on" or "off", not "${v}"\n`, 1);
-      out.flagMask |= f.bit;
-      if ((v === 'on') !== f.onClears) out.flagValue |= f.bit;
-      else out.flagValue &= ~f.bit;
-    } else if (w === 'trailers') onOffGap(a, w);
+    } else if (Object.hasOwn(ON_OFF_FLAGS, w)) onOffFlag(out, a, w);
     else if (w === 'carrier') {
       // parse_on_off(): anything but on/off is -EINVAL, which ip exits with.
       const v = a.next();
@@ -212,7 +212,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (deviceByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
     } else if (w === 'vrf') notModelled('ip link vrf');
     else if (matches(w, 'nomaster')) out.master = null;
-    else if (matches(w, 'dynamic')) onOffGap(a, 'dynamic');
+    else if (matches(w, 'dynamic')) onOffFlag(out, a, 'dynamic');
     else if (matches(w, 'type')) {
       // `type KIND` ends the generic words (ip link add); after `peer` (link_veth.c) a second
       // type is iproute2's duplicate-argument error, not modelled.
