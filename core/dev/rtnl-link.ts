@@ -41,8 +41,9 @@ function createMtuBad(spec: LinkSpec): boolean {
 }
 
 /** Whether a device of the namespace has this name. */
+/** netdev_name_in_use(): a device has this name, or has it as an alternative name. */
 function nameInUse(txn: Txn, name: string): boolean {
-  for (const d of txn.devices.values()) if (d.name === name) return true;
+  for (const d of txn.devices.values()) if (d.name === name || d.altnames?.includes(name) === true) return true;
   return false;
 }
 

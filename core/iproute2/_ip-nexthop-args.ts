@@ -3,7 +3,7 @@
 // over the dump's family and selectors. Internal to ip-nexthop*.ts.
 
 import { CommandContext, invarg, notModelled } from './command-context.js';
-import { deviceByName, type FibSnapshot } from '../snapshot/snapshot.js';
+import { deviceByIfname, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { NexthopObject } from '../snapshot/nexthop-object.js';
 import { parseUnsigned } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
@@ -61,7 +61,7 @@ export function sortedNexthops(s: FibSnapshot): NexthopObject[] {
 }
 
 export function devFilter(ctx: CommandContext, word: string): number {
-  const d = deviceByName(ctx.snapshot, word);
+  const d = deviceByIfname(ctx.snapshot, word);
   if (d === undefined) invarg('Device does not exist\n', word);
   return d.ifindex;
 }

@@ -6,7 +6,7 @@ import { type RouteType } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import { AfState } from './addr-family.js';
 import { invarg, notModelled, type CommandContext } from './command-context.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import { rtnlRtntypeA2n, routeTypeOfWord } from './rtm-map.js';
 
 /** preferred_family: -4 settles on inet, otherwise AF_UNSPEC until an address decides. */
@@ -31,7 +31,7 @@ export function routeTypeOf(word: string): RouteType | undefined {
  * which is not modelled.
  */
 export function vrfArg(ctx: CommandContext, cmd: string, name: string): never {
-  const d = deviceByName(ctx.snapshot, name);
+  const d = deviceByIfname(ctx.snapshot, name);
   if (d !== undefined && d.kind === 'other' && (d.driver === undefined || d.driver === 'vrf')) notModelled(`${cmd} vrf`);
   invarg('Invalid VRF\n', name);
 }

@@ -3,7 +3,7 @@
 // command modules mirror iproute2 6.1's argument parsing and messages (ip/*.c, lib/utils.c).
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
 import { STRERROR, type KernelError } from '../uapi/errno.js';
@@ -195,7 +195,7 @@ export function getAddr(word: string): Ip4 {
 
 /** ll_name_to_index(), or nodev(). */
 export function devIndex(ctx: CommandContext, name: string): number {
-  const d = deviceByName(ctx.snapshot, name);
+  const d = deviceByIfname(ctx.snapshot, name);
   if (d === undefined) nodev(name);
   return d.ifindex;
 }

@@ -14,7 +14,7 @@ import { scopeNumber } from '../uapi/rt-names.js';
 import { RT_SCOPE_NOWHERE } from '../uapi/rtnetlink.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 
 const IFA_F_SECONDARY = 0x01;
 const IFA_F_PERMANENT = 0x80;
@@ -162,7 +162,7 @@ export function addrFlush(ctx: CommandContext, opts: GlobalOptions, a: Args, wor
   if (ipv6) notModelled('IPv6 addresses');
   let ifindex = 0;
   if (filterDev !== null) {
-    const d = deviceByName(ctx.snapshot, filterDev);
+    const d = deviceByIfname(ctx.snapshot, filterDev);
     if (d === undefined) {
       ctx.warn(`Device "${filterDev}" does not exist.\n`);
       ctx.out.exit = 1;

@@ -18,7 +18,7 @@ import { groupNumber } from '../uapi/rt-names.js';
 import type { GlobalOptions } from './global-options.js';
 import type { InIfaddr, NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import { linkHeader, linkLayer, linkNetnsidText } from './ip-link-show.js';
 import { addrJson, briefAddrJson, briefAddrText, briefLinkJson, briefLinkText, linkJson, listingView, printJsonArray } from './ip-link-list.js';
 import type { JsonValue } from '../print/json-out.js';
@@ -90,7 +90,7 @@ function parseFilter(ctx: CommandContext, opts: GlobalOptions, a: Args, link: bo
       group = g;
     } else if (w === 'master') {
       const v = a.next();
-      const d = deviceByName(ctx.snapshot, v);
+      const d = deviceByIfname(ctx.snapshot, v);
       if (d === undefined) invarg('Device does not exist\n', v);
       master = d.ifindex;
     } else if (w === 'vrf') {
@@ -113,7 +113,7 @@ function parseFilter(ctx: CommandContext, opts: GlobalOptions, a: Args, link: bo
   }
   let dev: NetDevice | null = null;
   if (filterDev !== null) {
-    const d = deviceByName(ctx.snapshot, filterDev);
+    const d = deviceByIfname(ctx.snapshot, filterDev);
     if (d === undefined) throw new CommandExit(`Device "${filterDev}" does not exist.\n`, 1);
     dev = d;
   }

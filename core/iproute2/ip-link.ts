@@ -2,7 +2,7 @@
 
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import type { NetDevice } from '../snapshot/net-device.js';
 import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
@@ -209,7 +209,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     else if (matches(w, 'master')) {
       out.master = a.next();
       // iplink_parse(): the master is looked up while parsing, an invarg() when missing.
-      if (deviceByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
+      if (deviceByIfname(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
     } else if (w === 'vrf') notModelled('ip link vrf');
     else if (matches(w, 'nomaster')) out.master = null;
     else if (matches(w, 'dynamic')) onOffFlag(out, a, 'dynamic');
@@ -457,7 +457,7 @@ function ifnamePolicyOk(name: string): void {
 function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, true);
   const devName = w.dev;
-  const cur0 = devName === null ? undefined : deviceByName(ctx.snapshot, devName);
+  const cur0 = devName === null ? undefined : deviceByIfname(ctx.snapshot, devName);
   if (w.address !== undefined && cur0 !== undefined) {
     // iplink_parse(): the length is checked against the device's before anything is sent.
     const halen = addrLen(cur0);

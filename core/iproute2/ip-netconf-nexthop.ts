@@ -13,7 +13,7 @@
 
 import { Args, CommandContext, CommandExit, matches, notModelled } from './command-context.js';
 import { netconfBlocks, netconfUnknownNames, type DevConf } from '../snapshot/devconf.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { netconfEntry, netconfJson, netconf6Entry } from '../print/link-json.js';
 import type { NetDevice } from '../snapshot/net-device.js';
@@ -69,7 +69,7 @@ export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readon
   // do_show(): a query for one device is answered by print_netconf() with no JSON object
   // opened (new_json_obj() is only called for a dump), so `-j … dev D` prints the text line.
   if (dev !== null) {
-    const d = deviceByName(s, dev);
+    const d = deviceByIfname(s, dev);
     if (d === undefined) throw new CommandExit(`Device "${dev}" does not exist.\n`, 1);
     checkKnown([[d.name, d.conf]]);
     ctx.print(netconfLine(d.name, d.conf));
@@ -99,7 +99,7 @@ export function ipNetconf(ctx: CommandContext, opts: GlobalOptions, argv: readon
 function netconfAllFamilies(ctx: CommandContext, opts: GlobalOptions, s: FibSnapshot, dev: string | null): void {
   let only: NetDevice | null = null;
   if (dev !== null) {
-    const d = deviceByName(s, dev);
+    const d = deviceByIfname(s, dev);
     if (d === undefined) throw new CommandExit(`Device "${dev}" does not exist.\n`, 1);
     only = d;
   }

@@ -4,7 +4,7 @@
 
 import { Args, CommandContext, failKernel, invarg, matches, notModelled } from './command-context.js';
 import { ip6GatewayOnImported } from './ip6-gateway-unknown.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import type { NexthopAddEvent } from '../events/nexthop.js';
 import { parseUnsigned, protoNumber } from '../uapi/rt-names.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
@@ -30,7 +30,7 @@ export function modify(ctx: CommandContext, a: Args, verb: 'add' | 'replace' | '
     if (w === 'id') id = parseId(a.next());
     else if (w === 'dev') {
       const v = a.next();
-      const d = deviceByName(ctx.snapshot, v);
+      const d = deviceByIfname(ctx.snapshot, v);
       if (d === undefined) invarg('Device does not exist\n', v);
       dev = d.ifindex;
       if (family === AF_UNSPEC) family = AF_INET;

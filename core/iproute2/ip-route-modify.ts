@@ -20,7 +20,7 @@ import { dsfieldNumber, parseUnsigned, protoNumber, scopeNumber, tableNumber } f
 import { type Ip4 } from '../net/ip4.js';
 import type { GlobalOptions } from './global-options.js';
 import { AfState, getAddrAf, getPrefixAf, type AfAddr } from './addr-family.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import { getRtRealmsOrRaw, MetricsBuilder, parseFastopenNoCookie, parseMetricWord } from './route-metrics.js';
 import { routeTypeOf, startFamily, vrfArg } from './_ip-route-args.js';
 import { ip6GatewayOnImported } from './ip6-gateway-unknown.js';
@@ -233,7 +233,7 @@ function parseNexthops(ctx: CommandContext, a: Args, legs: ParsedNh[], st: AfSta
       } else if (w === 'dev') {
         leg.dev = a.next();
         // parse_one_nh(): nodev() returns -1, and parse_nexthops() exits with -1.
-        if (deviceByName(ctx.snapshot, leg.dev) === undefined) {
+        if (deviceByIfname(ctx.snapshot, leg.dev) === undefined) {
           throw new CommandExit(`Cannot find device "${leg.dev}"\nError: cannot parse nexthop\n`, 255);
         }
       } else if (w === 'weight') {

@@ -9,7 +9,7 @@ import { RTPROT_KERNEL } from '../uapi/rtnetlink.js';
 import { AfState, getPrefixAf } from './addr-family.js';
 import { formatIp4 } from '../net/ip4.js';
 import { ruleDevIndex, gotoTarget } from '../rules/fib-rules-lookup.js';
-import type { FibSnapshot } from '../snapshot/snapshot.js';
+import { deviceByIfname, deviceByName, type FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { jsonCompact, jsonPretty, type JsonValue } from '../print/json-out.js';
 import { ipprotoName, ipprotoNumber } from './ip-proto.js';
@@ -208,6 +208,15 @@ function ruleModify(ctx: CommandContext, opts: GlobalOptions, a: Args, add: bool
   const portOk = (r: readonly [number, number]): boolean => r[0] !== 0 && r[1] !== 0 && r[1] < 0xffff && r[0] <= r[1];
   if (m.sport !== undefined && m.sport !== null && !portOk(m.sport)) failKernel({ errno: 'EINVAL', extack: 'Invalid sport range' });
   if (m.dport !== undefined && m.dport !== null && !portOk(m.dport)) failKernel({ errno: 'EINVAL', extack: 'Invalid dport range' });
+  // fib_nl2rule() resolves FRA_IIFNAME/FRA_OIFNAME by __dev_get_by_name(), alternative names
+  // included, but a rule attaches later (fib_rules_event(): NETDEV_REGISTER, CHANGENAME) by
+  // dev->name alone: a rule naming an alternative name is attached until its device is
+  // renamed or goes. The model resolves a rule's names as they stand (ruleDevIndex()).
+  for (const n of [m.iifName, m.oifName]) {
+    if (n !== undefined && n !== null && deviceByName(ctx.snapshot, n) === undefined && deviceByIfname(ctx.snapshot, n) !== undefined) {
+      notModelled('ip rule iif/oif naming a device by an alternative name (the rule attaches through it now, later by dev->name only)');
+    }
+  }
   if (add) {
     const base = blankRule(0);
     // iprule_modify(): main only when neither a table nor an action word was given; a table

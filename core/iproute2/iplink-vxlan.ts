@@ -28,7 +28,7 @@
 // dotted quads (`any`, loose forms).
 
 import { CommandExit, duparg2, invarg, matches, notModelled, type Args, type CommandContext } from './command-context.js';
-import { deviceByName } from '../snapshot/snapshot.js';
+import { deviceByIfname } from '../snapshot/snapshot.js';
 import { dsfieldNumber, parseUnsigned } from '../uapi/rt-names.js';
 import { isMulticast, parseIp4 } from '../net/ip4.js';
 import type { VxlanConfig } from '../events/netdev.js';
@@ -162,7 +162,7 @@ export function vxlanParseOpt(ctx: CommandContext, a: Args): VxlanConfig {
         if (isMulticast(ip4Word(v, 'local'))) invarg('invalid local address', v);
         break;
       case 'dev': {
-        const d = deviceByName(ctx.snapshot, v);
+        const d = deviceByIfname(ctx.snapshot, v);
         // exit(nodev(*argv)): nodev() returns -1, so ip exits 255.
         if (d === undefined) throw new CommandExit(`Cannot find device "${v}"\n`, 255);
         link = d.ifindex;

@@ -157,9 +157,30 @@ export function initialSnapshot(imported = false): FibSnapshot {
   });
 }
 
-/** The device with this name, if any. */
+/**
+ * The device whose name (dev->name) this is, if any: what names a device where the kernel
+ * compares dev->name itself (a rule attaching by name in fib_rules_event(), the
+ * net/ipv4/conf/NAME sysctl directories). A device's alternative names are not its name:
+ * see deviceByIfname().
+ */
 export function deviceByName(s: FibSnapshot, name: string): NetDevice | undefined {
   for (const d of s.devices.values()) if (d.name === name) return d;
+  return undefined;
+}
+
+/**
+ * __dev_get_by_name() -> netdev_name_node_lookup(): the device this name or one of its
+ * alternative names (`altname`, IFLA_ALT_IFNAME) is. What iproute2's ll_name_to_index()
+ * answers for a `dev NAME` word (RTM_GETLINK by IFLA_IFNAME or IFLA_ALT_IFNAME, then
+ * if_nametoindex(), both through that lookup). Names and alternative names are unique in
+ * a namespace (netdev_name_in_use()), so at most one device answers.
+ *
+ * @example deviceByIfname(s, 'enp0s3') // the device `eth0 … altname enp0s3`
+ */
+export function deviceByIfname(s: FibSnapshot, name: string): NetDevice | undefined {
+  const d = deviceByName(s, name);
+  if (d !== undefined) return d;
+  for (const x of s.devices.values()) if (x.altnames?.includes(name) === true) return x;
   return undefined;
 }
 
