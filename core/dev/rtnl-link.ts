@@ -66,8 +66,12 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     master: null,
     up: false,
     // alloc_netdev() leaves __LINK_STATE_NOCARRIER clear: carrier on unless the driver
-    // turns it off (veth_open/veth_close drive it; dummy never does).
-    carrier: spec.kind === 'bridge' || spec.kind === 'other' || spec.kind === 'dummy',
+    // turns it off (veth_open/veth_close drive it; dummy never does). br_dev_newlink()
+    // applies IFLA_ADDRESS through br_stp_change_bridge_id() before registering, whose
+    // br_port_state_selection() finds no forwarding port: a bridge made with an address
+    // has no carrier from the start (as one whose address is set later: setMacAddress()).
+    carrier: (spec.kind === 'bridge' && spec.address === undefined) || spec.kind === 'other' || spec.kind === 'dummy',
+    ...(spec.kind === 'bridge' && spec.address !== undefined ? { stpSelected: true } : {}),
     hadPorts: false,
     group: spec.group ?? 0,
     addrs: [],
