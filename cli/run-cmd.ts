@@ -98,6 +98,23 @@ function linkKindsOf(json: unknown): Readonly<Record<string, string>> | undefine
   return Object.fromEntries(Object.entries(k).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
+/** The ifindexes of the snapshot's `addr` elements with an IPv6 address (addr_info of family inet6), which parseIpSnapshot() leaves out. */
+function inet6DevicesOf(json: unknown): number[] {
+  if (typeof json !== 'object' || json === null) return [];
+  const addr = (json as Readonly<Record<string, unknown>>)['addr'];
+  if (!Array.isArray(addr)) return [];
+  const out: number[] = [];
+  for (const a of addr as readonly unknown[]) {
+    if (typeof a !== 'object' || a === null) continue;
+    const o = a as Readonly<Record<string, unknown>>;
+    const info = o['addr_info'];
+    if (typeof o['ifindex'] !== 'number' || !Array.isArray(info)) continue;
+    const v6 = (info as readonly unknown[]).some((x) => typeof x === 'object' && x !== null && (x as Readonly<Record<string, unknown>>)['family'] === 'inet6');
+    if (v6) out.push(o['ifindex']);
+  }
+  return out;
+}
+
 /** What readInitial() gives: the start, the names, and what the import left out. */
 interface InitialRead {
   readonly start: FibSnapshot;
@@ -129,7 +146,7 @@ function readInitial(path: string, namesDir: string | undefined): InitialRead | 
   const bad = unknownNameEntries(r.snapshot, names, r.sources);
   if (bad.length > 0) return bad.map((e) => placeMessage(e.message, displayName(path, 'in'), e.path, place)).join('\n');
   const kinds = linkKindsOf(json);
-  const init = initialState(r.snapshot, [], names, kinds === undefined ? {} : { linkKinds: kinds });
+  const init = initialState(r.snapshot, [], names, { ...(kinds === undefined ? {} : { linkKinds: kinds }), inet6Devices: inet6DevicesOf(json) });
   return { start: init.snapshot, names, skipped: r.skipped, differences: init.differences };
 }
 

@@ -19,8 +19,11 @@ import { vxlanMtuInvalid, vxlanNewlink, vxlansOn, vxlanValidate } from './vxlan.
 import { brChangelink } from './br-changelink.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
-/** The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI, IFF_PROMISC. */
-const USER_FLAG_BITS = 0x1000 | 0x80 | 0x200 | 0x100;
+/**
+ * The bits `ip link set` may change besides IFF_UP: IFF_MULTICAST, IFF_NOARP, IFF_ALLMULTI,
+ * IFF_PROMISC, IFF_DYNAMIC and IFF_NOTRAILERS (__dev_change_flags()).
+ */
+const USER_FLAG_BITS = 0x1000 | 0x80 | 0x200 | 0x100 | 0x8000 | 0x20;
 
 /**
  * The driver's validate (veth_validate(), br_validate(), dummy_validate()) on IFLA_ADDRESS:
@@ -66,8 +69,12 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     master: null,
     up: false,
     // alloc_netdev() leaves __LINK_STATE_NOCARRIER clear: carrier on unless the driver
-    // turns it off (veth_open/veth_close drive it; dummy never does).
-    carrier: spec.kind === 'bridge' || spec.kind === 'other' || spec.kind === 'dummy',
+    // turns it off (veth_open/veth_close drive it; dummy never does). br_dev_newlink()
+    // applies IFLA_ADDRESS through br_stp_change_bridge_id() before registering, whose
+    // br_port_state_selection() finds no forwarding port: a bridge made with an address
+    // has no carrier from the start (as one whose address is set later: setMacAddress()).
+    carrier: (spec.kind === 'bridge' && spec.address === undefined) || spec.kind === 'other' || spec.kind === 'dummy',
+    ...(spec.kind === 'bridge' && spec.address !== undefined ? { stpSelected: true } : {}),
     hadPorts: false,
     group: spec.group ?? 0,
     addrs: [],
@@ -278,13 +285,16 @@ function devChangeFlags(txn: Txn, ifindex: number, up: boolean): void {
 
 /**
  * dev_set_mac_address() -> eth_mac_addr() (veth, bridge's br_set_mac_address(), dummy,
- * loopback): a multicast or all-zero address is EADDRNOTAVAIL (is_valid_ether_addr()).
- * A device of unknown kind is the caller's to refuse.
+ * loopback, and tun_net_init()'s tap and vxlan_setup(), both IFF_LIVE_ADDR_CHANGE: up or
+ * not): a multicast or all-zero address is EADDRNOTAVAIL (is_valid_ether_addr()). A tun
+ * (tun_netdev_ops) has no ndo_set_mac_address: EOPNOTSUPP, checked in a namespace of
+ * Linux 6.18. A device of unknown kind is the caller's to refuse.
  */
 function setMacAddress(txn: Txn, d: NetDevice, address0: string): KernelError | null {
-  // validate_linkmsg(): shorter than dev->addr_len is EINVAL; the first six bytes are used.
+  // validate_linkmsg(): shorter than dev->addr_len (0 for a tun) is EINVAL; the first six bytes are used.
   const bytes = address0.split(':');
-  if (bytes.length < 6) return kerr('EINVAL');
+  if (bytes.length < (d.tun === 'tun' ? 0 : 6)) return kerr('EINVAL');
+  if (d.tun === 'tun') return kerr('EOPNOTSUPP');
   const address = bytes.slice(0, 6).join(':');
   const first = Number.parseInt(address.slice(0, 2), 16);
   if ((first & 1) !== 0 || address === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');

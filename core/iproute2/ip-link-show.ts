@@ -5,7 +5,7 @@ import { qdiscOf, type NetDevice } from '../snapshot/net-device.js';
 import { notModelled } from './command-context.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { BUILTIN_NAMES, groupName, linkTypeName, type PrintNames } from '../uapi/rt-names.js';
-import { FLAG_WORDS, IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_NOARP, IFF_RUNNING, IFF_UP } from '../print/link-json.js';
+import { FLAG_WORDS, IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_NOARP, IFF_RUNNING, IFF_UP, txqlenText } from '../print/link-json.js';
 
 const IFF_MULTICAST = 0x1000;
 
@@ -127,7 +127,7 @@ export function linkHeader(s: FibSnapshot, d: NetDevice, withMode: boolean, name
   return (
     `${d.ifindex}: ${name}: ${linkFlags(s, d)} mtu ${d.mtu} qdisc ${knownQdisc(d)} ` +
     `${master !== undefined ? `master ${master.name} ` : ''}state ${operstate(s, d)} ${withMode ? 'mode DEFAULT ' : ''}` +
-    `group ${groupName(d.group, names)} qlen ${d.txqlen ?? 1000}`
+    `group ${groupName(d.group, names)} ${txqlenText(d.txqlen ?? 1000)}`
   );
 }
 

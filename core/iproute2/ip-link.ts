@@ -3,6 +3,7 @@
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { devGetByName } from '../snapshot/snapshot.js';
+import type { NetDevice } from '../snapshot/net-device.js';
 import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
@@ -69,11 +70,23 @@ const ON_OFF_FLAGS: Readonly<Record<string, { readonly bit: number; readonly onC
   allmulticast: { bit: 0x200, onClears: false },
   promisc: { bit: 0x100, onClears: false },
   arp: { bit: 0x80, onClears: true },
+  // IFF_NOTRAILERS and IFF_DYNAMIC: __dev_change_flags() takes both from the request (display
+  // only: no FIB code reads them); `dynamic` is matched as a prefix (matches()), the others whole.
+  trailers: { bit: 0x20, onClears: true },
+  dynamic: { bit: 0x8000, onClears: false },
 };
+
+/** MAX_ADDR_LEN (include/linux/netdevice.h): the kernel's ifla_policy bound on IFLA_ADDRESS, and iproute2's buffer. */
+const MAX_ADDR_LEN = 32;
 
 /**
  * ll_addr_a2n() (lib/ll_addr.c): a dotted IPv4 address is 4 bytes; else colon-separated
- * hex bytes (sscanf %x each: leading hex digits, at most 255), at most 32.
+ * hex bytes (sscanf %x each: leading hex digits, at most 255). Its loop ends a bad byte's
+ * word at the next colon (the colon is overwritten first), so the message names that byte
+ * alone. It reads at most 32 bytes (the caller's buffer) and answers the count the loop
+ * ended at plus one: 33 when more than 32 were given (the 33rd byte is not read; the length
+ * alone is what iproute2 and the kernel check: "Invalid address length 33", or
+ * IFLA_ADDRESS over MAX_ADDR_LEN in the kernel's policy).
  */
 function llAddrA2n(word: string): number[] {
   const bad = (w: string): never => {
@@ -89,18 +102,25 @@ function llAddrA2n(word: string): number[] {
   }
   const out: number[] = [];
   let rest = word;
-  for (let i = 0; i < 32; i++) {
+  for (let i = 0; i < MAX_ADDR_LEN; i++) {
     const c = rest.indexOf(':');
     const part = c < 0 ? rest : rest.slice(0, c);
     const m = /^\s*[+]?(?:0[xX])?([0-9a-fA-F]+)/.exec(part);
-    if (m === null) bad(rest);
+    if (m === null) bad(part);
     const v = Number.parseInt((m as RegExpExecArray)[1] as string, 16);
-    if (v > 255) bad(rest);
+    if (v > 255) bad(part);
     out.push(v);
-    if (c < 0) break;
+    if (c < 0) return out;
     rest = rest.slice(c + 1);
   }
+  // The loop ran out of buffer with words left: `return i + 1` counts one byte more.
+  out.push(0);
   return out;
+}
+
+/** The kernel's ifla_policy: IFLA_ADDRESS is an NLA_BINARY of at most MAX_ADDR_LEN bytes (nlmsg_parse() in rtnl_newlink()). */
+function addressPolicyOk(address: readonly number[] | undefined): void {
+  if (address !== undefined && address.length > MAX_ADDR_LEN) throw new CommandExit('Error: Attribute failed policy validation.\n', 2);
 }
 
 /** strtol(v, &end, 0) consuming all of v: 0x hex, leading-0 octal, decimal, a sign. */
@@ -120,11 +140,15 @@ function intOption(v: string, name: string, before: number | undefined): number 
   return n;
 }
 
-/** `trailers`/`dynamic` on|off (IFF_NOTRAILERS, IFF_DYNAMIC): a wrong value is on_off()'s error (exit 1), a right one not modelled. */
-function onOffGap(a: Args, w: string): never {
+
+/** An IFF_* flag word of ON_OFF_FLAGS and its on|off (on_off(): another value is its message, and iplink_parse() returns -1: exit 1). */
+function onOffFlag(out: LinkWords, a: Args, name: string): void {
+  const f = ON_OFF_FLAGS[name] as { bit: number; onClears: boolean };
   const v = a.next();
-  if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${w}" must be "on" or "off", not "${v}"\n`, 1);
-  notModelled(`ip link ${w}`);
+  if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${name}" must be "on" or "off", not "${v}"\n`, 1);
+  out.flagMask |= f.bit;
+  if ((v === 'on') !== f.onClears) out.flagValue |= f.bit;
+  else out.flagValue &= ~f.bit;
 }
 
 /** The generic link options (iplink_parse) up to `type`. */
@@ -177,15 +201,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       out.mtu = intOption(a.next(), 'mtu', out.mtu);
     } else if (w === 'xdpgeneric' || w === 'xdpdrv' || w === 'xdpoffload' || w === 'xdp' || w === 'netns') {
       notModelled(`ip link ${w}`);
-    } else if (Object.hasOwn(ON_OFF_FLAGS, w)) {
-      const f = ON_OFF_FLAGS[w] as { bit: number; onClears: boolean };
-      const v = a.next();
-      // on_off(): the message, and iplink_parse() returns -1 (exit 1).
-      if (v !== 'on' && v !== 'off') throw new CommandExit(`Error: argument of "${w}" must be "on" or "off", not "${v}"\n`, 1);
-      out.flagMask |= f.bit;
-      if ((v === 'on') !== f.onClears) out.flagValue |= f.bit;
-      else out.flagValue &= ~f.bit;
-    } else if (w === 'trailers') onOffGap(a, w);
+    } else if (Object.hasOwn(ON_OFF_FLAGS, w)) onOffFlag(out, a, w);
     else if (w === 'carrier') {
       // parse_on_off(): anything but on/off is -EINVAL, which ip exits with.
       const v = a.next();
@@ -198,7 +214,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (devGetByName(ctx.snapshot, out.master) === undefined) throw new CommandExit(`Error: argument "${out.master}" is wrong: Device does not exist\n\n`, 255);
     } else if (w === 'vrf') notModelled('ip link vrf');
     else if (matches(w, 'nomaster')) out.master = null;
-    else if (matches(w, 'dynamic')) onOffGap(a, 'dynamic');
+    else if (matches(w, 'dynamic')) onOffFlag(out, a, 'dynamic');
     else if (matches(w, 'type')) {
       // `type KIND` ends the generic words (ip link add); after `peer` (link_veth.c) a second
       // type is iproute2's duplicate-argument error, not modelled.
@@ -366,6 +382,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   };
   ifnamePolicyOk(link.name);
   if (peer !== undefined) ifnamePolicyOk(peer.name);
+  addressPolicyOk(main.address);
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
 }
@@ -411,9 +428,16 @@ function createAttributes(w: LinkWords): Partial<LinkSpec> {
   };
 }
 
-/** The link-layer address length of a device kind (dev->addr_len), or null when the model does not know it. */
-function addrLen(kind: DeviceKind): number | null {
-  return kind === 'other' ? null : 6;
+/**
+ * The length of the IFLA_ADDRESS a device dumps (dev->addr_len), as nl_get_ll_addr_len()
+ * reads it for iplink_parse()'s check: -1 when the device dumps none (a tun: ARPHRD_NONE,
+ * addr_len 0, so iproute2 checks nothing and the kernel answers), null when the model does
+ * not know the device's kind. A tap and a vxlan are ether_setup() devices.
+ */
+function addrLen(d: NetDevice): number | null {
+  if (d.tun === 'tun') return -1;
+  if (d.tun === 'tap' || d.driver === 'vxlan') return 6;
+  return d.kind === 'other' ? null : 6;
 }
 
 /** lib/utils.c check_altifname(): not empty, no '/' and no isspace() (the `dev` word). */
@@ -438,9 +462,10 @@ function linkSet(ctx: CommandContext, a: Args): void {
   const cur0 = devName === null ? undefined : devGetByName(ctx.snapshot, devName);
   if (w.address !== undefined && cur0 !== undefined) {
     // iplink_parse(): the length is checked against the device's before anything is sent.
-    const halen = addrLen(cur0.kind);
+    const halen = addrLen(cur0);
     if (halen === null) notModelled('ip link address on a device of unknown kind');
-    if (w.address.length !== halen) throw new CommandExit(`Invalid address length ${w.address.length} - must be ${halen} bytes\n`, 1);
+    if (halen >= 0 && w.address.length !== halen) throw new CommandExit(`Invalid address length ${w.address.length} - must be ${halen} bytes\n`, 1);
+    addressPolicyOk(w.address);
   }
   if (groupForm(w, a, false)) {
     linkSetGroup(ctx, w);

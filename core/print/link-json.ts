@@ -143,7 +143,8 @@ export function linkCommon(v: LinkView, info: LinkInfo, withMode: boolean, linkL
   o['operstate'] = info.operstate;
   if (withMode) o['linkmode'] = 'DEFAULT';
   o['group'] = groupName(info.group, v.names);
-  o['txqlen'] = info.txqlen;
+  // print_txqlen(): a queue length of 0 is not printed, in JSON either.
+  if (info.txqlen !== 0) o['txqlen'] = info.txqlen;
   if (linkLayer) {
     o['link_type'] = info.linkTypeWord ?? linkTypeName(info.ifiType, v.names);
     if (info.address !== undefined) o['address'] = info.address;
@@ -209,3 +210,11 @@ export function netconfJson(s: FibSnapshot): JsonValue[] {
   return out;
 }
 
+/**
+ * print_txqlen() (ip/ipaddress.c) in text: IFLA_TXQLEN as `qlen N` (N as an int: 0xffffffff
+ * is -1, the reducer keeps what `ip link set … txqueuelen` gave), nothing when it is 0. It
+ * follows `group G `, whose space stays (checked against Linux 6.18 with iproute2 6.1).
+ */
+export function txqlenText(txqlen: number): string {
+  return txqlen === 0 ? '' : `qlen ${txqlen}`;
+}

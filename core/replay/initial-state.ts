@@ -53,6 +53,8 @@ export interface InitialOptions {
    * carries its own start) rather than from a host whose devconf is unknown (a trace).
    */
   readonly fresh?: boolean;
+  /** The ifindexes of the devices the dump lists with IPv6 addresses (`ip -j addr`'s inet6 addr_info, which the parse leaves out). */
+  readonly inet6Devices?: readonly number[];
 }
 
 /** Where a replay starts, and how it got there. */
@@ -363,6 +365,7 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
   }
   // Named, and counted as gaps (completeness.ts), though the dump above came out identical.
   differences.push(...ambiguous);
+  if (opts.inet6Devices !== undefined && opts.inet6Devices.length > 0) b.s.lineage.inet6Devices = new Set(opts.inet6Devices);
   return { snapshot: b.s, links, metrics, events: b.events, constructed, differences, errors };
 }
 

@@ -27,7 +27,7 @@ import type { JsonValue } from '../print/json-out.js';
 import { formatIp4 } from '../net/ip4.js';
 import { BUILTIN_NAMES, linkTypeName, scopeName, type PrintNames } from '../uapi/rt-names.js';
 import { IFF_POINTOPOINT, flagWords, masterName, peerName, type LinkInfo, type LinkTable } from './link-table.js';
-import { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
+import { addrInfoJson, linkCommon, netconfJson, txqlenText } from '../print/link-json.js';
 import { ifaFlagWords, lifetimeText } from '../print/addr-info.js';
 export { addrInfoJson, linkCommon, netconfJson } from '../print/link-json.js';
 
@@ -146,7 +146,7 @@ function linkHeader(v: ReplayView, info: LinkInfo, withMode: boolean): string {
   return (
     `${info.ifindex}: ${info.name}${peer !== null ? `@${peer}` : ''}: <${flagWords(info, v.links).join(',')}> mtu ${info.mtu} qdisc ${info.qdisc} ` +
     `${master !== null ? `master ${master} ` : ''}state ${info.operstate} ${withMode ? 'mode DEFAULT ' : ''}` +
-    `group ${info.group === 0 ? 'default' : String(info.group)} qlen ${info.txqlen}` +
+    `group ${info.group === 0 ? 'default' : String(info.group)} ${txqlenText(info.txqlen)}` +
     // print_linkinfo(): without the link-layer line (ip -4 address) the peer's nsid ends this one.
     `${!withMode && info.linkNetnsid !== undefined ? ` link-netnsid ${info.linkNetnsid}` : ''}\n`
   );

@@ -25,4 +25,11 @@ export class FibLineage {
   readonly sigs = new AliasSigs();
   /** The lineage's fib_info hash (fib_find_info()). */
   readonly infos = new InfoHash();
+  /**
+   * A dump's IPv6 evidence (set once by the importer, replay/initial-state.ts): the ifindexes
+   * of the devices it listed with IPv6 addresses, or null when it listed none (or the lineage
+   * is not a dump). The model keeps no IPv6 address, so where the dump had some, an `ip
+   * address` listing of the inet6 family is not modelled (ip-addr-list.ts).
+   */
+  inet6Devices: ReadonlySet<number> | null = null;
 }
