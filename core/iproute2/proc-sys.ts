@@ -33,7 +33,7 @@ const SHAPES = [/^net\/ipv4\/[a-z_]+$/, /^net\/ipv4\/route\/flush$/, /^net\/ipv4
  */
 export function procSysCmd(ctx: CommandContext, l: ProcSysLine): void {
   const label = `${l.kind === 'read' ? 'cat' : l.producer} ${l.shown}`;
-  if (!SHAPES.some((r) => r.test(l.path))) notModelled(label);
+  if (!SHAPES.some((r) => r.test(l.path))) notModelled(`${label} (a /proc/sys file or directory the model does not have)`);
   const file = resolveSysctlFile(ctx, l.path, label);
   // bash -c with stderr not a terminal names the line: `bash: line 1: `.
   const who = l.kind === 'read' ? 'cat' : l.tee !== null ? 'tee' : 'bash: line 1';
