@@ -123,15 +123,17 @@ function produce(words: readonly string[]): { bytes: string; producer: 'echo' | 
 /**
  * Reads one script line as one of the /proc/sys forms above.
  * @example parseProcSysLine('echo 1 > /proc/sys/net/ipv4/ip_forward') // { kind: 'write', path: 'net/ipv4/ip_forward', bytes: '1\n', … }
- * 1. null when the line does not name /proc/sys at all (another command: refused by the caller);
+ * 1. null when the line does not name /proc/sys at all (another command: refused by the
+ *    caller); a line naming it with another command is named as not modelled;
  * 2. split it into words and operators as bash does, refusing any other shell syntax;
  * 3. match `cat PATH`, `PRODUCER > PATH` or `PRODUCER | tee [-a] PATH [>/dev/null]`.
  */
 export function parseProcSysLine(line: string): ProcSysLine | ProcSysRefusal | null {
   if (!line.includes('/proc/sys')) return null;
-  const head = /^[a-z]+/.exec(line)?.[0];
-  if (head !== 'echo' && head !== 'printf' && head !== 'cat' && head !== 'tee') return null;
   const refuse = (why: string): ProcSysRefusal => ({ refused: `shell line with ${why}` });
+  // Another command or a compound one (for, sudo, sh -c …) about /proc/sys: named too.
+  const head = /^[^ \t]*/.exec(line)?.[0] ?? '';
+  if (head !== 'echo' && head !== 'printf' && head !== 'cat') return refuse(`the command ${JSON.stringify(head)}`);
   const toks = tokenize(line);
   if (typeof toks === 'string') return refuse(toks);
   const words: string[] = [];

@@ -22,5 +22,6 @@ test('other shell syntax is named, never guessed at', () => {
   for (const l of [`echo $V > ${F}`, `echo 1 1>${F}`, `echo -e 1 > ${F}`, `echo -n -n 1 > ${F}`, `echo 'a\\tb' > ${F}`, `printf '%s\\n' 1 > ${F}`, `echo 1 > ${F} 2>/dev/null`, `echo 1 | tee ${F} | cat`, `cat -A ${F}`, `echo 1 > /proc/sys/kernel/hostname`, `echo 1 > /proc/sys/net/ipv4/../ipv4/ip_forward`, `echo 1 >${F};`])
     assert.ok('refused' in (parseProcSysLine(l) ?? { refused: 'null' }) && parseProcSysLine(l) !== null, l);
   assert.equal(parseProcSysLine('echo 1 > /tmp/x'), null);
-  assert.equal(parseProcSysLine('touch /proc/sys/net/ipv4/ip_forward'), null);
+  assert.deepEqual(parseProcSysLine('touch /proc/sys/net/ipv4/ip_forward'), { refused: 'shell line with the command "touch"' });
+  assert.deepEqual(parseProcSysLine('for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'), { refused: 'shell line with the command "for"' });
 });
