@@ -174,16 +174,6 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
 }
 
 /**
- * The int a proc_dointvec() write stores (kernel/sysctl.c: proc_get_long() and
- * do_proc_dointvec_conv()), or null for EINVAL: an optional '-', then an unsigned number in
- * base 0 (`0x` hex, a leading 0 octal: `010` is 8, `08` is refused), nothing after it; the
- * magnitude at most INT_MAX, or INT_MAX + 1 when negative. No '+'.
- */
-export function procDointvecValue(raw: string): number | null {
-  return procDointvecWrite(raw);
-}
-
-/**
  * How procps-ng prints one setting under -n / -N: ReadSetting() prints the name alone under
  * -N; WriteSetting() echoes the value alone under -N as under -n (seen on procps-ng here).
  */
