@@ -26,11 +26,12 @@ export const RUN = defineCommand({
   name: 'kfib run',
   usage: 'kfib run [OPTIONS] SCRIPT.ip|-',
   about: `Runs SCRIPT (one ip or sysctl command per line; '#' comments and blank lines are
-skipped; no shell: lines are split on blanks; - reads standard input) through the model,
-starting from a fresh network namespace as shared/scenarios/run-kernel.sh leaves it (only
-lo, down; table main; the three default rules; every IPv4 devconf value 0), and prints
-the transcript the kernel would give: "$ command", then stdout, then stderr, then
-"[exit N]" when N is not 0.
+skipped; no shell: lines are split on blanks; - reads standard input; also the shell
+lines echo [-n] V > F, printf 'V\\n' > F, echo V | tee F and cat F of a /proc/sys/net
+file) through the model, starting from a fresh network namespace as
+shared/scenarios/run-kernel.sh leaves it (only lo, down; table main; the three default
+rules; every IPv4 devconf value 0), and prints the transcript the kernel would give:
+"$ command", then stdout, then stderr, then "[exit N]" when N is not 0.
 
 A fresh namespace has no devices but lo: declare the ones a script names first
 (ip link add eth0 type veth peer name eth0-p), or start from a host's state with
@@ -73,7 +74,7 @@ writes it), else iproute2's built-in names. A name none defines is an error.`,
 commands' own exit codes); 3 when a line is a valid command outside the model ("kfib: not
 modelled: ..." on stderr; the rest of the script still runs) or part of the --initial
 state could not be imported: "# run:" lines at the end of stdout name each gap; 2 when a
-line is not an ip or sysctl command, or the script or snapshot cannot be read; 1 with
+line is not an ip or sysctl command nor a /proc/sys/net line, or the script or snapshot cannot be read; 1 with
 --kernel on a difference; 74 when the log cannot be written.`,
 });
 

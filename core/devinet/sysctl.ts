@@ -16,7 +16,7 @@ const NETCONF_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['forwarding',
  * ipv4_doint_and_flush, not devinet_conf_proc) that the model has; compared with the kernel
  * in test/fixtures/kernel/devconf-flushing-keys.
  */
-const FLUSHING_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['disable_xfrm', 'disable_policy', 'promote_secondaries', 'route_localnet']);
+export const FLUSHING_KEYS: ReadonlySet<DevconfKey> = new Set<DevconfKey>(['disable_xfrm', 'disable_policy', 'promote_secondaries', 'route_localnet']);
 
 /**
  * route_localnet changes what inet_select_addr() answers without moving dev_addr_genid, so

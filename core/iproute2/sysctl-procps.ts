@@ -10,6 +10,8 @@ import { deviceByName } from '../snapshot/snapshot.js';
 import { isDevconfKey, DEVCONF_READONLY, type DevconfKey } from '../uapi/ip-devconf.js';
 import { devConfGet } from '../snapshot/devconf.js';
 import type { NetSysctlEvent, SysctlTarget } from '../events/sysctl.js';
+import { FLUSHING_KEYS } from '../devinet/sysctl.js';
+import { procDointvecWrite, procDouintvecWrite } from './proc-get-long.js';
 
 export interface SysctlOptions {
   /** -w: every item is KEY=VALUE. */
@@ -66,26 +68,55 @@ export function parseSysctlArgs(argv: readonly string[]): SysctlOptions {
   return { write, quiet, valuesOnly, namesOnly, ignoreUnknown, items };
 }
 
-type Resolved = { kind: 'ip_forward' } | { kind: 'route_flush' } | { kind: 'conf'; target: SysctlTarget; key: DevconfKey } | { kind: 'net'; key: NetSysctlEvent['key'] };
+/** A file under /proc/sys the model has. */
+export type SysctlFile = { kind: 'ip_forward' } | { kind: 'route_flush' } | { kind: 'conf'; target: SysctlTarget; key: DevconfKey } | { kind: 'net'; key: NetSysctlEvent['key'] };
 
 const NET_KEYS: ReadonlySet<string> = new Set(['nexthop_compat_mode', 'fib_multipath_use_neigh', 'fib_multipath_hash_policy', 'fib_multipath_hash_fields']);
 
 /**
- * A write to a namespace-wide key of the nexthop/multipath code: the proc handler parses
- * the number (base 0, as proc_get_long() does: procDointvecValue()), refuses a sign (the
- * unsigned handlers, proc_dou8vec_minmax() and proc_douintvec_minmax(), take no '-') and
- * checks its range; procps echoes the value as it was given.
+ * One write(2) of `bytes` to a modelled file, through its proc handler: true when it was
+ * taken, false for EINVAL (what the write returned). Shared by `sysctl -w` and the shell's
+ * `echo V > /proc/sys/…` (core/iproute2/proc-sys.ts). The caller refuses read-only files.
+ * 1. route/flush: ipv4_sysctl_rtcache_flush() takes any bytes (it flushes the route cache,
+ *    which holds nothing the model shows);
+ * 2. the nexthop/multipath keys: do_proc_douintvec_w() (no sign), the handler's range;
+ * 3. ip_forward and conf keys: proc_dointvec(); on EINVAL devinet_conf_proc() still marks
+ *    the key set on that block (set_bit() does not look at the handler's answer), so a
+ *    later write to conf/default no longer reaches the device; devinet_sysctl_forward()
+ *    and ipv4_doint_and_flush() mark nothing.
  */
-function netSysctlWrite(ctx: CommandContext, o: SysctlOptions, name: string, key: NetSysctlEvent['key'], raw: string): void {
-  const t = raw.trim();
-  const value = t.startsWith('-') ? null : procDointvecValue(t);
-  const step = value === null ? null : ctx.apply({ type: 'net-sysctl', key, value });
-  if (step === null || step.error !== null) {
-    ctx.warn(`sysctl: setting key "${name}": Invalid argument\n`);
-    ctx.out.exit = 1;
-    return;
+export function writeSysctlFile(ctx: CommandContext, target: SysctlFile, label: string, bytes: string): boolean {
+  if (target.kind === 'route_flush') return true;
+  if (target.kind === 'net') {
+    if (target.key === 'disable_ipv6') {
+      const v = procDointvecWrite(bytes);
+      if (v !== 0 && v !== 1) return notModelled(`${label}: a disable_ipv6 value other than 0 and 1`);
+      return ctx.apply({ type: 'net-sysctl', key: target.key, value: v }).error === null;
+    }
+    const value = procDouintvecWrite(bytes);
+    return value !== null && ctx.apply({ type: 'net-sysctl', key: target.key, value }).error === null;
   }
-  if (!o.quiet) ctx.print(line(o, name, raw, true));
+  const value = procDointvecWrite(bytes);
+  if (target.kind === 'ip_forward') {
+    if (value !== null) ctx.apply({ type: 'ip-forward', value });
+    return value !== null;
+  }
+  if (value !== null) {
+    ctx.apply({ type: 'sysctl', target: target.target, key: target.key, value });
+    return true;
+  }
+  if (target.key !== 'forwarding' && !FLUSHING_KEYS.has(target.key)) markSet(ctx, target.target, target.key, label);
+  return false;
+}
+
+/** devinet_conf_proc()'s set_bit() (and, for default, devinet_copy_dflt_conf()) with the value unchanged. */
+function markSet(ctx: CommandContext, t: SysctlTarget, key: DevconfKey, label: string): void {
+  const s = ctx.snapshot;
+  const conf = t.kind === 'all' ? s.confAll : t.kind === 'default' ? s.confDefault : s.devices.get(t.ifindex)?.conf;
+  if (conf === undefined) return;
+  const value = devConfGet(conf, key);
+  if (value === null) return notModelled(`an invalid write to ${label}, whose value is not known (it marks the key set)`);
+  ctx.apply({ type: 'sysctl', target: t, key, value });
 }
 
 /** procps-ng sysctl over the modelled keys. */
@@ -108,7 +139,7 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
       ctx.out.exit = Math.max(ctx.out.exit, 1);
       continue;
     }
-    const target = resolve(ctx, path, key);
+    const target = resolveSysctlFile(ctx, path, `sysctl ${key}`);
     if (target === null) {
       if (o.ignoreUnknown) continue;
       ctx.warn(`sysctl: cannot stat /proc/sys/${path}: No such file or directory\n`);
@@ -126,44 +157,20 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
     }
     if (isWrite) {
       const raw = item.slice(eq + 1);
-      if (target.kind === 'net') {
-        if (target.key === 'disable_ipv6' && raw.trim() !== '0' && raw.trim() !== '1') notModelled(`sysctl ${key}=${raw} (values other than 0 and 1)`);
-        netSysctlWrite(ctx, o, key, target.key, raw);
-        continue;
-      }
-      const value = procDointvecValue(raw);
-      if (value === null) {
+      if (target.kind === 'conf' && DEVCONF_READONLY.has(target.key)) notModelled(`sysctl write of read-only ${key}`);
+      if (!writeSysctlFile(ctx, target, `sysctl ${key}`, raw)) {
         ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
         ctx.out.exit = Math.max(ctx.out.exit, 1);
         continue;
       }
-      if (target.kind === 'ip_forward') ctx.apply({ type: 'ip-forward', value });
-      else {
-        if (DEVCONF_READONLY.has(target.key)) notModelled(`sysctl write of read-only ${key}`);
-        ctx.apply({ type: 'sysctl', target: target.target, key: target.key, value });
-      }
       // procps-ng echoes the value as it was given (`0x2`, `010`), not as the kernel read it.
       if (!o.quiet) ctx.print(line(o, key, raw, true));
     } else {
-      const v = read(ctx, target);
+      const v = readSysctlFile(ctx, target);
       if (v === null) notModelled(`sysctl read of ${key}: its value is not in the imported state`);
       ctx.print(line(o, key, String(v)));
     }
   }
-}
-
-/**
- * The int a proc_dointvec() write stores (kernel/sysctl.c: proc_get_long() and
- * do_proc_dointvec_conv()), or null for EINVAL: an optional '-', then an unsigned number in
- * base 0 (`0x` hex, a leading 0 octal: `010` is 8, `08` is refused), nothing after it; the
- * magnitude at most INT_MAX, or INT_MAX + 1 when negative. No '+'.
- */
-export function procDointvecValue(raw: string): number | null {
-  const m = /^(-?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(raw);
-  if (m === null) return null;
-  const mag = m[2] !== undefined ? parseInt(m[2], 16) : m[3] !== undefined ? parseInt(m[3], 8) : Number(m[4]);
-  if (m[1] === '-') return mag > 2147483648 ? null : mag === 0 ? 0 : -mag;
-  return mag > 2147483647 ? null : mag;
 }
 
 /**
@@ -192,7 +199,7 @@ function displayName(name: string): string {
 }
 
 /** The modelled file at a /proc/sys path (separated by '/'; a device name may hold dots). */
-function resolve(ctx: CommandContext, path: string, key: string): Resolved | null {
+export function resolveSysctlFile(ctx: CommandContext, path: string, label: string): SysctlFile | null {
   if (path === 'net/ipv4/ip_forward') return { kind: 'ip_forward' };
   if (path === 'net/ipv4/route/flush') return { kind: 'route_flush' };
   if (path === 'net/ipv6/conf/all/disable_ipv6') return { kind: 'net', key: 'disable_ipv6' };
@@ -203,14 +210,14 @@ function resolve(ctx: CommandContext, path: string, key: string): Resolved | nul
     // Below a device's directory there are only files: a deeper path does not exist (a
     // device with a dot written with dots, `net.ipv4.conf.eth0.100.rp_filter`).
     if (/^net\/ipv4\/conf\/[^/]+\/[^/]+\/./.test(path)) return null;
-    if (path.startsWith('net/')) notModelled(`sysctl ${key}`);
+    if (path.startsWith('net/')) notModelled(label);
     return null;
   }
   const devName = m[1] as string;
   const k = m[2] as string;
   // Keys the kernel has that the model does not (igmpv2/igmpv3_unsolicited_report_interval).
   if (!isDevconfKey(k)) {
-    if (UNMODELLED_KEYS.has(k)) notModelled(`sysctl net.ipv4.conf.*.${k}`);
+    if (UNMODELLED_KEYS.has(k)) notModelled(`${label} (net.ipv4.conf.*.${k} is not in the model)`);
     return null;
   }
   if (devName === 'all') return { kind: 'conf', target: { kind: 'all' }, key: k };
@@ -224,7 +231,7 @@ function resolve(ctx: CommandContext, path: string, key: string): Resolved | nul
 const UNMODELLED_KEYS: ReadonlySet<string> = new Set(['igmpv2_unsolicited_report_interval', 'igmpv3_unsolicited_report_interval']);
 
 /** The value a read prints; null when the model does not know it (an imported state). */
-function read(ctx: CommandContext, r: Exclude<Resolved, { kind: 'route_flush' }>): number | null {
+export function readSysctlFile(ctx: CommandContext, r: Exclude<SysctlFile, { kind: 'route_flush' }>): number | null {
   const s = ctx.snapshot;
   if (r.kind === 'ip_forward') return devConfGet(s.confAll, 'forwarding');
   if (r.kind === 'net') return s.ipv4Sysctl[r.key];

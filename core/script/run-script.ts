@@ -1,9 +1,9 @@
-// Running a script of `ip`/`sysctl` lines the way shared/scenarios/run-kernel.sh does,
+// Running a script of `ip`/`sysctl` lines (and /proc/sys/net echo/cat lines) the way shared/scenarios/run-kernel.sh does,
 // producing the same transcript format: "$ CMD", stdout, stderr, "[exit N]" when N != 0.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { initialSnapshot } from '../snapshot/snapshot.js';
-import { runCommand } from '../iproute2/ip-command.js';
+import { runScriptLine } from './script-line.js';
 import type { FibEvent } from '../events/fib-event.js';
 import type { Step } from '../reduce/reduce.js';
 import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
@@ -42,19 +42,18 @@ export function scriptCommands(text: string): { line: number; command: string }[
 /**
  * Runs a script from `start` (default: the scenario runner's fresh namespace), with the
  * host's name tables (rt_tables ...: `table isp1` parses and prints as on that host).
- * 1. split each command line on blanks (no shell);
- * 2. run it through the ip/sysctl front end against the current snapshot;
+ * 1. read each line as an ip/sysctl command or a /proc/sys/net shell form (runScriptLine);
+ * 2. run it against the current snapshot;
  * 3. record its transcript entry and the events it applied.
  */
 export function* runScript(text: string, start: FibSnapshot = initialSnapshot(), names: PrintNames = BUILTIN_NAMES): Generator<ScriptLine> {
   let snapshot = start;
   for (const { line, command } of scriptCommands(text)) {
-    const argv = command.split(/[ \t]+/);
-    if (argv[0] !== 'ip' && argv[0] !== 'sysctl') {
-      yield { line, command, stdout: '', stderr: '', exit: 0, problem: 'only ip and sysctl commands are allowed', steps: [], snapshot };
+    const r = runScriptLine(snapshot, command, names);
+    if ('refused' in r) {
+      yield { line, command, stdout: '', stderr: '', exit: 0, problem: r.gap ? `not modelled: ${r.refused}` : r.refused, steps: [], snapshot };
       continue;
     }
-    const r = runCommand(snapshot, argv, names);
     snapshot = r.snapshot;
     const problem = r.output.notModelled;
     yield {

@@ -17,7 +17,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
 import type { Change } from '../snapshot/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../snapshot/snapshot.js';
-import { runCommand } from '../iproute2/ip-command.js';
+import { runScriptLine } from '../script/script-line.js';
 import type { ScriptLine } from '../script/run-script.js';
 
 export type { Observable, OperatorFunction } from 'rxjs';
@@ -101,12 +101,11 @@ export function scriptLines(
   return lines$.pipe(
     fold(
       (acc: Acc, { line, command }: { readonly line: number; readonly command: string }): Acc => {
-        const argv = command.split(/[ \t]+/);
-        if (argv[0] !== 'ip' && argv[0] !== 'sysctl') {
-          const out: ScriptLine = { line, command, stdout: '', stderr: '', exit: 0, problem: 'only ip and sysctl commands are allowed', steps: [], snapshot: acc.snapshot };
+        const r = runScriptLine(acc.snapshot, command);
+        if ('refused' in r) {
+          const out: ScriptLine = { line, command, stdout: '', stderr: '', exit: 0, problem: r.gap ? `not modelled: ${r.refused}` : r.refused, steps: [], snapshot: acc.snapshot };
           return { snapshot: acc.snapshot, out };
         }
-        const r = runCommand(acc.snapshot, argv);
         const nm = r.output.notModelled;
         const out: ScriptLine = {
           line,

@@ -8,11 +8,16 @@
 //     netconf/nexthop/tuntap (tap), no word naming another namespace (netns, link-netns, exec); sysctl
 //     with only -w/-q/-n and keys under net.ipv4 (per network namespace in the kernel:
 //     net/ipv4/devinet.c devinet_sysctl_register, net/ipv4/sysctl_net_ipv4.c
-//     ipv4_net_table), never a path with `.` or `..` components.
+//     ipv4_net_table), never a path with `.` or `..` components; a shell line that writes
+//     or reads one /proc/sys file (echo/printf > F, … | tee F, cat F) in the forms of
+//     core/iproute2/proc-sys-line.ts. Both only for the files of the model that exist once
+//     per network namespace (netnsFileRefusal()): never a host-wide one such as tcp_mem.
 // The second check holds even where the model's answer is wrong: `sysctl -w
 // kernel.hostname=x` is "cannot stat" in the model, but it never reaches the kernel.
 
-import { matchesColor, runCommand } from '../../core/iproute2/ip-command.js';
+import { matchesColor } from '../../core/iproute2/ip-command.js';
+import { parseProcSysLine } from '../../core/iproute2/proc-sys-line.js';
+import { runScriptLine } from '../../core/script/script-line.js';
 import { matches } from '../../core/iproute2/command-context.js';
 import { scriptCommands } from '../../core/script/run-script.js';
 import { initialSnapshot } from '../../core/snapshot/snapshot.js';
@@ -40,10 +45,12 @@ const IP_TABLE = ['address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor
 const PRINT_ONLY_IP_OPTIONS: ReadonlySet<string> = new Set(['s', 'stats', 'statistics', 't', 'timestamp', 'ts', 'tshort', '0', 'human', 'human-readable', 'iec', 'N', 'Numeric']);
 
 /** Why this argv must not reach the kernel, or null when it may. */
-export function kernelRefusal(argv: readonly string[]): string | null {
+export function kernelRefusal(command: string): string | null {
+  const argv = command.split(/[ \t]+/);
   if (argv[0] === 'ip') return ipRefusal(argv.slice(1));
   if (argv[0] === 'sysctl') return sysctlRefusal(argv.slice(1));
-  return 'only ip and sysctl commands run in the kernel';
+  if (command.includes('/proc/sys')) return procSysRefusal(command);
+  return 'only ip and sysctl commands, and echo/printf/tee/cat of a /proc/sys/net file, run in the kernel';
 }
 
 function ipRefusal(args: readonly string[]): string | null {
@@ -80,6 +87,36 @@ function ipRefusal(args: readonly string[]): string | null {
 // A key of the model's: net.ipv4.ip_forward or net.ipv4.conf.DEV.KEY, in dotted or slashed form.
 const SEGMENT = /^[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]*$/;
 
+// The namespace-wide net.ipv4 keys of the model (ipv4_net_table: one copy per namespace).
+const NETNS_IPV4_KEYS: ReadonlySet<string> = new Set(['ip_forward', 'nexthop_compat_mode', 'fib_multipath_use_neigh', 'fib_multipath_hash_policy', 'fib_multipath_hash_fields']);
+
+/**
+ * Why the /proc/sys file at `parts` (below /proc/sys) must not be touched, or null: only
+ * files that exist once per network namespace, and only those of the model. Many net.*
+ * files are the host's whatever namespace reads them: ipv4_table (tcp_mem, udp_mem,
+ * inet_peer_*, fib_sync_mem, tcp_max_orphans …) and ipv4_route_table (route/gc_thresh,
+ * max_size …) are registered on init_net alone; neigh/default's gc_thresh1-3 and
+ * gc_interval point at the global ARP table (neigh_sysctl_register()); net.core's
+ * rmem_max, wmem_max … are global. What is let through:
+ *   net/ipv4/{ip_forward, nexthop_compat_mode, fib_multipath_*} (ipv4_net_table),
+ *   net/ipv4/route/flush (ipv4_route_netns_table),
+ *   net/ipv4/conf/DEV/KEY (devinet_sysctl_register(): per device, all, default),
+ *   net/ipv6/conf/all/disable_ipv6 (addrconf_sysctl_register(), per namespace).
+ */
+export function netnsFileRefusal(parts: readonly string[], shown: string): string | null {
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || !SEGMENT.test(p))) return `${shown} (not a plain key)`;
+  const [a, b, c, d, e] = parts;
+  const ok =
+    a === 'net' &&
+    ((b === 'ipv4' && parts.length === 3 && NETNS_IPV4_KEYS.has(c as string)) ||
+      (b === 'ipv4' && parts.length === 4 && c === 'route' && d === 'flush') ||
+      (b === 'ipv4' && parts.length === 5 && c === 'conf') ||
+      (b === 'ipv6' && parts.length === 5 && c === 'conf' && d === 'all' && e === 'disable_ipv6'));
+  return ok
+    ? null
+    : `${shown} (only net.ipv4.ip_forward, net.ipv4.conf.*, net.ipv4.route.flush, the nexthop/multipath keys and net.ipv6.conf.all.disable_ipv6, which belong to the network namespace, run in the kernel)`;
+}
+
 function sysctlRefusal(args: readonly string[]): string | null {
   let items = 0;
   for (const w of args) {
@@ -95,14 +132,36 @@ function sysctlRefusal(args: readonly string[]): string | null {
     // dots separate and a '/' stands for a dot inside a part (a device named eth0.100).
     const first = key.search(/[./]/);
     const path = first >= 0 && key[first] === '/' ? key : key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
-    const parts = path.split('/');
-    if (parts.some((p) => p === '' || p === '.' || p === '..' || !SEGMENT.test(p))) return `sysctl key ${key} (not a plain key)`;
-    // net.ipv6.conf.all.disable_ipv6 belongs to the namespace too (the runner sets it to 1
-    // itself); it is the one net.ipv6 key the model knows (IPv6 gateways of IPv4 routes).
-    const v6all = parts.length === 5 && parts.join('.') === 'net.ipv6.conf.all.disable_ipv6';
-    if ((parts[0] !== 'net' || parts[1] !== 'ipv4') && !v6all) return `sysctl key ${key} (only net.ipv4 keys and net.ipv6.conf.all.disable_ipv6, which belong to the network namespace, run in the kernel)`;
+    const refusal = netnsFileRefusal(path.split('/'), `sysctl key ${key}`);
+    if (refusal !== null) return refusal;
   }
   return items === 0 ? 'sysctl without a key' : null;
+}
+
+// What a /proc/sys line may hold at all: no expansion, substitution, glob, list, subshell,
+// here-document or comment character ($ ` ; & < ( ) { } * ? [ ] ~ ! #).
+const PROC_LINE_CHARS = /^[A-Za-z0-9 \t_.\/:@%+,=\-'"\\|>]+$/;
+
+/**
+ * Why a /proc/sys shell line must not reach the kernel, or null. Checked apart from the
+ * model's reading of it (parseProcSysLine() says which file and which form):
+ * 1. only the characters above;
+ * 2. one of the forms of core/iproute2/proc-sys-line.ts;
+ * 3. every word holding a '/' is that one file under /proc/sys/ or /dev/null (tee's
+ *    output), and `/proc/sys/` occurs once;
+ * 4. the file passes netnsFileRefusal().
+ */
+export function procSysRefusal(command: string): string | null {
+  if (!PROC_LINE_CHARS.test(command)) return 'a shell line with characters other than letters, digits, blanks, quotes and _./:@%+,=-|>';
+  const p = parseProcSysLine(command);
+  if (p === null || 'refused' in p) return `a shell line other than echo/printf/tee/cat of one /proc/sys file`;
+  const full = `/proc/sys/${p.path}`;
+  const slashWords = command
+    .replace(/['"]/g, '')
+    .split(/[ \t|>]+/)
+    .filter((w) => w.includes('/'));
+  if (command.split('/proc/sys/').length !== 2 || slashWords.some((w) => w !== full && w !== '/dev/null')) return 'a shell line naming another file';
+  return netnsFileRefusal(p.path.split('/'), full);
 }
 
 /**
@@ -119,14 +178,13 @@ export function kernelScript(text: string): KernelScript {
     const next: typeof kept = [];
     let snapshot = initialSnapshot();
     for (const c of kept) {
-      const argv = c.command.split(/[ \t]+/);
-      const refusal = kernelRefusal(argv);
+      const refusal = kernelRefusal(c.command);
       let problem: string | undefined;
-      if (argv[0] === 'ip' || argv[0] === 'sysctl') {
-        const r = runCommand(snapshot, argv);
-        if (r.output.notModelled !== undefined) problem = `not modelled: ${r.output.notModelled}`;
-        else if (refusal === null) snapshot = r.snapshot;
-      }
+      const r = runScriptLine(snapshot, c.command);
+      if ('refused' in r) {
+        if (r.gap) problem = `not modelled: ${r.refused}`;
+      } else if (r.output.notModelled !== undefined) problem = `not modelled: ${r.output.notModelled}`;
+      else if (refusal === null) snapshot = r.snapshot;
       if (problem !== undefined || refusal !== null) withheld.push({ ...c, why: problem ?? (refusal as string) });
       else next.push(c);
     }

@@ -50,6 +50,16 @@ sysctl -w net.ipv4.conf.hostveth0.forwarding=1
 sysctl -w net.ipv4.ip_forward=1
 sysctl -p $F/sysctl.conf
 sysctl --system
+echo pwned > /proc/sys/kernel/domainname
+echo pwned > /proc/sys/net/../kernel/hostname
+echo pwned > /proc/sys/net/ipv4/conf/../../../kernel/hostname
+echo 1 > /proc/self/root/proc/sys/net/ipv4/conf/all/forwarding
+echo 1 > /proc/1/root/proc/sys/net/ipv4/ip_forward
+echo 1 > /proc/sys/net/ipv4/conf/hostveth0/forwarding
+echo 1 | tee /proc/sys/net/ipv4/ip_forward $F/pwned-tee
+echo 1 | tee /proc/sys/net/ipv4/ip_forward > $F/pwned-tee
+echo pwned > $F/pwned-echo
+echo 1 > /proc/sys/net/ipv4/ip_forward; touch $F/pwned-list
 ip route add 10.97.0.0/16 dev lo
 ip addr add 10.96.0.1/24 dev lo
 `;
@@ -132,10 +142,11 @@ test('escape attempts through kfib run --kernel and verify --kernel --path leave
   assert.match(s.before, /kfib-sandbox/);
   assert.equal(s.after, s.before, `the sandbox changed:\n${s.out}`);
   // Every attempt was withheld from the kernel and named (by run, then by verify), except
-  // the six lines that stay in the runner's namespace: pw4/pw5, three net.ipv4 sysctls, lo.
+  // the seven lines that stay in the runner's namespace: pw4/pw5, three net.ipv4 sysctls,
+  // the write to conf/hostveth0/forwarding (no such device there), lo.
   const withheld = (s.out.match(/not run in the kernel/g) ?? []).length;
   const attempts = ESCAPES.trim().split('\n').length;
-  assert.equal(withheld, 2 * (attempts - 6), s.out);
+  assert.equal(withheld, 2 * (attempts - 7), s.out);
   assert.match(s.out, /\[run exit 2\]/);
   assert.match(s.out, /\[verify exit 2\]/);
   if (userns) {

@@ -47,8 +47,15 @@ test('iproute2 errors stay in the transcript with their exit status', () => {
 test('a line that is not ip or sysctl is named on stderr, the rest still runs, exit 2', () => {
   const r = kfib(['run', file('garbage.ip', 'echo hi\nip rule show pref 0\n')]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /garbage\.ip:1: only ip and sysctl commands are allowed: echo hi/);
+  assert.match(r.err, /garbage\.ip:1: only ip and sysctl commands, and echo\/printf\/tee\/cat of a \/proc\/sys\/net file, are allowed: echo hi/);
   assert.match(r.out, /\$ ip rule show pref 0\n0:\tfrom all lookup local\n/);
+});
+
+test('a /proc/sys/net line runs as the shell would run it; one in another form is a named gap, exit 3', () => {
+  const r = kfib(['run', '-'], 'echo 1 > /proc/sys/net/ipv4/ip_forward\ncat /proc/sys/net/ipv4/conf/all/forwarding\necho $V > /proc/sys/net/ipv4/ip_forward\n');
+  assert.equal(r.code, 3);
+  assert.match(r.out, /^\$ echo 1 > \/proc\/sys\/net\/ipv4\/ip_forward\n\$ cat \/proc\/sys\/net\/ipv4\/conf\/all\/forwarding\n1\n\$ echo \$V/);
+  assert.match(r.err, /<stdin>:3: not modelled: shell line with the shell character "\$": echo \$V/);
 });
 
 test('a valid command outside the model says "not modelled", is named on stdout as a gap, and exits 3 (as kfib replay)', () => {
