@@ -71,5 +71,11 @@ export function envChange(a: FibSnapshot, b: FibSnapshot): string | null {
   if (a.confAll !== b.confAll || a.confDefault !== b.confDefault) return 'devconf changed';
   if (a.rules !== b.rules || a.customRules !== b.customRules) return 'rules changed';
   if (a.nexthops !== b.nexthops) return 'nexthop objects changed';
+  // An answer's source address (nh_saddr, core/route/nh-saddr.ts) reads the marks a route
+  // request leaves on a new fib_info (noteNhSaddr()): a route event that adds one changes
+  // the answer of every route sharing that fib_info, which an incremental compile keyed by
+  // the changed prefixes would keep stale (a route_localnet gap routeGet() does not name).
+  if (a.saddrMarks !== b.saddrMarks) return 'nh_saddr marks changed';
+  if (a.ipv4Sysctl !== b.ipv4Sysctl) return 'net.ipv4 sysctls changed';
   return null;
 }

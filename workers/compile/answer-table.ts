@@ -71,9 +71,9 @@ export interface Cover {
 }
 
 /**
- * Interns the answers of one snapshot's aliases. Valid as long as devices, devconf and
- * nexthop objects are those of `s` (routes may change: an answer depends on an alias, not
- * on its table).
+ * Interns the answers of one snapshot's aliases. Valid as long as devices, devconf,
+ * nexthop objects, nh_saddr marks and net.ipv4 sysctls are those of `s` (envChange() in
+ * _fib-lpm-lineage.ts; routes may change: an answer depends on an alias, not on its table).
  *
  * @example
  *   const at = new AnswerTable(s);
