@@ -57,6 +57,31 @@ export class CommandContext {
   }
 }
 
+/** What one command line did: its output, the snapshot after it, the events it applied. */
+export interface CommandResult {
+  readonly output: CommandOutput;
+  readonly snapshot: FibSnapshot;
+  readonly steps: readonly { readonly event: FibEvent; readonly step: Step }[];
+}
+
+/**
+ * Runs one command line's body in a fresh context on `snapshot`: a CommandExit it throws
+ * becomes the line's stderr, exit status and not-modelled note (what ip and sysctl print
+ * and return); anything else is a bug and propagates.
+ */
+export function runInContext(snapshot: FibSnapshot, names: PrintNames, body: (ctx: CommandContext) => void): CommandResult {
+  const ctx = new CommandContext(snapshot, names);
+  try {
+    body(ctx);
+  } catch (e) {
+    if (!(e instanceof CommandExit)) throw e;
+    ctx.out.stderr += e.stderrText;
+    ctx.out.exit = e.code;
+    if (e.notModelled !== undefined) ctx.out.notModelled = e.notModelled;
+  }
+  return { output: ctx.out, snapshot: ctx.snapshot, steps: ctx.steps };
+}
+
 /** The text iproute2 prints for a kernel refusal (rtnl_talk with extack), exit status 2. */
 export function kernelErrorText(err: KernelError): string {
   // nl_dump_ext_ack(): the message, and a full stop unless it ends with one.

@@ -3,7 +3,7 @@
 // pieces and every event applied with its effects.
 
 import { BUILTIN_NAMES, numericNames, type PrintNames } from '../uapi/rt-names.js';
-import { CommandContext, CommandExit, invarg, matches, type CommandOutput } from './command-context.js';
+import { CommandContext, CommandExit, invarg, matches, runInContext, type CommandResult } from './command-context.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { ipRoute } from './ip-route.js';
@@ -14,14 +14,8 @@ import { ipNetconf } from './ip-netconf-nexthop.js';
 import { ipNexthop } from './ip-nexthop.js';
 import { ipTuntap } from './ip-tuntap.js';
 import { sysctlCmd } from './sysctl-procps.js';
-import type { FibEvent } from '../events/fib-event.js';
-import type { Step } from '../reduce/reduce.js';
 
-export interface CommandResult {
-  readonly output: CommandOutput;
-  readonly snapshot: FibSnapshot;
-  readonly steps: readonly { readonly event: FibEvent; readonly step: Step }[];
-}
+export type { CommandResult } from './command-context.js';
 
 /** ip.c's object table, in its order (the first whose name the word abbreviates wins). */
 const OBJECTS = [
@@ -78,17 +72,7 @@ export function matchesColor(opt: string): ColorOpt | undefined {
 }
 
 export function runCommand(snapshot: FibSnapshot, argv: readonly string[], names: PrintNames = BUILTIN_NAMES): CommandResult {
-  const ctx = new CommandContext(snapshot, names);
-  try {
-    if (argv[0] === 'sysctl') sysctlCmd(ctx, argv.slice(1));
-    else runIp(ctx, argv.slice(1));
-  } catch (e) {
-    if (!(e instanceof CommandExit)) throw e;
-    ctx.out.stderr += e.stderrText;
-    ctx.out.exit = e.code;
-    if (e.notModelled !== undefined) ctx.out.notModelled = e.notModelled;
-  }
-  return { output: ctx.out, snapshot: ctx.snapshot, steps: ctx.steps };
+  return runInContext(snapshot, names, (ctx) => (argv[0] === 'sysctl' ? sysctlCmd(ctx, argv.slice(1)) : runIp(ctx, argv.slice(1))));
 }
 
 /** read_family() of lib/utils.c. */

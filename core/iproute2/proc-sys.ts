@@ -12,11 +12,10 @@
 // of nothing) opens the file and writes nothing. The value goes through the proc handler
 // exactly as `sysctl -w` does (writeSysctlFile()).
 
-import { CommandContext, CommandExit, notModelled } from './command-context.js';
+import { CommandContext, notModelled, runInContext, type CommandResult } from './command-context.js';
 import { readSysctlFile, resolveSysctlFile, writeSysctlFile } from './sysctl-procps.js';
 import { DEVCONF_READONLY } from '../uapi/ip-devconf.js';
 import type { ProcSysLine } from './proc-sys-line.js';
-import type { CommandResult } from './ip-command.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import { BUILTIN_NAMES, type PrintNames } from '../uapi/rt-names.js';
 
@@ -60,14 +59,5 @@ export function procSysCmd(ctx: CommandContext, l: ProcSysLine): void {
 
 /** One /proc/sys line against `snapshot`, as runCommand() runs an ip or sysctl line. */
 export function runProcSysLine(snapshot: FibSnapshot, l: ProcSysLine, names: PrintNames = BUILTIN_NAMES): CommandResult {
-  const ctx = new CommandContext(snapshot, names);
-  try {
-    procSysCmd(ctx, l);
-  } catch (e) {
-    if (!(e instanceof CommandExit)) throw e;
-    ctx.out.stderr += e.stderrText;
-    ctx.out.exit = e.code;
-    if (e.notModelled !== undefined) ctx.out.notModelled = e.notModelled;
-  }
-  return { output: ctx.out, snapshot: ctx.snapshot, steps: ctx.steps };
+  return runInContext(snapshot, names, (ctx) => procSysCmd(ctx, l));
 }
