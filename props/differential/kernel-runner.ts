@@ -160,6 +160,9 @@ clean() {
 for d in /tmp /var/tmp /dev/shm /run/lock; do [ -d $d ] && mount -t tmpfs -o mode=1777,size=64m kfib $d 2>/dev/null; done
 tmp=$(mktemp -d)
 procline='^[-A-Za-z0-9 '$'\t''_./:@%+,=|>"'"'"'\]+$'
+# The only shapes a /proc line may have (kernel-guard.ts takes no other): echo/printf
+# redirected to the file, piped to tee (nothing else after a pipe), or cat of the file.
+procform='^(echo|printf) [^|>]*(>>?|[|] *tee( +-a)?) */proc/sys/[^ |>]+( *> */dev/null)? *$|^cat +/proc/sys/[^ |>]+ *$'
 procfile='^net/(ipv4/(ip_forward|nexthop_compat_mode|fib_multipath_(use_neigh|hash_policy|hash_fields)|route/flush|conf/[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]*/[a-z0-9_]+)|ipv6/conf/all/disable_ipv6)$'
 while IFS= read -r line || [ -n "$line" ]; do
   cmd=${"$"}{line#"${"$"}{line%%[![:space:]]*}"}; cmd=${"$"}{cmd%"${"$"}{cmd##*[![:space:]]}"}
@@ -174,7 +177,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     # Checked again here: no expansion, glob, list or subshell character, no "..", one
     # /proc/sys file among the per-namespace ones of the model, no other file than /dev/null.
     *) f=${"$"}{cmd#*/proc/sys/}; f=${"$"}{f%%[\ \"\']*}; rest=${"$"}{cmd/"/proc/sys/$f"/}; rest=${"$"}{rest//\/dev\/null/}
-       if [[ $cmd =~ $procline && $cmd != *..* && $cmd == *"/proc/sys/"* && $rest != */* && $f =~ $procfile ]]; then
+       if [[ $cmd =~ $procline && $cmd =~ $procform && $cmd != *..* && $cmd == *"/proc/sys/"* && $rest != */* && $f =~ $procfile ]]; then
          BASH_ENV= ENV= bash -c "$cmd" >"$tmp/out" 2>"$tmp/err" </dev/null
        else echo "kfib runner: refusing the shell line" >"$tmp/err"; : >"$tmp/out"; false; fi ;;
   esac

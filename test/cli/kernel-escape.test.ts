@@ -60,6 +60,9 @@ echo 1 | tee /proc/sys/net/ipv4/ip_forward $F/pwned-tee
 echo 1 | tee /proc/sys/net/ipv4/ip_forward > $F/pwned-tee
 echo pwned > $F/pwned-echo
 echo 1 > /proc/sys/net/ipv4/ip_forward; touch $F/pwned-list
+echo mkdir pwned-pipe | sh > /proc/sys/net/ipv4/ip_forward
+cat /proc/sys/net/ipv4/ip_forward | sh
+echo mkdir pwned-tee | tee /proc/sys/net/ipv4/ip_forward | sh
 ip route add 10.97.0.0/16 dev lo
 ip addr add 10.96.0.1/24 dev lo
 `;
@@ -105,6 +108,7 @@ state() {
   ls -A /run /run/netns 2>&1; ip netns list-id 2>&1
   hostname; cat /proc/sys/kernel/domainname; sysctl net.ipv4.conf.all.forwarding net.ipv4.ip_forward net.ipv4.conf.hostveth0.forwarding
   find /run /tmp /var/tmp /dev/shm -path /run/capture -prune -o -printf '%p %u %m %s\n' 2>/dev/null | sort
+  ls -d /pwned-* 2>/dev/null
   ps -e -o pid=,comm= | grep -v -e ' ps$' -e ' bash$' -e ' sed$' -e ' grep$' -e ' head$'
 }
 sleep 0.05
