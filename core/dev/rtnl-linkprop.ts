@@ -47,7 +47,9 @@ export function rtnlLinkprop(txn: Txn, e: LinkPropEvent): KernelError | null {
  * rtnl_alt_ifname() for RTM_NEWLINKPROP, then netdev_name_node_alt_create(): the list with
  * one more name must stay under U16_MAX (each name counted at its full ALTIFNAMSIZ: 496 at
  * most, as seen on Linux 6.18), and the name must not be any device's name or alternative
- * name (EEXIST). An empty name never reaches here (iproute2's check_altifname()).
+ * name (EEXIST). An empty name is refused: iproute2 never sends one (check_altifname())
+ * and the event log refuses one (parse-event.ts), so only a library caller can; what the
+ * kernel does with an empty IFLA_ALT_IFNAME was not captured.
  */
 function altCreate(txn: Txn, ifindex: number, name: string): KernelError | null {
   const d = txn.dev(ifindex);

@@ -49,24 +49,31 @@ export function scriptCommands(text: string): { line: number; command: string }[
 export function* runScript(text: string, start: FibSnapshot = initialSnapshot(), names: PrintNames = BUILTIN_NAMES): Generator<ScriptLine> {
   let snapshot = start;
   for (const { line, command } of scriptCommands(text)) {
-    const r = runScriptLine(snapshot, command, names);
-    if ('refused' in r) {
-      yield { line, command, stdout: '', stderr: '', exit: 0, problem: r.gap ? `not modelled: ${r.refused}` : r.refused, steps: [], snapshot };
-      continue;
-    }
-    snapshot = r.snapshot;
-    const problem = r.output.notModelled;
-    yield {
-      line,
-      command,
-      stdout: norm(r.output.stdout),
-      stderr: norm(r.output.stderr),
-      exit: r.output.exit,
-      ...(problem === undefined ? {} : { problem: `not modelled: ${problem}` }),
-      steps: r.steps,
-      snapshot,
-    };
+    const l = scriptLineStep(snapshot, line, command, names);
+    snapshot = l.snapshot;
+    yield l;
   }
+}
+
+/**
+ * One line of a script run against `snapshot` (runScriptLine()), as its transcript entry:
+ * a refused line changes nothing and carries why; a gap is `not modelled: …`. The one
+ * step of runScript() and of the RxJS fold (core/stream/rx.ts scriptLines()).
+ */
+export function scriptLineStep(snapshot: FibSnapshot, line: number, command: string, names: PrintNames = BUILTIN_NAMES): ScriptLine {
+  const r = runScriptLine(snapshot, command, names);
+  if ('refused' in r) return { line, command, stdout: '', stderr: '', exit: 0, problem: r.gap ? `not modelled: ${r.refused}` : r.refused, steps: [], snapshot };
+  const problem = r.output.notModelled;
+  return {
+    line,
+    command,
+    stdout: norm(r.output.stdout),
+    stderr: norm(r.output.stderr),
+    exit: r.output.exit,
+    ...(problem === undefined ? {} : { problem: `not modelled: ${problem}` }),
+    steps: r.steps,
+    snapshot: r.snapshot,
+  };
 }
 
 /** The transcript text of one line. */

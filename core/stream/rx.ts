@@ -17,8 +17,7 @@ import type { FibEvent } from '../events/fib-event.js';
 import { reduceFib, type Step } from '../reduce/reduce.js';
 import type { Change } from '../snapshot/effects.js';
 import { initialSnapshot, type FibSnapshot } from '../snapshot/snapshot.js';
-import { runScriptLine } from '../script/script-line.js';
-import type { ScriptLine } from '../script/run-script.js';
+import { scriptLineStep, type ScriptLine } from '../script/run-script.js';
 
 export type { Observable, OperatorFunction } from 'rxjs';
 
@@ -93,7 +92,6 @@ export function scriptLines(
   lines$: Observable<{ readonly line: number; readonly command: string }>,
   start: FibSnapshot = initialSnapshot(),
 ): Observable<ScriptLine> {
-  const norm = (s: string): string => (s.length === 0 || s.endsWith('\n') ? s : `${s}\n`);
   interface Acc {
     readonly snapshot: FibSnapshot;
     readonly out: ScriptLine | null;
@@ -101,23 +99,8 @@ export function scriptLines(
   return lines$.pipe(
     fold(
       (acc: Acc, { line, command }: { readonly line: number; readonly command: string }): Acc => {
-        const r = runScriptLine(acc.snapshot, command);
-        if ('refused' in r) {
-          const out: ScriptLine = { line, command, stdout: '', stderr: '', exit: 0, problem: r.gap ? `not modelled: ${r.refused}` : r.refused, steps: [], snapshot: acc.snapshot };
-          return { snapshot: acc.snapshot, out };
-        }
-        const nm = r.output.notModelled;
-        const out: ScriptLine = {
-          line,
-          command,
-          stdout: norm(r.output.stdout),
-          stderr: norm(r.output.stderr),
-          exit: r.output.exit,
-          ...(nm === undefined ? {} : { problem: `not modelled: ${nm}` }),
-          steps: r.steps,
-          snapshot: r.snapshot,
-        };
-        return { snapshot: r.snapshot, out };
+        const out = scriptLineStep(acc.snapshot, line, command);
+        return { snapshot: out.snapshot, out };
       },
       { snapshot: start, out: null } as Acc,
     ),
