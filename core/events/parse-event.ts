@@ -168,7 +168,7 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
   'addr-del': obj({ ifindex: uint(), local: optional(ip4), address: optional(ip4), prefixlen: plen, label: optional(str), promote: optional(bool) }),
   'route-new': obj({ op: oneOf('add', 'replace', 'change', 'prepend', 'append'), cfg: obj({ ...routeCommon, type: oneOf(...ROUTE_TYPES) }) }),
   'route-del': obj({ cfg: obj({ ...routeCommon, type: nullable(oneOf(...ROUTE_TYPES)) }) }),
-  'rule-add': obj({ rule: obj({ ...ruleFields, priority: nullable(uint()) }) }),
+  'rule-add': obj({ rule: obj({ ...ruleFields, priority: nullable(uint()) }), exclusive: optional(bool) }),
   'rule-del': obj({ match: partial(ruleFields) }),
   'nexthop-add': (v, p) => {
     const attrs = optional(obj({ family: u8, oif: bool, gateway: bool, blackhole: bool, fdb: optional(bool), onlinkFlag: optional(bool) }));

@@ -82,6 +82,13 @@ export interface FibRule {
 export interface RuleAddEvent {
   readonly type: 'rule-add';
   readonly rule: Omit<FibRule, 'priority'> & { readonly priority: number | null };
+  /**
+   * false: the request had no NLM_F_EXCL, and fib_newrule() then accepts a rule identical
+   * to one in the list (a duplicate). Absent or true: NLM_F_EXCL, as iproute2's `ip rule
+   * add` asks it, and an identical rule is EEXIST. A notification (RTM_NEWRULE from a
+   * capture) is an add the kernel accepted: false.
+   */
+  readonly exclusive?: boolean;
 }
 
 /** Which fields a delete request carries; the first rule matching all of them goes. */

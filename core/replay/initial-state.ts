@@ -189,8 +189,13 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     b.apply({ type: 'net-sysctl', key: 'disable_ipv6', value: 0 });
   }
   pass();
+  // The dump is a list, not a set: a rule added twice without NLM_F_EXCL is dumped twice, and
+  // each of its copies is made (a non-exclusive add), one per dumped line the model lacks.
+  const have = [...b.s.rules];
   for (const w of wanted) {
-    if (!b.s.rules.some((r) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-add', rule: w });
+    const i = have.findIndex((r) => sameRuleIgnoringProto(w, r));
+    if (i >= 0) have.splice(i, 1);
+    else b.apply({ type: 'rule-add', rule: w, exclusive: false });
   }
   pass();
   // A single nexthop whose gateway no longer resolves (its address was deleted: the kernel
@@ -218,8 +223,12 @@ export function initialState(ipSnapIn: IpSnapshot | null, dump: readonly LinkRec
     builtOne = true;
   }
   if (builtOne) pass();
+  // Rules the dump lacks (a default rule deleted), counted as the dump's copies are.
+  const left = [...wanted];
   for (const r of [...b.s.rules]) {
-    if (!wanted.some((w) => sameRuleIgnoringProto(w, r))) b.apply({ type: 'rule-del', match: r });
+    const i = left.findIndex((w) => sameRuleIgnoringProto(w, r));
+    if (i >= 0) left.splice(i, 1);
+    else b.apply({ type: 'rule-del', match: r });
   }
   // 8. link state as dumped: admin down first, then carrier.
   for (const l of jsonLinks) {

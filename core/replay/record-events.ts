@@ -108,11 +108,16 @@ export function ruleOf(r: RuleRecord): FibRule | Unconvertible {
   };
 }
 
-/** RTM_NEWRULE / RTM_DELRULE to rule-add / rule-del (the delete names the rule's selectors and action). */
+/**
+ * RTM_NEWRULE / RTM_DELRULE to rule-add / rule-del (the delete names the rule's selectors and
+ * action). A notification of a new rule is an add the kernel accepted: it carries no request
+ * flags (notify_rule_change() sends 0), and a rule identical to one in the list was a request
+ * without NLM_F_EXCL that fib_newrule() took as a duplicate, so the add is not exclusive.
+ */
 export function ruleEvent(r: RuleRecord): FibEvent | Unconvertible {
   const rule = ruleOf(r);
   if (isProblem(rule)) return rule;
-  if (r.op === 'new') return { type: 'rule-add', rule };
+  if (r.op === 'new') return { type: 'rule-add', rule, exclusive: false };
   return {
     type: 'rule-del',
     match: {

@@ -27,8 +27,9 @@ export function ruleFamily(r: RuleRecord, snap: FibSnapshot, ipv6Rules: Map<stri
   if (isProblem(add) || isProblem(ev) || add.type !== 'rule-add') return 'ambiguous';
   const key = formatRule(snap, { ...add.rule, priority: add.rule.priority ?? r.priority ?? 0 });
   const v6 = (ipv6Rules.get(key) ?? 0) > 0;
-  // What the model's IPv4 rules say of the request: EEXIST for an add, ENOENT for a delete.
-  const err = reduceFib(snap, ev).error;
+  // What the model's IPv4 rules say of the request: EEXIST for an exclusive add (an
+  // identical IPv4 rule exists), ENOENT for a delete.
+  const err = reduceFib(snap, ev.type === 'rule-add' ? { ...ev, exclusive: true } : ev).error;
   if (r.op === 'new') {
     if (err?.errno === 'EEXIST') {
       ipv6Rules.set(key, (ipv6Rules.get(key) ?? 0) + 1);

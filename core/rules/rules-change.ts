@@ -19,7 +19,7 @@ function defaultPref(rules: RulesList): number {
  * fib_newrule():
  * 1. priority: given, or fib_default_rule_pref();
  * 2. goto to a priority not above its own: EINVAL "Backward goto not supported";
- * 3. an identical rule: EEXIST;
+ * 3. an identical rule: EEXIST, when the request has NLM_F_EXCL (else the duplicate is added);
  * 4. fib4_rule_configure: tos with ECN bits: EINVAL; `lookup 0` takes the lowest unused
  *    table id; from now on lookups walk the rules (fib_has_custom_rules);
  * 5. insert before the first rule with a higher priority.
@@ -28,8 +28,9 @@ export function fibNewRule(txn: Txn, e: RuleAddEvent): KernelError | null {
   const priority = e.rule.priority ?? defaultPref(txn.rules);
   let rule: FibRule = { ...e.rule, priority };
   if (rule.action === 'goto' && rule.gotoTarget <= rule.priority) return kerr('EINVAL', 'Backward goto not supported');
-  // rule_exists(), through an index of the list (rule-index.ts).
-  if (ruleExists(txn.rules, rule)) return kerr('EEXIST');
+  // rule_exists(), through an index of the list (rule-index.ts); fib_newrule() asks it only
+  // for a request with NLM_F_EXCL.
+  if (e.exclusive !== false && ruleExists(txn.rules, rule)) return kerr('EEXIST');
   if ((rule.tos & 3) !== 0) return kerr('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
   // fib4_rule_configure(): IPv4 rules take only the IPTOS_TOS_MASK (0x1e) bits.
   if ((rule.tos & ~0x1e) !== 0) return kerr('EINVAL', 'Invalid tos');
