@@ -126,12 +126,14 @@ fwd_pending() {
   bridge link show 2>/dev/null | grep " master $name " | grep -q " state forwarding "
 }
 settle() { local i; sleep 0.05; for i in $(seq 1 250); do agree && return 0; sleep 0.02; done; }
-# A link command that may change a link (not show/list/lst, which change nothing to wait for).
+# A command that may change a link (not show/list/lst, which change nothing to wait for):
+# ip link, and ip tuntap/tap (ip.c matches objects by prefix in its table's order: tu and tun
+# are tunnel, ta is tap), whose add and del change a bridge's ports as ip link does.
 islink() {
   local w obj=0; set -- $1; [ "$1" = ip ] || return 1; shift
   for w in "$@"; do
     case $w in -*) continue ;; esac
-    if [ $obj = 0 ]; then case $w in l|li|lin|link) obj=1; continue ;; *) return 1 ;; esac; fi
+    if [ $obj = 0 ]; then case $w in l|li|lin|link|tunt|tunta|tuntap|ta|tap) obj=1; continue ;; *) return 1 ;; esac; fi
     case $w in show|list|lst) return 1 ;; *) return 0 ;; esac
   done
   return 0
