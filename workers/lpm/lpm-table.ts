@@ -27,7 +27,7 @@ import {
 } from './poptrie.js';
 import { heapBuffer, viewOf, type SharedHeap } from './_shared-heap.js';
 import { updateDirect } from './_direct-level.js';
-import { FLAT_SLOTS, newFlatSlot, wantsDirect, wasmRunner, WASM_SCRATCH, type FlatSlot, type WasmRunner } from './wasm-lookup.js';
+import { FLAT_SLOTS, newFlatSlot, poptrieLoop, wantsDirect, wasmRunner, WASM_SCRATCH, type FlatSlot, type WasmRunner } from './wasm-lookup.js';
 
 /** A compiled table on the main thread. */
 export type LpmTable = Dir24Table | PoptrieTable;
@@ -158,7 +158,7 @@ export function lookupViewsWasm(
     if (v.kind === 'dir24-8') {
       wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, inAt, outAt, n);
     } else {
-      wasm.poptrie(flat ?? flatNodes(r, v), v.nodes.byteOffset, v.leaves.byteOffset, inAt, outAt, n);
+      poptrieLoop(r, flat ?? flatNodes(r, v))(v.nodes.byteOffset, v.leaves.byteOffset, inAt, outAt, n);
     }
     out.set(scratchOut.subarray(0, n), s);
   }
@@ -179,7 +179,7 @@ export function lookupInHeapWasm(r: WasmRunner, v: LpmViews, addrsAt: number, ou
   const a = addrsAt + 4 * from;
   const o = outAt + 4 * from;
   if (v.kind === 'dir24-8') r.wasm.dir24(v.tbl24.byteOffset, v.tbl8.byteOffset, a, o, to - from);
-  else r.wasm.poptrie(flat ?? flatNodes(r, v), v.nodes.byteOffset, v.leaves.byteOffset, a, o, to - from);
+  else poptrieLoop(r, flat ?? flatNodes(r, v))(v.nodes.byteOffset, v.leaves.byteOffset, a, o, to - from);
 }
 
 /** What a flat copy is made from: one poptrie version's arrays. */

@@ -36,8 +36,10 @@
 // level is unchanged (subtrees are persistent, poptrie-update.ts), so only the /16s whose
 // entry differs are written again.
 
-import { heapAlloc, type SharedHeap, type WasmMemory } from './_shared-heap.js';
+import { heapAlloc, heapBuffer, type SharedHeap, type WasmMemory } from './_shared-heap.js';
+import { directLoopBytes, type DirectLoop } from './_direct-loop.js';
 import { DIRECT_AT, DIRECT_MISS, FLAG_AT, FLAT_DIRECT_WORDS, FLAT_WORDS, PAIRS } from './_flat-layout.js';
+import { firstNode as walkFirst, stepTwo as walkSecond, type WalkPlaces } from './_wasm-walk.js';
 
 export { FLAT_DIRECT_WORDS, FLAT_WORDS } from './_flat-layout.js';
 import {
@@ -62,7 +64,6 @@ import {
   ne,
   or,
   orElse,
-  popcnt,
   section,
   set,
   shl,
@@ -119,22 +120,10 @@ const POPTRIE_LOCALS = 3 + 2 * Math.max(GROUP, DIRECT_GROUP);
 /** na = ~addrs[i + k]. */
 const loadAddr = (k: number): Code[] => [get(ADDRS), get(I), add, load(4 * k), i32(-1), xor, set(NA(k))];
 
-/** The third byte's word pair (bitmap, leaf base address) from the flat copy; e = the leaf. */
-const firstNode = (k: number): Code[] => [
-  get(NA(k)), i32(10), shrU, i32(-8), and, get(FLAT), add, tee(E(k)), load(4),
-  get(E(k)), load(), get(NA(k)), i32(8), shrU, shl, popcnt, i32(2), shl, add, load(), set(E(k)),
-];
-
-/** The same for the fourth byte from a leaf ~node (the shared nodes): node byte address nodes + node * 64. */
-const secondNode = (k: number): Code[] => [
-  get(E(k)), i32(-1), xor, i32(6), shl, get(NODES), add, i32(56), add,
-  get(NA(k)), i32(2), shrU, i32(56), and, sub, tee(E(k)), load(4),
-  get(E(k)), load(), get(NA(k)), shl, popcnt, add,
-  i32(2), shl, get(LEAVES), add, load(), set(E(k)),
-];
-
-/** A leaf that is a node (< 0) walks it. */
-const stepTwo = (k: number): Code[] => [get(E(k)), i32(0), ltS, ifThen, secondNode(k), end];
+/** The walk reads the copy, the nodes and the leaves from the parameters. */
+const PLACES: WalkPlaces = { flat: get(FLAT), nodes: get(NODES), leaves: get(LEAVES) };
+const firstNode = (k: number): Code[] => walkFirst(PLACES, NA(k), E(k));
+const stepTwo = (k: number): Code[] => walkSecond(PLACES, NA(k), E(k));
 
 const storeOut = (k: number): Code[] => [get(OUT), get(I), add, get(E(k)), store(4 * k)];
 
@@ -385,6 +374,8 @@ export interface WasmRunner {
   readonly scratchOut: Uint32Array;
   /** Flat copies this thread made itself (up to FLAT_SLOTS), most recently used first. */
   readonly flat: FlatSlot[];
+  /** The loop of each flat copy this thread has read, by the copy's byte offset (poptrieLoop()). */
+  readonly loops: Map<number, DirectLoop>;
 }
 
 /** Bytes of the heap each thread that looks up a table allocates for itself (wasmRunner()). */
@@ -404,5 +395,33 @@ export function wasmRunner(heap: SharedHeap): WasmRunner {
     scratchIn: new Uint32Array(scratch.buffer, at, WASM_SCRATCH),
     scratchOut: new Uint32Array(scratch.buffer, at + 4 * WASM_SCRATCH, WASM_SCRATCH),
     flat: [],
+    loops: new Map(),
   };
+}
+
+/**
+ * The loop that answers from the flat copy at byte offset `flat`: for a copy with the direct
+ * level, its own (_direct-loop.ts), compiled the first time this thread reads the copy; else
+ * the module's generic `poptrie` loop. A copy's header says which it is, and never changes
+ * (newFlatSlot()).
+ *
+ * @example
+ *   poptrieLoop(r, flat)(nodes.byteOffset, leaves.byteOffset, addrsAt, outAt, n);
+ */
+export function poptrieLoop(r: WasmRunner, flat: number): DirectLoop {
+  let f = r.loops.get(flat);
+  if (f === undefined) {
+    const direct = new Int32Array(heapBuffer(r.heap.memory), flat + FLAG_AT, 1)[0] === 1;
+    f = direct ? instantiateDirectLoop(r.heap.memory, flat) : (nodes, leaves, a, o, n) => r.wasm.poptrie(flat, nodes, leaves, a, o, n);
+    r.loops.set(flat, f);
+  }
+  return f;
+}
+
+function instantiateDirectLoop(memory: WasmMemory, flat: number): DirectLoop {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const { exports } = new api.Instance(new api.Module(directLoopBytes(flat)), { env: { mem: memory } });
+  const direct = exports['direct'];
+  if (!isFn(direct)) throw new Error('LPM direct-loop module lacks its export');
+  return (nodes, leaves, a, o, n) => void direct(nodes, leaves, a, o, n);
 }

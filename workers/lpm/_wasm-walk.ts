@@ -1,0 +1,30 @@
+// The walk of one address through a flat copy's word pairs and the shared nodes, as
+// WebAssembly code (see wasm-lookup.ts for the layout): shared by the generic loop, which
+// reads the copy's place from a parameter, and the loops compiled for one copy
+// (_direct-loop.ts), which have it as a constant.
+
+import { add, and, end, get, i32, ifThen, load, ltS, popcnt, set, shl, shrU, sub, tee, xor, type Code } from './_wasm-encode.js';
+
+/** Where the walk reads: code that pushes the copy's byte address, and the nodes' and leaves'. */
+export interface WalkPlaces {
+  readonly flat: Code;
+  readonly nodes: Code;
+  readonly leaves: Code;
+}
+
+/** The third byte's word pair (bitmap, leaf base address) from the flat copy; local e = the leaf. Local na holds ~address. */
+export const firstNode = (p: WalkPlaces, na: number, e: number): Code[] => [
+  get(na), i32(10), shrU, i32(-8), and, p.flat, add, tee(e), load(4),
+  get(e), load(), get(na), i32(8), shrU, shl, popcnt, i32(2), shl, add, load(), set(e),
+];
+
+/** The same for the fourth byte from a leaf ~node (the shared nodes): node byte address nodes + node * 64. */
+const secondNode = (p: WalkPlaces, na: number, e: number): Code[] => [
+  get(e), i32(-1), xor, i32(6), shl, p.nodes, add, i32(56), add,
+  get(na), i32(2), shrU, i32(56), and, sub, tee(e), load(4),
+  get(e), load(), get(na), shl, popcnt, add,
+  i32(2), shl, p.leaves, add, load(), set(e),
+];
+
+/** A leaf that is a node (< 0) walks it. */
+export const stepTwo = (p: WalkPlaces, na: number, e: number): Code[] => [get(e), i32(0), ltS, ifThen, secondNode(p, na, e), end];
