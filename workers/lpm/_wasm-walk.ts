@@ -5,18 +5,26 @@
 
 import { add, and, end, get, i32, ifThen, load, ltS, popcnt, set, shl, shrU, sub, tee, xor, type Code } from './_wasm-encode.js';
 
-/** Where the walk reads: code that pushes the copy's byte address, and the nodes' and leaves'. */
+/**
+ * Where the walk reads: the copy's byte address (a number: a constant, folded into the loads'
+ * offsets; else code that pushes it), and code that pushes the nodes' and leaves' addresses.
+ */
 export interface WalkPlaces {
-  readonly flat: Code;
+  readonly flat: number | Code;
   readonly nodes: Code;
   readonly leaves: Code;
 }
 
 /** The third byte's word pair (bitmap, leaf base address) from the flat copy; local e = the leaf. Local na holds ~address. */
-export const firstNode = (p: WalkPlaces, na: number, e: number): Code[] => [
-  get(na), i32(10), shrU, i32(-8), and, p.flat, add, tee(e), load(4),
-  get(e), load(), get(na), i32(8), shrU, shl, popcnt, i32(2), shl, add, load(), set(e),
-];
+export function firstNode(p: WalkPlaces, na: number, e: number): Code[] {
+  const pair: Code[] = [get(na), i32(10), shrU, i32(-8), and];
+  // With a constant copy, e holds the pair's offset within it and the loads add the copy's place.
+  const at = typeof p.flat === 'number' ? p.flat : 0;
+  return [
+    typeof p.flat === 'number' ? pair : [pair, p.flat, add], tee(e), load(at + 4),
+    get(e), load(at), get(na), i32(8), shrU, shl, popcnt, i32(2), shl, add, load(), set(e),
+  ];
+}
 
 /** The same for the fourth byte from a leaf ~node (the shared nodes): node byte address nodes + node * 64. */
 const secondNode = (p: WalkPlaces, na: number, e: number): Code[] => [

@@ -37,7 +37,7 @@
 // entry differs are written again.
 
 import { heapAlloc, heapBuffer, type SharedHeap, type WasmMemory } from './_shared-heap.js';
-import { directLoopBytes, type DirectLoop } from './_direct-loop.js';
+import { copyLoopBytes, type CopyLoop } from './_copy-loop.js';
 import { DIRECT_AT, DIRECT_MISS, FLAG_AT, FLAT_DIRECT_WORDS, FLAT_WORDS, PAIRS } from './_flat-layout.js';
 import { firstNode as walkFirst, stepTwo as walkSecond, type WalkPlaces } from './_wasm-walk.js';
 
@@ -375,7 +375,7 @@ export interface WasmRunner {
   /** Flat copies this thread made itself (up to FLAT_SLOTS), most recently used first. */
   readonly flat: FlatSlot[];
   /** The loop of each flat copy this thread has read, by the copy's byte offset (poptrieLoop()). */
-  readonly loops: Map<number, DirectLoop>;
+  readonly loops: Map<number, CopyLoop>;
 }
 
 /** Bytes of the heap each thread that looks up a table allocates for itself (wasmRunner()). */
@@ -400,28 +400,27 @@ export function wasmRunner(heap: SharedHeap): WasmRunner {
 }
 
 /**
- * The loop that answers from the flat copy at byte offset `flat`: for a copy with the direct
- * level, its own (_direct-loop.ts), compiled the first time this thread reads the copy; else
- * the module's generic `poptrie` loop. A copy's header says which it is, and never changes
- * (newFlatSlot()).
+ * The loop that answers from the flat copy at byte offset `flat`: its own (_copy-loop.ts),
+ * compiled the first time this thread reads the copy, with or without the direct level as the
+ * copy's header says (it never changes: newFlatSlot()).
  *
  * @example
  *   poptrieLoop(r, flat)(nodes.byteOffset, leaves.byteOffset, addrsAt, outAt, n);
  */
-export function poptrieLoop(r: WasmRunner, flat: number): DirectLoop {
+export function poptrieLoop(r: WasmRunner, flat: number): CopyLoop {
   let f = r.loops.get(flat);
   if (f === undefined) {
     const direct = new Int32Array(heapBuffer(r.heap.memory), flat + FLAG_AT, 1)[0] === 1;
-    f = direct ? instantiateDirectLoop(r.heap.memory, flat) : (nodes, leaves, a, o, n) => r.wasm.poptrie(flat, nodes, leaves, a, o, n);
+    f = instantiateCopyLoop(r.heap.memory, flat, direct);
     r.loops.set(flat, f);
   }
   return f;
 }
 
-function instantiateDirectLoop(memory: WasmMemory, flat: number): DirectLoop {
+function instantiateCopyLoop(memory: WasmMemory, flat: number, direct: boolean): CopyLoop {
   const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const { exports } = new api.Instance(new api.Module(directLoopBytes(flat)), { env: { mem: memory } });
-  const direct = exports['direct'];
-  if (!isFn(direct)) throw new Error('LPM direct-loop module lacks its export');
-  return (nodes, leaves, a, o, n) => void direct(nodes, leaves, a, o, n);
+  const { exports } = new api.Instance(new api.Module(copyLoopBytes(flat, direct)), { env: { mem: memory } });
+  const lookup = exports['lookup'];
+  if (!isFn(lookup)) throw new Error('LPM copy-loop module lacks its export');
+  return (nodes, leaves, a, o, n) => void lookup(nodes, leaves, a, o, n);
 }
