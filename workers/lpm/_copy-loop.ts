@@ -1,18 +1,18 @@
 // The lookup loop of one flat copy (wasm-lookup.ts), compiled for that copy: the copy's place
 // is a constant of the code, not a parameter.
 //
-// Why: WebAssembly computes a memory index in 32 bits, so the generic loop (wasm-lookup.ts)
-// adds the copy's place to each index before the load (an `add` per address), while a
-// constant folds into the load's offset, as a C array's address does into its instruction.
-// And the generic group keeps the rare case inline after each test (the walk of a
-// DIRECT_MISS, the fourth byte's node), so the common answer jumps over it: a taken branch
-// per address. Here a group is straight-line code whose tests fall through; the first rare
-// address leaves the group for a slow block after it, which answers the whole group again
-// with the full walk.
+// Why: WebAssembly computes a memory index in 32 bits, so a loop shared by every copy (the
+// module's `poptrie` export until session 15) adds the copy's place to each index before the
+// load (an `add` per address), while a constant folds into the load's offset, as a C array's
+// address does into its instruction. And the shared loop's group kept the rare case inline
+// after each test (the walk of a DIRECT_MISS, the fourth byte's node), so the common answer
+// jumped over it: a taken branch per address. Here a group is straight-line code whose tests
+// fall through; the first rare address leaves the group for a slow block after it, which
+// answers the whole group again with the full walk.
 // - With the direct level (_direct-level.ts), an address is load, shift, mask, load, test,
-//   store: 6 instructions where the generic loop ran 9 and a taken branch. A miss is about
-//   1 address in 800 on the real table. Same memory and addresses, alternating passes:
-//   1.07-1.18x the generic loop (load 3-5), answers identical.
+//   store: 6 instructions where the shared loop ran 9 and a taken branch (TurboFan's code).
+//   A miss is about 1 address in 800 on the real table. Same memory and addresses,
+//   alternating passes: 1.07-1.18x the shared loop (load 3-5), answers identical.
 // - Through the word pairs: the pair's two loads take the constant as their offset, and a
 //   leaf that is a node (a /25../32 under the /24) leaves the group.
 //

@@ -1,28 +1,22 @@
 // The walk of one address through a flat copy's word pairs and the shared nodes, as
-// WebAssembly code (see wasm-lookup.ts for the layout): shared by the generic loop, which
-// reads the copy's place from a parameter, and the loops compiled for one copy
-// (_direct-loop.ts), which have it as a constant.
+// WebAssembly code (see wasm-lookup.ts for the layout), for the loops compiled for one copy
+// (_copy-loop.ts), which have its place as a constant.
 
 import { add, and, end, get, i32, ifThen, load, ltS, popcnt, set, shl, shrU, sub, tee, xor, type Code } from './_wasm-encode.js';
 
-/**
- * Where the walk reads: the copy's byte address (a number: a constant, folded into the loads'
- * offsets; else code that pushes it), and code that pushes the nodes' and leaves' addresses.
- */
+/** Where the walk reads: the copy's byte address (a constant, folded into the loads' offsets), and code that pushes the nodes' and leaves' addresses. */
 export interface WalkPlaces {
-  readonly flat: number | Code;
+  readonly flat: number;
   readonly nodes: Code;
   readonly leaves: Code;
 }
 
 /** The third byte's word pair (bitmap, leaf base address) from the flat copy; local e = the leaf. Local na holds ~address. */
 export function firstNode(p: WalkPlaces, na: number, e: number): Code[] {
-  const pair: Code[] = [get(na), i32(10), shrU, i32(-8), and];
-  // With a constant copy, e holds the pair's offset within it and the loads add the copy's place.
-  const at = typeof p.flat === 'number' ? p.flat : 0;
+  // e holds the pair's offset within the copy; the loads add the copy's place.
   return [
-    typeof p.flat === 'number' ? pair : [pair, p.flat, add], tee(e), load(at + 4),
-    get(e), load(at), get(na), i32(8), shrU, shl, popcnt, i32(2), shl, add, load(), set(e),
+    get(na), i32(10), shrU, i32(-8), and, tee(e), load(p.flat + 4),
+    get(e), load(p.flat), get(na), i32(8), shrU, shl, popcnt, i32(2), shl, add, load(), set(e),
   ];
 }
 

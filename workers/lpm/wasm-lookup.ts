@@ -8,10 +8,10 @@
 //   | export  | params (all i32; offsets are byte offsets in the memory)       | per address    |
 //   |---------|----------------------------------------------------------------|----------------|
 //   | dir24   | tbl24, tbl8, addrs, out, n                                     | as lookupDir24 |
-//   | poptrie | flat (see below), nodes, leaves, addrs, out, n                 | as lookupPoptrie |
 //   | flatten | oldDirs, oldRoot, dirs, root, nodes, leaves, flat, values, all | -              |
 //
-// The poptrie loop reads a per-thread flattened copy of one version's third-byte nodes: for
+// A poptrie is looked up by the loop of one flattened copy (_copy-loop.ts: a module per copy,
+// whose place is a constant of its code; poptrieLoop() below). The loop reads a flattened copy of one version's third-byte nodes: for
 // each of the 65,536 /16s, the 8 (bitmap, leaf base) word pairs of its node, at a place the
 // address alone gives (flatten; 4 MiB, plus 256 KiB of leaves for the /16s answered in the
 // direct level, which get a node with empty bitmaps whose base is that leaf). So the walk of
@@ -24,10 +24,10 @@
 // table-drawn addresses of the real table end there; a /25../32 leaf (~node) takes one step
 // through the shared nodes.
 //
-// The lookups of a group of GROUP addresses are written out one after the other (no loop
-// branch or induction between them), so the out-of-order core overlaps the loads of
-// several addresses, as it does for the C baseline's loop. Through the direct level a group
-// is 16 addresses: against 8, 1.04-1.05x on the real table (same memory, alternating passes,
+// The lookups of a group of addresses are written out one after the other (no loop branch or
+// induction between them), so the out-of-order core overlaps the loads of several
+// addresses, as it does for the C baseline's loop. Through the direct level a group is 16
+// addresses: against 8, 1.04-1.05x on the real table (same memory, alternating passes,
 // answers identical); 32 gained nothing more, and loading a group's 16 entries before
 // testing any of them ran 0.78x (its 32 live values spill).
 //
@@ -38,8 +38,7 @@
 
 import { heapAlloc, heapBuffer, type SharedHeap, type WasmMemory } from './_shared-heap.js';
 import { copyLoopBytes, type CopyLoop } from './_copy-loop.js';
-import { DIRECT_AT, DIRECT_MISS, FLAG_AT, FLAT_DIRECT_WORDS, FLAT_WORDS, PAIRS } from './_flat-layout.js';
-import { firstNode as walkFirst, stepTwo as walkSecond, type WalkPlaces } from './_wasm-walk.js';
+import { FLAG_AT, FLAT_DIRECT_WORDS, FLAT_WORDS, PAIRS } from './_flat-layout.js';
 
 export { FLAT_DIRECT_WORDS, FLAT_WORDS } from './_flat-layout.js';
 import {
@@ -53,11 +52,9 @@ import {
   geS,
   geU,
   get,
-  gtU,
   i32,
   ifThen,
   load,
-  load16u,
   loop,
   ltS,
   name,
@@ -74,14 +71,9 @@ import {
   uleb,
   vec,
   xor,
-  eq,
   I32,
   type Code,
 } from './_wasm-encode.js';
-
-/** Addresses looked up together by the poptrie loop through the pairs, and through the direct level. */
-const GROUP = 8;
-const DIRECT_GROUP = 16;
 
 /** dir24(tbl24 0, tbl8 1, addrs 2, out 3, n 4); locals i 5, end 6, a 7, e 8. */
 function dir24Body(): Code[] {
@@ -96,87 +88,6 @@ function dir24Body(): Code[] {
     end,
     get(3), get(5), add, get(8), store(),
     get(5), i32(4), add, set(5),
-    br(0),
-    end, end,
-    end,
-  ];
-}
-
-// poptrie(flat, nodes, leaves, addrs, out, n): see the header for `flat`.
-const FLAT = 0;
-const NODES = 1;
-const LEAVES = 2;
-const ADDRS = 3;
-const OUT = 4;
-const N = 5;
-// Locals: byte index i, end, groupEnd, then per grouped lookup k: na (~address), e.
-const I = 6;
-const END = 7;
-const GEND = 8;
-const NA = (k: number): number => 9 + 2 * k;
-const E = (k: number): number => 10 + 2 * k;
-const POPTRIE_LOCALS = 3 + 2 * Math.max(GROUP, DIRECT_GROUP);
-
-/** na = ~addrs[i + k]. */
-const loadAddr = (k: number): Code[] => [get(ADDRS), get(I), add, load(4 * k), i32(-1), xor, set(NA(k))];
-
-/** The walk reads the copy, the nodes and the leaves from the parameters. */
-const PLACES: WalkPlaces = { flat: get(FLAT), nodes: get(NODES), leaves: get(LEAVES) };
-const firstNode = (k: number): Code[] => walkFirst(PLACES, NA(k), E(k));
-const stepTwo = (k: number): Code[] => walkSecond(PLACES, NA(k), E(k));
-
-const storeOut = (k: number): Code[] => [get(OUT), get(I), add, get(E(k)), store(4 * k)];
-
-/** One address through the pairs (a copy without a direct level, and a batch's remainder). */
-const pairLookup = (k: number): Code[] => [loadAddr(k), firstNode(k), stepTwo(k), storeOut(k)];
-
-/**
- * One address: its /24's entry in the direct level (_direct-level.ts), one load; only the
- * entry DIRECT_MISS (a /24 that holds longer prefixes, or a code of 16 bits or more) walks
- * the word pair, the leaf and perhaps the fourth byte's node.
- */
-const directLookup = (k: number): Code[] => [
-  get(ADDRS), get(I), add, load(4 * k), tee(NA(k)),
-  i32(7), shrU, i32(-2), and, get(FLAT), add, load16u(DIRECT_AT), tee(E(k)),
-  i32(DIRECT_MISS), eq, ifThen,
-  get(NA(k)), i32(-1), xor, set(NA(k)),
-  firstNode(k), stepTwo(k),
-  end,
-  storeOut(k),
-];
-
-/** The loop over whole groups, with one kind of lookup. */
-const groupLoop = (one: (k: number) => Code[], group: number): Code[] => [
-  block, loop,
-  get(I), get(GEND), gtU, brIf(1),
-  [...Array(group).keys()].map(one),
-  get(I), i32(4 * group), add, set(I),
-  br(0),
-  end, end,
-];
-
-/** Whole groups of `group` addresses while at least one is left (groupEnd = end - 4 * group, compared unsigned after a guard for short batches). */
-const groupsOf = (one: (k: number) => Code[], group: number): Code[] => [
-  get(END), i32(4 * group), sub, set(GEND),
-  get(END), i32(4 * group), geU, ifThen,
-  groupLoop(one, group),
-  end,
-];
-
-function poptrieBody(): Code[] {
-  return [
-    get(N), i32(2), shl, set(END),
-    // The copy's header says whether it has the direct level.
-    get(FLAT), load(FLAG_AT), ifThen,
-    groupsOf(directLookup, DIRECT_GROUP),
-    orElse,
-    groupsOf(pairLookup, GROUP),
-    end,
-    // The remaining addresses, one at a time.
-    block, loop,
-    get(I), get(END), geU, brIf(1),
-    pairLookup(0),
-    get(I), i32(4), add, set(I),
     br(0),
     end, end,
     end,
@@ -260,15 +171,14 @@ export function lookupWasmBytes(): Uint8Array {
   const params = (n: number): Code[][] => Array.from({ length: n }, () => [I32]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(params(5)), 0], [0x60, ...vec(params(6)), 0], [0x60, ...vec(params(9)), 0]])),
+    ...section(1, vec([[0x60, ...vec(params(5)), 0], [0x60, ...vec(params(9)), 0]])),
     // import env.mem: a shared memory (limits flag 3), 0..65536 pages.
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x03, ...uleb(0), ...uleb(65536)]])),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(7, vec([[...name('dir24'), 0x00, 0], [...name('poptrie'), 0x00, 1], [...name('flatten'), 0x00, 2]])),
+    ...section(3, vec([[0], [1]])),
+    ...section(7, vec([[...name('dir24'), 0x00, 0], [...name('flatten'), 0x00, 1]])),
     ...section(10, [
-      ...uleb(3),
+      ...uleb(2),
       ...funcBody(4, dir24Body()),
-      ...funcBody(POPTRIE_LOCALS, poptrieBody()),
       ...funcBody(FLATTEN_LOCALS, flattenBody()),
     ]),
   ];
@@ -278,7 +188,6 @@ export function lookupWasmBytes(): Uint8Array {
 /** The exported loops of one instance. */
 export interface WasmLookup {
   dir24(tbl24: number, tbl8: number, addrs: number, out: number, n: number): void;
-  poptrie(flat: number, nodes: number, leaves: number, addrs: number, out: number, n: number): void;
   flatten(oldDirs: number, oldRoot: number, dirs: number, root: number, nodes: number, leaves: number, flat: number, values: number, all: number): void;
 }
 
@@ -300,19 +209,17 @@ function isFn(x: unknown): x is Fn {
  *
  * @example
  *   const wasm = instantiateLookup(heap.memory);
- *   wasm.poptrie(t.root, t.dirs.byteOffset, ...);
+ *   wasm.dir24(tbl24.byteOffset, tbl8.byteOffset, addrsAt, outAt, n);
  */
 export function instantiateLookup(memory: WasmMemory): WasmLookup {
   const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   compiled ??= new api.Module(lookupWasmBytes());
   const { exports } = new api.Instance(compiled, { env: { mem: memory } });
   const dir24 = exports['dir24'];
-  const poptrie = exports['poptrie'];
   const flatten = exports['flatten'];
-  if (!isFn(dir24) || !isFn(poptrie) || !isFn(flatten)) throw new Error('LPM wasm module lacks its exports');
+  if (!isFn(dir24) || !isFn(flatten)) throw new Error('LPM wasm module lacks its exports');
   return {
     dir24: (a, b, c, d, n) => void dir24(a, b, c, d, n),
-    poptrie: (a, b, c, d, e, n) => void poptrie(a, b, c, d, e, n),
     flatten: (a, b, c, d, e, f, g, h, i) => void flatten(a, b, c, d, e, f, g, h, i),
   };
 }
