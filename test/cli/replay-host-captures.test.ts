@@ -1,4 +1,4 @@
-// The real-host-shaped captures 25-44 and 52-70 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
+// The real-host-shaped captures 25-44 and 52-72 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
 // FRR, flannel, multi-WAN, DHCP clients) replayed by the CLI from trace.rtmon and from
 // monitor.txt: the summary lines say exactly which gaps there are, and the exit status
 // follows (0 exact, 3 named gaps). The only gaps are the rules an `ip monitor` line prints
@@ -100,6 +100,8 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '68-monitor-variants': { rtmon: EXACT, monitor: EXACT },
   '69-name-swaps': { rtmon: EXACT, monitor: EXACT },
   '70-rare-route-shapes': { rtmon: EXACT, monitor: EXACT },
+  '71-device-groups': { rtmon: EXACT, monitor: EXACT },
+  '72-two-nics-one-subnet': { rtmon: EXACT, monitor: EXACT },
   // A duplicate IPv4 rule added without NLM_F_EXCL: not modelled, named in both forms (the
   // text form takes the duplicate's line for an IPv6 twin; the first line is ambiguous).
   '60-rule-duplicate-noexcl': {
