@@ -5,8 +5,11 @@
 import { RTN, type RouteType } from '../uapi/rtnetlink.js';
 import { parseIp4, type Ip4 } from '../net/ip4.js';
 
-/** Resolves a device name of a text trace to an ifindex. */
-export type ResolveDev = (name: string) => number | undefined;
+/**
+ * Resolves a device name of a text trace to an ifindex. `ambiguous`, when given, names the
+ * devices a name may stand for when it is more than one (see ReplayState.resolve).
+ */
+export type ResolveDev = ((name: string) => number | undefined) & { readonly ambiguous?: (name: string) => readonly number[] | undefined };
 
 /** A conversion that could not be done: the record names something the model lacks. */
 export class Unconvertible {
@@ -39,6 +42,10 @@ export function ip(text: string | undefined): Ip4 | null {
 export function dev(ifindex: number | undefined, name: string | undefined, resolve: ResolveDev): number | Unconvertible {
   if (ifindex !== undefined) return ifindex;
   if (name === undefined) return 0;
+  const both = resolve.ambiguous?.(name);
+  if (both !== undefined) {
+    return new Unconvertible(`device "${name}" is ambiguous: ip monitor's name cache gives that name to ifindexes ${both.join(' and ')} (a name it kept after a rename, and a device made with it since)`);
+  }
   const i = resolve(name);
   return i === undefined ? new Unconvertible(`no device named "${name}"`) : i;
 }

@@ -111,7 +111,16 @@ export class ReplayState {
     this.inPlace = opts.inPlace === true && !this.explain && !this.check;
     this.runner = new FibRunner({ inPlace: this.inPlace });
     for (const d of this.snap.devices.values()) this.monitorNames.set(d.ifindex, d.name);
-    this.resolve = (name: string): number | undefined => {
+    // The text form: ip monitor's cache keeps the first name it saw for an ifindex (formats
+    // README 5: ll_remember_index() never updates it), so after a rename the old name stands
+    // for the renamed device, and a device made later with that name is printed by it too:
+    // two live devices under one name. Which one a `dev NAME` means, the text cannot say.
+    const ambiguous = (name: string): readonly number[] | undefined => {
+      if (this.form !== 'text') return undefined;
+      const live = [...this.monitorNames].filter(([i, n]) => n === name && this.snap.devices.has(i)).map(([i]) => i);
+      return live.length > 1 ? live : undefined;
+    };
+    this.resolve = Object.assign((name: string): number | undefined => {
       if (this.form === 'text') {
         let gone: number | undefined;
         for (const [i, n] of this.monitorNames) {
@@ -119,13 +128,17 @@ export class ReplayState {
           if (this.snap.devices.has(i)) return i;
           gone = i;
         }
-        const cur = deviceByName(this.snap, name)?.ifindex;
+        // A device the monitor has cached under another name is never printed with this one
+        // (after a swap of names, `eth0` in the text is the device first seen as eth0, not the
+        // one the model now calls eth0).
+        const found = deviceByName(this.snap, name)?.ifindex;
+        const cur = found !== undefined && (this.monitorNames.get(found) ?? name) === name ? found : undefined;
         // A device the model already removed (its DELLINK applied ahead) keeps its name
         // until the trace's own DELLINK.
         return cur ?? gone;
       }
       return deviceByName(this.snap, name)?.ifindex;
-    };
+    }, { ambiguous });
   }
 
   /** The state now. */

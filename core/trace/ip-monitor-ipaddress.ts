@@ -96,6 +96,10 @@ export function parseLink(s: string, ctx: Ctx): LinkRecord {
           break;
         }
         case 'protodown': rec.protoDown = u.value(k) === 'on'; break;
+        // `ip -d monitor`: print_linkinfo()'s details start with the promiscuity count (then
+        // allmulti, min/max MTU, on the next lines the kind and its options): not read, as
+        // the plain form does not print them either.
+        case 'promiscuity': while (!u.done) u.next(); break;
         default:
           if (k.startsWith('protodown_reason')) { while (!u.done) u.next(); break; }
           throw u.fault('brd, permaddr, link-netnsid or protodown', `unexpected word "${k}"`);

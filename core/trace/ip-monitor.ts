@@ -69,6 +69,8 @@ const MONTHS: Readonly<Record<string, number>> = {
 
 const PARSED_LABELS = new Set(['LINK', 'ADDR', 'ROUTE', 'RULE', 'NETCONF', 'NEXTHOP']);
 const SKIPPED_LABELS = new Set(['NEIGH', 'MROUTE', 'PREFIX', 'NSID', 'ADDRLABEL', 'NEXTHOPBUCKET', 'STATS']);
+/** `ip -o`'s line separator before a continuation: a backslash, then white space. */
+const ONELINE_SEP = /\\(?=[ \t])/;
 const NUD_STATES = new Set(['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT', 'NONE']);
 
 /**
@@ -158,14 +160,34 @@ export class IpMonitorDecoder {
     const out: TraceRecord[] = [];
     if (this.finished) return out;
     this.finished = true;
-    if (!this.halted && !this.discardingLongLine && this.partial.length > 0) {
-      const line = this.partial;
-      this.partial = '';
-      this.onLine(line, out);
-    }
+    if (!this.halted && !this.discardingLongLine && this.partial.length > 0) this.cutLine(out);
     if (!this.halted) this.flush(out);
     out.push({ kind: 'end', line: this.lineNo, stats: this.stats() });
     return out;
+  }
+
+  /**
+   * The input ended inside a line: `ip monitor` ends every line it prints with a newline
+   * (print_nlmsg() and the printers of accept_msg() in ip/ipmonitor.c), so the log was cut
+   * while it was written (the monitor killed mid-record, a copy of a growing file). The record
+   * that line belongs to is cut, whatever it parses as (`\tnexthop via 10.0.0.1` without its
+   * `dev`, a route without its other legs): a bad record, as a cut rtmon file's last message
+   * is, not a record replayed as if whole. A record before it that the cut line does not
+   * continue is complete (the next record had begun).
+   */
+  private cutLine(out: TraceRecord[]): void {
+    const text = this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial;
+    this.partial = '';
+    this.lineNo++;
+    if (text.trim() === '') return;
+    const continues = text.startsWith(' ') || text.startsWith('\t');
+    const first = continues ? this.pending?.line : undefined;
+    if (continues) this.pending = undefined;
+    else this.flush(out);
+    if (this.halted) return;
+    const what = first === undefined ? 'its record' : `the record of line ${first}`;
+    this.fault(out, new TextFault(this.lineNo, 'a line ending in a newline',
+      `the log ends inside a line, "${clip(text)}" (no newline after it: cut while it was written); ${what} is incomplete`));
   }
 
   /** Totals so far. */
@@ -183,6 +205,22 @@ export class IpMonitorDecoder {
     this.lineNo++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (text.trim() === '') return;
+    // `ip -o monitor` (oneline) prints a record's continuation lines on its first line, each
+    // newline replaced by `\` (_SL_ in lib/utils.c, print_nl()): split them apart again. A
+    // continuation always begins with white space (`\    link/ether`, `\\tnexthop via`).
+    if (!text.startsWith(' ') && !text.startsWith('\t') && ONELINE_SEP.test(text)) {
+      const [first, ...rest] = text.split(ONELINE_SEP);
+      this.onRecordLine(first ?? '', out);
+      for (const c of rest) {
+        if (this.halted) return;
+        if (c.trim() !== '') this.onRecordLine(c, out);
+      }
+      return;
+    }
+    this.onRecordLine(text, out);
+  }
+
+  private onRecordLine(text: string, out: TraceRecord[]): void {
     if (text.startsWith(' ') || text.startsWith('\t')) {
       if (this.pending === undefined) {
         this.fault(out, new TextFault(this.lineNo, 'a record line (continuation lines follow a record)',

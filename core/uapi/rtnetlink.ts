@@ -80,6 +80,9 @@ export const RTA_MULTIPATH = 9;
 export const RTA_FLOW = 11;
 export const RTA_TABLE = 15;
 export const RTA_VIA = 18;
+/** Lightweight tunnel encapsulation of a nexthop (lwtunnel_fill_encap()). */
+export const RTA_ENCAP_TYPE = 21;
+export const RTA_ENCAP = 22;
 export const RTA_NH_ID = 30;
 
 /** Route types (enum rtm_type), the strings iproute2 prints for them. */

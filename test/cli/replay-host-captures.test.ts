@@ -1,4 +1,4 @@
-// The real-host-shaped captures 25-44 and 52-61 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
+// The real-host-shaped captures 25-44 and 52-72 of test/fixtures/traces (libvirt, wg-quick, Tailscale,
 // FRR, flannel, multi-WAN, DHCP clients) replayed by the CLI from trace.rtmon and from
 // monitor.txt: the summary lines say exactly which gaps there are, and the exit status
 // follows (0 exact, 3 named gaps). The only gaps are the rules an `ip monitor` line prints
@@ -72,10 +72,49 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '57-veth-peer-netns': { rtmon: EXACT, monitor: EXACT },
   '58-rename-labels': { rtmon: EXACT, monitor: EXACT },
   '59-rule-flush': { rtmon: EXACT, monitor: rulesGap(6, 8) },
+<<<<<<< HEAD
   // A duplicate IPv4 rule added without NLM_F_EXCL: exact from rtmon (a notification is an
   // accepted add); named in the text form, where the duplicate's line is also the one an
   // IPv6 twin prints (the first line is ambiguous, the duplicate's not applied).
   '60-rule-duplicate-noexcl': { rtmon: EXACT, monitor: rulesGap(4, 1, [2, 2]) },
+=======
+  '62-monitor-all-busy': { rtmon: EXACT, monitor: EXACT },
+  '63-laptop-suspend-resume': { rtmon: EXACT, monitor: rulesGap(6, 2) },
+  '64-container-burst': { rtmon: EXACT, monitor: EXACT },
+  '65-daemon-restart': { rtmon: EXACT, monitor: EXACT },
+  // Routes with a lightweight tunnel (`encap ip`, `encap ip6`): not modelled, skipped by name
+  // in both forms and in before.json. Before, rtmon replayed them as plain routes (RTA_ENCAP
+  // ignored), the text took the `encap ip6` route for IPv6 (out of scope), and before.json
+  // (the tunnel's `dst` printed over the route's, its `tos` a number) was refused (exit 2).
+  // The ENOENT: `ip route replace 10.1.0.0/16 dev vx0` replaced the encap route of
+  // before.json, which the model does not hold (rtmon's flags say REPLACE without CREATE).
+  '66-lwtunnel-encap': {
+    rtmon: [
+      '# replay: 8 gaps (IPv4 FIB content the model did not represent):',
+      '#   5 × not modelled, skipped: RTM_NEWROUTE/AF_INET with RTA_ENCAP (lightweight tunnel)',
+      '#   1 × not modelled, skipped: RTM_DELROUTE/AF_INET with RTA_ENCAP (lightweight tunnel)',
+      '#   1 × initial snapshot: not kept: route with encap (lightweight tunnel; ip -j prints the tunnel dst over the route dst)',
+      '#   1 × refused by the model: ENOENT (first @2)',
+    ],
+    monitor: [
+      '# replay: 7 gaps (IPv4 FIB content the model did not represent):',
+      '#   6 × not modelled, skipped: [ROUTE] with encap (lightweight tunnel)',
+      '#   1 × initial snapshot: not kept: route with encap (lightweight tunnel; ip -j prints the tunnel dst over the route dst)',
+    ],
+  },
+  '67-midlife-dump': { rtmon: EXACT, monitor: EXACT },
+  '68-monitor-variants': { rtmon: EXACT, monitor: EXACT },
+  '69-name-swaps': { rtmon: EXACT, monitor: EXACT },
+  '70-rare-route-shapes': { rtmon: EXACT, monitor: EXACT },
+  '71-device-groups': { rtmon: EXACT, monitor: EXACT },
+  '72-two-nics-one-subnet': { rtmon: EXACT, monitor: EXACT },
+  // A duplicate IPv4 rule added without NLM_F_EXCL: not modelled, named in both forms (the
+  // text form takes the duplicate's line for an IPv6 twin; the first line is ambiguous).
+  '60-rule-duplicate-noexcl': {
+    rtmon: ['# replay: 2 gaps (IPv4 FIB content the model did not represent):', '#   1 × refused by the model: EEXIST (first @2)', '#   1 × refused by the model: ENOENT (first @5)'],
+    monitor: rulesGap(4, 1, [2, 2]),
+  },
+>>>>>>> capture12
   // The same with the first rule in before.json: the text replay took the duplicate's line
   // for an IPv6 twin and said `exact` (exit 0); it is now named.
   '61-rule-duplicate-restart': {
