@@ -72,12 +72,6 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '57-veth-peer-netns': { rtmon: EXACT, monitor: EXACT },
   '58-rename-labels': { rtmon: EXACT, monitor: EXACT },
   '59-rule-flush': { rtmon: EXACT, monitor: rulesGap(6, 8) },
-<<<<<<< HEAD
-  // A duplicate IPv4 rule added without NLM_F_EXCL: exact from rtmon (a notification is an
-  // accepted add); named in the text form, where the duplicate's line is also the one an
-  // IPv6 twin prints (the first line is ambiguous, the duplicate's not applied).
-  '60-rule-duplicate-noexcl': { rtmon: EXACT, monitor: rulesGap(4, 1, [2, 2]) },
-=======
   '62-monitor-all-busy': { rtmon: EXACT, monitor: EXACT },
   '63-laptop-suspend-resume': { rtmon: EXACT, monitor: rulesGap(6, 2) },
   '64-container-burst': { rtmon: EXACT, monitor: EXACT },
@@ -108,13 +102,10 @@ const EXPECTED: Readonly<Record<string, { readonly rtmon: readonly string[]; rea
   '70-rare-route-shapes': { rtmon: EXACT, monitor: EXACT },
   '71-device-groups': { rtmon: EXACT, monitor: EXACT },
   '72-two-nics-one-subnet': { rtmon: EXACT, monitor: EXACT },
-  // A duplicate IPv4 rule added without NLM_F_EXCL: not modelled, named in both forms (the
-  // text form takes the duplicate's line for an IPv6 twin; the first line is ambiguous).
-  '60-rule-duplicate-noexcl': {
-    rtmon: ['# replay: 2 gaps (IPv4 FIB content the model did not represent):', '#   1 × refused by the model: EEXIST (first @2)', '#   1 × refused by the model: ENOENT (first @5)'],
-    monitor: rulesGap(4, 1, [2, 2]),
-  },
->>>>>>> capture12
+  // A duplicate IPv4 rule added without NLM_F_EXCL: exact from rtmon (a notification is an
+  // accepted add); named in the text form, where the duplicate's line is also the one an
+  // IPv6 twin prints (the first line is ambiguous, the duplicate's not applied).
+  '60-rule-duplicate-noexcl': { rtmon: EXACT, monitor: rulesGap(4, 1, [2, 2]) },
   // The same with the first rule in before.json: the text replay took the duplicate's line
   // for an IPv6 twin and said `exact` (exit 0); it is now named.
   '61-rule-duplicate-restart': {
