@@ -353,10 +353,13 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     if (main.mtu !== undefined) notModelled('ip link add mtu … type vxlan (vxlan_config_apply() clamps it to the lower device)');
     if (main.address !== undefined) notModelled('ip link add address … type vxlan (vxlan_validate()\'s own messages)');
   } else if (type === 'ifb') {
-    // drivers/net/ifb.c (../dev/ifb.ts): iproute2 has no ifb link_util, so no options.
+    // drivers/net/ifb.c (../dev/ifb.ts). iproute2 has no ifb link_util: get_link_kind()
+    // gives a generic one without parse_opt, so iplink_modify() sends the words after
+    // `type ifb` as nothing (an empty IFLA_INFO_DATA) and ifb_validate() reads none of it:
+    // `numtxqueues 2`, `foo`, even `help` there change nothing.
     kind = 'other';
     ifb = true;
-    if (!a.done) notModelled(`ip link add type ifb ${a.cur}`);
+    while (!a.done) a.advance();
   } else if (type === 'dummy') {
     // drivers/net/dummy.c: no link options (iproute2 has no dummy link_util)
     kind = 'dummy';
