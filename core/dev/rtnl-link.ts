@@ -17,6 +17,7 @@ import { inetdevChangename, inetdevUp } from '../devinet/inetdev-event.js';
 import { devGetValidName, sysctlDevNameIsAllowed } from './dev-valid-name.js';
 import { vxlanMtuInvalid, vxlanNewlink, vxlansOn, vxlanValidate } from './vxlan.js';
 import { brChangelink } from './br-changelink.js';
+import { ifbSetup } from './ifb.js';
 
 /** rtnl_create_link(): IFLA_MTU checked by dev_validate_mtu(), its message not passed on. */
 /**
@@ -34,6 +35,12 @@ function createAddressBad(spec: LinkSpec): KernelError | null {
   if (spec.address.split(':').length !== 6) return kerr('EINVAL');
   if ((Number.parseInt(spec.address.slice(0, 2), 16) & 1) !== 0 || spec.address === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');
   return null;
+}
+
+/** rtnl_configure_link(): the flags of the request that `ip link set` may change (USER_FLAG_BITS). */
+function userFlagsOf(spec: LinkSpec): NetDevice['userFlags'] {
+  if (spec.flags === undefined || (spec.flags.mask & USER_FLAG_BITS) === 0) return undefined;
+  return { mask: spec.flags.mask & USER_FLAG_BITS, value: spec.flags.value & spec.flags.mask & USER_FLAG_BITS };
 }
 
 function createMtuBad(spec: LinkSpec): boolean {
@@ -61,6 +68,7 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
   txn.nextIfindex = Math.max(txn.nextIfindex, ifindex + 1);
   // register_netdevice(): the ifindex is taken, then inetdev_init() refuses the name.
   if (!sysctlDevNameIsAllowed(spec.name)) return kerr('EINVAL');
+  const userFlags = userFlagsOf(spec);
   return {
     ifindex,
     name: spec.name,
@@ -85,14 +93,13 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     mtu: spec.mtu ?? 1500,
     // rtnl_create_link(): IFLA_TXQLEN; rtnl_configure_link(): the flags of the request.
     ...(spec.txqlen === undefined ? {} : { txqlen: spec.txqlen }),
-    ...(spec.flags === undefined || (spec.flags.mask & USER_FLAG_BITS) === 0
-      ? {}
-      : { userFlags: { mask: spec.flags.mask & USER_FLAG_BITS, value: spec.flags.value & spec.flags.mask & USER_FLAG_BITS } }),
+    ...(userFlags === undefined ? {} : { userFlags }),
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
     ...(spec.netnsLink === undefined ? {} : { netnsLink: spec.netnsLink }),
     ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
     ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
+    ...(spec.ifb === true ? ifbSetup(spec, userFlags) : {}),
     // A vxlan never reports carrier: IF_OPER_UNKNOWN once up (vxlan.ts).
     ...(spec.vxlan === undefined ? {} : { vxlan: spec.vxlan, operKnown: false }),
   };

@@ -73,6 +73,11 @@ export interface LinkSpec {
   readonly bridge?: BridgeData;
   /** A vxlan device made by `ip link add … type vxlan` (driver 'vxlan'): its configuration (VxlanConfig). */
   readonly vxlan?: VxlanConfig;
+  /**
+   * An ifb device made by `ip link add … type ifb` (driver 'ifb'): ifb_setup() in
+   * drivers/net/ifb.c (../dev/ifb.ts); absent for one imported from a dump, which says itself.
+   */
+  readonly ifb?: true;
   /** For a device of kind 'other': its root qdisc's kind as a dump printed it (IFLA_QDISC: `noqueue`, `fq_codel`, `mq` …); null when the dump had none. */
   readonly qdisc?: string | null;
   /** IFLA_ADDRESS given by the user, bytes as `aa:bb:…` (the driver's validate checks length and kind). */

@@ -79,9 +79,13 @@ export function getFilter(word: string, f: { flags: number; flagmask: number }):
   return true;
 }
 
-/** get_ifa_flags() of a modelled address: every one is permanent (no lifetimes here). */
+/**
+ * get_ifa_flags() of a modelled address: IFA_F_PERMANENT unless it has a finite valid
+ * lifetime (set_ifa_lifetime() clears it then), so `dynamic` and `permanent` select by it.
+ */
 export function ifaFlags(ifa: InIfaddr): number {
-  return (ifa.secondary ? IFA_F_SECONDARY : 0) | IFA_F_PERMANENT | (ifa.noprefixroute ? IFA_F_NOPREFIXROUTE : 0) | ifa.extraFlags;
+  const permanent = ifa.lifetimes === undefined ? IFA_F_PERMANENT : 0;
+  return (ifa.secondary ? IFA_F_SECONDARY : 0) | permanent | (ifa.noprefixroute ? IFA_F_NOPREFIXROUTE : 0) | ifa.extraFlags;
 }
 
 /** fnmatch(pattern, label, 0) for the shell patterns `label` takes (*, ?, [...]). */

@@ -51,6 +51,8 @@ function linkKind(d: NetDevice): string | null {
     case 'loopback':
       return null;
     case 'other':
+      // An ifb the script made (IFLA_INFO_KIND "ifb"); an imported device's kind is not known here.
+      if (d.ifb === true) return 'ifb';
       return notModelled('ip link/address show type (a device of unknown kind exists)');
   }
 }

@@ -166,8 +166,10 @@ function runIp(ctx: CommandContext, args: readonly string[]): void {
   if (stats > 0 && name === 'route' && rest[0] !== undefined && matches(rest[0], 'get')) throw new CommandExit('', 2, 'ip -s route get (route cache counters: users, used, age)');
   if (stats > 0 && name === 'link') throw new CommandExit('', 2, 'ip -s link (counters: the kernel sends IGMP reports of its own)');
   if (stats > 0 && name !== 'route' && name !== 'address' && name !== 'rule' && name !== 'netconf' && name !== 'nexthop') throw new CommandExit('', 2, 'ip -statistics');
-  // -brief changes only the link and address listings (print_linkinfo_brief()).
-  if (brief && name !== 'link' && name !== 'address') throw new CommandExit('', 2, 'ip -brief');
+  // -brief changes only the link and address listings (ipaddress.c: print_linkinfo_brief())
+  // and ipneigh.c in iproute2 6.1; iproute.c, iprule.c, ipnexthop.c, ipnetconf.c and
+  // iptuntap.c never read it, so `ip -br route|rule|nexthop|netconf` print as without it.
+  if (brief && name !== 'link' && name !== 'address' && name !== 'route' && name !== 'rule' && name !== 'nexthop' && name !== 'netconf' && name !== 'tuntap' && name !== 'tap') throw new CommandExit('', 2, 'ip -brief');
   // -N: lib/rt_names.c's `numeric`, read by every *_n2a() printer (parsing is unchanged).
   if (numeric) ctx.names = numericNames(ctx.names);
   if (family === 'packet' && name !== 'address' && name !== 'link') throw new CommandExit('', 2, 'ip -0 / -f link');

@@ -100,6 +100,8 @@ export function knownQdisc(d: NetDevice): string {
 export function qdiscUnknownWhy(d: NetDevice): string {
   // A tun/tap of `ip tuntap add` (one queue) gets net.core.default_qdisc, a host-wide sysctl.
   if (d.tun !== undefined) return `the qdisc of ${d.name} (a ${d.tun} device brought up from noop gets the host's net.core.default_qdisc)`;
+  // ifb_setup() leaves IFF_NO_QUEUE clear: the same default qdisc.
+  if (d.ifb === true) return `the qdisc of ${d.name} (an ifb device brought up from noop gets the host's net.core.default_qdisc)`;
   return `the qdisc of ${d.name} (an imported device brought up from noop gets its host's net.core.default_qdisc, or mq with several tx queues; neither is in the dump)`;
 }
 

@@ -292,6 +292,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   let peer: LinkSpec | undefined;
   let vxlan: VxlanConfig | undefined;
   let bridge: BridgeData | undefined;
+  let ifb = false;
   if (type === 'veth') {
     kind = 'veth';
     let peerName: string | null = null;
@@ -351,6 +352,14 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     }
     if (main.mtu !== undefined) notModelled('ip link add mtu … type vxlan (vxlan_config_apply() clamps it to the lower device)');
     if (main.address !== undefined) notModelled('ip link add address … type vxlan (vxlan_validate()\'s own messages)');
+  } else if (type === 'ifb') {
+    // drivers/net/ifb.c (../dev/ifb.ts). iproute2 has no ifb link_util: get_link_kind()
+    // gives a generic one without parse_opt, so iplink_modify() sends the words after
+    // `type ifb` as nothing (an empty IFLA_INFO_DATA) and ifb_validate() reads none of it:
+    // `numtxqueues 2`, `foo`, even `help` there change nothing.
+    kind = 'other';
+    ifb = true;
+    while (!a.done) a.advance();
   } else if (type === 'dummy') {
     // drivers/net/dummy.c: no link options (iproute2 has no dummy link_util)
     kind = 'dummy';
@@ -375,9 +384,10 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     name: main.name,
     kind,
     up: main.up === true,
-    ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true) }),
+    ...(main.mtu === undefined ? {} : { mtu: mtuWord(main.mtu, kind, true, undefined, undefined, ifb ? 'ifb' : undefined) }),
     ...createAttributes(main),
     ...(vxlan === undefined ? {} : { driver: 'vxlan', vxlan }),
+    ...(ifb ? { driver: 'ifb', ifb: true } : {}),
     ...(bridge === undefined ? {} : { bridge }),
   };
   ifnamePolicyOk(link.name);
@@ -390,15 +400,16 @@ function linkAdd(ctx: CommandContext, a: Args): void {
 /**
  * An MTU the reducer can take, or the kernel's answer first. dev_validate_mtu() takes the
  * u32 as an int (a negative one is below any minimum); lo and dummy have no bounds
- * (min_mtu = max_mtu = 0), and below 68 (inetdev_valid_mtu) IPv4 leaves the device
+ * (min_mtu = max_mtu = 0; ifb too), and below 68 (inetdev_valid_mtu) IPv4 leaves the device
  * (inetdev_destroy: its addresses, routes and conf go silently): not modelled. At creation
  * (rtnl_create_link) the message is not passed on.
  */
-function mtuWord(mtu: number, kind: DeviceKind, creating: boolean, tun?: 'tun' | 'tap', vxlan?: VxlanConfig): number {
+function mtuWord(mtu: number, kind: DeviceKind, creating: boolean, tun?: 'tun' | 'tap', vxlan?: VxlanConfig, driver?: string): number {
   if (mtu < 0) failKernel(creating ? { errno: 'EINVAL' } : { errno: 'EINVAL', extack: 'mtu less than device minimum' });
   // A tun/tap of `ip tuntap add`, a vxlan of `ip link add`, have their bounds (mtuInvalid() in rtnl-link.ts): the reducer answers.
   if (tun !== undefined || vxlan !== undefined) return mtu;
-  if (kind === 'other') notModelled('ip link mtu on a device of unknown kind');
+  // ifb_setup(): min_mtu = max_mtu = 0, no bounds (as lo and dummy).
+  if (kind === 'other' && driver !== 'ifb') notModelled('ip link mtu on a device of unknown kind');
   if (mtu < 68 && kind !== 'veth' && kind !== 'bridge' && kind !== 'macvlan') notModelled('an MTU below 68 (inetdev_destroy: IPv4 leaves the device)');
   return mtu;
 }
@@ -514,7 +525,7 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
   // An imported device (kind 'other'): whether it is a bridge, and its STP state, are not in the dump.
   if (bridge !== null && cur?.kind === 'other') notModelled(`ip link set ${cur.name} type bridge: a device imported from a snapshot`);
   const upBefore = cur?.up;
-  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan);
+  const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan, cur.driver);
   const step = ctx.apply({
     type: 'link-set',
     ifindex,
@@ -583,7 +594,7 @@ function linkDelGroup(ctx: CommandContext, group: number): void {
   const members = [...ctx.snapshot.devices.values()].filter((d) => d.group === group).sort((x, y) => x.ifindex - y.ifindex);
   if (members.length === 0) failKernel({ errno: 'ENODEV' });
   // An imported device: whether its driver has rtnl_link_ops (a NIC has none) is not in the dump.
-  for (const d of members) if (d.kind === 'other' && d.tun === undefined && d.vxlan === undefined) notModelled(`ip link del group ${group}: ${d.name}, a device imported from a snapshot (whether it has rtnl_link_ops)`);
+  for (const d of members) if (d.kind === 'other' && d.tun === undefined && d.vxlan === undefined && d.driver !== 'ifb') notModelled(`ip link del group ${group}: ${d.name}, a device imported from a snapshot (whether it has rtnl_link_ops)`);
   if (members.some((d) => d.kind === 'loopback')) failKernel({ errno: 'EOPNOTSUPP' });
   for (const d of members) if (ctx.snapshot.devices.has(d.ifindex)) delOne(ctx, d.ifindex);
 }

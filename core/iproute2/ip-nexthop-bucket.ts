@@ -59,7 +59,12 @@ export function bucketList(ctx: CommandContext, opts: GlobalOptions, a: Args): v
   let groups: Extract<NexthopObject, { kind: 'group' }>[];
   if (id !== 0) {
     const g = findGroupResilient(s, id);
-    if ('errno' in g) throw new CommandExit(`${g.extack !== undefined ? `Error: ${g.extack}.\n` : ''}Dump terminated\n`, 2);
+    if ('errno' in g) {
+      // ipnh_bucket_list(): new_json_obj() has opened the array before the dump the
+      // kernel refuses: `[` stays on stdout, no newline (`[ ` under -p).
+      if (opts.json) ctx.print(opts.pretty ? '[ ' : '[');
+      throw new CommandExit(`${g.extack !== undefined ? `Error: ${g.extack}.\n` : ''}Dump terminated\n`, 2);
+    }
     groups = [g];
   } else groups = sortedNexthops(s).filter((o): o is Extract<NexthopObject, { kind: 'group' }> => o.kind === 'group' && o.res !== null);
   const out: { text: string; json: JsonObject }[] = [];

@@ -113,6 +113,10 @@ export function nhInfoJsonCheck(ctx: CommandContext, routes: readonly FibRoute[]
 /** iproute_list_flush_or_save() for `show`. */
 export function routeList(ctx: CommandContext, opts: GlobalOptions, a: Args): void {
   const f = parseSelectors(ctx, opts, a);
+  // iproute_list_flush_or_save(): new_json_obj() opens the array before the dump, so a
+  // refused dump (a table that does not exist) leaves `[` on stdout, with no newline (`[ `
+  // under -p, as iproute2 6.1's writer leaves it here).
+  if (opts.json && f.tb !== 0 && f.tb !== RT_TABLE_MAIN && !ctx.snapshot.tables.has(f.tb)) ctx.print(opts.pretty ? '[ ' : '[');
   const routes = dumpRoutes(ctx, f, 'Dump');
   // print_route() with show_details: the type, table, proto and scope always, and a
   // nexthop-object route's nh_info.

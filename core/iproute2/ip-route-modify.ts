@@ -152,7 +152,13 @@ export function routeModify(ctx: CommandContext, opts: GlobalOptions, a: Args, o
     } else if (w === 'dev' || w === 'oif') dev = a.next();
     // iproute_modify(): `vrf` and `pref` are matches() (any prefix: `v`, `pre`), the others strcmp().
     else if (matches(w, 'vrf')) vrfArg(ctx, 'ip route', a.next());
-    else if (['encap', 'expires', 'as', 'from', 'ttl-propagate'].includes(w) || matches(w, 'pref')) {
+    else if (matches(w, 'pref')) {
+      // RTA_PREF, an IPv6 router preference: `low|medium|high` or get_u8(), as
+      // iproute_modify() reads it; rtm_to_fib_config() has no case for it, so an IPv4 route
+      // is made, matched and deleted as without it.
+      const v = a.next();
+      if (v !== 'low' && v !== 'medium' && v !== 'high' && parseUnsigned(v, 255) === undefined) invarg('"pref" value is invalid\n', v);
+    } else if (['encap', 'expires', 'as', 'from', 'ttl-propagate'].includes(w)) {
       notModelled(`ip route ${w}`);
     } else if (matches(w, 'fastopen_no_cookie')) parseFastopenNoCookie(a, mx);
     else {

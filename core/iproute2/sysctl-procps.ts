@@ -157,7 +157,13 @@ export function sysctlCmd(ctx: CommandContext, argv: readonly string[]): void {
     }
     if (isWrite) {
       const raw = item.slice(eq + 1);
-      if (target.kind === 'conf' && DEVCONF_READONLY.has(target.key)) notModelled(`sysctl write of read-only ${key}`);
+      if (target.kind === 'conf' && DEVCONF_READONLY.has(target.key)) {
+        // WriteSetting() of procps-ng 4.0.2 finds no write bit on the file (mc_forwarding is
+        // 0444, DEVINET_SYSCTL_RO_ENTRY) and warns with EINVAL, writing nothing; the exit
+        // status stays as it was (seen here, with -q, -e and -n alike).
+        ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
+        continue;
+      }
       if (!writeSysctlFile(ctx, target, `sysctl ${key}`, raw)) {
         ctx.warn(`sysctl: setting key "${key}": Invalid argument\n`);
         ctx.out.exit = Math.max(ctx.out.exit, 1);

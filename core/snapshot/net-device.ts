@@ -80,6 +80,8 @@ export interface NetDevice {
   readonly linkTypeWord?: string;
   /** A tun or tap device made by `ip tuntap add` (LinkSpec.tun). */
   readonly tun?: 'tun' | 'tap';
+  /** LinkSpec.ifb: an ifb device made by `ip link add … type ifb` (../dev/ifb.ts). */
+  readonly ifb?: true;
   /** A vxlan device made by `ip link add … type vxlan` (LinkSpec.vxlan). */
   readonly vxlan?: VxlanConfig;
   /** Imported (kind 'other'): the dump had no address (IFLA_ADDRESS absent: dev->addr_len 0, a tun). */
