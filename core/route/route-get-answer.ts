@@ -13,7 +13,6 @@ import { RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
 import { type Errno } from '../uapi/errno.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 import { CACHED_REALMS_GAP, outputTclassid } from './rt-class-tag.js';
-import { CACHED_TYPE_GAP, cachedTypeGap } from './rt-cache-type.js';
 
 /** The question `ip route get` asks (RTM_GETROUTE). */
 export interface RouteGetRequest {
@@ -167,7 +166,6 @@ export function outputAnswer(
   const cached = fi && !(t === 'multicast' && f.local);
   const owner = { table: res?.table ?? 0, nexthopObject: (res?.alias.info.nhid ?? 0) !== 0 };
   const tc = outputTclassid(s, fi ? (res?.nh.tclassid ?? 0) : 0, res?.tclassid ?? 0, cached, owner);
-  const typeGap = res === null ? undefined : cachedTypeGap(s, cached, req.dst, res.alias, res.table, res.plen);
   return {
     ok: true,
     answer: {
@@ -188,7 +186,7 @@ export function outputAnswer(
       // Only when present, so that answers without them keep their shape (the engine's too).
       ...(fi && (res?.alias.info.metrics ?? null) !== null ? { metrics: res?.alias.info.metrics ?? null } : {}),
       ...('flow' in tc && tc.flow !== 0 ? { flow: tc.flow } : {}),
-      ...('gap' in tc ? { gap: tc.gap } : typeGap !== undefined ? { gap: typeGap } : {}),
+      ...('gap' in tc ? { gap: tc.gap } : {}),
     },
   };
 }
@@ -197,8 +195,7 @@ export function outputAnswer(
 export function fibMatchOf(res: FibResult, made: RouteGetOutcome): RouteGetOutcome {
   if (!made.ok || made.answer.kind !== 'route') return made;
   const typed = made.answer.type === res.alias.type ? res : { ...res, alias: { ...res.alias, type: made.answer.type } };
-  // The entry printed never shows the route's realms, nor the cached route's type: a gap
-  // about them does not apply.
-  const gap = made.answer.gap === CACHED_REALMS_GAP || made.answer.gap === CACHED_TYPE_GAP ? undefined : made.answer.gap;
+  // The entry printed never shows the route's realms: a gap about them does not apply.
+  const gap = made.answer.gap === CACHED_REALMS_GAP ? undefined : made.answer.gap;
   return { ok: true, answer: { kind: 'fibmatch', res: typed, ...(gap !== undefined ? { gap } : {}) } };
 }
