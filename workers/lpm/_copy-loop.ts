@@ -50,9 +50,9 @@ interface Lookup {
   readonly any: (k: number) => Code[];
 }
 
-function directLookup(p: WalkPlaces, flat: number): Lookup {
+function directLookup(p: WalkPlaces): Lookup {
   /** e = the /24's entry of address a (its index is the address's top 24 bits, times 2 bytes). */
-  const entry = (k: number): Code[] => [get(ADDRS), get(I), add, load(4 * k), tee(A), i32(7), shrU, i32(-2), and, load16u(flat + DIRECT_AT), tee(E)];
+  const entry = (k: number): Code[] => [get(ADDRS), get(I), add, load(4 * k), tee(A), i32(7), shrU, i32(-2), and, load16u(p.flat + DIRECT_AT), tee(E)];
   return {
     hit: (k) => [entry(k), i32(DIRECT_MISS), eq, brIf(0), storeOut(k)],
     any: (k) => [entry(k), i32(DIRECT_MISS), eq, ifThen, get(A), i32(-1), xor, set(A), firstNode(p, A, E), stepTwo(p, A, E), end, storeOut(k)],
@@ -72,7 +72,7 @@ const storeOut = (k: number): Code[] => [get(OUT), get(I), add, get(E), store(4 
 /** The module of the loop for the copy whose word pairs are at byte offset `flat`, with or without the direct level. */
 export function copyLoopBytes(flat: number, direct: boolean): Uint8Array {
   const places: WalkPlaces = { flat, nodes: get(NODES), leaves: get(LEAVES) };
-  const { hit, any } = direct ? directLookup(places, flat) : pairsLookup(places);
+  const { hit, any } = direct ? directLookup(places) : pairsLookup(places);
   const group = direct ? DIRECT_GROUP : PAIRS_GROUP;
   const ks = [...Array(group).keys()];
   const body: Code[] = [
