@@ -57,7 +57,11 @@ outside the model, + "changes" with --explain).`,
       help: `also run the script in a fresh private network namespace of this
 machine's kernel (root on Linux; configure and query only, no packet
 is sent): after the model's transcript, print a unified diff, model
-against kernel, or say that they agree (on stderr). Exit 1 on any difference.`,
+against kernel, or say that they agree (on stderr). Lines outside the
+model are withheld from the kernel (named on stderr, gaps as without
+--kernel); so are lines the kernel guard does not let through (it
+allows only what stays in the private namespace: exit 2). Exit 1 on
+any difference.`,
     },
     initial: { type: 'string', arg: 'FILE', help: 'start from this ip -j snapshot (see above) instead of a fresh namespace.' },
     names: {
@@ -74,8 +78,9 @@ writes it), else iproute2's built-in names. A name none defines is an error.`,
 commands' own exit codes); 3 when a line is a valid command outside the model ("kfib: not
 modelled: ..." on stderr; the rest of the script still runs) or part of the --initial
 state could not be imported: "# run:" lines at the end of stdout name each gap; 2 when a
-line is not an ip or sysctl command nor a /proc/sys/net line, or the script or snapshot cannot be read; 1 with
---kernel on a difference; 74 when the log cannot be written.`,
+line is not an ip or sysctl command nor a /proc/sys/net line, the script or snapshot cannot be
+read, or (--kernel) the kernel guard withheld a line the model ran; 1 with --kernel on a difference; 74 when
+the log cannot be written.`,
 });
 
 /** A transcript entry as one JSON object (the --json form). */
@@ -273,9 +278,16 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     const last = appendEvents(opened, log.all().map((e) => e.event));
     process.stderr.write(`kfib: ${log.length} events appended to ${displayName(values.log, 'out')} (now ${last})\n`);
   }
+  // Like kfib replay: what the model did not represent is named on stdout and exits 3, with
+  // --kernel too (before the comparison's diff, if any).
+  const c = completeness({ hasInitial: values.initial !== undefined, initialSkipped, initialDifferences, steps: notModelled, place: (n) => `line ${n}`, initialPlace: 'in the --initial state' });
+  printRunCompleteness(c, values.json === true, logToStdout);
   if (values.kernel) {
     // Only lines the model runs and kernel-guard.ts allows reach the kernel; both sides
-    // are compared on that script, and what was withheld is said (exit 2).
+    // are compared on that script, and what was withheld is said. A line withheld because
+    // the model names it (not modelled) is a gap, exit 3 as without --kernel; one the model
+    // runs and the guard refuses (kernel-guard.ts: it lets through only what stays in the
+    // runner's namespace) leaves the comparison short of it, exit 2 as before.
     const k = kernelScript(text);
     for (const w of k.withheld) process.stderr.write(`kfib: ${name}:${w.line}: not run in the kernel: ${w.why}: ${w.command}\n`);
     const kernel = kernelTranscript(k.script);
@@ -283,15 +295,13 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     const diff = unifiedDiff('model', 'kernel', compared, kernel, { colour: colourOn(process.stdout) });
     if (diff === '') {
       process.stderr.write(`kfib: ${name}: model and kernel agree (${commands.length - k.withheld.length} commands${k.withheld.length === 0 ? '' : `; ${k.withheld.length} withheld from the kernel`})\n`);
-      return problems > 0 || k.withheld.length > 0 ? EXIT.usage : EXIT.ok;
+      if (badLines > 0 || k.withheld.some((w) => !w.why.startsWith('not modelled: '))) return EXIT.usage;
+      return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;
     }
     print(diff);
     process.stderr.write(`kfib: ${name}: model and kernel differ (the diff above)\n`);
     return EXIT.differs;
   }
-  // Like kfib replay: what the model did not represent is named on stdout and exits 3.
-  const c = completeness({ hasInitial: values.initial !== undefined, initialSkipped, initialDifferences, steps: notModelled, place: (n) => `line ${n}`, initialPlace: 'in the --initial state' });
-  printRunCompleteness(c, values.json === true, logToStdout);
   if (badLines > 0) return EXIT.usage;
   return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;
 }

@@ -47,7 +47,9 @@ kernel (or compare with P's .expected beside it without --kernel)`,
   },
   positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
   exit: `0 when every property held, 1 on any failure, 2 on bad usage or when
---kernel cannot run here.`,
+--kernel cannot run here. With --path FILE --kernel: 3 when the two agree but lines outside
+the model were withheld from both (named on stderr); 2 when the kernel guard withheld a line
+(it would reach outside the runner's namespace).`,
 });
 
 /** props/regressions/ when kfib runs from a git checkout (it is not in the package). */
@@ -197,6 +199,10 @@ function replayFile(file: string, kernel: boolean, json: boolean): number {
   const verdict = judge(model, other, lines);
   if (json) process.stdout.write(`${JSON.stringify({ file, verdict: verdict.kind, diff: verdict.kind === 'diverged' ? verdict.diff : null })}\n`);
   else if (verdict.kind === 'diverged') process.stdout.write(unifiedDiff('model', otherName, model, other, { colour: colourOn(process.stdout) }));
-  else process.stdout.write(`kfib verify: ${file}: model and ${otherName} ${verdict.kind === 'same' ? 'agree' : `differ only by known divergences (${verdict.known.map((k) => k.id).join(', ')})`}\n`);
-  return verdict.kind === 'diverged' ? 1 : k.withheld.length > 0 ? 2 : 0;
+  else process.stdout.write(`kfib verify: ${file}: model and ${otherName} ${verdict.kind === 'same' ? 'agree' : `differ only by known divergences (${verdict.known.map((k) => k.id).join(', ')})`}${k.withheld.length === 0 ? '' : ` on the ${scriptCommands(text).length - k.withheld.length} lines both ran; ${k.withheld.length} withheld (named on stderr)`}\n`);
+  if (verdict.kind === 'diverged') return EXIT.differs;
+  // Withheld lines the model names (not modelled) are gaps, as for kfib run (exit 3); a line
+  // the model runs and the kernel guard refuses (kernel-guard.ts) is exit 2, as before.
+  if (k.withheld.some((w) => !w.why.startsWith('not modelled: '))) return EXIT.usage;
+  return k.withheld.length > 0 ? EXIT.gaps : EXIT.ok;
 }
