@@ -40,6 +40,7 @@ import { ReplayState, NO_STEPS, withDisagreements } from './replay-state.js';
 import { causeStep, stateStep } from './cause-step.js';
 import { routeCauseStep, routeFastPathEvent } from './route-fast-path.js';
 import type { CheckFinding, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
+import { warmShapes } from './_shape-warmup.js';
 
 export type { AppliedEvent, CheckFinding, RecordRole, ReplayOptions, ReplayStart, ReplayStep } from './replay-step.js';
 
@@ -67,6 +68,8 @@ export class TraceReplayer {
   private seq = 0;
 
   constructor(start: ReplayStart, opts: ReplayOptions) {
+    // Once per process, before any replay's code is optimised (_shape-warmup.ts says why).
+    warmShapes((s, o) => new TraceReplayer(s, o));
     this.st = new ReplayState(start, opts);
   }
 
