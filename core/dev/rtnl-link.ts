@@ -6,7 +6,7 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { LinkAddEvent, LinkCarrierEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
-import { qdiscOnOpen, type NetDevice } from '../snapshot/net-device.js';
+import { hasInet6Dev, qdiscOnOpen, type NetDevice } from '../snapshot/net-device.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { IFF_BROADCAST, IFF_MULTICAST, IFF_NOARP, IFF_POINTOPOINT } from '../uapi/if.js';
 import { fibDisableIp, netdevChange, netdevDown, netdevUp, settleCarriers } from '../frontend/netdev-event.js';
@@ -346,7 +346,7 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       // goes through dev_get_valid_name() (invalid: EINVAL, taken: EEXIST, `%d`: a number).
       const name = devGetValidName(e.name, (n) => nameInUse(txn, n));
       if (typeof name !== 'string') return name;
-      if (!sysctlDevNameIsAllowed(name) && d.mtu >= 1280) return kerr('EINVAL');
+      if (!sysctlDevNameIsAllowed(name) && hasInet6Dev(d)) return kerr('EINVAL');
       txn.setDevice({ ...d, name, addrs: inetdevChangename(d.addrs, name) });
       txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
     }

@@ -3,7 +3,7 @@
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { devGetByName } from '../snapshot/snapshot.js';
-import type { NetDevice } from '../snapshot/net-device.js';
+import { IPV6_MIN_MTU, type NetDevice } from '../snapshot/net-device.js';
 import { groupNumber } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
 import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
@@ -542,6 +542,9 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
   });
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);
+  if (loopbackAddrNotRestored(cur, after, ctx.snapshot.ipv4Sysctl.disable_ipv6)) {
+    notModelled('lo\'s MTU raised back to 1280 or more while lo is up with IPv6 enabled (addrconf_notify() does not give ::1 back until lo goes down and up)');
+  }
   if (oldMaster?.kind === 'other' && after?.master !== oldMaster.ifindex) notModelled(importedBridgeGap(oldMaster));
   if (w.up !== null && after !== undefined && upBefore !== after.up) {
     const peer = importedVethPeer(ctx.snapshot.devices, after);
@@ -572,6 +575,18 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
     const st = ctx.apply({ type: 'link-carrier', ifindex, carrier: c.carrier });
     if (st.error !== null) failKernel(st.error);
   }
+}
+
+/**
+ * lo's ::1 after an MTU change: addrconf_ifdown() took it when the MTU dropped below
+ * IPV6_MIN_MTU while lo was up (or lo came up below it, or IPv6 was enabled then), and
+ * NETDEV_CHANGEMTU back above only updates the kept inet6_dev's MTU: ::1 stays away until lo
+ * goes down and up. The model derives ::1 from lo's state (fib6-nh-init.ts), so that one
+ * path, an MTU raised across 1280 while lo is up and IPv6 enabled, is named.
+ */
+function loopbackAddrNotRestored(before: NetDevice | undefined, after: NetDevice | undefined, disableIpv6: number): boolean {
+  if (before === undefined || after === undefined || after.kind !== 'loopback') return false;
+  return disableIpv6 === 0 && after.up && before.mtu < IPV6_MIN_MTU && after.mtu >= IPV6_MIN_MTU;
 }
 
 function linkDel(ctx: CommandContext, a: Args): void {

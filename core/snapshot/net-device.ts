@@ -158,3 +158,16 @@ export function qdiscOnOpen(d: NetDevice): string | null | undefined {
 export function noQueueDriver(kind: string): boolean {
   return NO_QUEUE_DRIVERS.has(kind);
 }
+
+/** IPV6_MIN_MTU (include/linux/ipv6.h). */
+export const IPV6_MIN_MTU = 1280;
+
+/**
+ * __in6_dev_get(dev) != NULL: whether addrconf keeps an inet6_dev on the device. addrconf_notify()
+ * makes one at NETDEV_REGISTER and NETDEV_CHANGEMTU for an MTU of at least IPV6_MIN_MTU, and
+ * an MTU below it destroys it through addrconf_ifdown(dev, unregister = dev != loopback_dev):
+ * lo keeps its inet6_dev whatever its MTU (ipv6_add_dev() makes one for lo below 1280 too).
+ */
+export function hasInet6Dev(dev: NetDevice): boolean {
+  return dev.kind === 'loopback' || dev.mtu >= IPV6_MIN_MTU;
+}
