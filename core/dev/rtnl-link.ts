@@ -48,6 +48,36 @@ function createMtuBad(spec: LinkSpec): boolean {
 }
 
 /**
+ * The driver's ops->validate() on a request's own attributes, which rtnl_newlink() runs
+ * before it looks the name up (a taken name is EEXIST only after these): veth_validate(),
+ * br_validate(), macvlan_validate() and ifb_validate() check IFLA_ADDRESS (six bytes, else
+ * EINVAL; a unicast, non-zero address, else EADDRNOTAVAIL), and veth_validate() IFLA_MTU
+ * too (is_valid_veth_mtu(): 68..65535, a bare EINVAL). A veth's peer attributes go through
+ * the same veth_validate() right after the device's (rtnl_add_peer_net(), Linux >= 6.14).
+ */
+function opsValidate(spec: LinkSpec): KernelError | null {
+  const bad = createAddressBad(spec);
+  if (bad !== null) return bad;
+  if (spec.kind === 'veth' && createMtuBad(spec)) return kerr('EINVAL');
+  return null;
+}
+
+/**
+ * rtnl_create_link(): validate_linkmsg() on the new, still unregistered device (its
+ * IFLA_AF_SPEC: inet6_validate_link_af() finds no inet6_dev yet, EAFNOSUPPORT, so
+ * `addrgenmode` can never be given at creation), then dev_validate_mtu() against the
+ * driver's bounds with its messages (a bridge's and a macvlan's ether_setup() 68..65535; a
+ * veth's MTU was checked by veth_validate() already).
+ */
+function rtnlCreateLinkBad(spec: LinkSpec): KernelError | null {
+  if (spec.afSpec === true) return kerr('EAFNOSUPPORT');
+  if (spec.mtu === undefined || (spec.kind !== 'bridge' && spec.kind !== 'macvlan')) return null;
+  if (spec.mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');
+  if (spec.mtu > 65535) return kerr('EINVAL', 'mtu greater than device maximum');
+  return null;
+}
+
+/**
  * netdev_name_in_use(): whether a device of the namespace has this name or alternative name
  * (a new device, a veth peer or a rename to a name one of them holds is EEXIST, the
  * device's own alternative names included).
@@ -128,13 +158,17 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
     // name or an alternative name (no ifindex is taken: seen on Linux 6.18).
     const badData = vxlanValidate(e.link);
     if (badData !== null) return badData;
+    const badLink = opsValidate(e.link);
+    if (badLink !== null) return badLink;
+    if (e.peer !== undefined) {
+      const badPeer = opsValidate(e.peer);
+      if (badPeer !== null) return badPeer;
+    }
     if (nameInUse(txn, e.link.name)) return kerr('EEXIST');
-    // ops->validate() (the address), then rtnl_newlink_create(): the device itself is made
-    // (rtnl_create_link: its MTU checked) before the driver's newlink validates and
-    // registers a veth's peer.
-    const badAddress = createAddressBad(e.link);
-    if (badAddress !== null) return badAddress;
-    if (createMtuBad(e.link)) return kerr('EINVAL');
+    // rtnl_newlink_create(): the device itself is made (rtnl_create_link()) before the
+    // driver's newlink makes and registers a veth's peer (rtnl_create_link() for it too).
+    const badCreate = rtnlCreateLinkBad(e.link);
+    if (badCreate !== null) return badCreate;
     let link = e.link;
     if (link.kind === 'macvlan') {
       const m = macvlanNewlink(txn, link);
@@ -148,7 +182,7 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
     }
     let peer: NetDevice | undefined;
     if (e.peer !== undefined) {
-      const badPeer = createAddressBad(e.peer);
+      const badPeer = rtnlCreateLinkBad(e.peer);
       if (badPeer !== null) return badPeer;
       const p = newDevice(txn, e.peer);
       if ('errno' in p) return p;

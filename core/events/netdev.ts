@@ -71,6 +71,11 @@ export interface LinkSpec {
   readonly tun?: 'tun' | 'tap';
   /** A bridge's `ip link add … type bridge OPTIONS` data, checked by br_changelink() after registration. */
   readonly bridge?: BridgeData;
+  /**
+   * IFLA_AF_SPEC was given (`addrgenmode`): rtnl_create_link()'s validate_linkmsg() refuses
+   * it on a device not yet registered (EAFNOSUPPORT: no inet6_dev).
+   */
+  readonly afSpec?: true;
   /** A vxlan device made by `ip link add … type vxlan` (driver 'vxlan'): its configuration (VxlanConfig). */
   readonly vxlan?: VxlanConfig;
   /**
