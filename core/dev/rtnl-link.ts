@@ -352,7 +352,7 @@ function setMacAddress(txn: Txn, d: NetDevice, address0: string): KernelError | 
  * do_setlink(), in its order: IFLA_ADDRESS, IFLA_MTU, the name, IFLA_GROUP, IFLA_IFALIAS,
  * IFLA_MASTER, the flags (netif_change_flags(): IFF_UP opens or closes; since 6.8 the
  * master comes first so that a port can be enslaved and brought up in one message),
- * IFLA_TXQLEN. The first error ends it; what came before stays (no rollback).
+ * IFLA_TXQLEN, IFLA_AF_SPEC. The first error ends it; what came before stays (no rollback).
  */
 export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
   return fibRulesEvent(txn, () => {
@@ -364,6 +364,14 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       if (d0.kind !== 'bridge') return kerr('EOPNOTSUPP');
       const bad = brChangelink(e.bridge);
       if (bad !== null) return bad;
+    }
+    // validate_linkmsg() at the top of do_setlink(): IFLA_AF_SPEC (`addrgenmode`) through
+    // inet6_validate_link_af(): no inet6_dev (an MTU below 1280) is EAFNOSUPPORT, and
+    // stable_secret without a secret (check_stable_privacy(): the net.ipv6 stable_secret
+    // sysctls, never set here) EINVAL; nothing is applied then.
+    if (e.addrGenMode !== undefined) {
+      if (!hasInet6Dev(d0)) return kerr('EAFNOSUPPORT');
+      if (e.addrGenMode === IN6_ADDR_GEN_MODE_STABLE_PRIVACY) return kerr('EINVAL');
     }
     if (e.address !== undefined) {
       const bad = setMacAddress(txn, d0, e.address);
@@ -378,11 +386,14 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
     if (e.name !== undefined && e.name !== d.name) {
       // dev_change_name(): Linux 6.18 renames a running device too (no EBUSY); the new name
       // goes through dev_get_valid_name() (invalid: EINVAL, taken: EEXIST, `%d`: a number).
+      // The device as the MTU of this same request left it: its inet6_dev (the `all` and
+      // `default` check) and the MTU itself.
+      const cur = txn.dev(e.ifindex) ?? d;
       const name = devGetValidName(e.name, (n) => nameInUse(txn, n));
       if (typeof name !== 'string') return name;
-      if (!sysctlDevNameIsAllowed(name) && hasInet6Dev(d)) return kerr('EINVAL');
-      txn.setDevice({ ...d, name, addrs: inetdevChangename(d.addrs, name) });
-      txn.emit({ kind: 'link', ifindex: d.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
+      if (!sysctlDevNameIsAllowed(name) && hasInet6Dev(cur)) return kerr('EINVAL');
+      txn.setDevice({ ...cur, name, addrs: inetdevChangename(cur.addrs, name) });
+      txn.emit({ kind: 'link', ifindex: cur.ifindex, change: 'rename', cause: 'inetdev_event', notified: true });
     }
     if (e.group !== undefined) {
       const cur = txn.dev(e.ifindex);
@@ -426,9 +437,20 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
       if (cur !== undefined) txn.setDevice({ ...cur, txqlen: e.txqlen });
     }
     settleCarriers(txn);
+    // IFLA_AF_SPEC comes after all of the above: inet6_set_link_af() finds no inet6_dev when
+    // this very request took the MTU below 1280 (addrconf_notify() destroyed it), and the
+    // request fails with the rest applied. The mode itself changes nothing the model shows
+    // (IPv6 link-local addresses are not modelled).
+    if (e.addrGenMode !== undefined) {
+      const cur = txn.dev(e.ifindex);
+      if (cur !== undefined && !hasInet6Dev(cur)) return kerr('EAFNOSUPPORT');
+    }
     return null;
   });
 }
+
+/** IN6_ADDR_GEN_MODE_STABLE_PRIVACY (include/uapi/linux/if_link.h). */
+const IN6_ADDR_GEN_MODE_STABLE_PRIVACY = 2;
 
 /** unregister_netdevice(): close, delete addresses (inetdev_destroy), force the flush, detach rules. */
 export function unregisterNetdevice(txn: Txn, e: LinkDelEvent): KernelError | null {

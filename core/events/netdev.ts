@@ -123,6 +123,11 @@ export interface LinkSetEvent {
   readonly flags?: { readonly mask: number; readonly value: number };
   /** `type bridge OPTIONS`: IFLA_INFO_DATA for the device's changelink, applied before everything else (rtnl_changelink()). */
   readonly bridge?: BridgeData;
+  /**
+   * IFLA_AF_SPEC's IFLA_INET6_ADDR_GEN_MODE (`addrgenmode`: 0 eui64, 1 none, 2
+   * stable_secret, 3 random): validated first, set last (do_setlink()).
+   */
+  readonly addrGenMode?: number;
 }
 
 /** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */

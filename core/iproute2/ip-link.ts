@@ -5,7 +5,7 @@ import type { LinkSpec } from '../events/netdev.js';
 import { devGetByName } from '../snapshot/snapshot.js';
 import { IPV6_MIN_MTU, type NetDevice } from '../snapshot/net-device.js';
 import { groupNumber } from '../uapi/rt-names.js';
-import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
+import { byteLength, IFNAMSIZ, sysctlDevNameIsAllowed } from '../dev/dev-valid-name.js';
 import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
 import { vxlanParseOpt } from './iplink-vxlan.js';
 import { bridgeParseOpt } from './iplink-bridge.js';
@@ -59,6 +59,8 @@ interface LinkWords {
   ifalias: string | undefined;
   /** IFLA_LINK by name (`link DEV`). */
   link: string | undefined;
+  /** IFLA_INET6_ADDR_GEN_MODE of `addrgenmode` (the last one given: the kernel parses the last IFLA_AF_SPEC). */
+  addrgenmode: number | undefined;
   /** ifi_change / ifi_flags for the flags other than IFF_UP. */
   flagMask: number;
   flagValue: number;
@@ -75,6 +77,9 @@ const ON_OFF_FLAGS: Readonly<Record<string, { readonly bit: number; readonly onC
   trailers: { bit: 0x20, onClears: true },
   dynamic: { bit: 0x8000, onClears: false },
 };
+
+/** iproute2's get_addr_gen_mode() words, at their IN6_ADDR_GEN_MODE_* numbers (eui64 0, none 1, stable_secret 2, random 3). */
+const ADDR_GEN_MODES: readonly string[] = ['eui64', 'none', 'stable_secret', 'random'];
 
 /** MAX_ADDR_LEN (include/linux/netdevice.h): the kernel's ifla_policy bound on IFLA_ADDRESS, and iproute2's buffer. */
 const MAX_ADDR_LEN = 32;
@@ -166,6 +171,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     txqlen: undefined,
     ifalias: undefined,
     link: undefined,
+    addrgenmode: undefined,
     flagMask: 0,
     flagValue: 0,
   };
@@ -234,7 +240,14 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
       out.group = g;
     } else if (w === 'mode' || w === 'state') notModelled(`ip link ${w}`);
-    else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues') || matches(w, 'addrgenmode') || matches(w, 'link-netns') || matches(w, 'link-netnsid')) {
+    else if (matches(w, 'addrgenmode')) {
+      // get_addr_gen_mode(): the four words, any case (strcasecmp); each `addrgenmode` adds
+      // its own IFLA_AF_SPEC, of which nla_parse() keeps the last.
+      const v = a.next();
+      const mode = ADDR_GEN_MODES.indexOf(v.toLowerCase());
+      if (mode < 0) invarg('Invalid address generation mode\n', v);
+      out.addrgenmode = mode;
+    } else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues') || matches(w, 'link-netns') || matches(w, 'link-netnsid')) {
       notModelled(`ip link ${w}`);
     } else if (['protodown', 'protodown_reason', 'gso_max_size', 'gso_max_segs', 'gro_max_size', 'parentdev'].includes(w)) {
       notModelled(`ip link ${w}`);
@@ -431,6 +444,8 @@ function utf8Length(s: string): number {
  */
 function createAttributes(w: LinkWords): Partial<LinkSpec> {
   return {
+    // IFLA_AF_SPEC: refused by rtnl_create_link() (rtnl-link.ts rtnlCreateLinkBad()).
+    ...(w.addrgenmode === undefined ? {} : { afSpec: true as const }),
     // rtnl_create_link(): IFLA_GROUP (dev_set_group()).
     ...(w.group === undefined ? {} : { group: w.group }),
     ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
@@ -524,6 +539,13 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
   const oldMaster = master === undefined || cur?.master == null ? undefined : ctx.snapshot.devices.get(cur.master);
   // An imported device (kind 'other'): whether it is a bridge, and its STP state, are not in the dump.
   if (bridge !== null && cur?.kind === 'other') notModelled(`ip link set ${cur.name} type bridge: a device imported from a snapshot`);
+  // check_stable_privacy(): a host's net.ipv6 stable_secret is not in an imported state.
+  if (w.addrgenmode === ADDR_GEN_MODES.indexOf('stable_secret') && ctx.snapshot.lineage.imported) notModelled('ip link addrgenmode stable_secret on an imported state (whether the host set net.ipv6.conf.*.stable_secret)');
+  // IFLA_CARRIER is applied before IFLA_AF_SPEC, which can fail last (rtnl-link.ts doSetlink()).
+  if (w.addrgenmode !== undefined && w.carrier !== undefined) notModelled('ip link set carrier with addrgenmode (IFLA_CARRIER applied before IFLA_AF_SPEC fails)');
+  if (cur !== undefined && w.mtu !== undefined && inet6DevNotMade(cur, w.mtu)) {
+    notModelled(`ip link set mtu ${w.mtu} on ${cur.name} (ipv6_add_dev() cannot register the sysctls of a device named ${cur.name}: it stays without an inet6_dev whatever its MTU, until a later MTU change or up)`);
+  }
   const upBefore = cur?.up;
   const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan, cur.driver);
   const step = ctx.apply({
@@ -539,6 +561,7 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
     ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
     ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
     ...(bridge === null ? {} : { bridge }),
+    ...(w.addrgenmode === undefined ? {} : { addrGenMode: w.addrgenmode }),
   });
   if (step.error !== null) failKernel(step.error);
   const after = ctx.snapshot.devices.get(ifindex);
@@ -587,6 +610,17 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
 function loopbackAddrNotRestored(before: NetDevice | undefined, after: NetDevice | undefined, disableIpv6: number): boolean {
   if (before === undefined || after === undefined || after.kind !== 'loopback') return false;
   return disableIpv6 === 0 && after.up && before.mtu < IPV6_MIN_MTU && after.mtu >= IPV6_MIN_MTU;
+}
+
+/**
+ * A device can be named `all` or `default` only while it has no inet6_dev (an MTU below
+ * 1280: dev-valid-name.ts). Raising its MTU then makes addrconf_notify() try
+ * ipv6_add_dev(), whose addrconf_sysctl_register() fails on the existing
+ * net.ipv6.conf.all|default: the device stays without an inet6_dev at 1280 or more, which
+ * the model derives from the MTU (hasInet6Dev()): named.
+ */
+function inet6DevNotMade(d: NetDevice, mtu: number): boolean {
+  return d.kind !== 'loopback' && !sysctlDevNameIsAllowed(d.name) && d.mtu < IPV6_MIN_MTU && mtu >= IPV6_MIN_MTU;
 }
 
 function linkDel(ctx: CommandContext, a: Args): void {
