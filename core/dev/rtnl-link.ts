@@ -208,6 +208,9 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       const bad = brChangelink(link.bridge);
       if (bad !== null) return bad;
     }
+    // rtnl_configure_link() opens a device made `up`: a macvlan whose address is busy fails
+    // macvlan_open() (EADDRINUSE), and rtnl_newlink_create() unregisters it (its ifindex spent).
+    if (e.link.up && macvlanAddrBusy(txn, d, d.mac)) return kerr('EADDRINUSE');
     if (peer !== undefined) {
       txn.setDevice({ ...peer, peer: d.ifindex, carrier: false });
       txn.setDevice({ ...d, peer: peer.ifindex, carrier: false });
@@ -218,6 +221,24 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
     settleCarriers(txn);
     return null;
   });
+}
+
+/** An address eth_hw_addr_random() drew (the model does not know it; it never collides). */
+const RANDOM_MAC = 'xx:xx:xx:xx:xx:xx';
+
+/**
+ * macvlan_addr_busy() for macvlan `v` taking `addr`: the lower device's own address, or the
+ * address of another macvlan of the port that is up (macvlan_hash_lookup(): macvlan_open()
+ * adds a macvlan to the port's hash, macvlan_stop() takes it out). Random addresses are
+ * unknown to the model and taken as never equal (a bridge lower's address, when not set by
+ * the user, is one of its ports': ip-link.ts names the case where that matters).
+ */
+export function macvlanAddrBusy(txn: Txn, v: NetDevice, addr: string): boolean {
+  if (v.kind !== 'macvlan' || v.lower === undefined || addr === RANDOM_MAC) return false;
+  const lower = txn.dev(v.lower);
+  if (lower !== undefined && lower.mac === addr) return true;
+  for (const x of macvlansOn(txn, v.lower)) if (x.ifindex !== v.ifindex && x.up && x.mac === addr) return true;
+  return false;
 }
 
 function setMaster(txn: Txn, ifindex: number, master: number | null): void {
@@ -269,6 +290,11 @@ function macvlanNewlink(txn: Txn, spec: LinkSpec): LinkSpec | KernelError {
   if (lower.kind === 'macvlan') lower = lower.lower === undefined ? undefined : txn.dev(lower.lower);
   if (lower === undefined) return kerr('EINVAL');
   if (spec.mtu !== undefined && spec.mtu > lower.mtu) return kerr('EINVAL');
+  // macvlan_port_create() when the lower has no macvlan yet: an ARPHRD_ETHER device only (a
+  // tun is ARPHRD_NONE: EINVAL), and netdev_rx_handler_register() finds a bridge port's
+  // rx_handler taken (EBUSY); a lower with macvlans already has the port.
+  if (lower.tun === 'tun') return kerr('EINVAL');
+  if (lower.master !== null && macvlansOn(txn, lower.ifindex).length === 0) return kerr('EBUSY');
   return { ...spec, lower: lower.ifindex, mtu: spec.mtu ?? lower.mtu };
 }
 
@@ -342,6 +368,9 @@ function setMacAddress(txn: Txn, d: NetDevice, address0: string): KernelError | 
   // br_set_mac_address(): a new address goes through br_stp_change_bridge_id(), whose
   // br_port_state_selection() sets the bridge's carrier from its forwarding ports (off
   // without one), as a port joining or leaving does.
+  // macvlan_set_mac_address(): the same address is a no-op; another one busy on the port
+  // (macvlan_addr_busy(), up or not) is EADDRINUSE.
+  if (d.kind === 'macvlan' && address !== d.mac && macvlanAddrBusy(txn, d, address)) return kerr('EADDRINUSE');
   const selected = d.kind === 'bridge' && address !== d.mac ? { stpSelected: true } : {};
   txn.setDevice({ ...d, mac: address, macSetByUser: true, ...selected });
   return null;
@@ -431,7 +460,15 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
         txn.setDevice({ ...cur, userFlags: { mask: was.mask | m, value: (was.value & ~m) | (e.flags.value & m) } });
       }
     }
-    if (e.up !== undefined) devChangeFlags(txn, e.ifindex, e.up);
+    if (e.up !== undefined) {
+      // macvlan_open(): EADDRINUSE when its address is busy on the port; what came before stays.
+      const cur = txn.dev(e.ifindex);
+      if (e.up && cur !== undefined && !cur.up && macvlanAddrBusy(txn, cur, cur.mac)) {
+        settleCarriers(txn);
+        return kerr('EADDRINUSE');
+      }
+      devChangeFlags(txn, e.ifindex, e.up);
+    }
     if (e.txqlen !== undefined) {
       const cur = txn.dev(e.ifindex);
       if (cur !== undefined) txn.setDevice({ ...cur, txqlen: e.txqlen });

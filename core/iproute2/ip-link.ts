@@ -388,8 +388,15 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   if (main.link !== undefined) {
     lower = devIndex(ctx, main.link);
     if (kind !== 'macvlan') notModelled(`ip link add link DEV type ${type}`);
-    // macvlan_common_newlink() wants an ARPHRD_ETHER lower; an imported device's type is not known.
-    if (ctx.snapshot.devices.get(lower)?.kind === 'other') notModelled('ip link add type macvlan on a device of unknown kind');
+    // macvlan_common_newlink() wants an ARPHRD_ETHER lower; an imported device's type is not
+    // known. A tun of `ip tuntap` is ARPHRD_NONE (refused by the reducer); a tap, an ifb or a
+    // vxlan is an Ethernet device whose carrier a macvlan would follow: not modelled.
+    const ld = ctx.snapshot.devices.get(lower);
+    if (ld?.kind === 'other' && ld.tun !== 'tun') notModelled('ip link add type macvlan on a device of unknown kind');
+    // netdev_rx_handler_register() of the lower's new macvlan port: a master other than a
+    // bridge (a bond's rx_handler, a vrf's none) is not known from a dump.
+    const ldMaster = ld?.master == null ? undefined : ctx.snapshot.devices.get(ld.master);
+    if (ldMaster !== undefined && ldMaster.kind !== 'bridge') notModelled(`ip link add type macvlan on ${ld?.name ?? ''}, a port of ${ldMaster.name} (a device of unknown kind)`);
   }
   const link: LinkSpec = {
     ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1),
@@ -403,6 +410,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     ...(ifb ? { driver: 'ifb', ifb: true } : {}),
     ...(bridge === undefined ? {} : { bridge }),
   };
+  if (kind === 'macvlan' && link.up) bridgeLowerAddrGap(ctx, lower, link.address);
   ifnamePolicyOk(link.name);
   if (peer !== undefined) ifnamePolicyOk(peer.name);
   addressPolicyOk(main.address);
@@ -546,6 +554,9 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
   if (cur !== undefined && w.mtu !== undefined && inet6DevNotMade(cur, w.mtu)) {
     notModelled(`ip link set mtu ${w.mtu} on ${cur.name} (ipv6_add_dev() cannot register the sysctls of a device named ${cur.name}: it stays without an inet6_dev whatever its MTU, until a later MTU change or up)`);
   }
+  if (cur?.kind === 'macvlan' && (w.up === true || w.address !== undefined)) {
+    bridgeLowerAddrGap(ctx, cur.lower, w.address === undefined ? (cur.macSetByUser === true ? cur.mac : undefined) : w.address.map((b) => b.toString(16).padStart(2, '0')).join(':'));
+  }
   const upBefore = cur?.up;
   const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan, cur.driver);
   const step = ctx.apply({
@@ -621,6 +632,20 @@ function loopbackAddrNotRestored(before: NetDevice | undefined, after: NetDevice
  */
 function inet6DevNotMade(d: NetDevice, mtu: number): boolean {
   return d.kind !== 'loopback' && !sysctlDevNameIsAllowed(d.name) && d.mtu < IPV6_MIN_MTU && mtu >= IPV6_MIN_MTU;
+}
+
+/**
+ * macvlan_addr_busy() compares a macvlan's address with its lower device's. A bridge whose
+ * address the user did not set has one of its ports' (br_stp_recalculate_bridge_id(): the
+ * lowest), which the model knows only when the user set it: a macvlan address equal to a
+ * user-set port address of such a bridge is named.
+ */
+function bridgeLowerAddrGap(ctx: CommandContext, lower: number | undefined, addr: string | undefined): void {
+  const b = lower === undefined ? undefined : ctx.snapshot.devices.get(lower);
+  if (b === undefined || addr === undefined || b.kind !== 'bridge' || b.macSetByUser === true) return;
+  for (const p of ctx.snapshot.devices.values()) {
+    if (p.master === b.ifindex && p.macSetByUser === true && p.mac === addr) notModelled(`a macvlan address on ${b.name} equal to its port ${p.name}'s (the bridge's own address is one of its ports')`);
+  }
 }
 
 function linkDel(ctx: CommandContext, a: Args): void {

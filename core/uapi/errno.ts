@@ -24,7 +24,8 @@ export type Errno =
   | 'ENOTCONN'
   | 'ELOOP'
   | 'ENFILE'
-  | 'EAFNOSUPPORT';
+  | 'EAFNOSUPPORT'
+  | 'EADDRINUSE';
 
 /** strerror() texts of glibc, as iproute2 prints them after "RTNETLINK answers: ". */
 export const STRERROR: Readonly<Record<Errno, string>> = {
@@ -49,6 +50,7 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   ELOOP: 'Too many levels of symbolic links',
   ENFILE: 'Too many open files in system',
   EAFNOSUPPORT: 'Address family not supported by protocol',
+  EADDRINUSE: 'Address already in use',
 };
 
 /** A kernel error as a value: the errno and, when the kernel sets one, its extack message. */
