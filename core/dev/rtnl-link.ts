@@ -445,10 +445,14 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
         // a script's `master` of one is named by ip-link.ts before it gets here.
         if (b === undefined || (b.kind !== 'bridge' && b.kind !== 'other')) return kerr('EOPNOTSUPP');
         const cur = txn.dev(e.ifindex);
-        if (cur?.kind === 'loopback') return kerr('EINVAL');
+        // br_add_if(): loopback, or a device that is not ARPHRD_ETHER (a tun: ARPHRD_NONE), is EINVAL.
+        if (cur?.kind === 'loopback' || cur?.tun === 'tun') return kerr('EINVAL');
         if (cur?.kind === 'bridge') return kerr('ELOOP', 'Can not enslave a bridge to a bridge');
         // netdev_rx_handler_register(): a macvlan's lower device has the macvlan rx handler.
         if (cur !== undefined && cur.master !== e.master && macvlansOn(txn, cur.ifindex).length > 0) return kerr('EBUSY');
+        // netdev_master_upper_dev_link(): a macvlan of the bridge itself has the bridge as its
+        // lower device already (__netdev_has_upper_dev(): a loop, EBUSY).
+        if (cur?.kind === 'macvlan' && cur.lower === e.master) return kerr('EBUSY');
       }
       setMaster(txn, e.ifindex, e.master);
     }
