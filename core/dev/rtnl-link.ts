@@ -126,6 +126,7 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     ...(userFlags === undefined ? {} : { userFlags }),
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
+    ...(spec.macvlanPassthru === true ? { macvlanPassthru: true } : {}),
     ...(spec.netnsLink === undefined ? {} : { netnsLink: spec.netnsLink }),
     ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
     ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
@@ -234,7 +235,8 @@ const RANDOM_MAC = 'xx:xx:xx:xx:xx:xx';
  * the user, is one of its ports': ip-link.ts names the case where that matters).
  */
 export function macvlanAddrBusy(txn: Txn, v: NetDevice, addr: string): boolean {
-  if (v.kind !== 'macvlan' || v.lower === undefined || addr === RANDOM_MAC) return false;
+  // A passthru port has one macvlan and does not compare the lower device's address.
+  if (v.kind !== 'macvlan' || v.lower === undefined || addr === RANDOM_MAC || v.macvlanPassthru === true) return false;
   const lower = txn.dev(v.lower);
   if (lower !== undefined && lower.mac === addr) return true;
   for (const x of macvlansOn(txn, v.lower)) if (x.ifindex !== v.ifindex && x.up && x.mac === addr) return true;
@@ -294,7 +296,12 @@ function macvlanNewlink(txn: Txn, spec: LinkSpec): LinkSpec | KernelError {
   // tun is ARPHRD_NONE: EINVAL), and netdev_rx_handler_register() finds a bridge port's
   // rx_handler taken (EBUSY); a lower with macvlans already has the port.
   if (lower.tun === 'tun') return kerr('EINVAL');
-  if (lower.master !== null && macvlansOn(txn, lower.ifindex).length === 0) return kerr('EBUSY');
+  const port = macvlansOn(txn, lower.ifindex);
+  if (lower.master !== null && port.length === 0) return kerr('EBUSY');
+  // macvlan_passthru(port): a passthru macvlan is the port's only one (EINVAL for any other),
+  // and a new passthru one needs an empty port (port->count).
+  if (port.some((x) => x.macvlanPassthru === true)) return kerr('EINVAL');
+  if (spec.macvlanPassthru === true && port.length > 0) return kerr('EINVAL');
   return { ...spec, lower: lower.ifindex, mtu: spec.mtu ?? lower.mtu };
 }
 

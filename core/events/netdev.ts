@@ -76,6 +76,8 @@ export interface LinkSpec {
    * it on a device not yet registered (EAFNOSUPPORT: no inet6_dev).
    */
   readonly afSpec?: true;
+  /** A macvlan in passthru mode (MACVLAN_MODE_PASSTHRU): the only macvlan of its port. */
+  readonly macvlanPassthru?: true;
   /** A vxlan device made by `ip link add … type vxlan` (driver 'vxlan'): its configuration (VxlanConfig). */
   readonly vxlan?: VxlanConfig;
   /**

@@ -4,7 +4,7 @@ import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matche
 import type { LinkSpec } from '../events/netdev.js';
 import { devGetByName } from '../snapshot/snapshot.js';
 import { IPV6_MIN_MTU, type NetDevice } from '../snapshot/net-device.js';
-import { groupNumber } from '../uapi/rt-names.js';
+import { groupNumber, parseUnsigned } from '../uapi/rt-names.js';
 import { byteLength, IFNAMSIZ, sysctlDevNameIsAllowed } from '../dev/dev-valid-name.js';
 import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
 import { vxlanParseOpt } from './iplink-vxlan.js';
@@ -306,6 +306,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   let vxlan: VxlanConfig | undefined;
   let bridge: BridgeData | undefined;
   let ifb = false;
+  let passthru = false;
   if (type === 'veth') {
     kind = 'veth';
     let peerName: string | null = null;
@@ -341,19 +342,8 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     kind = 'bridge';
     bridge = bridgeParseOpt(a) ?? undefined;
   } else if (type === 'macvlan') {
-    // link_macvlan.c: `mode private|vepa|bridge` (no visible difference without `-d`);
-    // passthru, source and the other options are not modelled.
     kind = 'macvlan';
-    while (!a.done) {
-      if (a.cur === 'mode') {
-        const m = a.next();
-        if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(m)) {
-          throw new CommandExit(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${m}"\n`, 1);
-        }
-        if (m === 'passthru' || m === 'source') notModelled(`ip link add type macvlan mode ${m}`);
-        a.advance();
-      } else notModelled(`ip link add type macvlan ${a.cur}`);
-    }
+    passthru = macvlanParseOpt(a);
   } else if (type === 'vxlan') {
     // iplink_vxlan.c: the IPv4 subset the model makes (iplink-vxlan.ts); the driver's
     // newlink is vxlan_newlink() (../dev/vxlan.ts).
@@ -393,6 +383,10 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     // vxlan is an Ethernet device whose carrier a macvlan would follow: not modelled.
     const ld = ctx.snapshot.devices.get(lower);
     if (ld?.kind === 'other' && ld.tun !== 'tun') notModelled('ip link add type macvlan on a device of unknown kind');
+    // eth_hw_addr_inherit(): a passthru macvlan takes its lower device's address, which the
+    // transcripts show unmasked when all-zero (a bridge's); only veths are modelled here.
+    const real = ld?.kind === 'macvlan' && ld.lower !== undefined ? ctx.snapshot.devices.get(ld.lower) : ld;
+    if (passthru && real !== undefined && real.kind !== 'veth') notModelled(`ip link add type macvlan mode passthru on ${real.name} (a ${real.kind} lower device: its address is inherited)`);
     // netdev_rx_handler_register() of the lower's new macvlan port: a master other than a
     // bridge (a bond's rx_handler, a vrf's none) is not known from a dump.
     const ldMaster = ld?.master == null ? undefined : ctx.snapshot.devices.get(ld.master);
@@ -408,6 +402,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     ...createAttributes(main),
     ...(vxlan === undefined ? {} : { driver: 'vxlan', vxlan }),
     ...(ifb ? { driver: 'ifb', ifb: true } : {}),
+    ...(passthru ? { macvlanPassthru: true as const } : {}),
     ...(bridge === undefined ? {} : { bridge }),
   };
   if (kind === 'macvlan' && link.up) bridgeLowerAddrGap(ctx, lower, link.address);
@@ -416,6 +411,50 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   addressPolicyOk(main.address);
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
+}
+
+/** MACVLAN_FLAG_NOPROMISC (include/uapi/linux/if_link.h). */
+const MACVLAN_FLAG_NOPROMISC = 1;
+
+/**
+ * macvlan_parse_opt() of iproute2 6.1 (ip/iplink_macvlan.c), in its order with matches():
+ * `mode` (strcmp() of the five modes), `flag nopromisc|nodst|null`, `macaddr` (source mode's
+ * list: not modelled), `nopromisc`, `nodst`, `bcqueuelen N` (get_u32()); a bad value is its
+ * message and exit 1. The mode and flags change nothing the model shows but passthru
+ * (macvlan_common_newlink(): the port's only macvlan), and `-d` is not modelled. True for
+ * passthru.
+ */
+function macvlanParseOpt(a: Args): boolean {
+  let mode = '';
+  let flags = 0;
+  let hasFlags = false;
+  while (!a.done) {
+    const w = a.cur;
+    if (matches(w, 'mode')) {
+      const m = a.next();
+      if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(m)) {
+        throw new CommandExit(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${m}"\n`, 1);
+      }
+      mode = m;
+    } else if (matches(w, 'flag')) {
+      const f = a.next();
+      if (f === 'nopromisc') flags |= MACVLAN_FLAG_NOPROMISC;
+      else if (f !== 'nodst' && f !== 'null') throw new CommandExit(`Error: argument of "flag" must be "nopromisc", "nodst" or "null", not "${f}"\n`, 1);
+      hasFlags = true;
+    } else if (matches(w, 'macaddr')) notModelled('ip link add type macvlan macaddr');
+    else if (matches(w, 'nopromisc')) {
+      flags |= MACVLAN_FLAG_NOPROMISC;
+      hasFlags = true;
+    } else if (matches(w, 'nodst')) hasFlags = true;
+    else if (matches(w, 'bcqueuelen')) {
+      const v = a.next();
+      if (parseUnsigned(v) === undefined) throw new CommandExit(`Error: argument of "bcqueuelen" must be a positive integer [0-4294967295], not "${v}"\n`, 1);
+    } else notModelled(`ip link add type macvlan ${w} (iproute2's usage text)`);
+    a.advance();
+  }
+  // After the loop: nopromisc outside passthru is refused with the usage text.
+  if (hasFlags && (flags & MACVLAN_FLAG_NOPROMISC) !== 0 && mode !== 'passthru') notModelled('ip link add type macvlan nopromisc outside passthru (iproute2\'s usage text)');
+  return mode === 'passthru';
 }
 
 /**

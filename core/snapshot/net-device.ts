@@ -109,6 +109,8 @@ export interface NetDevice {
   readonly userFlags?: { readonly mask: number; readonly value: number };
   /** The link-layer address was set by the user (a bridge then keeps it when its ports leave: br_stp_recalculate_bridge_id()). */
   readonly macSetByUser?: boolean;
+  /** A macvlan in passthru mode: its port (on its lower device) takes no other macvlan. */
+  readonly macvlanPassthru?: true;
 }
 
 /** The subnet's primary address (inet_ifa_byprefix): the primary with this prefix and mask. */
