@@ -63,13 +63,16 @@ function opsValidate(spec: LinkSpec): KernelError | null {
 }
 
 /**
- * rtnl_create_link(): validate_linkmsg() on the new, still unregistered device (its
+ * rtnl_create_link(): the queue counts, validate_linkmsg() on the new, still unregistered device (its
  * IFLA_AF_SPEC: inet6_validate_link_af() finds no inet6_dev yet, EAFNOSUPPORT, so
  * `addrgenmode` can never be given at creation), then dev_validate_mtu() against the
  * driver's bounds with its messages (a bridge's and a macvlan's ether_setup() 68..65535; a
  * veth's MTU was checked by veth_validate() already).
  */
 function rtnlCreateLinkBad(spec: LinkSpec): KernelError | null {
+  // Before the device is allocated: the queue counts (1..4096).
+  if (spec.numTxQueues !== undefined && (spec.numTxQueues < 1 || spec.numTxQueues > 4096)) return kerr('EINVAL', 'Invalid number of transmit queues');
+  if (spec.numRxQueues !== undefined && (spec.numRxQueues < 1 || spec.numRxQueues > 4096)) return kerr('EINVAL', 'Invalid number of receive queues');
   if (spec.afSpec === true) return kerr('EAFNOSUPPORT');
   if (spec.mtu === undefined || (spec.kind !== 'bridge' && spec.kind !== 'macvlan')) return null;
   if (spec.mtu < 68) return kerr('EINVAL', 'mtu less than device minimum');

@@ -76,6 +76,9 @@ export interface LinkSpec {
    * it on a device not yet registered (EAFNOSUPPORT: no inet6_dev).
    */
   readonly afSpec?: true;
+  /** IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES (u32): rtnl_create_link() takes 1..4096. */
+  readonly numTxQueues?: number;
+  readonly numRxQueues?: number;
   /** A macvlan in passthru mode (MACVLAN_MODE_PASSTHRU): the only macvlan of its port. */
   readonly macvlanPassthru?: true;
   /** A vxlan device made by `ip link add … type vxlan` (driver 'vxlan'): its configuration (VxlanConfig). */

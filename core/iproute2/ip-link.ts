@@ -59,6 +59,9 @@ interface LinkWords {
   ifalias: string | undefined;
   /** IFLA_LINK by name (`link DEV`). */
   link: string | undefined;
+  /** IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES as get_integer() read them. */
+  numtxqueues: number | undefined;
+  numrxqueues: number | undefined;
   /** IFLA_INET6_ADDR_GEN_MODE of `addrgenmode` (the last one given: the kernel parses the last IFLA_AF_SPEC). */
   addrgenmode: number | undefined;
   /** ifi_change / ifi_flags for the flags other than IFF_UP. */
@@ -172,6 +175,8 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     ifalias: undefined,
     link: undefined,
     addrgenmode: undefined,
+    numtxqueues: undefined,
+    numrxqueues: undefined,
     flagMask: 0,
     flagValue: 0,
   };
@@ -247,7 +252,17 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       const mode = ADDR_GEN_MODES.indexOf(v.toLowerCase());
       if (mode < 0) invarg('Invalid address generation mode\n', v);
       out.addrgenmode = mode;
-    } else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues') || matches(w, 'link-netns') || matches(w, 'link-netnsid')) {
+    } else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues')) {
+      // get_integer(…, 0), sent as the u32 IFLA_NUM_TX/RX_QUEUES; duparg() only when the
+      // earlier value was not -1 (iproute2's "unset"). rtnl_create_link() checks them; a
+      // device's do_setlink() ignores them.
+      const tx = matches(w, 'numtxqueues');
+      const name = tx ? 'numtxqueues' : 'numrxqueues';
+      const before = tx ? out.numtxqueues : out.numrxqueues;
+      const n = intOption(a.next(), name, before === -1 ? undefined : before);
+      if (tx) out.numtxqueues = n;
+      else out.numrxqueues = n;
+    } else if (matches(w, 'link-netns') || matches(w, 'link-netnsid')) {
       notModelled(`ip link ${w}`);
     } else if (['protodown', 'protodown_reason', 'gso_max_size', 'gso_max_segs', 'gro_max_size', 'parentdev'].includes(w)) {
       notModelled(`ip link ${w}`);
@@ -493,6 +508,9 @@ function createAttributes(w: LinkWords): Partial<LinkSpec> {
   return {
     // IFLA_AF_SPEC: refused by rtnl_create_link() (rtnl-link.ts rtnlCreateLinkBad()).
     ...(w.addrgenmode === undefined ? {} : { afSpec: true as const }),
+    // The queue counts as the u32 the kernel reads (-1 is 4294967295).
+    ...(w.numtxqueues === undefined ? {} : { numTxQueues: w.numtxqueues >>> 0 }),
+    ...(w.numrxqueues === undefined ? {} : { numRxQueues: w.numrxqueues >>> 0 }),
     // rtnl_create_link(): IFLA_GROUP (dev_set_group()).
     ...(w.group === undefined ? {} : { group: w.group }),
     ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
