@@ -6,7 +6,7 @@
 
 import type { Txn } from '../snapshot/txn.js';
 import type { LinkAddEvent, LinkCarrierEvent, LinkDelEvent, LinkSetEvent, LinkSpec } from '../events/netdev.js';
-import { hasInet6Dev, qdiscOnOpen, type NetDevice } from '../snapshot/net-device.js';
+import { hasInet6Dev, IPV6_MIN_MTU, qdiscOnOpen, type NetDevice } from '../snapshot/net-device.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { IFF_BROADCAST, IFF_MULTICAST, IFF_NOARP, IFF_POINTOPOINT } from '../uapi/if.js';
 import { fibDisableIp, netdevChange, netdevDown, netdevUp, settleCarriers } from '../frontend/netdev-event.js';
@@ -96,9 +96,12 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
   if (typeof name !== 'string') return name;
   const spec = name === spec0.name ? spec0 : { ...spec0, name };
   const ifindex = spec.ifindex ?? txn.nextIfindex;
-  if (txn.devices.has(ifindex)) return kerr('EEXIST');
+  // dev_index_reserve(): a requested index in use is xa_insert()'s EBUSY (a veth pair asking
+  // one index for both ends; rtnl_newlink() found none for the device itself).
+  if (txn.devices.has(ifindex)) return kerr(spec.indexGiven === true ? 'EBUSY' : 'EEXIST');
   if (createMtuBad(spec)) return kerr('EINVAL');
-  txn.nextIfindex = Math.max(txn.nextIfindex, ifindex + 1);
+  // dev_index_reserve(): a requested index leaves the allocation cursor where it was.
+  if (spec.indexGiven !== true) txn.nextIfindex = Math.max(txn.nextIfindex, ifindex + 1);
   // register_netdevice(): the ifindex is taken, then inetdev_init() refuses the name.
   if (!sysctlDevNameIsAllowed(spec.name)) return kerr('EINVAL');
   const userFlags = userFlagsOf(spec);
@@ -130,6 +133,7 @@ function newDevice(txn: Txn, spec0: LinkSpec): NetDevice | KernelError {
     ...(spec.driver === undefined ? {} : { driver: spec.driver }),
     ...(spec.lower === undefined ? {} : { lower: spec.lower }),
     ...(spec.macvlanPassthru === true ? { macvlanPassthru: true } : {}),
+    ...(spec.indexGiven === true ? { indexRequested: true } : {}),
     ...(spec.netnsLink === undefined ? {} : { netnsLink: spec.netnsLink }),
     ...(spec.qdisc === undefined ? {} : { qdisc: spec.qdisc }),
     ...(spec.tun === undefined ? {} : tunDevice(spec.tun)),
@@ -168,7 +172,9 @@ export function rtnlNewlink(txn: Txn, e: LinkAddEvent): KernelError | null {
       const badPeer = opsValidate(e.peer);
       if (badPeer !== null) return badPeer;
     }
-    if (nameInUse(txn, e.link.name)) return kerr('EEXIST');
+    // rtnl_newlink(): with an ifi_index the device is looked up by it (the name is then
+    // checked only when it registers).
+    if (e.link.indexGiven === true ? e.link.ifindex !== undefined && txn.devices.has(e.link.ifindex) : nameInUse(txn, e.link.name)) return kerr('EEXIST');
     // rtnl_newlink_create(): the device itself is made (rtnl_create_link()) before the
     // driver's newlink makes and registers a veth's peer (rtnl_create_link() for it too).
     const badCreate = rtnlCreateLinkBad(e.link);
@@ -314,11 +320,37 @@ function macvlanNewlink(txn: Txn, spec: LinkSpec): LinkSpec | KernelError {
  * makes an unmarked bridge follow the smallest port (br_device_event -> br_mtu_auto_adjust).
  */
 function setMtu(txn: Txn, ifindex: number, mtu: number, byUser: boolean): void {
-  const d = txn.dev(ifindex);
-  if (d === undefined) return;
+  const d0 = txn.dev(ifindex);
+  if (d0 === undefined) return;
+  const d = inet6AfterMtu(d0, mtu);
   txn.setDevice(d.kind === 'bridge' && byUser ? { ...d, mtu, mtuSetByUser: true } : { ...d, mtu });
   if (d.master !== null) brMtuAutoAdjust(txn, d.master);
   macvlanMtuFollow(txn, ifindex, mtu);
+}
+
+/**
+ * addrconf_notify(NETDEV_CHANGEMTU): below 1280 the inet6_dev goes (lo keeps its own); at
+ * 1280 or more a device without one gets ipv6_add_dev(), which fails under the names `all`
+ * and `default` (their sysctl directories exist: NetDevice.inet6Dev 'none').
+ */
+function inet6AfterMtu(d: NetDevice, mtu: number): NetDevice {
+  if (d.kind === 'loopback') return d;
+  const { inet6Dev: was, ...rest } = d;
+  if (mtu < IPV6_MIN_MTU) return was === undefined ? d : rest;
+  // 'unknown' under a refused name stays unknown (one made at an up is kept, none stays none).
+  if (was === 'unknown') return sysctlDevNameIsAllowed(d.name) ? rest : d;
+  const hadOne = hasInet6Dev(d);
+  if (hadOne) return d;
+  return sysctlDevNameIsAllowed(d.name) ? rest : { ...d, inet6Dev: 'none' };
+}
+
+/**
+ * addrconf_notify(NETDEV_UP): a device without an inet6_dev at 1280 or more gets one if
+ * addrconf_link_ready() (its operstate then, which the model does not follow that closely)
+ * and its name allows the sysctls.
+ */
+function inet6AfterUp(d: NetDevice): NetDevice {
+  return d.inet6Dev === 'none' && sysctlDevNameIsAllowed(d.name) ? { ...d, inet6Dev: 'unknown' } : d;
 }
 
 /** The macvlans whose lower device is `ifindex`. */
@@ -351,7 +383,7 @@ function devChangeFlags(txn: Txn, ifindex: number, up: boolean): void {
   if (d === undefined || d.up === up) return;
   // dev_open() -> dev_activate(): a device whose qdisc is noop gets its default (qdiscOnOpen).
   const qdisc = qdiscOnOpen(d);
-  txn.setDevice(up ? { ...d, up, everUp: true, ...(qdisc === undefined ? {} : { qdisc }) } : { ...d, up });
+  txn.setDevice(up ? { ...inet6AfterUp(d), up, everUp: true, ...(qdisc === undefined ? {} : { qdisc }) } : { ...d, up });
   txn.emit({ kind: 'link', ifindex, change: up ? 'up' : 'down', cause: 'inetdev_event', notified: true });
   if (up) {
     inetdevUp(txn, ifindex);
@@ -490,12 +522,9 @@ export function doSetlink(txn: Txn, e: LinkSetEvent): KernelError | null {
     settleCarriers(txn);
     // IFLA_AF_SPEC comes after all of the above: inet6_set_link_af() finds no inet6_dev when
     // this very request took the MTU below 1280 (addrconf_notify() destroyed it), and the
-    // request fails with the rest applied. The mode itself changes nothing the model shows
-    // (IPv6 link-local addresses are not modelled).
-    if (e.addrGenMode !== undefined) {
-      const cur = txn.dev(e.ifindex);
-      if (cur !== undefined && !hasInet6Dev(cur)) return kerr('EAFNOSUPPORT');
-    }
+    // request fails with the rest applied. ip-link.ts sends that step as an event of its own
+    // (the event log keeps the events that succeeded), whose validation above answers. The
+    // mode itself changes nothing the model shows (IPv6 link-local addresses are not modelled).
     return null;
   });
 }

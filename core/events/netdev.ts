@@ -76,6 +76,12 @@ export interface LinkSpec {
    * it on a device not yet registered (EAFNOSUPPORT: no inet6_dev).
    */
   readonly afSpec?: true;
+  /**
+   * `ifindex` was requested (`ip link add … index N`: ifi_index): rtnl_newlink() looks the
+   * device up by it instead of by name, and dev_index_reserve() takes it without moving the
+   * namespace's allocation cursor (EEXIST when in use).
+   */
+  readonly indexGiven?: true;
   /** IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES (u32): rtnl_create_link() takes 1..4096. */
   readonly numTxQueues?: number;
   readonly numRxQueues?: number;

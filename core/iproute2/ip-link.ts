@@ -59,6 +59,8 @@ interface LinkWords {
   ifalias: string | undefined;
   /** IFLA_LINK by name (`link DEV`). */
   link: string | undefined;
+  /** ifi_index of `index N` (atoi()). */
+  index: number | undefined;
   /** IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES as get_integer() read them. */
   numtxqueues: number | undefined;
   numrxqueues: number | undefined;
@@ -131,6 +133,32 @@ function addressPolicyOk(address: readonly number[] | undefined): void {
   if (address !== undefined && address.length > MAX_ADDR_LEN) throw new CommandExit('Error: Attribute failed policy validation.\n', 2);
 }
 
+/**
+ * glibc atoi(): (int) strtol(word, NULL, 10): leading blanks, a sign, the decimal digits
+ * that follow (none: 0); beyond a long it saturates, and the cast keeps the low 32 bits.
+ */
+function atoi(word: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)/.exec(word);
+  const digits = m?.[2] ?? '';
+  if (digits === '') return 0;
+  let v = BigInt(digits);
+  if (m?.[1] === '-') v = -v;
+  const LONG_MAX = (1n << 63n) - 1n;
+  if (v > LONG_MAX) v = LONG_MAX;
+  if (v < -LONG_MAX - 1n) v = -LONG_MAX - 1n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * dev_index_reserve() without a requested index: xa_alloc_cyclic() from the namespace's
+ * cursor, skipping the indexes in use (a requested index does not move the cursor).
+ */
+function freeIfindex(ctx: CommandContext, from: number): number {
+  let i = from;
+  while (ctx.snapshot.devices.has(i)) i++;
+  return i;
+}
+
 /** strtol(v, &end, 0) consuming all of v: 0x hex, leading-0 octal, decimal, a sign. */
 function strtolBase0(v: string): number | undefined {
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(v);
@@ -177,6 +205,7 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     addrgenmode: undefined,
     numtxqueues: undefined,
     numrxqueues: undefined,
+    index: undefined,
     flagMask: 0,
     flagValue: 0,
   };
@@ -197,7 +226,14 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
         out.dev = v;
         out.devFromName = true;
       }
-    } else if (w === 'index') notModelled('ip link index');
+    } else if (w === 'index') {
+      // `*index = atoi(*argv)`, duparg() when already set, invarg() unless positive.
+      const v = a.next();
+      if (out.index !== undefined) throw new CommandExit(`Error: duplicate "index": "${v}" is the second value.\n`, 255);
+      const n = atoi(v);
+      if (n <= 0) invarg('Invalid "index" value', v);
+      out.index = n;
+    }
     else if (matches(w, 'link')) {
       out.link = a.next();
     } else if (matches(w, 'address')) {
@@ -328,6 +364,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     let peerUp = false;
     let peerMtu: number | undefined;
     let peerAttrs: Partial<LinkSpec> = {};
+    let peerIndexWord: number | undefined;
     if (!a.done) {
       if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
       a.advance();
@@ -340,6 +377,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
       peerAttrs = createAttributes(p);
       if (p.link !== undefined) notModelled('ip link add type veth peer link DEV');
       peerMtu = p.mtu;
+      peerIndexWord = p.index;
     } else {
       // veth_newlink() without VETH_INFO_PEER: the peer is made from the device's own
       // attributes (tbp = tb: MTU, queue length, group), with no ifinfomsg (its flags, `up`
@@ -351,7 +389,14 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     // A veth without a peer name: veth_newlink() registers it as "veth%d" (the first free number).
     const pname = peerName ?? 'veth%d';
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
-    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs };
+    // veth_newlink(): the peer's own `index` is used only when the device has one too
+    // (`if (ifmp && dev->ifindex)`); else it takes the next free index.
+    const peerIndex = main.index !== undefined ? peerIndexWord : undefined;
+    peer = {
+      ifindex: peerIndex ?? freeIfindex(ctx, ctx.snapshot.nextIfindex),
+      ...(peerIndex === undefined ? {} : { indexGiven: true as const }),
+      name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs,
+    };
   } else if (type === 'bridge') {
     // iplink_bridge.c: the options br_changelink() checks (iplink-bridge.ts).
     kind = 'bridge';
@@ -408,7 +453,9 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     if (ldMaster !== undefined && ldMaster.kind !== 'bridge') notModelled(`ip link add type macvlan on ${ld?.name ?? ''}, a port of ${ldMaster.name} (a device of unknown kind)`);
   }
   const link: LinkSpec = {
-    ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1),
+    ...(main.index === undefined
+      ? { ifindex: freeIfindex(ctx, peer?.ifindex === undefined || peer.indexGiven === true ? ctx.snapshot.nextIfindex : peer.ifindex + 1) }
+      : { ifindex: main.index, indexGiven: true as const }),
     ...(lower === undefined ? {} : { lower }),
     name: main.name,
     kind,
@@ -549,6 +596,7 @@ function ifnamePolicyOk(name: string): void {
 
 function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, true);
+  if (w.index !== undefined) notModelled('ip link set index');
   const devName = w.dev;
   const cur0 = devName === null ? undefined : devGetByName(ctx.snapshot, devName);
   if (w.address !== undefined && cur0 !== undefined) {
@@ -578,6 +626,17 @@ function linkSet(ctx: CommandContext, a: Args): void {
 }
 
 /**
+ * rtnl_group_changelink() and rtnl_group_dellink() walk the namespace's device list
+ * (registration order); the model's ifindex order is that order unless a device was made
+ * with a requested index (`index N`) and has a group mate after it: named.
+ */
+function indexOrderGap(ctx: CommandContext, members: readonly number[]): void {
+  if (members.length > 1 && members.some((i) => ctx.snapshot.devices.get(i)?.indexRequested === true)) {
+    notModelled('a group operation over a device made with `index N` (the namespace\'s list order is not its ifindex order)');
+  }
+}
+
+/**
  * rtnl_group_changelink(): without ifindex or name, RTM_NEWLINK with IFLA_GROUP applies the
  * request (validate_linkmsg(), do_setlink()) to each device of the group in the order of
  * the namespace's list, stopping at the first error; a group without devices is no error.
@@ -585,6 +644,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
 function linkSetGroup(ctx: CommandContext, w: LinkWords): void {
   if (w.address !== undefined) notModelled('ip link set group G address (validate_linkmsg() per device)');
   const members = [...ctx.snapshot.devices.values()].filter((d) => d.group === w.group).map((d) => d.ifindex).sort((x, y) => x - y);
+  indexOrderGap(ctx, members);
   for (const i of members) {
     if (ctx.snapshot.devices.get(i)?.group !== w.group) continue;
     setOne(ctx, w, i, undefined, null);
@@ -608,30 +668,45 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
   if (w.addrgenmode === ADDR_GEN_MODES.indexOf('stable_secret') && ctx.snapshot.lineage.imported) notModelled('ip link addrgenmode stable_secret on an imported state (whether the host set net.ipv6.conf.*.stable_secret)');
   // IFLA_CARRIER is applied before IFLA_AF_SPEC, which can fail last (rtnl-link.ts doSetlink()).
   if (w.addrgenmode !== undefined && w.carrier !== undefined) notModelled('ip link set carrier with addrgenmode (IFLA_CARRIER applied before IFLA_AF_SPEC fails)');
-  if (cur !== undefined && w.mtu !== undefined && inet6DevNotMade(cur, w.mtu)) {
-    notModelled(`ip link set mtu ${w.mtu} on ${cur.name} (ipv6_add_dev() cannot register the sysctls of a device named ${cur.name}: it stays without an inet6_dev whatever its MTU, until a later MTU change or up)`);
+  // What reads the inet6_dev of a device whose inet6_dev is not known (NetDevice.inet6Dev 'unknown').
+  if (cur?.inet6Dev === 'unknown' && (w.addrgenmode !== undefined || (rename !== undefined && !sysctlDevNameIsAllowed(rename)))) {
+    notModelled(`${w.addrgenmode !== undefined ? 'addrgenmode' : `a rename to ${rename ?? ''}`} on ${cur.name}, whose inet6_dev is not known (made at an up only if addrconf_link_ready() then)`);
   }
   if (cur?.kind === 'macvlan' && (w.up === true || w.address !== undefined)) {
     bridgeLowerAddrGap(ctx, cur.lower, w.address === undefined ? (cur.macSetByUser === true ? cur.mac : undefined) : w.address.map((b) => b.toString(16).padStart(2, '0')).join(':'));
   }
   const upBefore = cur?.up;
   const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan, cur.driver);
-  const step = ctx.apply({
-    type: 'link-set',
-    ifindex,
-    ...(mtu === undefined ? {} : { mtu }),
-    ...(w.up === null ? {} : { up: w.up }),
-    ...(master === undefined ? {} : { master }),
-    ...(w.group === undefined ? {} : { group: w.group }),
-    ...(rename === undefined ? {} : { name: rename }),
-    ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
-    ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
-    ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
-    ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+  // do_setlink() applies the request in order and stops at the first error, keeping what came
+  // before; the event log keeps only events that succeeded, so a rename (which can fail:
+  // EEXIST, EINVAL for all/default) goes as its own event after the type's changelink, the
+  // address and the MTU.
+  const head = {
     ...(bridge === null ? {} : { bridge }),
     ...(w.addrgenmode === undefined ? {} : { addrGenMode: w.addrgenmode }),
-  });
-  if (step.error !== null) failKernel(step.error);
+    ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
+    ...(mtu === undefined ? {} : { mtu }),
+  };
+  const tail = {
+    ...(rename === undefined ? {} : { name: rename }),
+    ...(w.group === undefined ? {} : { group: w.group }),
+    ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
+    ...(master === undefined ? {} : { master }),
+    ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+    ...(w.up === null ? {} : { up: w.up }),
+    ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
+  };
+  const parts = rename !== undefined && Object.keys(head).length > 0 ? [head, tail] : [{ ...head, ...tail }];
+  for (const part of parts) {
+    const step = ctx.apply({ type: 'link-set', ifindex, ...part });
+    if (step.error !== null) failKernel(step.error);
+  }
+  if (w.addrgenmode !== undefined) {
+    // do_setlink()'s IFLA_AF_SPEC, after the rest of the request: inet6_set_link_af() fails
+    // (EAFNOSUPPORT) when the request's MTU took the inet6_dev away; what came before stays.
+    const af = ctx.apply({ type: 'link-set', ifindex, addrGenMode: w.addrgenmode });
+    if (af.error !== null) failKernel(af.error);
+  }
   const after = ctx.snapshot.devices.get(ifindex);
   if (loopbackAddrNotRestored(cur, after, ctx.snapshot.ipv4Sysctl.disable_ipv6)) {
     notModelled('lo\'s MTU raised back to 1280 or more while lo is up with IPv6 enabled (addrconf_notify() does not give ::1 back until lo goes down and up)');
@@ -681,17 +756,6 @@ function loopbackAddrNotRestored(before: NetDevice | undefined, after: NetDevice
 }
 
 /**
- * A device can be named `all` or `default` only while it has no inet6_dev (an MTU below
- * 1280: dev-valid-name.ts). Raising its MTU then makes addrconf_notify() try
- * ipv6_add_dev(), whose addrconf_sysctl_register() fails on the existing
- * net.ipv6.conf.all|default: the device stays without an inet6_dev at 1280 or more, which
- * the model derives from the MTU (hasInet6Dev()): named.
- */
-function inet6DevNotMade(d: NetDevice, mtu: number): boolean {
-  return d.kind !== 'loopback' && !sysctlDevNameIsAllowed(d.name) && d.mtu < IPV6_MIN_MTU && mtu >= IPV6_MIN_MTU;
-}
-
-/**
  * macvlan_addr_busy() compares a macvlan's address with its lower device's. A bridge whose
  * address the user did not set has one of its ports' (br_stp_recalculate_bridge_id(): the
  * lowest), which the model knows only when the user set it: a macvlan address equal to a
@@ -707,6 +771,7 @@ function bridgeLowerAddrGap(ctx: CommandContext, lower: number | undefined, addr
 
 function linkDel(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, false);
+  if (w.index !== undefined) notModelled('ip link del index');
   if (groupForm(w, a, false)) {
     linkDelGroup(ctx, w.group ?? 0);
     return;
@@ -723,6 +788,7 @@ function linkDel(ctx: CommandContext, a: Args): void {
  */
 function linkDelGroup(ctx: CommandContext, group: number): void {
   const members = [...ctx.snapshot.devices.values()].filter((d) => d.group === group).sort((x, y) => x.ifindex - y.ifindex);
+  indexOrderGap(ctx, members.map((d) => d.ifindex));
   if (members.length === 0) failKernel({ errno: 'ENODEV' });
   // An imported device: whether its driver has rtnl_link_ops (a NIC has none) is not in the dump.
   for (const d of members) if (d.kind === 'other' && d.tun === undefined && d.vxlan === undefined && d.driver !== 'ifb') notModelled(`ip link del group ${group}: ${d.name}, a device imported from a snapshot (whether it has rtnl_link_ops)`);

@@ -37,6 +37,9 @@ function netconf6Line(name: string): string {
 
 /** The inet6 entries' names in dump order: the devices with an inet6_dev, then all and default. */
 function inet6Names(s: FibSnapshot, only: NetDevice | null): string[] {
+  for (const d of only === null ? s.devices.values() : [only]) {
+    if (d.inet6Dev === 'unknown') notModelled(`ip netconf: the inet6 entry of ${d.name}, whose inet6_dev is not known (made at an up only if addrconf_link_ready() then)`);
+  }
   if (only !== null) return hasInet6Dev(only) ? [only.name] : [];
   return [...[...s.devices.values()].filter(hasInet6Dev).map((d) => d.name), 'all', 'default'];
 }

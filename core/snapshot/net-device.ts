@@ -111,6 +111,21 @@ export interface NetDevice {
   readonly macSetByUser?: boolean;
   /** A macvlan in passthru mode: its port (on its lower device) takes no other macvlan. */
   readonly macvlanPassthru?: true;
+  /**
+   * Made with a requested ifindex (`ip link add … index N`): its place in the namespace's
+   * device list (registration order, which group operations walk) may differ from its
+   * ifindex order, which the model keeps.
+   */
+  readonly indexRequested?: true;
+  /**
+   * The inet6_dev where the MTU does not tell (absent: it has one iff its MTU is at least
+   * 1280, or it is lo). 'none': its MTU went to 1280 or more while it was named `all` or
+   * `default`, and ipv6_add_dev() failed on the existing sysctl directories. 'unknown': such
+   * a device was brought up under another name since, where addrconf_notify(NETDEV_UP) makes
+   * one only if addrconf_link_ready() (its operstate at that moment): the commands that
+   * read it are named.
+   */
+  readonly inet6Dev?: 'none' | 'unknown';
 }
 
 /** The subnet's primary address (inet_ifa_byprefix): the primary with this prefix and mask. */
@@ -171,5 +186,5 @@ export const IPV6_MIN_MTU = 1280;
  * lo keeps its inet6_dev whatever its MTU (ipv6_add_dev() makes one for lo below 1280 too).
  */
 export function hasInet6Dev(dev: NetDevice): boolean {
-  return dev.kind === 'loopback' || dev.mtu >= IPV6_MIN_MTU;
+  return dev.kind === 'loopback' || (dev.mtu >= IPV6_MIN_MTU && dev.inet6Dev !== 'none');
 }
