@@ -54,7 +54,7 @@ export function devGetValidName(name: string, inUse: (n: string) => boolean): st
  * them. devinet_sysctl_register() (inetdev_init() on NETDEV_REGISTER) refuses such a device
  * with EINVAL after register_netdevice() took its ifindex; on a rename (NETDEV_CHANGENAME)
  * inetdev_event() ignores the error, but addrconf_notify() does not when the device has an
- * IPv6 inet6_dev (an MTU of at least IPV6_MIN_MTU, 1280): dev_change_name() rolls back, EINVAL.
+ * IPv6 inet6_dev (hasInet6Dev(): lo, or an MTU of at least IPV6_MIN_MTU): dev_change_name() rolls back, EINVAL.
  */
 export function sysctlDevNameIsAllowed(name: string): boolean {
   return name !== 'all' && name !== 'default';

@@ -71,6 +71,22 @@ export interface LinkSpec {
   readonly tun?: 'tun' | 'tap';
   /** A bridge's `ip link add … type bridge OPTIONS` data, checked by br_changelink() after registration. */
   readonly bridge?: BridgeData;
+  /**
+   * IFLA_AF_SPEC was given (`addrgenmode`): rtnl_create_link()'s validate_linkmsg() refuses
+   * it on a device not yet registered (EAFNOSUPPORT: no inet6_dev).
+   */
+  readonly afSpec?: true;
+  /**
+   * `ifindex` was requested (`ip link add … index N`: ifi_index): rtnl_newlink() looks the
+   * device up by it instead of by name, and dev_index_reserve() takes it without moving the
+   * namespace's allocation cursor (EEXIST when in use).
+   */
+  readonly indexGiven?: true;
+  /** IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES (u32): rtnl_create_link() takes 1..4096. */
+  readonly numTxQueues?: number;
+  readonly numRxQueues?: number;
+  /** A macvlan in passthru mode (MACVLAN_MODE_PASSTHRU): the only macvlan of its port. */
+  readonly macvlanPassthru?: true;
   /** A vxlan device made by `ip link add … type vxlan` (driver 'vxlan'): its configuration (VxlanConfig). */
   readonly vxlan?: VxlanConfig;
   /**
@@ -118,6 +134,11 @@ export interface LinkSetEvent {
   readonly flags?: { readonly mask: number; readonly value: number };
   /** `type bridge OPTIONS`: IFLA_INFO_DATA for the device's changelink, applied before everything else (rtnl_changelink()). */
   readonly bridge?: BridgeData;
+  /**
+   * IFLA_AF_SPEC's IFLA_INET6_ADDR_GEN_MODE (`addrgenmode`: 0 eui64, 1 none, 2
+   * stable_secret, 3 random): validated first, set last (do_setlink()).
+   */
+  readonly addrGenMode?: number;
 }
 
 /** A carrier change reported by a trace (IFF_LOWER_UP); scripts derive carrier from veth/bridge rules. */

@@ -81,6 +81,12 @@ const linkSpec = obj({
   address: optional(lladdrBytes),
   txqlen: optional(int),
   flags: optional(obj({ mask: uint(), value: uint() })),
+  group: optional(uint()),
+  afSpec: optional(bool),
+  indexGiven: optional(bool),
+  numTxQueues: optional(uint()),
+  numRxQueues: optional(uint()),
+  macvlanPassthru: optional(bool),
 });
 const routeCommon = {
   table: uint(),
@@ -149,6 +155,7 @@ const SCHEMAS: Readonly<Record<FibEventType, Check>> = {
     ifalias: optional(anyStr),
     flags: optional(obj({ mask: uint(), value: uint() })),
     bridge: optional(bridgeData),
+    addrGenMode: optional(uint(3)),
   }),
   'link-carrier': obj({ ifindex: uint(), carrier: bool }),
   'link-del': obj({ ifindex: uint() }),

@@ -3,9 +3,9 @@
 import { Args, CommandContext, CommandExit, devIndex, failKernel, invarg, matches, notModelled, parseIp4Loose } from './command-context.js';
 import type { LinkSpec } from '../events/netdev.js';
 import { devGetByName } from '../snapshot/snapshot.js';
-import type { NetDevice } from '../snapshot/net-device.js';
-import { groupNumber } from '../uapi/rt-names.js';
-import { byteLength, IFNAMSIZ } from '../dev/dev-valid-name.js';
+import { IPV6_MIN_MTU, type NetDevice } from '../snapshot/net-device.js';
+import { groupNumber, parseUnsigned } from '../uapi/rt-names.js';
+import { byteLength, IFNAMSIZ, sysctlDevNameIsAllowed } from '../dev/dev-valid-name.js';
 import type { DeviceKind, VxlanConfig } from '../events/netdev.js';
 import { vxlanParseOpt } from './iplink-vxlan.js';
 import { bridgeParseOpt } from './iplink-bridge.js';
@@ -59,6 +59,13 @@ interface LinkWords {
   ifalias: string | undefined;
   /** IFLA_LINK by name (`link DEV`). */
   link: string | undefined;
+  /** ifi_index of `index N` (atoi()). */
+  index: number | undefined;
+  /** IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES as get_integer() read them. */
+  numtxqueues: number | undefined;
+  numrxqueues: number | undefined;
+  /** IFLA_INET6_ADDR_GEN_MODE of `addrgenmode` (the last one given: the kernel parses the last IFLA_AF_SPEC). */
+  addrgenmode: number | undefined;
   /** ifi_change / ifi_flags for the flags other than IFF_UP. */
   flagMask: number;
   flagValue: number;
@@ -75,6 +82,9 @@ const ON_OFF_FLAGS: Readonly<Record<string, { readonly bit: number; readonly onC
   trailers: { bit: 0x20, onClears: true },
   dynamic: { bit: 0x8000, onClears: false },
 };
+
+/** iproute2's get_addr_gen_mode() words, at their IN6_ADDR_GEN_MODE_* numbers (eui64 0, none 1, stable_secret 2, random 3). */
+const ADDR_GEN_MODES: readonly string[] = ['eui64', 'none', 'stable_secret', 'random'];
 
 /** MAX_ADDR_LEN (include/linux/netdevice.h): the kernel's ifla_policy bound on IFLA_ADDRESS, and iproute2's buffer. */
 const MAX_ADDR_LEN = 32;
@@ -123,6 +133,32 @@ function addressPolicyOk(address: readonly number[] | undefined): void {
   if (address !== undefined && address.length > MAX_ADDR_LEN) throw new CommandExit('Error: Attribute failed policy validation.\n', 2);
 }
 
+/**
+ * glibc atoi(): (int) strtol(word, NULL, 10): leading blanks, a sign, the decimal digits
+ * that follow (none: 0); beyond a long it saturates, and the cast keeps the low 32 bits.
+ */
+function atoi(word: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)/.exec(word);
+  const digits = m?.[2] ?? '';
+  if (digits === '') return 0;
+  let v = BigInt(digits);
+  if (m?.[1] === '-') v = -v;
+  const LONG_MAX = (1n << 63n) - 1n;
+  if (v > LONG_MAX) v = LONG_MAX;
+  if (v < -LONG_MAX - 1n) v = -LONG_MAX - 1n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * dev_index_reserve() without a requested index: xa_alloc_cyclic() from the namespace's
+ * cursor, skipping the indexes in use (a requested index does not move the cursor).
+ */
+function freeIfindex(ctx: CommandContext, from: number): number {
+  let i = from;
+  while (ctx.snapshot.devices.has(i)) i++;
+  return i;
+}
+
 /** strtol(v, &end, 0) consuming all of v: 0x hex, leading-0 octal, decimal, a sign. */
 function strtolBase0(v: string): number | undefined {
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(v);
@@ -166,6 +202,10 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
     txqlen: undefined,
     ifalias: undefined,
     link: undefined,
+    addrgenmode: undefined,
+    numtxqueues: undefined,
+    numrxqueues: undefined,
+    index: undefined,
     flagMask: 0,
     flagValue: 0,
   };
@@ -186,7 +226,14 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
         out.dev = v;
         out.devFromName = true;
       }
-    } else if (w === 'index') notModelled('ip link index');
+    } else if (w === 'index') {
+      // `*index = atoi(*argv)`, duparg() when already set, invarg() unless positive.
+      const v = a.next();
+      if (out.index !== undefined) throw new CommandExit(`Error: duplicate "index": "${v}" is the second value.\n`, 255);
+      const n = atoi(v);
+      if (n <= 0) invarg('Invalid "index" value', v);
+      out.index = n;
+    }
     else if (matches(w, 'link')) {
       out.link = a.next();
     } else if (matches(w, 'address')) {
@@ -234,7 +281,24 @@ function parseLinkWords(ctx: CommandContext, a: Args, stopAtType: boolean): Link
       if (g === undefined) throw new CommandExit(`Error: argument "${v}" is wrong: Invalid "group" value\n\n`, 255);
       out.group = g;
     } else if (w === 'mode' || w === 'state') notModelled(`ip link ${w}`);
-    else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues') || matches(w, 'addrgenmode') || matches(w, 'link-netns') || matches(w, 'link-netnsid')) {
+    else if (matches(w, 'addrgenmode')) {
+      // get_addr_gen_mode(): the four words, any case (strcasecmp); each `addrgenmode` adds
+      // its own IFLA_AF_SPEC, of which nla_parse() keeps the last.
+      const v = a.next();
+      const mode = ADDR_GEN_MODES.indexOf(v.toLowerCase());
+      if (mode < 0) invarg('Invalid address generation mode\n', v);
+      out.addrgenmode = mode;
+    } else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues')) {
+      // get_integer(…, 0), sent as the u32 IFLA_NUM_TX/RX_QUEUES; duparg() only when the
+      // earlier value was not -1 (iproute2's "unset"). rtnl_create_link() checks them; a
+      // device's do_setlink() ignores them.
+      const tx = matches(w, 'numtxqueues');
+      const name = tx ? 'numtxqueues' : 'numrxqueues';
+      const before = tx ? out.numtxqueues : out.numrxqueues;
+      const n = intOption(a.next(), name, before === -1 ? undefined : before);
+      if (tx) out.numtxqueues = n;
+      else out.numrxqueues = n;
+    } else if (matches(w, 'link-netns') || matches(w, 'link-netnsid')) {
       notModelled(`ip link ${w}`);
     } else if (['protodown', 'protodown_reason', 'gso_max_size', 'gso_max_segs', 'gro_max_size', 'parentdev'].includes(w)) {
       notModelled(`ip link ${w}`);
@@ -293,12 +357,14 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   let vxlan: VxlanConfig | undefined;
   let bridge: BridgeData | undefined;
   let ifb = false;
+  let passthru = false;
   if (type === 'veth') {
     kind = 'veth';
     let peerName: string | null = null;
     let peerUp = false;
     let peerMtu: number | undefined;
     let peerAttrs: Partial<LinkSpec> = {};
+    let peerIndexWord: number | undefined;
     if (!a.done) {
       if (a.cur !== 'peer') throw new CommandExit(`Error: argument "${a.cur}" is wrong: veth options\n\n`, 255);
       a.advance();
@@ -311,6 +377,7 @@ function linkAdd(ctx: CommandContext, a: Args): void {
       peerAttrs = createAttributes(p);
       if (p.link !== undefined) notModelled('ip link add type veth peer link DEV');
       peerMtu = p.mtu;
+      peerIndexWord = p.index;
     } else {
       // veth_newlink() without VETH_INFO_PEER: the peer is made from the device's own
       // attributes (tbp = tb: MTU, queue length, group), with no ifinfomsg (its flags, `up`
@@ -322,25 +389,21 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     // A veth without a peer name: veth_newlink() registers it as "veth%d" (the first free number).
     const pname = peerName ?? 'veth%d';
     // register_netdevice order: the peer takes the next ifindex, the device the one after.
-    peer = { ifindex: ctx.snapshot.nextIfindex, name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs };
+    // veth_newlink(): the peer's own `index` is used only when the device has one too
+    // (`if (ifmp && dev->ifindex)`); else it takes the next free index.
+    const peerIndex = main.index !== undefined ? peerIndexWord : undefined;
+    peer = {
+      ifindex: peerIndex ?? freeIfindex(ctx, ctx.snapshot.nextIfindex),
+      ...(peerIndex === undefined ? {} : { indexGiven: true as const }),
+      name: pname, kind: 'veth', up: peerUp, ...(peerMtu === undefined ? {} : { mtu: mtuWord(peerMtu, 'veth', true) }), ...peerAttrs,
+    };
   } else if (type === 'bridge') {
     // iplink_bridge.c: the options br_changelink() checks (iplink-bridge.ts).
     kind = 'bridge';
     bridge = bridgeParseOpt(a) ?? undefined;
   } else if (type === 'macvlan') {
-    // link_macvlan.c: `mode private|vepa|bridge` (no visible difference without `-d`);
-    // passthru, source and the other options are not modelled.
     kind = 'macvlan';
-    while (!a.done) {
-      if (a.cur === 'mode') {
-        const m = a.next();
-        if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(m)) {
-          throw new CommandExit(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${m}"\n`, 1);
-        }
-        if (m === 'passthru' || m === 'source') notModelled(`ip link add type macvlan mode ${m}`);
-        a.advance();
-      } else notModelled(`ip link add type macvlan ${a.cur}`);
-    }
+    passthru = macvlanParseOpt(a);
   } else if (type === 'vxlan') {
     // iplink_vxlan.c: the IPv4 subset the model makes (iplink-vxlan.ts); the driver's
     // newlink is vxlan_newlink() (../dev/vxlan.ts).
@@ -375,11 +438,24 @@ function linkAdd(ctx: CommandContext, a: Args): void {
   if (main.link !== undefined) {
     lower = devIndex(ctx, main.link);
     if (kind !== 'macvlan') notModelled(`ip link add link DEV type ${type}`);
-    // macvlan_common_newlink() wants an ARPHRD_ETHER lower; an imported device's type is not known.
-    if (ctx.snapshot.devices.get(lower)?.kind === 'other') notModelled('ip link add type macvlan on a device of unknown kind');
+    // macvlan_common_newlink() wants an ARPHRD_ETHER lower; an imported device's type is not
+    // known. A tun of `ip tuntap` is ARPHRD_NONE (refused by the reducer); a tap, an ifb or a
+    // vxlan is an Ethernet device whose carrier a macvlan would follow: not modelled.
+    const ld = ctx.snapshot.devices.get(lower);
+    if (ld?.kind === 'other' && ld.tun !== 'tun') notModelled('ip link add type macvlan on a device of unknown kind');
+    // eth_hw_addr_inherit(): a passthru macvlan takes its lower device's address, which the
+    // transcripts show unmasked when all-zero (a bridge's); only veths are modelled here.
+    const real = ld?.kind === 'macvlan' && ld.lower !== undefined ? ctx.snapshot.devices.get(ld.lower) : ld;
+    if (passthru && real !== undefined && real.kind !== 'veth') notModelled(`ip link add type macvlan mode passthru on ${real.name} (a ${real.kind} lower device: its address is inherited)`);
+    // netdev_rx_handler_register() of the lower's new macvlan port: a master other than a
+    // bridge (a bond's rx_handler, a vrf's none) is not known from a dump.
+    const ldMaster = ld?.master == null ? undefined : ctx.snapshot.devices.get(ld.master);
+    if (ldMaster !== undefined && ldMaster.kind !== 'bridge') notModelled(`ip link add type macvlan on ${ld?.name ?? ''}, a port of ${ldMaster.name} (a device of unknown kind)`);
   }
   const link: LinkSpec = {
-    ifindex: ctx.snapshot.nextIfindex + (peer === undefined ? 0 : 1),
+    ...(main.index === undefined
+      ? { ifindex: freeIfindex(ctx, peer?.ifindex === undefined || peer.indexGiven === true ? ctx.snapshot.nextIfindex : peer.ifindex + 1) }
+      : { ifindex: main.index, indexGiven: true as const }),
     ...(lower === undefined ? {} : { lower }),
     name: main.name,
     kind,
@@ -388,13 +464,59 @@ function linkAdd(ctx: CommandContext, a: Args): void {
     ...createAttributes(main),
     ...(vxlan === undefined ? {} : { driver: 'vxlan', vxlan }),
     ...(ifb ? { driver: 'ifb', ifb: true } : {}),
+    ...(passthru ? { macvlanPassthru: true as const } : {}),
     ...(bridge === undefined ? {} : { bridge }),
   };
+  if (kind === 'macvlan' && link.up) bridgeLowerAddrGap(ctx, lower, link.address);
   ifnamePolicyOk(link.name);
   if (peer !== undefined) ifnamePolicyOk(peer.name);
   addressPolicyOk(main.address);
   const step = ctx.apply(peer === undefined ? { type: 'link-add', link } : { type: 'link-add', link, peer });
   if (step.error !== null) failKernel(step.error);
+}
+
+/** MACVLAN_FLAG_NOPROMISC (include/uapi/linux/if_link.h). */
+const MACVLAN_FLAG_NOPROMISC = 1;
+
+/**
+ * macvlan_parse_opt() of iproute2 6.1 (ip/iplink_macvlan.c), in its order with matches():
+ * `mode` (strcmp() of the five modes), `flag nopromisc|nodst|null`, `macaddr` (source mode's
+ * list: not modelled), `nopromisc`, `nodst`, `bcqueuelen N` (get_u32()); a bad value is its
+ * message and exit 1. The mode and flags change nothing the model shows but passthru
+ * (macvlan_common_newlink(): the port's only macvlan), and `-d` is not modelled. True for
+ * passthru.
+ */
+function macvlanParseOpt(a: Args): boolean {
+  let mode = '';
+  let flags = 0;
+  let hasFlags = false;
+  while (!a.done) {
+    const w = a.cur;
+    if (matches(w, 'mode')) {
+      const m = a.next();
+      if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(m)) {
+        throw new CommandExit(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${m}"\n`, 1);
+      }
+      mode = m;
+    } else if (matches(w, 'flag')) {
+      const f = a.next();
+      if (f === 'nopromisc') flags |= MACVLAN_FLAG_NOPROMISC;
+      else if (f !== 'nodst' && f !== 'null') throw new CommandExit(`Error: argument of "flag" must be "nopromisc", "nodst" or "null", not "${f}"\n`, 1);
+      hasFlags = true;
+    } else if (matches(w, 'macaddr')) notModelled('ip link add type macvlan macaddr');
+    else if (matches(w, 'nopromisc')) {
+      flags |= MACVLAN_FLAG_NOPROMISC;
+      hasFlags = true;
+    } else if (matches(w, 'nodst')) hasFlags = true;
+    else if (matches(w, 'bcqueuelen')) {
+      const v = a.next();
+      if (parseUnsigned(v) === undefined) throw new CommandExit(`Error: argument of "bcqueuelen" must be a positive integer [0-4294967295], not "${v}"\n`, 1);
+    } else notModelled(`ip link add type macvlan ${w} (iproute2's usage text)`);
+    a.advance();
+  }
+  // After the loop: nopromisc outside passthru is refused with the usage text.
+  if (hasFlags && (flags & MACVLAN_FLAG_NOPROMISC) !== 0 && mode !== 'passthru') notModelled('ip link add type macvlan nopromisc outside passthru (iproute2\'s usage text)');
+  return mode === 'passthru';
 }
 
 /**
@@ -431,6 +553,11 @@ function utf8Length(s: string): number {
  */
 function createAttributes(w: LinkWords): Partial<LinkSpec> {
   return {
+    // IFLA_AF_SPEC: refused by rtnl_create_link() (rtnl-link.ts rtnlCreateLinkBad()).
+    ...(w.addrgenmode === undefined ? {} : { afSpec: true as const }),
+    // The queue counts as the u32 the kernel reads (-1 is 4294967295).
+    ...(w.numtxqueues === undefined ? {} : { numTxQueues: w.numtxqueues >>> 0 }),
+    ...(w.numrxqueues === undefined ? {} : { numRxQueues: w.numrxqueues >>> 0 }),
     // rtnl_create_link(): IFLA_GROUP (dev_set_group()).
     ...(w.group === undefined ? {} : { group: w.group }),
     ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
@@ -469,6 +596,7 @@ function ifnamePolicyOk(name: string): void {
 
 function linkSet(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, true);
+  if (w.index !== undefined) notModelled('ip link set index');
   const devName = w.dev;
   const cur0 = devName === null ? undefined : devGetByName(ctx.snapshot, devName);
   if (w.address !== undefined && cur0 !== undefined) {
@@ -498,6 +626,17 @@ function linkSet(ctx: CommandContext, a: Args): void {
 }
 
 /**
+ * rtnl_group_changelink() and rtnl_group_dellink() walk the namespace's device list
+ * (registration order); the model's ifindex order is that order unless a device was made
+ * with a requested index (`index N`) and has a group mate after it: named.
+ */
+function indexOrderGap(ctx: CommandContext, members: readonly number[]): void {
+  if (members.length > 1 && members.some((i) => ctx.snapshot.devices.get(i)?.indexRequested === true)) {
+    notModelled('a group operation over a device made with `index N` (the namespace\'s list order is not its ifindex order)');
+  }
+}
+
+/**
  * rtnl_group_changelink(): without ifindex or name, RTM_NEWLINK with IFLA_GROUP applies the
  * request (validate_linkmsg(), do_setlink()) to each device of the group in the order of
  * the namespace's list, stopping at the first error; a group without devices is no error.
@@ -505,6 +644,7 @@ function linkSet(ctx: CommandContext, a: Args): void {
 function linkSetGroup(ctx: CommandContext, w: LinkWords): void {
   if (w.address !== undefined) notModelled('ip link set group G address (validate_linkmsg() per device)');
   const members = [...ctx.snapshot.devices.values()].filter((d) => d.group === w.group).map((d) => d.ifindex).sort((x, y) => x - y);
+  indexOrderGap(ctx, members);
   for (const i of members) {
     if (ctx.snapshot.devices.get(i)?.group !== w.group) continue;
     setOne(ctx, w, i, undefined, null);
@@ -524,24 +664,53 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
   const oldMaster = master === undefined || cur?.master == null ? undefined : ctx.snapshot.devices.get(cur.master);
   // An imported device (kind 'other'): whether it is a bridge, and its STP state, are not in the dump.
   if (bridge !== null && cur?.kind === 'other') notModelled(`ip link set ${cur.name} type bridge: a device imported from a snapshot`);
+  // check_stable_privacy(): a host's net.ipv6 stable_secret is not in an imported state.
+  if (w.addrgenmode === ADDR_GEN_MODES.indexOf('stable_secret') && ctx.snapshot.lineage.imported) notModelled('ip link addrgenmode stable_secret on an imported state (whether the host set net.ipv6.conf.*.stable_secret)');
+  // IFLA_CARRIER is applied before IFLA_AF_SPEC, which can fail last (rtnl-link.ts doSetlink()).
+  if (w.addrgenmode !== undefined && w.carrier !== undefined) notModelled('ip link set carrier with addrgenmode (IFLA_CARRIER applied before IFLA_AF_SPEC fails)');
+  // What reads the inet6_dev of a device whose inet6_dev is not known (NetDevice.inet6Dev 'unknown').
+  if (cur?.inet6Dev === 'unknown' && (w.addrgenmode !== undefined || (rename !== undefined && !sysctlDevNameIsAllowed(rename)))) {
+    notModelled(`${w.addrgenmode !== undefined ? 'addrgenmode' : `a rename to ${rename ?? ''}`} on ${cur.name}, whose inet6_dev is not known (made at an up only if addrconf_link_ready() then)`);
+  }
+  if (cur?.kind === 'macvlan' && (w.up === true || w.address !== undefined)) {
+    bridgeLowerAddrGap(ctx, cur.lower, w.address === undefined ? (cur.macSetByUser === true ? cur.mac : undefined) : w.address.map((b) => b.toString(16).padStart(2, '0')).join(':'));
+  }
   const upBefore = cur?.up;
   const mtu = w.mtu === undefined || cur === undefined ? undefined : mtuWord(w.mtu, cur.kind, false, cur.tun, cur.vxlan, cur.driver);
-  const step = ctx.apply({
-    type: 'link-set',
-    ifindex,
-    ...(mtu === undefined ? {} : { mtu }),
-    ...(w.up === null ? {} : { up: w.up }),
-    ...(master === undefined ? {} : { master }),
-    ...(w.group === undefined ? {} : { group: w.group }),
-    ...(rename === undefined ? {} : { name: rename }),
-    ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
-    ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
-    ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
-    ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+  // do_setlink() applies the request in order and stops at the first error, keeping what came
+  // before; the event log keeps only events that succeeded, so a rename (which can fail:
+  // EEXIST, EINVAL for all/default) goes as its own event after the type's changelink, the
+  // address and the MTU.
+  const head = {
     ...(bridge === null ? {} : { bridge }),
-  });
-  if (step.error !== null) failKernel(step.error);
+    ...(w.addrgenmode === undefined ? {} : { addrGenMode: w.addrgenmode }),
+    ...(w.address === undefined ? {} : { address: w.address.map((b) => b.toString(16).padStart(2, '0')).join(':') }),
+    ...(mtu === undefined ? {} : { mtu }),
+  };
+  const tail = {
+    ...(rename === undefined ? {} : { name: rename }),
+    ...(w.group === undefined ? {} : { group: w.group }),
+    ...(w.ifalias === undefined ? {} : { ifalias: w.ifalias }),
+    ...(master === undefined ? {} : { master }),
+    ...(w.flagMask === 0 ? {} : { flags: { mask: w.flagMask, value: w.flagValue } }),
+    ...(w.up === null ? {} : { up: w.up }),
+    ...(w.txqlen === undefined ? {} : { txqlen: w.txqlen }),
+  };
+  const parts = rename !== undefined && Object.keys(head).length > 0 ? [head, tail] : [{ ...head, ...tail }];
+  for (const part of parts) {
+    const step = ctx.apply({ type: 'link-set', ifindex, ...part });
+    if (step.error !== null) failKernel(step.error);
+  }
+  if (w.addrgenmode !== undefined) {
+    // do_setlink()'s IFLA_AF_SPEC, after the rest of the request: inet6_set_link_af() fails
+    // (EAFNOSUPPORT) when the request's MTU took the inet6_dev away; what came before stays.
+    const af = ctx.apply({ type: 'link-set', ifindex, addrGenMode: w.addrgenmode });
+    if (af.error !== null) failKernel(af.error);
+  }
   const after = ctx.snapshot.devices.get(ifindex);
+  if (loopbackAddrNotRestored(cur, after, ctx.snapshot.ipv4Sysctl.disable_ipv6)) {
+    notModelled('lo\'s MTU raised back to 1280 or more while lo is up with IPv6 enabled (addrconf_notify() does not give ::1 back until lo goes down and up)');
+  }
   if (oldMaster?.kind === 'other' && after?.master !== oldMaster.ifindex) notModelled(importedBridgeGap(oldMaster));
   if (w.up !== null && after !== undefined && upBefore !== after.up) {
     const peer = importedVethPeer(ctx.snapshot.devices, after);
@@ -574,8 +743,35 @@ function setOne(ctx: CommandContext, w: LinkWords, ifindex: number, rename: stri
   }
 }
 
+/**
+ * lo's ::1 after an MTU change: addrconf_ifdown() took it when the MTU dropped below
+ * IPV6_MIN_MTU while lo was up (or lo came up below it, or IPv6 was enabled then), and
+ * NETDEV_CHANGEMTU back above only updates the kept inet6_dev's MTU: ::1 stays away until lo
+ * goes down and up. The model derives ::1 from lo's state (fib6-nh-init.ts), so that one
+ * path, an MTU raised across 1280 while lo is up and IPv6 enabled, is named.
+ */
+function loopbackAddrNotRestored(before: NetDevice | undefined, after: NetDevice | undefined, disableIpv6: number): boolean {
+  if (before === undefined || after === undefined || after.kind !== 'loopback') return false;
+  return disableIpv6 === 0 && after.up && before.mtu < IPV6_MIN_MTU && after.mtu >= IPV6_MIN_MTU;
+}
+
+/**
+ * macvlan_addr_busy() compares a macvlan's address with its lower device's. A bridge whose
+ * address the user did not set has one of its ports' (br_stp_recalculate_bridge_id(): the
+ * lowest), which the model knows only when the user set it: a macvlan address equal to a
+ * user-set port address of such a bridge is named.
+ */
+function bridgeLowerAddrGap(ctx: CommandContext, lower: number | undefined, addr: string | undefined): void {
+  const b = lower === undefined ? undefined : ctx.snapshot.devices.get(lower);
+  if (b === undefined || addr === undefined || b.kind !== 'bridge' || b.macSetByUser === true) return;
+  for (const p of ctx.snapshot.devices.values()) {
+    if (p.master === b.ifindex && p.macSetByUser === true && p.mac === addr) notModelled(`a macvlan address on ${b.name} equal to its port ${p.name}'s (the bridge's own address is one of its ports')`);
+  }
+}
+
 function linkDel(ctx: CommandContext, a: Args): void {
   const w = parseLinkWords(ctx, a, false);
+  if (w.index !== undefined) notModelled('ip link del index');
   if (groupForm(w, a, false)) {
     linkDelGroup(ctx, w.group ?? 0);
     return;
@@ -592,6 +788,7 @@ function linkDel(ctx: CommandContext, a: Args): void {
  */
 function linkDelGroup(ctx: CommandContext, group: number): void {
   const members = [...ctx.snapshot.devices.values()].filter((d) => d.group === group).sort((x, y) => x.ifindex - y.ifindex);
+  indexOrderGap(ctx, members.map((d) => d.ifindex));
   if (members.length === 0) failKernel({ errno: 'ENODEV' });
   // An imported device: whether its driver has rtnl_link_ops (a NIC has none) is not in the dump.
   for (const d of members) if (d.kind === 'other' && d.tun === undefined && d.vxlan === undefined && d.driver !== 'ifb') notModelled(`ip link del group ${group}: ${d.name}, a device imported from a snapshot (whether it has rtnl_link_ops)`);

@@ -16,7 +16,7 @@ import { netconfBlocks, netconfUnknownNames, type DevConf } from '../snapshot/de
 import { devGetByName } from '../snapshot/snapshot.js';
 import type { GlobalOptions } from './global-options.js';
 import { netconfEntry, netconfJson, netconf6Entry } from '../print/link-json.js';
-import type { NetDevice } from '../snapshot/net-device.js';
+import { hasInet6Dev, type NetDevice } from '../snapshot/net-device.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { JsonValue } from '../print/json-out.js';
 import { jsonCompact, jsonPretty } from '../print/json-out.js';
@@ -29,13 +29,6 @@ export function netconfLine(name: string, c: DevConf): string {
   return `inet ${name} forwarding ${onoff(c.values.forwarding)} rp_filter ${rp} mc_forwarding ${onoff(c.values.mc_forwarding)} proxy_neigh ${onoff(c.values.proxy_arp)} ignore_routes_with_linkdown ${onoff(c.values.ignore_routes_with_linkdown)} \n`;
 }
 
-/** IPV6_MIN_MTU. */
-const IPV6_MIN_MTU = 1280;
-
-/** Whether the device has an inet6_dev (addrconf_notify(): an MTU of at least 1280; loopback always). */
-function hasInet6Dev(d: NetDevice): boolean {
-  return d.kind === 'loopback' || d.mtu >= IPV6_MIN_MTU;
-}
 
 /** One inet6 line of print_netconf(): forwarding, proxy_neigh and ignore_routes_with_linkdown, off (see the header). */
 function netconf6Line(name: string): string {
@@ -44,6 +37,9 @@ function netconf6Line(name: string): string {
 
 /** The inet6 entries' names in dump order: the devices with an inet6_dev, then all and default. */
 function inet6Names(s: FibSnapshot, only: NetDevice | null): string[] {
+  for (const d of only === null ? s.devices.values() : [only]) {
+    if (d.inet6Dev === 'unknown') notModelled(`ip netconf: the inet6 entry of ${d.name}, whose inet6_dev is not known (made at an up only if addrconf_link_ready() then)`);
+  }
   if (only !== null) return hasInet6Dev(only) ? [only.name] : [];
   return [...[...s.devices.values()].filter(hasInet6Dev).map((d) => d.name), 'all', 'default'];
 }

@@ -14,6 +14,11 @@ import { notModelled, type CommandContext } from './command-context.js';
 
 /** Names the command when it gives an IPv6 gateway on an imported state. */
 export function ip6GatewayOnImported(ctx: CommandContext, gw6: string | undefined): void {
-  if (gw6 === undefined || !ctx.snapshot.lineage.imported) return;
+  if (gw6 === undefined) return;
+  // A device whose inet6_dev the model does not know (NetDevice.inet6Dev 'unknown').
+  for (const d of ctx.snapshot.devices.values()) {
+    if (d.inet6Dev === 'unknown') notModelled(`IPv6 gateway ${gw6} with ${d.name}, whose inet6_dev is not known (made at an up only if addrconf_link_ready() then)`);
+  }
+  if (!ctx.snapshot.lineage.imported) return;
   notModelled(`IPv6 gateway ${gw6} on an imported state (the host's IPv6 routes, addresses and device settings, which fib6_nh_init() checks it against, are not in the dump)`);
 }

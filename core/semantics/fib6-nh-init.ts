@@ -15,23 +15,20 @@
 // the kernel refuses as local.
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
-import type { NetDevice } from '../snapshot/net-device.js';
+import { hasInet6Dev, IPV6_MIN_MTU, type NetDevice } from '../snapshot/net-device.js';
 import { kerr, type KernelError } from '../uapi/errno.js';
 import { ip6GwType } from '../net/ip6.js';
 import { LOOPBACK_IFINDEX } from '../net/flow.js';
 
-/** IPV6_MIN_MTU: addrconf keeps an inet6_dev only on devices with at least this MTU. */
-const IPV6_MIN_MTU = 1280;
-
-/** in6_dev_get() != NULL: addrconf made an inet6_dev for the device (and keeps it while the MTU allows). */
-export function hasInet6Dev(dev: NetDevice): boolean {
-  return dev.mtu >= IPV6_MIN_MTU;
-}
-
-/** ::1 is assigned (to lo, by addrconf when lo comes up; removed when it goes down). */
+/**
+ * ::1 is assigned (to lo, by addrconf when lo comes up with an MTU of at least IPV6_MIN_MTU;
+ * removed when it goes down, and by addrconf_ifdown() when its MTU drops below: lo keeps its
+ * inet6_dev, but not the address). An MTU raised back while lo is up does not bring ::1
+ * back (NETDEV_CHANGEMTU with an inet6_dev only updates the MTU): ip-link.ts names that case.
+ */
 function loopbackAddrPresent(s: FibSnapshot): boolean {
   const lo = s.devices.get(LOOPBACK_IFINDEX);
-  return lo !== undefined && lo.up && hasInet6Dev(lo) && s.ipv4Sysctl.disable_ipv6 === 0;
+  return lo !== undefined && lo.up && lo.mtu >= IPV6_MIN_MTU && s.ipv4Sysctl.disable_ipv6 === 0;
 }
 
 /** What fib6_nh_init() is given: fc_ifindex (0 for none), fc_gateway, RTNH_F_ONLINK in fc_flags. */

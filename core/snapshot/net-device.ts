@@ -109,6 +109,23 @@ export interface NetDevice {
   readonly userFlags?: { readonly mask: number; readonly value: number };
   /** The link-layer address was set by the user (a bridge then keeps it when its ports leave: br_stp_recalculate_bridge_id()). */
   readonly macSetByUser?: boolean;
+  /** A macvlan in passthru mode: its port (on its lower device) takes no other macvlan. */
+  readonly macvlanPassthru?: true;
+  /**
+   * Made with a requested ifindex (`ip link add … index N`): its place in the namespace's
+   * device list (registration order, which group operations walk) may differ from its
+   * ifindex order, which the model keeps.
+   */
+  readonly indexRequested?: true;
+  /**
+   * The inet6_dev where the MTU does not tell (absent: it has one iff its MTU is at least
+   * 1280, or it is lo). 'none': its MTU went to 1280 or more while it was named `all` or
+   * `default`, and ipv6_add_dev() failed on the existing sysctl directories. 'unknown': such
+   * a device was brought up under another name since, where addrconf_notify(NETDEV_UP) makes
+   * one only if addrconf_link_ready() (its operstate at that moment): the commands that
+   * read it are named.
+   */
+  readonly inet6Dev?: 'none' | 'unknown';
 }
 
 /** The subnet's primary address (inet_ifa_byprefix): the primary with this prefix and mask. */
@@ -157,4 +174,17 @@ export function qdiscOnOpen(d: NetDevice): string | null | undefined {
 /** Whether a driver (IFLA_INFO_KIND, or a model kind) sets IFF_NO_QUEUE: its default qdisc is noqueue. */
 export function noQueueDriver(kind: string): boolean {
   return NO_QUEUE_DRIVERS.has(kind);
+}
+
+/** IPV6_MIN_MTU (include/linux/ipv6.h). */
+export const IPV6_MIN_MTU = 1280;
+
+/**
+ * __in6_dev_get(dev) != NULL: whether addrconf keeps an inet6_dev on the device. addrconf_notify()
+ * makes one at NETDEV_REGISTER and NETDEV_CHANGEMTU for an MTU of at least IPV6_MIN_MTU, and
+ * an MTU below it destroys it through addrconf_ifdown(dev, unregister = dev != loopback_dev):
+ * lo keeps its inet6_dev whatever its MTU (ipv6_add_dev() makes one for lo below 1280 too).
+ */
+export function hasInet6Dev(dev: NetDevice): boolean {
+  return dev.kind === 'loopback' || (dev.mtu >= IPV6_MIN_MTU && dev.inet6Dev !== 'none');
 }

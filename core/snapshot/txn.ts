@@ -145,7 +145,14 @@ export class Txn {
   setDevice(d: NetDevice): void {
     if (this.devices.get(d.ifindex) === d) return;
     if (this.devicesCopy === null) this.devicesCopy = new Map(this.base.devices);
+    const fresh = !this.devicesCopy.has(d.ifindex);
     this.devicesCopy.set(d.ifindex, d);
+    // The map stays in ifindex order, the order of the kernel's dumps (for_each_netdev_dump()
+    // walks the namespace's xarray of ifindexes): a device made with a requested index below
+    // others (`ip link add … index N`) goes in its place.
+    if (fresh && [...this.devicesCopy.keys()].some((k) => k > d.ifindex)) {
+      this.devicesCopy = new Map([...this.devicesCopy.entries()].sort((x, y) => x[0] - y[0]));
+    }
   }
 
   deleteDevice(ifindex: number): void {

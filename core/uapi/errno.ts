@@ -23,7 +23,9 @@ export type Errno =
   | 'EOVERFLOW'
   | 'ENOTCONN'
   | 'ELOOP'
-  | 'ENFILE';
+  | 'ENFILE'
+  | 'EAFNOSUPPORT'
+  | 'EADDRINUSE';
 
 /** strerror() texts of glibc, as iproute2 prints them after "RTNETLINK answers: ". */
 export const STRERROR: Readonly<Record<Errno, string>> = {
@@ -47,6 +49,8 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   ENOTCONN: 'Transport endpoint is not connected',
   ELOOP: 'Too many levels of symbolic links',
   ENFILE: 'Too many open files in system',
+  EAFNOSUPPORT: 'Address family not supported by protocol',
+  EADDRINUSE: 'Address already in use',
 };
 
 /** A kernel error as a value: the errno and, when the kernel sets one, its extack message. */
