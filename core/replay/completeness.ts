@@ -64,6 +64,8 @@ const OUT_OF_SCOPE_READER: readonly RegExp[] = [
   /inet6/i, /AF_INET6/, /AF_BRIDGE/, /AF_MPLS/, /RTNL_FAMILY_IP6?MR/, /NEIGH/, /MDB/, /QDISC/, /TCLASS/, /TFILTER/, /CHAIN/,
   /NSID/, /ADDRLABEL/, /PREFIX/, /NDUSEROPT/, /NETCONF\/AF_/, /\/cloned$/, /^\[LINK\] without group/, /STATS/, /VLAN/,
   /NEXTHOPBUCKET/, /LINKPROP/, /TUNNEL/, /ACTION/, /MULTICAST/, /ANYCAST/, /\[(NSID|NEIGH|PREFIX|ACADDR|MADDR|MDB|VLAN|STATS|NETCONF\/\w+)\]/,
+  // `ip monitor all-nsid`: another namespace's records (`[nsid N]`), not this namespace's FIB.
+  /^another network namespace \(\[nsid N\]\)$/,
 ];
 
 /** Whether a reader's skip reason is outside the IPv4 FIB by design. */

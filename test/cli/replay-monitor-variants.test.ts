@@ -10,8 +10,14 @@
 // - `ip -4 -ts monitor all`;
 // - `ip -t monitor` without `all` (no labels; 62's monitor-plain.txt, with neighbours and bridge
 //   fdb entries whose unlabelled lines must not be read as routes).
+// - `ip -ts monitor all-nsid` (78's monitor-nsid.txt: `[nsid current]` before this
+//   namespace's records, `[nsid 0]` before a container's own: its addresses, a `blackhole`
+//   and an `unreachable` route with no device, a rule; those are out of scope, never applied);
+// - `ip -c -ts monitor all` (78's monitor-color.txt: colour escapes written to the file);
+// - `ip -j -ts monitor all` (78's monitor-json.txt: iproute2 6.1 prints the same text).
 // Before, the first three stopped at their first detail line, joined line or numeric type
-// (exit 2).
+// (exit 2); the all-nsid log put the container's routes and rule into the host's tables, and
+// the colour log was refused as not text (exit 2).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,9 +30,9 @@ const KFIB = resolve(here, '../../cli/kfib.js');
 const TRACES = join(resolve(here, '../../..'), 'test', 'fixtures', 'traces');
 const EXACT = '# replay: exact (every IPv4 FIB record of the trace and the initial state was modelled)';
 
-function routes(fixture: string, file: string): { code: number | null; lines: string[]; err: string } {
+function routes(fixture: string, file: string, show = 'route'): { code: number | null; lines: string[]; err: string } {
   const dir = join(TRACES, fixture);
-  const r = spawnSync(process.execPath, [KFIB, 'replay', join(dir, file), '--initial', join(dir, 'before.json'), '--names', join(dir, 'names'), '--show', 'route'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [KFIB, 'replay', join(dir, file), '--initial', join(dir, 'before.json'), '--names', join(dir, 'names'), '--show', show], { encoding: 'utf8' });
   return { code: r.status, lines: r.stdout.split('\n').filter((l) => !l.startsWith('# out of scope')), err: r.stderr };
 }
 
@@ -36,12 +42,26 @@ const CASES: readonly (readonly [string, string])[] = [
   ['68-monitor-variants', 'monitor-numeric.txt'],
   ['68-monitor-variants', 'monitor-4.txt'],
   ['62-monitor-all-busy', 'monitor-plain.txt'],
+  ['78-netns-monitor-variants', 'monitor-nsid.txt'],
+  ['78-netns-monitor-variants', 'monitor-color.txt'],
+  ['78-netns-monitor-variants', 'monitor-json.txt'],
 ];
 
 for (const [fixture, file] of CASES) {
   test(`${fixture}/${file}: the same state as monitor.txt, exact`, () => {
     const want = routes(fixture, 'monitor.txt');
     const got = routes(fixture, file);
+    assert.equal(got.code, 0, got.err);
+    assert.ok(got.lines.includes(EXACT));
+    assert.deepEqual(got.lines, want.lines);
+  });
+}
+
+// The rules too: the container's `900: from 10.71.0.0/24 lookup 90` (`[nsid 0]`) is not the host's.
+for (const file of ['monitor-nsid.txt', 'monitor-color.txt']) {
+  test(`78-netns-monitor-variants/${file}: the same rules as monitor.txt, exact`, () => {
+    const want = routes('78-netns-monitor-variants', 'monitor.txt', 'rule');
+    const got = routes('78-netns-monitor-variants', file, 'rule');
     assert.equal(got.code, 0, got.err);
     assert.ok(got.lines.includes(EXACT));
     assert.deepEqual(got.lines, want.lines);
