@@ -14,7 +14,9 @@
 //   namespace's records, `[nsid 0]` before a container's own: its addresses, a `blackhole`
 //   and an `unreachable` route with no device, a rule; those are out of scope, never applied);
 // - `ip -c -ts monitor all` (78's monitor-color.txt: colour escapes written to the file);
-// - `ip -j -ts monitor all` (78's monitor-json.txt: iproute2 6.1 prints the same text).
+// - `ip -j -ts monitor all` (78's monitor-json.txt: iproute2 6.1 prints the same text);
+// - `ip -s -ts monitor all`, `ip -s -s -d -ts monitor all`, `ip -t monitor all-nsid` and
+//   `ip -4 -ts monitor all-nsid label` (81).
 // Before, the first three stopped at their first detail line, joined line or numeric type
 // (exit 2); the all-nsid log put the container's routes and rule into the host's tables, and
 // the colour log was refused as not text (exit 2).
@@ -45,6 +47,10 @@ const CASES: readonly (readonly [string, string])[] = [
   ['78-netns-monitor-variants', 'monitor-nsid.txt'],
   ['78-netns-monitor-variants', 'monitor-color.txt'],
   ['78-netns-monitor-variants', 'monitor-json.txt'],
+  ['81-monitor-stats-variants', 'monitor-s.txt'],
+  ['81-monitor-stats-variants', 'monitor-ssd.txt'],
+  ['81-monitor-stats-variants', 'monitor-t-nsid.txt'],
+  ['81-monitor-stats-variants', 'monitor-4-nsid.txt'],
 ];
 
 for (const [fixture, file] of CASES) {
