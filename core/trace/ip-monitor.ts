@@ -72,10 +72,6 @@ const PARSED_LABELS = new Set(['LINK', 'ADDR', 'ROUTE', 'RULE', 'NETCONF', 'NEXT
 const SKIPPED_LABELS = new Set(['NEIGH', 'MROUTE', 'PREFIX', 'NSID', 'ADDRLABEL', 'NEXTHOPBUCKET', 'STATS']);
 /** `ip -o`'s line separator before a continuation: a backslash, then white space. */
 const ONELINE_SEP = /\\(?=[ \t])/;
-
-/** The skip reasons of `[nsid N]` records (ip monitor all-nsid): see skippedByNsid(). */
-const NSID_OTHER = 'another network namespace ([nsid N])';
-const NSID_UNKNOWN = '[nsid N] records in a log with no [nsid current] one (another namespace, or this one under an id it gave itself)';
 const NUD_STATES = new Set(['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT', 'NONE']);
 
 /**
@@ -112,8 +108,6 @@ export class IpMonitorDecoder {
   private finished = false;
   private readonly counts: Record<string, number> = {};
   private readonly skippedCounts: Record<string, number> = {};
-  /** `ip monitor all-nsid`: whether a record printed `[nsid current]` (see stats()). */
-  private sawNsidCurrent = false;
   private errors = 0;
 
   constructor(options: IpMonitorOptions = {}) {
@@ -202,28 +196,10 @@ export class IpMonitorDecoder {
     return {
       consumed: this.lineNo,
       records: { ...this.counts },
-      skipped: this.skippedByNsid(),
+      skipped: { ...this.skippedCounts },
       errors: this.errors,
       stopped: this.halted,
     };
-  }
-
-  /**
-   * The skip counts, with the `[nsid N]` records' reason settled: a namespace may have given
-   * itself an id (RTM_NEWNSID naming its own pid or fd: rtnl_net_newid() allows it), and then
-   * its own records carry `[nsid N]` too (do_one_broadcast() sets the nsid from
-   * peernet2id()), and none `[nsid current]`. So `[nsid N]` records are another namespace's
-   * (out of scope) only in a log where some record printed `[nsid current]`; otherwise which
-   * namespace they are is unknown, and they are counted as not replayed (a gap).
-   */
-  private skippedByNsid(): Record<string, number> {
-    const out = { ...this.skippedCounts };
-    const n = out[NSID_OTHER];
-    if (n !== undefined && !this.sawNsidCurrent) {
-      delete out[NSID_OTHER];
-      out[NSID_UNKNOWN] = n;
-    }
-    return out;
   }
 
   private onLine(raw: string, out: TraceRecord[]): void {
@@ -346,8 +322,7 @@ export class IpMonitorDecoder {
       // message) and `[nsid N]` for a record of another namespace, one the listener's has an
       // id for (do_one_broadcast() delivers only those: peernet_has_id()). That namespace's
       // devices, addresses, routes and rules are not this FIB's: out of scope, never applied.
-      if (nsid[1] !== 'current') throw new Skip(NSID_OTHER);
-      this.sawNsidCurrent = true;
+      if (nsid[1] !== 'current') throw new Skip('another network namespace ([nsid N])');
       s = s.slice(nsid[0].length);
     }
     let label: string | undefined;

@@ -24,8 +24,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,39 +73,3 @@ for (const file of ['monitor-nsid.txt', 'monitor-color.txt']) {
     assert.deepEqual(got.lines, want.lines);
   });
 }
-
-// A namespace may have given itself an nsid (rtnl_net_newid() takes its own pid), and then
-// `ip monitor all-nsid` prints its own records `[nsid N]` too: in a log where no record
-// printed `[nsid current]`, which namespace `[nsid N]` is cannot be told, so those records
-// are a named gap (exit 3), never applied and never out of scope. Made from 78's
-// monitor-nsid.txt, its `[nsid 0]` records only (the container's addresses, a `blackhole`
-// and an `unreachable` route, a rule): the state stays before.json's. Before, they were
-// applied to the host's tables.
-test('78-netns-monitor-variants/monitor-nsid.txt, its [nsid 0] records alone: a gap, nothing applied', () => {
-  const dir = join(TRACES, '78-netns-monitor-variants');
-  const lines = readFileSync(join(dir, 'monitor-nsid.txt'), 'utf8').split('\n');
-  const kept: string[] = [];
-  let keep = false;
-  for (const l of lines) {
-    if (!l.startsWith(' ') && !l.startsWith('\t')) keep = /^\[[^\]]*\] \[nsid \d+\]/.test(l);
-    if (keep) kept.push(l);
-  }
-  assert.ok(kept.length > 20);
-  const tmp = mkdtempSync(join(tmpdir(), 'kfib-nsid-'));
-  try {
-    const f = join(tmp, 'other-nsid.txt');
-    writeFileSync(f, `${kept.join('\n')}\n`);
-    const show = (file: string): ReturnType<typeof spawnSync> =>
-      spawnSync(process.execPath, [KFIB, 'replay', file, '--initial', join(dir, 'before.json'), '--names', join(dir, 'names'), '--show', 'route', '--show', 'rule'], { encoding: 'utf8' });
-    const r = show(f);
-    assert.equal(r.status, 3, String(r.stderr));
-    const body = (s: string): string[] => s.split('\n').filter((l) => !l.startsWith('#'));
-    // before.json's state: the same routes and rules as a log with no record at all.
-    const empty = join(tmp, 'empty.txt');
-    writeFileSync(empty, '');
-    assert.deepEqual(body(String(r.stdout)), body(String(show(empty).stdout)));
-    assert.match(String(r.stdout), /\n#   \d+ × not modelled, skipped: \[nsid N\] records in a log with no \[nsid current\] one \(another namespace, or this one under an id it gave itself\)\n/);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-});
