@@ -322,6 +322,9 @@ export class IpMonitorDecoder {
       // message) and `[nsid N]` for a record of another namespace, one the listener's has an
       // id for (do_one_broadcast() delivers only those: peernet_has_id()). That namespace's
       // devices, addresses, routes and rules are not this FIB's: out of scope, never applied.
+      // A namespace that gave itself an id (RTM_NEWNSID naming its own pid: `ip netns
+      // list-id` then lists it) still sees its own records as `[nsid current]` (Linux 6.18,
+      // tried by hand), so `[nsid N]` is never this namespace.
       if (nsid[1] !== 'current') throw new Skip('another network namespace ([nsid N])');
       s = s.slice(nsid[0].length);
     }
