@@ -24,6 +24,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,3 +75,36 @@ for (const file of ['monitor-nsid.txt', 'monitor-color.txt']) {
     assert.deepEqual(got.lines, want.lines);
   });
 }
+
+// 78's monitor-nsid.txt, its `[nsid 0]` records only (the container's addresses, a `blackhole`
+// and an `unreachable` route with no device, a rule): all out of scope, the state stays
+// before.json's and the replay is exact. Before, they were applied to the host's tables.
+test('78-netns-monitor-variants/monitor-nsid.txt, its [nsid 0] records alone: nothing applied', () => {
+  const dir = join(TRACES, '78-netns-monitor-variants');
+  const lines = readFileSync(join(dir, 'monitor-nsid.txt'), 'utf8').split('\n');
+  const kept: string[] = [];
+  let keep = false;
+  for (const l of lines) {
+    if (!l.startsWith(' ') && !l.startsWith('\t')) keep = /^\[[^\]]*\] \[nsid \d+\]/.test(l);
+    if (keep) kept.push(l);
+  }
+  assert.ok(kept.length > 20);
+  const tmp = mkdtempSync(join(tmpdir(), 'kfib-nsid-'));
+  try {
+    const show = (text: string): { status: number | null; stdout: string } => {
+      const f = join(tmp, 'log.txt');
+      writeFileSync(f, text);
+      const r = spawnSync(process.execPath, [KFIB, 'replay', f, '--initial', join(dir, 'before.json'), '--names', join(dir, 'names'), '--show', 'route', '--show', 'rule'], { encoding: 'utf8' });
+      return { status: r.status, stdout: r.stdout };
+    };
+    const got = show(`${kept.join('\n')}\n`);
+    const none = show('');
+    assert.equal(got.status, 0, got.stdout);
+    const body = (s: string): string[] => s.split('\n').filter((l) => !l.startsWith('#'));
+    assert.deepEqual(body(got.stdout), body(none.stdout));
+    assert.ok(got.stdout.includes(`${EXACT}\n`));
+    assert.match(got.stdout, /# out of scope \(not the IPv4 FIB\): another network namespace \(\[nsid N\]\) \d+/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
