@@ -93,7 +93,7 @@ export async function replayTrace(input: AsyncIterable<Uint8Array>, format: 'rtm
   // With --json the state stays out of the JSON Lines unless asked for.
   const printed = !ctx.json || ctx.outputs.show.length > 0 || ctx.outputs.gets.length > 0 ? printState(ctx.print, r.at ?? r.end, ctx.outputs, (ctx.explain || ctx.check) && !ctx.json ? label : '') : [];
   // Without --lenient a bad record is not skipped but ends the replay (exit 2): not a gap.
-  const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, steps: notedSteps, printed });
+  const c = completeness({ ...(r.stats === undefined ? {} : { stats: lenient ? r.stats : { ...r.stats, errors: 0 } }), initialSkipped: ctx.initialSkipped, initialDifferences, hasInitial: ctx.hasInitial, initialUnknown: !ctx.hasInitial, steps: notedSteps, printed });
   if (r.fatal) {
     // Not "exact": the records after the bad one were never read.
     if (ctx.json) ctx.print(`${JSON.stringify({ completeness: { exact: false, stopped: 'a bad record (see stderr); the rest of the trace was not replayed' } })}\n`);

@@ -51,6 +51,13 @@ export interface CompletenessInput {
   /** Where the imported initial state differs from the snapshot (InitialState.differences). */
   readonly initialDifferences?: readonly string[];
   readonly hasInitial: boolean;
+  /**
+   * A capture (rtmon, ip monitor) replayed without its initial state: what the host held
+   * before the trace began is unknown, so the state replayed from an empty namespace is a gap,
+   * never `exact`. (A `kfib run` script without --initial starts a namespace afresh, and a
+   * kfib event log written by --out carries its initial state: neither sets this.)
+   */
+  readonly initialUnknown?: boolean;
   readonly steps: readonly Pick<ReplayStep, 'seq' | 'notes'>[];
   /** How a step's place is named (default "@SEQ"; `kfib run` says "line N"). */
   readonly place?: (seq: number) => string;
@@ -64,6 +71,8 @@ const OUT_OF_SCOPE_READER: readonly RegExp[] = [
   /inet6/i, /AF_INET6/, /AF_BRIDGE/, /AF_MPLS/, /RTNL_FAMILY_IP6?MR/, /NEIGH/, /MDB/, /QDISC/, /TCLASS/, /TFILTER/, /CHAIN/,
   /NSID/, /ADDRLABEL/, /PREFIX/, /NDUSEROPT/, /NETCONF\/AF_/, /\/cloned$/, /^\[LINK\] without group/, /STATS/, /VLAN/,
   /NEXTHOPBUCKET/, /LINKPROP/, /TUNNEL/, /ACTION/, /MULTICAST/, /ANYCAST/, /\[(NSID|NEIGH|PREFIX|ACADDR|MADDR|MDB|VLAN|STATS|NETCONF\/\w+)\]/,
+  // `ip monitor all-nsid`: another namespace's records (`[nsid N]`), not this namespace's FIB.
+  /^another network namespace \(\[nsid N\]\)$/,
 ];
 
 /** Whether a reader's skip reason is outside the IPv4 FIB by design. */
@@ -124,6 +133,7 @@ export function completeness(input: CompletenessInput): Completeness {
     if (snapshotSkipIsOutOfScope(reason)) add(out, `initial snapshot: ${reason}`, n);
     else add(gaps, `initial snapshot: not kept: ${reason}`, n);
   }
+  if (input.initialUnknown === true) add(gaps, 'initial state unknown (no --initial, no before.json): the addresses, routes, rules, nexthops and settings the host had before the trace are not in the model', 1, 'before the trace');
   // "ambiguous …" (initial-state.ts): imported, but the dump did not tell which state it was.
   for (const d of input.initialDifferences ?? []) add(gaps, `initial snapshot ${d.startsWith('ambiguous') ? '' : 'not reproduced: '}${d.replace(/:.*$/, '')}`, 1, input.initialPlace ?? 'before the trace');
   for (const st of input.steps) {

@@ -35,6 +35,7 @@ import { parseRoute } from './ip-monitor-iproute.js';
 import { parseRule } from './ip-monitor-iprule.js';
 import { parseNetconf } from './ip-monitor-ipnetconf.js';
 import { parseNexthop } from './ip-monitor-ipnexthop.js';
+import { SGR_ESCAPE } from './trace-format.js';
 
 /** Options of the `ip monitor` reader. */
 export interface IpMonitorOptions {
@@ -203,7 +204,10 @@ export class IpMonitorDecoder {
 
   private onLine(raw: string, out: TraceRecord[]): void {
     this.lineNo++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const plain = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    // `ip -c monitor`: colour escapes around words (color_fprintf(), lib/color.c); without
+    // them the line is what `ip monitor` prints, character for character.
+    const text = plain.includes('\x1b') ? plain.replace(SGR_ESCAPE, '') : plain;
     if (text.trim() === '') return;
     // `ip -o monitor` (oneline) prints a record's continuation lines on its first line, each
     // newline replaced by `\` (_SL_ in lib/utils.c, print_nl()): split them apart again. A
@@ -312,7 +316,18 @@ export class IpMonitorDecoder {
       throw new TextFault(p.line, 'a time stamp [YYYY-MM-DDTHH:MM:SS.uuuuuu]', `Cannot parse time stamp: "${clip(s)}"`);
     }
     const nsid = /^\[nsid (current|\d+)\]/.exec(s);
-    if (nsid !== null) s = s.slice(nsid[0].length);
+    if (nsid !== null) {
+      // `ip monitor all-nsid` (NETLINK_LISTEN_ALL_NSID): print_headers() in ip/ipmonitor.c
+      // writes `[nsid current]` for the listener's own namespace (no nsid in the control
+      // message) and `[nsid N]` for a record of another namespace, one the listener's has an
+      // id for (do_one_broadcast() delivers only those: peernet_has_id()). That namespace's
+      // devices, addresses, routes and rules are not this FIB's: out of scope, never applied.
+      // A namespace that gave itself an id (RTM_NEWNSID naming its own pid: `ip netns
+      // list-id` then lists it) still sees its own records as `[nsid current]` (Linux 6.18,
+      // tried by hand), so `[nsid N]` is never this namespace.
+      if (nsid[1] !== 'current') throw new Skip('another network namespace ([nsid N])');
+      s = s.slice(nsid[0].length);
+    }
     let label: string | undefined;
     const lab = /^\[([A-Z]+)\]/.exec(s);
     if (lab !== null) {

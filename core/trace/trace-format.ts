@@ -6,7 +6,17 @@
 /** The formats a trace may have. */
 export type TraceFormat = 'rtmon' | 'monitor' | 'log';
 
-/** Whether the first bytes read as text (UTF-8, no control characters but tab, CR, LF). */
+/**
+ * The colour escapes `ip -c` writes around addresses, names and states (SGR sequences,
+ * ESC [ n ; ... m: color_fprintf() in iproute2's lib/color.c prints one before the text and
+ * `\e[0m` after it, nothing else), wherever its output goes: `ip -c monitor > log` keeps them.
+ */
+export const SGR_ESCAPE = /\x1b\[[0-9;]*m/g;
+
+/**
+ * Whether the first bytes read as text (UTF-8, no control characters but tab, CR, LF, and
+ * ESC only in the colour escapes of `ip -c`: SGR_ESCAPE).
+ */
 export function looksLikeText(head: Uint8Array): boolean {
   let text: string;
   try {
@@ -15,7 +25,8 @@ export function looksLikeText(head: Uint8Array): boolean {
   } catch {
     return false;
   }
-  return !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
+  // A sample may end inside an escape: its start (ESC, ESC [ and digits) is not a fault.
+  return !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text.replace(SGR_ESCAPE, '').replace(/\x1b(\[[0-9;]*)?$/, ''));
 }
 
 /** The format the first bytes of a trace say. */

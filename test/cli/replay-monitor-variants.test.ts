@@ -10,12 +10,22 @@
 // - `ip -4 -ts monitor all`;
 // - `ip -t monitor` without `all` (no labels; 62's monitor-plain.txt, with neighbours and bridge
 //   fdb entries whose unlabelled lines must not be read as routes).
+// - `ip -ts monitor all-nsid` (78's monitor-nsid.txt: `[nsid current]` before this
+//   namespace's records, `[nsid 0]` before a container's own: its addresses, a `blackhole`
+//   and an `unreachable` route with no device, a rule; those are out of scope, never applied);
+// - `ip -c -ts monitor all` (78's monitor-color.txt: colour escapes written to the file);
+// - `ip -j -ts monitor all` (78's monitor-json.txt: iproute2 6.1 prints the same text);
+// - `ip -s -ts monitor all`, `ip -s -s -d -ts monitor all`, `ip -t monitor all-nsid` and
+//   `ip -4 -ts monitor all-nsid label` (81).
 // Before, the first three stopped at their first detail line, joined line or numeric type
-// (exit 2).
+// (exit 2); the all-nsid log put the container's routes and rule into the host's tables, and
+// the colour log was refused as not text (exit 2).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,9 +34,9 @@ const KFIB = resolve(here, '../../cli/kfib.js');
 const TRACES = join(resolve(here, '../../..'), 'test', 'fixtures', 'traces');
 const EXACT = '# replay: exact (every IPv4 FIB record of the trace and the initial state was modelled)';
 
-function routes(fixture: string, file: string): { code: number | null; lines: string[]; err: string } {
+function routes(fixture: string, file: string, show = 'route'): { code: number | null; lines: string[]; err: string } {
   const dir = join(TRACES, fixture);
-  const r = spawnSync(process.execPath, [KFIB, 'replay', join(dir, file), '--initial', join(dir, 'before.json'), '--names', join(dir, 'names'), '--show', 'route'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [KFIB, 'replay', join(dir, file), '--initial', join(dir, 'before.json'), '--names', join(dir, 'names'), '--show', show], { encoding: 'utf8' });
   return { code: r.status, lines: r.stdout.split('\n').filter((l) => !l.startsWith('# out of scope')), err: r.stderr };
 }
 
@@ -36,6 +46,13 @@ const CASES: readonly (readonly [string, string])[] = [
   ['68-monitor-variants', 'monitor-numeric.txt'],
   ['68-monitor-variants', 'monitor-4.txt'],
   ['62-monitor-all-busy', 'monitor-plain.txt'],
+  ['78-netns-monitor-variants', 'monitor-nsid.txt'],
+  ['78-netns-monitor-variants', 'monitor-color.txt'],
+  ['78-netns-monitor-variants', 'monitor-json.txt'],
+  ['81-monitor-stats-variants', 'monitor-s.txt'],
+  ['81-monitor-stats-variants', 'monitor-ssd.txt'],
+  ['81-monitor-stats-variants', 'monitor-t-nsid.txt'],
+  ['81-monitor-stats-variants', 'monitor-4-nsid.txt'],
 ];
 
 for (const [fixture, file] of CASES) {
@@ -47,3 +64,47 @@ for (const [fixture, file] of CASES) {
     assert.deepEqual(got.lines, want.lines);
   });
 }
+
+// The rules too: the container's `900: from 10.71.0.0/24 lookup 90` (`[nsid 0]`) is not the host's.
+for (const file of ['monitor-nsid.txt', 'monitor-color.txt']) {
+  test(`78-netns-monitor-variants/${file}: the same rules as monitor.txt, exact`, () => {
+    const want = routes('78-netns-monitor-variants', 'monitor.txt', 'rule');
+    const got = routes('78-netns-monitor-variants', file, 'rule');
+    assert.equal(got.code, 0, got.err);
+    assert.ok(got.lines.includes(EXACT));
+    assert.deepEqual(got.lines, want.lines);
+  });
+}
+
+// 78's monitor-nsid.txt, its `[nsid 0]` records only (the container's addresses, a `blackhole`
+// and an `unreachable` route with no device, a rule): all out of scope, the state stays
+// before.json's and the replay is exact. Before, they were applied to the host's tables.
+test('78-netns-monitor-variants/monitor-nsid.txt, its [nsid 0] records alone: nothing applied', () => {
+  const dir = join(TRACES, '78-netns-monitor-variants');
+  const lines = readFileSync(join(dir, 'monitor-nsid.txt'), 'utf8').split('\n');
+  const kept: string[] = [];
+  let keep = false;
+  for (const l of lines) {
+    if (!l.startsWith(' ') && !l.startsWith('\t')) keep = /^\[[^\]]*\] \[nsid \d+\]/.test(l);
+    if (keep) kept.push(l);
+  }
+  assert.ok(kept.length > 20);
+  const tmp = mkdtempSync(join(tmpdir(), 'kfib-nsid-'));
+  try {
+    const show = (text: string): { status: number | null; stdout: string } => {
+      const f = join(tmp, 'log.txt');
+      writeFileSync(f, text);
+      const r = spawnSync(process.execPath, [KFIB, 'replay', f, '--initial', join(dir, 'before.json'), '--names', join(dir, 'names'), '--show', 'route', '--show', 'rule'], { encoding: 'utf8' });
+      return { status: r.status, stdout: r.stdout };
+    };
+    const got = show(`${kept.join('\n')}\n`);
+    const none = show('');
+    assert.equal(got.status, 0, got.stdout);
+    const body = (s: string): string[] => s.split('\n').filter((l) => !l.startsWith('#'));
+    assert.deepEqual(body(got.stdout), body(none.stdout));
+    assert.ok(got.stdout.includes(`${EXACT}\n`));
+    assert.match(got.stdout, /# out of scope \(not the IPv4 FIB\): another network namespace \(\[nsid N\]\) \d+/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});

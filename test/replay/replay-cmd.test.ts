@@ -84,11 +84,12 @@ test('--out writes a kfib event log that replays to the same state', { skip: !ha
 
 test('without --initial the replay says it starts from an empty namespace', { skip: !has01 }, () => {
   const r = kfibReplay([fixturePath(F01, 'trace.rtmon')]);
-  // What existed before the trace is unknown: the events that needed it are refused, named gaps (3).
+  // What existed before the trace is unknown (a named gap of its own): the events that needed
+  // it are refused, named gaps (3).
   assert.equal(r.status, 3, r.stderr);
   assert.match(r.stderr, /no --initial snapshot: starting from an empty namespace/);
   assert.match(r.stdout, /^# replay: no initial state \(no --initial, no before\.json\): started from an empty namespace/);
-  assert.match(r.stdout, /\n# replay: \d+ gaps? \(IPv4 FIB content the model did not represent\):\n(#   \d+ × refused by the model: E[A-Z]+ \(first @\d+\)\n)+/);
+  assert.match(r.stdout, /\n# replay: \d+ gaps? \(IPv4 FIB content the model did not represent\):\n#   1 × initial state unknown \(no --initial, no before\.json\): [^\n]*\(first before the trace\)\n(#   \d+ × refused by the model: E[A-Z]+ \(first @\d+\)\n)+/);
   assert.match(r.stdout, /\n# replay: no initial state; the model refused [1-9]\d* events?\n$/);
 });
 

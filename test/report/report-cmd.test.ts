@@ -56,7 +56,9 @@ test('an empty trace gives a page of the initial state', () =>
     writeFileSync(join(dir, 'empty.rtmon'), '');
     const out = join(dir, 'r.html');
     const r = kfibReplay(['--html', out, join(dir, 'empty.rtmon')]);
-    assert.equal(r.status, 0, r.stderr);
+    // No --initial: the state before the (empty) trace is unknown, a named gap (exit 3).
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stdout, /initial state unknown \(no --initial, no before\.json\)/);
     const data = reportDataOf(readFileSync(out, 'utf8'));
     assert.equal(data['moments'], 0);
     assert.match(JSON.stringify(data['problems']), /no --initial snapshot/);
