@@ -29,16 +29,20 @@
 // nexthop: `multicast 10.14.0.0/16 nhid 2` and `broadcast 10.15.0.0/16 nhid 2` shared
 // their cached routes with `10.13.0.0/16 nhid 2`.
 //
-// The memo: computed once per snapshot, lazily (a walk of the tables the rules look up),
-// it keeps per fib_info object, type and leg whether lookups of more than one kind cache
-// there; a lookup then reads it in O(1). An empty memo (the usual case: no route of /4 or
+// The memo: per snapshot, lazily, how many (route, leg) pairs cache each kind of route in
+// each shared nexthop, keyed as the kernel shares them. A snapshot of the same lineage
+// with the same devices, rules, nexthop objects and nexthop flags as the last one computed
+// is derived from it by the tables' diff (a route event costs what it changed); otherwise
+// the tables the rules read are walked once. A lookup then costs one key and a set look-up,
+// and nothing at all when no nexthop caches two kinds (the usual case: no route of /4 or
 // longer in 224.0.0.0/4 shares a nexthop with another, and no nexthop object is used by
-// routes of two types) answers every lookup at once.
+// routes of two types).
 
 import type { FibSnapshot } from '../snapshot/snapshot.js';
 import type { FibAlias, FibInfo } from '../snapshot/fib-info.js';
 import { tableForEachLeaf } from '../snapshot/fib-table.js';
 import { pmapForEachRange } from '../snapshot/pmap-walk.js';
+import { pmapDiff } from '../snapshot/pmap-diff.js';
 import { isMulticast, type Ip4 } from '../net/ip4.js';
 import { fibPropsError, type RouteType } from '../uapi/rtnetlink.js';
 import { LOOPBACK_IFINDEX } from '../net/flow.js';
@@ -47,33 +51,42 @@ import { LOOPBACK_IFINDEX } from '../net/flow.js';
 export const RT_CACHE_KIND_GAP =
   'ip route get through a nexthop that destinations of another kind (multicast, unicast, broadcast, local) also reach: the per-CPU cached output route it returns may be theirs (__mkroute_output, nhc_pcpu_rth_output)';
 
-/** The kinds of cached output route (bits): what rt_type and the RTCF_* flags become. */
+/** The kinds of cached output route (an index): what rt_type and the RTCF_* flags become. */
 const KIND: Readonly<Record<RouteType, number>> = {
-  unicast: 1,
-  local: 2,
-  broadcast: 4,
-  anycast: 8,
-  multicast: 16,
-  blackhole: 0,
-  unreachable: 0,
-  prohibit: 0,
-  throw: 0,
-  nat: 0,
-  xresolve: 0,
+  unicast: 0,
+  local: 1,
+  broadcast: 2,
+  anycast: 3,
+  multicast: 4,
+  blackhole: -1,
+  unreachable: -1,
+  prohibit: -1,
+  throw: -1,
+  nat: -1,
+  xresolve: -1,
 };
-
-/** Per fib_info object: per type, per leg, whether more than one kind caches in that nexthop. */
-type Mixed = ReadonlyMap<FibInfo, ReadonlyMap<RouteType, readonly boolean[]>>;
+const KINDS = 5;
 
 /** What a snapshot's lookups cache in its nexthops (see the header). */
 export interface RtCacheShare {
-  /** How many shared nexthops (fib_info legs and nexthop objects) cache routes of two kinds or more. */
-  readonly mixed: number;
-  readonly byInfo: Mixed;
+  /** The shared nexthops (see nexthopKey()) where lookups of two kinds or more cache. */
+  readonly mixed: ReadonlySet<string>;
 }
 
-const EMPTY: RtCacheShare = { mixed: 0, byInfo: new Map() };
-const memo = new WeakMap<FibSnapshot, RtCacheShare>();
+/** The memo of one snapshot: the writers per nexthop and kind, when complete (derivable). */
+interface ShareState extends RtCacheShare {
+  readonly snapshot: FibSnapshot;
+  readonly tables: readonly number[];
+  /** Per nexthop key, the (route, leg) pairs caching each kind (index: kind bit); null for the fast path. */
+  readonly counts: ReadonlyMap<string, Int32Array> | null;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+const memo = new WeakMap<FibSnapshot, ShareState>();
+/** The last complete memo of each lineage, to derive the next snapshot's from. */
+const lastOf = new WeakMap<object, ShareState>();
+/** Route changes beyond which a walk is cheaper than the diff. */
+const MAX_DIFF = 50_000;
 
 /** The snapshot's shared cached-route memo (computed once per snapshot). */
 export function rtCacheShare(s: FibSnapshot): RtCacheShare {
@@ -81,21 +94,40 @@ export function rtCacheShare(s: FibSnapshot): RtCacheShare {
   if (m === undefined) {
     m = computeShare(s);
     memo.set(s, m);
+    if (m.counts !== null) lastOf.set(s.lineage, m);
   }
   return m;
 }
 
+/** Whether two snapshots' memos name the same nexthops (so every answer's gap is the same). */
+export function sameRtCacheShare(a: FibSnapshot, b: FibSnapshot): boolean {
+  const x = rtCacheShare(a).mixed;
+  const y = rtCacheShare(b).mixed;
+  if (x === y) return true;
+  if (x.size !== y.size) return false;
+  for (const k of x) if (!y.has(k)) return false;
+  return true;
+}
+
 /**
- * Whether the output route of a lookup through leg `leg` of `alias` (type `type`, the FIB
- * result's) may be the cached one another kind of lookup made. `caches`: __mkroute_output()
- * reads and writes the per-CPU slot for this lookup (a fib_info, and not a local
- * multicast group; a local route only with its nexthop on lo, see localCaches()).
+ * Whether the per-CPU cached route of leg `leg` of a `type` route through `info` may be
+ * another kind's: its nexthop (fib_find_info()'s equality, or the nexthop object) is one
+ * where lookups of two kinds cache, in `s` (or any snapshot sameRtCacheShare() with it).
+ */
+export function rtCacheMixed(s: FibSnapshot, info: FibInfo, type: RouteType, leg: number): boolean {
+  const m = rtCacheShare(s).mixed;
+  if (m.size === 0) return false;
+  return m.has(nexthopKey(s, info, type, leg));
+}
+
+/**
+ * The gap of a lookup through leg `leg` of `alias` (type `type`, the FIB result's) whose
+ * output route may be the cached one another kind of lookup made. `caches`:
+ * __mkroute_output() reads and writes the per-CPU slot for this lookup (a fib_info, and not
+ * a local multicast group; a local route only with its nexthop on lo, see localCaches()).
  */
 export function rtCacheKindGap(s: FibSnapshot, alias: FibAlias, leg: number, caches: boolean): string | undefined {
-  if (!caches) return undefined;
-  const m = rtCacheShare(s);
-  if (m.mixed === 0) return undefined;
-  return m.byInfo.get(alias.info)?.get(alias.type)?.[leg] === true ? RT_CACHE_KIND_GAP : undefined;
+  return caches && rtCacheMixed(s, alias.info, alias.type, leg) ? RT_CACHE_KIND_GAP : undefined;
 }
 
 /**
@@ -108,10 +140,27 @@ export function localCaches(s: FibSnapshot, nhDev: number): boolean {
   return nhDev === LOOPBACK_IFINDEX || s.devices.get(nhDev)?.kind === 'loopback';
 }
 
-/** fib_find_info()'s fields of a fib_info, as a key (the table and type included by the caller). */
+const infoKeys = new WeakMap<FibInfo, string>();
+
+/** fib_find_info()'s fields of a fib_info, as a key (the type and leg added by nexthopKey()). */
 function infoKey(info: FibInfo): string {
-  const nhs = info.nhs.map((n) => `${n.dev},${n.gw ?? ''},${n.gw6 ?? ''},${n.weight},${n.onlink ? 1 : 0},${n.tclassid ?? 0}`).join(';');
-  return `${info.tbId}|${info.protocol}|${info.scope}|${info.prefsrc}|${info.priority}|${JSON.stringify(info.metrics ?? null)}|${info.flow ?? 0}|${nhs}`;
+  let k = infoKeys.get(info);
+  if (k === undefined) {
+    const nhs = info.nhs.map((n) => `${n.dev},${n.gw ?? ''},${n.gw6 ?? ''},${n.weight},${n.onlink ? 1 : 0},${n.tclassid ?? 0}`).join(';');
+    k = `${info.tbId}|${info.protocol}|${info.scope}|${info.prefsrc}|${info.priority}|${JSON.stringify(info.metrics ?? null)}|${info.flow ?? 0}|${nhs}`;
+    infoKeys.set(info, k);
+  }
+  return k;
+}
+
+/**
+ * The nexthop (struct fib_nh_common) leg `leg` of a `type` route through `info` caches in,
+ * as a key: a nexthop object's id (a group's member), or the fib_info the kernel shares
+ * (fib_find_info(): its fields, the table and the type) and the leg.
+ */
+function nexthopKey(s: FibSnapshot, info: FibInfo, type: RouteType, leg: number): string {
+  if (info.nhid !== 0) return `nh ${objectLegs(s, info.nhid)[leg] ?? -1}`;
+  return `${type}|${leg}|${infoKey(info)}`;
 }
 
 /** The single nexthop objects behind a nexthop-object route's legs, in aliasNexthops() order. */
@@ -128,7 +177,7 @@ function objectLegs(s: FibSnapshot, nhid: number): number[] {
 function lookedUp(s: FibSnapshot): number[] {
   const ids = new Set<number>();
   for (const r of s.rules) if (r.action === 'lookup') ids.add(r.table === 0 ? 254 : r.table);
-  return [...ids].filter((id) => s.tables.has(id));
+  return [...ids].filter((id) => s.tables.has(id)).sort((a, b) => a - b);
 }
 
 /** Whether any table looked up has a route of /4 or longer inside 224.0.0.0/4. */
@@ -147,94 +196,25 @@ function anyMulticastRoute(s: FibSnapshot, tables: readonly number[]): boolean {
 }
 
 /**
- * The kind (bit) of route a lookup through leg `nhDev` of `alias` at dst/plen caches, for
- * the destinations that reach it: a multicast one inside 224.0.0.0/4 (/4 or longer), else
- * the route's type; 0 when none caches (255.255.255.255 loses its fib_info, 0.0.0.0 takes
- * no FIB route, a multicast route shorter than /4 loses its fib_info, a local route off lo,
- * 224.0.0.1 on an up device is a joined group: ip_check_mc_rcu(), do_cache false).
+ * The kind (bit index, -1 for none) of route a lookup through a leg on `nhDev` of `alias`
+ * at dst/plen caches, for the destinations that reach it: a multicast one inside
+ * 224.0.0.0/4 (/4 or longer), else the route's type. None: 255.255.255.255 loses its
+ * fib_info, 0.0.0.0 takes no FIB route, a multicast route shorter than /4 loses its
+ * fib_info, a local route off lo is not cached, 224.0.0.1 on an up device is a joined
+ * group (ip_check_mc_rcu(): do_cache false).
  */
 function kindAt(s: FibSnapshot, alias: FibAlias, dst: Ip4, plen: number, nhDev: number): number {
   if (plen >= 4 && isMulticast(dst)) {
     if (plen === 32 && dst === 0xe0000001) {
       const out = s.devices.get(alias.type === 'local' ? LOOPBACK_IFINDEX : nhDev);
-      if (out?.up === true) return 0;
+      if (out?.up === true) return -1;
     }
     return KIND.multicast;
   }
-  if (plen === 32 && (dst === 0xffffffff || dst === 0)) return 0;
-  if (alias.type === 'multicast') return plen >= 4 ? KIND.multicast : 0;
-  if (alias.type === 'local') return localCaches(s, nhDev) ? KIND.local : 0;
+  if (plen === 32 && (dst === 0xffffffff || dst === 0)) return -1;
+  if (alias.type === 'multicast') return plen >= 4 ? KIND.multicast : -1;
+  if (alias.type === 'local') return localCaches(s, nhDev) ? KIND.local : -1;
   return KIND[alias.type];
-}
-
-function computeShare(s: FibSnapshot): RtCacheShare {
-  const tables = lookedUp(s);
-  // Without a route inside 224.0.0.0/4 only a nexthop object can join two kinds (a fib_info
-  // has one type): none, nothing is shared.
-  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return EMPTY;
-  // 1. Per fib_info object and type, the kinds cached in each leg.
-  const kinds = new Map<FibInfo, Map<RouteType, number[]>>();
-  for (const id of tables) {
-    const t = s.tables.get(id);
-    if (t === undefined) continue;
-    tableForEachLeaf(t, (dst, plen, aliases) => {
-      for (const a of aliases) {
-        if (a.info.dead || fibPropsError(a.type) !== null) continue;
-        let byType = kinds.get(a.info);
-        if (byType === undefined) {
-          byType = new Map();
-          kinds.set(a.info, byType);
-        }
-        let legs = byType.get(a.type);
-        if (legs === undefined) {
-          legs = [];
-          byType.set(a.type, legs);
-        }
-        const devs = legDevs(s, a.info);
-        for (let i = 0; i < devs.length; i++) {
-          const d = devs[i]!;
-          if (d < 0) continue;
-          legs[i] = (legs[i] ?? 0) | kindAt(s, a, dst, plen, d);
-        }
-      }
-    });
-  }
-  // 2. The kinds per nexthop the kernel shares: a fib_info leg by fib_find_info()'s
-  // equality (and type), a nexthop object by id.
-  const keyOf = (info: FibInfo, type: RouteType, leg: number, objs: readonly number[]): string =>
-    info.nhid !== 0 ? `nh ${objs[leg] ?? -1}` : `${type}|${leg}|${infoKey(info)}`;
-  const byKey = new Map<string, number>();
-  const objsOf = new Map<FibInfo, number[]>();
-  for (const [info, byType] of kinds) {
-    const objs = info.nhid !== 0 ? objectLegs(s, info.nhid) : [];
-    objsOf.set(info, objs);
-    for (const [type, legs] of byType) {
-      legs.forEach((k, leg) => {
-        const key = keyOf(info, type, leg, objs);
-        byKey.set(key, (byKey.get(key) ?? 0) | k);
-      });
-    }
-  }
-  let mixed = 0;
-  for (const k of byKey.values()) if ((k & (k - 1)) !== 0) mixed++;
-  if (mixed === 0) return EMPTY;
-  // 3. Back to fib_info objects, for an O(1) look-up per answer.
-  const byInfo = new Map<FibInfo, Map<RouteType, boolean[]>>();
-  for (const [info, byType] of kinds) {
-    const objs = objsOf.get(info) ?? [];
-    const out = new Map<RouteType, boolean[]>();
-    for (const [type, legs] of byType) {
-      out.set(
-        type,
-        Array.from({ length: legs.length }, (_, leg) => {
-          const k = byKey.get(keyOf(info, type, leg, objs)) ?? 0;
-          return (k & (k - 1)) !== 0;
-        }),
-      );
-    }
-    byInfo.set(info, out);
-  }
-  return { mixed, byInfo };
 }
 
 /**
@@ -249,4 +229,99 @@ function legDevs(s: FibSnapshot, info: FibInfo): number[] {
     out.push(o !== undefined && o.kind === 'single' ? o.dev : -1);
   }
   return out;
+}
+
+/** Adds (`by` 1) or takes away (-1) the writers of one prefix's routes. */
+function count(s: FibSnapshot, counts: Map<string, Int32Array>, touched: Set<string> | null, dst: Ip4, plen: number, aliases: readonly FibAlias[], by: number): void {
+  for (const a of aliases) {
+    if (a.info.dead || fibPropsError(a.type) !== null) continue;
+    const devs = legDevs(s, a.info);
+    for (let leg = 0; leg < devs.length; leg++) {
+      const d = devs[leg]!;
+      if (d < 0) continue;
+      const k = kindAt(s, a, dst, plen, d);
+      if (k < 0) continue;
+      const key = nexthopKey(s, a.info, a.type, leg);
+      let c = counts.get(key);
+      if (c === undefined) {
+        c = new Int32Array(KINDS);
+        counts.set(key, c);
+      } else if (touched !== null && !touched.has(key)) {
+        // Copy on write: the counts array belongs to the memo derived from.
+        c = c.slice();
+        counts.set(key, c);
+      }
+      touched?.add(key);
+      c[k]! += by;
+    }
+  }
+}
+
+function isMixed(c: Int32Array | undefined): boolean {
+  if (c === undefined) return false;
+  let n = 0;
+  for (let i = 0; i < c.length; i++) if (c[i]! > 0) n++;
+  return n > 1;
+}
+
+/** The memo of `s` walked afresh, never derived nor kept (for comparisons). */
+export function rtCacheShareWalked(s: FibSnapshot): RtCacheShare {
+  return computeShare(s, false);
+}
+
+function computeShare(s: FibSnapshot, derive = true): ShareState {
+  const tables = lookedUp(s);
+  // Without a route inside 224.0.0.0/4 only a nexthop object can join two kinds (a fib_info
+  // has one type): none, nothing is shared.
+  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return { snapshot: s, tables, counts: null, mixed: NONE };
+  const last = lastOf.get(s.lineage);
+  if (derive && last !== undefined && last.counts !== null) {
+    const d = deriveShare(last, s, tables);
+    if (d !== null) return d;
+  }
+  const counts = new Map<string, Int32Array>();
+  for (const id of tables) {
+    const t = s.tables.get(id);
+    if (t !== undefined) tableForEachLeaf(t, (dst, plen, aliases) => count(s, counts, null, dst, plen, aliases, 1));
+  }
+  const mixed = new Set<string>();
+  for (const [k, c] of counts) if (isMixed(c)) mixed.add(k);
+  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed };
+}
+
+/**
+ * The memo of `s` from the last one of its lineage, by the tables' diff; null when
+ * something else the kinds depend on changed (devices, rules, nexthop objects, flags) or
+ * the diff is too big.
+ */
+function deriveShare(last: ShareState, s: FibSnapshot, tables: readonly number[]): ShareState | null {
+  const p = last.snapshot;
+  if (p.devices !== s.devices || p.rules !== s.rules || p.nexthops !== s.nexthops || last.counts === null) return null;
+  if (tables.length !== last.tables.length || tables.some((id, i) => id !== last.tables[i])) return null;
+  const counts = new Map(last.counts);
+  const touched = new Set<string>();
+  let diffs = 0;
+  for (const id of tables) {
+    const t0 = p.tables.get(id);
+    const t1 = s.tables.get(id);
+    if (t0 === t1) continue;
+    if (t0 === undefined || t1 === undefined || t0.versions !== t1.versions) return null;
+    for (const d of pmapDiff(t0.leaves, t1.leaves)) {
+      if (++diffs > MAX_DIFF) return null;
+      const low = d.key % 256;
+      const dst = (d.key - low) / 256;
+      if (d.before !== undefined) count(s, counts, touched, dst, 32 - low, t0.versions.list(d.before), -1);
+      if (d.after !== undefined) count(s, counts, touched, dst, 32 - low, t1.versions.list(d.after), 1);
+    }
+  }
+  let mixed = last.mixed;
+  for (const k of touched) {
+    const c = counts.get(k);
+    if (isMixed(c) === mixed.has(k)) continue;
+    if (mixed === last.mixed) mixed = new Set(last.mixed);
+    const m = mixed as Set<string>;
+    if (m.has(k)) m.delete(k);
+    else m.add(k);
+  }
+  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed };
 }

@@ -11,11 +11,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { routeGet } from '../../core/route/route-output.js';
 import { FibLpmCompiler } from '../../workers/compile/fib-lpm.js';
 import { lookupPoptrie } from '../../workers/lpm/poptrie.js';
 import { destinationRequest } from '../../workers/fib-engine.js';
 import { ip, probeDestinations, snapshotsOf } from './_fib-scripts.js';
+import { CACHED_KIND_SETUP, cachedKindScript } from '../route/_cached-kind-script.js';
 
 const SETUP = ['ip link set lo up', 'ip link add v0 type veth peer name v0p', 'ip link add v1 type veth peer name v1p', 'ip link set v0 up', 'ip link set v0p up', 'ip link set v1 up', 'ip link set v1p up', 'ip addr add 10.0.0.1/24 dev v0', 'ip addr add 10.1.0.1/24 dev v1'];
 
@@ -85,4 +87,26 @@ test('compiled answers equal routeGet() where lookups of two kinds cache in one 
   assert.equal(at(24, '10.11.0.1'), false, 'after 224.0.0.0/4 went');
   assert.equal(at(25, '10.13.0.1'), false, 'after the broadcast route went');
   assert.equal(at(26, '10.11.0.1'), false);
+});
+
+const SEED = Number(process.env['KFIB_SEED'] ?? Date.now() % 100000);
+const RUNS = Number(process.env['KFIB_RUNS'] ?? 25);
+console.log(`fib-engine-cached-kind: seed ${SEED} (KFIB_SEED=${SEED} to replay)`);
+
+test('compiled answers equal routeGet() after every event of random scripts around shared nexthops', () => {
+  fc.assert(
+    fc.property(cachedKindScript(), (lines) => {
+      const snaps = snapshotsOf(lines);
+      const inc = new FibLpmCompiler();
+      snaps.forEach((s, i) => {
+        if (i < CACHED_KIND_SETUP.length - 1) return;
+        const v = inc.compile(s);
+        for (const dst of probeDestinations(s, PROBES)) {
+          const want = routeGet(s, destinationRequest(dst));
+          assert.deepStrictEqual(inc.decode(lookupPoptrie(v.table, dst), dst), want, `${v.mode} compile: ip route get ${ip(dst)} after line ${i + 1} (${lines[i]})`);
+        }
+      });
+    }),
+    { numRuns: RUNS, seed: SEED, endOnFailure: true },
+  );
 });

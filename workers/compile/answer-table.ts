@@ -16,7 +16,7 @@ import { localnetGap } from '../../core/snapshot/select-addr.js';
 import { nhSaddr, type NhSaddr } from '../../core/route/nh-saddr.js';
 import { nhGw4 } from '../../core/route/prefsrc.js';
 import { outputTclassid, type OutputTclassid } from '../../core/route/rt-class-tag.js';
-import { localCaches, rtCacheShare } from '../../core/route/rt-cache-output.js';
+import { localCaches, rtCacheMixed } from '../../core/route/rt-cache-output.js';
 import type { FibMetrics } from '../../core/snapshot/fib-metrics.js';
 import type { FibAlias } from '../../core/snapshot/fib-info.js';
 import { maskOf, type Ip4 } from '../../core/net/ip4.js';
@@ -81,7 +81,7 @@ export interface Cover {
  * Interns the answers of one snapshot's aliases. Valid as long as devices, devconf,
  * nexthop objects, nh_saddr marks and net.ipv4 sysctls are those of `s` (envChange() in
  * _fib-lpm-lineage.ts; routes may change: an answer depends on an alias, not on its table,
- * except for the cached-route kinds its nexthop shares, which envChange() also checks).
+ * and on the nexthops where lookups of two kinds cache, which envChange() keeps the same).
  *
  * @example
  *   const at = new AnswerTable(s);
@@ -199,7 +199,7 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
   const localnet = out === undefined || out.kind === 'loopback' ? true : inDevOrconf(s.confAll, out.conf, 'route_localnet');
   const saddr: NhSaddr = info.prefsrc !== 0 || local ? { addr: info.prefsrc } : nhSaddr(s, info, nhs.indexOf(nh), nh.dev, nhGw4(nh));
   // __mkroute_output(): whether this leg's per-CPU cached route may be another kind's.
-  const mixed = rtCacheShare(s).byInfo.get(info)?.get(alias.type)?.[nhs.indexOf(nh)] === true;
+  const mixed = rtCacheMixed(s, info, alias.type, nhs.indexOf(nh));
   return {
     kind: 'route',
     type: alias.type,
