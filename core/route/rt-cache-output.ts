@@ -79,6 +79,8 @@ interface ShareState extends RtCacheShare {
   readonly tables: readonly number[];
   /** Per nexthop key, the (route, leg) pairs caching each kind (index: kind bit); null for the fast path. */
   readonly counts: ReadonlyMap<string, Int32Array> | null;
+  /** rtCacheMixed()'s answers so far, per fib_info object and type, per leg. */
+  readonly answered: Map<FibInfo, Map<RouteType, boolean[]>>;
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -115,9 +117,25 @@ export function sameRtCacheShare(a: FibSnapshot, b: FibSnapshot): boolean {
  * where lookups of two kinds cache, in `s` (or any snapshot sameRtCacheShare() with it).
  */
 export function rtCacheMixed(s: FibSnapshot, info: FibInfo, type: RouteType, leg: number): boolean {
-  const m = rtCacheShare(s).mixed;
-  if (m.size === 0) return false;
-  return m.has(nexthopKey(s, info, type, leg));
+  const st = rtCacheShare(s) as ShareState;
+  if (st.mixed.size === 0) return false;
+  // Remembered per object: a key is a string of every field fib_find_info() compares.
+  let byType = st.answered.get(info);
+  if (byType === undefined) {
+    byType = new Map();
+    st.answered.set(info, byType);
+  }
+  let legs = byType.get(type);
+  if (legs === undefined) {
+    legs = [];
+    byType.set(type, legs);
+  }
+  let r = legs[leg];
+  if (r === undefined) {
+    r = st.mixed.has(nexthopKey(s, info, type, leg));
+    legs[leg] = r;
+  }
+  return r;
 }
 
 /**
@@ -164,7 +182,7 @@ function nexthopKey(s: FibSnapshot, info: FibInfo, type: RouteType, leg: number)
 }
 
 /** The single nexthop objects behind a nexthop-object route's legs, in aliasNexthops() order. */
-function objectLegs(s: FibSnapshot, nhid: number): number[] {
+export function objectLegs(s: FibSnapshot, nhid: number): number[] {
   const o = s.nexthops.get(nhid);
   if (o === undefined || o.kind === 'blackhole') return [];
   if (o.kind === 'single') return [o.id];
@@ -174,7 +192,7 @@ function objectLegs(s: FibSnapshot, nhid: number): number[] {
 }
 
 /** The tables some rule looks up (no other table is ever reached by a lookup). */
-function lookedUp(s: FibSnapshot): number[] {
+export function lookedUp(s: FibSnapshot): number[] {
   const ids = new Set<number>();
   for (const r of s.rules) if (r.action === 'lookup') ids.add(r.table === 0 ? 254 : r.table);
   return [...ids].filter((id) => s.tables.has(id)).sort((a, b) => a - b);
@@ -232,16 +250,33 @@ function legDevs(s: FibSnapshot, info: FibInfo): number[] {
 }
 
 /** Adds (`by` 1) or takes away (-1) the writers of one prefix's routes. */
-function count(s: FibSnapshot, counts: Map<string, Int32Array>, touched: Set<string> | null, dst: Ip4, plen: number, aliases: readonly FibAlias[], by: number): void {
+/** The legs' devices and nexthop keys of the routes met in one computation, per fib_info object and type. */
+type LegCache = Map<FibInfo, { readonly devs: readonly number[]; readonly keys: Map<RouteType, readonly string[]> }>;
+
+function legsOf(s: FibSnapshot, cache: LegCache, info: FibInfo, type: RouteType): { readonly devs: readonly number[]; readonly keys: readonly string[] } {
+  let e = cache.get(info);
+  if (e === undefined) {
+    e = { devs: legDevs(s, info), keys: new Map() };
+    cache.set(info, e);
+  }
+  let keys = e.keys.get(type);
+  if (keys === undefined) {
+    keys = e.devs.map((_, leg) => nexthopKey(s, info, type, leg));
+    e.keys.set(type, keys);
+  }
+  return { devs: e.devs, keys };
+}
+
+function count(s: FibSnapshot, cache: LegCache, counts: Map<string, Int32Array>, touched: Set<string> | null, dst: Ip4, plen: number, aliases: readonly FibAlias[], by: number): void {
   for (const a of aliases) {
     if (a.info.dead || fibPropsError(a.type) !== null) continue;
-    const devs = legDevs(s, a.info);
+    const { devs, keys } = legsOf(s, cache, a.info, a.type);
     for (let leg = 0; leg < devs.length; leg++) {
       const d = devs[leg]!;
       if (d < 0) continue;
       const k = kindAt(s, a, dst, plen, d);
       if (k < 0) continue;
-      const key = nexthopKey(s, a.info, a.type, leg);
+      const key = keys[leg]!;
       let c = counts.get(key);
       if (c === undefined) {
         c = new Int32Array(KINDS);
@@ -273,20 +308,21 @@ function computeShare(s: FibSnapshot, derive = true): ShareState {
   const tables = lookedUp(s);
   // Without a route inside 224.0.0.0/4 only a nexthop object can join two kinds (a fib_info
   // has one type): none, nothing is shared.
-  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return { snapshot: s, tables, counts: null, mixed: NONE };
+  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return { snapshot: s, tables, counts: null, mixed: NONE, answered: new Map() };
   const last = lastOf.get(s.lineage);
   if (derive && last !== undefined && last.counts !== null) {
     const d = deriveShare(last, s, tables);
     if (d !== null) return d;
   }
   const counts = new Map<string, Int32Array>();
+  const cache: LegCache = new Map();
   for (const id of tables) {
     const t = s.tables.get(id);
-    if (t !== undefined) tableForEachLeaf(t, (dst, plen, aliases) => count(s, counts, null, dst, plen, aliases, 1));
+    if (t !== undefined) tableForEachLeaf(t, (dst, plen, aliases) => count(s, cache, counts, null, dst, plen, aliases, 1));
   }
   const mixed = new Set<string>();
   for (const [k, c] of counts) if (isMixed(c)) mixed.add(k);
-  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed };
+  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed, answered: new Map() };
 }
 
 /**
@@ -300,6 +336,7 @@ function deriveShare(last: ShareState, s: FibSnapshot, tables: readonly number[]
   if (tables.length !== last.tables.length || tables.some((id, i) => id !== last.tables[i])) return null;
   const counts = new Map(last.counts);
   const touched = new Set<string>();
+  const cache: LegCache = new Map();
   let diffs = 0;
   for (const id of tables) {
     const t0 = p.tables.get(id);
@@ -310,8 +347,8 @@ function deriveShare(last: ShareState, s: FibSnapshot, tables: readonly number[]
       if (++diffs > MAX_DIFF) return null;
       const low = d.key % 256;
       const dst = (d.key - low) / 256;
-      if (d.before !== undefined) count(s, counts, touched, dst, 32 - low, t0.versions.list(d.before), -1);
-      if (d.after !== undefined) count(s, counts, touched, dst, 32 - low, t1.versions.list(d.after), 1);
+      if (d.before !== undefined) count(s, cache, counts, touched, dst, 32 - low, t0.versions.list(d.before), -1);
+      if (d.after !== undefined) count(s, cache, counts, touched, dst, 32 - low, t1.versions.list(d.after), 1);
     }
   }
   let mixed = last.mixed;
@@ -323,5 +360,5 @@ function deriveShare(last: ShareState, s: FibSnapshot, tables: readonly number[]
     if (m.has(k)) m.delete(k);
     else m.add(k);
   }
-  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed };
+  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed, answered: new Map() };
 }
