@@ -73,30 +73,42 @@ export interface RtCacheShare {
   readonly mixed: ReadonlySet<string>;
 }
 
-/** The memo of one snapshot: the writers per nexthop and kind, when complete (derivable). */
-interface ShareState extends RtCacheShare {
-  readonly snapshot: FibSnapshot;
-  readonly tables: readonly number[];
-  /** Per nexthop key, the (route, leg) pairs caching each kind (index: kind bit); null for the fast path. */
-  readonly counts: ReadonlyMap<string, Int32Array> | null;
-  /** rtCacheMixed()'s answers so far, per fib_info object and type, per leg. */
+/** The memo of one snapshot: the nexthops named, and rtCacheMixed()'s answers so far (per fib_info object, type, leg). */
+interface ShareMemo extends RtCacheShare {
   readonly answered: Map<FibInfo, Map<RouteType, boolean[]>>;
 }
 
+/**
+ * What a memo is derived from: the writers per nexthop and kind of one snapshot. Only the
+ * last of each lineage is kept (a snapshot's memo keeps just the set named, which derived
+ * memos share while it does not change).
+ */
+interface ShareBase extends RtCacheShare {
+  readonly snapshot: FibSnapshot;
+  readonly tables: readonly number[];
+  /** Per nexthop key, the (route, leg) pairs caching each kind (index: kind); null for the fast path. */
+  readonly counts: ReadonlyMap<string, Int32Array> | null;
+}
+
 const NONE: ReadonlySet<string> = new Set();
-const memo = new WeakMap<FibSnapshot, ShareState>();
-/** The last complete memo of each lineage, to derive the next snapshot's from. */
-const lastOf = new WeakMap<object, ShareState>();
+const memo = new WeakMap<FibSnapshot, ShareMemo>();
+/** The last complete base of each lineage, to derive the next snapshot's memo from. */
+const lastOf = new WeakMap<object, ShareBase>();
 /** Route changes beyond which a walk is cheaper than the diff. */
 const MAX_DIFF = 50_000;
 
 /** The snapshot's shared cached-route memo (computed once per snapshot). */
 export function rtCacheShare(s: FibSnapshot): RtCacheShare {
+  return shareMemo(s);
+}
+
+function shareMemo(s: FibSnapshot): ShareMemo {
   let m = memo.get(s);
   if (m === undefined) {
-    m = computeShare(s);
+    const b = computeShare(s);
+    if (b.counts !== null) lastOf.set(s.lineage, b);
+    m = { mixed: b.mixed, answered: new Map() };
     memo.set(s, m);
-    if (m.counts !== null) lastOf.set(s.lineage, m);
   }
   return m;
 }
@@ -117,7 +129,7 @@ export function sameRtCacheShare(a: FibSnapshot, b: FibSnapshot): boolean {
  * where lookups of two kinds cache, in `s` (or any snapshot sameRtCacheShare() with it).
  */
 export function rtCacheMixed(s: FibSnapshot, info: FibInfo, type: RouteType, leg: number): boolean {
-  const st = rtCacheShare(s) as ShareState;
+  const st = shareMemo(s);
   if (st.mixed.size === 0) return false;
   // Remembered per object: a key is a string of every field fib_find_info() compares.
   let byType = st.answered.get(info);
@@ -304,11 +316,11 @@ export function rtCacheShareWalked(s: FibSnapshot): RtCacheShare {
   return computeShare(s, false);
 }
 
-function computeShare(s: FibSnapshot, derive = true): ShareState {
+function computeShare(s: FibSnapshot, derive = true): ShareBase {
   const tables = lookedUp(s);
   // Without a route inside 224.0.0.0/4 only a nexthop object can join two kinds (a fib_info
   // has one type): none, nothing is shared.
-  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return { snapshot: s, tables, counts: null, mixed: NONE, answered: new Map() };
+  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return { snapshot: s, tables, counts: null, mixed: NONE };
   const last = lastOf.get(s.lineage);
   if (derive && last !== undefined && last.counts !== null) {
     const d = deriveShare(last, s, tables);
@@ -322,7 +334,7 @@ function computeShare(s: FibSnapshot, derive = true): ShareState {
   }
   const mixed = new Set<string>();
   for (const [k, c] of counts) if (isMixed(c)) mixed.add(k);
-  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed, answered: new Map() };
+  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed };
 }
 
 /**
@@ -330,7 +342,7 @@ function computeShare(s: FibSnapshot, derive = true): ShareState {
  * something else the kinds depend on changed (devices, rules, nexthop objects, flags) or
  * the diff is too big.
  */
-function deriveShare(last: ShareState, s: FibSnapshot, tables: readonly number[]): ShareState | null {
+function deriveShare(last: ShareBase, s: FibSnapshot, tables: readonly number[]): ShareBase | null {
   const p = last.snapshot;
   if (p.devices !== s.devices || p.rules !== s.rules || p.nexthops !== s.nexthops || last.counts === null) return null;
   if (tables.length !== last.tables.length || tables.some((id, i) => id !== last.tables[i])) return null;
@@ -360,5 +372,5 @@ function deriveShare(last: ShareState, s: FibSnapshot, tables: readonly number[]
     if (m.has(k)) m.delete(k);
     else m.add(k);
   }
-  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed, answered: new Map() };
+  return { snapshot: s, tables, counts, mixed: mixed.size === 0 ? NONE : mixed };
 }
