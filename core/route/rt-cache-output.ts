@@ -86,8 +86,8 @@ interface ShareMemo extends RtCacheShare {
 interface ShareBase extends RtCacheShare {
   readonly snapshot: FibSnapshot;
   readonly tables: readonly number[];
-  /** Per nexthop key, the (route, leg) pairs caching each kind (index: kind); null for the fast path. */
-  readonly counts: ReadonlyMap<string, Int32Array> | null;
+  /** Per nexthop key, the (route, leg) pairs caching each kind (index: kind); null for the fast path. Updated in place by the next derivation. */
+  readonly counts: Map<string, Int32Array> | null;
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -293,10 +293,6 @@ function count(s: FibSnapshot, cache: LegCache, counts: Map<string, Int32Array>,
       if (c === undefined) {
         c = new Int32Array(KINDS);
         counts.set(key, c);
-      } else if (touched !== null && !touched.has(key)) {
-        // Copy on write: the counts array belongs to the memo derived from.
-        c = c.slice();
-        counts.set(key, c);
       }
       touched?.add(key);
       c[k]! += by;
@@ -318,14 +314,14 @@ export function rtCacheShareWalked(s: FibSnapshot): RtCacheShare {
 
 function computeShare(s: FibSnapshot, derive = true): ShareBase {
   const tables = lookedUp(s);
-  // Without a route inside 224.0.0.0/4 only a nexthop object can join two kinds (a fib_info
-  // has one type): none, nothing is shared.
-  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return { snapshot: s, tables, counts: null, mixed: NONE };
   const last = lastOf.get(s.lineage);
   if (derive && last !== undefined && last.counts !== null) {
     const d = deriveShare(last, s, tables);
     if (d !== null) return d;
   }
+  // Without a route inside 224.0.0.0/4 only a nexthop object can join two kinds (a fib_info
+  // has one type): none, nothing is shared.
+  if (s.nexthops.size === 0 && !anyMulticastRoute(s, tables)) return { snapshot: s, tables, counts: null, mixed: NONE };
   const counts = new Map<string, Int32Array>();
   const cache: LegCache = new Map();
   for (const id of tables) {
@@ -338,30 +334,34 @@ function computeShare(s: FibSnapshot, derive = true): ShareBase {
 }
 
 /**
- * The memo of `s` from the last one of its lineage, by the tables' diff; null when
+ * The base of `s` from the last one of its lineage, by the tables' diff; null when
  * something else the kinds depend on changed (devices, rules, nexthop objects, flags) or
- * the diff is too big.
+ * the diff is too big. The last base's counts are updated in place (it is superseded:
+ * memos keep only their named sets), after the diff is known to apply.
  */
 function deriveShare(last: ShareBase, s: FibSnapshot, tables: readonly number[]): ShareBase | null {
   const p = last.snapshot;
-  if (p.devices !== s.devices || p.rules !== s.rules || p.nexthops !== s.nexthops || last.counts === null) return null;
+  const counts = last.counts;
+  if (p.devices !== s.devices || p.rules !== s.rules || p.nexthops !== s.nexthops || counts === null) return null;
   if (tables.length !== last.tables.length || tables.some((id, i) => id !== last.tables[i])) return null;
-  const counts = new Map(last.counts);
-  const touched = new Set<string>();
-  const cache: LegCache = new Map();
-  let diffs = 0;
+  const changes: { readonly key: number; readonly before: readonly FibAlias[] | undefined; readonly after: readonly FibAlias[] | undefined }[] = [];
   for (const id of tables) {
     const t0 = p.tables.get(id);
     const t1 = s.tables.get(id);
     if (t0 === t1) continue;
     if (t0 === undefined || t1 === undefined || t0.versions !== t1.versions) return null;
     for (const d of pmapDiff(t0.leaves, t1.leaves)) {
-      if (++diffs > MAX_DIFF) return null;
-      const low = d.key % 256;
-      const dst = (d.key - low) / 256;
-      if (d.before !== undefined) count(s, cache, counts, touched, dst, 32 - low, t0.versions.list(d.before), -1);
-      if (d.after !== undefined) count(s, cache, counts, touched, dst, 32 - low, t1.versions.list(d.after), 1);
+      if (changes.length >= MAX_DIFF) return null;
+      changes.push({ key: d.key, before: d.before === undefined ? undefined : t0.versions.list(d.before), after: d.after === undefined ? undefined : t1.versions.list(d.after) });
     }
+  }
+  const touched = new Set<string>();
+  const cache: LegCache = new Map();
+  for (const d of changes) {
+    const low = d.key % 256;
+    const dst = (d.key - low) / 256;
+    if (d.before !== undefined) count(s, cache, counts, touched, dst, 32 - low, d.before, -1);
+    if (d.after !== undefined) count(s, cache, counts, touched, dst, 32 - low, d.after, 1);
   }
   let mixed = last.mixed;
   for (const k of touched) {
