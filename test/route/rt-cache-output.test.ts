@@ -27,3 +27,20 @@ test('the memo derived from the last snapshot equals the one walked afresh', () 
     { numRuns: RUNS, seed: SEED, endOnFailure: true },
   );
 });
+
+test('a route that starts or stops sharing a nexthop changes the memo, derived as walked', () => {
+  const body = [
+    'ip route add 224.0.0.0/4 dev v0',
+    'ip route add 10.11.0.0/16 dev v0',
+    'ip route del 224.0.0.0/4',
+    'ip route add 10.12.0.0/16 nhid 1',
+    'ip route add multicast 10.13.0.0/16 nhid 1',
+    'ip route replace multicast 10.13.0.0/16 nhid 2',
+  ];
+  const lines = [...CACHED_KIND_SETUP, ...body];
+  const snaps = snapshotsOf(lines);
+  const named = snaps.slice(CACHED_KIND_SETUP.length).map((s) => [...rtCacheShare(s).mixed].map((k) => k.split('|').slice(0, 3).join('|')).sort());
+  // Keys: "nh ID" for a nexthop object, "TYPE|LEG|TABLE|…" for a fib_info leg.
+  assert.deepStrictEqual(named, [[], ['unicast|0|254'], [], [], ['nh 1'], []]);
+  snaps.slice(CACHED_KIND_SETUP.length).forEach((s, i) => assert.deepStrictEqual([...rtCacheShare(s).mixed].sort(), [...rtCacheShareWalked(s).mixed].sort(), body[i]));
+});
