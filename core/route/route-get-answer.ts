@@ -13,6 +13,7 @@ import { RT_SCOPE_LINK, type RouteType } from '../uapi/rtnetlink.js';
 import { type Errno } from '../uapi/errno.js';
 import type { FibMetrics } from '../snapshot/fib-metrics.js';
 import { CACHED_REALMS_GAP, outputTclassid } from './rt-class-tag.js';
+import { localCaches, rtCacheKindGap } from './rt-cache-output.js';
 
 /** The question `ip route get` asks (RTM_GETROUTE). */
 export interface RouteGetRequest {
@@ -166,6 +167,9 @@ export function outputAnswer(
   const cached = fi && !(t === 'multicast' && f.local);
   const owner = { table: res?.table ?? 0, nexthopObject: (res?.alias.info.nhid ?? 0) !== 0 };
   const tc = outputTclassid(s, fi ? (res?.nh.tclassid ?? 0) : 0, res?.tclassid ?? 0, cached, owner);
+  // __mkroute_output(): the per-CPU route cached in this nexthop may be another kind of
+  // destination's (rt-cache-output.ts); a local route off lo neither reads nor writes it.
+  const kindGap = res === null ? undefined : rtCacheKindGap(s, res.alias, res.nhIndex, cached && (t !== 'local' || localCaches(s, res.nh.dev)));
   return {
     ok: true,
     answer: {
@@ -186,7 +190,7 @@ export function outputAnswer(
       // Only when present, so that answers without them keep their shape (the engine's too).
       ...(fi && (res?.alias.info.metrics ?? null) !== null ? { metrics: res?.alias.info.metrics ?? null } : {}),
       ...('flow' in tc && tc.flow !== 0 ? { flow: tc.flow } : {}),
-      ...('gap' in tc ? { gap: tc.gap } : {}),
+      ...('gap' in tc ? { gap: tc.gap } : kindGap !== undefined ? { gap: kindGap } : {}),
     },
   };
 }

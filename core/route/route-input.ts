@@ -3,6 +3,7 @@
 // forwarding), as inet_rtm_getroute() runs it for a packet from src arriving on iif.
 // Split from route-output.ts.
 
+import { rtCacheInputGap } from './rt-cache-input.js';
 import { inPrefix, isLbcast, isLoopback, isMulticast, type Ip4 } from '../net/ip4.js';
 import { DevconfAssume, explore } from './devconf-assume.js';
 import type { FibSnapshot } from '../snapshot/snapshot.js';
@@ -252,19 +253,27 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
     iif: req.iif,
     ...gap,
   };
+  // The input route cached in the nexthop may be another kind's (rt-cache-input.ts); a
+  // realms gap (ITAG_GAP) stays first.
+  const kindGap = (leg: number): { gap?: string } => {
+    if ('gap' in gap) return {};
+    const g = rtCacheInputGap(s, res.alias, leg);
+    return g === undefined ? {} : { gap: g };
+  };
   if (res.type === 'broadcast') {
     // ip_route_input_slow(): brd_input validates a non-zero source (daddr 0, no out device).
     if (fibValidateSource(s, a, sourceCheck(req, 0), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
-    return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true } } };
+    return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true, broadcast: true }, ...kindGap(res.nhIndex) } };
   }
   if (res.type === 'local') {
     if (fibValidateSource(s, a, sourceCheck(req, dst), 0, inDev) === null) return { ok: false, errno: 'EINVAL' };
-    return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true } } };
+    return { ok: true, answer: { ...base, cache: { ...NO_FLAGS, local: true }, ...kindGap(res.nhIndex) } };
   }
   if (!a.conf(inDev, 'forwarding')) return { ok: false, errno: 'EHOSTUNREACH' };
   if (res.type !== 'unicast') return { ok: false, errno: 'EINVAL' };
   // ip_mkroute_input(): fib_select_multipath() without a flow, so the hash alone decides.
-  const nh: ResolvedNh = selectPath(s, res, 0, note, a).nh;
+  const sel = selectPath(s, res, 0, note, a);
+  const nh: ResolvedNh = sel.nh;
   const valid = fibValidateSource(s, a, sourceCheck(req, dst), nh.dev, inDev);
   if (valid === null) return { ok: false, errno: 'EINVAL' };
   // __mkroute_input(): back out of the device it came in on, from a directly reachable
@@ -286,6 +295,7 @@ function routeInputSlow(s: FibSnapshot, req: RouteGetRequest, a: DevconfAssume, 
       // __mkroute_input() -> rt_set_nexthop(): the fib_info's metrics and the nexthop's realms.
       ...((res.alias.info.metrics ?? null) !== null ? { metrics: res.alias.info.metrics ?? null } : {}),
       ...((nh.tclassid ?? 0) !== 0 ? { flow: nh.tclassid ?? 0 } : {}),
+      ...kindGap(sel.nhIndex),
     },
   };
 }

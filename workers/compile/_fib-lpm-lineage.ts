@@ -4,6 +4,7 @@
 // Internal to fib-lpm.ts.
 
 import type { FibSnapshot } from '../../core/snapshot/snapshot.js';
+import { sameRtCacheShare } from '../../core/route/rt-cache-output.js';
 import { AnswerTable, type LookupProgram, type LookupView } from './compile.js';
 import type { LpmChange } from '../lpm/_prefix-index.js';
 import { type PoptrieTable } from '../lpm/poptrie.js';
@@ -77,5 +78,10 @@ export function envChange(a: FibSnapshot, b: FibSnapshot): string | null {
   // the changed prefixes would keep stale (a route_localnet gap routeGet() does not name).
   if (a.saddrMarks !== b.saddrMarks) return 'nh_saddr marks changed';
   if (a.ipv4Sysctl !== b.ipv4Sysctl) return 'net.ipv4 sysctls changed';
+  // An answer names the per-CPU cached route another kind of destination may leave in its
+  // nexthop (core/route/rt-cache-output.ts): a route event elsewhere (224.0.0.0/4 added
+  // beside 10.11.0.0/16, one fib_info) changes that for routes whose prefixes did not
+  // change. The same nexthops named in both: every alias answers as before.
+  if (!sameRtCacheShare(a, b)) return 'the nexthops where output routes of two kinds are cached changed';
   return null;
 }

@@ -16,6 +16,7 @@ import { localnetGap } from '../../core/snapshot/select-addr.js';
 import { nhSaddr, type NhSaddr } from '../../core/route/nh-saddr.js';
 import { nhGw4 } from '../../core/route/prefsrc.js';
 import { outputTclassid, type OutputTclassid } from '../../core/route/rt-class-tag.js';
+import { localCaches, rtCacheMixed } from '../../core/route/rt-cache-output.js';
 import type { FibMetrics } from '../../core/snapshot/fib-metrics.js';
 import type { FibAlias } from '../../core/snapshot/fib-info.js';
 import { maskOf, type Ip4 } from '../../core/net/ip4.js';
@@ -59,6 +60,12 @@ export type CompiledAnswer =
       readonly nhFlow: number;
       /** The realms of the answer when __mkroute_output() caches it (or why they cannot be told). */
       readonly cachedFlow: OutputTclassid;
+      /**
+       * The nexthop's per-CPU cached output route may be another kind of destination's
+       * (core/route/rt-cache-output.ts): for every destination that caches ('any'), or
+       * only for a multicast one (a local route off lo caches only those). Absent: never.
+       */
+      readonly cacheMixed?: 'any' | 'multicast';
       /** Set when the source depends on what the model cannot know (nh-saddr.ts). */
       readonly gap?: string;
     }
@@ -73,7 +80,8 @@ export interface Cover {
 /**
  * Interns the answers of one snapshot's aliases. Valid as long as devices, devconf,
  * nexthop objects, nh_saddr marks and net.ipv4 sysctls are those of `s` (envChange() in
- * _fib-lpm-lineage.ts; routes may change: an answer depends on an alias, not on its table).
+ * _fib-lpm-lineage.ts; routes may change: an answer depends on an alias, not on its table,
+ * and on the nexthops where lookups of two kinds cache, which envChange() keeps the same).
  *
  * @example
  *   const at = new AnswerTable(s);
@@ -190,6 +198,8 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
   const out = s.devices.get(dev);
   const localnet = out === undefined || out.kind === 'loopback' ? true : inDevOrconf(s.confAll, out.conf, 'route_localnet');
   const saddr: NhSaddr = info.prefsrc !== 0 || local ? { addr: info.prefsrc } : nhSaddr(s, info, nhs.indexOf(nh), nh.dev, nhGw4(nh));
+  // __mkroute_output(): whether this leg's per-CPU cached route may be another kind's.
+  const mixed = rtCacheMixed(s, info, alias.type, nhs.indexOf(nh));
   return {
     kind: 'route',
     type: alias.type,
@@ -209,6 +219,7 @@ function routeAnswer(s: FibSnapshot, alias: FibAlias): CompiledAnswer | null {
     nhFlow: nh.tclassid ?? 0,
     // rt_set_nexthop() for a route __mkroute_output() caches (rt-class-tag.ts).
     cachedFlow: outputTclassid(s, nh.tclassid ?? 0, 0, true, { table: info.tbId, nexthopObject: info.nhid !== 0 }),
+    ...(mixed ? { cacheMixed: !local || localCaches(s, nh.dev) ? ('any' as const) : ('multicast' as const) } : {}),
     ...(saddr.gap !== undefined ? { gap: saddr.gap } : linkdownGap !== undefined ? { gap: linkdownGap } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { Errno } from '../../core/uapi/errno.js';
 import { isLbcast, isLoopback, isMulticast, type Ip4 } from '../../core/net/ip4.js';
 import type { CompiledAnswer } from './answer-table.js';
 import { setClassTag, type OutputTclassid } from '../../core/route/rt-class-tag.js';
+import { RT_CACHE_KIND_GAP } from '../../core/route/rt-cache-output.js';
 import type { FibMetrics } from '../../core/snapshot/fib-metrics.js';
 import type { WalkResult } from './lookup-program.js';
 
@@ -37,6 +38,8 @@ export type CompiledOutcome =
       readonly cachedFlow: OutputTclassid;
       /** The realms of the rule that gave the result. */
       readonly ruleFlow: number;
+      /** The cached route may be another kind's (answer-table.ts). */
+      readonly cacheMixed?: 'any' | 'multicast';
       readonly gap?: string;
     }
   | { readonly kind: 'error'; readonly errno: Errno };
@@ -65,6 +68,7 @@ export function outcomeOf(answers: readonly CompiledAnswer[], w: WalkResult): Co
     nhFlow: a.nhFlow,
     cachedFlow: a.cachedFlow,
     ruleFlow: w.ruleFlow,
+    ...(a.cacheMixed === undefined ? {} : { cacheMixed: a.cacheMixed }),
     ...(a.gap === undefined ? {} : { gap: a.gap }),
   };
 }
@@ -131,7 +135,9 @@ export function decodeOutcome(o: CompiledOutcome, dst: Ip4): RouteGetOutcome {
   const fi = !isLbcast(dst) && !(type === 'multicast' && o.short);
   const cached = fi && !(type === 'multicast' && cache.local);
   const tc: OutputTclassid = cached ? o.cachedFlow : { flow: setClassTag(fi ? o.nhFlow : 0, o.ruleFlow) };
-  const gap = 'gap' in tc ? tc.gap : o.gap;
+  // The per-CPU cached route another kind of destination may have left (rt-cache-output.ts).
+  const kindGap = cached && (o.cacheMixed === 'any' || (o.cacheMixed === 'multicast' && type === 'multicast')) ? RT_CACHE_KIND_GAP : undefined;
+  const gap = 'gap' in tc ? tc.gap : (kindGap ?? o.gap);
   return {
     ok: true,
     answer: {
