@@ -295,7 +295,7 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     const diff = unifiedDiff('model', 'kernel', compared, kernel, { colour: colourOn(process.stdout) });
     if (diff === '') {
       process.stderr.write(`kfib: ${name}: model and kernel agree (${commands.length - k.withheld.length} commands${k.withheld.length === 0 ? '' : `; ${k.withheld.length} withheld from the kernel`})\n`);
-      if (badLines > 0 || k.withheld.some((w) => !w.why.startsWith('not modelled: '))) return EXIT.usage;
+      if (badLines > 0 || k.withheld.some((w) => !w.gap)) return EXIT.usage;
       return gapCount(c) > 0 ? EXIT.gaps : EXIT.ok;
     }
     print(diff);

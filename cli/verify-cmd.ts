@@ -203,6 +203,6 @@ function replayFile(file: string, kernel: boolean, json: boolean): number {
   if (verdict.kind === 'diverged') return EXIT.differs;
   // Withheld lines the model names (not modelled) are gaps, as for kfib run (exit 3); a line
   // the model runs and the kernel guard refuses (kernel-guard.ts) is exit 2, as before.
-  if (k.withheld.some((w) => !w.why.startsWith('not modelled: '))) return EXIT.usage;
+  if (k.withheld.some((w) => !w.gap)) return EXIT.usage;
   return k.withheld.length > 0 ? EXIT.gaps : EXIT.ok;
 }

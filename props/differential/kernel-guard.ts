@@ -27,6 +27,8 @@ export interface WithheldLine {
   readonly line: number;
   readonly command: string;
   readonly why: string;
+  /** Withheld because the model names it (not modelled): a gap of the run, not a guard refusal. */
+  readonly gap: boolean;
 }
 
 /** The script the kernel may run (withheld lines removed), and what was withheld. */
@@ -185,7 +187,7 @@ export function kernelScript(text: string): KernelScript {
         if (r.gap) problem = `not modelled: ${r.refused}`;
       } else if (r.output.notModelled !== undefined) problem = `not modelled: ${r.output.notModelled}`;
       else if (refusal === null) snapshot = r.snapshot;
-      if (problem !== undefined || refusal !== null) withheld.push({ ...c, why: problem ?? (refusal as string) });
+      if (problem !== undefined || refusal !== null) withheld.push({ ...c, why: problem ?? (refusal as string), gap: problem !== undefined });
       else next.push(c);
     }
     if (next.length === kept.length) break;
