@@ -43,30 +43,39 @@ export async function mlpsOf(run: () => void | Promise<void>, n: number, minMs: 
   return { mlps: Math.max(...rates), mlpsMedian: median(rates), passes: rates.length };
 }
 
-let gcFn: (() => void) | null | undefined;
+/** V8's gc() (the --expose-gc extension): a full collection, or a young-generation one with { type: 'minor' }. */
+type GcFn = (options?: { readonly type: 'minor' | 'major' }) => void;
+let gcFn: GcFn | null | undefined;
 
-/** Runs a full garbage collection when the runtime allows it (no-op otherwise). */
-export function collectGarbage(): void {
+/** Runs a garbage collection when the runtime allows it (no-op otherwise): full unless `minor`. */
+export function collectGarbage(minor = false): void {
   if (gcFn === undefined) {
     try {
       setFlagsFromString('--expose-gc');
       const f: unknown = runInNewContext('gc');
-      gcFn = typeof f === 'function' ? (f as () => void) : null;
+      gcFn = typeof f === 'function' ? (f as GcFn) : null;
     } catch {
       gcFn = null;
     }
   }
-  gcFn?.();
+  if (minor) gcFn?.({ type: 'minor' });
+  else gcFn?.();
 }
 
 /**
  * A full collection, then a pause for its concurrent sweeping to finish: timing right after
  * a forced collection of a big heap measures the sweeper competing for the cores (on two
- * cores a compile then takes 3-4x as long).
+ * cores a compile then takes 3-4x as long). Then a young-generation collection: V8 leaves
+ * part of a full collection's work to the main thread's next allocation that needs it,
+ * however long the pause (with the full table loaded, ~2 ms landed in a random later
+ * timed event, 1 in 3 of device-events' timings in session 17, none with
+ * --no-concurrent-sweeping or with this scavenge); the scavenge does it before the timing.
  */
 export async function settle(ms = 400): Promise<void> {
   collectGarbage();
   await new Promise((resolve) => setTimeout(resolve, ms));
+  collectGarbage(true);
+  await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** Times `fn` `runs` times, each after settle(): median, min, all (ms). */

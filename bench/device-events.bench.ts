@@ -167,7 +167,7 @@ interface Counted {
 }
 
 /** Times one event in the model: the command, then the probe that shows it. */
-function modelEvent(s: FibSnapshot, ev: EventSpec, probe: string, count: boolean): { ms: number; cpuMs: number; counted: Counted | null } {
+function modelEvent(s: FibSnapshot, ev: EventSpec, probe: string): { ms: number; cpuMs: number } {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = runCommand(s, ev.command.split(' '));
@@ -176,14 +176,25 @@ function modelEvent(s: FibSnapshot, ev: EventSpec, probe: string, count: boolean
   const c = process.cpuUsage(c0);
   const cpuMs = (c.user + c.system) / 1000;
   if (!ev.visible.test(p.out)) throw new Error(`Model: after \`${ev.command}\` the probe shows ${JSON.stringify(p.out)}`);
-  if (!count) return { ms, cpuMs, counted: null };
+  return { ms, cpuMs };
+}
+
+/**
+ * Counts what an event did, after the timed rounds. Listing the routes an effect stands
+ * for makes garbage in the hundreds of MB; counted inside the rounds (up to session 16),
+ * the event timed next took ~12 ms more, in every run (the 12 ms second round of carrier
+ * loss). Not with --no-concurrent-sweeping: V8 finishing that collection's sweeping on
+ * the main thread.
+ */
+function countEvent(s: FibSnapshot, ev: EventSpec): Counted {
+  const r = runCommand(s, ev.command.split(' '));
   let changes = 0;
   let routeEffects = 0;
   for (const st of r.steps) {
     changes += (st.step.changes ?? st.step.effects).length;
     routeEffects += st.step.effects.length;
   }
-  return { ms, cpuMs, counted: { changes, routeEffects } };
+  return { changes, routeEffects };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -263,7 +274,6 @@ async function main(): Promise<void> {
 
   const model: number[][] = SPECS.map(() => []);
   const modelCpu: number[][] = SPECS.map(() => []);
-  const counted: (Counted | null)[] = SPECS.map(() => null);
   // A warm-up round (not kept: the first run of each path compiles it), then the rounds.
   for (let r = -1; r < args.rounds; r++) {
     progress(r < 0 ? 'model: warm-up round' : `model: round ${r + 1}/${args.rounds}`);
@@ -271,15 +281,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < SPECS.length; i++) {
       const ev = SPECS[i]!;
       const from = ev === CARRIER_BACK ? run(base, CARRIER_LOSS.command).snapshot : base;
-      // A full collection and a pause for its sweeping, so that none runs into the timing.
+      // A full collection, a pause for its sweeping and a scavenge (_harness.ts settle()), so
+      // that no collection's work runs into the timing.
       await settle();
-      const m = modelEvent(from, ev, probe, r === 0);
+      const m = modelEvent(from, ev, probe);
       if (r < 0) continue;
       model[i]!.push(m.ms);
       modelCpu[i]!.push(m.cpuMs);
-      if (m.counted !== null) counted[i] = m.counted;
     }
   }
+  const counted = SPECS.map((ev) => countEvent(ev === CARRIER_BACK ? run(base, CARRIER_LOSS.command).snapshot : base, ev));
   let kernel: { loadMs: number; events: number[][] } | null = null;
   if (why === null) {
     progress(`kernel: loading the table, then ${args.rounds} round(s) of ${SPECS.length} events (a reload of the table after each flush)`);
@@ -291,7 +302,7 @@ async function main(): Promise<void> {
   const rows = SPECS.map((ev, i) => {
     const m = median(model[i]!);
     const k = kernel === null ? null : median(kernel.events[i]!);
-    return { event: ev.name, command: ev.command, modelMs: m, modelCpuMs: median(modelCpu[i]!), kernelMs: k, speedup: ratio(k, m), changes: counted[i]?.changes ?? null, routeEffects: counted[i]?.routeEffects ?? null, modelRuns: model[i]!, kernelRuns: kernel?.events[i] ?? [] };
+    return { event: ev.name, command: ev.command, modelMs: m, modelCpuMs: median(modelCpu[i]!), kernelMs: k, speedup: ratio(k, m), changes: counted[i]!.changes, routeEffects: counted[i]!.routeEffects, modelRuns: model[i]!, kernelRuns: kernel?.events[i] ?? [] };
   });
   const result = {
     bench: 'device-events',
@@ -301,6 +312,7 @@ async function main(): Promise<void> {
     table: { prefixes: table.entries.length, routesInMain: routes, via: `${GW} dev v0` },
     rounds: args.rounds,
     probe: 'ip route get fibmatch LAST (the last prefix of the table)',
+    settle: 'before each model event: a full collection, 400 ms, a scavenge, 20 ms (bench/_harness.ts settle()); what the events did is counted after the timed rounds',
     modelLoadMs: loadMs,
     kernelLoadMs: kernel?.loadMs ?? null,
     events: rows,

@@ -8,7 +8,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -63,6 +63,7 @@ function measure(args: string[]): { seconds: number; maxRssMiB: number; code: nu
 }
 
 const { values } = parseArgs({ options: { events: { type: 'string', multiple: true }, gib: { type: 'string' }, dir: { type: 'string' } } });
+const startLoad = loadavg();
 const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'kfib-logbench-'));
 const rows: Record<string, unknown>[] = [];
 try {
@@ -76,7 +77,7 @@ try {
     const script = join(dir, 'append.ip');
     writeFileSync(script, 'sysctl -w net.ipv4.ip_forward=1\n');
     const append = measure(['run', '--log', log, script]);
-    const row = { log: run.name, events, bytes: statSync(log).size, bytesWritten: bytes, replaySeconds: +replay.seconds.toFixed(2), replayMaxRssMiB: replay.maxRssMiB, replayExit: replay.code, appendSeconds: +append.seconds.toFixed(3), appendMaxRssMiB: append.maxRssMiB, appendExit: append.code, appendSays: append.stderr.split('\n').pop() };
+    const row = { log: run.name, events, bytes: statSync(log).size, bytesWritten: bytes, replaySeconds: +replay.seconds.toFixed(2), replayMaxRssMiB: replay.maxRssMiB, replayExit: replay.code, appendSeconds: +append.seconds.toFixed(3), appendMaxRssMiB: append.maxRssMiB, appendExit: append.code, appendSays: (append.stderr.split('\n').pop() ?? '').replaceAll(log, 'LOG.jsonl') };
     rows.push(row);
     console.log(JSON.stringify(row));
     if (replay.code !== 0) console.log(replay.stderr);
@@ -85,5 +86,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-writeFileSync(RESULTS, `${JSON.stringify({ bench: 'event-log', note: 'kfib replay of a JSON Lines event log and one kfib run --log append to it, each in a child process; peak RSS from /usr/bin/time. Reference (issue 13, before streaming): 1M events 1.22 GB RSS; logs over ~512 MiB could not be read.', machine: machineInfo(), rows }, null, 1)}\n`);
+writeFileSync(RESULTS, `${JSON.stringify({ bench: 'event-log', date: new Date().toISOString(), loadAverage: { start: startLoad, end: loadavg() }, note: 'kfib replay of a JSON Lines event log and one kfib run --log append to it, each in a child process; peak RSS from /usr/bin/time. Reference (issue 13, before streaming): 1M events 1.22 GB RSS; logs over ~512 MiB could not be read.', machine: machineInfo(), rows }, null, 1)}\n`);
 console.log(`written ${RESULTS}`);

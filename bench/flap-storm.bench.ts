@@ -17,9 +17,10 @@
 // then (the storm's own share is reported too). rtmon's capture runs all along (the
 // kernel's notification cost is part of a captured storm).
 //
-// The model side: `node dist/cli/kfib.js replay CAPTURE` in a child process, timed from
-// spawn to exit, the whole capture (setup, load and storm); it must exit 0 and report an
-// exact replay.
+// The model side: `node dist/cli/kfib.js replay CAPTURE --initial BEFORE` in a child
+// process, timed from spawn to exit, the whole capture (setup, load and storm); BEFORE is
+// the namespace's `ip -j` state taken before rtmon starts (as capture.sh's before.json).
+// It must exit 0 and report an exact replay.
 //
 // Run: npm run bench:flap-storm  (node dist/bench/flap-storm.bench.js [--quick]
 //      [--carrier-flaps N] [--admin-flaps N] [--out DIR] [--keep-capture PATH])
@@ -29,7 +30,7 @@
 // progress lines go to stderr.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,7 @@ folder); --quick 10 carrier flaps and 1 admin flap. Progress on stderr.`,
     'carrier-flaps': { type: 'string', arg: 'N', help: 'carrier flaps (default 100; 10 with --quick)' },
     'admin-flaps': { type: 'string', arg: 'N', help: 'admin flaps, the table re-added after each (default 10; 1 with --quick)' },
     out: { type: 'string', arg: 'DIR', help: 'results folder (default bench/results)' },
-    'keep-capture': { type: 'string', arg: 'DIR', help: 'keep the capture in DIR' },
+    'keep-capture': { type: 'string', arg: 'DIR', help: 'keep the capture in DIR as a capture folder (trace.rtmon, before.json: kfib replay DIR replays it); refused when DIR holds either' },
   },
   positionals: { min: 0, max: 0, what: 'no arguments besides the options' },
   exit: '0; 1 when the run failed; 2 on bad arguments.',
@@ -80,13 +81,34 @@ function parseArgs(argv: readonly string[]): Args | number {
   const carrierFlaps = intOption(FLAP_STORM_BENCH.name, 'carrier-flaps', v['carrier-flaps'], v.quick ? 10 : 100, 0);
   const adminFlaps = intOption(FLAP_STORM_BENCH.name, 'admin-flaps', v['admin-flaps'], v.quick ? 1 : 10, 0);
   if (carrierFlaps === null || adminFlaps === null) return 2;
+  const keep = v['keep-capture'] !== undefined ? resolve(v['keep-capture']) : null;
+  // Refused before the storm, not after it: nothing of the user's is replaced.
+  const taken = keep === null ? undefined : KEPT.find((f) => existsSync(join(keep, f)));
+  if (taken !== undefined) {
+    process.stderr.write(`${FLAP_STORM_BENCH.name}: --keep-capture ${v['keep-capture']}: ${taken} is already there (not replaced)\n`);
+    return 2;
+  }
   return {
     quick: v.quick,
     carrierFlaps,
     adminFlaps,
     out: v.out !== undefined ? resolve(v.out) : join(ROOT, 'bench', 'results'),
-    keepCapture: v['keep-capture'] !== undefined ? resolve(v['keep-capture']) : null,
+    keepCapture: keep,
   };
+}
+
+/** What --keep-capture leaves in its folder: the names kfib replay DIR reads. */
+const KEPT = ['trace.rtmon', 'before.json'] as const;
+
+/** Moves a file, by copy when it crosses file systems (the temporary folder may be elsewhere). */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    copyFileSync(from, to, constants.COPYFILE_EXCL);
+    rmSync(from);
+  }
 }
 
 function progress(msg: string): void {
@@ -120,13 +142,35 @@ interface KernelStorm {
   readonly captureBytes: number;
 }
 
-/** Lives the storm in a private namespace with rtmon recording; the capture is left at `capture`. */
-function kernelStorm(batch: string, probe: string, lines: readonly string[], dir: string, capture: string): KernelStorm {
+/**
+ * Shell lines writing the namespace's state as `kfib replay --initial` reads it (the
+ * `ip -j` dumps of ../shared/traces/capture.sh's before.json; null where one prints nothing).
+ */
+function initialStateLines(path: string): string[] {
+  const dump = (key: string, cmd: string, last: boolean): string => `o=$(${cmd} 2>/dev/null) || o=; [ -n "$o" ] || o=null; printf '"${key}":%s${last ? '}' : ','}\n' "$o" >> ${path}`;
+  return [
+    `printf '{' > ${path}`,
+    dump('link', 'ip -j link show', false),
+    dump('addr', 'ip -j addr show', false),
+    dump('route', 'ip -j route show table all', false),
+    dump('rule', 'ip -j rule show', false),
+    dump('netconf', 'ip -j -4 netconf show', false),
+    dump('nexthop', 'ip -j nexthop show', true),
+  ];
+}
+
+/**
+ * Lives the storm in a private namespace with rtmon recording; the capture is left at
+ * `capture`, the namespace's state before it at `initial` (a replay without one is a named
+ * gap: it cannot know what the host held before the trace).
+ */
+function kernelStorm(batch: string, probe: string, lines: readonly string[], dir: string, capture: string, initial: string): KernelStorm {
   const times = join(dir, 'times');
   const backOk = "awk '/linkdown/{bad=1} /via/{ok=1} END{exit !(ok && !bad)}'";
   const script = [
     'set -e',
     'sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1',
+    ...initialStateLines(initial),
     `rtmon file ${capture} & RTMON=$!`,
     // rtmon has started once its link dump is written.
     `until [ -s ${capture} ]; do sleep 0.05; done`,
@@ -155,9 +199,9 @@ interface ModelReplay {
 }
 
 /** `kfib replay CAPTURE` in a child process, timed from spawn to exit. */
-function modelReplay(capture: string): ModelReplay {
+function modelReplay(capture: string, initial: string): ModelReplay {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [KFIB, 'replay', capture], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(process.execPath, [KFIB, 'replay', capture, '--initial', initial], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const ms = performance.now() - t0;
   const summary = r.stdout.trim().split('\n').slice(-3).join(' | ');
   if (r.status !== 0) throw new Error(`kfib replay exited ${r.status}: ${summary} ${r.stderr.trim().slice(0, 500)}`);
@@ -184,11 +228,12 @@ function main(): void {
   writeFileSync(batch, table.entries.map((e) => `route add ${formatPrefix(e)} via ${GW} dev v0`).join('\n') + '\n');
   const lines = stormLines(args.carrierFlaps, args.adminFlaps, `ip -force -batch ${batch} 2>/dev/null || true`);
   const capture = join(dir, 'storm.rtmon');
+  const initial = join(dir, 'before.json');
   try {
     progress(`kernel: living the storm (${args.carrierFlaps} carrier flaps, ${args.adminFlaps} admin flaps with ${args.adminFlaps} reloads of ${table.entries.length} routes) with rtmon capturing`);
-    const k = kernelStorm(batch, probe, lines, dir, capture);
+    const k = kernelStorm(batch, probe, lines, dir, capture, initial);
     progress(`kernel: ${(k.livedMs / 1000).toFixed(1)} s lived (storm ${(k.stormMs / 1000).toFixed(1)} s), capture ${(k.captureBytes / 2 ** 20).toFixed(0)} MiB; model: kfib replay of the capture`);
-    const m = modelReplay(capture);
+    const m = modelReplay(capture, initial);
     progress(`model: ${(m.ms / 1000).toFixed(1)} s`);
     const endLoad = loadavg();
     const result = {
@@ -199,7 +244,7 @@ function main(): void {
       table: { prefixes: table.entries.length, via: `${GW} dev v0` },
       storm: { carrierFlaps: args.carrierFlaps, adminFlaps: args.adminFlaps, reloads: args.adminFlaps },
       kernel: { livedMs: k.livedMs, firstLoadMs: k.loadMs, stormMs: k.stormMs, captureBytes: k.captureBytes, note: 'wall time in a private namespace with rtmon capturing, until ip route get fibmatch LAST shows the state' },
-      model: { replayMs: m.ms, command: 'kfib replay CAPTURE (child process, spawn to exit)', summary: m.summary },
+      model: { replayMs: m.ms, command: 'kfib replay CAPTURE --initial BEFORE (child process, spawn to exit)', summary: m.summary },
       speedup: ratio(k.livedMs, m.ms),
     };
     console.log(`kernel lived ${(k.livedMs / 1000).toFixed(1)} s (first load ${(k.loadMs / 1000).toFixed(1)} s, storm ${(k.stormMs / 1000).toFixed(1)} s); kfib replay ${(m.ms / 1000).toFixed(1)} s: ${(k.livedMs / m.ms).toFixed(2)}x`);
@@ -210,7 +255,12 @@ function main(): void {
       writeFileSync(join(args.out, 'flap-storm.json'), JSON.stringify(result, null, 2) + '\n');
       console.log(`wrote ${join(args.out, 'flap-storm.json')}`);
     }
-    if (args.keepCapture !== null) renameSync(capture, args.keepCapture);
+    if (args.keepCapture !== null) {
+      mkdirSync(args.keepCapture, { recursive: true });
+      moveFile(capture, join(args.keepCapture, KEPT[0]));
+      moveFile(initial, join(args.keepCapture, KEPT[1]));
+      console.log(`kept the capture in ${args.keepCapture} (kfib replay ${args.keepCapture})`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

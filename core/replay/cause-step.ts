@@ -21,6 +21,7 @@ import { missingFindings, type PendingNotifications } from './pending-notificati
 import { inferPromotion, unseenPromotion } from './promotion-inference.js';
 import { inferCompatMode } from './compat-mode-inference.js';
 import { withinWindow } from './burst-cause.js';
+import { AMBIGUOUS_OP_NOTE, replaceInferred } from './record-route-events.js';
 import type { ReplayState } from './replay-state.js';
 import type { CheckFinding, RecordRole, ReplayStep } from './replay-step.js';
 
@@ -108,6 +109,7 @@ export function causeStep(st: ReplayState, pending: PendingNotifications, queue:
     notes.push(`not replayed: ${events}`);
     return st.stepOf(q, 'ignored', [], [], findings, notes);
   }
+  if (r.kind === 'route' && events.some((e) => replaceInferred(r, e))) notes.push(AMBIGUOUS_OP_NOTE);
   // Always listed: a prediction that never came is a disagreement, a gap (replay-state.ts).
   findings.push(...missingFindings(pending, true));
   const inferred = inferPromotion(queue, q, st.snap, st.addrIfindex, (a, b) => withinWindow(a, b, st.windowUsec));

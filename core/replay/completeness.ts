@@ -8,7 +8,7 @@
 // | ------------------------------ | ------------------------------------------------ | ------------ |
 // | reader's skipped messages      | anything not listed as out of scope              | IPv6 / bridge / MPLS / multicast families, neighbours, MDB, qdiscs, route cache |
 // | initial snapshot (ip -j)       | its differences from what the model imported; unknown keys of route, rule, nexthop, netconf | IPv6 entries, keys of link and addr, unknown top-level keys |
-// | replay steps                   | records not replayed (names a device the model lacks ...), events the model refused, records of ambiguous family | |
+// | replay steps                   | records not replayed (names a device the model lacks ...), events the model refused, records of ambiguous family or operation (a text route line over an existing route) | |
 // | reader errors                  | each bad record (lenient mode)                   | |
 //
 // Pure: counts only; the CLI prints.
@@ -106,6 +106,7 @@ function stepGap(note: string): string | null {
   if (refused !== null) return `refused by the model: ${refused[1] as string}`;
   if (note.startsWith('ambiguous twin')) return 'ambiguous family (ip monitor text: a rule line identical to an IPv4 rule: its IPv6 twin, or an IPv4 duplicate added without NLM_F_EXCL; not applied)';
   if (note.startsWith('ambiguous family')) return 'ambiguous family (ip monitor text: a rule with no address; applied as IPv4)';
+  if (note.startsWith('ambiguous operation')) return 'ambiguous operation (ip monitor text: a route line over a route of the same table, prefix, tos and metric is a replace, an append or a prepend; applied as a replace)';
   if (note.startsWith('not modelled: ')) return note;
   if (note.startsWith('trace disagrees: ')) return note;
   return null;

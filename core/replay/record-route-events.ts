@@ -133,7 +133,8 @@ export function recordMetrics(r: { readonly metrics?: Readonly<Record<string, nu
  * RTM_NEWROUTE / RTM_DELROUTE to route-new / route-del.
  * Text traces carry no nlmsg_flags: a route whose (table, prefix, tos, metric) group
  * already exists is taken as a replace (what routing daemons send); append and prepend
- * print the same line and cannot be told apart from it.
+ * print the same line and cannot be told apart from it, so the replay names the line
+ * (replaceInferred(), AMBIGUOUS_OP_NOTE).
  */
 export function routeEvent(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev): FibEvent | Unconvertible {
   const cfg = routeConfig(r, s, resolve);
@@ -147,6 +148,20 @@ export function routeEvent(r: RouteRecord, s: FibSnapshot, resolve: ResolveDev):
     op = groupExists(s, cfg) ? 'replace' : 'add';
   }
   return { type: 'route-new', op, cfg };
+}
+
+/**
+ * The note of a route line a text trace gave without nlmsg_flags over a route of the same
+ * (table, prefix, tos, metric): routeEvent() applies it as a replace, but `ip route
+ * append` and `prepend` print the same line, and keep the route a replace takes away
+ * (fib_table_insert(): a replace takes the group's first alias's place; an append goes
+ * after the group, a prepend before it). A named gap (completeness.ts), not a guess.
+ */
+export const AMBIGUOUS_OP_NOTE = 'ambiguous operation: a route line over a route of the same table, prefix, tos and metric (ip monitor text has no nlmsg_flags: replace, append and prepend print alike); applied as a replace';
+
+/** Whether routeEvent() took a route line for a replace for want of nlmsg_flags (AMBIGUOUS_OP_NOTE). */
+export function replaceInferred(r: RouteRecord, ev: FibEvent): boolean {
+  return r.op !== 'del' && r.nlmsgFlags === undefined && ev.type === 'route-new' && ev.op === 'replace';
 }
 
 function groupExists(s: FibSnapshot, cfg: RouteConfig): boolean {

@@ -16,6 +16,7 @@
 import type { Effect } from '../snapshot/effects.js';
 import type { FibEvent } from '../events/fib-event.js';
 import { isProblem, routeEvent, usesIpv6, type Unconvertible } from './record-events.js';
+import { AMBIGUOUS_OP_NOTE, replaceInferred } from './record-route-events.js';
 import { predictedNotifications } from './notification.js';
 import { stateFlagsAgree } from './route-notification.js';
 import { trackMetrics } from './route-metrics-table.js';
@@ -62,7 +63,8 @@ export function routeCauseStep(st: ReplayState, pending: PendingNotifications, q
   if (st.metrics.size > 0 || r.metrics !== undefined) st.metrics = trackMetrics(st.metrics, step.effects, r);
   const silent = st.explain ? st.silentOf(before, step.effects, [ev]) : NO_SILENT;
   q.applied = true;
-  const notes: readonly string[] = error === null ? NO_NOTES : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
+  const refusedNotes: readonly string[] = error === null ? NO_NOTES : [`the model refused it: ${error.errno}${error.extack !== undefined ? ` (${error.extack})` : ''}`];
+  const notes = replaceInferred(r, ev) ? [AMBIGUOUS_OP_NOTE, ...refusedNotes] : refusedNotes;
   let notified = 0;
   let own: Effect | undefined;
   // The one effect of a plain route request, read without listing the step's effects.
