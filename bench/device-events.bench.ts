@@ -26,8 +26,8 @@
 //
 // Run: npm run bench:device-events  (node dist/bench/device-events.bench.js [--quick]
 //      [--rounds N] [--out DIR] [--no-kernel])
-// Takes about 8 minutes on the 2-core machine of bench/results (the kernel's table loads,
-// one per flush and round, are most of it); --quick (1 round) about 3. Writes
+// Takes about 6 minutes on the 2-core machine of bench/results when it is quiet (the
+// kernel's table loads, one per flush and round, are most of it); --quick (1 round) about 3. Writes
 // DIR/device-events.json (default bench/results/; not with --quick) and prints a summary;
 // progress lines go to stderr.
 

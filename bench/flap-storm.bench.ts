@@ -23,9 +23,9 @@
 // It must exit 0 and report an exact replay.
 //
 // Run: npm run bench:flap-storm  (node dist/bench/flap-storm.bench.js [--quick]
-//      [--carrier-flaps N] [--admin-flaps N] [--out DIR] [--keep-capture PATH])
-// Takes about 12 minutes on the 2-core machine of bench/results (the kernel's 11 table
-// loads are most of it); --quick (10 carrier flaps, 1 admin flap) about 3. Writes
+//      [--carrier-flaps N] [--admin-flaps N] [--out DIR] [--keep-capture DIR])
+// Takes about 7 minutes on the 2-core machine of bench/results when it is quiet, 27 under a
+// load of 14 (the kernel's 11 table loads are most of it); --quick (10 carrier flaps, 1 admin flap) about 3. Writes
 // DIR/flap-storm.json (default bench/results/; not with --quick) and prints a summary;
 // progress lines go to stderr.
 

@@ -18,8 +18,8 @@
 //
 // Run: npm run bench:rules  (node dist/bench/rules.bench.js [--rules N] [--kernel-rules N]
 //      [--steps K] [--no-kernel] [--out DIR])
-// 100,000 rules took 26 minutes on the 2-core machine of bench/results under a load average
-// of 14 to 23, all but seconds of it the kernel (whose rate falls from ~3,900 rules/s on the
+// 100,000 rules took 3 minutes on the 2-core machine of bench/results when quiet (session
+// 17), 26 under a load average of 14 to 23, all but seconds of it the kernel (whose rate falls from ~3,900 rules/s on the
 // first 10,000 to ~30 past 60,000; 50,000 alone took 32 s at a load of 3). Writes DIR/rules.json (default bench/results/); progress lines on stderr.
 
 import { spawnSync } from 'node:child_process';
