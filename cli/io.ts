@@ -2,7 +2,7 @@
 // input or standard output; an output path is checked before the work starts (a missing
 // folder, a folder, a file that cannot be written), so that a long replay does not end in
 // an error; a failed write names the path (exit 74, not an internal error); a closed pipe
-// (`kfib run X | head -1`) ends the program quietly; colour only on a terminal and never
+// (`kfib run X | head -1`) is quiet and keeps the exit status the verdict; colour only on a terminal and never
 // with NO_COLOR (no-color.org).
 
 import { accessSync, closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
@@ -183,26 +183,35 @@ export class OutputFile {
 }
 
 /**
- * A closed pipe on stdout or stderr ends the program quietly with status 0, as a Unix
- * filter does when `head` has read enough (Node ignores SIGPIPE, so the write fails with
- * EPIPE instead of the process being killed).
+ * A closed pipe on stdout or stderr (`head` has read enough) is not a failure: what is left
+ * to write there is dropped and the command runs to its end, so that its exit status is
+ * still its verdict (a replay with named gaps exits 3 even when `head` cut the "# " lines
+ * off; under `set -o pipefail` an early exit 0 would have said "exact"). Node ignores
+ * SIGPIPE, so the write fails with EPIPE instead of the process being killed.
  */
 export function quietOnClosedPipe(): void {
-  const onError = (err: NodeJS.ErrnoException): void => {
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
-    throw err;
+  const closed = (err: NodeJS.ErrnoException): boolean => err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED';
+  /** Drops every later write to `stream`: nobody reads it any more. */
+  const drop = (stream: NodeJS.WriteStream): void => {
+    stream.write = (): boolean => true;
   };
   // Any other failure to write standard output (a full disk, `> /dev/full`) is an I/O
   // error named as such, exit 74, never a stack trace; stderr is then tried once.
   process.stdout.on('error', (err: NodeJS.ErrnoException): void => {
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
+    if (closed(err)) {
+      drop(process.stdout);
+      return;
+    }
     try {
       process.stderr.write(`kfib: <stdout>: ${ioReason(err)}\n`);
     } finally {
       process.exit(EXIT.ioerr);
     }
   });
-  process.stderr.on('error', onError);
+  process.stderr.on('error', (err: NodeJS.ErrnoException): void => {
+    if (!closed(err)) throw err;
+    drop(process.stderr);
+  });
 }
 
 /** Whether to colour what goes to `stream`: a terminal, no NO_COLOR, TERM not "dumb". */

@@ -83,6 +83,17 @@ test('a closed pipe ends kfib quietly: run | head -1 prints one line, nothing on
   assert.equal(r.status, 0);
 });
 
+// The reader gone before kfib writes (`| true`): every write meets a closed pipe. The exit
+// status is still the command's verdict: 3 for a replay with named gaps (whose "# " lines
+// nobody read), not an exit 0 that says "exact" under pipefail.
+test('a closed pipe keeps the verdict: a replay with gaps into | true exits 3, nothing on stderr', () => {
+  const dir = resolve(here, '../../../test/fixtures/traces/route-append-text');
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${KFIB}" replay --initial "${dir}/before.json" "${dir}/monitor.txt" 2>&1 | true`], { encoding: 'utf8' });
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 3);
+});
+
 test('run --json prints one JSON object per command, with its changes under --explain', () => {
   const r = kfib(['run', '--json', '--explain', '-'], 'ip link add name v0 up type veth peer name v1\nip addr add 10.9.0.1/24 dev v0\nip route get 10.9.0.7\n');
   assert.equal(r.code, 0, r.err);
